@@ -1,0 +1,560 @@
+//! `palisade.toml`: which rules run, how severe they are, which paths they ignore, their
+//! options, and scan-wide settings. Unknown keys and wrong types are errors that name the
+//! file, line and key, because a typo in a security tool's configuration must never silently
+//! turn a check off.
+
+use crate::finding::{Confidence, Severity};
+use crate::rule::{OptionKind, RuleMeta};
+use crate::taxonomy::{Owasp, Recommendation};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The file name palisade looks for in the scan root and its parents.
+pub const CONFIG_FILE_NAME: &str = "palisade.toml";
+
+/// Folders never descended into unless `scan.prune-dirs` says otherwise.
+pub const DEFAULT_PRUNE_DIRS: [&str; 11] = [
+    "node_modules",
+    ".git",
+    "target",
+    "build",
+    "dist",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".gradle",
+    "Pods",
+    ".tox",
+];
+
+/// Files larger than this are skipped with a notice, unless `scan.max-file-size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+/// The whole configuration file.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "palisade.toml")]
+pub struct Config {
+    /// Scan-wide settings.
+    #[serde(default)]
+    pub scan: ScanSettings,
+    /// Which rules run, by domain, OWASP category or policy recommendation. Empty lists
+    /// select everything.
+    #[serde(default)]
+    pub select: Selection,
+    /// Per-rule settings, keyed by rule id (e.g. `[rules."python/tls-verification-disabled"]`).
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleSettings>,
+}
+
+/// `fail-on`: the lowest severity that makes `palisade scan` exit with 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// Never fail because of findings.
+    None,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::None => None,
+        }
+    }
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "critical" => Ok(FailOn::Critical),
+            "high" => Ok(FailOn::High),
+            "medium" => Ok(FailOn::Medium),
+            "low" => Ok(FailOn::Low),
+            "none" => Ok(FailOn::None),
+            _ => Err(format!(
+                "unknown threshold `{s}` (expected critical, high, medium, low or none)"
+            )),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanSettings {
+    /// Files larger than this many bytes are skipped with a notice (default 2 MiB).
+    pub max_file_size: Option<u64>,
+    /// Globs (relative to the scan root) of files and folders to leave out entirely.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Folder names never descended into. Replaces the default list (node_modules, .git,
+    /// target, build, dist, .venv, venv, __pycache__, .gradle, Pods, .tox).
+    pub prune_dirs: Option<Vec<String>>,
+    /// Default for `--fail-on`.
+    pub fail_on: Option<FailOn>,
+    /// Default for `--min-confidence`.
+    pub min_confidence: Option<Confidence>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Selection {
+    /// Rule domains, the part of a rule id before the slash (`python`, `k8s`, …).
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// OWASP Top 10 2021 categories (`A01` … `A10`).
+    #[serde(default)]
+    pub owasp: Vec<Owasp>,
+    /// Policy recommendations (`mysql`, `kubernetes`, …).
+    #[serde(default)]
+    pub recommendations: Vec<Recommendation>,
+}
+
+impl Selection {
+    fn is_empty(&self) -> bool {
+        self.domains.is_empty() && self.owasp.is_empty() && self.recommendations.is_empty()
+    }
+
+    /// Whether a rule is selected. Each non-empty list must contain the rule's value.
+    pub fn selects(&self, rule: &RuleMeta) -> bool {
+        (self.domains.is_empty() || self.domains.iter().any(|d| d == rule.domain()))
+            && (self.owasp.is_empty() || self.owasp.contains(&rule.owasp))
+            && (self.recommendations.is_empty()
+                || self.recommendations.contains(&rule.recommendation))
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSettings {
+    /// Turn the rule on or off, whatever `[select]` says.
+    pub enabled: Option<bool>,
+    /// Report the rule's findings at this severity instead of its default.
+    pub severity: Option<Severity>,
+    /// Globs (relative to the scan root) of files this rule does not check.
+    #[serde(default)]
+    pub ignore_paths: Vec<String>,
+    /// Rule-specific options; `palisade explain <id>` lists them.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub options: toml::Table,
+}
+
+/// A configuration error, rendered as `file:line:column: message`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl Config {
+    /// Finds `palisade.toml` in `start` (a folder, or a file's folder) or the nearest parent.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = start.canonicalize().ok()?;
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    /// Reads and validates a configuration file against the rules palisade knows.
+    pub fn load(path: &Path, registry: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: format!("cannot read the configuration file: {e}"),
+        })?;
+        Config::parse(&text, path, registry)
+    }
+
+    /// Parses and validates configuration text; `path` is only used in error messages.
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        registry: &[&'static RuleMeta],
+    ) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_column(text, s.start))
+                .unzip();
+            ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        config.validate(text, path, registry)?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: rule ids, domains, globs and option names/types.
+    fn validate(
+        &self,
+        text: &str,
+        path: &Path,
+        registry: &[&'static RuleMeta],
+    ) -> Result<(), ConfigError> {
+        let error = |needle: &str, message: String| {
+            let (line, column) = text
+                .find(needle)
+                .map(|at| line_column(text, at))
+                .unzip();
+            ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        for domain in &self.select.domains {
+            if !registry.iter().any(|r| r.domain() == domain) {
+                let mut known: Vec<&str> = registry.iter().map(|r| r.domain()).collect();
+                known.dedup();
+                return Err(error(
+                    &format!("\"{domain}\""),
+                    format!(
+                        "select.domains: unknown domain `{domain}` (known: {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        for glob in &self.scan.exclude {
+            Glob::new(glob).map_err(|e| {
+                error(glob, format!("scan.exclude: invalid glob `{glob}`: {e}"))
+            })?;
+        }
+        for (id, settings) in &self.rules {
+            let Some(rule) = registry.iter().find(|r| r.id == id) else {
+                return Err(error(
+                    id,
+                    format!("rules: unknown rule id `{id}` (`palisade rules` lists them)"),
+                ));
+            };
+            for glob in &settings.ignore_paths {
+                Glob::new(glob).map_err(|e| {
+                    error(
+                        glob,
+                        format!("rules.\"{id}\".ignore-paths: invalid glob `{glob}`: {e}"),
+                    )
+                })?;
+            }
+            for (name, value) in &settings.options {
+                let Some(spec) = rule.option(name) else {
+                    let known: Vec<&str> = rule.options.iter().map(|o| o.name).collect();
+                    return Err(error(
+                        name,
+                        format!(
+                            "rules.\"{id}\".options: unknown option `{name}` (known: {})",
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    ));
+                };
+                let fits = match spec.kind {
+                    OptionKind::Bool => value.is_bool(),
+                    OptionKind::Integer => value.is_integer(),
+                    OptionKind::String => value.is_str(),
+                    OptionKind::StringList => value
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(toml::Value::is_str)),
+                };
+                if !fits {
+                    return Err(error(
+                        name,
+                        format!(
+                            "rules.\"{id}\".options.{name}: expected {:?}, found {}",
+                            spec.kind,
+                            value.type_str()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON schema of this file format, for editors and `palisade config schema`.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Config)).unwrap_or_default()
+    }
+
+    pub fn max_file_size(&self) -> u64 {
+        self.scan.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
+    }
+
+    pub fn prune_dirs(&self) -> Vec<String> {
+        self.scan.prune_dirs.clone().unwrap_or_else(|| {
+            DEFAULT_PRUNE_DIRS
+                .iter()
+                .map(|d| (*d).to_string())
+                .collect()
+        })
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, byte: usize) -> (usize, usize) {
+    let before = &text[..byte.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// A rule as it will run: whether, how severe, where not, and with which options.
+#[derive(Debug)]
+pub struct ActiveRule {
+    pub meta: &'static RuleMeta,
+    pub severity: Severity,
+    pub ignore_paths: Option<GlobSet>,
+    pub options: toml::Table,
+}
+
+/// The rules of one run, resolved from the registry, the configuration and the command line.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    active: BTreeMap<&'static str, ActiveRule>,
+    known: std::collections::BTreeSet<&'static str>,
+}
+
+impl RuleSet {
+    /// Resolves which rules run. `selection` (from the command line) replaces the
+    /// configuration's `[select]` when it is not empty. Rules of the `palisade` domain (about
+    /// suppressions themselves) run whatever the selection, unless disabled by id.
+    pub fn resolve(
+        registry: &[&'static RuleMeta],
+        config: &Config,
+        selection: Option<&Selection>,
+    ) -> RuleSet {
+        let selection = match selection {
+            Some(s) if !s.is_empty() => s,
+            _ => &config.select,
+        };
+        let mut active = BTreeMap::new();
+        for &meta in registry {
+            let settings = config.rules.get(meta.id);
+            let selected = meta.domain() == "palisade" || selection.selects(meta);
+            let enabled = settings.and_then(|s| s.enabled).unwrap_or(selected);
+            if !enabled {
+                continue;
+            }
+            let ignore_paths = settings
+                .filter(|s| !s.ignore_paths.is_empty())
+                .and_then(|s| {
+                    let mut builder = GlobSetBuilder::new();
+                    for glob in &s.ignore_paths {
+                        builder.add(Glob::new(glob).ok()?);
+                    }
+                    builder.build().ok()
+                });
+            active.insert(
+                meta.id,
+                ActiveRule {
+                    meta,
+                    severity: settings.and_then(|s| s.severity).unwrap_or(meta.severity),
+                    ignore_paths,
+                    options: settings.map(|s| s.options.clone()).unwrap_or_default(),
+                },
+            );
+        }
+        RuleSet {
+            active,
+            known: registry.iter().map(|r| r.id).collect(),
+        }
+    }
+
+    /// Every registered rule, enabled, with defaults (the fixture harness uses this).
+    pub fn all(registry: &[&'static RuleMeta]) -> RuleSet {
+        RuleSet::resolve(registry, &Config::default(), None)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&ActiveRule> {
+        self.active.get(id)
+    }
+
+    /// Whether palisade has a rule with this id, running or not.
+    pub fn is_known(&self, id: &str) -> bool {
+        self.known.contains(id)
+    }
+
+    pub fn is_enabled(&self, id: &str) -> bool {
+        self.active.contains_key(id)
+    }
+
+    /// Whether the rule runs on this file (enabled, and the path not ignored for it).
+    pub fn applies(&self, id: &str, path: &str) -> bool {
+        self.active
+            .get(id)
+            .is_some_and(|r| r.ignore_paths.as_ref().is_none_or(|g| !g.is_match(path)))
+    }
+
+    pub fn metas(&self) -> impl Iterator<Item = &'static RuleMeta> + '_ {
+        self.active.values().map(|r| r.meta)
+    }
+
+    pub fn len(&self) -> usize {
+        self.active.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.active.is_empty()
+    }
+
+    /// A boolean option's value: the configured one, else the rule's declared default.
+    pub fn option_bool(&self, id: &str, name: &str) -> bool {
+        let rule = self.active.get(id);
+        rule.and_then(|r| r.options.get(name))
+            .and_then(toml::Value::as_bool)
+            .or_else(|| {
+                rule.and_then(|r| r.meta.option(name))
+                    .map(|spec| spec.default == "true")
+            })
+            .unwrap_or(false)
+    }
+
+    /// A string-list option's value: the configured one, else the declared default (a TOML
+    /// array literal).
+    pub fn option_strings(&self, id: &str, name: &str) -> Vec<String> {
+        let rule = self.active.get(id);
+        let configured = rule.and_then(|r| r.options.get(name)).cloned();
+        let value = configured.or_else(|| {
+            let spec = rule.and_then(|r| r.meta.option(name))?;
+            let wrapped: toml::Table = toml::from_str(&format!("v = {}", spec.default)).ok()?;
+            wrapped.get("v").cloned()
+        });
+        value
+            .and_then(|v| {
+                v.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::OptionSpec;
+
+    static RULE: RuleMeta = RuleMeta {
+        id: "python/example-rule",
+        title: "Example",
+        severity: Severity::High,
+        confidence: Confidence::High,
+        cwe: &[295],
+        owasp: Owasp::A02,
+        recommendation: Recommendation::PythonBackend,
+        needs_network: false,
+        options: &[OptionSpec {
+            name: "skip-tests",
+            kind: OptionKind::Bool,
+            default: "false",
+            description: "",
+        }],
+        source: "",
+    };
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("palisade.toml"), &[&RULE])
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let err = parse("[scan]\nmax-file-size = 10\nfail_on = \"high\"\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("fail_on"), "{err}");
+        assert!(err.to_string().starts_with("palisade.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let err = parse("[rules.\"python/example-rule\"]\nenabled = \"yes\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("bool"), "{err}");
+    }
+
+    #[test]
+    fn unknown_rule_and_option_are_errors() {
+        let err = parse("\n[rules.\"python/nope\"]\nenabled = false\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("python/nope"));
+        let err = parse("[rules.\"python/example-rule\".options]\nfoo = 1\n").unwrap_err();
+        assert!(err.message.contains("unknown option `foo`"), "{err}");
+        let err = parse("[rules.\"python/example-rule\".options]\nskip-tests = 1\n").unwrap_err();
+        assert!(err.message.contains("expected Bool"), "{err}");
+    }
+
+    #[test]
+    fn resolves_enable_severity_and_selection() {
+        let cfg = parse(
+            "[select]\ndomains = [\"python\"]\n[rules.\"python/example-rule\"]\nseverity = \"low\"\nignore-paths = [\"tests/**\"]\noptions = { skip-tests = true }\n",
+        )
+        .unwrap();
+        let set = RuleSet::resolve(&[&RULE], &cfg, None);
+        let rule = set.get("python/example-rule").unwrap();
+        assert_eq!(rule.severity, Severity::Low);
+        assert!(set.applies("python/example-rule", "app/main.py"));
+        assert!(!set.applies("python/example-rule", "tests/test_main.py"));
+        assert!(set.option_bool("python/example-rule", "skip-tests"));
+
+        let cfg = parse("[select]\nrecommendations = [\"mysql\"]\n").unwrap();
+        assert!(RuleSet::resolve(&[&RULE], &cfg, None).is_empty());
+        let cfg = parse("[select]\nowasp = [\"A02\"]\n").unwrap();
+        assert_eq!(RuleSet::resolve(&[&RULE], &cfg, None).len(), 1);
+        let cfg = parse("[rules.\"python/example-rule\"]\nenabled = false\n").unwrap();
+        assert!(RuleSet::resolve(&[&RULE], &cfg, None).is_empty());
+    }
+
+    #[test]
+    fn schema_names_every_section() {
+        let schema = Config::json_schema().to_string();
+        for key in ["max-file-size", "prune-dirs", "ignore-paths", "recommendations"] {
+            assert!(schema.contains(key), "{key} missing from schema");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! File discovery: a parallel, .gitignore-aware walk (also outside git repositories) that
+//! honours `.palisadeignore`, prunes vendored and build folders early, never follows
+//! symbolic links, and classifies what it finds.
+
+use crate::report::{Diagnostic, DiagnosticKind};
+use crate::source::FileKind;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The ignore file palisade reads beside `.gitignore`, with the same syntax.
+pub const IGNORE_FILE_NAME: &str = ".palisadeignore";
+
+/// One file found by the walk.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DiscoveredFile {
+    /// The path reports show: relative to the scan root, `/`-separated.
+    pub path: String,
+    pub abs_path: PathBuf,
+    pub kind: FileKind,
+    pub size: u64,
+}
+
+/// What the walk needs to know.
+#[derive(Clone, Debug, Default)]
+pub struct WalkSettings {
+    /// Folder names never descended into.
+    pub prune_dirs: Vec<String>,
+    /// Globs (relative to the root) of files and folders to leave out.
+    pub exclude: Vec<String>,
+}
+
+/// Walks `root` (a folder or a single file). `prefix` is put before every relative path
+/// (used when several roots are scanned at once, so their paths stay distinct).
+pub fn walk(
+    root: &Path,
+    prefix: &str,
+    settings: &WalkSettings,
+) -> (Vec<DiscoveredFile>, Vec<Diagnostic>) {
+    let display = |rel: &str| {
+        if prefix.is_empty() {
+            rel.to_string()
+        } else if rel.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{}/{}", prefix.trim_end_matches('/'), rel)
+        }
+    };
+
+    if root.is_file() {
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let size = root.metadata().map_or(0, |m| m.len());
+        let path = if prefix.is_empty() { name } else { prefix.to_string() };
+        let file = DiscoveredFile {
+            kind: FileKind::classify(root),
+            path,
+            abs_path: root.to_path_buf(),
+            size,
+        };
+        return (vec![file], Vec::new());
+    }
+
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let prune: BTreeSet<String> = settings.prune_dirs.iter().cloned().collect();
+    let exclude = build_globs(&settings.exclude);
+
+    let files = Mutex::new(Vec::new());
+    let diagnostics = Mutex::new(Vec::new());
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .parents(true)
+        .follow_links(false)
+        .add_custom_ignore_filename(IGNORE_FILE_NAME)
+        .filter_entry({
+            let root = root.to_path_buf();
+            let exclude = exclude.clone();
+            move |entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                if is_dir
+                    && entry.depth() > 0
+                    && prune.contains(entry.file_name().to_string_lossy().as_ref())
+                {
+                    return false;
+                }
+                match (&exclude, entry.path().strip_prefix(&root)) {
+                    (Some(globs), Ok(rel)) if entry.depth() > 0 => !globs.is_match(rel),
+                    _ => true,
+                }
+            }
+        })
+        .build_parallel();
+
+    walker.run(|| {
+        let files = &files;
+        let diagnostics = &diagnostics;
+        let root = root.to_path_buf();
+        let canonical_root = canonical_root.clone();
+        Box::new(move |result| {
+            let entry = match result {
+                Ok(entry) => entry,
+                Err(err) => {
+                    push(diagnostics, walk_error(&root, err));
+                    return WalkState::Continue;
+                }
+            };
+            let rel = relative(&root, entry.path());
+            if entry.path_is_symlink() {
+                push(
+                    diagnostics,
+                    symlink_notice(entry.path(), &canonical_root, &display(&rel)),
+                );
+                return WalkState::Continue;
+            }
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let size = entry.metadata().map_or(0, |m| m.len());
+            push(
+                files,
+                DiscoveredFile {
+                    path: display(&rel),
+                    abs_path: entry.path().to_path_buf(),
+                    kind: FileKind::classify(entry.path()),
+                    size,
+                },
+            );
+            WalkState::Continue
+        })
+    });
+
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort();
+    let mut diagnostics = diagnostics.into_inner().unwrap_or_default();
+    diagnostics.sort();
+    (files, diagnostics)
+}
+
+fn push<T>(list: &Mutex<Vec<T>>, item: T) {
+    if let Ok(mut list) = list.lock() {
+        list.push(item);
+    }
+}
+
+fn build_globs(globs: &[String]) -> Option<GlobSet> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        // Invalid globs were rejected when the configuration was loaded.
+        if let Ok(glob) = Glob::new(glob) {
+            builder.add(glob);
+        }
+    }
+    builder.build().ok()
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Symbolic links are never followed: one pointing outside the root could leak files the
+/// user did not ask to scan, one pointing inside would scan a file twice, and a linked folder
+/// could loop. Each is named in a notice instead.
+fn symlink_notice(path: &Path, canonical_root: &Path, shown: &str) -> Diagnostic {
+    let message = match path.canonicalize() {
+        Ok(target) if target.starts_with(canonical_root) => format!(
+            "symbolic link to {} (inside the scanned root) not followed; the target is scanned at its own path",
+            relative(canonical_root, &target)
+        ),
+        Ok(_) => "symbolic link points outside the scanned root; not followed".to_string(),
+        Err(_) => "broken symbolic link; not followed".to_string(),
+    };
+    Diagnostic::file(shown, DiagnosticKind::Symlink, message)
+}
+
+fn walk_error(root: &Path, err: ignore::Error) -> Diagnostic {
+    let path = match &err {
+        ignore::Error::WithPath { path, .. } => Some(relative(root, path)),
+        _ => None,
+    };
+    Diagnostic {
+        path,
+        line: None,
+        kind: DiagnosticKind::Walk,
+        message: err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (path, text) in [
+            ("app/main.py", "x = 1\n"),
+            ("app/node_modules/lib/index.js", "x\n"),
+            ("app/generated.py", "x\n"),
+            ("app/secret.py", "x\n"),
+            ("deploy/k8s.yaml", "a: 1\n"),
+            (".gitignore", "generated.py\n"),
+            (".palisadeignore", "secret.py\n"),
+            ("vendor/x.py", "x\n"),
+        ] {
+            let p = root.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn honours_gitignore_palisadeignore_pruning_and_excludes() {
+        let dir = tree();
+        let settings = WalkSettings {
+            prune_dirs: vec!["node_modules".into()],
+            exclude: vec!["vendor/**".into()],
+        };
+        let (files, diags) = walk(dir.path(), "", &settings);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [".gitignore", ".palisadeignore", "app/main.py", "deploy/k8s.yaml"]
+        );
+        assert!(diags.is_empty());
+        assert_eq!(files[2].kind, FileKind::Python);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_reported_not_followed() {
+        let dir = tree();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("passwd"), "root:x:0:0\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("passwd"), dir.path().join("app/leak"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("linked-dir")).unwrap();
+        let (files, diags) = walk(dir.path(), "", &WalkSettings::default());
+        assert!(files.iter().all(|f| !f.path.contains("leak") && !f.path.contains("linked")));
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags.iter().all(|d| d.kind == DiagnosticKind::Symlink
+            && d.message.contains("outside the scanned root")));
+    }
+}

@@ -1,0 +1,437 @@
+//! The scan pipeline: walk, classify, then read and analyse the sorted file list in parallel;
+//! apply suppressions, confidence filter, fingerprints and baseline; sort.
+//!
+//! Analyzers plug in through [`Analyzer`]. They never see each other, and never read files
+//! themselves: the engine reads each file once and hands the same text to every analyzer that
+//! accepts its kind.
+
+use crate::baseline::Baseline;
+use crate::config::{Config, RuleSet};
+use crate::date::Date;
+use crate::discover::{self, DiscoveredFile, WalkSettings};
+use crate::finding::{Confidence, Finding, Span};
+use crate::fingerprint;
+use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
+use crate::rule::RuleMeta;
+use crate::rules::{expired_suppression, unused_suppression};
+use crate::source::{FileKind, SourceFile};
+use crate::suppress;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One analysis domain (Python, Kubernetes, …): its rules and how it checks a file.
+pub trait Analyzer: Send + Sync {
+    /// The domain, the first part of its rule ids.
+    fn domain(&self) -> &'static str;
+    /// Every rule of the domain, in registration order.
+    fn rules(&self) -> &'static [&'static RuleMeta];
+    /// Whether files of this kind are for this analyzer.
+    fn accepts(&self, kind: FileKind) -> bool;
+    /// Checks one file, reporting through `cx`. Must not panic on any input: malformed input
+    /// becomes `cx.notice(...)`.
+    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>);
+}
+
+/// What an analyzer may do while checking one file.
+pub struct FileContext<'a> {
+    file: &'a SourceFile,
+    rules: &'a RuleSet,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> FileContext<'a> {
+    pub fn new(file: &'a SourceFile, rules: &'a RuleSet) -> FileContext<'a> {
+        FileContext {
+            file,
+            rules,
+            findings: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Whether `rule` runs on this file; analyzers skip work for rules that do not.
+    pub fn wants(&self, rule: &RuleMeta) -> bool {
+        self.rules.applies(rule.id, &self.file.path)
+    }
+
+    /// Whether any of `rules` runs on this file.
+    pub fn wants_any(&self, rules: &[&RuleMeta]) -> bool {
+        rules.iter().any(|r| self.wants(r))
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.rules
+    }
+
+    /// Reports a finding in this file. Findings of rules that do not run here are dropped.
+    pub fn report(&mut self, mut finding: Finding) {
+        if !self.rules.applies(&finding.rule_id, &self.file.path) {
+            return;
+        }
+        finding.location.path = self.file.path.clone();
+        for related in &mut finding.related {
+            if related.location.path.is_empty() {
+                related.location.path = self.file.path.clone();
+            }
+        }
+        self.findings.push(finding);
+    }
+
+    /// Records that (part of) this file could not be checked.
+    pub fn notice(&mut self, kind: DiagnosticKind, line: Option<u32>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            path: Some(self.file.path.clone()),
+            line,
+            kind,
+            message: message.into(),
+        });
+    }
+
+    pub fn into_parts(self) -> (Vec<Finding>, Vec<Diagnostic>) {
+        (self.findings, self.diagnostics)
+    }
+}
+
+/// Everything a scan needs besides the analyzers.
+pub struct ScanOptions<'a> {
+    /// Folders or files to scan, as the user gave them.
+    pub roots: Vec<PathBuf>,
+    pub config: &'a Config,
+    pub rules: &'a RuleSet,
+    pub min_confidence: Confidence,
+    pub baseline: Option<&'a Baseline>,
+    /// Called after each analysed file with (files done, files to do, findings so far).
+    pub progress: Option<&'a (dyn Fn(usize, usize, usize) + Sync)>,
+}
+
+/// A scan that could not run at all (bad roots). Per-file problems are diagnostics instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{0}: no such file or folder")]
+    NotFound(String),
+}
+
+/// Runs a scan.
+pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Report, ScanError> {
+    let started = Instant::now();
+    for root in &options.roots {
+        if !root.exists() {
+            return Err(ScanError::NotFound(root.display().to_string()));
+        }
+    }
+    let settings = WalkSettings {
+        prune_dirs: options.config.prune_dirs(),
+        exclude: options.config.scan.exclude.clone(),
+    };
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let several = options.roots.len() > 1;
+    for root in &options.roots {
+        let prefix = if several { display_root(root) } else { String::new() };
+        let (found, notes) = discover::walk(root, &prefix, &settings);
+        files.extend(found);
+        diagnostics.extend(notes);
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.path == b.path);
+
+    let mut stats = Stats {
+        files_discovered: files.len(),
+        ..Stats::default()
+    };
+    let wanted: Vec<&DiscoveredFile> = files
+        .iter()
+        .filter(|f| analyzers.iter().any(|a| a.accepts(f.kind)))
+        .collect();
+
+    let today = Date::today();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let found = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes: Vec<FileOutcome> = wanted
+        .par_iter()
+        .map(|file| {
+            let outcome = check_one(file, analyzers, options, today);
+            if let Some(progress) = options.progress {
+                use std::sync::atomic::Ordering::Relaxed;
+                let d = done.fetch_add(1, Relaxed) + 1;
+                let f = found.fetch_add(outcome.findings.len(), Relaxed) + outcome.findings.len();
+                progress(d, wanted.len(), f);
+            }
+            outcome
+        })
+        .collect();
+
+    let mut findings = Vec::new();
+    for outcome in outcomes {
+        if outcome.analyzed {
+            stats.files_analyzed += 1;
+            stats.bytes_analyzed += outcome.bytes;
+        } else {
+            stats.files_skipped += 1;
+        }
+        stats.suppressed += outcome.suppressed;
+        stats.below_min_confidence += outcome.below_min_confidence;
+        findings.extend(outcome.findings);
+        diagnostics.extend(outcome.diagnostics);
+    }
+
+    if let Some(baseline) = options.baseline {
+        let known = baseline.fingerprints();
+        let before = findings.len();
+        findings.retain(|f| !known.contains(f.fingerprint.as_str()));
+        stats.baselined = before - findings.len();
+    }
+
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort();
+    diagnostics.dedup();
+    stats.duration_ms = started.elapsed().as_millis() as u64;
+    let mut rules: Vec<&'static RuleMeta> = options.rules.metas().collect();
+    rules.sort_by_key(|r| r.id);
+    Ok(Report {
+        roots: options.roots.iter().map(|r| display_root(r)).collect(),
+        findings,
+        diagnostics,
+        rules,
+        stats,
+    })
+}
+
+fn display_root(root: &Path) -> String {
+    let shown = root.to_string_lossy().replace('\\', "/");
+    let trimmed = shown.trim_end_matches('/');
+    if trimmed.is_empty() {
+        shown
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[derive(Default)]
+struct FileOutcome {
+    analyzed: bool,
+    bytes: u64,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    suppressed: usize,
+    below_min_confidence: usize,
+}
+
+/// Reads, checks and post-processes one file. Never panics on file content: an analyzer
+/// that panics anyway is caught and turned into a diagnostic, so one bad file cannot end a
+/// scan.
+fn check_one(
+    file: &DiscoveredFile,
+    analyzers: &[&dyn Analyzer],
+    options: &ScanOptions<'_>,
+    today: Date,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let text = match read_text(file, options.config.max_file_size()) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            outcome.diagnostics.push(diagnostic);
+            return outcome;
+        }
+    };
+    outcome.analyzed = true;
+    outcome.bytes = text.len() as u64;
+    let source = SourceFile::new(file.path.clone(), file.abs_path.clone(), file.kind, text);
+
+    let mut raw = Vec::new();
+    for analyzer in analyzers.iter().filter(|a| a.accepts(file.kind)) {
+        let mut cx = FileContext::new(&source, options.rules);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analyzer.check_file(&source, &mut cx);
+            cx.into_parts()
+        }));
+        match run {
+            Ok((findings, diagnostics)) => {
+                raw.extend(findings);
+                outcome.diagnostics.extend(diagnostics);
+            }
+            Err(_) => outcome.diagnostics.push(Diagnostic::file(
+                &file.path,
+                DiagnosticKind::Parse,
+                format!(
+                    "internal error in the {} analyzer; this file's {} findings are incomplete (please report it)",
+                    analyzer.domain(),
+                    analyzer.domain()
+                ),
+            )),
+        }
+    }
+    for finding in &mut raw {
+        finalize_span(&source, &mut finding.location.span);
+        if let Some(active) = options.rules.get(&finding.rule_id) {
+            finding.severity = active.severity;
+        }
+    }
+
+    let suppressions = suppress::parse(&source);
+    let applied = suppress::apply(raw, &suppressions, today);
+    outcome.suppressed = applied.suppressed;
+    let mut findings = applied.kept;
+    findings.extend(suppression_findings(
+        &source,
+        &suppressions,
+        &applied.used,
+        options.rules,
+        today,
+    ));
+    let before = findings.len();
+    findings.retain(|f| f.confidence >= options.min_confidence);
+    outcome.below_min_confidence = before - findings.len();
+
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
+    for finding in &mut findings {
+        finding.snippet = snippet(&source, &finding.location.span);
+        let n = occurrences
+            .entry((finding.rule_id.clone(), fingerprint::normalise(&finding.snippet)))
+            .or_default();
+        finding.fingerprint =
+            fingerprint::fingerprint(&finding.rule_id, &source.path, &finding.snippet, *n);
+        *n += 1;
+    }
+    outcome.findings = findings;
+    outcome
+}
+
+/// Turns a suppression's leftovers into findings of palisade's own rules.
+fn suppression_findings(
+    source: &SourceFile,
+    suppressions: &[suppress::Suppression],
+    used: &[Vec<bool>],
+    rules: &RuleSet,
+    today: Date,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (s, used) in suppressions.iter().zip(used) {
+        let mut finding = None;
+        if s.is_expired(today) {
+            finding = Some(expired_suppression::finding(s.span, s.until, s.bad_until.as_deref()));
+        } else {
+            for (id, used) in s.rule_ids.iter().zip(used) {
+                let known = rules.is_known(id);
+                // A rule that did not run on this file cannot have matched: that is no
+                // evidence of a stale suppression.
+                if *used || (known && !rules.applies(id, &source.path)) {
+                    continue;
+                }
+                out.push(unused_suppression::finding(s.span, id, known));
+            }
+        }
+        out.extend(finding);
+    }
+    out.retain(|f| rules.applies(&f.rule_id, &source.path));
+    for f in &mut out {
+        f.location.path = source.path.clone();
+    }
+    out
+}
+
+/// Clamps a span into the file and gives whole-line spans (end column 1 on the start line)
+/// their real end.
+fn finalize_span(source: &SourceFile, span: &mut Span) {
+    let last = source.line_count().max(1);
+    span.start_line = span.start_line.clamp(1, last);
+    span.end_line = span.end_line.clamp(span.start_line, last);
+    span.start_column = span.start_column.max(1);
+    if span.end_line == span.start_line && span.end_column <= span.start_column {
+        let line_end = source.line(span.start_line).trim_end().chars().count() as u32 + 1;
+        span.end_column = line_end.max(span.start_column + 1);
+    }
+}
+
+/// The primary span's lines (at most five), as the finding's snippet.
+fn snippet(source: &SourceFile, span: &Span) -> String {
+    let end = span.end_line.min(span.start_line + 4);
+    (span.start_line..=end)
+        .map(|n| source.line(n))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Reads a discovered file as text, or says why it cannot be analysed.
+fn read_text(file: &DiscoveredFile, max_size: u64) -> Result<String, Diagnostic> {
+    let skip = |kind, message: String| Diagnostic::file(&file.path, kind, message);
+    if file.size > max_size {
+        return Err(skip(
+            DiagnosticKind::TooLarge,
+            format!(
+                "{} bytes is over the {} byte limit (scan.max-file-size); not analysed",
+                file.size, max_size
+            ),
+        ));
+    }
+    let bytes = std::fs::read(&file.abs_path)
+        .map_err(|e| skip(DiagnosticKind::Unreadable, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > max_size {
+        return Err(skip(
+            DiagnosticKind::TooLarge,
+            format!("grew past the {max_size} byte limit while scanning; not analysed"),
+        ));
+    }
+    decode(&bytes).map_err(|(kind, message)| skip(kind, message))
+}
+
+/// UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is not analysed.
+pub fn decode(bytes: &[u8]) -> Result<String, (DiagnosticKind, String)> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return decode_utf8(rest);
+    }
+    let utf16 = |rest: &[u8], little: bool| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if little {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units)
+            .map_err(|_| (DiagnosticKind::Encoding, "invalid UTF-16; not analysed".to_string()))
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, false);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err((
+            DiagnosticKind::Binary,
+            "binary content (NUL bytes); not analysed".to_string(),
+        ));
+    }
+    decode_utf8(bytes)
+}
+
+fn decode_utf8(bytes: &[u8]) -> Result<String, (DiagnosticKind, String)> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        (
+            DiagnosticKind::Encoding,
+            format!("not valid UTF-8 (first bad byte on line {line}); not analysed"),
+        )
+    })
+}
+
+/// Every rule id of `analyzers` plus palisade's own rules, for registries and `rules`.
+pub fn registry(analyzers: &[&dyn Analyzer]) -> Vec<&'static RuleMeta> {
+    let mut all: Vec<&'static RuleMeta> = crate::rules::RULES.to_vec();
+    for a in analyzers {
+        all.extend_from_slice(a.rules());
+    }
+    let mut seen = BTreeSet::new();
+    all.retain(|r| seen.insert(r.id));
+    all
+}

@@ -1,0 +1,312 @@
+//! The fixture harness. Every analyzer crate keeps example files under `fixtures/`; a line
+//! in the host comment syntax above a target line says what must happen there:
+//!
+//! - `ruleid: <slug>`: the rule must report a finding starting on the target line;
+//! - `ok: <slug>`: it must not;
+//! - `todoruleid: <slug>` / `todook: <slug>`: a known gap (a miss, a false alarm) that is
+//!   recorded but does not fail the run.
+//!
+//! The target is the next line that is not itself an annotation. `<slug>` is the part of the
+//! rule id after the slash (the domain is the crate's) or a full id; several may be given,
+//! separated by commas. Formats without comments (JSON) use a sidecar `<file>.expect.toml`
+//! with `[[expect]]` tables of `line`, `rule` and `kind`. Any finding on a line that nobody
+//! annotated for its rule fails the run.
+
+use crate::config::{Config, RuleSet};
+use crate::engine::{self, Analyzer, ScanOptions};
+use crate::finding::{Confidence, Finding};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// What a fixture line expects of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expectation {
+    RuleId,
+    Ok,
+    TodoRuleId,
+    TodoOk,
+}
+
+/// One annotation: on `line` (the target), rule `rule_id` is expected to `expect`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Annotation {
+    pub line: u32,
+    pub rule_id: String,
+    pub expect: Expectation,
+}
+
+/// The outcome of checking fixtures.
+#[derive(Debug, Default)]
+pub struct FixtureResults {
+    pub files: usize,
+    pub failures: Vec<String>,
+    /// Rule ids with at least one `ruleid:` annotation that passed.
+    pub positive: BTreeSet<String>,
+    /// Rule ids with at least one `ok:` annotation that passed.
+    pub negative: BTreeSet<String>,
+    /// Known gaps, for the record.
+    pub todos: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sidecar {
+    expect: Vec<SidecarEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SidecarEntry {
+    line: u32,
+    rule: String,
+    kind: String,
+}
+
+fn expectation(word: &str) -> Option<Expectation> {
+    match word {
+        "ruleid" => Some(Expectation::RuleId),
+        "ok" => Some(Expectation::Ok),
+        "todoruleid" => Some(Expectation::TodoRuleId),
+        "todook" => Some(Expectation::TodoOk),
+        _ => None,
+    }
+}
+
+fn full_id(slug: &str, domain: &str) -> String {
+    if slug.contains('/') {
+        slug.to_string()
+    } else {
+        format!("{domain}/{slug}")
+    }
+}
+
+/// Parses the annotations of one fixture's text (comment lines of any usual syntax).
+pub fn parse_annotations(text: &str, domain: &str) -> Vec<Annotation> {
+    let mut pending: Vec<(String, Expectation)> = Vec::new();
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let mut body = line.trim_start();
+        for opener in ["<!--", "//", "/*", "#", "--", "*"] {
+            if let Some(rest) = body.strip_prefix(opener) {
+                body = rest.trim_start();
+                break;
+            }
+        }
+        let parsed = body.split_once(':').and_then(|(word, rest)| {
+            let expect = expectation(word.trim())?;
+            (body.len() != line.trim_start().len()).then_some((expect, rest))
+        });
+        match parsed {
+            Some((expect, rest)) => {
+                let rest = rest.trim().trim_end_matches("-->").trim_end_matches("*/");
+                for slug in rest.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    let slug = slug.split_whitespace().next().unwrap_or(slug);
+                    pending.push((full_id(slug, domain), expect));
+                }
+            }
+            None => {
+                for (rule_id, expect) in pending.drain(..) {
+                    out.push(Annotation {
+                        line: line_no,
+                        rule_id,
+                        expect,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn parse_sidecar(path: &Path, domain: &str) -> Result<Vec<Annotation>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let sidecar: Sidecar = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    sidecar
+        .expect
+        .into_iter()
+        .map(|e| {
+            Ok(Annotation {
+                line: e.line,
+                rule_id: full_id(&e.rule, domain),
+                expect: expectation(&e.kind)
+                    .ok_or_else(|| format!("{}: unknown kind `{}`", path.display(), e.kind))?,
+            })
+        })
+        .collect()
+}
+
+/// Runs every analyzer, with every rule on, over `dir` (a crate's `fixtures/` folder) and
+/// checks each file's findings against its annotations. `domain` resolves bare slugs.
+pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) -> FixtureResults {
+    let registry = engine::registry(analyzers);
+    let rules = RuleSet::all(&registry);
+    let config = Config::default();
+    let options = ScanOptions {
+        roots: vec![dir.to_path_buf()],
+        config: &config,
+        rules: &rules,
+        min_confidence: Confidence::Low,
+        baseline: None,
+        progress: None,
+    };
+    let mut results = FixtureResults::default();
+    let report = match engine::scan(analyzers, &options) {
+        Ok(report) => report,
+        Err(e) => {
+            results.failures.push(e.to_string());
+            return results;
+        }
+    };
+    for d in &report.diagnostics {
+        results.failures.push(format!(
+            "{}: unexpected diagnostic: {}",
+            d.path.as_deref().unwrap_or("?"),
+            d.message
+        ));
+    }
+    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        by_file.entry(f.location.path.as_str()).or_default().push(f);
+    }
+    for path in fixture_files(dir) {
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let sidecar = PathBuf::from(format!("{}.expect.toml", path.with_extension("").display()));
+        let annotations = if sidecar.is_file() {
+            parse_sidecar(&sidecar, domain)
+        } else {
+            std::fs::read_to_string(&path)
+                .map(|t| parse_annotations(&t, domain))
+                .map_err(|e| format!("{rel}: {e}"))
+        };
+        let annotations = match annotations {
+            Ok(a) => a,
+            Err(e) => {
+                results.failures.push(e);
+                continue;
+            }
+        };
+        results.files += 1;
+        let findings = by_file.remove(rel.as_str()).unwrap_or_default();
+        check_file(&rel, &annotations, &findings, &registry, &mut results);
+    }
+    for (path, findings) in by_file {
+        for f in findings {
+            results.failures.push(format!(
+                "{path}:{}: {} reported in a file the harness did not check",
+                f.location.span.start_line, f.rule_id
+            ));
+        }
+    }
+    results
+}
+
+fn check_file(
+    rel: &str,
+    annotations: &[Annotation],
+    findings: &[&Finding],
+    registry: &[&'static crate::rule::RuleMeta],
+    results: &mut FixtureResults,
+) {
+    let hit = |rule: &str, line: u32| {
+        findings
+            .iter()
+            .any(|f| f.rule_id == rule && f.location.span.start_line == line)
+    };
+    for a in annotations {
+        let place = format!("{rel}:{}", a.line);
+        if !registry.iter().any(|r| r.id == a.rule_id) {
+            results
+                .failures
+                .push(format!("{place}: annotation names unknown rule `{}`", a.rule_id));
+            continue;
+        }
+        let found = hit(&a.rule_id, a.line);
+        match a.expect {
+            Expectation::RuleId if !found => results.failures.push(format!(
+                "{place}: expected a finding of {} here (ruleid), got none",
+                a.rule_id
+            )),
+            Expectation::RuleId => {
+                results.positive.insert(a.rule_id.clone());
+            }
+            Expectation::Ok if found => results.failures.push(format!(
+                "{place}: {} must not report here (ok), but did",
+                a.rule_id
+            )),
+            Expectation::Ok => {
+                results.negative.insert(a.rule_id.clone());
+            }
+            Expectation::TodoRuleId | Expectation::TodoOk => results.todos.push(format!(
+                "{place}: {:?} {} (currently {})",
+                a.expect,
+                a.rule_id,
+                if found { "reported" } else { "not reported" }
+            )),
+        }
+    }
+    for f in findings {
+        let line = f.location.span.start_line;
+        let annotated = annotations
+            .iter()
+            .any(|a| a.line == line && a.rule_id == f.rule_id);
+        if !annotated {
+            results.failures.push(format!(
+                "{rel}:{line}: unannotated finding of {}: {} (add `ruleid:` if it is right, fix the rule if not)",
+                f.rule_id, f.message
+            ));
+        }
+    }
+}
+
+/// Fixture files under `dir`, sorted; sidecars are not fixtures themselves.
+pub fn fixture_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.to_string_lossy().ends_with(".expect.toml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_target_the_next_plain_line() {
+        let text = "# ruleid: a-rule, python/b\n# ok: c\nx = 1\n// todook: d\ny\n<!-- ruleid: e -->\n<p>\nruleid: not-a-comment\n";
+        let a = parse_annotations(text, "python");
+        let got: Vec<(u32, &str, Expectation)> = a
+            .iter()
+            .map(|a| (a.line, a.rule_id.as_str(), a.expect))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, "python/a-rule", Expectation::RuleId),
+                (3, "python/b", Expectation::RuleId),
+                (3, "python/c", Expectation::Ok),
+                (5, "python/d", Expectation::TodoOk),
+                (7, "python/e", Expectation::RuleId),
+            ]
+        );
+    }
+}

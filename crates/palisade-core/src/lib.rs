@@ -1,0 +1,27 @@
+//! palisade's engine: the finding model, rule metadata, configuration, file discovery,
+//! suppressions, baseline and the scan pipeline that runs every analyzer.
+//!
+//! Analyzer crates depend on this crate and on nothing else of palisade's; the binary wires
+//! analyzers and renderers together.
+
+pub mod baseline;
+pub mod config;
+pub mod date;
+pub mod discover;
+pub mod engine;
+pub mod finding;
+pub mod fingerprint;
+pub mod fixtures;
+pub mod report;
+pub mod rule;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+pub mod taxonomy;
+
+pub use engine::{Analyzer, FileContext, ScanOptions};
+pub use finding::{Confidence, Finding, Location, Related, Severity, Span};
+pub use report::{Diagnostic, DiagnosticKind, Report};
+pub use rule::{OptionKind, OptionSpec, RuleDoc, RuleMeta};
+pub use source::{FileKind, SourceFile};
+pub use taxonomy::{Owasp, Recommendation};

@@ -1,0 +1,122 @@
+//! The result of a scan, before rendering: findings, notices about what could not be
+//! checked, and counts.
+
+use crate::finding::{Finding, Severity};
+use crate::rule::RuleMeta;
+use serde::Serialize;
+
+/// Why a diagnostic was raised. Diagnostics are never findings: they say what palisade could
+/// not check, so that nothing is skipped silently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosticKind {
+    /// Larger than the configured size limit.
+    TooLarge,
+    /// Holds NUL bytes: not text.
+    Binary,
+    /// Not valid UTF-8 (or UTF-16 with a BOM).
+    Encoding,
+    /// Could not be read (permissions, vanished, …).
+    Unreadable,
+    /// Read, but its parser rejected all or part of it.
+    Parse,
+    /// A symbolic link that points outside the scanned root, or a linked folder.
+    Symlink,
+    /// Left out on purpose (a format palisade recognises but cannot analyze yet, …).
+    Skipped,
+    /// The walk itself failed for an entry.
+    Walk,
+}
+
+impl DiagnosticKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticKind::TooLarge => "too-large",
+            DiagnosticKind::Binary => "binary",
+            DiagnosticKind::Encoding => "encoding",
+            DiagnosticKind::Unreadable => "unreadable",
+            DiagnosticKind::Parse => "parse",
+            DiagnosticKind::Symlink => "symlink",
+            DiagnosticKind::Skipped => "skipped",
+            DiagnosticKind::Walk => "walk",
+        }
+    }
+}
+
+/// A notice about a file (or the run) that could not be fully checked.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub kind: DiagnosticKind,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn file(path: &str, kind: DiagnosticKind, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            path: Some(path.to_string()),
+            line: None,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn at_line(mut self, line: u32) -> Diagnostic {
+        self.line = Some(line);
+        self
+    }
+}
+
+/// Counts describing a scan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Files the walk found after ignore rules and pruning.
+    pub files_discovered: usize,
+    /// Files read and handed to at least one analyzer.
+    pub files_analyzed: usize,
+    /// Files that could not be analyzed (each has a diagnostic).
+    pub files_skipped: usize,
+    pub bytes_analyzed: u64,
+    /// Findings hidden by an inline suppression.
+    pub suppressed: usize,
+    /// Findings hidden because the baseline already has them.
+    pub baselined: usize,
+    /// Findings dropped because their confidence is below `--min-confidence`.
+    pub below_min_confidence: usize,
+    pub duration_ms: u64,
+}
+
+/// A finished scan.
+#[derive(Debug)]
+pub struct Report {
+    /// The roots as the user gave them.
+    pub roots: Vec<String>,
+    /// Sorted deterministically (see `Finding::sort_key`).
+    pub findings: Vec<Finding>,
+    /// Sorted by path, line, kind, message.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every rule that ran, sorted by id.
+    pub rules: Vec<&'static RuleMeta>,
+    pub stats: Stats,
+}
+
+impl Report {
+    pub fn count_at_or_above(&self, threshold: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= threshold)
+            .count()
+    }
+
+    pub fn count_by_severity(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&'static RuleMeta> {
+        self.rules.iter().copied().find(|r| r.id == id)
+    }
+}

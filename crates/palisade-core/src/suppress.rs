@@ -1,0 +1,188 @@
+//! Inline suppressions: `palisade: ignore[<rule-id>, ...] <reason>` in a comment, on the
+//! finding's line (trailing the code) or alone on the line above it. `until:YYYY-MM-DD`
+//! anywhere in the reason makes the suppression expire after that day.
+//!
+//! A suppression that hides nothing, or that has expired, is reported itself
+//! (`palisade/unused-suppression`, `palisade/expired-suppression`), so stale ignores do not
+//! pile up unseen.
+
+use crate::date::Date;
+use crate::finding::{Finding, Span};
+use crate::source::{CommentStyle, SourceFile};
+
+const MARKER: &str = "palisade: ignore[";
+
+/// One parsed suppression comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// Where the comment is (the `palisade: ignore[...]` text).
+    pub span: Span,
+    /// The line whose findings it hides.
+    pub target_line: u32,
+    pub rule_ids: Vec<String>,
+    pub reason: String,
+    pub until: Option<Date>,
+    /// `until:` was present but not a valid date.
+    pub bad_until: Option<String>,
+}
+
+impl Suppression {
+    /// Expired, or its `until:` is not a date (then it never hides anything, so a typo
+    /// cannot make a suppression permanent).
+    pub fn is_expired(&self, today: Date) -> bool {
+        self.bad_until.is_some() || self.until.is_some_and(|until| until < today)
+    }
+}
+
+/// Finds every suppression comment in a file.
+pub fn parse(file: &SourceFile) -> Vec<Suppression> {
+    let openers: &[&str] = match file.kind.comment_style() {
+        CommentStyle::Hash => &["#"],
+        CommentStyle::Slash => &["//", "/*", "*"],
+        CommentStyle::Markup => &["<!--"],
+        CommentStyle::DoubleDash => &["--"],
+        CommentStyle::None => return Vec::new(),
+    };
+    // Cheap test first: most files have no suppression at all.
+    if !file.text.contains(MARKER) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for line_no in 1..=file.line_count() {
+        let line = file.line(line_no);
+        let Some(at) = line.find(MARKER) else {
+            continue;
+        };
+        let before = &line[..at];
+        // The marker must follow a comment opener: `x = 1  # palisade: ignore[...]`.
+        let Some(opener_at) = openers
+            .iter()
+            .filter_map(|o| before.rfind(o))
+            .min()
+        else {
+            continue;
+        };
+        let own_line = before[..opener_at].trim().is_empty();
+        let after = &line[at + MARKER.len()..];
+        let Some(close) = after.find(']') else {
+            continue;
+        };
+        let rule_ids: Vec<String> = after[..close]
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut rest = after[close + 1..].trim();
+        for closer in ["-->", "*/"] {
+            rest = rest.strip_suffix(closer).unwrap_or(rest).trim_end();
+        }
+        let (mut until, mut bad_until) = (None, None);
+        let mut reason_words = Vec::new();
+        for word in rest.split_whitespace() {
+            if let Some(date) = word.strip_prefix("until:") {
+                match Date::parse(date) {
+                    Some(d) => until = Some(d),
+                    None => bad_until = Some(date.to_string()),
+                }
+            } else {
+                reason_words.push(word);
+            }
+        }
+        let start_column = before.chars().count() as u32 + 1;
+        let marker_len = MARKER.chars().count() + after[..=close].chars().count();
+        found.push(Suppression {
+            span: Span {
+                start_line: line_no,
+                start_column,
+                end_line: line_no,
+                end_column: start_column + marker_len as u32,
+            },
+            target_line: if own_line { line_no + 1 } else { line_no },
+            rule_ids,
+            reason: reason_words.join(" "),
+            until,
+            bad_until,
+        });
+    }
+    found
+}
+
+/// What applying a file's suppressions did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Findings that are still reported.
+    pub kept: Vec<Finding>,
+    /// How many were hidden.
+    pub suppressed: usize,
+    /// For each suppression (same order as given), for each of its rule ids, whether it hid
+    /// something.
+    pub used: Vec<Vec<bool>>,
+}
+
+/// Hides the findings that an unexpired suppression covers.
+pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], today: Date) -> Applied {
+    let mut applied = Applied {
+        used: suppressions
+            .iter()
+            .map(|s| vec![false; s.rule_ids.len()])
+            .collect(),
+        ..Applied::default()
+    };
+    'findings: for finding in findings {
+        for (si, s) in suppressions.iter().enumerate() {
+            if s.target_line != finding.location.span.start_line || s.is_expired(today) {
+                continue;
+            }
+            if let Some(ri) = s.rule_ids.iter().position(|id| *id == finding.rule_id) {
+                applied.used[si][ri] = true;
+                applied.suppressed += 1;
+                continue 'findings;
+            }
+        }
+        applied.kept.push(finding);
+    }
+    applied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileKind;
+
+    fn file(kind: FileKind, text: &str) -> SourceFile {
+        SourceFile::in_memory("f", kind, text)
+    }
+
+    #[test]
+    fn own_line_and_trailing_comments() {
+        let f = file(
+            FileKind::Python,
+            "# palisade: ignore[python/a, python/b] vendor sandbox until:2027-01-31\nx = 1\ny = 2  # palisade: ignore[python/c]\ns = \"palisade: ignore[python/d]\"\n",
+        );
+        let s = parse(&f);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(s[0].target_line, 2);
+        assert_eq!(s[0].rule_ids, ["python/a", "python/b"]);
+        assert_eq!(s[0].reason, "vendor sandbox");
+        assert_eq!(s[0].until.map(|d| d.to_string()).as_deref(), Some("2027-01-31"));
+        assert_eq!(s[1].target_line, 3);
+        assert_eq!(s[1].rule_ids, ["python/c"]);
+    }
+
+    #[test]
+    fn host_comment_syntaxes() {
+        let html = file(FileKind::Html, "<!-- palisade: ignore[web/x] legacy page -->\n<p>\n");
+        let s = parse(&html);
+        assert_eq!(s[0].reason, "legacy page");
+        let java = file(FileKind::Java, "call(); /* palisade: ignore[java/x] */\n");
+        assert_eq!(parse(&java)[0].target_line, 1);
+        let json = file(FileKind::Json, "{\"a\": \"# palisade: ignore[x/y]\"}");
+        assert!(parse(&json).is_empty());
+    }
+
+    #[test]
+    fn bad_until_is_kept_for_reporting() {
+        let f = file(FileKind::Yaml, "# palisade: ignore[k8s/x] until:2026-02-30\n");
+        assert_eq!(parse(&f)[0].bad_until.as_deref(), Some("2026-02-30"));
+    }
+}
