@@ -1,0 +1,123 @@
+//! Kubernetes objects found in YAML/JSON documents, and the pod templates inside them.
+//!
+//! An object is a mapping with string `apiVersion` and `kind`; anything else (docker-compose
+//! files, Helm values, CI configuration) is left alone. `kind: List` (what `kubectl get -o
+//! yaml` prints) is unpacked into its items.
+
+use crate::yaml::{get, get_path, get_str, items, scalar};
+use saphyr::MarkedYaml;
+
+/// One Kubernetes object in a manifest.
+pub struct Object<'a, 'input> {
+    pub api_version: &'a str,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub namespace: Option<&'a str>,
+    pub node: &'a MarkedYaml<'input>,
+}
+
+impl Object<'_, '_> {
+    /// `Deployment shop/shop-api`, for messages.
+    pub fn describe(&self) -> String {
+        match self.namespace {
+            Some(ns) => format!("{} {}/{}", self.kind, ns, self.name),
+            None => format!("{} {}", self.kind, self.name),
+        }
+    }
+
+    /// The API group (`apps`, `batch`, `` for the core group).
+    pub fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
+    }
+
+    /// The pod spec this object runs, for the built-in workload kinds only. Custom resources
+    /// that merely share a kind name (`example.com/v1 Deployment`) have none.
+    pub fn pod_spec(&self) -> Option<&MarkedYaml<'_>> {
+        let path: &[&str] = match (self.group(), self.kind) {
+            ("", "Pod") => &["spec"],
+            ("", "PodTemplate") => &["template", "spec"],
+            ("", "ReplicationController") => &["spec", "template", "spec"],
+            (
+                "apps" | "extensions",
+                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet",
+            ) => &["spec", "template", "spec"],
+            ("batch", "Job") => &["spec", "template", "spec"],
+            ("batch", "CronJob") => &["spec", "jobTemplate", "spec", "template", "spec"],
+            _ => return None,
+        };
+        get_path(self.node, path)
+    }
+
+    /// Every container of the pod spec: regular, init and ephemeral, with which list it is in.
+    pub fn containers(&self) -> Vec<Container<'_, '_>> {
+        let Some(spec) = self.pod_spec() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for list in ["initContainers", "containers", "ephemeralContainers"] {
+            if let Some(seq) = get(spec, list) {
+                for node in items(seq) {
+                    out.push(Container {
+                        list,
+                        name: get_str(node, "name").unwrap_or("<unnamed>"),
+                        node,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A container of a pod template.
+pub struct Container<'a, 'input> {
+    /// `containers`, `initContainers` or `ephemeralContainers`.
+    pub list: &'static str,
+    pub name: &'a str,
+    pub node: &'a MarkedYaml<'input>,
+}
+
+impl Container<'_, '_> {
+    pub fn describe(&self) -> String {
+        match self.list {
+            "initContainers" => format!("init container `{}`", self.name),
+            "ephemeralContainers" => format!("ephemeral container `{}`", self.name),
+            _ => format!("container `{}`", self.name),
+        }
+    }
+}
+
+/// The Kubernetes objects of a document (several for a `List`).
+pub fn objects<'a, 'input>(root: &'a MarkedYaml<'input>) -> Vec<Object<'a, 'input>> {
+    let mut out = Vec::new();
+    collect(root, &mut out, 0);
+    out
+}
+
+fn collect<'a, 'input>(node: &'a MarkedYaml<'input>, out: &mut Vec<Object<'a, 'input>>, depth: u8) {
+    let (Some(api_version), Some(kind)) = (get_str(node, "apiVersion"), get_str(node, "kind"))
+    else {
+        return;
+    };
+    if kind.ends_with("List") && api_version == "v1" && depth < 4 {
+        if let Some(list) = get(node, "items") {
+            for item in items(list) {
+                collect(item, out, depth + 1);
+            }
+        }
+        return;
+    }
+    let metadata = get(node, "metadata");
+    out.push(Object {
+        api_version,
+        kind,
+        name: metadata.and_then(|m| get_str(m, "name")).unwrap_or("<unnamed>"),
+        namespace: metadata.and_then(|m| get_str(m, "namespace")),
+        node,
+    });
+}
+
+/// The value of a scalar node, for messages.
+pub fn text<'a>(node: &'a MarkedYaml<'_>) -> &'a str {
+    scalar(node).unwrap_or("")
+}

@@ -1,0 +1,29 @@
+//! The Kubernetes rules, one per file, registered here in one explicit list.
+
+pub mod privileged_container;
+
+use crate::object::Object;
+use palisade_core::{FileContext, Finding, RuleMeta};
+
+/// A Kubernetes rule: its metadata and its check, called once per object.
+pub struct K8sRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&Object<'_, '_>, &mut RuleContext<'_, '_>),
+}
+
+/// What a rule's check can do.
+pub struct RuleContext<'a, 'f> {
+    pub out: &'a mut FileContext<'f>,
+}
+
+impl RuleContext<'_, '_> {
+    pub fn report(&mut self, finding: Finding) {
+        self.out.report(finding);
+    }
+}
+
+/// Every Kubernetes rule.
+pub static RULES: &[&K8sRule] = &[&privileged_container::RULE];
+
+/// The metadata of every Kubernetes rule, in the same order.
+pub static METAS: &[&RuleMeta] = &[&privileged_container::META];

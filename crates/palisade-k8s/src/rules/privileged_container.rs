@@ -1,0 +1,88 @@
+//! Flags containers that run privileged.
+//!
+//! ## What it checks
+//! `securityContext.privileged: true` on any container — regular, init or ephemeral — of a
+//! pod template in a built-in workload: Pod, PodTemplate, ReplicationController, Deployment,
+//! StatefulSet, DaemonSet, ReplicaSet, Job and CronJob, including the items of a `List` and
+//! `kubectl get -o yaml` output. The value is read as Kubernetes reads it, so `yes` and `on`
+//! count as true, while a quoted `"true"` (rejected by the API server) does not. Custom
+//! resources that only share a kind name, and YAML that is not a Kubernetes object
+//! (docker-compose, Helm values), are not checked. The finding points at the
+//! `privileged:` line.
+//!
+//! ## Why it matters
+//! A privileged container gets every Linux capability and access to all host devices; it is
+//! root on the node in all but name. Whoever compromises it — or can `exec` into it — can
+//! load kernel modules, read every other pod's secrets from the node and take over the
+//! kubelet's credentials. The OWASP Kubernetes Security Cheat Sheet lists it first among the
+//! pod settings to forbid, and the Pod Security Standards' *baseline* profile already
+//! rejects it.
+//!
+//! ## Example
+//! ```yaml
+//! containers:
+//!   - name: api
+//!     image: registry.example.com/shop/api:1.4.2
+//!     securityContext:
+//!       privileged: true   # flagged
+//! ```
+//!
+//! ## Remediation
+//! Remove `privileged: true` (the default is false). Grant only what the workload needs:
+//! a specific capability in `capabilities.add` after `drop: ["ALL"]`, a device plugin for
+//! hardware, or a dedicated, audited node agent for the rare system component that truly
+//! needs the host. Enforce it cluster-wide with the Pod Security Admission label
+//! `pod-security.kubernetes.io/enforce: baseline` (or `restricted`).
+//!
+//! ## References
+//! - CWE-250: Execution with Unnecessary Privileges
+//! - OWASP Top 10 2021, A05 Security Misconfiguration
+//! - OWASP Kubernetes Security Cheat Sheet
+//! - Kubernetes documentation, Pod Security Standards (baseline: privileged containers)
+
+use super::{K8sRule, RuleContext};
+use crate::object::Object;
+use crate::yaml::{entry, get, is_true};
+use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/privileged-container",
+    title: "Container runs privileged",
+    severity: Severity::Critical,
+    confidence: Confidence::High,
+    cwe: &[250],
+    owasp: Owasp::A05,
+    recommendation: Recommendation::Kubernetes,
+    needs_network: false,
+    options: &[],
+    source: include_str!("privileged_container.rs"),
+};
+
+pub static RULE: K8sRule = K8sRule {
+    meta: &META,
+    check,
+};
+
+fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
+    for container in object.containers() {
+        let Some(security_context) = get(container.node, "securityContext") else {
+            continue;
+        };
+        let Some((key, value)) = entry(security_context, "privileged") else {
+            continue;
+        };
+        if !is_true(value) {
+            continue;
+        }
+        let finding = Finding::new(
+            &META,
+            crate::key_value_span(key, value),
+            format!(
+                "{} of {} runs privileged: it has every capability and the host's devices",
+                container.describe(),
+                object.describe()
+            ),
+        );
+        cx.report(finding);
+    }
+}

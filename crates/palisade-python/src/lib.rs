@@ -1,0 +1,187 @@
+//! palisade's Python backend analyzer.
+//!
+//! Each file is parsed once with tree-sitter-python. One traversal collects the nodes the
+//! model and the enabled rules want; the model (imports, assignments, parameters) is built
+//! from them, then each rule sees only the node kinds it declared.
+
+pub mod model;
+pub mod rules;
+
+use model::{Model, scope_of};
+use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileKind, RuleMeta, SourceFile};
+use rules::{PyRule, RuleContext};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use tree_sitter::{Node, Parser, Tree};
+
+/// The Python analyzer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PythonAnalyzer;
+
+thread_local! {
+    // tree-sitter parsers are not `Sync`: one per worker thread, reused across files.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+fn parse(text: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+/// Node kinds the model itself needs, whatever rules run.
+const MODEL_KINDS: [&str; 5] = [
+    "import_statement",
+    "import_from_statement",
+    "assignment",
+    "with_item",
+    "function_definition",
+];
+
+impl Analyzer for PythonAnalyzer {
+    fn domain(&self) -> &'static str {
+        "python"
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        rules::METAS
+    }
+
+    fn accepts(&self, kind: FileKind) -> bool {
+        kind == FileKind::Python
+    }
+
+    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) {
+        let active: Vec<&PyRule> = rules::RULES
+            .iter()
+            .copied()
+            .filter(|r| cx.wants(r.meta))
+            .collect();
+        if active.is_empty() {
+            return;
+        }
+        let Some(tree) = parse(&file.text) else {
+            cx.notice(DiagnosticKind::Parse, None, "the Python parser gave up on this file");
+            return;
+        };
+        let root = tree.root_node();
+        if root.has_error() {
+            let line = first_error_line(root);
+            cx.notice(
+                DiagnosticKind::Parse,
+                Some(line),
+                format!(
+                    "Python syntax error near line {line} (Python 2, a template, or broken code); findings elsewhere in the file are still reported"
+                ),
+            );
+        }
+
+        // One traversal: collect every node some consumer wants.
+        let mut wanted: HashMap<&str, Vec<Node<'_>>> = HashMap::new();
+        for kind in MODEL_KINDS {
+            wanted.insert(kind, Vec::new());
+        }
+        for rule in &active {
+            for kind in rule.node_kinds {
+                wanted.insert(kind, Vec::new());
+            }
+        }
+        let mut cursor = root.walk();
+        'walk: loop {
+            let node = cursor.node();
+            if let Some(list) = wanted.get_mut(node.kind()) {
+                list.push(node);
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+
+        let source = file.text.as_bytes();
+        let mut model = Model::new(source);
+        for kind in ["import_statement", "import_from_statement"] {
+            for &node in &wanted[kind] {
+                model.add_import(node);
+            }
+        }
+        for &node in &wanted["function_definition"] {
+            if let Some(parameters) = node.child_by_field_name("parameters") {
+                model.add_parameters(node.id(), parameters);
+            }
+        }
+        for &node in &wanted["assignment"] {
+            if let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) {
+                model.add_assignment(scope_of(node), left, right);
+            }
+        }
+        for &node in &wanted["with_item"] {
+            // `with httpx.Client() as client:` binds `client` to the value.
+            let Some(value) = node.child_by_field_name("value") else {
+                continue;
+            };
+            if value.kind() != "as_pattern" {
+                continue;
+            }
+            let target = value
+                .child_by_field_name("alias")
+                .and_then(|a| a.named_child(0));
+            if let (Some(expr), Some(target)) = (value.named_child(0), target) {
+                model.add_assignment(scope_of(node), target, expr);
+            }
+        }
+
+        let mut rcx = RuleContext {
+            model: &model,
+            file,
+            out: cx,
+        };
+        for rule in active {
+            for kind in rule.node_kinds {
+                for &node in &wanted[kind] {
+                    (rule.check)(node, &mut rcx);
+                }
+            }
+        }
+    }
+}
+
+fn first_error_line(root: Node<'_>) -> u32 {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return node.start_position().row as u32 + 1;
+        }
+        let descended = node.has_error() && cursor.goto_first_child();
+        if descended {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                if cursor.node().has_error() {
+                    break;
+                }
+                continue;
+            }
+            if !cursor.goto_parent() {
+                return root.start_position().row as u32 + 1;
+            }
+        }
+    }
+}

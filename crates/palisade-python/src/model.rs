@@ -1,0 +1,233 @@
+//! The per-file model that Python rules share: which names refer to which imported modules,
+//! what each local name was assigned, and how to resolve an expression to a dotted name
+//! (`rq.get` → `requests.get` after `import requests as rq`).
+//!
+//! It is built from the node lists collected in the analyzer's single traversal; rules query
+//! it and never re-parse text.
+
+use std::collections::{HashMap, HashSet};
+use tree_sitter::Node;
+
+/// A scope: the id of the enclosing function node, or `MODULE` for module level.
+pub type ScopeId = usize;
+pub const MODULE: ScopeId = usize::MAX;
+
+/// The model of one Python file.
+pub struct Model<'t> {
+    source: &'t [u8],
+    /// Local name → fully qualified dotted name (`rq` → `requests`, `fetch` → `requests.get`).
+    imports: HashMap<String, String>,
+    /// Top-level packages imported anywhere in the file (`requests`, `ssl`, …).
+    imported_packages: HashSet<String>,
+    /// (scope, target text) → every value assigned to it in that scope, in source order.
+    assignments: HashMap<(ScopeId, String), Vec<Node<'t>>>,
+    /// Parameters per function scope.
+    parameters: HashMap<ScopeId, HashSet<String>>,
+}
+
+impl<'t> Model<'t> {
+    pub fn new(source: &'t [u8]) -> Model<'t> {
+        Model {
+            source,
+            imports: HashMap::new(),
+            imported_packages: HashSet::new(),
+            assignments: HashMap::new(),
+            parameters: HashMap::new(),
+        }
+    }
+
+    /// The source text of a node.
+    pub fn text(&self, node: Node<'_>) -> &'t str {
+        std::str::from_utf8(&self.source[node.byte_range()]).unwrap_or("")
+    }
+
+    /// Records an `import …` or `from … import …` statement.
+    pub fn add_import(&mut self, node: Node<'t>) {
+        let mut cursor = node.walk();
+        if node.kind() == "import_statement" {
+            for name in node.children_by_field_name("name", &mut cursor) {
+                match name.kind() {
+                    "dotted_name" => {
+                        let dotted = self.text(name).to_string();
+                        let first = dotted.split('.').next().unwrap_or("").to_string();
+                        self.imported_packages.insert(first.clone());
+                        // `import urllib3.util` binds `urllib3`.
+                        self.imports.insert(first.clone(), first);
+                    }
+                    "aliased_import" => {
+                        let (Some(n), Some(alias)) = (
+                            name.child_by_field_name("name"),
+                            name.child_by_field_name("alias"),
+                        ) else {
+                            continue;
+                        };
+                        let dotted = self.text(n).to_string();
+                        self.note_package(&dotted);
+                        self.imports.insert(self.text(alias).to_string(), dotted);
+                    }
+                    _ => {}
+                }
+            }
+            return;
+        }
+        let Some(module) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        if module.kind() != "dotted_name" {
+            return; // relative imports name our own code, never a third-party client
+        }
+        let module = self.text(module).to_string();
+        self.note_package(&module);
+        for name in node.children_by_field_name("name", &mut cursor) {
+            let (imported, local) = match name.kind() {
+                "dotted_name" => (self.text(name), self.text(name)),
+                "aliased_import" => match (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ) {
+                    (Some(n), Some(a)) => (self.text(n), self.text(a)),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            self.imports
+                .insert(local.to_string(), format!("{module}.{imported}"));
+        }
+    }
+
+    fn note_package(&mut self, dotted: &str) {
+        if let Some(first) = dotted.split('.').next() {
+            self.imported_packages.insert(first.to_string());
+        }
+    }
+
+    /// Whether the file imports `package` (or a module inside it) anywhere.
+    pub fn imports_package(&self, package: &str) -> bool {
+        self.imported_packages.contains(package)
+    }
+
+    /// Records `target = value` (also `with value as target`) in `scope`. Tuple targets and
+    /// augmented assignments are recorded without a usable value, so that a name assigned
+    /// that way is never mistaken for a constant.
+    pub fn add_assignment(&mut self, scope: ScopeId, target: Node<'t>, value: Node<'t>) {
+        match target.kind() {
+            "identifier" | "attribute" => {
+                self.assignments
+                    .entry((scope, self.text(target).to_string()))
+                    .or_default()
+                    .push(value);
+            }
+            "pattern_list" | "tuple_pattern" | "list_pattern" => {
+                let mut cursor = target.walk();
+                for element in target.named_children(&mut cursor) {
+                    // The element's value is unknown: record the whole right-hand side,
+                    // which no rule will take for a constant of the element.
+                    self.add_assignment(scope, element, target);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records a function's parameter names.
+    pub fn add_parameters(&mut self, scope: ScopeId, parameters: Node<'t>) {
+        let mut names = HashSet::new();
+        let mut cursor = parameters.walk();
+        for p in parameters.named_children(&mut cursor) {
+            let name = match p.kind() {
+                "identifier" => Some(p),
+                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                    p.named_child(0)
+                }
+                _ => None,
+            };
+            if let Some(n) = name {
+                names.insert(self.text(n).to_string());
+            }
+        }
+        self.parameters.entry(scope).or_default().extend(names);
+    }
+
+    /// The value a name or attribute chain holds at `scope`, when it is assigned exactly once
+    /// there (or, if not at all in a function, exactly once at module level) and is not a
+    /// parameter. Anything assigned twice or more is unknown.
+    pub fn single_value(&self, scope: ScopeId, target: &str) -> Option<Node<'t>> {
+        let here = self.assignments.get(&(scope, target.to_string()));
+        match here {
+            Some(values) => (values.len() == 1).then(|| values[0]),
+            None if scope != MODULE => {
+                if self
+                    .parameters
+                    .get(&scope)
+                    .is_some_and(|p| p.contains(target))
+                {
+                    return None;
+                }
+                self.single_value(MODULE, target)
+            }
+            None => None,
+        }
+    }
+
+    /// Every value assigned to `target` in `scope` or, failing that, at module level.
+    pub fn values(&self, scope: ScopeId, target: &str) -> &[Node<'t>] {
+        self.assignments
+            .get(&(scope, target.to_string()))
+            .or_else(|| self.assignments.get(&(MODULE, target.to_string())))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The dotted name an expression refers to, with its first part resolved through the
+    /// file's imports: `rq.Session` → `requests.Session`. `None` for anything that is not a
+    /// name or attribute chain, or whose first part was not imported.
+    pub fn resolve(&self, node: Node<'_>) -> Option<String> {
+        let dotted = self.dotted(node)?;
+        let (first, rest) = match dotted.split_once('.') {
+            Some((f, r)) => (f, Some(r)),
+            None => (dotted.as_str(), None),
+        };
+        let base = self.imports.get(first)?;
+        Some(match rest {
+            Some(rest) => format!("{base}.{rest}"),
+            None => base.clone(),
+        })
+    }
+
+    /// The text of a pure name/attribute chain (`self.session.get`), else `None`.
+    pub fn dotted(&self, node: Node<'_>) -> Option<String> {
+        match node.kind() {
+            "identifier" => Some(self.text(node).to_string()),
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                let attribute = node.child_by_field_name("attribute")?;
+                Some(format!("{}.{}", self.dotted(object)?, self.text(attribute)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The scope a node is in: its nearest enclosing function, or the module.
+pub fn scope_of(node: Node<'_>) -> ScopeId {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "function_definition" || n.kind() == "lambda" {
+            return n.id();
+        }
+        current = n.parent();
+    }
+    MODULE
+}
+
+/// The value of keyword argument `name` in a call, if present.
+pub fn keyword_argument<'t>(call: Node<'t>, name: &str, source: &[u8]) -> Option<Node<'t>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let found = arguments.named_children(&mut cursor).find(|a| {
+        a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| &source[n.byte_range()] == name.as_bytes())
+    });
+    found
+}

@@ -1,0 +1,385 @@
+//! Flags HTTP and TLS clients configured to skip certificate verification.
+//!
+//! ## What it checks
+//! Calls and settings that turn off the check that the server's certificate is valid for the
+//! host being contacted:
+//! - `verify=False` on requests and httpx calls, sessions and clients (`requests.get`,
+//!   `requests.Session().post`, `httpx.Client`, `httpx.AsyncClient`, …), including through
+//!   import aliases and a local or module constant that holds `False`;
+//! - `ssl=False` / `verify_ssl=False` on aiohttp connectors, sessions and requests;
+//! - `cert_reqs="CERT_NONE"` (or `ssl.CERT_NONE`) and `assert_hostname=False` on urllib3
+//!   pools;
+//! - `ssl._create_unverified_context()`, replacing `ssl._create_default_https_context` with
+//!   it, `context.check_hostname = False` and `context.verify_mode = ssl.CERT_NONE`;
+//! - `session.verify = False` on a requests or httpx session.
+//!
+//! A method call such as `self.session.get(url, verify=False)` whose receiver cannot be
+//! traced to a client is reported with medium confidence, and only in files that import
+//! requests or httpx; a `verify=False` passed to your own classes in a file that imports no
+//! HTTP client is not reported.
+//!
+//! ## Why it matters
+//! TLS without certificate verification encrypts traffic to whoever answers. Anyone on the
+//! path — a compromised Wi-Fi network, a rogue pod in the cluster, a DNS hijack — can present
+//! their own certificate, read the API keys, payment data and personal data in transit, and
+//! alter responses. The policy requires TLS for messages (`python-backend`); a TLS connection
+//! that trusts any certificate does not meet it.
+//!
+//! ## Example
+//! ```python
+//! import requests
+//!
+//! def charge(order):
+//!     # Flagged: any certificate is accepted for the payment provider.
+//!     return requests.post(PAYMENTS_URL, json=order.as_payload(), verify=False, timeout=10)
+//! ```
+//!
+//! ## Remediation
+//! Remove the override: verification is on by default in every client listed here. If the
+//! server uses a private CA, pass its bundle instead of turning verification off —
+//! `verify="/etc/ssl/certs/internal-ca.pem"` (requests, httpx),
+//! `ssl.create_default_context(cafile=...)` (aiohttp, urllib3, `ssl`). For local development
+//! against self-signed certificates, make the CA bundle a setting rather than the check.
+//!
+//! ## References
+//! - CWE-295: Improper Certificate Validation
+//! - OWASP Top 10 2021, A02 Cryptographic Failures
+//! - OWASP Transport Layer Security Cheat Sheet
+//! - Python documentation, `ssl` — Security considerations
+
+use super::{PyRule, RuleContext};
+use crate::model::{Model, scope_of};
+use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use tree_sitter::Node;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "python/tls-verification-disabled",
+    title: "TLS certificate verification disabled",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    cwe: &[295],
+    owasp: Owasp::A02,
+    recommendation: Recommendation::PythonBackend,
+    needs_network: false,
+    options: &[],
+    source: include_str!("tls_verification_disabled.rs"),
+};
+
+pub static RULE: PyRule = PyRule {
+    meta: &META,
+    node_kinds: &["call", "assignment"],
+    check,
+};
+
+/// requests and httpx functions and constructors that take `verify=`.
+const VERIFY_CALLS: &[&str] = &[
+    "requests.get",
+    "requests.post",
+    "requests.put",
+    "requests.patch",
+    "requests.delete",
+    "requests.head",
+    "requests.options",
+    "requests.request",
+    "requests.api.request",
+    "requests.Session",
+    "requests.session",
+    "requests.sessions.Session",
+    "httpx.get",
+    "httpx.post",
+    "httpx.put",
+    "httpx.patch",
+    "httpx.delete",
+    "httpx.head",
+    "httpx.options",
+    "httpx.request",
+    "httpx.stream",
+    "httpx.Client",
+    "httpx.AsyncClient",
+];
+
+/// Constructors whose instances' methods take `verify=`.
+const VERIFY_CLIENTS: &[&str] = &[
+    "requests.Session",
+    "requests.session",
+    "requests.sessions.Session",
+    "httpx.Client",
+    "httpx.AsyncClient",
+];
+
+/// Methods of requests/httpx sessions and clients that take `verify=`.
+const VERIFY_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream",
+];
+
+/// aiohttp callables that take `ssl=` / `verify_ssl=`.
+const AIOHTTP_CALLS: &[&str] = &[
+    "aiohttp.TCPConnector",
+    "aiohttp.ClientSession",
+    "aiohttp.request",
+    "aiohttp.connector.TCPConnector",
+    "aiohttp.client.ClientSession",
+];
+
+/// Methods of aiohttp sessions that take `ssl=` / `verify_ssl=`.
+const AIOHTTP_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "request",
+    "ws_connect",
+];
+
+/// urllib3 pool constructors that take `cert_reqs=` and `assert_hostname=`.
+const URLLIB3_POOLS: &[&str] = &[
+    "urllib3.PoolManager",
+    "urllib3.ProxyManager",
+    "urllib3.HTTPSConnectionPool",
+    "urllib3.connection_from_url",
+    "urllib3.proxy_from_url",
+    "urllib3.poolmanager.PoolManager",
+    "urllib3.poolmanager.ProxyManager",
+    "urllib3.connectionpool.HTTPSConnectionPool",
+    "urllib3.connectionpool.connection_from_url",
+];
+
+fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    match node.kind() {
+        "call" => check_call(node, cx),
+        "assignment" => check_assignment(node, cx),
+        _ => {}
+    }
+}
+
+fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    let model = cx.model;
+    let Some(function) = call.child_by_field_name("function") else {
+        return;
+    };
+    let resolved = model.resolve(function);
+    let resolved = resolved.as_deref();
+    let source = cx.file.text.as_bytes();
+
+    if resolved == Some("ssl._create_unverified_context") {
+        // `ssl._create_default_https_context = ssl._create_unverified_context` is reported
+        // by the assignment check; this is the call itself.
+        let finding = Finding::new(
+            &META,
+            cx.span(call),
+            "`ssl._create_unverified_context()` makes a context that accepts any certificate",
+        );
+        cx.report(finding);
+        return;
+    }
+
+    // Direct calls to a known client function or constructor.
+    if let Some(name) = resolved {
+        if VERIFY_CALLS.contains(&name) {
+            report_false_keyword(call, "verify", name, Confidence::High, cx);
+            return;
+        }
+        if AIOHTTP_CALLS.contains(&name) {
+            for keyword in ["ssl", "verify_ssl"] {
+                report_false_keyword(call, keyword, name, Confidence::High, cx);
+            }
+            return;
+        }
+        if URLLIB3_POOLS.contains(&name) {
+            check_urllib3(call, name, cx);
+            return;
+        }
+        if model.imports_package(name.split('.').next().unwrap_or("")) {
+            // A resolved call into some other imported library: its `verify` is not ours.
+            if !name.starts_with("requests.") && !name.starts_with("httpx.") {
+                return;
+            }
+        }
+    }
+
+    // Method calls on a session or client: `session.get(url, verify=False)`.
+    if function.kind() != "attribute" {
+        return;
+    }
+    let (Some(receiver), Some(method)) = (
+        function.child_by_field_name("object"),
+        function.child_by_field_name("attribute"),
+    ) else {
+        return;
+    };
+    let method = model.text(method);
+    let scope = scope_of(call);
+    let receiver_type = model
+        .dotted(receiver)
+        .and_then(|r| constructed_by(model, scope, &r));
+
+    if VERIFY_METHODS.contains(&method) && keyword(call, "verify", source).is_some() {
+        let confidence = match receiver_type.as_deref() {
+            Some(t) if VERIFY_CLIENTS.contains(&t) => Some(Confidence::High),
+            Some(_) => None,
+            None if model.imports_package("requests") || model.imports_package("httpx") => {
+                Some(Confidence::Medium)
+            }
+            None => None,
+        };
+        if let Some(confidence) = confidence {
+            let what = format!("{}.{method}", model.text(receiver));
+            report_false_keyword(call, "verify", &what, confidence, cx);
+        }
+    }
+    if AIOHTTP_METHODS.contains(&method) && model.imports_package("aiohttp") {
+        let confidence = match receiver_type.as_deref() {
+            Some(t) if AIOHTTP_CALLS.contains(&t) => Some(Confidence::High),
+            Some(_) => None,
+            None => Some(Confidence::Medium),
+        };
+        if let Some(confidence) = confidence {
+            let what = format!("{}.{method}", model.text(receiver));
+            for keyword in ["ssl", "verify_ssl"] {
+                report_false_keyword(call, keyword, &what, confidence, cx);
+            }
+        }
+    }
+}
+
+/// The client constructor a receiver was assigned from, when every assignment to it in
+/// scope is a call to the same constructor.
+fn constructed_by(model: &Model<'_>, scope: usize, receiver: &str) -> Option<String> {
+    let values = model.values(scope, receiver);
+    let mut found: Option<String> = None;
+    for value in values {
+        if value.kind() != "call" {
+            return None;
+        }
+        let name = model.resolve(value.child_by_field_name("function")?)?;
+        match &found {
+            Some(previous) if *previous != name => return None,
+            _ => found = Some(name),
+        }
+    }
+    found
+}
+
+fn keyword<'t>(call: Node<'t>, name: &str, source: &[u8]) -> Option<Node<'t>> {
+    crate::model::keyword_argument(call, name, source)
+}
+
+/// Reports `call`'s keyword argument `name` when its value is `False` (literally, or through a
+/// name that holds `False` and nothing else).
+fn report_false_keyword(
+    call: Node<'_>,
+    name: &str,
+    callee: &str,
+    confidence: Confidence,
+    cx: &mut RuleContext<'_, '_>,
+) {
+    let Some(argument) = keyword(call, name, cx.file.text.as_bytes()) else {
+        return;
+    };
+    let Some(value) = argument.child_by_field_name("value") else {
+        return;
+    };
+    let Some(via) = false_value(cx.model, value) else {
+        return;
+    };
+    let mut finding = Finding::new(
+        &META,
+        cx.span(argument),
+        format!("`{callee}(..., {name}=False)` accepts any certificate, so TLS no longer authenticates the server"),
+    )
+    .with_confidence(confidence);
+    if let Some(definition) = via {
+        finding = finding.with_related(
+            cx.span(definition),
+            format!("`{}` is set to False here", cx.model.text(value)),
+        );
+    }
+    cx.report(finding);
+}
+
+/// `Some(None)` when `value` is the literal `False`; `Some(Some(assignment value))` when it is
+/// a name holding `False` (assigned once, not a parameter); `None` otherwise.
+fn false_value<'t>(model: &Model<'t>, value: Node<'t>) -> Option<Option<Node<'t>>> {
+    match value.kind() {
+        "false" => Some(None),
+        "identifier" | "attribute" => {
+            let target = model.dotted(value)?;
+            let held = model.single_value(scope_of(value), &target)?;
+            (held.kind() == "false").then_some(Some(held))
+        }
+        _ => None,
+    }
+}
+
+fn check_urllib3(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
+    let source = cx.file.text.as_bytes();
+    if let Some(argument) = keyword(call, "cert_reqs", source)
+        && let Some(value) = argument.child_by_field_name("value")
+    {
+        let text = cx.model.text(value);
+        let unquoted = text.trim_matches(|c| c == '"' || c == '\'');
+        let none = match value.kind() {
+            "string" => unquoted == "CERT_NONE" || unquoted == "NONE",
+            _ => cx.model.resolve(value).as_deref() == Some("ssl.CERT_NONE"),
+        };
+        if none {
+            let finding = Finding::new(
+                &META,
+                cx.span(argument),
+                format!("`{callee}(cert_reqs={text})` accepts any certificate"),
+            );
+            cx.report(finding);
+        }
+    }
+    report_false_keyword(call, "assert_hostname", callee, Confidence::High, cx);
+}
+
+fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    let model = cx.model;
+    let (Some(left), Some(right)) = (
+        assignment.child_by_field_name("left"),
+        assignment.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    if left.kind() != "attribute" {
+        return;
+    }
+    if model.resolve(left).as_deref() == Some("ssl._create_default_https_context") {
+        if model.resolve(right).as_deref() == Some("ssl._create_unverified_context") {
+            let finding = Finding::new(
+                &META,
+                cx.span(assignment),
+                "every HTTPS connection made through the standard library now accepts any certificate",
+            );
+            cx.report(finding);
+        }
+        return;
+    }
+    let Some(attribute) = left.child_by_field_name("attribute") else {
+        return;
+    };
+    let message = match model.text(attribute) {
+        "check_hostname" if model.imports_package("ssl") && right.kind() == "false" => {
+            "`check_hostname = False` accepts a valid certificate issued for any other host"
+        }
+        "verify_mode"
+            if model.imports_package("ssl")
+                && model.resolve(right).as_deref() == Some("ssl.CERT_NONE") =>
+        {
+            "`verify_mode = CERT_NONE` accepts any certificate"
+        }
+        "verify"
+            if (model.imports_package("requests") || model.imports_package("httpx"))
+                && false_value(model, right).is_some() =>
+        {
+            "`session.verify = False` turns certificate verification off for every request of this session"
+        }
+        _ => return,
+    };
+    let finding = Finding::new(&META, cx.span(assignment), message);
+    cx.report(finding);
+}

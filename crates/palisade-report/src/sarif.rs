@@ -1,0 +1,227 @@
+//! SARIF 2.1.0 output, shaped for GitHub code scanning: one run, every rule that ran with its
+//! full help text, `partialFingerprints`, severity mapped to `level` and to GitHub's
+//! `security-severity`, palisade's own classification in `properties`, and at most
+//! [`MAX_RESULTS`] results (the most severe are kept, and a notification says so).
+
+use palisade_core::{Finding, Location, Report, RuleMeta, Severity};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// GitHub code scanning accepts at most this many results per run.
+pub const MAX_RESULTS: usize = 25_000;
+
+pub fn render(report: &Report) -> String {
+    serde_json::to_string_pretty(&to_value(report, MAX_RESULTS)).unwrap_or_default() + "\n"
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` score (0–10) for a severity.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+fn precision(confidence: palisade_core::Confidence) -> &'static str {
+    match confidence {
+        palisade_core::Confidence::High => "high",
+        palisade_core::Confidence::Medium => "medium",
+        palisade_core::Confidence::Low => "low",
+    }
+}
+
+fn tags(rule: &RuleMeta) -> Vec<String> {
+    let mut tags = vec![
+        "security".to_string(),
+        format!("owasp-{}", rule.owasp.code().to_ascii_lowercase()),
+        format!("policy/{}", rule.recommendation.id()),
+    ];
+    tags.extend(rule.cwe.iter().map(|c| format!("external/cwe/cwe-{c}")));
+    tags
+}
+
+fn rule_descriptor(rule: &RuleMeta) -> Value {
+    let doc = rule.doc();
+    let markdown = doc.to_markdown(rule);
+    json!({
+        "id": rule.id,
+        "name": rule.id.replace(['/', '-'], "_"),
+        "shortDescription": { "text": rule.title },
+        "fullDescription": { "text": if doc.summary.is_empty() { rule.title.to_string() } else { doc.summary.clone() } },
+        "help": { "text": markdown, "markdown": markdown },
+        "helpUri": rule.help_uri(),
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": tags(rule),
+            "precision": precision(rule.confidence),
+            "security-severity": security_severity(rule.severity),
+            "severity": rule.severity,
+            "confidence": rule.confidence,
+            "owasp": rule.owasp.label(),
+            "cwe": rule.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>(),
+            "recommendation": rule.recommendation.id(),
+        }
+    })
+}
+
+fn physical_location(location: &Location, snippet: Option<&str>) -> Value {
+    let span = &location.span;
+    let mut region = json!({
+        "startLine": span.start_line,
+        "startColumn": span.start_column,
+        "endLine": span.end_line,
+        "endColumn": span.end_column,
+    });
+    if let Some(text) = snippet.filter(|s| !s.is_empty()) {
+        region["snippet"] = json!({ "text": text });
+    }
+    json!({
+        "artifactLocation": { "uri": uri(&location.path), "uriBaseId": "%SRCROOT%" },
+        "region": region,
+    })
+}
+
+/// A relative URI reference for a `/`-separated path (spaces and `%` escaped).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '%' => out.push_str("%25"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn result(finding: &Finding, rule_index: Option<usize>) -> Value {
+    let mut result = json!({
+        "ruleId": finding.rule_id,
+        "level": level(finding.severity),
+        "message": { "text": finding.message },
+        "locations": [{ "physicalLocation": physical_location(&finding.location, Some(&finding.snippet)) }],
+        "partialFingerprints": { "palisade/v1": finding.fingerprint },
+        "properties": {
+            "severity": finding.severity,
+            "confidence": finding.confidence,
+            "owasp": finding.owasp.label(),
+            "cwe": finding.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>(),
+            "recommendation": finding.recommendation.id(),
+        }
+    });
+    if let Some(index) = rule_index {
+        result["ruleIndex"] = json!(index);
+    }
+    if !finding.related.is_empty() {
+        result["relatedLocations"] = finding
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({
+                    "id": i,
+                    "physicalLocation": physical_location(&r.location, None),
+                    "message": { "text": r.message },
+                })
+            })
+            .collect();
+    }
+    if let Some(fix) = &finding.fix {
+        let span = fix.span;
+        result["fixes"] = json!([{
+            "description": { "text": fix.description },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri(&finding.location.path), "uriBaseId": "%SRCROOT%" },
+                "replacements": [{
+                    "deletedRegion": {
+                        "startLine": span.start_line,
+                        "startColumn": span.start_column,
+                        "endLine": span.end_line,
+                        "endColumn": span.end_column,
+                    },
+                    "insertedContent": { "text": fix.replacement },
+                }]
+            }]
+        }]);
+    }
+    result
+}
+
+/// The SARIF log, with at most `max_results` results.
+pub fn to_value(report: &Report, max_results: usize) -> Value {
+    let index: HashMap<&str, usize> = report
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
+
+    let mut kept: Vec<&Finding> = report.findings.iter().collect();
+    let mut notifications: Vec<Value> = Vec::new();
+    if kept.len() > max_results {
+        // Keep the most severe, then the most certain; report order otherwise.
+        kept.sort_by(|a, b| {
+            (b.severity, b.confidence)
+                .cmp(&(a.severity, a.confidence))
+                .then_with(|| a.sort_key().cmp(&b.sort_key()))
+        });
+        kept.truncate(max_results);
+        kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{} findings exceeded the {} results GitHub code scanning accepts per run; the {} most severe are included (use --format json for all)",
+                report.findings.len(), max_results, max_results
+            )},
+        }));
+    }
+    for d in &report.diagnostics {
+        let mut n = json!({
+            "level": "note",
+            "message": { "text": format!("{} ({})", d.message, d.kind.as_str()) },
+            "descriptor": { "id": format!("palisade/diagnostic/{}", d.kind.as_str()) },
+        });
+        if let Some(path) = &d.path {
+            let mut physical = json!({
+                "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" }
+            });
+            if let Some(line) = d.line {
+                physical["region"] = json!({ "startLine": line });
+            }
+            n["locations"] = json!([{ "physicalLocation": physical }]);
+        }
+        notifications.push(n);
+    }
+
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "palisade",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": report.rules.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
+            }},
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "columnKind": "unicodeCodePoints",
+            "results": kept.iter().map(|f| result(f, index.get(f.rule_id.as_str()).copied())).collect::<Vec<_>>(),
+        }]
+    })
+}

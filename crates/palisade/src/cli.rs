@@ -1,0 +1,152 @@
+//! The command line, as clap sees it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "palisade",
+    version,
+    about = "Audits a product — Python backend, web frontend, mobile apps, Kubernetes — against an OWASP Top 10 2021 security policy",
+    after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or configuration error; 3 internal error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders and report findings.
+    Scan(ScanArgs),
+    /// Record the current findings so later scans report only new ones.
+    Baseline(BaselineArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, e.g. python/tls-verification-disabled.
+        rule_id: String,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Write one Markdown page per rule into a folder (how docs/rules is generated).
+    #[command(hide = true)]
+    GenerateDocs { dir: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the JSON schema of palisade.toml.
+    Schema,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    High,
+    Medium,
+    Low,
+}
+
+/// What selects and configures the rules of a scan.
+#[derive(Debug, Args)]
+pub struct CommonScanArgs {
+    /// Files or folders to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: palisade.toml in the scan root or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only rules of these domains (python, k8s, …); replaces [select] in the config.
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Run only rules of these OWASP 2021 categories (A01 … A10).
+    #[arg(long = "owasp", value_name = "CATEGORY")]
+    pub owasp: Vec<String>,
+    /// Run only rules of these policy recommendations (mysql, kubernetes, …).
+    #[arg(long = "recommendation", value_name = "ID")]
+    pub recommendations: Vec<String>,
+    /// Report only findings of at least this confidence [default: low, or the config's].
+    #[arg(long, value_enum)]
+    pub min_confidence: Option<ConfidenceArg>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub common: CommonScanArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity [default: high, or the config's].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Colours in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub common: CommonScanArgs,
+    /// Where to write the baseline.
+    #[arg(long, short = 'o', value_name = "FILE", default_value = "palisade-baseline.json")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Only rules of this domain.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Only rules of this OWASP 2021 category.
+    #[arg(long)]
+    pub owasp: Option<String>,
+    /// Only rules of this policy recommendation.
+    #[arg(long)]
+    pub recommendation: Option<String>,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ListFormat,
+}

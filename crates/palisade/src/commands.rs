@@ -1,0 +1,321 @@
+//! One function per command.
+
+use crate::cli::{
+    BaselineArgs, ColorChoice, Command, CommonScanArgs, ConfidenceArg, ConfigCommand, FailOnArg,
+    Format, ListFormat, RulesArgs, ScanArgs,
+};
+use crate::{Failure, exit, output};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use palisade_core::baseline::Baseline;
+use palisade_core::config::{Config, FailOn, RuleSet, Selection};
+use palisade_core::engine::{self, Analyzer, ScanOptions};
+use palisade_core::{Confidence, Owasp, Recommendation, Report, RuleMeta};
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Every analyzer palisade ships, in a fixed order.
+pub fn analyzers() -> Vec<&'static dyn Analyzer> {
+    vec![
+        &palisade_python::PythonAnalyzer,
+        &palisade_k8s::KubernetesAnalyzer,
+    ]
+}
+
+pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Baseline(args) => baseline(args),
+        Command::Rules(args) => rules(args),
+        Command::Explain { rule_id } => explain(&rule_id),
+        Command::Config {
+            command: ConfigCommand::Schema,
+        } => {
+            let schema = serde_json::to_string_pretty(&Config::json_schema()).unwrap_or_default();
+            output::write(None, &(schema + "\n"))?;
+            Ok(exit::CLEAN)
+        }
+        Command::GenerateDocs { dir } => generate_docs(&dir),
+    }
+}
+
+fn registry() -> Vec<&'static RuleMeta> {
+    engine::registry(&analyzers())
+}
+
+/// A scan's settings after merging the command line over the configuration.
+struct Prepared {
+    config: Config,
+    rules: RuleSet,
+    min_confidence: Confidence,
+}
+
+fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
+    let registry = registry();
+    for path in &common.paths {
+        if !path.exists() {
+            return Err(Failure::usage(format!(
+                "{}: no such file or folder",
+                path.display()
+            )));
+        }
+    }
+    let config_path = match &common.config {
+        Some(path) => Some(path.clone()),
+        None => common.paths.first().and_then(|p| Config::discover(p)),
+    };
+    let config = match config_path {
+        Some(path) => Config::load(&path, &registry).map_err(|e| Failure::usage(e.to_string()))?,
+        None => Config::default(),
+    };
+    let selection = Selection {
+        domains: common.domains.clone(),
+        owasp: common
+            .owasp
+            .iter()
+            .map(|o| o.parse::<Owasp>())
+            .collect::<Result<_, _>>()
+            .map_err(Failure::usage)?,
+        recommendations: common
+            .recommendations
+            .iter()
+            .map(|r| r.parse::<Recommendation>())
+            .collect::<Result<_, _>>()
+            .map_err(Failure::usage)?,
+    };
+    for domain in &selection.domains {
+        if !registry.iter().any(|r| r.domain() == domain) {
+            return Err(Failure::usage(format!("--domain: unknown domain `{domain}`")));
+        }
+    }
+    let rules = RuleSet::resolve(&registry, &config, Some(&selection));
+    let min_confidence = match common.min_confidence {
+        Some(ConfidenceArg::High) => Confidence::High,
+        Some(ConfidenceArg::Medium) => Confidence::Medium,
+        Some(ConfidenceArg::Low) => Confidence::Low,
+        None => config.scan.min_confidence.unwrap_or(Confidence::Low),
+    };
+    Ok(Prepared {
+        config,
+        rules,
+        min_confidence,
+    })
+}
+
+fn run_scan(
+    common: &CommonScanArgs,
+    prepared: &Prepared,
+    baseline: Option<&Baseline>,
+) -> Result<Report, Failure> {
+    let progress = Progress::new(!common.no_progress && std::io::stderr().is_terminal());
+    let callback = |done: usize, total: usize, findings: usize| progress.update(done, total, findings);
+    let options = ScanOptions {
+        roots: common.paths.clone(),
+        config: &prepared.config,
+        rules: &prepared.rules,
+        min_confidence: prepared.min_confidence,
+        baseline,
+        progress: Some(&callback),
+    };
+    let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
+    progress.finish();
+    report
+}
+
+fn scan(args: ScanArgs) -> Result<u8, Failure> {
+    let prepared = prepare(&args.common)?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::load(path).map_err(|e| Failure::usage(e.to_string()))?),
+        None => None,
+    };
+    let report = run_scan(&args.common, &prepared, baseline.as_ref())?;
+    let rendered = match args.format {
+        Format::Json => palisade_report::json::render(&report),
+        Format::Sarif => palisade_report::sarif::render(&report),
+        Format::Text => {
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => to_terminal && colors_allowed(),
+            };
+            palisade_report::text::render(&report, palisade_report::TextOptions { color })
+        }
+    };
+    output::write(args.output.as_deref(), &rendered)?;
+
+    let fail_on = match args.fail_on {
+        Some(FailOnArg::Critical) => FailOn::Critical,
+        Some(FailOnArg::High) => FailOn::High,
+        Some(FailOnArg::Medium) => FailOn::Medium,
+        Some(FailOnArg::Low) => FailOn::Low,
+        Some(FailOnArg::None) => FailOn::None,
+        None => prepared.config.scan.fail_on.unwrap_or(FailOn::High),
+    };
+    let failing = fail_on
+        .threshold()
+        .is_some_and(|t| report.count_at_or_above(t) > 0);
+    Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colours off.
+fn colors_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
+fn baseline(args: BaselineArgs) -> Result<u8, Failure> {
+    let prepared = prepare(&args.common)?;
+    let report = run_scan(&args.common, &prepared, None)?;
+    let baseline = Baseline::from_findings(&report.findings);
+    output::write(Some(&args.output), &baseline.to_json())?;
+    eprintln!(
+        "palisade: recorded {} finding{} in {}",
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
+        args.output.display()
+    );
+    Ok(exit::CLEAN)
+}
+
+fn rules(args: RulesArgs) -> Result<u8, Failure> {
+    let owasp = args
+        .owasp
+        .as_deref()
+        .map(str::parse::<Owasp>)
+        .transpose()
+        .map_err(Failure::usage)?;
+    let recommendation = args
+        .recommendation
+        .as_deref()
+        .map(str::parse::<Recommendation>)
+        .transpose()
+        .map_err(Failure::usage)?;
+    let mut list: Vec<&RuleMeta> = registry()
+        .into_iter()
+        .filter(|r| args.domain.as_deref().is_none_or(|d| r.domain() == d))
+        .filter(|r| owasp.is_none_or(|o| r.owasp == o))
+        .filter(|r| recommendation.is_none_or(|x| r.recommendation == x))
+        .collect();
+    list.sort_by_key(|r| r.id);
+    let text = match args.format {
+        ListFormat::Json => {
+            let rules: Vec<serde_json::Value> = list
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "title": r.title,
+                        "severity": r.severity,
+                        "confidence": r.confidence,
+                        "owasp": r.owasp,
+                        "cwe": r.cwe,
+                        "recommendation": r.recommendation,
+                        "needs_network": r.needs_network,
+                        "summary": r.doc().summary,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n"
+        }
+        ListFormat::Text => {
+            let id_width = list.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+            let mut out = format!(
+                "{:<id_width$}  {:<8}  {:<5}  {:<17}  TITLE\n",
+                "ID", "SEVERITY", "OWASP", "RECOMMENDATION"
+            );
+            for r in &list {
+                out.push_str(&format!(
+                    "{:<id_width$}  {:<8}  {:<5}  {:<17}  {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.owasp.code(),
+                    r.recommendation.id(),
+                    r.title
+                ));
+            }
+            out
+        }
+    };
+    output::write(None, &text)?;
+    Ok(exit::CLEAN)
+}
+
+fn find_rule(id: &str) -> Result<&'static RuleMeta, Failure> {
+    let registry = registry();
+    registry.iter().copied().find(|r| r.id == id).ok_or_else(|| {
+        let close: Vec<&str> = registry
+            .iter()
+            .filter(|r| r.slug() == id || r.id.contains(id))
+            .map(|r| r.id)
+            .collect();
+        let hint = if close.is_empty() {
+            " (`palisade rules` lists them)".to_string()
+        } else {
+            format!(" (did you mean {}?)", close.join(", "))
+        };
+        Failure::usage(format!("unknown rule `{id}`{hint}"))
+    })
+}
+
+fn explain(id: &str) -> Result<u8, Failure> {
+    let rule = find_rule(id)?;
+    output::write(None, &rule.doc().to_markdown(rule))?;
+    Ok(exit::CLEAN)
+}
+
+fn generate_docs(dir: &Path) -> Result<u8, Failure> {
+    for rule in registry() {
+        let path = dir.join(rule.domain()).join(format!("{}.md", rule.slug()));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        output::write(Some(&path), &rule.doc().to_markdown(rule))?;
+    }
+    Ok(exit::CLEAN)
+}
+
+/// A progress bar on stderr that appears only when the scan takes more than a moment.
+struct Progress {
+    bar: Option<ProgressBar>,
+    started: Instant,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_millis(400);
+
+    fn new(enabled: bool) -> Progress {
+        let bar = enabled.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} {pos}/{len} files  {msg}  [{elapsed}]",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            started: Instant::now(),
+        }
+    }
+
+    fn update(&self, done: usize, total: usize, findings: usize) {
+        let Some(bar) = &self.bar else {
+            return;
+        };
+        if bar.is_hidden() && self.started.elapsed() > Self::DELAY {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(format!("{findings} findings"));
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Writing reports: to standard output, or atomically to a file (a temporary file in the
+//! same folder, renamed into place), so a failed write never leaves half a report behind.
+
+use crate::Failure;
+use std::io::Write;
+use std::path::Path;
+
+pub fn write(destination: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match destination {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`palisade scan | head`) is not an error worth reporting.
+            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::usage(
+                    format!("cannot write to standard output: {e}"),
+                )),
+                _ => Ok(()),
+            }
+        }
+        Some(path) => write_file(path, text),
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Failure::usage(format!("cannot write {}: {e}", path.display()))
+    };
+    if path.is_dir() {
+        return Err(fail(&"it is a folder"));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".palisade-")
+        .tempfile_in(dir)
+        .map_err(|e| fail(&e))?;
+    temp.write_all(text.as_bytes())
+        .and_then(|()| temp.flush())
+        .map_err(|e| fail(&e))?;
+    temp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}

@@ -1,0 +1,1 @@
+"""Demo shop backend (deliberately insecure; see ../../README.md)."""

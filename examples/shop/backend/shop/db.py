@@ -1,0 +1,91 @@
+"""MySQL access for the shop, through PyMySQL."""
+import pymysql
+import pymysql.cursors
+
+from . import settings
+
+
+def get_connection():
+    return pymysql.connect(
+        host=settings.DB_HOST,
+        port=settings.DB_PORT,
+        user=settings.DB_USER,
+        password=settings.DB_PASSWORD,
+        database=settings.DB_NAME,
+        charset="utf8mb4",
+        cursorclass=pymysql.cursors.DictCursor,
+    )
+
+
+def _fetch_all(sql, args=None):
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, args)
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def list_products(category):
+    # Parameterized: the driver escapes `category`.
+    return _fetch_all(
+        "SELECT id, name, price_cents FROM products WHERE category = %s ORDER BY name",
+        (category,),
+    )
+
+
+def search_products(term):
+    # `term` comes straight from the `q` query parameter of /products/search.
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"SELECT id, name, price_cents FROM products WHERE name LIKE '%{term}%'")
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def get_user(username):
+    rows = _fetch_all(
+        "SELECT id, username, password_hash, is_admin FROM users WHERE username = %s",
+        (username,),
+    )
+    return rows[0] if rows else None
+
+
+def get_order(order_id):
+    rows = _fetch_all(
+        "SELECT id, user_id, product_id, quantity, status FROM orders WHERE id = %s",
+        (order_id,),
+    )
+    return rows[0] if rows else None
+
+
+def create_order(user_id, product_id, quantity):
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO orders (user_id, product_id, quantity) VALUES (%s, %s, %s)",
+                (user_id, product_id, quantity),
+            )
+            order_id = cur.lastrowid
+        conn.commit()
+        return order_id
+    finally:
+        conn.close()
+
+
+def advance_orders(from_status, to_status):
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            count = cur.execute(
+                "UPDATE orders SET status = %s WHERE status = %s",
+                (to_status, from_status),
+            )
+        conn.commit()
+        return count
+    finally:
+        conn.close()
