@@ -15,6 +15,7 @@
 use crate::config::{Config, RuleSet};
 use crate::engine::{self, Analyzer, ScanOptions};
 use crate::finding::{Confidence, Finding};
+use crate::source::{CommentStyle, FileKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -177,8 +178,10 @@ pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) 
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
+        // Only formats without comments use a sidecar (`x.json` → `x.expect.toml`).
+        let commentless = FileKind::classify(&path).comment_style() == CommentStyle::None;
         let sidecar = PathBuf::from(format!("{}.expect.toml", path.with_extension("").display()));
-        let annotations = if sidecar.is_file() {
+        let annotations = if commentless {
             parse_sidecar(&sidecar, domain)
         } else {
             std::fs::read_to_string(&path)

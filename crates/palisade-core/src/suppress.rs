@@ -57,7 +57,8 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
         // The marker must follow a comment opener: `x = 1  # palisade: ignore[...]`.
         let Some(opener_at) = openers
             .iter()
-            .filter_map(|o| before.rfind(o))
+            .filter_map(|o| before.find(o))
+            .filter(|&at| !inside_string(&before[..at]))
             .min()
         else {
             continue;
@@ -105,6 +106,28 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
         });
     }
     found
+}
+
+/// Whether text ending here is inside a string literal opened on the same line: an odd
+/// number of unescaped quotes of one kind before it. (`"see # palisade: ignore[x]"` is a
+/// string, not a comment.)
+fn inside_string(before: &str) -> bool {
+    let mut double = false;
+    let mut single = false;
+    let mut escaped = false;
+    for c in before.chars() {
+        match c {
+            '\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            '"' if !escaped && !single => double = !double,
+            '\'' if !escaped && !double => single = !single,
+            _ => {}
+        }
+        escaped = false;
+    }
+    double || single
 }
 
 /// What applying a file's suppressions did.
@@ -176,6 +199,8 @@ mod tests {
         assert_eq!(s[0].reason, "legacy page");
         let java = file(FileKind::Java, "call(); /* palisade: ignore[java/x] */\n");
         assert_eq!(parse(&java)[0].target_line, 1);
+        let string = file(FileKind::Python, "hint = \"add '# palisade: ignore[x/y] why' above\"\n");
+        assert!(parse(&string).is_empty());
         let json = file(FileKind::Json, "{\"a\": \"# palisade: ignore[x/y]\"}");
         assert!(parse(&json).is_empty());
     }
