@@ -1,5 +1,6 @@
 //! SARIF 2.1.0 output, shaped for GitHub code scanning: one run, every rule that ran with its
-//! full help text, `partialFingerprints`, severity mapped to `level` and to GitHub's
+//! full help text (no `helpUri`: SARIF requires an absolute URI and the rule pages live in the
+//! repository, so the help travels inline), `partialFingerprints`, severity mapped to `level` and to GitHub's
 //! `security-severity`, palisade's own classification in `properties`, and at most
 //! [`MAX_RESULTS`] results (the most severe are kept, and a notification says so).
 
@@ -60,7 +61,6 @@ fn rule_descriptor(rule: &RuleMeta) -> Value {
         "shortDescription": { "text": rule.title },
         "fullDescription": { "text": if doc.summary.is_empty() { rule.title.to_string() } else { doc.summary.clone() } },
         "help": { "text": markdown, "markdown": markdown },
-        "helpUri": rule.help_uri(),
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "tags": tags(rule),
@@ -224,4 +224,71 @@ pub fn to_value(report: &Report, max_results: usize) -> Value {
             "results": kept.iter().map(|f| result(f, index.get(f.rule_id.as_str()).copied())).collect::<Vec<_>>(),
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::report::Stats;
+    use palisade_core::{Confidence, Finding, Owasp, Recommendation, Span};
+
+    static RULE: RuleMeta = RuleMeta {
+        id: "python/example",
+        title: "Example",
+        severity: Severity::Low,
+        confidence: Confidence::High,
+        cwe: &[20],
+        owasp: Owasp::A03,
+        recommendation: Recommendation::Mysql,
+        needs_network: false,
+        options: &[],
+        source: "//! Example.\n",
+    };
+
+    fn report(n: u32) -> Report {
+        let findings = (1..=n)
+            .map(|line| {
+                let severity = if line % 10 == 0 { Severity::Critical } else { Severity::Low };
+                let mut f = Finding::new(&RULE, Span::line(line), format!("finding {line}"))
+                    .with_severity(severity);
+                f.location.path = "app.py".into();
+                f.fingerprint = format!("{line:032x}");
+                f
+            })
+            .collect();
+        Report {
+            roots: vec![".".into()],
+            findings,
+            diagnostics: Vec::new(),
+            rules: vec![&RULE],
+            stats: Stats::default(),
+        }
+    }
+
+    #[test]
+    fn keeps_the_most_severe_results_within_the_limit_and_says_so() {
+        let log = to_value(&report(30), 5);
+        let run = &log["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), 5);
+        let errors = results.iter().filter(|r| r["level"] == "error").count();
+        assert_eq!(errors, 3, "the three critical findings are kept");
+        let lines: Vec<u64> = results
+            .iter()
+            .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines, [1, 2, 10, 20, 30], "report order is kept");
+        let note = &run["invocations"][0]["toolExecutionNotifications"][0];
+        assert!(note["message"]["text"].as_str().unwrap().contains("30 findings exceeded"));
+    }
+
+    #[test]
+    fn within_the_limit_nothing_is_dropped() {
+        let log = to_value(&report(30), MAX_RESULTS);
+        assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 30);
+        assert!(log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .is_empty());
+    }
 }

@@ -1,0 +1,426 @@
+//! End-to-end tests of the binary: formats, exit codes, configuration errors, output
+//! writing, baseline, notices for files that cannot be analysed.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn palisade() -> Command {
+    let mut cmd = Command::cargo_bin("palisade").unwrap();
+    cmd.current_dir(workspace())
+        .env_remove("NO_COLOR")
+        .env("PALISADE_TODAY", "2026-11-27");
+    cmd
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("valid JSON")
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+const CLIENT: &str = "import requests\n\n\ndef pay(url, body):\n    return requests.post(url, json=body, verify=False, timeout=5)\n";
+
+#[test]
+fn demo_scan_json_snapshot() {
+    let out = palisade()
+        .args(["scan", "examples/shop", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    insta::assert_json_snapshot!("shop-json", report, {
+        ".stats.duration_ms" => "[duration]",
+        ".tool.version" => "[version]",
+    });
+}
+
+#[test]
+fn demo_scan_text_snapshot() {
+    let out = palisade()
+        .args(["scan", "examples/shop", "--no-progress"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains('\u{1b}'), "no colours when stdout is not a terminal");
+    insta::assert_snapshot!("shop-text", text);
+}
+
+#[test]
+fn colours_on_request_and_never_in_json() {
+    palisade()
+        .args(["scan", "examples/shop", "--color", "always"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\u{1b}["));
+}
+
+#[test]
+fn sarif_output_validates_against_the_official_schema() {
+    let out = palisade()
+        .args(["scan", "examples/shop", "--format", "sarif"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let sarif = json_of(&out);
+    let schema_path = workspace().join("crates/palisade-report/tests/data/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(&fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema violations:\n{}", errors.join("\n"));
+
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    for r in results {
+        assert_eq!(r["partialFingerprints"]["palisade/v1"].as_str().unwrap().len(), 32);
+        assert!(r["properties"]["owasp"].as_str().unwrap().contains(":2021"));
+        assert!(r["properties"]["recommendation"].is_string());
+    }
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("## Remediation")));
+    // An invalid log must fail the same validator: the check is real.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(validator.iter_errors(&broken).next().is_some());
+}
+
+#[test]
+fn exit_codes_follow_the_threshold() {
+    // The demo has one critical and one high finding.
+    palisade().args(["scan", "examples/shop", "--fail-on", "critical"]).assert().code(1);
+    palisade().args(["scan", "examples/shop", "--fail-on", "none"]).assert().code(0);
+    palisade()
+        .args(["scan", "examples/shop", "--domain", "python", "--fail-on", "critical"])
+        .assert()
+        .code(0);
+    palisade()
+        .args(["scan", "examples/shop", "--domain", "python", "--fail-on", "high"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_sentence() {
+    palisade()
+        .args(["scan", "does/not/exist"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does/not/exist: no such file or folder"))
+        .stderr(predicate::str::contains("panicked").not());
+    palisade().args(["scan", "--no-such-flag"]).assert().code(2);
+    palisade().args(["scan", "--fail-on", "severe"]).assert().code(2);
+    palisade().args(["scan", "--owasp", "A11", "examples/shop"]).assert().code(2);
+    palisade().args(["scan", "--domain", "cobol", "examples/shop"]).assert().code(2);
+    palisade()
+        .args(["explain", "python/no-such-rule"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule"));
+    palisade().args(["--help"]).assert().code(0);
+}
+
+#[test]
+fn invalid_config_names_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.py", CLIENT);
+    write(dir.path(), "palisade.toml", "[scan]\nfail-on = \"high\"\nmax_file_size = 10\n");
+    palisade()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("palisade.toml:3:"))
+        .stderr(predicate::str::contains("max_file_size"));
+
+    write(
+        dir.path(),
+        "palisade.toml",
+        "[rules.\"python/tls-verification-disabled\"]\nseverity = 3\n",
+    );
+    palisade()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("palisade.toml:2:"));
+}
+
+#[test]
+fn config_disables_rules_overrides_severity_and_ignores_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/pay.py", CLIENT);
+    write(dir.path(), "tests/test_pay.py", CLIENT);
+    let scan = |config: &str| {
+        write(dir.path(), "palisade.toml", config);
+        let out = palisade()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--format", "json", "--fail-on", "none"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        json_of(&out)
+    };
+    let report = scan("");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+    let report = scan(
+        "[rules.\"python/tls-verification-disabled\"]\nseverity = \"low\"\nignore-paths = [\"tests/**\"]\n",
+    );
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["severity"], "low");
+    assert_eq!(findings[0]["location"]["path"], "app/pay.py");
+    let report = scan("[select]\ndomains = [\"k8s\"]\n");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    palisade()
+        .args(["scan", "examples/shop", "--format", "json", "--output"])
+        .arg(&target)
+        .assert()
+        .code(1)
+        .stdout("");
+    let report = json_of(&fs::read(&target).unwrap());
+    assert_eq!(report["version"], 1);
+
+    let missing = dir.path().join("no/such/folder/report.json");
+    palisade()
+        .args(["scan", "examples/shop", "--output"])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write"));
+    assert!(!missing.exists());
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(leftovers.len(), 1, "only report.json, no temporary files");
+}
+
+#[test]
+fn baseline_survives_inserted_lines_but_not_a_changed_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pay.py", CLIENT);
+    let baseline = dir.path().join("palisade-baseline.json");
+    palisade()
+        .arg("baseline")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&baseline)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("recorded 1 finding"));
+
+    let scan = || {
+        let out = palisade()
+            .arg("scan")
+            .arg(dir.path())
+            .arg("--baseline")
+            .arg(&baseline)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        (out.status.code(), json_of(&out.stdout))
+    };
+
+    // Ten lines inserted above the finding: still baselined.
+    let shifted = format!("import logging\n{}\n{CLIENT}", "# moved down\n".repeat(8));
+    write(dir.path(), "pay.py", &shifted);
+    let (code, report) = scan();
+    assert_eq!(code, Some(0));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(report["stats"]["baselined"], 1);
+
+    // The finding's own line changes: it is new.
+    write(dir.path(), "pay.py", &shifted.replace("requests.post(url", "requests.put(url"));
+    let (code, report) = scan();
+    assert_eq!(code, Some(1));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+
+    // A file that is not a baseline is a usage error.
+    palisade()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--baseline")
+        .arg(dir.path().join("pay.py"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn files_that_cannot_be_analysed_become_notices_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "good.py", CLIENT);
+    write(root, "big.py", &format!("{CLIENT}{}", "x = 1\n".repeat(400)));
+    fs::write(root.join("blob.py"), b"\x00\x01\x02binary").unwrap();
+    fs::write(root.join("latin1.py"), b"name = '\xe9t\xe9'\n").unwrap();
+    write(
+        root,
+        "py2.py",
+        "import requests\nprint \"hello\"\nclass Broken(:\n    pass\nrequests.get(u, verify=False)\n",
+    );
+    write(root, "broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n");
+    write(root, "palisade.toml", "[scan]\nmax-file-size = 1000\n");
+    let out = palisade()
+        .arg("scan")
+        .arg(root)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    let kinds: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("big.py", "too-large"),
+        ("blob.py", "binary"),
+        ("latin1.py", "encoding"),
+        ("py2.py", "parse"),
+        ("broken.yaml", "parse"),
+    ] {
+        assert!(
+            kinds.contains(&(expected.0.to_string(), expected.1.to_string())),
+            "missing {expected:?} in {kinds:?}"
+        );
+    }
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    // The Python 2 file's other lines are still checked.
+    assert_eq!(paths, ["good.py", "py2.py"]);
+
+    // The text report lists the notices too.
+    palisade()
+        .arg("scan")
+        .arg(root)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("notices (not fully checked)"))
+        .stdout(predicate::str::contains("big.py: ").and(predicate::str::contains("byte limit")));
+}
+
+#[test]
+fn min_confidence_filters_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "client.py",
+        "import requests\n\n\nclass Client:\n    def get(self, url):\n        return self.session.get(url, verify=False)\n",
+    );
+    let count = |extra: &[&str]| {
+        let out = palisade()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        json_of(&out.stdout)["findings"].as_array().unwrap().len()
+    };
+    assert_eq!(count(&[]), 1);
+    assert_eq!(count(&["--min-confidence", "high"]), 0);
+}
+
+#[test]
+fn rules_explain_and_schema() {
+    let out = palisade()
+        .args(["rules", "--format", "json", "--recommendation", "kubernetes"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let rules = json_of(&out);
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["k8s/privileged-container"]);
+    palisade()
+        .args(["rules", "--owasp", "A02"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("python/tls-verification-disabled"))
+        .stdout(predicate::str::contains("k8s/").not());
+    palisade()
+        .args(["explain", "k8s/privileged-container"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("## Why it matters"))
+        .stdout(predicate::str::contains("CWE-250"));
+    let out = palisade()
+        .args(["config", "schema"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let schema = json_of(&out);
+    assert!(schema["properties"]["rules"].is_object());
+}
+
+#[test]
+fn rule_docs_pages_are_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    palisade().arg("generate-docs").arg(dir.path()).assert().code(0);
+    let committed = workspace().join("docs/rules");
+    let mut stale = Vec::new();
+    for domain in fs::read_dir(dir.path()).unwrap().flatten() {
+        for page in fs::read_dir(domain.path()).unwrap().flatten() {
+            let rel = page.path().strip_prefix(dir.path()).unwrap().to_path_buf();
+            let fresh = fs::read_to_string(page.path()).unwrap();
+            if fs::read_to_string(committed.join(&rel)).ok().as_deref() != Some(fresh.as_str()) {
+                stale.push(rel.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/rules is stale for {stale:?}: run `cargo run -- generate-docs docs/rules`"
+    );
+}
