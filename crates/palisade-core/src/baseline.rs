@@ -88,6 +88,9 @@ impl Baseline {
     }
 
     pub fn fingerprints(&self) -> BTreeSet<&str> {
-        self.findings.iter().map(|e| e.fingerprint.as_str()).collect()
+        self.findings
+            .iter()
+            .map(|e| e.fingerprint.as_str())
+            .collect()
     }
 }

@@ -211,10 +211,7 @@ impl Config {
         registry: &[&'static RuleMeta],
     ) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_column(text, s.start))
-                .unzip();
+            let (line, column) = e.span().map(|s| line_column(text, s.start)).unzip();
             ConfigError {
                 path: path.to_path_buf(),
                 line,
@@ -234,10 +231,7 @@ impl Config {
         registry: &[&'static RuleMeta],
     ) -> Result<(), ConfigError> {
         let error = |needle: &str, message: String| {
-            let (line, column) = text
-                .find(needle)
-                .map(|at| line_column(text, at))
-                .unzip();
+            let (line, column) = text.find(needle).map(|at| line_column(text, at)).unzip();
             ConfigError {
                 path: path.to_path_buf(),
                 line,
@@ -259,9 +253,8 @@ impl Config {
             }
         }
         for glob in &self.scan.exclude {
-            Glob::new(glob).map_err(|e| {
-                error(glob, format!("scan.exclude: invalid glob `{glob}`: {e}"))
-            })?;
+            Glob::new(glob)
+                .map_err(|e| error(glob, format!("scan.exclude: invalid glob `{glob}`: {e}")))?;
         }
         for (id, settings) in &self.rules {
             let Some(rule) = registry.iter().find(|r| r.id == id) else {
@@ -553,7 +546,12 @@ mod tests {
     #[test]
     fn schema_names_every_section() {
         let schema = Config::json_schema().to_string();
-        for key in ["max-file-size", "prune-dirs", "ignore-paths", "recommendations"] {
+        for key in [
+            "max-file-size",
+            "prune-dirs",
+            "ignore-paths",
+            "recommendations",
+        ] {
             assert!(schema.contains(key), "{key} missing from schema");
         }
     }

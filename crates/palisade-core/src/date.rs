@@ -83,7 +83,11 @@ mod tests {
     fn parses_and_rejects() {
         assert_eq!(
             Date::parse("2026-11-27"),
-            Some(Date { year: 2026, month: 11, day: 27 })
+            Some(Date {
+                year: 2026,
+                month: 11,
+                day: 27
+            })
         );
         assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
         assert_eq!(Date::parse("2026-02-29"), None);
@@ -95,7 +99,13 @@ mod tests {
     #[test]
     fn civil_from_days() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days_since_epoch(19_782).to_string(), "2024-02-29");
-        assert_eq!(Date::from_days_since_epoch(20_784).to_string(), "2026-11-27");
+        assert_eq!(
+            Date::from_days_since_epoch(19_782).to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(20_784).to_string(),
+            "2026-11-27"
+        );
     }
 }

@@ -55,7 +55,11 @@ pub fn walk(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let size = root.metadata().map_or(0, |m| m.len());
-        let path = if prefix.is_empty() { name } else { prefix.to_string() };
+        let path = if prefix.is_empty() {
+            name
+        } else {
+            prefix.to_string()
+        };
         let file = DiscoveredFile {
             kind: FileKind::classify(root),
             path,
@@ -236,7 +240,12 @@ mod tests {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
-            [".gitignore", ".palisadeignore", "app/main.py", "deploy/k8s.yaml"]
+            [
+                ".gitignore",
+                ".palisadeignore",
+                "app/main.py",
+                "deploy/k8s.yaml"
+            ]
         );
         assert!(diags.is_empty());
         assert_eq!(files[2].kind, FileKind::Python);
@@ -252,9 +261,15 @@ mod tests {
             .unwrap();
         std::os::unix::fs::symlink(outside.path(), dir.path().join("linked-dir")).unwrap();
         let (files, diags) = walk(dir.path(), "", &WalkSettings::default());
-        assert!(files.iter().all(|f| !f.path.contains("leak") && !f.path.contains("linked")));
+        assert!(
+            files
+                .iter()
+                .all(|f| !f.path.contains("leak") && !f.path.contains("linked"))
+        );
         assert_eq!(diags.len(), 2, "{diags:?}");
-        assert!(diags.iter().all(|d| d.kind == DiagnosticKind::Symlink
-            && d.message.contains("outside the scanned root")));
+        assert!(
+            diags.iter().all(|d| d.kind == DiagnosticKind::Symlink
+                && d.message.contains("outside the scanned root"))
+        );
     }
 }

@@ -130,7 +130,11 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
     let mut diagnostics = Vec::new();
     let several = options.roots.len() > 1;
     for root in &options.roots {
-        let prefix = if several { display_root(root) } else { String::new() };
+        let prefix = if several {
+            display_root(root)
+        } else {
+            String::new()
+        };
         let (found, notes) = discover::walk(root, &prefix, &settings);
         files.extend(found);
         diagnostics.extend(notes);
@@ -138,6 +142,13 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
     files.sort();
     files.dedup_by(|a, b| a.path == b.path);
 
+    // Analyzers none of whose rules run are not consulted at all: their files are not read.
+    let analyzers: Vec<&dyn Analyzer> = analyzers
+        .iter()
+        .copied()
+        .filter(|a| a.rules().iter().any(|r| options.rules.is_enabled(r.id)))
+        .collect();
+    let analyzers = analyzers.as_slice();
     let mut stats = Stats {
         files_discovered: files.len(),
         ..Stats::default()
@@ -291,7 +302,10 @@ fn check_one(
     for finding in &mut findings {
         finding.snippet = snippet(&source, &finding.location.span);
         let n = occurrences
-            .entry((finding.rule_id.clone(), fingerprint::normalise(&finding.snippet)))
+            .entry((
+                finding.rule_id.clone(),
+                fingerprint::normalise(&finding.snippet),
+            ))
             .or_default();
         finding.fingerprint =
             fingerprint::fingerprint(&finding.rule_id, &source.path, &finding.snippet, *n);
@@ -313,7 +327,11 @@ fn suppression_findings(
     for (s, used) in suppressions.iter().zip(used) {
         let mut finding = None;
         if s.is_expired(today) {
-            finding = Some(expired_suppression::finding(s.span, s.until, s.bad_until.as_deref()));
+            finding = Some(expired_suppression::finding(
+                s.span,
+                s.until,
+                s.bad_until.as_deref(),
+            ));
         } else {
             for (id, used) in s.rule_ids.iter().zip(used) {
                 let known = rules.is_known(id);
@@ -395,8 +413,12 @@ pub fn decode(bytes: &[u8]) -> Result<String, (DiagnosticKind, String)> {
                 }
             })
             .collect();
-        String::from_utf16(&units)
-            .map_err(|_| (DiagnosticKind::Encoding, "invalid UTF-16; not analysed".to_string()))
+        String::from_utf16(&units).map_err(|_| {
+            (
+                DiagnosticKind::Encoding,
+                "invalid UTF-16; not analysed".to_string(),
+            )
+        })
     };
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return utf16(rest, true);

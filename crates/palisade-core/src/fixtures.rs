@@ -225,9 +225,10 @@ fn check_file(
     for a in annotations {
         let place = format!("{rel}:{}", a.line);
         if !registry.iter().any(|r| r.id == a.rule_id) {
-            results
-                .failures
-                .push(format!("{place}: annotation names unknown rule `{}`", a.rule_id));
+            results.failures.push(format!(
+                "{place}: annotation names unknown rule `{}`",
+                a.rule_id
+            ));
             continue;
         }
         let found = hit(&a.rule_id, a.line);

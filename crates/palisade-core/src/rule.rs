@@ -169,7 +169,9 @@ impl RuleDoc {
             out.push_str(&format!("## {heading}\n\n{body}\n\n"));
         }
         if !meta.options.is_empty() {
-            out.push_str("## Options\n\n| option | type | default | meaning |\n|---|---|---|---|\n");
+            out.push_str(
+                "## Options\n\n| option | type | default | meaning |\n|---|---|---|---|\n",
+            );
             for o in meta.options {
                 out.push_str(&format!(
                     "| `{}` | {:?} | `{}` | {} |\n",
@@ -206,7 +208,10 @@ mod tests {
         assert_eq!(doc.summary, "Flags a thing.");
         assert_eq!(doc.section("what it checks"), Some("This."));
         assert_eq!(doc.section("Why it matters"), Some("Because."));
-        assert_eq!(doc.missing_sections(), vec!["Example", "Remediation", "References"]);
+        assert_eq!(
+            doc.missing_sections(),
+            vec!["Example", "Remediation", "References"]
+        );
     }
 
     #[test]

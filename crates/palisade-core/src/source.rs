@@ -56,7 +56,9 @@ impl FileKind {
         if is_lockfile_name(&lower) {
             return FileKind::Lockfile;
         }
-        if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile")
+        if lower == "dockerfile"
+            || lower.starts_with("dockerfile.")
+            || lower.ends_with(".dockerfile")
         {
             return FileKind::Dockerfile;
         }

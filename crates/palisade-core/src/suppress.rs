@@ -187,19 +187,28 @@ mod tests {
         assert_eq!(s[0].target_line, 2);
         assert_eq!(s[0].rule_ids, ["python/a", "python/b"]);
         assert_eq!(s[0].reason, "vendor sandbox");
-        assert_eq!(s[0].until.map(|d| d.to_string()).as_deref(), Some("2027-01-31"));
+        assert_eq!(
+            s[0].until.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-31")
+        );
         assert_eq!(s[1].target_line, 3);
         assert_eq!(s[1].rule_ids, ["python/c"]);
     }
 
     #[test]
     fn host_comment_syntaxes() {
-        let html = file(FileKind::Html, "<!-- palisade: ignore[web/x] legacy page -->\n<p>\n");
+        let html = file(
+            FileKind::Html,
+            "<!-- palisade: ignore[web/x] legacy page -->\n<p>\n",
+        );
         let s = parse(&html);
         assert_eq!(s[0].reason, "legacy page");
         let java = file(FileKind::Java, "call(); /* palisade: ignore[java/x] */\n");
         assert_eq!(parse(&java)[0].target_line, 1);
-        let string = file(FileKind::Python, "hint = \"add '# palisade: ignore[x/y] why' above\"\n");
+        let string = file(
+            FileKind::Python,
+            "hint = \"add '# palisade: ignore[x/y] why' above\"\n",
+        );
         assert!(parse(&string).is_empty());
         let json = file(FileKind::Json, "{\"a\": \"# palisade: ignore[x/y]\"}");
         assert!(parse(&json).is_empty());
@@ -207,7 +216,10 @@ mod tests {
 
     #[test]
     fn bad_until_is_kept_for_reporting() {
-        let f = file(FileKind::Yaml, "# palisade: ignore[k8s/x] until:2026-02-30\n");
+        let f = file(
+            FileKind::Yaml,
+            "# palisade: ignore[k8s/x] until:2026-02-30\n",
+        );
         assert_eq!(parse(&f)[0].bad_until.as_deref(), Some("2026-02-30"));
     }
 }

@@ -6,7 +6,19 @@ use std::fmt;
 use std::str::FromStr;
 
 /// An OWASP Top 10 2021 category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Owasp {
     A01,
     A02,
@@ -82,7 +94,12 @@ impl FromStr for Owasp {
     type Err = String;
     /// Accepts `A01`, `a01`, `A01:2021`.
     fn from_str(s: &str) -> Result<Self, String> {
-        let code = s.trim().split(':').next().unwrap_or("").to_ascii_uppercase();
+        let code = s
+            .trim()
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
         Owasp::ALL
             .into_iter()
             .find(|o| o.code() == code)
@@ -91,7 +108,19 @@ impl FromStr for Owasp {
 }
 
 /// A recommendation of the users' security policy (POLICY.md). Every rule names exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Recommendation {
     AccessControl,
@@ -185,7 +214,10 @@ impl FromStr for Recommendation {
             .find(|r| r.id() == s.trim())
             .ok_or_else(|| {
                 let ids: Vec<_> = Recommendation::ALL.iter().map(|r| r.id()).collect();
-                format!("unknown recommendation `{s}` (expected one of: {})", ids.join(", "))
+                format!(
+                    "unknown recommendation `{s}` (expected one of: {})",
+                    ids.join(", ")
+                )
             })
     }
 }

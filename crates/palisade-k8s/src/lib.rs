@@ -6,9 +6,7 @@ pub mod object;
 pub mod rules;
 pub mod yaml;
 
-use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileKind, RuleMeta, SourceFile, Span,
-};
+use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileKind, RuleMeta, SourceFile, Span};
 use rules::{K8sRule, RuleContext};
 
 /// The Kubernetes analyzer.
@@ -35,8 +33,7 @@ impl Analyzer for KubernetesAnalyzer {
             .filter(|r| cx.wants(r.meta))
             .collect();
         // Most YAML in a repository is not Kubernetes: do not even parse it.
-        if active.is_empty() || !(file.text.contains("apiVersion") && file.text.contains("kind"))
-        {
+        if active.is_empty() || !(file.text.contains("apiVersion") && file.text.contains("kind")) {
             return;
         }
         let (documents, errors) = yaml::load(&file.text);
@@ -49,7 +46,10 @@ impl Analyzer for KubernetesAnalyzer {
             cx.notice(
                 DiagnosticKind::Parse,
                 Some(error.line),
-                format!("invalid YAML near line {}: {}{hint}", error.line, error.message),
+                format!(
+                    "invalid YAML near line {}: {}{hint}",
+                    error.line, error.message
+                ),
             );
         }
         let mut rcx = RuleContext { out: cx };

@@ -37,10 +37,9 @@ impl Object<'_, '_> {
             ("", "Pod") => &["spec"],
             ("", "PodTemplate") => &["template", "spec"],
             ("", "ReplicationController") => &["spec", "template", "spec"],
-            (
-                "apps" | "extensions",
-                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet",
-            ) => &["spec", "template", "spec"],
+            ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
+                &["spec", "template", "spec"]
+            }
             ("batch", "Job") => &["spec", "template", "spec"],
             ("batch", "CronJob") => &["spec", "jobTemplate", "spec", "template", "spec"],
             _ => return None,
@@ -111,7 +110,9 @@ fn collect<'a, 'input>(node: &'a MarkedYaml<'input>, out: &mut Vec<Object<'a, 'i
     out.push(Object {
         api_version,
         kind,
-        name: metadata.and_then(|m| get_str(m, "name")).unwrap_or("<unnamed>"),
+        name: metadata
+            .and_then(|m| get_str(m, "name"))
+            .unwrap_or("<unnamed>"),
         namespace: metadata.and_then(|m| get_str(m, "namespace")),
         node,
     });

@@ -69,7 +69,11 @@ impl Analyzer for PythonAnalyzer {
             return;
         }
         let Some(tree) = parse(&file.text) else {
-            cx.notice(DiagnosticKind::Parse, None, "the Python parser gave up on this file");
+            cx.notice(
+                DiagnosticKind::Parse,
+                None,
+                "the Python parser gave up on this file",
+            );
             return;
         };
         let root = tree.root_node();

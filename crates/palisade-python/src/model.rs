@@ -224,10 +224,9 @@ pub fn scope_of(node: Node<'_>) -> ScopeId {
 pub fn keyword_argument<'t>(call: Node<'t>, name: &str, source: &[u8]) -> Option<Node<'t>> {
     let arguments = call.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
-    let found = arguments.named_children(&mut cursor).find(|a| {
+    arguments.named_children(&mut cursor).find(|a| {
         a.kind() == "keyword_argument"
             && a.child_by_field_name("name")
                 .is_some_and(|n| &source[n.byte_range()] == name.as_bytes())
-    });
-    found
+    })
 }

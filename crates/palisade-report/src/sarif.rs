@@ -248,7 +248,11 @@ mod tests {
     fn report(n: u32) -> Report {
         let findings = (1..=n)
             .map(|line| {
-                let severity = if line % 10 == 0 { Severity::Critical } else { Severity::Low };
+                let severity = if line % 10 == 0 {
+                    Severity::Critical
+                } else {
+                    Severity::Low
+                };
                 let mut f = Finding::new(&RULE, Span::line(line), format!("finding {line}"))
                     .with_severity(severity);
                 f.location.path = "app.py".into();
@@ -275,20 +279,31 @@ mod tests {
         assert_eq!(errors, 3, "the three critical findings are kept");
         let lines: Vec<u64> = results
             .iter()
-            .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap())
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+            })
             .collect();
         assert_eq!(lines, [1, 2, 10, 20, 30], "report order is kept");
         let note = &run["invocations"][0]["toolExecutionNotifications"][0];
-        assert!(note["message"]["text"].as_str().unwrap().contains("30 findings exceeded"));
+        assert!(
+            note["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("30 findings exceeded")
+        );
     }
 
     #[test]
     fn within_the_limit_nothing_is_dropped() {
         let log = to_value(&report(30), MAX_RESULTS);
         assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 30);
-        assert!(log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-            .as_array()
-            .unwrap()
-            .is_empty());
+        assert!(
+            log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
     }
 }

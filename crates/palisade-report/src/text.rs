@@ -67,13 +67,20 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         .map(|&s| {
             let n = report.count_by_severity(s);
             let text = format!("{n} {s}");
-            if n > 0 { p.paint(severity_style(s), &text) } else { text }
+            if n > 0 {
+                p.paint(severity_style(s), &text)
+            } else {
+                text
+            }
         })
         .collect();
     let _ = writeln!(
         out,
         "{} {}",
-        p.paint(bold, &format!("{total} finding{}:", if total == 1 { "" } else { "s" })),
+        p.paint(
+            bold,
+            &format!("{total} finding{}:", if total == 1 { "" } else { "s" })
+        ),
         counts.join(", ")
     );
     let by_owasp: Vec<String> = Owasp::ALL
@@ -127,7 +134,11 @@ pub fn render(report: &Report, options: TextOptions) -> String {
                 &format!(
                     "{} notice{} (not fully checked):",
                     report.diagnostics.len(),
-                    if report.diagnostics.len() == 1 { "" } else { "s" }
+                    if report.diagnostics.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
                 )
             )
         );
@@ -145,7 +156,10 @@ pub fn render(report: &Report, options: TextOptions) -> String {
 
 fn render_finding(out: &mut String, p: &Paint, f: &Finding, report: &Report) {
     let span = &f.location.span;
-    let sev = p.paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str()));
+    let sev = p.paint(
+        severity_style(f.severity),
+        &format!("{:<8}", f.severity.as_str()),
+    );
     let dim = Style::new().effects(Effects::DIMMED);
     let cwe: Vec<String> = f.cwe.iter().map(|c| format!("CWE-{c}")).collect();
     let _ = writeln!(
@@ -162,8 +176,16 @@ fn render_finding(out: &mut String, p: &Paint, f: &Finding, report: &Report) {
     let width = (span.start_line + lines.len() as u32).to_string().len();
     for (i, line) in lines.iter().enumerate() {
         let n = span.start_line + i as u32;
-        let _ = writeln!(out, "    {} {line}", p.paint(dim, &format!("{n:>width$} |")));
-        let from = if n == span.start_line { span.start_column } else { 1 } as usize;
+        let _ = writeln!(
+            out,
+            "    {} {line}",
+            p.paint(dim, &format!("{n:>width$} |"))
+        );
+        let from = if n == span.start_line {
+            span.start_column
+        } else {
+            1
+        } as usize;
         let line_len = line.chars().count() + 1;
         let to = if n == span.end_line {
             span.end_column as usize

@@ -132,7 +132,12 @@ pub struct BaselineArgs {
     #[command(flatten)]
     pub common: CommonScanArgs,
     /// Where to write the baseline.
-    #[arg(long, short = 'o', value_name = "FILE", default_value = "palisade-baseline.json")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "palisade-baseline.json"
+    )]
     pub output: PathBuf,
 }
 

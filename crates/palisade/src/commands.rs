@@ -8,19 +8,13 @@ use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
 use palisade_core::config::{Config, FailOn, RuleSet, Selection};
-use palisade_core::engine::{self, Analyzer, ScanOptions};
+use palisade_core::engine::{self, ScanOptions};
 use palisade_core::{Confidence, Owasp, Recommendation, Report, RuleMeta};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Every analyzer palisade ships, in a fixed order.
-pub fn analyzers() -> Vec<&'static dyn Analyzer> {
-    vec![
-        &palisade_python::PythonAnalyzer,
-        &palisade_k8s::KubernetesAnalyzer,
-    ]
-}
+use palisade::analyzers;
 
 pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
     match cli.command {
@@ -85,7 +79,9 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
     };
     for domain in &selection.domains {
         if !registry.iter().any(|r| r.domain() == domain) {
-            return Err(Failure::usage(format!("--domain: unknown domain `{domain}`")));
+            return Err(Failure::usage(format!(
+                "--domain: unknown domain `{domain}`"
+            )));
         }
     }
     let rules = RuleSet::resolve(&registry, &config, Some(&selection));
@@ -108,7 +104,8 @@ fn run_scan(
     baseline: Option<&Baseline>,
 ) -> Result<Report, Failure> {
     let progress = Progress::new(!common.no_progress && std::io::stderr().is_terminal());
-    let callback = |done: usize, total: usize, findings: usize| progress.update(done, total, findings);
+    let callback =
+        |done: usize, total: usize, findings: usize| progress.update(done, total, findings);
     let options = ScanOptions {
         roots: common.paths.clone(),
         config: &prepared.config,
@@ -243,19 +240,23 @@ fn rules(args: RulesArgs) -> Result<u8, Failure> {
 
 fn find_rule(id: &str) -> Result<&'static RuleMeta, Failure> {
     let registry = registry();
-    registry.iter().copied().find(|r| r.id == id).ok_or_else(|| {
-        let close: Vec<&str> = registry
-            .iter()
-            .filter(|r| r.slug() == id || r.id.contains(id))
-            .map(|r| r.id)
-            .collect();
-        let hint = if close.is_empty() {
-            " (`palisade rules` lists them)".to_string()
-        } else {
-            format!(" (did you mean {}?)", close.join(", "))
-        };
-        Failure::usage(format!("unknown rule `{id}`{hint}"))
-    })
+    registry
+        .iter()
+        .copied()
+        .find(|r| r.id == id)
+        .ok_or_else(|| {
+            let close: Vec<&str> = registry
+                .iter()
+                .filter(|r| r.slug() == id || r.id.contains(id))
+                .map(|r| r.id)
+                .collect();
+            let hint = if close.is_empty() {
+                " (`palisade rules` lists them)".to_string()
+            } else {
+                format!(" (did you mean {}?)", close.join(", "))
+            };
+            Failure::usage(format!("unknown rule `{id}`{hint}"))
+        })
 }
 
 fn explain(id: &str) -> Result<u8, Failure> {
@@ -288,9 +289,9 @@ impl Progress {
     fn new(enabled: bool) -> Progress {
         let bar = enabled.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} {pos}/{len} files  {msg}  [{elapsed}]",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} {pos}/{len} files  {msg}  [{elapsed}]")
+            {
                 bar.set_style(style);
             }
             bar

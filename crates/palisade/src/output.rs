@@ -10,7 +10,10 @@ pub fn write(destination: Option<&Path>, text: &str) -> Result<(), Failure> {
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`palisade scan | head`) is not an error worth reporting.
-            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::usage(
                     format!("cannot write to standard output: {e}"),
                 )),
@@ -22,9 +25,8 @@ pub fn write(destination: Option<&Path>, text: &str) -> Result<(), Failure> {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
-    let fail = |e: &dyn std::fmt::Display| {
-        Failure::usage(format!("cannot write {}: {e}", path.display()))
-    };
+    let fail =
+        |e: &dyn std::fmt::Display| Failure::usage(format!("cannot write {}: {e}", path.display()));
     if path.is_dir() {
         return Err(fail(&"it is a folder"));
     }

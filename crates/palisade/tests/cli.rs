@@ -57,7 +57,10 @@ fn demo_scan_text_snapshot() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(!text.contains('\u{1b}'), "no colours when stdout is not a terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colours when stdout is not a terminal"
+    );
     insta::assert_snapshot!("shop-text", text);
 }
 
@@ -87,21 +90,33 @@ fn sarif_output_validates_against_the_official_schema() {
         .iter_errors(&sarif)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "SARIF schema violations:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF schema violations:\n{}",
+        errors.join("\n")
+    );
 
     let run = &sarif["runs"][0];
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     for r in results {
-        assert_eq!(r["partialFingerprints"]["palisade/v1"].as_str().unwrap().len(), 32);
+        assert_eq!(
+            r["partialFingerprints"]["palisade/v1"]
+                .as_str()
+                .unwrap()
+                .len(),
+            32
+        );
         assert!(r["properties"]["owasp"].as_str().unwrap().contains(":2021"));
         assert!(r["properties"]["recommendation"].is_string());
     }
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert!(rules.iter().all(|r| r["help"]["markdown"]
-        .as_str()
-        .unwrap()
-        .contains("## Remediation")));
+    assert!(rules.iter().all(|r| {
+        r["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## Remediation")
+    }));
     // An invalid log must fail the same validator: the check is real.
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
@@ -111,14 +126,34 @@ fn sarif_output_validates_against_the_official_schema() {
 #[test]
 fn exit_codes_follow_the_threshold() {
     // The demo has one critical and one high finding.
-    palisade().args(["scan", "examples/shop", "--fail-on", "critical"]).assert().code(1);
-    palisade().args(["scan", "examples/shop", "--fail-on", "none"]).assert().code(0);
     palisade()
-        .args(["scan", "examples/shop", "--domain", "python", "--fail-on", "critical"])
+        .args(["scan", "examples/shop", "--fail-on", "critical"])
+        .assert()
+        .code(1);
+    palisade()
+        .args(["scan", "examples/shop", "--fail-on", "none"])
         .assert()
         .code(0);
     palisade()
-        .args(["scan", "examples/shop", "--domain", "python", "--fail-on", "high"])
+        .args([
+            "scan",
+            "examples/shop",
+            "--domain",
+            "python",
+            "--fail-on",
+            "critical",
+        ])
+        .assert()
+        .code(0);
+    palisade()
+        .args([
+            "scan",
+            "examples/shop",
+            "--domain",
+            "python",
+            "--fail-on",
+            "high",
+        ])
         .assert()
         .code(1);
 }
@@ -129,12 +164,23 @@ fn usage_errors_exit_2_with_one_sentence() {
         .args(["scan", "does/not/exist"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("does/not/exist: no such file or folder"))
+        .stderr(predicate::str::contains(
+            "does/not/exist: no such file or folder",
+        ))
         .stderr(predicate::str::contains("panicked").not());
     palisade().args(["scan", "--no-such-flag"]).assert().code(2);
-    palisade().args(["scan", "--fail-on", "severe"]).assert().code(2);
-    palisade().args(["scan", "--owasp", "A11", "examples/shop"]).assert().code(2);
-    palisade().args(["scan", "--domain", "cobol", "examples/shop"]).assert().code(2);
+    palisade()
+        .args(["scan", "--fail-on", "severe"])
+        .assert()
+        .code(2);
+    palisade()
+        .args(["scan", "--owasp", "A11", "examples/shop"])
+        .assert()
+        .code(2);
+    palisade()
+        .args(["scan", "--domain", "cobol", "examples/shop"])
+        .assert()
+        .code(2);
     palisade()
         .args(["explain", "python/no-such-rule"])
         .assert()
@@ -147,7 +193,11 @@ fn usage_errors_exit_2_with_one_sentence() {
 fn invalid_config_names_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.py", CLIENT);
-    write(dir.path(), "palisade.toml", "[scan]\nfail-on = \"high\"\nmax_file_size = 10\n");
+    write(
+        dir.path(),
+        "palisade.toml",
+        "[scan]\nfail-on = \"high\"\nmax_file_size = 10\n",
+    );
     palisade()
         .arg("scan")
         .arg(dir.path())
@@ -260,7 +310,11 @@ fn baseline_survives_inserted_lines_but_not_a_changed_finding() {
     assert_eq!(report["stats"]["baselined"], 1);
 
     // The finding's own line changes: it is new.
-    write(dir.path(), "pay.py", &shifted.replace("requests.post(url", "requests.put(url"));
+    write(
+        dir.path(),
+        "pay.py",
+        &shifted.replace("requests.post(url", "requests.put(url"),
+    );
     let (code, report) = scan();
     assert_eq!(code, Some(1));
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
@@ -280,7 +334,11 @@ fn files_that_cannot_be_analysed_become_notices_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "good.py", CLIENT);
-    write(root, "big.py", &format!("{CLIENT}{}", "x = 1\n".repeat(400)));
+    write(
+        root,
+        "big.py",
+        &format!("{CLIENT}{}", "x = 1\n".repeat(400)),
+    );
     fs::write(root.join("blob.py"), b"\x00\x01\x02binary").unwrap();
     fs::write(root.join("latin1.py"), b"name = '\xe9t\xe9'\n").unwrap();
     write(
@@ -288,7 +346,11 @@ fn files_that_cannot_be_analysed_become_notices_and_the_scan_goes_on() {
         "py2.py",
         "import requests\nprint \"hello\"\nclass Broken(:\n    pass\nrequests.get(u, verify=False)\n",
     );
-    write(root, "broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n");
+    write(
+        root,
+        "broken.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n",
+    );
     write(root, "palisade.toml", "[scan]\nmax-file-size = 1000\n");
     let out = palisade()
         .arg("scan")
@@ -367,7 +429,13 @@ fn min_confidence_filters_findings() {
 #[test]
 fn rules_explain_and_schema() {
     let out = palisade()
-        .args(["rules", "--format", "json", "--recommendation", "kubernetes"])
+        .args([
+            "rules",
+            "--format",
+            "json",
+            "--recommendation",
+            "kubernetes",
+        ])
         .assert()
         .code(0)
         .get_output()
@@ -407,7 +475,11 @@ fn rules_explain_and_schema() {
 #[test]
 fn rule_docs_pages_are_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
-    palisade().arg("generate-docs").arg(dir.path()).assert().code(0);
+    palisade()
+        .arg("generate-docs")
+        .arg(dir.path())
+        .assert()
+        .code(0);
     let committed = workspace().join("docs/rules");
     let mut stale = Vec::new();
     for domain in fs::read_dir(dir.path()).unwrap().flatten() {

@@ -2,18 +2,13 @@
 //! rule: unique kebab-case id, complete documentation, a rule file of its own, and at least
 //! one positive and one negative fixture.
 
-use palisade_core::engine::{self, Analyzer};
+use palisade_core::engine;
 use palisade_core::fixtures::{FixtureResults, check_fixture_dir};
 use palisade_core::rule::is_valid_rule_id;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn analyzers() -> Vec<&'static dyn Analyzer> {
-    vec![
-        &palisade_python::PythonAnalyzer,
-        &palisade_k8s::KubernetesAnalyzer,
-    ]
-}
+use palisade::analyzers;
 
 fn crates_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -49,11 +44,12 @@ fn all_fixture_results() -> FixtureResults {
         }
         let r = check_fixture_dir(&fixtures, &domain_of(&dir), &analyzers);
         total.files += r.files;
-        total.failures.extend(
-            r.failures
-                .into_iter()
-                .map(|f| format!("{}/fixtures/{f}", dir.file_name().unwrap().to_string_lossy())),
-        );
+        total.failures.extend(r.failures.into_iter().map(|f| {
+            format!(
+                "{}/fixtures/{f}",
+                dir.file_name().unwrap().to_string_lossy()
+            )
+        }));
         total.positive.extend(r.positive);
         total.negative.extend(r.negative);
         total.todos.extend(r.todos);
@@ -129,7 +125,11 @@ fn every_rule_is_registered_documented_and_has_fixtures() {
         }
         for rule in registry.iter().filter(|r| r.domain() == domain) {
             if !files.contains(rule.slug()) {
-                problems.push(format!("{}: no file src/rules/{}.rs", rule.id, rule.slug().replace('-', "_")));
+                problems.push(format!(
+                    "{}: no file src/rules/{}.rs",
+                    rule.id,
+                    rule.slug().replace('-', "_")
+                ));
             }
         }
     }

@@ -46,9 +46,9 @@ pub static META: RuleMeta = RuleMeta {
 /// The finding for a suppression at `span` that expired on `until` (or whose date is invalid).
 pub fn finding(span: Span, until: Option<Date>, bad_until: Option<&str>) -> Finding {
     let message = match (until, bad_until) {
-        (_, Some(bad)) => format!(
-            "`until:{bad}` is not a valid date (YYYY-MM-DD); the suppression is ignored"
-        ),
+        (_, Some(bad)) => {
+            format!("`until:{bad}` is not a valid date (YYYY-MM-DD); the suppression is ignored")
+        }
         (Some(date), None) => {
             format!("suppression expired on {date}; the findings it hid are reported again")
         }

@@ -7,7 +7,4 @@ pub mod unused_suppression;
 use crate::rule::RuleMeta;
 
 /// Every rule of the `palisade` domain.
-pub static RULES: &[&RuleMeta] = &[
-    &expired_suppression::META,
-    &unused_suppression::META,
-];
+pub static RULES: &[&RuleMeta] = &[&expired_suppression::META, &unused_suppression::META];

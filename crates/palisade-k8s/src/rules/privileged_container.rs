@@ -58,10 +58,7 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("privileged_container.rs"),
 };
 
-pub static RULE: K8sRule = K8sRule {
-    meta: &META,
-    check,
-};
+pub static RULE: K8sRule = K8sRule { meta: &META, check };
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
     for container in object.containers() {

@@ -1,0 +1,12 @@
+//! The list of analyzers palisade ships, shared by the binary and its tests so that adding a
+//! domain is one line here.
+
+use palisade_core::engine::Analyzer;
+
+/// Every analyzer, in a fixed order.
+pub fn analyzers() -> Vec<&'static dyn Analyzer> {
+    vec![
+        &palisade_python::PythonAnalyzer,
+        &palisade_k8s::KubernetesAnalyzer,
+    ]
+}
