@@ -403,6 +403,14 @@ impl RuleSet {
         RuleSet::resolve(registry, &Config::default(), None)
     }
 
+    /// Only the given rules, enabled with defaults (the fixture harness scopes a fixture to
+    /// the rule it is named after).
+    pub fn only(registry: &[&'static RuleMeta], ids: &[&str]) -> RuleSet {
+        let mut set = RuleSet::all(registry);
+        set.active.retain(|id, _| ids.contains(id));
+        set
+    }
+
     pub fn get(&self, id: &str) -> Option<&ActiveRule> {
         self.active.get(id)
     }

@@ -15,6 +15,7 @@
 use crate::config::{Config, RuleSet};
 use crate::engine::{self, Analyzer, ScanOptions};
 use crate::finding::{Confidence, Finding};
+use crate::rule::RuleMeta;
 use crate::source::{CommentStyle, FileKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,40 +140,127 @@ fn parse_sidecar(path: &Path, domain: &str) -> Result<Vec<Annotation>, String> {
         .collect()
 }
 
-/// Runs every analyzer, with every rule on, over `dir` (a crate's `fixtures/` folder) and
-/// checks each file's findings against its annotations. `domain` resolves bare slugs.
+/// Checks every fixture under `dir` (a crate's `fixtures/` folder) against its annotations.
+/// `domain` resolves bare slugs.
+///
+/// Each entry of `dir` is scanned on its own: a file, or a folder as one project (for rules
+/// that look across files). An entry named after a rule — `<slug>.<ext>`, `<slug>-<case>.<ext>`
+/// or a folder `<slug>/` (the longest matching slug wins) — runs only that rule, so a fixture
+/// need not annotate what other rules think of it; any other entry, and every fixture of the
+/// `palisade` domain (suppressions are about all rules), runs every rule.
 pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) -> FixtureResults {
     let registry = engine::registry(analyzers);
-    let rules = RuleSet::all(&registry);
+    let mut results = FixtureResults::default();
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+        Err(e) => {
+            results.failures.push(format!("{}: {e}", dir.display()));
+            return results;
+        }
+    };
+    entries.sort();
+    for entry in entries {
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.ends_with(".expect.toml") {
+            continue;
+        }
+        let stem = if entry.is_dir() {
+            name.as_str()
+        } else {
+            name.split('.').next().unwrap_or_default()
+        };
+        let scoped = (domain != "palisade")
+            .then(|| rule_named_by(stem, domain, &registry))
+            .flatten();
+        let rules = match scoped {
+            Some(id) => RuleSet::only(&registry, &[id]),
+            None => RuleSet::all(&registry),
+        };
+        check_entry(
+            dir,
+            &entry,
+            &name,
+            domain,
+            analyzers,
+            &registry,
+            &rules,
+            &mut results,
+        );
+    }
+    results
+}
+
+/// The rule a fixture entry is named after: the longest slug of `domain` that `stem` equals
+/// or starts with, followed by `-`.
+fn rule_named_by(stem: &str, domain: &str, registry: &[&'static RuleMeta]) -> Option<&'static str> {
+    registry
+        .iter()
+        .filter(|r| r.domain() == domain)
+        .filter(|r| {
+            stem == r.slug()
+                || stem
+                    .strip_prefix(r.slug())
+                    .is_some_and(|rest| rest.starts_with('-'))
+        })
+        .max_by_key(|r| r.slug().len())
+        .map(|r| r.id)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_entry(
+    dir: &Path,
+    entry: &Path,
+    name: &str,
+    domain: &str,
+    analyzers: &[&dyn Analyzer],
+    registry: &[&'static RuleMeta],
+    rules: &RuleSet,
+    results: &mut FixtureResults,
+) {
     let config = Config::default();
     let options = ScanOptions {
-        roots: vec![dir.to_path_buf()],
+        roots: vec![entry.to_path_buf()],
         config: &config,
-        rules: &rules,
+        rules,
         min_confidence: Confidence::Low,
         baseline: None,
         progress: None,
     };
-    let mut results = FixtureResults::default();
     let report = match engine::scan(analyzers, &options) {
         Ok(report) => report,
         Err(e) => {
-            results.failures.push(e.to_string());
-            return results;
+            results.failures.push(format!("{name}: {e}"));
+            return;
+        }
+    };
+    // Paths relative to the fixtures folder.
+    let rel_of = |path: &str| {
+        if entry.is_dir() {
+            format!("{name}/{path}")
+        } else {
+            name.to_string()
         }
     };
     for d in &report.diagnostics {
         results.failures.push(format!(
             "{}: unexpected diagnostic: {}",
-            d.path.as_deref().unwrap_or("?"),
+            d.path.as_deref().map_or_else(|| name.to_string(), rel_of),
             d.message
         ));
     }
-    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
-        by_file.entry(f.location.path.as_str()).or_default().push(f);
+        by_file.entry(rel_of(&f.location.path)).or_default().push(f);
     }
-    for path in fixture_files(dir) {
+    let files = if entry.is_dir() {
+        fixture_files(entry)
+    } else {
+        vec![entry.to_path_buf()]
+    };
+    for path in files {
         let rel = path
             .strip_prefix(dir)
             .unwrap_or(&path)
@@ -196,8 +284,8 @@ pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) 
             }
         };
         results.files += 1;
-        let findings = by_file.remove(rel.as_str()).unwrap_or_default();
-        check_file(&rel, &annotations, &findings, &registry, &mut results);
+        let findings = by_file.remove(&rel).unwrap_or_default();
+        check_file(&rel, &annotations, &findings, registry, results);
     }
     for (path, findings) in by_file {
         for f in findings {
@@ -207,14 +295,13 @@ pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) 
             ));
         }
     }
-    results
 }
 
 fn check_file(
     rel: &str,
     annotations: &[Annotation],
     findings: &[&Finding],
-    registry: &[&'static crate::rule::RuleMeta],
+    registry: &[&'static RuleMeta],
     results: &mut FixtureResults,
 ) {
     let hit = |rule: &str, line: u32| {
@@ -312,5 +399,44 @@ mod tests {
                 (7, "python/e", Expectation::RuleId),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+    use crate::finding::Severity;
+    use crate::taxonomy::{Owasp, Recommendation};
+
+    const fn rule(id: &'static str) -> RuleMeta {
+        RuleMeta {
+            id,
+            title: "",
+            severity: Severity::Low,
+            confidence: Confidence::High,
+            cwe: &[],
+            owasp: Owasp::A05,
+            recommendation: Recommendation::Kubernetes,
+            needs_network: false,
+            options: &[],
+            source: "",
+        }
+    }
+    static WILDCARD: RuleMeta = rule("k8s/rbac-wildcard");
+    static WILDCARD_VERBS: RuleMeta = rule("k8s/rbac-wildcard-verbs");
+
+    #[test]
+    fn a_fixture_is_scoped_to_the_longest_rule_slug_it_is_named_after() {
+        let registry: Vec<&'static RuleMeta> = vec![&WILDCARD, &WILDCARD_VERBS];
+        let named = |stem| rule_named_by(stem, "k8s", &registry);
+        assert_eq!(named("rbac-wildcard"), Some("k8s/rbac-wildcard"));
+        assert_eq!(named("rbac-wildcard-list"), Some("k8s/rbac-wildcard"));
+        assert_eq!(
+            named("rbac-wildcard-verbs-dump"),
+            Some("k8s/rbac-wildcard-verbs")
+        );
+        assert_eq!(named("rbac-wildcardish"), None);
+        assert_eq!(named("shop"), None);
+        assert_eq!(rule_named_by("rbac-wildcard", "python", &registry), None);
     }
 }
