@@ -221,6 +221,24 @@ fn display_root(root: &Path) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked_in_snippets() {
+        let secret = Span {
+            start_line: 1,
+            start_column: 11,
+            end_line: 1,
+            end_column: 25,
+        };
+        let masked = mask_line("password: \"hunter2-prod\"", 1, &[secret]);
+        assert_eq!(masked, "password: \"h************");
+        assert_eq!(mask_line("other line", 2, &[secret]), "other line");
+    }
+}
+
 #[derive(Default)]
 struct FileOutcome {
     analyzed: bool,
@@ -300,7 +318,7 @@ fn check_one(
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
     for finding in &mut findings {
-        finding.snippet = snippet(&source, &finding.location.span);
+        finding.snippet = snippet(&source, &finding.location.span, &finding.secrets);
         let n = occurrences
             .entry((
                 finding.rule_id.clone(),
@@ -365,13 +383,40 @@ fn finalize_span(source: &SourceFile, span: &mut Span) {
     }
 }
 
-/// The primary span's lines (at most five), as the finding's snippet.
-fn snippet(source: &SourceFile, span: &Span) -> String {
+/// The primary span's lines (at most five), as the finding's snippet, with secrets masked.
+fn snippet(source: &SourceFile, span: &Span, secrets: &[Span]) -> String {
     let end = span.end_line.min(span.start_line + 4);
     (span.start_line..=end)
-        .map(|n| source.line(n))
+        .map(|n| mask_line(source.line(n), n, secrets))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Replaces the characters of `line` (number `n`) that fall in a secret span: the first two
+/// characters stay (enough to recognise which value it is), the rest becomes `*`.
+fn mask_line(line: &str, n: u32, secrets: &[Span]) -> String {
+    let covering: Vec<&Span> = secrets
+        .iter()
+        .filter(|s| s.start_line <= n && n <= s.end_line)
+        .collect();
+    if covering.is_empty() {
+        return line.to_string();
+    }
+    line.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let column = i as u32 + 1;
+            let inside = covering.iter().find(|s| {
+                (s.start_line < n || column >= s.start_column)
+                    && (s.end_line > n || column < s.end_column)
+            });
+            match inside {
+                Some(s) if s.start_line == n && column < s.start_column + 2 => c,
+                Some(_) => '*',
+                None => c,
+            }
+        })
+        .collect()
 }
 
 /// Reads a discovered file as text, or says why it cannot be analysed.

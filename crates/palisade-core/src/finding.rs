@@ -201,6 +201,11 @@ pub struct Finding {
     pub fingerprint: String,
     pub help_uri: String,
     pub fix: Option<Fix>,
+    /// Parts of the primary span's lines that hold a secret: the engine masks them in the
+    /// snippet (and so in every report and fingerprint), because palisade never prints a
+    /// found secret in full.
+    #[serde(skip)]
+    pub secrets: Vec<Span>,
 }
 
 impl Finding {
@@ -226,6 +231,7 @@ impl Finding {
             fingerprint: String::new(),
             help_uri: rule.help_uri(),
             fix: None,
+            secrets: Vec::new(),
         }
     }
 
@@ -257,6 +263,12 @@ impl Finding {
             location,
             message: message.into(),
         });
+        self
+    }
+
+    /// Marks a region (on the finding's lines) as a secret to mask in the snippet.
+    pub fn with_secret(mut self, span: Span) -> Finding {
+        self.secrets.push(span);
         self
     }
 
