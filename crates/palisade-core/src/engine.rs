@@ -32,6 +32,36 @@ pub trait Analyzer: Send + Sync {
     /// Checks one file, reporting through `cx`. Must not panic on any input: malformed input
     /// becomes `cx.notice(...)`.
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>);
+    /// Called once after every file was checked, with what `check_file` kept through
+    /// [`FileContext::keep`], for rules that look across files (RBAC bindings in one file,
+    /// roles in another). Findings must name their file (`Finding::with_path`).
+    fn check_project(&self, _facts: Vec<Facts>, _cx: &mut ProjectContext<'_>) {}
+}
+
+/// What an analyzer keeps from one file for its project pass.
+pub type Facts = Box<dyn std::any::Any + Send>;
+
+/// What an analyzer may do in its project pass.
+pub struct ProjectContext<'a> {
+    rules: &'a RuleSet,
+    findings: Vec<Finding>,
+}
+
+impl ProjectContext<'_> {
+    pub fn wants(&self, rule: &RuleMeta) -> bool {
+        self.rules.is_enabled(rule.id)
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.rules
+    }
+
+    /// Reports a finding; its location must carry the file's path.
+    pub fn report(&mut self, finding: Finding) {
+        if self.rules.applies(&finding.rule_id, &finding.location.path) {
+            self.findings.push(finding);
+        }
+    }
 }
 
 /// What an analyzer may do while checking one file.
@@ -40,6 +70,7 @@ pub struct FileContext<'a> {
     rules: &'a RuleSet,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
+    facts: Option<Facts>,
 }
 
 impl<'a> FileContext<'a> {
@@ -49,7 +80,13 @@ impl<'a> FileContext<'a> {
             rules,
             findings: Vec::new(),
             diagnostics: Vec::new(),
+            facts: None,
         }
+    }
+
+    /// Keeps `facts` about this file for the analyzer's project pass.
+    pub fn keep(&mut self, facts: impl std::any::Any + Send) {
+        self.facts = Some(Box::new(facts));
     }
 
     /// Whether `rule` runs on this file; analyzers skip work for rules that do not.
@@ -90,8 +127,8 @@ impl<'a> FileContext<'a> {
         });
     }
 
-    pub fn into_parts(self) -> (Vec<Finding>, Vec<Diagnostic>) {
-        (self.findings, self.diagnostics)
+    pub fn into_parts(self) -> (Vec<Finding>, Vec<Diagnostic>, Option<Facts>) {
+        (self.findings, self.diagnostics, self.facts)
     }
 }
 
@@ -103,6 +140,8 @@ pub struct ScanOptions<'a> {
     pub rules: &'a RuleSet,
     pub min_confidence: Confidence,
     pub baseline: Option<&'a Baseline>,
+    /// A file that is not on disk (standard input), analysed beside the walked ones.
+    pub stdin: Option<SourceFile>,
     /// Called after each analysed file with (files done, files to do, findings so far).
     pub progress: Option<&'a (dyn Fn(usize, usize, usize) + Sync)>,
 }
@@ -158,21 +197,106 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
         .filter(|f| analyzers.iter().any(|a| a.accepts(f.kind)))
         .collect();
 
-    let today = Date::today();
+    // Pass 1, in parallel: read each file once and let every interested analyzer check it.
     let done = std::sync::atomic::AtomicUsize::new(0);
     let found = std::sync::atomic::AtomicUsize::new(0);
-    let outcomes: Vec<FileOutcome> = wanted
+    let total = wanted.len() + usize::from(options.stdin.is_some());
+    let report_progress = |n: usize| {
+        if let Some(progress) = options.progress {
+            use std::sync::atomic::Ordering::Relaxed;
+            let d = done.fetch_add(1, Relaxed) + 1;
+            let f = found.fetch_add(n, Relaxed) + n;
+            progress(d, total, f);
+        }
+    };
+    let mut outcomes: Vec<FileOutcome> = wanted
         .par_iter()
         .map(|file| {
-            let outcome = check_one(file, analyzers, options, today);
-            if let Some(progress) = options.progress {
-                use std::sync::atomic::Ordering::Relaxed;
-                let d = done.fetch_add(1, Relaxed) + 1;
-                let f = found.fetch_add(outcome.findings.len(), Relaxed) + outcome.findings.len();
-                progress(d, wanted.len(), f);
-            }
+            let outcome = match read_text(file, options.config.max_file_size()) {
+                Ok(text) => {
+                    let source =
+                        SourceFile::new(file.path.clone(), file.abs_path.clone(), file.kind, text);
+                    analyze(source, analyzers, options.rules)
+                }
+                Err(diagnostic) => FileOutcome::skipped(diagnostic),
+            };
+            report_progress(outcome.raw.len());
             outcome
         })
+        .collect();
+    if let Some(stdin) = &options.stdin {
+        let copy = SourceFile::new(
+            stdin.path.clone(),
+            stdin.abs_path.clone(),
+            stdin.kind,
+            stdin.text.clone(),
+        );
+        let outcome = analyze(copy, analyzers, options.rules);
+        report_progress(outcome.raw.len());
+        outcomes.push(outcome);
+    }
+
+    // Pass 2: analyzers that look across files.
+    let mut extra_diagnostics = Vec::new();
+    for (index, analyzer) in analyzers.iter().enumerate() {
+        let facts: Vec<Facts> = outcomes
+            .iter_mut()
+            .filter_map(|o| {
+                let at = o.facts.iter().position(|(i, _)| *i == index)?;
+                Some(o.facts.swap_remove(at).1)
+            })
+            .collect();
+        let mut cx = ProjectContext {
+            rules: options.rules,
+            findings: Vec::new(),
+        };
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analyzer.check_project(facts, &mut cx);
+            cx.findings
+        }));
+        match run {
+            Ok(findings) => {
+                let by_path: HashMap<&str, usize> = outcomes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, o)| Some((o.source.as_ref()?.path.as_str(), i)))
+                    .collect();
+                let mut routed: Vec<(usize, Finding)> = Vec::new();
+                for finding in findings {
+                    match by_path.get(finding.location.path.as_str()) {
+                        Some(&i) => routed.push((i, finding)),
+                        None => extra_diagnostics.push(Diagnostic {
+                            path: Some(finding.location.path.clone()),
+                            line: Some(finding.location.span.start_line),
+                            kind: DiagnosticKind::Skipped,
+                            message: format!(
+                                "internal error: {} reported in a file that was not analysed",
+                                finding.rule_id
+                            ),
+                        }),
+                    }
+                }
+                for (i, finding) in routed {
+                    outcomes[i].raw.push(finding);
+                }
+            }
+            Err(_) => extra_diagnostics.push(Diagnostic {
+                path: None,
+                line: None,
+                kind: DiagnosticKind::Parse,
+                message: format!(
+                    "internal error in the {} analyzer's project checks; its cross-file findings are incomplete (please report it)",
+                    analyzer.domain()
+                ),
+            }),
+        }
+    }
+
+    // Pass 3, in parallel: suppressions, confidence filter, snippets and fingerprints.
+    let today = Date::today();
+    let outcomes: Vec<FileOutcome> = outcomes
+        .into_par_iter()
+        .map(|o| finalize(o, options, today))
         .collect();
 
     let mut findings = Vec::new();
@@ -188,6 +312,7 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
         findings.extend(outcome.findings);
         diagnostics.extend(outcome.diagnostics);
     }
+    diagnostics.extend(extra_diagnostics);
 
     if let Some(baseline) = options.baseline {
         let known = baseline.fingerprints();
@@ -202,8 +327,12 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
     stats.duration_ms = started.elapsed().as_millis() as u64;
     let mut rules: Vec<&'static RuleMeta> = options.rules.metas().collect();
     rules.sort_by_key(|r| r.id);
+    let mut roots: Vec<String> = options.roots.iter().map(|r| display_root(r)).collect();
+    if let Some(stdin) = &options.stdin {
+        roots.push(stdin.path.clone());
+    }
     Ok(Report {
-        roots: options.roots.iter().map(|r| display_root(r)).collect(),
+        roots,
         findings,
         diagnostics,
         rules,
@@ -239,51 +368,59 @@ mod tests {
     }
 }
 
+/// One file's journey through the passes.
 #[derive(Default)]
 struct FileOutcome {
     analyzed: bool,
     bytes: u64,
+    /// Kept while something may still be reported or suppressed in it.
+    source: Option<SourceFile>,
+    /// Findings before suppressions and filters.
+    raw: Vec<Finding>,
+    suppressions: Vec<suppress::Suppression>,
+    /// Facts for the project pass, by analyzer index.
+    facts: Vec<(usize, Facts)>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     suppressed: usize,
     below_min_confidence: usize,
 }
 
-/// Reads, checks and post-processes one file. Never panics on file content: an analyzer
+impl FileOutcome {
+    fn skipped(diagnostic: Diagnostic) -> FileOutcome {
+        FileOutcome {
+            diagnostics: vec![diagnostic],
+            ..FileOutcome::default()
+        }
+    }
+}
+
+/// Runs every interested analyzer over one file. Never panics on file content: an analyzer
 /// that panics anyway is caught and turned into a diagnostic, so one bad file cannot end a
 /// scan.
-fn check_one(
-    file: &DiscoveredFile,
-    analyzers: &[&dyn Analyzer],
-    options: &ScanOptions<'_>,
-    today: Date,
-) -> FileOutcome {
-    let mut outcome = FileOutcome::default();
-    let text = match read_text(file, options.config.max_file_size()) {
-        Ok(text) => text,
-        Err(diagnostic) => {
-            outcome.diagnostics.push(diagnostic);
-            return outcome;
-        }
+fn analyze(source: SourceFile, analyzers: &[&dyn Analyzer], rules: &RuleSet) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        analyzed: true,
+        bytes: source.text.len() as u64,
+        ..FileOutcome::default()
     };
-    outcome.analyzed = true;
-    outcome.bytes = text.len() as u64;
-    let source = SourceFile::new(file.path.clone(), file.abs_path.clone(), file.kind, text);
-
-    let mut raw = Vec::new();
-    for analyzer in analyzers.iter().filter(|a| a.accepts(file.kind)) {
-        let mut cx = FileContext::new(&source, options.rules);
+    for (index, analyzer) in analyzers.iter().enumerate() {
+        if !analyzer.accepts(source.kind) {
+            continue;
+        }
+        let mut cx = FileContext::new(&source, rules);
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             analyzer.check_file(&source, &mut cx);
             cx.into_parts()
         }));
         match run {
-            Ok((findings, diagnostics)) => {
-                raw.extend(findings);
+            Ok((findings, diagnostics, facts)) => {
+                outcome.raw.extend(findings);
                 outcome.diagnostics.extend(diagnostics);
+                outcome.facts.extend(facts.map(|f| (index, f)));
             }
             Err(_) => outcome.diagnostics.push(Diagnostic::file(
-                &file.path,
+                &source.path,
                 DiagnosticKind::Parse,
                 format!(
                     "internal error in the {} analyzer; this file's {} findings are incomplete (please report it)",
@@ -293,20 +430,34 @@ fn check_one(
             )),
         }
     }
+    outcome.suppressions = suppress::parse(&source);
+    let needed =
+        !outcome.raw.is_empty() || !outcome.suppressions.is_empty() || !outcome.facts.is_empty();
+    if needed {
+        outcome.source = Some(source);
+    }
+    outcome
+}
+
+/// Applies suppressions, severity overrides and the confidence filter, and fills in snippets
+/// and fingerprints.
+fn finalize(mut outcome: FileOutcome, options: &ScanOptions<'_>, today: Date) -> FileOutcome {
+    let Some(source) = outcome.source.take() else {
+        return outcome;
+    };
+    let mut raw = std::mem::take(&mut outcome.raw);
     for finding in &mut raw {
         finalize_span(&source, &mut finding.location.span);
         if let Some(active) = options.rules.get(&finding.rule_id) {
             finding.severity = active.severity;
         }
     }
-
-    let suppressions = suppress::parse(&source);
-    let applied = suppress::apply(raw, &suppressions, today);
+    let applied = suppress::apply(raw, &outcome.suppressions, today);
     outcome.suppressed = applied.suppressed;
     let mut findings = applied.kept;
     findings.extend(suppression_findings(
         &source,
-        &suppressions,
+        &outcome.suppressions,
         &applied.used,
         options.rules,
         today,

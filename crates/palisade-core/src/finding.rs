@@ -235,6 +235,12 @@ impl Finding {
         }
     }
 
+    /// Puts the finding in a named file (project-level checks, which see many files).
+    pub fn with_path(mut self, path: impl Into<String>) -> Finding {
+        self.location.path = path.into();
+        self
+    }
+
     pub fn with_confidence(mut self, confidence: Confidence) -> Finding {
         self.confidence = confidence;
         self

@@ -227,6 +227,7 @@ fn check_entry(
         rules,
         min_confidence: Confidence::Low,
         baseline: None,
+        stdin: None,
         progress: None,
     };
     let report = match engine::scan(analyzers, &options) {

@@ -19,7 +19,7 @@ pub mod source;
 pub mod suppress;
 pub mod taxonomy;
 
-pub use engine::{Analyzer, FileContext, ScanOptions};
+pub use engine::{Analyzer, Facts, FileContext, ProjectContext, ScanOptions};
 pub use finding::{Confidence, Finding, Location, Related, Severity, Span};
 pub use report::{Diagnostic, DiagnosticKind, Report};
 pub use rule::{OptionKind, OptionSpec, RuleDoc, RuleMeta};

@@ -83,7 +83,7 @@ pub enum ConfidenceArg {
 /// What selects and configures the rules of a scan.
 #[derive(Debug, Args)]
 pub struct CommonScanArgs {
-    /// Files or folders to scan.
+    /// Files or folders to scan; `-` reads standard input (see --stdin-kind).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Configuration file (default: palisade.toml in the scan root or a parent).
@@ -104,6 +104,18 @@ pub struct CommonScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// What standard input holds when `-` is given as a path.
+    #[arg(long, value_enum, value_name = "KIND", default_value = "k8s")]
+    pub stdin_kind: StdinKind,
+}
+
+/// What `-` (standard input) holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StdinKind {
+    /// Kubernetes YAML or JSON, e.g. `kubectl get roles,rolebindings -A -o yaml`.
+    K8s,
+    /// A Python source file.
+    Python,
 }
 
 #[derive(Debug, Args)]

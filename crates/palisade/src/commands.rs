@@ -2,14 +2,14 @@
 
 use crate::cli::{
     BaselineArgs, ColorChoice, Command, CommonScanArgs, ConfidenceArg, ConfigCommand, FailOnArg,
-    Format, ListFormat, RulesArgs, ScanArgs,
+    Format, ListFormat, RulesArgs, ScanArgs, StdinKind,
 };
 use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
 use palisade_core::config::{Config, FailOn, RuleSet, Selection};
 use palisade_core::engine::{self, ScanOptions};
-use palisade_core::{Confidence, Owasp, Recommendation, Report, RuleMeta};
+use palisade_core::{Confidence, FileKind, Owasp, Recommendation, Report, RuleMeta, SourceFile};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -46,7 +46,7 @@ struct Prepared {
 
 fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
     let registry = registry();
-    for path in &common.paths {
+    for path in common.paths.iter().filter(|p| !is_stdin(p)) {
         if !path.exists() {
             return Err(Failure::usage(format!(
                 "{}: no such file or folder",
@@ -56,7 +56,10 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
     }
     let config_path = match &common.config {
         Some(path) => Some(path.clone()),
-        None => common.paths.first().and_then(|p| Config::discover(p)),
+        None => {
+            let first = common.paths.iter().find(|p| !is_stdin(p));
+            Config::discover(first.map_or(Path::new("."), |p| p.as_path()))
+        }
     };
     let config = match config_path {
         Some(path) => Config::load(&path, &registry).map_err(|e| Failure::usage(e.to_string()))?,
@@ -106,8 +109,19 @@ fn run_scan(
     let progress = Progress::new(!common.no_progress && std::io::stderr().is_terminal());
     let callback =
         |done: usize, total: usize, findings: usize| progress.update(done, total, findings);
+    let stdin = if common.paths.iter().any(|p| is_stdin(p)) {
+        Some(read_stdin(common.stdin_kind)?)
+    } else {
+        None
+    };
     let options = ScanOptions {
-        roots: common.paths.clone(),
+        roots: common
+            .paths
+            .iter()
+            .filter(|p| !is_stdin(p))
+            .cloned()
+            .collect(),
+        stdin,
         config: &prepared.config,
         rules: &prepared.rules,
         min_confidence: prepared.min_confidence,
@@ -117,6 +131,24 @@ fn run_scan(
     let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
     progress.finish();
     report
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Standard input as a file named `<stdin>`.
+fn read_stdin(kind: StdinKind) -> Result<SourceFile, Failure> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
+    let text = engine::decode(&bytes)
+        .map_err(|(_, message)| Failure::usage(format!("standard input: {message}")))?;
+    let kind = match kind {
+        StdinKind::K8s => FileKind::Yaml,
+        StdinKind::Python => FileKind::Python,
+    };
+    Ok(SourceFile::in_memory("<stdin>", kind, &text))
 }
 
 fn scan(args: ScanArgs) -> Result<u8, Failure> {

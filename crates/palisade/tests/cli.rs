@@ -496,3 +496,26 @@ fn rule_docs_pages_are_up_to_date() {
         "docs/rules is stale for {stale:?}: run `cargo run -- generate-docs docs/rules`"
     );
 }
+
+#[test]
+fn standard_input_is_scanned_as_a_manifest() {
+    let manifest =
+        fs::read_to_string(workspace().join("examples/shop/k8s/backend-deployment.yaml")).unwrap();
+    let out = palisade()
+        .args(["scan", "-", "--format", "json"])
+        .write_stdin(manifest)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    assert_eq!(report["findings"][0]["location"]["path"], "<stdin>");
+    assert_eq!(report["findings"][0]["rule_id"], "k8s/privileged-container");
+    palisade()
+        .args(["scan", "-", "--stdin-kind", "python", "--format", "json"])
+        .write_stdin(CLIENT)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("python/tls-verification-disabled"));
+}
