@@ -2,12 +2,18 @@
 //! and `kubectl get -o yaml` dumps), checked object by object, each finding on the exact
 //! line of the offending key.
 
+pub mod facts;
 pub mod object;
+pub mod project;
+pub mod rbac;
 pub mod rules;
 pub mod yaml;
 
-use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileKind, RuleMeta, SourceFile, Span};
-use rules::{K8sRule, RuleContext};
+use palisade_core::{
+    Analyzer, DiagnosticKind, Facts, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile,
+    Span,
+};
+use rules::{K8sRule, ProjectRule, RuleContext};
 
 /// The Kubernetes analyzer.
 #[derive(Debug, Default, Clone, Copy)]
@@ -32,8 +38,13 @@ impl Analyzer for KubernetesAnalyzer {
             .copied()
             .filter(|r| cx.wants(r.meta))
             .collect();
+        let project_rules = rules::PROJECT_RULES
+            .iter()
+            .any(|r| cx.rules().is_enabled(r.meta.id));
         // Most YAML in a repository is not Kubernetes: do not even parse it.
-        if active.is_empty() || !(file.text.contains("apiVersion") && file.text.contains("kind")) {
+        if (active.is_empty() && !project_rules)
+            || !(file.text.contains("apiVersion") && file.text.contains("kind"))
+        {
             return;
         }
         let (documents, errors) = yaml::load(&file.text);
@@ -52,15 +63,59 @@ impl Analyzer for KubernetesAnalyzer {
                 ),
             );
         }
+        let mut facts = facts::FileFacts::default();
         let mut rcx = RuleContext { out: cx };
         for document in &documents {
             for object in object::objects(&document.root) {
                 for rule in &active {
                     (rule.check)(&object, &mut rcx);
                 }
+                if project_rules {
+                    facts::collect(file, &object, &mut facts);
+                }
             }
         }
+        if !facts.is_empty() {
+            cx.keep(facts);
+        }
     }
+
+    fn check_project(&self, kept: Vec<Facts>, cx: &mut ProjectContext<'_>) {
+        let files: Vec<facts::FileFacts> = kept
+            .into_iter()
+            .filter_map(|f| f.downcast::<facts::FileFacts>().ok().map(|f| *f))
+            .collect();
+        let project = project::Project::new(files);
+        let wanted: Vec<&ProjectRule> = rules::PROJECT_RULES
+            .iter()
+            .copied()
+            .filter(|r| cx.wants(r.meta))
+            .collect();
+        for rule in wanted {
+            (rule.check)(&project, cx);
+        }
+    }
+}
+
+/// The facts of every Kubernetes object in `file`, for commands that need the RBAC graph
+/// without running rules (`palisade who-can`, `palisade rbac`). Parse errors are returned as
+/// messages.
+pub fn file_facts(file: &SourceFile) -> (facts::FileFacts, Vec<String>) {
+    let mut facts = facts::FileFacts::default();
+    if !(file.text.contains("apiVersion") && file.text.contains("kind")) {
+        return (facts, Vec::new());
+    }
+    let (documents, errors) = yaml::load(&file.text);
+    for document in &documents {
+        for object in object::objects(&document.root) {
+            facts::collect(file, &object, &mut facts);
+        }
+    }
+    let errors = errors
+        .into_iter()
+        .map(|e| format!("{}:{}: invalid YAML: {}", file.path, e.line, e.message))
+        .collect();
+    (facts, errors)
 }
 
 /// The span from a key's start to its value's end (saphyr lines are 1-based, columns 0-based).

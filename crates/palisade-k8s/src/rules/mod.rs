@@ -1,17 +1,38 @@
-//! The Kubernetes rules, one per file, registered here in one explicit list.
+//! The Kubernetes rules, one per file, registered here in explicit lists: rules that check
+//! one object at a time, and project rules that look across every manifest (RBAC, namespaces
+//! and their policies, backups).
 
+pub mod cluster_admin_binding;
+pub mod default_service_account_bound;
+pub mod namespace_without_network_policy;
 pub mod privileged_container;
+pub mod rbac_anonymous_binding;
+pub mod rbac_pod_exec;
+pub mod rbac_privilege_escalation;
+pub mod rbac_secrets_access;
+pub mod rbac_wildcard;
+pub mod service_account_token_automount;
+pub mod stateful_data_without_backup;
 
+use crate::facts::PolicyRule;
 use crate::object::Object;
-use palisade_core::{FileContext, Finding, RuleMeta};
+use crate::project::Project;
+use crate::rbac::Grant;
+use palisade_core::{FileContext, Finding, ProjectContext, RuleMeta};
 
-/// A Kubernetes rule: its metadata and its check, called once per object.
+/// A rule that checks one object at a time.
 pub struct K8sRule {
     pub meta: &'static RuleMeta,
     pub check: fn(&Object<'_, '_>, &mut RuleContext<'_, '_>),
 }
 
-/// What a rule's check can do.
+/// A rule that looks across every manifest of the scan.
+pub struct ProjectRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&Project, &mut ProjectContext<'_>),
+}
+
+/// What an object rule's check can do.
 pub struct RuleContext<'a, 'f> {
     pub out: &'a mut FileContext<'f>,
 }
@@ -22,8 +43,93 @@ impl RuleContext<'_, '_> {
     }
 }
 
-/// Every Kubernetes rule.
-pub static RULES: &[&K8sRule] = &[&privileged_container::RULE];
+/// Every object rule.
+pub static RULES: &[&K8sRule] = &[&privileged_container::RULE, &rbac_wildcard::RULE];
 
-/// The metadata of every Kubernetes rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&privileged_container::META];
+/// Every project rule.
+pub static PROJECT_RULES: &[&ProjectRule] = &[
+    &cluster_admin_binding::RULE,
+    &default_service_account_bound::RULE,
+    &namespace_without_network_policy::RULE,
+    &rbac_anonymous_binding::RULE,
+    &rbac_pod_exec::RULE,
+    &rbac_privilege_escalation::RULE,
+    &rbac_secrets_access::RULE,
+    &service_account_token_automount::RULE,
+    &stateful_data_without_backup::RULE,
+];
+
+/// The metadata of every Kubernetes rule.
+pub static METAS: &[&RuleMeta] = &[
+    &cluster_admin_binding::META,
+    &default_service_account_bound::META,
+    &namespace_without_network_policy::META,
+    &privileged_container::META,
+    &rbac_anonymous_binding::META,
+    &rbac_pod_exec::META,
+    &rbac_privilege_escalation::META,
+    &rbac_secrets_access::META,
+    &rbac_wildcard::META,
+    &service_account_token_automount::META,
+    &stateful_data_without_backup::META,
+];
+
+/// Reports one finding per grant whose role gives its subject a dangerous permission, at the
+/// subject's line in the binding, with the role rules that grant it as related locations.
+/// `what` returns a description of the permission and the rules that grant it, or `None`.
+/// System components are skipped, and so are cluster-admin grants (their own rule covers
+/// everything such a role can do).
+pub fn report_grants(
+    project: &Project,
+    cx: &mut ProjectContext<'_>,
+    meta: &'static RuleMeta,
+    what: impl Fn(&Grant) -> Option<(String, Vec<&PolicyRule>)>,
+) {
+    for grant in &project.graph().grants {
+        if grant.subject.is_system_component() || grant.is_cluster_admin() {
+            continue;
+        }
+        let Some((description, rules)) = what(grant) else {
+            continue;
+        };
+        cx.report(grant_finding(meta, grant, &description, &rules));
+    }
+}
+
+/// Adds `rule` to `rules` unless it is already there (the same rule can grant several of
+/// the verbs or resources a check asks about).
+pub fn push_unique<'a>(rules: &mut Vec<&'a PolicyRule>, rule: &'a PolicyRule) {
+    if !rules.iter().any(|x| std::ptr::eq(*x, rule)) {
+        rules.push(rule);
+    }
+}
+
+/// A finding at a grant's subject line.
+pub fn grant_finding(
+    meta: &'static RuleMeta,
+    grant: &Grant,
+    description: &str,
+    rules: &[&PolicyRule],
+) -> Finding {
+    let mut finding = Finding::new(
+        meta,
+        grant.subject.location.span,
+        format!(
+            "{} can {description} {} through {}",
+            grant.subject.describe(),
+            grant.scope.describe(),
+            grant.path()
+        ),
+    )
+    .with_path(grant.subject.location.path.clone())
+    .with_related_in(
+        grant.binding.role_name.location.clone(),
+        "the role is bound here",
+    );
+    for rule in rules {
+        if !rule.location.path.is_empty() {
+            finding = finding.with_related_in(rule.location.clone(), "this rule grants it");
+        }
+    }
+    finding
+}

@@ -1,0 +1,567 @@
+//! What the project-wide checks need to know about each manifest, extracted once per file
+//! into owned values (the parsed YAML borrows the file's text, which the project pass no
+//! longer holds): RBAC roles and bindings, service accounts, workloads, namespaces, network
+//! policies, backups and volume claims — each with the locations findings point at.
+
+use crate::object::Object;
+use crate::yaml::{entry, get, get_path, get_str, items, scalar};
+use palisade_core::{Location, SourceFile, Span};
+use saphyr::{MarkedYaml, YamlData};
+use std::collections::BTreeMap;
+
+/// The namespace objects without `metadata.namespace` are applied to by default.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// Everything kept from one file.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub roles: Vec<Role>,
+    pub bindings: Vec<Binding>,
+    pub service_accounts: Vec<ServiceAccount>,
+    pub workloads: Vec<Workload>,
+    pub namespaces: Vec<Namespace>,
+    /// Namespaces that have at least one NetworkPolicy.
+    pub network_policies: Vec<String>,
+    pub backups: Vec<Backup>,
+}
+
+impl FileFacts {
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty()
+            && self.bindings.is_empty()
+            && self.service_accounts.is_empty()
+            && self.workloads.is_empty()
+            && self.namespaces.is_empty()
+            && self.network_policies.is_empty()
+            && self.backups.is_empty()
+    }
+}
+
+/// A string in a manifest and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub value: String,
+    pub location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RoleKind {
+    Role,
+    ClusterRole,
+}
+
+/// A Role or ClusterRole.
+#[derive(Clone, Debug)]
+pub struct Role {
+    pub kind: RoleKind,
+    pub name: String,
+    /// `None` for ClusterRoles.
+    pub namespace: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    /// `aggregationRule.clusterRoleSelectors[].matchLabels`.
+    pub aggregation: Vec<BTreeMap<String, String>>,
+    pub rules: Vec<PolicyRule>,
+    /// The `name:` line.
+    pub location: Location,
+    /// Not in the repository: one of Kubernetes' default ClusterRoles.
+    pub built_in: bool,
+}
+
+/// One entry of a role's `rules`.
+#[derive(Clone, Debug)]
+pub struct PolicyRule {
+    pub api_groups: Vec<Item>,
+    pub resources: Vec<Item>,
+    pub verbs: Vec<Item>,
+    pub resource_names: Vec<String>,
+    pub non_resource_urls: Vec<String>,
+    /// The rule's first line.
+    pub location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BindingKind {
+    RoleBinding,
+    ClusterRoleBinding,
+}
+
+/// A RoleBinding or ClusterRoleBinding.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub kind: BindingKind,
+    pub name: String,
+    /// The namespace a RoleBinding grants in (`default` when unset); `None` for cluster bindings.
+    pub namespace: Option<String>,
+    pub role_kind: RoleKind,
+    pub role_name: Item,
+    pub subjects: Vec<Subject>,
+    pub location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SubjectKind {
+    User,
+    Group,
+    ServiceAccount,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::User => "User",
+            SubjectKind::Group => "Group",
+            SubjectKind::ServiceAccount => "ServiceAccount",
+        }
+    }
+}
+
+/// Who a binding grants to.
+#[derive(Clone, Debug)]
+pub struct Subject {
+    pub kind: SubjectKind,
+    pub name: String,
+    /// For service accounts: their namespace (the binding's when unset).
+    pub namespace: Option<String>,
+    pub location: Location,
+}
+
+impl Subject {
+    /// `ServiceAccount shop/default`, `Group system:authenticated`.
+    pub fn describe(&self) -> String {
+        match (&self.kind, &self.namespace) {
+            (SubjectKind::ServiceAccount, Some(ns)) => format!("ServiceAccount {ns}/{}", self.name),
+            (kind, _) => format!("{} {}", kind.as_str(), self.name),
+        }
+    }
+
+    /// A stable key for grouping grants by subject.
+    pub fn key(&self) -> (SubjectKind, String, String) {
+        (
+            self.kind,
+            self.namespace.clone().unwrap_or_default(),
+            self.name.clone(),
+        )
+    }
+
+    /// Kubernetes' own components: `system:` users and groups other than the anonymous and
+    /// all-authenticated ones, and service accounts of kube-system.
+    pub fn is_system_component(&self) -> bool {
+        match self.kind {
+            SubjectKind::ServiceAccount => self.namespace.as_deref() == Some("kube-system"),
+            _ => self.name.starts_with("system:") && !self.is_everyone(),
+        }
+    }
+
+    /// `system:anonymous`, `system:unauthenticated` or `system:authenticated`: a grant to
+    /// everyone who can reach the API server (or everyone with any credential).
+    pub fn is_everyone(&self) -> bool {
+        matches!(
+            (self.kind, self.name.as_str()),
+            (SubjectKind::User, "system:anonymous")
+                | (SubjectKind::Group, "system:unauthenticated")
+                | (SubjectKind::Group, "system:authenticated")
+        )
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ServiceAccount {
+    pub name: String,
+    pub namespace: String,
+    pub automount: Option<bool>,
+    pub location: Location,
+}
+
+/// A pod template: a built-in workload.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    /// `serviceAccountName` (or `default`), with its line when set.
+    pub service_account: String,
+    pub service_account_location: Option<Location>,
+    /// Pod-level `automountServiceAccountToken`, with its line.
+    pub automount: Option<(bool, Location)>,
+    /// The pod spec's `containers:` line.
+    pub containers_location: Location,
+    pub images: Vec<String>,
+    /// Every container's command and args, joined with spaces.
+    pub commands: Vec<String>,
+    /// Names of the PVCs it mounts, and of its StatefulSet volumeClaimTemplates.
+    pub claims: Vec<String>,
+    pub has_claim_templates: bool,
+    /// The `kind:` line.
+    pub location: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct Namespace {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub location: Location,
+}
+
+/// Evidence that something is backed up: a dump CronJob, a Velero or snapshot schedule.
+#[derive(Clone, Debug)]
+pub struct Backup {
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    /// Namespaces it covers, when it says (Velero `includedNamespaces`); empty = its own.
+    pub covers_namespaces: Vec<String>,
+    /// Whether it says it covers every namespace (`includedNamespaces: ["*"]` or none set
+    /// for a Velero schedule).
+    pub covers_all: bool,
+    pub location: Location,
+}
+
+/// Tools whose presence in a CronJob's command makes it a database backup.
+pub const DUMP_TOOLS: &[&str] = &[
+    "mysqldump",
+    "mariadb-dump",
+    "mariabackup",
+    "xtrabackup",
+    "mydumper",
+    "pg_dump",
+    "pg_dumpall",
+    "pg_basebackup",
+    "pgbackrest",
+    "wal-g",
+    "mongodump",
+    "redis-cli --rdb",
+    "redis-cli bgsave",
+    "restic",
+    "velero backup",
+];
+
+/// A position in the file → a `Location`.
+pub fn location_of(file: &SourceFile, node: &MarkedYaml<'_>) -> Location {
+    Location {
+        path: file.path.clone(),
+        span: node_span(node),
+    }
+}
+
+/// The span of a node from saphyr's markers (lines 1-based, columns 0-based there).
+pub fn node_span(node: &MarkedYaml<'_>) -> Span {
+    let (start, end) = (node.span.start, node.span.end);
+    let end =
+        if end.line() < start.line() || (end.line() == start.line() && end.col() <= start.col()) {
+            start
+        } else {
+            end
+        };
+    Span {
+        start_line: start.line() as u32,
+        start_column: start.col() as u32 + 1,
+        end_line: end.line() as u32,
+        end_column: end.col() as u32 + 1,
+    }
+}
+
+fn strings(file: &SourceFile, node: Option<&MarkedYaml<'_>>) -> Vec<Item> {
+    node.map(|n| {
+        items(n)
+            .iter()
+            .filter_map(|i| {
+                Some(Item {
+                    value: scalar(i)?.to_string(),
+                    location: location_of(file, i),
+                })
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn string_map(node: Option<&MarkedYaml<'_>>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(YamlData::Mapping(map)) = node.map(|n| &n.data) {
+        for (k, v) in map {
+            if let (Some(k), Some(v)) = (scalar(k), scalar(v)) {
+                out.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn plain_bool(node: &MarkedYaml<'_>) -> Option<bool> {
+    if crate::yaml::is_true(node) {
+        return Some(true);
+    }
+    match &node.data {
+        YamlData::Representation(text, saphyr::ScalarStyle::Plain, _) => matches!(
+            text.as_ref(),
+            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N"
+        )
+        .then_some(false),
+        _ => None,
+    }
+}
+
+/// The line of `metadata.name` (or the object's first line).
+fn name_location(file: &SourceFile, object: &Object<'_, '_>) -> Location {
+    let node = get(object.node, "metadata")
+        .and_then(|m| entry(m, "name"))
+        .map(|(k, _)| k)
+        .unwrap_or(object.node);
+    location_of(file, node)
+}
+
+fn kind_location(file: &SourceFile, object: &Object<'_, '_>) -> Location {
+    let node = entry(object.node, "kind")
+        .map(|(k, _)| k)
+        .unwrap_or(object.node);
+    location_of(file, node)
+}
+
+/// Adds what one object contributes.
+pub fn collect(file: &SourceFile, object: &Object<'_, '_>, facts: &mut FileFacts) {
+    let namespace = object.namespace.unwrap_or(DEFAULT_NAMESPACE).to_string();
+    let rbac = object.group() == "rbac.authorization.k8s.io";
+    match object.kind {
+        "Role" | "ClusterRole" if rbac => facts.roles.push(role(file, object)),
+        "RoleBinding" | "ClusterRoleBinding" if rbac => {
+            if let Some(b) = binding(file, object) {
+                facts.bindings.push(b);
+            }
+        }
+        "ServiceAccount" if object.group().is_empty() => {
+            facts.service_accounts.push(ServiceAccount {
+                name: object.name.to_string(),
+                namespace,
+                automount: get(object.node, "automountServiceAccountToken").and_then(plain_bool),
+                location: name_location(file, object),
+            })
+        }
+        "Namespace" if object.group().is_empty() => facts.namespaces.push(Namespace {
+            name: object.name.to_string(),
+            labels: string_map(get_path(object.node, &["metadata", "labels"])),
+            location: name_location(file, object),
+        }),
+        "NetworkPolicy" if object.group() == "networking.k8s.io" => {
+            facts.network_policies.push(namespace)
+        }
+        "Schedule" if object.group() == "velero.io" => {
+            let included = strings(
+                file,
+                get_path(object.node, &["spec", "template", "includedNamespaces"]),
+            );
+            let covers_all = included.is_empty() || included.iter().any(|i| i.value == "*");
+            facts.backups.push(Backup {
+                kind: object.kind.to_string(),
+                name: object.name.to_string(),
+                namespace,
+                covers_namespaces: included.into_iter().map(|i| i.value).collect(),
+                covers_all,
+                location: name_location(file, object),
+            });
+        }
+        // Snapshot schedulers (backube/snapscheduler, k8up, Stash): trust them for their
+        // namespace.
+        "SnapshotSchedule" | "BackupConfiguration" | "Schedule"
+            if object.group().contains("backube")
+                || object.group().contains("k8up")
+                || object.group().contains("stash") =>
+        {
+            facts.backups.push(Backup {
+                kind: object.kind.to_string(),
+                name: object.name.to_string(),
+                namespace,
+                covers_namespaces: Vec::new(),
+                covers_all: false,
+                location: name_location(file, object),
+            });
+        }
+        _ => {}
+    }
+    if let Some(w) = workload(file, object) {
+        if w.kind == "CronJob" {
+            let dump = w.commands.iter().any(|c| {
+                let c = c.to_ascii_lowercase();
+                DUMP_TOOLS.iter().any(|t| c.contains(t))
+            });
+            if dump {
+                facts.backups.push(Backup {
+                    kind: w.kind.clone(),
+                    name: w.name.clone(),
+                    namespace: w.namespace.clone(),
+                    covers_namespaces: Vec::new(),
+                    covers_all: false,
+                    location: w.location.clone(),
+                });
+            }
+        }
+        facts.workloads.push(w);
+    }
+}
+
+fn role(file: &SourceFile, object: &Object<'_, '_>) -> Role {
+    let rules = get(object.node, "rules")
+        .map(|seq| {
+            items(seq)
+                .iter()
+                .map(|r| PolicyRule {
+                    api_groups: strings(file, get(r, "apiGroups")),
+                    resources: strings(file, get(r, "resources")),
+                    verbs: strings(file, get(r, "verbs")),
+                    resource_names: strings(file, get(r, "resourceNames"))
+                        .into_iter()
+                        .map(|i| i.value)
+                        .collect(),
+                    non_resource_urls: strings(file, get(r, "nonResourceURLs"))
+                        .into_iter()
+                        .map(|i| i.value)
+                        .collect(),
+                    location: location_of(file, r),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let aggregation = get_path(object.node, &["aggregationRule", "clusterRoleSelectors"])
+        .map(|s| {
+            items(s)
+                .iter()
+                .map(|sel| string_map(get(sel, "matchLabels")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let kind = if object.kind == "Role" {
+        RoleKind::Role
+    } else {
+        RoleKind::ClusterRole
+    };
+    Role {
+        kind,
+        name: object.name.to_string(),
+        namespace: (kind == RoleKind::Role)
+            .then(|| object.namespace.unwrap_or(DEFAULT_NAMESPACE).to_string()),
+        labels: string_map(get_path(object.node, &["metadata", "labels"])),
+        aggregation,
+        rules,
+        location: name_location(file, object),
+        built_in: false,
+    }
+}
+
+fn binding(file: &SourceFile, object: &Object<'_, '_>) -> Option<Binding> {
+    let role_ref = get(object.node, "roleRef")?;
+    let (name_key, name_value) = entry(role_ref, "name")?;
+    let kind = if object.kind == "RoleBinding" {
+        BindingKind::RoleBinding
+    } else {
+        BindingKind::ClusterRoleBinding
+    };
+    let namespace = (kind == BindingKind::RoleBinding)
+        .then(|| object.namespace.unwrap_or(DEFAULT_NAMESPACE).to_string());
+    let subjects = get(object.node, "subjects")
+        .map(|s| {
+            items(s)
+                .iter()
+                .filter_map(|subject| {
+                    let kind = match get_str(subject, "kind")? {
+                        "User" => SubjectKind::User,
+                        "Group" => SubjectKind::Group,
+                        "ServiceAccount" => SubjectKind::ServiceAccount,
+                        _ => return None,
+                    };
+                    let name = get_str(subject, "name")?.to_string();
+                    let subject_namespace = get_str(subject, "namespace")
+                        .map(str::to_string)
+                        .or_else(|| {
+                            (kind == SubjectKind::ServiceAccount).then(|| {
+                                namespace
+                                    .clone()
+                                    .unwrap_or_else(|| DEFAULT_NAMESPACE.into())
+                            })
+                        });
+                    let at = entry(subject, "name").map(|(k, _)| k).unwrap_or(subject);
+                    Some(Subject {
+                        kind,
+                        name,
+                        namespace: subject_namespace
+                            .filter(|_| kind == SubjectKind::ServiceAccount),
+                        location: location_of(file, at),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Binding {
+        kind,
+        name: object.name.to_string(),
+        namespace,
+        role_kind: if get_str(role_ref, "kind") == Some("Role") {
+            RoleKind::Role
+        } else {
+            RoleKind::ClusterRole
+        },
+        role_name: Item {
+            value: scalar(name_value)?.to_string(),
+            location: location_of(file, name_key),
+        },
+        subjects,
+        location: name_location(file, object),
+    })
+}
+
+fn workload(file: &SourceFile, object: &Object<'_, '_>) -> Option<Workload> {
+    let spec = object.pod_spec()?;
+    let containers = object.containers();
+    let mut commands = Vec::new();
+    let mut images = Vec::new();
+    let mut claims = Vec::new();
+    for c in &containers {
+        if let Some(image) = get_str(c.node, "image") {
+            images.push(image.to_string());
+        }
+        let mut words = Vec::new();
+        for key in ["command", "args"] {
+            if let Some(list) = get(c.node, key) {
+                words.extend(items(list).iter().filter_map(scalar).map(str::to_string));
+            }
+        }
+        commands.push(words.join(" "));
+    }
+    if let Some(volumes) = get(spec, "volumes") {
+        for v in items(volumes) {
+            if let Some(claim) =
+                get(v, "persistentVolumeClaim").and_then(|p| get_str(p, "claimName"))
+            {
+                claims.push(claim.to_string());
+            }
+        }
+    }
+    let templates = get_path(object.node, &["spec", "volumeClaimTemplates"]);
+    if let Some(t) = templates {
+        for template in items(t) {
+            if let Some(name) = get(template, "metadata").and_then(|m| get_str(m, "name")) {
+                claims.push(name.to_string());
+            }
+        }
+    }
+    let service_account =
+        entry(spec, "serviceAccountName").or_else(|| entry(spec, "serviceAccount"));
+    Some(Workload {
+        kind: object.kind.to_string(),
+        name: object.name.to_string(),
+        namespace: object.namespace.unwrap_or(DEFAULT_NAMESPACE).to_string(),
+        service_account: service_account
+            .and_then(|(_, v)| scalar(v))
+            .unwrap_or("default")
+            .to_string(),
+        service_account_location: service_account.map(|(k, _)| location_of(file, k)),
+        automount: entry(spec, "automountServiceAccountToken")
+            .and_then(|(k, v)| Some((plain_bool(v)?, location_of(file, k)))),
+        containers_location: entry(spec, "containers")
+            .map(|(k, _)| location_of(file, k))
+            .unwrap_or_else(|| kind_location(file, object)),
+        images,
+        commands,
+        claims,
+        has_claim_templates: templates.is_some_and(|t| !items(t).is_empty()),
+        location: kind_location(file, object),
+    })
+}

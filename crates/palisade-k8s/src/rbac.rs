@@ -1,0 +1,436 @@
+//! The RBAC graph: who is granted what, where, and through which binding, role and rule.
+//!
+//! Built from the Roles, ClusterRoles (with label aggregation), RoleBindings and
+//! ClusterRoleBindings found in the manifests, plus Kubernetes' default user-facing
+//! ClusterRoles (`cluster-admin`, `admin`, `edit`, `view`), which bindings often name but
+//! repositories never define. A RoleBinding grants in its namespace; a ClusterRoleBinding
+//! everywhere.
+
+use crate::facts::{Binding, BindingKind, FileFacts, Item, PolicyRule, Role, RoleKind, Subject};
+use palisade_core::{Location, Span};
+use std::collections::BTreeMap;
+
+/// Where a grant applies.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    Cluster,
+    Namespace(String),
+}
+
+impl Scope {
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::Cluster => "in every namespace".to_string(),
+            Scope::Namespace(ns) => format!("in namespace {ns}"),
+        }
+    }
+
+    pub fn covers(&self, namespace: Option<&str>) -> bool {
+        match (self, namespace) {
+            (Scope::Cluster, _) => true,
+            (Scope::Namespace(ns), Some(wanted)) => ns == wanted,
+            (Scope::Namespace(_), None) => false,
+        }
+    }
+}
+
+/// One subject of one binding, and what the bound role grants it.
+#[derive(Clone, Debug)]
+pub struct Grant {
+    pub subject: Subject,
+    pub binding: Binding,
+    /// The bound role; `None` when the binding names a role that is nowhere to be found.
+    pub role: Option<Role>,
+    /// The role's rules, including aggregated ones.
+    pub rules: Vec<PolicyRule>,
+    pub scope: Scope,
+}
+
+impl Grant {
+    /// `ClusterRoleBinding ops-admins → ClusterRole cluster-admin`
+    pub fn path(&self) -> String {
+        let kind = match self.binding.kind {
+            BindingKind::RoleBinding => "RoleBinding",
+            BindingKind::ClusterRoleBinding => "ClusterRoleBinding",
+        };
+        let role_kind = match self.binding.role_kind {
+            RoleKind::Role => "Role",
+            RoleKind::ClusterRole => "ClusterRole",
+        };
+        let ns = self
+            .binding
+            .namespace
+            .as_ref()
+            .map(|n| format!("{n}/"))
+            .unwrap_or_default();
+        let built_in = if self.role.as_ref().is_some_and(|r| r.built_in) {
+            " (built-in)"
+        } else {
+            ""
+        };
+        format!(
+            "{kind} {ns}{} → {role_kind} {}{built_in}",
+            self.binding.name, self.binding.role_name.value
+        )
+    }
+
+    /// The rules of the role that allow `verb` on `resource` of API group `group`.
+    pub fn rules_allowing(&self, verb: &str, group: &str, resource: &str) -> Vec<&PolicyRule> {
+        self.rules
+            .iter()
+            .filter(|r| allows(r, verb, group, resource))
+            .collect()
+    }
+
+    /// Whether the role is `cluster-admin` or grants every verb on every resource of every
+    /// group.
+    pub fn is_cluster_admin(&self) -> bool {
+        self.binding.role_kind == RoleKind::ClusterRole
+            && self.binding.role_name.value == "cluster-admin"
+            || self.rules.iter().any(|r| {
+                r.resource_names.is_empty()
+                    && has(&r.verbs, "*")
+                    && has(&r.resources, "*")
+                    && has(&r.api_groups, "*")
+            })
+    }
+}
+
+fn has(items: &[Item], value: &str) -> bool {
+    items.iter().any(|i| i.value == value)
+}
+
+/// The API group of a well-known resource (`deployments` → `apps`); `None` for others.
+pub fn group_of(resource: &str) -> Option<&'static str> {
+    let base = resource.split('/').next().unwrap_or(resource);
+    Some(match base {
+        "pods"
+        | "secrets"
+        | "configmaps"
+        | "services"
+        | "serviceaccounts"
+        | "nodes"
+        | "namespaces"
+        | "persistentvolumeclaims"
+        | "persistentvolumes"
+        | "endpoints"
+        | "events"
+        | "replicationcontrollers"
+        | "podtemplates"
+        | "resourcequotas"
+        | "limitranges" => "",
+        "deployments" | "statefulsets" | "daemonsets" | "replicasets" | "controllerrevisions" => {
+            "apps"
+        }
+        "jobs" | "cronjobs" => "batch",
+        "roles" | "rolebindings" | "clusterroles" | "clusterrolebindings" => {
+            "rbac.authorization.k8s.io"
+        }
+        "certificatesigningrequests" | "signers" => "certificates.k8s.io",
+        "validatingwebhookconfigurations" | "mutatingwebhookconfigurations" => {
+            "admissionregistration.k8s.io"
+        }
+        "ingresses" | "networkpolicies" | "ingressclasses" => "networking.k8s.io",
+        "users" | "groups" | "uids" | "userextras" => "",
+        "tokenreviews" => "authentication.k8s.io",
+        _ => return None,
+    })
+}
+
+/// Whether a policy rule allows `verb` on `resource` (which may carry a subresource,
+/// `pods/exec`) of `group`, for any object (rules limited by `resourceNames` do not).
+pub fn allows(rule: &PolicyRule, verb: &str, group: &str, resource: &str) -> bool {
+    if !rule.resource_names.is_empty() {
+        return false;
+    }
+    let verb_ok = rule.verbs.iter().any(|v| v.value == "*" || v.value == verb);
+    let group_ok = rule
+        .api_groups
+        .iter()
+        .any(|g| g.value == "*" || g.value == group);
+    let (base, sub) = match resource.split_once('/') {
+        Some((b, s)) => (b, Some(s)),
+        None => (resource, None),
+    };
+    let resource_ok = rule.resources.iter().any(|r| {
+        let r = r.value.as_str();
+        r == "*"
+            || r == resource
+            || (sub.is_some() && r == format!("{base}/*"))
+            || sub.is_some_and(|s| r == format!("*/{s}"))
+    });
+    verb_ok && group_ok && resource_ok
+}
+
+/// The RBAC graph of a set of manifests.
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub roles: Vec<Role>,
+    pub grants: Vec<Grant>,
+}
+
+impl Graph {
+    pub fn build<'a>(facts: impl IntoIterator<Item = &'a FileFacts>) -> Graph {
+        let mut roles = Vec::new();
+        let mut bindings = Vec::new();
+        for f in facts {
+            roles.extend(f.roles.iter().cloned());
+            bindings.extend(f.bindings.iter().cloned());
+        }
+        for built_in in built_in_roles() {
+            let defined = roles
+                .iter()
+                .any(|r: &Role| r.kind == RoleKind::ClusterRole && r.name == built_in.name);
+            if !defined {
+                roles.push(built_in);
+            }
+        }
+        let effective = aggregate(&roles);
+        let mut grants = Vec::new();
+        for binding in &bindings {
+            let role_index = roles.iter().position(|r| {
+                r.kind == binding.role_kind
+                    && r.name == binding.role_name.value
+                    && (r.kind == RoleKind::ClusterRole || r.namespace == binding.namespace)
+            });
+            let scope = match (&binding.kind, &binding.namespace) {
+                (BindingKind::RoleBinding, Some(ns)) => Scope::Namespace(ns.clone()),
+                _ => Scope::Cluster,
+            };
+            for subject in &binding.subjects {
+                grants.push(Grant {
+                    subject: subject.clone(),
+                    binding: binding.clone(),
+                    role: role_index.map(|i| roles[i].clone()),
+                    rules: role_index.map(|i| effective[i].clone()).unwrap_or_default(),
+                    scope: scope.clone(),
+                });
+            }
+        }
+        Graph { roles, grants }
+    }
+
+    /// Every grant that allows `verb` on `resource` (of `group`, or the resource's usual
+    /// group) in `namespace` (`None`: anywhere), with the rules that allow it.
+    pub fn who_can(
+        &self,
+        verb: &str,
+        resource: &str,
+        group: Option<&str>,
+        namespace: Option<&str>,
+    ) -> Vec<(&Grant, Vec<&PolicyRule>)> {
+        let group = group.or_else(|| group_of(resource)).unwrap_or("*");
+        self.grants
+            .iter()
+            .filter(|g| namespace.is_none() || g.scope.covers(namespace))
+            .filter_map(|g| {
+                let rules: Vec<&PolicyRule> = g
+                    .rules
+                    .iter()
+                    .filter(|r| {
+                        if group == "*" {
+                            r.api_groups.iter().any(|_| true)
+                                && r.api_groups
+                                    .iter()
+                                    .any(|x| allows(r, verb, &x.value, resource))
+                        } else {
+                            allows(r, verb, group, resource)
+                        }
+                    })
+                    .collect();
+                (!rules.is_empty()).then_some((g, rules))
+            })
+            .collect()
+    }
+
+    /// Grants grouped by subject, for reports.
+    pub fn by_subject(&self) -> BTreeMap<(crate::facts::SubjectKind, String, String), Vec<&Grant>> {
+        let mut out: BTreeMap<_, Vec<&Grant>> = BTreeMap::new();
+        for g in &self.grants {
+            out.entry(g.subject.key()).or_default().push(g);
+        }
+        out
+    }
+}
+
+/// Each role's rules, with ClusterRole aggregation applied (to a fixed point).
+fn aggregate(roles: &[Role]) -> Vec<Vec<PolicyRule>> {
+    let mut effective: Vec<Vec<PolicyRule>> = roles.iter().map(|r| r.rules.clone()).collect();
+    for _ in 0..4 {
+        let mut changed = false;
+        for (i, role) in roles.iter().enumerate() {
+            if role.aggregation.is_empty() {
+                continue;
+            }
+            let mut rules = role.rules.clone();
+            for (j, other) in roles.iter().enumerate() {
+                let selected = i != j
+                    && other.kind == RoleKind::ClusterRole
+                    && role.aggregation.iter().any(|selector| {
+                        !selector.is_empty()
+                            && selector.iter().all(|(k, v)| other.labels.get(k) == Some(v))
+                    });
+                if selected {
+                    rules.extend(effective[j].iter().cloned());
+                }
+            }
+            if rules.len() != effective[i].len() {
+                effective[i] = rules;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    effective
+}
+
+fn item(value: &str) -> Item {
+    Item {
+        value: value.to_string(),
+        location: built_in_location(),
+    }
+}
+
+fn built_in_location() -> Location {
+    Location {
+        path: String::new(),
+        span: Span::line(1),
+    }
+}
+
+fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
+    PolicyRule {
+        api_groups: groups.iter().map(|g| item(g)).collect(),
+        resources: resources.iter().map(|r| item(r)).collect(),
+        verbs: verbs.iter().map(|v| item(v)).collect(),
+        resource_names: Vec::new(),
+        non_resource_urls: Vec::new(),
+        location: built_in_location(),
+    }
+}
+
+/// Kubernetes' default user-facing ClusterRoles, reduced to the permissions palisade's rules
+/// ask about (the real ones list many more read-only resources).
+fn built_in_roles() -> Vec<Role> {
+    const READ: &[&str] = &["get", "list", "watch"];
+    const WRITE: &[&str] = &[
+        "create",
+        "delete",
+        "deletecollection",
+        "patch",
+        "update",
+        "get",
+        "list",
+        "watch",
+    ];
+    const WORKLOADS: &[&str] = &[
+        "deployments",
+        "statefulsets",
+        "daemonsets",
+        "replicasets",
+        "deployments/scale",
+        "statefulsets/scale",
+    ];
+    let view = vec![
+        rule(
+            &[""],
+            &[
+                "pods",
+                "services",
+                "configmaps",
+                "persistentvolumeclaims",
+                "serviceaccounts",
+                "endpoints",
+                "events",
+                "replicationcontrollers",
+            ],
+            READ,
+        ),
+        rule(&["apps"], WORKLOADS, READ),
+        rule(&["batch"], &["jobs", "cronjobs"], READ),
+    ];
+    let mut edit = vec![
+        rule(
+            &[""],
+            &[
+                "pods",
+                "services",
+                "configmaps",
+                "persistentvolumeclaims",
+                "secrets",
+                "replicationcontrollers",
+            ],
+            WRITE,
+        ),
+        rule(
+            &[""],
+            &["pods/exec", "pods/attach", "pods/portforward", "pods/proxy"],
+            &["create", "get"],
+        ),
+        rule(
+            &[""],
+            &["serviceaccounts"],
+            &["impersonate", "create", "delete", "patch", "update"],
+        ),
+        rule(&["apps"], WORKLOADS, WRITE),
+        rule(&["batch"], &["jobs", "cronjobs"], WRITE),
+        rule(
+            &["networking.k8s.io"],
+            &["ingresses", "networkpolicies"],
+            WRITE,
+        ),
+    ];
+    edit.extend(view.iter().cloned());
+    let mut admin = edit.clone();
+    admin.push(rule(
+        &["rbac.authorization.k8s.io"],
+        &["roles", "rolebindings"],
+        WRITE,
+    ));
+    let role = |name: &str, rules: Vec<PolicyRule>| Role {
+        kind: RoleKind::ClusterRole,
+        name: name.to_string(),
+        namespace: None,
+        labels: BTreeMap::new(),
+        aggregation: Vec::new(),
+        rules,
+        location: built_in_location(),
+        built_in: true,
+    };
+    vec![
+        role("cluster-admin", vec![rule(&["*"], &["*"], &["*"])]),
+        role("admin", admin),
+        role("edit", edit),
+        role("view", view),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
+        rule(groups, resources, verbs)
+    }
+
+    #[test]
+    fn rule_matching_follows_kubernetes() {
+        let exec = r(&[""], &["pods/exec"], &["create"]);
+        assert!(allows(&exec, "create", "", "pods/exec"));
+        assert!(!allows(&exec, "create", "", "pods"));
+        assert!(!allows(&exec, "get", "", "pods/exec"));
+        let all_sub = r(&[""], &["pods/*"], &["*"]);
+        assert!(allows(&all_sub, "create", "", "pods/exec"));
+        assert!(!allows(&all_sub, "get", "", "pods"));
+        let star = r(&["*"], &["*"], &["get"]);
+        assert!(allows(&star, "get", "", "secrets"));
+        assert!(!allows(&star, "list", "", "secrets"));
+        let apps = r(&["apps"], &["secrets"], &["get"]);
+        assert!(!allows(&apps, "get", "", "secrets"));
+        let mut named = r(&[""], &["secrets"], &["get"]);
+        named.resource_names.push("tls-cert".into());
+        assert!(!allows(&named, "get", "", "secrets"));
+    }
+}

@@ -1,0 +1,81 @@
+//! Flags subjects that can run commands in, attach to, or tunnel into pods and nodes.
+//!
+//! ## What it checks
+//! Every subject of a RoleBinding or ClusterRoleBinding whose role allows `create` or `get`
+//! on `pods/exec`, `pods/attach` or `pods/portforward`, or on `nodes/proxy` (directly, through
+//! wildcards such as `pods/*`, through aggregation or through the built-in `admin`/`edit`
+//! roles). Kubernetes' own components and cluster-admin grants (their own rule) are left out.
+//! The finding points at the subject in the binding.
+//!
+//! ## Why it matters
+//! `exec` is a shell in a running container: its environment, its mounted Secrets, its
+//! service-account token and the network position of the pod all come with it, whatever
+//! other RBAC restrictions say. `nodes/proxy` reaches the kubelet API, which can run commands
+//! in any pod of the node. These are the answers to "who can exec into our pods?", and the
+//! list should be short and deliberate.
+//!
+//! ## Example
+//! ```yaml
+//! rules:
+//!   - apiGroups: [""]
+//!     resources: ["pods/exec"]
+//!     verbs: ["create"]     # bound to Group support: flagged at the binding
+//! ```
+//!
+//! ## Remediation
+//! Grant `pods/exec` only to an on-call group, ideally just in time, and only in the
+//! namespaces it supports; prefer logs, metrics and ephemeral debug containers with audited
+//! access. Never grant `nodes/proxy` to people or workloads.
+//!
+//! ## References
+//! - CWE-269: Improper Privilege Management
+//! - OWASP Top 10 2021, A01 Broken Access Control
+//! - OWASP Kubernetes Security Cheat Sheet
+//! - Kubernetes documentation, RBAC good practices — exec, nodes/proxy
+
+use super::{ProjectRule, push_unique, report_grants};
+use crate::facts::PolicyRule;
+use crate::project::Project;
+use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/rbac-pod-exec",
+    title: "Subject can exec into pods or proxy to nodes",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    cwe: &[269],
+    owasp: Owasp::A01,
+    recommendation: Recommendation::Kubernetes,
+    needs_network: false,
+    options: &[],
+    source: include_str!("rbac_pod_exec.rs"),
+};
+
+pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
+
+const RESOURCES: [&str; 4] = [
+    "pods/exec",
+    "pods/attach",
+    "pods/portforward",
+    "nodes/proxy",
+];
+
+fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+    report_grants(project, cx, &META, |grant| {
+        let mut names = Vec::new();
+        let mut rules: Vec<&PolicyRule> = Vec::new();
+        for resource in RESOURCES {
+            let granting: Vec<_> = ["create", "get"]
+                .into_iter()
+                .flat_map(|verb| grant.rules_allowing(verb, "", resource))
+                .collect();
+            if !granting.is_empty() {
+                names.push(resource);
+                for r in granting {
+                    push_unique(&mut rules, r);
+                }
+            }
+        }
+        (!names.is_empty()).then(|| (format!("use {}", names.join(", ")), rules))
+    });
+}

@@ -1,0 +1,179 @@
+//! Flags subjects whose permissions let them gain more permissions.
+//!
+//! ## What it checks
+//! Every subject of a RoleBinding or ClusterRoleBinding whose role allows one of the known
+//! escalation paths, for any object:
+//! - `create` on pods or on workload controllers (Deployments, StatefulSets, DaemonSets,
+//!   ReplicaSets, ReplicationControllers, Jobs, CronJobs): the pod can run as any service
+//!   account of the namespace and mount its token, Secrets and host paths;
+//! - `escalate` or `bind` on Roles/ClusterRoles: grant oneself permissions one does not have;
+//! - `impersonate` on users, groups, service accounts or uids: act as someone else;
+//! - `create` on `serviceaccounts/token`: mint tokens for any service account in scope;
+//! - `update`/`patch` on `certificatesigningrequests/approval` or `approve` on `signers`:
+//!   issue client certificates, e.g. for `system:masters`;
+//! - `create`/`update`/`patch` on validating or mutating webhook configurations: see or
+//!   rewrite every object sent to the API server.
+//!
+//! Kubernetes' own components and cluster-admin grants (their own rule) are left out. The
+//! finding points at the subject in the binding and names each path found.
+//!
+//! ## Why it matters
+//! RBAC only limits what a subject can do if the subject cannot rewrite the limits. Each
+//! permission above is documented by Kubernetes as a route to broader access, so a role that
+//! holds one is worth as much as the most powerful thing reachable through it.
+//!
+//! ## Example
+//! ```yaml
+//! rules:
+//!   - apiGroups: ["rbac.authorization.k8s.io"]
+//!     resources: ["clusterroles"]
+//!     verbs: ["bind", "escalate"]    # bound to ServiceAccount ci/deployer: flagged
+//! ```
+//!
+//! ## Remediation
+//! Remove the permission, or confine it: workload creation to the namespaces a deployer
+//! owns (with Pod Security Admission enforcing what pods may do), `bind` with
+//! `resourceNames` listing the roles that may be handed out, no `impersonate`, `escalate`
+//! or CSR approval outside the control plane.
+//!
+//! ## References
+//! - CWE-269: Improper Privilege Management
+//! - OWASP Top 10 2021, A01 Broken Access Control
+//! - Kubernetes documentation, RBAC good practices — privilege escalation risks
+
+use super::{ProjectRule, push_unique, report_grants};
+use crate::facts::PolicyRule;
+use crate::project::Project;
+use crate::rbac::Grant;
+use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/rbac-privilege-escalation",
+    title: "Subject holds a privilege-escalation permission",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    cwe: &[269],
+    owasp: Owasp::A01,
+    recommendation: Recommendation::Kubernetes,
+    needs_network: false,
+    options: &[],
+    source: include_str!("rbac_privilege_escalation.rs"),
+};
+
+pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
+
+/// A permission: (verb, API group, resource).
+type Permission = (&'static str, &'static str, &'static str);
+
+/// (description, permissions) — holding any of the permissions opens that escalation path.
+const PATHS: &[(&str, &[Permission])] = &[
+    (
+        "create pods or workload controllers (and so run as any service account)",
+        &[
+            ("create", "", "pods"),
+            ("create", "", "replicationcontrollers"),
+            ("create", "apps", "deployments"),
+            ("create", "apps", "statefulsets"),
+            ("create", "apps", "daemonsets"),
+            ("create", "apps", "replicasets"),
+            ("create", "batch", "jobs"),
+            ("create", "batch", "cronjobs"),
+        ],
+    ),
+    (
+        "escalate or bind roles",
+        &[
+            ("escalate", "rbac.authorization.k8s.io", "roles"),
+            ("escalate", "rbac.authorization.k8s.io", "clusterroles"),
+            ("bind", "rbac.authorization.k8s.io", "roles"),
+            ("bind", "rbac.authorization.k8s.io", "clusterroles"),
+        ],
+    ),
+    (
+        "impersonate users, groups or service accounts",
+        &[
+            ("impersonate", "", "users"),
+            ("impersonate", "", "groups"),
+            ("impersonate", "", "serviceaccounts"),
+            ("impersonate", "authentication.k8s.io", "uids"),
+        ],
+    ),
+    (
+        "create service account tokens",
+        &[("create", "", "serviceaccounts/token")],
+    ),
+    (
+        "approve certificate signing requests",
+        &[
+            (
+                "update",
+                "certificates.k8s.io",
+                "certificatesigningrequests/approval",
+            ),
+            (
+                "patch",
+                "certificates.k8s.io",
+                "certificatesigningrequests/approval",
+            ),
+            ("approve", "certificates.k8s.io", "signers"),
+        ],
+    ),
+    (
+        "change admission webhooks",
+        &[
+            (
+                "create",
+                "admissionregistration.k8s.io",
+                "validatingwebhookconfigurations",
+            ),
+            (
+                "update",
+                "admissionregistration.k8s.io",
+                "validatingwebhookconfigurations",
+            ),
+            (
+                "patch",
+                "admissionregistration.k8s.io",
+                "validatingwebhookconfigurations",
+            ),
+            (
+                "create",
+                "admissionregistration.k8s.io",
+                "mutatingwebhookconfigurations",
+            ),
+            (
+                "update",
+                "admissionregistration.k8s.io",
+                "mutatingwebhookconfigurations",
+            ),
+            (
+                "patch",
+                "admissionregistration.k8s.io",
+                "mutatingwebhookconfigurations",
+            ),
+        ],
+    ),
+];
+
+fn escalations(grant: &Grant) -> Option<(String, Vec<&PolicyRule>)> {
+    let mut found = Vec::new();
+    let mut rules: Vec<&PolicyRule> = Vec::new();
+    for (description, checks) in PATHS {
+        let granting: Vec<&PolicyRule> = checks
+            .iter()
+            .flat_map(|(verb, group, resource)| grant.rules_allowing(verb, group, resource))
+            .collect();
+        if granting.is_empty() {
+            continue;
+        }
+        found.push(*description);
+        for r in granting {
+            push_unique(&mut rules, r);
+        }
+    }
+    (!found.is_empty()).then(|| (found.join("; "), rules))
+}
+
+fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+    report_grants(project, cx, &META, escalations);
+}

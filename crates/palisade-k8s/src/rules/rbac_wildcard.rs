@@ -1,0 +1,89 @@
+//! Flags RBAC rules that use `*` for verbs, resources or API groups.
+//!
+//! ## What it checks
+//! Every rule of every Role and ClusterRole in the manifests whose `verbs`, `resources` or
+//! `apiGroups` contain `*`, bound or not (an unbound role is one binding away from use).
+//! One finding per rule, at the first `*` item; the message lists which fields are
+//! wildcards. ClusterRoles with an `aggregationRule` have their rules filled in by the
+//! control plane and are checked through the roles they aggregate.
+//!
+//! ## Why it matters
+//! A wildcard grants everything that exists today and everything added later: `verbs: ["*"]`
+//! includes `escalate`, `bind` and `impersonate`; `resources: ["*"]` includes Secrets and
+//! every custom resource an operator installs next year. Least privilege needs the list of
+//! what is granted to be written out, so that a reviewer can read it.
+//!
+//! ## Example
+//! ```yaml
+//! rules:
+//!   - apiGroups: ["apps"]
+//!     resources: ["deployments"]
+//!     verbs: ["*"]          # flagged
+//! ```
+//!
+//! ## Remediation
+//! List the verbs and resources the subject needs (for a deployer: `get`, `list`, `watch`,
+//! `create`, `update`, `patch` on `deployments`). Use `kubectl auth can-i --list` or
+//! `palisade who-can` to check what a role really grants.
+//!
+//! ## References
+//! - CWE-269: Improper Privilege Management
+//! - OWASP Top 10 2021, A01 Broken Access Control
+//! - Kubernetes documentation, RBAC good practices — avoid wildcard permissions
+
+use super::{K8sRule, RuleContext};
+use crate::object::Object;
+use crate::yaml::{get, items, scalar};
+use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/rbac-wildcard",
+    title: "RBAC rule grants a wildcard",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    cwe: &[269],
+    owasp: Owasp::A01,
+    recommendation: Recommendation::AccessControl,
+    needs_network: false,
+    options: &[],
+    source: include_str!("rbac_wildcard.rs"),
+};
+
+pub static RULE: K8sRule = K8sRule { meta: &META, check };
+
+fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
+    if object.group() != "rbac.authorization.k8s.io"
+        || !matches!(object.kind, "Role" | "ClusterRole")
+    {
+        return;
+    }
+    let Some(rules) = get(object.node, "rules") else {
+        return;
+    };
+    for rule in items(rules) {
+        let mut fields = Vec::new();
+        let mut first = None;
+        for field in ["apiGroups", "resources", "verbs"] {
+            let Some(list) = get(rule, field) else {
+                continue;
+            };
+            if let Some(star) = items(list).iter().find(|i| scalar(i) == Some("*")) {
+                fields.push(field);
+                first = first.or(Some(star));
+            }
+        }
+        let Some(star) = first else {
+            continue;
+        };
+        let finding = Finding::new(
+            &META,
+            crate::facts::node_span(star),
+            format!(
+                "{} grants `*` in {} of one of its rules",
+                object.describe(),
+                fields.join(", ")
+            ),
+        );
+        cx.report(finding);
+    }
+}
