@@ -350,9 +350,49 @@ fn display_root(root: &Path) -> String {
     }
 }
 
+/// The severity a finding is reported at: the one configured for its rule when the
+/// configuration changed the rule's severity (it then applies to all the rule's findings);
+/// otherwise the one the rule gave the finding, its default or a finer one chosen with
+/// `Finding::with_severity`.
+fn reported_severity(
+    finding: crate::finding::Severity,
+    active: &crate::config::ActiveRule,
+) -> crate::finding::Severity {
+    if active.severity != active.meta.severity {
+        active.severity
+    } else {
+        finding
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ActiveRule;
+    use crate::finding::Severity;
+
+    #[test]
+    fn a_finding_keeps_its_own_severity_unless_the_configuration_changes_the_rules() {
+        let meta: &'static RuleMeta = &crate::rules::unused_suppression::META;
+        let lower = if meta.severity == Severity::Low {
+            Severity::Info
+        } else {
+            Severity::Low
+        };
+        let default = ActiveRule {
+            meta,
+            severity: meta.severity,
+            ignore_paths: None,
+            options: Default::default(),
+        };
+        assert_eq!(reported_severity(lower, &default), lower);
+        assert_eq!(reported_severity(meta.severity, &default), meta.severity);
+        let configured = ActiveRule {
+            severity: Severity::Critical,
+            ..default
+        };
+        assert_eq!(reported_severity(lower, &configured), Severity::Critical);
+    }
 
     #[test]
     fn secrets_are_masked_in_snippets() {
@@ -449,7 +489,7 @@ fn finalize(mut outcome: FileOutcome, options: &ScanOptions<'_>, today: Date) ->
     for finding in &mut raw {
         finalize_span(&source, &mut finding.location.span);
         if let Some(active) = options.rules.get(&finding.rule_id) {
-            finding.severity = active.severity;
+            finding.severity = reported_severity(finding.severity, active);
         }
     }
     let applied = suppress::apply(raw, &outcome.suppressions, today);

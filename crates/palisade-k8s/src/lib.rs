@@ -133,3 +133,28 @@ pub fn key_value_span(key: &saphyr::MarkedYaml<'_>, value: &saphyr::MarkedYaml<'
         end_column: end.col() as u32 + 1,
     }
 }
+
+/// A one-character span at the start of a node (for a node without a usable key).
+pub fn node_start_span(node: &saphyr::MarkedYaml<'_>) -> Span {
+    let start = node.span.start;
+    Span {
+        start_line: start.line() as u32,
+        start_column: start.col() as u32 + 1,
+        end_line: start.line() as u32,
+        end_column: start.col() as u32 + 2,
+    }
+}
+
+/// The span of a whole node (a scalar: its text, quotes included).
+pub fn node_span(node: &saphyr::MarkedYaml<'_>) -> Span {
+    let (start, end) = (node.span.start, node.span.end);
+    if end.line() < start.line() || end == saphyr::Marker::default() {
+        return node_start_span(node);
+    }
+    Span {
+        start_line: start.line() as u32,
+        start_column: start.col() as u32 + 1,
+        end_line: end.line() as u32,
+        end_column: end.col() as u32 + 1,
+    }
+}

@@ -4,7 +4,8 @@
 //! files, Helm values, CI configuration) is left alone. `kind: List` (what `kubectl get -o
 //! yaml` prints) is unpacked into its items.
 
-use crate::yaml::{get, get_path, get_str, items, scalar};
+use crate::yaml::{entry, get, get_path, get_str, items, scalar};
+use palisade_core::Span;
 use saphyr::MarkedYaml;
 
 /// One Kubernetes object in a manifest.
@@ -47,6 +48,23 @@ impl Object<'_, '_> {
         get_path(self.node, path)
     }
 
+    /// The pod-level `spec.securityContext`, whose `runAsUser`, `runAsNonRoot` (and a few
+    /// others) apply to every container that does not set them itself.
+    pub fn pod_security_context(&self) -> Option<&MarkedYaml<'_>> {
+        self.pod_spec()
+            .and_then(|spec| get(spec, "securityContext"))
+    }
+
+    /// Whether the pod declares `spec.os.name: windows`: Linux-only security settings
+    /// (`allowPrivilegeEscalation`, `capabilities`, `readOnlyRootFilesystem`, `runAsUser`, …)
+    /// cannot be set on such a pod, so their absence is no finding.
+    pub fn is_windows(&self) -> bool {
+        self.pod_spec()
+            .and_then(|spec| get_path(spec, &["os", "name"]))
+            .and_then(scalar)
+            == Some("windows")
+    }
+
     /// Every container of the pod spec: regular, init and ephemeral, with which list it is in.
     pub fn containers(&self) -> Vec<Container<'_, '_>> {
         let Some(spec) = self.pod_spec() else {
@@ -76,7 +94,22 @@ pub struct Container<'a, 'input> {
     pub node: &'a MarkedYaml<'input>,
 }
 
-impl Container<'_, '_> {
+impl<'a, 'input> Container<'a, 'input> {
+    /// The container's own `securityContext`, if it has one.
+    pub fn security_context(&self) -> Option<&'a MarkedYaml<'input>> {
+        get(self.node, "securityContext")
+    }
+
+    /// Where a finding about something the container LACKS is reported: its `name:` entry
+    /// (the `- name: api` line in the usual layout), or the container's first line when it
+    /// has no name.
+    pub fn name_span(&self) -> Span {
+        match entry(self.node, "name") {
+            Some((key, value)) => crate::key_value_span(key, value),
+            None => crate::node_start_span(self.node),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self.list {
             "initContainers" => format!("init container `{}`", self.name),

@@ -2,17 +2,22 @@
 //! one object at a time, and project rules that look across every manifest (RBAC, namespaces
 //! and their policies, backups).
 
+pub mod capabilities_not_dropped;
 pub mod cluster_admin_binding;
+pub mod dangerous_capabilities;
 pub mod default_service_account_bound;
 pub mod namespace_without_network_policy;
+pub mod privilege_escalation_allowed;
 pub mod privileged_container;
 pub mod rbac_anonymous_binding;
 pub mod rbac_pod_exec;
 pub mod rbac_privilege_escalation;
 pub mod rbac_secrets_access;
 pub mod rbac_wildcard;
+pub mod runs_as_root;
 pub mod service_account_token_automount;
 pub mod stateful_data_without_backup;
+pub mod writable_root_filesystem;
 
 use crate::facts::PolicyRule;
 use crate::object::Object;
@@ -44,7 +49,15 @@ impl RuleContext<'_, '_> {
 }
 
 /// Every object rule.
-pub static RULES: &[&K8sRule] = &[&privileged_container::RULE, &rbac_wildcard::RULE];
+pub static RULES: &[&K8sRule] = &[
+    &capabilities_not_dropped::RULE,
+    &dangerous_capabilities::RULE,
+    &privilege_escalation_allowed::RULE,
+    &privileged_container::RULE,
+    &rbac_wildcard::RULE,
+    &runs_as_root::RULE,
+    &writable_root_filesystem::RULE,
+];
 
 /// Every project rule.
 pub static PROJECT_RULES: &[&ProjectRule] = &[
@@ -61,17 +74,22 @@ pub static PROJECT_RULES: &[&ProjectRule] = &[
 
 /// The metadata of every Kubernetes rule.
 pub static METAS: &[&RuleMeta] = &[
+    &capabilities_not_dropped::META,
     &cluster_admin_binding::META,
+    &dangerous_capabilities::META,
     &default_service_account_bound::META,
     &namespace_without_network_policy::META,
+    &privilege_escalation_allowed::META,
     &privileged_container::META,
     &rbac_anonymous_binding::META,
     &rbac_pod_exec::META,
     &rbac_privilege_escalation::META,
     &rbac_secrets_access::META,
     &rbac_wildcard::META,
+    &runs_as_root::META,
     &service_account_token_automount::META,
     &stateful_data_without_backup::META,
+    &writable_root_filesystem::META,
 ];
 
 /// Reports one finding per grant whose role gives its subject a dangerous permission, at the
