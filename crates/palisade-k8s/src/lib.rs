@@ -78,3 +78,30 @@ pub fn key_value_span(key: &saphyr::MarkedYaml<'_>, value: &saphyr::MarkedYaml<'
         end_column: end.col() as u32 + 1,
     }
 }
+
+/// The span of a whole node (a scalar value, a mapping, a sequence).
+pub fn node_span(node: &saphyr::MarkedYaml<'_>) -> Span {
+    let (start, end) = (node.span.start, node.span.end);
+    let end = if end.line() < start.line() || end == saphyr::Marker::default() {
+        start
+    } else {
+        end
+    };
+    Span {
+        start_line: start.line() as u32,
+        start_column: start.col() as u32 + 1,
+        end_line: end.line() as u32,
+        end_column: end.col() as u32 + 1,
+    }
+}
+
+/// Runs one rule over a YAML text, for the rules' unit tests (the fixtures check lines; these
+/// tests check what fixtures cannot, such as a finding's severity).
+#[cfg(test)]
+pub(crate) fn findings_of(rule_id: &str, text: &str) -> Vec<palisade_core::Finding> {
+    let file = SourceFile::in_memory("test.yaml", FileKind::Yaml, text);
+    let rules = palisade_core::config::RuleSet::only(rules::METAS, &[rule_id]);
+    let mut cx = FileContext::new(&file, &rules);
+    KubernetesAnalyzer.check_file(&file, &mut cx);
+    cx.into_parts().0
+}

@@ -4,7 +4,8 @@
 //! files, Helm values, CI configuration) is left alone. `kind: List` (what `kubectl get -o
 //! yaml` prints) is unpacked into its items.
 
-use crate::yaml::{get, get_path, get_str, items, scalar};
+use crate::yaml::{entry, get, get_path, get_str, items, scalar};
+use palisade_core::Span;
 use saphyr::MarkedYaml;
 
 /// One Kubernetes object in a manifest.
@@ -47,6 +48,19 @@ impl Object<'_, '_> {
         get_path(self.node, path)
     }
 
+    /// The metadata of the pods this object runs (where pod annotations live): the object's
+    /// own for a Pod, the pod template's otherwise. None for objects without a pod spec.
+    pub fn pod_metadata(&self) -> Option<&MarkedYaml<'_>> {
+        let path: &[&str] = match (self.group(), self.kind) {
+            ("", "Pod") => &["metadata"],
+            ("", "PodTemplate") => &["template", "metadata"],
+            ("batch", "CronJob") => &["spec", "jobTemplate", "spec", "template", "metadata"],
+            _ => &["spec", "template", "metadata"],
+        };
+        self.pod_spec()?;
+        get_path(self.node, path)
+    }
+
     /// Every container of the pod spec: regular, init and ephemeral, with which list it is in.
     pub fn containers(&self) -> Vec<Container<'_, '_>> {
         let Some(spec) = self.pod_spec() else {
@@ -77,6 +91,15 @@ pub struct Container<'a, 'input> {
 }
 
 impl Container<'_, '_> {
+    /// Where to report something a container lacks: its `name:` entry (the `- name:` line of
+    /// the usual layout), or the container's first line when it has no name.
+    pub fn name_span(&self) -> Span {
+        match entry(self.node, "name") {
+            Some((key, value)) => crate::key_value_span(key, value),
+            None => Span::line(self.node.span.start.line() as u32),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self.list {
             "initContainers" => format!("init container `{}`", self.name),
