@@ -1,5 +1,6 @@
 //! The Kubernetes rules, one per file, registered here in one explicit list.
 
+pub mod host_namespaces;
 pub mod privileged_container;
 
 use crate::object::Object;
@@ -23,7 +24,13 @@ impl RuleContext<'_, '_> {
 }
 
 /// Every Kubernetes rule.
-pub static RULES: &[&K8sRule] = &[&privileged_container::RULE];
+pub static RULES: &[&K8sRule] = &[
+    &host_namespaces::RULE,
+    &privileged_container::RULE,
+];
 
 /// The metadata of every Kubernetes rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&privileged_container::META];
+pub static METAS: &[&RuleMeta] = &[
+    &host_namespaces::META,
+    &privileged_container::META,
+];
