@@ -1,6 +1,7 @@
 //! The Kubernetes rules, one per file, registered here in one explicit list.
 
 pub mod host_namespaces;
+pub mod host_path_mount;
 pub mod privileged_container;
 
 use crate::object::Object;
@@ -26,11 +27,13 @@ impl RuleContext<'_, '_> {
 /// Every Kubernetes rule.
 pub static RULES: &[&K8sRule] = &[
     &host_namespaces::RULE,
+    &host_path_mount::RULE,
     &privileged_container::RULE,
 ];
 
 /// The metadata of every Kubernetes rule, in the same order.
 pub static METAS: &[&RuleMeta] = &[
     &host_namespaces::META,
+    &host_path_mount::META,
     &privileged_container::META,
 ];
