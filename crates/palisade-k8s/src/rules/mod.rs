@@ -2,6 +2,7 @@
 
 pub mod host_namespaces;
 pub mod host_path_mount;
+pub mod image_not_pinned;
 pub mod privileged_container;
 
 use crate::object::Object;
@@ -28,6 +29,7 @@ impl RuleContext<'_, '_> {
 pub static RULES: &[&K8sRule] = &[
     &host_namespaces::RULE,
     &host_path_mount::RULE,
+    &image_not_pinned::RULE,
     &privileged_container::RULE,
 ];
 
@@ -35,5 +37,6 @@ pub static RULES: &[&K8sRule] = &[
 pub static METAS: &[&RuleMeta] = &[
     &host_namespaces::META,
     &host_path_mount::META,
+    &image_not_pinned::META,
     &privileged_container::META,
 ];
