@@ -3,6 +3,7 @@
 pub mod host_namespaces;
 pub mod host_path_mount;
 pub mod image_not_pinned;
+pub mod missing_resource_limits;
 pub mod privileged_container;
 
 use crate::object::Object;
@@ -30,6 +31,7 @@ pub static RULES: &[&K8sRule] = &[
     &host_namespaces::RULE,
     &host_path_mount::RULE,
     &image_not_pinned::RULE,
+    &missing_resource_limits::RULE,
     &privileged_container::RULE,
 ];
 
@@ -38,5 +40,6 @@ pub static METAS: &[&RuleMeta] = &[
     &host_namespaces::META,
     &host_path_mount::META,
     &image_not_pinned::META,
+    &missing_resource_limits::META,
     &privileged_container::META,
 ];
