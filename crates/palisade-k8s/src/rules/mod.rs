@@ -4,6 +4,7 @@ pub mod host_namespaces;
 pub mod host_path_mount;
 pub mod image_not_pinned;
 pub mod missing_resource_limits;
+pub mod no_seccomp_profile;
 pub mod privileged_container;
 
 use crate::object::Object;
@@ -32,6 +33,7 @@ pub static RULES: &[&K8sRule] = &[
     &host_path_mount::RULE,
     &image_not_pinned::RULE,
     &missing_resource_limits::RULE,
+    &no_seccomp_profile::RULE,
     &privileged_container::RULE,
 ];
 
@@ -41,5 +43,6 @@ pub static METAS: &[&RuleMeta] = &[
     &host_path_mount::META,
     &image_not_pinned::META,
     &missing_resource_limits::META,
+    &no_seccomp_profile::META,
     &privileged_container::META,
 ];
