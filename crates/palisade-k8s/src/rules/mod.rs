@@ -6,6 +6,7 @@ pub mod image_not_pinned;
 pub mod missing_resource_limits;
 pub mod no_seccomp_profile;
 pub mod privileged_container;
+pub mod secret_in_env_literal;
 
 use crate::object::Object;
 use palisade_core::{FileContext, Finding, RuleMeta};
@@ -35,6 +36,7 @@ pub static RULES: &[&K8sRule] = &[
     &missing_resource_limits::RULE,
     &no_seccomp_profile::RULE,
     &privileged_container::RULE,
+    &secret_in_env_literal::RULE,
 ];
 
 /// The metadata of every Kubernetes rule, in the same order.
@@ -45,4 +47,5 @@ pub static METAS: &[&RuleMeta] = &[
     &missing_resource_limits::META,
     &no_seccomp_profile::META,
     &privileged_container::META,
+    &secret_in_env_literal::META,
 ];
