@@ -146,8 +146,10 @@ fn parse_sidecar(path: &Path, domain: &str) -> Result<Vec<Annotation>, String> {
 /// Each entry of `dir` is scanned on its own: a file, or a folder as one project (for rules
 /// that look across files). An entry named after a rule — `<slug>.<ext>`, `<slug>-<case>.<ext>`
 /// or a folder `<slug>/` (the longest matching slug wins) — runs only that rule, so a fixture
-/// need not annotate what other rules think of it; any other entry, and every fixture of the
-/// `palisade` domain (suppressions are about all rules), runs every rule.
+/// need not annotate what other rules think of it. A fixture of the `palisade` domain (about
+/// suppressions, which concern every rule) runs the `palisade` rules and every rule it names,
+/// in an annotation or a `palisade: ignore[...]` comment, so that adding a rule elsewhere does
+/// not break it. Any other entry runs every rule.
 pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) -> FixtureResults {
     let registry = engine::registry(analyzers);
     let mut results = FixtureResults::default();
@@ -177,6 +179,15 @@ pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) 
             .flatten();
         let rules = match scoped {
             Some(id) => RuleSet::only(&registry, &[id]),
+            None if domain == "palisade" => {
+                let named = rules_named_in(&entry, domain);
+                let ids: Vec<&str> = registry
+                    .iter()
+                    .filter(|r| r.domain() == "palisade" || named.contains(r.id))
+                    .map(|r| r.id)
+                    .collect();
+                RuleSet::only(&registry, &ids)
+            }
             None => RuleSet::all(&registry),
         };
         check_entry(
@@ -207,6 +218,37 @@ fn rule_named_by(stem: &str, domain: &str, registry: &[&'static RuleMeta]) -> Op
         })
         .max_by_key(|r| r.slug().len())
         .map(|r| r.id)
+}
+
+/// Every rule id a fixture entry names: in its annotations (or sidecars) and in its
+/// `ignore[...]` suppression lists.
+fn rules_named_in(entry: &Path, domain: &str) -> BTreeSet<String> {
+    let files = if entry.is_dir() {
+        fixture_files(entry)
+    } else {
+        vec![entry.to_path_buf()]
+    };
+    let mut named = BTreeSet::new();
+    for path in files {
+        let sidecar = PathBuf::from(format!("{}.expect.toml", path.with_extension("").display()));
+        if let Ok(annotations) = parse_sidecar(&sidecar, domain) {
+            named.extend(annotations.into_iter().map(|a| a.rule_id));
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        named.extend(
+            parse_annotations(&text, domain)
+                .into_iter()
+                .map(|a| a.rule_id),
+        );
+        for (at, opener) in text.match_indices("ignore[") {
+            let rest = &text[at + opener.len()..];
+            let list = rest.split(']').next().unwrap_or_default();
+            named.extend(list.split(',').map(|id| full_id(id.trim(), domain)));
+        }
+    }
+    named
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -158,3 +158,14 @@ pub fn node_span(node: &saphyr::MarkedYaml<'_>) -> Span {
         end_column: end.col() as u32 + 1,
     }
 }
+
+/// Runs one rule over a YAML text, for the rules' unit tests (the fixtures check lines; these
+/// tests check what fixtures cannot, such as a finding's severity).
+#[cfg(test)]
+pub(crate) fn findings_of(rule_id: &str, text: &str) -> Vec<palisade_core::Finding> {
+    let file = SourceFile::in_memory("test.yaml", FileKind::Yaml, text);
+    let rules = palisade_core::config::RuleSet::only(rules::METAS, &[rule_id]);
+    let mut cx = FileContext::new(&file, &rules);
+    KubernetesAnalyzer.check_file(&file, &mut cx);
+    cx.into_parts().0
+}

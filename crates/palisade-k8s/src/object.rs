@@ -65,6 +65,19 @@ impl Object<'_, '_> {
             == Some("windows")
     }
 
+    /// The metadata of the pods this object runs (where pod annotations live): the object's
+    /// own for a Pod, the pod template's otherwise. None for objects without a pod spec.
+    pub fn pod_metadata(&self) -> Option<&MarkedYaml<'_>> {
+        let path: &[&str] = match (self.group(), self.kind) {
+            ("", "Pod") => &["metadata"],
+            ("", "PodTemplate") => &["template", "metadata"],
+            ("batch", "CronJob") => &["spec", "jobTemplate", "spec", "template", "metadata"],
+            _ => &["spec", "template", "metadata"],
+        };
+        self.pod_spec()?;
+        get_path(self.node, path)
+    }
+
     /// Every container of the pod spec: regular, init and ephemeral, with which list it is in.
     pub fn containers(&self) -> Vec<Container<'_, '_>> {
         let Some(spec) = self.pod_spec() else {

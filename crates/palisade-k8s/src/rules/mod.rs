@@ -6,7 +6,12 @@ pub mod capabilities_not_dropped;
 pub mod cluster_admin_binding;
 pub mod dangerous_capabilities;
 pub mod default_service_account_bound;
+pub mod host_namespaces;
+pub mod host_path_mount;
+pub mod image_not_pinned;
+pub mod missing_resource_limits;
 pub mod namespace_without_network_policy;
+pub mod no_seccomp_profile;
 pub mod privilege_escalation_allowed;
 pub mod privileged_container;
 pub mod rbac_anonymous_binding;
@@ -15,6 +20,7 @@ pub mod rbac_privilege_escalation;
 pub mod rbac_secrets_access;
 pub mod rbac_wildcard;
 pub mod runs_as_root;
+pub mod secret_in_env_literal;
 pub mod service_account_token_automount;
 pub mod stateful_data_without_backup;
 pub mod writable_root_filesystem;
@@ -52,10 +58,16 @@ impl RuleContext<'_, '_> {
 pub static RULES: &[&K8sRule] = &[
     &capabilities_not_dropped::RULE,
     &dangerous_capabilities::RULE,
+    &host_namespaces::RULE,
+    &host_path_mount::RULE,
+    &image_not_pinned::RULE,
+    &missing_resource_limits::RULE,
+    &no_seccomp_profile::RULE,
     &privilege_escalation_allowed::RULE,
     &privileged_container::RULE,
     &rbac_wildcard::RULE,
     &runs_as_root::RULE,
+    &secret_in_env_literal::RULE,
     &writable_root_filesystem::RULE,
 ];
 
@@ -78,7 +90,12 @@ pub static METAS: &[&RuleMeta] = &[
     &cluster_admin_binding::META,
     &dangerous_capabilities::META,
     &default_service_account_bound::META,
+    &host_namespaces::META,
+    &host_path_mount::META,
+    &image_not_pinned::META,
+    &missing_resource_limits::META,
     &namespace_without_network_policy::META,
+    &no_seccomp_profile::META,
     &privilege_escalation_allowed::META,
     &privileged_container::META,
     &rbac_anonymous_binding::META,
@@ -87,6 +104,7 @@ pub static METAS: &[&RuleMeta] = &[
     &rbac_secrets_access::META,
     &rbac_wildcard::META,
     &runs_as_root::META,
+    &secret_in_env_literal::META,
     &service_account_token_automount::META,
     &stateful_data_without_backup::META,
     &writable_root_filesystem::META,

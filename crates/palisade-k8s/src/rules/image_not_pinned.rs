@@ -1,0 +1,205 @@
+//! Flags container images that are not pinned to a digest.
+//!
+//! ## What it checks
+//! The `image:` of every container — regular, init or ephemeral — of a built-in workload
+//! (Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+//! Job, CronJob, including `List` items and `kubectl get -o yaml` output). The reference is
+//! parsed the way container runtimes parse it, so a registry port is not mistaken for a tag
+//! (`registry.local:5000/shop/api` has no tag):
+//! - no tag at all, or the `latest` tag: *medium*;
+//! - a tag but no digest (`postgres:16.2`): *low*;
+//! - a digest, with or without a tag (`postgres:16.2@sha256:…`): fine.
+//!
+//! The finding points at the `image:` line. Unrendered placeholders (`${IMAGE}`, `{{ … }}`),
+//! custom resources that share a workload's kind name and YAML that is not a Kubernetes
+//! object are not checked. palisade does not see admission controllers that resolve tags to
+//! digests at deploy time (Kyverno's `mutateDigest`, k8s-digester); in a cluster that has one,
+//! the *low* findings can be suppressed in configuration.
+//!
+//! ## Why it matters
+//! A tag is a movable label. Whoever can push to the repository — the vendor, an attacker with
+//! a stolen registry token, a compromised upstream build — can point `latest` or even `1.4.2`
+//! at different content, and every node that pulls the image afterwards (a new node, an
+//! evicted pod, `imagePullPolicy: Always`) runs it without any change to the manifest. The
+//! same Deployment may then run two different builds side by side, and what was reviewed,
+//! scanned and signed is not what runs. Without a tag the node pulls `latest`, whatever that
+//! is today. A digest names the exact content: the runtime refuses anything else. The OWASP
+//! Kubernetes Security Cheat Sheet asks for images from trusted registries, referenced
+//! immutably.
+//!
+//! ## Example
+//! ```yaml
+//! containers:
+//!   - name: api
+//!     image: registry.example.com/shop/api:latest   # flagged, medium
+//!   - name: db
+//!     image: postgres:16.2                          # flagged, low
+//!   - name: cache
+//!     image: redis:7.2.4@sha256:3134997edb04277814aa51a4175a588d45eb4299272f8eff2307bbf8b39e4d43
+//! ```
+//!
+//! ## Remediation
+//! Reference each image by digest, keeping the tag for readers:
+//! `postgres:16.2@sha256:<digest>` (`crane digest postgres:16.2` or `docker buildx
+//! imagetools inspect` prints it). Let a bot (Renovate, Dependabot) propose digest updates so
+//! that pinning does not mean never patching, and verify signatures at admission where you
+//! can.
+//!
+//! ## References
+//! - CWE-829: Inclusion of Functionality from Untrusted Control Sphere
+//! - OWASP Top 10 2021, A08 Software and Data Integrity Failures
+//! - OWASP Kubernetes Security Cheat Sheet
+//! - Kubernetes documentation, Images: image names and digests
+
+use super::{K8sRule, RuleContext};
+use crate::object::Object;
+use crate::yaml::{entry, scalar};
+use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "k8s/image-not-pinned",
+    title: "Container image not pinned to a digest",
+    severity: Severity::Medium,
+    confidence: Confidence::High,
+    cwe: &[829],
+    owasp: Owasp::A08,
+    recommendation: Recommendation::VendorSecurity,
+    needs_network: false,
+    options: &[],
+    source: include_str!("image_not_pinned.rs"),
+};
+
+pub static RULE: K8sRule = K8sRule { meta: &META, check };
+
+/// How an image reference is pinned.
+#[derive(Debug, PartialEq, Eq)]
+enum Pinning<'a> {
+    Digest,
+    Tag(&'a str),
+    /// No tag, or `latest`.
+    Floating,
+}
+
+fn pinning(image: &str) -> Pinning<'_> {
+    let (name, digest) = match image.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (image, None),
+    };
+    if digest.is_some_and(|d| {
+        d.split_once(':').is_some_and(|(algorithm, hex)| {
+            !algorithm.is_empty() && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
+        })
+    }) {
+        return Pinning::Digest;
+    }
+    // The tag is after a colon in the last path component: a colon before the first slash is
+    // a registry port.
+    let last = name.rsplit('/').next().unwrap_or(name);
+    match last.split_once(':') {
+        Some((_, tag)) if !tag.is_empty() && tag != "latest" => Pinning::Tag(tag),
+        _ => Pinning::Floating,
+    }
+}
+
+fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
+    for container in object.containers() {
+        let Some((key, value)) = entry(container.node, "image") else {
+            continue;
+        };
+        let Some(image) = scalar(value).map(str::trim) else {
+            continue;
+        };
+        if image.is_empty() || image.contains("${") || image.contains("{{") || image.contains("$(")
+        {
+            continue;
+        }
+        let subject = format!(
+            "{} of {} runs image `{image}`",
+            container.describe(),
+            object.describe()
+        );
+        let finding = match pinning(image) {
+            Pinning::Digest => continue,
+            Pinning::Floating => Finding::new(
+                &META,
+                crate::key_value_span(key, value),
+                format!(
+                    "{subject}, which names no fixed version: nodes pull whatever `latest` \
+                     points to when they start the pod; pin a version tag and its digest"
+                ),
+            ),
+            Pinning::Tag(tag) => Finding::new(
+                &META,
+                crate::key_value_span(key, value),
+                format!(
+                    "{subject} by tag only: `{tag}` can be moved to other content; pin its \
+                     digest (`@sha256:…`)"
+                ),
+            )
+            .with_severity(Severity::Low),
+        };
+        cx.report(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references() {
+        assert_eq!(pinning("nginx"), Pinning::Floating);
+        assert_eq!(pinning("nginx:latest"), Pinning::Floating);
+        assert_eq!(pinning("nginx:"), Pinning::Floating);
+        assert_eq!(pinning("registry.local:5000/app"), Pinning::Floating);
+        assert_eq!(
+            pinning("registry.local:5000/shop/app:latest"),
+            Pinning::Floating
+        );
+        assert_eq!(
+            pinning("registry.local:5000/shop/app:2.1"),
+            Pinning::Tag("2.1")
+        );
+        assert_eq!(pinning("postgres:16.2"), Pinning::Tag("16.2"));
+        assert_eq!(
+            pinning("ghcr.io/org/tool:v1.0.0-rc.1"),
+            Pinning::Tag("v1.0.0-rc.1")
+        );
+        assert_eq!(
+            pinning(
+                "redis@sha256:3134997edb04277814aa51a4175a588d45eb4299272f8eff2307bbf8b39e4d43"
+            ),
+            Pinning::Digest
+        );
+        assert_eq!(
+            pinning(
+                "localhost:5000/redis:7.2@sha256:3134997edb04277814aa51a4175a588d45eb4299272f8eff2307bbf8b39e4d43"
+            ),
+            Pinning::Digest
+        );
+        assert_eq!(pinning("redis:7.2@sha256:"), Pinning::Tag("7.2"));
+        assert_eq!(pinning("redis@latest"), Pinning::Floating);
+    }
+}
+
+#[cfg(test)]
+mod severity_tests {
+    use palisade_core::Severity;
+
+    #[test]
+    fn floating_images_are_medium_tagged_images_low() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx\n    - name: b\n      image: nginx:1.25.4\n    - name: c\n      image: registry.local:5000/nginx:latest\n";
+        let got: Vec<(u32, Severity)> = crate::findings_of("k8s/image-not-pinned", text)
+            .iter()
+            .map(|f| (f.location.span.start_line, f.severity))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (8, Severity::Medium),
+                (10, Severity::Low),
+                (12, Severity::Medium)
+            ]
+        );
+    }
+}
