@@ -2,6 +2,7 @@
 //! and `kubectl get -o yaml` dumps), checked object by object, each finding on the exact
 //! line of the offending key.
 
+pub mod control_plane;
 pub mod object;
 pub mod rules;
 pub mod yaml;
@@ -76,5 +77,34 @@ pub fn key_value_span(key: &saphyr::MarkedYaml<'_>, value: &saphyr::MarkedYaml<'
         start_column: start.col() as u32 + 1,
         end_line: end.line() as u32,
         end_column: end.col() as u32 + 1,
+    }
+}
+
+/// The span of one node (a scalar, a sequence item, a key), from its start to its end.
+pub fn node_span(node: &saphyr::MarkedYaml<'_>) -> Span {
+    let (start, end) = (node.span.start, node.span.end);
+    let end = if end.line() < start.line() || end == saphyr::Marker::default() {
+        start
+    } else {
+        end
+    };
+    Span {
+        start_line: start.line() as u32,
+        start_column: start.col() as u32 + 1,
+        end_line: end.line() as u32,
+        end_column: end.col() as u32 + 1,
+    }
+}
+
+/// The span from the start of `first` to the end of `last` (two sequence items, say).
+pub fn nodes_span(first: &saphyr::MarkedYaml<'_>, last: &saphyr::MarkedYaml<'_>) -> Span {
+    let (a, b) = (node_span(first), node_span(last));
+    if (b.end_line, b.end_column) < (a.start_line, a.start_column) {
+        return a;
+    }
+    Span {
+        end_line: b.end_line,
+        end_column: b.end_column,
+        ..a
     }
 }
