@@ -7,13 +7,16 @@
 //! `command` followed by every item of `args`, as the kubelet joins them. A flag is written
 //! `--name=value`, or `--name value` (two items) for a flag that takes a value; a boolean
 //! flag written bare (`--profiling`) is true and never takes the next item, as Go's flag
-//! parsers read it. `_` and `-` in names are the same, as Kubernetes normalises them. When a
+//! parsers read it. A program started through a shell (`sh -c "exec kube-apiserver …"`) is
+//! not recognised. `_` and `-` in names are the same, as Kubernetes normalises them. When a
 //! flag is repeated, the last occurrence wins.
 //!
 //! kubeadm configuration documents are read too: `extraArgs` of `apiServer`,
 //! `controllerManager`, `scheduler` and `etcd.local` in a `ClusterConfiguration`, and
 //! `nodeRegistration.kubeletExtraArgs` in an `InitConfiguration` or `JoinConfiguration`,
-//! whether written as a map (v1beta3 and earlier) or as a list of `{name, value}` (v1beta4).
+//! whether written as a map (v1beta3 and earlier) or as a list of `{name, value}` (v1beta4),
+//! including the configurations Cluster API embeds in `KubeadmControlPlane`, `KubeadmConfig`
+//! and their templates.
 //! kubeadm supplies its own defaults for flags that are not listed there, so only what such a
 //! document sets explicitly is judged: a missing flag is never reported for it.
 
@@ -299,8 +302,8 @@ pub fn invocations<'a>(object: &'a Object<'a, 'a>) -> Vec<Invocation<'a>> {
             });
         }
     }
-    if object.group() == "kubeadm.k8s.io" {
-        let blocks: &[(&[&str], Component)] = match object.kind {
+    for (base, config) in kubeadm_documents(object) {
+        let blocks: &[(&[&str], Component)] = match config {
             "ClusterConfiguration" => &[
                 (&["apiServer", "extraArgs"], Component::ApiServer),
                 (
@@ -310,29 +313,73 @@ pub fn invocations<'a>(object: &'a Object<'a, 'a>) -> Vec<Invocation<'a>> {
                 (&["scheduler", "extraArgs"], Component::Scheduler),
                 (&["etcd", "local", "extraArgs"], Component::Etcd),
             ],
-            "InitConfiguration" | "JoinConfiguration" => &[(
+            _ => &[(
                 &["nodeRegistration", "kubeletExtraArgs"],
                 Component::Kubelet,
             )],
-            _ => &[],
         };
         for (path, component) in blocks {
-            let Some(args) = get_path(object.node, path) else {
+            let Some(args) = get_path(base, path) else {
                 continue;
             };
             let (parent, last) = path.split_at(path.len() - 1);
-            let anchor = get_path(object.node, parent)
+            let anchor = get_path(base, parent)
                 .and_then(|p| entry(p, last[0]))
                 .map_or_else(|| node_span(args), |(key, _)| node_span(key));
             out.push(Invocation {
                 component: *component,
-                describe: format!("`{}` of kubeadm {}", path.join("."), object.kind),
+                describe: format!(
+                    "`{}` of {}",
+                    path.join("."),
+                    describe_kubeadm(object, config)
+                ),
                 anchor,
                 source: Source::Kubeadm(args),
             });
         }
     }
     out
+}
+
+/// The kubeadm configurations in an object, with their kind: a kubeadm document itself, or
+/// the ones Cluster API embeds in `KubeadmControlPlane`, `KubeadmConfig` and their templates.
+fn kubeadm_documents<'a>(object: &'a Object<'a, 'a>) -> Vec<(&'a MarkedYaml<'a>, &'static str)> {
+    const KINDS: [(&str, &str); 3] = [
+        ("ClusterConfiguration", "clusterConfiguration"),
+        ("InitConfiguration", "initConfiguration"),
+        ("JoinConfiguration", "joinConfiguration"),
+    ];
+    let spec: &[&str] = match (object.group(), object.kind) {
+        ("kubeadm.k8s.io", kind) => {
+            return KINDS
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(k, _)| (object.node, *k))
+                .collect();
+        }
+        ("controlplane.cluster.x-k8s.io", "KubeadmControlPlane") => &["spec", "kubeadmConfigSpec"],
+        ("controlplane.cluster.x-k8s.io", "KubeadmControlPlaneTemplate") => {
+            &["spec", "template", "spec", "kubeadmConfigSpec"]
+        }
+        ("bootstrap.cluster.x-k8s.io", "KubeadmConfig") => &["spec"],
+        ("bootstrap.cluster.x-k8s.io", "KubeadmConfigTemplate") => &["spec", "template", "spec"],
+        _ => return Vec::new(),
+    };
+    let Some(spec) = get_path(object.node, spec) else {
+        return Vec::new();
+    };
+    KINDS
+        .iter()
+        .filter_map(|(kind, field)| get(spec, field).map(|c| (c, *kind)))
+        .collect()
+}
+
+fn describe_kubeadm(object: &Object<'_, '_>, config: &str) -> String {
+    if object.group() == "kubeadm.k8s.io" {
+        format!("kubeadm {config}")
+    } else {
+        format!("the {config} of {}", object.describe())
+    }
 }
 
 fn word<'a>(node: Option<&'a MarkedYaml<'a>>) -> Option<&'a str> {

@@ -1,5 +1,10 @@
 //! The Kubernetes rules, one per file, registered here in one explicit list.
 
+pub mod apiserver_anonymous_auth;
+pub mod apiserver_audit_log_disabled;
+pub mod apiserver_authorization_always_allow;
+pub mod apiserver_encryption_at_rest_disabled;
+pub mod apiserver_insecure_port;
 pub mod privileged_container;
 
 use crate::object::Object;
@@ -23,7 +28,21 @@ impl RuleContext<'_, '_> {
 }
 
 /// Every Kubernetes rule.
-pub static RULES: &[&K8sRule] = &[&privileged_container::RULE];
+pub static RULES: &[&K8sRule] = &[
+    &apiserver_anonymous_auth::RULE,
+    &apiserver_audit_log_disabled::RULE,
+    &apiserver_authorization_always_allow::RULE,
+    &apiserver_encryption_at_rest_disabled::RULE,
+    &apiserver_insecure_port::RULE,
+    &privileged_container::RULE,
+];
 
 /// The metadata of every Kubernetes rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&privileged_container::META];
+pub static METAS: &[&RuleMeta] = &[
+    &apiserver_anonymous_auth::META,
+    &apiserver_audit_log_disabled::META,
+    &apiserver_authorization_always_allow::META,
+    &apiserver_encryption_at_rest_disabled::META,
+    &apiserver_insecure_port::META,
+    &privileged_container::META,
+];
