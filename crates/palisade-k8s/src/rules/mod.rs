@@ -5,7 +5,10 @@ pub mod apiserver_audit_log_disabled;
 pub mod apiserver_authorization_always_allow;
 pub mod apiserver_encryption_at_rest_disabled;
 pub mod apiserver_insecure_port;
+pub mod control_plane_bound_to_all_interfaces;
+pub mod control_plane_profiling_enabled;
 pub mod privileged_container;
+pub mod weak_tls_min_version;
 
 use crate::object::Object;
 use palisade_core::{FileContext, Finding, RuleMeta};
@@ -34,7 +37,10 @@ pub static RULES: &[&K8sRule] = &[
     &apiserver_authorization_always_allow::RULE,
     &apiserver_encryption_at_rest_disabled::RULE,
     &apiserver_insecure_port::RULE,
+    &control_plane_bound_to_all_interfaces::RULE,
+    &control_plane_profiling_enabled::RULE,
     &privileged_container::RULE,
+    &weak_tls_min_version::RULE,
 ];
 
 /// The metadata of every Kubernetes rule, in the same order.
@@ -44,5 +50,8 @@ pub static METAS: &[&RuleMeta] = &[
     &apiserver_authorization_always_allow::META,
     &apiserver_encryption_at_rest_disabled::META,
     &apiserver_insecure_port::META,
+    &control_plane_bound_to_all_interfaces::META,
+    &control_plane_profiling_enabled::META,
     &privileged_container::META,
+    &weak_tls_min_version::META,
 ];
