@@ -7,6 +7,10 @@ pub mod apiserver_encryption_at_rest_disabled;
 pub mod apiserver_insecure_port;
 pub mod control_plane_bound_to_all_interfaces;
 pub mod control_plane_profiling_enabled;
+pub mod etcd_client_auth_disabled;
+pub mod kubelet_anonymous_auth;
+pub mod kubelet_authorization_always_allow;
+pub mod kubelet_read_only_port;
 pub mod privileged_container;
 pub mod weak_tls_min_version;
 
@@ -39,6 +43,10 @@ pub static RULES: &[&K8sRule] = &[
     &apiserver_insecure_port::RULE,
     &control_plane_bound_to_all_interfaces::RULE,
     &control_plane_profiling_enabled::RULE,
+    &etcd_client_auth_disabled::RULE,
+    &kubelet_anonymous_auth::RULE,
+    &kubelet_authorization_always_allow::RULE,
+    &kubelet_read_only_port::RULE,
     &privileged_container::RULE,
     &weak_tls_min_version::RULE,
 ];
@@ -52,6 +60,10 @@ pub static METAS: &[&RuleMeta] = &[
     &apiserver_insecure_port::META,
     &control_plane_bound_to_all_interfaces::META,
     &control_plane_profiling_enabled::META,
+    &etcd_client_auth_disabled::META,
+    &kubelet_anonymous_auth::META,
+    &kubelet_authorization_always_allow::META,
+    &kubelet_read_only_port::META,
     &privileged_container::META,
     &weak_tls_min_version::META,
 ];
