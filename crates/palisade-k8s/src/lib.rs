@@ -2,6 +2,7 @@
 //! and `kubectl get -o yaml` dumps), checked object by object, each finding on the exact
 //! line of the offending key.
 
+pub mod control_plane;
 pub mod facts;
 pub mod object;
 pub mod project;
@@ -168,4 +169,17 @@ pub(crate) fn findings_of(rule_id: &str, text: &str) -> Vec<palisade_core::Findi
     let mut cx = FileContext::new(&file, &rules);
     KubernetesAnalyzer.check_file(&file, &mut cx);
     cx.into_parts().0
+}
+
+/// The span from the start of `first` to the end of `last` (two sequence items, say).
+pub fn nodes_span(first: &saphyr::MarkedYaml<'_>, last: &saphyr::MarkedYaml<'_>) -> Span {
+    let (a, b) = (node_span(first), node_span(last));
+    if (b.end_line, b.end_column) < (a.start_line, a.start_column) {
+        return a;
+    }
+    Span {
+        end_line: b.end_line,
+        end_column: b.end_column,
+        ..a
+    }
 }

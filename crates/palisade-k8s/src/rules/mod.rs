@@ -2,13 +2,24 @@
 //! one object at a time, and project rules that look across every manifest (RBAC, namespaces
 //! and their policies, backups).
 
+pub mod apiserver_anonymous_auth;
+pub mod apiserver_audit_log_disabled;
+pub mod apiserver_authorization_always_allow;
+pub mod apiserver_encryption_at_rest_disabled;
+pub mod apiserver_insecure_port;
 pub mod capabilities_not_dropped;
 pub mod cluster_admin_binding;
+pub mod control_plane_bound_to_all_interfaces;
+pub mod control_plane_profiling_enabled;
 pub mod dangerous_capabilities;
 pub mod default_service_account_bound;
+pub mod etcd_client_auth_disabled;
 pub mod host_namespaces;
 pub mod host_path_mount;
 pub mod image_not_pinned;
+pub mod kubelet_anonymous_auth;
+pub mod kubelet_authorization_always_allow;
+pub mod kubelet_read_only_port;
 pub mod missing_resource_limits;
 pub mod namespace_without_network_policy;
 pub mod no_seccomp_profile;
@@ -23,6 +34,7 @@ pub mod runs_as_root;
 pub mod secret_in_env_literal;
 pub mod service_account_token_automount;
 pub mod stateful_data_without_backup;
+pub mod weak_tls_min_version;
 pub mod writable_root_filesystem;
 
 use crate::facts::PolicyRule;
@@ -56,11 +68,22 @@ impl RuleContext<'_, '_> {
 
 /// Every object rule.
 pub static RULES: &[&K8sRule] = &[
+    &apiserver_anonymous_auth::RULE,
+    &apiserver_audit_log_disabled::RULE,
+    &apiserver_authorization_always_allow::RULE,
+    &apiserver_encryption_at_rest_disabled::RULE,
+    &apiserver_insecure_port::RULE,
     &capabilities_not_dropped::RULE,
+    &control_plane_bound_to_all_interfaces::RULE,
+    &control_plane_profiling_enabled::RULE,
     &dangerous_capabilities::RULE,
+    &etcd_client_auth_disabled::RULE,
     &host_namespaces::RULE,
     &host_path_mount::RULE,
     &image_not_pinned::RULE,
+    &kubelet_anonymous_auth::RULE,
+    &kubelet_authorization_always_allow::RULE,
+    &kubelet_read_only_port::RULE,
     &missing_resource_limits::RULE,
     &no_seccomp_profile::RULE,
     &privilege_escalation_allowed::RULE,
@@ -68,6 +91,7 @@ pub static RULES: &[&K8sRule] = &[
     &rbac_wildcard::RULE,
     &runs_as_root::RULE,
     &secret_in_env_literal::RULE,
+    &weak_tls_min_version::RULE,
     &writable_root_filesystem::RULE,
 ];
 
@@ -86,13 +110,24 @@ pub static PROJECT_RULES: &[&ProjectRule] = &[
 
 /// The metadata of every Kubernetes rule.
 pub static METAS: &[&RuleMeta] = &[
+    &apiserver_anonymous_auth::META,
+    &apiserver_audit_log_disabled::META,
+    &apiserver_authorization_always_allow::META,
+    &apiserver_encryption_at_rest_disabled::META,
+    &apiserver_insecure_port::META,
     &capabilities_not_dropped::META,
     &cluster_admin_binding::META,
+    &control_plane_bound_to_all_interfaces::META,
+    &control_plane_profiling_enabled::META,
     &dangerous_capabilities::META,
     &default_service_account_bound::META,
+    &etcd_client_auth_disabled::META,
     &host_namespaces::META,
     &host_path_mount::META,
     &image_not_pinned::META,
+    &kubelet_anonymous_auth::META,
+    &kubelet_authorization_always_allow::META,
+    &kubelet_read_only_port::META,
     &missing_resource_limits::META,
     &namespace_without_network_policy::META,
     &no_seccomp_profile::META,
@@ -107,6 +142,7 @@ pub static METAS: &[&RuleMeta] = &[
     &secret_in_env_literal::META,
     &service_account_token_automount::META,
     &stateful_data_without_backup::META,
+    &weak_tls_min_version::META,
     &writable_root_filesystem::META,
 ];
 
