@@ -82,6 +82,19 @@ impl Grant {
             .collect()
     }
 
+    /// The rules of the role that give `danger` (each rule once).
+    pub fn rules_granting(&self, danger: &Danger) -> Vec<&PolicyRule> {
+        let mut out: Vec<&PolicyRule> = Vec::new();
+        for (verb, group, resource) in danger.permissions {
+            for rule in self.rules_allowing(verb, group, resource) {
+                if !out.iter().any(|x| std::ptr::eq(*x, rule)) {
+                    out.push(rule);
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the role is `cluster-admin` or grants every verb on every resource of every
     /// group.
     pub fn is_cluster_admin(&self) -> bool {
@@ -161,6 +174,164 @@ pub fn allows(rule: &PolicyRule, verb: &str, group: &str, resource: &str) -> boo
     });
     verb_ok && group_ok && resource_ok
 }
+
+/// A permission: (verb, API group, resource).
+pub type Permission = (&'static str, &'static str, &'static str);
+
+/// A dangerous capability a role can give, as the permissions that each give it.
+#[derive(Debug)]
+pub struct Danger {
+    /// Short name, for tables (`read-secrets`).
+    pub id: &'static str,
+    /// What the holder can do, completing "<subject> can …".
+    pub description: &'static str,
+    pub permissions: &'static [Permission],
+}
+
+pub const READ_SECRETS: Danger = Danger {
+    id: "read-secrets",
+    description: "read Secrets (get/list/watch)",
+    permissions: &[
+        ("get", "", "secrets"),
+        ("list", "", "secrets"),
+        ("watch", "", "secrets"),
+    ],
+};
+
+pub const EXEC: Danger = Danger {
+    id: "exec",
+    description: "exec, attach or port-forward into pods, or proxy to nodes",
+    permissions: &[
+        ("create", "", "pods/exec"),
+        ("get", "", "pods/exec"),
+        ("create", "", "pods/attach"),
+        ("get", "", "pods/attach"),
+        ("create", "", "pods/portforward"),
+        ("get", "", "pods/portforward"),
+        ("create", "", "nodes/proxy"),
+        ("get", "", "nodes/proxy"),
+    ],
+};
+
+pub const CREATE_WORKLOADS: Danger = Danger {
+    id: "create-workloads",
+    description: "create pods or workload controllers (and so run as any service account)",
+    permissions: &[
+        ("create", "", "pods"),
+        ("create", "", "replicationcontrollers"),
+        ("create", "apps", "deployments"),
+        ("create", "apps", "statefulsets"),
+        ("create", "apps", "daemonsets"),
+        ("create", "apps", "replicasets"),
+        ("create", "batch", "jobs"),
+        ("create", "batch", "cronjobs"),
+    ],
+};
+
+pub const ESCALATE_OR_BIND: Danger = Danger {
+    id: "escalate-bind",
+    description: "escalate or bind roles",
+    permissions: &[
+        ("escalate", "rbac.authorization.k8s.io", "roles"),
+        ("escalate", "rbac.authorization.k8s.io", "clusterroles"),
+        ("bind", "rbac.authorization.k8s.io", "roles"),
+        ("bind", "rbac.authorization.k8s.io", "clusterroles"),
+    ],
+};
+
+pub const IMPERSONATE: Danger = Danger {
+    id: "impersonate",
+    description: "impersonate users, groups or service accounts",
+    permissions: &[
+        ("impersonate", "", "users"),
+        ("impersonate", "", "groups"),
+        ("impersonate", "", "serviceaccounts"),
+        ("impersonate", "authentication.k8s.io", "uids"),
+    ],
+};
+
+pub const CREATE_TOKENS: Danger = Danger {
+    id: "create-tokens",
+    description: "create service account tokens",
+    permissions: &[("create", "", "serviceaccounts/token")],
+};
+
+pub const APPROVE_CSR: Danger = Danger {
+    id: "approve-csr",
+    description: "approve certificate signing requests",
+    permissions: &[
+        (
+            "update",
+            "certificates.k8s.io",
+            "certificatesigningrequests/approval",
+        ),
+        (
+            "patch",
+            "certificates.k8s.io",
+            "certificatesigningrequests/approval",
+        ),
+        ("approve", "certificates.k8s.io", "signers"),
+    ],
+};
+
+pub const WEBHOOKS: Danger = Danger {
+    id: "webhooks",
+    description: "change admission webhooks",
+    permissions: &[
+        (
+            "create",
+            "admissionregistration.k8s.io",
+            "validatingwebhookconfigurations",
+        ),
+        (
+            "update",
+            "admissionregistration.k8s.io",
+            "validatingwebhookconfigurations",
+        ),
+        (
+            "patch",
+            "admissionregistration.k8s.io",
+            "validatingwebhookconfigurations",
+        ),
+        (
+            "create",
+            "admissionregistration.k8s.io",
+            "mutatingwebhookconfigurations",
+        ),
+        (
+            "update",
+            "admissionregistration.k8s.io",
+            "mutatingwebhookconfigurations",
+        ),
+        (
+            "patch",
+            "admissionregistration.k8s.io",
+            "mutatingwebhookconfigurations",
+        ),
+    ],
+};
+
+/// The privilege-escalation paths Kubernetes documents.
+pub const ESCALATIONS: [&Danger; 6] = [
+    &CREATE_WORKLOADS,
+    &ESCALATE_OR_BIND,
+    &IMPERSONATE,
+    &CREATE_TOKENS,
+    &APPROVE_CSR,
+    &WEBHOOKS,
+];
+
+/// Every danger, in the order tables show them.
+pub const DANGERS: [&Danger; 8] = [
+    &READ_SECRETS,
+    &EXEC,
+    &CREATE_WORKLOADS,
+    &ESCALATE_OR_BIND,
+    &IMPERSONATE,
+    &CREATE_TOKENS,
+    &APPROVE_CSR,
+    &WEBHOOKS,
+];
 
 /// The RBAC graph of a set of manifests.
 #[derive(Debug, Default)]

@@ -33,9 +33,9 @@
 //! - OWASP Kubernetes Security Cheat Sheet
 //! - Kubernetes documentation, RBAC good practices — exec, nodes/proxy
 
-use super::{ProjectRule, push_unique, report_grants};
-use crate::facts::PolicyRule;
+use super::{ProjectRule, report_grants};
 use crate::project::Project;
+use crate::rbac::EXEC;
 use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -53,29 +53,9 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-const RESOURCES: [&str; 4] = [
-    "pods/exec",
-    "pods/attach",
-    "pods/portforward",
-    "nodes/proxy",
-];
-
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
     report_grants(project, cx, &META, |grant| {
-        let mut names = Vec::new();
-        let mut rules: Vec<&PolicyRule> = Vec::new();
-        for resource in RESOURCES {
-            let granting: Vec<_> = ["create", "get"]
-                .into_iter()
-                .flat_map(|verb| grant.rules_allowing(verb, "", resource))
-                .collect();
-            if !granting.is_empty() {
-                names.push(resource);
-                for r in granting {
-                    push_unique(&mut rules, r);
-                }
-            }
-        }
-        (!names.is_empty()).then(|| (format!("use {}", names.join(", ")), rules))
+        let rules = grant.rules_granting(&EXEC);
+        (!rules.is_empty()).then(|| (EXEC.description.to_string(), rules))
     });
 }

@@ -44,7 +44,7 @@
 use super::{ProjectRule, push_unique, report_grants};
 use crate::facts::PolicyRule;
 use crate::project::Project;
-use crate::rbac::Grant;
+use crate::rbac::{ESCALATIONS, Grant};
 use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -62,111 +62,15 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-/// A permission: (verb, API group, resource).
-type Permission = (&'static str, &'static str, &'static str);
-
-/// (description, permissions) — holding any of the permissions opens that escalation path.
-const PATHS: &[(&str, &[Permission])] = &[
-    (
-        "create pods or workload controllers (and so run as any service account)",
-        &[
-            ("create", "", "pods"),
-            ("create", "", "replicationcontrollers"),
-            ("create", "apps", "deployments"),
-            ("create", "apps", "statefulsets"),
-            ("create", "apps", "daemonsets"),
-            ("create", "apps", "replicasets"),
-            ("create", "batch", "jobs"),
-            ("create", "batch", "cronjobs"),
-        ],
-    ),
-    (
-        "escalate or bind roles",
-        &[
-            ("escalate", "rbac.authorization.k8s.io", "roles"),
-            ("escalate", "rbac.authorization.k8s.io", "clusterroles"),
-            ("bind", "rbac.authorization.k8s.io", "roles"),
-            ("bind", "rbac.authorization.k8s.io", "clusterroles"),
-        ],
-    ),
-    (
-        "impersonate users, groups or service accounts",
-        &[
-            ("impersonate", "", "users"),
-            ("impersonate", "", "groups"),
-            ("impersonate", "", "serviceaccounts"),
-            ("impersonate", "authentication.k8s.io", "uids"),
-        ],
-    ),
-    (
-        "create service account tokens",
-        &[("create", "", "serviceaccounts/token")],
-    ),
-    (
-        "approve certificate signing requests",
-        &[
-            (
-                "update",
-                "certificates.k8s.io",
-                "certificatesigningrequests/approval",
-            ),
-            (
-                "patch",
-                "certificates.k8s.io",
-                "certificatesigningrequests/approval",
-            ),
-            ("approve", "certificates.k8s.io", "signers"),
-        ],
-    ),
-    (
-        "change admission webhooks",
-        &[
-            (
-                "create",
-                "admissionregistration.k8s.io",
-                "validatingwebhookconfigurations",
-            ),
-            (
-                "update",
-                "admissionregistration.k8s.io",
-                "validatingwebhookconfigurations",
-            ),
-            (
-                "patch",
-                "admissionregistration.k8s.io",
-                "validatingwebhookconfigurations",
-            ),
-            (
-                "create",
-                "admissionregistration.k8s.io",
-                "mutatingwebhookconfigurations",
-            ),
-            (
-                "update",
-                "admissionregistration.k8s.io",
-                "mutatingwebhookconfigurations",
-            ),
-            (
-                "patch",
-                "admissionregistration.k8s.io",
-                "mutatingwebhookconfigurations",
-            ),
-        ],
-    ),
-];
-
 fn escalations(grant: &Grant) -> Option<(String, Vec<&PolicyRule>)> {
     let mut found = Vec::new();
     let mut rules: Vec<&PolicyRule> = Vec::new();
-    for (description, checks) in PATHS {
-        let granting: Vec<&PolicyRule> = checks
-            .iter()
-            .flat_map(|(verb, group, resource)| grant.rules_allowing(verb, group, resource))
-            .collect();
+    for danger in ESCALATIONS {
+        let granting = grant.rules_granting(danger);
         if granting.is_empty() {
             continue;
         }
-        found.push(*description);
+        found.push(danger.description);
         for r in granting {
             push_unique(&mut rules, r);
         }

@@ -35,9 +35,9 @@
 //! - OWASP Kubernetes Security Cheat Sheet — secrets management
 //! - Kubernetes documentation, RBAC good practices — listing secrets
 
-use super::{ProjectRule, push_unique, report_grants};
-use crate::facts::PolicyRule;
+use super::{ProjectRule, report_grants};
 use crate::project::Project;
+use crate::rbac::READ_SECRETS;
 use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -57,19 +57,7 @@ pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
     report_grants(project, cx, &META, |grant| {
-        let verbs: Vec<&str> = ["get", "list", "watch"]
-            .into_iter()
-            .filter(|v| !grant.rules_allowing(v, "", "secrets").is_empty())
-            .collect();
-        if verbs.is_empty() {
-            return None;
-        }
-        let mut rules: Vec<&PolicyRule> = Vec::new();
-        for v in &verbs {
-            for r in grant.rules_allowing(v, "", "secrets") {
-                push_unique(&mut rules, r);
-            }
-        }
-        Some((format!("{} Secrets", verbs.join("/")), rules))
+        let rules = grant.rules_granting(&READ_SECRETS);
+        (!rules.is_empty()).then(|| (READ_SECRETS.description.to_string(), rules))
     });
 }
