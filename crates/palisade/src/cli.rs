@@ -23,6 +23,10 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// List the rules.
     Rules(RulesArgs),
+    /// Who may do VERB on RESOURCE, according to the RBAC manifests (no cluster access needed).
+    WhoCan(WhoCanArgs),
+    /// The RBAC matrix: every subject × the dangerous permissions it holds, and where.
+    Rbac(RbacArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -166,4 +170,41 @@ pub struct RulesArgs {
     pub recommendation: Option<String>,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: ListFormat,
+}
+
+/// Where RBAC manifests are read from.
+#[derive(Debug, Args)]
+pub struct RbacInput {
+    /// Files or folders holding manifests; `-` reads them from standard input (for example
+    /// `kubectl get roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml`).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: palisade.toml in the first path or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// A verb: get, list, watch, create, update, patch, delete, escalate, bind, impersonate, …
+    pub verb: String,
+    /// A resource, with its subresource or API group if needed: secrets, pods/exec,
+    /// deployments.apps, clusterroles.rbac.authorization.k8s.io
+    pub resource: String,
+    /// Only grants that apply in this namespace (cluster-wide grants included).
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+    #[command(flatten)]
+    pub input: RbacInput,
+}
+
+#[derive(Debug, Args)]
+pub struct RbacArgs {
+    /// Also list Kubernetes' own components (system: users and groups, kube-system accounts).
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub input: RbacInput,
 }

@@ -21,6 +21,8 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Scan(args) => scan(args),
         Command::Baseline(args) => baseline(args),
         Command::Rules(args) => rules(args),
+        Command::WhoCan(args) => crate::k8s_commands::who_can(args),
+        Command::Rbac(args) => crate::k8s_commands::rbac(args),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,
@@ -33,7 +35,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
     }
 }
 
-fn registry() -> Vec<&'static RuleMeta> {
+pub fn registry() -> Vec<&'static RuleMeta> {
     engine::registry(&analyzers())
 }
 
@@ -133,12 +135,12 @@ fn run_scan(
     report
 }
 
-fn is_stdin(path: &Path) -> bool {
+pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
 /// Standard input as a file named `<stdin>`.
-fn read_stdin(kind: StdinKind) -> Result<SourceFile, Failure> {
+pub fn read_stdin(kind: StdinKind) -> Result<SourceFile, Failure> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
         .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod k8s_commands;
 mod output;
 
 use clap::Parser;

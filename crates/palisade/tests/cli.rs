@@ -519,3 +519,92 @@ fn standard_input_is_scanned_as_a_manifest() {
         .code(1)
         .stdout(predicate::str::contains("python/tls-verification-disabled"));
 }
+
+#[test]
+fn who_can_answers_from_manifests_with_the_granting_path() {
+    let data = "crates/palisade/tests/data/rbac";
+    let out = palisade()
+        .args(["who-can", "get", "secrets", "--format", "json", data])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    let who: Vec<(String, String)> = report["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["subject"]["name"].as_str().unwrap().to_string(),
+                g["via"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (
+                "jane@example.com".to_string(),
+                "RoleBinding shop/shop-editors → ClusterRole edit (built-in)".to_string()
+            ),
+            (
+                "payments-api".to_string(),
+                "RoleBinding payments/payments-api-secrets → Role secret-reader".to_string()
+            ),
+        ]
+    );
+    // The namespace filter keeps cluster-wide grants and grants of that namespace only.
+    palisade()
+        .args(["who-can", "create", "pods/exec", "-n", "payments", data])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Group oncall"))
+        .stdout(predicate::str::contains("jane@example.com").not())
+        .stdout(predicate::str::contains(
+            "bindings.yaml:21, rule roles.yaml:16",
+        ));
+    // kubectl output on standard input.
+    let dump = fs::read_to_string(workspace().join(data).join("bindings.yaml")).unwrap()
+        + "---\n"
+        + &fs::read_to_string(workspace().join(data).join("roles.yaml")).unwrap();
+    palisade()
+        .args(["who-can", "list", "secrets", "-n", "payments", "-"])
+        .write_stdin(dump)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "ServiceAccount payments/payments-api",
+        ));
+}
+
+#[test]
+fn rbac_matrix_lists_subjects_and_dangerous_permissions() {
+    palisade()
+        .args(["rbac", "crates/palisade/tests/data/rbac"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"Group oncall\s+-\s+-\s+cluster").unwrap())
+        .stdout(
+            predicate::str::is_match(r"ServiceAccount payments/payments-api\s+-\s+payments\s+-")
+                .unwrap(),
+        )
+        .stdout(
+            predicate::str::is_match(r"User jane@example.com\s+-\s+shop\s+shop\s+shop").unwrap(),
+        );
+    let out = palisade()
+        .args([
+            "rbac",
+            "--format",
+            "json",
+            "crates/palisade/tests/data/rbac",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let matrix = json_of(&out);
+    assert_eq!(matrix["subjects"].as_array().unwrap().len(), 3);
+}

@@ -1,0 +1,302 @@
+//! `palisade who-can` and `palisade rbac`: questions about Kubernetes RBAC answered from the
+//! manifests, before anything is deployed (or from `kubectl get -o yaml` output on standard
+//! input, so palisade never holds cluster credentials).
+
+use crate::cli::{ListFormat, RbacArgs, RbacInput, StdinKind, WhoCanArgs};
+use crate::commands::{is_stdin, read_stdin, registry};
+use crate::{Failure, exit, output};
+use palisade_core::config::Config;
+use palisade_core::discover::{self, WalkSettings};
+use palisade_core::engine;
+use palisade_core::{FileKind, SourceFile};
+use palisade_k8s::facts::{FileFacts, Subject};
+use palisade_k8s::rbac::{DANGERS, Grant, Graph, Scope};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Reads every manifest under the input paths into an RBAC graph. Files that cannot be read
+/// or parsed are named on stderr; the rest still count.
+fn load_graph(input: &RbacInput) -> Result<Graph, Failure> {
+    let registry = registry();
+    let config_path = match &input.config {
+        Some(path) => Some(path.clone()),
+        None => {
+            let first = input.paths.iter().find(|p| !is_stdin(p));
+            Config::discover(first.map_or(Path::new("."), |p| p.as_path()))
+        }
+    };
+    let config = match config_path {
+        Some(path) => Config::load(&path, &registry).map_err(|e| Failure::usage(e.to_string()))?,
+        None => Config::default(),
+    };
+    let settings = WalkSettings {
+        prune_dirs: config.prune_dirs(),
+        exclude: config.scan.exclude.clone(),
+    };
+    let mut files: Vec<SourceFile> = Vec::new();
+    let several = input.paths.iter().filter(|p| !is_stdin(p)).count() > 1;
+    for root in input.paths.iter().filter(|p| !is_stdin(p)) {
+        if !root.exists() {
+            return Err(Failure::usage(format!(
+                "{}: no such file or folder",
+                root.display()
+            )));
+        }
+        let prefix = if several {
+            root.to_string_lossy().trim_end_matches('/').to_string()
+        } else {
+            String::new()
+        };
+        let (found, notices) = discover::walk(root, &prefix, &settings);
+        for notice in notices {
+            eprintln!(
+                "palisade: {}: {}",
+                notice.path.unwrap_or_default(),
+                notice.message
+            );
+        }
+        for file in found {
+            if !matches!(file.kind, FileKind::Yaml | FileKind::Json)
+                || file.size > config.max_file_size()
+            {
+                continue;
+            }
+            let text = std::fs::read(&file.abs_path)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| engine::decode(&bytes).map_err(|(_, m)| m));
+            match text {
+                Ok(text) => files.push(SourceFile::new(file.path, file.abs_path, file.kind, text)),
+                Err(e) => eprintln!("palisade: {}: {e}", file.path),
+            }
+        }
+    }
+    if input.paths.iter().any(|p| is_stdin(p)) {
+        files.push(read_stdin(StdinKind::K8s)?);
+    }
+    let mut all: Vec<FileFacts> = Vec::new();
+    for file in &files {
+        let (facts, errors) = palisade_k8s::file_facts(file);
+        for e in errors {
+            eprintln!("palisade: {e}");
+        }
+        all.push(facts);
+    }
+    Ok(Graph::build(&all))
+}
+
+fn subject_json(s: &Subject) -> Value {
+    json!({ "kind": s.kind.as_str(), "name": s.name, "namespace": s.namespace })
+}
+
+fn scope_json(scope: &Scope) -> Value {
+    match scope {
+        Scope::Cluster => json!({ "cluster": true, "namespace": null }),
+        Scope::Namespace(ns) => json!({ "cluster": false, "namespace": ns }),
+    }
+}
+
+fn place(location: &palisade_core::Location) -> String {
+    format!("{}:{}", location.path, location.span.start_line)
+}
+
+pub fn who_can(args: WhoCanArgs) -> Result<u8, Failure> {
+    let graph = load_graph(&args.input)?;
+    // `deployments.apps` names the group like kubectl does; `pods/exec` has no dot.
+    let (resource, group) = match args.resource.split_once('.') {
+        Some((r, g)) => (r, Some(g)),
+        None => (args.resource.as_str(), None),
+    };
+    let mut found = graph.who_can(&args.verb, resource, group, args.namespace.as_deref());
+    found.sort_by(|(a, _), (b, _)| {
+        (a.subject.key(), a.scope.clone(), a.binding.name.clone()).cmp(&(
+            b.subject.key(),
+            b.scope.clone(),
+            b.binding.name.clone(),
+        ))
+    });
+    let where_ = args
+        .namespace
+        .as_deref()
+        .map_or("anywhere".to_string(), |ns| format!("in namespace {ns}"));
+    let text = match args.input.format {
+        ListFormat::Json => {
+            let list: Vec<Value> = found
+                .iter()
+                .map(|(g, rules)| {
+                    json!({
+                        "subject": subject_json(&g.subject),
+                        "system_component": g.subject.is_system_component(),
+                        "scope": scope_json(&g.scope),
+                        "via": g.path(),
+                        "binding": place(&g.subject.location),
+                        "rules": rules.iter().filter(|r| !r.location.path.is_empty()).map(|r| place(&r.location)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&json!({
+                "verb": args.verb,
+                "resource": args.resource,
+                "namespace": args.namespace,
+                "grants": list,
+            }))
+            .unwrap_or_default()
+                + "\n"
+        }
+        ListFormat::Text => {
+            let mut out = format!(
+                "{} grant{} allow {} on {} {where_}:\n",
+                found.len(),
+                if found.len() == 1 { "" } else { "s" },
+                args.verb,
+                args.resource
+            );
+            for (g, rules) in &found {
+                let system = if g.subject.is_system_component() {
+                    " (Kubernetes component)"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "\n  {}{system}\n    {} via {}\n    binding {}",
+                    g.subject.describe(),
+                    g.scope.describe(),
+                    g.path(),
+                    place(&g.subject.location)
+                ));
+                let rule_places: Vec<String> = rules
+                    .iter()
+                    .filter(|r| !r.location.path.is_empty())
+                    .map(|r| place(&r.location))
+                    .collect();
+                if !rule_places.is_empty() {
+                    out.push_str(&format!(", rule {}", rule_places.join(", ")));
+                }
+                out.push('\n');
+            }
+            out
+        }
+    };
+    output::write(None, &text)?;
+    Ok(exit::CLEAN)
+}
+
+/// Where each subject holds each danger: cluster-wide, or in which namespaces, and through what.
+#[derive(Default)]
+struct Cell {
+    cluster: bool,
+    namespaces: Vec<String>,
+    via: Vec<String>,
+}
+
+impl Cell {
+    fn add(&mut self, grant: &Grant) {
+        match &grant.scope {
+            Scope::Cluster => self.cluster = true,
+            Scope::Namespace(ns) => {
+                if !self.namespaces.contains(ns) {
+                    self.namespaces.push(ns.clone());
+                }
+            }
+        }
+        let via = grant.path();
+        if !self.via.contains(&via) {
+            self.via.push(via);
+        }
+    }
+
+    fn short(&self) -> String {
+        if self.cluster {
+            "cluster".to_string()
+        } else {
+            self.namespaces.join(",")
+        }
+    }
+}
+
+pub fn rbac(args: RbacArgs) -> Result<u8, Failure> {
+    let graph = load_graph(&args.input)?;
+    let mut columns: Vec<&str> = vec!["cluster-admin"];
+    columns.extend(DANGERS.iter().map(|d| d.id));
+    let mut rows: BTreeMap<_, (Subject, BTreeMap<&str, Cell>)> = BTreeMap::new();
+    for (key, grants) in graph.by_subject() {
+        let subject = grants[0].subject.clone();
+        if subject.is_system_component() && !args.all {
+            continue;
+        }
+        let mut cells: BTreeMap<&str, Cell> = BTreeMap::new();
+        for grant in grants {
+            if grant.is_cluster_admin() {
+                cells.entry("cluster-admin").or_default().add(grant);
+                continue;
+            }
+            for danger in DANGERS {
+                if !grant.rules_granting(danger).is_empty() {
+                    cells.entry(danger.id).or_default().add(grant);
+                }
+            }
+        }
+        rows.insert(key, (subject, cells));
+    }
+    let text = match args.input.format {
+        ListFormat::Json => {
+            let list: Vec<Value> = rows
+                .values()
+                .map(|(subject, cells)| {
+                    let permissions: serde_json::Map<String, Value> = cells
+                        .iter()
+                        .map(|(id, c)| {
+                            (
+                                id.to_string(),
+                                json!({ "cluster": c.cluster, "namespaces": c.namespaces, "via": c.via }),
+                            )
+                        })
+                        .collect();
+                    json!({
+                        "subject": subject_json(subject),
+                        "system_component": subject.is_system_component(),
+                        "permissions": permissions,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&json!({ "columns": columns, "subjects": list }))
+                .unwrap_or_default()
+                + "\n"
+        }
+        ListFormat::Text => {
+            let names: Vec<String> = rows.values().map(|(s, _)| s.describe()).collect();
+            let first = names.iter().map(String::len).max().unwrap_or(7).max(7);
+            let widths: Vec<usize> = columns
+                .iter()
+                .map(|c| {
+                    rows.values()
+                        .map(|(_, cells)| cells.get(c).map_or(1, |x| x.short().len()))
+                        .max()
+                        .unwrap_or(1)
+                        .max(c.len())
+                })
+                .collect();
+            let mut line = format!("{:<first$}", "SUBJECT");
+            for (c, w) in columns.iter().zip(&widths) {
+                line.push_str(&format!("  {:<w$}", c.to_uppercase()));
+            }
+            let mut out = format!("{}\n", line.trim_end());
+            for (name, (_, cells)) in names.iter().zip(rows.values()) {
+                let mut line = format!("{name:<first$}");
+                for (c, w) in columns.iter().zip(&widths) {
+                    let cell = cells.get(c).map_or("-".to_string(), Cell::short);
+                    line.push_str(&format!("  {cell:<w$}"));
+                }
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+            if rows.is_empty() {
+                out.push_str("(no RoleBinding or ClusterRoleBinding grants anything to a non-system subject)\n");
+            }
+            out.push_str("\n`cluster` = in every namespace; otherwise the namespaces listed. `palisade who-can VERB RESOURCE` shows the bindings and rules behind a cell.\n");
+            out
+        }
+    };
+    output::write(None, &text)?;
+    Ok(exit::CLEAN)
+}
