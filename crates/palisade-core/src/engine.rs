@@ -45,6 +45,7 @@ pub type Facts = Box<dyn std::any::Any + Send>;
 pub struct ProjectContext<'a> {
     rules: &'a RuleSet,
     findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl ProjectContext<'_> {
@@ -61,6 +62,16 @@ impl ProjectContext<'_> {
         if self.rules.applies(&finding.rule_id, &finding.location.path) {
             self.findings.push(finding);
         }
+    }
+
+    /// Records that something could not be checked (one notice for a whole Helm chart, …).
+    pub fn notice(&mut self, path: Option<&str>, kind: DiagnosticKind, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            path: path.map(str::to_string),
+            line: None,
+            kind,
+            message: message.into(),
+        });
     }
 }
 
@@ -115,6 +126,28 @@ impl<'a> FileContext<'a> {
             }
         }
         self.findings.push(finding);
+    }
+
+    /// Reports a finding in ANOTHER file of the scan (its location's path, relative to the
+    /// scan root, must be set): an analyzer that renders several files into one (Kustomize)
+    /// points findings back at the file that defined the offending line.
+    pub fn report_in(&mut self, finding: Finding) {
+        if finding.location.path.is_empty() {
+            return self.report(finding);
+        }
+        if self.rules.applies(&finding.rule_id, &finding.location.path) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// The scan root this file was found under (its absolute path minus its relative one).
+    pub fn root(&self) -> Option<std::path::PathBuf> {
+        let depth = self.file.path.split('/').count();
+        let mut root = self.file.abs_path.as_path();
+        for _ in 0..depth {
+            root = root.parent()?;
+        }
+        Some(root.to_path_buf())
     }
 
     /// Records that (part of) this file could not be checked.
@@ -236,8 +269,22 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
         outcomes.push(outcome);
     }
 
-    // Pass 2: analyzers that look across files.
+    // Findings an analyzer reported in another file than the one it was checking.
+    let mut elsewhere = Vec::new();
+    for outcome in &mut outcomes {
+        let Some(path) = outcome.source.as_ref().map(|s| s.path.clone()) else {
+            continue;
+        };
+        let (here, there): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut outcome.raw)
+            .into_iter()
+            .partition(|f| f.location.path.is_empty() || f.location.path == path);
+        outcome.raw = here;
+        elsewhere.extend(there);
+    }
     let mut extra_diagnostics = Vec::new();
+    route(&mut outcomes, elsewhere, &mut extra_diagnostics);
+
+    // Pass 2: analyzers that look across files.
     for (index, analyzer) in analyzers.iter().enumerate() {
         let facts: Vec<Facts> = outcomes
             .iter_mut()
@@ -249,36 +296,16 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
         let mut cx = ProjectContext {
             rules: options.rules,
             findings: Vec::new(),
+            diagnostics: Vec::new(),
         };
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             analyzer.check_project(facts, &mut cx);
-            cx.findings
+            (cx.findings, cx.diagnostics)
         }));
         match run {
-            Ok(findings) => {
-                let by_path: HashMap<&str, usize> = outcomes
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, o)| Some((o.source.as_ref()?.path.as_str(), i)))
-                    .collect();
-                let mut routed: Vec<(usize, Finding)> = Vec::new();
-                for finding in findings {
-                    match by_path.get(finding.location.path.as_str()) {
-                        Some(&i) => routed.push((i, finding)),
-                        None => extra_diagnostics.push(Diagnostic {
-                            path: Some(finding.location.path.clone()),
-                            line: Some(finding.location.span.start_line),
-                            kind: DiagnosticKind::Skipped,
-                            message: format!(
-                                "internal error: {} reported in a file that was not analysed",
-                                finding.rule_id
-                            ),
-                        }),
-                    }
-                }
-                for (i, finding) in routed {
-                    outcomes[i].raw.push(finding);
-                }
+            Ok((findings, diagnostics)) => {
+                extra_diagnostics.extend(diagnostics);
+                route(&mut outcomes, findings, &mut extra_diagnostics);
             }
             Err(_) => extra_diagnostics.push(Diagnostic {
                 path: None,
@@ -338,6 +365,33 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
         rules,
         stats,
     })
+}
+
+/// Hands findings to the outcome of the file they are in. A finding in a file that was not
+/// analysed is a bug in the analyzer that reported it: it becomes a diagnostic.
+fn route(outcomes: &mut [FileOutcome], findings: Vec<Finding>, diagnostics: &mut Vec<Diagnostic>) {
+    if findings.is_empty() {
+        return;
+    }
+    let by_path: HashMap<String, usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((o.source.as_ref()?.path.clone(), i)))
+        .collect();
+    for finding in findings {
+        match by_path.get(finding.location.path.as_str()) {
+            Some(&i) => outcomes[i].raw.push(finding),
+            None => diagnostics.push(Diagnostic {
+                path: Some(finding.location.path.clone()),
+                line: Some(finding.location.span.start_line),
+                kind: DiagnosticKind::Skipped,
+                message: format!(
+                    "internal error: {} reported in a file that was not analysed",
+                    finding.rule_id
+                ),
+            }),
+        }
+    }
 }
 
 fn display_root(root: &Path) -> String {
@@ -471,11 +525,8 @@ fn analyze(source: SourceFile, analyzers: &[&dyn Analyzer], rules: &RuleSet) -> 
         }
     }
     outcome.suppressions = suppress::parse(&source);
-    let needed =
-        !outcome.raw.is_empty() || !outcome.suppressions.is_empty() || !outcome.facts.is_empty();
-    if needed {
-        outcome.source = Some(source);
-    }
+    // Kept: findings may still arrive from other files' checks and the project pass.
+    outcome.source = Some(source);
     outcome
 }
 
@@ -507,6 +558,9 @@ fn finalize(mut outcome: FileOutcome, options: &ScanOptions<'_>, today: Date) ->
     outcome.below_min_confidence = before - findings.len();
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The same rule at the same place twice (a Kustomize base rendered by two overlays) is
+    // one finding.
+    findings.dedup_by(|a, b| a.rule_id == b.rule_id && a.location.span == b.location.span);
     let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
     for finding in &mut findings {
         finding.snippet = snippet(&source, &finding.location.span, &finding.secrets);
