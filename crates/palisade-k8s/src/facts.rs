@@ -20,8 +20,12 @@ pub struct FileFacts {
     pub service_accounts: Vec<ServiceAccount>,
     pub workloads: Vec<Workload>,
     pub namespaces: Vec<Namespace>,
-    /// Namespaces that have at least one NetworkPolicy.
+    /// Namespaces that have at least one NetworkPolicy (Kubernetes', Cilium's, Calico's or
+    /// Antrea's namespaced kind).
     pub network_policies: Vec<String>,
+    /// Cluster-wide network policies (CiliumClusterwideNetworkPolicy, Calico
+    /// GlobalNetworkPolicy, AdminNetworkPolicy, …) by `Kind name`.
+    pub cluster_network_policies: Vec<String>,
     pub backups: Vec<Backup>,
 }
 
@@ -33,6 +37,7 @@ impl FileFacts {
             && self.workloads.is_empty()
             && self.namespaces.is_empty()
             && self.network_policies.is_empty()
+            && self.cluster_network_policies.is_empty()
             && self.backups.is_empty()
     }
 }
@@ -143,12 +148,30 @@ impl Subject {
         )
     }
 
-    /// Kubernetes' own components: `system:` users and groups other than the anonymous and
-    /// all-authenticated ones, and service accounts of kube-system.
+    /// Kubernetes' own components: `system:` users and groups other than the anonymous,
+    /// all-authenticated and service-account groups, and service accounts of kube-system
+    /// (including the `system:serviceaccounts:kube-system` group).
     pub fn is_system_component(&self) -> bool {
         match self.kind {
             SubjectKind::ServiceAccount => self.namespace.as_deref() == Some("kube-system"),
-            _ => self.name.starts_with("system:") && !self.is_everyone(),
+            _ => match self.service_account_group() {
+                Some(namespace) => namespace == Some("kube-system"),
+                None => self.name.starts_with("system:") && !self.is_everyone(),
+            },
+        }
+    }
+
+    /// For the groups Kubernetes puts service accounts in: `Some(None)` for
+    /// `system:serviceaccounts` (every service account of the cluster), `Some(Some(ns))` for
+    /// `system:serviceaccounts:<ns>` (every service account of namespace `ns`).
+    pub fn service_account_group(&self) -> Option<Option<&str>> {
+        if self.kind != SubjectKind::Group {
+            return None;
+        }
+        match self.name.strip_prefix("system:serviceaccounts") {
+            Some("") => Some(None),
+            Some(rest) => rest.strip_prefix(':').filter(|ns| !ns.is_empty()).map(Some),
+            None => None,
         }
     }
 
@@ -185,12 +208,20 @@ pub struct Workload {
     pub automount: Option<(bool, Location)>,
     /// The pod spec's `containers:` line.
     pub containers_location: Location,
+    /// The images of its regular containers.
     pub images: Vec<String>,
+    /// The images of its init and ephemeral containers.
+    pub helper_images: Vec<String>,
     /// Every container's command and args, joined with spaces.
     pub commands: Vec<String>,
     /// Names of the PVCs it mounts, and of its StatefulSet volumeClaimTemplates.
     pub claims: Vec<String>,
     pub has_claim_templates: bool,
+    /// The `kind` and `name` of the controller that created it (its `ownerReferences`
+    /// entry with `controller: true`), as in a `kubectl get -o yaml` dump.
+    pub owner: Option<(String, String)>,
+    /// A CronJob with `suspend: true`.
+    pub suspended: bool,
     /// The `kind:` line.
     pub location: Location,
 }
@@ -213,6 +244,8 @@ pub struct Backup {
     /// Whether it says it covers every namespace (`includedNamespaces: ["*"]` or none set
     /// for a Velero schedule).
     pub covers_all: bool,
+    /// Namespaces it says it leaves out (Velero `excludedNamespaces`).
+    pub excluded_namespaces: Vec<String>,
     pub location: Location,
 }
 
@@ -234,6 +267,14 @@ pub const DUMP_TOOLS: &[&str] = &[
     "restic",
     "velero backup",
 ];
+
+/// The name of an image without registry, path, tag or digest, lower-cased
+/// (`docker.io/bitnami/mysql:8.0` → `mysql`).
+pub fn image_name(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    last.split(':').next().unwrap_or(last).to_ascii_lowercase()
+}
 
 /// A position in the file → a `Location`.
 pub fn location_of(file: &SourceFile, node: &MarkedYaml<'_>) -> Location {
@@ -341,21 +382,59 @@ pub fn collect(file: &SourceFile, object: &Object<'_, '_>, facts: &mut FileFacts
             labels: string_map(get_path(object.node, &["metadata", "labels"])),
             location: name_location(file, object),
         }),
-        "NetworkPolicy" if object.group() == "networking.k8s.io" => {
+        "NetworkPolicy"
+            if matches!(
+                object.group(),
+                "networking.k8s.io"
+                    | "crd.projectcalico.org"
+                    | "projectcalico.org"
+                    | "crd.antrea.io"
+            ) =>
+        {
             facts.network_policies.push(namespace)
         }
-        "Schedule" if object.group() == "velero.io" => {
+        "CiliumNetworkPolicy" if object.group() == "cilium.io" => {
+            facts.network_policies.push(namespace)
+        }
+        "CiliumClusterwideNetworkPolicy"
+        | "GlobalNetworkPolicy"
+        | "ClusterNetworkPolicy"
+        | "AdminNetworkPolicy"
+        | "BaselineAdminNetworkPolicy"
+            if matches!(
+                object.group(),
+                "cilium.io"
+                    | "crd.projectcalico.org"
+                    | "projectcalico.org"
+                    | "crd.antrea.io"
+                    | "policy.networking.k8s.io"
+            ) =>
+        {
+            facts
+                .cluster_network_policies
+                .push(format!("{} {}", object.kind, object.name))
+        }
+        "Schedule"
+            if object.group() == "velero.io"
+                && !get_path(object.node, &["spec", "paused"])
+                    .is_some_and(crate::yaml::is_true) =>
+        {
             let included = strings(
                 file,
                 get_path(object.node, &["spec", "template", "includedNamespaces"]),
             );
             let covers_all = included.is_empty() || included.iter().any(|i| i.value == "*");
+            let excluded = strings(
+                file,
+                get_path(object.node, &["spec", "template", "excludedNamespaces"]),
+            );
             facts.backups.push(Backup {
                 kind: object.kind.to_string(),
                 name: object.name.to_string(),
                 namespace,
                 covers_namespaces: included.into_iter().map(|i| i.value).collect(),
                 covers_all,
+                excluded_namespaces: excluded.into_iter().map(|i| i.value).collect(),
                 location: name_location(file, object),
             });
         }
@@ -372,6 +451,7 @@ pub fn collect(file: &SourceFile, object: &Object<'_, '_>, facts: &mut FileFacts
                 namespace,
                 covers_namespaces: Vec::new(),
                 covers_all: false,
+                excluded_namespaces: Vec::new(),
                 location: name_location(file, object),
             });
         }
@@ -383,13 +463,22 @@ pub fn collect(file: &SourceFile, object: &Object<'_, '_>, facts: &mut FileFacts
                 let c = c.to_ascii_lowercase();
                 DUMP_TOOLS.iter().any(|t| c.contains(t))
             });
-            if dump {
+            // Backup images configured through the environment (`…/postgres-backup-local`,
+            // `…/mysql-backup`) and jobs running a script (`db-backup`) show no dump tool.
+            let backup_image = w
+                .images
+                .iter()
+                .chain(&w.helper_images)
+                .any(|i| image_name(i).contains("backup"));
+            let backup_name = w.name.to_ascii_lowercase().contains("backup");
+            if (dump || backup_image || backup_name) && !w.suspended {
                 facts.backups.push(Backup {
                     kind: w.kind.clone(),
                     name: w.name.clone(),
                     namespace: w.namespace.clone(),
                     covers_namespaces: Vec::new(),
                     covers_all: false,
+                    excluded_namespaces: Vec::new(),
                     location: w.location.clone(),
                 });
             }
@@ -468,6 +557,23 @@ fn binding(file: &SourceFile, object: &Object<'_, '_>) -> Option<Binding> {
                         _ => return None,
                     };
                     let name = get_str(subject, "name")?.to_string();
+                    // `User system:serviceaccount:<ns>:<name>` is how the API server names a
+                    // service account: the same subject as `ServiceAccount <ns>/<name>`.
+                    let service_account = name
+                        .strip_prefix("system:serviceaccount:")
+                        .and_then(|rest| rest.split_once(':'))
+                        .filter(|(ns, n)| !ns.is_empty() && !n.is_empty());
+                    if let (SubjectKind::User, Some((sa_namespace, sa_name))) =
+                        (kind, service_account)
+                    {
+                        let at = entry(subject, "name").map(|(k, _)| k).unwrap_or(subject);
+                        return Some(Subject {
+                            kind: SubjectKind::ServiceAccount,
+                            name: sa_name.to_string(),
+                            namespace: Some(sa_namespace.to_string()),
+                            location: location_of(file, at),
+                        });
+                    }
                     let subject_namespace = get_str(subject, "namespace")
                         .map(str::to_string)
                         .or_else(|| {
@@ -512,10 +618,15 @@ fn workload(file: &SourceFile, object: &Object<'_, '_>) -> Option<Workload> {
     let containers = object.containers();
     let mut commands = Vec::new();
     let mut images = Vec::new();
+    let mut helper_images = Vec::new();
     let mut claims = Vec::new();
     for c in &containers {
         if let Some(image) = get_str(c.node, "image") {
-            images.push(image.to_string());
+            if c.list == "containers" {
+                images.push(image.to_string());
+            } else {
+                helper_images.push(image.to_string());
+            }
         }
         let mut words = Vec::new();
         for key in ["command", "args"] {
@@ -559,9 +670,17 @@ fn workload(file: &SourceFile, object: &Object<'_, '_>) -> Option<Workload> {
             .map(|(k, _)| location_of(file, k))
             .unwrap_or_else(|| kind_location(file, object)),
         images,
+        helper_images,
         commands,
         claims,
         has_claim_templates: templates.is_some_and(|t| !items(t).is_empty()),
+        owner: get_path(object.node, &["metadata", "ownerReferences"]).and_then(|refs| {
+            items(refs)
+                .iter()
+                .find(|r| get(r, "controller").is_some_and(crate::yaml::is_true))
+                .and_then(|r| Some((get_str(r, "kind")?.into(), get_str(r, "name")?.into())))
+        }),
+        suspended: get_path(object.node, &["spec", "suspend"]).is_some_and(crate::yaml::is_true),
         location: kind_location(file, object),
     })
 }

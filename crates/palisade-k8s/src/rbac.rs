@@ -74,8 +74,14 @@ impl Grant {
         )
     }
 
-    /// The rules of the role that allow `verb` on `resource` of API group `group`.
+    /// The rules of the role that allow `verb` on `resource` of API group `group`. A grant
+    /// limited to a namespace allows nothing on cluster-scoped resources (nodes,
+    /// PersistentVolumes, webhook configurations, users and groups to impersonate, …): the
+    /// API server checks those requests outside any namespace.
     pub fn rules_allowing(&self, verb: &str, group: &str, resource: &str) -> Vec<&PolicyRule> {
+        if matches!(self.scope, Scope::Namespace(_)) && is_cluster_scoped(verb, resource) {
+            return Vec::new();
+        }
         self.rules
             .iter()
             .filter(|r| allows(r, verb, group, resource))
@@ -150,8 +156,37 @@ pub fn group_of(resource: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether a request for `verb` on `resource` is checked outside any namespace, so that a
+/// RoleBinding cannot allow it. `bind` on ClusterRoles is the exception: it is checked in the
+/// namespace of the RoleBinding being created.
+pub fn is_cluster_scoped(verb: &str, resource: &str) -> bool {
+    let base = resource.split('/').next().unwrap_or(resource);
+    match base {
+        "clusterroles" => verb != "bind",
+        "nodes"
+        | "persistentvolumes"
+        | "namespaces"
+        | "clusterrolebindings"
+        | "certificatesigningrequests"
+        | "signers"
+        | "validatingwebhookconfigurations"
+        | "mutatingwebhookconfigurations"
+        | "users"
+        | "groups"
+        | "uids"
+        | "userextras"
+        | "tokenreviews"
+        | "customresourcedefinitions"
+        | "storageclasses"
+        | "ingressclasses" => true,
+        _ => false,
+    }
+}
+
 /// Whether a policy rule allows `verb` on `resource` (which may carry a subresource,
-/// `pods/exec`) of `group`, for any object (rules limited by `resourceNames` do not).
+/// `pods/exec`) of `group`, for any object (rules limited by `resourceNames` do not). As in
+/// Kubernetes, `*` matches every resource and subresource and `*/exec` the `exec`
+/// subresource of every resource, but `pods/*` matches nothing: RBAC has no such wildcard.
 pub fn allows(rule: &PolicyRule, verb: &str, group: &str, resource: &str) -> bool {
     if !rule.resource_names.is_empty() {
         return false;
@@ -161,16 +196,10 @@ pub fn allows(rule: &PolicyRule, verb: &str, group: &str, resource: &str) -> boo
         .api_groups
         .iter()
         .any(|g| g.value == "*" || g.value == group);
-    let (base, sub) = match resource.split_once('/') {
-        Some((b, s)) => (b, Some(s)),
-        None => (resource, None),
-    };
+    let sub = resource.split_once('/').map(|(_, s)| s);
     let resource_ok = rule.resources.iter().any(|r| {
         let r = r.value.as_str();
-        r == "*"
-            || r == resource
-            || (sub.is_some() && r == format!("{base}/*"))
-            || sub.is_some_and(|s| r == format!("*/{s}"))
+        r == "*" || r == resource || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s))
     });
     verb_ok && group_ok && resource_ok
 }
@@ -311,24 +340,32 @@ pub const WEBHOOKS: Danger = Danger {
     ],
 };
 
+pub const CREATE_PERSISTENT_VOLUMES: Danger = Danger {
+    id: "create-pvs",
+    description: "create PersistentVolumes (hostPath access to nodes)",
+    permissions: &[("create", "", "persistentvolumes")],
+};
+
 /// The privilege-escalation paths Kubernetes documents.
-pub const ESCALATIONS: [&Danger; 6] = [
+pub const ESCALATIONS: [&Danger; 7] = [
     &CREATE_WORKLOADS,
     &ESCALATE_OR_BIND,
     &IMPERSONATE,
     &CREATE_TOKENS,
+    &CREATE_PERSISTENT_VOLUMES,
     &APPROVE_CSR,
     &WEBHOOKS,
 ];
 
 /// Every danger, in the order tables show them.
-pub const DANGERS: [&Danger; 8] = [
+pub const DANGERS: [&Danger; 9] = [
     &READ_SECRETS,
     &EXEC,
     &CREATE_WORKLOADS,
     &ESCALATE_OR_BIND,
     &IMPERSONATE,
     &CREATE_TOKENS,
+    &CREATE_PERSISTENT_VOLUMES,
     &APPROVE_CSR,
     &WEBHOOKS,
 ];
@@ -560,21 +597,38 @@ fn built_in_roles() -> Vec<Role> {
         &["roles", "rolebindings"],
         WRITE,
     ));
-    let role = |name: &str, rules: Vec<PolicyRule>| Role {
+    // `admin`, `edit` and `view` also collect the rules of every ClusterRole labelled
+    // `rbac.authorization.k8s.io/aggregate-to-<name>: "true"` (operators label their CRD
+    // roles so); `edit` is labelled to aggregate into `admin`, `view` into `edit`.
+    let label = |to: &str| {
+        BTreeMap::from([(
+            format!("rbac.authorization.k8s.io/aggregate-to-{to}"),
+            "true".to_string(),
+        )])
+    };
+    let role = |name: &str, labels: BTreeMap<String, String>, rules: Vec<PolicyRule>| Role {
         kind: RoleKind::ClusterRole,
         name: name.to_string(),
         namespace: None,
-        labels: BTreeMap::new(),
-        aggregation: Vec::new(),
+        labels,
+        aggregation: if name == "cluster-admin" {
+            Vec::new()
+        } else {
+            vec![label(name)]
+        },
         rules,
         location: built_in_location(),
         built_in: true,
     };
     vec![
-        role("cluster-admin", vec![rule(&["*"], &["*"], &["*"])]),
-        role("admin", admin),
-        role("edit", edit),
-        role("view", view),
+        role(
+            "cluster-admin",
+            BTreeMap::new(),
+            vec![rule(&["*"], &["*"], &["*"])],
+        ),
+        role("admin", BTreeMap::new(), admin),
+        role("edit", label("admin"), edit),
+        role("view", label("edit"), view),
     ]
 }
 
@@ -592,9 +646,56 @@ mod tests {
         assert!(allows(&exec, "create", "", "pods/exec"));
         assert!(!allows(&exec, "create", "", "pods"));
         assert!(!allows(&exec, "get", "", "pods/exec"));
+        // Kubernetes has no `pods/*` wildcard, only `*` and `*/<subresource>`.
         let all_sub = r(&[""], &["pods/*"], &["*"]);
-        assert!(allows(&all_sub, "create", "", "pods/exec"));
+        assert!(!allows(&all_sub, "create", "", "pods/exec"));
         assert!(!allows(&all_sub, "get", "", "pods"));
+        let any_exec = r(&[""], &["*/exec"], &["create"]);
+        assert!(allows(&any_exec, "create", "", "pods/exec"));
+        assert!(!allows(&any_exec, "create", "", "pods"));
+        assert!(!allows(&any_exec, "create", "", "pods/attach"));
+        let all = r(&[""], &["*"], &["create"]);
+        assert!(allows(&all, "create", "", "pods/exec"));
+    }
+
+    #[test]
+    fn namespaced_grants_do_not_reach_cluster_scoped_resources() {
+        assert!(is_cluster_scoped("get", "nodes/proxy"));
+        assert!(is_cluster_scoped("impersonate", "users"));
+        assert!(is_cluster_scoped("escalate", "clusterroles"));
+        assert!(!is_cluster_scoped("bind", "clusterroles"));
+        assert!(!is_cluster_scoped("impersonate", "serviceaccounts"));
+        assert!(!is_cluster_scoped("create", "pods/exec"));
+    }
+
+    #[test]
+    fn built_in_roles_aggregate_labelled_cluster_roles() {
+        let mut extra = built_in_roles().remove(3);
+        extra.name = "backup-viewer".into();
+        extra.built_in = false;
+        extra.aggregation.clear();
+        extra.labels = BTreeMap::from([(
+            "rbac.authorization.k8s.io/aggregate-to-view".to_string(),
+            "true".to_string(),
+        )]);
+        extra.rules = vec![r(&[""], &["secrets"], &["get"])];
+        let mut roles = built_in_roles();
+        roles.push(extra);
+        let effective = aggregate(&roles);
+        // view, edit (through view) and admin (through edit) all pick the rule up.
+        for i in 1..4 {
+            assert!(
+                effective[i].iter().any(|p| allows(p, "get", "", "secrets")),
+                "{}",
+                roles[i].name
+            );
+        }
+        assert!(
+            !roles[3]
+                .rules
+                .iter()
+                .any(|p| allows(p, "get", "", "secrets"))
+        );
         let star = r(&["*"], &["*"], &["get"]);
         assert!(allows(&star, "get", "", "secrets"));
         assert!(!allows(&star, "list", "", "secrets"));

@@ -1,8 +1,10 @@
 //! Flags roles bound to a namespace's `default` service account.
 //!
 //! ## What it checks
-//! RoleBinding and ClusterRoleBinding subjects of kind ServiceAccount named `default` (in
-//! any namespace but `kube-system`). The finding points at the subject.
+//! RoleBinding and ClusterRoleBinding subjects of kind ServiceAccount named `default`, or
+//! the same account written as the user `system:serviceaccount:<namespace>:default` (in any
+//! namespace but `kube-system`), whatever the role grants. The finding points at the
+//! subject's `name:`.
 //!
 //! ## Why it matters
 //! Every pod that does not name a service account runs as `default`. A role bound to it is

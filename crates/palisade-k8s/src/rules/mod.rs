@@ -169,9 +169,13 @@ pub fn report_grants(
 }
 
 /// Adds `rule` to `rules` unless it is already there (the same rule can grant several of
-/// the verbs or resources a check asks about).
+/// the verbs or resources a check asks about, and reach a role through several aggregation
+/// paths).
 pub fn push_unique<'a>(rules: &mut Vec<&'a PolicyRule>, rule: &'a PolicyRule) {
-    if !rules.iter().any(|x| std::ptr::eq(*x, rule)) {
+    let same = |x: &&PolicyRule| {
+        std::ptr::eq(*x, rule) || (!rule.location.path.is_empty() && x.location == rule.location)
+    };
+    if !rules.iter().any(same) {
         rules.push(rule);
     }
 }

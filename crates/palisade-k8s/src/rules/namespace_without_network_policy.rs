@@ -2,7 +2,12 @@
 //!
 //! ## What it checks
 //! Every namespace that one of the scanned workloads runs in (`default` when a manifest
-//! names none) and that no NetworkPolicy in the scanned manifests belongs to. The finding
+//! names none) and that no NetworkPolicy in the scanned manifests belongs to. Besides
+//! Kubernetes' own NetworkPolicy, the namespaced policies of Cilium
+//! (`CiliumNetworkPolicy`), Calico and Antrea (`NetworkPolicy` of their API groups) count;
+//! a cluster-wide policy (`CiliumClusterwideNetworkPolicy`, Calico `GlobalNetworkPolicy`,
+//! Antrea `ClusterNetworkPolicy`, `AdminNetworkPolicy`, `BaselineAdminNetworkPolicy`) is
+//! taken to cover every namespace. The finding
 //! points at the Namespace object's `name:` when the repository defines it, else at the
 //! `kind:` line of the namespace's first workload. `kube-system`, `kube-public` and
 //! `kube-node-lease` are left out.
@@ -63,6 +68,13 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
         .iter()
         .flat_map(|f| f.network_policies.iter().map(String::as_str))
         .collect();
+    if project
+        .files
+        .iter()
+        .any(|f| !f.cluster_network_policies.is_empty())
+    {
+        return;
+    }
     let mut first_workload = BTreeMap::new();
     for w in project.workloads() {
         first_workload.entry(w.namespace.as_str()).or_insert(w);

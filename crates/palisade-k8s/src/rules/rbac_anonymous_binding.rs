@@ -5,8 +5,10 @@
 //! Subjects `system:anonymous` (User), `system:unauthenticated` (Group) and
 //! `system:authenticated` (Group) in any RoleBinding or ClusterRoleBinding, except bindings
 //! of Kubernetes' own discovery roles (`system:discovery`, `system:basic-user`,
-//! `system:public-info-viewer`), which the API server itself grants to these groups. The
-//! finding points at the subject.
+//! `system:public-info-viewer`), which the API server itself grants to these groups, and of
+//! roles defined in the manifests that only allow `get` on the health and version endpoints
+//! (`/healthz`, `/livez`, `/readyz`, `/version`) — what `system:public-info-viewer` already
+//! grants. The finding points at the subject.
 //!
 //! ## Why it matters
 //! `system:anonymous` and `system:unauthenticated` are whoever can reach the API server's
@@ -34,6 +36,7 @@
 
 use super::ProjectRule;
 use crate::project::Project;
+use crate::rbac::Grant;
 use palisade_core::{
     Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
 };
@@ -60,10 +63,39 @@ const DISCOVERY_ROLES: [&str; 3] = [
     "system:public-info-viewer",
 ];
 
+/// Endpoints the API server shows everyone anyway (through `system:public-info-viewer`).
+const PUBLIC_URLS: [&str; 8] = [
+    "/healthz",
+    "/healthz/*",
+    "/livez",
+    "/livez/*",
+    "/readyz",
+    "/readyz/*",
+    "/version",
+    "/version/",
+];
+
+/// Whether the grant's role is defined and only lets its subject read public endpoints.
+fn only_public_info(grant: &Grant) -> bool {
+    grant.role.is_some()
+        && !grant.rules.is_empty()
+        && grant.rules.iter().all(|r| {
+            r.resources.is_empty()
+                && !r.non_resource_urls.is_empty()
+                && r.non_resource_urls
+                    .iter()
+                    .all(|u| PUBLIC_URLS.contains(&u.as_str()))
+                && r.verbs
+                    .iter()
+                    .all(|v| matches!(v.value.as_str(), "get" | "head"))
+        })
+}
+
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
     for grant in &project.graph().grants {
         if !grant.subject.is_everyone()
             || DISCOVERY_ROLES.contains(&grant.binding.role_name.value.as_str())
+            || only_public_info(grant)
         {
             continue;
         }

@@ -3,9 +3,11 @@
 //! ## What it checks
 //! Every subject of a RoleBinding or ClusterRoleBinding whose role allows `create` or `get`
 //! on `pods/exec`, `pods/attach` or `pods/portforward`, or on `nodes/proxy` (directly, through
-//! wildcards such as `pods/*`, through aggregation or through the built-in `admin`/`edit`
-//! roles). Kubernetes' own components and cluster-admin grants (their own rule) are left out.
-//! The finding points at the subject in the binding.
+//! the wildcards `*` and `*/exec`, through aggregation or through the built-in `admin`/`edit`
+//! roles). As in Kubernetes, `pods/*` grants nothing, and `nodes/proxy` only counts through
+//! a ClusterRoleBinding (nodes are not in any namespace). Kubernetes' own components and
+//! cluster-admin grants (their own rule) are left out. The finding points at the subject in
+//! the binding.
 //!
 //! ## Why it matters
 //! `exec` is a shell in a running container: its environment, its mounted Secrets, its

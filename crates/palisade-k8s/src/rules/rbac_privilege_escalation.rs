@@ -9,13 +9,17 @@
 //! - `escalate` or `bind` on Roles/ClusterRoles: grant oneself permissions one does not have;
 //! - `impersonate` on users, groups, service accounts or uids: act as someone else;
 //! - `create` on `serviceaccounts/token`: mint tokens for any service account in scope;
+//! - `create` on PersistentVolumes: a `hostPath` volume opens the node's file system;
 //! - `update`/`patch` on `certificatesigningrequests/approval` or `approve` on `signers`:
 //!   issue client certificates, e.g. for `system:masters`;
 //! - `create`/`update`/`patch` on validating or mutating webhook configurations: see or
 //!   rewrite every object sent to the API server.
 //!
-//! Kubernetes' own components and cluster-admin grants (their own rule) are left out. The
-//! finding points at the subject in the binding and names each path found.
+//! Permissions on cluster-scoped resources (PersistentVolumes, CSRs, webhook
+//! configurations, users and groups) count only through a ClusterRoleBinding: a RoleBinding
+//! cannot grant them. Kubernetes' own components and cluster-admin grants (their own rule)
+//! are left out. The finding points at the subject in the binding and names each path
+//! found.
 //!
 //! ## Why it matters
 //! RBAC only limits what a subject can do if the subject cannot rewrite the limits. Each

@@ -5,7 +5,9 @@
 //! `apiGroups` contain `*`, bound or not (an unbound role is one binding away from use).
 //! One finding per rule, at the first `*` item; the message lists which fields are
 //! wildcards. ClusterRoles with an `aggregationRule` have their rules filled in by the
-//! control plane and are checked through the roles they aggregate.
+//! control plane and are checked through the roles they aggregate; Kubernetes' own default
+//! roles (labelled `kubernetes.io/bootstrapping: rbac-defaults`, as in a `kubectl get
+//! clusterroles -o yaml` dump, where `cluster-admin` is all wildcards) are left out.
 //!
 //! ## Why it matters
 //! A wildcard grants everything that exists today and everything added later: `verbs: ["*"]`
@@ -33,7 +35,7 @@
 
 use super::{K8sRule, RuleContext};
 use crate::object::Object;
-use crate::yaml::{get, items, scalar};
+use crate::yaml::{get, get_path, get_str, items, scalar};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -54,6 +56,13 @@ pub static RULE: K8sRule = K8sRule { meta: &META, check };
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
     if object.group() != "rbac.authorization.k8s.io"
         || !matches!(object.kind, "Role" | "ClusterRole")
+    {
+        return;
+    }
+    let bootstrap = get_path(object.node, &["metadata", "labels"])
+        .and_then(|labels| get_str(labels, "kubernetes.io/bootstrapping"))
+        == Some("rbac-defaults");
+    if bootstrap || (object.kind == "ClusterRole" && get(object.node, "aggregationRule").is_some())
     {
         return;
     }

@@ -4,7 +4,14 @@
 //! Workloads whose service account has no RoleBinding or ClusterRoleBinding anywhere in the
 //! scanned manifests — so the token could do nothing useful for them through RBAC — while the
 //! token is still mounted: neither the pod template nor the ServiceAccount sets
-//! `automountServiceAccountToken: false`. The finding points at
+//! `automountServiceAccountToken: false`. A binding counts whether it names the account as a
+//! `ServiceAccount`, as the user `system:serviceaccount:<namespace>:<name>`, or through the
+//! groups `system:serviceaccounts:<namespace>` and `system:serviceaccounts` (bindings of
+//! Kubernetes' own `system:` roles to these groups, such as service-account issuer
+//! discovery, do not count). Only the `default` account and accounts defined in the scanned
+//! manifests are considered: an account created elsewhere probably has its bindings there
+//! too. Pods and ReplicaSets created by a workload that is also in the scan (a `kubectl get
+//! -o yaml` dump lists both) are reported at their owner only. The finding points at
 //! `automountServiceAccountToken: true` when it is set, else at `serviceAccountName`, else at
 //! the pod spec's `containers:` key. Confidence is medium: the manifests may not be the
 //! whole story (bindings created elsewhere, tokens used for Vault or a service mesh).
@@ -60,9 +67,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
-    let bound: HashSet<(String, String)> = project
-        .graph()
-        .grants
+    let grants = &project.graph().grants;
+    let bound: HashSet<(String, String)> = grants
         .iter()
         .filter(|g| g.subject.kind == SubjectKind::ServiceAccount)
         .map(|g| {
@@ -72,22 +78,38 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
             )
         })
         .collect();
-    let account_opts_out = |namespace: &str, name: &str| {
-        project
-            .files
-            .iter()
-            .flat_map(|f| f.service_accounts.iter())
-            .any(|sa| sa.namespace == namespace && sa.name == name && sa.automount == Some(false))
-    };
+    // Namespaces whose every service account is bound through `system:serviceaccounts:<ns>`
+    // (`None`: every namespace, through `system:serviceaccounts`).
+    let bound_groups: HashSet<Option<&str>> = grants
+        .iter()
+        .filter(|g| !g.binding.role_name.value.starts_with("system:"))
+        .filter_map(|g| g.subject.service_account_group())
+        .collect();
+    let accounts: Vec<_> = project
+        .files
+        .iter()
+        .flat_map(|f| f.service_accounts.iter())
+        .collect();
     for workload in project.workloads() {
-        let key = (workload.namespace.clone(), workload.service_account.clone());
-        if bound.contains(&key) {
+        let namespace = workload.namespace.as_str();
+        let name = workload.service_account.as_str();
+        if bound.contains(&(namespace.to_string(), name.to_string()))
+            || bound_groups.contains(&None)
+            || bound_groups.contains(&Some(namespace))
+        {
             continue;
         }
+        let account = accounts
+            .iter()
+            .find(|sa| sa.namespace == namespace && sa.name == name);
+        if account.is_none() && name != "default" {
+            continue;
+        }
+        let account_opts_out = account.is_some_and(|sa| sa.automount == Some(false));
         let location = match &workload.automount {
             Some((false, _)) => continue,
             Some((true, at)) => at.clone(),
-            None if account_opts_out(&workload.namespace, &workload.service_account) => continue,
+            None if account_opts_out => continue,
             None => workload
                 .service_account_location
                 .clone()

@@ -1,15 +1,20 @@
 //! Flags databases with persistent storage and no backup in the repository.
 //!
 //! ## What it checks
-//! Workloads that run a database or data-store image (MySQL, MariaDB, Percona, PostgreSQL,
-//! MongoDB, Redis, Valkey, Elasticsearch/OpenSearch, Cassandra, ClickHouse, CouchDB,
-//! InfluxDB, Neo4j, etcd, MinIO) and keep data on a PersistentVolumeClaim (a StatefulSet
+//! Workloads whose regular containers run a database or data-store image (MySQL, MariaDB,
+//! Percona, PostgreSQL, MongoDB, Redis, Valkey, Elasticsearch/OpenSearch, Cassandra,
+//! ClickHouse, CouchDB, InfluxDB, Neo4j, etcd, MinIO; an init container that merely waits
+//! for a database does not count) and keep data on a PersistentVolumeClaim (a StatefulSet
 //! `volumeClaimTemplates` entry or a mounted claim), when nothing in the scanned manifests
-//! backs their namespace up: no CronJob running a dump or backup tool (mysqldump,
-//! mariadb-dump, mariabackup, xtrabackup, mydumper, pg_dump, pg_basebackup, pgbackrest,
-//! wal-g, mongodump, redis-cli --rdb, restic, velero backup) in that namespace, no Velero
-//! `Schedule` including it, no snapshot schedule (snapscheduler, k8up, Stash) in it. The
-//! finding points at the workload's `kind:` line.
+//! backs their namespace up: no CronJob in that namespace running a dump or backup tool
+//! (mysqldump, mariadb-dump, mariabackup, xtrabackup, mydumper, pg_dump, pg_basebackup,
+//! pgbackrest, wal-g, mongodump, redis-cli --rdb, restic, velero backup), using a backup
+//! image (one whose name contains `backup`) or named `…backup…`; no Velero `Schedule`
+//! including it (and not listing it in `excludedNamespaces`); no snapshot schedule
+//! (snapscheduler, k8up, Stash) in it. A CronJob with `suspend: true` or a Velero schedule
+//! with `paused: true` backs nothing up. Pods created by a StatefulSet that is also in the
+//! scan are reported at the StatefulSet only. The finding points at the workload's `kind:`
+//! line.
 //!
 //! ## Why it matters
 //! A PersistentVolume is not a backup: deleting the claim, a bad migration, ransomware or a
@@ -40,6 +45,7 @@
 //! - Velero documentation, Schedule API type
 
 use super::ProjectRule;
+use crate::facts::image_name;
 use crate::project::Project;
 use palisade_core::{
     Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
@@ -86,9 +92,7 @@ const DATA_STORES: &[&str] = &[
 
 /// The data store an image runs, if any (`docker.io/bitnami/mysql:8.0` → `mysql`).
 fn data_store(image: &str) -> Option<&'static str> {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    let name = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
+    let name = image_name(image);
     DATA_STORES.iter().copied().find(|s| *s == name)
 }
 
@@ -106,11 +110,12 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
             continue;
         };
         let backed_up = backups.iter().any(|b| {
-            b.covers_all && b.kind == "Schedule"
-                || b.covers_namespaces.contains(&workload.namespace)
-                || (b.covers_namespaces.is_empty()
-                    && !b.covers_all
-                    && b.namespace == workload.namespace)
+            !b.excluded_namespaces.contains(&workload.namespace)
+                && (b.covers_all && b.kind == "Schedule"
+                    || b.covers_namespaces.contains(&workload.namespace)
+                    || (b.covers_namespaces.is_empty()
+                        && !b.covers_all
+                        && b.namespace == workload.namespace))
         });
         if backed_up {
             continue;
