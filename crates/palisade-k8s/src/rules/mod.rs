@@ -14,14 +14,17 @@ pub mod control_plane_profiling_enabled;
 pub mod dangerous_capabilities;
 pub mod default_service_account_bound;
 pub mod etcd_client_auth_disabled;
+pub mod exposed_service;
 pub mod host_namespaces;
 pub mod host_path_mount;
 pub mod image_not_pinned;
+pub mod ingress_without_tls;
 pub mod kubelet_anonymous_auth;
 pub mod kubelet_authorization_always_allow;
 pub mod kubelet_read_only_port;
 pub mod missing_resource_limits;
 pub mod namespace_without_network_policy;
+pub mod namespace_without_pod_security;
 pub mod no_seccomp_profile;
 pub mod privilege_escalation_allowed;
 pub mod privileged_container;
@@ -78,13 +81,16 @@ pub static RULES: &[&K8sRule] = &[
     &control_plane_profiling_enabled::RULE,
     &dangerous_capabilities::RULE,
     &etcd_client_auth_disabled::RULE,
+    &exposed_service::RULE,
     &host_namespaces::RULE,
     &host_path_mount::RULE,
     &image_not_pinned::RULE,
+    &ingress_without_tls::RULE,
     &kubelet_anonymous_auth::RULE,
     &kubelet_authorization_always_allow::RULE,
     &kubelet_read_only_port::RULE,
     &missing_resource_limits::RULE,
+    &namespace_without_pod_security::RULE,
     &no_seccomp_profile::RULE,
     &privilege_escalation_allowed::RULE,
     &privileged_container::RULE,
@@ -122,14 +128,17 @@ pub static METAS: &[&RuleMeta] = &[
     &dangerous_capabilities::META,
     &default_service_account_bound::META,
     &etcd_client_auth_disabled::META,
+    &exposed_service::META,
     &host_namespaces::META,
     &host_path_mount::META,
     &image_not_pinned::META,
+    &ingress_without_tls::META,
     &kubelet_anonymous_auth::META,
     &kubelet_authorization_always_allow::META,
     &kubelet_read_only_port::META,
     &missing_resource_limits::META,
     &namespace_without_network_policy::META,
+    &namespace_without_pod_security::META,
     &no_seccomp_profile::META,
     &privilege_escalation_allowed::META,
     &privileged_container::META,
