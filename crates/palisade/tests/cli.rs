@@ -103,7 +103,10 @@ fn sarif_output_validates_against_the_official_schema() {
         .args(["scan", "examples/shop", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(results.len(), json_of(&json.stdout)["findings"].as_array().unwrap().len());
+    assert_eq!(
+        results.len(),
+        json_of(&json.stdout)["findings"].as_array().unwrap().len()
+    );
     for r in results {
         assert_eq!(
             r["partialFingerprints"]["palisade/v1"]
@@ -455,7 +458,10 @@ fn rules_explain_and_schema() {
         .collect();
     assert!(ids.contains(&"k8s/privileged-container"), "{ids:?}");
     assert!(ids.iter().all(|id| id.starts_with("k8s/")), "{ids:?}");
-    assert!(!ids.contains(&"k8s/cluster-admin-binding"), "that one is access-control");
+    assert!(
+        !ids.contains(&"k8s/cluster-admin-binding"),
+        "that one is access-control"
+    );
     palisade()
         .args(["rules", "--owasp", "A02"])
         .assert()
@@ -620,4 +626,66 @@ fn rbac_matrix_lists_subjects_and_dangerous_permissions() {
         .clone();
     let matrix = json_of(&out);
     assert_eq!(matrix["subjects"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn hostile_manifests_become_notices_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A "billion laughs" alias bomb inside something that looks like a manifest.
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
+    for i in 1..12 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    write(root, "bomb.yaml", &bomb);
+    // Deep flow nesting, and a document that breaks in the middle of a stream.
+    write(
+        root,
+        "deep.yaml",
+        &format!(
+            "apiVersion: v1\nkind: List\nitems: {}{}\n",
+            "[".repeat(300),
+            "]".repeat(300)
+        ),
+    );
+    let manifest =
+        fs::read_to_string(workspace().join("examples/shop/k8s/backend-deployment.yaml")).unwrap();
+    write(
+        root,
+        "stream.yaml",
+        &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: [broken\n---\n{manifest}"),
+    );
+    let out = palisade()
+        .arg("scan")
+        .arg(root)
+        .args(["--domain", "k8s", "--format", "json", "--fail-on", "none"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    let noticed: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(noticed.contains(&"bomb.yaml"), "{noticed:?}");
+    assert!(noticed.contains(&"deep.yaml"), "{noticed:?}");
+    assert!(noticed.contains(&"stream.yaml"), "{noticed:?}");
+    // The intact document after the broken one is still checked.
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule_id"] == "k8s/privileged-container"
+                && f["location"]["path"] == "stream.yaml")
+    );
 }
