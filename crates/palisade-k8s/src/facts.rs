@@ -284,22 +284,7 @@ pub fn location_of(file: &SourceFile, node: &MarkedYaml<'_>) -> Location {
     }
 }
 
-/// The span of a node from saphyr's markers (lines 1-based, columns 0-based there).
-pub fn node_span(node: &MarkedYaml<'_>) -> Span {
-    let (start, end) = (node.span.start, node.span.end);
-    let end =
-        if end.line() < start.line() || (end.line() == start.line() && end.col() <= start.col()) {
-            start
-        } else {
-            end
-        };
-    Span {
-        start_line: start.line() as u32,
-        start_column: start.col() as u32 + 1,
-        end_line: end.line() as u32,
-        end_column: end.col() as u32 + 1,
-    }
-}
+pub use crate::node_span;
 
 fn strings(file: &SourceFile, node: Option<&MarkedYaml<'_>>) -> Vec<Item> {
     node.map(|n| {

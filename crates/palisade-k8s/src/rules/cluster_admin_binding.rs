@@ -40,11 +40,9 @@
 //! - OWASP Kubernetes Security Cheat Sheet
 //! - Kubernetes documentation, Using RBAC Authorization — default roles; RBAC good practices
 
-use super::ProjectRule;
+use super::{ProjectRule, grant_finding};
 use crate::project::Project;
-use palisade_core::{
-    Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
-};
+use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "k8s/cluster-admin-binding",
@@ -66,21 +64,7 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
         if grant.subject.is_system_component() || !grant.is_cluster_admin() {
             continue;
         }
-        let finding = Finding::new(
-            &META,
-            grant.subject.location.span,
-            format!(
-                "{} has full control {} through {}",
-                grant.subject.describe(),
-                grant.scope.describe(),
-                grant.path()
-            ),
-        )
-        .with_path(grant.subject.location.path.clone())
-        .with_related_in(
-            grant.binding.role_name.location.clone(),
-            "the role is bound here",
-        );
+        let finding = grant_finding(&META, grant, "do anything (full control)", &[]);
         cx.report(finding);
     }
 }
