@@ -5,7 +5,7 @@
 
 use crate::object::Object;
 use crate::yaml::{entry, get, get_path, get_str, items, scalar};
-use palisade_core::{Location, SourceFile, Span};
+use palisade_core::{Location, SourceFile};
 use saphyr::{MarkedYaml, YamlData};
 use std::collections::BTreeMap;
 
