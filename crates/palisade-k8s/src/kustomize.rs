@@ -633,10 +633,11 @@ fn is_identity(steps: &[Step]) -> bool {
 }
 
 fn is_scalar(node: &MarkedYaml<'_>) -> bool {
-    !matches!(
-        &node.data,
-        YamlData::Mapping(_) | YamlData::Sequence(_) | YamlData::Tagged(..)
-    ) || matches!(&node.data, YamlData::Tagged(_, inner) if is_scalar(inner))
+    match &node.data {
+        YamlData::Mapping(_) | YamlData::Sequence(_) => false,
+        YamlData::Tagged(_, inner) => is_scalar(inner),
+        _ => true,
+    }
 }
 
 /// A source file, read and parsed.
