@@ -17,7 +17,7 @@ use crate::rules::{expired_suppression, unused_suppression};
 use crate::source::{FileKind, SourceFile};
 use crate::suppress;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -82,6 +82,7 @@ pub struct FileContext<'a> {
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     facts: Option<Facts>,
+    scanned: Option<&'a HashSet<String>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -92,7 +93,22 @@ impl<'a> FileContext<'a> {
             findings: Vec::new(),
             diagnostics: Vec::new(),
             facts: None,
+            scanned: None,
         }
+    }
+
+    /// Tells the context which files the scan analyses (their paths), for
+    /// [`FileContext::is_scanned`].
+    pub fn with_scanned(mut self, scanned: &'a HashSet<String>) -> FileContext<'a> {
+        self.scanned = Some(scanned);
+        self
+    }
+
+    /// Whether the file at `path` (relative to the scan root, like `SourceFile::path`) is
+    /// analysed in this scan, so that [`FileContext::report_in`] may point a finding there.
+    /// True when the context was not told (a context made for a single file).
+    pub fn is_scanned(&self, path: &str) -> bool {
+        self.scanned.is_none_or(|s| s.contains(path))
     }
 
     /// Keeps `facts` about this file for the analyzer's project pass.
@@ -230,6 +246,18 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
         .filter(|f| analyzers.iter().any(|a| a.accepts(f.kind)))
         .collect();
 
+    // Files an analyzer may report in from another file's check (not those too large to read).
+    let max_size = options.config.max_file_size();
+    let mut scanned: HashSet<String> = wanted
+        .iter()
+        .filter(|f| f.size <= max_size)
+        .map(|f| f.path.clone())
+        .collect();
+    if let Some(stdin) = &options.stdin {
+        scanned.insert(stdin.path.clone());
+    }
+    let scanned = &scanned;
+
     // Pass 1, in parallel: read each file once and let every interested analyzer check it.
     let done = std::sync::atomic::AtomicUsize::new(0);
     let found = std::sync::atomic::AtomicUsize::new(0);
@@ -249,7 +277,7 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
                 Ok(text) => {
                     let source =
                         SourceFile::new(file.path.clone(), file.abs_path.clone(), file.kind, text);
-                    analyze(source, analyzers, options.rules)
+                    analyze(source, analyzers, options.rules, scanned)
                 }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic),
             };
@@ -264,7 +292,7 @@ pub fn scan(analyzers: &[&dyn Analyzer], options: &ScanOptions<'_>) -> Result<Re
             stdin.kind,
             stdin.text.clone(),
         );
-        let outcome = analyze(copy, analyzers, options.rules);
+        let outcome = analyze(copy, analyzers, options.rules, scanned);
         report_progress(outcome.raw.len());
         outcomes.push(outcome);
     }
@@ -492,7 +520,12 @@ impl FileOutcome {
 /// Runs every interested analyzer over one file. Never panics on file content: an analyzer
 /// that panics anyway is caught and turned into a diagnostic, so one bad file cannot end a
 /// scan.
-fn analyze(source: SourceFile, analyzers: &[&dyn Analyzer], rules: &RuleSet) -> FileOutcome {
+fn analyze(
+    source: SourceFile,
+    analyzers: &[&dyn Analyzer],
+    rules: &RuleSet,
+    scanned: &HashSet<String>,
+) -> FileOutcome {
     let mut outcome = FileOutcome {
         analyzed: true,
         bytes: source.text.len() as u64,
@@ -502,7 +535,7 @@ fn analyze(source: SourceFile, analyzers: &[&dyn Analyzer], rules: &RuleSet) -> 
         if !analyzer.accepts(source.kind) {
             continue;
         }
-        let mut cx = FileContext::new(&source, rules);
+        let mut cx = FileContext::new(&source, rules).with_scanned(scanned);
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             analyzer.check_file(&source, &mut cx);
             cx.into_parts()

@@ -62,6 +62,10 @@ impl FileKind {
         {
             return FileKind::Dockerfile;
         }
+        // Kustomize's extension-less name for its kustomization file.
+        if name == "Kustomization" {
+            return FileKind::Yaml;
+        }
         let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
         match ext {
             "py" | "pyw" | "pyi" => FileKind::Python,
@@ -246,6 +250,7 @@ mod tests {
         assert_eq!(k("package-lock.json"), FileKind::Lockfile);
         assert_eq!(k("x/requirements-dev.txt"), FileKind::Lockfile);
         assert_eq!(k("deploy.YAML"), FileKind::Yaml);
+        assert_eq!(k("overlays/prod/Kustomization"), FileKind::Yaml);
         assert_eq!(k("Dockerfile"), FileKind::Dockerfile);
         assert_eq!(k("notes.txt"), FileKind::Other);
         assert_eq!(k("Info.plist"), FileKind::Plist);

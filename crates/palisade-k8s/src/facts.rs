@@ -27,11 +27,15 @@ pub struct FileFacts {
     /// GlobalNetworkPolicy, AdminNetworkPolicy, …) by `Kind name`.
     pub cluster_network_policies: Vec<String>,
     pub backups: Vec<Backup>,
+    /// For a template of a Helm chart (not analysed: it is not YAML before rendering): the
+    /// chart's folder.
+    pub chart_template: Option<String>,
 }
 
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
-        self.roles.is_empty()
+        self.chart_template.is_none()
+            && self.roles.is_empty()
             && self.bindings.is_empty()
             && self.service_accounts.is_empty()
             && self.workloads.is_empty()
@@ -39,6 +43,63 @@ impl FileFacts {
             && self.network_policies.is_empty()
             && self.cluster_network_policies.is_empty()
             && self.backups.is_empty()
+    }
+
+    /// Adds another set of facts to this one.
+    pub fn append(&mut self, mut other: FileFacts) {
+        self.roles.append(&mut other.roles);
+        self.bindings.append(&mut other.bindings);
+        self.service_accounts.append(&mut other.service_accounts);
+        self.workloads.append(&mut other.workloads);
+        self.namespaces.append(&mut other.namespaces);
+        self.network_policies.append(&mut other.network_policies);
+        self.backups.append(&mut other.backups);
+        self.chart_template = self.chart_template.take().or(other.chart_template);
+    }
+
+    /// Calls `f` on every location the facts hold (to point the facts of a rendered
+    /// Kustomize object at the files that defined it).
+    pub fn map_locations(&mut self, mut f: impl FnMut(&mut Location)) {
+        for role in &mut self.roles {
+            f(&mut role.location);
+            for rule in &mut role.rules {
+                f(&mut rule.location);
+                for item in rule
+                    .api_groups
+                    .iter_mut()
+                    .chain(&mut rule.resources)
+                    .chain(&mut rule.verbs)
+                {
+                    f(&mut item.location);
+                }
+            }
+        }
+        for binding in &mut self.bindings {
+            f(&mut binding.location);
+            f(&mut binding.role_name.location);
+            for subject in &mut binding.subjects {
+                f(&mut subject.location);
+            }
+        }
+        for account in &mut self.service_accounts {
+            f(&mut account.location);
+        }
+        for workload in &mut self.workloads {
+            f(&mut workload.location);
+            f(&mut workload.containers_location);
+            if let Some(at) = &mut workload.service_account_location {
+                f(at);
+            }
+            if let Some((_, at)) = &mut workload.automount {
+                f(at);
+            }
+        }
+        for namespace in &mut self.namespaces {
+            f(&mut namespace.location);
+        }
+        for backup in &mut self.backups {
+            f(&mut backup.location);
+        }
     }
 }
 

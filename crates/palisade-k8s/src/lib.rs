@@ -1,9 +1,35 @@
 //! palisade's Kubernetes analyzer: manifests (YAML, JSON, multi-document streams, `List`s
 //! and `kubectl get -o yaml` dumps), checked object by object, each finding on the exact
 //! line of the offending key.
+//!
+//! ## Kustomize
+//!
+//! A kustomization file (`kustomization.yaml`, `kustomization.yml`, `Kustomization`) is
+//! checked through its folder's rendering ([`kustomize`]): `kubectl kustomize <dir>`, or
+//! `kustomize build <dir>` without kubectl, never with plugins, exec functions or Helm
+//! inflation, within a timeout, and not at all when a kustomization of the tree names a
+//! remote resource or a folder outside the scanned root. The object rules run over the
+//! rendered objects and their facts feed the project rules (the RBAC graph sees the rendered
+//! names and namespaces); every finding and fact location is mapped back, by API group, kind,
+//! name (prefixes and suffixes allowed) and key path, to the file and line that defined it —
+//! the base manifest, or the patch that set the value — or to the kustomization's first line
+//! for an object without a source (a generated ConfigMap). A manifest that the successful
+//! rendering of its nearest enclosing kustomization includes is not analysed raw as well; the
+//! engine folds the same finding reached through several overlays into one. A kustomization
+//! that cannot be rendered gets one notice (`skipped`: no tool, remote or outside resource;
+//! `parse`: the tool failed, with its first error line) and its files are analysed raw.
+//!
+//! ## Helm
+//!
+//! A chart's templates (`templates/**` under a folder with `Chart.yaml`) are not YAML until
+//! Helm renders them: they are not parsed ([`helm`]). Each is kept as a fact, and the project
+//! pass gives one notice per chart saying how many templates were not analysed and that
+//! `helm template` output can be scanned instead.
 
 pub mod control_plane;
 pub mod facts;
+pub mod helm;
+pub mod kustomize;
 pub mod object;
 pub mod project;
 pub mod rbac;
@@ -15,6 +41,7 @@ use palisade_core::{
     Span,
 };
 use rules::{K8sRule, ProjectRule, RuleContext};
+use std::path::{Path, PathBuf};
 
 /// The Kubernetes analyzer.
 #[derive(Debug, Default, Clone, Copy)]
@@ -37,14 +64,27 @@ impl Analyzer for KubernetesAnalyzer {
         let active: Vec<&K8sRule> = rules::RULES
             .iter()
             .copied()
-            .filter(|r| cx.wants(r.meta))
+            .filter(|r| cx.rules().is_enabled(r.meta.id))
             .collect();
         let project_rules = rules::PROJECT_RULES
             .iter()
             .any(|r| cx.rules().is_enabled(r.meta.id));
+        if active.is_empty() && !project_rules {
+            return;
+        }
+        if let Some(chart) = helm::chart_of(file) {
+            cx.keep(facts::FileFacts {
+                chart_template: Some(chart),
+                ..Default::default()
+            });
+            return;
+        }
+        if kustomize::is_kustomization(Path::new(&file.path)) {
+            return check_kustomization(file, &active, project_rules, cx);
+        }
         // Most YAML in a repository is not Kubernetes: do not even parse it.
-        if (active.is_empty() && !project_rules)
-            || !(file.text.contains("apiVersion") && file.text.contains("kind"))
+        if !(file.text.contains("apiVersion") && file.text.contains("kind"))
+            || covered_by_kustomization(file, cx)
         {
             return;
         }
@@ -64,8 +104,9 @@ impl Analyzer for KubernetesAnalyzer {
                 ),
             );
         }
+        let active: Vec<&K8sRule> = active.into_iter().filter(|r| cx.wants(r.meta)).collect();
         let mut facts = facts::FileFacts::default();
-        let mut rcx = RuleContext { out: cx };
+        let mut rcx = RuleContext::new(cx);
         for document in &documents {
             for object in object::objects(&document.root) {
                 for rule in &active {
@@ -86,6 +127,10 @@ impl Analyzer for KubernetesAnalyzer {
             .into_iter()
             .filter_map(|f| f.downcast::<facts::FileFacts>().ok().map(|f| *f))
             .collect();
+        let charts = files.iter().filter_map(|f| f.chart_template.as_deref());
+        for (path, message) in helm::notices(charts) {
+            cx.notice(Some(&path), DiagnosticKind::Skipped, message);
+        }
         let project = project::Project::new(files);
         let wanted: Vec<&ProjectRule> = rules::PROJECT_RULES
             .iter()
@@ -98,12 +143,70 @@ impl Analyzer for KubernetesAnalyzer {
     }
 }
 
+/// The scanned root (canonical) `file` was found under; its own folder when that cannot be
+/// told (several roots at once).
+fn scan_root(file: &SourceFile, cx: &FileContext<'_>) -> Option<PathBuf> {
+    let abs = file.abs_path.canonicalize().ok()?;
+    cx.root()
+        .and_then(|r| r.canonicalize().ok())
+        .filter(|r| abs.starts_with(r))
+        .or_else(|| abs.parent().map(Path::to_path_buf))
+}
+
+/// A kustomization file: its folder's rendering is checked (findings land in the files that
+/// define the objects), or, when it cannot be rendered, one notice says why.
+fn check_kustomization(
+    file: &SourceFile,
+    active: &[&K8sRule],
+    project_rules: bool,
+    cx: &mut FileContext<'_>,
+) {
+    let (Some(root), Some(dir)) = (
+        scan_root(file, cx),
+        file.abs_path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf)),
+    ) else {
+        return;
+    };
+    let rendering = kustomize::rendering(&dir, &root);
+    match &rendering.outcome {
+        kustomize::Outcome::Rendered(rendered) => {
+            let facts = kustomize::check_rendered(file, rendered, active, project_rules, cx);
+            if !facts.is_empty() {
+                cx.keep(facts);
+            }
+        }
+        kustomize::Outcome::NotRendered { kind, message } => cx.notice(*kind, None, message),
+        kustomize::Outcome::Component => {}
+    }
+}
+
+/// Whether `file` is included in the successful rendering of its nearest enclosing
+/// kustomization, whose file this scan checks: its findings come through that check.
+fn covered_by_kustomization(file: &SourceFile, cx: &FileContext<'_>) -> bool {
+    let Some(root) = scan_root(file, cx) else {
+        return false;
+    };
+    let Ok(abs) = file.abs_path.canonicalize() else {
+        return false;
+    };
+    let Some(kustomization) = kustomize::covering(&abs, &root).and_then(|d| kustomize::file_in(&d))
+    else {
+        return false;
+    };
+    kustomize::report_path(&file.path, &abs, &kustomization).is_some_and(|p| cx.is_scanned(&p))
+}
+
 /// The facts of every Kubernetes object in `file`, for commands that need the RBAC graph
 /// without running rules (`palisade who-can`, `palisade rbac`). Parse errors are returned as
 /// messages.
 pub fn file_facts(file: &SourceFile) -> (facts::FileFacts, Vec<String>) {
     let mut facts = facts::FileFacts::default();
-    if !(file.text.contains("apiVersion") && file.text.contains("kind")) {
+    if !(file.text.contains("apiVersion") && file.text.contains("kind"))
+        || helm::chart_of(file).is_some()
+    {
         return (facts, Vec::new());
     }
     let (documents, errors) = yaml::load(&file.text);

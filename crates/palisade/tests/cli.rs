@@ -694,3 +694,258 @@ fn hostile_manifests_become_notices_not_crashes() {
                 && f["location"]["path"] == "stream.yaml")
     );
 }
+
+/// The findings of `rule` in a JSON report, as (path, line).
+fn findings_of(report: &Value, rule: &str) -> Vec<(String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == rule)
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The notices of a JSON report, as (path, kind, message).
+fn notices_of(report: &Value) -> Vec<(String, String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["kind"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn scan_k8s_json(root: &Path, path_env: Option<&str>) -> Value {
+    let mut cmd = palisade();
+    if let Some(path) = path_env {
+        cmd.env("PATH", path);
+    }
+    let out = cmd
+        .arg("scan")
+        .arg(root)
+        .args(["--domain", "k8s", "--format", "json"])
+        .output()
+        .unwrap();
+    json_of(&out.stdout)
+}
+
+fn kustomize_available() -> bool {
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path)
+            .any(|d| d.join("kubectl").is_file() || d.join("kustomize").is_file())
+    })
+}
+
+const PRIVILEGED_DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/shop/api:2.14.0\n          securityContext:\n            privileged: true\n";
+
+#[test]
+fn kustomize_overlay_findings_land_once_in_the_files_that_define_them() {
+    if !kustomize_available() {
+        eprintln!("neither kubectl nor kustomize: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "base/kustomization.yaml",
+        "resources:\n  - api.yaml\n  - worker.yaml\n",
+    );
+    write(root, "base/api.yaml", PRIVILEGED_DEPLOYMENT);
+    write(
+        root,
+        "base/worker.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: registry.example.com/shop/worker:2.14.0\n",
+    );
+    for env in ["prod", "staging"] {
+        write(
+            root,
+            &format!("overlays/{env}/kustomization.yaml"),
+            &format!(
+                "namePrefix: {env}-\nnamespace: shop-{env}\nresources:\n  - ../../base\npatches:\n  - path: worker-debug.yaml\nconfigMapGenerator:\n  - name: settings\n    literals:\n      - LOG_LEVEL=info\n"
+            ),
+        );
+        write(
+            root,
+            &format!("overlays/{env}/worker-debug.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          securityContext:\n            privileged: true\n",
+        );
+    }
+    let report = scan_k8s_json(root, None);
+    assert_eq!(notices_of(&report), [], "{report:#}");
+    // The base line once, though the base and two overlays render it; the patches' lines.
+    assert_eq!(
+        findings_of(&report, "k8s/privileged-container"),
+        [
+            ("base/api.yaml".to_string(), 12),
+            ("overlays/prod/worker-debug.yaml".to_string(), 11),
+            ("overlays/staging/worker-debug.yaml".to_string(), 11),
+        ]
+    );
+    // The patches are not analysed as objects of their own: the worker's missing limits are
+    // reported on the base's container, not on the patch's partial one.
+    assert_eq!(
+        findings_of(&report, "k8s/missing-resource-limits"),
+        [
+            ("base/api.yaml".to_string(), 9),
+            ("base/worker.yaml".to_string(), 9),
+        ]
+    );
+
+    // The overlay alone names a base outside the scanned folder: not rendered, one notice,
+    // its raw files are scanned as before.
+    let report = scan_k8s_json(&root.join("overlays/prod"), None);
+    let notices = notices_of(&report);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].0, "kustomization.yaml");
+    assert_eq!(notices[0].1, "skipped");
+    assert!(
+        notices[0].2.contains("outside the scanned folder"),
+        "{notices:?}"
+    );
+    assert_eq!(
+        findings_of(&report, "k8s/privileged-container"),
+        [("worker-debug.yaml".to_string(), 11)]
+    );
+}
+
+#[test]
+fn a_kustomization_that_does_not_render_gives_one_notice_and_its_files_are_scanned_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "deploy/kustomization.yaml",
+        "resources:\n  - api.yaml\n  - missing.yaml\n",
+    );
+    write(root, "deploy/api.yaml", PRIVILEGED_DEPLOYMENT);
+    let expected_findings = [("deploy/api.yaml".to_string(), 12)];
+
+    // The tool fails (a missing file): its first error line, once.
+    if kustomize_available() {
+        let report = scan_k8s_json(root, None);
+        let notices = notices_of(&report);
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        let (path, kind, message) = &notices[0];
+        assert_eq!(
+            (path.as_str(), kind.as_str()),
+            ("deploy/kustomization.yaml", "parse")
+        );
+        assert!(message.contains("could not render"), "{message}");
+        assert!(message.contains("missing.yaml"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+        assert_eq!(
+            findings_of(&report, "k8s/privileged-container"),
+            expected_findings
+        );
+    }
+
+    // No tool at all.
+    let report = scan_k8s_json(root, Some(""));
+    let notices = notices_of(&report);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].1, "skipped");
+    assert!(
+        notices[0].2.contains("neither kubectl nor kustomize"),
+        "{notices:?}"
+    );
+    assert_eq!(
+        findings_of(&report, "k8s/privileged-container"),
+        expected_findings
+    );
+}
+
+#[test]
+fn a_kustomization_naming_a_remote_resource_is_not_rendered() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "kustomization.yaml",
+        "resources:\n  - api.yaml\n  - nested\n",
+    );
+    write(root, "api.yaml", PRIVILEGED_DEPLOYMENT);
+    // The remote resource is in a kustomization the first one includes.
+    write(
+        root,
+        "nested/kustomization.yaml",
+        "resources:\n  - https://github.com/example/deploy//base?ref=v1.4.0\n",
+    );
+    let report = scan_k8s_json(root, None);
+    let notices = notices_of(&report);
+    let paths: Vec<&str> = notices.iter().map(|n| n.0.as_str()).collect();
+    assert_eq!(paths, ["kustomization.yaml", "nested/kustomization.yaml"]);
+    for (_, kind, message) in &notices {
+        assert_eq!(kind, "skipped");
+        assert!(
+            message.contains("remote resources are not fetched"),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        findings_of(&report, "k8s/privileged-container"),
+        [("api.yaml".to_string(), 12)]
+    );
+}
+
+#[test]
+fn a_helm_chart_gives_one_notice_instead_of_parse_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "charts/shop/Chart.yaml",
+        "apiVersion: v2\nname: shop\nversion: 1.4.0\n",
+    );
+    write(
+        root,
+        "charts/shop/values.yaml",
+        "replicaCount: 2\nimage:\n  repository: registry.example.com/shop/api\n  tag: \"\"\n",
+    );
+    write(
+        root,
+        "charts/shop/templates/_helpers.tpl",
+        "{{- define \"shop.name\" -}}{{ .Chart.Name }}{{- end }}\n",
+    );
+    write(
+        root,
+        "charts/shop/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"shop.name\" . }}\n  labels:\n    {{- include \"shop.labels\" . | nindent 4 }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n        - name: api\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n",
+    );
+    write(
+        root,
+        "charts/shop/templates/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include \"shop.name\" . }}\nspec:\n  ports:\n    {{- range .Values.ports }}\n    - port: {{ . }}\n    {{- end }}\n",
+    );
+    write(
+        root,
+        "charts/shop/templates/ingress/ingress.yml",
+        "{{- if .Values.ingress.enabled }}\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {{ include \"shop.name\" . }}\n{{- end }}\n",
+    );
+    let report = scan_k8s_json(root, None);
+    assert_eq!(
+        notices_of(&report),
+        [(
+            "charts/shop/Chart.yaml".to_string(),
+            "skipped".to_string(),
+            "Helm chart charts/shop: 3 templates not analysed; render them with `helm template` and scan the output".to_string()
+        )]
+    );
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        0,
+        "{report:#}"
+    );
+}

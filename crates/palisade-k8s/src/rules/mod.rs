@@ -60,12 +60,38 @@ pub struct ProjectRule {
 
 /// What an object rule's check can do.
 pub struct RuleContext<'a, 'f> {
-    pub out: &'a mut FileContext<'f>,
+    sink: Sink<'a, 'f>,
 }
 
-impl RuleContext<'_, '_> {
+/// Where an object rule's findings go.
+enum Sink<'a, 'f> {
+    /// Reported in the file being checked.
+    File(&'a mut FileContext<'f>),
+    /// Kept as they are (spans in a Kustomize rendering, mapped back to their source files
+    /// before they are reported).
+    Collect(&'a mut Vec<Finding>),
+}
+
+impl<'a, 'f> RuleContext<'a, 'f> {
+    /// Findings are reported in the file `out` checks.
+    pub fn new(out: &'a mut FileContext<'f>) -> RuleContext<'a, 'f> {
+        RuleContext {
+            sink: Sink::File(out),
+        }
+    }
+
+    /// Findings are pushed to `into`, unfiltered and without a path.
+    pub fn collecting(into: &'a mut Vec<Finding>) -> RuleContext<'a, 'f> {
+        RuleContext {
+            sink: Sink::Collect(into),
+        }
+    }
+
     pub fn report(&mut self, finding: Finding) {
-        self.out.report(finding);
+        match &mut self.sink {
+            Sink::File(out) => out.report(finding),
+            Sink::Collect(into) => into.push(finding),
+        }
     }
 }
 
