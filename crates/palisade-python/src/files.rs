@@ -31,7 +31,9 @@ fn stem(file_name: &str) -> &str {
 
 /// The words of a file stem: `settings_test` → `settings`, `test`.
 fn words(stem: &str) -> Vec<&str> {
-    stem.split(['_', '-', '.']).filter(|w| !w.is_empty()).collect()
+    stem.split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Whether the file is test code: under a `tests/` or `test/` folder, or named `test_*.py`,
@@ -90,9 +92,14 @@ pub fn django_settings_flavor(path: &str, model: &Model<'_>) -> Option<SettingsF
     if let Some(flavor) = settings_flavor_of_path(path) {
         return Some(flavor);
     }
-    let defines = ["INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "ROOT_URLCONF"]
-        .iter()
-        .any(|name| !model.values(MODULE, name).is_empty());
+    let defines = [
+        "INSTALLED_APPS",
+        "MIDDLEWARE",
+        "MIDDLEWARE_CLASSES",
+        "ROOT_URLCONF",
+    ]
+    .iter()
+    .any(|name| !model.values(MODULE, name).is_empty());
     if !defines {
         return None;
     }
@@ -121,16 +128,31 @@ mod tests {
             settings_flavor_of_path("config/settings/production.py"),
             Some(Main)
         );
-        assert_eq!(settings_flavor_of_path("config/settings/base.py"), Some(Base));
+        assert_eq!(
+            settings_flavor_of_path("config/settings/base.py"),
+            Some(Base)
+        );
         assert_eq!(
             settings_flavor_of_path("config/settings/local.py"),
             Some(Development)
         );
-        assert_eq!(settings_flavor_of_path("config/settings/test.py"), Some(Test));
+        assert_eq!(
+            settings_flavor_of_path("config/settings/test.py"),
+            Some(Test)
+        );
         assert_eq!(settings_flavor_of_path("test_settings.py"), Some(Test));
-        assert_eq!(settings_flavor_of_path("mysite/settings_test.py"), Some(Test));
-        assert_eq!(settings_flavor_of_path("mysite/dev_settings.py"), Some(Development));
+        assert_eq!(
+            settings_flavor_of_path("mysite/settings_test.py"),
+            Some(Test)
+        );
+        assert_eq!(
+            settings_flavor_of_path("mysite/dev_settings.py"),
+            Some(Development)
+        );
         assert_eq!(settings_flavor_of_path("mysite/views.py"), None);
-        assert_eq!(settings_flavor_of_path("mysite/settings_api.py"), Some(Main));
+        assert_eq!(
+            settings_flavor_of_path("mysite/settings_api.py"),
+            Some(Main)
+        );
     }
 }

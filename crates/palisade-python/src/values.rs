@@ -260,8 +260,12 @@ fn constant<'t>(
                 })
         }
         "integer" | "float" | "true" | "false" | "none" => true,
-        "concatenated_string" | "parenthesized_expression" | "list" | "tuple"
-        | "expression_list" | "argument_list" => all_children(node),
+        "concatenated_string"
+        | "parenthesized_expression"
+        | "list"
+        | "tuple"
+        | "expression_list"
+        | "argument_list" => all_children(node),
         "keyword_argument" => node
             .child_by_field_name("value")
             .is_some_and(|v| constant(model, v, safe, depth)),
@@ -456,7 +460,11 @@ fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t
             }
             origin(model, node.child_by_field_name("arguments")?, depth)
         }
-        "lambda" | "function_definition" | "comment" | "string_start" | "string_content"
+        "lambda"
+        | "function_definition"
+        | "comment"
+        | "string_start"
+        | "string_content"
         | "string_end" => None,
         _ => {
             let mut cursor = node.walk();

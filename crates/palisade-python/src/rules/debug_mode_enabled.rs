@@ -140,13 +140,17 @@ const DEBUG_CONSTRUCTORS: &[(&str, &str, Severity)] = &[
 ];
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if files::is_test_file(&cx.file.path) {
-        return;
-    }
     match node.kind() {
         "call" => check_call(node, cx),
         "assignment" => check_assignment(node, cx),
         _ => {}
+    }
+}
+
+/// Reports `finding` unless the file is test code (never served).
+fn emit(finding: Finding, cx: &mut RuleContext<'_, '_>) {
+    if !files::is_test_file(&cx.file.path) {
+        cx.report(finding);
     }
 }
 
@@ -208,7 +212,7 @@ fn report(
     if let Some(definition) = via {
         finding = finding.with_related(cx.span(definition), "the constant `True` comes from here");
     }
-    cx.report(finding);
+    emit(finding, cx);
 }
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
@@ -245,7 +249,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 )
             };
             let finding = Finding::new(&META, cx.span(call), message).with_severity(severity);
-            cx.report(finding);
+            emit(finding, cx);
             return;
         }
         "aiohttp_debugtoolbar.setup" => {
@@ -254,7 +258,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 cx.span(call),
                 "`aiohttp_debugtoolbar.setup(app)` installs the debug toolbar, which exposes requests, settings and an interactive traceback to clients",
             );
-            cx.report(finding);
+            emit(finding, cx);
             return;
         }
         "django.conf.settings.configure" => {
@@ -284,7 +288,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 finding = finding
                     .with_related(cx.span(definition), "the constant `True` comes from here");
             }
-            cx.report(finding);
+            emit(finding, cx);
         }
         return;
     }
@@ -305,7 +309,9 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 keyword,
                 via,
                 confidence,
-                format!("`{receiver_text}.{method}(debug=True)` starts the Werkzeug debugger, which lets whoever sees an error page run Python code on the server"),
+                format!(
+                    "`{receiver_text}.{method}(debug=True)` starts the Werkzeug debugger, which lets whoever sees an error page run Python code on the server"
+                ),
                 cx,
             );
         }
@@ -318,7 +324,10 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                     keyword,
                     via,
                     Confidence::High,
-                    format!("`{}(DEBUG=True)` turns on Flask's debug mode", model.text(function)),
+                    format!(
+                        "`{}(DEBUG=True)` turns on Flask's debug mode",
+                        model.text(function)
+                    ),
                     cx,
                 );
             }
@@ -377,7 +386,10 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 assignment,
                 via,
                 confidence,
-                format!("`{} = True` turns on Flask's debug mode and the Werkzeug debugger", model.text(left)),
+                format!(
+                    "`{} = True` turns on Flask's debug mode and the Werkzeug debugger",
+                    model.text(left)
+                ),
                 cx,
             );
         }
@@ -388,7 +400,9 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             ) else {
                 return;
             };
-            if literal_string(model, key).as_deref() != Some("DEBUG") || !is_flask_config(object, cx) {
+            if literal_string(model, key).as_deref() != Some("DEBUG")
+                || !is_flask_config(object, cx)
+            {
                 return;
             }
             let Some((true, via)) = literal_bool(model, right) else {
@@ -398,7 +412,10 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 assignment,
                 via,
                 Confidence::High,
-                format!("`{}[\"DEBUG\"] = True` turns on Flask's debug mode", model.text(object)),
+                format!(
+                    "`{}[\"DEBUG\"] = True` turns on Flask's debug mode",
+                    model.text(object)
+                ),
                 cx,
             );
         }
@@ -455,6 +472,6 @@ fn check_django_debug(assignment: Node<'_>, right: Node<'_>, cx: &mut RuleContex
             "Django `DEBUG` defaults to `True` when the environment does not set it, so a deployment that forgets the variable runs in debug mode",
         )
         .with_confidence(confidence);
-        cx.report(finding);
+        emit(finding, cx);
     }
 }

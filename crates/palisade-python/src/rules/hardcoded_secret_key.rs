@@ -128,6 +128,18 @@ fn is_secret_name(name: &str) -> bool {
 }
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    // Where the file and class put the finding (test code, development settings) is
+    // decided in `emit`, only for the few nodes that hold a secret.
+    match node.kind() {
+        "assignment" => check_assignment(node, Confidence::High, cx),
+        "call" => check_call(node, Confidence::High, cx),
+        _ => {}
+    }
+}
+
+/// Reports `finding` (about `at`) unless it is in test code, with its confidence lowered
+/// for development settings and configuration classes.
+fn emit(mut finding: Finding, at: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let path = &cx.file.path;
     if files::is_test_file(path) {
         return;
@@ -137,15 +149,11 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         Some(SettingsFlavor::Development) => Confidence::Low,
         _ => Confidence::High,
     };
-    let confidence = match class_confidence(node, cx) {
-        None => return,
-        Some(c) => lower(base, c),
+    let Some(class) = class_confidence(at, cx) else {
+        return;
     };
-    match node.kind() {
-        "assignment" => check_assignment(node, confidence, cx),
-        "call" => check_call(node, confidence, cx),
-        _ => {}
-    }
+    finding.confidence = lower(lower(base, class), finding.confidence);
+    cx.report(finding);
 }
 
 fn lower(a: Confidence, b: Confidence) -> Confidence {
@@ -208,7 +216,7 @@ fn report(
     for secret in secrets {
         finding = finding.with_secret(cx.span(*secret));
     }
-    cx.report(finding);
+    emit(finding, at, cx);
 }
 
 fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'_, '_>) {
@@ -247,17 +255,23 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
             let (confidence, message) = if in_settings_class {
                 (
                     lower(confidence, Confidence::Medium),
-                    format!("settings field `{name}` defaults to a literal written in the source: a deployment that does not set it signs with a published key"),
+                    format!(
+                        "settings field `{name}` defaults to a literal written in the source: a deployment that does not set it signs with a published key"
+                    ),
                 )
             } else if model.text(right).contains("django-insecure") {
                 (
                     confidence,
-                    format!("`{name}` is Django's generated development key, committed to the source: anyone with the repository can forge sessions and signed tokens"),
+                    format!(
+                        "`{name}` is Django's generated development key, committed to the source: anyone with the repository can forge sessions and signed tokens"
+                    ),
                 )
             } else {
                 (
                     confidence,
-                    format!("`{name}` is a literal in the source: anyone with the repository can forge sessions and signed tokens"),
+                    format!(
+                        "`{name}` is a literal in the source: anyone with the repository can forge sessions and signed tokens"
+                    ),
                 )
             };
             report(assignment, &found, confidence, message, cx);
@@ -271,8 +285,8 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
             };
             let attribute = model.text(attribute);
             let flask_secret = attribute == "secret_key" && is_flask_app(object, cx);
-            let setting = attribute.chars().all(|c| !c.is_ascii_lowercase())
-                && is_secret_name(attribute);
+            let setting =
+                attribute.chars().all(|c| !c.is_ascii_lowercase()) && is_secret_name(attribute);
             if !flask_secret && !setting {
                 return;
             }
@@ -284,7 +298,10 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
                 assignment,
                 &found,
                 confidence,
-                format!("`{}` is set to a literal in the source: anyone with the repository can forge session cookies", model.text(left)),
+                format!(
+                    "`{}` is set to a literal in the source: anyone with the repository can forge session cookies",
+                    model.text(left)
+                ),
                 cx,
             );
         }
@@ -309,7 +326,10 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
                 assignment,
                 &found,
                 confidence,
-                format!("`{}[\"{key}\"]` is set to a literal in the source: anyone with the repository can forge what it signs", model.text(object)),
+                format!(
+                    "`{}[\"{key}\"]` is set to a literal in the source: anyone with the repository can forge what it signs",
+                    model.text(object)
+                ),
                 cx,
             );
         }
@@ -321,10 +341,11 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
 /// Flask.
 fn is_flask_app(object: Node<'_>, cx: &RuleContext<'_, '_>) -> bool {
     match constructed_by(cx.model, object) {
-        Some(c) => matches!(c.as_str(), "flask.Flask" | "flask.app.Flask" | "quart.Quart"),
-        None => {
-            cx.model.imports_package("flask") || cx.model.imports_package("quart")
-        }
+        Some(c) => matches!(
+            c.as_str(),
+            "flask.Flask" | "flask.app.Flask" | "quart.Quart"
+        ),
+        None => cx.model.imports_package("flask") || cx.model.imports_package("quart"),
     }
 }
 
@@ -367,7 +388,9 @@ fn check_dictionary(
                 pair,
                 &found,
                 confidence,
-                format!("`{key}` is a literal in the source: anyone with the repository can forge what it signs"),
+                format!(
+                    "`{key}` is a literal in the source: anyone with the repository can forge what it signs"
+                ),
                 cx,
             );
         }
@@ -400,7 +423,9 @@ fn check_keywords(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'
                         argument,
                         &found,
                         confidence,
-                        format!("`{name}` is a literal in the source: anyone with the repository can forge what it signs"),
+                        format!(
+                            "`{name}` is a literal in the source: anyone with the repository can forge what it signs"
+                        ),
                         cx,
                     );
                 }
@@ -470,15 +495,19 @@ fn check_call(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'_, '
     {
         if method == "setdefault" {
             // `app.config.setdefault("SECRET_KEY", "...")`
-            if let (Some(key), Some(value)) = (argument(model, call, 0, "key"), argument(model, call, 1, "default"))
-                && literal_string(model, key).is_some_and(|k| is_secret_name(&k))
+            if let (Some(key), Some(value)) = (
+                argument(model, call, 0, "key"),
+                argument(model, call, 1, "default"),
+            ) && literal_string(model, key).is_some_and(|k| is_secret_name(&k))
                 && usable_literal(cx, value)
             {
                 report(
                     call,
                     &[value],
                     confidence,
-                    format!("`{callee}` gives the secret key a literal default written in the source"),
+                    format!(
+                        "`{callee}` gives the secret key a literal default written in the source"
+                    ),
                     cx,
                 );
             }
@@ -503,9 +532,7 @@ fn check_env_default(call: Node<'_>, confidence: Confidence, cx: &mut RuleContex
         return;
     };
     let upper = name.to_ascii_uppercase();
-    if !(is_secret_name(&upper)
-        || upper.ends_with("_SECRET_KEY")
-        || upper.ends_with("JWT_SECRET"))
+    if !(is_secret_name(&upper) || upper.ends_with("_SECRET_KEY") || upper.ends_with("JWT_SECRET"))
     {
         return;
     }
@@ -522,10 +549,15 @@ fn check_env_default(call: Node<'_>, confidence: Confidence, cx: &mut RuleContex
     )
     .with_confidence(lower(confidence, Confidence::Medium))
     .with_secret(cx.span(default));
-    cx.report(finding);
+    emit(finding, call, cx);
 }
 
-fn check_jwt_key(call: Node<'_>, callee: &str, confidence: Confidence, cx: &mut RuleContext<'_, '_>) {
+fn check_jwt_key(
+    call: Node<'_>,
+    callee: &str,
+    confidence: Confidence,
+    cx: &mut RuleContext<'_, '_>,
+) {
     let model = cx.model;
     let Some(key) = argument(model, call, 1, "key") else {
         return;
@@ -535,7 +567,9 @@ fn check_jwt_key(call: Node<'_>, callee: &str, confidence: Confidence, cx: &mut 
             key,
             &[key],
             confidence,
-            format!("`{callee}` uses a literal key written in the source: anyone with the repository can mint valid tokens"),
+            format!(
+                "`{callee}` uses a literal key written in the source: anyone with the repository can mint valid tokens"
+            ),
             cx,
         );
         return;
@@ -562,5 +596,5 @@ fn check_jwt_key(call: Node<'_>, callee: &str, confidence: Confidence, cx: &mut 
     )
     .with_confidence(confidence)
     .with_related(cx.span(value), format!("`{dotted}` is assigned here"));
-    cx.report(finding);
+    emit(finding, key, cx);
 }

@@ -86,7 +86,10 @@ const DECODE: &[&str] = &[
     "jose.jwt.decode",
 ];
 
-const UNVERIFIED_CLAIMS: &[&str] = &["jose.jwt.get_unverified_claims", "jwt.get_unverified_claims"];
+const UNVERIFIED_CLAIMS: &[&str] = &[
+    "jose.jwt.get_unverified_claims",
+    "jwt.get_unverified_claims",
+];
 
 fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
@@ -118,11 +121,15 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         if verified_elsewhere(model, call) {
             return;
         }
-        let message = format!("`{callee}` with {how} accepts unsigned or forged tokens: whoever sends one chooses its claims");
+        let message = format!(
+            "`{callee}` with {how} accepts unsigned or forged tokens: whoever sends one chooses its claims"
+        );
         report(found, message, Severity::Critical, cx);
     }
     if let Some(found) = expiry_disabled(model, call) {
-        let message = format!("`{callee}` with `verify_exp: False` accepts expired tokens: a leaked token stays valid forever");
+        let message = format!(
+            "`{callee}` with `verify_exp: False` accepts expired tokens: a leaked token stays valid forever"
+        );
         report(found, message, Severity::Medium, cx);
     }
 }
@@ -158,13 +165,19 @@ fn options<'t>(model: &Model<'t>, call: Node<'t>) -> Option<(Node<'t>, Node<'t>)
 fn place<'t>(argument: Node<'t>, entry: Node<'t>, call: Node<'t>) -> Found<'t> {
     let inline = entry.start_byte() >= call.start_byte() && entry.end_byte() <= call.end_byte();
     if inline {
-        Found { at: entry, definition: None }
+        Found {
+            at: entry,
+            definition: None,
+        }
     } else {
         let at = argument
             .parent()
             .filter(|p| p.kind() == "keyword_argument")
             .unwrap_or(argument);
-        Found { at, definition: Some(entry) }
+        Found {
+            at,
+            definition: Some(entry),
+        }
     }
 }
 
@@ -226,7 +239,13 @@ fn signature_disabled<'t>(model: &Model<'t>, call: Node<'t>) -> Option<(Found<'t
         && matches!(literal_bool(model, verify), Some((false, _)))
     {
         let at = verify.parent().unwrap_or(verify);
-        return Some((Found { at, definition: None }, "`verify=False`"));
+        return Some((
+            Found {
+                at,
+                definition: None,
+            },
+            "`verify=False`",
+        ));
     }
     let algorithms = argument(model, call, 2, "algorithms")?;
     let list = match algorithms.kind() {
@@ -237,10 +256,13 @@ fn signature_disabled<'t>(model: &Model<'t>, call: Node<'t>) -> Option<(Found<'t
         _ => None,
     }?;
     let mut cursor = list.walk();
-    let none = list.named_children(&mut cursor).find(|a| {
-        literal_string(model, *a).is_some_and(|s| s.eq_ignore_ascii_case("none"))
-    })?;
-    Some((place(algorithms, none, call), "`\"none\"` among the accepted algorithms"))
+    let none = list
+        .named_children(&mut cursor)
+        .find(|a| literal_string(model, *a).is_some_and(|s| s.eq_ignore_ascii_case("none")))?;
+    Some((
+        place(algorithms, none, call),
+        "`\"none\"` among the accepted algorithms",
+    ))
 }
 
 fn expiry_disabled<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Found<'t>> {

@@ -161,7 +161,10 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         finding = finding.with_related(cx.span(*definition), "the command is built here");
     }
     if let Some(origin) = origin {
-        finding = finding.with_related(cx.span(origin.node), format!("it comes from {}", origin.what));
+        finding = finding.with_related(
+            cx.span(origin.node),
+            format!("it comes from {}", origin.what),
+        );
     }
     cx.report(finding);
 }
@@ -179,7 +182,8 @@ fn shell_safe<'t>(model: &Model<'t>, node: Node<'t>) -> bool {
             {
                 return true;
             }
-            function.kind() == "identifier" && matches!(model.text(function), "int" | "float" | "len")
+            function.kind() == "identifier"
+                && matches!(model.text(function), "int" | "float" | "len")
         }
         "identifier" => parameter_named(model, node, model.text(node))
             .and_then(|p| parameter_type(model, p))

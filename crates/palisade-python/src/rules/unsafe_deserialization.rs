@@ -123,7 +123,9 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             call,
             Severity::High,
             None,
-            format!("`{callee}` deserializes with {what}, which can run code chosen by whoever wrote the data"),
+            format!(
+                "`{callee}` deserializes with {what}, which can run code chosen by whoever wrote the data"
+            ),
             cx,
         );
         return;
@@ -133,7 +135,9 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             call,
             Severity::Medium,
             None,
-            format!("`{callee}` uses PyYAML's FullLoader, which builds Python objects from the document; use `yaml.safe_load`"),
+            format!(
+                "`{callee}` uses PyYAML's FullLoader, which builds Python objects from the document; use `yaml.safe_load`"
+            ),
             cx,
         );
         return;
@@ -147,7 +151,9 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             call,
             Severity::Medium,
             None,
-            format!("`{callee}` stores values with pickle: whoever can write the file runs code when it is read"),
+            format!(
+                "`{callee}` stores values with pickle: whoever can write the file runs code when it is read"
+            ),
             cx,
         ),
         "numpy.load" => {
@@ -158,29 +164,37 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                     call,
                     Severity::Medium,
                     None,
-                    format!("`{callee}(..., allow_pickle=True)` unpickles object arrays, which can run code"),
+                    format!(
+                        "`{callee}(..., allow_pickle=True)` unpickles object arrays, which can run code"
+                    ),
                     cx,
                 );
             }
         }
-        "torch.load" => match keyword_value(model, call, "weights_only").map(|v| literal_bool(model, v)) {
-            Some(Some((true, _))) => {}
-            Some(Some((false, _))) => report(
-                call,
-                Severity::Medium,
-                None,
-                format!("`{callee}(..., weights_only=False)` unpickles the whole file, which can run code"),
-                cx,
-            ),
-            Some(None) => {}
-            None => report(
-                call,
-                Severity::Medium,
-                Some(Confidence::Medium),
-                format!("`{callee}` without `weights_only=True` unpickles the whole file on PyTorch before 2.6, which can run code"),
-                cx,
-            ),
-        },
+        "torch.load" => {
+            match keyword_value(model, call, "weights_only").map(|v| literal_bool(model, v)) {
+                Some(Some((true, _))) => {}
+                Some(Some((false, _))) => report(
+                    call,
+                    Severity::Medium,
+                    None,
+                    format!(
+                        "`{callee}(..., weights_only=False)` unpickles the whole file, which can run code"
+                    ),
+                    cx,
+                ),
+                Some(None) => {}
+                None => report(
+                    call,
+                    Severity::Medium,
+                    Some(Confidence::Medium),
+                    format!(
+                        "`{callee}` without `weights_only=True` unpickles the whole file on PyTorch before 2.6, which can run code"
+                    ),
+                    cx,
+                ),
+            }
+        }
         "ruamel.yaml.YAML" => {
             if let Some(typ) = keyword_value(model, call, "typ")
                 && literal_string(model, typ).is_some_and(|t| t == "unsafe")
@@ -222,7 +236,9 @@ fn check_yaml(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
     let (severity, message) = match loader {
         None => (
             Severity::High,
-            format!("`{callee}` without a `Loader` builds Python objects from the document on PyYAML before 6.0 (any object before 5.1); use `yaml.safe_load`"),
+            format!(
+                "`{callee}` without a `Loader` builds Python objects from the document on PyYAML before 6.0 (any object before 5.1); use `yaml.safe_load`"
+            ),
         ),
         Some(loader) => {
             let name = model
@@ -233,11 +249,16 @@ fn check_yaml(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
                 Loader::Safe | Loader::Unknown => return,
                 Loader::Full => (
                     Severity::Medium,
-                    format!("`{callee}` with `FullLoader` builds Python objects from the document; use `yaml.safe_load`"),
+                    format!(
+                        "`{callee}` with `FullLoader` builds Python objects from the document; use `yaml.safe_load`"
+                    ),
                 ),
                 Loader::Unsafe => (
                     Severity::High,
-                    format!("`{callee}` with `{}` can build any Python object and call functions named in the document", model.text(loader)),
+                    format!(
+                        "`{callee}` with `{}` can build any Python object and call functions named in the document",
+                        model.text(loader)
+                    ),
                 ),
             }
         }
