@@ -28,7 +28,9 @@
 //! that is served. Development settings (`settings/local.py`, `dev_settings.py`) and
 //! `Development…`/`Local…` configuration classes are reported with low confidence.
 //!
-//! Not reported: secrets read from the environment or a secret store (`os.environ[...]`,
+//! Not reported: `SECRET_KEY` attributes of classes that are not configuration classes (their
+//! name or a base's name does not end in `Config`/`Settings`: enum members, the names of fields to look
+//! up), secrets read from the environment or a secret store (`os.environ[...]`,
 //! `os.getenv("SECRET_KEY")`, `config("SECRET_KEY")`), generated keys
 //! (`get_random_secret_key()`, `secrets.token_urlsafe()`), f-strings and concatenations with
 //! a non-literal part, and text in comments or docstrings. The literal itself is masked in
@@ -205,6 +207,32 @@ fn usable_literal(cx: &RuleContext<'_, '_>, node: Node<'_>) -> bool {
     literal_string(cx.model, node).is_some_and(|s| !s.trim().is_empty())
 }
 
+/// Whether a class holds configuration: its name or a base class's name ends in `Config`,
+/// `Configuration`, `Settings` or `Conf` (Flask configuration objects,
+/// django-configurations, pydantic `BaseSettings`).
+fn is_config_class(cx: &RuleContext<'_, '_>, class: Node<'_>) -> bool {
+    let says_config = |name: &str| {
+        let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+        ["config", "configuration", "settings", "conf"]
+            .iter()
+            .any(|suffix| last.ends_with(suffix))
+    };
+    if class
+        .child_by_field_name("name")
+        .is_some_and(|n| says_config(cx.model.text(n)))
+    {
+        return true;
+    }
+    let Some(bases) = class.child_by_field_name("superclasses") else {
+        return false;
+    };
+    let mut cursor = bases.walk();
+    bases
+        .named_children(&mut cursor)
+        .filter_map(|b| cx.model.dotted(b))
+        .any(|b| says_config(&b))
+}
+
 fn report(
     at: Node<'_>,
     secrets: &[Node<'_>],
@@ -240,6 +268,13 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
             // attributes (pydantic settings fields), never as function locals.
             let upper = name.chars().all(|c| !c.is_ascii_lowercase());
             if !is_secret_name(name) || (!upper && !at_top) {
+                return;
+            }
+            // In a class, only configuration classes hold settings; elsewhere `SECRET_KEY`
+            // is an enum member or the name of a field to look up.
+            if let Some(class) = enclosing_class(assignment)
+                && !is_config_class(cx, class)
+            {
                 return;
             }
             let found = literals(cx, right);
