@@ -16,8 +16,8 @@
 //!   `config("DEBUG", default=True, cast=bool)`) is reported with medium confidence: a
 //!   deployment that forgets the variable runs in debug mode.
 //! - aiohttp: `aiohttp_debugtoolbar.setup(app)`, and `web.Application(debug=True)` with medium
-//!   severity;
-//!   FastAPI and Starlette: `FastAPI(debug=True)`, `Starlette(debug=True)`.
+//!   severity (aiohttp's `run_app` has no `debug` argument);
+//! - FastAPI and Starlette: `FastAPI(debug=True)`, `Starlette(debug=True)`.
 //!
 //! How settings flavours are treated: test settings (`settings/test.py`, `test_settings.py`,
 //! `settings_test.py`, and anything under `tests/`) are not reported, because Django's test
