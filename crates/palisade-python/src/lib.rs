@@ -4,8 +4,10 @@
 //! model and the enabled rules want; the model (imports, assignments, parameters) is built
 //! from them, then each rule sees only the node kinds it declared.
 
+pub mod files;
 pub mod model;
 pub mod rules;
+pub mod values;
 
 use model::{Model, scope_of};
 use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileKind, RuleMeta, SourceFile};

@@ -1,6 +1,11 @@
 //! The Python rules, one per file, registered here in one explicit list.
 
+pub mod debug_mode_enabled;
+pub mod hardcoded_secret_key;
+pub mod jwt_verification_disabled;
+pub mod shell_command_injection;
 pub mod tls_verification_disabled;
+pub mod unsafe_deserialization;
 
 use crate::model::Model;
 use palisade_core::{FileContext, Finding, RuleMeta, SourceFile, Span};
@@ -33,7 +38,21 @@ impl RuleContext<'_, '_> {
 }
 
 /// Every Python rule.
-pub static RULES: &[&PyRule] = &[&tls_verification_disabled::RULE];
+pub static RULES: &[&PyRule] = &[
+    &debug_mode_enabled::RULE,
+    &hardcoded_secret_key::RULE,
+    &jwt_verification_disabled::RULE,
+    &shell_command_injection::RULE,
+    &tls_verification_disabled::RULE,
+    &unsafe_deserialization::RULE,
+];
 
 /// The metadata of every Python rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&tls_verification_disabled::META];
+pub static METAS: &[&RuleMeta] = &[
+    &debug_mode_enabled::META,
+    &hardcoded_secret_key::META,
+    &jwt_verification_disabled::META,
+    &shell_command_injection::META,
+    &tls_verification_disabled::META,
+    &unsafe_deserialization::META,
+];

@@ -1,0 +1,329 @@
+//! Flags deserializers that can run code or build arbitrary objects from the data they read.
+//!
+//! ## What it checks
+//! Calls resolved through imports and aliases:
+//! - `pickle.loads`/`load`/`Unpickler` (also `cPickle`, `_pickle`), `dill`, `cloudpickle`,
+//!   `joblib.load`, `pandas.read_pickle`, `jsonpickle.decode`, `marshal.loads`/`load`;
+//! - PyYAML `yaml.load`/`load_all` without a safe loader (no `Loader`, or `Loader`,
+//!   `UnsafeLoader`, `CLoader`), `yaml.unsafe_load`; `FullLoader` / `yaml.full_load` with
+//!   medium severity (it refuses the worst tags but still builds Python objects and has had
+//!   bypasses); ruamel.yaml `YAML(typ="unsafe")`;
+//! - with medium severity: `shelve.open` (a pickle database), `numpy.load(...,
+//!   allow_pickle=True)`, and `torch.load` without `weights_only=True` (PyTorch before 2.6
+//!   unpickles everything by default; reported with medium confidence when the argument is
+//!   simply missing).
+//!
+//! Confidence is high when the data (the first argument) comes from outside the program —
+//! a function parameter, the web request, a socket, standard input, the command line, or a
+//! file whose name comes from one of those — and medium otherwise (a model file at a fixed
+//! path, a cache the service wrote itself).
+//!
+//! Findings in test code (`tests/`, `test_*.py`, `conftest.py`) have low confidence.
+//!
+//! Not reported: data the program serialized itself a moment before
+//! (`pickle.loads(pickle.dumps(obj))`, also through a local variable), `json.loads`,
+//! `yaml.safe_load`, `yaml.load(..., Loader=yaml.SafeLoader)` (also `CSafeLoader`,
+//! `BaseLoader` and loaders whose name says `Safe`), `pickle.dumps`,
+//! `torch.load(..., weights_only=True)`, and `load`/`loads` methods of your own objects.
+//! A custom loader class whose safety cannot be read from its name is not reported.
+//!
+//! ## Why it matters
+//! Unpickling runs whatever the data tells it to: a pickle can call `os.system` with any
+//! command while it is being loaded. PyYAML's full and unsafe loaders can likewise
+//! construct arbitrary Python objects and call functions. Whoever controls the bytes —
+//! a request body, a message on a queue, an uploaded file, a cache an attacker can write
+//! to — controls the server. `marshal` is not meant for untrusted data either.
+//!
+//! ## Example
+//! ```python
+//! import pickle
+//! from flask import request
+//!
+//! @app.post("/cart/restore")
+//! def restore_cart():
+//!     # Flagged: the request body is unpickled, which runs code the client chose.
+//!     cart = pickle.loads(request.get_data())
+//! ```
+//!
+//! ## Remediation
+//! Exchange data in a format that carries no code: JSON (`json.loads`), or a schema-checked
+//! format (pydantic, marshmallow, protobuf). For YAML use `yaml.safe_load`. For model files
+//! use `torch.load(path, weights_only=True)` or the safetensors format. If pickle cannot be
+//! avoided, load only data the service wrote itself and authenticate it with an HMAC
+//! (`hmac.compare_digest`) before unpickling.
+//!
+//! ## References
+//! - CWE-502: Deserialization of Untrusted Data
+//! - OWASP Top 10 2021, A08 Software and Data Integrity Failures
+//! - OWASP Deserialization Cheat Sheet
+//! - Python documentation, `pickle` (the warning at the top of the page)
+
+use super::{PyRule, RuleContext};
+use crate::files;
+use crate::model::{Model, scope_of};
+use crate::values::{
+    OriginKind, argument, keyword_value, literal_bool, literal_string, outside_origin,
+};
+use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use tree_sitter::Node;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "python/unsafe-deserialization",
+    title: "Unsafe deserialization",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    cwe: &[502],
+    owasp: Owasp::A08,
+    recommendation: Recommendation::PythonBackend,
+    needs_network: false,
+    options: &[],
+    source: include_str!("unsafe_deserialization.rs"),
+};
+
+pub static RULE: PyRule = PyRule {
+    meta: &META,
+    node_kinds: &["call"],
+    check,
+};
+
+/// Functions that unpickle (or unmarshal) their input whatever it says.
+const ALWAYS_UNSAFE: &[(&str, &str)] = &[
+    ("pickle.loads", "pickle"),
+    ("pickle.load", "pickle"),
+    ("pickle.Unpickler", "pickle"),
+    ("_pickle.loads", "pickle"),
+    ("_pickle.load", "pickle"),
+    ("cPickle.loads", "pickle"),
+    ("cPickle.load", "pickle"),
+    ("dill.loads", "dill (pickle)"),
+    ("dill.load", "dill (pickle)"),
+    ("cloudpickle.loads", "cloudpickle (pickle)"),
+    ("cloudpickle.load", "cloudpickle (pickle)"),
+    ("joblib.load", "joblib (pickle)"),
+    ("pandas.read_pickle", "pandas.read_pickle (pickle)"),
+    ("jsonpickle.decode", "jsonpickle"),
+    ("jsonpickle.loads", "jsonpickle"),
+    ("jsonpickle.unpickler.decode", "jsonpickle"),
+    ("marshal.loads", "marshal"),
+    ("marshal.load", "marshal"),
+    ("yaml.unsafe_load", "PyYAML's unsafe loader"),
+    ("yaml.unsafe_load_all", "PyYAML's unsafe loader"),
+];
+
+const YAML_LOAD: &[&str] = &["yaml.load", "yaml.load_all"];
+const YAML_FULL: &[&str] = &["yaml.full_load", "yaml.full_load_all"];
+
+fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    let model = cx.model;
+    let Some(function) = call.child_by_field_name("function") else {
+        return;
+    };
+    let Some(resolved) = model.resolve(function) else {
+        return;
+    };
+    let callee = model.text(function);
+    let name = resolved.as_str();
+
+    if let Some((_, what)) = ALWAYS_UNSAFE.iter().find(|(n, _)| *n == name) {
+        report(
+            call,
+            Severity::High,
+            None,
+            format!(
+                "`{callee}` deserializes with {what}, which can run code chosen by whoever wrote the data"
+            ),
+            cx,
+        );
+        return;
+    }
+    if YAML_FULL.contains(&name) {
+        report(
+            call,
+            Severity::Medium,
+            None,
+            format!(
+                "`{callee}` uses PyYAML's FullLoader, which builds Python objects from the document; use `yaml.safe_load`"
+            ),
+            cx,
+        );
+        return;
+    }
+    if YAML_LOAD.contains(&name) {
+        check_yaml(call, callee, cx);
+        return;
+    }
+    match name {
+        "shelve.open" => report(
+            call,
+            Severity::Medium,
+            None,
+            format!(
+                "`{callee}` stores values with pickle: whoever can write the file runs code when it is read"
+            ),
+            cx,
+        ),
+        "numpy.load" => {
+            if let Some(value) = keyword_value(model, call, "allow_pickle")
+                && matches!(literal_bool(model, value), Some((true, _)))
+            {
+                report(
+                    call,
+                    Severity::Medium,
+                    None,
+                    format!(
+                        "`{callee}(..., allow_pickle=True)` unpickles object arrays, which can run code"
+                    ),
+                    cx,
+                );
+            }
+        }
+        "torch.load" => {
+            match keyword_value(model, call, "weights_only").map(|v| literal_bool(model, v)) {
+                Some(Some((true, _))) => {}
+                Some(Some((false, _))) => report(
+                    call,
+                    Severity::Medium,
+                    None,
+                    format!(
+                        "`{callee}(..., weights_only=False)` unpickles the whole file, which can run code"
+                    ),
+                    cx,
+                ),
+                Some(None) => {}
+                None => report(
+                    call,
+                    Severity::Medium,
+                    Some(Confidence::Medium),
+                    format!(
+                        "`{callee}` without `weights_only=True` unpickles the whole file on PyTorch before 2.6, which can run code"
+                    ),
+                    cx,
+                ),
+            }
+        }
+        "ruamel.yaml.YAML" => {
+            if let Some(typ) = keyword_value(model, call, "typ")
+                && literal_string(model, typ).is_some_and(|t| t == "unsafe")
+            {
+                let finding = Finding::new(
+                    &META,
+                    cx.span(call),
+                    "`YAML(typ=\"unsafe\")` builds arbitrary Python objects from the documents it loads",
+                );
+                cx.report(finding);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The safety of a PyYAML loader, from its last name part.
+enum Loader {
+    Safe,
+    Full,
+    Unsafe,
+    Unknown,
+}
+
+fn loader_kind(name: &str) -> Loader {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    match last {
+        "SafeLoader" | "CSafeLoader" | "BaseLoader" | "CBaseLoader" => Loader::Safe,
+        "FullLoader" | "CFullLoader" => Loader::Full,
+        "Loader" | "UnsafeLoader" | "CLoader" | "CUnsafeLoader" => Loader::Unsafe,
+        _ if last.contains("Safe") => Loader::Safe,
+        _ => Loader::Unknown,
+    }
+}
+
+fn check_yaml(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
+    let model = cx.model;
+    let loader = argument(model, call, 1, "Loader");
+    let (severity, message) = match loader {
+        None => (
+            Severity::High,
+            format!(
+                "`{callee}` without a `Loader` builds Python objects from the document on PyYAML before 6.0 (any object before 5.1); use `yaml.safe_load`"
+            ),
+        ),
+        Some(loader) => {
+            let name = model
+                .resolve(loader)
+                .or_else(|| model.dotted(loader))
+                .unwrap_or_default();
+            match loader_kind(&name) {
+                Loader::Safe | Loader::Unknown => return,
+                Loader::Full => (
+                    Severity::Medium,
+                    format!(
+                        "`{callee}` with `FullLoader` builds Python objects from the document; use `yaml.safe_load`"
+                    ),
+                ),
+                Loader::Unsafe => (
+                    Severity::High,
+                    format!(
+                        "`{callee}` with `{}` can build any Python object and call functions named in the document",
+                        model.text(loader)
+                    ),
+                ),
+            }
+        }
+    };
+    report(call, severity, None, message, cx);
+}
+
+/// Reports `call`, with high confidence when its data comes from outside the program.
+fn report(
+    call: Node<'_>,
+    severity: Severity,
+    confidence: Option<Confidence>,
+    message: String,
+    cx: &mut RuleContext<'_, '_>,
+) {
+    let data = argument(cx.model, call, 0, "data");
+    if data.is_some_and(|d| round_trip(cx.model, d)) {
+        return;
+    }
+    let origin = data.and_then(|d| outside_origin(cx.model, d));
+    let confidence = if files::is_test_file(&cx.file.path) {
+        Confidence::Low
+    } else {
+        confidence.unwrap_or(if origin.is_some() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        })
+    };
+    let mut finding = Finding::new(&META, cx.span(call), message)
+        .with_severity(severity)
+        .with_confidence(confidence);
+    if let Some(origin) = origin {
+        let why = match origin.kind {
+            OriginKind::Network => format!("the data is read from a socket: {}", origin.what),
+            _ => format!("the data comes from {}", origin.what),
+        };
+        finding = finding.with_related(cx.span(origin.node), why);
+    }
+    cx.report(finding);
+}
+
+/// Whether `data` was serialized by the program a moment ago: a `dumps(...)` call
+/// (`pickle.loads(pickle.dumps(obj))`, the copy-and-compare idiom of tests) or a local name
+/// assigned only such a call.
+fn round_trip(model: &Model<'_>, data: Node<'_>) -> bool {
+    let is_dumps = |node: Node<'_>| {
+        node.kind() == "call"
+            && node
+                .child_by_field_name("function")
+                .and_then(|f| model.resolve(f).or_else(|| model.dotted(f)))
+                .is_some_and(|name| name == "dumps" || name.ends_with(".dumps"))
+    };
+    if is_dumps(data) {
+        return true;
+    }
+    if data.kind() != "identifier" {
+        return false;
+    }
+    let values = model.values(scope_of(data), model.text(data));
+    !values.is_empty() && values.iter().all(|v| is_dumps(*v))
+}

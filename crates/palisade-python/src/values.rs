@@ -1,0 +1,607 @@
+//! Questions about values that several rules ask of the model:
+//!
+//! - what literal a node holds (`literal_string`, `literal_bool`);
+//! - whether an expression is a constant the program wrote itself — literals, concatenations
+//!   and f-strings of literals, module constants, names assigned only constants
+//!   (`is_constant`, `is_constant_with` for rules that also accept e.g. `shlex.quote(x)`);
+//! - whether it derives from outside the program — a function parameter, the web request, the
+//!   command line, the environment, `input()`, a socket (`outside_origin`).
+//!
+//! Names are followed through the model's assignments within the function (and module
+//! constants), plus the augmented assignments (`cmd += x`) and `for` bindings of the same
+//! scope, which this module finds by walking the scope's subtree (a walk of the tree, never a
+//! re-parse). Every recursion is bounded, so cyclic assignments (`x = x + 1`) end as "unknown".
+
+use crate::model::{Model, scope_of};
+use tree_sitter::Node;
+
+/// How many names deep a value is followed.
+const MAX_DEPTH: u32 = 8;
+
+/// The text of a string literal (or implicit concatenation of literals) without quotes,
+/// prefixes or interpolation; escape sequences are kept as written. `None` for f-strings with
+/// interpolations and anything that is not a string literal.
+pub fn literal_string(model: &Model<'_>, node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let mut out = String::new();
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                match child.kind() {
+                    "string_content" => out.push_str(model.text(child)),
+                    "interpolation" => return None,
+                    _ => {}
+                }
+            }
+            Some(out)
+        }
+        "concatenated_string" => {
+            let mut out = String::new();
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if child.kind() == "string" {
+                    out.push_str(&literal_string(model, child)?);
+                }
+            }
+            Some(out)
+        }
+        "parenthesized_expression" => literal_string(model, node.named_child(0)?),
+        _ => None,
+    }
+}
+
+/// `Some((value, None))` for a literal `True`/`False`; `Some((value, Some(definition)))` for a
+/// name that holds one (assigned exactly once in scope or at module level, not a parameter).
+pub fn literal_bool<'t>(model: &Model<'t>, node: Node<'t>) -> Option<(bool, Option<Node<'t>>)> {
+    match node.kind() {
+        "true" => Some((true, None)),
+        "false" => Some((false, None)),
+        "identifier" | "attribute" => {
+            let target = model.dotted(node)?;
+            let held = model.single_value(scope_of(node), &target)?;
+            match held.kind() {
+                "true" => Some((true, Some(held))),
+                "false" => Some((false, Some(held))),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The nearest function (or lambda) around `node`.
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "function_definition" || n.kind() == "lambda" {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// The parameter node named `name` of the function around `node`, if there is one.
+pub fn parameter_named<'t>(model: &Model<'_>, node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let function = enclosing_function(node)?;
+    let parameters = function.child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    parameters.named_children(&mut cursor).find(|p| {
+        let id = match p.kind() {
+            "identifier" => Some(*p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                p.named_child(0).and_then(|inner| match inner.kind() {
+                    "identifier" => Some(inner),
+                    _ => inner.named_child(0),
+                })
+            }
+            _ => None,
+        };
+        id.is_some_and(|id| model.text(id) == name)
+    })
+}
+
+/// The annotation of a typed parameter (`pid: int` → `int`), as written.
+pub fn parameter_type<'t>(model: &Model<'t>, parameter: Node<'_>) -> Option<&'t str> {
+    parameter
+        .child_by_field_name("type")
+        .map(|t| model.text(t).trim())
+}
+
+/// What else binds a name in a scope besides plain assignments: augmented assignments
+/// (`cmd += x`, their right-hand sides) and `for` loops (their iterables).
+#[derive(Default)]
+struct Bindings<'t> {
+    augmented: Vec<Node<'t>>,
+    loop_iterables: Vec<Node<'t>>,
+    /// Bound some way whose value is unknown (tuple targets of a loop, walrus, `except as`).
+    unknown: bool,
+}
+
+fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'t> {
+    let mut out = Bindings::default();
+    let root = match enclosing_function(use_site) {
+        Some(f) => f,
+        None => {
+            let mut top = use_site;
+            while let Some(p) = top.parent() {
+                top = p;
+            }
+            top
+        }
+    };
+    let mut cursor = root.walk();
+    let mut first = true;
+    'walk: loop {
+        let node = cursor.node();
+        let nested = !first && matches!(node.kind(), "function_definition" | "lambda");
+        first = false;
+        if !nested {
+            match node.kind() {
+                "augmented_assignment" => {
+                    if let (Some(left), Some(right)) = (
+                        node.child_by_field_name("left"),
+                        node.child_by_field_name("right"),
+                    ) && model.dotted(left).as_deref() == Some(name)
+                    {
+                        out.augmented.push(right);
+                    }
+                }
+                "for_statement" | "for_in_clause" => {
+                    if let (Some(left), Some(right)) = (
+                        node.child_by_field_name("left"),
+                        node.child_by_field_name("right"),
+                    ) {
+                        if model.dotted(left).as_deref() == Some(name) {
+                            out.loop_iterables.push(right);
+                        } else if left.kind() != "identifier" && binds(model, left, name) {
+                            out.unknown = true;
+                        }
+                    }
+                }
+                "named_expression" | "as_pattern" => {
+                    if let Some(n) = node.child_by_field_name("name")
+                        && model.text(n) == name
+                    {
+                        out.unknown = true;
+                    }
+                    if node.kind() == "as_pattern"
+                        && node.parent().is_some_and(|p| p.kind() == "except_clause")
+                        && model.text(node).ends_with(name)
+                    {
+                        out.unknown = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !nested && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
+}
+
+/// Whether a target pattern binds `name` anywhere inside it.
+fn binds(model: &Model<'_>, pattern: Node<'_>, name: &str) -> bool {
+    if pattern.kind() == "identifier" {
+        return model.text(pattern) == name;
+    }
+    let mut cursor = pattern.walk();
+    pattern
+        .named_children(&mut cursor)
+        .any(|c| binds(model, c, name))
+}
+
+/// Whether a name written in UPPER_SNAKE_CASE (`BACKUP_SCRIPT`, `settings.REPORT_CMD`).
+fn is_constant_name(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    last.chars().any(|c| c.is_ascii_uppercase())
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether `node` is a constant the program wrote itself: string/number/bool literals;
+/// f-strings, `+`, `%`, `.format()`, `.join()` and implicit concatenation of constants;
+/// lists and tuples of constants; names whose every assignment in scope is a constant; and
+/// UPPER_SNAKE_CASE names defined in another module (constants by convention).
+pub fn is_constant<'t>(model: &Model<'t>, node: Node<'t>) -> bool {
+    constant(model, node, &|_, _| false, 0)
+}
+
+/// `is_constant`, where `safe` may also accept a node as harmless (a rule's sanitizer, such
+/// as `shlex.quote(x)`): a construction of constants and safe nodes passes.
+pub fn is_constant_with<'t>(
+    model: &Model<'t>,
+    node: Node<'t>,
+    safe: &dyn Fn(&Model<'t>, Node<'t>) -> bool,
+) -> bool {
+    constant(model, node, safe, 0)
+}
+
+/// String methods that keep a constant constant.
+const PURE_STR_METHODS: &[&str] = &[
+    "format", "join", "strip", "lstrip", "rstrip", "lower", "upper", "replace", "encode",
+];
+
+fn constant<'t>(
+    model: &Model<'t>,
+    node: Node<'t>,
+    safe: &dyn Fn(&Model<'t>, Node<'t>) -> bool,
+    depth: u32,
+) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    if safe(model, node) {
+        return true;
+    }
+    let all_children = |n: Node<'t>| {
+        let mut cursor = n.walk();
+        n.named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .all(|c| constant(model, c, safe, depth))
+    };
+    match node.kind() {
+        "string" => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .filter(|c| c.kind() == "interpolation")
+                .all(|i| {
+                    i.child_by_field_name("expression")
+                        .is_some_and(|e| constant(model, e, safe, depth))
+                })
+        }
+        "integer" | "float" | "true" | "false" | "none" => true,
+        "concatenated_string"
+        | "parenthesized_expression"
+        | "list"
+        | "tuple"
+        | "expression_list"
+        | "argument_list" => all_children(node),
+        "keyword_argument" => node
+            .child_by_field_name("value")
+            .is_some_and(|v| constant(model, v, safe, depth)),
+        "binary_operator" => {
+            let (Some(l), Some(r)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            constant(model, l, safe, depth) && constant(model, r, safe, depth)
+        }
+        "conditional_expression" => {
+            let (Some(a), Some(b)) = (node.named_child(0), node.named_child(2)) else {
+                return false;
+            };
+            constant(model, a, safe, depth) && constant(model, b, safe, depth)
+        }
+        "call" => {
+            let (Some(function), Some(arguments)) = (
+                node.child_by_field_name("function"),
+                node.child_by_field_name("arguments"),
+            ) else {
+                return false;
+            };
+            let receiver_constant = match function.kind() {
+                "attribute" => {
+                    let method = function
+                        .child_by_field_name("attribute")
+                        .map(|a| model.text(a));
+                    method.is_some_and(|m| PURE_STR_METHODS.contains(&m))
+                        && function
+                            .child_by_field_name("object")
+                            .is_some_and(|o| constant(model, o, safe, depth))
+                }
+                "identifier" => matches!(model.text(function), "str" | "int" | "float"),
+                _ => false,
+            };
+            receiver_constant && constant(model, arguments, safe, depth)
+        }
+        "generator_expression" | "list_comprehension" => {
+            // Constant when the element is, whatever it iterates (`x for x in CONSTS`
+            // binds `x` to a constant iterable, checked through the loop bindings).
+            node.child_by_field_name("body")
+                .is_some_and(|b| constant(model, b, safe, depth))
+        }
+        "identifier" | "attribute" => name_constant(model, node, safe, depth),
+        _ => false,
+    }
+}
+
+fn name_constant<'t>(
+    model: &Model<'t>,
+    node: Node<'t>,
+    safe: &dyn Fn(&Model<'t>, Node<'t>) -> bool,
+    depth: u32,
+) -> bool {
+    let Some(dotted) = model.dotted(node) else {
+        return false;
+    };
+    let first = dotted.split('.').next().unwrap_or("");
+    if parameter_named(model, node, first).is_some() {
+        return false;
+    }
+    let values = model.values(scope_of(node), &dotted);
+    let extra = bindings(model, node, &dotted);
+    if extra.unknown {
+        return false;
+    }
+    if values.is_empty() && extra.augmented.is_empty() && extra.loop_iterables.is_empty() {
+        return is_constant_name(&dotted);
+    }
+    values.iter().all(|v| constant(model, *v, safe, depth + 1))
+        && extra
+            .augmented
+            .iter()
+            .all(|v| constant(model, *v, safe, depth + 1))
+        && extra
+            .loop_iterables
+            .iter()
+            .all(|v| constant(model, *v, safe, depth + 1))
+}
+
+/// Where a value from outside the program comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OriginKind {
+    /// A parameter of the enclosing function (other than `self`/`cls`).
+    Parameter,
+    /// The web request: Flask's `request`, a `request` parameter or `self.request`.
+    Request,
+    /// `input()` or standard input.
+    UserInput,
+    /// `sys.argv`.
+    CommandLine,
+    /// `os.environ`, `os.getenv`.
+    Environment,
+    /// Bytes received from a socket.
+    Network,
+}
+
+/// A value's outside origin: its kind, the node where it enters, and a short description.
+#[derive(Clone, Debug)]
+pub struct Origin<'t> {
+    pub kind: OriginKind,
+    pub node: Node<'t>,
+    pub what: String,
+}
+
+/// Where `node`'s value comes from outside the program, when it does: followed through
+/// operators, calls (their receiver and arguments), subscripts, f-strings and, within the
+/// function, the assignments of the names it uses.
+pub fn outside_origin<'t>(model: &Model<'t>, node: Node<'t>) -> Option<Origin<'t>> {
+    origin(model, node, 0)
+}
+
+const NETWORK_METHODS: &[&str] = &["recv", "recvfrom", "recv_bytes", "recvmsg"];
+
+fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t>> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let found = |kind: OriginKind, what: String| Some(Origin { kind, node, what });
+    match node.kind() {
+        "identifier" => {
+            let name = model.text(node);
+            if name == "self" || name == "cls" {
+                return None;
+            }
+            if parameter_named(model, node, name).is_some() {
+                let kind = if name == "request" || name == "req" {
+                    OriginKind::Request
+                } else {
+                    OriginKind::Parameter
+                };
+                return found(kind, format!("parameter `{name}`"));
+            }
+            if model.resolve(node).as_deref() == Some("flask.request") {
+                return found(OriginKind::Request, "the request".to_string());
+            }
+            name_origin(model, node, name, depth)
+        }
+        "attribute" => {
+            let resolved = model.resolve(node).unwrap_or_default();
+            let dotted = model.dotted(node).unwrap_or_default();
+            let text = model.text(node);
+            if resolved.starts_with("flask.request.")
+                || resolved.starts_with("quart.request.")
+                || dotted.starts_with("self.request.")
+            {
+                return found(OriginKind::Request, format!("`{text}`"));
+            }
+            if resolved == "sys.argv" {
+                return found(OriginKind::CommandLine, "`sys.argv`".to_string());
+            }
+            if resolved.starts_with("sys.stdin") {
+                return found(OriginKind::UserInput, "standard input".to_string());
+            }
+            if resolved == "os.environ" {
+                return found(OriginKind::Environment, "the environment".to_string());
+            }
+            if let Some(o) = model
+                .dotted(node)
+                .and_then(|d| name_origin(model, node, &d, depth))
+            {
+                return Some(o);
+            }
+            origin(model, node.child_by_field_name("object")?, depth)
+        }
+        "call" => {
+            let function = node.child_by_field_name("function")?;
+            let resolved = model.resolve(function).unwrap_or_default();
+            if function.kind() == "identifier"
+                && model.text(function) == "input"
+                && model.values(scope_of(node), "input").is_empty()
+            {
+                return found(OriginKind::UserInput, "`input()`".to_string());
+            }
+            if resolved == "os.getenv" || resolved == "os.environ.get" {
+                return found(OriginKind::Environment, "the environment".to_string());
+            }
+            if function.kind() == "attribute"
+                && function
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| NETWORK_METHODS.contains(&model.text(a)))
+            {
+                return found(OriginKind::Network, format!("`{}`", model.text(node)));
+            }
+            if function.kind() == "attribute"
+                && let Some(o) = origin(model, function, depth)
+            {
+                return Some(o);
+            }
+            origin(model, node.child_by_field_name("arguments")?, depth)
+        }
+        "lambda"
+        | "function_definition"
+        | "comment"
+        | "string_start"
+        | "string_content"
+        | "string_end" => None,
+        _ => {
+            let mut cursor = node.walk();
+            let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+            children.into_iter().find_map(|c| origin(model, c, depth))
+        }
+    }
+}
+
+fn name_origin<'t>(
+    model: &Model<'t>,
+    node: Node<'t>,
+    name: &str,
+    depth: u32,
+) -> Option<Origin<'t>> {
+    let values = model.values(scope_of(node), name);
+    if let Some(o) = values.iter().find_map(|v| origin(model, *v, depth + 1)) {
+        return Some(o);
+    }
+    let extra = bindings(model, node, name);
+    extra
+        .augmented
+        .iter()
+        .chain(extra.loop_iterables.iter())
+        .find_map(|v| origin(model, *v, depth + 1))
+}
+
+/// The constructor an object was made by: the fully qualified name of the call that every
+/// assignment to `receiver` in scope (or at module level) makes — `app = Flask(__name__)` →
+/// `flask.Flask`. `None` when it was assigned anything else, or differently in two places.
+pub fn constructed_by(model: &Model<'_>, receiver: Node<'_>) -> Option<String> {
+    let dotted = model.dotted(receiver)?;
+    let values = model.values(scope_of(receiver), &dotted);
+    let mut found: Option<String> = None;
+    for value in values {
+        if value.kind() != "call" {
+            return None;
+        }
+        let name = model.resolve(value.child_by_field_name("function")?)?;
+        match &found {
+            Some(previous) if *previous != name => return None,
+            _ => found = Some(name),
+        }
+    }
+    found
+}
+
+/// The name of the function every assignment to `receiver` calls, resolved through imports
+/// when it can be and as written otherwise (`app = create_app()` → `create_app`).
+pub fn assigned_from_call(model: &Model<'_>, receiver: Node<'_>) -> Option<String> {
+    let dotted = model.dotted(receiver)?;
+    let values = model.values(scope_of(receiver), &dotted);
+    let mut found: Option<String> = None;
+    for value in values {
+        if value.kind() != "call" {
+            return None;
+        }
+        let function = value.child_by_field_name("function")?;
+        let name = model.resolve(function).or_else(|| model.dotted(function))?;
+        match &found {
+            Some(previous) if *previous != name => return None,
+            _ => found = Some(name),
+        }
+    }
+    found
+}
+
+/// The `index`th positional argument of a call (keyword arguments and splats skipped).
+pub fn positional_argument(call: Node<'_>, index: usize) -> Option<Node<'_>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    if arguments.kind() != "argument_list" {
+        return (index == 0).then_some(arguments); // `f(x for x in y)`
+    }
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|a| {
+            !matches!(
+                a.kind(),
+                "keyword_argument" | "list_splat" | "dictionary_splat" | "comment"
+            )
+        })
+        .nth(index)
+}
+
+/// The value of keyword argument `name`, or else of the `index`th positional argument.
+pub fn argument<'t>(
+    model: &Model<'_>,
+    call: Node<'t>,
+    index: usize,
+    name: &str,
+) -> Option<Node<'t>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let keyword = arguments.named_children(&mut cursor).find(|a| {
+        a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| model.text(n) == name)
+    });
+    match keyword {
+        Some(k) => k.child_by_field_name("value"),
+        None => positional_argument(call, index),
+    }
+}
+
+/// The value of keyword argument `name` (not its `keyword_argument` node).
+pub fn keyword_value<'t>(model: &Model<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let found = arguments.named_children(&mut cursor).find(|a| {
+        a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| model.text(n) == name)
+    });
+    found.and_then(|k| k.child_by_field_name("value"))
+}
+
+/// The method name of a call on an attribute (`app.config.update(...)` → `update`) and its
+/// receiver node.
+pub fn method_call<'t>(model: &Model<'t>, call: Node<'t>) -> Option<(&'t str, Node<'t>)> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "attribute" {
+        return None;
+    }
+    let method = model.text(function.child_by_field_name("attribute")?);
+    Some((method, function.child_by_field_name("object")?))
+}
+
+/// Whether `node` sits directly in a class body (a class attribute), not in a function.
+pub fn enclosing_class<'t>(node: Node<'t>) -> Option<Node<'t>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "class_definition" => return Some(n),
+            "function_definition" | "lambda" => return None,
+            _ => current = n.parent(),
+        }
+    }
+    None
+}
