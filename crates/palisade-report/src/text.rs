@@ -87,7 +87,7 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         .iter()
         .filter_map(|&o| {
             let n = report.findings.iter().filter(|f| f.owasp == o).count();
-            (n > 0).then(|| format!("  {:<48} {n}", o.label()))
+            (n > 0).then(|| format!("  {:<52} {n}", o.label()))
         })
         .collect();
     if !by_owasp.is_empty() {
@@ -101,7 +101,7 @@ pub fn render(report: &Report, options: TextOptions) -> String {
                 .iter()
                 .filter(|f| f.recommendation == r)
                 .count();
-            (n > 0).then(|| format!("  {:<48} {n}", r.id()))
+            (n > 0).then(|| format!("  {:<52} {n}", r.id()))
         })
         .collect();
     if !by_rec.is_empty() {
