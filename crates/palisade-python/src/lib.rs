@@ -5,7 +5,9 @@
 //! from them, then each rule sees only the node kinds it declared.
 
 pub mod model;
+pub mod net;
 pub mod rules;
+pub mod settings;
 
 use model::{Model, scope_of};
 use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileKind, RuleMeta, SourceFile};

@@ -1,6 +1,7 @@
 //! The Python rules, one per file, registered here in one explicit list.
 
 pub mod tls_verification_disabled;
+pub mod weak_password_hash;
 
 use crate::model::Model;
 use palisade_core::{FileContext, Finding, RuleMeta, SourceFile, Span};
@@ -33,7 +34,7 @@ impl RuleContext<'_, '_> {
 }
 
 /// Every Python rule.
-pub static RULES: &[&PyRule] = &[&tls_verification_disabled::RULE];
+pub static RULES: &[&PyRule] = &[&tls_verification_disabled::RULE, &weak_password_hash::RULE];
 
 /// The metadata of every Python rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&tls_verification_disabled::META];
+pub static METAS: &[&RuleMeta] = &[&tls_verification_disabled::META, &weak_password_hash::META];
