@@ -1,5 +1,6 @@
 //! The Python rules, one per file, registered here in one explicit list.
 
+pub mod cors_any_origin_with_credentials;
 pub mod tls_verification_disabled;
 pub mod weak_password_hash;
 
@@ -34,7 +35,15 @@ impl RuleContext<'_, '_> {
 }
 
 /// Every Python rule.
-pub static RULES: &[&PyRule] = &[&tls_verification_disabled::RULE, &weak_password_hash::RULE];
+pub static RULES: &[&PyRule] = &[
+    &cors_any_origin_with_credentials::RULE,
+    &tls_verification_disabled::RULE,
+    &weak_password_hash::RULE,
+];
 
 /// The metadata of every Python rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&tls_verification_disabled::META, &weak_password_hash::META];
+pub static METAS: &[&RuleMeta] = &[
+    &cors_any_origin_with_credentials::META,
+    &tls_verification_disabled::META,
+    &weak_password_hash::META,
+];
