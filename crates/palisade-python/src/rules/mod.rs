@@ -1,6 +1,7 @@
 //! The Python rules, one per file, registered here in one explicit list.
 
 pub mod cors_any_origin_with_credentials;
+pub mod django_allowed_hosts_wildcard;
 pub mod tls_verification_disabled;
 pub mod weak_password_hash;
 
@@ -37,6 +38,7 @@ impl RuleContext<'_, '_> {
 /// Every Python rule.
 pub static RULES: &[&PyRule] = &[
     &cors_any_origin_with_credentials::RULE,
+    &django_allowed_hosts_wildcard::RULE,
     &tls_verification_disabled::RULE,
     &weak_password_hash::RULE,
 ];
@@ -44,6 +46,7 @@ pub static RULES: &[&PyRule] = &[
 /// The metadata of every Python rule, in the same order.
 pub static METAS: &[&RuleMeta] = &[
     &cors_any_origin_with_credentials::META,
+    &django_allowed_hosts_wildcard::META,
     &tls_verification_disabled::META,
     &weak_password_hash::META,
 ];
