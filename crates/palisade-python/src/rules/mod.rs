@@ -2,6 +2,7 @@
 
 pub mod cors_any_origin_with_credentials;
 pub mod django_allowed_hosts_wildcard;
+pub mod insecure_cookie_flags;
 pub mod tls_verification_disabled;
 pub mod weak_password_hash;
 
@@ -39,6 +40,7 @@ impl RuleContext<'_, '_> {
 pub static RULES: &[&PyRule] = &[
     &cors_any_origin_with_credentials::RULE,
     &django_allowed_hosts_wildcard::RULE,
+    &insecure_cookie_flags::RULE,
     &tls_verification_disabled::RULE,
     &weak_password_hash::RULE,
 ];
@@ -47,6 +49,7 @@ pub static RULES: &[&PyRule] = &[
 pub static METAS: &[&RuleMeta] = &[
     &cors_any_origin_with_credentials::META,
     &django_allowed_hosts_wildcard::META,
+    &insecure_cookie_flags::META,
     &tls_verification_disabled::META,
     &weak_password_hash::META,
 ];
