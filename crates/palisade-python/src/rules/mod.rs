@@ -5,6 +5,7 @@ pub mod django_allowed_hosts_wildcard;
 pub mod insecure_cookie_flags;
 pub mod tls_verification_disabled;
 pub mod weak_password_hash;
+pub mod weak_tls_protocol;
 
 use crate::model::Model;
 use palisade_core::{FileContext, Finding, RuleMeta, SourceFile, Span};
@@ -43,6 +44,7 @@ pub static RULES: &[&PyRule] = &[
     &insecure_cookie_flags::RULE,
     &tls_verification_disabled::RULE,
     &weak_password_hash::RULE,
+    &weak_tls_protocol::RULE,
 ];
 
 /// The metadata of every Python rule, in the same order.
@@ -52,4 +54,5 @@ pub static METAS: &[&RuleMeta] = &[
     &insecure_cookie_flags::META,
     &tls_verification_disabled::META,
     &weak_password_hash::META,
+    &weak_tls_protocol::META,
 ];
