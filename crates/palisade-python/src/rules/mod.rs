@@ -3,6 +3,7 @@
 pub mod cors_any_origin_with_credentials;
 pub mod django_allowed_hosts_wildcard;
 pub mod insecure_cookie_flags;
+pub mod plaintext_http_url;
 pub mod tls_verification_disabled;
 pub mod weak_password_hash;
 pub mod weak_tls_protocol;
@@ -42,6 +43,7 @@ pub static RULES: &[&PyRule] = &[
     &cors_any_origin_with_credentials::RULE,
     &django_allowed_hosts_wildcard::RULE,
     &insecure_cookie_flags::RULE,
+    &plaintext_http_url::RULE,
     &tls_verification_disabled::RULE,
     &weak_password_hash::RULE,
     &weak_tls_protocol::RULE,
@@ -52,6 +54,7 @@ pub static METAS: &[&RuleMeta] = &[
     &cors_any_origin_with_credentials::META,
     &django_allowed_hosts_wildcard::META,
     &insecure_cookie_flags::META,
+    &plaintext_http_url::META,
     &tls_verification_disabled::META,
     &weak_password_hash::META,
     &weak_tls_protocol::META,
