@@ -43,9 +43,7 @@ pub fn parse_url(text: &str) -> Option<UrlParts> {
         return None;
     }
     let authority_start = scheme.len() + 3;
-    let authority_len = rest
-        .find(|c| matches!(c, '/' | '?' | '#'))
-        .unwrap_or(rest.len());
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..authority_len];
     let query = rest[authority_len..]
         .split_once('?')
@@ -56,9 +54,9 @@ pub fn parse_url(text: &str) -> Option<UrlParts> {
     let (password, host_part, host_offset) = match authority.rfind('@') {
         Some(at) => {
             let userinfo = &authority[..at];
-            let password = userinfo.find(':').map(|colon| {
-                authority_start + colon + 1..authority_start + at
-            });
+            let password = userinfo
+                .find(':')
+                .map(|colon| authority_start + colon + 1..authority_start + at);
             (password, &authority[at + 1..], authority_start + at + 1)
         }
         None => (None, authority, authority_start),
@@ -197,7 +195,10 @@ mod tests {
     fn parses_hosts_of_every_shape() {
         assert_eq!(parse_url("http://[::1]:8000/x").unwrap().host, "::1");
         assert_eq!(parse_url("http://{host}:{port}/x").unwrap().host, "{host}");
-        assert_eq!(parse_url("HTTP://Api.Example.com").unwrap().host, "api.example.com");
+        assert_eq!(
+            parse_url("HTTP://Api.Example.com").unwrap().host,
+            "api.example.com"
+        );
         assert!(parse_url("no scheme here").is_none());
         assert!(parse_url("://x").is_none());
     }
@@ -210,10 +211,19 @@ mod tests {
         assert_eq!(host_kind("/var/run/mysqld/mysqld.sock"), HostKind::Local);
         assert_eq!(host_kind("db"), HostKind::Internal);
         assert_eq!(host_kind("10.0.3.12"), HostKind::Internal);
-        assert_eq!(host_kind("payments.shop.svc.cluster.local"), HostKind::Internal);
+        assert_eq!(
+            host_kind("payments.shop.svc.cluster.local"),
+            HostKind::Internal
+        );
         assert_eq!(host_kind("api.example.com"), HostKind::Public);
         assert_eq!(host_kind("{host}"), HostKind::Unknown);
-        assert!(host_allowed("db.corp.example.com", &[".corp.example.com".into()]));
-        assert!(!host_allowed("evil-corp.example.com", &[".corp.example.com".into()]));
+        assert!(host_allowed(
+            "db.corp.example.com",
+            &[".corp.example.com".into()]
+        ));
+        assert!(!host_allowed(
+            "evil-corp.example.com",
+            &[".corp.example.com".into()]
+        ));
     }
 }

@@ -46,7 +46,9 @@ pub fn has_interpolation(node: Node<'_>) -> bool {
 /// such literals (`"a" "b"`). Escape sequences are kept as written.
 pub fn string_value(model: &Model<'_>, node: Node<'_>) -> Option<String> {
     match node.kind() {
-        "string" if !has_interpolation(node) => string_body(model, node).map(|(s, _)| s.to_string()),
+        "string" if !has_interpolation(node) => {
+            string_body(model, node).map(|(s, _)| s.to_string())
+        }
         "concatenated_string" => {
             let mut out = String::new();
             let mut cursor = node.walk();
@@ -156,7 +158,8 @@ fn collect_settings<'t>(
                     collect_settings(model, body, true, debug_only || debug, out);
                 }
                 let mut alternatives = statement.walk();
-                for alternative in statement.children_by_field_name("alternative", &mut alternatives)
+                for alternative in
+                    statement.children_by_field_name("alternative", &mut alternatives)
                 {
                     let (body, debug) = match alternative.kind() {
                         "elif_clause" => (
@@ -433,7 +436,7 @@ pub fn is_django_settings(path: &str, settings: &[Setting<'_>], star_import: boo
         if stem == "settings"
             || stem.starts_with("settings_")
             || stem.ends_with("_settings")
-            || dirs.iter().any(|d| *d == "settings")
+            || dirs.contains(&"settings")
         {
             return true;
         }
@@ -525,12 +528,13 @@ pub fn positional<'t>(call: Node<'t>, index: usize) -> Option<Node<'t>> {
 
 /// Whether a call passes `**something` (its keyword arguments are then not all known).
 pub fn has_keyword_splat(call: Node<'_>) -> bool {
-    call.child_by_field_name("arguments").is_some_and(|arguments| {
-        let mut cursor = arguments.walk();
-        arguments
-            .named_children(&mut cursor)
-            .any(|a| a.kind() == "dictionary_splat")
-    })
+    call.child_by_field_name("arguments")
+        .is_some_and(|arguments| {
+            let mut cursor = arguments.walk();
+            arguments
+                .named_children(&mut cursor)
+                .any(|a| a.kind() == "dictionary_splat")
+        })
 }
 
 /// The `(key, value)` pairs of a dictionary literal whose keys are plain strings.

@@ -65,8 +65,7 @@ use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
     Role, Setting, SettingOp, dict_entries, enclosing_function, env_default, file_role, follow,
-    is_true, keyword, keyword_value, name_role, positional, string_value, top_level_settings,
-    walk,
+    is_true, keyword, keyword_value, name_role, positional, string_value, top_level_settings, walk,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity, Span};
 use tree_sitter::Node;
@@ -96,11 +95,9 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     match node.kind() {
         "call" => check_call(node, cx),
-        "module" => {
-            if file_role(&cx.file.path) == Role::Deployed {
-                let settings = top_level_settings(cx.model, node);
-                check_settings(&settings, cx);
-            }
+        "module" if file_role(&cx.file.path) == Role::Deployed => {
+            let settings = top_level_settings(cx.model, node);
+            check_settings(&settings, cx);
         }
         "class_definition" => {
             let name = node
@@ -233,8 +230,10 @@ fn check_flask_cors(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if keyword_value(model, call, "send_wildcard").is_some_and(|v| truthy(model, v)) {
         return; // flask-cors raises at start-up for credentials with a sent wildcard
     }
-    let credentials = keyword(model, call, "supports_credentials")
-        .filter(|k| k.child_by_field_name("value").is_some_and(|v| truthy(model, v)));
+    let credentials = keyword(model, call, "supports_credentials").filter(|k| {
+        k.child_by_field_name("value")
+            .is_some_and(|v| truthy(model, v))
+    });
     let origins_node = keyword_value(model, call, "origins");
     let origins = origins_node.map_or(Origins::Any, |o| classify_origins(model, o));
 
@@ -297,9 +296,10 @@ fn check_flask_cors(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 
 fn check_starlette(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(credentials) = keyword(model, call, "allow_credentials")
-        .filter(|k| k.child_by_field_name("value").is_some_and(|v| truthy(model, v)))
-    else {
+    let Some(credentials) = keyword(model, call, "allow_credentials").filter(|k| {
+        k.child_by_field_name("value")
+            .is_some_and(|v| truthy(model, v))
+    }) else {
         return;
     };
     let origins = keyword(model, call, "allow_origins").filter(|k| {
@@ -356,8 +356,8 @@ fn check_settings(settings: &[Setting<'_>], cx: &mut RuleContext<'_, '_>) {
         // The last plain assignment wins; development-only branches do not count.
         let chosen = settings
             .iter()
-            .filter(|s| names.contains(&s.name) && s.op == SettingOp::Assign && !s.debug_only)
-            .last()?;
+            .rev()
+            .find(|s| names.contains(&s.name) && s.op == SettingOp::Assign && !s.debug_only)?;
         let value = follow(model, chosen.value).0;
         if is_true(value) {
             return Some((*chosen, false));
@@ -382,8 +382,8 @@ fn check_settings(settings: &[Setting<'_>], cx: &mut RuleContext<'_, '_>) {
     ] {
         if let Some(setting) = settings
             .iter()
-            .filter(|s| s.name == name && !s.debug_only)
-            .last()
+            .rev()
+            .find(|s| s.name == name && !s.debug_only)
             && classify_origins(model, setting.value) == Origins::Any
         {
             culprits.push((*setting, false));
@@ -461,7 +461,10 @@ fn check_reflection(at: Node<'_>, value: Node<'_>, cx: &mut RuleContext<'_, '_>)
     let mut credentials: Option<Span> = None;
     walk(function, &mut |n| {
         match n.kind() {
-            "if_statement" | "elif_clause" | "while_statement" | "conditional_expression"
+            "if_statement"
+            | "elif_clause"
+            | "while_statement"
+            | "conditional_expression"
             | "assert_statement" => {
                 let condition = match n.kind() {
                     "conditional_expression" => n.named_child(1),
@@ -474,12 +477,12 @@ fn check_reflection(at: Node<'_>, value: Node<'_>, cx: &mut RuleContext<'_, '_>)
                     checked = true;
                 }
             }
-            "string" => {
+            "string"
                 if credentials.is_none()
-                    && string_value(model, n).is_some_and(|s| s.eq_ignore_ascii_case(ALLOW_CREDENTIALS))
-                {
-                    credentials = Some(cx.span(n));
-                }
+                    && string_value(model, n)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(ALLOW_CREDENTIALS)) =>
+            {
+                credentials = Some(cx.span(n));
             }
             _ => {}
         }

@@ -49,8 +49,8 @@
 use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
-    Role, Setting, SettingOp, env_default, file_role, follow, has_star_import,
-    is_debug_condition, is_django_settings, name_role, string_value, top_level_settings,
+    Role, Setting, SettingOp, env_default, file_role, follow, has_star_import, is_debug_condition,
+    is_django_settings, name_role, string_value, top_level_settings,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -153,9 +153,11 @@ struct Wildcard<'t> {
 fn wildcard_in<'t>(model: &Model<'t>, value: Node<'t>) -> Option<Wildcard<'t>> {
     if value.kind() == "conditional_expression" {
         // `a if DEBUG else b`: only `b` runs in production.
-        let (Some(then), Some(condition), Some(otherwise)) =
-            (value.named_child(0), value.named_child(1), value.named_child(2))
-        else {
+        let (Some(then), Some(condition), Some(otherwise)) = (
+            value.named_child(0),
+            value.named_child(1),
+            value.named_child(2),
+        ) else {
             return None;
         };
         if is_debug_condition(model, condition) {

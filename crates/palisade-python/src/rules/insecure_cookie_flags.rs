@@ -224,7 +224,9 @@ fn check_module(root: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 fn check_settings(settings: &[Setting<'_>], overridden: &[&str], cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     for (i, setting) in settings.iter().enumerate() {
-        if setting.op != SettingOp::Assign || setting.debug_only || overridden.contains(&setting.name)
+        if setting.op != SettingOp::Assign
+            || setting.debug_only
+            || overridden.contains(&setting.name)
         {
             continue;
         }
@@ -378,8 +380,8 @@ fn check_config_update(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             && let Some(confidence) = turns_off(model, *value)
         {
             let span = value.parent().map_or(cx.span(*value), |p| cx.span(p));
-            let finding =
-                Finding::new(&META, span, flag_message(key, what, confidence)).with_confidence(confidence);
+            let finding = Finding::new(&META, span, flag_message(key, what, confidence))
+                .with_confidence(confidence);
             cx.report(finding);
         }
         if let Some((_, secure_name)) = SAMESITE_SETTINGS.iter().find(|(n, _)| n == key)
@@ -392,7 +394,9 @@ fn check_config_update(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             let finding = Finding::new(
                 &META,
                 span,
-                format!("`{key}` is \"None\" but `{secure_name}` is not True in the same configuration"),
+                format!(
+                    "`{key}` is \"None\" but `{secure_name}` is not True in the same configuration"
+                ),
             );
             cx.report(finding);
         }
@@ -491,9 +495,7 @@ fn check_set_cookie(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
 
     // Left out: the frameworks default both flags to off (Falcon excepted).
-    if kind != CookieKind::Credential
-        || model.imports_package("falcon")
-        || has_keyword_splat(call)
+    if kind != CookieKind::Credential || model.imports_package("falcon") || has_keyword_splat(call)
     {
         return;
     }
@@ -525,10 +527,25 @@ mod tests {
 
     #[test]
     fn cookie_names() {
-        for name in ["sessionid", "session_id", "auth_token", "refresh", "remember_me", "SESSION_COOKIE_NAME", "jwt", "sid"] {
+        for name in [
+            "sessionid",
+            "session_id",
+            "auth_token",
+            "refresh",
+            "remember_me",
+            "SESSION_COOKIE_NAME",
+            "jwt",
+            "sid",
+        ] {
             assert!(cookie_kind(name) == CookieKind::Credential, "{name}");
         }
-        for name in ["theme", "cookie_consent", "cart_id", "ab_variant", "currency"] {
+        for name in [
+            "theme",
+            "cookie_consent",
+            "cart_id",
+            "ab_variant",
+            "currency",
+        ] {
             assert!(cookie_kind(name) == CookieKind::Other, "{name}");
         }
         assert!(cookie_kind("csrftoken") == CookieKind::Csrf);

@@ -1,6 +1,7 @@
 //! The Python rules, one per file, registered here in one explicit list.
 
 pub mod cors_any_origin_with_credentials;
+pub mod database_connection_without_tls;
 pub mod django_allowed_hosts_wildcard;
 pub mod insecure_cookie_flags;
 pub mod plaintext_http_url;
@@ -41,6 +42,7 @@ impl RuleContext<'_, '_> {
 /// Every Python rule.
 pub static RULES: &[&PyRule] = &[
     &cors_any_origin_with_credentials::RULE,
+    &database_connection_without_tls::RULE,
     &django_allowed_hosts_wildcard::RULE,
     &insecure_cookie_flags::RULE,
     &plaintext_http_url::RULE,
@@ -52,6 +54,7 @@ pub static RULES: &[&PyRule] = &[
 /// The metadata of every Python rule, in the same order.
 pub static METAS: &[&RuleMeta] = &[
     &cors_any_origin_with_credentials::META,
+    &database_connection_without_tls::META,
     &django_allowed_hosts_wildcard::META,
     &insecure_cookie_flags::META,
     &plaintext_http_url::META,

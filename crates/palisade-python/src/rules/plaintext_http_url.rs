@@ -227,7 +227,9 @@ fn url_of<'t>(model: &Model<'t>, node: Node<'t>, depth: u8) -> Option<Url<'t>> {
                 definition: None,
             })
         }
-        "concatenated_string" | "parenthesized_expression" => url_of(model, node.named_child(0)?, depth - 1),
+        "concatenated_string" | "parenthesized_expression" => {
+            url_of(model, node.named_child(0)?, depth - 1)
+        }
         "binary_operator" => url_of(model, node.child_by_field_name("left")?, depth - 1),
         "call" => {
             let function = node.child_by_field_name("function")?;
@@ -321,8 +323,9 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             None => {
                 let name = model.text(receiver).to_ascii_lowercase();
                 let last = name.rsplit('.').next().unwrap_or(&name);
-                let looks_like_client =
-                    ["session", "client", "http"].iter().any(|k| last.contains(k));
+                let looks_like_client = ["session", "client", "http"]
+                    .iter()
+                    .any(|k| last.contains(k));
                 let imports_client = ["requests", "httpx", "aiohttp", "urllib3"]
                     .iter()
                     .any(|p| model.imports_package(p));
@@ -342,13 +345,22 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(url) = url_of(model, argument, 4) else {
         return;
     };
-    if url.definition.is_some_and(|d| is_checked_constant(model, d)) {
+    if url
+        .definition
+        .is_some_and(|d| is_checked_constant(model, d))
+    {
         return; // reported where the constant is defined
     }
     if under_debug(model, call) {
         return;
     }
-    report_url(&url, argument, confidence, "is requested over plaintext HTTP", cx);
+    report_url(
+        &url,
+        argument,
+        confidence,
+        "is requested over plaintext HTTP",
+        cx,
+    );
 }
 
 /// `Some(true)` when every assignment of the receiver in scope is a known HTTP client's
@@ -485,8 +497,20 @@ const NOT_TRAFFIC: &[&str] = &[
 
 /// Words that name an endpoint.
 const URL_WORDS: &[&str] = &[
-    "url", "urls", "uri", "uris", "endpoint", "endpoints", "host", "hosts", "base", "api", "webhook",
-    "webhooks", "callback", "server",
+    "url",
+    "urls",
+    "uri",
+    "uris",
+    "endpoint",
+    "endpoints",
+    "host",
+    "hosts",
+    "base",
+    "api",
+    "webhook",
+    "webhooks",
+    "callback",
+    "server",
 ];
 
 fn is_url_setting_name(name: &str, in_settings_class: bool) -> bool {
@@ -564,9 +588,11 @@ fn constant_values<'t>(model: &Model<'t>, value: Node<'t>) -> Vec<(Node<'t>, Con
                 .collect()
         }
         "conditional_expression" => {
-            let (Some(then), Some(condition), Some(otherwise)) =
-                (value.named_child(0), value.named_child(1), value.named_child(2))
-            else {
+            let (Some(then), Some(condition), Some(otherwise)) = (
+                value.named_child(0),
+                value.named_child(1),
+                value.named_child(2),
+            ) else {
                 return Vec::new();
             };
             let mut out = constant_values(model, otherwise);

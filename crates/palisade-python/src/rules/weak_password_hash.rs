@@ -92,8 +92,20 @@ pub static RULE: PyRule = PyRule {
 
 /// General-purpose hashes of `hashlib`, as called directly (`hashlib.sha256`).
 const FAST_HASHES: &[&str] = &[
-    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384",
-    "sha3_512", "blake2b", "blake2s", "sha512_224", "sha512_256",
+    "md5",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "sha3_224",
+    "sha3_256",
+    "sha3_384",
+    "sha3_512",
+    "blake2b",
+    "blake2s",
+    "sha512_224",
+    "sha512_256",
 ];
 
 /// PyCryptodome / PyCrypto hash modules whose `new(data)` is a fast hash.
@@ -238,7 +250,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             let data = keyword_value(model, call, "data")
                 .or_else(|| keyword_value(model, call, "string"))
                 .or_else(|| positional(call, 0));
-            check_fast_hash(call, &algorithm.to_string(), data, cx);
+            check_fast_hash(call, algorithm, data, cx);
         }
         ["Crypto" | "Cryptodome", "Hash", module, "new"] if CRYPTODOME_HASHES.contains(module) => {
             let data = keyword_value(model, call, "data").or_else(|| positional(call, 0));
@@ -373,7 +385,11 @@ fn check_fast_hash(
 
     let salted = inputs.iter().any(|&i| mentions_salt(model, i));
     let broken = matches!(algorithm, "md5" | "sha1" | "sha");
-    let shown = if algorithm == "sha" { "sha1" } else { algorithm };
+    let shown = if algorithm == "sha" {
+        "sha1"
+    } else {
+        algorithm
+    };
     let why = match &evidence {
         Evidence::Input => "over a password".to_string(),
         Evidence::Destination(phrase) => format!("whose digest is {phrase}"),
@@ -428,8 +444,14 @@ fn climb<'t>(model: &Model<'t>, call: Node<'t>) -> Climb<'t> {
     let mut node = call;
     while let Some(parent) = node.parent() {
         match parent.kind() {
-            "attribute" | "parenthesized_expression" | "binary_operator" | "interpolation"
-            | "string" | "concatenated_string" | "conditional_expression" | "await" => {}
+            "attribute"
+            | "parenthesized_expression"
+            | "binary_operator"
+            | "interpolation"
+            | "string"
+            | "concatenated_string"
+            | "conditional_expression"
+            | "await" => {}
             // Reached through a method chain (`.hexdigest()`) or a wrapper's arguments.
             "call" => {}
             "argument_list" => {
@@ -497,8 +519,7 @@ fn climb<'t>(model: &Model<'t>, call: Node<'t>) -> Climb<'t> {
                     if operand.byte_range() != node.byte_range()
                         && mentions_password(model, operand, 0)
                     {
-                        out.destination =
-                            Some(format!("compared with `{}`", model.text(operand)));
+                        out.destination = Some(format!("compared with `{}`", model.text(operand)));
                     }
                 }
                 return out;
@@ -567,10 +588,21 @@ fn is_slow_hash(model: &Model<'_>, call: Node<'_>) -> bool {
             return true;
         }
     }
-    let text = model.dotted(function).unwrap_or_default().to_ascii_lowercase();
-    ["bcrypt", "argon", "scrypt", "pbkdf2", "passlib", "pwd_context", "crypt_context"]
-        .iter()
-        .any(|k| text.contains(k))
+    let text = model
+        .dotted(function)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    [
+        "bcrypt",
+        "argon",
+        "scrypt",
+        "pbkdf2",
+        "passlib",
+        "pwd_context",
+        "crypt_context",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
 }
 
 /// The arguments of `h.update(…)` calls when the hash object is assigned to `h`.

@@ -199,10 +199,11 @@ fn assigned_attribute<'t>(node: Node<'t>, cx: &RuleContext<'t, '_>) -> Option<&'
 }
 
 fn check_reference(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if node
-        .parent()
-        .is_some_and(|p| p.kind() == "attribute" && p.child_by_field_name("object").is_some_and(|o| o.id() == node.id()))
-    {
+    if node.parent().is_some_and(|p| {
+        p.kind() == "attribute"
+            && p.child_by_field_name("object")
+                .is_some_and(|o| o.id() == node.id())
+    }) {
         return; // `ssl.TLSVersion.TLSv1.name`
     }
     let Some(resolved) = cx.model.resolve(node) else {
