@@ -157,10 +157,19 @@ fn is_none_string(model: &Model<'_>, value: Node<'_>) -> bool {
     string_value(model, follow(model, value).0).is_some_and(|s| s.eq_ignore_ascii_case("none"))
 }
 
+fn is_cookie_setting(name: &str) -> bool {
+    flag_value(name).is_some() || SAMESITE_SETTINGS.iter().any(|(n, _)| *n == name)
+}
+
 fn check_module(root: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let settings = top_level_settings(model, root);
-    check_settings(&settings, &[], cx);
+    let cookie_settings: Vec<Setting<'_>> = settings
+        .iter()
+        .filter(|s| is_cookie_setting(s.name))
+        .copied()
+        .collect();
+    check_settings(&cookie_settings, &[], cx);
 
     // Config classes (Flask): a `False` in one class is fine when another class of the
     // module sets the same key to something else (the production class overrides it).
@@ -176,7 +185,12 @@ fn check_module(root: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             _ => continue,
         };
         if let Some(body) = class.child_by_field_name("body") {
-            classes.push((class, top_level_settings(model, body)));
+            // Only the cookie settings matter; keeping just those keeps large modules cheap.
+            let mut cookie_settings = top_level_settings(model, body);
+            cookie_settings.retain(|s| is_cookie_setting(s.name));
+            if !cookie_settings.is_empty() {
+                classes.push((class, cookie_settings));
+            }
         }
     }
     for (i, (class, class_settings)) in classes.iter().enumerate() {

@@ -21,7 +21,9 @@
 //!
 //! Not reported: hashing for ETags, cache keys, file checksums or tokens (nothing named like
 //! a password is involved; `password_reset_token` and other names with `token`, `reset`,
-//! `salt`, `url`, `email` … are not passwords); a fast hash used to pre-hash a password
+//! `salt`, `url`, `email` … are not passwords); challenge-response digests that mix in a
+//! nonce or realm (HTTP Digest, WS-Security UsernameToken), which the protocol dictates and
+//! which are not stored; a fast hash used to pre-hash a password
 //! before a slow one (`bcrypt.hashpw(b64encode(sha256(password).digest()), …)`), directly
 //! or through a local variable; `bcrypt`, `argon2`, `scrypt`, passlib's strong schemes,
 //! `hashlib.pbkdf2_hmac`, `hashlib.scrypt`, Django's `make_password` with its default hasher
@@ -383,7 +385,17 @@ fn check_fast_hash(
         return;
     }
 
-    let salted = inputs.iter().any(|&i| mentions_salt(model, i));
+    // A challenge-response digest (HTTP Digest's `user:realm:password`, WS-Security's
+    // `nonce + created + password`) is what the protocol demands, not password storage.
+    if inputs
+        .iter()
+        .any(|&i| mentions_word(model, i, &["nonce", "cnonce", "realm", "challenge"]))
+    {
+        return;
+    }
+    let salted = inputs
+        .iter()
+        .any(|&i| mentions_word(model, i, &["salt", "pepper", "salted"]));
     let broken = matches!(algorithm, "md5" | "sha1" | "sha");
     let shown = if algorithm == "sha" {
         "sha1"
@@ -752,27 +764,24 @@ fn is_attribute_field(node: Node<'_>) -> bool {
     })
 }
 
-/// Whether an expression involves a salt or pepper (by name), directly or one local hop away.
-fn mentions_salt(model: &Model<'_>, node: Node<'_>) -> bool {
+/// Whether an expression involves an identifier with one of `wanted` among its words
+/// (`user_salt`, `cnonce`), directly or one local hop away.
+fn mentions_word(model: &Model<'_>, node: Node<'_>, wanted: &[&str]) -> bool {
+    let has_word = |text: &str| words(text).iter().any(|w| wanted.contains(&w.as_str()));
     let mut found = false;
     walk_self(node, &mut |n| {
         if found {
             return false;
         }
         if n.kind() == "identifier" {
-            let is_salt = |text: &str| {
-                words(text)
-                    .iter()
-                    .any(|w| matches!(w.as_str(), "salt" | "pepper" | "salted"))
-            };
-            if is_salt(model.text(n)) {
+            if has_word(model.text(n)) {
                 found = true;
             } else if let (value, Some(_)) = follow(model, n)
                 && value.kind() != "identifier"
             {
                 let mut inner = false;
                 walk_self(value, &mut |m| {
-                    if m.kind() == "identifier" && is_salt(model.text(m)) {
+                    if m.kind() == "identifier" && has_word(model.text(m)) {
                         inner = true;
                     }
                     !inner

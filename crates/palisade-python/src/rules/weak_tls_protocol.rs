@@ -22,7 +22,11 @@
 //! highest version both sides support, and current OpenSSL builds refuse SSL 3.0);
 //! `minimum_version` of `TLSv1_2` or `TLSv1_3`; setting `OP_NO_TLSv1 | OP_NO_TLSv1_1`
 //! (turning old versions off is the fix); comparisons such as
-//! `if ctx.minimum_version < ssl.TLSVersion.TLSv1_2:`.
+//! `if ctx.minimum_version < ssl.TLSVersion.TLSv1_2:`; lookup keys and translation tables
+//! between libraries (`{ssl.PROTOCOL_TLSv1: SSL.TLSv1_METHOD}`,
+//! `table[ssl.PROTOCOL_TLSv1_1] = SSL.TLSv1_1_METHOD`);
+//! test code (`tests/`, `test_*.py`),
+//! which pins old versions to check that they are refused.
 //!
 //! ## Why it matters
 //! SSL 3.0 and TLS 1.0 fall to known attacks on their CBC and padding constructions (POODLE,
@@ -55,7 +59,7 @@
 //! - Python documentation, `ssl` — Protocol versions
 
 use super::{PyRule, RuleContext};
-use crate::settings::{follow, string_value};
+use crate::settings::{Role, file_role, follow, string_value};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
 
@@ -104,6 +108,9 @@ const NAMES: &[&str] = &[
 ];
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    if file_role(&cx.file.path) == Role::Test {
+        return;
+    }
     match node.kind() {
         "attribute" => {
             let Some(last) = node.child_by_field_name("attribute") else {
@@ -134,7 +141,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 /// How a reference to a protocol constant is used.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Use {
-    /// Compared, tested: not a setting.
+    /// Compared, tested, used as a lookup key or in a translation table: not a setting.
     Compared,
     /// Under `~` (being cleared from an options mask) or in `clear_options(...)`.
     Cleared,
@@ -148,6 +155,29 @@ fn use_of(node: Node<'_>, cx: &RuleContext<'_, '_>) -> Use {
     while let Some(n) = current {
         match n.kind() {
             "comparison_operator" | "assert_statement" => return Use::Compared,
+            // `table[ssl.PROTOCOL_TLSv1] = …`, `{ssl.PROTOCOL_TLSv1: SSL.TLSv1_METHOD}`:
+            // a lookup key, or a translation table between two libraries' names.
+            "subscript"
+                if n.child_by_field_name("subscript")
+                    .is_some_and(|s| s.id() == child.id()) =>
+            {
+                return Use::Compared;
+            }
+            "assignment"
+                if n.child_by_field_name("left").is_some_and(|l| {
+                    l.kind() == "subscript"
+                        && l.child_by_field_name("subscript")
+                            .is_some_and(|k| !matches!(k.kind(), "string" | "concatenated_string"))
+                }) =>
+            {
+                return Use::Compared;
+            }
+            "pair"
+                if n.child_by_field_name("key")
+                    .is_some_and(|k| !matches!(k.kind(), "string" | "concatenated_string")) =>
+            {
+                return Use::Compared;
+            }
             "unary_operator"
                 if n.child_by_field_name("operator")
                     .is_some_and(|o| cx.model.text(o) == "~") =>
