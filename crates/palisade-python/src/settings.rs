@@ -340,30 +340,51 @@ pub enum Role {
     Test,
 }
 
-/// The words of an identifier or file name: split at `_`, `-`, `.` and lower-to-upper case
-/// changes, lowercased. `DevelopmentConfig` → `development`, `config`.
-pub fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
+/// Calls `visit` with each word of an identifier or file name, as a slice of it: split at
+/// any character that is not an ASCII letter or digit and at lower-to-upper case changes.
+/// Stops early when `visit` returns true; returns whether it did. Allocates nothing, for
+/// checks that run on many nodes.
+pub fn any_word(name: &str, mut visit: impl FnMut(&str) -> bool) -> bool {
+    let bytes = name.as_bytes();
+    let mut start = None;
     let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+    for (i, &b) in bytes.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            if let Some(s) = start.take()
+                && visit(&name[s..i])
+            {
+                return true;
             }
             previous_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+        if b.is_ascii_uppercase()
+            && previous_lower
+            && let Some(s) = start.replace(i)
+            && visit(&name[s..i])
+        {
+            return true;
         }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
+        start.get_or_insert(i);
+        previous_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
     }
-    if !current.is_empty() {
-        out.push(current);
-    }
+    start.is_some_and(|s| visit(&name[s..]))
+}
+
+/// The words of an identifier or file name (see [`any_word`]), lowercased.
+/// `DevelopmentConfig` → `development`, `config`.
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    any_word(name, |w| {
+        out.push(w.to_ascii_lowercase());
+        false
+    });
     out
+}
+
+/// Whether one of the words of `name` equals (ignoring case) one of `wanted`.
+pub fn has_word(name: &str, wanted: &[&str]) -> bool {
+    any_word(name, |w| wanted.iter().any(|x| w.eq_ignore_ascii_case(x)))
 }
 
 const TEST_WORDS: &[&str] = &["test", "tests", "testing", "conftest", "ci", "pytest"];
@@ -371,10 +392,9 @@ const DEV_WORDS: &[&str] = &["local", "dev", "development", "devel"];
 
 /// The role a name plays by its words (a file stem or a class name).
 pub fn name_role(name: &str) -> Role {
-    let words = words(name);
-    if words.iter().any(|w| TEST_WORDS.contains(&w.as_str())) || name.starts_with("test") {
+    if has_word(name, TEST_WORDS) || name.starts_with("test") {
         Role::Test
-    } else if words.iter().any(|w| DEV_WORDS.contains(&w.as_str())) {
+    } else if has_word(name, DEV_WORDS) {
         Role::Development
     } else {
         Role::Deployed
@@ -384,23 +404,35 @@ pub fn name_role(name: &str) -> Role {
 /// The role of a file by its path (relative to the scan root): in a `tests` folder or named
 /// for tests → `Test`; named for local development → `Development`.
 pub fn file_role(path: &str) -> Role {
-    let parts: Vec<&str> = path.split('/').collect();
-    let Some((file, dirs)) = parts.split_last() else {
-        return Role::Deployed;
-    };
+    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
     if dirs
-        .iter()
-        .any(|d| matches!(*d, "tests" | "test" | "testing" | "__tests__"))
+        .split('/')
+        .any(|d| matches!(d, "tests" | "test" | "testing" | "__tests__"))
     {
         return Role::Test;
     }
     let stem = file.strip_suffix(".py").unwrap_or(file);
     let stem = if stem == "__init__" {
-        dirs.last().copied().unwrap_or(stem)
+        dirs.rsplit('/')
+            .next()
+            .filter(|d| !d.is_empty())
+            .unwrap_or(stem)
     } else {
         stem
     };
     name_role(stem)
+}
+
+/// The last name of a call's function (`md5` in `hashlib.md5`, `get` in `self.session.get`),
+/// without allocating: a cheap filter before resolving the full dotted name.
+pub fn last_name<'t>(model: &Model<'t>, function: Node<'_>) -> &'t str {
+    match function.kind() {
+        "identifier" => model.text(function),
+        "attribute" => function
+            .child_by_field_name("attribute")
+            .map_or("", |a| model.text(a)),
+        _ => "",
+    }
 }
 
 /// Well-known Django settings, to recognise a settings module by what it assigns.
@@ -460,6 +492,18 @@ pub fn env_default<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Node<'t>> {
     }
     let function = call.child_by_field_name("function")?;
     let arguments = call.child_by_field_name("arguments")?;
+    // Cheap filter on the text before resolving (this runs on many module-level calls).
+    let text = model.text(function);
+    let plausible = text.ends_with(".get")
+        || text.ends_with("getenv")
+        || text.ends_with(".setdefault")
+        || text == "env"
+        || text.starts_with("env.")
+        || text == "config"
+        || text.ends_with(".config");
+    if !plausible {
+        return None;
+    }
     let dotted = model.dotted(function)?;
     let resolved = model.resolve(function).unwrap_or_default();
     let positional_default = matches!(

@@ -65,7 +65,8 @@ use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
     Role, Setting, SettingOp, dict_entries, enclosing_function, env_default, file_role, follow,
-    is_true, keyword, keyword_value, name_role, positional, string_value, top_level_settings, walk,
+    is_true, keyword, keyword_value, last_name, name_role, positional, string_body, string_value,
+    top_level_settings, walk,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity, Span};
 use tree_sitter::Node;
@@ -90,9 +91,6 @@ pub static RULE: PyRule = PyRule {
 };
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) == Role::Test {
-        return;
-    }
     match node.kind() {
         "call" => check_call(node, cx),
         "module" if file_role(&cx.file.path) == Role::Deployed => {
@@ -104,8 +102,10 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 .child_by_field_name("name")
                 .map(|n| cx.model.text(n))
                 .unwrap_or_default();
-            if name_role(name) == Role::Deployed
-                && let Some(body) = node.child_by_field_name("body")
+            if let Some(body) = node.child_by_field_name("body")
+                && assigns_cors_setting(cx.model, body)
+                && name_role(name) == Role::Deployed
+                && file_role(&cx.file.path) == Role::Deployed
             {
                 let settings = top_level_settings(cx.model, body);
                 check_settings(&settings, cx);
@@ -116,6 +116,40 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         _ => {}
     }
 }
+
+/// Whether a class body assigns a `CORS_…` name directly (a cheap filter for config classes).
+fn assigns_cors_setting(model: &Model<'_>, body: Node<'_>) -> bool {
+    let mut cursor = body.walk();
+    body.named_children(&mut cursor).any(|statement| {
+        statement.kind() == "expression_statement"
+            && statement
+                .named_child(0)
+                .filter(|e| e.kind() == "assignment")
+                .and_then(|a| a.child_by_field_name("left"))
+                .is_some_and(|l| model.text(l).starts_with("CORS_"))
+    })
+}
+
+/// Whether a node is the plain string `Access-Control-Allow-Origin` (any case), without
+/// allocating: it runs on every dictionary pair and subscript assignment.
+fn is_allow_origin(model: &Model<'_>, node: Node<'_>) -> bool {
+    string_body(model, node).is_some_and(|(body, _)| body.eq_ignore_ascii_case(ALLOW_ORIGIN))
+}
+
+/// Last names of the calls this rule looks at; anything else is skipped before resolving.
+const CALL_NAMES: &[&str] = &[
+    "CORS",
+    "cross_origin",
+    "ResourceOptions",
+    "add_middleware",
+    "Middleware",
+    "set",
+    "add",
+    "setdefault",
+    "add_header",
+    "set_header",
+    "__setitem__",
+];
 
 /// What an origins setting allows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -186,6 +220,13 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
+    let name = last_name(model, function);
+    if !CALL_NAMES.contains(&name) && !name.contains("CORS") {
+        return;
+    }
+    if file_role(&cx.file.path) == Role::Test {
+        return;
+    }
     let resolved = model.resolve(function).unwrap_or_default();
     match resolved.as_str() {
         "flask_cors.CORS"
@@ -219,7 +260,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         method,
         Some("set" | "add" | "setdefault" | "add_header" | "set_header" | "__setitem__")
     ) && let (Some(name), Some(value)) = (positional(call, 0), positional(call, 1))
-        && string_value(model, name).is_some_and(|n| n.eq_ignore_ascii_case(ALLOW_ORIGIN))
+        && is_allow_origin(model, name)
     {
         check_reflection(call, value, cx);
     }
@@ -424,8 +465,7 @@ fn check_header_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     let is_header = left
         .child_by_field_name("subscript")
-        .and_then(|k| string_value(model, k))
-        .is_some_and(|k| k.eq_ignore_ascii_case(ALLOW_ORIGIN));
+        .is_some_and(|k| is_allow_origin(model, k));
     if is_header {
         check_reflection(assignment, right, cx);
     }
@@ -440,7 +480,7 @@ fn check_header_pair(pair: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     ) else {
         return;
     };
-    if string_value(model, key).is_some_and(|k| k.eq_ignore_ascii_case(ALLOW_ORIGIN)) {
+    if is_allow_origin(model, key) {
         check_reflection(pair, value, cx);
     }
 }
@@ -449,6 +489,9 @@ fn check_header_pair(pair: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 /// credentials, and no condition in the function looks at the origin.
 fn check_reflection(at: Node<'_>, value: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
+    if file_role(&cx.file.path) == Role::Test {
+        return;
+    }
     let (origin, definition) = follow(model, value);
     if !is_request_origin(model, origin) {
         return;

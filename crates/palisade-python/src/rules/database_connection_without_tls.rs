@@ -72,7 +72,7 @@ use crate::model::{MODULE, Model, scope_of};
 use crate::net::{HostKind, UrlParts, host_allowed, host_kind, parse_url};
 use crate::settings::{
     Role, dict_entries, dict_is_open, env_default, file_role, follow, has_interpolation, is_false,
-    is_true, keyword_value, positional, string_body, string_value, walk,
+    is_true, keyword_value, last_name, positional, string_body, string_value, walk,
 };
 use palisade_core::{
     Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity, Span,
@@ -163,9 +163,6 @@ const ENGINE_FACTORIES: &[&str] = &[
 ];
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) != Role::Deployed {
-        return;
-    }
     match node.kind() {
         "call" => check_call(node, cx),
         "assignment" => check_assignment(node, cx),
@@ -332,6 +329,27 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
+    // The last names in DRIVERS and ENGINE_FACTORIES: a cheap filter before resolving.
+    let known = matches!(
+        last_name(model, function),
+        "connect"
+            | "Connect"
+            | "Connection"
+            | "MySQLConnection"
+            | "MySQLConnectionPool"
+            | "SimpleConnectionPool"
+            | "ThreadedConnectionPool"
+            | "ConnectionPool"
+            | "AsyncConnectionPool"
+            | "create_pool"
+            | "create_engine"
+            | "create_async_engine"
+            | "parse"
+            | "config"
+    );
+    if !known || file_role(&cx.file.path) != Role::Deployed {
+        return;
+    }
     let Some(resolved) = model.resolve(function) else {
         return;
     };
@@ -725,12 +743,24 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     };
     // `app.config["SQLALCHEMY_DATABASE_URI"] = …` counts wherever it is (app factories);
     // other targets only at module level or in a class body.
+    if !matches!(left.kind(), "identifier" | "subscript")
+        || !matches!(
+            right.kind(),
+            "string" | "concatenated_string" | "call" | "dictionary"
+        )
+    {
+        return;
+    }
     let config_item = left.kind() == "subscript"
         && left
             .child_by_field_name("value")
-            .and_then(|v| model.dotted(v))
+            .filter(|v| matches!(v.kind(), "identifier" | "attribute"))
+            .map(|v| model.text(v))
             .is_some_and(|d| d == "config" || d.ends_with(".config"));
     if scope_of(assignment) != MODULE && !config_item {
+        return;
+    }
+    if file_role(&cx.file.path) != Role::Deployed {
         return;
     }
     let target = model.text(left);
@@ -739,10 +769,6 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     if !matches!(left.kind(), "identifier" | "subscript") {
-        return;
-    }
-    // Flask-SQLAlchemy engine options elsewhere in the module may add TLS.
-    if !model.values(MODULE, "SQLALCHEMY_ENGINE_OPTIONS").is_empty() {
         return;
     }
     let value = env_default(model, right).map_or(right, |d| follow(model, d).0);
@@ -757,6 +783,10 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             .and_then(|p| url_driver(&p.scheme))
             .is_none()
     {
+        return;
+    }
+    // Flask-SQLAlchemy engine options elsewhere in the module may add TLS.
+    if !model.values(MODULE, "SQLALCHEMY_ENGINE_OPTIONS").is_empty() {
         return;
     }
     if left.kind() == "identifier" && engine_adds_tls(model, assignment, target) {

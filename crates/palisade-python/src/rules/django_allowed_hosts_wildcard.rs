@@ -75,12 +75,9 @@ pub static RULE: PyRule = PyRule {
 };
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) != Role::Deployed {
-        return;
-    }
     let model = cx.model;
     match node.kind() {
-        "module" => {
+        "module" if file_role(&cx.file.path) == Role::Deployed => {
             let settings = top_level_settings(model, node);
             if is_django_settings(&cx.file.path, &settings, has_star_import(node)) {
                 check_settings(&settings, cx);
@@ -98,6 +95,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                     .is_some_and(|s| model.text(s).contains("Configuration"));
             if configuration
                 && name_role(name) == Role::Deployed
+                && file_role(&cx.file.path) == Role::Deployed
                 && let Some(body) = node.child_by_field_name("body")
             {
                 check_settings(&top_level_settings(model, body), cx);

@@ -124,11 +124,8 @@ const WEB_FRAMEWORKS: &[&str] = &[
 ];
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) != Role::Deployed {
-        return;
-    }
     match node.kind() {
-        "module" => check_module(node, cx),
+        "module" if file_role(&cx.file.path) == Role::Deployed => check_module(node, cx),
         "call" => check_call(node, cx),
         "assignment" => check_config_item(node, cx),
         _ => {}
@@ -316,7 +313,7 @@ fn check_config_item(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(what) = flag_value(&key) else {
         return;
     };
-    if under_debug(model, assignment) {
+    if under_debug(model, assignment) || file_role(&cx.file.path) != Role::Deployed {
         return;
     }
     if let Some(confidence) = turns_off(model, right) {
@@ -332,7 +329,8 @@ fn check_config_item(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 
 /// `app.config`, `self.config`, `application.config` …
 fn is_config_object(model: &Model<'_>, node: Option<Node<'_>>) -> bool {
-    node.and_then(|n| model.dotted(n))
+    node.filter(|n| matches!(n.kind(), "identifier" | "attribute"))
+        .map(|n| model.text(n))
         .is_some_and(|d| d == "config" || d.ends_with(".config"))
 }
 
@@ -350,12 +348,13 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     ) else {
         return;
     };
+    let deployed = || file_role(&cx.file.path) == Role::Deployed;
     match model.text(method) {
-        "update" | "from_mapping" if is_config_object(model, Some(object)) => {
+        "update" | "from_mapping" if is_config_object(model, Some(object)) && deployed() => {
             check_config_update(call, cx)
         }
         "set_cookie" | "set_signed_cookie"
-            if WEB_FRAMEWORKS.iter().any(|f| model.imports_package(f)) =>
+            if WEB_FRAMEWORKS.iter().any(|f| model.imports_package(f)) && deployed() =>
         {
             check_set_cookie(call, cx)
         }

@@ -64,8 +64,8 @@ use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
 use crate::net::{HostKind, host_allowed, host_kind, parse_url};
 use crate::settings::{
-    Role, env_default, file_role, follow, has_interpolation, is_debug_condition, keyword_value,
-    positional, string_body, under_debug, words,
+    Role, env_default, file_role, follow, has_interpolation, has_word, is_debug_condition,
+    keyword_value, last_name, positional, string_body, under_debug, words,
 };
 use palisade_core::{
     Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity,
@@ -182,9 +182,6 @@ const NAMESPACE_HOSTS: &[&str] = &[
 ];
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) != Role::Deployed {
-        return;
-    }
     match node.kind() {
         "call" => check_call(node, cx),
         "assignment" => check_constant(node, cx),
@@ -288,6 +285,36 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
+    // The last names of URL_FUNCTIONS, CLIENT_METHODS, CLIENTS and PLAINTEXT_CONNECTIONS:
+    // a cheap filter before resolving.
+    let known = matches!(
+        last_name(model, function),
+        "get"
+            | "post"
+            | "put"
+            | "patch"
+            | "delete"
+            | "head"
+            | "options"
+            | "request"
+            | "stream"
+            | "urlopen"
+            | "Request"
+            | "urlretrieve"
+            | "ws_connect"
+            | "Session"
+            | "session"
+            | "Client"
+            | "AsyncClient"
+            | "ClientSession"
+            | "PoolManager"
+            | "ProxyManager"
+            | "HTTPConnection"
+            | "HTTPConnectionPool"
+    );
+    if !known || file_role(&cx.file.path) != Role::Deployed {
+        return;
+    }
     let resolved = model.resolve(function);
     let mut target: Option<(Node<'_>, Confidence)> = None;
     if let Some(name) = resolved.as_deref() {
@@ -551,20 +578,36 @@ fn is_settings_class(model: &Model<'_>, class: Node<'_>) -> bool {
 
 fn check_constant(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(in_settings_class) = constant_context(model, assignment) else {
-        return;
-    };
     let (Some(left), Some(right)) = (
         assignment.child_by_field_name("left"),
         assignment.child_by_field_name("right"),
     ) else {
         return;
     };
-    if left.kind() != "identifier" {
+    if left.kind() != "identifier"
+        || !matches!(
+            right.kind(),
+            "string"
+                | "concatenated_string"
+                | "binary_operator"
+                | "list"
+                | "tuple"
+                | "set"
+                | "conditional_expression"
+                | "call"
+        )
+        || !has_word(model.text(left), URL_WORDS)
+    {
         return;
     }
+    let Some(in_settings_class) = constant_context(model, assignment) else {
+        return;
+    };
     let name = model.text(left);
-    if !is_url_setting_name(name, in_settings_class) || under_debug(model, assignment) {
+    if !is_url_setting_name(name, in_settings_class)
+        || under_debug(model, assignment)
+        || file_role(&cx.file.path) != Role::Deployed
+    {
         return;
     }
     let what = format!("is configured in `{name}`, so the service talks plaintext HTTP");

@@ -67,8 +67,8 @@
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
 use crate::settings::{
-    Role, enclosing_function, file_role, follow, keyword_value, positional, string_value,
-    under_debug, walk, words,
+    Role, enclosing_function, file_role, follow, keyword_value, last_name, positional,
+    string_value, under_debug, walk, words,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -213,10 +213,18 @@ pub fn is_password_name(name: &str) -> bool {
     hit && !words.iter().any(|w| NOT_A_PASSWORD.contains(&w.as_str()))
 }
 
+/// Last names of the calls this rule looks at; anything else is skipped before resolving.
+const CALL_NAMES: &[&str] = &[
+    "new",
+    "generate_password_hash",
+    "make_password",
+    "hash",
+    "encrypt",
+    "using",
+    "CryptContext",
+];
+
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) == Role::Test {
-        return;
-    }
     match node.kind() {
         "call" => check_call(node, cx),
         "assignment" => check_hashers_setting(node, cx),
@@ -229,9 +237,16 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
+    let name = last_name(model, function);
+    if !FAST_HASHES.contains(&name) && !CALL_NAMES.contains(&name) {
+        return;
+    }
     let Some(resolved) = model.resolve(function) else {
         return;
     };
+    if file_role(&cx.file.path) == Role::Test {
+        return;
+    }
     let parts: Vec<&str> = resolved.split('.').collect();
     match parts.as_slice() {
         ["hashlib", "new"] => {
@@ -797,9 +812,6 @@ fn mentions_word(model: &Model<'_>, node: Node<'_>, wanted: &[&str]) -> bool {
 /// `PASSWORD_HASHERS = ["…MD5PasswordHasher", …]` in deployed Django settings.
 fn check_hashers_setting(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    if scope_of(assignment) != MODULE || file_role(&cx.file.path) != Role::Deployed {
-        return;
-    }
     let (Some(left), Some(right)) = (
         assignment.child_by_field_name("left"),
         assignment.child_by_field_name("right"),
@@ -808,6 +820,8 @@ fn check_hashers_setting(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     };
     if model.text(left) != "PASSWORD_HASHERS"
         || !matches!(right.kind(), "list" | "tuple")
+        || scope_of(assignment) != MODULE
+        || file_role(&cx.file.path) != Role::Deployed
         || under_debug(model, assignment)
     {
         return;

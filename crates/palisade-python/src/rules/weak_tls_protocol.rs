@@ -78,7 +78,13 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: PyRule = PyRule {
     meta: &META,
-    node_kinds: &["attribute", "identifier", "keyword_argument"],
+    node_kinds: &[
+        "attribute",
+        "keyword_argument",
+        "argument_list",
+        "assignment",
+        "augmented_assignment",
+    ],
     check,
 };
 
@@ -108,9 +114,6 @@ const NAMES: &[&str] = &[
 ];
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) == Role::Test {
-        return;
-    }
     match node.kind() {
         "attribute" => {
             let Some(last) = node.child_by_field_name("attribute") else {
@@ -120,20 +123,48 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 check_reference(node, cx);
             }
         }
-        "identifier" => {
-            // `from ssl import PROTOCOL_TLSv1`; attribute parts are seen as attributes.
-            let skipped = node.parent().is_none_or(|p| match p.kind() {
-                "attribute" | "dotted_name" | "aliased_import" => true,
-                "keyword_argument" => p
-                    .child_by_field_name("name")
-                    .is_some_and(|n| n.id() == node.id()),
-                _ => false,
-            });
-            if !skipped && NAMES.contains(&cx.model.text(node)) {
-                check_reference(node, cx);
+        "keyword_argument" => {
+            check_string_keyword(node, cx);
+            if let Some(value) = node.child_by_field_name("value")
+                && imports_tls(cx)
+            {
+                check_bare_names(value, cx);
             }
         }
-        "keyword_argument" => check_string_keyword(node, cx),
+        "argument_list" if imports_tls(cx) => {
+            let mut cursor = node.walk();
+            for argument in node.named_children(&mut cursor) {
+                if argument.kind() != "keyword_argument" {
+                    check_bare_names(argument, cx);
+                }
+            }
+        }
+        "assignment" | "augmented_assignment" if imports_tls(cx) => {
+            if let Some(right) = node.child_by_field_name("right") {
+                check_bare_names(right, cx);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn imports_tls(cx: &RuleContext<'_, '_>) -> bool {
+    cx.model.imports_package("ssl") || cx.model.imports_package("OpenSSL")
+}
+
+/// Names imported on their own (`from ssl import PROTOCOL_TLSv1`) used as a value, alone or
+/// in `|` / `~` expressions. Looking only where values go, and only in files that import
+/// `ssl` or pyOpenSSL, keeps the rule off the many identifiers of other files.
+fn check_bare_names(value: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    match value.kind() {
+        "identifier" if NAMES.contains(&cx.model.text(value)) => check_reference(value, cx),
+        "binary_operator" | "unary_operator" | "parenthesized_expression" => {
+            let mut cursor = value.walk();
+            let children: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
+            for child in children {
+                check_bare_names(child, cx);
+            }
+        }
         _ => {}
     }
 }
@@ -215,7 +246,7 @@ fn assigned_attribute<'t>(node: Node<'t>, cx: &RuleContext<'t, '_>) -> Option<&'
     let mut current = node.parent();
     while let Some(n) = current {
         match n.kind() {
-            "assignment" | "augmented_assignment" => {
+            "assignment" | "augmented_assignment" if imports_tls(cx) => {
                 let left = n.child_by_field_name("left")?;
                 let text = cx.model.text(left);
                 return Some(text.rsplit('.').next().unwrap_or(text));
@@ -229,6 +260,9 @@ fn assigned_attribute<'t>(node: Node<'t>, cx: &RuleContext<'t, '_>) -> Option<&'
 }
 
 fn check_reference(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
+    if file_role(&cx.file.path) == Role::Test {
+        return;
+    }
     if node.parent().is_some_and(|p| {
         p.kind() == "attribute"
             && p.child_by_field_name("object")
@@ -343,6 +377,17 @@ fn check_string_keyword(argument: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             "TLSv1" | "TLSv1_1" | "TLSv1.0" | "TLSv1.1" | "SSLv3" | "SSLv2" | "SSLv23_only_v3"
         )
     };
+    if !matches!(
+        name,
+        "ssl_version"
+            | "ssl_minimum_version"
+            | "ssl_maximum_version"
+            | "tls_version"
+            | "tls_versions"
+    ) || file_role(&cx.file.path) == Role::Test
+    {
+        return;
+    }
     let value = follow(model, value).0;
     let found = match name {
         "ssl_version" | "ssl_minimum_version" | "ssl_maximum_version" | "tls_version" => {
