@@ -23,9 +23,9 @@
 //! a password is involved; `password_reset_token` and other names with `token`, `reset`,
 //! `salt`, `url`, `email` … are not passwords); challenge-response digests that mix in a
 //! nonce or realm (HTTP Digest, WS-Security UsernameToken), which the protocol dictates and
-//! which are not stored; a fast hash used to pre-hash a password
-//! before a slow one (`bcrypt.hashpw(b64encode(sha256(password).digest()), …)`), directly
-//! or through a local variable; `bcrypt`, `argon2`, `scrypt`, passlib's strong schemes,
+//! which are not stored; a fast hash used to pre-hash a password before a slow one
+//! (`bcrypt.hashpw(b64encode(sha256(password).digest()), …)`), directly or through a local
+//! variable; `bcrypt`, `argon2`, `scrypt`, passlib's strong schemes,
 //! `hashlib.pbkdf2_hmac`, `hashlib.scrypt`, Django's `make_password` with its default hasher
 //! and Werkzeug's default method. Test code (`tests/`, `test_*.py`, `conftest.py`) and test
 //! settings, which often pick a fast hasher for speed, are skipped.
