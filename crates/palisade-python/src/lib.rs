@@ -6,7 +6,9 @@
 
 pub mod files;
 pub mod model;
+pub mod net;
 pub mod rules;
+pub mod settings;
 pub mod values;
 
 use model::{Model, scope_of};

@@ -1,0 +1,649 @@
+//! Helpers for rules that read configuration: literal values, the settings a module or a
+//! config class assigns at its top level, and the role a file plays (deployed settings, or
+//! settings for tests or local development, which the settings rules leave alone).
+//!
+//! Everything here works on the nodes and the model the analyzer already built; nothing
+//! re-parses text. It is kept apart from `model.rs` so that configuration rules can grow
+//! their helpers without touching the model the other rules share.
+
+use crate::model::{Model, scope_of};
+use tree_sitter::Node;
+
+/// The raw text between the quotes of a `string` node and the byte offset where it starts.
+/// For an f-string the `{…}` parts are included as written.
+pub fn string_body<'t>(model: &Model<'t>, node: Node<'_>) -> Option<(&'t str, usize)> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut start = None;
+    let mut end = None;
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "string_start" => start = Some(child.end_byte()),
+            "string_end" => end = Some(child.start_byte()),
+            _ => {}
+        }
+    }
+    let (start, end) = (start?, end?);
+    if end < start {
+        return None;
+    }
+    let text = model.text(node);
+    let offset = start - node.start_byte();
+    let body = text.get(offset..offset + (end - start))?;
+    Some((body, start))
+}
+
+/// Whether a `string` node has `{…}` interpolations (an f-string with expressions).
+pub fn has_interpolation(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .any(|c| c.kind() == "interpolation")
+}
+
+/// The value of a string literal without interpolations, or of an implicit concatenation of
+/// such literals (`"a" "b"`). Escape sequences are kept as written.
+pub fn string_value(model: &Model<'_>, node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        "string" if !has_interpolation(node) => {
+            string_body(model, node).map(|(s, _)| s.to_string())
+        }
+        "concatenated_string" => {
+            let mut out = String::new();
+            let mut cursor = node.walk();
+            for part in node.named_children(&mut cursor) {
+                out.push_str(&string_value(model, part)?);
+            }
+            Some(out)
+        }
+        "parenthesized_expression" => string_value(model, node.named_child(0)?),
+        _ => None,
+    }
+}
+
+/// Follows a name or attribute chain to the value it holds, when it is assigned exactly once
+/// in its scope (or at module level) and is not a parameter; up to three hops. Returns the
+/// value and, when a name was followed, the value node of the first assignment followed
+/// (for a related location). Anything else is returned as is.
+pub fn follow<'t>(model: &Model<'t>, node: Node<'t>) -> (Node<'t>, Option<Node<'t>>) {
+    let mut current = node;
+    let mut definition = None;
+    for _ in 0..3 {
+        if !matches!(current.kind(), "identifier" | "attribute") {
+            break;
+        }
+        let Some(name) = model.dotted(current) else {
+            break;
+        };
+        let Some(value) = model.single_value(scope_of(current), &name) else {
+            break;
+        };
+        if value.kind() == "pattern_list" || value.id() == current.id() {
+            break;
+        }
+        definition.get_or_insert(value);
+        current = value;
+    }
+    (current, definition)
+}
+
+/// Whether a node is the literal `True`.
+pub fn is_true(node: Node<'_>) -> bool {
+    node.kind() == "true"
+}
+
+/// Whether a node is the literal `False`.
+pub fn is_false(node: Node<'_>) -> bool {
+    node.kind() == "false"
+}
+
+/// How a setting is given a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingOp {
+    /// `NAME = value`
+    Assign,
+    /// `NAME += value`
+    Extend,
+    /// `NAME.append(value)` / `NAME.extend(value)` / `NAME.insert(i, value)`
+    Call,
+}
+
+/// One top-level setting of a module or a class body.
+#[derive(Clone, Copy, Debug)]
+pub struct Setting<'t> {
+    pub name: &'t str,
+    /// The assignment (or call) statement's expression.
+    pub node: Node<'t>,
+    /// The assigned value (or the appended argument).
+    pub value: Node<'t>,
+    pub op: SettingOp,
+    /// Inside an `if`, `try` or `with` block rather than unconditional.
+    pub conditional: bool,
+    /// Inside the body of an `if DEBUG:`-style block: development only.
+    pub debug_only: bool,
+}
+
+/// The settings assigned at the top level of a module (`root`) or of a class body (a
+/// `block`), including those inside top-level `if`/`try`/`with` blocks, in source order.
+/// Functions and nested classes are not entered.
+pub fn top_level_settings<'t>(model: &Model<'t>, body: Node<'t>) -> Vec<Setting<'t>> {
+    let mut out = Vec::new();
+    collect_settings(model, body, false, false, &mut out);
+    out
+}
+
+fn collect_settings<'t>(
+    model: &Model<'t>,
+    block: Node<'t>,
+    conditional: bool,
+    debug_only: bool,
+    out: &mut Vec<Setting<'t>>,
+) {
+    let mut cursor = block.walk();
+    for statement in block.named_children(&mut cursor) {
+        match statement.kind() {
+            "expression_statement" => {
+                let Some(expr) = statement.named_child(0) else {
+                    continue;
+                };
+                if let Some(setting) = setting_of(model, expr, conditional, debug_only) {
+                    out.push(setting);
+                }
+            }
+            "if_statement" => {
+                let condition = statement.child_by_field_name("condition");
+                let debug = condition.is_some_and(|c| is_debug_condition(model, c));
+                if let Some(body) = statement.child_by_field_name("consequence") {
+                    collect_settings(model, body, true, debug_only || debug, out);
+                }
+                let mut alternatives = statement.walk();
+                for alternative in
+                    statement.children_by_field_name("alternative", &mut alternatives)
+                {
+                    let (body, debug) = match alternative.kind() {
+                        "elif_clause" => (
+                            alternative.child_by_field_name("consequence"),
+                            alternative
+                                .child_by_field_name("condition")
+                                .is_some_and(|c| is_debug_condition(model, c)),
+                        ),
+                        _ => (alternative.child_by_field_name("body"), false),
+                    };
+                    if let Some(body) = body {
+                        collect_settings(model, body, true, debug_only || debug, out);
+                    }
+                }
+            }
+            "try_statement" | "with_statement" => {
+                let mut inner = statement.walk();
+                for part in statement.named_children(&mut inner) {
+                    let body = match part.kind() {
+                        "block" => Some(part),
+                        "except_clause" | "else_clause" | "finally_clause" => {
+                            let mut c = part.walk();
+                            part.named_children(&mut c).find(|n| n.kind() == "block")
+                        }
+                        _ => None,
+                    };
+                    if let Some(body) = body {
+                        collect_settings(model, body, true, debug_only, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn setting_of<'t>(
+    model: &Model<'t>,
+    expr: Node<'t>,
+    conditional: bool,
+    debug_only: bool,
+) -> Option<Setting<'t>> {
+    let (name, value, op) = match expr.kind() {
+        "assignment" => {
+            let left = expr.child_by_field_name("left")?;
+            let right = expr.child_by_field_name("right")?;
+            (left, right, SettingOp::Assign)
+        }
+        "augmented_assignment" => {
+            let left = expr.child_by_field_name("left")?;
+            let right = expr.child_by_field_name("right")?;
+            (left, right, SettingOp::Extend)
+        }
+        "call" => {
+            let function = expr.child_by_field_name("function")?;
+            if function.kind() != "attribute" {
+                return None;
+            }
+            let method = model.text(function.child_by_field_name("attribute")?);
+            if !matches!(method, "append" | "extend" | "insert") {
+                return None;
+            }
+            let object = function.child_by_field_name("object")?;
+            let arguments = expr.child_by_field_name("arguments")?;
+            let mut c = arguments.walk();
+            let value = arguments.named_children(&mut c).last()?;
+            (object, value, SettingOp::Call)
+        }
+        _ => return None,
+    };
+    if name.kind() != "identifier" {
+        return None;
+    }
+    Some(Setting {
+        name: model.text(name),
+        node: expr,
+        value,
+        op,
+        conditional,
+        debug_only,
+    })
+}
+
+/// Whether an `if` condition selects development: `DEBUG`, `settings.DEBUG`, `app.debug`,
+/// `DEBUG is True`, `DEBUG == True` (and not `not DEBUG`).
+pub fn is_debug_condition(model: &Model<'_>, condition: Node<'_>) -> bool {
+    match condition.kind() {
+        "identifier" | "attribute" => {
+            let text = model.text(condition);
+            let last = text.rsplit('.').next().unwrap_or(text);
+            last.eq_ignore_ascii_case("debug")
+        }
+        "comparison_operator" => {
+            let text = model.text(condition);
+            let (Some(left), Some(right)) = (condition.named_child(0), condition.named_child(1))
+            else {
+                return false;
+            };
+            !text.contains("not")
+                && !text.contains("!=")
+                && is_debug_condition(model, left)
+                && is_true(right)
+        }
+        "boolean_operator" => {
+            // `DEBUG and LOCAL_DEV`: development only when DEBUG is required.
+            model.text(condition).contains(" and ")
+                && condition
+                    .child_by_field_name("left")
+                    .is_some_and(|l| is_debug_condition(model, l))
+        }
+        "parenthesized_expression" => condition
+            .named_child(0)
+            .is_some_and(|c| is_debug_condition(model, c)),
+        _ => false,
+    }
+}
+
+/// Whether `node` sits in the `True` branch of a conditional expression or inside the body of
+/// an `if` statement whose condition selects development (see [`is_debug_condition`]),
+/// looking up to the enclosing function or class.
+pub fn under_debug(model: &Model<'_>, node: Node<'_>) -> bool {
+    let mut child = node;
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "function_definition" | "class_definition" | "lambda" => return false,
+            "if_statement" | "elif_clause" => {
+                let in_body = n
+                    .child_by_field_name("consequence")
+                    .is_some_and(|b| b.id() == child.id());
+                if in_body
+                    && n.child_by_field_name("condition")
+                        .is_some_and(|c| is_debug_condition(model, c))
+                {
+                    return true;
+                }
+            }
+            "conditional_expression" => {
+                // `a if DEBUG else b`: children are a, DEBUG, b.
+                let first = n.named_child(0);
+                let condition = n.named_child(1);
+                if first.is_some_and(|f| f.id() == child.id())
+                    && condition.is_some_and(|c| is_debug_condition(model, c))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        child = n;
+        current = n.parent();
+    }
+    false
+}
+
+/// Whether the module has a star import (`from .base import *`): its settings may come
+/// from another file.
+pub fn has_star_import(root: Node<'_>) -> bool {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor).any(|statement| {
+        statement.kind() == "import_from_statement" && {
+            let mut c = statement.walk();
+            statement
+                .named_children(&mut c)
+                .any(|n| n.kind() == "wildcard_import")
+        }
+    })
+}
+
+/// What a file (or a config class) is for, judged by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Anything not named for tests or local development.
+    Deployed,
+    /// `local.py`, `dev.py`, `settings_dev.py`, `DevelopmentConfig`, …
+    Development,
+    /// `tests/…`, `test_*.py`, `settings/test.py`, `conftest.py`, `TestingConfig`, …
+    Test,
+}
+
+/// Calls `visit` with each word of an identifier or file name, as a slice of it: split at
+/// any character that is not an ASCII letter or digit and at lower-to-upper case changes.
+/// Stops early when `visit` returns true; returns whether it did. Allocates nothing, for
+/// checks that run on many nodes.
+pub fn any_word(name: &str, mut visit: impl FnMut(&str) -> bool) -> bool {
+    let bytes = name.as_bytes();
+    let mut start = None;
+    let mut previous_lower = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            if let Some(s) = start.take()
+                && visit(&name[s..i])
+            {
+                return true;
+            }
+            previous_lower = false;
+            continue;
+        }
+        if b.is_ascii_uppercase()
+            && previous_lower
+            && let Some(s) = start.replace(i)
+            && visit(&name[s..i])
+        {
+            return true;
+        }
+        start.get_or_insert(i);
+        previous_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+    }
+    start.is_some_and(|s| visit(&name[s..]))
+}
+
+/// The words of an identifier or file name (see [`any_word`]), lowercased.
+/// `DevelopmentConfig` → `development`, `config`.
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    any_word(name, |w| {
+        out.push(w.to_ascii_lowercase());
+        false
+    });
+    out
+}
+
+/// Whether one of the words of `name` equals (ignoring case) one of `wanted`.
+pub fn has_word(name: &str, wanted: &[&str]) -> bool {
+    any_word(name, |w| wanted.iter().any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+const TEST_WORDS: &[&str] = &["test", "tests", "testing", "conftest", "ci", "pytest"];
+const DEV_WORDS: &[&str] = &["local", "dev", "development", "devel"];
+
+/// The role a name plays by its words (a file stem or a class name).
+pub fn name_role(name: &str) -> Role {
+    if has_word(name, TEST_WORDS) || name.starts_with("test") {
+        Role::Test
+    } else if has_word(name, DEV_WORDS) {
+        Role::Development
+    } else {
+        Role::Deployed
+    }
+}
+
+/// The role of a file by its path (relative to the scan root): in a `tests` folder or named
+/// for tests → `Test`; named for local development → `Development`.
+pub fn file_role(path: &str) -> Role {
+    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
+    if dirs
+        .split('/')
+        .any(|d| matches!(d, "tests" | "test" | "testing" | "__tests__"))
+    {
+        return Role::Test;
+    }
+    let stem = file.strip_suffix(".py").unwrap_or(file);
+    let stem = if stem == "__init__" {
+        dirs.rsplit('/')
+            .next()
+            .filter(|d| !d.is_empty())
+            .unwrap_or(stem)
+    } else {
+        stem
+    };
+    name_role(stem)
+}
+
+/// The last name of a call's function (`md5` in `hashlib.md5`, `get` in `self.session.get`),
+/// without allocating: a cheap filter before resolving the full dotted name.
+pub fn last_name<'t>(model: &Model<'t>, function: Node<'_>) -> &'t str {
+    match function.kind() {
+        "identifier" => model.text(function),
+        "attribute" => function
+            .child_by_field_name("attribute")
+            .map_or("", |a| model.text(a)),
+        _ => "",
+    }
+}
+
+/// Well-known Django settings, to recognise a settings module by what it assigns.
+const DJANGO_SETTINGS: &[&str] = &[
+    "INSTALLED_APPS",
+    "MIDDLEWARE",
+    "MIDDLEWARE_CLASSES",
+    "ROOT_URLCONF",
+    "DATABASES",
+    "WSGI_APPLICATION",
+    "ASGI_APPLICATION",
+    "TEMPLATES",
+    "AUTH_PASSWORD_VALIDATORS",
+    "AUTH_USER_MODEL",
+    "STATIC_URL",
+    "STATIC_ROOT",
+    "DEFAULT_AUTO_FIELD",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "LANGUAGE_CODE",
+    "USE_TZ",
+    "SESSION_ENGINE",
+    "CSRF_TRUSTED_ORIGINS",
+];
+
+/// Whether a module is a Django settings module: named `settings.py` / `*_settings.py` /
+/// `settings_*.py` or inside a `settings` package, or assigning at least two well-known
+/// Django settings (one, when it star-imports a base settings module).
+pub fn is_django_settings(path: &str, settings: &[Setting<'_>], star_import: bool) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    if let Some((file, dirs)) = parts.split_last() {
+        let stem = file.strip_suffix(".py").unwrap_or(file);
+        if stem == "settings"
+            || stem.starts_with("settings_")
+            || stem.ends_with("_settings")
+            || dirs.contains(&"settings")
+        {
+            return true;
+        }
+    }
+    let mut known: Vec<&str> = settings
+        .iter()
+        .map(|s| s.name)
+        .filter(|n| DJANGO_SETTINGS.contains(n))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    known.len() >= 2 || (star_import && !known.is_empty())
+}
+
+/// For `os.environ.get("X", default)`, `os.getenv("X", default)`, `env("X", default=…)`,
+/// `env.str/list/bool(…, default=…)` and python-decouple's `config("X", default=…)`: the
+/// default value node. `None` for any other call or when no default is given.
+pub fn env_default<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Node<'t>> {
+    if call.kind() != "call" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    let arguments = call.child_by_field_name("arguments")?;
+    // Cheap filter on the text before resolving (this runs on many module-level calls).
+    let text = model.text(function);
+    let plausible = text.ends_with(".get")
+        || text.ends_with("getenv")
+        || text.ends_with(".setdefault")
+        || text == "env"
+        || text.starts_with("env.")
+        || text == "config"
+        || text.ends_with(".config");
+    if !plausible {
+        return None;
+    }
+    let dotted = model.dotted(function)?;
+    let resolved = model.resolve(function).unwrap_or_default();
+    let positional_default = matches!(
+        resolved.as_str(),
+        "os.environ.get" | "os.getenv" | "os.environ.setdefault"
+    );
+    let keyword_default = positional_default
+        || matches!(
+            resolved.as_str(),
+            "decouple.config" | "environ.Env" | "prettyconf.config"
+        )
+        || dotted == "env"
+        || dotted.starts_with("env.")
+        || dotted == "config";
+    if !keyword_default {
+        return None;
+    }
+    let mut cursor = arguments.walk();
+    let mut positional = 0;
+    for argument in arguments.named_children(&mut cursor) {
+        if argument.kind() == "keyword_argument" {
+            let name = argument.child_by_field_name("name").map(|n| model.text(n));
+            if name == Some("default") {
+                return argument.child_by_field_name("value");
+            }
+            continue;
+        }
+        if positional == 1 && positional_default {
+            return Some(argument);
+        }
+        positional += 1;
+    }
+    None
+}
+
+/// The keyword argument `name` of a call (the `keyword_argument` node).
+pub fn keyword<'t>(model: &Model<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    arguments.named_children(&mut cursor).find(|a| {
+        a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| model.text(n) == name)
+    })
+}
+
+/// The value of keyword argument `name` of a call.
+pub fn keyword_value<'t>(model: &Model<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+    keyword(model, call, name).and_then(|k| k.child_by_field_name("value"))
+}
+
+/// The `index`-th positional argument of a call.
+pub fn positional<'t>(call: Node<'t>, index: usize) -> Option<Node<'t>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|a| {
+            !matches!(
+                a.kind(),
+                "keyword_argument" | "dictionary_splat" | "list_splat" | "comment"
+            )
+        })
+        .nth(index)
+}
+
+/// Whether a call passes `**something` (its keyword arguments are then not all known).
+pub fn has_keyword_splat(call: Node<'_>) -> bool {
+    call.child_by_field_name("arguments")
+        .is_some_and(|arguments| {
+            let mut cursor = arguments.walk();
+            arguments
+                .named_children(&mut cursor)
+                .any(|a| a.kind() == "dictionary_splat")
+        })
+}
+
+/// The `(key, value)` pairs of a dictionary literal whose keys are plain strings.
+pub fn dict_entries<'t>(model: &Model<'t>, dict: Node<'t>) -> Vec<(String, Node<'t>)> {
+    let mut out = Vec::new();
+    if dict.kind() != "dictionary" {
+        return out;
+    }
+    let mut cursor = dict.walk();
+    for pair in dict.named_children(&mut cursor) {
+        if pair.kind() != "pair" {
+            continue;
+        }
+        if let (Some(key), Some(value)) = (
+            pair.child_by_field_name("key"),
+            pair.child_by_field_name("value"),
+        ) && let Some(key) = string_value(model, key)
+        {
+            out.push((key, value));
+        }
+    }
+    out
+}
+
+/// Whether a dictionary literal has an entry that is not a plain-string pair (`**other`, a
+/// computed key): its full content is then unknown.
+pub fn dict_is_open(dict: Node<'_>) -> bool {
+    let mut cursor = dict.walk();
+    dict.named_children(&mut cursor).any(|n| {
+        n.kind() == "dictionary_splat"
+            || (n.kind() == "pair"
+                && n.child_by_field_name("key")
+                    .is_some_and(|k| !matches!(k.kind(), "string" | "concatenated_string")))
+    })
+}
+
+/// The nearest enclosing function or lambda of a node.
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "function_definition" || n.kind() == "lambda" {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Calls `visit` on every node below `node` (depth first, in source order), descending into
+/// a child only when `visit` returns true. For the rare check that must look around a
+/// candidate inside one function; rules never walk whole files.
+pub fn walk<'t>(node: Node<'t>, visit: &mut dyn FnMut(Node<'t>) -> bool) {
+    let mut cursor = node.walk();
+    if !cursor.goto_first_child() {
+        return;
+    }
+    'outer: loop {
+        let descend = visit(cursor.node());
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node().id() == node.id() {
+                break 'outer;
+            }
+        }
+    }
+}
