@@ -9,6 +9,11 @@
 use crate::model::{Model, scope_of};
 use tree_sitter::Node;
 
+/// Call and scope helpers shared with the other rules live in `values.rs`.
+pub use crate::values::{
+    enclosing_function, keyword, keyword_value, positional_argument as positional,
+};
+
 /// The raw text between the quotes of a `string` node and the byte offset where it starts.
 /// For an f-string the `{…}` parts are included as written.
 pub fn string_body<'t>(model: &Model<'t>, node: Node<'_>) -> Option<(&'t str, usize)> {
@@ -539,37 +544,6 @@ pub fn env_default<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Node<'t>> {
     None
 }
 
-/// The keyword argument `name` of a call (the `keyword_argument` node).
-pub fn keyword<'t>(model: &Model<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    arguments.named_children(&mut cursor).find(|a| {
-        a.kind() == "keyword_argument"
-            && a.child_by_field_name("name")
-                .is_some_and(|n| model.text(n) == name)
-    })
-}
-
-/// The value of keyword argument `name` of a call.
-pub fn keyword_value<'t>(model: &Model<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    keyword(model, call, name).and_then(|k| k.child_by_field_name("value"))
-}
-
-/// The `index`-th positional argument of a call.
-pub fn positional<'t>(call: Node<'t>, index: usize) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    arguments
-        .named_children(&mut cursor)
-        .filter(|a| {
-            !matches!(
-                a.kind(),
-                "keyword_argument" | "dictionary_splat" | "list_splat" | "comment"
-            )
-        })
-        .nth(index)
-}
-
 /// Whether a call passes `**something` (its keyword arguments are then not all known).
 pub fn has_keyword_splat(call: Node<'_>) -> bool {
     call.child_by_field_name("arguments")
@@ -613,18 +587,6 @@ pub fn dict_is_open(dict: Node<'_>) -> bool {
                 && n.child_by_field_name("key")
                     .is_some_and(|k| !matches!(k.kind(), "string" | "concatenated_string")))
     })
-}
-
-/// The nearest enclosing function or lambda of a node.
-pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if n.kind() == "function_definition" || n.kind() == "lambda" {
-            return Some(n);
-        }
-        current = n.parent();
-    }
-    None
 }
 
 /// Calls `visit` on every node below `node` (depth first, in source order), descending into

@@ -557,29 +557,26 @@ pub fn argument<'t>(
     index: usize,
     name: &str,
 ) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    let keyword = arguments.named_children(&mut cursor).find(|a| {
-        a.kind() == "keyword_argument"
-            && a.child_by_field_name("name")
-                .is_some_and(|n| model.text(n) == name)
-    });
-    match keyword {
+    match keyword(model, call, name) {
         Some(k) => k.child_by_field_name("value"),
         None => positional_argument(call, index),
     }
 }
 
-/// The value of keyword argument `name` (not its `keyword_argument` node).
-pub fn keyword_value<'t>(model: &Model<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+/// The keyword argument `name` of a call (the `keyword_argument` node, for its position).
+pub fn keyword<'t>(model: &Model<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
     let arguments = call.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
-    let found = arguments.named_children(&mut cursor).find(|a| {
+    arguments.named_children(&mut cursor).find(|a| {
         a.kind() == "keyword_argument"
             && a.child_by_field_name("name")
                 .is_some_and(|n| model.text(n) == name)
-    });
-    found.and_then(|k| k.child_by_field_name("value"))
+    })
+}
+
+/// The value of keyword argument `name` (not its `keyword_argument` node).
+pub fn keyword_value<'t>(model: &Model<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+    keyword(model, call, name).and_then(|k| k.child_by_field_name("value"))
 }
 
 /// The method name of a call on an attribute (`app.config.update(...)` → `update`) and its
