@@ -409,13 +409,10 @@ pub fn name_role(name: &str) -> Role {
 /// The role of a file by its path (relative to the scan root): in a `tests` folder or named
 /// for tests → `Test`; named for local development → `Development`.
 pub fn file_role(path: &str) -> Role {
-    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
-    if dirs
-        .split('/')
-        .any(|d| matches!(d, "tests" | "test" | "testing" | "__tests__"))
-    {
+    if crate::files::is_test_file(path) {
         return Role::Test;
     }
+    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
     let stem = file.strip_suffix(".py").unwrap_or(file);
     let stem = if stem == "__init__" {
         dirs.rsplit('/')
