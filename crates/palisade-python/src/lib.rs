@@ -27,6 +27,12 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
+/// Parses one file and throws the tree away: the floor the benchmark compares the full
+/// analysis with (`palisade parse-only`).
+pub fn parse_only(text: &str) -> bool {
+    parse(text).is_some_and(|tree| !tree.root_node().has_error())
+}
+
 fn parse(text: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();

@@ -40,6 +40,13 @@ pub enum Command {
     /// Write one Markdown page per rule into a folder (how docs/rules is generated).
     #[command(hide = true)]
     GenerateDocs { dir: PathBuf },
+    /// Walk, read and parse every Python file without running any rule, and print the time:
+    /// the floor that the Python analysis is measured against (bench/python.sh).
+    #[command(hide = true)]
+    ParseOnly {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
