@@ -1,5 +1,6 @@
 //! The Python rules, one per file, registered here in one explicit list.
 
+pub mod sql_injection;
 pub mod tls_verification_disabled;
 
 use crate::model::Model;
@@ -33,7 +34,7 @@ impl RuleContext<'_, '_> {
 }
 
 /// Every Python rule.
-pub static RULES: &[&PyRule] = &[&tls_verification_disabled::RULE];
+pub static RULES: &[&PyRule] = &[&sql_injection::RULE, &tls_verification_disabled::RULE];
 
 /// The metadata of every Python rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&tls_verification_disabled::META];
+pub static METAS: &[&RuleMeta] = &[&sql_injection::META, &tls_verification_disabled::META];
