@@ -37,16 +37,20 @@
 //! - `self.X` / `cls.X` through the class body's constant attributes; Django's
 //!   `Model._meta.*`; `django.conf.settings.*`;
 //! - allow-list guards: a use inside `if name in CONST:`, or after `if name not in CONST:`
-//!   that returns, raises, aborts or reassigns the name, or after `assert name in CONST`, is
-//!   constant.
+//!   that returns, raises, aborts or reassigns the name, or after `assert name in CONST`, or
+//!   the `name` branch of `name if name in CONST else …`, is constant;
+//! - identifier quoting (`quote_name`, a local `qn = connection.ops.quote_name`,
+//!   `quote_ident`, a dialect's identifier preparer) is constant: the result cannot leave
+//!   the identifier; `identifier_converter` / `truncate_name` keep their argument's value.
 //!
 //! ## Sources ("outside")
 //! A function parameter (except `self`/`cls`; a parameter named `request`/`req` counts as
-//! request data), anything read from one (`payload.name`, `filters["status"]`,
-//! `request.GET.get("q")`), Flask/Quart/Bottle's `request.*`, `input()`, `sys.argv`,
-//! `argparse`'s `parse_args()`, `os.environ` / `os.getenv`. Everything else that is not
-//! constant — a call to an unknown function, a row read back from the database, `self.x`
-//! set elsewhere — is [`Origin::Other`].
+//! request data), anything read from one through attributes, subscripts and accessor calls
+//! (`payload.name`, `filters["status"]`, `request.GET.get("q")`, `await request.json()`,
+//! string methods), Flask/Quart/Bottle's `request.*`, `input()`, `sys.argv`, `argparse`'s
+//! `parse_args()`, `os.environ` / `os.getenv`. Everything else that is not constant — what
+//! other methods return (`conn.cursor().fetchone()`), a call to an unknown function, a row
+//! read back from the database, `self.x` set elsewhere — is [`Origin::Other`].
 //!
 //! ## Limits
 //! Analysis stays within one file and never executes anything. Loops are not iterated
@@ -284,6 +288,49 @@ pub fn assigned_values<'t>(model: &Model<'t>, node: Node<'t>) -> Vec<Node<'t>> {
         pos = scope.end_byte();
         at = None;
     }
+}
+
+/// The definition of the function a callee names, when it is in this file: `helper` for a
+/// function of an enclosing scope or the module, `self.helper` / `cls.helper` for a method
+/// of the enclosing class. The flag says whether the call passes `self`/`cls` implicitly
+/// (so that positional arguments start at the second parameter).
+pub fn callee_definition<'t>(model: &Model<'t>, callee: Node<'t>) -> Option<(Node<'t>, bool)> {
+    let eval = Eval::new(model, callee);
+    match callee.kind() {
+        "identifier" if model.resolve(callee).is_none() => eval
+            .function_named(model.text(callee), callee)
+            .map(|f| (f, false)),
+        "attribute" => {
+            let object = callee.child_by_field_name("object")?;
+            let method = callee.child_by_field_name("attribute")?;
+            matches!(model.text(object), "self" | "cls")
+                .then(|| eval.method_named(callee, model.text(method)))
+                .flatten()
+                .map(|f| (f, true))
+        }
+        _ => None,
+    }
+}
+
+/// The names of a function's parameters, in order (`*args` and `**kwargs` by their names).
+pub fn parameter_names(model: &Model<'_>, function: Node<'_>) -> Vec<String> {
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    named(parameters)
+        .into_iter()
+        .filter_map(|p| {
+            let name = match p.kind() {
+                "identifier" => Some(p),
+                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                    p.named_child(0)
+                }
+                _ => None,
+            }?;
+            (name.kind() == "identifier").then(|| model.text(name).to_string())
+        })
+        .collect()
 }
 
 /// The nearest enclosing function (or lambda) of a node, or the module.

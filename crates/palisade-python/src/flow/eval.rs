@@ -161,6 +161,27 @@ const ACCESSORS: &[&str] = &[
     "format",
 ];
 
+/// Functions that quote an identifier for SQL.
+const IDENTIFIER_QUOTERS: &[&str] = &[
+    "quote_name",
+    "_quote_name",
+    "geo_quote_name",
+    "quote_name_unless_alias",
+    "quote_ident",
+    "quote_identifier",
+    "quote_table",
+    "quote_table_name",
+    "quote_column",
+    "quote_column_name",
+    "quote_schema",
+    "escape_identifier",
+    "format_table",
+    "format_column",
+];
+
+/// Methods that return a form of the name they are given (case, length), nothing else.
+const NAME_TRANSFORMS: &[&str] = &["identifier_converter", "truncate_name", "strip_quotes"];
+
 /// Request objects of web frameworks that are module-level proxies.
 const REQUEST_PROXIES: &[&str] = &["flask.request", "quart.request", "bottle.request"];
 
@@ -280,8 +301,18 @@ impl<'m, 't> Eval<'m, 't> {
             "binary_operator" => self.binary(e, d),
             "conditional_expression" => {
                 let parts = named(e);
-                match (parts.first(), parts.get(2)) {
-                    (Some(a), Some(b)) => union(self.eval(*a, d), self.eval(*b, d)),
+                match (parts.first(), parts.get(1), parts.get(2)) {
+                    (Some(a), Some(condition), Some(b)) => {
+                        // `col if col in ALLOWED else "id"`: the allow-listed branch is constant.
+                        let allowed = a.kind() == "identifier"
+                            && self.membership(*condition, self.text(*a), false, d);
+                        let first = if allowed {
+                            constant()
+                        } else {
+                            self.eval(*a, d)
+                        };
+                        union(first, self.eval(*b, d))
+                    }
                     _ => self.other(e),
                 }
             }
@@ -697,6 +728,16 @@ impl<'m, 't> Eval<'m, 't> {
             return self.other(e);
         };
         let args = positional(e);
+        if self.is_identifier_quoting(function) {
+            return constant();
+        }
+        if function.kind() == "attribute"
+            && function
+                .child_by_field_name("attribute")
+                .is_some_and(|m| NAME_TRANSFORMS.contains(&self.text(m)))
+        {
+            return args.first().map_or_else(constant, |a| self.eval(*a, depth));
+        }
         let resolved = self.model.resolve(function);
         if let Some(name) = resolved.as_deref() {
             if is_psycopg_composable(name) {
@@ -794,6 +835,37 @@ impl<'m, 't> Eval<'m, 't> {
         self.chain(e, depth)
     }
 
+    /// Whether a callee quotes an identifier for SQL (`connection.ops.quote_name`, a local
+    /// `qn = connection.ops.quote_name`, `quote_ident`, SQLAlchemy's
+    /// `dialect.identifier_preparer.quote`): its result cannot leave the identifier.
+    fn is_identifier_quoting(&self, function: Node<'t>) -> bool {
+        let last = |n: Node<'t>| {
+            let text = self.text(n);
+            text.rsplit('.').next().unwrap_or(text)
+        };
+        let quoting = |n: Node<'t>| {
+            let name = last(n);
+            IDENTIFIER_QUOTERS.contains(&name)
+                || (name == "quote" && {
+                    let text = self.text(n);
+                    text.contains("preparer") || text.contains("dialect")
+                })
+        };
+        match function.kind() {
+            "attribute" => quoting(function),
+            "identifier" => {
+                quoting(function) || {
+                    let values = assigned_values(self.model, function);
+                    !values.is_empty()
+                        && values
+                            .iter()
+                            .all(|v| v.kind() == "attribute" && quoting(*v))
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// Whether an expression is a psycopg `sql` composition (`sql.SQL(...)`,
     /// `sql.SQL(...).format(...)`, `sql.Identifier(...)`), which quotes what it composes.
     fn is_composable(&self, e: Node<'t>) -> bool {
@@ -850,6 +922,13 @@ impl<'m, 't> Eval<'m, 't> {
     /// The value of a call to a function defined in this file: constant when every `return`
     /// of it returns a constant; otherwise `None` (the caller treats the call as opaque).
     fn local_function(&self, name: &str, at: Node<'t>, depth: u32) -> Option<Value<'t>> {
+        let function = self.function_named(name, at)?;
+        self.returns(function, depth)
+    }
+
+    /// The function `name` refers to at `at`, when it is defined in an enclosing scope or
+    /// the module (and not shadowed by a variable or parameter on the way).
+    pub(super) fn function_named(&self, name: &str, at: Node<'t>) -> Option<Node<'t>> {
         let mut scope = scope_node(at);
         loop {
             let index = self.index(scope);
@@ -857,7 +936,7 @@ impl<'m, 't> Eval<'m, 't> {
                 return None;
             }
             if let Some(function) = self.function(&index, name) {
-                return self.returns(function, depth);
+                return Some(function);
             }
             if !is_function(scope) {
                 return None;
@@ -868,9 +947,15 @@ impl<'m, 't> Eval<'m, 't> {
 
     /// `self.method(...)` / `cls.method(...)`: the method of the enclosing class.
     fn method_returns(&self, at: Node<'t>, method: &str, depth: u32) -> Option<Value<'t>> {
+        let function = self.method_named(at, method)?;
+        self.returns(function, depth)
+    }
+
+    /// The method `method` of the class enclosing `at`.
+    pub(super) fn method_named(&self, at: Node<'t>, method: &str) -> Option<Node<'t>> {
         let class = enclosing_class(at)?;
         let body = class.child_by_field_name("body")?;
-        let function = named(body).into_iter().find_map(|s| {
+        named(body).into_iter().find_map(|s| {
             let def = if s.kind() == "decorated_definition" {
                 s.child_by_field_name("definition")?
             } else {
@@ -881,8 +966,7 @@ impl<'m, 't> Eval<'m, 't> {
                     .child_by_field_name("name")
                     .is_some_and(|n| self.text(n) == method))
             .then_some(def)
-        })?;
-        self.returns(function, depth)
+        })
     }
 
     fn returns(&self, function: Node<'t>, depth: u32) -> Option<Value<'t>> {
@@ -953,22 +1037,6 @@ impl<'m, 't> Eval<'m, 't> {
         if root.kind() != "identifier" {
             return self.other(e);
         }
-        if matches!(self.text(root), "self" | "cls") {
-            if e.kind() == "attribute"
-                && e.child_by_field_name("object")
-                    .is_some_and(|o| o.id() == root.id())
-                && let Some(attribute) = e.child_by_field_name("attribute")
-                && let Some(value) = self.class_attribute(e, self.text(attribute))
-            {
-                return self.eval(value, depth);
-            }
-            return if caps_attribute {
-                constant()
-            } else {
-                self.other(e)
-            };
-        }
-        let base = self.identifier(root, View::Value, depth);
         // Calls along the chain: only accessors (`get`, `getlist`, `json`, string methods)
         // hand on what their object holds.
         let mut n = e;
@@ -990,6 +1058,30 @@ impl<'m, 't> Eval<'m, 't> {
                 None => break,
             };
         }
+        if matches!(self.text(root), "self" | "cls") {
+            // `self.X` (or `self.X[key]`, `self.X.get(key)`) with `X = …` in the class body.
+            let mut first = e;
+            while let Some(next) = chain_root_step(first).filter(|n| n.id() != root.id()) {
+                first = next;
+            }
+            if first.kind() == "attribute"
+                && let Some(attribute) = first.child_by_field_name("attribute")
+                && let Some(value) = self.class_attribute(e, self.text(attribute))
+            {
+                if first.id() == e.id() {
+                    return self.eval(value, depth);
+                }
+                if !calls && all_constant(&self.eval(value, depth)) {
+                    return constant();
+                }
+            }
+            return if caps_attribute {
+                constant()
+            } else {
+                self.other(e)
+            };
+        }
+        let base = self.identifier(root, View::Value, depth);
         if all_constant(&base) {
             // A value picked out of a constant (`ORDERINGS[key]`, `CONFIG.table`) is
             // constant; what a call returns is not known.

@@ -9,9 +9,12 @@
 //! `connection.cursor()`, pandas `read_sql` / `read_sql_query`, and psycopg's `sql.SQL(...)` —
 //! whose query argument is *built* from a value that is not a constant: an f-string, `%`
 //! formatting, `.format()`, `+` / `+=` concatenation or `join`, directly in the call or in
-//! local variables assigned earlier in the function, across branches. The finding is placed
-//! on the query argument of the call; related locations point at the line where the
-//! non-constant value joins the text and, when it is elsewhere, where it is read.
+//! local variables assigned earlier in the function, across branches. A helper of the same
+//! file that hands one of its parameters unchanged to such a call
+//! (`def query_db(query, args=()): cur.execute(query, args)`) is treated as a sink for that
+//! argument (one level deep). The finding is placed on the query argument of the call;
+//! related locations point at the line where the non-constant value joins the text and,
+//! when it is elsewhere, where it is read.
 //!
 //! Confidence is high when the value comes from outside the program — a parameter of the
 //! function (FastAPI path and query parameters included), request data (`request.args`,
@@ -29,9 +32,11 @@
 //! Not reported: placeholders with the values passed separately (`%s`, `?`, `:name`,
 //! `%(name)s`), even when the query is assembled in several steps; concatenations of
 //! literals and constants; placeholder lists such as `", ".join(["%s"] * len(ids))`;
-//! identifiers picked from a constant allow-list (`ORDERINGS[key]`, `if col in ALLOWED:`);
-//! numbers (`int(x)`, `%d`, `{n:d}`, parameters annotated `int`); psycopg's
-//! `sql.SQL(...).format(sql.Identifier(...))` composition; ORM query builders; methods named
+//! identifiers picked from a constant allow-list (`ORDERINGS[key]`, `if col in ALLOWED:`,
+//! `col if col in ALLOWED else "id"`) or quoted by the driver (`connection.ops.quote_name`,
+//! `quote_ident`); numbers (`int(x)`, `%d`, `{n:d}`, parameters annotated `int`); psycopg's
+//! `sql.SQL(...).format(sql.Identifier(...))` composition; `cursor.mogrify(...)`; ORM query
+//! builders; a helper's own `execute(query)` of its `query` parameter; methods named
 //! `execute` on objects that are not database handles (thread pools, GraphQL schemas, …) in
 //! files that import no database library.
 //!
@@ -176,18 +181,99 @@ enum Form {
 struct Sink<'t> {
     /// The callee as written (`cur.execute`, `Order.objects.raw`).
     name: String,
+    /// For a helper of this file that hands its argument to a sink: that sink.
+    via: Option<String>,
     form: Form,
     queries: Vec<Node<'t>>,
 }
 
 fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(sink) = sink(model, call) else {
+    let Some(sink) = sink(model, call).or_else(|| wrapper_sink(model, call)) else {
         return;
     };
     for query in &sink.queries {
         report_query(&sink, *query, cx);
     }
+}
+
+/// Largest helper (in bytes of source) examined as a possible wrapper of a sink.
+const MAX_WRAPPER_BYTES: usize = 8_000;
+
+/// A call to a function or method of this file that passes one of its parameters, unchanged,
+/// as the query of a sink (`def run(conn, query, params=None): cur.execute(query, params)`):
+/// the call's argument for that parameter is a query too. One level deep.
+fn wrapper_sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
+    let function = call.child_by_field_name("function")?;
+    let (definition, implicit_self) = flow::callee_definition(model, function)?;
+    if definition.byte_range().len() > MAX_WRAPPER_BYTES {
+        return None;
+    }
+    let body = definition.child_by_field_name("body")?;
+    let text = model.text(body);
+    if ![
+        "execute", "raw", "extra", "text", "read_sql", "RawSQL", "SQL",
+    ]
+    .iter()
+    .any(|word| text.contains(word))
+    {
+        return None;
+    }
+    let params = flow::parameter_names(model, definition);
+    let mut passed: Vec<(usize, &str, Form, String)> = Vec::new();
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "call" => {
+                if let Some(inner) = sink(model, node) {
+                    for query in inner.queries.iter().filter(|q| q.kind() == "identifier") {
+                        let name = model.text(*query);
+                        if let Some(index) = params.iter().position(|p| p == name)
+                            && passes_unchanged(model, *query, name)
+                        {
+                            passed.push((index, name, inner.form, inner.name.clone()));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named(node));
+    }
+    let (_, _, form, inner) = passed.first()?.clone();
+    let positional = flow::positional(call);
+    let queries = passed
+        .iter()
+        .filter_map(|(index, name, _, _)| {
+            let index = if implicit_self {
+                index.checked_sub(1)
+            } else {
+                Some(*index)
+            };
+            index
+                .and_then(|i| positional.get(i).copied())
+                .or_else(|| flow::keyword(model, call, name))
+        })
+        .collect();
+    Some(Sink {
+        name: flow::short(model.text(function)),
+        via: Some(inner),
+        form,
+        queries,
+    })
+}
+
+/// Whether `query` (a use of parameter `name`) still holds the parameter's value unchanged.
+fn passes_unchanged(model: &Model<'_>, query: Node<'_>, name: &str) -> bool {
+    let variants = flow::construction(model, query);
+    matches!(
+        variants.as_slice(),
+        [only] if matches!(
+            only.parts.as_slice(),
+            [flow::Part::Hole(Hole { origin: flow::Origin::Parameter { name: n, .. }, .. })] if n == name
+        )
+    )
 }
 
 fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
@@ -212,6 +298,7 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
         if let Some(form) = form {
             return Some(Sink {
                 name,
+                via: None,
                 form,
                 queries: query_argument(model, call).into_iter().collect(),
             });
@@ -231,6 +318,7 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
         };
         return is_sink.then(|| Sink {
             name,
+            via: None,
             form: Form::Statement,
             queries: query_argument(model, call).into_iter().collect(),
         });
@@ -239,6 +327,7 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
     match method {
         "raw" if manager => Some(Sink {
             name,
+            via: None,
             form: Form::Statement,
             queries: query_argument(model, call).into_iter().collect(),
         }),
@@ -260,6 +349,7 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
             }
             Some(Sink {
                 name,
+                via: None,
                 form: Form::Fragment,
                 queries,
             })
@@ -472,15 +562,17 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
         .or_else(|| variant.holes().next())
         .expect("a non-constant variant has a hole");
     let origin = hole.origin.describe();
+    let callee = match &sink.via {
+        Some(inner) => format!("`{}` (which passes it to `{inner}`)", sink.name),
+        None => format!("`{}`", sink.name),
+    };
     let message = if whole {
         format!(
-            "`{}` runs SQL taken whole from {origin}; only fixed SQL text with bound parameters should reach the database",
-            sink.name
+            "{callee} runs SQL taken whole from {origin}; only fixed SQL text with bound parameters should reach the database"
         )
     } else {
         format!(
-            "`{}` runs SQL built {}from {origin}; bind values as query parameters (and pick identifiers from a fixed allow-list) instead of formatting them into the SQL",
-            sink.name,
+            "{callee} runs SQL built {}from {origin}; bind values as query parameters (and pick identifiers from a fixed allow-list) instead of formatting them into the SQL",
             hole.entry.map_or(String::new(), |e| how(model, e)),
         )
     };
@@ -552,7 +644,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "CREATE", "ALTER", "DROP",
     "TRUNCATE", "MERGE", "CALL", "EXEC", "EXECUTE", "SHOW", "DESCRIBE", "DESC", "GRANT", "REVOKE",
     "SET", "USE", "LOCK", "UNLOCK", "LOAD", "EXPLAIN", "PRAGMA", "VACUUM", "ANALYZE", "OPTIMIZE",
-    "REINDEX", "REFRESH", "COPY", "RENAME",
+    "REINDEX", "REFRESH", "COPY", "RENAME", "ATTACH", "DETACH",
 ];
 
 /// Object kinds after CREATE / ALTER / DROP.
@@ -770,6 +862,8 @@ fn looks_like_statement(text: &str) -> bool {
         "REFRESH" => has("MATERIALIZED"),
         "COPY" => has("FROM") || has("TO"),
         "RENAME" => has("TABLE") || has("USER"),
+        "ATTACH" => has("AS"),
+        "DETACH" => (1..=2).contains(&words_before_end(rest)),
         // EXEC, EXECUTE, PRAGMA: a procedure, prepared statement or pragma name follows.
         _ => next_word.is_some(),
     }
@@ -935,6 +1029,7 @@ def search(cur, term):
             "SELECT nextval('__hole__')",
             "USE __hole__;",
             "VACUUM ANALYZE __hole__",
+            "ATTACH DATABASE '__hole__' AS archive",
             "SET search_path TO __hole__",
             "PRAGMA table_info(__hole__)",
         ] {
