@@ -415,3 +415,156 @@ pub fn short(text: &str) -> String {
         line.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tree_sitter::{Parser, Tree};
+
+    fn parse(source: &str) -> Tree {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        parser.parse(source, None).unwrap()
+    }
+
+    /// The constructions of the first argument of the last `sink(...)` call, as
+    /// (template, origins of the holes).
+    fn sink_argument(source: &str) -> Vec<(String, Vec<Origin>)> {
+        let tree = parse(source);
+        let mut model = Model::new(source.as_bytes());
+        let mut calls = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" | "import_from_statement" => model.add_import(node),
+                "call"
+                    if node
+                        .child_by_field_name("function")
+                        .is_some_and(|f| &source[f.byte_range()] == "sink") =>
+                {
+                    calls.push(node);
+                }
+                _ => {}
+            }
+            stack.extend(named(node));
+        }
+        let call = calls
+            .into_iter()
+            .max_by_key(|c| c.start_byte())
+            .expect("a sink(...) call");
+        construction(&model, positional(call)[0])
+            .iter()
+            .map(|c| {
+                (
+                    c.template("?", "#"),
+                    c.holes().map(|h| h.origin.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn param(name: &str, function: &str) -> Origin {
+        Origin::Parameter {
+            name: name.into(),
+            function: function.into(),
+        }
+    }
+
+    #[test]
+    fn branches_give_variants_and_appends_reach_them_all() {
+        let got = sink_argument(
+            r#"
+def f(kind, since):
+    if kind == "a":
+        q = "SELECT a FROM t"
+    else:
+        q = "SELECT b FROM t"
+    q += " WHERE x = %s"
+    if since:
+        q += f" AND since > '{since}'"
+    sink(q)
+"#,
+        );
+        assert_eq!(
+            got,
+            [
+                (
+                    "SELECT a FROM t WHERE x = %s AND since > '?'".to_string(),
+                    vec![param("since", "f")]
+                ),
+                (
+                    "SELECT b FROM t WHERE x = %s AND since > '?'".to_string(),
+                    vec![param("since", "f")]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholders_constants_and_allow_lists_are_constant() {
+        let got = sink_argument(
+            r#"
+ORDER = {"new": "created_at DESC", "old": "created_at"}
+COLUMNS = ("id", "total")
+
+def f(ids, sort, column, limit: int):
+    marks = ", ".join(["%s"] * len(ids))
+    if column not in COLUMNS:
+        raise ValueError(column)
+    sink(f"SELECT {column} FROM t WHERE id IN ({marks}) ORDER BY {ORDER.get(sort, 'id')} LIMIT {limit}")
+"#,
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.iter().all(|(_, holes)| holes.is_empty()), "{got:?}");
+        assert_eq!(
+            got[0].0,
+            "SELECT # FROM t WHERE id IN (%s) ORDER BY # LIMIT #"
+        );
+    }
+
+    #[test]
+    fn sources_are_named() {
+        let got = sink_argument(
+            r#"
+import os, sys
+from flask import request
+
+def f():
+    a = request.args.get("a")
+    b = os.environ["B"]
+    c = sys.argv[1]
+    d = input()
+    row = get_row()
+    sink("%s %s %s %s %s" % (a, b, c, d, row["x"]))
+"#,
+        );
+        assert_eq!(
+            got[0].1,
+            [
+                Origin::Request("request.args.get(\"a\")".into()),
+                Origin::Environ("os.environ[\"B\"]".into()),
+                Origin::Argv("sys.argv[1]".into()),
+                Origin::Input,
+                Origin::Other("row[\"x\"]".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_definition_in_the_other_branch_does_not_reach() {
+        let got = sink_argument(
+            r#"
+def f(x, safe):
+    if safe:
+        q = "SELECT 1 FROM t WHERE a = %s"
+    else:
+        q = f"SELECT 1 FROM t WHERE a = '{x}'"
+        sink(q)
+"#,
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, [param("x", "f")]);
+    }
+}

@@ -16,6 +16,13 @@
 //! related locations point at the line where the non-constant value joins the text and,
 //! when it is elsewhere, where it is read.
 //!
+//! A method named `execute` counts as a sink when its receiver can be traced to a database
+//! connection, cursor, session or engine (a driver's `connect()`, `conn.cursor()`, Django's
+//! `connection`, `engine.connect()`, `with … as cur`), or, when it cannot be traced, if the
+//! file imports a database library or the receiver is named like a database handle (`cur`,
+//! `self.conn`, `db.session`, `get_db()`); never when it is traced to a thread pool, a task
+//! queue or another non-database library.
+//!
 //! Confidence is high when the value comes from outside the program — a parameter of the
 //! function (FastAPI path and query parameters included), request data (`request.args`,
 //! `request.GET`, `request.get_json()`, …), `input()`, `sys.argv`, `os.environ` — and medium
@@ -556,11 +563,13 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
     let Some((variant, outside, whole)) = best else {
         return;
     };
-    let hole: &Hole<'_> = variant
+    let Some(hole) = variant
         .holes()
         .find(|h| h.origin.is_outside() == outside)
         .or_else(|| variant.holes().next())
-        .expect("a non-constant variant has a hole");
+    else {
+        return;
+    };
     let origin = hole.origin.describe();
     let callee = match &sink.via {
         Some(inner) => format!("`{}` (which passes it to `{inner}`)", sink.name),
