@@ -5,6 +5,7 @@
 //! from them, then each rule sees only the node kinds it declared.
 
 pub mod files;
+pub mod flow;
 pub mod model;
 pub mod net;
 pub mod rules;

@@ -23,6 +23,9 @@ pub struct Model<'t> {
     assignments: HashMap<(ScopeId, String), Vec<Node<'t>>>,
     /// Parameters per function scope.
     parameters: HashMap<ScopeId, HashSet<String>>,
+    /// Per-scope definition indexes, built lazily by [`crate::flow`] for the scopes a rule
+    /// asks about.
+    pub(crate) flow: crate::flow::FlowCache,
 }
 
 impl<'t> Model<'t> {
@@ -33,6 +36,7 @@ impl<'t> Model<'t> {
             imported_packages: HashSet::new(),
             assignments: HashMap::new(),
             parameters: HashMap::new(),
+            flow: crate::flow::FlowCache::default(),
         }
     }
 

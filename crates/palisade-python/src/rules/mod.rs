@@ -9,6 +9,7 @@ pub mod insecure_cookie_flags;
 pub mod jwt_verification_disabled;
 pub mod plaintext_http_url;
 pub mod shell_command_injection;
+pub mod sql_injection;
 pub mod tls_verification_disabled;
 pub mod unsafe_deserialization;
 pub mod weak_password_hash;
@@ -55,6 +56,7 @@ pub static RULES: &[&PyRule] = &[
     &jwt_verification_disabled::RULE,
     &plaintext_http_url::RULE,
     &shell_command_injection::RULE,
+    &sql_injection::RULE,
     &tls_verification_disabled::RULE,
     &unsafe_deserialization::RULE,
     &weak_password_hash::RULE,
@@ -72,6 +74,7 @@ pub static METAS: &[&RuleMeta] = &[
     &jwt_verification_disabled::META,
     &plaintext_http_url::META,
     &shell_command_injection::META,
+    &sql_injection::META,
     &tls_verification_disabled::META,
     &unsafe_deserialization::META,
     &weak_password_hash::META,
