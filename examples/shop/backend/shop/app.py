@@ -1,13 +1,14 @@
 """HTTP API of the demo shop."""
-import hashlib
+from flask import Flask, abort, g, jsonify, request, session
+from flask_cors import CORS
 
-from flask import Flask, abort, jsonify, request, session
-
-from . import db, payments, settings
+from . import admin_tools, auth, db, mailer, payments, reports, settings
 
 app = Flask(__name__)
-app.config["SECRET_KEY"] = settings.SECRET_KEY
-app.config["DEBUG"] = settings.DEBUG
+app.config.from_object(settings)
+CORS(app)
+app.register_blueprint(reports.bp)
+app.register_blueprint(admin_tools.bp)
 
 
 @app.route("/health")
@@ -29,8 +30,7 @@ def search():
 @app.route("/login", methods=["POST"])
 def login():
     user = db.get_user(request.form.get("username", ""))
-    password = request.form.get("password", "").encode()
-    if user is None or hashlib.md5(password).hexdigest() != user["password_hash"]:
+    if user is None or not auth.check_password(user, request.form.get("password", "")):
         return jsonify(error="invalid credentials"), 401
     session["user_id"] = user["id"]
     session["is_admin"] = bool(user["is_admin"])
@@ -38,12 +38,12 @@ def login():
 
 
 @app.route("/orders", methods=["POST"])
+@auth.login_required
 def create_order():
-    if "user_id" not in session:
-        abort(401)
     body = request.get_json(force=True)
-    order_id = db.create_order(session["user_id"], body["product_id"], body.get("quantity", 1))
+    order_id = db.create_order(g.user_id, body["product_id"], body.get("quantity", 1))
     charge_id = payments.charge(order_id, body["amount_cents"], body["card_token"])
+    mailer.notify_order_desk(order_id, body["amount_cents"])
     return jsonify(order_id=order_id, charge_id=charge_id), 201
 
 
@@ -55,10 +55,17 @@ def get_order(order_id):
     return jsonify(order)
 
 
+@app.route("/orders/<int:order_id>/shipped", methods=["POST"])
+@auth.warehouse_key_required
+def order_shipped(order_id):
+    if not db.set_order_status(order_id, "shipped"):
+        abort(404)
+    return jsonify(ok=True)
+
+
 @app.route("/admin")
+@auth.admin_required
 def admin():
-    if request.cookies.get("role") != "admin" and not session.get("is_admin"):
-        abort(403)
     return jsonify(message="welcome to the back office")
 
 

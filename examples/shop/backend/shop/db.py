@@ -77,6 +77,31 @@ def create_order(user_id, product_id, quantity):
         conn.close()
 
 
+def set_order_status(order_id, status):
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            count = cur.execute("UPDATE orders SET status = %s WHERE id = %s", (status, order_id))
+        conn.commit()
+        return count
+    finally:
+        conn.close()
+
+
+def sales_report(start, end, category=None):
+    sql = (
+        "SELECT p.category, SUM(o.quantity * p.price_cents) AS revenue_cents"
+        " FROM orders o JOIN products p ON p.id = o.product_id"
+        " WHERE o.created_at >= %s AND o.created_at < %s"
+    )
+    args = [start, end]
+    if category:
+        sql += " AND p.category = %s"
+        args.append(category)
+    sql += " GROUP BY p.category ORDER BY revenue_cents DESC"
+    return _fetch_all(sql, args)
+
+
 def advance_orders(from_status, to_status):
     conn = get_connection()
     try:

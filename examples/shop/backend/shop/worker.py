@@ -1,16 +1,30 @@
-"""Background worker: moves paid orders on to the warehouse queue."""
+"""Background worker: hands paid orders over to the logistics partner."""
 import logging
 import time
 
-from . import db
+import requests
+
+from . import db, settings
 
 log = logging.getLogger("shop.worker")
+
+
+def announce_ready_orders():
+    """Tell the warehouse there are orders to pick; it calls /orders/<id>/shipped for each."""
+    resp = requests.post(
+        f"{settings.WAREHOUSE_API_URL}/pickups",
+        json={"status": "ready"},
+        headers={"Authorization": f"Bearer {settings.WAREHOUSE_API_KEY}"},
+        timeout=10,
+    )
+    resp.raise_for_status()
 
 
 def run_once():
     moved = db.advance_orders("paid", "ready")
     if moved:
         log.info("%d orders ready to ship", moved)
+        announce_ready_orders()
     return moved
 
 
