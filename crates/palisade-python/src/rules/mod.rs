@@ -1,9 +1,18 @@
-//! The Python rules, one per file, registered here in one explicit list.
+//! The Python rules, one per file, registered here in explicit lists: rules that check one
+//! file's syntax tree, and project rules that look at the endpoint inventory of every file
+//! together (routes in one file, blueprints and settings in others).
 
+pub mod api_key_without_scopes;
+pub mod drf_default_allow_any;
+pub mod non_constant_time_secret_comparison;
 pub mod tls_verification_disabled;
+pub mod unauthenticated_state_changing_endpoint;
 
+use crate::endpoints::facts::FileFacts;
+use crate::endpoints::{Endpoint, Project};
 use crate::model::Model;
-use palisade_core::{FileContext, Finding, RuleMeta, SourceFile, Span};
+use palisade_core::{FileContext, Finding, ProjectContext, RuleMeta, SourceFile, Span};
+use std::sync::OnceLock;
 use tree_sitter::Node;
 
 /// A Python rule: its metadata, the node kinds it inspects, and its check.
@@ -12,6 +21,33 @@ pub struct PyRule {
     /// tree-sitter-python node kinds handed to `check`.
     pub node_kinds: &'static [&'static str],
     pub check: fn(Node<'_>, &mut RuleContext<'_, '_>),
+}
+
+/// A rule that looks across every Python file of the scan, through the endpoint inventory.
+pub struct ProjectRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&ProjectModel, &mut ProjectContext<'_>),
+}
+
+/// What project rules see: every file's inventory facts, and the endpoints built from them
+/// on first use.
+pub struct ProjectModel {
+    pub project: Project,
+    endpoints: OnceLock<Vec<Endpoint>>,
+}
+
+impl ProjectModel {
+    pub fn new(files: Vec<FileFacts>) -> ProjectModel {
+        ProjectModel {
+            project: Project::new(files),
+            endpoints: OnceLock::new(),
+        }
+    }
+
+    pub fn endpoints(&self) -> &[Endpoint] {
+        self.endpoints
+            .get_or_init(|| crate::endpoints::endpoints(&self.project))
+    }
 }
 
 /// What a rule's check can see and do.
@@ -32,8 +68,24 @@ impl RuleContext<'_, '_> {
     }
 }
 
-/// Every Python rule.
-pub static RULES: &[&PyRule] = &[&tls_verification_disabled::RULE];
+/// Every Python rule that checks one file at a time.
+pub static RULES: &[&PyRule] = &[
+    &non_constant_time_secret_comparison::RULE,
+    &tls_verification_disabled::RULE,
+];
 
-/// The metadata of every Python rule, in the same order.
-pub static METAS: &[&RuleMeta] = &[&tls_verification_disabled::META];
+/// Every Python project rule.
+pub static PROJECT_RULES: &[&ProjectRule] = &[
+    &api_key_without_scopes::RULE,
+    &drf_default_allow_any::RULE,
+    &unauthenticated_state_changing_endpoint::RULE,
+];
+
+/// The metadata of every Python rule, alphabetical by module.
+pub static METAS: &[&RuleMeta] = &[
+    &api_key_without_scopes::META,
+    &drf_default_allow_any::META,
+    &non_constant_time_secret_comparison::META,
+    &tls_verification_disabled::META,
+    &unauthenticated_state_changing_endpoint::META,
+];
