@@ -14,7 +14,8 @@ use palisade_core::Location;
 use std::collections::BTreeSet;
 
 /// HTTP method handlers of a class-based view.
-const VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+/// (`head` and `options` are left out: frameworks answer them for every view.)
+const VERBS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// Viewset actions and the route and method they map to (detail route, method).
 const ACTIONS: [(&str, bool, &str); 6] = [
@@ -87,6 +88,10 @@ fn base_actions(base: &str) -> &'static [&'static str] {
 /// methods their routes accept).
 pub fn class_methods(p: &Project, class: &Class) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    if p.base_names(class).iter().any(|b| b == "RedirectView") || class.name == "RedirectView" {
+        // Redirects answer every method the same way; nothing changes.
+        return vec!["GET".to_string()];
+    }
     let action_method = |a: &str| {
         ACTIONS
             .iter()
@@ -296,6 +301,7 @@ impl Walk<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         methods: Vec<String>,
@@ -580,17 +586,10 @@ impl Walk<'_> {
         let methods: Vec<String> = if !actions.is_empty() {
             actions.iter().map(|(m, _)| m.clone()).collect()
         } else {
-            let mut m: Vec<String> = Vec::new();
-            for c in p.class_chain(class) {
-                for name in &c.methods {
-                    if VERBS.contains(&name.as_str()) {
-                        m.push(name.to_ascii_uppercase());
-                    }
-                }
-            }
-            for b in &bases {
-                m.extend(generic_methods(b).iter().map(|s| s.to_string()));
-            }
+            let mut m: Vec<String> = class_methods(p, class)
+                .into_iter()
+                .filter(|m| !matches!(m.as_str(), "HEAD" | "OPTIONS"))
+                .collect();
             if m.is_empty() {
                 m.push("GET".to_string());
             }

@@ -87,10 +87,73 @@ const CLASS_ATTRS: &[&str] = &[
     "login_url",
 ];
 
+/// Whether a called name can matter to authentication: checks, denials, signature
+/// verification, responses that may carry 401/403.
+fn interesting_call(name: &str) -> bool {
+    let lower_has = |w: &str| contains_ignore_case(name, w);
+    DENIALS.contains(&name)
+        || matches!(
+            name,
+            "abort" | "redirect" | "url_for" | "compare_digest" | "construct_event" | "decode"
+        )
+        || name.ends_with("Response")
+        || name.ends_with("response")
+        || name.ends_with("Exception")
+        || name.ends_with("Error")
+        || [
+            "auth",
+            "login",
+            "token",
+            "key",
+            "perm",
+            "scope",
+            "role",
+            "jwt",
+            "sign",
+            "verif",
+            "hmac",
+            "admin",
+            "staff",
+            "user",
+            "credential",
+            "check",
+            "require",
+            "ensure",
+        ]
+        .iter()
+        .any(|w| lower_has(w))
+}
+
+/// ASCII case-insensitive substring test, without allocating.
+pub(crate) fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Whether a text mentions something that may be a secret (a cheap filter before looking
+/// closer).
+pub(crate) fn mentions_secret(text: &str) -> bool {
+    [
+        "token",
+        "secret",
+        "key",
+        "sig",
+        "digest",
+        "hmac",
+        "password",
+        "passwd",
+        "pwd",
+        "authorization",
+        "mac",
+    ]
+    .iter()
+    .any(|w| contains_ignore_case(text, w))
+}
+
 /// Extracts the inventory facts of one parsed file; `None` when it holds nothing of interest.
 pub fn extract(root: Node<'_>, file: &SourceFile) -> Option<FileFacts> {
     if !MARKERS.iter().any(|m| file.text.contains(m)) {
-        return None;
+        return re_exports(root, file);
     }
     let mut x = Extractor {
         file,
@@ -108,7 +171,29 @@ pub fn extract(root: Node<'_>, file: &SourceFile) -> Option<FileFacts> {
     x.collect(root);
     x.process();
     let facts = x.facts;
-    (!facts.is_empty()).then_some(facts)
+    (!facts.is_empty() || !facts.imports.is_empty()).then_some(facts)
+}
+
+/// For a file that is not a web module: its module-level imports only, which may re-export
+/// a blueprint or router (`from .views import bp` in a package's `__init__.py`).
+fn re_exports(root: Node<'_>, file: &SourceFile) -> Option<FileFacts> {
+    let src = file.text.as_bytes();
+    let mut names = Names::new(&file.path);
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        if statement.kind() == "import_from_statement" {
+            names.add_import(statement, src);
+        }
+    }
+    if names.imports().is_empty() {
+        return None;
+    }
+    Some(FileFacts {
+        path: file.path.clone(),
+        module: names.module.clone(),
+        imports: names.imports().clone(),
+        ..FileFacts::default()
+    })
 }
 
 struct FnNode<'t> {
@@ -165,24 +250,28 @@ impl<'t> Extractor<'t> {
             while scopes.last().is_some_and(|s| s.depth >= depth) {
                 scopes.pop();
             }
-            let enclosing: Vec<usize> = scopes.iter().filter_map(|s| s.function).collect();
+            let in_function = scopes.iter().any(|s| s.function.is_some());
+            let enclosing = || -> Vec<usize> { scopes.iter().filter_map(|s| s.function).collect() };
             match node.kind() {
                 "import_statement" | "import_from_statement" => self.imports.push(node),
                 "assignment" | "augmented_assignment" => self.assignments.push(node),
                 "call" => {
-                    self.calls.push(node);
-                    if !enclosing.is_empty() {
-                        let body = self.body_of_call(node);
-                        self.add_body(&enclosing, body);
+                    if self.is_registration(node) {
+                        self.calls.push(node);
+                    }
+                    if in_function && let Some(body) = self.body_of_call(node) {
+                        self.add_body(&enclosing(), Some(body));
                     }
                 }
-                "comparison_operator" if !enclosing.is_empty() => {
-                    let body = self.body_of_comparison(node);
-                    self.add_body(&enclosing, body);
+                "comparison_operator" if in_function => {
+                    if let Some(body) = self.body_of_comparison(node) {
+                        self.add_body(&enclosing(), Some(body));
+                    }
                 }
-                "raise_statement" | "return_statement" | "attribute" if !enclosing.is_empty() => {
-                    let body = self.body_of_other(node);
-                    self.add_body(&enclosing, body);
+                "raise_statement" | "return_statement" | "attribute" if in_function => {
+                    if let Some(body) = self.body_of_other(node) {
+                        self.add_body(&enclosing(), Some(body));
+                    }
                 }
                 "function_definition" | "class_definition" => {
                     if let Some(name) = node.child_by_field_name("name") {
@@ -246,7 +335,47 @@ impl<'t> Extractor<'t> {
         }
     }
 
+    /// Whether a call may register a route, a blueprint, a router, a guard or a viewset
+    /// (decided on the method name, before anything is allocated).
+    fn is_registration(&self, call: Node<'_>) -> bool {
+        let Some(function) = call.child_by_field_name("function") else {
+            return false;
+        };
+        if function.kind() != "attribute" {
+            return false;
+        }
+        let Some(method) = function.child_by_field_name("attribute") else {
+            return false;
+        };
+        let method = self.text(method);
+        method.starts_with("add_")
+            || ROUTE_METHODS.contains(&method)
+            || matches!(
+                method,
+                "register_blueprint"
+                    | "include_router"
+                    | "mount"
+                    | "before_request"
+                    | "append"
+                    | "register"
+            )
+    }
+
+    /// The last name of a call's callee (`abort`, `compare_digest`), without allocating.
+    fn callee_name(&self, call: Node<'_>) -> Option<&'t str> {
+        let function = call.child_by_field_name("function")?;
+        match function.kind() {
+            "identifier" => Some(self.text(function)),
+            "attribute" => Some(self.text(function.child_by_field_name("attribute")?)),
+            _ => None,
+        }
+    }
+
     fn body_of_call(&self, call: Node<'_>) -> Option<Body> {
+        let name = self.callee_name(call)?;
+        if !interesting_call(name) {
+            return None;
+        }
         let function = call.child_by_field_name("function")?;
         let callee = match function.kind() {
             "identifier" | "attribute" => dotted(function, self.src)?,
@@ -351,11 +480,20 @@ impl<'t> Extractor<'t> {
     }
 
     fn body_of_comparison(&self, node: Node<'_>) -> Option<Body> {
-        let mut body = Body::default();
         let t = self.text(node);
-        if is_scope_name(t) {
-            body.mentions_scopes = true;
+        let scopes = [
+            "scope", "Scope", "SCOPE", "perm", "Perm", "PERM", "role", "Role", "ROLE",
+        ]
+        .iter()
+        .any(|w| t.contains(w));
+        let method = t.contains(".method");
+        if !(scopes || method || mentions_secret(t)) {
+            return None;
         }
+        let mut body = Body {
+            mentions_scopes: scopes && is_scope_name(t),
+            ..Body::default()
+        };
         if node.named_child_count() != 2 {
             return Some(body);
         }
@@ -712,7 +850,13 @@ impl<'t> Extractor<'t> {
                 None => return false,
             },
         };
-        if !(self.is_web_module() || path.starts_with('/')) {
+        // Flask, FastAPI and aiohttp all require a path to start with `/` (or be empty, under
+        // a prefix): `@mock.patch("shop.api.x")` is no route.
+        let module = self.names.qualify(owner);
+        if !(path.starts_with('/') || path.is_empty() && self.is_web_module())
+            || module.starts_with("unittest")
+            || module.starts_with("mock")
+        {
             return false;
         }
         match method {
@@ -895,9 +1039,7 @@ impl<'t> Extractor<'t> {
             list.extend(entries);
             return;
         }
-        if at_module && !augmented {
-            self.settings_assignment(left, right);
-        } else if at_module && target == "INSTALLED_APPS" {
+        if at_module && (!augmented || target == "INSTALLED_APPS") {
             self.settings_assignment(left, right);
         }
         if left.kind() == "subscript" && at_module {

@@ -164,13 +164,28 @@ pub fn endpoints(project: &Project) -> Vec<Endpoint> {
 /// The endpoint inventory of a set of Python files, each parsed once (files that do not
 /// parse at all are skipped; syntax errors leave the rest of the tree usable).
 pub fn inventory(files: &[SourceFile]) -> Vec<Endpoint> {
-    let facts: Vec<facts::FileFacts> = files
-        .iter()
-        .filter_map(|file| {
-            let tree = crate::parse(&file.text)?;
-            extract(tree.root_node(), file)
-        })
-        .collect();
+    let of = |chunk: &[SourceFile]| -> Vec<facts::FileFacts> {
+        chunk
+            .iter()
+            .filter_map(|file| {
+                let tree = crate::parse(&file.text)?;
+                extract(tree.root_node(), file)
+            })
+            .collect()
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let size = files.len().div_ceil(workers).max(64);
+    // Parsing dominates: one chunk of files per core (each thread has its own parser).
+    let facts: Vec<facts::FileFacts> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || of(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
     endpoints(&Project::new(facts))
 }
 
@@ -196,4 +211,134 @@ pub(crate) fn sort_methods(methods: &mut Vec<String>) {
     ];
     methods.sort_by_key(|m| ORDER.iter().position(|o| o == m).unwrap_or(ORDER.len()));
     methods.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::FileKind;
+
+    fn inventory_of(files: &[(&str, &str)]) -> Vec<Endpoint> {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile::in_memory(path, FileKind::Python, text))
+            .collect();
+        inventory(&files)
+    }
+
+    /// `METHODS path auth [scopes]` per endpoint.
+    fn rows(endpoints: &[Endpoint]) -> Vec<String> {
+        endpoints
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {} [{}]",
+                    e.methods.join(","),
+                    e.path,
+                    e.auth().unwrap_or_else(|| "-".to_string()),
+                    e.scopes().join(",")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn flask_blueprints_registered_in_another_file_through_a_package_re_export() {
+        let endpoints = inventory_of(&[
+            (
+                "shop/app.py",
+                "from flask import Flask\nfrom shop.api import bp\n\napp = Flask(__name__)\napp.register_blueprint(bp, url_prefix='/api/orders')\n",
+            ),
+            ("shop/api/__init__.py", "from .views import bp\n"),
+            (
+                "shop/api/views.py",
+                "from flask import Blueprint\nfrom flask_jwt_extended import jwt_required\n\nbp = Blueprint('orders', __name__, url_prefix='/ignored')\n\n@bp.route('/<int:id>', methods=['GET', 'DELETE'])\n@jwt_required()\ndef order(id):\n    pass\n\n@bp.post('')\ndef create():\n    pass\n",
+            ),
+        ]);
+        assert_eq!(
+            rows(&endpoints),
+            [
+                "POST /api/orders - []",
+                "GET,DELETE /api/orders/<int:id> jwt_required []",
+            ]
+        );
+        assert_eq!(endpoints[1].handler.path, "shop/api/views.py");
+        assert_eq!(endpoints[1].handler.line, 8);
+    }
+
+    #[test]
+    fn fastapi_prefixes_and_scopes_from_every_level() {
+        let endpoints = inventory_of(&[
+            (
+                "svc/main.py",
+                "from fastapi import FastAPI, Depends\nfrom .routers import items\nfrom .auth import verify\n\napp = FastAPI()\napp.include_router(items.router, prefix='/v1', dependencies=[Depends(verify)])\n",
+            ),
+            (
+                "svc/auth.py",
+                "from fastapi.security import OAuth2PasswordBearer\nfrom fastapi import Depends\nscheme = OAuth2PasswordBearer(tokenUrl='t')\ndef verify(token: str = Depends(scheme)):\n    return token\n",
+            ),
+            (
+                "svc/routers/items.py",
+                "from fastapi import APIRouter, Security\nfrom ..auth import verify\nrouter = APIRouter(prefix='/items')\n\n@router.get('/{item_id}')\ndef read(item_id: int, u=Security(verify, scopes=['items:read'])):\n    pass\n",
+            ),
+        ]);
+        assert_eq!(
+            rows(&endpoints),
+            ["GET /v1/items/{item_id} Depends(verify), Security(verify) [items:read]"]
+        );
+    }
+
+    #[test]
+    fn django_includes_regexes_and_routers_are_joined() {
+        let endpoints = inventory_of(&[
+            (
+                "proj/settings.py",
+                "ROOT_URLCONF = 'proj.urls'\nINSTALLED_APPS = ['rest_framework']\nREST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated']}\n",
+            ),
+            (
+                "proj/urls.py",
+                "from django.urls import include, path\nurlpatterns = [path('shop/', include('shop.urls'))]\n",
+            ),
+            (
+                "shop/urls.py",
+                "from django.urls import re_path\nfrom rest_framework.routers import DefaultRouter\nfrom . import views\nrouter = DefaultRouter()\nrouter.register('carts', views.CartViewSet)\nurlpatterns = [re_path(r'^orders/(?P<pk>\\d+)/$', views.order)]\nurlpatterns += router.urls\n",
+            ),
+            (
+                "shop/views.py",
+                "from django.contrib.auth.decorators import permission_required\nfrom rest_framework.viewsets import ReadOnlyModelViewSet\n\n@permission_required('shop.view_order')\ndef order(request, pk):\n    pass\n\nclass CartViewSet(ReadOnlyModelViewSet):\n    lookup_field = 'uuid'\n",
+            ),
+        ]);
+        assert_eq!(
+            rows(&endpoints),
+            [
+                "GET /shop/carts/ IsAuthenticated []",
+                "GET /shop/carts/<uuid>/ IsAuthenticated []",
+                "GET /shop/orders/(?P<pk>\\d+)/ permission_required [shop.view_order]",
+            ]
+        );
+    }
+
+    #[test]
+    fn aiohttp_sub_applications_inherit_middlewares_and_prefixes() {
+        let endpoints = inventory_of(&[(
+            "app.py",
+            "from aiohttp import web\n\n@web.middleware\nasync def auth_middleware(request, handler):\n    return await handler(request)\n\nasync def create(request):\n    pass\n\ndef make():\n    app = web.Application()\n    admin = web.Application(middlewares=[auth_middleware])\n    admin.router.add_post('/users', create)\n    app.add_subapp('/admin/', admin)\n    return app\n",
+        )]);
+        assert_eq!(
+            rows(&endpoints),
+            ["POST /admin/users middleware auth_middleware []"]
+        );
+    }
+
+    #[test]
+    fn broken_and_python2_files_do_not_stop_the_inventory() {
+        let endpoints = inventory_of(&[
+            (
+                "legacy.py",
+                "from flask import Flask\napp = Flask(__name__)\nprint 'hello'\n\n@app.post('/jobs')\ndef jobs():\n    pass\n",
+            ),
+            ("broken.py", "from fastapi import (\n\x00\x01 def ("),
+        ]);
+        assert_eq!(rows(&endpoints), ["POST /jobs - []"]);
+    }
 }

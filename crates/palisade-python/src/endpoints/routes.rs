@@ -12,7 +12,8 @@ use super::{AuthCheck, Endpoint, Handler, sort_methods};
 use std::collections::BTreeMap;
 
 /// HTTP method handlers of a class view.
-const VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+/// (`head` and `options` are left out: frameworks answer them for every view.)
+const VERBS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// An app, blueprint, router or route table in one of the places it is mounted.
 #[derive(Clone)]

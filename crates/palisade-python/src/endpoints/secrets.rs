@@ -95,6 +95,20 @@ const NOT_A_VALUE: &[&str] = &[
     "expired",
     "revoked",
     "fingerprint",
+    "next",
+    "prev",
+    "previous",
+    "page",
+    "continuation",
+    "lock",
+    "creation",
+    "cursor",
+    "cache",
+    "config",
+    "taken",
+    "primary",
+    "foreign",
+    "sort",
 ];
 
 /// The kind of secret a name denotes (`api_key`, `WEBHOOK_SECRET`, `x-hub-signature-256`).
@@ -115,7 +129,7 @@ pub fn secret_name(name: &str) -> Option<SecretKind> {
     if lower.contains("api_key") || lower.contains("apikey") || has("apikey") {
         return Some(SecretKind::ApiKey);
     }
-    if has("signature") || has("sig") || has("hmac") || has("mac") {
+    if has("signature") || has("hmac") {
         return Some(SecretKind::Signature);
     }
     if has("token") || has("tokens") || has("authorization") {
@@ -126,6 +140,33 @@ pub fn secret_name(name: &str) -> Option<SecretKind> {
     }
     if has("digest") || has("hexdigest") {
         return Some(SecretKind::Digest);
+    }
+    // `FEED_KEY`, `SIGNING_KEY`: a constant named after a key holds one.
+    let constant = name
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    let data_key = [
+        "root",
+        "dict",
+        "map",
+        "partition",
+        "range",
+        "lookup",
+        "alias",
+        "kms",
+        "value",
+        "redis",
+        "hash",
+        "row",
+        "column",
+        "stage",
+    ];
+    if constant
+        && ws.len() >= 2
+        && ws.last().is_some_and(|w| w == "key")
+        && !ws.iter().any(|w| data_key.contains(&w.as_str()))
+    {
+        return Some(SecretKind::Secret);
     }
     None
 }
@@ -226,9 +267,12 @@ pub fn secret_operand(node: Node<'_>, src: &[u8]) -> Option<SecretKind> {
                 });
             }
             let ws = words(callee);
-            if ws
-                .iter()
-                .any(|w| matches!(w.as_str(), "sign" | "signature" | "hmac"))
+            // `sign(x)` alone is as likely the sign of a number.
+            let signs = ws.len() > 1 && ws.iter().any(|w| w == "sign");
+            if signs
+                || ws
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "signature" | "hmac"))
             {
                 return Some(SecretKind::Signature);
             }
@@ -240,11 +284,9 @@ pub fn secret_operand(node: Node<'_>, src: &[u8]) -> Option<SecretKind> {
         "string" => {
             // `f"Bearer {API_TOKEN}"`.
             let mut cursor = node.walk();
-            let found = node
-                .named_children(&mut cursor)
+            node.named_children(&mut cursor)
                 .filter(|c| c.kind() == "interpolation")
-                .find_map(|i| secret_operand(i.named_child(0)?, src));
-            found
+                .find_map(|i| secret_operand(i.named_child(0)?, src))
         }
         "binary_operator" => {
             // `"sha256=" + digest`.
@@ -256,22 +298,35 @@ pub fn secret_operand(node: Node<'_>, src: &[u8]) -> Option<SecretKind> {
     }
 }
 
-/// Whether an expression cannot be a secret value: `None`, booleans, numbers, empty strings,
-/// short words without digits (`"bearer"`, `"changeme"`), `len(...)`.
+/// Whether a string literal could be a key or token: long enough, no spaces, not a plain
+/// word (`"bearer"`, `"changeme"`, `"("`).
+pub fn looks_like_secret_literal(s: &str) -> bool {
+    s.len() >= 12
+        && !s.chars().any(char::is_whitespace)
+        && !(s.len() <= 20
+            && !s.chars().any(|c| c.is_ascii_digit())
+            && s.chars().all(|c| c.is_alphabetic() || "-_.=:/".contains(c)))
+}
+
+/// Whether an expression cannot be a secret value: `None`, booleans, numbers, strings that
+/// do not look like a key, collections, `len(...)`, and constants or classes that are not
+/// named after a secret (`TOKEN_COMMENT`, `signal.SIGINT`, `Keyword`): comparing with those
+/// tells a kind apart, it does not check a secret.
 pub fn is_not_a_secret_value(node: Node<'_>, src: &[u8]) -> bool {
     match node.kind() {
-        "none" | "true" | "false" | "integer" | "float" => true,
-        "string" | "concatenated_string" => match string_value(node, src) {
-            Some(s) => {
-                s.is_empty()
-                    || (s.len() <= 20
-                        && !s.chars().any(|c| c.is_ascii_digit())
-                        && s.chars()
-                            .all(|c| c.is_alphabetic() || "-_ .=:/".contains(c)))
-            }
-            None => false,
-        },
-        "list" | "tuple" | "dictionary" | "set" => node.named_child_count() == 0,
+        "none" | "true" | "false" | "integer" | "float" | "unary_operator" => true,
+        "string" | "concatenated_string" => {
+            string_value(node, src).is_some_and(|s| !looks_like_secret_literal(&s))
+        }
+        "list" | "tuple" | "dictionary" | "set" => true,
+        "identifier" | "attribute" => {
+            let t = text(node, src);
+            let last = t.rsplit('.').next().unwrap_or(t);
+            let upper = last.chars().any(|c| c.is_ascii_uppercase());
+            let lower = last.chars().any(|c| c.is_ascii_lowercase());
+            let capitalised = last.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            ((upper && !lower) || (capitalised && lower)) && secret_name(last).is_none()
+        }
         "call" => node.child_by_field_name("function").is_some_and(|f| {
             matches!(text(f, src), "len" | "bool" | "int" | "type" | "isinstance")
         }),

@@ -16,7 +16,7 @@
 //! opens. Confidence is high when the check compares the presented key with one fixed key (a
 //! constant, setting or environment variable), medium otherwise. A check that is used by a
 //! single endpoint, or whose code looks at scopes, roles or permissions itself, is not
-//! reported.
+//! reported, nor are endpoints handled in test code.
 //!
 //! ## Why it matters
 //! The app already knows how to give callers only what they need — some endpoints ask for
@@ -85,7 +85,11 @@ const MAX_RELATED: usize = 10;
 
 fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
     let mut apps: BTreeMap<&str, Vec<&Endpoint>> = BTreeMap::new();
-    for e in model.endpoints() {
+    for e in model
+        .endpoints()
+        .iter()
+        .filter(|e| !super::is_test_path(&e.handler.path))
+    {
         apps.entry(e.app.as_str()).or_default().push(e);
     }
     for endpoints in apps.values() {

@@ -16,7 +16,8 @@
 //!   such as `CreateAPIView`, or viewset actions such as `create` and `destroy` — and a
 //!   viewset `@action(..., permission_classes=[AllowAny])` that does. Views whose name
 //!   matches an entry of the `allow-names` option (sign-up, login, token, password reset,
-//!   webhooks, health checks) are public by nature and not reported.
+//!   webhooks, health checks) are public by nature and not reported, nor are views in test
+//!   code.
 //!
 //! ## Why it matters
 //! With `AllowAny` as the default, every view that does not set its own
@@ -114,7 +115,7 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
     }
     check_settings(p, cx);
     let allow = cx.rules().option_strings(META.id, "allow-names");
-    for file in &p.files {
+    for file in p.files.iter().filter(|f| !super::is_test_path(&f.path)) {
         check_views(p, file, &allow, cx);
     }
 }

@@ -52,9 +52,12 @@
 //! - OWASP REST Security Cheat Sheet (API keys)
 
 use super::{PyRule, RuleContext};
+use crate::endpoints::extract::mentions_secret;
 use crate::endpoints::secrets::{
-    SecretKind, is_from_request, is_not_a_secret_value, is_single_value, secret_operand,
+    SecretKind, is_from_request, is_not_a_secret_value, is_single_value, looks_like_secret_literal,
+    secret_operand,
 };
+use crate::endpoints::syntax::string_value;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
 
@@ -77,17 +80,31 @@ pub static RULE: PyRule = PyRule {
     check,
 };
 
-/// Test code compares tokens it made itself; timing does not matter there.
-fn is_test_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || path.starts_with("tests/")
-        || path.contains("/tests/")
-        || path.starts_with("test/")
-        || path.contains("/test/")
-}
+/// Packages whose import makes a file about requests, authentication or cryptography.
+const SECURITY_PACKAGES: &[&str] = &[
+    "hmac",
+    "hashlib",
+    "secrets",
+    "jwt",
+    "itsdangerous",
+    "cryptography",
+    "nacl",
+    "flask",
+    "quart",
+    "django",
+    "rest_framework",
+    "fastapi",
+    "starlette",
+    "aiohttp",
+    "werkzeug",
+    "tornado",
+    "falcon",
+    "bottle",
+    "sanic",
+    "authlib",
+    "oauthlib",
+    "stripe",
+];
 
 /// Whether the comparison is in an `assert` or an equality method.
 fn in_assert_or_eq(node: Node<'_>, source: &[u8]) -> bool {
@@ -111,10 +128,13 @@ fn in_assert_or_eq(node: Node<'_>, source: &[u8]) -> bool {
 }
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if node.named_child_count() != 2 || is_test_file(&cx.file.path) {
+    if node.named_child_count() != 2 || super::is_test_path(&cx.file.path) {
         return;
     }
     let source = cx.file.text.as_bytes();
+    if !mentions_secret(std::str::from_utf8(&source[node.byte_range()]).unwrap_or("")) {
+        return;
+    }
     let mut cursor = node.walk();
     let operators: Vec<&[u8]> = node
         .children_by_field_name("operators", &mut cursor)
@@ -150,6 +170,18 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     {
         return;
     }
+    // Tokens, signatures and digests are also lexer tokens, function signatures and
+    // checksums: they count where the file deals with requests or cryptography.
+    if matches!(
+        kind,
+        SecretKind::Token | SecretKind::Signature | SecretKind::Digest
+    ) && !from_request
+        && !SECURITY_PACKAGES
+            .iter()
+            .any(|p| cx.model.imports_package(p))
+    {
+        return;
+    }
     if in_assert_or_eq(node, source) {
         return;
     }
@@ -168,8 +200,9 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         ),
     )
     .with_confidence(confidence);
+    // A key written into the code is itself a secret: mask it in the snippet.
     for side in [left, right] {
-        if matches!(side.kind(), "string" | "concatenated_string") {
+        if string_value(side, source).is_some_and(|s| looks_like_secret_literal(&s)) {
             finding = finding.with_secret(cx.span(side));
         }
     }

@@ -31,7 +31,8 @@
 //! the exception: an endpoint whose path or handler mentions a webhook is only exempt when
 //! its handler verifies the sender's signature (`hmac.compare_digest`,
 //! `stripe.Webhook.construct_event`, a `verify_signature(...)` call or anything named after
-//! a signature check); an unsigned webhook is reported.
+//! a signature check); an unsigned webhook is reported. Handlers in test code (`tests/`,
+//! `test_*.py`, `conftest.py`) are not reported.
 //!
 //! ## Why it matters
 //! An endpoint that creates orders, changes an account or deletes data without asking who
@@ -148,7 +149,11 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
     let allow = cx.rules().option_strings(META.id, "allow-paths");
     let mut by_handler: BTreeMap<(String, u32, u32), Vec<&Endpoint>> = BTreeMap::new();
     for e in model.endpoints() {
-        if !e.changes_state() || !e.checks.is_empty() || e.allow_any.is_some() {
+        if !e.changes_state()
+            || !e.checks.is_empty()
+            || e.allow_any.is_some()
+            || super::is_test_path(&e.handler.path)
+        {
             continue;
         }
         let webhook = is_webhook(e);
