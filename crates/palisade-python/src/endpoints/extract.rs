@@ -373,6 +373,20 @@ impl<'t> Extractor<'t> {
 
     fn body_of_call(&self, call: Node<'_>) -> Option<Body> {
         let name = self.callee_name(call)?;
+        if name == "get" {
+            // `session.get("user_id")`, `session.get("is_admin")`: a session login check.
+            let function = call.child_by_field_name("function")?;
+            let receiver = self.text(function.child_by_field_name("object")?);
+            let key = args(call, self.src)
+                .positional
+                .first()
+                .and_then(|k| string_value(*k, self.src))?;
+            let session = receiver == "session" || receiver.ends_with(".session");
+            return (session && (key.contains("user") || is_auth_name(&key))).then(|| Body {
+                checks_user: true,
+                ..Body::default()
+            });
+        }
         if !interesting_call(name) {
             return None;
         }
@@ -487,11 +501,15 @@ impl<'t> Extractor<'t> {
         .iter()
         .any(|w| t.contains(w));
         let method = t.contains(".method");
-        if !(scopes || method || mentions_secret(t)) {
+        // `"user_id" not in session`, `g.user is None`, `request.user.is_anonymous`.
+        let user = t.contains("user")
+            && (t.contains("session") || t.contains("g.user") || t.contains("current_user"));
+        if !(scopes || method || user || mentions_secret(t)) {
             return None;
         }
         let mut body = Body {
             mentions_scopes: scopes && is_scope_name(t),
+            checks_user: user,
             ..Body::default()
         };
         if node.named_child_count() != 2 {
@@ -520,6 +538,10 @@ impl<'t> Extractor<'t> {
         let kr = secret_operand(right, self.src);
         let kind = match (kl, kr) {
             (Some(SecretKind::ApiKey), _) | (_, Some(SecretKind::ApiKey)) => SecretKind::ApiKey,
+            // Checking a password at login verifies credentials, not a caller's session.
+            (Some(SecretKind::PasswordHash), _) | (_, Some(SecretKind::PasswordHash)) => {
+                return Some(body);
+            }
             (Some(k), _) | (None, Some(k)) => k,
             (None, None) => return Some(body),
         };

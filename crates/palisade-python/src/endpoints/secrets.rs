@@ -243,10 +243,13 @@ pub fn secret_operand(node: Node<'_>, src: &[u8]) -> Option<SecretKind> {
             secret_name(text(attribute, src))
         }
         "subscript" | "call" => {
-            if let Some((receiver, key)) = lookup(node, src)
-                && is_lookup_container(&receiver)
-            {
-                return secret_name(&key);
+            if let Some((receiver, key)) = lookup(node, src) {
+                let named = secret_name(&key);
+                // A field named after a secret holds one wherever it is looked up
+                // (`user["password_hash"]`, `payload.get("token")`).
+                if is_lookup_container(&receiver) || named.is_some() {
+                    return named;
+                }
             }
             if node.kind() == "subscript" {
                 return None;
