@@ -1103,6 +1103,31 @@ impl<'t> Extractor<'t> {
             return;
         };
         let a = args(right, self.src);
+        if callee.last() == "Api"
+            && (callee.qualified.starts_with("flask_restful")
+                || callee.qualified.starts_with("flask_restx"))
+        {
+            // `api = Api(bp, prefix="/v1")`: the API's resources live under the app or blueprint.
+            if let Some(parent) = a
+                .positional
+                .first()
+                .copied()
+                .or(a.keyword("app"))
+                .and_then(|p| self.reference(p))
+            {
+                self.facts.mounts.push(Mount {
+                    parent,
+                    child: Ref {
+                        text: target.to_string(),
+                        qualified: qualified.clone(),
+                    },
+                    prefix: a.keyword("prefix").and_then(|p| string_value(p, self.src)),
+                    dependencies: Vec::new(),
+                    location: self.location(node),
+                });
+            }
+            return;
+        }
         let kind = match (
             callee.last(),
             callee.qualified.split('.').next().unwrap_or(""),
@@ -1499,6 +1524,61 @@ impl<'t> Extractor<'t> {
                 }
             }
             (Some(parent), "add_url_rule") => self.flask_url_rule(parent, call, &a),
+            (Some(owner), "add_api_route") => {
+                // FastAPI: `app.add_api_route("/items", list_items, methods=["GET"])`.
+                let path = a.positional.first().copied().or(a.keyword("path"));
+                let endpoint = a.positional.get(1).copied().or(a.keyword("endpoint"));
+                let (Some(path), Some((handler, _, wrappers))) = (
+                    path.and_then(|p| string_value(p, self.src)),
+                    endpoint.and_then(|e| self.view_of(e)),
+                ) else {
+                    return;
+                };
+                let methods = a
+                    .keyword("methods")
+                    .map(|m| {
+                        strings_in(m, self.src)
+                            .into_iter()
+                            .map(|s| s.to_ascii_uppercase())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let dependencies = a
+                    .keyword("dependencies")
+                    .map(|d| self.dependencies_in(d))
+                    .unwrap_or_default();
+                let owner = owner.trim_end_matches(".router");
+                self.facts.routes.push(Route {
+                    owner: self.names.make_ref(owner),
+                    path,
+                    methods,
+                    handler,
+                    class_view: false,
+                    dependencies,
+                    wrappers,
+                    location,
+                });
+            }
+            (Some(owner), "add_resource") => {
+                // Flask-RESTful / Flask-RESTX: `api.add_resource(OrderResource, "/orders/<int:id>")`.
+                let Some(resource) = a.positional.first().and_then(|r| self.reference(*r)) else {
+                    return;
+                };
+                for path in a.positional.iter().skip(1) {
+                    if let Some(path) = string_value(*path, self.src) {
+                        self.facts.routes.push(Route {
+                            owner: self.names.make_ref(owner),
+                            path,
+                            methods: Vec::new(),
+                            handler: resource.clone(),
+                            class_view: true,
+                            dependencies: Vec::new(),
+                            wrappers: Vec::new(),
+                            location: location.clone(),
+                        });
+                    }
+                }
+            }
             (Some(parent), m) if parent.ends_with(".router") && m.starts_with("add_") => {
                 self.aiohttp_router_call(parent.trim_end_matches(".router"), m, call, &a);
             }

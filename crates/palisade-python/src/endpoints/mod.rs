@@ -331,6 +331,27 @@ mod tests {
     }
 
     #[test]
+    fn registration_calls_of_fastapi_and_flask_restful() {
+        let endpoints = inventory_of(&[
+            (
+                "svc.py",
+                "from fastapi import FastAPI, Depends\nfrom .auth import get_current_user\n\ndef purge():\n    pass\n\napp = FastAPI()\napp.add_api_route('/purge', purge, methods=['DELETE'], dependencies=[Depends(get_current_user)])\n",
+            ),
+            (
+                "legacy/api.py",
+                "from flask import Flask\nfrom flask_restful import Api, Resource\nfrom flask_login import login_required\n\napp = Flask(__name__)\napi = Api(app, prefix='/v1')\n\nclass Order(Resource):\n    method_decorators = [login_required]\n    def get(self, id):\n        pass\n    def delete(self, id):\n        pass\n\napi.add_resource(Order, '/orders/<int:id>')\n",
+            ),
+        ]);
+        assert_eq!(
+            rows(&endpoints),
+            [
+                "DELETE /purge Depends(get_current_user) []",
+                "GET,DELETE /v1/orders/<int:id> login_required []",
+            ]
+        );
+    }
+
+    #[test]
     fn broken_and_python2_files_do_not_stop_the_inventory() {
         let endpoints = inventory_of(&[
             (
