@@ -83,6 +83,15 @@ fn endpoint_json(e: &Endpoint) -> Value {
     })
 }
 
+/// A cell shortened to a readable width (generated code can have absurdly long names).
+fn cell(text: String) -> String {
+    const MAX: usize = 72;
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    text.chars().take(MAX - 1).collect::<String>() + "…"
+}
+
 fn table(endpoints: &[Endpoint]) -> String {
     let rows: Vec<[String; 5]> = endpoints
         .iter()
@@ -90,13 +99,13 @@ fn table(endpoints: &[Endpoint]) -> String {
             let scopes = e.scopes();
             [
                 e.methods.join(","),
-                e.path.clone(),
-                e.auth().unwrap_or_else(|| "NONE".to_string()),
-                if scopes.is_empty() {
+                cell(e.path.clone()),
+                cell(e.auth().unwrap_or_else(|| "NONE".to_string())),
+                cell(if scopes.is_empty() {
                     "-".to_string()
                 } else {
                     scopes.join(", ")
-                },
+                }),
                 format!("{}:{}", e.handler.path, e.handler.line),
             ]
         })

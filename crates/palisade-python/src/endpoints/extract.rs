@@ -710,18 +710,21 @@ impl<'t> Extractor<'t> {
 
     /// An expression as a [`Call`]: a name, or a call of a name (`jwt_required()`).
     fn as_call(&self, node: Node<'_>) -> Option<Call> {
-        match node.kind() {
-            "identifier" | "attribute" => Some(self.call_of(node, node)),
-            "call" => {
-                let function = node.child_by_field_name("function")?;
-                match function.kind() {
-                    "identifier" | "attribute" => Some(self.call_of(node, function)),
-                    // `cache_page(60)(view)`: the inner call is the decorator.
-                    "call" => self.as_call(function),
-                    _ => None,
+        let mut node = node;
+        loop {
+            match node.kind() {
+                "identifier" | "attribute" => return Some(self.call_of(node, node)),
+                "call" => {
+                    let function = node.child_by_field_name("function")?;
+                    match function.kind() {
+                        "identifier" | "attribute" => return Some(self.call_of(node, function)),
+                        // `cache_page(60)(view)`: the inner call is the decorator.
+                        "call" => node = function,
+                        _ => return None,
+                    }
                 }
+                _ => return None,
             }
-            _ => None,
         }
     }
 
@@ -1286,13 +1289,26 @@ impl<'t> Extractor<'t> {
                 .filter_map(|e| self.url_entry(e))
                 .collect(),
             "binary_operator" => {
-                let mut out = Vec::new();
-                for side in ["left", "right"] {
-                    if let Some(n) = value.child_by_field_name(side) {
-                        out.extend(self.url_entries(n));
+                // `[...] + router.urls + [...]`: the operands, left to right, without recursing
+                // down a long chain.
+                let mut operands = Vec::new();
+                let mut current = value;
+                while current.kind() == "binary_operator" {
+                    if let Some(right) = current.child_by_field_name("right") {
+                        operands.push(right);
+                    }
+                    match current.child_by_field_name("left") {
+                        Some(left) => current = left,
+                        None => break,
                     }
                 }
-                out
+                operands.push(current);
+                operands
+                    .into_iter()
+                    .rev()
+                    .filter(|n| n.kind() != "binary_operator")
+                    .flat_map(|n| self.url_entries(n))
+                    .collect()
             }
             "attribute" if self.text(value).ends_with(".urls") => {
                 let router = value
@@ -1420,6 +1436,9 @@ impl<'t> Extractor<'t> {
                 }
                 // A wrapper: `login_required(views.dashboard)`, `cache_page(60)(view)`.
                 let inner = a.positional.last().copied();
+                if wrappers.len() >= super::syntax::MAX_NESTING {
+                    return UrlTarget::Unknown;
+                }
                 if let (Some(call), Some(inner)) = (self.as_call(view), inner) {
                     wrappers.push(call);
                     return self.url_target(inner, wrappers);
@@ -1614,6 +1633,13 @@ impl<'t> Extractor<'t> {
     /// The view of a registration: a function, a class's `as_view(...)`, or wrappers around
     /// one. Returns (handler, class view, wrappers).
     fn view_of(&self, node: Node<'_>) -> Option<(Ref, bool, Vec<Call>)> {
+        self.view_at(node, 0)
+    }
+
+    fn view_at(&self, node: Node<'_>, depth: usize) -> Option<(Ref, bool, Vec<Call>)> {
+        if depth >= super::syntax::MAX_NESTING {
+            return None;
+        }
         match node.kind() {
             "identifier" | "attribute" => Some((self.reference(node)?, false, Vec::new())),
             "call" => {
@@ -1625,7 +1651,7 @@ impl<'t> Extractor<'t> {
                 }
                 let a = args(node, self.src);
                 let inner = *a.positional.first()?;
-                let (handler, class_view, mut wrappers) = self.view_of(inner)?;
+                let (handler, class_view, mut wrappers) = self.view_at(inner, depth + 1)?;
                 if let Some(call) = self.as_call(node) {
                     wrappers.insert(0, call);
                 }

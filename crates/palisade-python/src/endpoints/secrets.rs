@@ -235,8 +235,15 @@ pub fn lookup<'t>(node: Node<'t>, src: &[u8]) -> Option<(String, String)> {
 
 /// The secret an expression holds, if any.
 pub fn secret_operand(node: Node<'_>, src: &[u8]) -> Option<SecretKind> {
+    secret_operand_at(node, src, 0)
+}
+
+fn secret_operand_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<SecretKind> {
+    if depth >= super::syntax::MAX_NESTING {
+        return None;
+    }
     match node.kind() {
-        "parenthesized_expression" => secret_operand(node.named_child(0)?, src),
+        "parenthesized_expression" => secret_operand_at(node.named_child(0)?, src, depth + 1),
         "identifier" => secret_name(text(node, src)),
         "attribute" => {
             let attribute = node.child_by_field_name("attribute")?;
@@ -289,13 +296,14 @@ pub fn secret_operand(node: Node<'_>, src: &[u8]) -> Option<SecretKind> {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)
                 .filter(|c| c.kind() == "interpolation")
-                .find_map(|i| secret_operand(i.named_child(0)?, src))
+                .find_map(|i| secret_operand_at(i.named_child(0)?, src, depth + 1))
         }
         "binary_operator" => {
             // `"sha256=" + digest`.
             let left = node.child_by_field_name("left")?;
             let right = node.child_by_field_name("right")?;
-            secret_operand(left, src).or_else(|| secret_operand(right, src))
+            secret_operand_at(left, src, depth + 1)
+                .or_else(|| secret_operand_at(right, src, depth + 1))
         }
         _ => None,
     }

@@ -34,26 +34,45 @@ pub fn string_value(node: Node<'_>, src: &[u8]) -> Option<String> {
             }
             Some(out)
         }
-        "parenthesized_expression" => string_value(node.named_child(0)?, src),
+        "parenthesized_expression" => {
+            let mut inner = node.named_child(0)?;
+            // `((("x")))`: unwrap without recursing.
+            while inner.kind() == "parenthesized_expression" {
+                inner = inner.named_child(0)?;
+            }
+            string_value(inner, src)
+        }
         _ => None,
     }
 }
 
+/// How deep nested literals and wrapper chains are followed (deeper input is generated or
+/// hostile; the stack must not overflow on it).
+pub const MAX_NESTING: usize = 16;
+
 /// The strings of a literal string, list, tuple or set of strings (nested ones flattened).
 pub fn strings_in(node: Node<'_>, src: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    strings_into(node, src, 0, &mut out);
+    out
+}
+
+fn strings_into(node: Node<'_>, src: &[u8], depth: usize, out: &mut Vec<String>) {
     if let Some(s) = string_value(node, src) {
-        return vec![s];
+        out.push(s);
+        return;
     }
-    match node.kind() {
-        "list" | "tuple" | "set" | "parenthesized_expression" | "expression_list" => {
-            let mut out = Vec::new();
-            let mut cursor = node.walk();
-            for child in node.named_children(&mut cursor) {
-                out.extend(strings_in(child, src));
-            }
-            out
+    if depth >= MAX_NESTING {
+        return;
+    }
+    if matches!(
+        node.kind(),
+        "list" | "tuple" | "set" | "parenthesized_expression" | "expression_list"
+    ) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            strings_into(child, src, depth + 1, out);
         }
-        _ => Vec::new(),
     }
 }
 
@@ -115,15 +134,24 @@ pub fn args<'t>(call: Node<'t>, src: &'t [u8]) -> Args<'t> {
 
 /// The text of a pure name/attribute chain (`self.app.route`), else `None`.
 pub fn dotted(node: Node<'_>, src: &[u8]) -> Option<String> {
-    match node.kind() {
-        "identifier" => Some(text(node, src).to_string()),
-        "attribute" => {
-            let object = node.child_by_field_name("object")?;
-            let attribute = node.child_by_field_name("attribute")?;
-            Some(format!("{}.{}", dotted(object, src)?, text(attribute, src)))
+    // Iterative: attribute chains can be as long as the input.
+    let mut parts = Vec::new();
+    let mut current = node;
+    loop {
+        match current.kind() {
+            "identifier" => {
+                parts.push(text(current, src));
+                break;
+            }
+            "attribute" => {
+                parts.push(text(current.child_by_field_name("attribute")?, src));
+                current = current.child_by_field_name("object")?;
+            }
+            _ => return None,
         }
-        _ => None,
     }
+    parts.reverse();
+    Some(parts.join("."))
 }
 
 /// Whether a node is the literal `True`.
