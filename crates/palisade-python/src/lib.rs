@@ -4,6 +4,7 @@
 //! model and the enabled rules want; the model (imports, assignments, parameters) is built
 //! from them, then each rule sees only the node kinds it declared.
 
+pub mod endpoints;
 pub mod files;
 pub mod flow;
 pub mod model;
@@ -13,8 +14,10 @@ pub mod settings;
 pub mod values;
 
 use model::{Model, scope_of};
-use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileKind, RuleMeta, SourceFile};
-use rules::{PyRule, RuleContext};
+use palisade_core::{
+    Analyzer, DiagnosticKind, Facts, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile,
+};
+use rules::{ProjectRule, PyRule, RuleContext};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use tree_sitter::{Node, Parser, Tree};
@@ -76,7 +79,10 @@ impl Analyzer for PythonAnalyzer {
             .copied()
             .filter(|r| cx.wants(r.meta))
             .collect();
-        if active.is_empty() {
+        let project_rules = rules::PROJECT_RULES
+            .iter()
+            .any(|r| cx.rules().is_enabled(r.meta.id));
+        if active.is_empty() && !project_rules {
             return;
         }
         let Some(tree) = parse(&file.text) else {
@@ -97,6 +103,12 @@ impl Analyzer for PythonAnalyzer {
                     "Python syntax error near line {line} (Python 2, a template, or broken code); findings elsewhere in the file are still reported"
                 ),
             );
+        }
+        if project_rules && let Some(facts) = endpoints::extract(root, file) {
+            cx.keep(facts);
+        }
+        if active.is_empty() {
+            return;
         }
 
         // One traversal: collect every node some consumer wants.
@@ -172,6 +184,24 @@ impl Analyzer for PythonAnalyzer {
                     (rule.check)(node, &mut rcx);
                 }
             }
+        }
+    }
+
+    /// The project pass: the endpoint inventory built from every file's facts, checked by
+    /// the project rules.
+    fn check_project(&self, kept: Vec<Facts>, cx: &mut ProjectContext<'_>) {
+        let files: Vec<endpoints::facts::FileFacts> = kept
+            .into_iter()
+            .filter_map(|f| f.downcast::<endpoints::facts::FileFacts>().ok().map(|f| *f))
+            .collect();
+        let project = rules::ProjectModel::new(files);
+        let wanted: Vec<&ProjectRule> = rules::PROJECT_RULES
+            .iter()
+            .copied()
+            .filter(|r| cx.wants(r.meta))
+            .collect();
+        for rule in wanted {
+            (rule.check)(&project, cx);
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum Command {
     WhoCan(WhoCanArgs),
     /// The RBAC matrix: every subject × the dangerous permissions it holds, and where.
     Rbac(RbacArgs),
+    /// The endpoint inventory of a Python backend: endpoint × authentication × scopes.
+    Endpoints(EndpointsArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -214,4 +216,17 @@ pub struct RbacArgs {
     pub all: bool,
     #[command(flatten)]
     pub input: RbacInput,
+}
+
+#[derive(Debug, Args)]
+pub struct EndpointsArgs {
+    /// Files or folders holding the Python backend (Flask, FastAPI, Django, aiohttp).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: palisade.toml in the first path or a parent); its scan
+    /// settings (exclude, prune-dirs, max-file-size) apply.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ListFormat,
 }

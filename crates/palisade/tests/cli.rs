@@ -939,3 +939,75 @@ fn a_helm_chart_gives_one_notice_instead_of_parse_errors() {
         "{report:#}"
     );
 }
+
+#[test]
+fn endpoints_lists_every_route_with_joined_paths_auth_and_scopes() {
+    let fastapi = "crates/palisade-python/fixtures/unauthenticated-state-changing-endpoint-fastapi";
+    let out = palisade()
+        .args(["endpoints", fastapi, "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    assert_eq!(report["version"], 1);
+    let endpoints = report["endpoints"].as_array().unwrap();
+    let find = |method: &str, path: &str| {
+        endpoints
+            .iter()
+            .find(|e| {
+                e["path"] == path && e["methods"].as_array().unwrap().iter().any(|m| m == method)
+            })
+            .unwrap_or_else(|| panic!("no {method} {path} in {endpoints:#?}"))
+    };
+    // Router prefix under the include prefix; scopes from `Security(..., scopes=[...])`.
+    let read = find("GET", "/v1/items/{item_id}");
+    assert_eq!(read["methods"], serde_json::json!(["GET"]));
+    assert_eq!(read["auth"], "Security(get_current_user)");
+    assert_eq!(read["scopes"], serde_json::json!(["items:read"]));
+    assert_eq!(read["handler"]["path"], "app/routers/items.py");
+    assert_eq!(read["handler"]["line"], 12);
+    // The same path without any check: `auth` is null, `scopes` empty.
+    let delete = find("DELETE", "/v1/items/{item_id}");
+    assert_eq!(delete["auth"], serde_json::Value::Null);
+    assert_eq!(delete["scopes"], serde_json::json!([]));
+    // Dependencies given to `include_router` in another file apply to the router's routes.
+    assert_eq!(
+        find("POST", "/internal/admin/reindex")["auth"],
+        "Depends(verify_internal_token)"
+    );
+    assert_eq!(
+        find("POST", "/v1/orders/")["auth"],
+        "Depends(get_current_user)"
+    );
+    // `Annotated` aliases count: `user: CurrentUser`.
+    assert_eq!(
+        find("PUT", "/v1/items/{item_id}")["auth"],
+        "Depends(get_current_user)"
+    );
+    assert_eq!(
+        find("POST", "/sync")["methods"],
+        serde_json::json!(["POST", "PUT"])
+    );
+
+    // Flask: blueprint prefixes given at registration, in another file; the text table.
+    let flask = "crates/palisade-python/fixtures/unauthenticated-state-changing-endpoint-flask";
+    palisade()
+        .args(["endpoints", flask])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("METHODS"))
+        .stdout(predicate::str::is_match(r"PUT,PATCH +/api/orders/<int:order_id> +NONE").unwrap())
+        .stdout(
+            predicate::str::is_match(
+                r"DELETE +/api/orders/<int:order_id> +requires_scope +orders:delete +shop/api/orders.py:39",
+            )
+            .unwrap(),
+        )
+        .stdout(predicate::str::contains("before_request require_staff"));
+    palisade()
+        .args(["endpoints", "no/such/folder"])
+        .assert()
+        .code(2);
+}

@@ -1,0 +1,408 @@
+//! Which expressions hold a secret that a caller presents or a server keeps: API keys,
+//! tokens, signatures, HMAC digests, password hashes — by name (`api_key`,
+//! `settings.WEBHOOK_SECRET`), by header (`request.headers["X-API-Key"]`) or by how they are
+//! made (`hmac.new(...).hexdigest()`). Shared by the endpoint inventory (API-key checks) and
+//! `python/non-constant-time-secret-comparison`.
+
+use super::syntax::{args, dotted, string_value, text};
+use super::words::words;
+use tree_sitter::Node;
+
+/// What kind of secret an expression holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretKind {
+    ApiKey,
+    Token,
+    Signature,
+    /// A digest that may be a plain checksum; a secret only next to HMAC code.
+    Digest,
+    PasswordHash,
+    Secret,
+}
+
+impl SecretKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SecretKind::ApiKey => "an API key",
+            SecretKind::Token => "a token",
+            SecretKind::Signature => "a signature",
+            SecretKind::Digest => "a digest",
+            SecretKind::PasswordHash => "a password hash",
+            SecretKind::Secret => "a secret",
+        }
+    }
+}
+
+/// Words in a name that make it something other than the secret's value: its type, name,
+/// length, expiry, id, …
+const NOT_A_VALUE: &[&str] = &[
+    "type",
+    "types",
+    "kind",
+    "name",
+    "names",
+    "prefix",
+    "format",
+    "scheme",
+    "url",
+    "uri",
+    "len",
+    "length",
+    "count",
+    "id",
+    "ids",
+    "expires",
+    "expiry",
+    "expiration",
+    "exp",
+    "ttl",
+    "path",
+    "file",
+    "filename",
+    "algorithm",
+    "algorithms",
+    "alg",
+    "version",
+    "method",
+    "field",
+    "status",
+    "size",
+    "encoding",
+    "label",
+    "source",
+    "endpoint",
+    "hint",
+    "at",
+    "created",
+    "issued",
+    "header",
+    "location",
+    "index",
+    "idx",
+    "mode",
+    "usage",
+    "purpose",
+    "provider",
+    "audience",
+    "issuer",
+    "scope",
+    "scopes",
+    "user",
+    "owner",
+    "enabled",
+    "required",
+    "valid",
+    "expired",
+    "revoked",
+    "fingerprint",
+    "next",
+    "prev",
+    "previous",
+    "page",
+    "continuation",
+    "lock",
+    "creation",
+    "cursor",
+    "cache",
+    "config",
+    "taken",
+    "primary",
+    "foreign",
+    "sort",
+];
+
+/// The kind of secret a name denotes (`api_key`, `WEBHOOK_SECRET`, `x-hub-signature-256`).
+pub fn secret_name(name: &str) -> Option<SecretKind> {
+    let lower = name.to_ascii_lowercase().replace('-', "_");
+    let ws = words(&lower);
+    if ws.iter().any(|w| NOT_A_VALUE.contains(&w.as_str())) {
+        return None;
+    }
+    let has = |x: &str| ws.iter().any(|w| w == x);
+    if lower.contains("password_hash")
+        || lower.contains("passwd_hash")
+        || lower.contains("pwd_hash")
+        || lower.contains("hashed_password")
+    {
+        return Some(SecretKind::PasswordHash);
+    }
+    if lower.contains("api_key") || lower.contains("apikey") || has("apikey") {
+        return Some(SecretKind::ApiKey);
+    }
+    if has("signature") || has("hmac") {
+        return Some(SecretKind::Signature);
+    }
+    if has("token") || has("tokens") || has("authorization") {
+        return Some(SecretKind::Token);
+    }
+    if has("secret") {
+        return Some(SecretKind::Secret);
+    }
+    if has("digest") || has("hexdigest") {
+        return Some(SecretKind::Digest);
+    }
+    // `FEED_KEY`, `SIGNING_KEY`: a constant named after a key holds one.
+    let constant = name
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    let data_key = [
+        "root",
+        "dict",
+        "map",
+        "partition",
+        "range",
+        "lookup",
+        "alias",
+        "kms",
+        "value",
+        "redis",
+        "hash",
+        "row",
+        "column",
+        "stage",
+    ];
+    if constant
+        && ws.len() >= 2
+        && ws.last().is_some_and(|w| w == "key")
+        && !ws.iter().any(|w| data_key.contains(&w.as_str()))
+    {
+        return Some(SecretKind::Secret);
+    }
+    None
+}
+
+/// Containers whose string-keyed lookups hold request or configuration values:
+/// `request.headers`, `request.META`, `os.environ`, `app.config`, `settings`, …
+fn is_lookup_container(receiver: &str) -> bool {
+    let last = receiver.rsplit('.').next().unwrap_or(receiver);
+    matches!(
+        last,
+        "headers"
+            | "META"
+            | "environ"
+            | "cookies"
+            | "COOKIES"
+            | "args"
+            | "GET"
+            | "POST"
+            | "query_params"
+            | "query"
+            | "form"
+            | "json"
+            | "data"
+            | "config"
+            | "settings"
+            | "secrets"
+            | "params"
+    )
+}
+
+/// Whether a lookup container is part of the incoming request.
+pub fn is_request_container(receiver: &str) -> bool {
+    let last = receiver.rsplit('.').next().unwrap_or(receiver);
+    receiver.contains("request")
+        || receiver.starts_with("req.")
+        || matches!(
+            last,
+            "headers" | "META" | "cookies" | "COOKIES" | "query_params"
+        )
+}
+
+/// A string-keyed lookup: `x["Key"]`, `x.get("Key")`, `os.getenv("KEY")`: the receiver text
+/// and the key.
+pub fn lookup<'t>(node: Node<'t>, src: &[u8]) -> Option<(String, String)> {
+    match node.kind() {
+        "subscript" => {
+            let value = node.child_by_field_name("value")?;
+            let key = node.child_by_field_name("subscript")?;
+            Some((dotted(value, src)?, string_value(key, src)?))
+        }
+        "call" => {
+            let function = node.child_by_field_name("function")?;
+            let callee = dotted(function, src)?;
+            let a = args(node, src);
+            let first = *a.positional.first()?;
+            let key = string_value(first, src)?;
+            if callee == "os.getenv" || callee == "getenv" || callee.ends_with("environ.get") {
+                return Some(("os.environ".to_string(), key));
+            }
+            let receiver = callee.strip_suffix(".get")?;
+            Some((receiver.to_string(), key))
+        }
+        _ => None,
+    }
+}
+
+/// The secret an expression holds, if any.
+pub fn secret_operand(node: Node<'_>, src: &[u8]) -> Option<SecretKind> {
+    secret_operand_at(node, src, 0)
+}
+
+fn secret_operand_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<SecretKind> {
+    if depth >= super::syntax::MAX_NESTING {
+        return None;
+    }
+    match node.kind() {
+        "parenthesized_expression" => secret_operand_at(node.named_child(0)?, src, depth + 1),
+        "identifier" => secret_name(text(node, src)),
+        "attribute" => {
+            let attribute = node.child_by_field_name("attribute")?;
+            secret_name(text(attribute, src))
+        }
+        "subscript" | "call" => {
+            if let Some((receiver, key)) = lookup(node, src) {
+                let named = secret_name(&key);
+                // A field named after a secret holds one wherever it is looked up
+                // (`user["password_hash"]`, `payload.get("token")`).
+                if is_lookup_container(&receiver) || named.is_some() {
+                    return named;
+                }
+            }
+            if node.kind() == "subscript" {
+                return None;
+            }
+            let function = node.child_by_field_name("function")?;
+            let callee = match function.kind() {
+                "attribute" => text(function.child_by_field_name("attribute")?, src),
+                "identifier" => text(function, src),
+                _ => return None,
+            };
+            // `hmac.new(key, body, sha256).hexdigest()`, `hashlib.sha256(x).digest()`.
+            if matches!(callee, "hexdigest" | "digest") {
+                let inner = text(function, src);
+                return Some(if inner.contains("hmac") {
+                    SecretKind::Signature
+                } else {
+                    SecretKind::Digest
+                });
+            }
+            let ws = words(callee);
+            // `sign(x)` alone is as likely the sign of a number.
+            let signs = ws.len() > 1 && ws.iter().any(|w| w == "sign");
+            if signs
+                || ws
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "signature" | "hmac"))
+            {
+                return Some(SecretKind::Signature);
+            }
+            if ws.iter().any(|w| w == "digest") {
+                return Some(SecretKind::Digest);
+            }
+            None
+        }
+        "string" => {
+            // `f"Bearer {API_TOKEN}"`.
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .filter(|c| c.kind() == "interpolation")
+                .find_map(|i| secret_operand_at(i.named_child(0)?, src, depth + 1))
+        }
+        "binary_operator" => {
+            // `"sha256=" + digest`.
+            let left = node.child_by_field_name("left")?;
+            let right = node.child_by_field_name("right")?;
+            secret_operand_at(left, src, depth + 1)
+                .or_else(|| secret_operand_at(right, src, depth + 1))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a string literal could be a key or token: long enough, no spaces, not a plain
+/// word (`"bearer"`, `"changeme"`, `"("`).
+pub fn looks_like_secret_literal(s: &str) -> bool {
+    s.len() >= 12
+        && !s.chars().any(char::is_whitespace)
+        && !(s.len() <= 20
+            && !s.chars().any(|c| c.is_ascii_digit())
+            && s.chars().all(|c| c.is_alphabetic() || "-_.=:/".contains(c)))
+}
+
+/// Whether an expression cannot be a secret value: `None`, booleans, numbers, strings that
+/// do not look like a key, collections, `len(...)`, and constants or classes that are not
+/// named after a secret (`TOKEN_COMMENT`, `signal.SIGINT`, `Keyword`): comparing with those
+/// tells a kind apart, it does not check a secret.
+pub fn is_not_a_secret_value(node: Node<'_>, src: &[u8]) -> bool {
+    match node.kind() {
+        "none" | "true" | "false" | "integer" | "float" | "unary_operator" => true,
+        "string" | "concatenated_string" => {
+            string_value(node, src).is_some_and(|s| !looks_like_secret_literal(&s))
+        }
+        "list" | "tuple" | "dictionary" | "set" => true,
+        "identifier" | "attribute" => {
+            let t = text(node, src);
+            let last = t.rsplit('.').next().unwrap_or(t);
+            let upper = last.chars().any(|c| c.is_ascii_uppercase());
+            let lower = last.chars().any(|c| c.is_ascii_lowercase());
+            let capitalised = last.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            ((upper && !lower) || (capitalised && lower)) && secret_name(last).is_none()
+        }
+        "call" => node.child_by_field_name("function").is_some_and(|f| {
+            matches!(text(f, src), "len" | "bool" | "int" | "type" | "isinstance")
+        }),
+        "parenthesized_expression" => node
+            .named_child(0)
+            .is_some_and(|n| is_not_a_secret_value(n, src)),
+        _ => false,
+    }
+}
+
+/// Whether a value comes from the incoming request (a header, query or body lookup).
+pub fn is_from_request(node: Node<'_>, src: &[u8]) -> bool {
+    if let Some((receiver, _)) = lookup(node, src) {
+        return is_request_container(&receiver);
+    }
+    false
+}
+
+/// Whether a value is one fixed key: a constant, a setting, an environment variable or a
+/// literal (as opposed to a per-caller lookup).
+pub fn is_single_value(node: Node<'_>, src: &[u8]) -> bool {
+    match node.kind() {
+        "string" | "concatenated_string" => true,
+        "identifier" => {
+            let t = text(node, src);
+            t.chars()
+                .all(|c| c.is_uppercase() || c == '_' || c.is_ascii_digit())
+        }
+        "attribute" => {
+            let t = text(node, src);
+            let last = t.rsplit('.').next().unwrap_or(t);
+            t.contains("settings")
+                || t.contains("config")
+                || last
+                    .chars()
+                    .all(|c| c.is_uppercase() || c == '_' || c.is_ascii_digit())
+        }
+        "subscript" | "call" => lookup(node, src).is_some_and(|(receiver, _)| {
+            receiver.contains("environ")
+                || receiver.contains("config")
+                || receiver.contains("settings")
+        }),
+        "parenthesized_expression" => node.named_child(0).is_some_and(|n| is_single_value(n, src)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        assert_eq!(secret_name("api_key"), Some(SecretKind::ApiKey));
+        assert_eq!(secret_name("X-API-Key"), Some(SecretKind::ApiKey));
+        assert_eq!(secret_name("WEBHOOK_SECRET"), Some(SecretKind::Secret));
+        assert_eq!(
+            secret_name("X-Hub-Signature-256"),
+            Some(SecretKind::Signature)
+        );
+        assert_eq!(secret_name("access_token"), Some(SecretKind::Token));
+        assert_eq!(secret_name("password_hash"), Some(SecretKind::PasswordHash));
+        assert_eq!(secret_name("token_type"), None);
+        assert_eq!(secret_name("api_key_id"), None);
+        assert_eq!(secret_name("key"), None);
+        assert_eq!(secret_name("token_expires_at"), None);
+    }
+}

@@ -1,0 +1,166 @@
+//! `palisade endpoints`: the endpoint inventory of a Python backend — every route with its
+//! methods, full path, handler, authentication and scopes — read from the source without
+//! running any rule.
+
+use crate::cli::{EndpointsArgs, ListFormat};
+use crate::commands::{is_stdin, registry};
+use crate::{Failure, exit, output};
+use palisade_core::config::Config;
+use palisade_core::discover::{self, WalkSettings};
+use palisade_core::engine;
+use palisade_core::{FileKind, SourceFile};
+use palisade_python::endpoints::Endpoint;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// Reads every Python file under the given paths. Files that cannot be read are named on
+/// stderr; the rest still count.
+fn load(args: &EndpointsArgs) -> Result<Vec<SourceFile>, Failure> {
+    let registry = registry();
+    if args.paths.iter().any(|p| is_stdin(p)) {
+        return Err(Failure::usage(
+            "endpoints reads files and folders, not standard input",
+        ));
+    }
+    let config_path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => Config::discover(args.paths.first().map_or(Path::new("."), |p| p.as_path())),
+    };
+    let config = match config_path {
+        Some(path) => Config::load(&path, &registry).map_err(|e| Failure::usage(e.to_string()))?,
+        None => Config::default(),
+    };
+    let settings = WalkSettings {
+        prune_dirs: config.prune_dirs(),
+        exclude: config.scan.exclude.clone(),
+    };
+    let several = args.paths.len() > 1;
+    let mut files = Vec::new();
+    for root in &args.paths {
+        if !root.exists() {
+            return Err(Failure::usage(format!(
+                "{}: no such file or folder",
+                root.display()
+            )));
+        }
+        let prefix = if several {
+            root.to_string_lossy().trim_end_matches('/').to_string()
+        } else {
+            String::new()
+        };
+        let (found, notices) = discover::walk(root, &prefix, &settings);
+        for notice in notices {
+            eprintln!(
+                "palisade: {}: {}",
+                notice.path.unwrap_or_default(),
+                notice.message
+            );
+        }
+        for file in found {
+            if file.kind != FileKind::Python || file.size > config.max_file_size() {
+                continue;
+            }
+            let text = std::fs::read(&file.abs_path)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| engine::decode(&bytes).map_err(|(_, m)| m));
+            match text {
+                Ok(text) => files.push(SourceFile::new(file.path, file.abs_path, file.kind, text)),
+                Err(e) => eprintln!("palisade: {}: {e}", file.path),
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn endpoint_json(e: &Endpoint) -> Value {
+    json!({
+        "methods": e.methods,
+        "path": e.path,
+        "handler": { "path": e.handler.path, "line": e.handler.line, "name": e.handler.name },
+        "auth": e.auth(),
+        "scopes": e.scopes(),
+        "framework": e.framework,
+    })
+}
+
+/// A cell shortened to a readable width (generated code can have absurdly long names).
+fn cell(text: String) -> String {
+    const MAX: usize = 72;
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    text.chars().take(MAX - 1).collect::<String>() + "…"
+}
+
+fn table(endpoints: &[Endpoint]) -> String {
+    let rows: Vec<[String; 5]> = endpoints
+        .iter()
+        .map(|e| {
+            let scopes = e.scopes();
+            [
+                e.methods.join(","),
+                cell(e.path.clone()),
+                cell(e.auth().unwrap_or_else(|| "NONE".to_string())),
+                cell(if scopes.is_empty() {
+                    "-".to_string()
+                } else {
+                    scopes.join(", ")
+                }),
+                format!("{}:{}", e.handler.path, e.handler.line),
+            ]
+        })
+        .collect();
+    let headers = ["METHODS", "PATH", "AUTH", "SCOPES", "HANDLER"];
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        out.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers.to_vec());
+    for row in &rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    let open = endpoints.iter().filter(|e| e.checks.is_empty()).count();
+    let open_changing = endpoints
+        .iter()
+        .filter(|e| e.checks.is_empty() && e.changes_state())
+        .count();
+    if endpoints.is_empty() {
+        out = "(no Flask, FastAPI, Django or aiohttp endpoint found)\n".to_string();
+    } else {
+        out.push_str(&format!(
+            "\n{} endpoint{}; {open} without authentication, {open_changing} of them accepting POST, PUT, PATCH or DELETE.\n",
+            endpoints.len(),
+            if endpoints.len() == 1 { "" } else { "s" },
+        ));
+    }
+    out
+}
+
+pub fn endpoints(args: EndpointsArgs) -> Result<u8, Failure> {
+    let files = load(&args)?;
+    let endpoints = palisade_python::endpoints::inventory(&files);
+    let text = match args.format {
+        ListFormat::Json => {
+            let list: Vec<Value> = endpoints.iter().map(endpoint_json).collect();
+            serde_json::to_string_pretty(&json!({ "version": 1, "endpoints": list }))
+                .unwrap_or_default()
+                + "\n"
+        }
+        ListFormat::Text => table(&endpoints),
+    };
+    output::write(None, &text)?;
+    Ok(exit::CLEAN)
+}
