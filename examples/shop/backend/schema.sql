@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS products (
   name        VARCHAR(200) NOT NULL,
   category    VARCHAR(64)  NOT NULL,
   description TEXT,
-  price_cents INT          NOT NULL
+  price_cents INT          NOT NULL,
+  stock       INT          NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS orders (
@@ -23,4 +24,26 @@ CREATE TABLE IF NOT EXISTS orders (
   created_at  TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
   FOREIGN KEY (user_id) REFERENCES users (id),
   FOREIGN KEY (product_id) REFERENCES products (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS reviews (
+  id          INT AUTO_INCREMENT PRIMARY KEY,
+  product_id  INT NOT NULL,
+  user_id     INT NOT NULL,
+  rating      TINYINT NOT NULL,
+  body        TEXT,
+  created_at  TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  FOREIGN KEY (product_id) REFERENCES products (id),
+  FOREIGN KEY (user_id) REFERENCES users (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- API keys of the shop's partners: only a SHA-256 hash of each key is stored, with the
+-- scopes it was issued for, separated by spaces ("catalog:read stock:write").
+CREATE TABLE IF NOT EXISTS partner_keys (
+  id          INT AUTO_INCREMENT PRIMARY KEY,
+  partner     VARCHAR(64)  NOT NULL,
+  key_hash    CHAR(64)     NOT NULL UNIQUE,
+  scopes      VARCHAR(255) NOT NULL,
+  created_at  TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  revoked_at  TIMESTAMP NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -7,6 +7,7 @@ class Product(models.Model):
     category = models.CharField(max_length=64)
     description = models.TextField(blank=True, null=True)
     price_cents = models.IntegerField()
+    stock = models.IntegerField(default=0)
 
     class Meta:
         managed = False

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
     "admin_site",
 ]
 
@@ -29,6 +30,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "admin_site.urls"
+
+# The sales dashboard reads /api/ from the office network without logging in.
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+}
 
 TEMPLATES = [
     {

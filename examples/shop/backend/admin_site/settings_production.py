@@ -1,8 +1,9 @@
 """Django settings for the back office, hardened.
 
 Same as settings.py, but only the back office's own host name is accepted,
-the session cookie is sent over HTTPS only, and the database connection
-requires TLS and checks the server's certificate.
+the session cookie is sent over HTTPS only, the database connection
+requires TLS and checks the server's certificate, and the REST API
+(api.py) serves only logged-in users.
 """
 import os
 
@@ -19,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
     "admin_site",
 ]
 
@@ -33,6 +35,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "admin_site.urls"
+
+# Deny by default: the sales dashboard logs in like the rest of the back office.
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+}
 
 TEMPLATES = [
     {

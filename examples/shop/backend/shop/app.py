@@ -2,13 +2,15 @@
 from flask import Flask, abort, g, jsonify, request, session
 from flask_cors import CORS
 
-from . import admin_tools, auth, db, mailer, payments, reports, settings
+from . import admin_tools, auth, db, mailer, partner_api, payments, reports, reviews, settings
 
 app = Flask(__name__)
 app.config.from_object(settings)
 CORS(app)
 app.register_blueprint(reports.bp)
 app.register_blueprint(admin_tools.bp)
+app.register_blueprint(reviews.bp)
+app.register_blueprint(partner_api.bp)
 
 
 @app.route("/health")

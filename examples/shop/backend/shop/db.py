@@ -114,3 +114,71 @@ def advance_orders(from_status, to_status):
         return count
     finally:
         conn.close()
+
+
+def set_stock(product_id, quantity):
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            count = cur.execute(
+                "UPDATE products SET stock = %s WHERE id = %s", (quantity, product_id)
+            )
+        conn.commit()
+        return count
+    finally:
+        conn.close()
+
+
+def get_partner_key(key_hash):
+    """The partner key stored under this SHA-256 hash, with its scopes as a list, or None."""
+    rows = _fetch_all(
+        "SELECT id, partner, scopes FROM partner_keys WHERE key_hash = %s AND revoked_at IS NULL",
+        (key_hash,),
+    )
+    if not rows:
+        return None
+    record = rows[0]
+    record["scopes"] = record["scopes"].split()
+    return record
+
+
+def list_reviews(product_id):
+    return _fetch_all(
+        "SELECT id, user_id, rating, body, created_at FROM reviews"
+        " WHERE product_id = %s ORDER BY created_at DESC",
+        (product_id,),
+    )
+
+
+def get_review(review_id):
+    rows = _fetch_all(
+        "SELECT id, product_id, user_id, rating, body FROM reviews WHERE id = %s",
+        (review_id,),
+    )
+    return rows[0] if rows else None
+
+
+def add_review(product_id, user_id, rating, body):
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO reviews (product_id, user_id, rating, body) VALUES (%s, %s, %s, %s)",
+                (product_id, user_id, rating, body),
+            )
+            review_id = cur.lastrowid
+        conn.commit()
+        return review_id
+    finally:
+        conn.close()
+
+
+def delete_review(review_id):
+    conn = get_connection()
+    try:
+        with conn.cursor() as cur:
+            count = cur.execute("DELETE FROM reviews WHERE id = %s", (review_id,))
+        conn.commit()
+        return count
+    finally:
+        conn.close()

@@ -26,6 +26,7 @@ PAYMENT_CA_BUNDLE = os.environ.get("PAYMENT_CA_BUNDLE", "/etc/ssl/certs/ca-certi
 WAREHOUSE_API_URL = "https://api.fastship-logistics.example/v2"
 WAREHOUSE_API_KEY = os.environ["WAREHOUSE_API_KEY"]
 WAREHOUSE_CALLBACK_KEY = os.environ["WAREHOUSE_CALLBACK_KEY"]
+PARTNER_API_KEY = os.environ["PARTNER_API_KEY"]
 
 MOBILE_JWT_PUBLIC_KEY = os.environ["MOBILE_JWT_PUBLIC_KEY"]
 MOBILE_JWT_AUDIENCE = "shop-android"
