@@ -112,20 +112,26 @@ impl Analyzer for PythonAnalyzer {
         }
 
         // One traversal: collect every node some consumer wants.
-        let mut wanted: HashMap<&str, Vec<Node<'_>>> = HashMap::new();
-        for kind in MODEL_KINDS {
-            wanted.insert(kind, Vec::new());
-        }
-        for rule in &active {
-            for kind in rule.node_kinds {
-                wanted.insert(kind, Vec::new());
-            }
-        }
+        let mut wanted = Wanted::new(
+            &root.language(),
+            MODEL_KINDS
+                .iter()
+                .chain(active.iter().flat_map(|r| r.node_kinds.iter())),
+        );
+        // Function and lambda extents in source order, for `scope_of` (see model.rs).
+        let mut functions = Vec::new();
+        let function_ids = [
+            root.language()
+                .id_for_node_kind("function_definition", true),
+            root.language().id_for_node_kind("lambda", true),
+        ];
         let mut cursor = root.walk();
         'walk: loop {
             let node = cursor.node();
-            if let Some(list) = wanted.get_mut(node.kind()) {
-                list.push(node);
+            let id = node.kind_id();
+            wanted.push(id, node);
+            if function_ids.contains(&id) {
+                functions.push((node.start_byte(), node.end_byte(), node.id()));
             }
             if cursor.goto_first_child() {
                 continue;
@@ -136,6 +142,7 @@ impl Analyzer for PythonAnalyzer {
                 }
             }
         }
+        let _scopes = model::FunctionTable::install(functions);
 
         let source = file.text.as_bytes();
         let mut model = Model::new(source);
@@ -203,6 +210,57 @@ impl Analyzer for PythonAnalyzer {
         for rule in wanted {
             (rule.check)(&project, cx);
         }
+    }
+}
+
+/// The nodes of the kinds the model and the enabled rules asked for, collected in the one
+/// traversal by kind id (no string comparison per node).
+struct Wanted<'t> {
+    slot_by_id: Vec<usize>,
+    slot_by_name: HashMap<&'static str, usize>,
+    lists: Vec<Vec<Node<'t>>>,
+}
+
+impl<'t> Wanted<'t> {
+    fn new<'k>(
+        language: &tree_sitter::Language,
+        kinds: impl Iterator<Item = &'k &'static str>,
+    ) -> Self {
+        let mut wanted = Wanted {
+            slot_by_id: vec![usize::MAX; language.node_kind_count()],
+            slot_by_name: HashMap::new(),
+            lists: Vec::new(),
+        };
+        for &kind in kinds {
+            if wanted.slot_by_name.contains_key(kind) {
+                continue;
+            }
+            let slot = wanted.lists.len();
+            wanted.lists.push(Vec::new());
+            wanted.slot_by_name.insert(kind, slot);
+            let id = language.id_for_node_kind(kind, true) as usize;
+            if id != 0 && id < wanted.slot_by_id.len() {
+                wanted.slot_by_id[id] = slot;
+            }
+        }
+        wanted
+    }
+
+    fn push(&mut self, kind_id: u16, node: Node<'t>) {
+        if let Some(&slot) = self.slot_by_id.get(kind_id as usize)
+            && slot != usize::MAX
+        {
+            self.lists[slot].push(node);
+        }
+    }
+}
+
+impl<'t> std::ops::Index<&str> for Wanted<'t> {
+    type Output = [Node<'t>];
+    fn index(&self, kind: &str) -> &[Node<'t>] {
+        self.slot_by_name
+            .get(kind)
+            .map_or(&[], |&slot| self.lists[slot].as_slice())
     }
 }
 

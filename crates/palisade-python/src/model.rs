@@ -40,6 +40,11 @@ impl<'t> Model<'t> {
         }
     }
 
+    /// The whole file's text.
+    pub fn source_text(&self) -> &'t str {
+        std::str::from_utf8(self.source).unwrap_or("")
+    }
+
     /// The source text of a node.
     pub fn text(&self, node: Node<'_>) -> &'t str {
         std::str::from_utf8(&self.source[node.byte_range()]).unwrap_or("")
@@ -212,8 +217,50 @@ impl<'t> Model<'t> {
     }
 }
 
+thread_local! {
+    /// The function and lambda extents (start byte, end byte, node id) of the file being
+    /// analysed on this thread, in source order. `Node::parent` costs a walk down from the
+    /// root in tree-sitter, and `scope_of` is asked for almost every assignment and call, so
+    /// the analyzer records the extents in its one traversal and `scope_of` searches them.
+    static FUNCTIONS: std::cell::RefCell<Option<Vec<(usize, usize, usize)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps a file's function table installed for `scope_of` while it lives.
+pub struct FunctionTable;
+
+impl FunctionTable {
+    pub fn install(functions: Vec<(usize, usize, usize)>) -> FunctionTable {
+        FUNCTIONS.with(|f| *f.borrow_mut() = Some(functions));
+        FunctionTable
+    }
+}
+
+impl Drop for FunctionTable {
+    fn drop(&mut self) {
+        FUNCTIONS.with(|f| *f.borrow_mut() = None);
+    }
+}
+
 /// The scope a node is in: its nearest enclosing function, or the module.
 pub fn scope_of(node: Node<'_>) -> ScopeId {
+    let at = node.start_byte();
+    let found = FUNCTIONS.with(|table| {
+        let table = table.borrow();
+        let table = table.as_ref()?;
+        // Extents nest, so going back from the last function that starts before the node,
+        // the first one that still contains it is the innermost.
+        let before = table.partition_point(|&(start, _, _)| start < at);
+        let innermost = table[..before]
+            .iter()
+            .rev()
+            .find(|&&(_, end, id)| at < end && id != node.id())
+            .map(|&(_, _, id)| id);
+        Some(innermost.unwrap_or(MODULE))
+    });
+    if let Some(scope) = found {
+        return scope;
+    }
     let mut current = node.parent();
     while let Some(n) = current {
         if n.kind() == "function_definition" || n.kind() == "lambda" {
