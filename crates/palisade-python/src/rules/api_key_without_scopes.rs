@@ -134,12 +134,17 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
             let listed: Vec<String> = users.iter().take(4).map(|e| e.describe()).collect();
             let more = if users.len() > 4 { ", …" } else { "" };
             let message = format!(
-                "`{}` lets one API key call {} endpoints ({}{more}) with the same full access, while {} other endpoint{} of this app require scopes ({}): check a scope per endpoint against what each key was issued",
+                "`{}` lets one API key call {} endpoints ({}{more}) with the same full access, while {} other endpoint{} of this app {} scopes ({}): check a scope per endpoint against what each key was issued",
                 check.name,
                 users.len(),
                 listed.join(", "),
                 scoped.len(),
                 if scoped.len() == 1 { "" } else { "s" },
+                if scoped.len() == 1 {
+                    "requires"
+                } else {
+                    "require"
+                },
                 all_scopes.join(", ")
             );
             let confidence = if check.single_key {

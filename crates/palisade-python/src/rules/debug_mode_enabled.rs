@@ -452,7 +452,7 @@ fn check_django_debug(assignment: Node<'_>, right: Node<'_>, cx: &mut RuleContex
             assignment,
             via,
             confidence,
-            format!("Django `DEBUG = True` in a settings module ({whose})"),
+            format!("`DEBUG = True` in a settings module ({whose})"),
             cx,
         );
         return;
