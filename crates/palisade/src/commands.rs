@@ -58,17 +58,7 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
             )));
         }
     }
-    let config_path = match &common.config {
-        Some(path) => Some(path.clone()),
-        None => {
-            let first = common.paths.iter().find(|p| !is_stdin(p));
-            Config::discover(first.map_or(Path::new("."), |p| p.as_path()))
-        }
-    };
-    let config = match config_path {
-        Some(path) => Config::load(&path, &registry).map_err(|e| Failure::usage(e.to_string()))?,
-        None => Config::default(),
-    };
+    let config = crate::sources::load_config(common.config.as_deref(), &common.paths)?;
     let selection = Selection {
         domains: common.domains.clone(),
         owasp: common

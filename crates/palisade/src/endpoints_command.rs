@@ -3,73 +3,21 @@
 //! running any rule.
 
 use crate::cli::{EndpointsArgs, ListFormat};
-use crate::commands::{is_stdin, registry};
-use crate::{Failure, exit, output};
-use palisade_core::config::Config;
-use palisade_core::discover::{self, WalkSettings};
-use palisade_core::engine;
+use crate::commands::is_stdin;
+use crate::{Failure, exit, output, sources};
 use palisade_core::{FileKind, SourceFile};
 use palisade_python::endpoints::Endpoint;
 use serde_json::{Value, json};
-use std::path::Path;
 
-/// Reads every Python file under the given paths. Files that cannot be read are named on
-/// stderr; the rest still count.
+/// Reads every Python file under the given paths.
 fn load(args: &EndpointsArgs) -> Result<Vec<SourceFile>, Failure> {
-    let registry = registry();
     if args.paths.iter().any(|p| is_stdin(p)) {
         return Err(Failure::usage(
             "endpoints reads files and folders, not standard input",
         ));
     }
-    let config_path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => Config::discover(args.paths.first().map_or(Path::new("."), |p| p.as_path())),
-    };
-    let config = match config_path {
-        Some(path) => Config::load(&path, &registry).map_err(|e| Failure::usage(e.to_string()))?,
-        None => Config::default(),
-    };
-    let settings = WalkSettings {
-        prune_dirs: config.prune_dirs(),
-        exclude: config.scan.exclude.clone(),
-    };
-    let several = args.paths.len() > 1;
-    let mut files = Vec::new();
-    for root in &args.paths {
-        if !root.exists() {
-            return Err(Failure::usage(format!(
-                "{}: no such file or folder",
-                root.display()
-            )));
-        }
-        let prefix = if several {
-            root.to_string_lossy().trim_end_matches('/').to_string()
-        } else {
-            String::new()
-        };
-        let (found, notices) = discover::walk(root, &prefix, &settings);
-        for notice in notices {
-            eprintln!(
-                "palisade: {}: {}",
-                notice.path.unwrap_or_default(),
-                notice.message
-            );
-        }
-        for file in found {
-            if file.kind != FileKind::Python || file.size > config.max_file_size() {
-                continue;
-            }
-            let text = std::fs::read(&file.abs_path)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| engine::decode(&bytes).map_err(|(_, m)| m));
-            match text {
-                Ok(text) => files.push(SourceFile::new(file.path, file.abs_path, file.kind, text)),
-                Err(e) => eprintln!("palisade: {}: {e}", file.path),
-            }
-        }
-    }
-    Ok(files)
+    let config = sources::load_config(args.config.as_deref(), &args.paths)?;
+    sources::read_files(&args.paths, &config, &[FileKind::Python])
 }
 
 fn endpoint_json(e: &Endpoint) -> Value {

@@ -3,74 +3,19 @@
 //! input, so palisade never holds cluster credentials).
 
 use crate::cli::{ListFormat, RbacArgs, RbacInput, StdinKind, WhoCanArgs};
-use crate::commands::{is_stdin, read_stdin, registry};
-use crate::{Failure, exit, output};
-use palisade_core::config::Config;
-use palisade_core::discover::{self, WalkSettings};
-use palisade_core::engine;
-use palisade_core::{FileKind, SourceFile};
+use crate::commands::{is_stdin, read_stdin};
+use crate::{Failure, exit, output, sources};
+use palisade_core::FileKind;
 use palisade_k8s::facts::{FileFacts, Subject};
 use palisade_k8s::rbac::{DANGERS, Grant, Graph, Scope};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Reads every manifest under the input paths into an RBAC graph. Files that cannot be read
 /// or parsed are named on stderr; the rest still count.
 fn load_graph(input: &RbacInput) -> Result<Graph, Failure> {
-    let registry = registry();
-    let config_path = match &input.config {
-        Some(path) => Some(path.clone()),
-        None => {
-            let first = input.paths.iter().find(|p| !is_stdin(p));
-            Config::discover(first.map_or(Path::new("."), |p| p.as_path()))
-        }
-    };
-    let config = match config_path {
-        Some(path) => Config::load(&path, &registry).map_err(|e| Failure::usage(e.to_string()))?,
-        None => Config::default(),
-    };
-    let settings = WalkSettings {
-        prune_dirs: config.prune_dirs(),
-        exclude: config.scan.exclude.clone(),
-    };
-    let mut files: Vec<SourceFile> = Vec::new();
-    let several = input.paths.iter().filter(|p| !is_stdin(p)).count() > 1;
-    for root in input.paths.iter().filter(|p| !is_stdin(p)) {
-        if !root.exists() {
-            return Err(Failure::usage(format!(
-                "{}: no such file or folder",
-                root.display()
-            )));
-        }
-        let prefix = if several {
-            root.to_string_lossy().trim_end_matches('/').to_string()
-        } else {
-            String::new()
-        };
-        let (found, notices) = discover::walk(root, &prefix, &settings);
-        for notice in notices {
-            eprintln!(
-                "palisade: {}: {}",
-                notice.path.unwrap_or_default(),
-                notice.message
-            );
-        }
-        for file in found {
-            if !matches!(file.kind, FileKind::Yaml | FileKind::Json)
-                || file.size > config.max_file_size()
-            {
-                continue;
-            }
-            let text = std::fs::read(&file.abs_path)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| engine::decode(&bytes).map_err(|(_, m)| m));
-            match text {
-                Ok(text) => files.push(SourceFile::new(file.path, file.abs_path, file.kind, text)),
-                Err(e) => eprintln!("palisade: {}: {e}", file.path),
-            }
-        }
-    }
+    let config = sources::load_config(input.config.as_deref(), &input.paths)?;
+    let mut files = sources::read_files(&input.paths, &config, &[FileKind::Yaml, FileKind::Json])?;
     if input.paths.iter().any(|p| is_stdin(p)) {
         files.push(read_stdin(StdinKind::K8s)?);
     }

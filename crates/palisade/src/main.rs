@@ -6,6 +6,7 @@ mod commands;
 mod endpoints_command;
 mod k8s_commands;
 mod output;
+mod sources;
 
 use clap::Parser;
 use std::process::ExitCode;
