@@ -374,17 +374,14 @@ fn string_map(node: Option<&MarkedYaml<'_>>) -> BTreeMap<String, String> {
     out
 }
 
+/// A boolean as Kubernetes reads it (YAML 1.1 spellings, unquoted), or `None`.
 fn plain_bool(node: &MarkedYaml<'_>) -> Option<bool> {
     if crate::yaml::is_true(node) {
-        return Some(true);
-    }
-    match &node.data {
-        YamlData::Representation(text, saphyr::ScalarStyle::Plain, _) => matches!(
-            text.as_ref(),
-            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N"
-        )
-        .then_some(false),
-        _ => None,
+        Some(true)
+    } else if crate::yaml::is_false(node) {
+        Some(false)
+    } else {
+        None
     }
 }
 

@@ -270,14 +270,3 @@ pub fn scope_of(node: Node<'_>) -> ScopeId {
     }
     MODULE
 }
-
-/// The value of keyword argument `name` in a call, if present.
-pub fn keyword_argument<'t>(call: Node<'t>, name: &str, source: &[u8]) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    arguments.named_children(&mut cursor).find(|a| {
-        a.kind() == "keyword_argument"
-            && a.child_by_field_name("name")
-                .is_some_and(|n| &source[n.byte_range()] == name.as_bytes())
-    })
-}

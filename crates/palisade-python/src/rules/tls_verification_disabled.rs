@@ -48,7 +48,7 @@
 //! - Python documentation, `ssl` — Security considerations
 
 use super::{PyRule, RuleContext};
-use crate::model::{Model, scope_of};
+use crate::values;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
 
@@ -162,7 +162,6 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     };
     let resolved = model.resolve(function);
     let resolved = resolved.as_deref();
-    let source = cx.file.text.as_bytes();
 
     if resolved == Some("ssl._create_unverified_context") {
         // `ssl._create_default_https_context = ssl._create_unverified_context` is reported
@@ -211,12 +210,9 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     };
     let method = model.text(method);
-    let scope = scope_of(call);
-    let receiver_type = model
-        .dotted(receiver)
-        .and_then(|r| constructed_by(model, scope, &r));
+    let receiver_type = values::constructed_by(model, receiver);
 
-    if VERIFY_METHODS.contains(&method) && keyword(call, "verify", source).is_some() {
+    if VERIFY_METHODS.contains(&method) && values::keyword(model, call, "verify").is_some() {
         let confidence = match receiver_type.as_deref() {
             Some(t) if VERIFY_CLIENTS.contains(&t) => Some(Confidence::High),
             Some(_) => None,
@@ -245,28 +241,6 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
 }
 
-/// The client constructor a receiver was assigned from, when every assignment to it in
-/// scope is a call to the same constructor.
-fn constructed_by(model: &Model<'_>, scope: usize, receiver: &str) -> Option<String> {
-    let values = model.values(scope, receiver);
-    let mut found: Option<String> = None;
-    for value in values {
-        if value.kind() != "call" {
-            return None;
-        }
-        let name = model.resolve(value.child_by_field_name("function")?)?;
-        match &found {
-            Some(previous) if *previous != name => return None,
-            _ => found = Some(name),
-        }
-    }
-    found
-}
-
-fn keyword<'t>(call: Node<'t>, name: &str, source: &[u8]) -> Option<Node<'t>> {
-    crate::model::keyword_argument(call, name, source)
-}
-
 /// Reports `call`'s keyword argument `name` when its value is `False` (literally, or through a
 /// name that holds `False` and nothing else).
 fn report_false_keyword(
@@ -276,13 +250,16 @@ fn report_false_keyword(
     confidence: Confidence,
     cx: &mut RuleContext<'_, '_>,
 ) {
-    let Some(argument) = keyword(call, name, cx.file.text.as_bytes()) else {
+    let Some(argument) = values::keyword(cx.model, call, name) else {
         return;
     };
     let Some(value) = argument.child_by_field_name("value") else {
         return;
     };
-    let Some(via) = false_value(cx.model, value) else {
+    let Some(via) = values::literal_bool(cx.model, value)
+        .filter(|(held, _)| !held)
+        .map(|(_, via)| via)
+    else {
         return;
     };
     let mut finding = Finding::new(
@@ -300,23 +277,8 @@ fn report_false_keyword(
     cx.report(finding);
 }
 
-/// `Some(None)` when `value` is the literal `False`; `Some(Some(assignment value))` when it is
-/// a name holding `False` (assigned once, not a parameter); `None` otherwise.
-fn false_value<'t>(model: &Model<'t>, value: Node<'t>) -> Option<Option<Node<'t>>> {
-    match value.kind() {
-        "false" => Some(None),
-        "identifier" | "attribute" => {
-            let target = model.dotted(value)?;
-            let held = model.single_value(scope_of(value), &target)?;
-            (held.kind() == "false").then_some(Some(held))
-        }
-        _ => None,
-    }
-}
-
 fn check_urllib3(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
-    let source = cx.file.text.as_bytes();
-    if let Some(argument) = keyword(call, "cert_reqs", source)
+    if let Some(argument) = values::keyword(cx.model, call, "cert_reqs")
         && let Some(value) = argument.child_by_field_name("value")
     {
         let text = cx.model.text(value);
@@ -374,7 +336,7 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         }
         "verify"
             if (model.imports_package("requests") || model.imports_package("httpx"))
-                && false_value(model, right).is_some() =>
+                && values::literal_bool(model, right).is_some_and(|(held, _)| !held) =>
         {
             "`session.verify = False` turns certificate verification off for every request of this session"
         }
