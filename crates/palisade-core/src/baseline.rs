@@ -1,7 +1,7 @@
 //! Baselines: the fingerprints of findings a team has already seen, so that a scan can report
 //! only what is new (`palisade baseline` writes one, `palisade scan --baseline FILE` reads it).
 
-use crate::finding::Finding;
+use crate::finding::ReportedFinding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -24,6 +24,11 @@ pub struct BaselineEntry {
     pub rule_id: String,
     pub path: String,
     pub line: u32,
+    /// The kind of place when it is not a file region (`path`, `repository`, `target`,
+    /// `commit`); then `path` holds the folder, `repository` or the target, and `line` is 0
+    /// where the place has no lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,14 +50,15 @@ pub enum BaselineError {
 impl Baseline {
     pub const VERSION: u32 = 1;
 
-    pub fn from_findings(findings: &[Finding]) -> Baseline {
+    pub fn from_findings(findings: &[ReportedFinding]) -> Baseline {
         let mut entries: Vec<BaselineEntry> = findings
             .iter()
             .map(|f| BaselineEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule_id: f.rule_id.clone(),
-                path: f.location.path.clone(),
-                line: f.location.span.start_line,
+                path: f.location.display_path(),
+                line: f.location.span().map_or(0, |s| s.start_line),
+                kind: (f.location.kind() != "file").then(|| f.location.kind().to_string()),
             })
             .collect();
         entries.sort_by(|a, b| (&a.path, a.line, &a.rule_id).cmp(&(&b.path, b.line, &b.rule_id)));

@@ -49,6 +49,40 @@ pub struct Config {
     /// Per-rule settings, keyed by rule id (e.g. `[rules."python/tls-verification-disabled"]`).
     #[serde(default)]
     pub rules: BTreeMap<String, RuleSettings>,
+    /// Central suppressions (`[[ignore]]`): for findings that have no comment line (a
+    /// folder, the repository, a live target) or that a team prefers to waive in one place.
+    #[serde(default)]
+    #[schemars(with = "Vec<IgnoreEntry>")]
+    pub ignore: Vec<toml::Spanned<IgnoreEntry>>,
+    /// The file the configuration was read from (set by [`Config::parse`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub source: Option<PathBuf>,
+}
+
+/// One `[[ignore]]` entry: hides the findings of `rule` at a `path` (a glob relative to the
+/// scan root), at a live `target`, or with one `fingerprint` — exactly one of the three.
+/// `reason` is required; after `until` (`YYYY-MM-DD`) the entry hides nothing and is itself
+/// reported, like an expired inline suppression.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    /// The rule id whose findings are hidden.
+    pub rule: String,
+    /// A glob over the finding's path, relative to the scan root (`frontend/**`).
+    pub path: Option<String>,
+    /// A live target exactly as reported (`https://shop.example/`).
+    pub target: Option<String>,
+    /// One finding's fingerprint, as the JSON and SARIF reports show it.
+    pub fingerprint: Option<String>,
+    /// Why the finding is accepted; shown in reviews of the configuration.
+    pub reason: String,
+    /// The last day the entry applies (`YYYY-MM-DD`).
+    pub until: Option<String>,
+    /// The entry's line in the configuration file (set by [`Config::parse`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub line: u32,
 }
 
 /// `fail-on`: the lowest severity that makes `palisade scan` exit with 1.
@@ -219,6 +253,12 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
+        let mut config = config;
+        for entry in &mut config.ignore {
+            let line = line_column(text, entry.span().start).0 as u32;
+            entry.get_mut().line = line;
+        }
+        config.source = Some(path.to_path_buf());
         config.validate(text, path, registry)?;
         Ok(config)
     }
@@ -255,6 +295,9 @@ impl Config {
         for glob in &self.scan.exclude {
             Glob::new(glob)
                 .map_err(|e| error(glob, format!("scan.exclude: invalid glob `{glob}`: {e}")))?;
+        }
+        for entry in &self.ignore {
+            validate_ignore(entry, text, path, registry)?;
         }
         for (id, settings) in &self.rules {
             let Some(rule) = registry.iter().find(|r| r.id == id) else {
@@ -307,6 +350,11 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The `[[ignore]]` entries, without their spans.
+    pub fn ignore_entries(&self) -> impl Iterator<Item = &IgnoreEntry> {
+        self.ignore.iter().map(|e| e.get_ref())
     }
 
     /// The JSON schema of this file format, for editors and `palisade config schema`.
@@ -563,4 +611,55 @@ mod tests {
             assert!(schema.contains(key), "{key} missing from schema");
         }
     }
+}
+
+/// Checks one `[[ignore]]` entry: a known rule, exactly one of path / target / fingerprint, a
+/// reason, a valid glob and date.
+fn validate_ignore(
+    entry: &toml::Spanned<IgnoreEntry>,
+    text: &str,
+    path: &Path,
+    registry: &[&'static RuleMeta],
+) -> Result<(), ConfigError> {
+    let (line, column) = line_column(text, entry.span().start);
+    let error = |message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        message,
+    };
+    let e = entry.get_ref();
+    if !registry.iter().any(|r| r.id == e.rule) {
+        return Err(error(format!(
+            "ignore: unknown rule id `{}` (`palisade rules` lists them)",
+            e.rule
+        )));
+    }
+    let given = [
+        e.path.is_some(),
+        e.target.is_some(),
+        e.fingerprint.is_some(),
+    ]
+    .into_iter()
+    .filter(|g| *g)
+    .count();
+    if given != 1 {
+        return Err(error(
+            "ignore: give exactly one of `path`, `target` or `fingerprint`".to_string(),
+        ));
+    }
+    if e.reason.trim().is_empty() {
+        return Err(error("ignore: `reason` must say why".to_string()));
+    }
+    if let Some(glob) = &e.path {
+        Glob::new(glob).map_err(|err| error(format!("ignore: invalid glob `{glob}`: {err}")))?;
+    }
+    if let Some(until) = &e.until
+        && crate::date::Date::parse(until).is_none()
+    {
+        return Err(error(format!(
+            "ignore: `until` must be a date written YYYY-MM-DD, found `{until}`"
+        )));
+    }
+    Ok(())
 }

@@ -166,6 +166,115 @@ pub struct Location {
     pub span: Span,
 }
 
+/// Where a finding is. Most findings are about a region of a file; others are about a whole
+/// file or folder ("no Content Security Policy anywhere in `frontend/`"), the repository as a
+/// whole ("no incident response plan"), a live target (`https://shop.example`,
+/// `mysql://app@db:3306`) or a region of a file as it was in a commit (a secret in history).
+///
+/// Each kind has its own fingerprint recipe (see `fingerprint.rs`) and its own rendering in
+/// every output format.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// A region of a file of the scan.
+    File(Location),
+    /// A whole file or folder, relative to the scan root (a folder without a trailing `/`).
+    Path(String),
+    /// The repository (the scan's roots) as a whole.
+    Repository,
+    /// A live target, written as the user named it: an URL or `mysql://user@host:port`.
+    Target(String),
+    /// A region of a file as it was in a commit.
+    Commit { commit: String, location: Location },
+}
+
+impl Place {
+    /// The kind's name in reports: `file`, `path`, `repository`, `target` or `commit`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Place::File(_) => "file",
+            Place::Path(_) => "path",
+            Place::Repository => "repository",
+            Place::Target(_) => "target",
+            Place::Commit { .. } => "commit",
+        }
+    }
+
+    /// The file or folder the place is in, if it has one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Place::File(l) | Place::Commit { location: l, .. } => Some(&l.path),
+            Place::Path(p) => Some(p),
+            Place::Repository | Place::Target(_) => None,
+        }
+    }
+
+    /// What a baseline records as the place's path: the path, the target, or `repository`.
+    pub fn display_path(&self) -> String {
+        match self {
+            Place::Target(t) => t.clone(),
+            Place::Repository => "repository".to_string(),
+            other => other.path().unwrap_or_default().to_string(),
+        }
+    }
+
+    /// The region, for places that have one.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Place::File(l) | Place::Commit { location: l, .. } => Some(l.span),
+            _ => None,
+        }
+    }
+
+    /// The first line of the region, 0 for places without lines.
+    pub fn line(&self) -> u32 {
+        self.span().map_or(0, |s| s.start_line)
+    }
+
+    /// The file region of a finding in a file of the scan.
+    pub fn file(&self) -> Option<&Location> {
+        match self {
+            Place::File(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// A short human form: `a.py:3`, `frontend/`, `repository`, the target, or
+    /// `commit 1a2b3c4d a.py:3`.
+    pub fn display(&self) -> String {
+        match self {
+            Place::File(l) => format!("{}:{}", l.path, l.span.start_line),
+            Place::Path(p) => p.clone(),
+            Place::Repository => "repository".to_string(),
+            Place::Target(t) => t.clone(),
+            Place::Commit { commit, location } => format!(
+                "commit {} {}:{}",
+                &commit[..commit.len().min(12)],
+                location.path,
+                location.span.start_line
+            ),
+        }
+    }
+
+    /// The order reports use: files first (by path and position), then paths, commits,
+    /// targets and the repository.
+    pub fn sort_key(&self) -> (u8, &str, &str, u32, u32) {
+        let span = self.span().unwrap_or(Span::line(0));
+        match self {
+            Place::File(l) => (0, &l.path, "", span.start_line, span.start_column),
+            Place::Path(p) => (1, p, "", 0, 0),
+            Place::Commit { commit, location } => (
+                2,
+                &location.path,
+                commit,
+                span.start_line,
+                span.start_column,
+            ),
+            Place::Target(t) => (3, t, "", 0, 0),
+            Place::Repository => (4, "", "", 0, 0),
+        }
+    }
+}
+
 /// A secondary location that explains a finding (where a value came from, the binding that
 /// grants a permission, …).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -182,62 +291,114 @@ pub struct Fix {
     pub replacement: String,
 }
 
-/// One reported hazard.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What a rule emits: one hazard, where it is, and how sure the rule is. The engine turns it
+/// into a [`ReportedFinding`] (path completed, suppressions and configuration applied,
+/// snippet and fingerprint computed); renderers never see this type.
+#[derive(Clone, Debug)]
 pub struct Finding {
-    pub rule_id: String,
-    pub title: String,
+    pub rule: &'static RuleMeta,
     pub message: String,
     pub severity: Severity,
     pub confidence: Confidence,
-    pub owasp: Owasp,
-    pub cwe: Vec<u32>,
-    pub recommendation: Recommendation,
-    pub location: Location,
+    pub location: Place,
     pub related: Vec<Related>,
-    /// The source lines of the primary span (at most a few), filled in by the engine.
-    pub snippet: String,
-    /// Stable across edits elsewhere in the file; see `fingerprint.rs`.
-    pub fingerprint: String,
-    pub help_uri: String,
     pub fix: Option<Fix>,
     /// Parts of the primary span's lines that hold a secret: the engine masks them in the
     /// snippet (and so in every report and fingerprint), because palisade never prints a
     /// found secret in full.
-    #[serde(skip)]
     pub secrets: Vec<Span>,
+    /// The content that identifies the finding where the engine cannot read it from a file
+    /// of the scan (a commit's line, a live response): shown as the snippet and hashed into
+    /// the fingerprint. For a commit it holds the lines of the span, first line first.
+    pub content: Option<String>,
 }
 
 impl Finding {
     /// Starts a finding of `rule` at `span` of the file being checked. The path, snippet and
     /// fingerprint are filled in by the engine, which knows the file; everything else comes
     /// from the rule's metadata and can be refined with the `with_*` methods.
-    pub fn new(rule: &RuleMeta, span: Span, message: impl Into<String>) -> Finding {
+    pub fn new(rule: &'static RuleMeta, span: Span, message: impl Into<String>) -> Finding {
+        Finding::at(
+            rule,
+            Place::File(Location {
+                path: String::new(),
+                span,
+            }),
+            message,
+        )
+    }
+
+    /// Starts a finding at any kind of place.
+    pub fn at(rule: &'static RuleMeta, place: Place, message: impl Into<String>) -> Finding {
         Finding {
-            rule_id: rule.id.to_string(),
-            title: rule.title.to_string(),
+            rule,
             message: message.into(),
             severity: rule.severity,
             confidence: rule.confidence,
-            owasp: rule.owasp,
-            cwe: rule.cwe.to_vec(),
-            recommendation: rule.recommendation,
-            location: Location {
-                path: String::new(),
-                span,
-            },
+            location: place,
             related: Vec::new(),
-            snippet: String::new(),
-            fingerprint: String::new(),
-            help_uri: rule.help_uri(),
             fix: None,
             secrets: Vec::new(),
+            content: None,
         }
     }
 
-    /// Puts the finding in a named file (project-level checks, which see many files).
+    /// A finding about a whole file or folder (relative to the scan root).
+    pub fn in_path(
+        rule: &'static RuleMeta,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::at(rule, Place::Path(path.into()), message)
+    }
+
+    /// A finding about the repository as a whole.
+    pub fn in_repository(rule: &'static RuleMeta, message: impl Into<String>) -> Finding {
+        Finding::at(rule, Place::Repository, message)
+    }
+
+    /// A finding about a live target (an URL, `mysql://user@host:port`).
+    pub fn at_target(
+        rule: &'static RuleMeta,
+        target: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::at(rule, Place::Target(target.into()), message)
+    }
+
+    /// A finding in a file as it was in `commit`; `content` is the text of the span's lines
+    /// (the engine cannot read old revisions), masked by `with_secret` spans like a snippet.
+    pub fn in_commit(
+        rule: &'static RuleMeta,
+        commit: impl Into<String>,
+        location: Location,
+        content: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut finding = Finding::at(
+            rule,
+            Place::Commit {
+                commit: commit.into(),
+                location,
+            },
+            message,
+        );
+        finding.content = Some(content.into());
+        finding
+    }
+
+    /// The id of the rule that reported it.
+    pub fn rule_id(&self) -> &'static str {
+        self.rule.id
+    }
+
+    /// Puts a file finding in a named file (project-level checks, which see many files).
     pub fn with_path(mut self, path: impl Into<String>) -> Finding {
-        self.location.path = path.into();
+        match &mut self.location {
+            Place::File(l) | Place::Commit { location: l, .. } => l.path = path.into(),
+            Place::Path(p) => *p = path.into(),
+            Place::Repository | Place::Target(_) => {}
+        }
         self
     }
 
@@ -248,6 +409,14 @@ impl Finding {
 
     pub fn with_severity(mut self, severity: Severity) -> Finding {
         self.severity = severity;
+        self
+    }
+
+    /// Sets the content that identifies a finding that has no line of a scanned file (see
+    /// [`Finding::content`]); for a path, repository or target finding it replaces the
+    /// message in the fingerprint, so a message that carries counts can change freely.
+    pub fn with_content(mut self, content: impl Into<String>) -> Finding {
+        self.content = Some(content.into());
         self
     }
 
@@ -283,14 +452,62 @@ impl Finding {
         self
     }
 
-    /// The order every report uses: by path, position, then rule id and message.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (
-            &self.location.path,
-            self.location.span.start_line,
-            self.location.span.start_column,
-            &self.rule_id,
-            &self.message,
-        )
+    /// The order findings are processed in: by place, then rule id and message.
+    pub fn sort_key(&self) -> ((u8, &str, &str, u32, u32), &str, &str) {
+        (self.location.sort_key(), self.rule.id, &self.message)
+    }
+}
+
+/// A finding as reports show it: the emitted [`Finding`] with its rule's classification, the
+/// configured severity, its snippet (secrets masked) and its stable fingerprint. This is the
+/// one model every renderer and side command reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportedFinding {
+    pub rule_id: String,
+    pub title: String,
+    pub message: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub owasp: Owasp,
+    pub cwe: Vec<u32>,
+    pub recommendation: Recommendation,
+    pub location: Place,
+    pub related: Vec<Related>,
+    /// The source lines of the primary span (at most a few), secrets masked; empty for a
+    /// place without lines.
+    pub snippet: String,
+    /// Stable across edits elsewhere in the file; see `fingerprint.rs`.
+    pub fingerprint: String,
+    pub help_uri: String,
+    pub fix: Option<Fix>,
+}
+
+impl ReportedFinding {
+    /// The reported form of an emitted finding, with the snippet and fingerprint the engine
+    /// computed for it.
+    pub fn new(finding: Finding, snippet: String, fingerprint: String) -> ReportedFinding {
+        let rule = finding.rule;
+        ReportedFinding {
+            rule_id: rule.id.to_string(),
+            title: rule.title.to_string(),
+            message: finding.message,
+            severity: finding.severity,
+            confidence: finding.confidence,
+            owasp: rule.owasp,
+            cwe: rule.cwe.to_vec(),
+            recommendation: rule.recommendation,
+            location: finding.location,
+            related: finding.related,
+            snippet,
+            fingerprint,
+            help_uri: rule.help_uri(),
+            fix: finding.fix,
+        }
+    }
+
+    /// The order every report uses: by place (files first, by path and position), then rule
+    /// id and message.
+    pub fn sort_key(&self) -> ((u8, &str, &str, u32, u32), &str, &str) {
+        (self.location.sort_key(), &self.rule_id, &self.message)
     }
 }

@@ -6,6 +6,17 @@
 //! finding keeps its fingerprint when code is inserted above it, and loses it when its own
 //! line changes.
 //!
+//! Findings that are not in a file of the scan have a recipe per kind of place, so that each
+//! survives what should not change it (see [`place_key`]):
+//!
+//! | place | hashed besides the rule id and occurrence |
+//! |---|---|
+//! | a file region | the path and the normalised lines of the span |
+//! | a whole file or folder | `path:` + the path, and the rule's content (else its message) |
+//! | the repository | `repository`, and the rule's content (else its message) |
+//! | a live target | `target:` + the target, and the rule's content (else its message) |
+//! | a region in a commit | `commit:` + the path, and the normalised lines (not the commit id, so a rebase keeps it) |
+//!
 //! The hash is 128-bit FNV-1a: tiny, dependency-free and fixed forever (baselines written by
 //! one palisade version must match in the next).
 
@@ -24,6 +35,19 @@ pub fn fnv1a_128(bytes: &[u8]) -> u128 {
 /// Collapses runs of whitespace so re-indentation does not change a fingerprint.
 pub fn normalise(content: &str) -> String {
     content.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The part of a fingerprint that says where: a file region's path as it always was, and a
+/// prefixed form for the other kinds so that they never collide with a file of that name.
+pub fn place_key(place: &crate::finding::Place) -> String {
+    use crate::finding::Place;
+    match place {
+        Place::File(l) => l.path.clone(),
+        Place::Path(p) => format!("path:{p}"),
+        Place::Repository => "repository".to_string(),
+        Place::Target(t) => format!("target:{}", t.trim_end_matches('/')),
+        Place::Commit { location, .. } => format!("commit:{}", location.path),
+    }
 }
 
 /// The fingerprint of the `occurrence`-th (0-based) finding of `rule_id` in `path` whose

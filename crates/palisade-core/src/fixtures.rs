@@ -13,8 +13,8 @@
 //! annotated for its rule fails the run.
 
 use crate::config::{Config, RuleSet};
-use crate::engine::{self, Analyzer, ScanOptions};
-use crate::finding::{Confidence, Finding};
+use crate::engine::{self, DynAnalyzer, ScanOptions};
+use crate::finding::{Confidence, ReportedFinding};
 use crate::rule::RuleMeta;
 use crate::source::{CommentStyle, FileKind};
 use serde::Deserialize;
@@ -150,7 +150,11 @@ fn parse_sidecar(path: &Path, domain: &str) -> Result<Vec<Annotation>, String> {
 /// suppressions, which concern every rule) runs the `palisade` rules and every rule it names,
 /// in an annotation or a `palisade: ignore[...]` comment, so that adding a rule elsewhere does
 /// not break it. Any other entry runs every rule.
-pub fn check_fixture_dir(dir: &Path, domain: &str, analyzers: &[&dyn Analyzer]) -> FixtureResults {
+pub fn check_fixture_dir(
+    dir: &Path,
+    domain: &str,
+    analyzers: &[&dyn DynAnalyzer],
+) -> FixtureResults {
     let registry = engine::registry(analyzers);
     let mut results = FixtureResults::default();
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
@@ -257,7 +261,7 @@ fn check_entry(
     entry: &Path,
     name: &str,
     domain: &str,
-    analyzers: &[&dyn Analyzer],
+    analyzers: &[&dyn DynAnalyzer],
     registry: &[&'static RuleMeta],
     rules: &RuleSet,
     results: &mut FixtureResults,
@@ -294,9 +298,12 @@ fn check_entry(
             d.message
         ));
     }
-    let mut by_file: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, Vec<&ReportedFinding>> = BTreeMap::new();
     for f in &report.findings {
-        by_file.entry(rel_of(&f.location.path)).or_default().push(f);
+        by_file
+            .entry(rel_of(f.location.path().unwrap_or_default()))
+            .or_default()
+            .push(f);
     }
     let files = if entry.is_dir() {
         fixture_files(entry)
@@ -334,7 +341,8 @@ fn check_entry(
         for f in findings {
             results.failures.push(format!(
                 "{path}:{}: {} reported in a file the harness did not check",
-                f.location.span.start_line, f.rule_id
+                f.location.span().map_or(0, |s| s.start_line),
+                f.rule_id
             ));
         }
     }
@@ -343,14 +351,14 @@ fn check_entry(
 fn check_file(
     rel: &str,
     annotations: &[Annotation],
-    findings: &[&Finding],
+    findings: &[&ReportedFinding],
     registry: &[&'static RuleMeta],
     results: &mut FixtureResults,
 ) {
     let hit = |rule: &str, line: u32| {
         findings
             .iter()
-            .any(|f| f.rule_id == rule && f.location.span.start_line == line)
+            .any(|f| f.rule_id == rule && f.location.span().map_or(0, |s| s.start_line) == line)
     };
     for a in annotations {
         let place = format!("{rel}:{}", a.line);
@@ -386,7 +394,7 @@ fn check_file(
         }
     }
     for f in findings {
-        let line = f.location.span.start_line;
+        let line = f.location.span().map_or(0, |s| s.start_line);
         let annotated = annotations
             .iter()
             .any(|a| a.line == line && a.rule_id == f.rule_id);

@@ -19,8 +19,8 @@ pub mod source;
 pub mod suppress;
 pub mod taxonomy;
 
-pub use engine::{Analyzer, Facts, FileContext, ProjectContext, ScanOptions};
-pub use finding::{Confidence, Finding, Location, Related, Severity, Span};
+pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions};
+pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding, Severity, Span};
 pub use report::{Diagnostic, DiagnosticKind, Report};
 pub use rule::{OptionKind, OptionSpec, RuleDoc, RuleMeta};
 pub use source::{FileKind, SourceFile};

@@ -1,7 +1,7 @@
 //! The result of a scan, before rendering: findings, notices about what could not be
 //! checked, and counts.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{ReportedFinding, Severity};
 use crate::rule::RuleMeta;
 use serde::Serialize;
 
@@ -93,7 +93,7 @@ pub struct Report {
     /// The roots as the user gave them.
     pub roots: Vec<String>,
     /// Sorted deterministically (see `Finding::sort_key`).
-    pub findings: Vec<Finding>,
+    pub findings: Vec<ReportedFinding>,
     /// Sorted by path, line, kind, message.
     pub diagnostics: Vec<Diagnostic>,
     /// Every rule that ran, sorted by id.

@@ -153,10 +153,11 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], today: Date) 
     };
     'findings: for finding in findings {
         for (si, s) in suppressions.iter().enumerate() {
-            if s.target_line != finding.location.span.start_line || s.is_expired(today) {
+            let line = finding.location.span().map(|s| s.start_line);
+            if line != Some(s.target_line) || s.is_expired(today) {
                 continue;
             }
-            if let Some(ri) = s.rule_ids.iter().position(|id| *id == finding.rule_id) {
+            if let Some(ri) = s.rule_ids.iter().position(|id| id == finding.rule.id) {
                 applied.used[si][ri] = true;
                 applied.suppressed += 1;
                 continue 'findings;

@@ -27,7 +27,9 @@ use crate::facts::{self, FileFacts};
 use crate::object::{self, Object};
 use crate::rules::{K8sRule, RuleContext};
 use crate::yaml::{self, entry, get, get_str, items, scalar};
-use palisade_core::{DiagnosticKind, FileContext, FileKind, Finding, Location, SourceFile, Span};
+use palisade_core::{
+    DiagnosticKind, FileContext, FileKind, Finding, Location, Place, SourceFile, Span,
+};
 use saphyr::{MarkedYaml, YamlData};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -934,14 +936,20 @@ fn map_finding(
     first_line: Span,
 ) -> Finding {
     finding.fix = None;
-    let Some(primary) = mapper.map(object, origin, finding.location.span) else {
+    let Some(primary) = mapper.map(
+        object,
+        origin,
+        finding.location.span().unwrap_or(first_line),
+    ) else {
         finding.message = format!(
             "{} (in the Kustomize rendering of {shown_dir}; the file that defines {} was not found)",
             finding.message,
             object.describe()
         );
-        finding.location.path = String::new();
-        finding.location.span = first_line;
+        finding.location = Place::File(Location {
+            path: String::new(),
+            span: first_line,
+        });
         finding.related.clear();
         finding.secrets.clear();
         return finding;
@@ -982,8 +990,10 @@ fn map_finding(
             finding.related.push(r);
         }
     }
-    finding.location.span = primary.span;
-    finding.location.path = primary.path;
+    finding.location = Place::File(Location {
+        path: primary.path,
+        span: primary.span,
+    });
     finding
 }
 

@@ -37,8 +37,7 @@ pub mod rules;
 pub mod yaml;
 
 use palisade_core::{
-    Analyzer, DiagnosticKind, Facts, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile,
-    Span,
+    Analyzer, DiagnosticKind, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile, Span,
 };
 use rules::{K8sRule, ProjectRule, RuleContext};
 use std::path::{Path, PathBuf};
@@ -48,7 +47,9 @@ use std::path::{Path, PathBuf};
 pub struct KubernetesAnalyzer;
 
 impl Analyzer for KubernetesAnalyzer {
-    fn domain(&self) -> &'static str {
+    type Facts = facts::FileFacts;
+
+    fn name(&self) -> &'static str {
         "k8s"
     }
 
@@ -60,24 +61,25 @@ impl Analyzer for KubernetesAnalyzer {
         matches!(kind, FileKind::Yaml | FileKind::Json)
     }
 
-    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) {
+    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<facts::FileFacts> {
+        // A collect run (`who-can`, `rbac`) wants only the facts, not the per-object rules.
         let active: Vec<&K8sRule> = rules::RULES
             .iter()
             .copied()
-            .filter(|r| cx.rules().is_enabled(r.meta.id))
+            .filter(|r| !cx.is_collecting() && cx.rules().is_enabled(r.meta.id))
             .collect();
-        let project_rules = rules::PROJECT_RULES
-            .iter()
-            .any(|r| cx.rules().is_enabled(r.meta.id));
+        let project_rules = cx.is_collecting()
+            || rules::PROJECT_RULES
+                .iter()
+                .any(|r| cx.rules().is_enabled(r.meta.id));
         if active.is_empty() && !project_rules {
-            return;
+            return None;
         }
         if let Some(chart) = helm::chart_of(file) {
-            cx.keep(facts::FileFacts {
+            return Some(facts::FileFacts {
                 chart_template: Some(chart),
                 ..Default::default()
             });
-            return;
         }
         if kustomize::is_kustomization(Path::new(&file.path)) {
             return check_kustomization(file, &active, project_rules, cx);
@@ -86,7 +88,7 @@ impl Analyzer for KubernetesAnalyzer {
         if !(file.text.contains("apiVersion") && file.text.contains("kind"))
             || covered_by_kustomization(file, cx)
         {
-            return;
+            return None;
         }
         let (documents, errors) = yaml::load(&file.text);
         for error in errors {
@@ -117,16 +119,10 @@ impl Analyzer for KubernetesAnalyzer {
                 }
             }
         }
-        if !facts.is_empty() {
-            cx.keep(facts);
-        }
+        (!facts.is_empty()).then_some(facts)
     }
 
-    fn check_project(&self, kept: Vec<Facts>, cx: &mut ProjectContext<'_>) {
-        let files: Vec<facts::FileFacts> = kept
-            .into_iter()
-            .filter_map(|f| f.downcast::<facts::FileFacts>().ok().map(|f| *f))
-            .collect();
+    fn check_project(&self, files: Vec<facts::FileFacts>, cx: &mut ProjectContext<'_>) {
         let charts = files.iter().filter_map(|f| f.chart_template.as_deref());
         for (path, message) in helm::notices(charts) {
             cx.notice(Some(&path), DiagnosticKind::Skipped, message);
@@ -160,7 +156,7 @@ fn check_kustomization(
     active: &[&K8sRule],
     project_rules: bool,
     cx: &mut FileContext<'_>,
-) {
+) -> Option<facts::FileFacts> {
     let (Some(root), Some(dir)) = (
         scan_root(file, cx),
         file.abs_path
@@ -168,18 +164,19 @@ fn check_kustomization(
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf)),
     ) else {
-        return;
+        return None;
     };
     let rendering = kustomize::rendering(&dir, &root);
     match &rendering.outcome {
         kustomize::Outcome::Rendered(rendered) => {
             let facts = kustomize::check_rendered(file, rendered, active, project_rules, cx);
-            if !facts.is_empty() {
-                cx.keep(facts);
-            }
+            (!facts.is_empty()).then_some(facts)
         }
-        kustomize::Outcome::NotRendered { kind, message } => cx.notice(*kind, None, message),
-        kustomize::Outcome::Component => {}
+        kustomize::Outcome::NotRendered { kind, message } => {
+            cx.notice(*kind, None, message);
+            None
+        }
+        kustomize::Outcome::Component => None,
     }
 }
 
@@ -270,7 +267,7 @@ pub(crate) fn findings_of(rule_id: &str, text: &str) -> Vec<palisade_core::Findi
     let file = SourceFile::in_memory("test.yaml", FileKind::Yaml, text);
     let rules = palisade_core::config::RuleSet::only(rules::METAS, &[rule_id]);
     let mut cx = FileContext::new(&file, &rules);
-    KubernetesAnalyzer.check_file(&file, &mut cx);
+    let _ = KubernetesAnalyzer.check_file(&file, &mut cx);
     cx.into_parts().0
 }
 

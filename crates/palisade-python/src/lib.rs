@@ -15,7 +15,7 @@ pub mod values;
 
 use model::{Model, scope_of};
 use palisade_core::{
-    Analyzer, DiagnosticKind, Facts, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile,
+    Analyzer, DiagnosticKind, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile,
 };
 use rules::{ProjectRule, PyRule, RuleContext};
 use std::cell::RefCell;
@@ -61,7 +61,9 @@ const MODEL_KINDS: [&str; 5] = [
 ];
 
 impl Analyzer for PythonAnalyzer {
-    fn domain(&self) -> &'static str {
+    type Facts = endpoints::facts::FileFacts;
+
+    fn name(&self) -> &'static str {
         "python"
     }
 
@@ -73,7 +75,11 @@ impl Analyzer for PythonAnalyzer {
         kind == FileKind::Python
     }
 
-    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) {
+    fn check_file(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+    ) -> Option<endpoints::facts::FileFacts> {
         let active: Vec<&PyRule> = rules::RULES
             .iter()
             .copied()
@@ -83,7 +89,7 @@ impl Analyzer for PythonAnalyzer {
             .iter()
             .any(|r| cx.rules().is_enabled(r.meta.id));
         if active.is_empty() && !project_rules {
-            return;
+            return None;
         }
         let Some(tree) = parse(&file.text) else {
             cx.notice(
@@ -91,7 +97,7 @@ impl Analyzer for PythonAnalyzer {
                 None,
                 "the Python parser gave up on this file",
             );
-            return;
+            return None;
         };
         let root = tree.root_node();
         if root.has_error() {
@@ -104,11 +110,13 @@ impl Analyzer for PythonAnalyzer {
                 ),
             );
         }
-        if project_rules && let Some(facts) = endpoints::extract(root, file) {
-            cx.keep(facts);
-        }
+        let facts = if project_rules {
+            endpoints::extract(root, file)
+        } else {
+            None
+        };
         if active.is_empty() {
-            return;
+            return facts;
         }
 
         // One traversal: collect every node some consumer wants.
@@ -192,15 +200,12 @@ impl Analyzer for PythonAnalyzer {
                 }
             }
         }
+        facts
     }
 
     /// The project pass: the endpoint inventory built from every file's facts, checked by
     /// the project rules.
-    fn check_project(&self, kept: Vec<Facts>, cx: &mut ProjectContext<'_>) {
-        let files: Vec<endpoints::facts::FileFacts> = kept
-            .into_iter()
-            .filter_map(|f| f.downcast::<endpoints::facts::FileFacts>().ok().map(|f| *f))
-            .collect();
+    fn check_project(&self, files: Vec<endpoints::facts::FileFacts>, cx: &mut ProjectContext<'_>) {
         let project = rules::ProjectModel::new(files);
         let wanted: Vec<&ProjectRule> = rules::PROJECT_RULES
             .iter()

@@ -11,15 +11,15 @@ fn scan(path: &str, text: &str) -> (Vec<Finding>, Vec<Diagnostic>) {
     let rules = RuleSet::all(analyzer.rules());
     let file = SourceFile::in_memory(path, FileKind::Python, text);
     let mut cx = FileContext::new(&file, &rules);
-    analyzer.check_file(&file, &mut cx);
-    let (findings, diagnostics, _) = cx.into_parts();
+    let _ = analyzer.check_file(&file, &mut cx);
+    let (findings, diagnostics) = cx.into_parts();
     (findings, diagnostics)
 }
 
 fn rules_at(findings: &[Finding]) -> Vec<(String, u32)> {
     let mut out: Vec<(String, u32)> = findings
         .iter()
-        .map(|f| (f.rule_id.clone(), f.location.span.start_line))
+        .map(|f| (f.rule_id().to_string(), f.location.line()))
         .collect();
     out.sort();
     out
@@ -91,14 +91,14 @@ fn secrets_are_masked_and_never_in_messages() {
     let (findings, _) = scan("shop/settings.py", &text);
     let secrets: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.rule_id == "python/hardcoded-secret-key")
+        .filter(|f| f.rule_id() == "python/hardcoded-secret-key")
         .collect();
     assert_eq!(secrets.len(), 2, "{findings:?}");
     for f in secrets {
         assert!(!f.message.contains(literal), "{}", f.message);
         assert_eq!(f.secrets.len(), 1, "the literal must be marked for masking");
         let span = f.secrets[0];
-        assert_eq!(span.start_line, f.location.span.start_line);
+        assert_eq!(span.start_line, f.location.line());
     }
 }
 

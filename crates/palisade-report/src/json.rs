@@ -1,7 +1,12 @@
 //! The JSON report, version 1. Every field is documented in `docs/json-format.md`; a change
 //! that is not purely additive needs a new version number.
 
-use palisade_core::{Owasp, Report, Severity};
+use palisade_core::finding::Fix;
+use palisade_core::{
+    Confidence, Location, Owasp, Place, Recommendation, Related, Report, ReportedFinding, Severity,
+    Span,
+};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 /// The version of this format.
@@ -47,7 +52,7 @@ pub fn to_value(report: &Report) -> Value {
             "by_owasp": by_owasp,
             "by_recommendation": by_recommendation,
         },
-        "findings": report.findings,
+        "findings": report.findings.iter().map(FindingV1::from).collect::<Vec<_>>(),
         "diagnostics": report.diagnostics,
         "rules": report.rules.iter().map(|r| json!({
             "id": r.id,
@@ -60,4 +65,88 @@ pub fn to_value(report: &Report) -> Value {
         })).collect::<Vec<_>>(),
         "stats": report.stats,
     })
+}
+
+/// A finding as JSON version 1 shows it. This view is the public shape: the engine's types
+/// may change, this one only by addition (or with a new version).
+#[derive(Serialize)]
+pub struct FindingV1<'a> {
+    pub rule_id: &'a str,
+    pub title: &'a str,
+    pub message: &'a str,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub owasp: Owasp,
+    pub cwe: &'a [u32],
+    pub recommendation: Recommendation,
+    pub location: LocationV1<'a>,
+    pub related: &'a [Related],
+    pub snippet: &'a str,
+    pub fingerprint: &'a str,
+    pub help_uri: &'a str,
+    pub fix: &'a Option<Fix>,
+}
+
+impl<'a> From<&'a ReportedFinding> for FindingV1<'a> {
+    fn from(f: &'a ReportedFinding) -> Self {
+        FindingV1 {
+            rule_id: &f.rule_id,
+            title: &f.title,
+            message: &f.message,
+            severity: f.severity,
+            confidence: f.confidence,
+            owasp: f.owasp,
+            cwe: &f.cwe,
+            recommendation: f.recommendation,
+            location: LocationV1::from(&f.location),
+            related: &f.related,
+            snippet: &f.snippet,
+            fingerprint: &f.fingerprint,
+            help_uri: &f.help_uri,
+            fix: &f.fix,
+        }
+    }
+}
+
+/// Where a finding is, in JSON version 1: `kind` says which fields are present.
+/// - `file`: `path` and the span (`start_line`, `start_column`, `end_line`, `end_column`);
+/// - `path`: `path`, a whole file or folder;
+/// - `repository`: nothing else;
+/// - `target`: `target`, the live URL or `mysql://user@host:port`;
+/// - `commit`: `commit`, `path` and the span in that commit.
+#[derive(Serialize)]
+pub struct LocationV1<'a> {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+impl<'a> From<&'a Place> for LocationV1<'a> {
+    fn from(place: &'a Place) -> Self {
+        let file = |l: &'a Location| (Some(l.path.as_str()), Some(l.span));
+        let (path, span) = match place {
+            Place::File(l) | Place::Commit { location: l, .. } => file(l),
+            Place::Path(p) => (Some(p.as_str()), None),
+            Place::Repository | Place::Target(_) => (None, None),
+        };
+        LocationV1 {
+            kind: place.kind(),
+            path,
+            target: match place {
+                Place::Target(t) => Some(t),
+                _ => None,
+            },
+            commit: match place {
+                Place::Commit { commit, .. } => Some(commit),
+                _ => None,
+            },
+            span,
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! `security-severity`, palisade's own classification in `properties`, and at most
 //! [`MAX_RESULTS`] results (the most severe are kept, and a notification says so).
 
-use palisade_core::{Finding, Location, Report, RuleMeta, Severity};
+use palisade_core::{Location, Place, Report, ReportedFinding, RuleMeta, Severity};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -92,6 +92,55 @@ fn physical_location(location: &Location, snippet: Option<&str>) -> Value {
     })
 }
 
+/// The primary location of a finding. GitHub code scanning accepts a result only with a
+/// physical location whose URI is a path in the repository and whose region has a start
+/// line, so places that are not file regions get one too (the folder, `.` for the
+/// repository, `live/<host>/<path>` for a live target), and a logical location that says
+/// what they really are; a commit's id travels in the location's properties.
+fn primary_location(place: &Place, snippet: &str) -> Value {
+    let whole = |uri_text: String| {
+        json!({
+            "artifactLocation": { "uri": uri_text, "uriBaseId": "%SRCROOT%" },
+            "region": { "startLine": 1 },
+        })
+    };
+    match place {
+        Place::File(l) => json!({ "physicalLocation": physical_location(l, Some(snippet)) }),
+        Place::Path(p) => json!({
+            "physicalLocation": whole(uri(p)),
+            "logicalLocations": [{ "name": p, "kind": "module" }],
+        }),
+        Place::Repository => json!({
+            "physicalLocation": whole(".".to_string()),
+            "logicalLocations": [{ "name": "repository", "kind": "module" }],
+        }),
+        Place::Target(t) => json!({
+            "physicalLocation": whole(uri(&target_path(t))),
+            "logicalLocations": [{ "name": t, "fullyQualifiedName": t, "kind": "resource" }],
+        }),
+        Place::Commit { commit, location } => json!({
+            "physicalLocation": physical_location(location, Some(snippet)),
+            "properties": { "commit": commit },
+        }),
+    }
+}
+
+/// A live target as a repository-relative path: `https://shop.example:8443/a?b` becomes
+/// `live/shop.example_8443/a` (no scheme, port after `_`, no query).
+fn target_path(target: &str) -> String {
+    let rest = target.split_once("://").map_or(target, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.replace(':', "_");
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        format!("live/{host}")
+    } else {
+        format!("live/{host}/{path}")
+    }
+}
+
 /// A relative URI reference for a `/`-separated path (spaces and `%` escaped).
 fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -107,12 +156,12 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn result(finding: &Finding, rule_index: Option<usize>) -> Value {
+fn result(finding: &ReportedFinding, rule_index: Option<usize>) -> Value {
     let mut result = json!({
         "ruleId": finding.rule_id,
         "level": level(finding.severity),
         "message": { "text": finding.message },
-        "locations": [{ "physicalLocation": physical_location(&finding.location, Some(&finding.snippet)) }],
+        "locations": [primary_location(&finding.location, &finding.snippet)],
         "partialFingerprints": { "palisade/v1": finding.fingerprint },
         "properties": {
             "severity": finding.severity,
@@ -139,12 +188,12 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> Value {
             })
             .collect();
     }
-    if let Some(fix) = &finding.fix {
+    if let (Some(fix), Place::File(location)) = (&finding.fix, &finding.location) {
         let span = fix.span;
         result["fixes"] = json!([{
             "description": { "text": fix.description },
             "artifactChanges": [{
-                "artifactLocation": { "uri": uri(&finding.location.path), "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": { "uri": uri(&location.path), "uriBaseId": "%SRCROOT%" },
                 "replacements": [{
                     "deletedRegion": {
                         "startLine": span.start_line,
@@ -169,7 +218,7 @@ pub fn to_value(report: &Report, max_results: usize) -> Value {
         .map(|(i, r)| (r.id, i))
         .collect();
 
-    let mut kept: Vec<&Finding> = report.findings.iter().collect();
+    let mut kept: Vec<&ReportedFinding> = report.findings.iter().collect();
     let mut notifications: Vec<Value> = Vec::new();
     if kept.len() > max_results {
         // Keep the most severe, then the most certain; report order otherwise.
@@ -230,7 +279,7 @@ pub fn to_value(report: &Report, max_results: usize) -> Value {
 mod tests {
     use super::*;
     use palisade_core::report::Stats;
-    use palisade_core::{Confidence, Finding, Owasp, Recommendation, Span};
+    use palisade_core::{Confidence, Finding, Owasp, Recommendation, ReportedFinding, Span};
 
     static RULE: RuleMeta = RuleMeta {
         id: "python/example",
@@ -253,11 +302,10 @@ mod tests {
                 } else {
                     Severity::Low
                 };
-                let mut f = Finding::new(&RULE, Span::line(line), format!("finding {line}"))
-                    .with_severity(severity);
-                f.location.path = "app.py".into();
-                f.fingerprint = format!("{line:032x}");
-                f
+                let f = Finding::new(&RULE, Span::line(line), format!("finding {line}"))
+                    .with_severity(severity)
+                    .with_path("app.py");
+                ReportedFinding::new(f, String::new(), format!("{line:032x}"))
             })
             .collect();
         Report {

@@ -3,7 +3,7 @@
 //! about what could not be checked.
 
 use anstyle::{AnsiColor, Effects, Style};
-use palisade_core::{Finding, Owasp, Recommendation, Report, Severity};
+use palisade_core::{Owasp, Place, Recommendation, Report, ReportedFinding, Severity, Span};
 use std::fmt::Write;
 
 /// How to render.
@@ -45,14 +45,15 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     let dim = Style::new().effects(Effects::DIMMED);
     let mut out = String::new();
 
-    let mut current_path: Option<&str> = None;
+    let mut current_group: Option<String> = None;
     for finding in &report.findings {
-        if current_path != Some(finding.location.path.as_str()) {
-            if current_path.is_some() {
+        let group = group_heading(&finding.location);
+        if current_group.as_deref() != Some(group.as_str()) {
+            if current_group.is_some() {
                 out.push('\n');
             }
-            current_path = Some(&finding.location.path);
-            let _ = writeln!(out, "{}", p.paint(bold.underline(), &finding.location.path));
+            let _ = writeln!(out, "{}", p.paint(bold.underline(), &group));
+            current_group = Some(group);
         }
         render_finding(&mut out, &p, finding, report);
     }
@@ -154,24 +155,50 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     out
 }
 
-fn render_finding(out: &mut String, p: &Paint, f: &Finding, report: &Report) {
-    let span = &f.location.span;
+/// The heading findings are grouped under: their file, or what else they are about.
+fn group_heading(place: &Place) -> String {
+    match place {
+        Place::File(l) => l.path.clone(),
+        Place::Path(p) => format!("{p} (whole file or folder)"),
+        Place::Repository => "the repository as a whole".to_string(),
+        Place::Target(t) => format!("live target {t}"),
+        Place::Commit { commit, location } => {
+            format!(
+                "{} in commit {}",
+                location.path,
+                &commit[..commit.len().min(12)]
+            )
+        }
+    }
+}
+
+fn render_finding(out: &mut String, p: &Paint, f: &ReportedFinding, report: &Report) {
     let sev = p.paint(
         severity_style(f.severity),
         &format!("{:<8}", f.severity.as_str()),
     );
-    let dim = Style::new().effects(Effects::DIMMED);
     let cwe: Vec<String> = f.cwe.iter().map(|c| format!("CWE-{c}")).collect();
+    let position = f
+        .location
+        .span()
+        .map(|s| format!("{}:{}  ", s.start_line, s.start_column))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "  {}:{}  {sev} {}  {}",
-        span.start_line,
-        span.start_column,
+        "  {position}{sev} {}  {}",
         p.paint(Style::new().effects(Effects::BOLD), &f.rule_id),
         f.title
     );
     let _ = writeln!(out, "    {}", f.message);
-    // Code lines, with the span underlined on each.
+    if let Some(span) = f.location.span() {
+        render_code(out, p, f, &span);
+    }
+    render_notes(out, p, f, report, &cwe);
+}
+
+/// The snippet's lines, with the span underlined on each.
+fn render_code(out: &mut String, p: &Paint, f: &ReportedFinding, span: &Span) {
+    let dim = Style::new().effects(Effects::DIMMED);
     let lines: Vec<&str> = f.snippet.lines().collect();
     let width = (span.start_line + lines.len() as u32).to_string().len();
     for (i, line) in lines.iter().enumerate() {
@@ -209,6 +236,11 @@ fn render_finding(out: &mut String, p: &Paint, f: &Finding, report: &Report) {
             );
         }
     }
+}
+
+/// Related locations, then the classification line.
+fn render_notes(out: &mut String, p: &Paint, f: &ReportedFinding, report: &Report, cwe: &[String]) {
+    let dim = Style::new().effects(Effects::DIMMED);
     for r in &f.related {
         let _ = writeln!(
             out,

@@ -1,10 +1,10 @@
 //! The list of analyzers palisade ships, shared by the binary and its tests so that adding a
 //! domain is one line here.
 
-use palisade_core::engine::Analyzer;
+use palisade_core::engine::DynAnalyzer;
 
 /// Every analyzer, in a fixed order.
-pub fn analyzers() -> Vec<&'static dyn Analyzer> {
+pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
     vec![
         &palisade_python::PythonAnalyzer,
         &palisade_k8s::KubernetesAnalyzer,

@@ -286,7 +286,7 @@ mod severity_tests {
         let findings = crate::findings_of("k8s/host-path-mount", text);
         let got: Vec<(u32, Severity)> = findings
             .iter()
-            .map(|f| (f.location.span.start_line, f.severity))
+            .map(|f| (f.location.line(), f.severity))
             .collect();
         assert_eq!(
             got,

@@ -191,7 +191,7 @@ mod severity_tests {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx\n    - name: b\n      image: nginx:1.25.4\n    - name: c\n      image: registry.local:5000/nginx:latest\n";
         let got: Vec<(u32, Severity)> = crate::findings_of("k8s/image-not-pinned", text)
             .iter()
-            .map(|f| (f.location.span.start_line, f.severity))
+            .map(|f| (f.location.line(), f.severity))
             .collect();
         assert_eq!(
             got,

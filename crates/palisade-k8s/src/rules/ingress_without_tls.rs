@@ -382,7 +382,7 @@ mod tests {
         let findings = crate::findings_of("k8s/ingress-without-tls", text);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].confidence, Confidence::Medium);
-        assert_eq!(findings[0].location.span.start_line, 8);
+        assert_eq!(findings[0].location.line(), 8);
         assert!(
             findings[0]
                 .message

@@ -168,7 +168,7 @@ mod tests {
         let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/warn: restricted\n    pod-security.kubernetes.io/audit: restricted\n";
         let findings = crate::findings_of("k8s/namespace-without-pod-security", text);
         assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].location.span.start_line, 4);
+        assert_eq!(findings[0].location.line(), 4);
         assert!(
             findings[0]
                 .message

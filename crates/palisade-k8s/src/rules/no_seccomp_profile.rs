@@ -245,7 +245,7 @@ mod confidence_tests {
         let findings = crate::findings_of("k8s/no-seccomp-profile", text);
         let got: Vec<(u32, Confidence)> = findings
             .iter()
-            .map(|f| (f.location.span.start_line, f.confidence))
+            .map(|f| (f.location.line(), f.confidence))
             .collect();
         assert_eq!(got, [(8, Confidence::High), (24, Confidence::Medium)]);
         assert!(findings[0].message.contains("container `a`"));

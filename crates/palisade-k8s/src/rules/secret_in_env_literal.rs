@@ -481,7 +481,7 @@ mod finding_tests {
         let findings = crate::findings_of("k8s/secret-in-env-literal", text);
         assert_eq!(findings.len(), 1);
         let f = &findings[0];
-        assert_eq!(f.location.span.start_line, 11);
+        assert_eq!(f.location.line(), 11);
         assert!(!f.message.contains("hunter2"), "{}", f.message);
         assert_eq!(f.secrets.len(), 1);
         let secret = f.secrets[0];

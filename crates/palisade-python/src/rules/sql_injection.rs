@@ -924,8 +924,8 @@ mod tests {
         let file = SourceFile::in_memory("app.py", FileKind::Python, source);
         let rules = RuleSet::only(&[&META], &[META.id]);
         let mut cx = FileContext::new(&file, &rules);
-        PythonAnalyzer.check_file(&file, &mut cx);
-        let (findings, _, _) = cx.into_parts();
+        let _ = PythonAnalyzer.check_file(&file, &mut cx);
+        let (findings, _) = cx.into_parts();
         findings
             .into_iter()
             .map(|f| {
@@ -934,7 +934,7 @@ mod tests {
                     .iter()
                     .map(|r| format!("{}: {}", r.location.span.start_line, r.message))
                     .collect();
-                (f.location.span.start_line, f.confidence, f.message, notes)
+                (f.location.line(), f.confidence, f.message, notes)
             })
             .collect()
     }

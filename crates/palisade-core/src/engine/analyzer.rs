@@ -1,0 +1,260 @@
+//! The analyzer contract: what an analysis domain (Python, Kubernetes, …) implements, and the
+//! contexts through which it reports.
+//!
+//! An analyzer checks one file at a time and may keep typed [`Analyzer::Facts`] about each
+//! file for a project pass that looks across files (RBAC bindings in one file, roles in
+//! another). The engine stores facts behind the object-safe [`DynAnalyzer`] adapter, so that
+//! analyzers of different fact types sit in one list; an analyzer never sees another's facts
+//! and never downcasts anything itself.
+
+use crate::config::RuleSet;
+use crate::finding::{Finding, Place};
+use crate::report::{Diagnostic, DiagnosticKind};
+use crate::rule::RuleMeta;
+use crate::source::{FileKind, SourceFile};
+use std::any::Any;
+use std::collections::HashSet;
+
+/// One analysis domain: its rules and how it checks files.
+pub trait Analyzer: Send + Sync + 'static {
+    /// What the analyzer keeps from one file for its project pass (`()` when it has none).
+    type Facts: Send + 'static;
+
+    /// The analyzer's name, used in notices (`python`, `k8s`). Its rules' ids may use one or
+    /// several domains of their own.
+    fn name(&self) -> &'static str;
+    /// Every rule of the analyzer, in registration order.
+    fn rules(&self) -> &'static [&'static RuleMeta];
+    /// Whether files of this kind are for this analyzer.
+    fn accepts(&self, kind: FileKind) -> bool;
+    /// Checks one file, reporting through `cx`, and returns what the project pass needs of
+    /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
+    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<Self::Facts>;
+    /// Called once after every file was checked, with the facts `check_file` returned, for
+    /// rules that look across files. Findings must name their file (`Finding::with_path`) or
+    /// be about another kind of place (a folder, the repository).
+    fn check_project(&self, _facts: Vec<Self::Facts>, _cx: &mut ProjectContext<'_>) {}
+}
+
+/// Facts with their type erased, as the engine stores them between passes.
+pub type ErasedFacts = Box<dyn Any + Send>;
+
+/// The object-safe face of an [`Analyzer`], implemented for every analyzer: the engine holds
+/// `&dyn DynAnalyzer` lists and never needs to know the fact types.
+pub trait DynAnalyzer: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn rules(&self) -> &'static [&'static RuleMeta];
+    fn accepts(&self, kind: FileKind) -> bool;
+    fn check_file_erased(&self, file: &SourceFile, cx: &mut FileContext<'_>)
+    -> Option<ErasedFacts>;
+    fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>);
+    /// For [`crate::engine::collect`]: lets the typed caller get its facts back.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<A: Analyzer> DynAnalyzer for A {
+    fn name(&self) -> &'static str {
+        Analyzer::name(self)
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        Analyzer::rules(self)
+    }
+
+    fn accepts(&self, kind: FileKind) -> bool {
+        Analyzer::accepts(self, kind)
+    }
+
+    fn check_file_erased(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+    ) -> Option<ErasedFacts> {
+        self.check_file(file, cx)
+            .map(|facts| Box::new(facts) as ErasedFacts)
+    }
+
+    fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>) {
+        // Only this analyzer's own facts are ever handed back to it, so every downcast
+        // succeeds; anything else would be an engine bug and is dropped.
+        let typed = facts
+            .into_iter()
+            .filter_map(|f| f.downcast::<A::Facts>().ok().map(|f| *f))
+            .collect();
+        self.check_project(typed, cx);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// What an analyzer may do in its project pass.
+pub struct ProjectContext<'a> {
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> ProjectContext<'a> {
+    pub(crate) fn new(rules: &'a RuleSet) -> ProjectContext<'a> {
+        ProjectContext {
+            rules,
+            findings: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn wants(&self, rule: &RuleMeta) -> bool {
+        self.rules.is_enabled(rule.id)
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.rules
+    }
+
+    /// Reports a finding; a file finding's location must carry the file's path.
+    pub fn report(&mut self, finding: Finding) {
+        if applies(self.rules, &finding) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// Records that something could not be checked (one notice for a whole Helm chart, …).
+    pub fn notice(&mut self, path: Option<&str>, kind: DiagnosticKind, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            path: path.map(str::to_string),
+            line: None,
+            kind,
+            message: message.into(),
+        });
+    }
+}
+
+/// Whether the finding's rule runs where the finding is (its `ignore-paths` do not cover it).
+fn applies(rules: &RuleSet, finding: &Finding) -> bool {
+    match finding.location.path() {
+        Some(path) => rules.applies(finding.rule.id, path),
+        None => rules.is_enabled(finding.rule.id),
+    }
+}
+
+/// What an analyzer may do while checking one file.
+pub struct FileContext<'a> {
+    file: &'a SourceFile,
+    rules: &'a RuleSet,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    scanned: Option<&'a HashSet<String>>,
+    collecting: bool,
+}
+
+impl<'a> FileContext<'a> {
+    pub fn new(file: &'a SourceFile, rules: &'a RuleSet) -> FileContext<'a> {
+        FileContext {
+            file,
+            rules,
+            findings: Vec::new(),
+            diagnostics: Vec::new(),
+            scanned: None,
+            collecting: false,
+        }
+    }
+
+    /// Tells the context which files the scan analyses (their paths), for
+    /// [`FileContext::is_scanned`].
+    pub fn with_scanned(mut self, scanned: &'a HashSet<String>) -> FileContext<'a> {
+        self.scanned = Some(scanned);
+        self
+    }
+
+    /// Marks the context as a collect run (a side command that wants only facts): findings
+    /// are dropped, so an analyzer may skip its per-file rules.
+    pub fn collecting(mut self) -> FileContext<'a> {
+        self.collecting = true;
+        self
+    }
+
+    /// Whether this is a collect run, where only the facts matter.
+    pub fn is_collecting(&self) -> bool {
+        self.collecting
+    }
+
+    /// Whether the file at `path` (relative to the scan root, like `SourceFile::path`) is
+    /// analysed in this scan, so that [`FileContext::report_in`] may point a finding there.
+    /// True when the context was not told (a context made for a single file).
+    pub fn is_scanned(&self, path: &str) -> bool {
+        self.scanned.is_none_or(|s| s.contains(path))
+    }
+
+    /// Whether `rule` runs on this file; analyzers skip work for rules that do not.
+    pub fn wants(&self, rule: &RuleMeta) -> bool {
+        self.rules.applies(rule.id, &self.file.path)
+    }
+
+    /// Whether any of `rules` runs on this file.
+    pub fn wants_any(&self, rules: &[&RuleMeta]) -> bool {
+        rules.iter().any(|r| self.wants(r))
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.rules
+    }
+
+    /// Reports a finding in this file. Findings of rules that do not run here are dropped.
+    pub fn report(&mut self, mut finding: Finding) {
+        if !self.rules.applies(finding.rule.id, &self.file.path) {
+            return;
+        }
+        if let Place::File(location) = &mut finding.location {
+            location.path = self.file.path.clone();
+        }
+        self.fill_related_paths(&mut finding);
+        self.findings.push(finding);
+    }
+
+    /// Reports a finding in ANOTHER file of the scan (its location's path, relative to the
+    /// scan root, must be set), or about another kind of place: an analyzer that renders
+    /// several files into one (Kustomize) points findings back at the file that defined the
+    /// offending line.
+    pub fn report_in(&mut self, finding: Finding) {
+        if finding.location.path().is_some_and(str::is_empty) {
+            return self.report(finding);
+        }
+        if applies(self.rules, &finding) {
+            self.findings.push(finding);
+        }
+    }
+
+    fn fill_related_paths(&self, finding: &mut Finding) {
+        for related in &mut finding.related {
+            if related.location.path.is_empty() {
+                related.location.path = self.file.path.clone();
+            }
+        }
+    }
+
+    /// The scan root this file was found under (its absolute path minus its relative one).
+    pub fn root(&self) -> Option<std::path::PathBuf> {
+        let depth = self.file.path.split('/').count();
+        let mut root = self.file.abs_path.as_path();
+        for _ in 0..depth {
+            root = root.parent()?;
+        }
+        Some(root.to_path_buf())
+    }
+
+    /// Records that (part of) this file could not be checked.
+    pub fn notice(&mut self, kind: DiagnosticKind, line: Option<u32>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            path: Some(self.file.path.clone()),
+            line,
+            kind,
+            message: message.into(),
+        });
+    }
+
+    pub fn into_parts(self) -> (Vec<Finding>, Vec<Diagnostic>) {
+        (self.findings, self.diagnostics)
+    }
+}

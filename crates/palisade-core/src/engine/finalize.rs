@@ -1,0 +1,249 @@
+//! The last pass over findings: inline suppressions, configured severities, the confidence
+//! filter, snippets with secrets masked, fingerprints, then the central `[[ignore]]` entries.
+//! Runs per file in parallel, and once for the findings that are not in a scanned file.
+
+use super::FileOutcome;
+use super::ignores::Ignores;
+use crate::config::{ActiveRule, RuleSet};
+use crate::date::Date;
+use crate::finding::{Confidence, Finding, Place, ReportedFinding, Severity, Span};
+use crate::fingerprint;
+use crate::rules::{expired_suppression, unused_suppression};
+use crate::source::SourceFile;
+use crate::suppress;
+use std::collections::HashMap;
+
+/// What finalising needs from the scan.
+pub(crate) struct Finalizer<'a> {
+    pub rules: &'a RuleSet,
+    pub min_confidence: Confidence,
+    pub ignores: &'a Ignores<'a>,
+    pub today: Date,
+}
+
+/// Counts kept while finalising.
+#[derive(Default)]
+pub(crate) struct Counts {
+    pub suppressed: usize,
+    pub below_min_confidence: usize,
+}
+
+impl Finalizer<'_> {
+    /// Finalises the findings of one analysed file.
+    pub(crate) fn file(&self, mut outcome: FileOutcome) -> FileOutcome {
+        let Some(source) = outcome.source.take() else {
+            return outcome;
+        };
+        let mut raw = std::mem::take(&mut outcome.raw);
+        for finding in &mut raw {
+            if let Place::File(location) = &mut finding.location {
+                finalize_span(&source, &mut location.span);
+            }
+            self.configure_severity(finding);
+        }
+        let applied = suppress::apply(raw, &outcome.suppressions, self.today);
+        outcome.counts.suppressed = applied.suppressed;
+        let mut findings = applied.kept;
+        findings.extend(suppression_findings(
+            &source,
+            &outcome.suppressions,
+            &applied.used,
+            self.rules,
+            self.today,
+        ));
+        let findings = self.filter_confidence(findings, &mut outcome.counts);
+        outcome.findings =
+            self.fingerprint_and_ignore(findings, Some(&source), &mut outcome.counts);
+        outcome
+    }
+
+    /// Finalises findings that are not in a file of the scan: folders, the repository, live
+    /// targets, commits, and lines of the configuration file. Their snippet is the content
+    /// the rule supplied.
+    pub(crate) fn loose(
+        &self,
+        mut findings: Vec<Finding>,
+        counts: &mut Counts,
+    ) -> Vec<ReportedFinding> {
+        for finding in &mut findings {
+            self.configure_severity(finding);
+        }
+        let findings = self.filter_confidence(findings, counts);
+        self.fingerprint_and_ignore(findings, None, counts)
+    }
+
+    fn configure_severity(&self, finding: &mut Finding) {
+        if let Some(active) = self.rules.get(finding.rule.id) {
+            finding.severity = reported_severity(finding.severity, active);
+        }
+    }
+
+    fn filter_confidence(&self, mut findings: Vec<Finding>, counts: &mut Counts) -> Vec<Finding> {
+        let before = findings.len();
+        findings.retain(|f| f.confidence >= self.min_confidence);
+        counts.below_min_confidence += before - findings.len();
+        findings
+    }
+
+    /// Sorts, folds duplicates, computes snippets and fingerprints, then applies the
+    /// `[[ignore]]` entries (which may name a fingerprint).
+    fn fingerprint_and_ignore(
+        &self,
+        mut findings: Vec<Finding>,
+        source: Option<&SourceFile>,
+        counts: &mut Counts,
+    ) -> Vec<ReportedFinding> {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // The same rule at the same place twice (a Kustomize base rendered by two overlays)
+        // is one finding.
+        findings.dedup_by(|a, b| {
+            a.rule.id == b.rule.id
+                && a.location == b.location
+                && (source.is_some() || a.message == b.message)
+        });
+        let mut occurrences: HashMap<(&'static str, String, String), usize> = HashMap::new();
+        let mut out = Vec::with_capacity(findings.len());
+        for finding in findings {
+            let snippet = match (source, &finding.location) {
+                (Some(source), Place::File(l)) => snippet(source, &l.span, &finding.secrets),
+                (_, place) => supplied_snippet(&finding, place.span()),
+            };
+            // What identifies the finding besides its rule and place: its lines where it has
+            // lines, else the content the rule supplied, else its message.
+            let identity = match &finding.location {
+                Place::File(_) | Place::Commit { .. } => snippet.clone(),
+                _ => finding
+                    .content
+                    .clone()
+                    .unwrap_or_else(|| finding.message.clone()),
+            };
+            let identity = fingerprint::normalise(&identity);
+            let place_key = fingerprint::place_key(&finding.location);
+            let n = occurrences
+                .entry((finding.rule.id, place_key.clone(), identity.clone()))
+                .or_default();
+            let fingerprint = fingerprint::fingerprint(finding.rule.id, &place_key, &identity, *n);
+            *n += 1;
+            let reported = ReportedFinding::new(finding, snippet, fingerprint);
+            if self.ignores.hides(&reported) {
+                counts.suppressed += 1;
+                continue;
+            }
+            out.push(reported);
+        }
+        out
+    }
+}
+
+/// The severity a finding is reported at: the one configured for its rule when the
+/// configuration changed the rule's severity (it then applies to all the rule's findings);
+/// otherwise the one the rule gave the finding, its default or a finer one chosen with
+/// `Finding::with_severity`.
+pub(crate) fn reported_severity(finding: Severity, active: &ActiveRule) -> Severity {
+    if active.severity != active.meta.severity {
+        active.severity
+    } else {
+        finding
+    }
+}
+
+/// Turns a file's suppression leftovers into findings of palisade's own rules.
+fn suppression_findings(
+    source: &SourceFile,
+    suppressions: &[suppress::Suppression],
+    used: &[Vec<bool>],
+    rules: &RuleSet,
+    today: Date,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (s, used) in suppressions.iter().zip(used) {
+        let mut finding = None;
+        if s.is_expired(today) {
+            finding = Some(expired_suppression::finding(
+                s.span,
+                s.until,
+                s.bad_until.as_deref(),
+            ));
+        } else {
+            for (id, used) in s.rule_ids.iter().zip(used) {
+                let known = rules.is_known(id);
+                // A rule that did not run on this file cannot have matched: that is no
+                // evidence of a stale suppression.
+                if *used || (known && !rules.applies(id, &source.path)) {
+                    continue;
+                }
+                out.push(unused_suppression::finding(s.span, id, known));
+            }
+        }
+        out.extend(finding);
+    }
+    out.retain(|f| rules.applies(f.rule.id, &source.path));
+    out.into_iter()
+        .map(|f| f.with_path(source.path.clone()))
+        .collect()
+}
+
+/// Clamps a span into the file and gives whole-line spans (end column 1 on the start line)
+/// their real end.
+fn finalize_span(source: &SourceFile, span: &mut Span) {
+    let last = source.line_count().max(1);
+    span.start_line = span.start_line.clamp(1, last);
+    span.end_line = span.end_line.clamp(span.start_line, last);
+    span.start_column = span.start_column.max(1);
+    if span.end_line == span.start_line && span.end_column <= span.start_column {
+        let line_end = source.line(span.start_line).trim_end().chars().count() as u32 + 1;
+        span.end_column = line_end.max(span.start_column + 1);
+    }
+}
+
+/// The primary span's lines (at most five), as the finding's snippet, with secrets masked.
+fn snippet(source: &SourceFile, span: &Span, secrets: &[Span]) -> String {
+    let end = span.end_line.min(span.start_line + 4);
+    (span.start_line..=end)
+        .map(|n| mask_line(source.line(n), n, secrets))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The snippet of a finding whose lines the engine cannot read: the content the rule
+/// supplied when the place has lines (a commit), masked like a file's lines; nothing for a
+/// folder, the repository or a target.
+fn supplied_snippet(finding: &Finding, span: Option<Span>) -> String {
+    let (Some(content), Some(span)) = (&finding.content, span) else {
+        return String::new();
+    };
+    content
+        .lines()
+        .take(5)
+        .zip(span.start_line..)
+        .map(|(line, n)| mask_line(line, n, &finding.secrets))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Replaces the characters of `line` (number `n`) that fall in a secret span: the first two
+/// characters stay (enough to recognise which value it is), the rest becomes `*`.
+pub(crate) fn mask_line(line: &str, n: u32, secrets: &[Span]) -> String {
+    let covering: Vec<&Span> = secrets
+        .iter()
+        .filter(|s| s.start_line <= n && n <= s.end_line)
+        .collect();
+    if covering.is_empty() {
+        return line.to_string();
+    }
+    line.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let column = i as u32 + 1;
+            let inside = covering.iter().find(|s| {
+                (s.start_line < n || column >= s.start_column)
+                    && (s.end_line > n || column < s.end_column)
+            });
+            match inside {
+                Some(s) if s.start_line == n && column < s.start_column + 2 => c,
+                Some(_) => '*',
+                None => c,
+            }
+        })
+        .collect()
+}

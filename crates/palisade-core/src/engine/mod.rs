@@ -1,0 +1,549 @@
+//! The scan pipeline: walk, classify, then read and analyse the sorted file list in parallel;
+//! a project pass per analyzer; then suppressions, configuration, confidence filter,
+//! fingerprints and baseline; sort.
+//!
+//! Analyzers plug in through [`Analyzer`]. They never see each other, and never read files
+//! themselves: the engine reads each file once and hands the same text to every analyzer that
+//! accepts its kind. Side commands that need an analyzer's facts rather than findings
+//! (`who-can`, `rbac`, `endpoints`) use [`collect`], which walks and reads exactly like a scan.
+//!
+//! - `analyzer.rs`: the contract and the contexts analyzers report through;
+//! - `read.rs`: reading and decoding a file once;
+//! - `finalize.rs`: suppressions, severities, snippets, fingerprints;
+//! - `ignores.rs`: the configuration's `[[ignore]]` entries.
+
+mod analyzer;
+mod finalize;
+mod ignores;
+mod read;
+
+pub use analyzer::{Analyzer, DynAnalyzer, ErasedFacts, FileContext, ProjectContext};
+pub use read::decode;
+
+use crate::baseline::Baseline;
+use crate::config::{Config, RuleSet};
+use crate::date::Date;
+use crate::discover::{self, DiscoveredFile, WalkSettings};
+use crate::finding::{Confidence, Finding, Place, ReportedFinding};
+use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
+use crate::rule::RuleMeta;
+use crate::source::SourceFile;
+use crate::suppress;
+use finalize::{Counts, Finalizer};
+use ignores::Ignores;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Everything a scan needs besides the analyzers.
+pub struct ScanOptions<'a> {
+    /// Folders or files to scan, as the user gave them.
+    pub roots: Vec<PathBuf>,
+    pub config: &'a Config,
+    pub rules: &'a RuleSet,
+    pub min_confidence: Confidence,
+    pub baseline: Option<&'a Baseline>,
+    /// A file that is not on disk (standard input), analysed beside the walked ones.
+    pub stdin: Option<SourceFile>,
+    /// Called after each analysed file with (files done, files to do, findings so far).
+    pub progress: Option<&'a (dyn Fn(usize, usize, usize) + Sync)>,
+}
+
+/// A scan that could not run at all (bad roots). Per-file problems are diagnostics instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{0}: no such file or folder")]
+    NotFound(String),
+}
+
+/// One file's journey through the passes.
+#[derive(Default)]
+struct FileOutcome {
+    analyzed: bool,
+    bytes: u64,
+    /// Kept while something may still be reported or suppressed in it.
+    source: Option<SourceFile>,
+    /// Findings before suppressions and filters.
+    raw: Vec<Finding>,
+    suppressions: Vec<suppress::Suppression>,
+    /// Facts for the project pass, by analyzer index.
+    facts: Vec<(usize, ErasedFacts)>,
+    findings: Vec<ReportedFinding>,
+    diagnostics: Vec<Diagnostic>,
+    counts: Counts,
+}
+
+impl FileOutcome {
+    fn skipped(diagnostic: Diagnostic) -> FileOutcome {
+        FileOutcome {
+            diagnostics: vec![diagnostic],
+            ..FileOutcome::default()
+        }
+    }
+}
+
+/// What the first pass produced: per-file outcomes, findings that are in no file of the scan,
+/// and the walk's own notices.
+struct FirstPass {
+    files_discovered: usize,
+    outcomes: Vec<FileOutcome>,
+    loose: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs a scan.
+pub fn scan(
+    analyzers: &[&dyn DynAnalyzer],
+    options: &ScanOptions<'_>,
+) -> Result<Report, ScanError> {
+    let started = Instant::now();
+    // Analyzers none of whose rules run are not consulted at all: their files are not read.
+    let analyzers: Vec<&dyn DynAnalyzer> = analyzers
+        .iter()
+        .copied()
+        .filter(|a| a.rules().iter().any(|r| options.rules.is_enabled(r.id)))
+        .collect();
+    let first = first_pass(&analyzers, options, false)?;
+    let FirstPass {
+        files_discovered,
+        mut outcomes,
+        mut loose,
+        mut diagnostics,
+    } = first;
+
+    // Pass 2: analyzers that look across files.
+    for (index, analyzer) in analyzers.iter().enumerate() {
+        let facts = take_facts(&mut outcomes, index);
+        let mut cx = ProjectContext::new(options.rules);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analyzer.check_project_erased(facts, &mut cx);
+            (cx.findings, cx.diagnostics)
+        }));
+        match run {
+            Ok((findings, notes)) => {
+                diagnostics.extend(notes);
+                route(&mut outcomes, findings, &mut loose, &mut diagnostics);
+            }
+            Err(_) => diagnostics.push(Diagnostic {
+                path: None,
+                line: None,
+                kind: DiagnosticKind::Parse,
+                message: format!(
+                    "internal error in the {} analyzer's project checks; its cross-file findings are incomplete (please report it)",
+                    analyzer.name()
+                ),
+            }),
+        }
+    }
+
+    // Pass 3, in parallel: suppressions, confidence filter, snippets and fingerprints.
+    let today = Date::today();
+    let ignores = Ignores::new(options.config, today);
+    let finalizer = Finalizer {
+        rules: options.rules,
+        min_confidence: options.min_confidence,
+        ignores: &ignores,
+        today,
+    };
+    let outcomes: Vec<FileOutcome> = outcomes
+        .into_par_iter()
+        .map(|o| finalizer.file(o))
+        .collect();
+
+    let mut stats = Stats {
+        files_discovered,
+        ..Stats::default()
+    };
+    let mut findings = Vec::new();
+    let mut file_diagnostics = Vec::new();
+    for outcome in outcomes {
+        if outcome.analyzed {
+            stats.files_analyzed += 1;
+            stats.bytes_analyzed += outcome.bytes;
+        } else {
+            stats.files_skipped += 1;
+        }
+        stats.suppressed += outcome.counts.suppressed;
+        stats.below_min_confidence += outcome.counts.below_min_confidence;
+        findings.extend(outcome.findings);
+        file_diagnostics.extend(outcome.diagnostics);
+    }
+    diagnostics.extend(file_diagnostics);
+
+    // Findings in no scanned file, then the `[[ignore]]` entries that hid nothing or expired
+    // (known only now that every finding went past them).
+    let mut counts = Counts::default();
+    findings.extend(finalizer.loose(loose, &mut counts));
+    let leftovers = ignore_leftovers(&ignores, options);
+    findings.extend(finalizer.loose(leftovers, &mut counts));
+    stats.suppressed += counts.suppressed;
+    stats.below_min_confidence += counts.below_min_confidence;
+
+    if let Some(baseline) = options.baseline {
+        let known = baseline.fingerprints();
+        let before = findings.len();
+        findings.retain(|f| !known.contains(f.fingerprint.as_str()));
+        stats.baselined = before - findings.len();
+    }
+
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort();
+    diagnostics.dedup();
+    stats.duration_ms = started.elapsed().as_millis() as u64;
+    let mut rules: Vec<&'static RuleMeta> = options.rules.metas().collect();
+    rules.sort_by_key(|r| r.id);
+    let mut roots: Vec<String> = options.roots.iter().map(|r| display_root(r)).collect();
+    if let Some(stdin) = &options.stdin {
+        roots.push(stdin.path.clone());
+    }
+    Ok(Report {
+        roots,
+        findings,
+        diagnostics,
+        rules,
+        stats,
+    })
+}
+
+/// What [`collect`] returns: one analyzer's facts of every file, as its project pass would
+/// receive them, and the notices about what could not be read or parsed.
+pub struct Collected<F> {
+    pub facts: Vec<F>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs `analyzer` over the files a scan with `options` would give it — the same walk, the
+/// same reading, Kustomize renderings and all — and returns its facts instead of findings.
+/// This is how side commands see exactly what `scan` sees.
+pub fn collect<A: Analyzer>(
+    analyzer: &A,
+    options: &ScanOptions<'_>,
+) -> Result<Collected<A::Facts>, ScanError> {
+    let erased: &dyn DynAnalyzer = analyzer;
+    let first = first_pass(&[erased], options, true)?;
+    let FirstPass {
+        mut outcomes,
+        mut diagnostics,
+        ..
+    } = first;
+    let facts = take_facts(&mut outcomes, 0)
+        .into_iter()
+        .filter_map(|f| f.downcast::<A::Facts>().ok().map(|f| *f))
+        .collect();
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    Ok(Collected { facts, diagnostics })
+}
+
+/// Pass 1: walk every root, then read each wanted file once and let every interested analyzer
+/// check it, in parallel. Findings an analyzer reported in another file are moved there.
+fn first_pass(
+    analyzers: &[&dyn DynAnalyzer],
+    options: &ScanOptions<'_>,
+    collecting: bool,
+) -> Result<FirstPass, ScanError> {
+    for root in &options.roots {
+        if !root.exists() {
+            return Err(ScanError::NotFound(root.display().to_string()));
+        }
+    }
+    let (files, mut diagnostics) = walk_roots(options);
+    let wanted: Vec<&DiscoveredFile> = files
+        .iter()
+        .filter(|f| analyzers.iter().any(|a| a.accepts(f.kind)))
+        .collect();
+
+    // Files an analyzer may report in from another file's check (not those too large to read).
+    let max_size = options.config.max_file_size();
+    let mut scanned: HashSet<String> = wanted
+        .iter()
+        .filter(|f| f.size <= max_size)
+        .map(|f| f.path.clone())
+        .collect();
+    if let Some(stdin) = &options.stdin {
+        scanned.insert(stdin.path.clone());
+    }
+    let scanned = &scanned;
+    let run = Run {
+        analyzers,
+        rules: options.rules,
+        scanned,
+        collecting,
+    };
+
+    let done = AtomicUsize::new(0);
+    let found = AtomicUsize::new(0);
+    let total = wanted.len() + usize::from(options.stdin.is_some());
+    let report_progress = |n: usize| {
+        if let Some(progress) = options.progress {
+            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+            let f = found.fetch_add(n, Ordering::Relaxed) + n;
+            progress(d, total, f);
+        }
+    };
+    let mut outcomes: Vec<FileOutcome> = wanted
+        .par_iter()
+        .map(|file| {
+            let outcome = match read::read_text(file, max_size) {
+                Ok(text) => run.analyze(SourceFile::new(
+                    file.path.clone(),
+                    file.abs_path.clone(),
+                    file.kind,
+                    text,
+                )),
+                Err(diagnostic) => FileOutcome::skipped(diagnostic),
+            };
+            report_progress(outcome.raw.len());
+            outcome
+        })
+        .collect();
+    if let Some(stdin) = &options.stdin {
+        let copy = SourceFile::new(
+            stdin.path.clone(),
+            stdin.abs_path.clone(),
+            stdin.kind,
+            stdin.text.clone(),
+        );
+        let outcome = run.analyze(copy);
+        report_progress(outcome.raw.len());
+        outcomes.push(outcome);
+    }
+
+    // Findings an analyzer reported in another file than the one it was checking, or about
+    // a place that is no file.
+    let mut elsewhere = Vec::new();
+    for outcome in &mut outcomes {
+        let Some(path) = outcome.source.as_ref().map(|s| s.path.clone()) else {
+            continue;
+        };
+        let (here, there): (Vec<Finding>, Vec<Finding>) =
+            std::mem::take(&mut outcome.raw).into_iter().partition(
+                |f| matches!(&f.location, Place::File(l) if l.path.is_empty() || l.path == path),
+            );
+        outcome.raw = here;
+        elsewhere.extend(there);
+    }
+    let mut loose = Vec::new();
+    route(&mut outcomes, elsewhere, &mut loose, &mut diagnostics);
+    Ok(FirstPass {
+        files_discovered: files.len(),
+        outcomes,
+        loose,
+        diagnostics,
+    })
+}
+
+/// Walks every root; files found twice (a root inside another) are kept once.
+fn walk_roots(options: &ScanOptions<'_>) -> (Vec<DiscoveredFile>, Vec<Diagnostic>) {
+    let settings = WalkSettings {
+        prune_dirs: options.config.prune_dirs(),
+        exclude: options.config.scan.exclude.clone(),
+    };
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let several = options.roots.len() > 1;
+    for root in &options.roots {
+        let prefix = if several {
+            display_root(root)
+        } else {
+            String::new()
+        };
+        let (found, notes) = discover::walk(root, &prefix, &settings);
+        files.extend(found);
+        diagnostics.extend(notes);
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.path == b.path);
+    (files, diagnostics)
+}
+
+/// Takes analyzer `index`'s facts out of every outcome, in file order.
+fn take_facts(outcomes: &mut [FileOutcome], index: usize) -> Vec<ErasedFacts> {
+    outcomes
+        .iter_mut()
+        .filter_map(|o| {
+            let at = o.facts.iter().position(|(i, _)| *i == index)?;
+            Some(o.facts.swap_remove(at).1)
+        })
+        .collect()
+}
+
+/// Hands file findings to the outcome of the file they are in, and keeps the others (a
+/// folder, the repository, a target, a commit) aside. A finding in a file that was not
+/// analysed is a bug in the analyzer that reported it: it becomes a diagnostic.
+fn route(
+    outcomes: &mut [FileOutcome],
+    findings: Vec<Finding>,
+    loose: &mut Vec<Finding>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if findings.is_empty() {
+        return;
+    }
+    let by_path: HashMap<String, usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((o.source.as_ref()?.path.clone(), i)))
+        .collect();
+    for finding in findings {
+        let Place::File(location) = &finding.location else {
+            loose.push(finding);
+            continue;
+        };
+        match by_path.get(location.path.as_str()) {
+            Some(&i) => outcomes[i].raw.push(finding),
+            None => diagnostics.push(Diagnostic {
+                path: Some(location.path.clone()),
+                line: Some(location.span.start_line),
+                kind: DiagnosticKind::Skipped,
+                message: format!(
+                    "internal error: {} reported in a file that was not analysed",
+                    finding.rule.id
+                ),
+            }),
+        }
+    }
+}
+
+/// The `[[ignore]]` entries that expired or hid nothing, as findings in the configuration
+/// file (whose text is read again only when there is such an entry).
+fn ignore_leftovers(ignores: &Ignores<'_>, options: &ScanOptions<'_>) -> Vec<Finding> {
+    let Some(config_path) = &options.config.source else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(config_path).unwrap_or_default();
+    let shown = ignores::config_display_path(config_path, &options.roots, options.roots.len() > 1);
+    ignores
+        .leftovers(&shown, &text)
+        .into_iter()
+        .filter(|f| options.rules.is_enabled(f.rule.id))
+        .collect()
+}
+
+pub(crate) fn display_root(root: &Path) -> String {
+    let shown = root.to_string_lossy().replace('\\', "/");
+    let trimmed = shown.trim_end_matches('/');
+    if trimmed.is_empty() {
+        shown
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// What every file of one run is checked with.
+struct Run<'a> {
+    analyzers: &'a [&'a dyn DynAnalyzer],
+    rules: &'a RuleSet,
+    scanned: &'a HashSet<String>,
+    collecting: bool,
+}
+
+impl Run<'_> {
+    /// Runs every interested analyzer over one file. Never panics on file content: an
+    /// analyzer that panics anyway is caught and turned into a diagnostic, so one bad file
+    /// cannot end a scan.
+    fn analyze(&self, source: SourceFile) -> FileOutcome {
+        let mut outcome = FileOutcome {
+            analyzed: true,
+            bytes: source.text.len() as u64,
+            ..FileOutcome::default()
+        };
+        for (index, analyzer) in self.analyzers.iter().enumerate() {
+            if !analyzer.accepts(source.kind) {
+                continue;
+            }
+            let mut cx = FileContext::new(&source, self.rules).with_scanned(self.scanned);
+            if self.collecting {
+                cx = cx.collecting();
+            }
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let facts = analyzer.check_file_erased(&source, &mut cx);
+                (cx.into_parts(), facts)
+            }));
+            match run {
+                Ok(((findings, diagnostics), facts)) => {
+                    if !self.collecting {
+                        outcome.raw.extend(findings);
+                    }
+                    outcome.diagnostics.extend(diagnostics);
+                    outcome.facts.extend(facts.map(|f| (index, f)));
+                }
+                Err(_) => outcome.diagnostics.push(Diagnostic::file(
+                    &source.path,
+                    DiagnosticKind::Parse,
+                    format!(
+                        "internal error in the {} analyzer; this file's {} findings are incomplete (please report it)",
+                        analyzer.name(),
+                        analyzer.name()
+                    ),
+                )),
+            }
+        }
+        if !self.collecting {
+            outcome.suppressions = suppress::parse(&source);
+            // Kept: findings may still arrive from other files' checks and the project pass.
+            outcome.source = Some(source);
+        }
+        outcome
+    }
+}
+
+/// Every rule of `analyzers` plus palisade's own rules, for registries and `rules`.
+pub fn registry(analyzers: &[&dyn DynAnalyzer]) -> Vec<&'static RuleMeta> {
+    let mut all: Vec<&'static RuleMeta> = crate::rules::RULES.to_vec();
+    for a in analyzers {
+        all.extend_from_slice(a.rules());
+    }
+    let mut seen = BTreeSet::new();
+    all.retain(|r| seen.insert(r.id));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::finalize::{mask_line, reported_severity};
+    use crate::config::ActiveRule;
+    use crate::finding::{Severity, Span};
+    use crate::rule::RuleMeta;
+
+    #[test]
+    fn a_finding_keeps_its_own_severity_unless_the_configuration_changes_the_rules() {
+        let meta: &'static RuleMeta = &crate::rules::unused_suppression::META;
+        let lower = if meta.severity == Severity::Low {
+            Severity::Info
+        } else {
+            Severity::Low
+        };
+        let default = ActiveRule {
+            meta,
+            severity: meta.severity,
+            ignore_paths: None,
+            options: Default::default(),
+        };
+        assert_eq!(reported_severity(lower, &default), lower);
+        assert_eq!(reported_severity(meta.severity, &default), meta.severity);
+        let configured = ActiveRule {
+            severity: Severity::Critical,
+            ..default
+        };
+        assert_eq!(reported_severity(lower, &configured), Severity::Critical);
+    }
+
+    #[test]
+    fn secrets_are_masked_in_snippets() {
+        let secret = Span {
+            start_line: 1,
+            start_column: 11,
+            end_line: 1,
+            end_column: 25,
+        };
+        let masked = mask_line("password: \"hunter2-prod\"", 1, &[secret]);
+        assert_eq!(masked, "password: \"h************");
+        assert_eq!(mask_line("other line", 2, &[secret]), "other line");
+    }
+}
