@@ -280,7 +280,7 @@ def print_precision(rows: list[dict], triage: dict, scanned: set[str]) -> list[d
         else:
             s["triaged"] += 1
             s[entry["verdict"]] += 1
-    header = f"{'rule':44} {'found':>6} {'med+':>5} {'triaged':>7} {'true':>5} {'false':>6} {'debat':>6} {'precision':>9} {'untriaged':>9}"
+    header = f"{'rule':48} {'found':>6} {'med+':>5} {'triaged':>7} {'true':>5} {'false':>6} {'debat':>6} {'precision':>9} {'untriaged':>9}"
     print("\nPrecision per rule (medium confidence and above; precision = true / (true + false))")
     print(header)
     print("-" * len(header))
@@ -288,7 +288,7 @@ def print_precision(rows: list[dict], triage: dict, scanned: set[str]) -> list[d
     for rule in sorted(stats):
         s = stats[rule]
         total.update(s)
-        print(f"{rule:44} {s['findings']:>6} {s['medium+']:>5} {s['triaged']:>7} {s['true']:>5} "
+        print(f"{rule:48} {s['findings']:>6} {s['medium+']:>5} {s['triaged']:>7} {s['true']:>5} "
               f"{s['false']:>6} {s['debatable']:>6} {precision(s):>9} {s['untriaged']:>9}")
     print("-" * len(header))
     for domain in sorted({r.split('/')[0] for r in stats}):
@@ -296,7 +296,7 @@ def print_precision(rows: list[dict], triage: dict, scanned: set[str]) -> list[d
         for rule in stats:
             if rule.startswith(domain + "/"):
                 d.update(stats[rule])
-        print(f"{'all ' + domain + ' rules':44} {d['findings']:>6} {d['medium+']:>5} {d['triaged']:>7} {d['true']:>5} "
+        print(f"{'all ' + domain + ' rules':48} {d['findings']:>6} {d['medium+']:>5} {d['triaged']:>7} {d['true']:>5} "
               f"{d['false']:>6} {d['debatable']:>6} {precision(d):>9} {d['untriaged']:>9}")
     present = {(r["project"], r["fingerprint"]) for r in rows}
     stale = [e for k, e in triage.items() if k[0] in scanned and k not in present]
@@ -356,7 +356,9 @@ def dump_last_run(path: Path, run: dict) -> None:
 
 
 def print_diff(last: dict, current: dict, list_all: bool) -> None:
-    print(f"\nDifference with the last run ({last.get('date', 'never')}, palisade {last.get('palisade', '?')})")
+    print(f"\nDifference with the last run ({last.get('date', 'never')}, {last.get('palisade', 'palisade ?')})")
+    for name in sorted(last["projects"].keys() - current.keys()):
+        print(f"  {name}: not scanned this time (its last-run entry is kept)")
     per_rule = collections.defaultdict(lambda: [0, 0])
     per_project = collections.defaultdict(lambda: [0, 0])
     listed = []
@@ -384,12 +386,12 @@ def print_diff(last: dict, current: dict, list_all: bool) -> None:
     if not per_rule:
         print("  no new or vanished findings")
         return
-    print(f"  {'rule':44} {'new':>5} {'gone':>5}")
+    print(f"  {'rule':48} {'new':>5} {'gone':>5}")
     for rule, (new, gone) in sorted(per_rule.items()):
-        print(f"  {rule:44} {new:>5} {gone:>5}")
-    print(f"  {'project':44} {'new':>5} {'gone':>5}")
+        print(f"  {rule:48} {new:>5} {gone:>5}")
+    print(f"  {'project':48} {'new':>5} {'gone':>5}")
     for name, (new, gone) in sorted(per_project.items()):
-        print(f"  {name:44} {new:>5} {gone:>5}")
+        print(f"  {name:48} {new:>5} {gone:>5}")
     if list_all:
         print("\n".join(listed))
     else:
