@@ -450,7 +450,8 @@ def main() -> int:
         rows.extend(project_rows)
         current[name] = summarise_project(project, "ok", project_rows, report)
 
-    print(f"\n{'project':32} {'kind':7} {'files':>6} {'findings':>8} {'med+':>5} {'high':>5} {'notices':>8}")
+    # med+ and high count by confidence; sev>=high is what fails CI under the default --fail-on high.
+    print(f"\n{'project':32} {'kind':7} {'files':>6} {'findings':>8} {'med+':>5} {'high':>5} {'sev>=high':>9} {'notices':>8}")
     for name, summary in sorted(current.items()):
         report = reports.get(name)
         kind = next(p["kind"] for p in projects if p["name"] == name)
@@ -461,6 +462,7 @@ def main() -> int:
         print(f"{name:32} {kind:7} {report['stats'].get('files_discovered', 0):>6} {len(project_rows):>8} "
               f"{sum(medium_plus(r) for r in project_rows):>5} "
               f"{sum(r['confidence'] == 'high' for r in project_rows):>5} "
+              f"{sum(r['severity'] in ('high', 'critical') for r in project_rows):>9} "
               f"{sum(summary['diagnostics'].values()):>8} {summary['diagnostics'] or ''}")
 
     write_listings(out, rows, reports)
