@@ -525,6 +525,57 @@ impl RuleSet {
     }
 }
 
+/// Checks one `[[ignore]]` entry: a known rule, exactly one of path / target / fingerprint, a
+/// reason, a valid glob and date.
+fn validate_ignore(
+    entry: &toml::Spanned<IgnoreEntry>,
+    text: &str,
+    path: &Path,
+    registry: &[&'static RuleMeta],
+) -> Result<(), ConfigError> {
+    let (line, column) = line_column(text, entry.span().start);
+    let error = |message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        message,
+    };
+    let e = entry.get_ref();
+    if !registry.iter().any(|r| r.id == e.rule) {
+        return Err(error(format!(
+            "ignore: unknown rule id `{}` (`palisade rules` lists them)",
+            e.rule
+        )));
+    }
+    let given = [
+        e.path.is_some(),
+        e.target.is_some(),
+        e.fingerprint.is_some(),
+    ]
+    .into_iter()
+    .filter(|g| *g)
+    .count();
+    if given != 1 {
+        return Err(error(
+            "ignore: give exactly one of `path`, `target` or `fingerprint`".to_string(),
+        ));
+    }
+    if e.reason.trim().is_empty() {
+        return Err(error("ignore: `reason` must say why".to_string()));
+    }
+    if let Some(glob) = &e.path {
+        Glob::new(glob).map_err(|err| error(format!("ignore: invalid glob `{glob}`: {err}")))?;
+    }
+    if let Some(until) = &e.until
+        && crate::date::Date::parse(until).is_none()
+    {
+        return Err(error(format!(
+            "ignore: `until` must be a date written YYYY-MM-DD, found `{until}`"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,55 +662,4 @@ mod tests {
             assert!(schema.contains(key), "{key} missing from schema");
         }
     }
-}
-
-/// Checks one `[[ignore]]` entry: a known rule, exactly one of path / target / fingerprint, a
-/// reason, a valid glob and date.
-fn validate_ignore(
-    entry: &toml::Spanned<IgnoreEntry>,
-    text: &str,
-    path: &Path,
-    registry: &[&'static RuleMeta],
-) -> Result<(), ConfigError> {
-    let (line, column) = line_column(text, entry.span().start);
-    let error = |message: String| ConfigError {
-        path: path.to_path_buf(),
-        line: Some(line),
-        column: Some(column),
-        message,
-    };
-    let e = entry.get_ref();
-    if !registry.iter().any(|r| r.id == e.rule) {
-        return Err(error(format!(
-            "ignore: unknown rule id `{}` (`palisade rules` lists them)",
-            e.rule
-        )));
-    }
-    let given = [
-        e.path.is_some(),
-        e.target.is_some(),
-        e.fingerprint.is_some(),
-    ]
-    .into_iter()
-    .filter(|g| *g)
-    .count();
-    if given != 1 {
-        return Err(error(
-            "ignore: give exactly one of `path`, `target` or `fingerprint`".to_string(),
-        ));
-    }
-    if e.reason.trim().is_empty() {
-        return Err(error("ignore: `reason` must say why".to_string()));
-    }
-    if let Some(glob) = &e.path {
-        Glob::new(glob).map_err(|err| error(format!("ignore: invalid glob `{glob}`: {err}")))?;
-    }
-    if let Some(until) = &e.until
-        && crate::date::Date::parse(until).is_none()
-    {
-        return Err(error(format!(
-            "ignore: `until` must be a date written YYYY-MM-DD, found `{until}`"
-        )));
-    }
-    Ok(())
 }

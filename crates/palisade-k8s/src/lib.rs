@@ -196,29 +196,6 @@ fn covered_by_kustomization(file: &SourceFile, cx: &FileContext<'_>) -> bool {
     kustomize::report_path(&file.path, &abs, &kustomization).is_some_and(|p| cx.is_scanned(&p))
 }
 
-/// The facts of every Kubernetes object in `file`, for commands that need the RBAC graph
-/// without running rules (`palisade who-can`, `palisade rbac`). Parse errors are returned as
-/// messages.
-pub fn file_facts(file: &SourceFile) -> (facts::FileFacts, Vec<String>) {
-    let mut facts = facts::FileFacts::default();
-    if !(file.text.contains("apiVersion") && file.text.contains("kind"))
-        || helm::chart_of(file).is_some()
-    {
-        return (facts, Vec::new());
-    }
-    let (documents, errors) = yaml::load(&file.text);
-    for document in &documents {
-        for object in object::objects(&document.root) {
-            facts::collect(file, &object, &mut facts);
-        }
-    }
-    let errors = errors
-        .into_iter()
-        .map(|e| format!("{}:{}: invalid YAML: {}", file.path, e.line, e.message))
-        .collect();
-    (facts, errors)
-}
-
 /// The span from a key's start to its value's end (saphyr lines are 1-based, columns 0-based).
 pub fn key_value_span(key: &saphyr::MarkedYaml<'_>, value: &saphyr::MarkedYaml<'_>) -> Span {
     let (start, end) = (key.span.start, value.span.end);

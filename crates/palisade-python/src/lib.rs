@@ -80,14 +80,16 @@ impl Analyzer for PythonAnalyzer {
         file: &SourceFile,
         cx: &mut FileContext<'_>,
     ) -> Option<endpoints::facts::FileFacts> {
+        // A collect run (`palisade endpoints`) wants only the inventory facts.
         let active: Vec<&PyRule> = rules::RULES
             .iter()
             .copied()
-            .filter(|r| cx.wants(r.meta))
+            .filter(|r| !cx.is_collecting() && cx.wants(r.meta))
             .collect();
-        let project_rules = rules::PROJECT_RULES
-            .iter()
-            .any(|r| cx.rules().is_enabled(r.meta.id));
+        let project_rules = cx.is_collecting()
+            || rules::PROJECT_RULES
+                .iter()
+                .any(|r| cx.rules().is_enabled(r.meta.id));
         if active.is_empty() && !project_rules {
             return None;
         }

@@ -5,19 +5,20 @@
 use crate::cli::{EndpointsArgs, ListFormat};
 use crate::commands::is_stdin;
 use crate::{Failure, exit, output, sources};
-use palisade_core::{FileKind, SourceFile};
-use palisade_python::endpoints::Endpoint;
+use palisade_python::PythonAnalyzer;
+use palisade_python::endpoints::{Endpoint, Project};
 use serde_json::{Value, json};
 
-/// Reads every Python file under the given paths.
-fn load(args: &EndpointsArgs) -> Result<Vec<SourceFile>, Failure> {
+/// The inventory of every Python file under the given paths, as a scan's project pass sees it.
+fn load(args: &EndpointsArgs) -> Result<Vec<Endpoint>, Failure> {
     if args.paths.iter().any(|p| is_stdin(p)) {
         return Err(Failure::usage(
             "endpoints reads files and folders, not standard input",
         ));
     }
     let config = sources::load_config(args.config.as_deref(), &args.paths)?;
-    sources::read_files(&args.paths, &config, &[FileKind::Python])
+    let facts = sources::collect_facts(&PythonAnalyzer, &args.paths, &config, None)?;
+    Ok(palisade_python::endpoints::endpoints(&Project::new(facts)))
 }
 
 fn endpoint_json(e: &Endpoint) -> Value {
@@ -98,8 +99,7 @@ fn table(endpoints: &[Endpoint]) -> String {
 }
 
 pub fn endpoints(args: EndpointsArgs) -> Result<u8, Failure> {
-    let files = load(&args)?;
-    let endpoints = palisade_python::endpoints::inventory(&files);
+    let endpoints = load(&args)?;
     let text = match args.format {
         ListFormat::Json => {
             let list: Vec<Value> = endpoints.iter().map(endpoint_json).collect();

@@ -5,8 +5,8 @@
 use crate::cli::{ListFormat, RbacArgs, RbacInput, StdinKind, WhoCanArgs};
 use crate::commands::{is_stdin, read_stdin};
 use crate::{Failure, exit, output, sources};
-use palisade_core::FileKind;
-use palisade_k8s::facts::{FileFacts, Subject};
+use palisade_k8s::KubernetesAnalyzer;
+use palisade_k8s::facts::Subject;
 use palisade_k8s::rbac::{DANGERS, Grant, Graph, Scope};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -15,19 +15,13 @@ use std::collections::BTreeMap;
 /// or parsed are named on stderr; the rest still count.
 fn load_graph(input: &RbacInput) -> Result<Graph, Failure> {
     let config = sources::load_config(input.config.as_deref(), &input.paths)?;
-    let mut files = sources::read_files(&input.paths, &config, &[FileKind::Yaml, FileKind::Json])?;
-    if input.paths.iter().any(|p| is_stdin(p)) {
-        files.push(read_stdin(StdinKind::K8s)?);
-    }
-    let mut all: Vec<FileFacts> = Vec::new();
-    for file in &files {
-        let (facts, errors) = palisade_k8s::file_facts(file);
-        for e in errors {
-            eprintln!("palisade: {e}");
-        }
-        all.push(facts);
-    }
-    Ok(Graph::build(&all))
+    let stdin = if input.paths.iter().any(|p| is_stdin(p)) {
+        Some(read_stdin(StdinKind::K8s)?)
+    } else {
+        None
+    };
+    let facts = sources::collect_facts(&KubernetesAnalyzer, &input.paths, &config, stdin)?;
+    Ok(Graph::build(&facts))
 }
 
 fn subject_json(s: &Subject) -> Value {

@@ -3,10 +3,9 @@
 
 use crate::Failure;
 use crate::commands::{is_stdin, registry};
-use palisade_core::config::Config;
-use palisade_core::discover::{self, WalkSettings};
-use palisade_core::engine;
-use palisade_core::{FileKind, SourceFile};
+use palisade_core::config::{Config, RuleSet};
+use palisade_core::engine::{self, Analyzer, ScanOptions};
+use palisade_core::{Confidence, SourceFile};
 use std::path::{Path, PathBuf};
 
 /// The configuration: `--config FILE`, else `palisade.toml` in the first path (not `-`) or
@@ -25,52 +24,35 @@ pub fn load_config(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config,
     }
 }
 
-/// Every file of the given kinds under `paths` (`-` is left to the caller), walked like a
-/// scan walks them. Files that cannot be read are named on stderr; the rest still count.
-pub fn read_files(
+/// What `analyzer` keeps of every file under `paths` (and of `stdin`, a file that is not on
+/// disk), through the engine's collect mode: the same walk, reading and Kustomize renderings
+/// as `palisade scan`, so that a side command sees what a scan sees. Files that could not be
+/// read or parsed are named on stderr; the rest still count.
+pub fn collect_facts<A: Analyzer>(
+    analyzer: &A,
     paths: &[PathBuf],
     config: &Config,
-    kinds: &[FileKind],
-) -> Result<Vec<SourceFile>, Failure> {
-    let settings = WalkSettings {
-        prune_dirs: config.prune_dirs(),
-        exclude: config.scan.exclude.clone(),
+    stdin: Option<SourceFile>,
+) -> Result<Vec<A::Facts>, Failure> {
+    let rules = RuleSet::all(analyzer.rules());
+    let options = ScanOptions {
+        roots: paths.iter().filter(|p| !is_stdin(p)).cloned().collect(),
+        config,
+        rules: &rules,
+        min_confidence: Confidence::Low,
+        baseline: None,
+        stdin,
+        progress: None,
     };
-    let roots: Vec<&PathBuf> = paths.iter().filter(|p| !is_stdin(p)).collect();
-    let several = roots.len() > 1;
-    let mut files = Vec::new();
-    for root in roots {
-        if !root.exists() {
-            return Err(Failure::usage(format!(
-                "{}: no such file or folder",
-                root.display()
-            )));
-        }
-        let prefix = if several {
-            root.to_string_lossy().trim_end_matches('/').to_string()
-        } else {
-            String::new()
+    let collected =
+        engine::collect(analyzer, &options).map_err(|e| Failure::usage(e.to_string()))?;
+    for d in &collected.diagnostics {
+        let place = match (&d.path, d.line) {
+            (Some(path), Some(line)) => format!("{path}:{line}: "),
+            (Some(path), None) => format!("{path}: "),
+            (None, _) => String::new(),
         };
-        let (found, notices) = discover::walk(root, &prefix, &settings);
-        for notice in notices {
-            eprintln!(
-                "palisade: {}: {}",
-                notice.path.unwrap_or_default(),
-                notice.message
-            );
-        }
-        for file in found {
-            if !kinds.contains(&file.kind) || file.size > config.max_file_size() {
-                continue;
-            }
-            let text = std::fs::read(&file.abs_path)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| engine::decode(&bytes).map_err(|(_, m)| m));
-            match text {
-                Ok(text) => files.push(SourceFile::new(file.path, file.abs_path, file.kind, text)),
-                Err(e) => eprintln!("palisade: {}: {e}", file.path),
-            }
-        }
+        eprintln!("palisade: {place}{}", d.message);
     }
-    Ok(files)
+    Ok(collected.facts)
 }

@@ -248,6 +248,80 @@ fn config_disables_rules_overrides_severity_and_ignores_paths() {
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
 }
 
+/// `[[ignore]]` entries hide findings by path glob or fingerprint, count as suppressed, and an
+/// entry that hides nothing or has expired is reported at its line in palisade.toml.
+#[test]
+fn central_ignore_entries_hide_findings_and_report_their_own_leftovers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/pay.py", CLIENT);
+    write(dir.path(), "tests/test_pay.py", CLIENT);
+    let scan = |config: &str| {
+        write(dir.path(), "palisade.toml", config);
+        let out = palisade()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--format", "json", "--fail-on", "none"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        json_of(&out)
+    };
+    let all = scan("");
+    let fingerprint = all["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report = scan(&format!(
+        "[[ignore]]\nrule = \"python/tls-verification-disabled\"\npath = \"tests/**\"\nreason = \"test doubles talk to a local stub\"\n\n[[ignore]]\nrule = \"python/tls-verification-disabled\"\nfingerprint = \"{fingerprint}\"\nreason = \"accepted until the vendor fixes its chain\"\n\n[[ignore]]\nrule = \"python/sql-injection\"\npath = \"app/**\"\nreason = \"nothing to hide\"\n\n[[ignore]]\nrule = \"python/debug-mode-enabled\"\npath = \"**\"\nreason = \"old waiver\"\nuntil = \"2020-01-31\"\n"
+    ));
+    let findings: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                "palisade/unused-suppression".to_string(),
+                "palisade.toml".to_string(),
+                11
+            ),
+            (
+                "palisade/expired-suppression".to_string(),
+                "palisade.toml".to_string(),
+                16
+            ),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["stats"]["suppressed"], 2);
+    assert_eq!(report["findings"][0]["snippet"], "[[ignore]]");
+
+    // An entry must say exactly where and why.
+    write(
+        dir.path(),
+        "palisade.toml",
+        "[[ignore]]\nrule = \"python/tls-verification-disabled\"\npath = \"a/**\"\ntarget = \"https://a.example\"\nreason = \"x\"\n",
+    );
+    palisade()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("palisade.toml:1"))
+        .stderr(predicate::str::contains("exactly one of"));
+}
+
 #[test]
 fn output_file_is_written_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
@@ -1016,4 +1090,66 @@ fn endpoints_lists_every_route_with_joined_paths_auth_and_scopes() {
         .args(["endpoints", "no/such/folder"])
         .assert()
         .code(2);
+}
+
+/// `who-can` reads manifests through the engine's collect mode, so a kustomization's
+/// rendering (here: `namespace: prod`) is what it answers from — the same objects the scan's
+/// `k8s/rbac-secrets-access` sees.
+#[test]
+fn who_can_sees_the_kustomize_rendering_that_scan_sees() {
+    if !kustomize_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl or kustomize is required in CI (see .ci/test)"
+        );
+        eprintln!("neither kubectl nor kustomize: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "deploy/kustomization.yaml",
+        "namespace: prod\nresources:\n  - rbac.yaml\n",
+    );
+    write(
+        root,
+        "deploy/rbac.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: secret-reader
+rules:
+  - apiGroups: [\"\"]
+    resources: [\"secrets\"]
+    verbs: [\"get\", \"list\"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reporting-reads-secrets
+subjects:
+  - kind: ServiceAccount
+    name: reporting
+roleRef:
+  kind: Role
+  name: secret-reader
+  apiGroup: rbac.authorization.k8s.io
+",
+    );
+    let report = scan_k8s_json(root, None);
+    let secrets = findings_of(&report, "k8s/rbac-secrets-access");
+    assert_eq!(secrets.len(), 1, "{report:#}");
+    palisade()
+        .args(["who-can", "get", "secrets", "-n", "prod"])
+        .arg(root)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ServiceAccount prod/reporting"));
+    palisade()
+        .args(["who-can", "get", "secrets", "-n", "default"])
+        .arg(root)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("reporting").not());
 }
