@@ -1,9 +1,9 @@
 //! File discovery: a parallel, .gitignore-aware walk (also outside git repositories) that
-//! honours `.palisadeignore`, prunes vendored and build folders early, never follows
-//! symbolic links, and classifies what it finds.
+//! honours `.palisadeignore`, prunes vendored and build folders early, and never follows
+//! symbolic links. Which analyzer reads a file is decided by the engine, from the analyzers'
+//! own file selectors.
 
 use crate::report::{Diagnostic, DiagnosticKind};
-use crate::source::FileKind;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 use std::collections::BTreeSet;
@@ -19,7 +19,6 @@ pub struct DiscoveredFile {
     /// The path reports show: relative to the scan root, `/`-separated.
     pub path: String,
     pub abs_path: PathBuf,
-    pub kind: FileKind,
     pub size: u64,
 }
 
@@ -61,7 +60,6 @@ pub fn walk(
             prefix.to_string()
         };
         let file = DiscoveredFile {
-            kind: FileKind::classify(root),
             path,
             abs_path: root.to_path_buf(),
             size,
@@ -133,7 +131,6 @@ pub fn walk(
                 DiscoveredFile {
                     path: display(&rel),
                     abs_path: entry.path().to_path_buf(),
-                    kind: FileKind::classify(entry.path()),
                     size,
                 },
             );
@@ -248,7 +245,6 @@ mod tests {
             ]
         );
         assert!(diags.is_empty());
-        assert_eq!(files[2].kind, FileKind::Python);
     }
 
     #[cfg(unix)]

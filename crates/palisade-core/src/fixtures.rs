@@ -16,7 +16,7 @@ use crate::config::{Config, RuleSet};
 use crate::engine::{self, DynAnalyzer, ScanOptions};
 use crate::finding::{Confidence, ReportedFinding};
 use crate::rule::RuleMeta;
-use crate::source::{CommentStyle, FileKind};
+use crate::source::CommentStyle;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -317,7 +317,7 @@ fn check_entry(
             .to_string_lossy()
             .replace('\\', "/");
         // Only formats without comments use a sidecar (`x.json` → `x.expect.toml`).
-        let commentless = FileKind::classify(&path).comment_style() == CommentStyle::None;
+        let commentless = CommentStyle::for_path(&path.to_string_lossy()) == CommentStyle::None;
         let sidecar = PathBuf::from(format!("{}.expect.toml", path.with_extension("").display()));
         let annotations = if commentless {
             parse_sidecar(&sidecar, domain)

@@ -2,34 +2,11 @@
 //! offsets into 1-based line/column spans.
 
 use crate::finding::Span;
-use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// What a file is, decided from its name alone (never from executing or deeply sniffing it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileKind {
-    Python,
-    JavaScript,
-    TypeScript,
-    Vue,
-    Java,
-    Kotlin,
-    Swift,
-    Html,
-    Yaml,
-    Json,
-    Xml,
-    Plist,
-    Toml,
-    Lockfile,
-    Dockerfile,
-    Shell,
-    Sql,
-    Other,
-}
-
-/// How a kind writes a comment, for suppressions and fixture annotations.
+/// How a file writes a comment, for suppressions and fixture annotations. Each analyzer
+/// says which style its files use ([`crate::engine::Analyzer::comment_style`]); the default
+/// is [`CommentStyle::for_path`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommentStyle {
     /// `# …`
@@ -44,112 +21,81 @@ pub enum CommentStyle {
     None,
 }
 
-impl FileKind {
-    /// Classifies a file by its name. Lockfiles are recognised before their generic format
-    /// (`package-lock.json` is a lockfile, not plain JSON).
-    pub fn classify(path: &Path) -> FileKind {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
+impl CommentStyle {
+    /// The comment syntax a file's name implies, for the formats palisade reads or is
+    /// likely to read: Python, YAML, TOML, shell, Dockerfiles, `.env`, nginx and Apache
+    /// configurations use `#`; JavaScript/TypeScript, Java, Kotlin, Swift and Go use `//`;
+    /// HTML, XML, plists, Vue and Markdown use `<!-- -->`; SQL uses `--`; JSON has none.
+    pub fn for_path(path: &str) -> CommentStyle {
+        let name = path.rsplit('/').next().unwrap_or(path);
         let lower = name.to_ascii_lowercase();
-        if is_lockfile_name(&lower) {
-            return FileKind::Lockfile;
-        }
         if lower == "dockerfile"
             || lower.starts_with("dockerfile.")
             || lower.ends_with(".dockerfile")
+            || lower == ".env"
+            || lower.starts_with(".env.")
+            || lower == ".htaccess"
+            || lower == "kustomization"
         {
-            return FileKind::Dockerfile;
-        }
-        // Kustomize's extension-less name for its kustomization file.
-        if name == "Kustomization" {
-            return FileKind::Yaml;
+            return CommentStyle::Hash;
         }
         let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
         match ext {
-            "py" | "pyw" | "pyi" => FileKind::Python,
-            "js" | "mjs" | "cjs" | "jsx" => FileKind::JavaScript,
-            "ts" | "mts" | "cts" | "tsx" => FileKind::TypeScript,
-            "vue" => FileKind::Vue,
-            "java" => FileKind::Java,
-            "kt" | "kts" => FileKind::Kotlin,
-            "swift" => FileKind::Swift,
-            "html" | "htm" => FileKind::Html,
-            "yaml" | "yml" => FileKind::Yaml,
-            "json" => FileKind::Json,
-            "xml" => FileKind::Xml,
-            "plist" => FileKind::Plist,
-            "toml" => FileKind::Toml,
-            "sh" | "bash" => FileKind::Shell,
-            "sql" => FileKind::Sql,
-            _ => FileKind::Other,
-        }
-    }
-
-    pub fn comment_style(self) -> CommentStyle {
-        match self {
-            FileKind::Python
-            | FileKind::Yaml
-            | FileKind::Toml
-            | FileKind::Dockerfile
-            | FileKind::Shell
-            | FileKind::Lockfile => CommentStyle::Hash,
-            FileKind::JavaScript
-            | FileKind::TypeScript
-            | FileKind::Java
-            | FileKind::Kotlin
-            | FileKind::Swift => CommentStyle::Slash,
-            FileKind::Html | FileKind::Xml | FileKind::Plist | FileKind::Vue => {
+            "py" | "pyw" | "pyi" | "yaml" | "yml" | "toml" | "sh" | "bash" | "env" | "conf"
+            | "cfg" | "ini" | "properties" | "lock" | "txt" | "rb" | "tf" => CommentStyle::Hash,
+            "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "java" | "kt" | "kts"
+            | "swift" | "go" | "gradle" | "rs" | "c" | "h" | "cc" | "cpp" | "m" | "scss"
+            | "css" => CommentStyle::Slash,
+            "html" | "htm" | "xml" | "plist" | "vue" | "md" | "markdown" | "svg" => {
                 CommentStyle::Markup
             }
-            FileKind::Sql => CommentStyle::DoubleDash,
-            FileKind::Json | FileKind::Other => CommentStyle::None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileKind::Python => "python",
-            FileKind::JavaScript => "javascript",
-            FileKind::TypeScript => "typescript",
-            FileKind::Vue => "vue",
-            FileKind::Java => "java",
-            FileKind::Kotlin => "kotlin",
-            FileKind::Swift => "swift",
-            FileKind::Html => "html",
-            FileKind::Yaml => "yaml",
-            FileKind::Json => "json",
-            FileKind::Xml => "xml",
-            FileKind::Plist => "plist",
-            FileKind::Toml => "toml",
-            FileKind::Lockfile => "lockfile",
-            FileKind::Dockerfile => "dockerfile",
-            FileKind::Shell => "shell",
-            FileKind::Sql => "sql",
-            FileKind::Other => "other",
+            "sql" => CommentStyle::DoubleDash,
+            _ => CommentStyle::None,
         }
     }
 }
 
-fn is_lockfile_name(lower: &str) -> bool {
-    matches!(
-        lower,
-        "package-lock.json"
-            | "npm-shrinkwrap.json"
-            | "yarn.lock"
-            | "pnpm-lock.yaml"
-            | "poetry.lock"
-            | "pipfile.lock"
-            | "uv.lock"
-            | "pdm.lock"
-            | "cargo.lock"
-            | "gemfile.lock"
-            | "composer.lock"
-            | "go.sum"
-            | "podfile.lock"
-            | "gradle.lockfile"
-    ) || (lower.starts_with("requirements") && lower.ends_with(".txt"))
+/// Which files an analyzer wants: by extension or exact file name, decided from the path
+/// alone, then optionally confirmed by the text once the file is read (`sniff`), so that
+/// "YAML that holds Kubernetes objects" or "HTML with a doctype" need no file kind in core.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileSelector {
+    /// Lower-case extensions without the dot (`py`, `yaml`); matched case-insensitively.
+    pub extensions: &'static [&'static str],
+    /// Exact file names (`Kustomization`, `Dockerfile`), matched case-sensitively.
+    pub names: &'static [&'static str],
+    /// File names the extensions would select but that are not the analyzer's (a YAML
+    /// analyzer and `pnpm-lock.yaml`), matched case-insensitively.
+    pub except_names: &'static [&'static str],
+    /// A check of the text after reading: the analyzer only gets files it returns true
+    /// for. `None` takes every file the name selects.
+    pub sniff: Option<fn(&str) -> bool>,
+}
+
+impl FileSelector {
+    /// Whether the file at `path` (any `/`-separated path) is selected by its name.
+    pub fn selects(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if self.names.contains(&name) {
+            return true;
+        }
+        if self
+            .except_names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
+        {
+            return false;
+        }
+        let Some((_, ext)) = name.rsplit_once('.') else {
+            return false;
+        };
+        self.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext))
+    }
+
+    /// Whether the analyzer takes this text (after [`FileSelector::selects`]).
+    pub fn takes(&self, text: &str) -> bool {
+        self.sniff.is_none_or(|sniff| sniff(text))
+    }
 }
 
 /// One decoded file, shared read-only by every analyzer that checks it.
@@ -159,27 +105,39 @@ pub struct SourceFile {
     pub path: String,
     /// Where it was read from.
     pub abs_path: PathBuf,
-    pub kind: FileKind,
+    /// The comment syntax of the file (from the analyzers that read it).
+    pub comment: CommentStyle,
     pub text: String,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<String>, abs_path: PathBuf, kind: FileKind, text: String) -> Self {
+    pub fn new(
+        path: impl Into<String>,
+        abs_path: PathBuf,
+        comment: CommentStyle,
+        text: String,
+    ) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             path: path.into(),
             abs_path,
-            kind,
+            comment,
             text,
             line_starts,
         }
     }
 
-    /// A file that exists only in memory (tests, stdin).
-    pub fn in_memory(path: &str, kind: FileKind, text: &str) -> Self {
-        SourceFile::new(path, PathBuf::from(path), kind, text.to_string())
+    /// A file that exists only in memory (tests, stdin), with the comment syntax its name
+    /// implies.
+    pub fn in_memory(path: &str, text: &str) -> Self {
+        SourceFile::new(
+            path,
+            PathBuf::from(path),
+            CommentStyle::for_path(path),
+            text.to_string(),
+        )
     }
 
     pub fn line_count(&self) -> u32 {
@@ -244,21 +202,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn classifies_by_name() {
-        let k = |p: &str| FileKind::classify(Path::new(p));
-        assert_eq!(k("a/b/app.py"), FileKind::Python);
-        assert_eq!(k("package-lock.json"), FileKind::Lockfile);
-        assert_eq!(k("x/requirements-dev.txt"), FileKind::Lockfile);
-        assert_eq!(k("deploy.YAML"), FileKind::Yaml);
-        assert_eq!(k("overlays/prod/Kustomization"), FileKind::Yaml);
-        assert_eq!(k("Dockerfile"), FileKind::Dockerfile);
-        assert_eq!(k("notes.txt"), FileKind::Other);
-        assert_eq!(k("Info.plist"), FileKind::Plist);
+    fn selectors_match_extensions_and_names() {
+        let yaml = FileSelector {
+            extensions: &["yaml", "yml"],
+            names: &["Kustomization"],
+            except_names: &["pnpm-lock.yaml"],
+            sniff: Some(|t| t.contains("apiVersion")),
+        };
+        assert!(!yaml.selects("web/PNPM-lock.yaml"));
+        assert!(yaml.selects("deploy/app.YAML"));
+        assert!(yaml.selects("overlays/prod/Kustomization"));
+        assert!(!yaml.selects("overlays/prod/kustomization"));
+        assert!(!yaml.selects("notes.txt"));
+        assert!(!yaml.selects("yaml"));
+        assert!(yaml.takes("apiVersion: v1"));
+        assert!(!yaml.takes("services: {}"));
+    }
+
+    #[test]
+    fn comment_syntax_by_name() {
+        let c = CommentStyle::for_path;
+        assert_eq!(c("a/b/app.py"), CommentStyle::Hash);
+        assert_eq!(c("web/index.html"), CommentStyle::Markup);
+        assert_eq!(c("web/App.vue"), CommentStyle::Markup);
+        assert_eq!(c("src/main.tsx"), CommentStyle::Slash);
+        assert_eq!(c("deploy/nginx.conf"), CommentStyle::Hash);
+        assert_eq!(c(".env.production"), CommentStyle::Hash);
+        assert_eq!(c("Dockerfile"), CommentStyle::Hash);
+        assert_eq!(c("docs/SECURITY.md"), CommentStyle::Markup);
+        assert_eq!(c("db/schema.sql"), CommentStyle::DoubleDash);
+        assert_eq!(c("package.json"), CommentStyle::None);
     }
 
     #[test]
     fn positions_count_characters_from_one() {
-        let f = SourceFile::in_memory("x.py", FileKind::Python, "ab\nçé = 1\r\nlast");
+        let f = SourceFile::in_memory("x.py", "ab\nçé = 1\r\nlast");
         assert_eq!(f.position(0), (1, 1));
         assert_eq!(f.position(3), (2, 1));
         // "çé" are two bytes each: byte 7 is after them.

@@ -36,7 +36,7 @@ impl Suppression {
 
 /// Finds every suppression comment in a file.
 pub fn parse(file: &SourceFile) -> Vec<Suppression> {
-    let openers: &[&str] = match file.kind.comment_style() {
+    let openers: &[&str] = match file.comment {
         CommentStyle::Hash => &["#"],
         CommentStyle::Slash => &["//", "/*", "*"],
         CommentStyle::Markup => &["<!--"],
@@ -171,16 +171,14 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], today: Date) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileKind;
-
-    fn file(kind: FileKind, text: &str) -> SourceFile {
-        SourceFile::in_memory("f", kind, text)
+    fn file(name: &str, text: &str) -> SourceFile {
+        SourceFile::in_memory(name, text)
     }
 
     #[test]
     fn own_line_and_trailing_comments() {
         let f = file(
-            FileKind::Python,
+            "f.py",
             "# palisade: ignore[python/a, python/b] vendor sandbox until:2027-01-31\nx = 1\ny = 2  # palisade: ignore[python/c]\ns = \"palisade: ignore[python/d]\"\n",
         );
         let s = parse(&f);
@@ -199,28 +197,25 @@ mod tests {
     #[test]
     fn host_comment_syntaxes() {
         let html = file(
-            FileKind::Html,
+            "f.html",
             "<!-- palisade: ignore[web/x] legacy page -->\n<p>\n",
         );
         let s = parse(&html);
         assert_eq!(s[0].reason, "legacy page");
-        let java = file(FileKind::Java, "call(); /* palisade: ignore[java/x] */\n");
+        let java = file("F.java", "call(); /* palisade: ignore[java/x] */\n");
         assert_eq!(parse(&java)[0].target_line, 1);
         let string = file(
-            FileKind::Python,
+            "f.py",
             "hint = \"add '# palisade: ignore[x/y] why' above\"\n",
         );
         assert!(parse(&string).is_empty());
-        let json = file(FileKind::Json, "{\"a\": \"# palisade: ignore[x/y]\"}");
+        let json = file("f.json", "{\"a\": \"# palisade: ignore[x/y]\"}");
         assert!(parse(&json).is_empty());
     }
 
     #[test]
     fn bad_until_is_kept_for_reporting() {
-        let f = file(
-            FileKind::Yaml,
-            "# palisade: ignore[k8s/x] until:2026-02-30\n",
-        );
+        let f = file("f.yaml", "# palisade: ignore[k8s/x] until:2026-02-30\n");
         assert_eq!(parse(&f)[0].bad_until.as_deref(), Some("2026-02-30"));
     }
 }

@@ -62,7 +62,6 @@ pub fn notices<'a>(charts: impl Iterator<Item = &'a str>) -> Vec<(String, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use palisade_core::FileKind;
 
     #[test]
     fn one_notice_per_chart() {
@@ -80,7 +79,7 @@ mod tests {
 
     #[test]
     fn templates_outside_charts_are_plain_files() {
-        let file = SourceFile::in_memory("ci/templates/job.yaml", FileKind::Yaml, "a: 1\n");
+        let file = SourceFile::in_memory("ci/templates/job.yaml", "a: 1\n");
         assert_eq!(chart_of(&file), None);
     }
 }

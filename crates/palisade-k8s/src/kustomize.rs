@@ -28,7 +28,7 @@ use crate::object::{self, Object};
 use crate::rules::{K8sRule, RuleContext};
 use crate::yaml::{self, entry, get, get_str, items, scalar};
 use palisade_core::{
-    DiagnosticKind, FileContext, FileKind, Finding, Location, Place, SourceFile, Span,
+    CommentStyle, DiagnosticKind, FileContext, Finding, Location, Place, SourceFile, Span,
 };
 use saphyr::{MarkedYaml, YamlData};
 use std::collections::{HashMap, HashSet};
@@ -828,10 +828,8 @@ pub fn check_rendered(
         .filter_map(|source| {
             let text = std::fs::read_to_string(&source.path).ok()?;
             let report_path = report_path(&file.path, &file_abs, &source.path).filter(|p| {
-                matches!(
-                    FileKind::classify(&source.path),
-                    FileKind::Yaml | FileKind::Json
-                ) && cx.is_scanned(p)
+                crate::KubernetesAnalyzer::FILES.selects(&source.path.to_string_lossy())
+                    && cx.is_scanned(p)
             });
             Some(Loaded {
                 source: source.clone(),
@@ -882,7 +880,7 @@ pub fn check_rendered(
     let facts_file = SourceFile::new(
         String::new(),
         file.abs_path.clone(),
-        FileKind::Yaml,
+        CommentStyle::Hash,
         String::new(),
     );
     let mut all_facts = FileFacts::default();

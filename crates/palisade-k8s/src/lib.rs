@@ -37,7 +37,7 @@ pub mod rules;
 pub mod yaml;
 
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile, Span,
+    Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile, Span,
 };
 use rules::{K8sRule, ProjectRule, RuleContext};
 use std::path::{Path, PathBuf};
@@ -45,6 +45,19 @@ use std::path::{Path, PathBuf};
 /// The Kubernetes analyzer.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct KubernetesAnalyzer;
+
+impl KubernetesAnalyzer {
+    /// YAML and JSON manifests, and Kustomize's extension-less `Kustomization`. Most YAML
+    /// of a repository is no Kubernetes object; `check_file` skips it cheaply (kustomizations
+    /// and Helm templates need no `apiVersion`, so there is no content sniffing here).
+    pub const FILES: FileSelector = FileSelector {
+        extensions: &["yaml", "yml", "json"],
+        names: &["Kustomization"],
+        // Package-manager lockfiles are JSON and YAML too, never manifests.
+        except_names: &["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml"],
+        sniff: None,
+    };
+}
 
 impl Analyzer for KubernetesAnalyzer {
     type Facts = facts::FileFacts;
@@ -57,8 +70,8 @@ impl Analyzer for KubernetesAnalyzer {
         rules::METAS
     }
 
-    fn accepts(&self, kind: FileKind) -> bool {
-        matches!(kind, FileKind::Yaml | FileKind::Json)
+    fn files(&self) -> FileSelector {
+        Self::FILES
     }
 
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<facts::FileFacts> {
@@ -241,7 +254,7 @@ pub fn node_span(node: &saphyr::MarkedYaml<'_>) -> Span {
 /// tests check what fixtures cannot, such as a finding's severity).
 #[cfg(test)]
 pub(crate) fn findings_of(rule_id: &str, text: &str) -> Vec<palisade_core::Finding> {
-    let file = SourceFile::in_memory("test.yaml", FileKind::Yaml, text);
+    let file = SourceFile::in_memory("test.yaml", text);
     let rules = palisade_core::config::RuleSet::only(rules::METAS, &[rule_id]);
     let mut cx = FileContext::new(&file, &rules);
     let _ = KubernetesAnalyzer.check_file(&file, &mut cx);

@@ -15,7 +15,7 @@ pub mod values;
 
 use model::{Model, scope_of};
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileKind, ProjectContext, RuleMeta, SourceFile,
+    Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile,
 };
 use rules::{ProjectRule, PyRule, RuleContext};
 use std::cell::RefCell;
@@ -71,8 +71,11 @@ impl Analyzer for PythonAnalyzer {
         rules::METAS
     }
 
-    fn accepts(&self, kind: FileKind) -> bool {
-        kind == FileKind::Python
+    fn files(&self) -> FileSelector {
+        FileSelector {
+            extensions: &["py", "pyw", "pyi"],
+            ..FileSelector::default()
+        }
     }
 
     fn check_file(

@@ -2,14 +2,14 @@
 //! cyclic assignments, and the promise never to reveal a found secret.
 
 use palisade_core::config::RuleSet;
-use palisade_core::{Analyzer, FileKind, Finding, SourceFile};
+use palisade_core::{Analyzer, Finding, SourceFile};
 use palisade_core::{Diagnostic, FileContext};
 use palisade_python::PythonAnalyzer;
 
 fn scan(path: &str, text: &str) -> (Vec<Finding>, Vec<Diagnostic>) {
     let analyzer = PythonAnalyzer;
     let rules = RuleSet::all(analyzer.rules());
-    let file = SourceFile::in_memory(path, FileKind::Python, text);
+    let file = SourceFile::in_memory(path, text);
     let mut cx = FileContext::new(&file, &rules);
     let _ = analyzer.check_file(&file, &mut cx);
     let (findings, diagnostics) = cx.into_parts();

@@ -8,8 +8,11 @@ use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
 use palisade_core::config::{Config, FailOn, RuleSet, Selection};
+use palisade_core::engine::Stdin;
 use palisade_core::engine::{self, ScanOptions};
-use palisade_core::{Confidence, FileKind, Owasp, Recommendation, Report, RuleMeta, SourceFile};
+use palisade_core::{
+    CommentStyle, Confidence, Owasp, Recommendation, Report, RuleMeta, SourceFile,
+};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -132,17 +135,24 @@ pub fn is_stdin(path: &Path) -> bool {
 }
 
 /// Standard input as a file named `<stdin>`.
-pub fn read_stdin(kind: StdinKind) -> Result<SourceFile, Failure> {
+pub fn read_stdin(kind: StdinKind) -> Result<Stdin, Failure> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
         .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
     let text = engine::decode(&bytes)
         .map_err(|(_, message)| Failure::usage(format!("standard input: {message}")))?;
-    let kind = match kind {
-        StdinKind::K8s => FileKind::Yaml,
-        StdinKind::Python => FileKind::Python,
+    let analyzer = match kind {
+        StdinKind::K8s => "k8s",
+        StdinKind::Python => "python",
     };
-    Ok(SourceFile::in_memory("<stdin>", kind, &text))
+    // Both YAML manifests and Python write comments with `#`.
+    let file = SourceFile::new(
+        "<stdin>",
+        std::path::PathBuf::from("<stdin>"),
+        CommentStyle::Hash,
+        text,
+    );
+    Ok(Stdin { file, analyzer })
 }
 
 fn scan(args: ScanArgs) -> Result<u8, Failure> {
@@ -308,7 +318,8 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
             )));
         }
         let (found, _) = palisade_core::discover::walk(path, "", &settings);
-        files.extend(found.into_iter().filter(|f| f.kind == FileKind::Python));
+        let python = palisade_core::Analyzer::files(&palisade_python::PythonAnalyzer);
+        files.extend(found.into_iter().filter(|f| python.selects(&f.path)));
     }
     let (parsed, bytes): (usize, u64) = files
         .par_iter()

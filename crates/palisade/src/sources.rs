@@ -3,9 +3,9 @@
 
 use crate::Failure;
 use crate::commands::{is_stdin, registry};
+use palisade_core::Confidence;
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, Analyzer, ScanOptions};
-use palisade_core::{Confidence, SourceFile};
+use palisade_core::engine::{self, Analyzer, ScanOptions, Stdin};
 use std::path::{Path, PathBuf};
 
 /// The configuration: `--config FILE`, else `palisade.toml` in the first path (not `-`) or
@@ -32,7 +32,7 @@ pub fn collect_facts<A: Analyzer>(
     analyzer: &A,
     paths: &[PathBuf],
     config: &Config,
-    stdin: Option<SourceFile>,
+    stdin: Option<Stdin>,
 ) -> Result<Vec<A::Facts>, Failure> {
     let rules = RuleSet::all(analyzer.rules());
     let options = ScanOptions {

@@ -7,8 +7,8 @@
 use palisade_core::config::{Config, RuleSet};
 use palisade_core::engine::{self, Analyzer, FileContext, ProjectContext, ScanOptions};
 use palisade_core::{
-    Confidence, FileKind, Finding, Location, Owasp, Recommendation, RuleMeta, Severity, SourceFile,
-    Span,
+    Confidence, FileSelector, Finding, Location, Owasp, Recommendation, RuleMeta, Severity,
+    SourceFile, Span,
 };
 use serde_json::Value;
 use std::fs;
@@ -49,8 +49,14 @@ impl Analyzer for ExampleAnalyzer {
         &RULES
     }
 
-    fn accepts(&self, kind: FileKind) -> bool {
-        kind == FileKind::Shell
+    fn files(&self) -> FileSelector {
+        FileSelector {
+            extensions: &["sh"],
+            names: &[],
+            except_names: &[],
+            // Only scripts that call curl at all.
+            sniff: Some(|text| text.contains("curl")),
+        }
     }
 
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<ScriptFacts> {
@@ -318,7 +324,9 @@ fn central_ignores_reach_places_without_a_comment_line() {
 #[test]
 fn collect_mode_returns_the_typed_facts_of_every_file() {
     let dir = tree();
-    write(dir.path(), "ops/other.sh", "echo hi\n");
+    write(dir.path(), "ops/other.sh", "curl https://b.example\n");
+    // Not calling curl at all: the selector's sniff leaves it out.
+    write(dir.path(), "ops/hello.sh", "echo hi\n");
     let config = Config::default();
     let rules = RuleSet::all(&engine::registry(&[&ExampleAnalyzer]));
     let options = ScanOptions {

@@ -11,7 +11,7 @@ use crate::config::RuleSet;
 use crate::finding::{Finding, Place};
 use crate::report::{Diagnostic, DiagnosticKind};
 use crate::rule::RuleMeta;
-use crate::source::{FileKind, SourceFile};
+use crate::source::{CommentStyle, FileSelector, SourceFile};
 use std::any::Any;
 use std::collections::HashSet;
 
@@ -25,8 +25,12 @@ pub trait Analyzer: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// Every rule of the analyzer, in registration order.
     fn rules(&self) -> &'static [&'static RuleMeta];
-    /// Whether files of this kind are for this analyzer.
-    fn accepts(&self, kind: FileKind) -> bool;
+    /// Which files the analyzer reads (by name, then optionally by content).
+    fn files(&self) -> FileSelector;
+    /// The comment syntax of one of its files, for inline suppressions.
+    fn comment_style(&self, path: &str) -> CommentStyle {
+        CommentStyle::for_path(path)
+    }
     /// Checks one file, reporting through `cx`, and returns what the project pass needs of
     /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<Self::Facts>;
@@ -44,7 +48,8 @@ pub type ErasedFacts = Box<dyn Any + Send>;
 pub trait DynAnalyzer: Send + Sync {
     fn name(&self) -> &'static str;
     fn rules(&self) -> &'static [&'static RuleMeta];
-    fn accepts(&self, kind: FileKind) -> bool;
+    fn files(&self) -> FileSelector;
+    fn comment_style(&self, path: &str) -> CommentStyle;
     fn check_file_erased(&self, file: &SourceFile, cx: &mut FileContext<'_>)
     -> Option<ErasedFacts>;
     fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>);
@@ -61,8 +66,12 @@ impl<A: Analyzer> DynAnalyzer for A {
         Analyzer::rules(self)
     }
 
-    fn accepts(&self, kind: FileKind) -> bool {
-        Analyzer::accepts(self, kind)
+    fn files(&self) -> FileSelector {
+        Analyzer::files(self)
+    }
+
+    fn comment_style(&self, path: &str) -> CommentStyle {
+        Analyzer::comment_style(self, path)
     }
 
     fn check_file_erased(

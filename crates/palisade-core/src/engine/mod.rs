@@ -3,8 +3,8 @@
 //! fingerprints and baseline; sort.
 //!
 //! Analyzers plug in through [`Analyzer`]. They never see each other, and never read files
-//! themselves: the engine reads each file once and hands the same text to every analyzer that
-//! accepts its kind. Side commands that need an analyzer's facts rather than findings
+//! themselves: the engine reads each file once and hands the same text to every analyzer whose
+//! file selector takes it. Side commands that need an analyzer's facts rather than findings
 //! (`who-can`, `rbac`, `endpoints`) use [`collect`], which walks and reads exactly like a scan.
 //!
 //! - `analyzer.rs`: the contract and the contexts analyzers report through;
@@ -27,7 +27,7 @@ use crate::discover::{self, DiscoveredFile, WalkSettings};
 use crate::finding::{Confidence, Finding, Place, ReportedFinding};
 use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
 use crate::rule::RuleMeta;
-use crate::source::SourceFile;
+use crate::source::{FileSelector, SourceFile};
 use crate::suppress;
 use finalize::{Counts, Finalizer};
 use ignores::Ignores;
@@ -46,9 +46,16 @@ pub struct ScanOptions<'a> {
     pub min_confidence: Confidence,
     pub baseline: Option<&'a Baseline>,
     /// A file that is not on disk (standard input), analysed beside the walked ones.
-    pub stdin: Option<SourceFile>,
+    pub stdin: Option<Stdin>,
     /// Called after each analysed file with (files done, files to do, findings so far).
     pub progress: Option<&'a (dyn Fn(usize, usize, usize) + Sync)>,
+}
+
+/// Standard input as a file of the scan, for one analyzer (it has no name to select by).
+pub struct Stdin {
+    pub file: SourceFile,
+    /// The [`Analyzer::name`] of the analyzer that reads it.
+    pub analyzer: &'static str,
 }
 
 /// A scan that could not run at all (bad roots). Per-file problems are diagnostics instead.
@@ -196,7 +203,7 @@ pub fn scan(
     rules.sort_by_key(|r| r.id);
     let mut roots: Vec<String> = options.roots.iter().map(|r| display_root(r)).collect();
     if let Some(stdin) = &options.stdin {
-        roots.push(stdin.path.clone());
+        roots.push(stdin.file.path.clone());
     }
     Ok(Report {
         roots,
@@ -253,24 +260,32 @@ fn first_pass(
         }
     }
     let (files, mut diagnostics) = walk_roots(options);
-    let wanted: Vec<&DiscoveredFile> = files
+    let selectors: Vec<FileSelector> = analyzers.iter().map(|a| a.files()).collect();
+    // Each file with the analyzers whose selectors take its name.
+    let wanted: Vec<(&DiscoveredFile, Vec<usize>)> = files
         .iter()
-        .filter(|f| analyzers.iter().any(|a| a.accepts(f.kind)))
+        .filter_map(|f| {
+            let takers: Vec<usize> = (0..selectors.len())
+                .filter(|&i| selectors[i].selects(&f.path))
+                .collect();
+            (!takers.is_empty()).then_some((f, takers))
+        })
         .collect();
 
     // Files an analyzer may report in from another file's check (not those too large to read).
     let max_size = options.config.max_file_size();
     let mut scanned: HashSet<String> = wanted
         .iter()
-        .filter(|f| f.size <= max_size)
-        .map(|f| f.path.clone())
+        .filter(|(f, _)| f.size <= max_size)
+        .map(|(f, _)| f.path.clone())
         .collect();
     if let Some(stdin) = &options.stdin {
-        scanned.insert(stdin.path.clone());
+        scanned.insert(stdin.file.path.clone());
     }
     let scanned = &scanned;
     let run = Run {
         analyzers,
+        selectors: &selectors,
         rules: options.rules,
         scanned,
         collecting,
@@ -288,14 +303,14 @@ fn first_pass(
     };
     let mut outcomes: Vec<FileOutcome> = wanted
         .par_iter()
-        .map(|file| {
+        .map(|(file, takers)| {
             let outcome = match read::read_text(file, max_size) {
-                Ok(text) => run.analyze(SourceFile::new(
-                    file.path.clone(),
-                    file.abs_path.clone(),
-                    file.kind,
-                    text,
-                )),
+                Ok(text) => {
+                    let comment = analyzers[takers[0]].comment_style(&file.path);
+                    let source =
+                        SourceFile::new(file.path.clone(), file.abs_path.clone(), comment, text);
+                    run.analyze(source, takers)
+                }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic),
             };
             report_progress(outcome.raw.len());
@@ -304,12 +319,15 @@ fn first_pass(
         .collect();
     if let Some(stdin) = &options.stdin {
         let copy = SourceFile::new(
-            stdin.path.clone(),
-            stdin.abs_path.clone(),
-            stdin.kind,
-            stdin.text.clone(),
+            stdin.file.path.clone(),
+            stdin.file.abs_path.clone(),
+            stdin.file.comment,
+            stdin.file.text.clone(),
         );
-        let outcome = run.analyze(copy);
+        let takers: Vec<usize> = (0..analyzers.len())
+            .filter(|&i| analyzers[i].name() == stdin.analyzer)
+            .collect();
+        let outcome = run.analyze(copy, &takers);
         report_progress(outcome.raw.len());
         outcomes.push(outcome);
     }
@@ -438,6 +456,7 @@ pub(crate) fn display_root(root: &Path) -> String {
 /// What every file of one run is checked with.
 struct Run<'a> {
     analyzers: &'a [&'a dyn DynAnalyzer],
+    selectors: &'a [FileSelector],
     rules: &'a RuleSet,
     scanned: &'a HashSet<String>,
     collecting: bool,
@@ -447,14 +466,15 @@ impl Run<'_> {
     /// Runs every interested analyzer over one file. Never panics on file content: an
     /// analyzer that panics anyway is caught and turned into a diagnostic, so one bad file
     /// cannot end a scan.
-    fn analyze(&self, source: SourceFile) -> FileOutcome {
+    fn analyze(&self, source: SourceFile, takers: &[usize]) -> FileOutcome {
         let mut outcome = FileOutcome {
             analyzed: true,
             bytes: source.text.len() as u64,
             ..FileOutcome::default()
         };
-        for (index, analyzer) in self.analyzers.iter().enumerate() {
-            if !analyzer.accepts(source.kind) {
+        for &index in takers {
+            let analyzer = self.analyzers[index];
+            if !self.selectors[index].takes(&source.text) {
                 continue;
             }
             let mut cx = FileContext::new(&source, self.rules).with_scanned(self.scanned);

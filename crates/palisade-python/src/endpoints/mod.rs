@@ -216,12 +216,11 @@ pub(crate) fn sort_methods(methods: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use palisade_core::FileKind;
 
     fn inventory_of(files: &[(&str, &str)]) -> Vec<Endpoint> {
         let files: Vec<SourceFile> = files
             .iter()
-            .map(|(path, text)| SourceFile::in_memory(path, FileKind::Python, text))
+            .map(|(path, text)| SourceFile::in_memory(path, text))
             .collect();
         inventory(&files)
     }

@@ -917,11 +917,11 @@ mod tests {
     use super::*;
     use crate::PythonAnalyzer;
     use palisade_core::config::RuleSet;
-    use palisade_core::{Analyzer, FileContext, FileKind, SourceFile};
+    use palisade_core::{Analyzer, FileContext, SourceFile};
 
     /// (line, confidence, message, related notes) of every finding in `source`.
     fn scan(source: &str) -> Vec<(u32, Confidence, String, Vec<String>)> {
-        let file = SourceFile::in_memory("app.py", FileKind::Python, source);
+        let file = SourceFile::in_memory("app.py", source);
         let rules = RuleSet::only(&[&META], &[META.id]);
         let mut cx = FileContext::new(&file, &rules);
         let _ = PythonAnalyzer.check_file(&file, &mut cx);
