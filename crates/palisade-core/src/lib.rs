@@ -11,7 +11,6 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
-pub mod fixtures;
 pub mod report;
 pub mod rule;
 pub mod rules;

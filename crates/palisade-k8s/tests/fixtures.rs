@@ -1,0 +1,16 @@
+//! `cargo test -p palisade-k8s` runs this crate's fixtures through the real engine, with only
+//! this crate's analyzer (the workspace-wide run, with every analyzer and the registry
+//! checks, is `crates/palisade/tests/fixtures.rs`).
+
+use palisade_fixtures::{assert_holds, check_fixture_dir};
+use std::path::Path;
+
+#[test]
+fn every_fixture_annotation_holds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    assert_holds(&check_fixture_dir(
+        &dir,
+        &["k8s"],
+        &[&palisade_k8s::KubernetesAnalyzer],
+    ));
+}
