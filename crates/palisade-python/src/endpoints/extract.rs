@@ -1,6 +1,7 @@
-//! The per-file pass: one walk over the syntax tree collects imports, assignments, calls,
-//! functions and classes (and, for each function, what its body says about authentication);
-//! then they are turned into [`FileFacts`].
+//! The per-file pass: during the analyzer's one traversal of the syntax tree, the
+//! [`Extractor`] collects imports, assignments, calls, functions and classes (and, for each
+//! function, what its body says about authentication); then they are turned into
+//! [`FileFacts`], names resolved through the file's [`Model`].
 
 use super::facts::{
     AppObject, Attr, Body, Call, Class, Dependency, DependencyAlias, DrfAction, FileFacts,
@@ -10,11 +11,12 @@ use super::facts::{
 use super::secrets::{
     SecretKind, is_from_request, is_not_a_secret_value, is_single_value, secret_operand,
 };
-use super::syntax::{
-    Names, args, dotted, elements, int_value, is_true, string_value, strings_in, text,
-};
+use super::syntax::{args, dotted, elements, int_value, is_true, string_value, strings_in, text};
 use super::words::{is_auth_name, is_check_name, is_scope_name, words};
+use crate::model::{Model, module_of};
 use palisade_core::{Location, SourceFile};
+use palisade_syntax::{Consumer, Visit};
+use std::collections::BTreeMap;
 use tree_sitter::Node;
 
 /// Text that a file must contain for the inventory to look at it.
@@ -150,51 +152,20 @@ pub(crate) fn mentions_secret(text: &str) -> bool {
     .any(|w| contains_ignore_case(text, w))
 }
 
-/// Extracts the inventory facts of one parsed file; `None` when it holds nothing of interest.
-pub fn extract(root: Node<'_>, file: &SourceFile) -> Option<FileFacts> {
-    if !MARKERS.iter().any(|m| file.text.contains(m)) {
-        return re_exports(root, file);
-    }
-    let mut x = Extractor {
-        file,
-        src: file.text.as_bytes(),
-        names: Names::new(&file.path),
-        imports: Vec::new(),
-        assignments: Vec::new(),
-        calls: Vec::new(),
-        functions: Vec::new(),
-        classes: Vec::new(),
-        facts: FileFacts::default(),
-    };
-    x.facts.path = file.path.clone();
-    x.facts.module = x.names.module.clone();
-    x.collect(root);
-    x.process();
-    let facts = x.facts;
-    (!facts.is_empty() || !facts.imports.is_empty()).then_some(facts)
-}
-
-/// For a file that is not a web module: its module-level imports only, which may re-export
-/// a blueprint or router (`from .views import bp` in a package's `__init__.py`).
-fn re_exports(root: Node<'_>, file: &SourceFile) -> Option<FileFacts> {
-    let src = file.text.as_bytes();
-    let mut names = Names::new(&file.path);
-    let mut cursor = root.walk();
-    for statement in root.named_children(&mut cursor) {
-        if statement.kind() == "import_from_statement" {
-            names.add_import(statement, src);
-        }
-    }
-    if names.imports().is_empty() {
-        return None;
-    }
-    Some(FileFacts {
-        path: file.path.clone(),
-        module: names.module.clone(),
-        imports: names.imports().clone(),
-        ..FileFacts::default()
-    })
-}
+/// The node kinds the inventory reads during the file's one traversal.
+const KINDS: &[&str] = &[
+    "import_statement",
+    "import_from_statement",
+    "assignment",
+    "augmented_assignment",
+    "call",
+    "comparison_operator",
+    "raise_statement",
+    "return_statement",
+    "attribute",
+    "function_definition",
+    "class_definition",
+];
 
 struct FnNode<'t> {
     node: Node<'t>,
@@ -203,15 +174,28 @@ struct FnNode<'t> {
     body: Body,
 }
 
-struct Extractor<'t> {
+/// The inventory's extractor for one file: a [`Consumer`] of the analyzer's single
+/// traversal, which collects imports, assignments, calls, functions and classes (and, for
+/// each function, what its body says about authentication); then [`Extractor::finish`] turns
+/// them into [`FileFacts`] with the names resolved through the file's [`Model`].
+pub struct Extractor<'t, 'm> {
     file: &'t SourceFile,
     src: &'t [u8],
-    names: Names,
+    /// The file's module, which names defined here are qualified with.
+    module: String,
+    /// The kinds it asks the traversal for: none when the file cannot be a web module.
+    kinds: &'static [&'static str],
+    /// The file's imports, once the traversal is over. During the traversal names are
+    /// qualified as if nothing were imported (what the checks found in function bodies
+    /// have always recorded).
+    model: Option<&'m Model<'t>>,
     imports: Vec<Node<'t>>,
     assignments: Vec<Node<'t>>,
     calls: Vec<Node<'t>>,
     functions: Vec<FnNode<'t>>,
     classes: Vec<(Node<'t>, String)>,
+    /// The functions and classes enclosing the node being visited.
+    scopes: Vec<Scope>,
     facts: FileFacts,
 }
 
@@ -219,15 +203,157 @@ struct Extractor<'t> {
 struct Scope {
     qualified: String,
     depth: usize,
+    end_byte: usize,
     class: bool,
     function: Option<usize>,
 }
 
-impl<'t> Extractor<'t> {
+impl<'t> Consumer<'t> for Extractor<'t, '_> {
+    fn kinds(&self) -> &[&'static str] {
+        self.kinds
+    }
+
+    fn visit(&mut self, node: Node<'t>, visit: Visit) {
+        let depth = visit.depth;
+        // Only some kinds are visited: a scope is left at the first node past its end.
+        while self
+            .scopes
+            .last()
+            .is_some_and(|s| s.depth >= depth || node.start_byte() >= s.end_byte)
+        {
+            self.scopes.pop();
+        }
+        let in_function = self.scopes.iter().any(|s| s.function.is_some());
+        let enclosing =
+            |scopes: &[Scope]| -> Vec<usize> { scopes.iter().filter_map(|s| s.function).collect() };
+        match self.kinds.get(visit.kind).copied().unwrap_or("") {
+            "import_statement" | "import_from_statement" => self.imports.push(node),
+            "assignment" | "augmented_assignment" => self.assignments.push(node),
+            "call" => {
+                if self.is_registration(node) {
+                    self.calls.push(node);
+                }
+                if in_function && let Some(body) = self.body_of_call(node) {
+                    self.add_body(&enclosing(&self.scopes), Some(body));
+                }
+            }
+            "comparison_operator" if in_function => {
+                if let Some(body) = self.body_of_comparison(node) {
+                    self.add_body(&enclosing(&self.scopes), Some(body));
+                }
+            }
+            "raise_statement" | "return_statement" | "attribute" if in_function => {
+                if let Some(body) = self.body_of_other(node) {
+                    self.add_body(&enclosing(&self.scopes), Some(body));
+                }
+            }
+            kind @ ("function_definition" | "class_definition") => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let prefix = self
+                        .scopes
+                        .last()
+                        .map_or(self.module.clone(), |s| s.qualified.clone());
+                    let qualified = if prefix.is_empty() {
+                        self.text(name).to_string()
+                    } else {
+                        format!("{prefix}.{}", self.text(name))
+                    };
+                    let class = kind == "class_definition";
+                    let function = if class {
+                        self.classes.push((node, qualified.clone()));
+                        None
+                    } else {
+                        let in_class = self
+                            .scopes
+                            .last()
+                            .filter(|s| s.class)
+                            .map(|s| s.qualified.clone());
+                        self.functions.push(FnNode {
+                            node,
+                            qualified: qualified.clone(),
+                            class: in_class,
+                            body: Body::default(),
+                        });
+                        Some(self.functions.len() - 1)
+                    };
+                    self.scopes.push(Scope {
+                        qualified,
+                        depth,
+                        end_byte: node.end_byte(),
+                        class,
+                        function,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'t, 'm> Extractor<'t, 'm> {
+    /// The extractor of one file; it asks for nodes only when the file's text mentions a
+    /// framework (any other file can only re-export names, read from its imports).
+    pub fn new(file: &'t SourceFile) -> Extractor<'t, 'm> {
+        let interesting = MARKERS.iter().any(|m| file.text.contains(m));
+        Extractor {
+            file,
+            src: file.text.as_bytes(),
+            module: module_of(&file.path),
+            kinds: if interesting { KINDS } else { &[] },
+            model: None,
+            imports: Vec::new(),
+            assignments: Vec::new(),
+            calls: Vec::new(),
+            functions: Vec::new(),
+            classes: Vec::new(),
+            scopes: Vec::new(),
+            facts: FileFacts::default(),
+        }
+    }
+
+    /// The inventory facts of the file, once the traversal is over and `model` holds its
+    /// imports; `None` when it holds nothing of interest.
+    pub fn finish(mut self, root: Node<'t>, model: &'m Model<'t>) -> Option<FileFacts> {
+        self.model = Some(model);
+        if self.kinds.is_empty() {
+            return self.re_exports(root);
+        }
+        self.facts.path = self.file.path.clone();
+        self.facts.module = self.module.clone();
+        self.process();
+        let facts = self.facts;
+        (!facts.is_empty() || !facts.imports.is_empty()).then_some(facts)
+    }
+
+    /// For a file that is not a web module: its module-level `from … import …` statements
+    /// only, which may re-export a blueprint or router (`from .views import bp` in a
+    /// package's `__init__.py`).
+    fn re_exports(self, root: Node<'t>) -> Option<FileFacts> {
+        let model = self.model?;
+        let mut imports = BTreeMap::new();
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            if statement.kind() == "import_from_statement" {
+                for (local, import) in model.import_bindings(statement) {
+                    imports.insert(local, import.qualified);
+                }
+            }
+        }
+        if imports.is_empty() {
+            return None;
+        }
+        Some(FileFacts {
+            path: self.file.path.clone(),
+            module: self.module,
+            imports,
+            ..FileFacts::default()
+        })
+    }
+
     fn location(&self, node: Node<'_>) -> Location {
         Location {
             path: self.file.path.clone(),
-            span: self.file.span(node.start_byte(), node.end_byte()),
+            span: palisade_syntax::span(self.file, node),
         }
     }
 
@@ -235,95 +361,29 @@ impl<'t> Extractor<'t> {
         text(node, self.src)
     }
 
-    fn reference(&self, node: Node<'_>) -> Option<Ref> {
-        self.names.reference(node, self.src)
+    /// The qualified name of a dotted name written in this file.
+    fn qualify(&self, dotted: &str) -> String {
+        match self.model {
+            Some(model) => model.qualify(dotted),
+            None if self.module.is_empty() => dotted.to_string(),
+            None => format!("{}.{dotted}", self.module),
+        }
     }
 
-    // ---- pass 1: the walk ----
-
-    fn collect(&mut self, root: Node<'t>) {
-        let mut cursor = root.walk();
-        let mut depth = 0usize;
-        let mut scopes: Vec<Scope> = Vec::new();
-        loop {
-            let node = cursor.node();
-            while scopes.last().is_some_and(|s| s.depth >= depth) {
-                scopes.pop();
-            }
-            let in_function = scopes.iter().any(|s| s.function.is_some());
-            let enclosing = || -> Vec<usize> { scopes.iter().filter_map(|s| s.function).collect() };
-            match node.kind() {
-                "import_statement" | "import_from_statement" => self.imports.push(node),
-                "assignment" | "augmented_assignment" => self.assignments.push(node),
-                "call" => {
-                    if self.is_registration(node) {
-                        self.calls.push(node);
-                    }
-                    if in_function && let Some(body) = self.body_of_call(node) {
-                        self.add_body(&enclosing(), Some(body));
-                    }
-                }
-                "comparison_operator" if in_function => {
-                    if let Some(body) = self.body_of_comparison(node) {
-                        self.add_body(&enclosing(), Some(body));
-                    }
-                }
-                "raise_statement" | "return_statement" | "attribute" if in_function => {
-                    if let Some(body) = self.body_of_other(node) {
-                        self.add_body(&enclosing(), Some(body));
-                    }
-                }
-                "function_definition" | "class_definition" => {
-                    if let Some(name) = node.child_by_field_name("name") {
-                        let prefix = scopes
-                            .last()
-                            .map_or(self.names.module.clone(), |s| s.qualified.clone());
-                        let qualified = if prefix.is_empty() {
-                            self.text(name).to_string()
-                        } else {
-                            format!("{prefix}.{}", self.text(name))
-                        };
-                        let class = node.kind() == "class_definition";
-                        let function = if class {
-                            self.classes.push((node, qualified.clone()));
-                            None
-                        } else {
-                            let in_class = scopes
-                                .last()
-                                .filter(|s| s.class)
-                                .map(|s| s.qualified.clone());
-                            self.functions.push(FnNode {
-                                node,
-                                qualified: qualified.clone(),
-                                class: in_class,
-                                body: Body::default(),
-                            });
-                            Some(self.functions.len() - 1)
-                        };
-                        scopes.push(Scope {
-                            qualified,
-                            depth,
-                            class,
-                            function,
-                        });
-                    }
-                }
-                _ => {}
-            }
-            if cursor.goto_first_child() {
-                depth += 1;
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return;
-                }
-                depth -= 1;
-            }
+    fn make_ref(&self, text: &str) -> Ref {
+        Ref {
+            qualified: self.qualify(text),
+            text: text.to_string(),
         }
+    }
+
+    /// A reference to a name/attribute node.
+    fn reference(&self, node: Node<'_>) -> Option<Ref> {
+        Some(self.make_ref(&dotted(node, self.src)?))
+    }
+
+    fn is_imported(&self, dotted: &str) -> bool {
+        self.model.is_some_and(|m| m.is_imported(dotted))
     }
 
     fn add_body(&mut self, functions: &[usize], body: Option<Body>) {
@@ -610,10 +670,7 @@ impl<'t> Extractor<'t> {
     // ---- pass 2: facts ----
 
     fn process(&mut self) {
-        for &node in &self.imports.clone() {
-            self.names.add_import(node, self.src);
-        }
-        self.facts.imports = self.names.imports().clone();
+        self.facts.imports = self.model.map(Model::import_table).unwrap_or_default();
         self.facts.frameworks = FRAMEWORKS
             .iter()
             .copied()
@@ -807,7 +864,7 @@ impl<'t> Extractor<'t> {
                 if call.callee.last() == "before_request" && !call.called {
                     if let Some(owner) = call.callee.text.rsplit_once('.').map(|(o, _)| o) {
                         self.facts.guards.push(Guard {
-                            owner: self.names.make_ref(owner),
+                            owner: self.make_ref(owner),
                             function: handler.clone(),
                             location: self.location(decorator),
                         });
@@ -877,7 +934,7 @@ impl<'t> Extractor<'t> {
         };
         // Flask, FastAPI and aiohttp all require a path to start with `/` (or be empty, under
         // a prefix): `@mock.patch("shop.api.x")` is no route.
-        let module = self.names.qualify(owner);
+        let module = self.qualify(owner);
         if !(path.starts_with('/') || path.is_empty() && self.is_web_module())
             || module.starts_with("unittest")
             || module.starts_with("mock")
@@ -900,7 +957,7 @@ impl<'t> Extractor<'t> {
             .map(|d| self.dependencies_in(d))
             .unwrap_or_default();
         self.facts.routes.push(Route {
-            owner: self.names.make_ref(owner),
+            owner: self.make_ref(owner),
             path,
             methods,
             handler: handler.clone(),
@@ -1085,7 +1142,7 @@ impl<'t> Extractor<'t> {
         if augmented || !matches!(left.kind(), "identifier" | "attribute") {
             return;
         }
-        let qualified = self.names.qualify(target);
+        let qualified = self.qualify(target);
         if right.kind() == "subscript" && at_module {
             let deps = self.dependencies_in(right);
             if !deps.is_empty() && self.text(right).starts_with("Annotated") {
@@ -1399,9 +1456,7 @@ impl<'t> Extractor<'t> {
                         && let Some(object) = first.child_by_field_name("object")
                         && let Some(r) = self.reference(object)
                     {
-                        if object.kind() == "identifier"
-                            && !self.names.is_imported(self.text(object))
-                        {
+                        if object.kind() == "identifier" && !self.is_imported(self.text(object)) {
                             return UrlTarget::Router(r);
                         }
                         // `include(api.urls)`: a module, or an imported router.
@@ -1489,7 +1544,7 @@ impl<'t> Extractor<'t> {
                     .map(|d| self.dependencies_in(d))
                     .unwrap_or_default();
                 self.facts.mounts.push(Mount {
-                    parent: self.names.make_ref(parent),
+                    parent: self.make_ref(parent),
                     child,
                     prefix: prefix.and_then(|p| string_value(p, self.src)),
                     dependencies,
@@ -1504,7 +1559,7 @@ impl<'t> Extractor<'t> {
                     .and_then(|t| self.reference(*t))
                 {
                     self.facts.mounts.push(Mount {
-                        parent: self.names.make_ref(parent),
+                        parent: self.make_ref(parent),
                         child: table,
                         prefix: None,
                         dependencies: Vec::new(),
@@ -1515,7 +1570,7 @@ impl<'t> Extractor<'t> {
             (Some(parent), "before_request") => {
                 if let Some(f) = a.positional.first().and_then(|f| self.reference(*f)) {
                     self.facts.guards.push(Guard {
-                        owner: self.names.make_ref(parent),
+                        owner: self.make_ref(parent),
                         function: f,
                         location,
                     });
@@ -1526,7 +1581,7 @@ impl<'t> Extractor<'t> {
                     && m.last() != "AuthenticationMiddleware"
                 {
                     self.facts.guards.push(Guard {
-                        owner: self.names.make_ref(parent),
+                        owner: self.make_ref(parent),
                         function: m,
                         location,
                     });
@@ -1536,7 +1591,7 @@ impl<'t> Extractor<'t> {
                 if let Some(m) = a.positional.first().and_then(|f| self.reference(*f)) {
                     let owner = parent.trim_end_matches(".middlewares");
                     self.facts.guards.push(Guard {
-                        owner: self.names.make_ref(owner),
+                        owner: self.make_ref(owner),
                         function: m,
                         location,
                     });
@@ -1568,7 +1623,7 @@ impl<'t> Extractor<'t> {
                     .unwrap_or_default();
                 let owner = owner.trim_end_matches(".router");
                 self.facts.routes.push(Route {
-                    owner: self.names.make_ref(owner),
+                    owner: self.make_ref(owner),
                     path,
                     methods,
                     handler,
@@ -1586,7 +1641,7 @@ impl<'t> Extractor<'t> {
                 for path in a.positional.iter().skip(1) {
                     if let Some(path) = string_value(*path, self.src) {
                         self.facts.routes.push(Route {
-                            owner: self.names.make_ref(owner),
+                            owner: self.make_ref(owner),
                             path,
                             methods: Vec::new(),
                             handler: resource.clone(),
@@ -1612,7 +1667,7 @@ impl<'t> Extractor<'t> {
                 };
                 if let Some(viewset) = self.reference(viewset) {
                     self.facts.registrations.push(RouterRegistration {
-                        router: self.names.make_ref(router),
+                        router: self.make_ref(router),
                         prefix,
                         viewset,
                         location,
@@ -1622,7 +1677,7 @@ impl<'t> Extractor<'t> {
             (Some(module), m)
                 if ROUTE_METHODS.contains(&m)
                     && m != "api_route"
-                    && self.names.qualify(module).starts_with("aiohttp") =>
+                    && self.qualify(module).starts_with("aiohttp") =>
             {
                 self.aiohttp_web_route(m, call, &a);
             }
@@ -1688,7 +1743,7 @@ impl<'t> Extractor<'t> {
             })
             .unwrap_or_default();
         self.facts.routes.push(Route {
-            owner: self.names.make_ref(owner),
+            owner: self.make_ref(owner),
             path,
             methods,
             handler,
@@ -1737,7 +1792,7 @@ impl<'t> Extractor<'t> {
             return;
         };
         self.facts.routes.push(Route {
-            owner: self.names.make_ref(owner),
+            owner: self.make_ref(owner),
             path,
             methods,
             handler: handler.0,
@@ -1783,7 +1838,7 @@ impl<'t> Extractor<'t> {
                         && let Some(d) = dotted(f, self.src)
                         && let Some(app) = d.strip_suffix(".add_routes")
                     {
-                        owner = Some(self.names.make_ref(app));
+                        owner = Some(self.make_ref(app));
                         break;
                     }
                 }
