@@ -413,3 +413,58 @@ pub fn scope_of(node: Node<'_>) -> ScopeId {
     }
     MODULE
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::PYTHON;
+
+    /// The model of `source` as the file at `path`, with its imports recorded.
+    fn imports_of(path: &str, source: &str, check: impl FnOnce(&Model<'_>, Node<'_>)) {
+        let parsed = palisade_syntax::parse(&PYTHON, source).unwrap();
+        let root = parsed.tree.root_node();
+        let mut model = Model::for_file(source.as_bytes(), path);
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            model.add_import(statement);
+        }
+        check(&model, root);
+    }
+
+    #[test]
+    fn relative_imports_resolve_from_the_files_package() {
+        let source =
+            "from . import views\nfrom ..models import Order as O\nimport requests as rq\n";
+        imports_of("shop/api/orders.py", source, |model, _| {
+            let table = model.import_table();
+            assert_eq!(table["views"], "shop.api.views");
+            assert_eq!(table["O"], "shop.models.Order");
+            assert_eq!(table["rq"], "requests");
+            assert_eq!(model.qualify("views.bp"), "shop.api.views.bp");
+            assert_eq!(
+                model.qualify("create_order"),
+                "shop.api.orders.create_order"
+            );
+            assert!(model.is_imported("views.bp"));
+            assert!(model.imports_package("requests"));
+            assert!(!model.imports_package("shop"));
+        });
+        imports_of(
+            "shop/api/__init__.py",
+            "from .views import bp\n",
+            |model, _| {
+                assert_eq!(model.import_table()["bp"], "shop.api.views.bp");
+            },
+        );
+    }
+
+    #[test]
+    fn rules_never_resolve_a_name_through_a_relative_import() {
+        let source = "import requests\nfrom . import requests\nrequests.get\n";
+        imports_of("app/client.py", source, |model, root| {
+            let expression = root.named_child(2).and_then(|s| s.named_child(0)).unwrap();
+            assert_eq!(model.resolve(expression), None);
+            assert_eq!(model.qualify("requests.get"), "app.requests.get");
+        });
+    }
+}
