@@ -1,64 +1,48 @@
 //! palisade's Python backend analyzer.
 //!
-//! Each file is parsed once with tree-sitter-python. One traversal collects the nodes the
-//! model and the enabled rules want; the model (imports, assignments, parameters) is built
-//! from them, then each rule sees only the node kinds it declared.
+//! Each file is parsed once, by palisade-syntax's parser pool, and walked once: the
+//! traversal hands every node to the consumers of its kind — the collector of the nodes the
+//! model and the enabled rules want, the table of function extents, and the endpoint
+//! inventory's extractor. The model (imports, assignments, parameters) is then built from
+//! the collected nodes, each rule sees only the node kinds it declared, and the extractor
+//! resolves its names through the same model.
 
 pub mod endpoints;
 pub mod files;
 pub mod flow;
+pub mod grammar;
 pub mod model;
 pub mod net;
 pub mod rules;
 pub mod settings;
 pub mod values;
 
+use endpoints::extract::Extractor;
+use endpoints::facts::FileFacts;
+use grammar::PYTHON;
 use model::{Model, scope_of};
 use palisade_core::{
     Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile,
 };
+use palisade_syntax::{Consumer, NodesByKind, UnknownKind, Visit};
 use rules::{ProjectRule, PyRule, RuleContext};
-use std::cell::RefCell;
-use std::collections::HashMap;
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::Node;
 
 /// The Python analyzer.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PythonAnalyzer;
 
-thread_local! {
-    // tree-sitter parsers are not `Sync`: one per worker thread, reused across files.
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
 /// Parses one file and throws the tree away: the floor the benchmark compares the full
 /// analysis with (`palisade parse-only`).
 pub fn parse_only(text: &str) -> bool {
-    parse(text).is_some_and(|tree| !tree.root_node().has_error())
+    palisade_syntax::parse(&PYTHON, text).is_ok_and(|parsed| parsed.syntax_error.is_none())
 }
 
-fn parse(text: &str) -> Option<Tree> {
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut parser = Parser::new();
-            parser
-                .set_language(&tree_sitter_python::LANGUAGE.into())
-                .ok()?;
-            *slot = Some(parser);
-        }
-        slot.as_mut()?.parse(text, None)
-    })
-}
+/// Node kinds the model's imports need, whatever else runs.
+const IMPORT_KINDS: [&str; 2] = ["import_statement", "import_from_statement"];
 
-/// Node kinds the model itself needs, whatever rules run.
-const MODEL_KINDS: [&str; 5] = [
-    "import_statement",
-    "import_from_statement",
-    "assignment",
-    "with_item",
-    "function_definition",
-];
+/// Node kinds the rest of the model needs when rules run.
+const MODEL_KINDS: [&str; 3] = ["assignment", "with_item", "function_definition"];
 
 impl Analyzer for PythonAnalyzer {
     type Facts = endpoints::facts::FileFacts;
@@ -96,17 +80,15 @@ impl Analyzer for PythonAnalyzer {
         if active.is_empty() && !project_rules {
             return None;
         }
-        let Some(tree) = parse(&file.text) else {
-            cx.notice(
-                DiagnosticKind::Parse,
-                None,
-                "the Python parser gave up on this file",
-            );
-            return None;
+        let parsed = match palisade_syntax::parse(&PYTHON, &file.text) {
+            Ok(parsed) => parsed,
+            Err(failure) => {
+                cx.notice(DiagnosticKind::Parse, None, format!("Python: {failure}"));
+                return None;
+            }
         };
-        let root = tree.root_node();
-        if root.has_error() {
-            let line = first_error_line(root);
+        if let Some(error) = parsed.syntax_error {
+            let line = error.line;
             cx.notice(
                 DiagnosticKind::Parse,
                 Some(line),
@@ -115,97 +97,20 @@ impl Analyzer for PythonAnalyzer {
                 ),
             );
         }
-        let facts = if project_rules {
-            endpoints::extract(root, file)
-        } else {
-            None
-        };
-        if active.is_empty() {
-            return facts;
-        }
-
-        // One traversal: collect every node some consumer wants.
-        let mut wanted = Wanted::new(
-            &root.language(),
-            MODEL_KINDS
-                .iter()
-                .chain(active.iter().flat_map(|r| r.node_kinds.iter())),
-        );
-        // Function and lambda extents in source order, for `scope_of` (see model.rs).
-        let mut functions = Vec::new();
-        let function_ids = [
-            root.language()
-                .id_for_node_kind("function_definition", true),
-            root.language().id_for_node_kind("lambda", true),
-        ];
-        let mut cursor = root.walk();
-        'walk: loop {
-            let node = cursor.node();
-            let id = node.kind_id();
-            wanted.push(id, node);
-            if function_ids.contains(&id) {
-                functions.push((node.start_byte(), node.end_byte(), node.id()));
-            }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
-        let _scopes = model::FunctionTable::install(functions);
-
-        let source = file.text.as_bytes();
-        let mut model = Model::new(source);
-        for kind in ["import_statement", "import_from_statement"] {
-            for &node in &wanted[kind] {
-                model.add_import(node);
-            }
-        }
-        for &node in &wanted["function_definition"] {
-            if let Some(parameters) = node.child_by_field_name("parameters") {
-                model.add_parameters(node.id(), parameters);
-            }
-        }
-        for &node in &wanted["assignment"] {
-            if let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) {
-                model.add_assignment(scope_of(node), left, right);
-            }
-        }
-        for &node in &wanted["with_item"] {
-            // `with httpx.Client() as client:` binds `client` to the value.
-            let Some(value) = node.child_by_field_name("value") else {
-                continue;
-            };
-            if value.kind() != "as_pattern" {
-                continue;
-            }
-            let target = value
-                .child_by_field_name("alias")
-                .and_then(|a| a.named_child(0));
-            if let (Some(expr), Some(target)) = (value.named_child(0), target) {
-                model.add_assignment(scope_of(node), target, expr);
-            }
-        }
-
-        let mut rcx = RuleContext {
-            model: &model,
+        match analyze(
             file,
-            out: cx,
-        };
-        for rule in active {
-            for kind in rule.node_kinds {
-                for &node in &wanted[kind] {
-                    (rule.check)(node, &mut rcx);
-                }
+            parsed.tree.root_node(),
+            &active,
+            project_rules,
+            Some(cx),
+        ) {
+            Ok(facts) => facts,
+            // A rule declared a kind the grammar lacks: a bug the unit tests catch.
+            Err(e) => {
+                cx.notice(DiagnosticKind::Skipped, None, format!("Python rules: {e}"));
+                None
             }
         }
-        facts
     }
 
     /// The project pass: the endpoint inventory built from every file's facts, checked by
@@ -223,78 +128,129 @@ impl Analyzer for PythonAnalyzer {
     }
 }
 
-/// The nodes of the kinds the model and the enabled rules asked for, collected in the one
-/// traversal by kind id (no string comparison per node).
-struct Wanted<'t> {
-    slot_by_id: Vec<usize>,
-    slot_by_name: HashMap<&'static str, usize>,
-    lists: Vec<Vec<Node<'t>>>,
-}
+/// One file's single traversal and what follows it: the model built from the collected
+/// nodes, the `rules` run over them (when `cx` is given), and the inventory's facts (when
+/// `inventory` is set).
+fn analyze<'t>(
+    file: &'t SourceFile,
+    root: Node<'t>,
+    rules: &[&PyRule],
+    inventory: bool,
+    cx: Option<&mut FileContext<'_>>,
+) -> Result<Option<FileFacts>, UnknownKind> {
+    let run_rules = !rules.is_empty() && cx.is_some();
+    let mut nodes = NodesByKind::new(
+        IMPORT_KINDS
+            .iter()
+            .chain(MODEL_KINDS.iter().filter(|_| run_rules))
+            .chain(rules.iter().flat_map(|r| r.node_kinds.iter())),
+    );
+    let mut functions = FunctionExtents::default();
+    let mut extractor = inventory.then(|| Extractor::new(file));
+    {
+        let mut consumers: Vec<&mut dyn Consumer<'t>> = vec![&mut nodes];
+        if run_rules {
+            consumers.push(&mut functions);
+        }
+        if let Some(extractor) = extractor.as_mut() {
+            consumers.push(extractor);
+        }
+        palisade_syntax::traverse(&PYTHON, root, &mut consumers)?;
+    }
+    let _scopes = run_rules.then(|| model::FunctionTable::install(functions.extents));
 
-impl<'t> Wanted<'t> {
-    fn new<'k>(
-        language: &tree_sitter::Language,
-        kinds: impl Iterator<Item = &'k &'static str>,
-    ) -> Self {
-        let mut wanted = Wanted {
-            slot_by_id: vec![usize::MAX; language.node_kind_count()],
-            slot_by_name: HashMap::new(),
-            lists: Vec::new(),
+    let source = file.text.as_bytes();
+    let mut model = Model::for_file(source, &file.path);
+    for kind in IMPORT_KINDS {
+        for &node in nodes.get(kind) {
+            model.add_import(node);
+        }
+    }
+    if let Some(cx) = cx.filter(|_| run_rules) {
+        for &node in nodes.get("function_definition") {
+            if let Some(parameters) = node.child_by_field_name("parameters") {
+                model.add_parameters(node.id(), parameters);
+            }
+        }
+        for &node in nodes.get("assignment") {
+            if let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) {
+                model.add_assignment(scope_of(node), left, right);
+            }
+        }
+        for &node in nodes.get("with_item") {
+            // `with httpx.Client() as client:` binds `client` to the value.
+            let Some(value) = node.child_by_field_name("value") else {
+                continue;
+            };
+            if value.kind() != "as_pattern" {
+                continue;
+            }
+            let target = value
+                .child_by_field_name("alias")
+                .and_then(|a| a.named_child(0));
+            if let (Some(expr), Some(target)) = (value.named_child(0), target) {
+                model.add_assignment(scope_of(node), target, expr);
+            }
+        }
+        let mut rcx = RuleContext {
+            model: &model,
+            file,
+            out: cx,
         };
-        for &kind in kinds {
-            if wanted.slot_by_name.contains_key(kind) {
-                continue;
-            }
-            let slot = wanted.lists.len();
-            wanted.lists.push(Vec::new());
-            wanted.slot_by_name.insert(kind, slot);
-            let id = language.id_for_node_kind(kind, true) as usize;
-            if id != 0 && id < wanted.slot_by_id.len() {
-                wanted.slot_by_id[id] = slot;
-            }
-        }
-        wanted
-    }
-
-    fn push(&mut self, kind_id: u16, node: Node<'t>) {
-        if let Some(&slot) = self.slot_by_id.get(kind_id as usize)
-            && slot != usize::MAX
-        {
-            self.lists[slot].push(node);
-        }
-    }
-}
-
-impl<'t> std::ops::Index<&str> for Wanted<'t> {
-    type Output = [Node<'t>];
-    fn index(&self, kind: &str) -> &[Node<'t>] {
-        self.slot_by_name
-            .get(kind)
-            .map_or(&[], |&slot| self.lists[slot].as_slice())
-    }
-}
-
-fn first_error_line(root: Node<'_>) -> u32 {
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            return node.start_position().row as u32 + 1;
-        }
-        let descended = node.has_error() && cursor.goto_first_child();
-        if descended {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                if cursor.node().has_error() {
-                    break;
+        for rule in rules {
+            for kind in rule.node_kinds {
+                for &node in nodes.get(kind) {
+                    (rule.check)(node, &mut rcx);
                 }
-                continue;
-            }
-            if !cursor.goto_parent() {
-                return root.start_position().row as u32 + 1;
             }
         }
+    }
+    Ok(extractor.and_then(|x| x.finish(root, &model)))
+}
+
+/// The inventory facts of one file, for `palisade endpoints` (no rules run): the same
+/// parse, traversal and model as a scan's.
+pub(crate) fn inventory_facts(file: &SourceFile) -> Option<FileFacts> {
+    let parsed = palisade_syntax::parse(&PYTHON, &file.text).ok()?;
+    analyze(file, parsed.tree.root_node(), &[], true, None)
+        .ok()
+        .flatten()
+}
+
+/// Function and lambda extents (start byte, end byte, node id) in source order, for
+/// `scope_of` (see model.rs).
+#[derive(Default)]
+struct FunctionExtents {
+    extents: Vec<(usize, usize, usize)>,
+}
+
+impl<'t> Consumer<'t> for FunctionExtents {
+    fn kinds(&self) -> &[&'static str] {
+        &["function_definition", "lambda"]
+    }
+
+    fn visit(&mut self, node: Node<'t>, _: Visit) {
+        self.extents
+            .push((node.start_byte(), node.end_byte(), node.id()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_a_consumer_asks_for_is_a_python_node_kind() {
+        let mut interests: Vec<&[&'static str]> = vec![&IMPORT_KINDS, &MODEL_KINDS];
+        interests.extend(rules::RULES.iter().map(|r| r.node_kinds));
+        let functions = FunctionExtents::default();
+        interests.push(functions.kinds());
+        let file = SourceFile::in_memory("app.py", "from flask import Flask\n");
+        let extractor = Extractor::new(&file);
+        interests.push(extractor.kinds());
+        palisade_syntax::Dispatch::new(&PYTHON, interests).unwrap();
     }
 }

@@ -5,7 +5,7 @@
 //! It is built from the node lists collected in the analyzer's single traversal; rules query
 //! it and never re-parse text.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use tree_sitter::Node;
 
 /// A scope: the id of the enclosing function node, or `MODULE` for module level.
@@ -15,8 +15,15 @@ pub const MODULE: ScopeId = usize::MAX;
 /// The model of one Python file.
 pub struct Model<'t> {
     source: &'t [u8],
-    /// Local name → fully qualified dotted name (`rq` → `requests`, `fetch` → `requests.get`).
-    imports: HashMap<String, String>,
+    /// The file's dotted module name (`shop.api.orders`), empty when unknown.
+    module: String,
+    /// The package relative imports start from (`shop.api` for `shop/api/orders.py` and for
+    /// `shop/api/__init__.py`).
+    package: String,
+    /// Local name → what it is bound to by the file's imports (`rq` → `requests`, `fetch` →
+    /// `requests.get`, `views` → `shop.api.views` after `from . import views`); the last
+    /// import of a name wins.
+    imports: HashMap<String, Import>,
     /// Top-level packages imported anywhere in the file (`requests`, `ssl`, …).
     imported_packages: HashSet<String>,
     /// (scope, target text) → every value assigned to it in that scope, in source order.
@@ -28,16 +35,52 @@ pub struct Model<'t> {
     pub(crate) flow: crate::flow::FlowCache,
 }
 
+/// What an import binds a local name to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// The fully qualified dotted name.
+    pub qualified: String,
+    /// Written as a relative import (`from .views import bp`): it names the project's own
+    /// code, never a third-party library.
+    pub relative: bool,
+}
+
 impl<'t> Model<'t> {
     pub fn new(source: &'t [u8]) -> Model<'t> {
         Model {
             source,
+            module: String::new(),
+            package: String::new(),
             imports: HashMap::new(),
             imported_packages: HashSet::new(),
             assignments: HashMap::new(),
             parameters: HashMap::new(),
             flow: crate::flow::FlowCache::default(),
         }
+    }
+
+    /// The model of the file at `path` (relative to the scan root): relative imports are
+    /// resolved from its package, and names it defines are qualified with its module.
+    pub fn for_file(source: &'t [u8], path: &str) -> Model<'t> {
+        let module = module_of(path);
+        let package = if path.ends_with("__init__.py") {
+            module.clone()
+        } else {
+            module
+                .rsplit_once('.')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default()
+        };
+        Model {
+            module,
+            package,
+            ..Model::new(source)
+        }
+    }
+
+    /// The file's dotted module name.
+    pub fn module(&self) -> &str {
+        &self.module
     }
 
     /// The whole file's text.
@@ -47,46 +90,70 @@ impl<'t> Model<'t> {
 
     /// The source text of a node.
     pub fn text(&self, node: Node<'_>) -> &'t str {
-        std::str::from_utf8(&self.source[node.byte_range()]).unwrap_or("")
+        palisade_syntax::text(node, self.source)
     }
 
     /// Records an `import …` or `from … import …` statement.
     pub fn add_import(&mut self, node: Node<'t>) {
+        let bindings = self.import_bindings(node);
+        if node.kind() == "import_from_statement" {
+            // `from ssl import *` imports `ssl` too, though it binds no name we can read.
+            if let Some(module) = node
+                .child_by_field_name("module_name")
+                .filter(|m| m.kind() == "dotted_name")
+            {
+                self.note_package(self.text(module));
+            }
+        } else {
+            for (_, import) in &bindings {
+                self.note_package(&import.qualified);
+            }
+        }
+        self.imports.extend(bindings);
+    }
+
+    /// The names one import statement binds, with what they are bound to (relative imports
+    /// resolved from the file's package). The one place Python imports are read.
+    pub fn import_bindings(&self, node: Node<'_>) -> Vec<(String, Import)> {
+        let mut out = Vec::new();
         let mut cursor = node.walk();
+        let absolute = |qualified: String| Import {
+            qualified,
+            relative: false,
+        };
         if node.kind() == "import_statement" {
             for name in node.children_by_field_name("name", &mut cursor) {
                 match name.kind() {
                     "dotted_name" => {
-                        let dotted = self.text(name).to_string();
-                        let first = dotted.split('.').next().unwrap_or("").to_string();
-                        self.imported_packages.insert(first.clone());
                         // `import urllib3.util` binds `urllib3`.
-                        self.imports.insert(first.clone(), first);
+                        let first = self.text(name).split('.').next().unwrap_or("");
+                        out.push((first.to_string(), absolute(first.to_string())));
                     }
                     "aliased_import" => {
-                        let (Some(n), Some(alias)) = (
+                        if let (Some(n), Some(alias)) = (
                             name.child_by_field_name("name"),
                             name.child_by_field_name("alias"),
-                        ) else {
-                            continue;
-                        };
-                        let dotted = self.text(n).to_string();
-                        self.note_package(&dotted);
-                        self.imports.insert(self.text(alias).to_string(), dotted);
+                        ) {
+                            let dotted = self.text(n).to_string();
+                            out.push((self.text(alias).to_string(), absolute(dotted)));
+                        }
                     }
                     _ => {}
                 }
             }
-            return;
+            return out;
+        }
+        if node.kind() != "import_from_statement" {
+            return out;
         }
         let Some(module) = node.child_by_field_name("module_name") else {
-            return;
+            return out;
         };
-        if module.kind() != "dotted_name" {
-            return; // relative imports name our own code, never a third-party client
-        }
-        let module = self.text(module).to_string();
-        self.note_package(&module);
+        let (base, relative) = match module.kind() {
+            "dotted_name" => (self.text(module).to_string(), false),
+            "relative_import" => (self.relative_base(module), true),
+            _ => return out,
+        };
         for name in node.children_by_field_name("name", &mut cursor) {
             let (imported, local) = match name.kind() {
                 "dotted_name" => (self.text(name), self.text(name)),
@@ -99,8 +166,78 @@ impl<'t> Model<'t> {
                 },
                 _ => continue,
             };
-            self.imports
-                .insert(local.to_string(), format!("{module}.{imported}"));
+            let qualified = if base.is_empty() {
+                imported.to_string()
+            } else {
+                format!("{base}.{imported}")
+            };
+            out.push((
+                local.to_string(),
+                Import {
+                    qualified,
+                    relative,
+                },
+            ));
+        }
+        out
+    }
+
+    /// The module a relative import's dots and name point to (`..models` from
+    /// `shop/api/orders.py` → `shop.models`).
+    fn relative_base(&self, module: Node<'_>) -> String {
+        let mut dots = 0;
+        let mut rest = "";
+        let mut cursor = module.walk();
+        for child in module.named_children(&mut cursor) {
+            match child.kind() {
+                "import_prefix" => dots = self.text(child).len(),
+                "dotted_name" => rest = self.text(child),
+                _ => {}
+            }
+        }
+        let mut parts: Vec<&str> = if self.package.is_empty() {
+            Vec::new()
+        } else {
+            self.package.split('.').collect()
+        };
+        for _ in 1..dots {
+            parts.pop();
+        }
+        if !rest.is_empty() {
+            parts.push(rest);
+        }
+        parts.join(".")
+    }
+
+    /// Local name → qualified name of every import, relative ones included.
+    pub fn import_table(&self) -> BTreeMap<String, String> {
+        self.imports
+            .iter()
+            .map(|(local, import)| (local.clone(), import.qualified.clone()))
+            .collect()
+    }
+
+    /// Whether the first part of a dotted name is bound by an import.
+    pub fn is_imported(&self, dotted: &str) -> bool {
+        self.imports
+            .contains_key(dotted.split('.').next().unwrap_or(dotted))
+    }
+
+    /// The qualified name of a dotted name written in this file: imported names through
+    /// their import (relative ones included), anything else as defined in this module.
+    pub fn qualify(&self, dotted: &str) -> String {
+        let (first, rest) = match dotted.split_once('.') {
+            Some((f, r)) => (f, Some(r)),
+            None => (dotted, None),
+        };
+        let base = match self.imports.get(first) {
+            Some(import) => import.qualified.clone(),
+            None if self.module.is_empty() => first.to_string(),
+            None => format!("{}.{first}", self.module),
+        };
+        match rest {
+            Some(rest) => format!("{base}.{rest}"),
+            None => base,
         }
     }
 
@@ -196,24 +333,17 @@ impl<'t> Model<'t> {
             Some((f, r)) => (f, Some(r)),
             None => (dotted.as_str(), None),
         };
-        let base = self.imports.get(first)?;
+        // Relative imports name the project's own code, never a library a rule knows.
+        let base = self.imports.get(first).filter(|i| !i.relative)?;
         Some(match rest {
-            Some(rest) => format!("{base}.{rest}"),
-            None => base.clone(),
+            Some(rest) => format!("{}.{rest}", base.qualified),
+            None => base.qualified.clone(),
         })
     }
 
     /// The text of a pure name/attribute chain (`self.session.get`), else `None`.
     pub fn dotted(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
-            "identifier" => Some(self.text(node).to_string()),
-            "attribute" => {
-                let object = node.child_by_field_name("object")?;
-                let attribute = node.child_by_field_name("attribute")?;
-                Some(format!("{}.{}", self.dotted(object)?, self.text(attribute)))
-            }
-            _ => None,
-        }
+        crate::grammar::dotted(node, self.source)
     }
 }
 
@@ -224,6 +354,19 @@ thread_local! {
     /// the analyzer records the extents in its one traversal and `scope_of` searches them.
     static FUNCTIONS: std::cell::RefCell<Option<Vec<(usize, usize, usize)>>> =
         const { std::cell::RefCell::new(None) };
+}
+
+/// The dotted module name of a file path: `shop/api/orders.py` → `shop.api.orders`,
+/// `shop/api/__init__.py` → `shop.api`.
+pub fn module_of(path: &str) -> String {
+    let path = path.trim_start_matches("./");
+    let stem = path
+        .strip_suffix(".py")
+        .or_else(|| path.strip_suffix(".pyi"))
+        .unwrap_or(path);
+    let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
+    let stem = if stem == "__init__" { "" } else { stem };
+    stem.replace(['/', '\\'], ".")
 }
 
 /// Keeps a file's function table installed for `scope_of` while it lives.
@@ -269,4 +412,59 @@ pub fn scope_of(node: Node<'_>) -> ScopeId {
         current = n.parent();
     }
     MODULE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::PYTHON;
+
+    /// The model of `source` as the file at `path`, with its imports recorded.
+    fn imports_of(path: &str, source: &str, check: impl FnOnce(&Model<'_>, Node<'_>)) {
+        let parsed = palisade_syntax::parse(&PYTHON, source).unwrap();
+        let root = parsed.tree.root_node();
+        let mut model = Model::for_file(source.as_bytes(), path);
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            model.add_import(statement);
+        }
+        check(&model, root);
+    }
+
+    #[test]
+    fn relative_imports_resolve_from_the_files_package() {
+        let source =
+            "from . import views\nfrom ..models import Order as O\nimport requests as rq\n";
+        imports_of("shop/api/orders.py", source, |model, _| {
+            let table = model.import_table();
+            assert_eq!(table["views"], "shop.api.views");
+            assert_eq!(table["O"], "shop.models.Order");
+            assert_eq!(table["rq"], "requests");
+            assert_eq!(model.qualify("views.bp"), "shop.api.views.bp");
+            assert_eq!(
+                model.qualify("create_order"),
+                "shop.api.orders.create_order"
+            );
+            assert!(model.is_imported("views.bp"));
+            assert!(model.imports_package("requests"));
+            assert!(!model.imports_package("shop"));
+        });
+        imports_of(
+            "shop/api/__init__.py",
+            "from .views import bp\n",
+            |model, _| {
+                assert_eq!(model.import_table()["bp"], "shop.api.views.bp");
+            },
+        );
+    }
+
+    #[test]
+    fn rules_never_resolve_a_name_through_a_relative_import() {
+        let source = "import requests\nfrom . import requests\nrequests.get\n";
+        imports_of("app/client.py", source, |model, root| {
+            let expression = root.named_child(2).and_then(|s| s.named_child(0)).unwrap();
+            assert_eq!(model.resolve(expression), None);
+            assert_eq!(model.qualify("requests.get"), "app.requests.get");
+        });
+    }
 }

@@ -36,7 +36,6 @@ pub mod words;
 
 mod routes;
 
-pub use extract::extract;
 pub use project::Project;
 
 use palisade_core::{Location, SourceFile};
@@ -165,13 +164,7 @@ pub fn endpoints(project: &Project) -> Vec<Endpoint> {
 /// parse at all are skipped; syntax errors leave the rest of the tree usable).
 pub fn inventory(files: &[SourceFile]) -> Vec<Endpoint> {
     let of = |chunk: &[SourceFile]| -> Vec<facts::FileFacts> {
-        chunk
-            .iter()
-            .filter_map(|file| {
-                let tree = crate::parse(&file.text)?;
-                extract(tree.root_node(), file)
-            })
-            .collect()
+        chunk.iter().filter_map(crate::inventory_facts).collect()
     };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let size = files.len().div_ceil(workers).max(64);

@@ -1,0 +1,346 @@
+//! What a function's body says about authentication, read during the traversal: calls of
+//! checks and denials (`abort(401)`, `raise PermissionDenied`), comparisons of presented keys
+//! and tokens, session and user checks, signature verifications. The result is one [`Body`]
+//! per enclosing function.
+
+use super::{Extractor, HTTP_METHODS};
+use crate::endpoints::facts::{Body, KeyCompare, last};
+use crate::endpoints::secrets::{
+    SecretKind, is_from_request, is_not_a_secret_value, is_single_value, secret_operand,
+};
+use crate::endpoints::syntax::{Args, args, dotted, int_value, string_value, strings_in};
+use crate::endpoints::words::{is_auth_name, is_check_name, is_scope_name, words};
+use tree_sitter::Node;
+
+/// Exceptions and responses that refuse a caller.
+const DENIALS: &[&str] = &[
+    "HTTPUnauthorized",
+    "HTTPForbidden",
+    "Unauthorized",
+    "Forbidden",
+    "PermissionDenied",
+    "NotAuthenticated",
+    "AuthenticationFailed",
+    "HttpResponseForbidden",
+    "redirect_to_login",
+];
+
+/// Whether a called name can matter to authentication: checks, denials, signature
+/// verification, responses that may carry 401/403.
+fn interesting_call(name: &str) -> bool {
+    let lower_has = |w: &str| contains_ignore_case(name, w);
+    DENIALS.contains(&name)
+        || matches!(
+            name,
+            "abort" | "redirect" | "url_for" | "compare_digest" | "construct_event" | "decode"
+        )
+        || name.ends_with("Response")
+        || name.ends_with("response")
+        || name.ends_with("Exception")
+        || name.ends_with("Error")
+        || [
+            "auth",
+            "login",
+            "token",
+            "key",
+            "perm",
+            "scope",
+            "role",
+            "jwt",
+            "sign",
+            "verif",
+            "hmac",
+            "admin",
+            "staff",
+            "user",
+            "credential",
+            "check",
+            "require",
+            "ensure",
+        ]
+        .iter()
+        .any(|w| lower_has(w))
+}
+
+/// ASCII case-insensitive substring test, without allocating.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Whether a text mentions something that may be a secret (a cheap filter before looking
+/// closer).
+pub(crate) fn mentions_secret(text: &str) -> bool {
+    [
+        "token",
+        "secret",
+        "key",
+        "sig",
+        "digest",
+        "hmac",
+        "password",
+        "passwd",
+        "pwd",
+        "authorization",
+        "mac",
+    ]
+    .iter()
+    .any(|w| contains_ignore_case(text, w))
+}
+
+impl<'t> Extractor<'t, '_> {
+    pub(super) fn add_body(&mut self, functions: &[usize], body: Option<Body>) {
+        let Some(body) = body else {
+            return;
+        };
+        for &i in functions {
+            self.functions[i].body.merge(&body);
+        }
+    }
+
+    /// The last name of a call's callee (`abort`, `compare_digest`), without allocating.
+    pub(super) fn callee_name(&self, call: Node<'_>) -> Option<&'t str> {
+        let function = call.child_by_field_name("function")?;
+        match function.kind() {
+            "identifier" => Some(self.text(function)),
+            "attribute" => Some(self.text(function.child_by_field_name("attribute")?)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn body_of_call(&self, call: Node<'_>) -> Option<Body> {
+        let name = self.callee_name(call)?;
+        if name == "get" {
+            // `session.get("user_id")`, `session.get("is_admin")`: a session login check.
+            let function = call.child_by_field_name("function")?;
+            let receiver = self.text(function.child_by_field_name("object")?);
+            let key = args(call, self.src)
+                .positional
+                .first()
+                .and_then(|k| string_value(*k, self.src))?;
+            let session = receiver == "session" || receiver.ends_with(".session");
+            return (session && (key.contains("user") || is_auth_name(&key))).then(|| Body {
+                checks_user: true,
+                ..Body::default()
+            });
+        }
+        if !interesting_call(name) {
+            return None;
+        }
+        let function = call.child_by_field_name("function")?;
+        let callee = match function.kind() {
+            "identifier" | "attribute" => dotted(function, self.src)?,
+            _ => return None,
+        };
+        let name = last(&callee);
+        let a = args(call, self.src);
+        let mut body = Body::default();
+        if name == "compare_digest" && a.positional.len() >= 2 {
+            let (x, y) = (a.positional[0], a.positional[1]);
+            let kind = secret_operand(x, self.src).or_else(|| secret_operand(y, self.src));
+            match kind {
+                Some(SecretKind::Signature | SecretKind::Digest) | None => {
+                    body.signature_checks.push(callee.clone());
+                    body.loose_signature = true;
+                }
+                Some(kind) => body.key_compares.push(KeyCompare {
+                    location: self.location(call),
+                    api_key: kind == SecretKind::ApiKey,
+                    against_single: self.single_side(x, y),
+                    against: self.against(x, y),
+                }),
+            }
+            return Some(body);
+        }
+        let ws = words(name);
+        let has = |w: &str| ws.iter().any(|x| x == w);
+        if name == "construct_event"
+            || ((has("verify") || has("validate") || has("check"))
+                && (has("signature") || has("sig") || has("webhook") || has("hmac")))
+        {
+            body.signature_checks.push(callee.clone());
+        }
+        if has("signature") || has("verify") || has("hmac") || name == "construct_event" {
+            body.loose_signature = true;
+        }
+        if DENIALS.contains(&name) || self.has_denial_status(&a) {
+            body.denies = true;
+        }
+        if matches!(name, "redirect" | "url_for")
+            && a.positional
+                .iter()
+                .any(|p| self.text(*p).to_ascii_lowercase().contains("login"))
+        {
+            body.denies = true;
+        }
+        if ((is_auth_name(name) && is_check_name(name))
+            || (callee.starts_with("jwt.") && name == "decode"))
+            && !matches!(name, "authenticate" | "login" | "logout")
+            // Verifying a login attempt is not checking an authenticated caller.
+            && !ws.iter().any(|w| w.starts_with("credential") || w.starts_with("password"))
+        {
+            body.auth_calls.push(self.call_of(call, function));
+        }
+        if is_scope_name(name) {
+            body.mentions_scopes = true;
+        }
+        Some(body)
+    }
+
+    /// `abort(401)`, `HTTPException(status_code=403)`, `Response(status=401)`,
+    /// `HTTPException(status.HTTP_401_UNAUTHORIZED)`.
+    pub(super) fn has_denial_status(&self, a: &Args<'_>) -> bool {
+        let denial = |n: Node<'_>| {
+            int_value(n, self.src).is_some_and(|v| v == 401 || v == 403) || {
+                let t = self.text(n);
+                n.kind() == "attribute"
+                    && (t.contains("HTTP_401")
+                        || t.contains("HTTP_403")
+                        || t.ends_with("UNAUTHORIZED")
+                        || t.ends_with("FORBIDDEN"))
+            }
+        };
+        a.positional.iter().take(2).any(|p| denial(*p))
+            || ["status", "status_code", "code"]
+                .iter()
+                .any(|k| a.keyword(k).is_some_and(denial))
+    }
+
+    /// Whether one side of a comparison is a single fixed key (the side that does not come
+    /// from the request).
+    pub(super) fn single_side(&self, x: Node<'_>, y: Node<'_>) -> bool {
+        if is_from_request(x, self.src) {
+            is_single_value(y, self.src)
+        } else if is_from_request(y, self.src) {
+            is_single_value(x, self.src)
+        } else {
+            is_single_value(x, self.src) || is_single_value(y, self.src)
+        }
+    }
+
+    /// The text of the side that is not the presented value.
+    pub(super) fn against(&self, x: Node<'_>, y: Node<'_>) -> String {
+        let keep = if is_from_request(x, self.src)
+            || !is_single_value(x, self.src) && is_single_value(y, self.src)
+        {
+            y
+        } else {
+            x
+        };
+        self.text(keep).to_string()
+    }
+
+    pub(super) fn body_of_comparison(&self, node: Node<'_>) -> Option<Body> {
+        let t = self.text(node);
+        let scopes = [
+            "scope", "Scope", "SCOPE", "perm", "Perm", "PERM", "role", "Role", "ROLE",
+        ]
+        .iter()
+        .any(|w| t.contains(w));
+        let method = t.contains(".method");
+        // `"user_id" not in session`, `g.user is None`, `request.user.is_anonymous`.
+        let user = t.contains("user")
+            && (t.contains("session") || t.contains("g.user") || t.contains("current_user"));
+        if !(scopes || method || user || mentions_secret(t)) {
+            return None;
+        }
+        let mut body = Body {
+            mentions_scopes: scopes && is_scope_name(t),
+            checks_user: user,
+            ..Body::default()
+        };
+        if node.named_child_count() != 2 {
+            return Some(body);
+        }
+        let (left, right) = (node.named_child(0)?, node.named_child(1)?);
+        let mut cursor = node.walk();
+        let operator: String = node
+            .children_by_field_name("operators", &mut cursor)
+            .map(|o| self.text(o))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let lt = self.text(left);
+        if lt.ends_with(".method") && (lt.contains("request") || lt.starts_with("req")) {
+            for s in strings_in(right, self.src) {
+                let m = s.to_ascii_uppercase();
+                if HTTP_METHODS.contains(&m.as_str()) && !body.methods.contains(&m) {
+                    body.methods.push(m);
+                }
+            }
+        }
+        if !matches!(operator.as_str(), "==" | "!=" | "in" | "not in") {
+            return Some(body);
+        }
+        let kl = secret_operand(left, self.src);
+        let kr = secret_operand(right, self.src);
+        let kind = match (kl, kr) {
+            (Some(SecretKind::ApiKey), _) | (_, Some(SecretKind::ApiKey)) => SecretKind::ApiKey,
+            // Checking a password at login verifies credentials, not a caller's session.
+            (Some(SecretKind::PasswordHash), _) | (_, Some(SecretKind::PasswordHash)) => {
+                return Some(body);
+            }
+            (Some(k), _) | (None, Some(k)) => k,
+            (None, None) => return Some(body),
+        };
+        let other_is_plain = |secret: Option<SecretKind>, other: Node<'_>| {
+            secret.is_some() && is_not_a_secret_value(other, self.src)
+        };
+        if other_is_plain(kl, right) || other_is_plain(kr, left) {
+            return Some(body);
+        }
+        if kind == SecretKind::Signature || kind == SecretKind::Digest {
+            body.loose_signature = true;
+        }
+        body.key_compares.push(KeyCompare {
+            location: self.location(node),
+            api_key: kind == SecretKind::ApiKey,
+            against_single: matches!(operator.as_str(), "==" | "!=")
+                && self.single_side(left, right),
+            against: self.against(left, right),
+        });
+        Some(body)
+    }
+
+    pub(super) fn body_of_other(&self, node: Node<'_>) -> Option<Body> {
+        let mut body = Body::default();
+        match node.kind() {
+            "raise_statement" => {
+                let raised = node.named_child(0)?;
+                if matches!(raised.kind(), "identifier" | "attribute")
+                    && DENIALS.contains(&last(self.text(raised)))
+                {
+                    body.denies = true;
+                }
+            }
+            "return_statement" => {
+                let value = node.named_child(0)?;
+                if value.kind() == "expression_list" {
+                    let mut cursor = value.walk();
+                    if value
+                        .named_children(&mut cursor)
+                        .any(|v| int_value(v, self.src).is_some_and(|c| c == 401 || c == 403))
+                    {
+                        body.denies = true;
+                    }
+                }
+            }
+            "attribute" => {
+                let attribute = self.text(node.child_by_field_name("attribute")?);
+                match attribute {
+                    "is_authenticated" | "is_anonymous" | "is_staff" | "is_superuser" => {
+                        body.checks_user = true;
+                    }
+                    "POST" | "FILES" | "body" | "data" => {
+                        let object = self.text(node.child_by_field_name("object")?);
+                        if object.ends_with("request") {
+                            body.reads_body = true;
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+        Some(body)
+    }
+}
