@@ -31,9 +31,14 @@ pub(crate) struct Counts {
 impl Finalizer<'_> {
     /// Finalises the findings of one analysed file.
     pub(crate) fn file(&self, mut outcome: FileOutcome) -> FileOutcome {
-        let Some(source) = outcome.source.take() else {
+        let Some(file) = outcome.file.take() else {
             return outcome;
         };
+        if outcome.raw.is_empty() && outcome.suppressions.is_empty() {
+            return outcome;
+        }
+        let (source, problem) = file.into_source();
+        outcome.diagnostics.extend(problem);
         let mut raw = std::mem::take(&mut outcome.raw);
         for finding in &mut raw {
             if let Place::File(location) = &mut finding.location {

@@ -27,7 +27,7 @@ use crate::discover::{self, DiscoveredFile, WalkSettings};
 use crate::finding::{Confidence, Finding, Place, ReportedFinding};
 use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
 use crate::rule::RuleMeta;
-use crate::source::{FileSelector, SourceFile};
+use crate::source::{CommentStyle, FileSelector, SourceFile};
 use crate::suppress;
 use finalize::{Counts, Finalizer};
 use ignores::Ignores;
@@ -70,8 +70,8 @@ pub enum ScanError {
 struct FileOutcome {
     analyzed: bool,
     bytes: u64,
-    /// Kept while something may still be reported or suppressed in it.
-    source: Option<SourceFile>,
+    /// The file, while something may still be reported or suppressed in it.
+    file: Option<KeptFile>,
     /// Findings before suppressions and filters.
     raw: Vec<Finding>,
     suppressions: Vec<suppress::Suppression>,
@@ -88,6 +88,46 @@ impl FileOutcome {
             diagnostics: vec![diagnostic],
             ..FileOutcome::default()
         }
+    }
+}
+
+/// A file between the passes. Its text is kept only when the first pass reported or found a
+/// suppression in it (most files have neither) or when it cannot be read again (standard
+/// input); a file that a later pass reports in is read again for its snippets. So memory
+/// holds the texts of the files with findings, not of the whole tree.
+struct KeptFile {
+    path: String,
+    abs_path: PathBuf,
+    comment: CommentStyle,
+    text: Option<String>,
+}
+
+impl KeptFile {
+    /// The file with its text, read again from disk if it was dropped. A file that cannot be
+    /// read again (deleted or changed into something unreadable during the scan) gives empty
+    /// text: its findings are still reported, without snippets, and the reason is returned.
+    fn into_source(self) -> (SourceFile, Option<Diagnostic>) {
+        let (text, problem) = match self.text {
+            Some(text) => (text, None),
+            None => match std::fs::read(&self.abs_path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| read::decode(&b).map_err(|(_, m)| m))
+            {
+                Ok(text) => (text, None),
+                Err(e) => (
+                    String::new(),
+                    Some(Diagnostic::file(
+                        &self.path,
+                        DiagnosticKind::Unreadable,
+                        format!("could not be read again for its findings' snippets: {e}"),
+                    )),
+                ),
+            },
+        };
+        (
+            SourceFile::new(self.path, self.abs_path, self.comment, text),
+            problem,
+        )
     }
 }
 
@@ -309,7 +349,7 @@ fn first_pass(
                     let comment = analyzers[takers[0]].comment_style(&file.path);
                     let source =
                         SourceFile::new(file.path.clone(), file.abs_path.clone(), comment, text);
-                    run.analyze(source, takers)
+                    run.analyze(source, takers, true)
                 }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic),
             };
@@ -327,7 +367,7 @@ fn first_pass(
         let takers: Vec<usize> = (0..analyzers.len())
             .filter(|&i| analyzers[i].name() == stdin.analyzer)
             .collect();
-        let outcome = run.analyze(copy, &takers);
+        let outcome = run.analyze(copy, &takers, false);
         report_progress(outcome.raw.len());
         outcomes.push(outcome);
     }
@@ -336,7 +376,7 @@ fn first_pass(
     // a place that is no file.
     let mut elsewhere = Vec::new();
     for outcome in &mut outcomes {
-        let Some(path) = outcome.source.as_ref().map(|s| s.path.clone()) else {
+        let Some(path) = outcome.file.as_ref().map(|s| s.path.clone()) else {
             continue;
         };
         let (here, there): (Vec<Finding>, Vec<Finding>) =
@@ -406,7 +446,7 @@ fn route(
     let by_path: HashMap<String, usize> = outcomes
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| Some((o.source.as_ref()?.path.clone(), i)))
+        .filter_map(|(i, o)| Some((o.file.as_ref()?.path.clone(), i)))
         .collect();
     for finding in findings {
         let Place::File(location) = &finding.location else {
@@ -465,8 +505,8 @@ struct Run<'a> {
 impl Run<'_> {
     /// Runs every interested analyzer over one file. Never panics on file content: an
     /// analyzer that panics anyway is caught and turned into a diagnostic, so one bad file
-    /// cannot end a scan.
-    fn analyze(&self, source: SourceFile, takers: &[usize]) -> FileOutcome {
+    /// cannot end a scan. `rereadable`: the file can be read from disk again later.
+    fn analyze(&self, source: SourceFile, takers: &[usize], rereadable: bool) -> FileOutcome {
         let mut outcome = FileOutcome {
             analyzed: true,
             bytes: source.text.len() as u64,
@@ -507,7 +547,14 @@ impl Run<'_> {
         if !self.collecting {
             outcome.suppressions = suppress::parse(&source);
             // Kept: findings may still arrive from other files' checks and the project pass.
-            outcome.source = Some(source);
+            let keep_text =
+                !rereadable || !outcome.raw.is_empty() || !outcome.suppressions.is_empty();
+            outcome.file = Some(KeptFile {
+                path: source.path,
+                abs_path: source.abs_path,
+                comment: source.comment,
+                text: keep_text.then_some(source.text),
+            });
         }
         outcome
     }
