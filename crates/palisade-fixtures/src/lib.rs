@@ -16,7 +16,7 @@
 //! annotated for its rule fails the run.
 
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, DynAnalyzer, ScanOptions};
+use palisade_core::engine::{self, DynAnalyzer, NetworkAccess, ScanOptions};
 use palisade_core::rule::RuleMeta;
 use palisade_core::{CommentStyle, Confidence, ReportedFinding, Severity};
 use serde::Deserialize;
@@ -330,6 +330,8 @@ fn check_entry(
         baseline: None,
         stdin: None,
         progress: None,
+        network: NetworkAccess::Offline,
+        targets: &[],
     };
     let report = match engine::scan(analyzers, &options) {
         Ok(report) => report,

@@ -117,6 +117,10 @@ pub struct CommonScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Allow rules that need network access (none today; advisory look-ups and live checks
+    /// to come). Without it palisade opens no socket.
+    #[arg(long)]
+    pub online: bool,
     /// What standard input holds when `-` is given as a path.
     #[arg(long, value_enum, value_name = "KIND", default_value = "k8s")]
     pub stdin_kind: StdinKind,

@@ -8,8 +8,8 @@ use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
 use palisade_core::config::{Config, FailOn, RuleSet, Selection};
-use palisade_core::engine::Stdin;
 use palisade_core::engine::{self, ScanOptions};
+use palisade_core::engine::{NetworkAccess, Stdin};
 use palisade_core::{
     CommentStyle, Confidence, Owasp, Recommendation, Report, RuleMeta, SourceFile,
 };
@@ -124,6 +124,12 @@ fn run_scan(
         min_confidence: prepared.min_confidence,
         baseline,
         progress: Some(&callback),
+        network: if common.online {
+            NetworkAccess::Online
+        } else {
+            NetworkAccess::Offline
+        },
+        targets: &[],
     };
     let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
     progress.finish();

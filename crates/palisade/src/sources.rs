@@ -5,7 +5,7 @@ use crate::Failure;
 use crate::commands::{is_stdin, registry};
 use palisade_core::Confidence;
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, Analyzer, ScanOptions, Stdin};
+use palisade_core::engine::{self, Analyzer, NetworkAccess, ScanOptions, Stdin};
 use std::path::{Path, PathBuf};
 
 /// The configuration: `--config FILE`, else `palisade.toml` in the first path (not `-`) or
@@ -43,6 +43,8 @@ pub fn collect_facts<A: Analyzer>(
         baseline: None,
         stdin,
         progress: None,
+        network: NetworkAccess::Offline,
+        targets: &[],
     };
     let collected =
         engine::collect(analyzer, &options).map_err(|e| Failure::usage(e.to_string()))?;

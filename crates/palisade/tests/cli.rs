@@ -1153,3 +1153,57 @@ roleRef:
         .code(0)
         .stdout(predicate::str::contains("reporting").not());
 }
+
+/// A default scan opens no network socket: the whole demo is scanned under `strace`, which
+/// records every `socket` call of palisade and of what it starts (kubectl for Kustomize).
+#[test]
+fn a_default_scan_opens_no_network_socket() {
+    let strace = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join("strace"))
+            .find(|p| p.is_file())
+    });
+    let Some(strace) = strace else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "strace is required in CI (see .ci/test)"
+        );
+        eprintln!("no strace: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace");
+    let traced = |program: &Path, trace: &Path| {
+        let mut cmd = std::process::Command::new(&strace);
+        cmd.args(["-f", "-qq", "-e", "trace=socket,connect", "-o"])
+            .arg(trace)
+            .arg(program);
+        cmd
+    };
+    let network_calls = |trace: &Path| -> Vec<String> {
+        fs::read_to_string(trace)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("AF_INET"))
+            .map(str::to_string)
+            .collect()
+    };
+    // The check is real: a program that makes an (unconnected) IPv4 socket is caught.
+    let control = dir.path().join("control");
+    let made = traced(Path::new("/usr/bin/env"), &control)
+        .args(["python3", "-c", "import socket; socket.socket()"])
+        .status()
+        .unwrap();
+    if made.success() {
+        assert!(!network_calls(&control).is_empty(), "strace saw no socket");
+    }
+    let status = traced(&assert_cmd::cargo::cargo_bin("palisade"), &trace)
+        .args(["scan", "examples/shop", "--format", "json", "--output"])
+        .arg(dir.path().join("report.json"))
+        .current_dir(workspace())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the demo has findings");
+    let network = network_calls(&trace);
+    assert!(network.is_empty(), "network calls:\n{}", network.join("\n"));
+}

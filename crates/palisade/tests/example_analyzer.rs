@@ -5,7 +5,9 @@
 //! fingerprints and every renderer.
 
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, Analyzer, FileContext, ProjectContext, ScanOptions};
+use palisade_core::engine::{
+    self, Analyzer, FileContext, NetworkAccess, ProjectContext, ScanOptions, SourcesContext,
+};
 use palisade_core::{
     Confidence, FileSelector, Finding, Location, Owasp, Recommendation, RuleMeta, Severity,
     SourceFile, Span,
@@ -28,6 +30,21 @@ static CURL_INSECURE: RuleMeta = RuleMeta {
     source: "//! Flags `curl -k`.\n",
 };
 
+/// A rule that needs the network: it would ask each live target the user named. It runs only
+/// in an online run (the example does not really connect: tests touch no address).
+static TARGET_UNCHECKED: RuleMeta = RuleMeta {
+    id: "example/target-unchecked",
+    title: "Live target not verified",
+    severity: Severity::Info,
+    confidence: Confidence::High,
+    cwe: &[295],
+    owasp: Owasp::A02,
+    recommendation: Recommendation::Audits,
+    needs_network: true,
+    options: &[],
+    source: "//! Asks live targets.\n",
+};
+
 /// What the example keeps of each script for its project pass.
 struct ScriptFacts {
     path: String,
@@ -45,7 +62,7 @@ impl Analyzer for ExampleAnalyzer {
     }
 
     fn rules(&self) -> &'static [&'static RuleMeta] {
-        static RULES: [&RuleMeta; 1] = [&CURL_INSECURE];
+        static RULES: [&RuleMeta; 2] = [&CURL_INSECURE, &TARGET_UNCHECKED];
         &RULES
     }
 
@@ -82,6 +99,10 @@ impl Analyzer for ExampleAnalyzer {
             );
         }
         Some(facts)
+    }
+
+    fn check_sources(&self, cx: &mut SourcesContext<'_>) {
+        ExampleAnalyzer::ask_targets(cx);
     }
 
     fn check_project(&self, facts: Vec<ScriptFacts>, cx: &mut ProjectContext<'_>) {
@@ -136,6 +157,23 @@ impl Analyzer for ExampleAnalyzer {
     }
 }
 
+impl ExampleAnalyzer {
+    /// The sources phase of the example: one finding per live target, only with the
+    /// capability an online run gives.
+    fn ask_targets(cx: &mut SourcesContext<'_>) {
+        let Some(_online) = cx.online() else {
+            return;
+        };
+        for target in cx.targets().to_vec() {
+            cx.report(Finding::at_target(
+                &TARGET_UNCHECKED,
+                target,
+                "would be asked over the network",
+            ));
+        }
+    }
+}
+
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -153,6 +191,8 @@ fn scan(root: &Path, config: &Config) -> palisade_core::Report {
         baseline: None,
         stdin: None,
         progress: None,
+        network: NetworkAccess::Offline,
+        targets: &[],
     };
     engine::scan(&[&analyzer], &options).unwrap()
 }
@@ -337,6 +377,8 @@ fn collect_mode_returns_the_typed_facts_of_every_file() {
         baseline: None,
         stdin: None,
         progress: None,
+        network: NetworkAccess::Offline,
+        targets: &[],
     };
     let collected = engine::collect(&ExampleAnalyzer, &options).unwrap();
     let mut paths: Vec<(&str, usize)> = collected
@@ -346,4 +388,57 @@ fn collect_mode_returns_the_typed_facts_of_every_file() {
         .collect();
     paths.sort();
     assert_eq!(paths, [("ops/deploy.sh", 1), ("ops/other.sh", 0)]);
+}
+
+#[test]
+fn rules_that_need_the_network_run_only_online() {
+    let dir = tree();
+    let config = Config::default();
+    let rules = RuleSet::all(&engine::registry(&[&ExampleAnalyzer]));
+    let targets = vec!["https://shop.example".to_string()];
+    let run = |network| {
+        let options = ScanOptions {
+            roots: vec![dir.path().to_path_buf()],
+            config: &config,
+            rules: &rules,
+            min_confidence: Confidence::Low,
+            baseline: None,
+            stdin: None,
+            progress: None,
+            network,
+            targets: &targets,
+        };
+        engine::scan(&[&ExampleAnalyzer], &options).unwrap()
+    };
+    let offline = run(NetworkAccess::Offline);
+    assert!(
+        offline
+            .findings
+            .iter()
+            .all(|f| f.rule_id != TARGET_UNCHECKED.id)
+    );
+    assert!(
+        offline
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("example/target-unchecked")
+                && d.message.contains("--online")),
+        "{:?}",
+        offline.diagnostics
+    );
+    let online = run(NetworkAccess::Online);
+    assert_eq!(
+        online
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == TARGET_UNCHECKED.id)
+            .count(),
+        1
+    );
+    assert!(
+        online
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("--online"))
+    );
 }

@@ -7,6 +7,7 @@
 //! analyzers of different fact types sit in one list; an analyzer never sees another's facts
 //! and never downcasts anything itself.
 
+use super::network::{self, NetworkAccess, SourcesContext};
 use crate::config::RuleSet;
 use crate::finding::{Finding, Place};
 use crate::report::{Diagnostic, DiagnosticKind};
@@ -38,6 +39,10 @@ pub trait Analyzer: Send + Sync + 'static {
     /// rules that look across files. Findings must name their file (`Finding::with_path`) or
     /// be about another kind of place (a folder, the repository).
     fn check_project(&self, _facts: Vec<Self::Facts>, _cx: &mut ProjectContext<'_>) {}
+    /// Called once after the project pass, for checks of sources that are not files of the
+    /// walk (git history, live targets, advisory data). Anything that opens a socket needs
+    /// the [`super::Online`] capability, which only `cx.online()` of an online run gives.
+    fn check_sources(&self, _cx: &mut SourcesContext<'_>) {}
 }
 
 /// Facts with their type erased, as the engine stores them between passes.
@@ -53,6 +58,7 @@ pub trait DynAnalyzer: Send + Sync {
     fn check_file_erased(&self, file: &SourceFile, cx: &mut FileContext<'_>)
     -> Option<ErasedFacts>;
     fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>);
+    fn check_sources(&self, cx: &mut SourcesContext<'_>);
     /// For [`crate::engine::collect`]: lets the typed caller get its facts back.
     fn as_any(&self) -> &dyn Any;
 }
@@ -93,6 +99,10 @@ impl<A: Analyzer> DynAnalyzer for A {
         self.check_project(typed, cx);
     }
 
+    fn check_sources(&self, cx: &mut SourcesContext<'_>) {
+        Analyzer::check_sources(self, cx);
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -101,21 +111,23 @@ impl<A: Analyzer> DynAnalyzer for A {
 /// What an analyzer may do in its project pass.
 pub struct ProjectContext<'a> {
     pub(crate) rules: &'a RuleSet,
+    pub(crate) network: NetworkAccess,
     pub(crate) findings: Vec<Finding>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> ProjectContext<'a> {
-    pub(crate) fn new(rules: &'a RuleSet) -> ProjectContext<'a> {
+    pub(crate) fn new(rules: &'a RuleSet, network: NetworkAccess) -> ProjectContext<'a> {
         ProjectContext {
             rules,
+            network,
             findings: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
 
     pub fn wants(&self, rule: &RuleMeta) -> bool {
-        self.rules.is_enabled(rule.id)
+        network::runs(self.rules, rule, self.network)
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -124,7 +136,7 @@ impl<'a> ProjectContext<'a> {
 
     /// Reports a finding; a file finding's location must carry the file's path.
     pub fn report(&mut self, finding: Finding) {
-        if applies(self.rules, &finding) {
+        if applies(self.rules, &finding, self.network) {
             self.findings.push(finding);
         }
     }
@@ -140,8 +152,12 @@ impl<'a> ProjectContext<'a> {
     }
 }
 
-/// Whether the finding's rule runs where the finding is (its `ignore-paths` do not cover it).
-fn applies(rules: &RuleSet, finding: &Finding) -> bool {
+/// Whether the finding's rule runs where the finding is (its `ignore-paths` do not cover it,
+/// and it needs no network in an offline run).
+fn applies(rules: &RuleSet, finding: &Finding, network: NetworkAccess) -> bool {
+    if finding.rule.needs_network && network == NetworkAccess::Offline {
+        return false;
+    }
     match finding.location.path() {
         Some(path) => rules.applies(finding.rule.id, path),
         None => rules.is_enabled(finding.rule.id),
@@ -156,6 +172,7 @@ pub struct FileContext<'a> {
     diagnostics: Vec<Diagnostic>,
     scanned: Option<&'a HashSet<String>>,
     collecting: bool,
+    network: NetworkAccess,
 }
 
 impl<'a> FileContext<'a> {
@@ -167,6 +184,7 @@ impl<'a> FileContext<'a> {
             diagnostics: Vec::new(),
             scanned: None,
             collecting: false,
+            network: NetworkAccess::Offline,
         }
     }
 
@@ -181,6 +199,12 @@ impl<'a> FileContext<'a> {
     /// are dropped, so an analyzer may skip its per-file rules.
     pub fn collecting(mut self) -> FileContext<'a> {
         self.collecting = true;
+        self
+    }
+
+    /// Lets rules that need the network run (an online run).
+    pub fn with_network(mut self, network: NetworkAccess) -> FileContext<'a> {
+        self.network = network;
         self
     }
 
@@ -199,6 +223,7 @@ impl<'a> FileContext<'a> {
     /// Whether `rule` runs on this file; analyzers skip work for rules that do not.
     pub fn wants(&self, rule: &RuleMeta) -> bool {
         self.rules.applies(rule.id, &self.file.path)
+            && (self.network == NetworkAccess::Online || !rule.needs_network)
     }
 
     /// Whether any of `rules` runs on this file.
@@ -212,7 +237,7 @@ impl<'a> FileContext<'a> {
 
     /// Reports a finding in this file. Findings of rules that do not run here are dropped.
     pub fn report(&mut self, mut finding: Finding) {
-        if !self.rules.applies(finding.rule.id, &self.file.path) {
+        if !self.wants(finding.rule) {
             return;
         }
         if let Place::File(location) = &mut finding.location {
@@ -230,7 +255,7 @@ impl<'a> FileContext<'a> {
         if finding.location.path().is_some_and(str::is_empty) {
             return self.report(finding);
         }
-        if applies(self.rules, &finding) {
+        if applies(self.rules, &finding, self.network) {
             self.findings.push(finding);
         }
     }

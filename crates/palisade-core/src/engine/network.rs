@@ -1,0 +1,109 @@
+//! What a run may reach over the network, and the sources that are not files of the walk.
+//!
+//! palisade opens no socket unless the user asked for it (`--online`, and the live commands
+//! to come: `probe`, `mysql`, `db update`). The engine enforces it in two ways: a rule whose
+//! metadata says `needs_network` never runs offline (its findings are dropped and a notice
+//! names it), and an analyzer can only obtain the [`Online`] capability — which every piece of
+//! code that opens a socket must take as an argument — from a [`SourcesContext`] of an online
+//! run. A test runs a default scan under `strace` and checks that no network socket is made.
+
+use crate::config::RuleSet;
+use crate::finding::Finding;
+use crate::report::{Diagnostic, DiagnosticKind};
+use crate::rule::RuleMeta;
+use std::path::PathBuf;
+
+/// Whether the user allowed network access for this run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NetworkAccess {
+    /// The default: no socket is opened.
+    #[default]
+    Offline,
+    /// The user passed `--online` (or ran a live command).
+    Online,
+}
+
+/// Proof that the user allowed network access. Only the engine makes one, for an online
+/// run; code that opens sockets takes it as an argument, so an offline run cannot reach it.
+#[derive(Clone, Copy, Debug)]
+pub struct Online(());
+
+/// What an analyzer may do in its sources phase: checks of things that are not files of the
+/// walk — a repository's git history, live targets named on the command line or in the
+/// configuration, external data such as advisory databases.
+pub struct SourcesContext<'a> {
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) network: NetworkAccess,
+    pub(crate) roots: &'a [PathBuf],
+    pub(crate) targets: &'a [String],
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl SourcesContext<'_> {
+    /// The capability to open sockets, in an online run only.
+    pub fn online(&self) -> Option<Online> {
+        (self.network == NetworkAccess::Online).then_some(Online(()))
+    }
+
+    /// Whether `rule` runs: enabled, and online if it needs the network.
+    pub fn wants(&self, rule: &RuleMeta) -> bool {
+        runs(self.rules, rule, self.network)
+    }
+
+    /// The scan's roots, as the user gave them (the repository whose history to read).
+    pub fn roots(&self) -> &[PathBuf] {
+        self.roots
+    }
+
+    /// Live targets the user named (URLs, `mysql://user@host:port`).
+    pub fn targets(&self) -> &[String] {
+        self.targets
+    }
+
+    /// Reports a finding at any kind of place; a file finding must name its file.
+    pub fn report(&mut self, finding: Finding) {
+        if self.wants(finding.rule) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// Records that a source could not be checked.
+    pub fn notice(&mut self, kind: DiagnosticKind, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            path: None,
+            line: None,
+            kind,
+            message: message.into(),
+        });
+    }
+}
+
+/// Whether `rule` runs in a run with this network access.
+pub(crate) fn runs(rules: &RuleSet, rule: &RuleMeta, network: NetworkAccess) -> bool {
+    rules.is_enabled(rule.id) && (network == NetworkAccess::Online || !rule.needs_network)
+}
+
+/// One notice naming the enabled rules an offline run left out, if any.
+pub(crate) fn offline_notice(rules: &RuleSet, network: NetworkAccess) -> Option<Diagnostic> {
+    if network == NetworkAccess::Online {
+        return None;
+    }
+    let left_out: Vec<&str> = rules
+        .metas()
+        .filter(|r| r.needs_network)
+        .map(|r| r.id)
+        .collect();
+    (!left_out.is_empty()).then(|| Diagnostic {
+        path: None,
+        line: None,
+        kind: DiagnosticKind::Skipped,
+        message: format!(
+            "{} rule{} need{} network access and did not run (pass --online to allow it): {}",
+            left_out.len(),
+            if left_out.len() == 1 { "" } else { "s" },
+            if left_out.len() == 1 { "s" } else { "" },
+            left_out.join(", ")
+        ),
+    })
+}
