@@ -187,6 +187,13 @@ pub fn settings_flavor(path: &str) -> Option<SettingsFlavor> {
     Some(flavor_of_name(&stem))
 }
 
+/// Whether a file only configures the test run or is test code (`settings/test.py`,
+/// `test_settings.py`, `tests/settings.py`): what it allows is not what production serves.
+/// Judged by segments and words, so a project under `latest/` is not mistaken for tests.
+pub fn is_test_settings(path: &str) -> bool {
+    is_test_code(path) || settings_flavor(path) == Some(SettingsFlavor::Test)
+}
+
 /// What a file or a configuration class is meant for, by its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameRole {
@@ -298,6 +305,10 @@ mod tests {
         assert_eq!(settings_flavor("mysite/settings_api.py"), Some(Main));
         assert_eq!(settings_flavor("latest/settings.py"), Some(Main));
         assert_eq!(settings_flavor("latest/settings/latest.py"), Some(Main));
+        assert!(is_test_settings("api/settings/test.py"));
+        assert!(is_test_settings("portal/settings/test_settings.py"));
+        assert!(is_test_settings("tests/settings.py"));
+        assert!(!is_test_settings("latest/settings.py"));
     }
 
     #[test]

@@ -5,10 +5,8 @@
 //! from them, then each rule sees only the node kinds it declared.
 
 pub mod endpoints;
-pub mod files;
 pub mod flow;
 pub mod model;
-pub mod net;
 pub mod rules;
 pub mod settings;
 pub mod values;

@@ -69,14 +69,15 @@
 
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
-use crate::net::{HostKind, UrlParts, host_allowed, host_kind, parse_url};
 use crate::settings::{
-    Role, dict_entries, dict_is_open, env_default, file_role, follow, has_interpolation, is_false,
-    is_true, keyword_value, last_name, positional, string_body, string_value, walk,
+    dict_entries, dict_is_open, env_default, follow, has_interpolation, is_false, is_true,
+    keyword_value, last_name, positional, string_body, string_value, walk,
 };
 use palisade_core::{
     Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity, Span,
 };
+use palisade_knowledge::hosts::{HostKind, UrlParts, host_allowed, host_kind, parse_url};
+use palisade_knowledge::roles::{NameRole, deployment_role};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -347,7 +348,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             | "parse"
             | "config"
     );
-    if !known || file_role(&cx.file.path) != Role::Deployed {
+    if !known || deployment_role(&cx.file.path) != NameRole::Deployed {
         return;
     }
     let Some(resolved) = model.resolve(function) else {
@@ -760,7 +761,7 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if scope_of(assignment) != MODULE && !config_item {
         return;
     }
-    if file_role(&cx.file.path) != Role::Deployed {
+    if deployment_role(&cx.file.path) != NameRole::Deployed {
         return;
     }
     let target = model.text(left);

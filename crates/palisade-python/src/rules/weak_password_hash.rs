@@ -67,10 +67,12 @@
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
 use crate::settings::{
-    Role, enclosing_function, file_role, follow, keyword_value, last_name, positional,
-    string_value, under_debug, walk, words,
+    enclosing_function, follow, keyword_value, last_name, positional, string_value, under_debug,
+    walk,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::{NameRole, deployment_role};
+use palisade_knowledge::words::words;
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -244,7 +246,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(resolved) = model.resolve(function) else {
         return;
     };
-    if file_role(&cx.file.path) == Role::Test {
+    if deployment_role(&cx.file.path) == NameRole::Test {
         return;
     }
     let parts: Vec<&str> = resolved.split('.').collect();
@@ -821,7 +823,7 @@ fn check_hashers_setting(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if model.text(left) != "PASSWORD_HASHERS"
         || !matches!(right.kind(), "list" | "tuple")
         || scope_of(assignment) != MODULE
-        || file_role(&cx.file.path) != Role::Deployed
+        || deployment_role(&cx.file.path) != NameRole::Deployed
         || under_debug(model, assignment)
     {
         return;
