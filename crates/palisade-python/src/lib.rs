@@ -4,6 +4,7 @@
 //! model and the enabled rules want; the model (imports, assignments, parameters) is built
 //! from them, then each rule sees only the node kinds it declared.
 
+pub mod dsn;
 pub mod endpoints;
 pub mod flow;
 pub mod model;
