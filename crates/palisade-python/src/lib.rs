@@ -10,6 +10,7 @@ pub mod flow;
 pub mod model;
 pub mod rules;
 pub mod settings;
+pub mod sources;
 pub mod values;
 
 use model::{Model, scope_of};

@@ -3,6 +3,7 @@
 //! methods defined in the same file.
 
 use super::*;
+use crate::sources;
 
 impl<'m, 't> Eval<'m, 't> {
     pub(super) fn call(&self, e: Node<'t>, depth: u32) -> Value<'t> {
@@ -25,10 +26,10 @@ impl<'m, 't> Eval<'m, 't> {
             if is_psycopg_composable(name) {
                 return constant();
             }
+            if let Some(source) = sources::called_source(name) {
+                return hole(Origin::from_source(source, self.text(e)), e);
+            }
             match name {
-                "os.getenv" | "os.environ.get" | "os.getenvb" => {
-                    return hole(Origin::Environ(short(self.text(e))), e);
-                }
                 "textwrap.dedent" | "inspect.cleandoc" => {
                     return args.first().map_or_else(constant, |a| self.eval(*a, depth));
                 }
@@ -41,6 +42,9 @@ impl<'m, 't> Eval<'m, 't> {
                 function.child_by_field_name("attribute"),
             )
         {
+            if let Some(source) = sources::method_source(self.text(method)) {
+                return hole(Origin::from_source(source, self.text(e)), e);
+            }
             match self.text(method) {
                 "format" => {
                     if self.is_composable(object) {
@@ -70,9 +74,6 @@ impl<'m, 't> Eval<'m, 't> {
                     return self.eval(object, depth);
                 }
                 "mogrify" => return constant(), // the driver binds the parameters
-                "parse_args" | "parse_known_args" => {
-                    return hole(Origin::Argv(short(self.text(e))), e);
-                }
                 "get" | "pop" | "setdefault" => {
                     let base = self.eval(object, depth);
                     if all_constant(&base) {
@@ -86,6 +87,9 @@ impl<'m, 't> Eval<'m, 't> {
         if function.kind() == "identifier" && resolved.is_none() {
             let name = self.text(function);
             if !self.defined_locally(name, function) {
+                if let Some(source) = sources::builtin_source(name) {
+                    return hole(Origin::from_source(source, self.text(e)), e);
+                }
                 match name {
                     "str" | "repr" | "ascii" | "format" => {
                         return args
@@ -94,7 +98,6 @@ impl<'m, 't> Eval<'m, 't> {
                     }
                     "int" | "float" | "len" | "bool" | "round" | "abs" | "ord" | "hash" | "id"
                     | "range" | "isinstance" | "chr" | "hex" | "oct" | "bin" => return constant(),
-                    "input" => return hole(Origin::Input, e),
                     "sorted" | "list" | "tuple" | "set" | "reversed" => {
                         return args.first().map_or_else(constant, |a| self.eval(*a, depth));
                     }

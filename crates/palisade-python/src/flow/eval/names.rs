@@ -3,6 +3,7 @@
 //! attributes), and the sources of outside data that a chain can start from.
 
 use super::*;
+use crate::sources;
 
 impl<'m, 't> Eval<'m, 't> {
     /// An attribute, subscript or call chain: `request.args.get("q")`, `row["name"]`,
@@ -67,7 +68,14 @@ impl<'m, 't> Eval<'m, 't> {
                 None => break,
             };
         }
-        if matches!(self.text(root), "self" | "cls") {
+        if sources::is_receiver(self.text(root)) {
+            // `self.request.GET["q"]` in a class-based view.
+            if let Some(source) = head
+                .and_then(|h| self.model.dotted(h))
+                .and_then(|d| sources::receiver_source(&d))
+            {
+                return hole(Origin::from_source(source, text), e);
+            }
             // `self.X` (or `self.X[key]`, `self.X.get(key)`) with `X = …` in the class body.
             let mut first = e;
             while let Some(next) = chain_root_step(first).filter(|n| n.id() != root.id()) {
@@ -102,6 +110,7 @@ impl<'m, 't> Eval<'m, 't> {
                 Origin::Request(_) => Origin::Request(short(text)),
                 Origin::Argv(_) => Origin::Argv(short(text)),
                 Origin::Environ(_) => Origin::Environ(short(text)),
+                Origin::Network(_) => Origin::Network(short(text)),
                 Origin::Input | Origin::Other(_) => h.origin.clone(),
             };
             return hole(origin, e);
@@ -373,13 +382,15 @@ impl<'m, 't> Eval<'m, 't> {
         if numeric {
             return constant();
         }
-        let origin = match name {
-            "self" | "cls" => Origin::Other(name.to_string()),
-            "request" | "req" => Origin::Request(name.to_string()),
-            _ => Origin::Parameter {
+        let origin = if sources::is_receiver(name) {
+            Origin::Other(name.to_string())
+        } else if let Some(source) = sources::parameter_source(name) {
+            Origin::from_source(source, name)
+        } else {
+            Origin::Parameter {
                 name: name.to_string(),
                 function: index.function.clone(),
-            },
+            }
         };
         hole(origin, use_node)
     }
@@ -399,20 +410,10 @@ impl<'m, 't> Eval<'m, 't> {
     }
 }
 
-/// The origin of an imported name read as `text`: request data, the command line or the
-/// environment.
+/// The origin of an imported name read as `text`: request data, the command line, standard
+/// input or the environment (see [`crate::sources`]).
 pub(super) fn import_origin(resolved: &str, text: &str) -> Option<Origin> {
-    let under = |prefix: &str| resolved == prefix || resolved.starts_with(&format!("{prefix}."));
-    if REQUEST_PROXIES.iter().any(|p| under(p)) {
-        return Some(Origin::Request(short(text)));
-    }
-    if under("sys.argv") {
-        return Some(Origin::Argv(short(text)));
-    }
-    if under("os.environ") || under("os.environb") || resolved == "os.getenv" {
-        return Some(Origin::Environ(short(text)));
-    }
-    None
+    sources::imported_source(resolved).map(|source| Origin::from_source(source, text))
 }
 
 /// The innermost name at the root of a chain: `request` in `request.args.get("q")[0]`.
@@ -477,6 +478,3 @@ pub(super) const ACCESSORS: &[&str] = &[
     "split",
     "format",
 ];
-
-/// Request objects of web frameworks that are module-level proxies.
-pub(super) const REQUEST_PROXIES: &[&str] = &["flask.request", "quart.request", "bottle.request"];
