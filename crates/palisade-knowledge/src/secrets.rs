@@ -274,12 +274,10 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
     };
     let has = |x: &str| ws.iter().any(|w| w == x);
     let followed_by_key = |i: usize| ws.get(i + 1).is_some_and(|n| is_key(n));
-    let passwordish = |w: &str| {
-        w.contains("password") || w.contains("passwd") || w.contains("passphrase") || w == "pass"
-    };
+    // `PWD` alone is the shell's working directory.
     let password_at = ws
         .iter()
-        .position(|w| passwordish(w) || (w == "pwd" && ws.len() > 1));
+        .position(|w| (is_password_word(w) && w != "pwd") || (w == "pwd" && ws.len() > 1));
     if let Some(i) = password_at {
         let hashed = ws.get(i + 1).is_some_and(|n| n == "hash") || (i > 0 && ws[i - 1] == "hashed");
         return strong(if hashed {
@@ -346,6 +344,64 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
         return weak(SecretKind::Authorization);
     }
     None
+}
+
+/// Whether a (lowercase) word names a password: `password`, `passwd`, `passphrase` (also
+/// inside a word, `newpassword`), `pass`, `pwd`, `pw`, `pword`, `passwort`.
+fn is_password_word(w: &str) -> bool {
+    w.contains("password")
+        || w.contains("passwd")
+        || w.contains("passphrase")
+        || matches!(w, "pass" | "pwd" | "pw" | "pword" | "passwort")
+}
+
+/// Words that make a password-looking name something else: a reset token, a salt, a policy
+/// value, an e-mail address, a form field's label …
+const NOT_THE_PASSWORD: &[&str] = &[
+    "token",
+    "tokens",
+    "reset",
+    "url",
+    "link",
+    "hint",
+    "policy",
+    "length",
+    "len",
+    "min",
+    "max",
+    "salt",
+    "pepper",
+    "field",
+    "label",
+    "regex",
+    "pattern",
+    "validator",
+    "validators",
+    "strength",
+    "expiry",
+    "expires",
+    "expired",
+    "changed",
+    "age",
+    "attempts",
+    "count",
+    "help",
+    "email",
+    "hasher",
+    "hashers",
+    "history",
+];
+
+/// Whether an identifier or key names a password itself, or its hash (`password`,
+/// `new_password`, `pwd`, `password_hash`) — not something about passwords
+/// (`password_reset_token`, `PASSWORD_MIN_LENGTH`, `password_salt`, `PASSWORD_HASHERS`).
+pub fn is_password_name(name: &str) -> bool {
+    if name.len() > 60 || name.contains(char::is_whitespace) {
+        return false;
+    }
+    let ws = words(name);
+    ws.iter().any(|w| is_password_word(w))
+        && !ws.iter().any(|w| NOT_THE_PASSWORD.contains(&w.as_str()))
 }
 
 /// Whether a value is a reference or template rather than a literal: `${DB_PASSWORD}`,
@@ -601,6 +657,32 @@ mod tests {
             "",
         ] {
             assert_eq!(secret_name(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn password_names() {
+        for name in [
+            "password",
+            "new_password",
+            "userPassword",
+            "pwd",
+            "user_pw",
+            "password_hash",
+            "passphrase",
+        ] {
+            assert!(is_password_name(name), "{name}");
+        }
+        for name in [
+            "password_reset_token",
+            "PASSWORD_MIN_LENGTH",
+            "password_salt",
+            "PASSWORD_HASHERS",
+            "bypass",
+            "compass",
+            "the password",
+        ] {
+            assert!(!is_password_name(name), "{name}");
         }
     }
 

@@ -162,58 +162,7 @@ const WEAK_PASSLIB: &[&str] = &[
     "django_des_crypt",
 ];
 
-/// Words that make a password-looking name something else (a reset token, a salt, a
-/// policy value, an e-mail address …).
-const NOT_A_PASSWORD: &[&str] = &[
-    "token",
-    "tokens",
-    "reset",
-    "url",
-    "link",
-    "hint",
-    "policy",
-    "length",
-    "len",
-    "min",
-    "max",
-    "salt",
-    "pepper",
-    "field",
-    "label",
-    "regex",
-    "pattern",
-    "validator",
-    "validators",
-    "strength",
-    "expiry",
-    "expires",
-    "expired",
-    "changed",
-    "age",
-    "attempts",
-    "count",
-    "help",
-    "email",
-    "hasher",
-    "hashers",
-    "history",
-];
-
-/// Whether an identifier or key names a password.
-pub fn is_password_name(name: &str) -> bool {
-    if name.len() > 60 || name.contains(char::is_whitespace) {
-        return false;
-    }
-    let lower = name.to_ascii_lowercase();
-    let words = words(name);
-    let hit = lower.contains("password")
-        || lower.contains("passwd")
-        || lower.contains("passphrase")
-        || words
-            .iter()
-            .any(|w| matches!(w.as_str(), "pwd" | "pw" | "passwort" | "pword" | "pass"));
-    hit && !words.iter().any(|w| NOT_A_PASSWORD.contains(&w.as_str()))
-}
+use palisade_knowledge::secrets::is_password_name;
 
 /// Last names of the calls this rule looks at; anything else is skipped before resolving.
 const CALL_NAMES: &[&str] = &[
