@@ -72,6 +72,7 @@ mod eval;
 mod index;
 
 use crate::model::Model;
+use crate::sources::Source;
 use eval::{Eval, constant};
 use index::{DefKind, NodeRef, ScopeIndex, reaching};
 use std::cell::{Cell, RefCell};
@@ -112,6 +113,8 @@ pub enum Origin {
     Argv(String),
     /// The environment: `os.environ`, `os.getenv`.
     Environ(String),
+    /// Bytes received from a socket: `sock.recv(...)`.
+    Network(String),
     /// Any other non-constant value (the expression's text).
     Other(String),
 }
@@ -125,7 +128,22 @@ impl Origin {
     /// Whether the value is read from a request, the user or the command line (not merely a
     /// parameter a caller passes).
     pub fn is_untrusted_input(&self) -> bool {
-        matches!(self, Origin::Request(_) | Origin::Input | Origin::Argv(_))
+        matches!(
+            self,
+            Origin::Request(_) | Origin::Input | Origin::Argv(_) | Origin::Network(_)
+        )
+    }
+
+    /// The origin of a value read from an outside source (see [`crate::sources`]) by the
+    /// expression written `text`.
+    pub fn from_source(source: Source, text: &str) -> Origin {
+        match source {
+            Source::Request => Origin::Request(short(text)),
+            Source::UserInput => Origin::Input,
+            Source::CommandLine => Origin::Argv(short(text)),
+            Source::Environment => Origin::Environ(short(text)),
+            Source::Network => Origin::Network(short(text)),
+        }
     }
 
     /// A short description for messages: "parameter `sort` of `list_orders`".
@@ -138,6 +156,7 @@ impl Origin {
             Origin::Input => "`input()`".to_string(),
             Origin::Argv(text) => format!("the command line (`{text}`)"),
             Origin::Environ(text) => format!("the environment (`{text}`)"),
+            Origin::Network(text) => format!("data received from a socket (`{text}`)"),
             Origin::Other(text) => format!("`{text}`, which is not a constant"),
         }
     }
@@ -548,6 +567,30 @@ def f():
                 Origin::Argv("sys.argv[1]".into()),
                 Origin::Input,
                 Origin::Other("row[\"x\"]".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_shared_catalogue_names_views_sockets_and_stdin() {
+        let got = sink_argument(
+            r#"
+import sys
+
+class Search(View):
+    def get(self, sock):
+        a = self.request.GET["q"]
+        b = sock.recv(1024)
+        c = sys.stdin.readline()
+        sink("%s %s %s" % (a, b, c))
+"#,
+        );
+        assert_eq!(
+            got[0].1,
+            [
+                Origin::Request("self.request.GET[\"q\"]".into()),
+                Origin::Network("sock.recv(1024)".into()),
+                Origin::Input,
             ]
         );
     }

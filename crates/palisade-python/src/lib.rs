@@ -7,14 +7,14 @@
 //! the collected nodes, each rule sees only the node kinds it declared, and the extractor
 //! resolves its names through the same model.
 
+pub mod dsn;
 pub mod endpoints;
-pub mod files;
 pub mod flow;
 pub mod grammar;
 pub mod model;
-pub mod net;
 pub mod rules;
 pub mod settings;
+pub mod sources;
 pub mod values;
 
 use endpoints::extract::Extractor;

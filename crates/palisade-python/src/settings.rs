@@ -6,7 +6,8 @@
 //! re-parses text. It is kept apart from `model.rs` so that configuration rules can grow
 //! their helpers without touching the model the other rules share.
 
-use crate::model::{Model, scope_of};
+use crate::model::{MODULE, Model, scope_of};
+use palisade_knowledge::roles::{self, SettingsFlavor};
 use tree_sitter::Node;
 
 /// Call and scope helpers shared with the other rules live in `values.rs`.
@@ -334,95 +335,28 @@ pub fn has_star_import(root: Node<'_>) -> bool {
     })
 }
 
-/// What a file (or a config class) is for, judged by its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Anything not named for tests or local development.
-    Deployed,
-    /// `local.py`, `dev.py`, `settings_dev.py`, `DevelopmentConfig`, …
-    Development,
-    /// `tests/…`, `test_*.py`, `settings/test.py`, `conftest.py`, `TestingConfig`, …
-    Test,
-}
-
-/// Calls `visit` with each word of an identifier or file name, as a slice of it: split at
-/// any character that is not an ASCII letter or digit and at lower-to-upper case changes.
-/// Stops early when `visit` returns true; returns whether it did. Allocates nothing, for
-/// checks that run on many nodes.
-pub fn any_word(name: &str, mut visit: impl FnMut(&str) -> bool) -> bool {
-    let bytes = name.as_bytes();
-    let mut start = None;
-    let mut previous_lower = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !b.is_ascii_alphanumeric() {
-            if let Some(s) = start.take()
-                && visit(&name[s..i])
-            {
-                return true;
-            }
-            previous_lower = false;
-            continue;
-        }
-        if b.is_ascii_uppercase()
-            && previous_lower
-            && let Some(s) = start.replace(i)
-            && visit(&name[s..i])
-        {
-            return true;
-        }
-        start.get_or_insert(i);
-        previous_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+/// The settings flavour of a Django settings module: by path, or — for a module whose path
+/// does not say so — by defining `INSTALLED_APPS`, `MIDDLEWARE` or `ROOT_URLCONF` at module
+/// level (then the flavour is read from the file name's words, `Main` by default).
+pub fn django_settings_flavor(path: &str, model: &Model<'_>) -> Option<SettingsFlavor> {
+    if let Some(flavor) = roles::settings_flavor(path) {
+        return Some(flavor);
     }
-    start.is_some_and(|s| visit(&name[s..]))
-}
-
-/// The words of an identifier or file name (see [`any_word`]), lowercased.
-/// `DevelopmentConfig` → `development`, `config`.
-pub fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    any_word(name, |w| {
-        out.push(w.to_ascii_lowercase());
-        false
-    });
-    out
-}
-
-/// Whether one of the words of `name` equals (ignoring case) one of `wanted`.
-pub fn has_word(name: &str, wanted: &[&str]) -> bool {
-    any_word(name, |w| wanted.iter().any(|x| w.eq_ignore_ascii_case(x)))
-}
-
-const TEST_WORDS: &[&str] = &["test", "tests", "testing", "conftest", "ci", "pytest"];
-const DEV_WORDS: &[&str] = &["local", "dev", "development", "devel"];
-
-/// The role a name plays by its words (a file stem or a class name).
-pub fn name_role(name: &str) -> Role {
-    if has_word(name, TEST_WORDS) || name.starts_with("test") {
-        Role::Test
-    } else if has_word(name, DEV_WORDS) {
-        Role::Development
-    } else {
-        Role::Deployed
+    let defines = [
+        "INSTALLED_APPS",
+        "MIDDLEWARE",
+        "MIDDLEWARE_CLASSES",
+        "ROOT_URLCONF",
+    ]
+    .iter()
+    .any(|name| !model.values(MODULE, name).is_empty());
+    if !defines {
+        return None;
     }
-}
-
-/// The role of a file by its path (relative to the scan root): in a `tests` folder or named
-/// for tests → `Test`; named for local development → `Development`.
-pub fn file_role(path: &str) -> Role {
-    if crate::files::is_test_file(path) {
-        return Role::Test;
-    }
-    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
-    let stem = file.strip_suffix(".py").unwrap_or(file);
-    let stem = if stem == "__init__" {
-        dirs.rsplit('/')
-            .next()
-            .filter(|d| !d.is_empty())
-            .unwrap_or(stem)
-    } else {
-        stem
-    };
-    name_role(stem)
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    Some(roles::flavor_of_name(
+        file.strip_suffix(".py").unwrap_or(file),
+    ))
 }
 
 /// The last name of a call's function (`md5` in `hashlib.md5`, `get` in `self.session.get`),

@@ -13,6 +13,7 @@
 //! re-parse). Every recursion is bounded, so cyclic assignments (`x = x + 1`) end as "unknown".
 
 use crate::model::{Model, scope_of};
+use crate::sources::{self, Source};
 use tree_sitter::Node;
 
 /// How many names deep a value is followed.
@@ -349,7 +350,8 @@ fn name_constant<'t>(
             .all(|v| constant(model, *v, safe, depth + 1))
 }
 
-/// Where a value from outside the program comes from.
+/// Where a value from outside the program comes from: a caller's parameter, or one of the
+/// outside sources of [`crate::sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OriginKind {
     /// A parameter of the enclosing function (other than `self`/`cls`).
@@ -358,7 +360,7 @@ pub enum OriginKind {
     Request,
     /// `input()` or standard input.
     UserInput,
-    /// `sys.argv`.
+    /// `sys.argv`, argparse's `parse_args()`.
     CommandLine,
     /// `os.environ`, `os.getenv`.
     Environment,
@@ -381,7 +383,26 @@ pub fn outside_origin<'t>(model: &Model<'t>, node: Node<'t>) -> Option<Origin<'t
     origin(model, node, 0)
 }
 
-const NETWORK_METHODS: &[&str] = &["recv", "recvfrom", "recv_bytes", "recvmsg"];
+impl From<Source> for OriginKind {
+    fn from(source: Source) -> OriginKind {
+        match source {
+            Source::Request => OriginKind::Request,
+            Source::UserInput => OriginKind::UserInput,
+            Source::CommandLine => OriginKind::CommandLine,
+            Source::Environment => OriginKind::Environment,
+            Source::Network => OriginKind::Network,
+        }
+    }
+}
+
+/// How a finding names an outside source read by the expression written `text`.
+fn describe(source: Source, text: &str) -> String {
+    match source {
+        Source::UserInput => "standard input".to_string(),
+        Source::Environment => "the environment".to_string(),
+        Source::Request | Source::CommandLine | Source::Network => format!("`{text}`"),
+    }
+}
 
 fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t>> {
     if depth > MAX_DEPTH {
@@ -391,19 +412,24 @@ fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t
     match node.kind() {
         "identifier" => {
             let name = model.text(node);
-            if name == "self" || name == "cls" {
+            if sources::is_receiver(name) {
                 return None;
             }
             if parameter_named(model, node, name).is_some() {
-                let kind = if name == "request" || name == "req" {
-                    OriginKind::Request
-                } else {
-                    OriginKind::Parameter
-                };
+                let kind =
+                    sources::parameter_source(name).map_or(OriginKind::Parameter, Into::into);
                 return found(kind, format!("parameter `{name}`"));
             }
-            if model.resolve(node).as_deref() == Some("flask.request") {
-                return found(OriginKind::Request, "the request".to_string());
+            if let Some(source) = model
+                .resolve(node)
+                .as_deref()
+                .and_then(sources::imported_source)
+            {
+                let what = match source {
+                    Source::Request => "the request".to_string(),
+                    _ => describe(source, name),
+                };
+                return found(source.into(), what);
             }
             name_origin(model, node, name, depth)
         }
@@ -411,20 +437,10 @@ fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t
             let resolved = model.resolve(node).unwrap_or_default();
             let dotted = model.dotted(node).unwrap_or_default();
             let text = model.text(node);
-            if resolved.starts_with("flask.request.")
-                || resolved.starts_with("quart.request.")
-                || dotted.starts_with("self.request.")
+            if let Some(source) =
+                sources::imported_source(&resolved).or_else(|| sources::receiver_source(&dotted))
             {
-                return found(OriginKind::Request, format!("`{text}`"));
-            }
-            if resolved == "sys.argv" {
-                return found(OriginKind::CommandLine, "`sys.argv`".to_string());
-            }
-            if resolved.starts_with("sys.stdin") {
-                return found(OriginKind::UserInput, "standard input".to_string());
-            }
-            if resolved == "os.environ" {
-                return found(OriginKind::Environment, "the environment".to_string());
+                return found(source.into(), describe(source, text));
             }
             if let Some(o) = model
                 .dotted(node)
@@ -438,20 +454,26 @@ fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t
             let function = node.child_by_field_name("function")?;
             let resolved = model.resolve(function).unwrap_or_default();
             if function.kind() == "identifier"
-                && model.text(function) == "input"
-                && model.values(scope_of(node), "input").is_empty()
+                && let Some(source) = sources::builtin_source(model.text(function))
+                && model
+                    .values(scope_of(node), model.text(function))
+                    .is_empty()
             {
-                return found(OriginKind::UserInput, "`input()`".to_string());
+                return found(source.into(), format!("`{}()`", model.text(function)));
             }
-            if resolved == "os.getenv" || resolved == "os.environ.get" {
-                return found(OriginKind::Environment, "the environment".to_string());
+            // `os.getenv(...)` is a source itself; `request.args.get(...)` reads one through
+            // its callee, found below.
+            if let Some(source) = sources::called_source(&resolved)
+                && sources::imported_source(&resolved).is_none()
+            {
+                return found(source.into(), describe(source, model.text(node)));
             }
             if function.kind() == "attribute"
-                && function
+                && let Some(source) = function
                     .child_by_field_name("attribute")
-                    .is_some_and(|a| NETWORK_METHODS.contains(&model.text(a)))
+                    .and_then(|a| sources::method_source(model.text(a)))
             {
-                return found(OriginKind::Network, format!("`{}`", model.text(node)));
+                return found(source.into(), describe(source, model.text(node)));
             }
             if function.kind() == "attribute"
                 && let Some(o) = origin(model, function, depth)

@@ -57,11 +57,6 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: K8sRule = K8sRule { meta: &META, check };
 
-fn is_loopback(address: &str) -> bool {
-    let address = address.trim().trim_matches(['[', ']']);
-    address.starts_with("127.") || address == "::1" || address == "localhost"
-}
-
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
     for inv in invocations(object) {
         if inv.component != Component::ApiServer {
@@ -75,7 +70,7 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
         }
         // Without --insecure-bind-address the insecure port listened on 127.0.0.1.
         let address = bind.map_or("127.0.0.1", |b| b.text().trim());
-        let severity = if is_loopback(address) {
+        let severity = if palisade_knowledge::hosts::is_loopback(address) {
             Severity::High
         } else {
             Severity::Critical

@@ -4,18 +4,24 @@
 //! `env[].value` of every container — regular, init or ephemeral — of a built-in workload
 //! (Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet,
 //! Job, CronJob, including `List` items and `kubectl get -o yaml` output) when either
-//! - the variable's name says it holds a credential: one of its words (split at `_`, `-`,
-//!   `.` and camelCase humps, compared case-insensitively) contains `PASSWORD`, `PASSWD`,
-//!   `PASSPHRASE` or `CREDENTIAL`, ends with `SECRET` or `TOKEN` (so `CLIENTSECRET`
-//!   counts, `TOKENS` and `TOKENIZER` do not), is `PASS`, `PWD` (but not the shell's own
-//!   `PWD`), `AUTH` or `AUTHORIZATION`, or two of them spell `API_KEY`, `PRIVATE_KEY`,
-//!   `ACCESS_KEY`, `SECRET_KEY`, `ENCRYPTION_KEY`, `SIGNING_KEY` or `MASTER_KEY` (also
-//!   written as one word, `APIKEY`, or in camelCase, `apiKey`) — unless its last word
-//!   describes the credential rather than holding it: `_FILE`, `_PATH`, `_DIR`, `_URL`,
-//!   `_ENDPOINT`, `_HOST`, `_TTL`, `_EXPIRY`, `_TIMEOUT`, `_SECONDS`, `_ENABLED`, `_MODE`,
-//!   `_TYPE`, `_METHOD`, `_NAME`, `_ID`, `_USER`, `_LENGTH`, `_POLICY`, `_ISSUER`,
-//!   `_AUDIENCE` and similar (so `DB_PASSWORD_FILE`, `TOKEN_TTL`,
-//!   `TOKEN_EXPIRY_SECONDS`, `AUTH_ENABLED`, `AWS_ACCESS_KEY_ID`, `SECRET_NAME` pass);
+//! - the variable's name says it holds a credential (palisade's shared reading of secret
+//!   names): one of its words (split at `_`, `-`, `.` and camelCase humps, compared
+//!   case-insensitively) contains `PASSWORD`, `PASSWD`, `PASSPHRASE` or `CREDENTIAL`, ends
+//!   with `SECRET` or `TOKEN` (so `CLIENTSECRET` counts, `TOKENIZER` does not), is
+//!   `TOKENS`, `PASS` or `PWD` (but not the shell's own `PWD`), or two of them spell
+//!   `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`, `SECRET_KEY`, `ENCRYPTION_KEY`, `SIGNING_KEY`,
+//!   `MASTER_KEY`, `HMAC_KEY`, `JWT_KEY`, `WEBHOOK_KEY`, `SSH_KEY`, `LICENSE_KEY`,
+//!   `FERNET_KEY` or `AUTH_KEY` (also written as one word, `APIKEY`, or in camelCase,
+//!   `apiKey`); with medium confidence, a word is `AUTH` or `AUTHORIZATION`, or the name
+//!   ends in `_KEY` and no word makes it a data key (`FEED_KEY` counts, `PARTITION_KEY`,
+//!   `ROUTING_KEY`, `REDIS_KEY` do not) — unless its last word describes the credential
+//!   rather than holding it: `_FILE`, `_PATH`, `_DIR`, `_URL`, `_ENDPOINT`, `_HOST`,
+//!   `_TTL`, `_EXPIRY`, `_TIMEOUT`, `_SECONDS`, `_ENABLED`, `_MODE`, `_TYPE`, `_METHOD`,
+//!   `_NAME`, `_ID`, `_USER`, `_LENGTH`, `_POLICY`, `_ISSUER`, `_AUDIENCE` and similar (so
+//!   `DB_PASSWORD_FILE`, `TOKEN_TTL`, `TOKEN_EXPIRY_SECONDS`, `AUTH_ENABLED`,
+//!   `AWS_ACCESS_KEY_ID`, `SECRET_NAME` pass), or a word makes it data rather than a
+//!   credential (`MAX_TOKENS`, `CACHE_KEY`, `PUBLIC_KEY`, `NEXT_PAGE_TOKEN`); digests and
+//!   signatures (`IMAGE_DIGEST`) are not credentials;
 //! - or, whatever its name, the value is a URL with a password in it
 //!   (`postgres://shop:…@db:5432/shop`).
 //!
@@ -26,7 +32,7 @@
 //! `15m`), and `none`/`null`/`disabled`. Values taken from a Secret
 //! (`valueFrom.secretKeyRef`, `envFrom`) are what this rule asks for and are never flagged.
 //! The finding points at the `value:` line, the value is masked in every snippet and it is
-//! never repeated in the message. Names matched only through `AUTH` get medium confidence.
+//! never repeated in the message.
 //!
 //! ## Why it matters
 //! A credential written into a manifest lives in the Git history of every clone, in CI
@@ -71,6 +77,8 @@ use super::{K8sRule, RuleContext};
 use crate::object::Object;
 use crate::yaml::{entry, get, get_str, items, scalar};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::hosts::parse_url;
+use palisade_knowledge::secrets::{self, SecretKind, Strength};
 
 pub static META: RuleMeta = RuleMeta {
     id: "k8s/secret-in-env-literal",
@@ -87,206 +95,26 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: K8sRule = K8sRule { meta: &META, check };
 
-/// Last words of a name that describe a credential without holding it.
-const DESCRIPTIVE_SUFFIXES: &[&str] = &[
-    "FILE",
-    "FILES",
-    "PATH",
-    "DIR",
-    "DIRECTORY",
-    "LOCATION",
-    "MOUNT",
-    "URL",
-    "URI",
-    "ENDPOINT",
-    "HOST",
-    "HOSTNAME",
-    "PORT",
-    "ADDR",
-    "ADDRESS",
-    "SERVER",
-    "TTL",
-    "EXPIRY",
-    "EXPIRE",
-    "EXPIRES",
-    "EXPIRATION",
-    "TIMEOUT",
-    "SECONDS",
-    "SECS",
-    "MS",
-    "MINUTES",
-    "HOURS",
-    "DAYS",
-    "LIFETIME",
-    "DURATION",
-    "INTERVAL",
-    "AGE",
-    "ENABLED",
-    "ENABLE",
-    "DISABLED",
-    "DISABLE",
-    "REQUIRED",
-    "MODE",
-    "TYPE",
-    "KIND",
-    "METHOD",
-    "METHODS",
-    "PROVIDER",
-    "BACKEND",
-    "STORE",
-    "HEADER",
-    "NAME",
-    "ID",
-    "USER",
-    "USERNAME",
-    "LOGIN",
-    "EMAIL",
-    "LENGTH",
-    "LEN",
-    "SIZE",
-    "LIMIT",
-    "MAX",
-    "MIN",
-    "COUNT",
-    "POLICY",
-    "ALGORITHM",
-    "ALG",
-    "ISSUER",
-    "AUDIENCE",
-    "REALM",
-    "SCOPE",
-    "SCOPES",
-    "VERSION",
-    "DOMAIN",
-    "PREFIX",
-    "FORMAT",
-    "REGION",
-    "STRATEGY",
-    "LEVEL",
-    "ROTATION",
-    "CACHE",
-];
-
-/// Two words that together name a key holding a secret (`API_KEY`, `apiKey`, `APIKEY`).
-const SECRET_KEYS: &[&str] = &[
-    "API",
-    "PRIVATE",
-    "ACCESS",
-    "SECRET",
-    "ENCRYPTION",
-    "SIGNING",
-    "MASTER",
-];
-
-/// The words of a variable name, upper-cased: split at non-alphanumerics and camelCase humps.
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_uppercase());
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
-
 /// How sure a variable name is to hold a credential: None when it does not look like one.
+/// Digests and signatures (`IMAGE_DIGEST`, `WEBHOOK_SIGNATURE`) are not credentials here.
 fn credential_name(name: &str) -> Option<Confidence> {
-    let words = words(name);
-    let last = words.last()?;
-    if DESCRIPTIVE_SUFFIXES.contains(&last.as_str()) {
+    let found = secrets::secret_name(name)?;
+    if matches!(found.kind, SecretKind::Digest | SecretKind::Signature) {
         return None;
     }
-    let strong = words.iter().enumerate().any(|(i, w)| {
-        let next_is_key = words.get(i + 1).is_some_and(|n| n == "KEY");
-        w.contains("PASSWORD")
-            || w.contains("PASSWD")
-            || w.contains("PASSPHRASE")
-            || w.contains("CREDENTIAL")
-            || w == "PASS"
-            || (w == "PWD" && words.len() > 1)
-            || w.ends_with("SECRET")
-            || w.ends_with("TOKEN")
-            || (next_is_key && SECRET_KEYS.contains(&w.as_str()))
-            || SECRET_KEYS.iter().any(|k| w.ends_with(&format!("{k}KEY")))
-    });
-    if strong {
-        return Some(Confidence::High);
-    }
-    let weak = words.iter().any(|w| w == "AUTH" || w == "AUTHORIZATION");
-    weak.then_some(Confidence::Medium)
-}
-
-/// Whether a literal value cannot be a credential: empty, a reference or placeholder, a
-/// boolean, a number or duration, or a word meaning "nothing".
-fn is_inert_value(value: &str) -> bool {
-    let v = value.trim();
-    if v.is_empty() || v.contains("$(") || v.contains("${") || v.contains("{{") {
-        return true;
-    }
-    if v.starts_with('<') && v.ends_with('>') {
-        return true;
-    }
-    // A file path (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`).
-    if (v.starts_with('/') || v.starts_with("./") || v.starts_with("file://"))
-        && !v.contains(char::is_whitespace)
-    {
-        return true;
-    }
-    let lower = v.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "true"
-            | "false"
-            | "yes"
-            | "no"
-            | "on"
-            | "off"
-            | "y"
-            | "n"
-            | "none"
-            | "null"
-            | "nil"
-            | "~"
-            | "disabled"
-            | "enabled"
-    ) {
-        return true;
-    }
-    // A number, optionally with a duration unit: 3600, 0.5, 15m, 24h, 500ms.
-    let digits_end = lower
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-        .unwrap_or(lower.len());
-    digits_end > 0
-        && lower[..digits_end].chars().any(|c| c.is_ascii_digit())
-        && matches!(&lower[digits_end..], "" | "ms" | "s" | "m" | "h" | "d")
+    Some(match found.strength {
+        Strength::Strong => Confidence::High,
+        Strength::Weak => Confidence::Medium,
+    })
 }
 
 /// Whether a value is a URL with a password in its user info (`scheme://user:pass@host`).
 fn url_with_password(value: &str) -> bool {
-    let Some((_, rest)) = value.trim().split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let Some((userinfo, _host)) = authority.rsplit_once('@') else {
-        return false;
-    };
-    userinfo
-        .split_once(':')
-        .is_some_and(|(_, password)| !password.is_empty() && !is_inert_value(password))
+    let value = value.trim();
+    parse_url(value)
+        .and_then(|url| url.password)
+        .and_then(|range| value.get(range))
+        .is_some_and(|password| !password.is_empty() && !secrets::cannot_be_secret(password))
 }
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
@@ -304,7 +132,7 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
             let Some(text) = scalar(value) else {
                 continue;
             };
-            if is_inert_value(text) {
+            if secrets::cannot_be_secret(text) {
                 continue;
             }
             let (confidence, what) = if url_with_password(text) {
@@ -338,18 +166,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_split_snake_kebab_and_camel_case() {
-        assert_eq!(words("DB_PASSWORD"), ["DB", "PASSWORD"]);
-        assert_eq!(words("dbPassword"), ["DB", "PASSWORD"]);
-        assert_eq!(words("x-api-key"), ["X", "API", "KEY"]);
-        assert_eq!(words("OAuth2ClientSecret"), ["OAUTH2", "CLIENT", "SECRET"]);
-        assert_eq!(
-            words("spring.datasource.password"),
-            ["SPRING", "DATASOURCE", "PASSWORD"]
-        );
-    }
-
-    #[test]
     fn credential_names() {
         for name in [
             "POSTGRES_PASSWORD",
@@ -378,10 +194,17 @@ mod tests {
             "SSH_KEY_PASSPHRASE",
             "FIELD_ENCRYPTION_KEY",
             "ADMIN_PASSWORD_HASH",
+            "HMAC_KEY",
+            "API_TOKENS",
         ] {
             assert_eq!(credential_name(name), Some(Confidence::High), "{name}");
         }
-        for name in ["REDIS_AUTH", "BASIC_AUTH", "PROXY_AUTHORIZATION"] {
+        for name in [
+            "REDIS_AUTH",
+            "BASIC_AUTH",
+            "PROXY_AUTHORIZATION",
+            "FEED_KEY",
+        ] {
             assert_eq!(credential_name(name), Some(Confidence::Medium), "{name}");
         }
         for name in [
@@ -416,45 +239,13 @@ mod tests {
             "SECRETARY_EMAIL",
             "API_BASE_URL",
             "PASSENGER_APP_ENV",
+            "PUBLIC_KEY",
+            "ROUTING_KEY",
+            "IMAGE_DIGEST",
+            "WEBHOOK_SIGNATURE",
+            "NEXT_PAGE_TOKEN",
         ] {
             assert_eq!(credential_name(name), None, "{name}");
-        }
-    }
-
-    #[test]
-    fn inert_values() {
-        for value in [
-            "",
-            " ",
-            "$(DB_PASSWORD)",
-            "Bearer $(API_TOKEN)",
-            "${DB_PASSWORD}",
-            "{{ .Values.token }}",
-            "<your-token>",
-            "true",
-            "False",
-            "yes",
-            "off",
-            "3600",
-            "0.5",
-            "15m",
-            "24h",
-            "500ms",
-            "none",
-            "disabled",
-            "/var/secrets/google/key.json",
-        ] {
-            assert!(is_inert_value(value), "{value:?}");
-        }
-        for value in [
-            "hunter2",
-            "s3cr3t-prod",
-            "changeme",
-            "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
-            "1234abcd",
-            "2fa-secret",
-        ] {
-            assert!(!is_inert_value(value), "{value:?}");
         }
     }
 

@@ -130,7 +130,7 @@ fn defaults(p: &Project) -> Defaults {
         };
         login_required_middleware |= settings.login_required_middleware;
         // Test settings do not decide what production allows.
-        if file.path.contains("test") {
+        if palisade_knowledge::roles::is_test_settings(&file.path) {
             continue;
         }
         if let Some(d) = &settings.default_permissions

@@ -5,170 +5,26 @@
 //! `python/non-constant-time-secret-comparison`.
 
 use super::syntax::{args, dotted, string_value, text};
-use super::words::words;
+use palisade_knowledge::secrets::looks_like_key_material;
+use palisade_knowledge::words::words;
 use tree_sitter::Node;
 
-/// What kind of secret an expression holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecretKind {
-    ApiKey,
-    Token,
-    Signature,
-    /// A digest that may be a plain checksum; a secret only next to HMAC code.
-    Digest,
-    PasswordHash,
-    Secret,
-}
+pub use palisade_knowledge::secrets::SecretKind;
 
-impl SecretKind {
-    pub fn describe(self) -> &'static str {
-        match self {
-            SecretKind::ApiKey => "an API key",
-            SecretKind::Token => "a token",
-            SecretKind::Signature => "a signature",
-            SecretKind::Digest => "a digest",
-            SecretKind::PasswordHash => "a password hash",
-            SecretKind::Secret => "a secret",
-        }
-    }
-}
-
-/// Words in a name that make it something other than the secret's value: its type, name,
-/// length, expiry, id, …
-const NOT_A_VALUE: &[&str] = &[
-    "type",
-    "types",
-    "kind",
-    "name",
-    "names",
-    "prefix",
-    "format",
-    "scheme",
-    "url",
-    "uri",
-    "len",
-    "length",
-    "count",
-    "id",
-    "ids",
-    "expires",
-    "expiry",
-    "expiration",
-    "exp",
-    "ttl",
-    "path",
-    "file",
-    "filename",
-    "algorithm",
-    "algorithms",
-    "alg",
-    "version",
-    "method",
-    "field",
-    "status",
-    "size",
-    "encoding",
-    "label",
-    "source",
-    "endpoint",
-    "hint",
-    "at",
-    "created",
-    "issued",
-    "header",
-    "location",
-    "index",
-    "idx",
-    "mode",
-    "usage",
-    "purpose",
-    "provider",
-    "audience",
-    "issuer",
-    "scope",
-    "scopes",
-    "user",
-    "owner",
-    "enabled",
-    "required",
-    "valid",
-    "expired",
-    "revoked",
-    "fingerprint",
-    "next",
-    "prev",
-    "previous",
-    "page",
-    "continuation",
-    "lock",
-    "creation",
-    "cursor",
-    "cache",
-    "config",
-    "taken",
-    "primary",
-    "foreign",
-    "sort",
-];
-
-/// The kind of secret a name denotes (`api_key`, `WEBHOOK_SECRET`, `x-hub-signature-256`).
+/// The kind of secret a name denotes (`api_key`, `WEBHOOK_SECRET`, `x-hub-signature-256`),
+/// as `palisade_knowledge::secrets` reads it, narrowed to what a caller presents or a server
+/// compares: passwords and credentials are verified at login, not compared as keys.
 pub fn secret_name(name: &str) -> Option<SecretKind> {
-    let lower = name.to_ascii_lowercase().replace('-', "_");
-    let ws = words(&lower);
-    if ws.iter().any(|w| NOT_A_VALUE.contains(&w.as_str())) {
-        return None;
+    use SecretKind::*;
+    match palisade_knowledge::secrets::secret_name(name)?.kind {
+        Password | Credential => None,
+        PrivateKey => Some(Secret),
+        Authorization if palisade_knowledge::words::has_word(name, &["authorization"]) => {
+            Some(Token)
+        }
+        Authorization => None,
+        kind => Some(kind),
     }
-    let has = |x: &str| ws.iter().any(|w| w == x);
-    if lower.contains("password_hash")
-        || lower.contains("passwd_hash")
-        || lower.contains("pwd_hash")
-        || lower.contains("hashed_password")
-    {
-        return Some(SecretKind::PasswordHash);
-    }
-    if lower.contains("api_key") || lower.contains("apikey") || has("apikey") {
-        return Some(SecretKind::ApiKey);
-    }
-    if has("signature") || has("hmac") {
-        return Some(SecretKind::Signature);
-    }
-    if has("token") || has("tokens") || has("authorization") {
-        return Some(SecretKind::Token);
-    }
-    if has("secret") {
-        return Some(SecretKind::Secret);
-    }
-    if has("digest") || has("hexdigest") {
-        return Some(SecretKind::Digest);
-    }
-    // `FEED_KEY`, `SIGNING_KEY`: a constant named after a key holds one.
-    let constant = name
-        .chars()
-        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-');
-    let data_key = [
-        "root",
-        "dict",
-        "map",
-        "partition",
-        "range",
-        "lookup",
-        "alias",
-        "kms",
-        "value",
-        "redis",
-        "hash",
-        "row",
-        "column",
-        "stage",
-    ];
-    if constant
-        && ws.len() >= 2
-        && ws.last().is_some_and(|w| w == "key")
-        && !ws.iter().any(|w| data_key.contains(&w.as_str()))
-    {
-        return Some(SecretKind::Secret);
-    }
-    None
 }
 
 /// Containers whose string-keyed lookups hold request or configuration values:
@@ -309,16 +165,6 @@ fn secret_operand_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<SecretK
     }
 }
 
-/// Whether a string literal could be a key or token: long enough, no spaces, not a plain
-/// word (`"bearer"`, `"changeme"`, `"("`).
-pub fn looks_like_secret_literal(s: &str) -> bool {
-    s.len() >= 12
-        && !s.chars().any(char::is_whitespace)
-        && !(s.len() <= 20
-            && !s.chars().any(|c| c.is_ascii_digit())
-            && s.chars().all(|c| c.is_alphabetic() || "-_.=:/".contains(c)))
-}
-
 /// Whether an expression cannot be a secret value: `None`, booleans, numbers, strings that
 /// do not look like a key, collections, `len(...)`, and constants or classes that are not
 /// named after a secret (`TOKEN_COMMENT`, `signal.SIGINT`, `Keyword`): comparing with those
@@ -327,7 +173,7 @@ pub fn is_not_a_secret_value(node: Node<'_>, src: &[u8]) -> bool {
     match node.kind() {
         "none" | "true" | "false" | "integer" | "float" | "unary_operator" => true,
         "string" | "concatenated_string" => {
-            string_value(node, src).is_some_and(|s| !looks_like_secret_literal(&s))
+            string_value(node, src).is_some_and(|s| !looks_like_key_material(&s))
         }
         "list" | "tuple" | "dictionary" | "set" => true,
         "identifier" | "attribute" => {

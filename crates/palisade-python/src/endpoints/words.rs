@@ -2,34 +2,7 @@
 //! authentication (`login_required`, `jwt_required`, `require_api_key`, `HasScope`,
 //! `get_current_user`), and whether it is about API keys.
 
-/// The lowercase words of an identifier: split at `_`, `.`, `-`, digits boundaries and
-/// camelCase (`APIKeyHeader` → `api`, `key`, `header`).
-pub fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let chars: Vec<char> = name.chars().collect();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        if c.is_uppercase() && !current.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            // `apiKey` → api|Key; `APIKey` → API|Key.
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                out.push(std::mem::take(&mut current));
-            }
-        }
-        current.push(c);
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out.into_iter().map(|w| w.to_lowercase()).collect()
-}
+pub use palisade_knowledge::words::words;
 
 /// Words that make a name about authentication or authorization.
 fn is_auth_word(w: &str) -> bool {
@@ -146,14 +119,6 @@ pub fn is_check_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_split_snake_and_camel_case() {
-        assert_eq!(words("APIKeyHeader"), ["api", "key", "header"]);
-        assert_eq!(words("require_api_key"), ["require", "api", "key"]);
-        assert_eq!(words("IsAuthenticated"), ["is", "authenticated"]);
-        assert_eq!(words("auth.login_required"), ["auth", "login", "required"]);
-    }
 
     #[test]
     fn auth_names() {

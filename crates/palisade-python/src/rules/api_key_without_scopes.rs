@@ -88,7 +88,7 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
     for e in model
         .endpoints()
         .iter()
-        .filter(|e| !super::is_test_path(&e.handler.path))
+        .filter(|e| !palisade_knowledge::roles::is_test_code(&e.handler.path))
     {
         apps.entry(e.app.as_str()).or_default().push(e);
     }

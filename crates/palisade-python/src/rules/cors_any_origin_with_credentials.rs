@@ -64,11 +64,11 @@
 use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
-    Role, Setting, SettingOp, dict_entries, enclosing_function, env_default, file_role, follow,
-    is_true, keyword, keyword_value, last_name, name_role, positional, string_body, string_value,
-    top_level_settings, walk,
+    Setting, SettingOp, dict_entries, enclosing_function, env_default, follow, is_true, keyword,
+    keyword_value, last_name, positional, string_body, string_value, top_level_settings, walk,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity, Span};
+use palisade_knowledge::roles::{NameRole, deployment_role, name_role};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -93,7 +93,7 @@ pub static RULE: PyRule = PyRule {
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     match node.kind() {
         "call" => check_call(node, cx),
-        "module" if file_role(&cx.file.path) == Role::Deployed => {
+        "module" if deployment_role(&cx.file.path) == NameRole::Deployed => {
             let settings = top_level_settings(cx.model, node);
             check_settings(&settings, cx);
         }
@@ -104,8 +104,8 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 .unwrap_or_default();
             if let Some(body) = node.child_by_field_name("body")
                 && assigns_cors_setting(cx.model, body)
-                && name_role(name) == Role::Deployed
-                && file_role(&cx.file.path) == Role::Deployed
+                && name_role(name) == NameRole::Deployed
+                && deployment_role(&cx.file.path) == NameRole::Deployed
             {
                 let settings = top_level_settings(cx.model, body);
                 check_settings(&settings, cx);
@@ -224,7 +224,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if !CALL_NAMES.contains(&name) && !name.contains("CORS") {
         return;
     }
-    if file_role(&cx.file.path) == Role::Test {
+    if deployment_role(&cx.file.path) == NameRole::Test {
         return;
     }
     let resolved = model.resolve(function).unwrap_or_default();
@@ -489,7 +489,7 @@ fn check_header_pair(pair: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 /// credentials, and no condition in the function looks at the origin.
 fn check_reflection(at: Node<'_>, value: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    if file_role(&cx.file.path) == Role::Test {
+    if deployment_role(&cx.file.path) == NameRole::Test {
         return;
     }
     let (origin, definition) = follow(model, value);

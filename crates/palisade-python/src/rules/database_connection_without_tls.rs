@@ -68,15 +68,17 @@
 //! - PostgreSQL documentation, libpq "SSL Support" (`sslmode`)
 
 use super::{PyRule, RuleContext};
+use crate::dsn::{Driver, KeywordDsn, Tls, libpq_mode, parse_keyword_dsn, url_driver, url_tls};
 use crate::model::{MODULE, Model, scope_of};
-use crate::net::{HostKind, UrlParts, host_allowed, host_kind, parse_url};
 use crate::settings::{
-    Role, dict_entries, dict_is_open, env_default, file_role, follow, has_interpolation, is_false,
-    is_true, keyword_value, last_name, positional, string_body, string_value, walk,
+    dict_entries, dict_is_open, env_default, follow, has_interpolation, is_false, is_true,
+    keyword_value, last_name, positional, string_body, string_value, walk,
 };
 use palisade_core::{
     Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity, Span,
 };
+use palisade_knowledge::hosts::{HostKind, host_allowed, host_kind, parse_url};
+use palisade_knowledge::roles::{NameRole, deployment_role};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -102,19 +104,6 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call", "assignment"],
     check,
 };
-
-/// How a driver behaves when no TLS option is given.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Driver {
-    /// Plaintext unless asked (PyMySQL, aiomysql, asyncmy, MariaDB Connector/Python).
-    Plain,
-    /// TLS if the server offers it, unverified (mysql-connector, mysqlclient).
-    Preferred,
-    /// libpq: `sslmode=prefer` by default (psycopg, psycopg2).
-    Libpq,
-    /// asyncpg: `ssl` defaults to `prefer`.
-    Asyncpg,
-}
 
 const DRIVERS: &[(&str, Driver)] = &[
     ("pymysql.connect", Driver::Plain),
@@ -168,17 +157,6 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         "assignment" => check_assignment(node, cx),
         _ => {}
     }
-}
-
-/// What a connection's options say about TLS.
-#[derive(Clone, PartialEq, Eq)]
-enum Tls {
-    /// TLS is required (or configured in a way the source does not fully show).
-    Required,
-    /// No TLS option: the driver's default.
-    Default,
-    /// Explicitly off or optional (`sslmode=prefer`): the option as written.
-    Weak(String),
 }
 
 /// A connection's settings, by name, as far as the source shows them.
@@ -283,13 +261,6 @@ fn mysql_tls(model: &Model<'_>, driver: Driver, options: &Options<'_>) -> Tls {
     Tls::Default
 }
 
-fn libpq_mode(mode: &str) -> Tls {
-    match mode.to_ascii_lowercase().as_str() {
-        "require" | "verify-ca" | "verify-full" | "verify_ca" | "verify_full" => Tls::Required,
-        _ => Tls::Weak(format!("sslmode={mode}")),
-    }
-}
-
 fn postgres_tls(model: &Model<'_>, driver: Driver, options: &Options<'_>) -> Tls {
     if let Some(mode) = options.get("sslmode") {
         return match text_value(model, mode) {
@@ -347,7 +318,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             | "parse"
             | "config"
     );
-    if !known || file_role(&cx.file.path) != Role::Deployed {
+    if !known || deployment_role(&cx.file.path) != NameRole::Deployed {
         return;
     }
     let Some(resolved) = model.resolve(function) else {
@@ -532,25 +503,15 @@ fn check_keyword_dsn(
     options: &Options<'_>,
     cx: &mut RuleContext<'_, '_>,
 ) {
-    let mut host = None;
-    let mut tls = Tls::Default;
-    let mut secrets = Vec::new();
-    let mut offset = 0;
-    for part in body.split(' ') {
-        if let Some((key, value)) = part.split_once('=') {
-            match key.to_ascii_lowercase().as_str() {
-                "host" | "hostaddr" => host = Some(value.to_string()),
-                "sslmode" => tls = libpq_mode(value),
-                "sslrootcert" if tls == Tls::Default => tls = Tls::Required,
-                "password" => {
-                    let from = start + offset + key.len() + 1;
-                    secrets.push(cx.file.span(from, from + value.len()));
-                }
-                _ => {}
-            }
-        }
-        offset += part.len() + 1;
-    }
+    let KeywordDsn {
+        host,
+        mut tls,
+        passwords,
+    } = parse_keyword_dsn(body);
+    let secrets: Vec<_> = passwords
+        .iter()
+        .map(|p| cx.file.span(start + p.start, start + p.end))
+        .collect();
     // Keyword arguments override the DSN.
     if let Some(mode) = options.get("sslmode").and_then(|m| text_value(cx.model, m)) {
         tls = libpq_mode(&mode);
@@ -660,77 +621,6 @@ fn check_url(
     report(&subject, driver, &target, &tls, &secrets, cx);
 }
 
-/// The driver behaviour a SQLAlchemy / dj-database-url scheme implies.
-fn url_driver(scheme: &str) -> Option<Driver> {
-    let (dialect, driver) = scheme.split_once('+').unwrap_or((scheme, ""));
-    match dialect {
-        "mysql" | "mariadb" => Some(match driver {
-            "pymysql" | "aiomysql" | "asyncmy" | "mariadbconnector" | "cymysql" => Driver::Plain,
-            _ => Driver::Preferred,
-        }),
-        "postgresql" | "postgres" | "postgis" | "pgsql" => Some(match driver {
-            "asyncpg" => Driver::Asyncpg,
-            _ => Driver::Libpq,
-        }),
-        _ => None,
-    }
-}
-
-fn url_tls(parts: &UrlParts, driver: Driver) -> Tls {
-    match driver {
-        Driver::Libpq | Driver::Asyncpg => {
-            if let Some(mode) = parts
-                .query_param("sslmode")
-                .or_else(|| parts.query_param("ssl"))
-            {
-                return match mode.to_ascii_lowercase().as_str() {
-                    "true" | "1" => Tls::Required,
-                    "false" | "0" => Tls::Weak(format!("ssl={mode}")),
-                    _ => libpq_mode(mode),
-                };
-            }
-            if parts.query_param("sslrootcert").is_some() {
-                return Tls::Required;
-            }
-            Tls::Default
-        }
-        Driver::Plain | Driver::Preferred => {
-            if let Some(mode) = parts.query_param("ssl_mode") {
-                return match mode.to_ascii_uppercase().as_str() {
-                    "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY" => Tls::Required,
-                    _ => Tls::Weak(format!("ssl_mode={mode}")),
-                };
-            }
-            if let Some(disabled) = parts.query_param("ssl_disabled") {
-                if disabled.eq_ignore_ascii_case("true") || disabled == "1" {
-                    return Tls::Weak(format!("ssl_disabled={disabled}"));
-                }
-                return Tls::Required;
-            }
-            let configured = [
-                "ssl",
-                "ssl_ca",
-                "ssl_cert",
-                "ssl_key",
-                "ssl_verify_cert",
-                "ssl_verify_identity",
-                "ssl_check_hostname",
-            ]
-            .iter()
-            .any(|k| {
-                parts
-                    .query_param(k)
-                    .is_some_and(|v| !v.eq_ignore_ascii_case("false") && v != "0")
-            });
-            if configured {
-                Tls::Required
-            } else {
-                Tls::Default
-            }
-        }
-    }
-}
-
 /// Module-level and settings-class database URLs, `app.config["SQLALCHEMY_DATABASE_URI"]`,
 /// and Django `DATABASES`.
 fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
@@ -760,7 +650,7 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if scope_of(assignment) != MODULE && !config_item {
         return;
     }
-    if file_role(&cx.file.path) != Role::Deployed {
+    if deployment_role(&cx.file.path) != NameRole::Deployed {
         return;
     }
     let target = model.text(left);

@@ -67,13 +67,14 @@
 //! - Django documentation, deployment checklist: `DEBUG`
 
 use super::{PyRule, RuleContext};
-use crate::files::{self, SettingsFlavor};
 use crate::model::{MODULE, scope_of};
+use crate::settings::django_settings_flavor;
 use crate::values::{
     assigned_from_call, constructed_by, enclosing_class, keyword_value, literal_bool,
     literal_string, method_call,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::{SettingsFlavor, is_test_code};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -149,7 +150,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 
 /// Reports `finding` unless the file is test code (never served).
 fn emit(finding: Finding, cx: &mut RuleContext<'_, '_>) {
-    if !files::is_test_file(&cx.file.path) {
+    if !is_test_code(&cx.file.path) {
         cx.report(finding);
     }
 }
@@ -429,7 +430,7 @@ fn check_django_debug(assignment: Node<'_>, right: Node<'_>, cx: &mut RuleContex
     if scope_of(assignment) != MODULE || enclosing_class(assignment).is_some() {
         return;
     }
-    let Some(flavor) = files::django_settings_flavor(&cx.file.path, model) else {
+    let Some(flavor) = django_settings_flavor(&cx.file.path, model) else {
         return;
     };
     let (confidence, whose) = match flavor {

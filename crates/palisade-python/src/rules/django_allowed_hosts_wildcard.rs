@@ -49,10 +49,11 @@
 use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
-    Role, Setting, SettingOp, env_default, file_role, follow, has_star_import, is_debug_condition,
-    is_django_settings, name_role, string_value, top_level_settings,
+    Setting, SettingOp, env_default, follow, has_star_import, is_debug_condition,
+    is_django_settings, string_value, top_level_settings,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::{NameRole, deployment_role, name_role};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -77,7 +78,7 @@ pub static RULE: PyRule = PyRule {
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     match node.kind() {
-        "module" if file_role(&cx.file.path) == Role::Deployed => {
+        "module" if deployment_role(&cx.file.path) == NameRole::Deployed => {
             let settings = top_level_settings(model, node);
             if is_django_settings(&cx.file.path, &settings, has_star_import(node)) {
                 check_settings(&settings, cx);
@@ -94,8 +95,8 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                     .child_by_field_name("superclasses")
                     .is_some_and(|s| model.text(s).contains("Configuration"));
             if configuration
-                && name_role(name) == Role::Deployed
-                && file_role(&cx.file.path) == Role::Deployed
+                && name_role(name) == NameRole::Deployed
+                && deployment_role(&cx.file.path) == NameRole::Deployed
                 && let Some(body) = node.child_by_field_name("body")
             {
                 check_settings(&top_level_settings(model, body), cx);

@@ -54,11 +54,11 @@ use super::{ProjectModel, ProjectRule};
 use crate::endpoints::django::{class_methods, is_drf_base};
 use crate::endpoints::facts::{Attr, FileFacts};
 use crate::endpoints::project::Project;
-use crate::endpoints::words::words;
 use palisade_core::{
     Confidence, Finding, Location, OptionKind, OptionSpec, Owasp, ProjectContext, Recommendation,
     RuleMeta, Severity,
 };
+use palisade_knowledge::words::words;
 
 pub static META: RuleMeta = RuleMeta {
     id: "python/drf-default-allow-any",
@@ -89,10 +89,6 @@ fn allows_any(attr: &Attr) -> bool {
     attr.items.iter().all(|c| c.callee.last() == "AllowAny")
 }
 
-fn is_test_settings(file: &FileFacts) -> bool {
-    file.path.contains("test")
-}
-
 fn allowed_name(name: &str, allow: &[String]) -> bool {
     let ws = words(name);
     allow.iter().any(|a| {
@@ -115,7 +111,11 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
     }
     check_settings(p, cx);
     let allow = cx.rules().option_strings(META.id, "allow-names");
-    for file in p.files.iter().filter(|f| !super::is_test_path(&f.path)) {
+    for file in p
+        .files
+        .iter()
+        .filter(|f| !palisade_knowledge::roles::is_test_code(&f.path))
+    {
         check_views(p, file, &allow, cx);
     }
 }
@@ -128,7 +128,7 @@ fn check_settings(p: &Project, cx: &mut ProjectContext<'_>) {
     let settings: Vec<(&FileFacts, _)> = p
         .files
         .iter()
-        .filter(|f| !is_test_settings(f))
+        .filter(|f| !palisade_knowledge::roles::is_test_settings(&f.path))
         .filter_map(|f| f.settings.as_ref().map(|s| (f, s)))
         .collect();
     let mut protected = false;

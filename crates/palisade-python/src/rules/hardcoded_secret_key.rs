@@ -66,12 +66,14 @@
 //! - Django documentation, settings: `SECRET_KEY`; Flask documentation, configuration: `SECRET_KEY`
 
 use super::{PyRule, RuleContext};
-use crate::files::{self, SettingsFlavor};
 use crate::model::{MODULE, scope_of};
 use crate::values::{
     argument, constructed_by, enclosing_class, keyword_value, literal_string, method_call,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::{
+    NameRole, SettingsFlavor, is_test_code, name_role, settings_flavor,
+};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -143,10 +145,10 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 /// for development settings and configuration classes.
 fn emit(mut finding: Finding, at: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let path = &cx.file.path;
-    if files::is_test_file(path) {
+    if is_test_code(path) {
         return;
     }
-    let base = match files::settings_flavor_of_path(path) {
+    let base = match settings_flavor(path) {
         Some(SettingsFlavor::Test) => return,
         Some(SettingsFlavor::Development) => Confidence::Low,
         _ => Confidence::High,
@@ -175,15 +177,12 @@ fn class_confidence(node: Node<'_>, cx: &RuleContext<'_, '_>) -> Option<Confiden
     };
     let name = class
         .child_by_field_name("name")
-        .map(|n| cx.model.text(n).to_ascii_lowercase())
-        .unwrap_or_default();
-    if name.starts_with("test") || name.contains("testing") || name.ends_with("test") {
-        return None;
+        .map_or("", |n| cx.model.text(n));
+    match name_role(name) {
+        NameRole::Test => None,
+        NameRole::Development => Some(Confidence::Low),
+        NameRole::Deployed => Some(Confidence::High),
     }
-    if name.starts_with("dev") || name.starts_with("local") {
-        return Some(Confidence::Low);
-    }
-    Some(Confidence::High)
 }
 
 /// A non-empty string literal, or a list/tuple of them (`SECRET_KEY_FALLBACKS`): the literal

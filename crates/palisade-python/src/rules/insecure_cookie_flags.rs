@@ -61,11 +61,13 @@
 use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
-    Role, Setting, SettingOp, dict_entries, env_default, file_role, follow, has_keyword_splat,
-    has_star_import, is_django_settings, is_false, is_true, keyword, name_role, positional,
-    string_value, top_level_settings, under_debug, words,
+    Setting, SettingOp, dict_entries, env_default, follow, has_keyword_splat, has_star_import,
+    is_django_settings, is_false, is_true, keyword, positional, string_value, top_level_settings,
+    under_debug,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::{NameRole, deployment_role, name_role};
+use palisade_knowledge::words::words;
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -125,7 +127,7 @@ const WEB_FRAMEWORKS: &[&str] = &[
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     match node.kind() {
-        "module" if file_role(&cx.file.path) == Role::Deployed => check_module(node, cx),
+        "module" if deployment_role(&cx.file.path) == NameRole::Deployed => check_module(node, cx),
         "call" => check_call(node, cx),
         "assignment" => check_config_item(node, cx),
         _ => {}
@@ -195,7 +197,7 @@ fn check_module(root: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             .child_by_field_name("name")
             .map(|n| model.text(n))
             .unwrap_or_default();
-        if name_role(name) != Role::Deployed {
+        if name_role(name) != NameRole::Deployed {
             continue;
         }
         let overridden: Vec<&str> = classes
@@ -313,7 +315,7 @@ fn check_config_item(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(what) = flag_value(&key) else {
         return;
     };
-    if under_debug(model, assignment) || file_role(&cx.file.path) != Role::Deployed {
+    if under_debug(model, assignment) || deployment_role(&cx.file.path) != NameRole::Deployed {
         return;
     }
     if let Some(confidence) = turns_off(model, right) {
@@ -348,7 +350,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     ) else {
         return;
     };
-    let deployed = || file_role(&cx.file.path) == Role::Deployed;
+    let deployed = || deployment_role(&cx.file.path) == NameRole::Deployed;
     match model.text(method) {
         "update" | "from_mapping" if is_config_object(model, Some(object)) && deployed() => {
             check_config_update(call, cx)

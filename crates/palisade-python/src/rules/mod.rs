@@ -63,19 +63,6 @@ impl ProjectModel {
     }
 }
 
-/// Whether a path is test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`): views,
-/// tokens and keys there are scaffolding, not what production serves.
-pub fn is_test_path(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || path.starts_with("tests/")
-        || path.contains("/tests/")
-        || path.starts_with("test/")
-        || path.contains("/test/")
-}
-
 /// What a rule's check can see and do.
 pub struct RuleContext<'a, 'f> {
     pub model: &'a Model<'a>,

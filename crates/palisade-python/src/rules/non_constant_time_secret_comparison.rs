@@ -54,11 +54,11 @@
 use super::{PyRule, RuleContext};
 use crate::endpoints::extract::mentions_secret;
 use crate::endpoints::secrets::{
-    SecretKind, is_from_request, is_not_a_secret_value, is_single_value, looks_like_secret_literal,
-    secret_operand,
+    SecretKind, is_from_request, is_not_a_secret_value, is_single_value, secret_operand,
 };
 use crate::endpoints::syntax::string_value;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::secrets::looks_like_key_material;
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -128,7 +128,7 @@ fn in_assert_or_eq(node: Node<'_>, source: &[u8]) -> bool {
 }
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if node.named_child_count() != 2 || super::is_test_path(&cx.file.path) {
+    if node.named_child_count() != 2 || palisade_knowledge::roles::is_test_code(&cx.file.path) {
         return;
     }
     let source = cx.file.text.as_bytes();
@@ -202,7 +202,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     .with_confidence(confidence);
     // A key written into the code is itself a secret: mask it in the snippet.
     for side in [left, right] {
-        if string_value(side, source).is_some_and(|s| looks_like_secret_literal(&s)) {
+        if string_value(side, source).is_some_and(|s| looks_like_key_material(&s)) {
             finding = finding.with_secret(cx.span(side));
         }
     }

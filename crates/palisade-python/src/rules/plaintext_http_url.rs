@@ -62,14 +62,16 @@
 
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
-use crate::net::{HostKind, host_allowed, host_kind, parse_url};
 use crate::settings::{
-    Role, env_default, file_role, follow, has_interpolation, has_word, is_debug_condition,
-    keyword_value, last_name, positional, string_body, under_debug, words,
+    env_default, follow, has_interpolation, is_debug_condition, keyword_value, last_name,
+    positional, string_body, under_debug,
 };
 use palisade_core::{
     Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity,
 };
+use palisade_knowledge::hosts::{HostKind, host_allowed, host_kind, parse_url};
+use palisade_knowledge::roles::{NameRole, deployment_role, name_role};
+use palisade_knowledge::words::{has_word, words};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -312,7 +314,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             | "HTTPConnection"
             | "HTTPConnectionPool"
     );
-    if !known || file_role(&cx.file.path) != Role::Deployed {
+    if !known || deployment_role(&cx.file.path) != NameRole::Deployed {
         return;
     }
     let resolved = model.resolve(function);
@@ -568,7 +570,7 @@ fn is_settings_class(model: &Model<'_>, class: Node<'_>) -> bool {
         .map(|s| model.text(s))
         .unwrap_or_default();
     let words = words(name);
-    crate::settings::name_role(name) == Role::Deployed
+    name_role(name) == NameRole::Deployed
         && (words
             .last()
             .is_some_and(|w| matches!(w.as_str(), "settings" | "config" | "configuration"))
@@ -606,7 +608,7 @@ fn check_constant(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let name = model.text(left);
     if !is_url_setting_name(name, in_settings_class)
         || under_debug(model, assignment)
-        || file_role(&cx.file.path) != Role::Deployed
+        || deployment_role(&cx.file.path) != NameRole::Deployed
     {
         return;
     }

@@ -74,11 +74,11 @@
 
 use super::{ProjectModel, ProjectRule};
 use crate::endpoints::Endpoint;
-use crate::endpoints::words::words;
 use palisade_core::{
     Confidence, Finding, OptionKind, OptionSpec, Owasp, ProjectContext, Recommendation, RuleMeta,
     Severity,
 };
+use palisade_knowledge::words::words;
 use std::collections::BTreeMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -152,7 +152,7 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
         if !e.changes_state()
             || !e.checks.is_empty()
             || e.allow_any.is_some()
-            || super::is_test_path(&e.handler.path)
+            || palisade_knowledge::roles::is_test_code(&e.handler.path)
         {
             continue;
         }

@@ -59,7 +59,6 @@
 //! - Python documentation, `pickle` (the warning at the top of the page)
 
 use super::{PyRule, RuleContext};
-use crate::files;
 use crate::model::{Model, scope_of};
 use crate::values::{
     OriginKind, argument, keyword_value, literal_bool, literal_string, outside_origin,
@@ -285,7 +284,7 @@ fn report(
         return;
     }
     let origin = data.and_then(|d| outside_origin(cx.model, d));
-    let confidence = if files::is_test_file(&cx.file.path) {
+    let confidence = if palisade_knowledge::roles::is_test_code(&cx.file.path) {
         Confidence::Low
     } else {
         confidence.unwrap_or(if origin.is_some() {

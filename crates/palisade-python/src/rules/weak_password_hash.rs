@@ -67,10 +67,12 @@
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
 use crate::settings::{
-    Role, enclosing_function, file_role, follow, keyword_value, last_name, positional,
-    string_value, under_debug, walk, words,
+    enclosing_function, follow, keyword_value, last_name, positional, string_value, under_debug,
+    walk,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::{NameRole, deployment_role};
+use palisade_knowledge::words::words;
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -160,58 +162,7 @@ const WEAK_PASSLIB: &[&str] = &[
     "django_des_crypt",
 ];
 
-/// Words that make a password-looking name something else (a reset token, a salt, a
-/// policy value, an e-mail address …).
-const NOT_A_PASSWORD: &[&str] = &[
-    "token",
-    "tokens",
-    "reset",
-    "url",
-    "link",
-    "hint",
-    "policy",
-    "length",
-    "len",
-    "min",
-    "max",
-    "salt",
-    "pepper",
-    "field",
-    "label",
-    "regex",
-    "pattern",
-    "validator",
-    "validators",
-    "strength",
-    "expiry",
-    "expires",
-    "expired",
-    "changed",
-    "age",
-    "attempts",
-    "count",
-    "help",
-    "email",
-    "hasher",
-    "hashers",
-    "history",
-];
-
-/// Whether an identifier or key names a password.
-pub fn is_password_name(name: &str) -> bool {
-    if name.len() > 60 || name.contains(char::is_whitespace) {
-        return false;
-    }
-    let lower = name.to_ascii_lowercase();
-    let words = words(name);
-    let hit = lower.contains("password")
-        || lower.contains("passwd")
-        || lower.contains("passphrase")
-        || words
-            .iter()
-            .any(|w| matches!(w.as_str(), "pwd" | "pw" | "passwort" | "pword" | "pass"));
-    hit && !words.iter().any(|w| NOT_A_PASSWORD.contains(&w.as_str()))
-}
+use palisade_knowledge::secrets::is_password_name;
 
 /// Last names of the calls this rule looks at; anything else is skipped before resolving.
 const CALL_NAMES: &[&str] = &[
@@ -244,7 +195,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some(resolved) = model.resolve(function) else {
         return;
     };
-    if file_role(&cx.file.path) == Role::Test {
+    if deployment_role(&cx.file.path) == NameRole::Test {
         return;
     }
     let parts: Vec<&str> = resolved.split('.').collect();
@@ -821,7 +772,7 @@ fn check_hashers_setting(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if model.text(left) != "PASSWORD_HASHERS"
         || !matches!(right.kind(), "list" | "tuple")
         || scope_of(assignment) != MODULE
-        || file_role(&cx.file.path) != Role::Deployed
+        || deployment_role(&cx.file.path) != NameRole::Deployed
         || under_debug(model, assignment)
     {
         return;

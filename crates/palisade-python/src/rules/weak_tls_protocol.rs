@@ -59,8 +59,9 @@
 //! - Python documentation, `ssl` — Protocol versions
 
 use super::{PyRule, RuleContext};
-use crate::settings::{Role, file_role, follow, string_value};
+use crate::settings::{follow, string_value};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::{NameRole, deployment_role};
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -260,7 +261,7 @@ fn assigned_attribute<'t>(node: Node<'t>, cx: &RuleContext<'t, '_>) -> Option<&'
 }
 
 fn check_reference(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if file_role(&cx.file.path) == Role::Test {
+    if deployment_role(&cx.file.path) == NameRole::Test {
         return;
     }
     if node.parent().is_some_and(|p| {
@@ -384,7 +385,7 @@ fn check_string_keyword(argument: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             | "ssl_maximum_version"
             | "tls_version"
             | "tls_versions"
-    ) || file_role(&cx.file.path) == Role::Test
+    ) || deployment_role(&cx.file.path) == NameRole::Test
     {
         return;
     }

@@ -1,0 +1,156 @@
+//! Guards: checks that make a name safe where it is used — an allow-list membership test
+//! that exits or reassigns when it fails (`if col not in ALLOWED: raise`).
+
+use super::*;
+
+impl<'m, 't> Eval<'m, 't> {
+    /// The start of an allow-list guard on `name` that covers `at`: `if name in CONST:`
+    /// around it, or an earlier `if name not in CONST: return/raise/…/name = …` or
+    /// `assert name in CONST` in an enclosing block.
+    pub(super) fn guard(
+        &self,
+        name: &str,
+        scope: Node<'t>,
+        at: Node<'t>,
+        depth: u32,
+    ) -> Option<usize> {
+        let mut child = at;
+        let mut current = at.parent();
+        while let Some(n) = current {
+            match n.kind() {
+                "if_statement" | "elif_clause"
+                    if n.child_by_field_name("consequence")
+                        .is_some_and(|c| c.id() == child.id())
+                        && n.child_by_field_name("condition")
+                            .is_some_and(|c| self.membership(c, name, false, depth)) =>
+                {
+                    return Some(n.start_byte());
+                }
+                "block" | "module" => {
+                    // Guards sit just before what they guard: look a few statements back.
+                    let mut statement = child.prev_named_sibling();
+                    let mut seen = 0;
+                    while let Some(st) = statement {
+                        if seen == GUARD_LOOKBACK {
+                            break;
+                        }
+                        if self.is_exit_guard(st, name, depth) {
+                            return Some(st.start_byte());
+                        }
+                        seen += 1;
+                        statement = st.prev_named_sibling();
+                    }
+                    self.charge(seen as u64);
+                }
+                _ => {}
+            }
+            if n.id() == scope.id() {
+                break;
+            }
+            child = n;
+            current = n.parent();
+        }
+        None
+    }
+
+    pub(super) fn is_exit_guard(&self, statement: Node<'t>, name: &str, depth: u32) -> bool {
+        match statement.kind() {
+            "assert_statement" => statement
+                .named_child(0)
+                .is_some_and(|c| self.membership(c, name, false, depth)),
+            "if_statement" => {
+                statement.child_by_field_name("alternative").is_none()
+                    && statement
+                        .child_by_field_name("condition")
+                        .is_some_and(|c| self.membership(c, name, true, depth))
+                    && statement
+                        .child_by_field_name("consequence")
+                        .is_some_and(|b| self.exits_or_assigns(b, name))
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn exits_or_assigns(&self, block: Node<'t>, name: &str) -> bool {
+        let statements = named(block);
+        let exits = statements.last().is_some_and(|last| match last.kind() {
+            "return_statement" | "raise_statement" | "continue_statement" | "break_statement" => {
+                true
+            }
+            "expression_statement" => last.named_child(0).is_some_and(|c| {
+                c.kind() == "call"
+                    && c.child_by_field_name("function").is_some_and(|f| {
+                        let t = self.text(f);
+                        t.ends_with("abort") || t.ends_with("exit") || t.ends_with("fail")
+                    })
+            }),
+            _ => false,
+        });
+        exits
+            || statements.iter().any(|s| {
+                s.kind() == "expression_statement"
+                    && s.named_child(0).is_some_and(|a| {
+                        a.kind() == "assignment"
+                            && a.child_by_field_name("left")
+                                .is_some_and(|l| self.text(l) == name)
+                    })
+            })
+    }
+
+    /// Whether `condition` tests `name in CONST` (or, with `negated`, `name not in CONST`)
+    /// for a constant collection.
+    pub(super) fn membership(
+        &self,
+        condition: Node<'t>,
+        name: &str,
+        negated: bool,
+        depth: u32,
+    ) -> bool {
+        match condition.kind() {
+            "parenthesized_expression" => condition
+                .named_child(0)
+                .is_some_and(|c| self.membership(c, name, negated, depth)),
+            "boolean_operator" => {
+                let op = condition
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o));
+                // `a in X and …` guards its body; `a not in X or …` exits on either.
+                let fits = if negated {
+                    op == Some("or")
+                } else {
+                    op == Some("and")
+                };
+                fits && [
+                    condition.child_by_field_name("left"),
+                    condition.child_by_field_name("right"),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|c| self.membership(c, name, negated, depth))
+            }
+            "not_operator" => condition
+                .child_by_field_name("argument")
+                .is_some_and(|c| self.membership(c, name, !negated, depth)),
+            "comparison_operator" => {
+                let operands = named(condition);
+                let mut cursor = condition.walk();
+                let operators: Vec<String> = condition
+                    .children_by_field_name("operators", &mut cursor)
+                    .map(|o| {
+                        self.text(o)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                let wanted = if negated { "not in" } else { "in" };
+                operands.len() == 2
+                    && operators.len() == 1
+                    && operators[0] == wanted
+                    && self.text(operands[0]) == name
+                    && all_constant(&self.elements(operands[1], None, depth + 1))
+            }
+            _ => false,
+        }
+    }
+}
