@@ -32,35 +32,75 @@ pub struct FileFacts {
     pub chart_template: Option<String>,
 }
 
+// `is_empty`, `append` and `map_locations` destructure `FileFacts` without `..`: a field
+// added to it is a compile error in each of them until it is handled (issue #7: `append`
+// once forgot `cluster_network_policies`, so facts reaching the project pass through a
+// Kustomize rendering lost them).
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
-        self.chart_template.is_none()
-            && self.roles.is_empty()
-            && self.bindings.is_empty()
-            && self.service_accounts.is_empty()
-            && self.workloads.is_empty()
-            && self.namespaces.is_empty()
-            && self.network_policies.is_empty()
-            && self.cluster_network_policies.is_empty()
-            && self.backups.is_empty()
+        let FileFacts {
+            roles,
+            bindings,
+            service_accounts,
+            workloads,
+            namespaces,
+            network_policies,
+            cluster_network_policies,
+            backups,
+            chart_template,
+        } = self;
+        chart_template.is_none()
+            && roles.is_empty()
+            && bindings.is_empty()
+            && service_accounts.is_empty()
+            && workloads.is_empty()
+            && namespaces.is_empty()
+            && network_policies.is_empty()
+            && cluster_network_policies.is_empty()
+            && backups.is_empty()
     }
 
     /// Adds another set of facts to this one.
-    pub fn append(&mut self, mut other: FileFacts) {
-        self.roles.append(&mut other.roles);
-        self.bindings.append(&mut other.bindings);
-        self.service_accounts.append(&mut other.service_accounts);
-        self.workloads.append(&mut other.workloads);
-        self.namespaces.append(&mut other.namespaces);
-        self.network_policies.append(&mut other.network_policies);
-        self.backups.append(&mut other.backups);
-        self.chart_template = self.chart_template.take().or(other.chart_template);
+    pub fn append(&mut self, other: FileFacts) {
+        let FileFacts {
+            roles,
+            bindings,
+            service_accounts,
+            workloads,
+            namespaces,
+            network_policies,
+            cluster_network_policies,
+            backups,
+            chart_template,
+        } = other;
+        self.roles.extend(roles);
+        self.bindings.extend(bindings);
+        self.service_accounts.extend(service_accounts);
+        self.workloads.extend(workloads);
+        self.namespaces.extend(namespaces);
+        self.network_policies.extend(network_policies);
+        self.cluster_network_policies
+            .extend(cluster_network_policies);
+        self.backups.extend(backups);
+        self.chart_template = self.chart_template.take().or(chart_template);
     }
 
     /// Calls `f` on every location the facts hold (to point the facts of a rendered
     /// Kustomize object at the files that defined it).
     pub fn map_locations(&mut self, mut f: impl FnMut(&mut Location)) {
-        for role in &mut self.roles {
+        let FileFacts {
+            roles,
+            bindings,
+            service_accounts,
+            workloads,
+            namespaces,
+            // Namespace names and `Kind name` strings: no location to map.
+            network_policies: _,
+            cluster_network_policies: _,
+            backups,
+            chart_template: _,
+        } = self;
+        for role in roles {
             f(&mut role.location);
             for rule in &mut role.rules {
                 f(&mut rule.location);
@@ -74,17 +114,17 @@ impl FileFacts {
                 }
             }
         }
-        for binding in &mut self.bindings {
+        for binding in bindings {
             f(&mut binding.location);
             f(&mut binding.role_name.location);
             for subject in &mut binding.subjects {
                 f(&mut subject.location);
             }
         }
-        for account in &mut self.service_accounts {
+        for account in service_accounts {
             f(&mut account.location);
         }
-        for workload in &mut self.workloads {
+        for workload in workloads {
             f(&mut workload.location);
             f(&mut workload.containers_location);
             if let Some(at) = &mut workload.service_account_location {
@@ -94,10 +134,10 @@ impl FileFacts {
                 f(at);
             }
         }
-        for namespace in &mut self.namespaces {
+        for namespace in namespaces {
             f(&mut namespace.location);
         }
-        for backup in &mut self.backups {
+        for backup in backups {
             f(&mut backup.location);
         }
     }
@@ -726,4 +766,63 @@ fn workload(file: &SourceFile, object: &Object<'_, '_>) -> Option<Workload> {
         suspended: get_path(object.node, &["spec", "suspend"]).is_some_and(crate::yaml::is_true),
         location: kind_location(file, object),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::FileKind;
+
+    fn facts_of(text: &str) -> FileFacts {
+        let file = SourceFile::new(
+            "cluster.yaml",
+            "/repo/cluster.yaml".into(),
+            FileKind::Yaml,
+            text.to_string(),
+        );
+        let (documents, _) = crate::yaml::load(text);
+        let mut facts = FileFacts::default();
+        for document in &documents {
+            for object in crate::object::objects(&document.root) {
+                collect(&file, &object, &mut facts);
+            }
+        }
+        facts
+    }
+
+    /// Issue #7: a Kustomize rendering's facts are appended object by object; each kind of
+    /// fact must survive the merge.
+    #[test]
+    fn append_keeps_every_kind_of_fact() {
+        let one = facts_of(
+            "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata:\n  name: deny\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: wiki\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: wiki\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: wiki\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\nroleRef:\n  kind: Role\n  name: r\nsubjects:\n  - kind: ServiceAccount\n    name: wiki\n---\napiVersion: velero.io/v1\nkind: Schedule\nmetadata:\n  name: nightly\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: wiki\nspec:\n  template:\n    spec:\n      containers:\n        - name: wiki\n          image: requarks/wiki:2.5.303\n",
+        );
+        let counts = |f: &FileFacts| {
+            [
+                f.roles.len(),
+                f.bindings.len(),
+                f.service_accounts.len(),
+                f.workloads.len(),
+                f.namespaces.len(),
+                f.network_policies.len(),
+                f.cluster_network_policies.len(),
+                f.backups.len(),
+            ]
+        };
+        assert_eq!(counts(&one), [1; 8]);
+        let mut merged = FileFacts::default();
+        assert!(merged.is_empty());
+        merged.append(one);
+        assert_eq!(counts(&merged), [1; 8]);
+        assert_eq!(
+            merged.cluster_network_policies,
+            ["CiliumClusterwideNetworkPolicy deny"]
+        );
+        merged.append(FileFacts {
+            chart_template: Some("charts/wiki".into()),
+            ..FileFacts::default()
+        });
+        assert_eq!(merged.chart_template.as_deref(), Some("charts/wiki"));
+        assert!(!merged.is_empty());
+    }
 }
