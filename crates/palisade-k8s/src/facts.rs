@@ -250,15 +250,21 @@ impl Subject {
     }
 
     /// Kubernetes' own components: `system:` users and groups other than the anonymous,
-    /// all-authenticated and service-account groups, and service accounts of kube-system
-    /// (including the `system:serviceaccounts:kube-system` group).
+    /// all-authenticated and service-account groups, and the service accounts of kube-system
+    /// that the controller manager's own controllers run as ([`CONTROLLER_ACCOUNTS`]). Any
+    /// other service account of kube-system (an add-on's, or one made for a person) is not a
+    /// component: a cluster-admin binding to `kube-system/superadmin` is a finding.
     pub fn is_system_component(&self) -> bool {
         match self.kind {
-            SubjectKind::ServiceAccount => self.namespace.as_deref() == Some("kube-system"),
-            _ => match self.service_account_group() {
-                Some(namespace) => namespace == Some("kube-system"),
-                None => self.name.starts_with("system:") && !self.is_everyone(),
-            },
+            SubjectKind::ServiceAccount => {
+                self.namespace.as_deref() == Some("kube-system")
+                    && CONTROLLER_ACCOUNTS.contains(&self.name.as_str())
+            }
+            _ => {
+                self.service_account_group().is_none()
+                    && self.name.starts_with("system:")
+                    && !self.is_everyone()
+            }
         }
     }
 
@@ -287,6 +293,53 @@ impl Subject {
         )
     }
 }
+
+/// The kube-system service accounts that kube-controller-manager's and
+/// cloud-controller-manager's controllers run as (`--use-service-account-credentials`), each
+/// bound by Kubernetes to its own `system:controller:<name>` role.
+pub const CONTROLLER_ACCOUNTS: &[&str] = &[
+    "attachdetach-controller",
+    "bootstrap-signer",
+    "certificate-controller",
+    "cloud-controller-manager",
+    "clusterrole-aggregation-controller",
+    "cronjob-controller",
+    "daemon-set-controller",
+    "deployment-controller",
+    "disruption-controller",
+    "endpoint-controller",
+    "endpointslice-controller",
+    "endpointslicemirroring-controller",
+    "ephemeral-volume-controller",
+    "expand-controller",
+    "generic-garbage-collector",
+    "horizontal-pod-autoscaler",
+    "job-controller",
+    "legacy-service-account-token-cleaner",
+    "namespace-controller",
+    "node-controller",
+    "persistent-volume-binder",
+    "pod-garbage-collector",
+    "pv-protection-controller",
+    "pvc-protection-controller",
+    "replicaset-controller",
+    "replication-controller",
+    "resource-claim-controller",
+    "resourcequota-controller",
+    "root-ca-cert-publisher",
+    "route-controller",
+    "selinux-warning-controller",
+    "service-account-controller",
+    "service-cidrs-controller",
+    "service-controller",
+    "statefulset-controller",
+    "storage-version-migrator-controller",
+    "token-cleaner",
+    "ttl-after-finished-controller",
+    "ttl-controller",
+    "validatingadmissionpolicy-status-controller",
+    "volumeattributesclass-protection-controller",
+];
 
 #[derive(Clone, Debug)]
 pub struct ServiceAccount {
