@@ -750,7 +750,7 @@ fn binding(file: &SourceFile, object: &Object<'_, '_>) -> Option<Binding> {
 }
 
 fn workload(file: &SourceFile, object: &Object<'_, '_>) -> Option<Workload> {
-    let spec = object.pod_spec()?;
+    let spec = object.pod_spec().filter(|_| !object.is_fragment())?;
     let containers = object.containers();
     let mut commands = Vec::new();
     let mut images = Vec::new();

@@ -3,7 +3,7 @@
 //! ## What it checks
 //! Each entry of `securityContext.capabilities.add` on every container — regular, init and
 //! ephemeral — of a built-in workload's pod template (Pod, PodTemplate,
-//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, also
+//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, OpenShift DeploymentConfig, also
 //! inside a `List` or `kubectl get -o yaml` dump). One finding per dangerous entry, on the
 //! entry's line. Names are compared in any case and without a `CAP_` prefix (containerd
 //! upper-cases the names it is given; the prefixed spelling is the kernel's and some tools

@@ -2,7 +2,7 @@
 //!
 //! ## What it checks
 //! Every `volumes[].hostPath.path` in the pod spec of a built-in workload (Pod, PodTemplate,
-//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
+//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, OpenShift DeploymentConfig,
 //! including `List` items and `kubectl get -o yaml` output). The finding points at the
 //! `path:` line. It is *critical* when the path (after removing `.`, `..`, doubled and
 //! trailing slashes) is:

@@ -3,8 +3,10 @@
 //! ## What it checks
 //! `securityContext.privileged: true` on any container — regular, init or ephemeral — of a
 //! pod template in a built-in workload: Pod, PodTemplate, ReplicationController, Deployment,
-//! StatefulSet, DaemonSet, ReplicaSet, Job and CronJob, including the items of a `List` and
-//! `kubectl get -o yaml` output. The value is read as Kubernetes reads it, so `yes` and `on`
+//! StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and OpenShift DeploymentConfig,
+//! including the items of a `List` and `kubectl get -o yaml` output. A pod spec none of whose
+//! containers has an `image` (a kubeadm patch of a static pod, a patch file) is a fragment
+//! merged into a workload elsewhere: what it sets lands there, so it is checked too. The value is read as Kubernetes reads it, so `yes` and `on`
 //! count as true, while a quoted `"true"` (rejected by the API server) does not. Custom
 //! resources that only share a kind name, and YAML that is not a Kubernetes object
 //! (docker-compose, Helm values), are not checked. The finding points at the

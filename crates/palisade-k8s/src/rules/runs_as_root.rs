@@ -24,6 +24,10 @@
 //! YAML that is not a Kubernetes object. A quoted `"0"` or `"true"` is not an integer or a
 //! boolean and the API server rejects it; it counts as unset.
 //!
+//! A pod-spec fragment, where no container has an `image` (a kubeadm patch of a static pod, a
+//! patch file, a `replicas: 0` stub), is not judged: what it lacks comes from the workload it
+//! is merged into.
+//!
 //! ## Why it matters
 //! Container root is the same UID 0 as root on the node unless user namespaces are in use. A
 //! process running as root in a container owns everything in its filesystem, can use every
@@ -104,7 +108,7 @@ fn setting<'a, 'input>(
 }
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
-    if object.is_windows() {
+    if object.is_windows() || object.is_fragment() {
         return;
     }
     let pod = object.pod_security_context();
