@@ -67,6 +67,19 @@ impl Object<'_, '_> {
         get_path(self.node, path)
     }
 
+    /// An OpenShift `SecurityContextConstraints` (`security.openshift.io`): the admission
+    /// policy pods are checked against. What it allows, any pod of whoever may `use` it can do.
+    pub fn security_context_constraints(&self) -> Option<&MarkedYaml<'_>> {
+        (self.group() == "security.openshift.io" && self.kind == "SecurityContextConstraints")
+            .then_some(self.node)
+    }
+
+    /// `key: true` at the top of a SecurityContextConstraints, as its key and value spans.
+    pub fn scc_allows(&self, key: &str) -> Option<Span> {
+        let (k, v) = entry(self.security_context_constraints()?, key)?;
+        crate::yaml::is_true(v).then(|| crate::key_value_span(k, v))
+    }
+
     /// The pod-level `spec.securityContext`, whose `runAsUser`, `runAsNonRoot` (and a few
     /// others) apply to every container that does not set them itself.
     pub fn pod_security_context(&self) -> Option<&MarkedYaml<'_>> {

@@ -2,9 +2,9 @@
 //! (`kubectl kustomize <dir>`, else `kustomize build <dir>`), the rendered objects are
 //! checked, and each finding is pointed back at the file and line that defined it.
 //!
-//! The module's parts: `tree` reads the kustomization tree (what it includes, whether it
-//! names anything remote or outside the scanned root, which kustomization covers a file),
-//! `render` runs the tool, `mapping` (with `key_path`) points what the rules find back at the sources.
+//! The module's parts: `tree` reads the kustomization tree (what it includes, whether it names
+//! anything remote or outside the scanned root, which kustomization covers a file), `render` runs
+//! the tool, `mapping` (with `key_path`) points what the rules find back at the sources.
 //!
 //! Rendering is safe by construction: no flag that enables plugins, exec functions or Helm
 //! inflation is ever passed, the tool runs with an empty environment (no `PATH`, so it cannot

@@ -12,10 +12,10 @@
 //!   and its peers and clients cannot verify whom they talk to.
 //!
 //! An etcd whose `--listen-client-urls` (or `ETCD_LISTEN_CLIENT_URLS`) are all on the loopback
-//! interface or unix sockets, or left at their default `http://localhost:2379`, is not
-//! reachable from the network and its client settings are not reported (likewise its peer
-//! settings with `--listen-peer-urls`). An etcd started with `--config-file` ignores its other flags and environment and is left
-//! alone. In a kubeadm `ClusterConfiguration`, only explicit values under
+//! interface or unix sockets, or left at their default `http://localhost:2379`, is not reachable
+//! from the network and its client settings are not reported (likewise its peer settings with
+//! `--listen-peer-urls`). An etcd started with `--config-file` ignores its other flags and
+//! environment and is left alone. In a kubeadm `ClusterConfiguration`, only explicit values under
 //! `etcd.local.extraArgs` are judged (kubeadm itself sets `--client-cert-auth=true`).
 //!
 //! ## Why it matters

@@ -2,13 +2,12 @@
 //!
 //! ## What it checks
 //! Every regular and init container of a built-in workload (Pod, PodTemplate,
-//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, OpenShift DeploymentConfig,
-//! including `List` items and `kubectl get -o yaml` output) must set both
-//! `resources.limits.memory` and `resources.limits.cpu`, in any unit. A container lacking
-//! either is reported at its `name:` line (the `- name:` line of the usual layout), and the
-//! message says which limit is missing. Ephemeral debug containers are skipped: Kubernetes
-//! does not let them declare resources. Requests alone do not count: they reserve capacity
-//! but cap nothing.
+//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, OpenShift
+//! DeploymentConfig, including `List` items and `kubectl get -o yaml` output) must set both
+//! `resources.limits.memory` and `resources.limits.cpu`, in any unit. A container lacking either is
+//! reported at its `name:` line (the `- name:` line of the usual layout), and the message says
+//! which limit is missing. Ephemeral debug containers are skipped: Kubernetes does not let them
+//! declare resources. Requests alone do not count: they reserve capacity but cap nothing.
 //!
 //! palisade reads manifests, not the cluster: a `LimitRange` in the target namespace that
 //! gives containers default limits is not seen, so such containers are still reported (the
