@@ -7,6 +7,7 @@ pub mod apiserver_audit_log_disabled;
 pub mod apiserver_authorization_always_allow;
 pub mod apiserver_encryption_at_rest_disabled;
 pub mod apiserver_insecure_port;
+pub mod apparmor_unconfined;
 pub mod capabilities_not_dropped;
 pub mod cluster_admin_binding;
 pub mod control_plane_bound_to_all_interfaces;
@@ -28,6 +29,7 @@ pub mod namespace_without_pod_security;
 pub mod no_seccomp_profile;
 pub mod privilege_escalation_allowed;
 pub mod privileged_container;
+pub mod proc_mount_unmasked;
 pub mod rbac_anonymous_binding;
 pub mod rbac_pod_exec;
 pub mod rbac_privilege_escalation;
@@ -37,6 +39,7 @@ pub mod runs_as_root;
 pub mod secret_in_env_literal;
 pub mod service_account_token_automount;
 pub mod stateful_data_without_backup;
+pub mod unsafe_sysctls;
 pub mod weak_tls_min_version;
 pub mod writable_root_filesystem;
 
@@ -102,6 +105,7 @@ pub static RULES: &[&K8sRule] = &[
     &apiserver_authorization_always_allow::RULE,
     &apiserver_encryption_at_rest_disabled::RULE,
     &apiserver_insecure_port::RULE,
+    &apparmor_unconfined::RULE,
     &capabilities_not_dropped::RULE,
     &control_plane_bound_to_all_interfaces::RULE,
     &control_plane_profiling_enabled::RULE,
@@ -120,9 +124,11 @@ pub static RULES: &[&K8sRule] = &[
     &no_seccomp_profile::RULE,
     &privilege_escalation_allowed::RULE,
     &privileged_container::RULE,
+    &proc_mount_unmasked::RULE,
     &rbac_wildcard::RULE,
     &runs_as_root::RULE,
     &secret_in_env_literal::RULE,
+    &unsafe_sysctls::RULE,
     &weak_tls_min_version::RULE,
     &writable_root_filesystem::RULE,
 ];
@@ -147,6 +153,7 @@ pub static METAS: &[&RuleMeta] = &[
     &apiserver_authorization_always_allow::META,
     &apiserver_encryption_at_rest_disabled::META,
     &apiserver_insecure_port::META,
+    &apparmor_unconfined::META,
     &capabilities_not_dropped::META,
     &cluster_admin_binding::META,
     &control_plane_bound_to_all_interfaces::META,
@@ -168,6 +175,7 @@ pub static METAS: &[&RuleMeta] = &[
     &no_seccomp_profile::META,
     &privilege_escalation_allowed::META,
     &privileged_container::META,
+    &proc_mount_unmasked::META,
     &rbac_anonymous_binding::META,
     &rbac_pod_exec::META,
     &rbac_privilege_escalation::META,
@@ -177,6 +185,7 @@ pub static METAS: &[&RuleMeta] = &[
     &secret_in_env_literal::META,
     &service_account_token_automount::META,
     &stateful_data_without_backup::META,
+    &unsafe_sysctls::META,
     &weak_tls_min_version::META,
     &writable_root_filesystem::META,
 ];
