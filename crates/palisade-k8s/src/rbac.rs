@@ -146,17 +146,27 @@ pub fn grants_everything(rules: &[PolicyRule]) -> bool {
 /// `kubernetes.io/bootstrapping: rbac-defaults` label (as in a `kubectl get -o yaml` dump).
 pub fn is_default_role(role: &Role) -> bool {
     role.built_in
-        || role.name.starts_with("system:")
-        || (role.kind == RoleKind::ClusterRole
-            && matches!(
-                role.name.as_str(),
-                "cluster-admin" | "admin" | "edit" | "view"
-            ))
+        || is_default_role_name(role.kind, role.namespace.as_deref(), &role.name)
         || role
             .labels
             .get("kubernetes.io/bootstrapping")
             .map(String::as_str)
             == Some("rbac-defaults")
+}
+
+/// Whether every cluster has a role of this kind, namespace and name from its start: the
+/// default ClusterRoles, the `system:` roles, and the API server's
+/// `kube-system/extension-apiserver-authentication-reader` Role (which aggregated API
+/// servers such as metrics-server bind).
+pub fn is_default_role_name(kind: RoleKind, namespace: Option<&str>, name: &str) -> bool {
+    name.starts_with("system:")
+        || match kind {
+            RoleKind::ClusterRole => matches!(name, "cluster-admin" | "admin" | "edit" | "view"),
+            RoleKind::Role => {
+                namespace == Some("kube-system")
+                    && name == "extension-apiserver-authentication-reader"
+            }
+        }
 }
 
 /// A role of the manifests that no binding of the manifests names.

@@ -3,8 +3,8 @@
 //! ## What it checks
 //! Every RoleBinding and ClusterRoleBinding whose `roleRef` names a Role or ClusterRole that
 //! none of the scanned manifests defines, other than Kubernetes' default ClusterRoles
-//! (`cluster-admin`, `admin`, `edit`, `view`) and the `system:` roles, which a cluster always
-//! has. A RoleBinding's Role must be in the binding's namespace. The note points at the
+//! (`cluster-admin`, `admin`, `edit`, `view`), the `system:` roles and the Role
+//! `kube-system/extension-apiserver-authentication-reader`, which a cluster always has. A RoleBinding's Role must be in the binding's namespace. The note points at the
 //! `roleRef` name, with informational severity and medium confidence: the role may well be
 //! installed by something outside the scan (a Helm chart dependency, an operator).
 //!
@@ -37,6 +37,7 @@
 use super::ProjectRule;
 use crate::facts::{BindingKind, RoleKind};
 use crate::project::Project;
+use crate::rbac::is_default_role_name;
 use palisade_core::{
     Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
 };
@@ -59,7 +60,7 @@ pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
     for binding in project.graph().dangling_bindings() {
         let role = &binding.role_name.value;
-        if role.starts_with("system:") {
+        if is_default_role_name(binding.role_kind, binding.namespace.as_deref(), role) {
             continue;
         }
         let kind = match binding.kind {
