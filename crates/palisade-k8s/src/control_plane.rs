@@ -3,7 +3,12 @@
 //! A component is recognised by the program a container runs, never by the container's or
 //! the pod's name: the first item of `command` (`kube-apiserver`,
 //! `/usr/local/bin/kube-apiserver`, or `hyperkube` followed by the component), or, when the
-//! container has no `command`, the first item of `args`. Its flags are the remaining items of
+//! container has no `command`, the first item of `args`; a flag is never a program
+//! (`--kubelet-service=kube-system/kubelet` does not make a kubelet). A container with no
+//! `command` whose `args` are only flags runs its image's entrypoint: it is recognised by its
+//! image (`registry.k8s.io/kube-apiserver:…`, `quay.io/coreos/etcd:…`), and since that
+//! entrypoint may add flags of its own, only the flags it sets are judged, never a missing
+//! one. Its flags are the remaining items of
 //! `command` followed by every item of `args`, as the kubelet joins them. A flag is written
 //! `--name=value`, or `--name value` (two items) for a flag that takes a value; a boolean
 //! flag written bare (`--profiling`) is true and never takes the next item, as Go's flag
@@ -49,7 +54,13 @@ impl Component {
     }
 
     /// The component an executable runs: `kube-apiserver`, `/usr/local/bin/kube-apiserver`.
+    /// A flag is never an executable, whatever it ends with (`--kubelet-service=kube-system/kubelet`
+    /// is the Prometheus operator's flag, not a kubelet).
     pub fn from_executable(word: &str) -> Option<Component> {
+        let word = word.trim();
+        if word.starts_with('-') || word.contains(['=', ' ', ',']) {
+            return None;
+        }
         let base = basename(word);
         Some(match base {
             "kube-apiserver" => Component::ApiServer,
@@ -59,6 +70,18 @@ impl Component {
             "kubelet" => Component::Kubelet,
             _ => return None,
         })
+    }
+
+    /// The component an image runs when the container gives it only flags: the image of a
+    /// component (`registry.k8s.io/kube-apiserver:v1.30.2`, `…/kube-scheduler-amd64`,
+    /// `quay.io/coreos/etcd:v3.5.15`).
+    fn from_image(image: &str) -> Option<Component> {
+        let name = crate::facts::image_name(image);
+        let name = ["-amd64", "-arm64", "-arm", "-ppc64le", "-s390x"]
+            .iter()
+            .find_map(|arch| name.strip_suffix(arch))
+            .unwrap_or(&name);
+        Component::from_executable(name)
     }
 
     /// The component a `hyperkube` subcommand runs (`kube-apiserver` or `apiserver`).
@@ -116,6 +139,33 @@ pub fn is_all_interfaces(address: &str) -> bool {
     )
 }
 
+/// Whether every URL of a comma-separated list (etcd's `--listen-client-urls`) listens on the
+/// loopback interface or a unix socket only: then nothing off the host (or the pod) reaches it.
+pub fn only_loopback(urls: &str) -> bool {
+    let mut any = false;
+    for url in urls.split(',').map(str::trim).filter(|u| !u.is_empty()) {
+        any = true;
+        let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+        if scheme.starts_with("unix") {
+            continue;
+        }
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(v6),
+            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+        };
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host == "::1"
+            || host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if !loopback {
+            return false;
+        }
+    }
+    any
+}
+
 /// Where a component's flags come from.
 enum Source<'a> {
     /// Command-line items after the executable, in order; and the container's `env`, which
@@ -134,6 +184,9 @@ pub struct Invocation<'a> {
     describe: String,
     anchor: Span,
     source: Source<'a>,
+    /// Recognised by its image, the container giving only flags: the image's entrypoint
+    /// (a wrapper script, as in Bitnami's images, may set more) is unknown.
+    by_image: bool,
 }
 
 impl<'a> Invocation<'a> {
@@ -143,9 +196,10 @@ impl<'a> Invocation<'a> {
     }
 
     /// Whether a missing flag can be judged: true for a container's command line, false for
-    /// kubeadm configuration (kubeadm fills in its own defaults).
+    /// kubeadm configuration (kubeadm fills in its own defaults) and for a component
+    /// recognised by its image (its entrypoint may add flags).
     pub fn judges_missing(&self) -> bool {
-        matches!(self.source, Source::Command { .. })
+        matches!(self.source, Source::Command { .. }) && !self.by_image
     }
 
     /// Where a finding about a missing flag is reported: the container's `command:` key, or
@@ -290,7 +344,7 @@ pub fn invocations<'a>(object: &'a Object<'a, 'a>) -> Vec<Invocation<'a>> {
     let mut out = Vec::new();
     for container in object.containers() {
         if let Some(inv) = from_container(container.node) {
-            let (component, anchor, items) = inv;
+            let (component, anchor, items, by_image) = inv;
             out.push(Invocation {
                 component,
                 describe: format!("{} of {}", container.describe(), object.describe()),
@@ -299,6 +353,7 @@ pub fn invocations<'a>(object: &'a Object<'a, 'a>) -> Vec<Invocation<'a>> {
                     items,
                     env: get(container.node, "env"),
                 },
+                by_image,
             });
         }
     }
@@ -335,6 +390,7 @@ pub fn invocations<'a>(object: &'a Object<'a, 'a>) -> Vec<Invocation<'a>> {
                 ),
                 anchor,
                 source: Source::Kubeadm(args),
+                by_image: false,
             });
         }
     }
@@ -386,7 +442,9 @@ fn word<'a>(node: Option<&'a MarkedYaml<'a>>) -> Option<&'a str> {
     node.and_then(scalar).map(str::trim)
 }
 
-type Recognised<'a> = (Component, Span, Vec<&'a MarkedYaml<'a>>);
+/// The component, the key findings about missing flags point at, the items that carry its
+/// flags, and whether it was recognised by its image.
+type Recognised<'a> = (Component, Span, Vec<&'a MarkedYaml<'a>>, bool);
 
 fn from_container<'a>(container: &'a MarkedYaml<'a>) -> Option<Recognised<'a>> {
     let command = entry(container, "command");
@@ -394,6 +452,7 @@ fn from_container<'a>(container: &'a MarkedYaml<'a>) -> Option<Recognised<'a>> {
     let command_items: &[MarkedYaml<'a>] = command.map_or(&[], |(_, v)| items(v));
     let arg_items: &[MarkedYaml<'a>] = args.map_or(&[], |(_, v)| items(v));
 
+    let mut by_image = false;
     let (component, anchor_key, skip_command, skip_args) =
         if let Some(first) = word(command_items.first()) {
             let key = command.map(|(k, _)| k)?;
@@ -421,7 +480,18 @@ fn from_container<'a>(container: &'a MarkedYaml<'a>) -> Option<Recognised<'a>> {
         } else if command_items.is_empty() {
             let first = word(arg_items.first())?;
             let key = args.map(|(k, _)| k)?;
-            (Component::from_executable(first)?, key, 0, 1)
+            if first.starts_with('-') {
+                // Only flags: the image's entrypoint is the program.
+                by_image = true;
+                (
+                    Component::from_image(get_str(container, "image")?)?,
+                    key,
+                    0,
+                    0,
+                )
+            } else {
+                (Component::from_executable(first)?, key, 0, 1)
+            }
         } else {
             return None;
         };
@@ -430,7 +500,7 @@ fn from_container<'a>(container: &'a MarkedYaml<'a>) -> Option<Recognised<'a>> {
         .skip(skip_command)
         .chain(arg_items.iter().skip(skip_args))
         .collect();
-    Some((component, node_span(anchor_key), flags))
+    Some((component, node_span(anchor_key), flags, by_image))
 }
 
 /// A configuration document for messages: `KubeletConfiguration node-pool-a`, or
@@ -500,6 +570,36 @@ mod tests {
                 Some(true)
             );
             assert_eq!(inv[1].flag("bind-address").unwrap().value, Some("0.0.0.0"));
+        });
+    }
+
+    #[test]
+    fn loopback_only_listeners() {
+        for only in [
+            "https://127.0.0.1:2379",
+            "http://localhost:2379,unix://etcd.sock",
+            "https://[::1]:2379",
+        ] {
+            assert!(only_loopback(only), "{only}");
+        }
+        for exposed in [
+            "https://127.0.0.1:2379,https://10.20.0.11:2379",
+            "https://0.0.0.0:2379",
+            "http://[::]:2379",
+            "",
+        ] {
+            assert!(!only_loopback(exposed), "{exposed}");
+        }
+    }
+
+    #[test]
+    fn flags_are_not_programs_and_images_name_components() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n      - name: operator\n        image: quay.io/prometheus-operator/prometheus-operator:v0.76.0\n        args: [\"--kubelet-service=kube-system/kubelet\"]\n      - name: apiserver\n        image: registry.k8s.io/kube-apiserver-amd64:v1.30.2\n        args: [\"--profiling=true\"]\n";
+        with_invocations(text, |inv| {
+            let names: Vec<_> = inv.iter().map(|i| i.component).collect();
+            assert_eq!(names, [Component::ApiServer]);
+            assert!(!inv[0].judges_missing());
+            assert_eq!(inv[0].bool_flag("profiling").unwrap().truth(), Some(true));
         });
     }
 

@@ -32,35 +32,75 @@ pub struct FileFacts {
     pub chart_template: Option<String>,
 }
 
+// `is_empty`, `append` and `map_locations` destructure `FileFacts` without `..`: a field
+// added to it is a compile error in each of them until it is handled (issue #7: `append`
+// once forgot `cluster_network_policies`, so facts reaching the project pass through a
+// Kustomize rendering lost them).
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
-        self.chart_template.is_none()
-            && self.roles.is_empty()
-            && self.bindings.is_empty()
-            && self.service_accounts.is_empty()
-            && self.workloads.is_empty()
-            && self.namespaces.is_empty()
-            && self.network_policies.is_empty()
-            && self.cluster_network_policies.is_empty()
-            && self.backups.is_empty()
+        let FileFacts {
+            roles,
+            bindings,
+            service_accounts,
+            workloads,
+            namespaces,
+            network_policies,
+            cluster_network_policies,
+            backups,
+            chart_template,
+        } = self;
+        chart_template.is_none()
+            && roles.is_empty()
+            && bindings.is_empty()
+            && service_accounts.is_empty()
+            && workloads.is_empty()
+            && namespaces.is_empty()
+            && network_policies.is_empty()
+            && cluster_network_policies.is_empty()
+            && backups.is_empty()
     }
 
     /// Adds another set of facts to this one.
-    pub fn append(&mut self, mut other: FileFacts) {
-        self.roles.append(&mut other.roles);
-        self.bindings.append(&mut other.bindings);
-        self.service_accounts.append(&mut other.service_accounts);
-        self.workloads.append(&mut other.workloads);
-        self.namespaces.append(&mut other.namespaces);
-        self.network_policies.append(&mut other.network_policies);
-        self.backups.append(&mut other.backups);
-        self.chart_template = self.chart_template.take().or(other.chart_template);
+    pub fn append(&mut self, other: FileFacts) {
+        let FileFacts {
+            roles,
+            bindings,
+            service_accounts,
+            workloads,
+            namespaces,
+            network_policies,
+            cluster_network_policies,
+            backups,
+            chart_template,
+        } = other;
+        self.roles.extend(roles);
+        self.bindings.extend(bindings);
+        self.service_accounts.extend(service_accounts);
+        self.workloads.extend(workloads);
+        self.namespaces.extend(namespaces);
+        self.network_policies.extend(network_policies);
+        self.cluster_network_policies
+            .extend(cluster_network_policies);
+        self.backups.extend(backups);
+        self.chart_template = self.chart_template.take().or(chart_template);
     }
 
     /// Calls `f` on every location the facts hold (to point the facts of a rendered
     /// Kustomize object at the files that defined it).
     pub fn map_locations(&mut self, mut f: impl FnMut(&mut Location)) {
-        for role in &mut self.roles {
+        let FileFacts {
+            roles,
+            bindings,
+            service_accounts,
+            workloads,
+            namespaces,
+            // Namespace names and `Kind name` strings: no location to map.
+            network_policies: _,
+            cluster_network_policies: _,
+            backups,
+            chart_template: _,
+        } = self;
+        for role in roles {
             f(&mut role.location);
             for rule in &mut role.rules {
                 f(&mut rule.location);
@@ -74,17 +114,17 @@ impl FileFacts {
                 }
             }
         }
-        for binding in &mut self.bindings {
+        for binding in bindings {
             f(&mut binding.location);
             f(&mut binding.role_name.location);
             for subject in &mut binding.subjects {
                 f(&mut subject.location);
             }
         }
-        for account in &mut self.service_accounts {
+        for account in service_accounts {
             f(&mut account.location);
         }
-        for workload in &mut self.workloads {
+        for workload in workloads {
             f(&mut workload.location);
             f(&mut workload.containers_location);
             if let Some(at) = &mut workload.service_account_location {
@@ -94,10 +134,10 @@ impl FileFacts {
                 f(at);
             }
         }
-        for namespace in &mut self.namespaces {
+        for namespace in namespaces {
             f(&mut namespace.location);
         }
-        for backup in &mut self.backups {
+        for backup in backups {
             f(&mut backup.location);
         }
     }
@@ -210,15 +250,21 @@ impl Subject {
     }
 
     /// Kubernetes' own components: `system:` users and groups other than the anonymous,
-    /// all-authenticated and service-account groups, and service accounts of kube-system
-    /// (including the `system:serviceaccounts:kube-system` group).
+    /// all-authenticated and service-account groups, and the service accounts of kube-system
+    /// that the controller manager's own controllers run as ([`CONTROLLER_ACCOUNTS`]). Any
+    /// other service account of kube-system (an add-on's, or one made for a person) is not a
+    /// component: a cluster-admin binding to `kube-system/superadmin` is a finding.
     pub fn is_system_component(&self) -> bool {
         match self.kind {
-            SubjectKind::ServiceAccount => self.namespace.as_deref() == Some("kube-system"),
-            _ => match self.service_account_group() {
-                Some(namespace) => namespace == Some("kube-system"),
-                None => self.name.starts_with("system:") && !self.is_everyone(),
-            },
+            SubjectKind::ServiceAccount => {
+                self.namespace.as_deref() == Some("kube-system")
+                    && CONTROLLER_ACCOUNTS.contains(&self.name.as_str())
+            }
+            _ => {
+                self.service_account_group().is_none()
+                    && self.name.starts_with("system:")
+                    && !self.is_everyone()
+            }
         }
     }
 
@@ -247,6 +293,53 @@ impl Subject {
         )
     }
 }
+
+/// The kube-system service accounts that kube-controller-manager's and
+/// cloud-controller-manager's controllers run as (`--use-service-account-credentials`), each
+/// bound by Kubernetes to its own `system:controller:<name>` role.
+pub const CONTROLLER_ACCOUNTS: &[&str] = &[
+    "attachdetach-controller",
+    "bootstrap-signer",
+    "certificate-controller",
+    "cloud-controller-manager",
+    "clusterrole-aggregation-controller",
+    "cronjob-controller",
+    "daemon-set-controller",
+    "deployment-controller",
+    "disruption-controller",
+    "endpoint-controller",
+    "endpointslice-controller",
+    "endpointslicemirroring-controller",
+    "ephemeral-volume-controller",
+    "expand-controller",
+    "generic-garbage-collector",
+    "horizontal-pod-autoscaler",
+    "job-controller",
+    "legacy-service-account-token-cleaner",
+    "namespace-controller",
+    "node-controller",
+    "persistent-volume-binder",
+    "pod-garbage-collector",
+    "pv-protection-controller",
+    "pvc-protection-controller",
+    "replicaset-controller",
+    "replication-controller",
+    "resource-claim-controller",
+    "resourcequota-controller",
+    "root-ca-cert-publisher",
+    "route-controller",
+    "selinux-warning-controller",
+    "service-account-controller",
+    "service-cidrs-controller",
+    "service-controller",
+    "statefulset-controller",
+    "storage-version-migrator-controller",
+    "token-cleaner",
+    "ttl-after-finished-controller",
+    "ttl-controller",
+    "validatingadmissionpolicy-status-controller",
+    "volumeattributesclass-protection-controller",
+];
 
 #[derive(Clone, Debug)]
 pub struct ServiceAccount {
@@ -657,7 +750,7 @@ fn binding(file: &SourceFile, object: &Object<'_, '_>) -> Option<Binding> {
 }
 
 fn workload(file: &SourceFile, object: &Object<'_, '_>) -> Option<Workload> {
-    let spec = object.pod_spec()?;
+    let spec = object.pod_spec().filter(|_| !object.is_fragment())?;
     let containers = object.containers();
     let mut commands = Vec::new();
     let mut images = Vec::new();
@@ -726,4 +819,63 @@ fn workload(file: &SourceFile, object: &Object<'_, '_>) -> Option<Workload> {
         suspended: get_path(object.node, &["spec", "suspend"]).is_some_and(crate::yaml::is_true),
         location: kind_location(file, object),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::CommentStyle;
+
+    fn facts_of(text: &str) -> FileFacts {
+        let file = SourceFile::new(
+            "cluster.yaml",
+            "/repo/cluster.yaml".into(),
+            CommentStyle::Hash,
+            text.to_string(),
+        );
+        let (documents, _) = crate::yaml::load(text);
+        let mut facts = FileFacts::default();
+        for document in &documents {
+            for object in crate::object::objects(&document.root) {
+                collect(&file, &object, &mut facts);
+            }
+        }
+        facts
+    }
+
+    /// Issue #7: a Kustomize rendering's facts are appended object by object; each kind of
+    /// fact must survive the merge.
+    #[test]
+    fn append_keeps_every_kind_of_fact() {
+        let one = facts_of(
+            "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata:\n  name: deny\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: wiki\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: wiki\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: wiki\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\nroleRef:\n  kind: Role\n  name: r\nsubjects:\n  - kind: ServiceAccount\n    name: wiki\n---\napiVersion: velero.io/v1\nkind: Schedule\nmetadata:\n  name: nightly\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: wiki\nspec:\n  template:\n    spec:\n      containers:\n        - name: wiki\n          image: requarks/wiki:2.5.303\n",
+        );
+        let counts = |f: &FileFacts| {
+            [
+                f.roles.len(),
+                f.bindings.len(),
+                f.service_accounts.len(),
+                f.workloads.len(),
+                f.namespaces.len(),
+                f.network_policies.len(),
+                f.cluster_network_policies.len(),
+                f.backups.len(),
+            ]
+        };
+        assert_eq!(counts(&one), [1; 8]);
+        let mut merged = FileFacts::default();
+        assert!(merged.is_empty());
+        merged.append(one);
+        assert_eq!(counts(&merged), [1; 8]);
+        assert_eq!(
+            merged.cluster_network_policies,
+            ["CiliumClusterwideNetworkPolicy deny"]
+        );
+        merged.append(FileFacts {
+            chart_template: Some("charts/wiki".into()),
+            ..FileFacts::default()
+        });
+        assert_eq!(merged.chart_template.as_deref(), Some("charts/wiki"));
+        assert!(!merged.is_empty());
+    }
 }

@@ -31,8 +31,25 @@ impl Object<'_, '_> {
         self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
     }
 
-    /// The pod spec this object runs, for the built-in workload kinds only. Custom resources
-    /// that merely share a kind name (`example.com/v1 Deployment`) have none.
+    /// Whether the pod spec is a fragment: none of its `containers` has an `image` key (a
+    /// kubeadm patch of a static pod, a strategic-merge patch file, a `replicas: 0` stub).
+    /// The API server would refuse it as it stands; it is merged into a workload elsewhere.
+    /// What it sets explicitly (`privileged: true`, a hostPath) still lands in that workload,
+    /// but what it lacks says nothing: the hardening rules, which report missing settings,
+    /// and the project facts leave it alone.
+    pub fn is_fragment(&self) -> bool {
+        self.pod_spec().is_some_and(|spec| {
+            !get(spec, "containers")
+                .map(items)
+                .unwrap_or_default()
+                .iter()
+                .any(|c| entry(c, "image").is_some())
+        })
+    }
+
+    /// The pod spec this object runs, for the built-in workload kinds (and OpenShift's
+    /// `DeploymentConfig`) only. Custom resources that merely share a kind name
+    /// (`example.com/v1 Deployment`) have none.
     pub fn pod_spec(&self) -> Option<&MarkedYaml<'_>> {
         let path: &[&str] = match (self.group(), self.kind) {
             ("", "Pod") => &["spec"],
@@ -42,10 +59,25 @@ impl Object<'_, '_> {
                 &["spec", "template", "spec"]
             }
             ("batch", "Job") => &["spec", "template", "spec"],
+            // OpenShift; `v1` (no group) is how OpenShift 3 wrote it.
+            ("apps.openshift.io" | "", "DeploymentConfig") => &["spec", "template", "spec"],
             ("batch", "CronJob") => &["spec", "jobTemplate", "spec", "template", "spec"],
             _ => return None,
         };
         get_path(self.node, path)
+    }
+
+    /// An OpenShift `SecurityContextConstraints` (`security.openshift.io`): the admission
+    /// policy pods are checked against. What it allows, any pod of whoever may `use` it can do.
+    pub fn security_context_constraints(&self) -> Option<&MarkedYaml<'_>> {
+        (self.group() == "security.openshift.io" && self.kind == "SecurityContextConstraints")
+            .then_some(self.node)
+    }
+
+    /// `key: true` at the top of a SecurityContextConstraints, as its key and value spans.
+    pub fn scc_allows(&self, key: &str) -> Option<Span> {
+        let (k, v) = entry(self.security_context_constraints()?, key)?;
+        crate::yaml::is_true(v).then(|| crate::key_value_span(k, v))
     }
 
     /// The pod-level `spec.securityContext`, whose `runAsUser`, `runAsNonRoot` (and a few

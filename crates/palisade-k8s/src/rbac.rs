@@ -79,26 +79,12 @@ impl Grant {
     /// PersistentVolumes, webhook configurations, users and groups to impersonate, …): the
     /// API server checks those requests outside any namespace.
     pub fn rules_allowing(&self, verb: &str, group: &str, resource: &str) -> Vec<&PolicyRule> {
-        if matches!(self.scope, Scope::Namespace(_)) && is_cluster_scoped(verb, resource) {
-            return Vec::new();
-        }
-        self.rules
-            .iter()
-            .filter(|r| allows(r, verb, group, resource))
-            .collect()
+        rules_allowing_in(&self.rules, &self.scope, verb, group, resource)
     }
 
     /// The rules of the role that give `danger` (each rule once).
     pub fn rules_granting(&self, danger: &Danger) -> Vec<&PolicyRule> {
-        let mut out: Vec<&PolicyRule> = Vec::new();
-        for (verb, group, resource) in danger.permissions {
-            for rule in self.rules_allowing(verb, group, resource) {
-                if !out.iter().any(|x| std::ptr::eq(*x, rule)) {
-                    out.push(rule);
-                }
-            }
-        }
-        out
+        rules_granting_in(&self.rules, &self.scope, danger)
     }
 
     /// Whether the role is `cluster-admin` or grants every verb on every resource of every
@@ -106,12 +92,100 @@ impl Grant {
     pub fn is_cluster_admin(&self) -> bool {
         self.binding.role_kind == RoleKind::ClusterRole
             && self.binding.role_name.value == "cluster-admin"
-            || self.rules.iter().any(|r| {
-                r.resource_names.is_empty()
-                    && has(&r.verbs, "*")
-                    && has(&r.resources, "*")
-                    && has(&r.api_groups, "*")
-            })
+            || grants_everything(&self.rules)
+    }
+}
+
+/// The rules among `rules` that allow `verb` on `resource` of API group `group` when granted
+/// with `scope` (see [`Grant::rules_allowing`]).
+pub fn rules_allowing_in<'r>(
+    rules: &'r [PolicyRule],
+    scope: &Scope,
+    verb: &str,
+    group: &str,
+    resource: &str,
+) -> Vec<&'r PolicyRule> {
+    if matches!(scope, Scope::Namespace(_)) && is_cluster_scoped(verb, resource) {
+        return Vec::new();
+    }
+    rules
+        .iter()
+        .filter(|r| allows(r, verb, group, resource))
+        .collect()
+}
+
+/// The rules among `rules` that give `danger` when granted with `scope` (each rule once).
+pub fn rules_granting_in<'r>(
+    rules: &'r [PolicyRule],
+    scope: &Scope,
+    danger: &Danger,
+) -> Vec<&'r PolicyRule> {
+    let mut out: Vec<&PolicyRule> = Vec::new();
+    for (verb, group, resource) in danger.permissions {
+        for rule in rules_allowing_in(rules, scope, verb, group, resource) {
+            if !out.iter().any(|x| std::ptr::eq(*x, rule)) {
+                out.push(rule);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a rule grants every verb on every resource of every group.
+pub fn grants_everything(rules: &[PolicyRule]) -> bool {
+    rules.iter().any(|r| {
+        r.resource_names.is_empty()
+            && has(&r.verbs, "*")
+            && has(&r.resources, "*")
+            && has(&r.api_groups, "*")
+    })
+}
+
+/// Whether a role is one of Kubernetes' own: the default user-facing ClusterRoles
+/// (`cluster-admin`, `admin`, `edit`, `view`), the `system:` roles, and whatever carries the
+/// `kubernetes.io/bootstrapping: rbac-defaults` label (as in a `kubectl get -o yaml` dump).
+pub fn is_default_role(role: &Role) -> bool {
+    role.built_in
+        || is_default_role_name(role.kind, role.namespace.as_deref(), &role.name)
+        || role
+            .labels
+            .get("kubernetes.io/bootstrapping")
+            .map(String::as_str)
+            == Some("rbac-defaults")
+}
+
+/// Whether every cluster has a role of this kind, namespace and name from its start: the
+/// default ClusterRoles, the `system:` roles, and the API server's
+/// `kube-system/extension-apiserver-authentication-reader` Role (which aggregated API
+/// servers such as metrics-server bind).
+pub fn is_default_role_name(kind: RoleKind, namespace: Option<&str>, name: &str) -> bool {
+    name.starts_with("system:")
+        || match kind {
+            RoleKind::ClusterRole => matches!(name, "cluster-admin" | "admin" | "edit" | "view"),
+            RoleKind::Role => {
+                namespace == Some("kube-system")
+                    && name == "extension-apiserver-authentication-reader"
+            }
+        }
+}
+
+/// A role of the manifests that no binding of the manifests names.
+pub struct UnboundRole<'g> {
+    pub role: &'g Role,
+    /// Its rules, with aggregation applied.
+    pub rules: &'g [PolicyRule],
+    /// Where a binding could grant it: everywhere for a ClusterRole (through a
+    /// ClusterRoleBinding), its namespace for a Role.
+    pub scope: Scope,
+}
+
+impl UnboundRole<'_> {
+    /// `ClusterRole ci-deployer`, `Role shop/debugger`.
+    pub fn describe(&self) -> String {
+        match (&self.role.kind, &self.role.namespace) {
+            (RoleKind::Role, Some(ns)) => format!("Role {ns}/{}", self.role.name),
+            _ => format!("ClusterRole {}", self.role.name),
+        }
     }
 }
 
@@ -375,6 +449,10 @@ pub const DANGERS: [&Danger; 9] = [
 pub struct Graph {
     pub roles: Vec<Role>,
     pub grants: Vec<Grant>,
+    /// Each role's rules with aggregation applied, in the order of `roles`.
+    effective: Vec<Vec<PolicyRule>>,
+    /// Bindings without subjects (they bind a role, but grant nobody).
+    empty_bindings: Vec<Binding>,
 }
 
 impl Graph {
@@ -395,6 +473,11 @@ impl Graph {
         }
         let effective = aggregate(&roles);
         let mut grants = Vec::new();
+        let empty_bindings = bindings
+            .iter()
+            .filter(|b| b.subjects.is_empty())
+            .cloned()
+            .collect();
         for binding in &bindings {
             let role_index = roles.iter().position(|r| {
                 r.kind == binding.role_kind
@@ -415,7 +498,62 @@ impl Graph {
                 });
             }
         }
-        Graph { roles, grants }
+        Graph {
+            roles,
+            grants,
+            effective,
+            empty_bindings,
+        }
+    }
+
+    /// The roles of the manifests that no binding names, except Kubernetes' default roles
+    /// and roles aggregated into another ClusterRole (their rules are judged there).
+    pub fn unbound_roles(&self) -> Vec<UnboundRole<'_>> {
+        let names = |b: &Binding, role: &Role| {
+            b.role_kind == role.kind
+                && b.role_name.value == role.name
+                && (role.kind == RoleKind::ClusterRole || b.namespace == role.namespace)
+        };
+        let aggregated = |role: &Role| {
+            role.kind == RoleKind::ClusterRole
+                && self.roles.iter().any(|other| {
+                    !std::ptr::eq(other, role)
+                        && other.aggregation.iter().any(|selector| {
+                            !selector.is_empty()
+                                && selector.iter().all(|(k, v)| role.labels.get(k) == Some(v))
+                        })
+                })
+        };
+        self.roles
+            .iter()
+            .zip(&self.effective)
+            .filter(|(role, _)| !is_default_role(role) && !aggregated(role))
+            .filter(|(role, _)| {
+                !self.grants.iter().any(|g| names(&g.binding, role))
+                    && !self.empty_bindings.iter().any(|b| names(b, role))
+            })
+            .map(|(role, rules)| UnboundRole {
+                role,
+                rules,
+                scope: match (&role.kind, &role.namespace) {
+                    (RoleKind::Role, Some(ns)) => Scope::Namespace(ns.clone()),
+                    _ => Scope::Cluster,
+                },
+            })
+            .collect()
+    }
+
+    /// The bindings that name a role found nowhere in the manifests (each binding once).
+    pub fn dangling_bindings(&self) -> Vec<&Binding> {
+        let mut out: Vec<&Binding> = Vec::new();
+        for grant in self.grants.iter().filter(|g| g.role.is_none()) {
+            let same =
+                |b: &&Binding| b.name == grant.binding.name && b.location == grant.binding.location;
+            if !out.iter().any(same) {
+                out.push(&grant.binding);
+            }
+        }
+        out
     }
 
     /// Every grant that allows `verb` on `resource` (of `group`, or the resource's usual

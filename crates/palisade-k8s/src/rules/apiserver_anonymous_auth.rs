@@ -3,7 +3,10 @@
 //! ## What it checks
 //! A container that runs `kube-apiserver` (recognised by the program in its `command`, or
 //! the first item of `args` when there is no `command`, in any built-in workload including
-//! kubeadm's static pods under `/etc/kubernetes/manifests`) and either sets
+//! kubeadm's static pods under `/etc/kubernetes/manifests`; a flag such as the Prometheus
+//! operator's `--kubelet-service=kube-system/kubelet` never names a program; a container
+//! given only flags is recognised by its image, `registry.k8s.io/kube-apiserver:…`, and
+//! then only the flags it sets are judged) and either sets
 //! `--anonymous-auth=true` (or the bare `--anonymous-auth`), reported on that flag's line,
 //! or does not set `--anonymous-auth` at all, reported with medium confidence on the
 //! container's `command:` line (`args:` when the program is named there): the flag defaults

@@ -16,6 +16,10 @@
 //! there), as are custom resources that only share a kind name and YAML that is not a
 //! Kubernetes object.
 //!
+//! A pod-spec fragment, where no container has an `image` (a kubeadm patch of a static pod, a
+//! patch file, a `replicas: 0` stub), is not judged: what it lacks comes from the workload it
+//! is merged into.
+//!
 //! ## Why it matters
 //! Without a `drop` list, a container starts with the runtime's default capabilities — for
 //! Docker and containerd fourteen of them, among them `NET_RAW` (forging packets on the pod
@@ -78,7 +82,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: K8sRule = K8sRule { meta: &META, check };
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
-    if object.is_windows() {
+    if object.is_windows() || object.is_fragment() {
         return;
     }
     for container in object.containers() {

@@ -3,13 +3,16 @@
 //!
 //! ## What it checks
 //! Every subject of every RoleBinding and ClusterRoleBinding whose role is the built-in
-//! `cluster-admin` ClusterRole, or any role with a rule granting every verb (`*`) on every
-//! resource (`*`) of every API group (`*`). Kubernetes' own components — `system:` users and
-//! groups other than `system:anonymous`, `system:unauthenticated`, `system:authenticated` and
-//! the service-account groups `system:serviceaccounts[:<namespace>]`, and service accounts
-//! of `kube-system` — are left out. A user `system:serviceaccount:<namespace>:<name>` is
-//! treated as that service account. The finding points at the subject's `name:` in the
-//! binding; the related locations show the role reference and the rule.
+//! `cluster-admin` ClusterRole, or any role with a rule granting every verb (`*`) on every resource
+//! (`*`) of every API group (`*`). Kubernetes' own components — `system:` users and groups other
+//! than `system:anonymous`, `system:unauthenticated`, `system:authenticated` and the
+//! service-account groups `system:serviceaccounts[:<namespace>]`, and the service accounts of
+//! `kube-system` that the controller manager's controllers run as (`generic-garbage-collector`,
+//! `replicaset-controller`, …) — are left out. Any other service account of `kube-system` (an
+//! add-on's, `kube-system/superadmin`) is reported. A user
+//! `system:serviceaccount:<namespace>:<name>` is treated as that service account. The finding
+//! points at the subject's `name:` in the binding; the related locations show the role reference
+//! and the rule.
 //!
 //! ## Why it matters
 //! `cluster-admin` through a ClusterRoleBinding is full control of the cluster: every

@@ -2,12 +2,12 @@
 //!
 //! ## What it checks
 //! Each entry of `securityContext.capabilities.add` on every container — regular, init and
-//! ephemeral — of a built-in workload's pod template (Pod, PodTemplate,
-//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, also
-//! inside a `List` or `kubectl get -o yaml` dump). One finding per dangerous entry, on the
-//! entry's line. Names are compared in any case and without a `CAP_` prefix (containerd
-//! upper-cases the names it is given; the prefixed spelling is the kernel's and some tools
-//! use it), so a spelling variant does not hide a capability.
+//! ephemeral — of a built-in workload's pod template (Pod, PodTemplate, ReplicationController,
+//! Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, OpenShift DeploymentConfig, also
+//! inside a `List` or `kubectl get -o yaml` dump). One finding per dangerous entry, on the entry's
+//! line. Names are compared in any case and without a `CAP_` prefix (containerd upper-cases the
+//! names it is given; the prefixed spelling is the kernel's and some tools use it), so a spelling
+//! variant does not hide a capability.
 //!
 //! Reported with high severity: `ALL`, `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`,
 //! `SYS_RAWIO`, `SYS_BOOT`, `SYS_TIME`, `DAC_READ_SEARCH`, `DAC_OVERRIDE`, `BPF`, `PERFMON`,

@@ -3,7 +3,8 @@
 //! ## What it checks
 //! RoleBinding and ClusterRoleBinding subjects of kind ServiceAccount named `default`, or
 //! the same account written as the user `system:serviceaccount:<namespace>:default` (in any
-//! namespace but `kube-system`), whatever the role grants. The finding points at the
+//! namespace, `kube-system` included: its `default` account is no Kubernetes component),
+//! whatever the role grants. The finding points at the
 //! subject's `name:`.
 //!
 //! ## Why it matters

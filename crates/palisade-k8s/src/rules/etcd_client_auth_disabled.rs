@@ -11,8 +11,11 @@
 //!   reported on that line with high severity: etcd then generates self-signed certificates
 //!   and its peers and clients cannot verify whom they talk to.
 //!
-//! An etcd started with `--config-file` ignores its other flags and environment and is left
-//! alone. In a kubeadm `ClusterConfiguration`, only explicit values under
+//! An etcd whose `--listen-client-urls` (or `ETCD_LISTEN_CLIENT_URLS`) are all on the loopback
+//! interface or unix sockets, or left at their default `http://localhost:2379`, is not reachable
+//! from the network and its client settings are not reported (likewise its peer settings with
+//! `--listen-peer-urls`). An etcd started with `--config-file` ignores its other flags and
+//! environment and is left alone. In a kubeadm `ClusterConfiguration`, only explicit values under
 //! `etcd.local.extraArgs` are judged (kubeadm itself sets `--client-cert-auth=true`).
 //!
 //! ## Why it matters
@@ -47,7 +50,7 @@
 //! - CIS Kubernetes Benchmark, etcd: client certificate authentication and auto TLS
 
 use super::{K8sRule, RuleContext};
-use crate::control_plane::{Component, invocations};
+use crate::control_plane::{Component, invocations, only_loopback};
 use crate::object::Object;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -71,7 +74,17 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
         if inv.component != Component::Etcd || inv.has("config-file") {
             continue;
         }
+        // etcd listens on `http://localhost:2379` by default; kubeadm adds the node's address.
+        let clients_on_loopback = match inv.flag("listen-client-urls") {
+            Some(urls) => only_loopback(urls.text()),
+            None => inv.judges_missing(),
+        };
+        let peers_on_loopback = match inv.flag("listen-peer-urls") {
+            Some(urls) => only_loopback(urls.text()),
+            None => inv.judges_missing(),
+        };
         match inv.bool_flag("client-cert-auth") {
+            _ if clients_on_loopback => {}
             Some(flag) if flag.truth() == Some(false) => cx.report(Finding::new(
                 &META,
                 flag.span,
@@ -98,8 +111,11 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
             ),
             None => {}
         }
-        for (name, whom) in [("auto-tls", "clients"), ("peer-auto-tls", "peers")] {
-            let Some(flag) = inv.bool_flag(name) else {
+        for (name, whom, on_loopback) in [
+            ("auto-tls", "clients", clients_on_loopback),
+            ("peer-auto-tls", "peers", peers_on_loopback),
+        ] {
+            let Some(flag) = inv.bool_flag(name).filter(|_| !on_loopback) else {
                 continue;
             };
             if flag.truth() == Some(true) {

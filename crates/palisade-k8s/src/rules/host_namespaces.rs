@@ -1,14 +1,16 @@
 //! Flags pods that share the node's process, IPC or network namespace.
 //!
 //! ## What it checks
-//! `hostPID: true`, `hostIPC: true` and `hostNetwork: true` in the pod spec of a built-in
-//! workload: Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, DaemonSet,
-//! ReplicaSet, Job and CronJob, including the items of a `List` and `kubectl get -o yaml`
-//! output. Each key that is set gets its own finding, on its own line. Values are read as
-//! Kubernetes reads them: `yes` and `on` are true, while a quoted `"true"` is a string the API
-//! server rejects. The keys are only meaningful in the pod spec: the same words inside a
-//! container, in a custom resource that shares a kind name, or in YAML that is not a
-//! Kubernetes object (docker-compose's `network_mode: host`, Helm values) are not flagged.
+//! `hostPID: true`, `hostIPC: true` and `hostNetwork: true` in the pod spec of a built-in workload:
+//! Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+//! CronJob and OpenShift DeploymentConfig, including the items of a `List` and `kubectl get -o
+//! yaml` output; and `allowHostPID`, `allowHostIPC` and `allowHostNetwork: true` in an OpenShift
+//! `SecurityContextConstraints`, which let every pod admitted under it do the same. Each key that
+//! is set gets its own finding, on its own line. Values are read as Kubernetes reads them: `yes`
+//! and `on` are true, while a quoted `"true"` is a string the API server rejects. The keys are only
+//! meaningful in the pod spec: the same words inside a container, in a custom resource that shares
+//! a kind name, or in YAML that is not a Kubernetes object (docker-compose's `network_mode: host`,
+//! Helm values) are not flagged.
 //!
 //! ## Why it matters
 //! Containers are isolated from the node mostly by Linux namespaces, and these three keys
@@ -89,6 +91,20 @@ const KEYS: [(&str, &str); 3] = [
 ];
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
+    for (name, consequence) in KEYS {
+        let allow = format!("allow{}", name.replacen("host", "Host", 1));
+        if let Some(span) = object.scc_allows(&allow) {
+            cx.report(Finding::new(
+                &META,
+                span,
+                format!(
+                    "{} sets `{allow}: true`, so every pod admitted under it may share \
+                     {consequence}",
+                    object.describe()
+                ),
+            ));
+        }
+    }
     let Some(spec) = object.pod_spec() else {
         return;
     };

@@ -3,7 +3,9 @@
 //! ## What it checks
 //! Every `volumes[].hostPath.path` in the pod spec of a built-in workload (Pod, PodTemplate,
 //! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
-//! including `List` items and `kubectl get -o yaml` output). The finding points at the
+//! OpenShift DeploymentConfig, including `List` items and `kubectl get -o yaml` output); and
+//! `allowHostDirVolumePlugin: true` in an OpenShift `SecurityContextConstraints`, which lets
+//! every pod admitted under it mount any host path (high). The finding points at the
 //! `path:` line. It is *critical* when the path (after removing `.`, `..`, doubled and
 //! trailing slashes) is:
 //! - a container runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`,
@@ -93,6 +95,17 @@ const RUNTIME_SOCKETS: [&str; 6] = [
 ];
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
+    if let Some(span) = object.scc_allows("allowHostDirVolumePlugin") {
+        cx.report(Finding::new(
+            &META,
+            span,
+            format!(
+                "{} sets `allowHostDirVolumePlugin: true`: every pod admitted under it may \
+                 mount any path of the node, its root file system and runtime socket included",
+                object.describe()
+            ),
+        ));
+    }
     let Some(spec) = object.pod_spec() else {
         return;
     };

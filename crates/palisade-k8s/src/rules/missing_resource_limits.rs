@@ -2,18 +2,21 @@
 //!
 //! ## What it checks
 //! Every regular and init container of a built-in workload (Pod, PodTemplate,
-//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
-//! including `List` items and `kubectl get -o yaml` output) must set both
-//! `resources.limits.memory` and `resources.limits.cpu`, in any unit. A container lacking
-//! either is reported at its `name:` line (the `- name:` line of the usual layout), and the
-//! message says which limit is missing. Ephemeral debug containers are skipped: Kubernetes
-//! does not let them declare resources. Requests alone do not count: they reserve capacity
-//! but cap nothing.
+//! ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, OpenShift
+//! DeploymentConfig, including `List` items and `kubectl get -o yaml` output) must set both
+//! `resources.limits.memory` and `resources.limits.cpu`, in any unit. A container lacking either is
+//! reported at its `name:` line (the `- name:` line of the usual layout), and the message says
+//! which limit is missing. Ephemeral debug containers are skipped: Kubernetes does not let them
+//! declare resources. Requests alone do not count: they reserve capacity but cap nothing.
 //!
 //! palisade reads manifests, not the cluster: a `LimitRange` in the target namespace that
 //! gives containers default limits is not seen, so such containers are still reported (the
 //! finding's confidence is medium for that reason). Custom resources that share a workload's
 //! kind name and YAML that is not a Kubernetes object are not checked.
+//!
+//! A pod-spec fragment, where no container has an `image` (a kubeadm patch of a static pod, a
+//! patch file, a `replicas: 0` stub), is not judged: what it lacks comes from the workload it
+//! is merged into.
 //!
 //! ## Why it matters
 //! Without a memory limit one container can take all of its node's memory, and the kernel's
@@ -77,6 +80,9 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: K8sRule = K8sRule { meta: &META, check };
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
+    if object.is_fragment() {
+        return;
+    }
     for container in object.containers() {
         if container.list == "ephemeralContainers" {
             continue;

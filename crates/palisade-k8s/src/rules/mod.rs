@@ -7,6 +7,7 @@ pub mod apiserver_audit_log_disabled;
 pub mod apiserver_authorization_always_allow;
 pub mod apiserver_encryption_at_rest_disabled;
 pub mod apiserver_insecure_port;
+pub mod apparmor_unconfined;
 pub mod capabilities_not_dropped;
 pub mod cluster_admin_binding;
 pub mod control_plane_bound_to_all_interfaces;
@@ -28,7 +29,9 @@ pub mod namespace_without_pod_security;
 pub mod no_seccomp_profile;
 pub mod privilege_escalation_allowed;
 pub mod privileged_container;
+pub mod proc_mount_unmasked;
 pub mod rbac_anonymous_binding;
+pub mod rbac_binding_to_missing_role;
 pub mod rbac_pod_exec;
 pub mod rbac_privilege_escalation;
 pub mod rbac_secrets_access;
@@ -37,14 +40,15 @@ pub mod runs_as_root;
 pub mod secret_in_env_literal;
 pub mod service_account_token_automount;
 pub mod stateful_data_without_backup;
+pub mod unsafe_sysctls;
 pub mod weak_tls_min_version;
 pub mod writable_root_filesystem;
 
 use crate::facts::PolicyRule;
 use crate::object::Object;
 use crate::project::Project;
-use crate::rbac::Grant;
-use palisade_core::{FileContext, Finding, ProjectContext, RuleMeta};
+use crate::rbac::{Grant, Scope, grants_everything};
+use palisade_core::{FileContext, Finding, ProjectContext, RuleMeta, Severity};
 
 /// A rule that checks one object at a time.
 pub struct K8sRule {
@@ -102,6 +106,7 @@ pub static RULES: &[&K8sRule] = &[
     &apiserver_authorization_always_allow::RULE,
     &apiserver_encryption_at_rest_disabled::RULE,
     &apiserver_insecure_port::RULE,
+    &apparmor_unconfined::RULE,
     &capabilities_not_dropped::RULE,
     &control_plane_bound_to_all_interfaces::RULE,
     &control_plane_profiling_enabled::RULE,
@@ -120,9 +125,11 @@ pub static RULES: &[&K8sRule] = &[
     &no_seccomp_profile::RULE,
     &privilege_escalation_allowed::RULE,
     &privileged_container::RULE,
+    &proc_mount_unmasked::RULE,
     &rbac_wildcard::RULE,
     &runs_as_root::RULE,
     &secret_in_env_literal::RULE,
+    &unsafe_sysctls::RULE,
     &weak_tls_min_version::RULE,
     &writable_root_filesystem::RULE,
 ];
@@ -133,6 +140,7 @@ pub static PROJECT_RULES: &[&ProjectRule] = &[
     &default_service_account_bound::RULE,
     &namespace_without_network_policy::RULE,
     &rbac_anonymous_binding::RULE,
+    &rbac_binding_to_missing_role::RULE,
     &rbac_pod_exec::RULE,
     &rbac_privilege_escalation::RULE,
     &rbac_secrets_access::RULE,
@@ -147,6 +155,7 @@ pub static METAS: &[&RuleMeta] = &[
     &apiserver_authorization_always_allow::META,
     &apiserver_encryption_at_rest_disabled::META,
     &apiserver_insecure_port::META,
+    &apparmor_unconfined::META,
     &capabilities_not_dropped::META,
     &cluster_admin_binding::META,
     &control_plane_bound_to_all_interfaces::META,
@@ -168,7 +177,9 @@ pub static METAS: &[&RuleMeta] = &[
     &no_seccomp_profile::META,
     &privilege_escalation_allowed::META,
     &privileged_container::META,
+    &proc_mount_unmasked::META,
     &rbac_anonymous_binding::META,
+    &rbac_binding_to_missing_role::META,
     &rbac_pod_exec::META,
     &rbac_privilege_escalation::META,
     &rbac_secrets_access::META,
@@ -177,29 +188,71 @@ pub static METAS: &[&RuleMeta] = &[
     &secret_in_env_literal::META,
     &service_account_token_automount::META,
     &stateful_data_without_backup::META,
+    &unsafe_sysctls::META,
     &weak_tls_min_version::META,
     &writable_root_filesystem::META,
 ];
 
+/// What a dangerous-permission rule looks for in a role's rules granted with a scope: a
+/// description of the permission and the rules that grant it, or `None`.
+pub trait DangerCheck:
+    for<'r> Fn(&'r [PolicyRule], &Scope) -> Option<(String, Vec<&'r PolicyRule>)>
+{
+}
+impl<F> DangerCheck for F where
+    F: for<'r> Fn(&'r [PolicyRule], &Scope) -> Option<(String, Vec<&'r PolicyRule>)>
+{
+}
+
 /// Reports one finding per grant whose role gives its subject a dangerous permission, at the
 /// subject's line in the binding, with the role rules that grant it as related locations.
-/// `what` returns a description of the permission and the rules that grant it, or `None`.
 /// System components are skipped, and so are cluster-admin grants (their own rule covers
 /// everything such a role can do).
+///
+/// Then reports, at low severity, each role of the manifests that gives the permission but
+/// that nothing binds yet (a binding can be added later, by hand or by another tool),
+/// Kubernetes' default roles and roles granting everything (`k8s/rbac-wildcard`) left out.
 pub fn report_grants(
     project: &Project,
     cx: &mut ProjectContext<'_>,
     meta: &'static RuleMeta,
-    what: impl Fn(&Grant) -> Option<(String, Vec<&PolicyRule>)>,
+    what: impl DangerCheck,
 ) {
-    for grant in &project.graph().grants {
+    let graph = project.graph();
+    for grant in &graph.grants {
         if grant.subject.is_system_component() || grant.is_cluster_admin() {
             continue;
         }
-        let Some((description, rules)) = what(grant) else {
+        let Some((description, rules)) = what(&grant.rules, &grant.scope) else {
             continue;
         };
         cx.report(grant_finding(meta, grant, &description, &rules));
+    }
+    for unbound in graph.unbound_roles() {
+        if grants_everything(unbound.rules) {
+            continue;
+        }
+        let Some((description, rules)) = what(unbound.rules, &unbound.scope) else {
+            continue;
+        };
+        let mut finding = Finding::new(
+            meta,
+            unbound.role.location.span,
+            format!(
+                "{} lets whoever it is bound to {description} {}; nothing in the scanned \
+                 manifests binds it yet, but a binding can be added at any time",
+                unbound.describe(),
+                unbound.scope.describe()
+            ),
+        )
+        .with_path(unbound.role.location.path.clone())
+        .with_severity(Severity::Low);
+        for rule in rules {
+            if !rule.location.path.is_empty() {
+                finding = finding.with_related_in(rule.location.clone(), "this rule grants it");
+            }
+        }
+        cx.report(finding);
     }
 }
 

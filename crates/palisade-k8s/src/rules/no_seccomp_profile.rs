@@ -26,6 +26,10 @@
 //! effect at all from v1.27, so a manifest that relies on them should move to the
 //! `seccompProfile` field.
 //!
+//! A pod-spec fragment, where no container has an `image` (a kubeadm patch of a static pod, a
+//! patch file, a `replicas: 0` stub), is not judged: what it lacks comes from the workload it
+//! is merged into.
+//!
 //! ## Why it matters
 //! seccomp filters the system calls a process may make. The container runtime's default
 //! profile blocks a few dozen calls that ordinary applications never make but kernel
@@ -126,7 +130,7 @@ fn annotation_profile(annotations: Option<&MarkedYaml<'_>>, key: &str) -> Option
 }
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
-    let Some(spec) = object.pod_spec() else {
+    let Some(spec) = object.pod_spec().filter(|_| !object.is_fragment()) else {
         return;
     };
     if get_path(spec, &["os", "name"])

@@ -19,6 +19,10 @@
 //! (docker-compose, Helm values). A quoted `"false"` is not a boolean and the API server
 //! rejects it, so such an object never runs; it is not reported either.
 //!
+//! A pod-spec fragment, where no container has an `image` (a kubeadm patch of a static pod, a
+//! patch file, a `replicas: 0` stub), is not judged: what it lacks comes from the workload it
+//! is merged into.
+//!
 //! ## Why it matters
 //! Unless this field is false, the container's processes start without the kernel's
 //! `no_new_privs` flag, so a set-user-ID binary (`su`, `sudo`, `ping` in some images) or a
@@ -82,7 +86,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: K8sRule = K8sRule { meta: &META, check };
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
-    if object.is_windows() {
+    if object.is_windows() || object.is_fragment() {
         return;
     }
     let misplaced = object

@@ -9,6 +9,14 @@
 //! cluster-admin grants (their own rule) are left out. The finding points at the subject in
 //! the binding.
 //!
+//! A Role or ClusterRole of the manifests that gives exec, attach, port-forward or node proxy access but that no binding of the
+//! manifests names is reported too, at low severity, on its `name:` line: nothing holds it
+//! yet, but a binding can be added at any time, by hand or by another tool. Kubernetes'
+//! default roles (`cluster-admin`, `admin`, `edit`, `view`, `system:` roles and anything
+//! labelled `kubernetes.io/bootstrapping: rbac-defaults`), roles aggregated into another
+//! ClusterRole (judged through that one) and roles that grant everything
+//! (`k8s/rbac-wildcard`) are left out.
+//!
 //! ## Why it matters
 //! `exec` is a shell in a running container: its environment, its mounted Secrets, its
 //! service-account token and the network position of the pod all come with it, whatever
@@ -37,7 +45,7 @@
 
 use super::{ProjectRule, report_grants};
 use crate::project::Project;
-use crate::rbac::EXEC;
+use crate::rbac::{EXEC, rules_granting_in};
 use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -56,8 +64,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
-    report_grants(project, cx, &META, |grant| {
-        let rules = grant.rules_granting(&EXEC);
+    report_grants(project, cx, &META, |rules, scope| {
+        let rules = rules_granting_in(rules, scope, &EXEC);
         (!rules.is_empty()).then(|| (EXEC.description.to_string(), rules))
     });
 }

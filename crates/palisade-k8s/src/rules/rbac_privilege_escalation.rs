@@ -21,6 +21,14 @@
 //! are left out. The finding points at the subject in the binding and names each path
 //! found.
 //!
+//! A Role or ClusterRole of the manifests that gives one of these paths but that no binding of the
+//! manifests names is reported too, at low severity, on its `name:` line: nothing holds it
+//! yet, but a binding can be added at any time, by hand or by another tool. Kubernetes'
+//! default roles (`cluster-admin`, `admin`, `edit`, `view`, `system:` roles and anything
+//! labelled `kubernetes.io/bootstrapping: rbac-defaults`), roles aggregated into another
+//! ClusterRole (judged through that one) and roles that grant everything
+//! (`k8s/rbac-wildcard`) are left out.
+//!
 //! ## Why it matters
 //! RBAC only limits what a subject can do if the subject cannot rewrite the limits. Each
 //! permission above is documented by Kubernetes as a route to broader access, so a role that
@@ -48,7 +56,7 @@
 use super::{ProjectRule, push_unique, report_grants};
 use crate::facts::PolicyRule;
 use crate::project::Project;
-use crate::rbac::{ESCALATIONS, Grant};
+use crate::rbac::{ESCALATIONS, Scope, rules_granting_in};
 use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -66,11 +74,14 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-fn escalations(grant: &Grant) -> Option<(String, Vec<&PolicyRule>)> {
+fn escalations<'r>(
+    role_rules: &'r [PolicyRule],
+    scope: &Scope,
+) -> Option<(String, Vec<&'r PolicyRule>)> {
     let mut found = Vec::new();
     let mut rules: Vec<&PolicyRule> = Vec::new();
     for danger in ESCALATIONS {
-        let granting = grant.rules_granting(danger);
+        let granting = rules_granting_in(role_rules, scope, danger);
         if granting.is_empty() {
             continue;
         }

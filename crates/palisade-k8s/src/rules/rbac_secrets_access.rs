@@ -9,6 +9,14 @@
 //! so are cluster-admin grants (reported by `k8s/cluster-admin-binding`). The finding points
 //! at the subject in the binding; related locations show the role reference and the rule.
 //!
+//! A Role or ClusterRole of the manifests that gives Secret access but that no binding of the
+//! manifests names is reported too, at low severity, on its `name:` line: nothing holds it
+//! yet, but a binding can be added at any time, by hand or by another tool. Kubernetes'
+//! default roles (`cluster-admin`, `admin`, `edit`, `view`, `system:` roles and anything
+//! labelled `kubernetes.io/bootstrapping: rbac-defaults`), roles aggregated into another
+//! ClusterRole (judged through that one) and roles that grant everything
+//! (`k8s/rbac-wildcard`) are left out.
+//!
 //! ## Why it matters
 //! Secrets hold database passwords, API keys, TLS keys and service-account tokens. `list`
 //! and `watch` return the values of every Secret in scope, not just their names. Whoever
@@ -37,7 +45,7 @@
 
 use super::{ProjectRule, report_grants};
 use crate::project::Project;
-use crate::rbac::READ_SECRETS;
+use crate::rbac::{READ_SECRETS, rules_granting_in};
 use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -56,8 +64,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
-    report_grants(project, cx, &META, |grant| {
-        let rules = grant.rules_granting(&READ_SECRETS);
+    report_grants(project, cx, &META, |rules, scope| {
+        let rules = rules_granting_in(rules, scope, &READ_SECRETS);
         (!rules.is_empty()).then(|| (READ_SECRETS.description.to_string(), rules))
     });
 }

@@ -16,13 +16,17 @@
 //!   `- name: api` line), with medium confidence: the container then runs as whatever user
 //!   the image names, which is root unless its Dockerfile says `USER` with another user.
 //!
-//! Not reported: a non-zero `runAsUser` (container, or pod when the container does not set
-//! one), `runAsNonRoot: true` (container, or pod when the container does not override it with
-//! `false`). The *restricted* profile wants `runAsNonRoot: true` even beside a non-zero
-//! `runAsUser`; this rule reports only what can actually run as root. Pods that declare `spec.os.name: windows` are skipped (Windows picks its user with
-//! `windowsOptions.runAsUserName`), as are custom resources that only share a kind name and
-//! YAML that is not a Kubernetes object. A quoted `"0"` or `"true"` is not an integer or a
-//! boolean and the API server rejects it; it counts as unset.
+//! Not reported: a non-zero `runAsUser` (container, or pod when the container does not set one),
+//! `runAsNonRoot: true` (container, or pod when the container does not override it with `false`).
+//! The *restricted* profile wants `runAsNonRoot: true` even beside a non-zero `runAsUser`; this
+//! rule reports only what can actually run as root. Pods that declare `spec.os.name: windows` are
+//! skipped (Windows picks its user with `windowsOptions.runAsUserName`), as are custom resources
+//! that only share a kind name and YAML that is not a Kubernetes object. A quoted `"0"` or `"true"`
+//! is not an integer or a boolean and the API server rejects it; it counts as unset.
+//!
+//! A pod-spec fragment, where no container has an `image` (a kubeadm patch of a static pod, a
+//! patch file, a `replicas: 0` stub), is not judged: what it lacks comes from the workload it
+//! is merged into.
 //!
 //! ## Why it matters
 //! Container root is the same UID 0 as root on the node unless user namespaces are in use. A
@@ -104,7 +108,7 @@ fn setting<'a, 'input>(
 }
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
-    if object.is_windows() {
+    if object.is_windows() || object.is_fragment() {
         return;
     }
     let pod = object.pod_security_context();

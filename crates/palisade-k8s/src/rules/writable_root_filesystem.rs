@@ -16,6 +16,10 @@
 //! Kubernetes object. A quoted `"true"` is not a boolean and the API server rejects the
 //! object, so it is not reported.
 //!
+//! A pod-spec fragment, where no container has an `image` (a kubeadm patch of a static pod, a
+//! patch file, a `replicas: 0` stub), is not judged: what it lacks comes from the workload it
+//! is merged into.
+//!
 //! ## Why it matters
 //! A writable root filesystem lets whoever gets code execution in the container change it:
 //! drop tools and malware into it, replace the application's binaries, scripts or
@@ -81,7 +85,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: K8sRule = K8sRule { meta: &META, check };
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
-    if object.is_windows() {
+    if object.is_windows() || object.is_fragment() {
         return;
     }
     let misplaced = object
