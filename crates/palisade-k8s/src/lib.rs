@@ -61,6 +61,7 @@ impl KubernetesAnalyzer {
 
 impl Analyzer for KubernetesAnalyzer {
     type Facts = facts::FileFacts;
+    type ScanState = kustomize::Renderings;
 
     fn name(&self) -> &'static str {
         "k8s"
@@ -74,7 +75,12 @@ impl Analyzer for KubernetesAnalyzer {
         Self::FILES
     }
 
-    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<facts::FileFacts> {
+    fn check_file(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+        renderings: &kustomize::Renderings,
+    ) -> Option<facts::FileFacts> {
         // A collect run (`who-can`, `rbac`) wants only the facts, not the per-object rules.
         let active: Vec<&K8sRule> = rules::RULES
             .iter()
@@ -95,11 +101,11 @@ impl Analyzer for KubernetesAnalyzer {
             });
         }
         if kustomize::is_kustomization(Path::new(&file.path)) {
-            return check_kustomization(file, &active, project_rules, cx);
+            return check_kustomization(file, &active, project_rules, cx, renderings);
         }
         // Most YAML in a repository is not Kubernetes: do not even parse it.
         if !(file.text.contains("apiVersion") && file.text.contains("kind"))
-            || covered_by_kustomization(file, cx)
+            || covered_by_kustomization(file, cx, renderings)
         {
             return None;
         }
@@ -169,6 +175,7 @@ fn check_kustomization(
     active: &[&K8sRule],
     project_rules: bool,
     cx: &mut FileContext<'_>,
+    renderings: &kustomize::Renderings,
 ) -> Option<facts::FileFacts> {
     let (Some(root), Some(dir)) = (
         scan_root(file, cx),
@@ -179,7 +186,7 @@ fn check_kustomization(
     ) else {
         return None;
     };
-    let rendering = kustomize::rendering(&dir, &root);
+    let rendering = renderings.get(&dir, &root);
     match &rendering.outcome {
         kustomize::Outcome::Rendered(rendered) => {
             let facts = kustomize::check_rendered(file, rendered, active, project_rules, cx);
@@ -195,14 +202,19 @@ fn check_kustomization(
 
 /// Whether `file` is included in the successful rendering of its nearest enclosing
 /// kustomization, whose file this scan checks: its findings come through that check.
-fn covered_by_kustomization(file: &SourceFile, cx: &FileContext<'_>) -> bool {
+fn covered_by_kustomization(
+    file: &SourceFile,
+    cx: &FileContext<'_>,
+    renderings: &kustomize::Renderings,
+) -> bool {
     let Some(root) = scan_root(file, cx) else {
         return false;
     };
     let Ok(abs) = file.abs_path.canonicalize() else {
         return false;
     };
-    let Some(kustomization) = kustomize::covering(&abs, &root).and_then(|d| kustomize::file_in(&d))
+    let Some(kustomization) =
+        kustomize::covering(&abs, &root, renderings).and_then(|d| kustomize::file_in(&d))
     else {
         return false;
     };
@@ -257,7 +269,7 @@ pub(crate) fn findings_of(rule_id: &str, text: &str) -> Vec<palisade_core::Findi
     let file = SourceFile::in_memory("test.yaml", text);
     let rules = palisade_core::config::RuleSet::only(rules::METAS, &[rule_id]);
     let mut cx = FileContext::new(&file, &rules);
-    let _ = KubernetesAnalyzer.check_file(&file, &mut cx);
+    let _ = KubernetesAnalyzer.check_file(&file, &mut cx, &Default::default());
     cx.into_parts().0
 }
 

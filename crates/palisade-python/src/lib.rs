@@ -46,6 +46,7 @@ const MODEL_KINDS: [&str; 3] = ["assignment", "with_item", "function_definition"
 
 impl Analyzer for PythonAnalyzer {
     type Facts = endpoints::facts::FileFacts;
+    type ScanState = ();
 
     fn name(&self) -> &'static str {
         "python"
@@ -66,6 +67,7 @@ impl Analyzer for PythonAnalyzer {
         &self,
         file: &SourceFile,
         cx: &mut FileContext<'_>,
+        _state: &(),
     ) -> Option<endpoints::facts::FileFacts> {
         // A collect run (`palisade endpoints`) wants only the inventory facts.
         let active: Vec<&PyRule> = rules::RULES

@@ -56,6 +56,7 @@ struct ExampleAnalyzer;
 
 impl Analyzer for ExampleAnalyzer {
     type Facts = ScriptFacts;
+    type ScanState = ();
 
     fn name(&self) -> &'static str {
         "example"
@@ -76,7 +77,12 @@ impl Analyzer for ExampleAnalyzer {
         }
     }
 
-    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<ScriptFacts> {
+    fn check_file(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+        _state: &(),
+    ) -> Option<ScriptFacts> {
         let mut facts = ScriptFacts {
             path: file.path.clone(),
             insecure_lines: Vec::new(),

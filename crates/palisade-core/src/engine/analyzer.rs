@@ -20,6 +20,10 @@ use std::collections::HashSet;
 pub trait Analyzer: Send + Sync + 'static {
     /// What the analyzer keeps from one file for its project pass (`()` when it has none).
     type Facts: Send + 'static;
+    /// State every file of one scan shares (a cache of Kustomize renderings, …), made fresh
+    /// by the engine for each scan and dropped with it, so no per-scan data lives in a global
+    /// (`()` when there is none).
+    type ScanState: Default + Send + Sync + 'static;
 
     /// The analyzer's name, used in notices (`python`, `k8s`). Its rules' ids may use one or
     /// several domains of their own.
@@ -34,7 +38,12 @@ pub trait Analyzer: Send + Sync + 'static {
     }
     /// Checks one file, reporting through `cx`, and returns what the project pass needs of
     /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
-    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<Self::Facts>;
+    fn check_file(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+        state: &Self::ScanState,
+    ) -> Option<Self::Facts>;
     /// Called once after every file was checked, with the facts `check_file` returned, for
     /// rules that look across files. Findings must name their file (`Finding::with_path`) or
     /// be about another kind of place (a folder, the repository).
@@ -48,6 +57,9 @@ pub trait Analyzer: Send + Sync + 'static {
 /// Facts with their type erased, as the engine stores them between passes.
 pub type ErasedFacts = Box<dyn Any + Send>;
 
+/// A scan state with its type erased, as the engine holds it during a scan.
+pub type ErasedState = Box<dyn Any + Send + Sync>;
+
 /// The object-safe face of an [`Analyzer`], implemented for every analyzer: the engine holds
 /// `&dyn DynAnalyzer` lists and never needs to know the fact types.
 pub trait DynAnalyzer: Send + Sync {
@@ -55,8 +67,14 @@ pub trait DynAnalyzer: Send + Sync {
     fn rules(&self) -> &'static [&'static RuleMeta];
     fn files(&self) -> FileSelector;
     fn comment_style(&self, path: &str) -> CommentStyle;
-    fn check_file_erased(&self, file: &SourceFile, cx: &mut FileContext<'_>)
-    -> Option<ErasedFacts>;
+    /// A fresh scan state (see [`Analyzer::ScanState`]).
+    fn new_scan_state(&self) -> ErasedState;
+    fn check_file_erased(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+        state: &(dyn Any + Send + Sync),
+    ) -> Option<ErasedFacts>;
     fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>);
     fn check_sources(&self, cx: &mut SourcesContext<'_>);
     /// For [`crate::engine::collect`]: lets the typed caller get its facts back.
@@ -80,12 +98,27 @@ impl<A: Analyzer> DynAnalyzer for A {
         Analyzer::comment_style(self, path)
     }
 
+    fn new_scan_state(&self) -> ErasedState {
+        Box::new(A::ScanState::default())
+    }
+
     fn check_file_erased(
         &self,
         file: &SourceFile,
         cx: &mut FileContext<'_>,
+        state: &(dyn Any + Send + Sync),
     ) -> Option<ErasedFacts> {
-        self.check_file(file, cx)
+        // The engine hands each analyzer the state it made with `new_scan_state`; a state of
+        // another type would be an engine bug, and the analyzer then gets a fresh one.
+        let fresh;
+        let state = match state.downcast_ref::<A::ScanState>() {
+            Some(state) => state,
+            None => {
+                fresh = A::ScanState::default();
+                &fresh
+            }
+        };
+        self.check_file(file, cx, state)
             .map(|facts| Box::new(facts) as ErasedFacts)
     }
 

@@ -18,7 +18,7 @@ mod ignores;
 mod network;
 mod read;
 
-pub use analyzer::{Analyzer, DynAnalyzer, ErasedFacts, FileContext, ProjectContext};
+pub use analyzer::{Analyzer, DynAnalyzer, ErasedFacts, ErasedState, FileContext, ProjectContext};
 pub use network::{NetworkAccess, Online, SourcesContext};
 pub use read::decode;
 
@@ -361,8 +361,11 @@ fn first_pass(
         scanned.insert(stdin.file.path.clone());
     }
     let scanned = &scanned;
+    // Each analyzer's state for this scan, dropped when the scan ends.
+    let states: Vec<ErasedState> = analyzers.iter().map(|a| a.new_scan_state()).collect();
     let run = Run {
         network: options.network,
+        states: &states,
         analyzers,
         selectors: &selectors,
         rules: options.rules,
@@ -535,6 +538,7 @@ pub(crate) fn display_root(root: &Path) -> String {
 /// What every file of one run is checked with.
 struct Run<'a> {
     network: NetworkAccess,
+    states: &'a [ErasedState],
     analyzers: &'a [&'a dyn DynAnalyzer],
     selectors: &'a [FileSelector],
     rules: &'a RuleSet,
@@ -564,7 +568,8 @@ impl Run<'_> {
                 cx = cx.collecting();
             }
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let facts = analyzer.check_file_erased(&source, &mut cx);
+                let state: &(dyn std::any::Any + Send + Sync) = self.states[index].as_ref();
+                let facts = analyzer.check_file_erased(&source, &mut cx, state);
                 (cx.into_parts(), facts)
             }));
             match run {

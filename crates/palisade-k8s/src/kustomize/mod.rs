@@ -29,7 +29,7 @@ mod tree;
 
 pub use mapping::{check_rendered, report_path};
 pub use render::TIMEOUT;
-pub use tree::{FILE_NAMES, Role, Source, covering, covers, enclosing, file_in, is_kustomization};
+pub use tree::{FILE_NAMES, Role, Source, covering, enclosing, file_in, is_kustomization};
 
 use crate::yaml::{self, get_str};
 use palisade_core::DiagnosticKind;
@@ -72,28 +72,33 @@ pub struct Rendering {
 
 type Cell = Arc<OnceLock<Arc<Rendering>>>;
 
-fn cache() -> &'static Mutex<HashMap<(PathBuf, PathBuf), Cell>> {
-    static CACHE: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), Cell>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+/// The renderings of one scan, by (kustomization folder, scan root): the analyzer's scan
+/// state, made fresh by the engine for every scan, so nothing outlives the scan that rendered
+/// it (a second scan in the same process renders the files as they are then).
+#[derive(Debug, Default)]
+pub struct Renderings {
+    cells: Mutex<HashMap<(PathBuf, PathBuf), Cell>>,
 }
 
-/// The rendering of the kustomization in `dir` (canonical) scanned under `root` (canonical):
-/// made on first request, once per process, while other threads asking for the same folder
-/// wait for it.
-pub fn rendering(dir: &Path, root: &Path) -> Arc<Rendering> {
-    let cell = {
-        let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
-        map.entry((dir.to_path_buf(), root.to_path_buf()))
-            .or_default()
-            .clone()
-    };
-    cell.get_or_init(|| {
-        Arc::new(Rendering {
-            dir: dir.to_path_buf(),
-            outcome: render(dir, root),
+impl Renderings {
+    /// The rendering of the kustomization in `dir` (canonical) scanned under `root`
+    /// (canonical): made on first request, while other threads asking for the same folder
+    /// wait for it.
+    pub fn get(&self, dir: &Path, root: &Path) -> Arc<Rendering> {
+        let cell = {
+            let mut map = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry((dir.to_path_buf(), root.to_path_buf()))
+                .or_default()
+                .clone()
+        };
+        cell.get_or_init(|| {
+            Arc::new(Rendering {
+                dir: dir.to_path_buf(),
+                outcome: render(dir, root),
+            })
         })
-    })
-    .clone()
+        .clone()
+    }
 }
 
 /// Renders the kustomization in `dir`, unless it is a component or its tree names anything

@@ -2,7 +2,7 @@
 //! `components`, recursively, and the patch files), whether it names anything remote or
 //! outside the scanned root (then it is not rendered), and which kustomization covers a file.
 
-use super::{Outcome, rendering};
+use super::{Outcome, Renderings};
 use crate::yaml::{self, get, get_str, items, scalar};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -68,19 +68,14 @@ pub fn enclosing(file: &Path, root: &Path) -> Option<PathBuf> {
 
 /// The kustomization folder whose successful rendering includes `file` (canonical), when
 /// that is its nearest enclosing kustomization's.
-pub fn covering(file: &Path, root: &Path) -> Option<PathBuf> {
+pub fn covering(file: &Path, root: &Path, renderings: &Renderings) -> Option<PathBuf> {
     let dir = enclosing(file, root)?;
-    match &rendering(&dir, root).outcome {
+    match &renderings.get(&dir, root).outcome {
         Outcome::Rendered(r) if r.covered.contains(file) => Some(dir),
         _ => None,
     }
 }
 
-/// Whether `file` (canonical) is included in the successful rendering of its nearest
-/// enclosing kustomization.
-pub fn covers(file: &Path, root: &Path) -> bool {
-    covering(file, root).is_some()
-}
 /// The kustomization tree, as far as mapping and safety need it.
 #[derive(Default)]
 pub(super) struct Tree {

@@ -671,7 +671,7 @@ mod tests {
         let file = SourceFile::in_memory("app.py", source);
         let rules = RuleSet::only(&[&META], &[META.id]);
         let mut cx = FileContext::new(&file, &rules);
-        let _ = PythonAnalyzer.check_file(&file, &mut cx);
+        let _ = PythonAnalyzer.check_file(&file, &mut cx, &());
         let (findings, _) = cx.into_parts();
         findings
             .into_iter()
