@@ -6,6 +6,7 @@
 use crate::report::{Diagnostic, DiagnosticKind};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use palisade_knowledge::roles::{FileRole, file_role};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -20,6 +21,10 @@ pub struct DiscoveredFile {
     pub path: String,
     pub abs_path: PathBuf,
     pub size: u64,
+    /// What the file is for (source, test, fixture, example, generated, vendored), decided
+    /// once here from its path relative to its own root (a root's name never makes its
+    /// files test code) and shared by every analyzer through `SourceFile::role`.
+    pub role: FileRole,
 }
 
 /// What the walk needs to know.
@@ -60,6 +65,7 @@ pub fn walk(
             prefix.to_string()
         };
         let file = DiscoveredFile {
+            role: file_role(&name_for_role(root)),
             path,
             abs_path: root.to_path_buf(),
             size,
@@ -122,8 +128,21 @@ pub fn walk(
                 );
                 return WalkState::Continue;
             }
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return WalkState::Continue;
+            match entry.file_type() {
+                Some(t) if t.is_file() => {}
+                Some(t) if t.is_dir() => return WalkState::Continue,
+                _ => {
+                    // A FIFO, socket or device: reading it could block or never end.
+                    push(
+                        diagnostics,
+                        Diagnostic::file(
+                            &display(&rel),
+                            DiagnosticKind::Skipped,
+                            "not a regular file (a FIFO, socket or device); not read",
+                        ),
+                    );
+                    return WalkState::Continue;
+                }
             }
             let size = entry.metadata().map_or(0, |m| m.len());
             push(
@@ -132,6 +151,7 @@ pub fn walk(
                     path: display(&rel),
                     abs_path: entry.path().to_path_buf(),
                     size,
+                    role: file_role(&rel),
                 },
             );
             WalkState::Continue
@@ -143,6 +163,13 @@ pub fn walk(
     let mut diagnostics = diagnostics.into_inner().unwrap_or_default();
     diagnostics.sort();
     (files, diagnostics)
+}
+
+/// A single file given as a root is judged by its name alone.
+fn name_for_role(file: &Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn push<T>(list: &Mutex<Vec<T>>, item: T) {
@@ -267,5 +294,49 @@ mod tests {
             diags.iter().all(|d| d.kind == DiagnosticKind::Symlink
                 && d.message.contains("outside the scanned root"))
         );
+    }
+
+    #[test]
+    fn roles_are_decided_from_the_path_inside_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        // The root itself sits in a folder named `tests`: that says nothing of its files.
+        let root = dir.path().join("tests").join("product");
+        for path in [
+            "app/views.py",
+            "app/tests/test_views.py",
+            "examples/demo.py",
+        ] {
+            let p = root.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x = 1\n").unwrap();
+        }
+        let (files, _) = walk(&root, "tests/product", &WalkSettings::default());
+        let roles: Vec<(&str, FileRole)> =
+            files.iter().map(|f| (f.path.as_str(), f.role)).collect();
+        assert_eq!(
+            roles,
+            [
+                ("tests/product/app/tests/test_views.py", FileRole::Test),
+                ("tests/product/app/views.py", FileRole::Source),
+                ("tests/product/examples/demo.py", FileRole::Example),
+            ]
+        );
+    }
+
+    #[test]
+    fn special_files_are_named_in_a_notice_and_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("queue");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo unavailable: skipped");
+            return;
+        }
+        fs::write(dir.path().join("app.py"), "x = 1\n").unwrap();
+        let (files, notes) = walk(dir.path(), "", &WalkSettings::default());
+        assert_eq!(files.len(), 1);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].path.as_deref(), Some("queue"));
+        assert_eq!(notes[0].kind, DiagnosticKind::Skipped);
     }
 }

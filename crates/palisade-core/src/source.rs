@@ -2,6 +2,7 @@
 //! offsets into 1-based line/column spans.
 
 use crate::finding::Span;
+use palisade_knowledge::roles::{FileRole, file_role};
 use std::path::PathBuf;
 
 /// How a file writes a comment, for suppressions and fixture annotations. Each analyzer
@@ -107,6 +108,9 @@ pub struct SourceFile {
     pub abs_path: PathBuf,
     /// The comment syntax of the file (from the analyzers that read it).
     pub comment: CommentStyle,
+    /// What the file is for, decided once by the walk (see `DiscoveredFile::role`); from
+    /// the path for files made otherwise.
+    pub role: FileRole,
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -118,15 +122,23 @@ impl SourceFile {
         comment: CommentStyle,
         text: String,
     ) -> Self {
+        let path: String = path.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
-            path: path.into(),
+            role: file_role(&path),
+            path,
             abs_path,
             comment,
             text,
             line_starts,
         }
+    }
+
+    /// The same file with the role the walk decided.
+    pub fn with_role(mut self, role: FileRole) -> Self {
+        self.role = role;
+        self
     }
 
     /// A file that exists only in memory (tests, stdin), with the comment syntax its name

@@ -12,7 +12,7 @@
 //!   is it what a deployment runs with, a shared base, a developer's machine or the test run?
 
 /// What a file is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileRole {
     /// The product's own code: anything not recognised below.
     Source,

@@ -33,6 +33,7 @@ use crate::source::{CommentStyle, FileSelector, SourceFile};
 use crate::suppress;
 use finalize::{Counts, Finalizer};
 use ignores::Ignores;
+use palisade_knowledge::roles::FileRole;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -105,6 +106,7 @@ struct KeptFile {
     path: String,
     abs_path: PathBuf,
     comment: CommentStyle,
+    role: FileRole,
     text: Option<String>,
 }
 
@@ -131,7 +133,7 @@ impl KeptFile {
             },
         };
         (
-            SourceFile::new(self.path, self.abs_path, self.comment, text),
+            SourceFile::new(self.path, self.abs_path, self.comment, text).with_role(self.role),
             problem,
         )
     }
@@ -390,7 +392,8 @@ fn first_pass(
                 Ok(text) => {
                     let comment = analyzers[takers[0]].comment_style(&file.path);
                     let source =
-                        SourceFile::new(file.path.clone(), file.abs_path.clone(), comment, text);
+                        SourceFile::new(file.path.clone(), file.abs_path.clone(), comment, text)
+                            .with_role(file.role);
                     run.analyze(source, takers, true)
                 }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic),
@@ -600,6 +603,7 @@ impl Run<'_> {
                 path: source.path,
                 abs_path: source.abs_path,
                 comment: source.comment,
+                role: source.role,
                 text: keep_text.then_some(source.text),
             });
         }

@@ -128,7 +128,7 @@ fn in_assert_or_eq(node: Node<'_>, source: &[u8]) -> bool {
 }
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
-    if node.named_child_count() != 2 || palisade_knowledge::roles::is_test_code(&cx.file.path) {
+    if node.named_child_count() != 2 || cx.file.role.is_test() {
         return;
     }
     let source = cx.file.text.as_bytes();

@@ -284,7 +284,7 @@ fn report(
         return;
     }
     let origin = data.and_then(|d| outside_origin(cx.model, d));
-    let confidence = if palisade_knowledge::roles::is_test_code(&cx.file.path) {
+    let confidence = if cx.file.role.is_test() {
         Confidence::Low
     } else {
         confidence.unwrap_or(if origin.is_some() {
