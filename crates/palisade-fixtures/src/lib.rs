@@ -16,7 +16,7 @@
 //! annotated for its rule fails the run.
 
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, DynAnalyzer, NetworkAccess, ScanOptions};
+use palisade_core::engine::{self, DynAnalyzer, ScanOptions};
 use palisade_core::rule::RuleMeta;
 use palisade_core::{CommentStyle, Confidence, ReportedFinding, Severity};
 use serde::Deserialize;
@@ -322,17 +322,7 @@ fn check_entry(
     results: &mut FixtureResults,
 ) {
     let config = Config::default();
-    let options = ScanOptions {
-        roots: vec![entry.to_path_buf()],
-        config: &config,
-        rules,
-        min_confidence: Confidence::Low,
-        baseline: None,
-        stdin: None,
-        progress: None,
-        network: NetworkAccess::Offline,
-        targets: &[],
-    };
+    let options = ScanOptions::new(vec![entry.to_path_buf()], &config, rules);
     let report = match engine::scan(analyzers, &options) {
         Ok(report) => report,
         Err(e) => {

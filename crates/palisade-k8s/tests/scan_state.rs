@@ -1,9 +1,9 @@
 //! Kustomize renderings are the analyzer's per-scan state: a second scan in the same process
 //! renders the files as they are then, never a rendering cached by an earlier scan.
 
+use palisade_core::Analyzer;
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, NetworkAccess, ScanOptions};
-use palisade_core::{Analyzer, Confidence};
+use palisade_core::engine::{self, ScanOptions};
 use palisade_k8s::KubernetesAnalyzer;
 use std::path::Path;
 
@@ -17,17 +17,7 @@ fn kustomize_available() -> bool {
 fn privileged_findings(root: &Path) -> usize {
     let config = Config::default();
     let rules = RuleSet::only(KubernetesAnalyzer.rules(), &["k8s/privileged-container"]);
-    let options = ScanOptions {
-        roots: vec![root.to_path_buf()],
-        config: &config,
-        rules: &rules,
-        min_confidence: Confidence::Low,
-        baseline: None,
-        stdin: None,
-        progress: None,
-        network: NetworkAccess::Offline,
-        targets: &[],
-    };
+    let options = ScanOptions::new(vec![root.to_path_buf()], &config, &rules);
     engine::scan(&[&KubernetesAnalyzer], &options)
         .unwrap()
         .findings

@@ -3,9 +3,8 @@
 
 use crate::Failure;
 use crate::commands::{is_stdin, registry};
-use palisade_core::Confidence;
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, Analyzer, NetworkAccess, ScanOptions, Stdin};
+use palisade_core::engine::{self, Analyzer, ScanOptions, Stdin};
 use std::path::{Path, PathBuf};
 
 /// The configuration: `--config FILE`, else `palisade.toml` in the first path (not `-`) or
@@ -35,16 +34,10 @@ pub fn collect_facts<A: Analyzer>(
     stdin: Option<Stdin>,
 ) -> Result<Vec<A::Facts>, Failure> {
     let rules = RuleSet::all(analyzer.rules());
+    let roots = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
     let options = ScanOptions {
-        roots: paths.iter().filter(|p| !is_stdin(p)).cloned().collect(),
-        config,
-        rules: &rules,
-        min_confidence: Confidence::Low,
-        baseline: None,
         stdin,
-        progress: None,
-        network: NetworkAccess::Offline,
-        targets: &[],
+        ..ScanOptions::new(roots, config, &rules)
     };
     let collected =
         engine::collect(analyzer, &options).map_err(|e| Failure::usage(e.to_string()))?;

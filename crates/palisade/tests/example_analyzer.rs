@@ -189,17 +189,7 @@ fn write(root: &Path, rel: &str, text: &str) {
 fn scan(root: &Path, config: &Config) -> palisade_core::Report {
     let analyzer = ExampleAnalyzer;
     let rules = RuleSet::all(&engine::registry(&[&analyzer]));
-    let options = ScanOptions {
-        roots: vec![root.to_path_buf()],
-        config,
-        rules: &rules,
-        min_confidence: Confidence::Low,
-        baseline: None,
-        stdin: None,
-        progress: None,
-        network: NetworkAccess::Offline,
-        targets: &[],
-    };
+    let options = ScanOptions::new(vec![root.to_path_buf()], config, &rules);
     engine::scan(&[&analyzer], &options).unwrap()
 }
 
@@ -375,17 +365,7 @@ fn collect_mode_returns_the_typed_facts_of_every_file() {
     write(dir.path(), "ops/hello.sh", "echo hi\n");
     let config = Config::default();
     let rules = RuleSet::all(&engine::registry(&[&ExampleAnalyzer]));
-    let options = ScanOptions {
-        roots: vec![dir.path().to_path_buf()],
-        config: &config,
-        rules: &rules,
-        min_confidence: Confidence::Low,
-        baseline: None,
-        stdin: None,
-        progress: None,
-        network: NetworkAccess::Offline,
-        targets: &[],
-    };
+    let options = ScanOptions::new(vec![dir.path().to_path_buf()], &config, &rules);
     let collected = engine::collect(&ExampleAnalyzer, &options).unwrap();
     let mut paths: Vec<(&str, usize)> = collected
         .facts
@@ -404,15 +384,9 @@ fn rules_that_need_the_network_run_only_online() {
     let targets = vec!["https://shop.example".to_string()];
     let run = |network| {
         let options = ScanOptions {
-            roots: vec![dir.path().to_path_buf()],
-            config: &config,
-            rules: &rules,
-            min_confidence: Confidence::Low,
-            baseline: None,
-            stdin: None,
-            progress: None,
             network,
             targets: &targets,
+            ..ScanOptions::new(vec![dir.path().to_path_buf()], &config, &rules)
         };
         engine::scan(&[&ExampleAnalyzer], &options).unwrap()
     };

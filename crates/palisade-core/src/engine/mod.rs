@@ -58,6 +58,24 @@ pub struct ScanOptions<'a> {
     pub targets: &'a [String],
 }
 
+impl<'a> ScanOptions<'a> {
+    /// The options of a plain scan of `roots`: every finding whatever its confidence, no
+    /// baseline, no standard input, no progress, offline, no live target.
+    pub fn new(roots: Vec<PathBuf>, config: &'a Config, rules: &'a RuleSet) -> ScanOptions<'a> {
+        ScanOptions {
+            roots,
+            config,
+            rules,
+            min_confidence: Confidence::Low,
+            baseline: None,
+            stdin: None,
+            progress: None,
+            network: NetworkAccess::Offline,
+            targets: &[],
+        }
+    }
+}
+
 /// Standard input as a file of the scan, for one analyzer (it has no name to select by).
 pub struct Stdin {
     pub file: SourceFile,
@@ -172,25 +190,16 @@ pub fn scan(
     for (index, analyzer) in analyzers.iter().enumerate() {
         let facts = take_facts(&mut outcomes, index);
         let mut cx = ProjectContext::new(options.rules, options.network);
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analyzer.check_project_erased(facts, &mut cx);
-            (cx.findings, cx.diagnostics)
-        }));
-        match run {
-            Ok((findings, notes)) => {
-                diagnostics.extend(notes);
-                route(&mut outcomes, findings, &mut loose, &mut diagnostics);
-            }
-            Err(_) => diagnostics.push(Diagnostic {
-                path: None,
-                line: None,
-                kind: DiagnosticKind::Parse,
-                message: format!(
-                    "internal error in the {} analyzer's project checks; its cross-file findings are incomplete (please report it)",
-                    analyzer.name()
-                ),
-            }),
-        }
+        let result = guarded(
+            analyzer.name(),
+            "project checks",
+            "cross-file findings",
+            || {
+                analyzer.check_project_erased(facts, &mut cx);
+                (cx.findings, cx.diagnostics)
+            },
+        );
+        absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
     }
 
     // The sources phase: what is not a file of the walk (history, live targets, advisories).
@@ -203,25 +212,16 @@ pub fn scan(
             findings: Vec::new(),
             diagnostics: Vec::new(),
         };
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analyzer.check_sources(&mut cx);
-            (cx.findings, cx.diagnostics)
-        }));
-        match run {
-            Ok((findings, notes)) => {
-                diagnostics.extend(notes);
-                route(&mut outcomes, findings, &mut loose, &mut diagnostics);
-            }
-            Err(_) => diagnostics.push(Diagnostic {
-                path: None,
-                line: None,
-                kind: DiagnosticKind::Parse,
-                message: format!(
-                    "internal error in the {} analyzer's sources phase; its findings about history and live targets are incomplete (please report it)",
-                    analyzer.name()
-                ),
-            }),
-        }
+        let result = guarded(
+            analyzer.name(),
+            "sources phase",
+            "findings about history and live targets",
+            || {
+                analyzer.check_sources(&mut cx);
+                (cx.findings, cx.diagnostics)
+            },
+        );
+        absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
     }
     diagnostics.extend(network::offline_notice(options.rules, options.network));
 
@@ -439,6 +439,44 @@ fn first_pass(
         loose,
         diagnostics,
     })
+}
+
+/// What a phase beyond single files produced, or the notice that replaces it when the
+/// analyzer panicked.
+type PhaseResult = Result<(Vec<Finding>, Vec<Diagnostic>), Diagnostic>;
+
+/// Runs one analyzer phase that looks beyond a single file, turning a panic into a notice
+/// that says which findings are incomplete: one bad input never ends a scan.
+fn guarded(
+    analyzer: &str,
+    phase: &str,
+    incomplete: &str,
+    run: impl FnOnce() -> (Vec<Finding>, Vec<Diagnostic>),
+) -> PhaseResult {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|_| Diagnostic {
+        path: None,
+        line: None,
+        kind: DiagnosticKind::Parse,
+        message: format!(
+            "internal error in the {analyzer} analyzer's {phase}; its {incomplete} are incomplete (please report it)"
+        ),
+    })
+}
+
+/// Routes a phase's findings and keeps its notices.
+fn absorb(
+    result: PhaseResult,
+    outcomes: &mut [FileOutcome],
+    loose: &mut Vec<Finding>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match result {
+        Ok((findings, notes)) => {
+            diagnostics.extend(notes);
+            route(outcomes, findings, loose, diagnostics);
+        }
+        Err(notice) => diagnostics.push(notice),
+    }
 }
 
 /// Walks every root; files found twice (a root inside another) are kept once.

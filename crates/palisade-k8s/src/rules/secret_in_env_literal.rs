@@ -167,33 +167,11 @@ mod tests {
 
     #[test]
     fn credential_names() {
+        // The name list itself is the knowledge crate's (secrets::names tests); here only how
+        // its strengths map to this rule's confidence.
         for name in [
             "POSTGRES_PASSWORD",
-            "MYSQL_ROOT_PASSWORD",
-            "DB_PASSWD",
-            "RABBITMQ_DEFAULT_PASS",
-            "MYSQL_PWD",
-            "JWT_SECRET",
-            "NEXTAUTH_SECRET",
-            "OAUTH_CLIENT_SECRET",
-            "CLIENTSECRET",
             "GITHUB_TOKEN",
-            "SLACK_BOT_TOKEN",
-            "accessToken",
-            "STRIPE_API_KEY",
-            "OPENAI_APIKEY",
-            "apiKey",
-            "TLS_PRIVATE_KEY",
-            "MINIO_ACCESS_KEY",
-            "AWS_SECRET_ACCESS_KEY",
-            "DJANGO_SECRET_KEY",
-            "SECRET_KEY_BASE",
-            "GOOGLE_APPLICATION_CREDENTIALS",
-            "GOOGLE_APPLICATION_CREDENTIALS_JSON",
-            "REGISTRY_CREDENTIALS",
-            "SSH_KEY_PASSPHRASE",
-            "FIELD_ENCRYPTION_KEY",
-            "ADMIN_PASSWORD_HASH",
             "HMAC_KEY",
             "API_TOKENS",
         ] {
