@@ -11,6 +11,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
+mod register;
 pub mod report;
 pub mod rule;
 pub mod rules;
