@@ -576,6 +576,49 @@ fn rule_docs_pages_are_up_to_date() {
 }
 
 #[test]
+fn readme_rule_table_is_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let committed = fs::read_to_string(workspace().join("README.md")).unwrap();
+    let readme = dir.path().join("README.md");
+    fs::write(&readme, &committed).unwrap();
+    palisade()
+        .arg("generate-docs")
+        .arg(dir.path().join("pages"))
+        .arg("--readme")
+        .arg(&readme)
+        .assert()
+        .code(0);
+    assert!(
+        fs::read_to_string(&readme).unwrap() == committed,
+        "README.md's rule table is stale: run `cargo run -- generate-docs docs/rules --readme README.md`"
+    );
+    // The table is what `palisade rules` prints.
+    let listed = palisade()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(committed.contains(&String::from_utf8(listed).unwrap()));
+}
+
+#[test]
+fn generate_docs_refuses_a_readme_without_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let readme = dir.path().join("README.md");
+    fs::write(&readme, "# no table here\n").unwrap();
+    palisade()
+        .arg("generate-docs")
+        .arg(dir.path().join("pages"))
+        .arg("--readme")
+        .arg(&readme)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("markers"));
+}
+
+#[test]
 fn standard_input_is_scanned_as_a_manifest() {
     let manifest =
         fs::read_to_string(workspace().join("examples/shop/k8s/backend-deployment.yaml")).unwrap();
