@@ -58,6 +58,11 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub source: Option<PathBuf>,
+    /// What the user should fix although it still works (old ids of renamed rules), as
+    /// `file:line: message`; the binary prints them on stderr.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub notices: Vec<String>,
 }
 
 /// One `[[ignore]]` entry: hides the findings of `rule` at a `path` (a glob relative to the
@@ -259,8 +264,62 @@ impl Config {
             entry.get_mut().line = line;
         }
         config.source = Some(path.to_path_buf());
+        config.follow_renamed_rules(text, path)?;
         config.validate(text, path, registry)?;
         Ok(config)
+    }
+
+    /// Replaces old ids of renamed rules in `[rules."<id>"]` and `[[ignore]]` by their
+    /// current ids, with a notice for each. Settings for a rule under both its old and its new
+    /// id are an error: which one should win is not for palisade to guess.
+    fn follow_renamed_rules(&mut self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let line_of = |needle: &str| text.find(needle).map(|at| line_column(text, at).0);
+        let place = |line: Option<usize>| match line {
+            Some(line) => format!("{}:{line}", path.display()),
+            None => path.display().to_string(),
+        };
+        let old_ids: Vec<String> = self
+            .rules
+            .keys()
+            .filter(|id| crate::rule::renamed_rule(id).is_some())
+            .cloned()
+            .collect();
+        for old in old_ids {
+            let Some(new) = crate::rule::renamed_rule(&old) else {
+                continue;
+            };
+            let line = line_of(&format!("\"{old}\""));
+            if self.rules.contains_key(new) {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line,
+                    column: None,
+                    message: format!(
+                        "rules: `{old}` is the old id of `{new}`, which is configured too; keep only `{new}`"
+                    ),
+                });
+            }
+            if let Some(settings) = self.rules.remove(&old) {
+                self.rules.insert(new.to_string(), settings);
+            }
+            self.notices.push(format!(
+                "{}: {}",
+                place(line),
+                crate::rule::renamed_rule_notice(&old, new)
+            ));
+        }
+        for entry in &mut self.ignore {
+            let entry = entry.get_mut();
+            if let Some(new) = crate::rule::renamed_rule(&entry.rule) {
+                self.notices.push(format!(
+                    "{}: {}",
+                    place(Some(entry.line as usize)),
+                    crate::rule::renamed_rule_notice(&entry.rule, new)
+                ));
+                entry.rule = new.to_string();
+            }
+        }
+        Ok(())
     }
 
     /// Checks what serde cannot: rule ids, domains, globs and option names/types.
@@ -648,6 +707,41 @@ mod tests {
         assert_eq!(RuleSet::resolve(&[&RULE], &cfg, None).len(), 1);
         let cfg = parse("[rules.\"python/example-rule\"]\nenabled = false\n").unwrap();
         assert!(RuleSet::resolve(&[&RULE], &cfg, None).is_empty());
+    }
+
+    #[test]
+    fn old_ids_of_renamed_rules_still_configure_and_ignore_with_a_notice() {
+        let cfg = parse(
+            "[rules.\"python/example-old-name\"]\nseverity = \"low\"\n\n[[ignore]]\nrule = \"python/example-old-name\"\npath = \"x/**\"\nreason = \"test\"\n",
+        )
+        .unwrap();
+        assert!(cfg.rules.contains_key("python/example-rule"));
+        assert_eq!(
+            cfg.ignore_entries().next().unwrap().rule,
+            "python/example-rule"
+        );
+        assert_eq!(cfg.notices.len(), 2, "{:?}", cfg.notices);
+        assert!(
+            cfg.notices[0].starts_with(
+                "palisade.toml:1: rule `python/example-old-name` was renamed `python/example-rule`"
+            ),
+            "{:?}",
+            cfg.notices
+        );
+        assert!(
+            cfg.notices[1].starts_with("palisade.toml:4: "),
+            "{:?}",
+            cfg.notices
+        );
+        let set = RuleSet::resolve(&[&RULE], &cfg, None);
+        assert_eq!(
+            set.get("python/example-rule").unwrap().severity,
+            Severity::Low
+        );
+
+        let err = parse("[rules.\"python/example-old-name\"]\nenabled = true\n[rules.\"python/example-rule\"]\nenabled = false\n").unwrap_err();
+        assert_eq!(err.line, Some(1));
+        assert!(err.message.contains("keep only"), "{err}");
     }
 
     #[test]

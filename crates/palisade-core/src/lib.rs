@@ -22,6 +22,6 @@ pub mod taxonomy;
 pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions};
 pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding, Severity, Span};
 pub use report::{Diagnostic, DiagnosticKind, Report};
-pub use rule::{OptionKind, OptionSpec, RuleDoc, RuleMeta};
+pub use rule::{OptionKind, OptionSpec, RuleDoc, RuleMeta, renamed_rule};
 pub use source::{CommentStyle, FileSelector, SourceFile};
 pub use taxonomy::{Owasp, Recommendation};

@@ -184,6 +184,35 @@ impl RuleDoc {
     }
 }
 
+/// Rule ids that were renamed, as `(old id, new id)`. An id is never reused nor silently
+/// renamed: when a rule must change its id, its old id goes here, so that configurations,
+/// `[[ignore]]` entries, inline suppressions and `palisade explain` that still say the old id
+/// keep working and are told the new one.
+pub static RENAMED_RULES: &[(&str, &str)] = &[
+    // Only in palisade-core's unit tests: exercises every place that reads a rule id.
+    #[cfg(test)]
+    ("python/example-old-name", "python/example-rule"),
+];
+
+/// The current id of a rule that was renamed (following renames of renames), or `None` when
+/// `id` is not an old id.
+pub fn renamed_rule(id: &str) -> Option<&'static str> {
+    let mut current = RENAMED_RULES.iter().find(|(old, _)| *old == id)?.1;
+    // Bounded: a cycle in the table cannot hang palisade.
+    for _ in 0..RENAMED_RULES.len() {
+        match RENAMED_RULES.iter().find(|(old, _)| *old == current) {
+            Some((_, new)) => current = new,
+            None => break,
+        }
+    }
+    Some(current)
+}
+
+/// The notice given when an old id is used: where, which id, and what to write instead.
+pub fn renamed_rule_notice(old: &str, new: &str) -> String {
+    format!("rule `{old}` was renamed `{new}`; write the new id (the old one still works)")
+}
+
 /// Whether `id` is `<domain>/<slug>` with both parts lowercase kebab-case.
 pub fn is_valid_rule_id(id: &str) -> bool {
     let kebab = |s: &str| {
@@ -212,6 +241,16 @@ mod tests {
             doc.missing_sections(),
             vec!["Example", "Remediation", "References"]
         );
+    }
+
+    #[test]
+    fn renamed_ids_lead_to_the_current_id() {
+        assert_eq!(
+            renamed_rule("python/example-old-name"),
+            Some("python/example-rule")
+        );
+        assert_eq!(renamed_rule("python/example-rule"), None);
+        assert_eq!(renamed_rule("python/sql-injection"), None);
     }
 
     #[test]

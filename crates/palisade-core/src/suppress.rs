@@ -19,7 +19,10 @@ pub struct Suppression {
     pub span: Span,
     /// The line whose findings it hides.
     pub target_line: u32,
+    /// The rules it hides, by their current ids (an old id of a renamed rule is replaced).
     pub rule_ids: Vec<String>,
+    /// Old ids of renamed rules written in the comment, with their current ids.
+    pub renamed: Vec<(String, &'static str)>,
     pub reason: String,
     pub until: Option<Date>,
     /// `until:` was present but not a valid date.
@@ -68,10 +71,18 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
         let Some(close) = after.find(']') else {
             continue;
         };
+        let mut renamed = Vec::new();
         let rule_ids: Vec<String> = after[..close]
             .split(',')
-            .map(|s| s.trim().to_string())
+            .map(str::trim)
             .filter(|s| !s.is_empty())
+            .map(|id| match crate::rule::renamed_rule(id) {
+                Some(new) => {
+                    renamed.push((id.to_string(), new));
+                    new.to_string()
+                }
+                None => id.to_string(),
+            })
             .collect();
         let mut rest = after[close + 1..].trim();
         for closer in ["-->", "*/"] {
@@ -100,6 +111,7 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             },
             target_line: if own_line { line_no + 1 } else { line_no },
             rule_ids,
+            renamed,
             reason: reason_words.join(" "),
             until,
             bad_until,
@@ -192,6 +204,20 @@ mod tests {
         );
         assert_eq!(s[1].target_line, 3);
         assert_eq!(s[1].rule_ids, ["python/c"]);
+    }
+
+    #[test]
+    fn an_old_id_of_a_renamed_rule_suppresses_the_rule_under_its_new_id() {
+        let f = file(
+            "f.py",
+            "x = 1  # palisade: ignore[python/example-old-name, python/c] known\n",
+        );
+        let s = parse(&f);
+        assert_eq!(s[0].rule_ids, ["python/example-rule", "python/c"]);
+        assert_eq!(
+            s[0].renamed,
+            [("python/example-old-name".to_string(), "python/example-rule")]
+        );
     }
 
     #[test]

@@ -280,6 +280,15 @@ fn rules_table(list: &[&RuleMeta]) -> String {
 
 fn find_rule(id: &str) -> Result<&'static RuleMeta, Failure> {
     let registry = registry();
+    if let Some(new) = palisade_core::renamed_rule(id)
+        && let Some(rule) = registry.iter().find(|r| r.id == new)
+    {
+        eprintln!(
+            "palisade: {}",
+            palisade_core::rule::renamed_rule_notice(id, new)
+        );
+        return Ok(rule);
+    }
     registry
         .iter()
         .copied()

@@ -19,7 +19,14 @@ pub fn load_config(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config,
         }
     };
     match path {
-        Some(path) => Config::load(&path, &registry()).map_err(|e| Failure::usage(e.to_string())),
+        Some(path) => {
+            let config =
+                Config::load(&path, &registry()).map_err(|e| Failure::usage(e.to_string()))?;
+            for notice in &config.notices {
+                eprintln!("palisade: {notice}");
+            }
+            Ok(config)
+        }
         None => Ok(Config::default()),
     }
 }

@@ -126,6 +126,15 @@ fn every_rule_is_registered_documented_and_has_fixtures() {
             problems.push(format!("{}: no passing `ok:` fixture", rule.id));
         }
     }
+    // An old id of a renamed rule is never reused, and leads to a registered rule.
+    for (old, new) in palisade_core::rule::RENAMED_RULES {
+        if ids.contains(old) {
+            problems.push(format!("{old}: renamed to {new}, but registered again"));
+        }
+        if !ids.contains(new) {
+            problems.push(format!("{old}: renamed to {new}, which is not registered"));
+        }
+    }
     // Every rule file is registered, and every registered rule has its own file.
     for dir in crate_dirs() {
         for (domain, files) in rule_files(&dir) {

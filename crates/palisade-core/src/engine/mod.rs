@@ -506,6 +506,18 @@ impl Run<'_> {
         }
         if !self.collecting {
             outcome.suppressions = suppress::parse(&source);
+            for s in &outcome.suppressions {
+                for (old, new) in &s.renamed {
+                    outcome.diagnostics.push(
+                        Diagnostic::file(
+                            &source.path,
+                            DiagnosticKind::RenamedRule,
+                            crate::rule::renamed_rule_notice(old, new),
+                        )
+                        .at_line(s.span.start_line),
+                    );
+                }
+            }
             // Kept: findings may still arrive from other files' checks and the project pass.
             outcome.source = Some(source);
         }
