@@ -4,11 +4,14 @@
 //! turn a check off.
 
 use crate::finding::{Confidence, Severity};
-use crate::rule::{OptionKind, RuleMeta};
+use crate::options::{OptionsType, OptionsValue};
+use crate::rule::RuleMeta;
 use crate::taxonomy::{Owasp, Recommendation};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::any::Any;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -49,6 +52,15 @@ pub struct Config {
     /// Per-rule settings, keyed by rule id (e.g. `[rules."python/tls-verification-disabled"]`).
     #[serde(default)]
     pub rules: BTreeMap<String, RuleSettings>,
+    /// Per-analyzer settings, keyed by analyzer name (e.g. `[analyzers.k8s]`).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub analyzers: BTreeMap<String, toml::Table>,
+    /// The `[analyzers.<name>]` sections parsed into their analyzers' types (set by
+    /// [`Config::parse`]; an analyzer without a section gets its defaults).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub analyzer_settings: BTreeMap<String, OptionsValue>,
     /// Central suppressions (`[[ignore]]`): for findings that have no comment line (a
     /// folder, the repository, a live target) or that a team prefers to waive in one place.
     #[serde(default)]
@@ -189,6 +201,18 @@ pub struct RuleSettings {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub options: toml::Table,
+    /// `options` parsed into the rule's options type (set by [`Config::parse`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub parsed_options: Option<OptionsValue>,
+}
+
+/// A configuration section an analyzer declares: `[analyzers.<analyzer>]`, parsed into the
+/// analyzer's settings type.
+#[derive(Clone, Copy, Debug)]
+pub struct SettingsSection {
+    pub analyzer: &'static str,
+    pub settings: OptionsType,
 }
 
 /// A configuration error, rendered as `file:line:column: message`.
@@ -233,14 +257,18 @@ impl Config {
     }
 
     /// Reads and validates a configuration file against the rules palisade knows.
-    pub fn load(path: &Path, registry: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
+    pub fn load(
+        path: &Path,
+        registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
+    ) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: None,
             column: None,
             message: format!("cannot read the configuration file: {e}"),
         })?;
-        Config::parse(&text, path, registry)
+        Config::parse(&text, path, registry, sections)
     }
 
     /// Parses and validates configuration text; `path` is only used in error messages.
@@ -248,6 +276,7 @@ impl Config {
         text: &str,
         path: &Path,
         registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
     ) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_column(text, s.start)).unzip();
@@ -266,6 +295,7 @@ impl Config {
         config.source = Some(path.to_path_buf());
         config.follow_renamed_rules(text, path)?;
         config.validate(text, path, registry)?;
+        config.parse_options(text, path, registry, sections)?;
         Ok(config)
     }
 
@@ -359,12 +389,12 @@ impl Config {
             validate_ignore(entry, text, path, registry)?;
         }
         for (id, settings) in &self.rules {
-            let Some(rule) = registry.iter().find(|r| r.id == id) else {
+            if !registry.iter().any(|r| r.id == id) {
                 return Err(error(
                     id,
                     format!("rules: unknown rule id `{id}` (`palisade rules` lists them)"),
                 ));
-            };
+            }
             for glob in &settings.ignore_paths {
                 Glob::new(glob).map_err(|e| {
                     error(
@@ -373,40 +403,67 @@ impl Config {
                     )
                 })?;
             }
-            for (name, value) in &settings.options {
-                let Some(spec) = rule.option(name) else {
-                    let known: Vec<&str> = rule.options.iter().map(|o| o.name).collect();
+        }
+        Ok(())
+    }
+
+    /// Parses every rule's `options` and every `[analyzers.<name>]` section into its type, once;
+    /// unknown options and wrong types are errors at their line.
+    fn parse_options(
+        &mut self,
+        text: &str,
+        path: &Path,
+        registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
+    ) -> Result<(), ConfigError> {
+        let error = |needle: &str, message: String| {
+            let (line, column) = text.find(needle).map(|at| line_column(text, at)).unzip();
+            ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        for (id, settings) in &mut self.rules {
+            let Some(rule) = registry.iter().find(|r| r.id == id) else {
+                continue;
+            };
+            let Some(options) = rule.options_type() else {
+                if let Some(name) = settings.options.keys().next() {
                     return Err(error(
                         name,
-                        format!(
-                            "rules.\"{id}\".options: unknown option `{name}` (known: {})",
-                            if known.is_empty() {
-                                "none".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    ));
-                };
-                let fits = match spec.kind {
-                    OptionKind::Bool => value.is_bool(),
-                    OptionKind::Integer => value.is_integer(),
-                    OptionKind::String => value.is_str(),
-                    OptionKind::StringList => value
-                        .as_array()
-                        .is_some_and(|a| a.iter().all(toml::Value::is_str)),
-                };
-                if !fits {
-                    return Err(error(
-                        name,
-                        format!(
-                            "rules.\"{id}\".options.{name}: expected {:?}, found {}",
-                            spec.kind,
-                            value.type_str()
-                        ),
+                        format!("rules.\"{id}\".options: unknown option `{name}` (known: none)"),
                     ));
                 }
-            }
+                continue;
+            };
+            let parsed = parse_typed(
+                options,
+                &settings.options,
+                &format!("rules.\"{id}\".options"),
+            )
+            .map_err(|(needle, message)| error(&needle, message))?;
+            settings.parsed_options = Some(parsed);
+        }
+        for (name, table) in &self.analyzers {
+            let Some(section) = sections.iter().find(|s| s.analyzer == name) else {
+                let known: Vec<&str> = sections.iter().map(|s| s.analyzer).collect();
+                return Err(error(
+                    &format!("analyzers.{name}"),
+                    format!(
+                        "analyzers: unknown analyzer `{name}` (known: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ));
+            };
+            let parsed = parse_typed(&section.settings, table, &format!("analyzers.{name}"))
+                .map_err(|(needle, message)| error(&needle, message))?;
+            self.analyzer_settings.insert(name.clone(), parsed);
         }
         Ok(())
     }
@@ -416,9 +473,44 @@ impl Config {
         self.ignore.iter().map(|e| e.get_ref())
     }
 
-    /// The JSON schema of this file format, for editors and `palisade config schema`.
-    pub fn json_schema() -> serde_json::Value {
-        serde_json::to_value(schemars::schema_for!(Config)).unwrap_or_default()
+    /// The JSON schema of this file format, for editors and `palisade config schema`: each
+    /// known rule under `rules."<id>"` with its own options, and each analyzer's section.
+    pub fn json_schema(
+        registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
+    ) -> serde_json::Value {
+        let mut schema = serde_json::to_value(schemars::schema_for!(Config)).unwrap_or_default();
+        let generic = schema
+            .pointer("/$defs/RuleSettings")
+            .cloned()
+            .unwrap_or_default();
+        let no_options = serde_json::json!({ "type": "object", "additionalProperties": false });
+        let mut rules = serde_json::Map::new();
+        for rule in registry {
+            let mut settings = generic.clone();
+            if let Some(properties) = settings
+                .get_mut("properties")
+                .and_then(|p| p.as_object_mut())
+            {
+                let options = rule
+                    .options_type()
+                    .map_or(no_options.clone(), OptionsType::schema);
+                properties.insert("options".to_string(), options);
+            }
+            rules.insert(rule.id.to_string(), settings);
+        }
+        if let Some(property) = schema.pointer_mut("/properties/rules") {
+            property["properties"] = serde_json::Value::Object(rules);
+        }
+        let analyzers: serde_json::Map<String, serde_json::Value> = sections
+            .iter()
+            .map(|s| (s.analyzer.to_string(), s.settings.schema()))
+            .collect();
+        if let Some(property) = schema.pointer_mut("/properties/analyzers") {
+            property["properties"] = serde_json::Value::Object(analyzers);
+            property["additionalProperties"] = serde_json::Value::Bool(false);
+        }
+        schema
     }
 
     pub fn max_file_size(&self) -> u64 {
@@ -435,6 +527,34 @@ impl Config {
     }
 }
 
+/// `table` parsed into `options`, or the text to look for (the offending key) and the message.
+fn parse_typed(
+    options: &OptionsType,
+    table: &toml::Table,
+    section: &str,
+) -> Result<OptionsValue, (String, String)> {
+    options.parse(table.clone()).map_err(|e| {
+        let known = options.names();
+        match options.offending_key(table) {
+            Some(key) if !known.iter().any(|k| k == key) => (
+                key.to_string(),
+                format!(
+                    "{section}: unknown option `{key}` (known: {})",
+                    known.join(", ")
+                ),
+            ),
+            Some(key) => (
+                key.to_string(),
+                format!("{section}.{key}: {}", e.message().trim()),
+            ),
+            None => (
+                section.to_string(),
+                format!("{section}: {}", e.message().trim()),
+            ),
+        }
+    })
+}
+
 /// 1-based line and column of a byte offset.
 fn line_column(text: &str, byte: usize) -> (usize, usize) {
     let before = &text[..byte.min(text.len())];
@@ -449,7 +569,8 @@ pub struct ActiveRule {
     pub meta: &'static RuleMeta,
     pub severity: Severity,
     pub ignore_paths: Option<GlobSet>,
-    pub options: toml::Table,
+    /// The rule's parsed options (configured, else defaults); `None` when it has none.
+    pub options: Option<OptionsValue>,
 }
 
 /// The rules of one run, resolved from the registry, the configuration and the command line.
@@ -457,6 +578,8 @@ pub struct ActiveRule {
 pub struct RuleSet {
     active: BTreeMap<&'static str, ActiveRule>,
     known: std::collections::BTreeSet<&'static str>,
+    /// Each configured `[analyzers.<name>]` section, parsed.
+    analyzer_settings: BTreeMap<String, OptionsValue>,
 }
 
 impl RuleSet {
@@ -495,13 +618,16 @@ impl RuleSet {
                     meta,
                     severity: settings.and_then(|s| s.severity).unwrap_or(meta.severity),
                     ignore_paths,
-                    options: settings.map(|s| s.options.clone()).unwrap_or_default(),
+                    options: settings
+                        .and_then(|s| s.parsed_options.clone())
+                        .or_else(|| meta.options_type().map(OptionsType::defaults)),
                 },
             );
         }
         RuleSet {
             active,
             known: registry.iter().map(|r| r.id).collect(),
+            analyzer_settings: config.analyzer_settings.clone(),
         }
     }
 
@@ -550,37 +676,26 @@ impl RuleSet {
         self.active.is_empty()
     }
 
-    /// A boolean option's value: the configured one, else the rule's declared default.
-    pub fn option_bool(&self, id: &str, name: &str) -> bool {
-        let rule = self.active.get(id);
-        rule.and_then(|r| r.options.get(name))
-            .and_then(toml::Value::as_bool)
-            .or_else(|| {
-                rule.and_then(|r| r.meta.option(name))
-                    .map(|spec| spec.default == "true")
-            })
-            .unwrap_or(false)
+    /// A rule's options, parsed once when the configuration was read: the configured ones,
+    /// else the defaults of its options type `T`. The defaults too when the rule is not running
+    /// or `T` is not its options type (a mistake the fixtures would show).
+    pub fn options<T: Any + Clone + Default>(&self, meta: &RuleMeta) -> Cow<'_, T> {
+        let parsed = self
+            .active
+            .get(meta.id)
+            .and_then(|r| r.options.as_deref())
+            .and_then(|o| o.downcast_ref::<T>());
+        parsed.map_or_else(|| Cow::Owned(T::default()), Cow::Borrowed)
     }
 
-    /// A string-list option's value: the configured one, else the declared default (a TOML
-    /// array literal).
-    pub fn option_strings(&self, id: &str, name: &str) -> Vec<String> {
-        let rule = self.active.get(id);
-        let configured = rule.and_then(|r| r.options.get(name)).cloned();
-        let value = configured.or_else(|| {
-            let spec = rule.and_then(|r| r.meta.option(name))?;
-            let wrapped: toml::Table = toml::from_str(&format!("v = {}", spec.default)).ok()?;
-            wrapped.get("v").cloned()
-        });
-        value
-            .and_then(|v| {
-                v.as_array().map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(str::to_string))
-                        .collect()
-                })
-            })
-            .unwrap_or_default()
+    /// An analyzer's `[analyzers.<name>]` settings, parsed once when the configuration was
+    /// read; the defaults of `T` when the section is absent.
+    pub fn analyzer_settings<T: Any + Clone + Default>(&self, analyzer: &str) -> Cow<'_, T> {
+        let parsed = self
+            .analyzer_settings
+            .get(analyzer)
+            .and_then(|o| o.downcast_ref::<T>());
+        parsed.map_or_else(|| Cow::Owned(T::default()), Cow::Borrowed)
     }
 }
 
@@ -638,7 +753,38 @@ fn validate_ignore(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::OptionSpec;
+
+    /// The example rule's options.
+    #[derive(Clone, Debug, Default, Deserialize, serde::Serialize, JsonSchema)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+    struct ExampleOptions {
+        /// Skip test files.
+        skip_tests: bool,
+    }
+
+    /// An analyzer's settings.
+    #[derive(Clone, Debug, Deserialize, serde::Serialize, JsonSchema)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+    struct ExampleSettings {
+        /// Render things.
+        render: bool,
+        /// Seconds to wait.
+        timeout_seconds: u64,
+    }
+
+    impl Default for ExampleSettings {
+        fn default() -> Self {
+            ExampleSettings {
+                render: true,
+                timeout_seconds: 60,
+            }
+        }
+    }
+
+    const SECTIONS: &[SettingsSection] = &[SettingsSection {
+        analyzer: "example",
+        settings: OptionsType::of::<ExampleSettings>(),
+    }];
 
     static RULE: RuleMeta = RuleMeta {
         id: "python/example-rule",
@@ -649,17 +795,12 @@ mod tests {
         owasp: Owasp::A02,
         recommendation: Recommendation::PythonBackend,
         needs_network: false,
-        options: &[OptionSpec {
-            name: "skip-tests",
-            kind: OptionKind::Bool,
-            default: "false",
-            description: "",
-        }],
+        options: &[OptionsType::of::<ExampleOptions>()],
         source: "",
     };
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::parse(text, Path::new("palisade.toml"), &[&RULE])
+        Config::parse(text, Path::new("palisade.toml"), &[&RULE], SECTIONS)
     }
 
     #[test]
@@ -683,9 +824,20 @@ mod tests {
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("python/nope"));
         let err = parse("[rules.\"python/example-rule\".options]\nfoo = 1\n").unwrap_err();
-        assert!(err.message.contains("unknown option `foo`"), "{err}");
-        let err = parse("[rules.\"python/example-rule\".options]\nskip-tests = 1\n").unwrap_err();
-        assert!(err.message.contains("expected Bool"), "{err}");
+        assert!(
+            err.message
+                .contains("unknown option `foo` (known: skip-tests)"),
+            "{err}"
+        );
+        assert_eq!(err.line, Some(2));
+        let err = parse("[rules.\"python/example-rule\".options]\n\nskip-tests = 1\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(
+            err.message
+                .starts_with("rules.\"python/example-rule\".options.skip-tests: "),
+            "{err}"
+        );
+        assert!(err.message.contains("bool"), "{err}");
     }
 
     #[test]
@@ -699,7 +851,9 @@ mod tests {
         assert_eq!(rule.severity, Severity::Low);
         assert!(set.applies("python/example-rule", "app/main.py"));
         assert!(!set.applies("python/example-rule", "tests/test_main.py"));
-        assert!(set.option_bool("python/example-rule", "skip-tests"));
+        assert!(set.options::<ExampleOptions>(&RULE).skip_tests);
+        let unconfigured = RuleSet::all(&[&RULE]);
+        assert!(!unconfigured.options::<ExampleOptions>(&RULE).skip_tests);
 
         let cfg = parse("[select]\nrecommendations = [\"mysql\"]\n").unwrap();
         assert!(RuleSet::resolve(&[&RULE], &cfg, None).is_empty());
@@ -745,8 +899,51 @@ mod tests {
     }
 
     #[test]
+    fn analyzer_sections_are_typed() {
+        let cfg = parse("[analyzers.example]\nrender = false\n").unwrap();
+        let set = RuleSet::resolve(&[&RULE], &cfg, None);
+        let settings = set.analyzer_settings::<ExampleSettings>("example");
+        assert!(!settings.render);
+        assert_eq!(settings.timeout_seconds, 60);
+        let defaults = RuleSet::all(&[&RULE]);
+        assert!(
+            defaults
+                .analyzer_settings::<ExampleSettings>("example")
+                .render
+        );
+        let err = parse("[analyzers.example]\ntimeout-seconds = \"soon\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message
+                .starts_with("analyzers.example.timeout-seconds: "),
+            "{err}"
+        );
+        let err = parse("[analyzers.example]\nrender = true\nfast = true\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("unknown option `fast`"), "{err}");
+        let err = parse("\n[analyzers.nope]\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message
+                .contains("unknown analyzer `nope` (known: example)"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn schema_names_every_section() {
-        let schema = Config::json_schema().to_string();
+        let schema = Config::json_schema(&[&RULE], SECTIONS);
+        assert_eq!(
+            schema["properties"]["rules"]["properties"]["python/example-rule"]["properties"]["options"]
+                ["properties"]["skip-tests"]["type"],
+            "boolean"
+        );
+        assert_eq!(
+            schema["properties"]["analyzers"]["properties"]["example"]["properties"]["timeout-seconds"]
+                ["default"],
+            60
+        );
+        let schema = schema.to_string();
         for key in [
             "max-file-size",
             "prune-dirs",

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
+pub mod options;
 mod register;
 pub mod report;
 pub mod rule;
@@ -21,7 +22,8 @@ pub mod taxonomy;
 
 pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions};
 pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding, Severity, Span};
+pub use options::OptionsType;
 pub use report::{Diagnostic, DiagnosticKind, Report};
-pub use rule::{OptionKind, OptionSpec, RuleDoc, RuleMeta, renamed_rule};
+pub use rule::{RuleDoc, RuleMeta, renamed_rule};
 pub use source::{CommentStyle, FileSelector, SourceFile};
 pub use taxonomy::{Owasp, Recommendation};

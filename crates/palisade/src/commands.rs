@@ -7,7 +7,7 @@ use crate::cli::{
 use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
-use palisade_core::config::{Config, FailOn, RuleSet, Selection};
+use palisade_core::config::{Config, FailOn, RuleSet, Selection, SettingsSection};
 use palisade_core::engine::Stdin;
 use palisade_core::engine::{self, ScanOptions};
 use palisade_core::{
@@ -31,7 +31,11 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Config {
             command: ConfigCommand::Schema,
         } => {
-            let schema = serde_json::to_string_pretty(&Config::json_schema()).unwrap_or_default();
+            let schema = serde_json::to_string_pretty(&Config::json_schema(
+                &registry(),
+                &settings_sections(),
+            ))
+            .unwrap_or_default();
             output::write(None, &(schema + "\n"))?;
             Ok(exit::CLEAN)
         }
@@ -42,6 +46,11 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
 
 pub fn registry() -> Vec<&'static RuleMeta> {
     engine::registry(&analyzers())
+}
+
+/// The `[analyzers.<name>]` sections palisade.toml may have.
+pub fn settings_sections() -> Vec<SettingsSection> {
+    engine::settings_sections(&analyzers())
 }
 
 /// A scan's settings after merging the command line over the configuration.

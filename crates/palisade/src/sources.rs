@@ -2,7 +2,7 @@
 //! `rbac`, `endpoints`), and finding the configuration every command shares.
 
 use crate::Failure;
-use crate::commands::{is_stdin, registry};
+use crate::commands::{is_stdin, registry, settings_sections};
 use palisade_core::Confidence;
 use palisade_core::config::{Config, RuleSet};
 use palisade_core::engine::{self, Analyzer, ScanOptions, Stdin};
@@ -20,8 +20,8 @@ pub fn load_config(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config,
     };
     match path {
         Some(path) => {
-            let config =
-                Config::load(&path, &registry()).map_err(|e| Failure::usage(e.to_string()))?;
+            let config = Config::load(&path, &registry(), &settings_sections())
+                .map_err(|e| Failure::usage(e.to_string()))?;
             for notice in &config.notices {
                 eprintln!("palisade: {notice}");
             }

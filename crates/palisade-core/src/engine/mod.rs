@@ -21,7 +21,7 @@ pub use analyzer::{Analyzer, DynAnalyzer, ErasedFacts, FileContext, ProjectConte
 pub use read::decode;
 
 use crate::baseline::Baseline;
-use crate::config::{Config, RuleSet};
+use crate::config::{Config, RuleSet, SettingsSection};
 use crate::date::Date;
 use crate::discover::{self, DiscoveredFile, WalkSettings};
 use crate::finding::{Confidence, Finding, Place, ReportedFinding};
@@ -534,6 +534,19 @@ pub fn registry(analyzers: &[&dyn DynAnalyzer]) -> Vec<&'static RuleMeta> {
     let mut seen = BTreeSet::new();
     all.retain(|r| seen.insert(r.id));
     all
+}
+
+/// The `[analyzers.<name>]` sections of `analyzers` that have settings.
+pub fn settings_sections(analyzers: &[&dyn DynAnalyzer]) -> Vec<SettingsSection> {
+    analyzers
+        .iter()
+        .filter_map(|a| {
+            a.settings().map(|settings| SettingsSection {
+                analyzer: a.name(),
+                settings,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ use crate::settings::{
     keyword_value, last_name, positional, string_body, under_debug, words,
 };
 use palisade_core::{
-    Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, OptionsType, Owasp, Recommendation, RuleMeta, Severity,
 };
 use tree_sitter::Node;
 
@@ -81,14 +81,17 @@ pub static META: RuleMeta = RuleMeta {
     owasp: Owasp::A02,
     recommendation: Recommendation::PythonBackend,
     needs_network: false,
-    options: &[OptionSpec {
-        name: "allow-hosts",
-        kind: OptionKind::StringList,
-        default: "[]",
-        description: "Hosts reached over a link that is already protected (e.g. by a service mesh with mutual TLS) where plain http:// is accepted: exact names, or suffixes starting with a dot (\".mesh.example.com\").",
-    }],
+    options: &[OptionsType::of::<RuleOptions>()],
     source: include_str!("plaintext_http_url.rs"),
 };
+
+/// The rule's options, under `[rules."<id>".options]`.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleOptions {
+    /// Hosts reached over a link that is already protected (e.g. by a service mesh with mutual TLS) where plain http:// is accepted: exact names, or suffixes starting with a dot (".mesh.example.com").
+    pub allow_hosts: Vec<String>,
+}
 
 pub static RULE: PyRule = PyRule {
     meta: &META,
@@ -454,7 +457,7 @@ fn judge_host(
     }
     match host_kind(host) {
         HostKind::Local => None,
-        _ if host_allowed(host, &cx.out.rules().option_strings(META.id, "allow-hosts")) => None,
+        _ if host_allowed(host, &cx.out.rules().options::<RuleOptions>(&META).allow_hosts) => None,
         HostKind::Internal => Some((
             Severity::Low,
             Confidence::Low,
