@@ -644,6 +644,13 @@ impl RuleSet {
         set
     }
 
+    /// The same rules, with the `[analyzers.<name>]` settings of `config` (the side commands
+    /// run every rule of one analyzer, but honour its settings).
+    pub fn with_analyzer_settings_of(mut self, config: &Config) -> RuleSet {
+        self.analyzer_settings = config.analyzer_settings.clone();
+        self
+    }
+
     pub fn get(&self, id: &str) -> Option<&ActiveRule> {
         self.active.get(id)
     }

@@ -5,7 +5,8 @@
 //! Rendering is safe by construction: no flag that enables plugins, exec functions or Helm
 //! inflation is ever passed, the tool runs with an empty environment (no `PATH`, so it cannot
 //! start `git`; proxies pointed at a closed local port, so it cannot fetch anything), for at
-//! most [`TIMEOUT`], and its standard error only ever appears in a notice. A kustomization
+//! most the configured timeout (`[analyzers.k8s] kustomize-timeout-seconds`, default
+//! [`TIMEOUT`]), and its standard error only ever appears in a notice. A kustomization
 //! that names a remote resource (`https://…`, `git::…`, `github.com/…`), or a folder or file
 //! outside the scanned root, is not rendered at all: its raw files are scanned as before.
 //!
@@ -42,7 +43,7 @@ use std::time::{Duration, Instant};
 /// The names Kustomize looks for in a folder, in its order.
 pub const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-/// How long the rendering tool may run before it is killed.
+/// How long the rendering tool may run before it is killed, unless configured otherwise.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Rendered output beyond this is not read (the tool is then stopped by the timeout).
@@ -129,7 +130,7 @@ fn cache() -> &'static Mutex<HashMap<(PathBuf, PathBuf), Cell>> {
 /// The rendering of the kustomization in `dir` (canonical) scanned under `root` (canonical):
 /// made on first request, once per process, while other threads asking for the same folder
 /// wait for it.
-pub fn rendering(dir: &Path, root: &Path) -> Arc<Rendering> {
+pub fn rendering(dir: &Path, root: &Path, timeout: Duration) -> Arc<Rendering> {
     let cell = {
         let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
         map.entry((dir.to_path_buf(), root.to_path_buf()))
@@ -139,7 +140,7 @@ pub fn rendering(dir: &Path, root: &Path) -> Arc<Rendering> {
     cell.get_or_init(|| {
         Arc::new(Rendering {
             dir: dir.to_path_buf(),
-            outcome: render(dir, root),
+            outcome: render(dir, root, timeout),
         })
     })
     .clone()
@@ -165,9 +166,9 @@ pub fn enclosing(file: &Path, root: &Path) -> Option<PathBuf> {
 
 /// The kustomization folder whose successful rendering includes `file` (canonical), when
 /// that is its nearest enclosing kustomization's.
-pub fn covering(file: &Path, root: &Path) -> Option<PathBuf> {
+pub fn covering(file: &Path, root: &Path, timeout: Duration) -> Option<PathBuf> {
     let dir = enclosing(file, root)?;
-    match &rendering(&dir, root).outcome {
+    match &rendering(&dir, root, timeout).outcome {
         Outcome::Rendered(r) if r.covered.contains(file) => Some(dir),
         _ => None,
     }
@@ -175,8 +176,8 @@ pub fn covering(file: &Path, root: &Path) -> Option<PathBuf> {
 
 /// Whether `file` (canonical) is included in the successful rendering of its nearest
 /// enclosing kustomization.
-pub fn covers(file: &Path, root: &Path) -> bool {
-    covering(file, root).is_some()
+pub fn covers(file: &Path, root: &Path, timeout: Duration) -> bool {
+    covering(file, root, timeout).is_some()
 }
 
 /// The kustomization tree, as far as mapping and safety need it.
@@ -189,7 +190,7 @@ struct Tree {
     outside: Option<String>,
 }
 
-fn render(dir: &Path, root: &Path) -> Outcome {
+fn render(dir: &Path, root: &Path, timeout: Duration) -> Outcome {
     let Some(file) = file_in(dir) else {
         return Outcome::Component;
     };
@@ -228,7 +229,7 @@ fn render(dir: &Path, root: &Path) -> Outcome {
                 .to_string(),
         );
     };
-    match run(&tool, dir, TIMEOUT) {
+    match run(&tool, dir, timeout) {
         Ok(text) => {
             let covered = tree.sources.iter().map(|s| s.path.clone()).collect();
             Outcome::Rendered(Rendered {

@@ -34,12 +34,15 @@ pub mod object;
 pub mod project;
 pub mod rbac;
 pub mod rules;
+pub mod settings;
 pub mod yaml;
 
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile, Span,
+    Analyzer, DiagnosticKind, FileContext, FileSelector, OptionsType, ProjectContext, RuleMeta,
+    SourceFile, Span,
 };
 use rules::{K8sRule, ProjectRule, RuleContext};
+use settings::K8sSettings;
 use std::path::{Path, PathBuf};
 
 /// The Kubernetes analyzer.
@@ -74,6 +77,10 @@ impl Analyzer for KubernetesAnalyzer {
         Self::FILES
     }
 
+    fn settings(&self) -> Option<OptionsType> {
+        Some(OptionsType::of::<K8sSettings>())
+    }
+
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<facts::FileFacts> {
         // A collect run (`who-can`, `rbac`) wants only the facts, not the per-object rules.
         let active: Vec<&K8sRule> = rules::RULES
@@ -95,6 +102,10 @@ impl Analyzer for KubernetesAnalyzer {
             });
         }
         if kustomize::is_kustomization(Path::new(&file.path)) {
+            // Not rendering: the kustomization itself is no object, its files are checked raw.
+            if !settings(cx).kustomize {
+                return None;
+            }
             return check_kustomization(file, &active, project_rules, cx);
         }
         // Most YAML in a repository is not Kubernetes: do not even parse it.
@@ -152,6 +163,11 @@ impl Analyzer for KubernetesAnalyzer {
     }
 }
 
+/// The `[analyzers.k8s]` settings of this scan.
+fn settings(cx: &FileContext<'_>) -> K8sSettings {
+    *cx.rules().analyzer_settings::<K8sSettings>("k8s")
+}
+
 /// The scanned root (canonical) `file` was found under; its own folder when that cannot be
 /// told (several roots at once).
 fn scan_root(file: &SourceFile, cx: &FileContext<'_>) -> Option<PathBuf> {
@@ -179,7 +195,7 @@ fn check_kustomization(
     ) else {
         return None;
     };
-    let rendering = kustomize::rendering(&dir, &root);
+    let rendering = kustomize::rendering(&dir, &root, settings(cx).kustomize_timeout());
     match &rendering.outcome {
         kustomize::Outcome::Rendered(rendered) => {
             let facts = kustomize::check_rendered(file, rendered, active, project_rules, cx);
@@ -196,13 +212,18 @@ fn check_kustomization(
 /// Whether `file` is included in the successful rendering of its nearest enclosing
 /// kustomization, whose file this scan checks: its findings come through that check.
 fn covered_by_kustomization(file: &SourceFile, cx: &FileContext<'_>) -> bool {
+    let settings = settings(cx);
+    if !settings.kustomize {
+        return false;
+    }
     let Some(root) = scan_root(file, cx) else {
         return false;
     };
     let Ok(abs) = file.abs_path.canonicalize() else {
         return false;
     };
-    let Some(kustomization) = kustomize::covering(&abs, &root).and_then(|d| kustomize::file_in(&d))
+    let Some(kustomization) = kustomize::covering(&abs, &root, settings.kustomize_timeout())
+        .and_then(|d| kustomize::file_in(&d))
     else {
         return false;
     };

@@ -41,7 +41,7 @@ pub fn collect_facts<A: Analyzer>(
     config: &Config,
     stdin: Option<Stdin>,
 ) -> Result<Vec<A::Facts>, Failure> {
-    let rules = RuleSet::all(analyzer.rules());
+    let rules = RuleSet::all(analyzer.rules()).with_analyzer_settings_of(config);
     let options = ScanOptions {
         roots: paths.iter().filter(|p| !is_stdin(p)).cloned().collect(),
         config,
