@@ -15,6 +15,7 @@ pub mod options;
 mod register;
 pub mod report;
 pub mod rule;
+mod rule_set;
 pub mod rules;
 pub mod source;
 pub mod suppress;
