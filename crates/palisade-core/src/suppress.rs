@@ -220,6 +220,84 @@ mod tests {
         );
     }
 
+    /// Through a whole scan: the old id hides the renamed rule's finding, and a notice on the
+    /// comment's line names the new id.
+    #[test]
+    fn a_scan_follows_a_renamed_id_in_an_inline_suppression_with_a_notice() {
+        use crate::config::{Config, RuleSet};
+        use crate::engine::{self, Analyzer, FileContext, ScanOptions};
+        use crate::finding::{Confidence, Severity};
+        use crate::rule::RuleMeta;
+        use crate::source::FileSelector;
+        use crate::taxonomy::{Owasp, Recommendation};
+
+        static RENAMED: RuleMeta = RuleMeta {
+            id: "python/example-rule",
+            title: "Example",
+            severity: Severity::High,
+            confidence: Confidence::High,
+            cwe: &[],
+            owasp: Owasp::A05,
+            recommendation: Recommendation::PythonBackend,
+            needs_network: false,
+            options: &[],
+            source: "",
+        };
+        struct EveryLine;
+        impl Analyzer for EveryLine {
+            type Facts = ();
+            fn name(&self) -> &'static str {
+                "example"
+            }
+            fn rules(&self) -> &'static [&'static RuleMeta] {
+                static RULES: [&RuleMeta; 1] = [&RENAMED];
+                &RULES
+            }
+            fn files(&self) -> FileSelector {
+                FileSelector {
+                    extensions: &["py"],
+                    names: &[],
+                    except_names: &[],
+                    sniff: None,
+                }
+            }
+            fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>) -> Option<()> {
+                cx.report(Finding::new(&RENAMED, file.line_span(2), "found"));
+                None
+            }
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("app.py"),
+            "# palisade: ignore[python/example-old-name] accepted\nx = 1\n",
+        )
+        .unwrap();
+        let analyzers: [&dyn engine::DynAnalyzer; 1] = [&EveryLine];
+        let registry = engine::registry(&analyzers);
+        let config = Config::default();
+        let rules = RuleSet::all(&registry);
+        let options = ScanOptions {
+            roots: vec![dir.path().to_path_buf()],
+            config: &config,
+            rules: &rules,
+            min_confidence: Confidence::Low,
+            baseline: None,
+            stdin: None,
+            progress: None,
+        };
+        let report = engine::scan(&analyzers, &options).unwrap();
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert_eq!(report.stats.suppressed, 1);
+        let notice = &report.diagnostics[0];
+        assert_eq!(notice.kind, crate::report::DiagnosticKind::RenamedRule);
+        assert_eq!(notice.line, Some(1));
+        assert!(
+            notice.message.contains("renamed `python/example-rule`"),
+            "{notice:?}"
+        );
+    }
+
     #[test]
     fn host_comment_syntaxes() {
         let html = file(
