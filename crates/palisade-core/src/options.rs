@@ -71,7 +71,7 @@ impl OptionsType {
         (self.schema)()
     }
 
-    /// The names of the options, in declaration order.
+    /// The names of the options, in the schema's (alphabetical) order.
     pub fn names(&self) -> Vec<String> {
         self.docs().into_iter().map(|d| d.name).collect()
     }

@@ -112,6 +112,12 @@ fn every_rule_is_registered_documented_and_has_fixtures() {
         if !is_valid_rule_id(rule.id) {
             problems.push(format!("{}: id is not <domain>/<kebab-case>", rule.id));
         }
+        if rule.options.len() > 1 {
+            problems.push(format!(
+                "{}: `options` names more than one options type",
+                rule.id
+            ));
+        }
         let doc = rule.doc();
         if doc.summary.is_empty() {
             problems.push(format!("{}: documentation has no summary line", rule.id));
