@@ -53,6 +53,9 @@ impl KubernetesAnalyzer {
     /// YAML and JSON manifests, and Kustomize's extension-less `Kustomization`. Most YAML
     /// of a repository is no Kubernetes object; `check_file` skips it cheaply (kustomizations
     /// and Helm templates need no `apiVersion`, so there is no content sniffing here).
+    /// Its name in notices, and its section of `palisade.toml`: `[analyzers.k8s]`.
+    pub const NAME: &'static str = "k8s";
+
     pub const FILES: FileSelector = FileSelector {
         extensions: &["yaml", "yml", "json"],
         names: &["Kustomization"],
@@ -66,7 +69,7 @@ impl Analyzer for KubernetesAnalyzer {
     type Facts = facts::FileFacts;
 
     fn name(&self) -> &'static str {
-        "k8s"
+        KubernetesAnalyzer::NAME
     }
 
     fn rules(&self) -> &'static [&'static RuleMeta] {
@@ -165,7 +168,8 @@ impl Analyzer for KubernetesAnalyzer {
 
 /// The `[analyzers.k8s]` settings of this scan.
 fn settings(cx: &FileContext<'_>) -> K8sSettings {
-    *cx.rules().analyzer_settings::<K8sSettings>("k8s")
+    *cx.rules()
+        .analyzer_settings::<K8sSettings>(KubernetesAnalyzer::NAME)
 }
 
 /// The scanned root (canonical) `file` was found under; its own folder when that cannot be
