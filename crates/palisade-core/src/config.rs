@@ -4,9 +4,11 @@
 //! turn a check off.
 
 use crate::finding::{Confidence, Severity};
-use crate::rule::{OptionKind, RuleMeta};
+use crate::options::{OptionsType, OptionsValue};
+use crate::rule::RuleMeta;
+pub use crate::rule_set::{ActiveRule, RuleSet};
 use crate::taxonomy::{Owasp, Recommendation};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::Glob;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -49,6 +51,15 @@ pub struct Config {
     /// Per-rule settings, keyed by rule id (e.g. `[rules."python/tls-verification-disabled"]`).
     #[serde(default)]
     pub rules: BTreeMap<String, RuleSettings>,
+    /// Per-analyzer settings, keyed by analyzer name (e.g. `[analyzers.k8s]`).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub analyzers: BTreeMap<String, toml::Table>,
+    /// The `[analyzers.<name>]` sections parsed into their analyzers' types (set by
+    /// [`Config::parse`]; an analyzer without a section gets its defaults).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub analyzer_settings: BTreeMap<String, OptionsValue>,
     /// Central suppressions (`[[ignore]]`): for findings that have no comment line (a
     /// folder, the repository, a live target) or that a team prefers to waive in one place.
     #[serde(default)]
@@ -58,6 +69,11 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub source: Option<PathBuf>,
+    /// What the user should fix although it still works (old ids of renamed rules), as
+    /// `file:line: message`; the binary prints them on stderr.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub notices: Vec<String>,
 }
 
 /// One `[[ignore]]` entry: hides the findings of `rule` at a `path` (a glob relative to the
@@ -157,7 +173,7 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.domains.is_empty() && self.owasp.is_empty() && self.recommendations.is_empty()
     }
 
@@ -184,6 +200,18 @@ pub struct RuleSettings {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub options: toml::Table,
+    /// `options` parsed into the rule's options type (set by [`Config::parse`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub parsed_options: Option<OptionsValue>,
+}
+
+/// A configuration section an analyzer declares: `[analyzers.<analyzer>]`, parsed into the
+/// analyzer's settings type.
+#[derive(Clone, Copy, Debug)]
+pub struct SettingsSection {
+    pub analyzer: &'static str,
+    pub settings: OptionsType,
 }
 
 /// A configuration error, rendered as `file:line:column: message`.
@@ -228,14 +256,18 @@ impl Config {
     }
 
     /// Reads and validates a configuration file against the rules palisade knows.
-    pub fn load(path: &Path, registry: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
+    pub fn load(
+        path: &Path,
+        registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
+    ) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: None,
             column: None,
             message: format!("cannot read the configuration file: {e}"),
         })?;
-        Config::parse(&text, path, registry)
+        Config::parse(&text, path, registry, sections)
     }
 
     /// Parses and validates configuration text; `path` is only used in error messages.
@@ -243,6 +275,7 @@ impl Config {
         text: &str,
         path: &Path,
         registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
     ) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_column(text, s.start)).unzip();
@@ -259,8 +292,63 @@ impl Config {
             entry.get_mut().line = line;
         }
         config.source = Some(path.to_path_buf());
+        config.follow_renamed_rules(text, path)?;
         config.validate(text, path, registry)?;
+        config.parse_options(text, path, registry, sections)?;
         Ok(config)
+    }
+
+    /// Replaces old ids of renamed rules in `[rules."<id>"]` and `[[ignore]]` by their
+    /// current ids, with a notice for each. Settings for a rule under both its old and its new
+    /// id are an error: which one should win is not for palisade to guess.
+    fn follow_renamed_rules(&mut self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let line_of = |needle: &str| text.find(needle).map(|at| line_column(text, at).0);
+        let place = |line: Option<usize>| match line {
+            Some(line) => format!("{}:{line}", path.display()),
+            None => path.display().to_string(),
+        };
+        let old_ids: Vec<String> = self
+            .rules
+            .keys()
+            .filter(|id| crate::rule::renamed_rule(id).is_some())
+            .cloned()
+            .collect();
+        for old in old_ids {
+            let Some(new) = crate::rule::renamed_rule(&old) else {
+                continue;
+            };
+            let line = line_of(&format!("\"{old}\""));
+            if self.rules.contains_key(new) {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line,
+                    column: None,
+                    message: format!(
+                        "rules: `{old}` is the old id of `{new}`, which is configured too; keep only `{new}`"
+                    ),
+                });
+            }
+            if let Some(settings) = self.rules.remove(&old) {
+                self.rules.insert(new.to_string(), settings);
+            }
+            self.notices.push(format!(
+                "{}: {}",
+                place(line),
+                crate::rule::renamed_rule_notice(&old, new)
+            ));
+        }
+        for entry in &mut self.ignore {
+            let entry = entry.get_mut();
+            if let Some(new) = crate::rule::renamed_rule(&entry.rule) {
+                self.notices.push(format!(
+                    "{}: {}",
+                    place(Some(entry.line as usize)),
+                    crate::rule::renamed_rule_notice(&entry.rule, new)
+                ));
+                entry.rule = new.to_string();
+            }
+        }
+        Ok(())
     }
 
     /// Checks what serde cannot: rule ids, domains, globs and option names/types.
@@ -300,12 +388,12 @@ impl Config {
             validate_ignore(entry, text, path, registry)?;
         }
         for (id, settings) in &self.rules {
-            let Some(rule) = registry.iter().find(|r| r.id == id) else {
+            if !registry.iter().any(|r| r.id == id) {
                 return Err(error(
                     id,
                     format!("rules: unknown rule id `{id}` (`palisade rules` lists them)"),
                 ));
-            };
+            }
             for glob in &settings.ignore_paths {
                 Glob::new(glob).map_err(|e| {
                     error(
@@ -314,40 +402,67 @@ impl Config {
                     )
                 })?;
             }
-            for (name, value) in &settings.options {
-                let Some(spec) = rule.option(name) else {
-                    let known: Vec<&str> = rule.options.iter().map(|o| o.name).collect();
+        }
+        Ok(())
+    }
+
+    /// Parses every rule's `options` and every `[analyzers.<name>]` section into its type, once;
+    /// unknown options and wrong types are errors at their line.
+    fn parse_options(
+        &mut self,
+        text: &str,
+        path: &Path,
+        registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
+    ) -> Result<(), ConfigError> {
+        let error = |needle: &str, message: String| {
+            let (line, column) = text.find(needle).map(|at| line_column(text, at)).unzip();
+            ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        for (id, settings) in &mut self.rules {
+            let Some(rule) = registry.iter().find(|r| r.id == id) else {
+                continue;
+            };
+            let Some(options) = rule.options_type() else {
+                if let Some(name) = settings.options.keys().next() {
                     return Err(error(
                         name,
-                        format!(
-                            "rules.\"{id}\".options: unknown option `{name}` (known: {})",
-                            if known.is_empty() {
-                                "none".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    ));
-                };
-                let fits = match spec.kind {
-                    OptionKind::Bool => value.is_bool(),
-                    OptionKind::Integer => value.is_integer(),
-                    OptionKind::String => value.is_str(),
-                    OptionKind::StringList => value
-                        .as_array()
-                        .is_some_and(|a| a.iter().all(toml::Value::is_str)),
-                };
-                if !fits {
-                    return Err(error(
-                        name,
-                        format!(
-                            "rules.\"{id}\".options.{name}: expected {:?}, found {}",
-                            spec.kind,
-                            value.type_str()
-                        ),
+                        format!("rules.\"{id}\".options: unknown option `{name}` (known: none)"),
                     ));
                 }
-            }
+                continue;
+            };
+            let parsed = parse_typed(
+                options,
+                &settings.options,
+                &format!("rules.\"{id}\".options"),
+            )
+            .map_err(|(needle, message)| error(&needle, message))?;
+            settings.parsed_options = Some(parsed);
+        }
+        for (name, table) in &self.analyzers {
+            let Some(section) = sections.iter().find(|s| s.analyzer == name) else {
+                let known: Vec<&str> = sections.iter().map(|s| s.analyzer).collect();
+                return Err(error(
+                    &format!("analyzers.{name}"),
+                    format!(
+                        "analyzers: unknown analyzer `{name}` (known: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ));
+            };
+            let parsed = parse_typed(&section.settings, table, &format!("analyzers.{name}"))
+                .map_err(|(needle, message)| error(&needle, message))?;
+            self.analyzer_settings.insert(name.clone(), parsed);
         }
         Ok(())
     }
@@ -357,9 +472,44 @@ impl Config {
         self.ignore.iter().map(|e| e.get_ref())
     }
 
-    /// The JSON schema of this file format, for editors and `palisade config schema`.
-    pub fn json_schema() -> serde_json::Value {
-        serde_json::to_value(schemars::schema_for!(Config)).unwrap_or_default()
+    /// The JSON schema of this file format, for editors and `palisade config schema`: each
+    /// known rule under `rules."<id>"` with its own options, and each analyzer's section.
+    pub fn json_schema(
+        registry: &[&'static RuleMeta],
+        sections: &[SettingsSection],
+    ) -> serde_json::Value {
+        let mut schema = serde_json::to_value(schemars::schema_for!(Config)).unwrap_or_default();
+        let generic = schema
+            .pointer("/$defs/RuleSettings")
+            .cloned()
+            .unwrap_or_default();
+        let no_options = serde_json::json!({ "type": "object", "additionalProperties": false });
+        let mut rules = serde_json::Map::new();
+        for rule in registry {
+            let mut settings = generic.clone();
+            if let Some(properties) = settings
+                .get_mut("properties")
+                .and_then(|p| p.as_object_mut())
+            {
+                let options = rule
+                    .options_type()
+                    .map_or(no_options.clone(), OptionsType::schema);
+                properties.insert("options".to_string(), options);
+            }
+            rules.insert(rule.id.to_string(), settings);
+        }
+        if let Some(property) = schema.pointer_mut("/properties/rules") {
+            property["properties"] = serde_json::Value::Object(rules);
+        }
+        let analyzers: serde_json::Map<String, serde_json::Value> = sections
+            .iter()
+            .map(|s| (s.analyzer.to_string(), s.settings.schema()))
+            .collect();
+        if let Some(property) = schema.pointer_mut("/properties/analyzers") {
+            property["properties"] = serde_json::Value::Object(analyzers);
+            property["additionalProperties"] = serde_json::Value::Bool(false);
+        }
+        schema
     }
 
     pub fn max_file_size(&self) -> u64 {
@@ -376,153 +526,40 @@ impl Config {
     }
 }
 
+/// `table` parsed into `options`, or the text to look for (the offending key) and the message.
+fn parse_typed(
+    options: &OptionsType,
+    table: &toml::Table,
+    section: &str,
+) -> Result<OptionsValue, (String, String)> {
+    options.parse(table.clone()).map_err(|e| {
+        let known = options.names();
+        match options.offending_key(table) {
+            Some(key) if !known.iter().any(|k| k == key) => (
+                key.to_string(),
+                format!(
+                    "{section}: unknown option `{key}` (known: {})",
+                    known.join(", ")
+                ),
+            ),
+            Some(key) => (
+                key.to_string(),
+                format!("{section}.{key}: {}", e.message().trim()),
+            ),
+            None => (
+                section.to_string(),
+                format!("{section}: {}", e.message().trim()),
+            ),
+        }
+    })
+}
+
 /// 1-based line and column of a byte offset.
 fn line_column(text: &str, byte: usize) -> (usize, usize) {
     let before = &text[..byte.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-/// A rule as it will run: whether, how severe, where not, and with which options.
-#[derive(Debug)]
-pub struct ActiveRule {
-    pub meta: &'static RuleMeta,
-    pub severity: Severity,
-    pub ignore_paths: Option<GlobSet>,
-    pub options: toml::Table,
-}
-
-/// The rules of one run, resolved from the registry, the configuration and the command line.
-#[derive(Debug, Default)]
-pub struct RuleSet {
-    active: BTreeMap<&'static str, ActiveRule>,
-    known: std::collections::BTreeSet<&'static str>,
-}
-
-impl RuleSet {
-    /// Resolves which rules run. `selection` (from the command line) replaces the
-    /// configuration's `[select]` when it is not empty. Rules of the `palisade` domain (about
-    /// suppressions themselves) run whatever the selection, unless disabled by id.
-    pub fn resolve(
-        registry: &[&'static RuleMeta],
-        config: &Config,
-        selection: Option<&Selection>,
-    ) -> RuleSet {
-        let selection = match selection {
-            Some(s) if !s.is_empty() => s,
-            _ => &config.select,
-        };
-        let mut active = BTreeMap::new();
-        for &meta in registry {
-            let settings = config.rules.get(meta.id);
-            let selected = meta.domain() == "palisade" || selection.selects(meta);
-            let enabled = settings.and_then(|s| s.enabled).unwrap_or(selected);
-            if !enabled {
-                continue;
-            }
-            let ignore_paths = settings
-                .filter(|s| !s.ignore_paths.is_empty())
-                .and_then(|s| {
-                    let mut builder = GlobSetBuilder::new();
-                    for glob in &s.ignore_paths {
-                        builder.add(Glob::new(glob).ok()?);
-                    }
-                    builder.build().ok()
-                });
-            active.insert(
-                meta.id,
-                ActiveRule {
-                    meta,
-                    severity: settings.and_then(|s| s.severity).unwrap_or(meta.severity),
-                    ignore_paths,
-                    options: settings.map(|s| s.options.clone()).unwrap_or_default(),
-                },
-            );
-        }
-        RuleSet {
-            active,
-            known: registry.iter().map(|r| r.id).collect(),
-        }
-    }
-
-    /// Every registered rule, enabled, with defaults (the fixture harness uses this).
-    pub fn all(registry: &[&'static RuleMeta]) -> RuleSet {
-        RuleSet::resolve(registry, &Config::default(), None)
-    }
-
-    /// Only the given rules, enabled with defaults (the fixture harness scopes a fixture to
-    /// the rule it is named after).
-    pub fn only(registry: &[&'static RuleMeta], ids: &[&str]) -> RuleSet {
-        let mut set = RuleSet::all(registry);
-        set.active.retain(|id, _| ids.contains(id));
-        set
-    }
-
-    pub fn get(&self, id: &str) -> Option<&ActiveRule> {
-        self.active.get(id)
-    }
-
-    /// Whether palisade has a rule with this id, running or not.
-    pub fn is_known(&self, id: &str) -> bool {
-        self.known.contains(id)
-    }
-
-    pub fn is_enabled(&self, id: &str) -> bool {
-        self.active.contains_key(id)
-    }
-
-    /// Whether the rule runs on this file (enabled, and the path not ignored for it).
-    pub fn applies(&self, id: &str, path: &str) -> bool {
-        self.active
-            .get(id)
-            .is_some_and(|r| r.ignore_paths.as_ref().is_none_or(|g| !g.is_match(path)))
-    }
-
-    pub fn metas(&self) -> impl Iterator<Item = &'static RuleMeta> + '_ {
-        self.active.values().map(|r| r.meta)
-    }
-
-    pub fn len(&self) -> usize {
-        self.active.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.active.is_empty()
-    }
-
-    /// A boolean option's value: the configured one, else the rule's declared default.
-    pub fn option_bool(&self, id: &str, name: &str) -> bool {
-        let rule = self.active.get(id);
-        rule.and_then(|r| r.options.get(name))
-            .and_then(toml::Value::as_bool)
-            .or_else(|| {
-                rule.and_then(|r| r.meta.option(name))
-                    .map(|spec| spec.default == "true")
-            })
-            .unwrap_or(false)
-    }
-
-    /// A string-list option's value: the configured one, else the declared default (a TOML
-    /// array literal).
-    pub fn option_strings(&self, id: &str, name: &str) -> Vec<String> {
-        let rule = self.active.get(id);
-        let configured = rule.and_then(|r| r.options.get(name)).cloned();
-        let value = configured.or_else(|| {
-            let spec = rule.and_then(|r| r.meta.option(name))?;
-            let wrapped: toml::Table = toml::from_str(&format!("v = {}", spec.default)).ok()?;
-            wrapped.get("v").cloned()
-        });
-        value
-            .and_then(|v| {
-                v.as_array().map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(str::to_string))
-                        .collect()
-                })
-            })
-            .unwrap_or_default()
-    }
 }
 
 /// Checks one `[[ignore]]` entry: a known rule, exactly one of path / target / fingerprint, a
@@ -579,7 +616,38 @@ fn validate_ignore(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::OptionSpec;
+
+    /// The example rule's options.
+    #[derive(Clone, Debug, Default, Deserialize, serde::Serialize, JsonSchema)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+    struct ExampleOptions {
+        /// Skip test files.
+        skip_tests: bool,
+    }
+
+    /// An analyzer's settings.
+    #[derive(Clone, Debug, Deserialize, serde::Serialize, JsonSchema)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+    struct ExampleSettings {
+        /// Render things.
+        render: bool,
+        /// Seconds to wait.
+        timeout_seconds: u64,
+    }
+
+    impl Default for ExampleSettings {
+        fn default() -> Self {
+            ExampleSettings {
+                render: true,
+                timeout_seconds: 60,
+            }
+        }
+    }
+
+    const SECTIONS: &[SettingsSection] = &[SettingsSection {
+        analyzer: "example",
+        settings: OptionsType::of::<ExampleSettings>(),
+    }];
 
     static RULE: RuleMeta = RuleMeta {
         id: "python/example-rule",
@@ -590,17 +658,12 @@ mod tests {
         owasp: Owasp::A02,
         recommendation: Recommendation::PythonBackend,
         needs_network: false,
-        options: &[OptionSpec {
-            name: "skip-tests",
-            kind: OptionKind::Bool,
-            default: "false",
-            description: "",
-        }],
+        options: &[OptionsType::of::<ExampleOptions>()],
         source: "",
     };
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::parse(text, Path::new("palisade.toml"), &[&RULE])
+        Config::parse(text, Path::new("palisade.toml"), &[&RULE], SECTIONS)
     }
 
     #[test]
@@ -624,9 +687,20 @@ mod tests {
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("python/nope"));
         let err = parse("[rules.\"python/example-rule\".options]\nfoo = 1\n").unwrap_err();
-        assert!(err.message.contains("unknown option `foo`"), "{err}");
-        let err = parse("[rules.\"python/example-rule\".options]\nskip-tests = 1\n").unwrap_err();
-        assert!(err.message.contains("expected Bool"), "{err}");
+        assert!(
+            err.message
+                .contains("unknown option `foo` (known: skip-tests)"),
+            "{err}"
+        );
+        assert_eq!(err.line, Some(2));
+        let err = parse("[rules.\"python/example-rule\".options]\n\nskip-tests = 1\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(
+            err.message
+                .starts_with("rules.\"python/example-rule\".options.skip-tests: "),
+            "{err}"
+        );
+        assert!(err.message.contains("bool"), "{err}");
     }
 
     #[test]
@@ -640,7 +714,9 @@ mod tests {
         assert_eq!(rule.severity, Severity::Low);
         assert!(set.applies("python/example-rule", "app/main.py"));
         assert!(!set.applies("python/example-rule", "tests/test_main.py"));
-        assert!(set.option_bool("python/example-rule", "skip-tests"));
+        assert!(set.options::<ExampleOptions>(&RULE).skip_tests);
+        let unconfigured = RuleSet::all(&[&RULE]);
+        assert!(!unconfigured.options::<ExampleOptions>(&RULE).skip_tests);
 
         let cfg = parse("[select]\nrecommendations = [\"mysql\"]\n").unwrap();
         assert!(RuleSet::resolve(&[&RULE], &cfg, None).is_empty());
@@ -651,8 +727,86 @@ mod tests {
     }
 
     #[test]
+    fn old_ids_of_renamed_rules_still_configure_and_ignore_with_a_notice() {
+        let cfg = parse(
+            "[rules.\"python/example-old-name\"]\nseverity = \"low\"\n\n[[ignore]]\nrule = \"python/example-old-name\"\npath = \"x/**\"\nreason = \"test\"\n",
+        )
+        .unwrap();
+        assert!(cfg.rules.contains_key("python/example-rule"));
+        assert_eq!(
+            cfg.ignore_entries().next().unwrap().rule,
+            "python/example-rule"
+        );
+        assert_eq!(cfg.notices.len(), 2, "{:?}", cfg.notices);
+        assert!(
+            cfg.notices[0].starts_with(
+                "palisade.toml:1: rule `python/example-old-name` was renamed `python/example-rule`"
+            ),
+            "{:?}",
+            cfg.notices
+        );
+        assert!(
+            cfg.notices[1].starts_with("palisade.toml:4: "),
+            "{:?}",
+            cfg.notices
+        );
+        let set = RuleSet::resolve(&[&RULE], &cfg, None);
+        assert_eq!(
+            set.get("python/example-rule").unwrap().severity,
+            Severity::Low
+        );
+
+        let err = parse("[rules.\"python/example-old-name\"]\nenabled = true\n[rules.\"python/example-rule\"]\nenabled = false\n").unwrap_err();
+        assert_eq!(err.line, Some(1));
+        assert!(err.message.contains("keep only"), "{err}");
+    }
+
+    #[test]
+    fn analyzer_sections_are_typed() {
+        let cfg = parse("[analyzers.example]\nrender = false\n").unwrap();
+        let set = RuleSet::resolve(&[&RULE], &cfg, None);
+        let settings = set.analyzer_settings::<ExampleSettings>("example");
+        assert!(!settings.render);
+        assert_eq!(settings.timeout_seconds, 60);
+        let defaults = RuleSet::all(&[&RULE]);
+        assert!(
+            defaults
+                .analyzer_settings::<ExampleSettings>("example")
+                .render
+        );
+        let err = parse("[analyzers.example]\ntimeout-seconds = \"soon\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message
+                .starts_with("analyzers.example.timeout-seconds: "),
+            "{err}"
+        );
+        let err = parse("[analyzers.example]\nrender = true\nfast = true\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("unknown option `fast`"), "{err}");
+        let err = parse("\n[analyzers.nope]\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message
+                .contains("unknown analyzer `nope` (known: example)"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn schema_names_every_section() {
-        let schema = Config::json_schema().to_string();
+        let schema = Config::json_schema(&[&RULE], SECTIONS);
+        assert_eq!(
+            schema["properties"]["rules"]["properties"]["python/example-rule"]["properties"]["options"]
+                ["properties"]["skip-tests"]["type"],
+            "boolean"
+        );
+        assert_eq!(
+            schema["properties"]["analyzers"]["properties"]["example"]["properties"]["timeout-seconds"]
+                ["default"],
+            60
+        );
+        let schema = schema.to_string();
         for key in [
             "max-file-size",
             "prune-dirs",

@@ -26,6 +26,8 @@ pub enum DiagnosticKind {
     Skipped,
     /// The walk itself failed for an entry.
     Walk,
+    /// An inline suppression names a rule by an old id; it applies to the renamed rule.
+    RenamedRule,
 }
 
 impl DiagnosticKind {
@@ -39,6 +41,7 @@ impl DiagnosticKind {
             DiagnosticKind::Symlink => "symlink",
             DiagnosticKind::Skipped => "skipped",
             DiagnosticKind::Walk => "walk",
+            DiagnosticKind::RenamedRule => "renamed-rule",
         }
     }
 }

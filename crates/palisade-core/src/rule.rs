@@ -6,8 +6,8 @@
 //! serves `palisade explain`, the docs pages and SARIF `help` without being written twice.
 
 use crate::finding::{Confidence, Severity};
+use crate::options::OptionsType;
 use crate::taxonomy::{Owasp, Recommendation};
-use serde::Serialize;
 
 /// The documentation sections every rule must have, in this order.
 pub const REQUIRED_SECTIONS: [&str; 5] = [
@@ -17,26 +17,6 @@ pub const REQUIRED_SECTIONS: [&str; 5] = [
     "Remediation",
     "References",
 ];
-
-/// The type of a rule option's value in `palisade.toml`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OptionKind {
-    Bool,
-    Integer,
-    String,
-    StringList,
-}
-
-/// One option a rule accepts under `[rules."<id>".options]`.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct OptionSpec {
-    pub name: &'static str,
-    pub kind: OptionKind,
-    /// The default, written as TOML.
-    pub default: &'static str,
-    pub description: &'static str,
-}
 
 /// Everything palisade knows about a rule besides its check.
 #[derive(Debug)]
@@ -51,7 +31,9 @@ pub struct RuleMeta {
     pub recommendation: Recommendation,
     /// Whether the rule only runs when the user allowed network access.
     pub needs_network: bool,
-    pub options: &'static [OptionSpec],
+    /// The rule's options under `[rules."<id>".options]`: `&[]`, or one
+    /// `OptionsType::of::<Options>()` naming the struct they are parsed into.
+    pub options: &'static [OptionsType],
     /// The source of the rule's file; its leading `//!` block is the documentation.
     pub source: &'static str,
 }
@@ -76,8 +58,9 @@ impl RuleMeta {
         format!("docs/rules/{}/{}.md", self.domain(), self.slug())
     }
 
-    pub fn option(&self, name: &str) -> Option<&'static OptionSpec> {
-        self.options.iter().find(|o| o.name == name)
+    /// The type the rule's options are parsed into, if it has options.
+    pub fn options_type(&self) -> Option<&'static OptionsType> {
+        self.options.first()
     }
 }
 
@@ -168,13 +151,17 @@ impl RuleDoc {
         for (heading, body) in &self.sections {
             out.push_str(&format!("## {heading}\n\n{body}\n\n"));
         }
-        if !meta.options.is_empty() {
+        let options = meta
+            .options_type()
+            .map(OptionsType::docs)
+            .unwrap_or_default();
+        if !options.is_empty() {
             out.push_str(
                 "## Options\n\n| option | type | default | meaning |\n|---|---|---|---|\n",
             );
-            for o in meta.options {
+            for o in options {
                 out.push_str(&format!(
-                    "| `{}` | {:?} | `{}` | {} |\n",
+                    "| `{}` | {} | `{}` | {} |\n",
                     o.name, o.kind, o.default, o.description
                 ));
             }
@@ -182,6 +169,35 @@ impl RuleDoc {
         }
         out.trim_end().to_string() + "\n"
     }
+}
+
+/// Rule ids that were renamed, as `(old id, new id)`. An id is never reused nor silently
+/// renamed: when a rule must change its id, its old id goes here, so that configurations,
+/// `[[ignore]]` entries, inline suppressions and `palisade explain` that still say the old id
+/// keep working and are told the new one.
+pub static RENAMED_RULES: &[(&str, &str)] = &[
+    // Only in palisade-core's unit tests: exercises every place that reads a rule id.
+    #[cfg(test)]
+    ("python/example-old-name", "python/example-rule"),
+];
+
+/// The current id of a rule that was renamed (following renames of renames), or `None` when
+/// `id` is not an old id.
+pub fn renamed_rule(id: &str) -> Option<&'static str> {
+    let mut current = RENAMED_RULES.iter().find(|(old, _)| *old == id)?.1;
+    // Bounded: a cycle in the table cannot hang palisade.
+    for _ in 0..RENAMED_RULES.len() {
+        match RENAMED_RULES.iter().find(|(old, _)| *old == current) {
+            Some((_, new)) => current = new,
+            None => break,
+        }
+    }
+    Some(current)
+}
+
+/// The notice given when an old id is used: where, which id, and what to write instead.
+pub fn renamed_rule_notice(old: &str, new: &str) -> String {
+    format!("rule `{old}` was renamed `{new}`; write the new id (the old one still works)")
 }
 
 /// Whether `id` is `<domain>/<slug>` with both parts lowercase kebab-case.
@@ -212,6 +228,16 @@ mod tests {
             doc.missing_sections(),
             vec!["Example", "Remediation", "References"]
         );
+    }
+
+    #[test]
+    fn renamed_ids_lead_to_the_current_id() {
+        assert_eq!(
+            renamed_rule("python/example-old-name"),
+            Some("python/example-rule")
+        );
+        assert_eq!(renamed_rule("python/example-rule"), None);
+        assert_eq!(renamed_rule("python/sql-injection"), None);
     }
 
     #[test]

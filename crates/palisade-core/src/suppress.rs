@@ -19,7 +19,10 @@ pub struct Suppression {
     pub span: Span,
     /// The line whose findings it hides.
     pub target_line: u32,
+    /// The rules it hides, by their current ids (an old id of a renamed rule is replaced).
     pub rule_ids: Vec<String>,
+    /// Old ids of renamed rules written in the comment, with their current ids.
+    pub renamed: Vec<(String, &'static str)>,
     pub reason: String,
     pub until: Option<Date>,
     /// `until:` was present but not a valid date.
@@ -68,10 +71,18 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
         let Some(close) = after.find(']') else {
             continue;
         };
+        let mut renamed = Vec::new();
         let rule_ids: Vec<String> = after[..close]
             .split(',')
-            .map(|s| s.trim().to_string())
+            .map(str::trim)
             .filter(|s| !s.is_empty())
+            .map(|id| match crate::rule::renamed_rule(id) {
+                Some(new) => {
+                    renamed.push((id.to_string(), new));
+                    new.to_string()
+                }
+                None => id.to_string(),
+            })
             .collect();
         let mut rest = after[close + 1..].trim();
         for closer in ["-->", "*/"] {
@@ -100,6 +111,7 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             },
             target_line: if own_line { line_no + 1 } else { line_no },
             rule_ids,
+            renamed,
             reason: reason_words.join(" "),
             until,
             bad_until,
@@ -192,6 +204,96 @@ mod tests {
         );
         assert_eq!(s[1].target_line, 3);
         assert_eq!(s[1].rule_ids, ["python/c"]);
+    }
+
+    #[test]
+    fn an_old_id_of_a_renamed_rule_suppresses_the_rule_under_its_new_id() {
+        let f = file(
+            "f.py",
+            "x = 1  # palisade: ignore[python/example-old-name, python/c] known\n",
+        );
+        let s = parse(&f);
+        assert_eq!(s[0].rule_ids, ["python/example-rule", "python/c"]);
+        assert_eq!(
+            s[0].renamed,
+            [("python/example-old-name".to_string(), "python/example-rule")]
+        );
+    }
+
+    /// Through a whole scan: the old id hides the renamed rule's finding, and a notice on the
+    /// comment's line names the new id.
+    #[test]
+    fn a_scan_follows_a_renamed_id_in_an_inline_suppression_with_a_notice() {
+        use crate::config::{Config, RuleSet};
+        use crate::engine::{self, Analyzer, FileContext, ScanOptions};
+        use crate::finding::{Confidence, Severity};
+        use crate::rule::RuleMeta;
+        use crate::source::FileSelector;
+        use crate::taxonomy::{Owasp, Recommendation};
+
+        static RENAMED: RuleMeta = RuleMeta {
+            id: "python/example-rule",
+            title: "Example",
+            severity: Severity::High,
+            confidence: Confidence::High,
+            cwe: &[],
+            owasp: Owasp::A05,
+            recommendation: Recommendation::PythonBackend,
+            needs_network: false,
+            options: &[],
+            source: "",
+        };
+        struct EveryLine;
+        impl Analyzer for EveryLine {
+            type Facts = ();
+            type ScanState = ();
+            fn name(&self) -> &'static str {
+                "example"
+            }
+            fn rules(&self) -> &'static [&'static RuleMeta] {
+                static RULES: [&RuleMeta; 1] = [&RENAMED];
+                &RULES
+            }
+            fn files(&self) -> FileSelector {
+                FileSelector {
+                    extensions: &["py"],
+                    names: &[],
+                    except_names: &[],
+                    sniff: None,
+                }
+            }
+            fn check_file(
+                &self,
+                file: &SourceFile,
+                cx: &mut FileContext<'_>,
+                _state: &(),
+            ) -> Option<()> {
+                cx.report(Finding::new(&RENAMED, file.line_span(2), "found"));
+                None
+            }
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("app.py"),
+            "# palisade: ignore[python/example-old-name] accepted\nx = 1\n",
+        )
+        .unwrap();
+        let analyzers: [&dyn engine::DynAnalyzer; 1] = [&EveryLine];
+        let registry = engine::registry(&analyzers);
+        let config = Config::default();
+        let rules = RuleSet::all(&registry);
+        let options = ScanOptions::new(vec![dir.path().to_path_buf()], &config, &rules);
+        let report = engine::scan(&analyzers, &options).unwrap();
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert_eq!(report.stats.suppressed, 1);
+        let notice = &report.diagnostics[0];
+        assert_eq!(notice.kind, crate::report::DiagnosticKind::RenamedRule);
+        assert_eq!(notice.line, Some(1));
+        assert!(
+            notice.message.contains("renamed `python/example-rule`"),
+            "{notice:?}"
+        );
     }
 
     #[test]

@@ -34,12 +34,15 @@ pub mod object;
 pub mod project;
 pub mod rbac;
 pub mod rules;
+pub mod settings;
 pub mod yaml;
 
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile, Span,
+    Analyzer, DiagnosticKind, FileContext, FileSelector, OptionsType, ProjectContext, RuleMeta,
+    SourceFile, Span,
 };
 use rules::{K8sRule, ProjectRule, RuleContext};
+use settings::K8sSettings;
 use std::path::{Path, PathBuf};
 
 /// The Kubernetes analyzer.
@@ -50,6 +53,9 @@ impl KubernetesAnalyzer {
     /// YAML and JSON manifests, and Kustomize's extension-less `Kustomization`. Most YAML
     /// of a repository is no Kubernetes object; `check_file` skips it cheaply (kustomizations
     /// and Helm templates need no `apiVersion`, so there is no content sniffing here).
+    /// Its name in notices, and its section of `palisade.toml`: `[analyzers.k8s]`.
+    pub const NAME: &'static str = "k8s";
+
     pub const FILES: FileSelector = FileSelector {
         extensions: &["yaml", "yml", "json"],
         names: &["Kustomization"],
@@ -64,7 +70,7 @@ impl Analyzer for KubernetesAnalyzer {
     type ScanState = kustomize::Renderings;
 
     fn name(&self) -> &'static str {
-        "k8s"
+        KubernetesAnalyzer::NAME
     }
 
     fn rules(&self) -> &'static [&'static RuleMeta] {
@@ -73,6 +79,10 @@ impl Analyzer for KubernetesAnalyzer {
 
     fn files(&self) -> FileSelector {
         Self::FILES
+    }
+
+    fn settings(&self) -> Option<OptionsType> {
+        Some(OptionsType::of::<K8sSettings>())
     }
 
     fn check_file(
@@ -101,6 +111,10 @@ impl Analyzer for KubernetesAnalyzer {
             });
         }
         if kustomize::is_kustomization(Path::new(&file.path)) {
+            // Not rendering: the kustomization itself is no object, its files are checked raw.
+            if !settings(cx).kustomize {
+                return None;
+            }
             return check_kustomization(file, &active, project_rules, cx, renderings);
         }
         // Most YAML in a repository is not Kubernetes: do not even parse it.
@@ -158,6 +172,12 @@ impl Analyzer for KubernetesAnalyzer {
     }
 }
 
+/// The `[analyzers.k8s]` settings of this scan.
+fn settings(cx: &FileContext<'_>) -> K8sSettings {
+    *cx.rules()
+        .analyzer_settings::<K8sSettings>(KubernetesAnalyzer::NAME)
+}
+
 /// The scanned root (canonical) `file` was found under; its own folder when that cannot be
 /// told (several roots at once).
 fn scan_root(file: &SourceFile, cx: &FileContext<'_>) -> Option<PathBuf> {
@@ -186,7 +206,7 @@ fn check_kustomization(
     ) else {
         return None;
     };
-    let rendering = renderings.get(&dir, &root);
+    let rendering = renderings.get(&dir, &root, settings(cx).kustomize_timeout());
     match &rendering.outcome {
         kustomize::Outcome::Rendered(rendered) => {
             let facts = kustomize::check_rendered(file, rendered, active, project_rules, cx);
@@ -207,6 +227,10 @@ fn covered_by_kustomization(
     cx: &FileContext<'_>,
     renderings: &kustomize::Renderings,
 ) -> bool {
+    let settings = settings(cx);
+    if !settings.kustomize {
+        return false;
+    }
     let Some(root) = scan_root(file, cx) else {
         return false;
     };
@@ -214,7 +238,8 @@ fn covered_by_kustomization(
         return false;
     };
     let Some(kustomization) =
-        kustomize::covering(&abs, &root, renderings).and_then(|d| kustomize::file_in(&d))
+        kustomize::covering(&abs, &root, renderings, settings.kustomize_timeout())
+            .and_then(|d| kustomize::file_in(&d))
     else {
         return false;
     };

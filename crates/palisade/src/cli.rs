@@ -39,9 +39,15 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
-    /// Write one Markdown page per rule into a folder (how docs/rules is generated).
+    /// Write one Markdown page per rule into a folder (how docs/rules is generated) and,
+    /// with `--readme`, the rule table between the README's `rules:start`/`rules:end` markers.
     #[command(hide = true)]
-    GenerateDocs { dir: PathBuf },
+    GenerateDocs {
+        dir: PathBuf,
+        /// A README whose rule table is rewritten in place.
+        #[arg(long)]
+        readme: Option<PathBuf>,
+    },
     /// Walk, read and parse every Python file without running any rule, and print the time:
     /// the floor that the Python analysis is measured against (bench/python.sh).
     #[command(hide = true)]

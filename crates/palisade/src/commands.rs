@@ -7,7 +7,7 @@ use crate::cli::{
 use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
-use palisade_core::config::{Config, FailOn, RuleSet, Selection};
+use palisade_core::config::{Config, FailOn, RuleSet, Selection, SettingsSection};
 use palisade_core::engine::{self, ScanOptions};
 use palisade_core::engine::{NetworkAccess, Stdin};
 use palisade_core::{
@@ -31,17 +31,26 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Config {
             command: ConfigCommand::Schema,
         } => {
-            let schema = serde_json::to_string_pretty(&Config::json_schema()).unwrap_or_default();
+            let schema = serde_json::to_string_pretty(&Config::json_schema(
+                &registry(),
+                &settings_sections(),
+            ))
+            .unwrap_or_default();
             output::write(None, &(schema + "\n"))?;
             Ok(exit::CLEAN)
         }
-        Command::GenerateDocs { dir } => generate_docs(&dir),
+        Command::GenerateDocs { dir, readme } => generate_docs(&dir, readme.as_deref()),
         Command::ParseOnly { paths } => parse_only(&paths),
     }
 }
 
 pub fn registry() -> Vec<&'static RuleMeta> {
     engine::registry(&analyzers())
+}
+
+/// The `[analyzers.<name>]` sections palisade.toml may have.
+pub fn settings_sections() -> Vec<SettingsSection> {
+    engine::settings_sections(&analyzers())
 }
 
 /// A scan's settings after merging the command line over the configuration.
@@ -257,31 +266,44 @@ fn rules(args: RulesArgs) -> Result<u8, Failure> {
                 .collect();
             serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n"
         }
-        ListFormat::Text => {
-            let id_width = list.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-            let mut out = format!(
-                "{:<id_width$}  {:<8}  {:<5}  {:<17}  TITLE\n",
-                "ID", "SEVERITY", "OWASP", "RECOMMENDATION"
-            );
-            for r in &list {
-                out.push_str(&format!(
-                    "{:<id_width$}  {:<8}  {:<5}  {:<17}  {}\n",
-                    r.id,
-                    r.severity.as_str(),
-                    r.owasp.code(),
-                    r.recommendation.id(),
-                    r.title
-                ));
-            }
-            out
-        }
+        ListFormat::Text => rules_table(&list),
     };
     output::write(None, &text)?;
     Ok(exit::CLEAN)
 }
 
+/// The rules as `palisade rules` prints them, one per line under a header: also the README's
+/// rule table.
+fn rules_table(list: &[&RuleMeta]) -> String {
+    let id_width = list.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let mut out = format!(
+        "{:<id_width$}  {:<8}  {:<5}  {:<17}  TITLE\n",
+        "ID", "SEVERITY", "OWASP", "RECOMMENDATION"
+    );
+    for r in list {
+        out.push_str(&format!(
+            "{:<id_width$}  {:<8}  {:<5}  {:<17}  {}\n",
+            r.id,
+            r.severity.as_str(),
+            r.owasp.code(),
+            r.recommendation.id(),
+            r.title
+        ));
+    }
+    out
+}
+
 fn find_rule(id: &str) -> Result<&'static RuleMeta, Failure> {
     let registry = registry();
+    if let Some(new) = palisade_core::renamed_rule(id)
+        && let Some(rule) = registry.iter().find(|r| r.id == new)
+    {
+        eprintln!(
+            "palisade: {}",
+            palisade_core::rule::renamed_rule_notice(id, new)
+        );
+        return Ok(rule);
+    }
     registry
         .iter()
         .copied()
@@ -344,7 +366,7 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
     Ok(exit::CLEAN)
 }
 
-fn generate_docs(dir: &Path) -> Result<u8, Failure> {
+fn generate_docs(dir: &Path, readme: Option<&Path>) -> Result<u8, Failure> {
     for rule in registry() {
         let path = dir.join(rule.domain()).join(format!("{}.md", rule.slug()));
         if let Some(parent) = path.parent() {
@@ -353,7 +375,36 @@ fn generate_docs(dir: &Path) -> Result<u8, Failure> {
         }
         output::write(Some(&path), &rule.doc().to_markdown(rule))?;
     }
+    if let Some(readme) = readme {
+        let text = std::fs::read_to_string(readme)
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", readme.display())))?;
+        let mut list = registry();
+        list.sort_by_key(|r| r.id);
+        let table = format!("```\n{}```\n", rules_table(&list));
+        let updated = replace_between_markers(&text, README_RULES_START, README_RULES_END, &table)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "{}: no `{README_RULES_START}` … `{README_RULES_END}` markers",
+                    readme.display()
+                ))
+            })?;
+        if updated != text {
+            output::write(Some(readme), &updated)?;
+        }
+    }
     Ok(exit::CLEAN)
+}
+
+/// The markers around the README's generated rule table.
+const README_RULES_START: &str = "<!-- rules:start (generated by `cargo run -- generate-docs docs/rules --readme README.md`) -->";
+const README_RULES_END: &str = "<!-- rules:end -->";
+
+/// `text` with what lies between the lines `start` and `end` replaced by `content`; `None`
+/// when a marker is missing or they are out of order.
+fn replace_between_markers(text: &str, start: &str, end: &str, content: &str) -> Option<String> {
+    let open = text.find(start)? + start.len();
+    let close = open + text[open..].find(end)?;
+    Some(format!("{}\n{content}{}", &text[..open], &text[close..]))
 }
 
 /// A progress bar on stderr that appears only when the scan takes more than a moment.

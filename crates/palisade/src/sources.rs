@@ -2,7 +2,7 @@
 //! `rbac`, `endpoints`), and finding the configuration every command shares.
 
 use crate::Failure;
-use crate::commands::{is_stdin, registry};
+use crate::commands::{is_stdin, registry, settings_sections};
 use palisade_core::config::{Config, RuleSet};
 use palisade_core::engine::{self, Analyzer, ScanOptions, Stdin};
 use std::path::{Path, PathBuf};
@@ -18,7 +18,14 @@ pub fn load_config(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config,
         }
     };
     match path {
-        Some(path) => Config::load(&path, &registry()).map_err(|e| Failure::usage(e.to_string())),
+        Some(path) => {
+            let config = Config::load(&path, &registry(), &settings_sections())
+                .map_err(|e| Failure::usage(e.to_string()))?;
+            for notice in &config.notices {
+                eprintln!("palisade: {notice}");
+            }
+            Ok(config)
+        }
         None => Ok(Config::default()),
     }
 }
@@ -33,7 +40,7 @@ pub fn collect_facts<A: Analyzer>(
     config: &Config,
     stdin: Option<Stdin>,
 ) -> Result<Vec<A::Facts>, Failure> {
-    let rules = RuleSet::all(analyzer.rules());
+    let rules = RuleSet::all(analyzer.rules()).with_analyzer_settings_of(config);
     let roots = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
     let options = ScanOptions {
         stdin,

@@ -576,6 +576,49 @@ fn rule_docs_pages_are_up_to_date() {
 }
 
 #[test]
+fn readme_rule_table_is_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let committed = fs::read_to_string(workspace().join("README.md")).unwrap();
+    let readme = dir.path().join("README.md");
+    fs::write(&readme, &committed).unwrap();
+    palisade()
+        .arg("generate-docs")
+        .arg(dir.path().join("pages"))
+        .arg("--readme")
+        .arg(&readme)
+        .assert()
+        .code(0);
+    assert!(
+        fs::read_to_string(&readme).unwrap() == committed,
+        "README.md's rule table is stale: run `cargo run -- generate-docs docs/rules --readme README.md`"
+    );
+    // The table is what `palisade rules` prints.
+    let listed = palisade()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(committed.contains(&String::from_utf8(listed).unwrap()));
+}
+
+#[test]
+fn generate_docs_refuses_a_readme_without_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let readme = dir.path().join("README.md");
+    fs::write(&readme, "# no table here\n").unwrap();
+    palisade()
+        .arg("generate-docs")
+        .arg(dir.path().join("pages"))
+        .arg("--readme")
+        .arg(&readme)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("markers"));
+}
+
+#[test]
 fn standard_input_is_scanned_as_a_manifest() {
     let manifest =
         fs::read_to_string(workspace().join("examples/shop/k8s/backend-deployment.yaml")).unwrap();
@@ -935,6 +978,107 @@ fn a_kustomization_that_does_not_render_gives_one_notice_and_its_files_are_scann
         findings_of(&report, "k8s/privileged-container"),
         expected_findings
     );
+}
+
+#[test]
+fn analyzers_k8s_kustomize_false_scans_kustomizations_raw_without_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Would not render (a missing file), and would give a notice if rendering were tried.
+    write(
+        root,
+        "deploy/kustomization.yaml",
+        "namePrefix: prod-\nresources:\n  - api.yaml\n  - missing.yaml\n",
+    );
+    write(root, "deploy/api.yaml", PRIVILEGED_DEPLOYMENT);
+    write(
+        root,
+        "palisade.toml",
+        "[analyzers.k8s]\nkustomize = false\n",
+    );
+    let report = scan_k8s_json(root, None);
+    assert_eq!(notices_of(&report), [], "{report:#}");
+    assert_eq!(
+        findings_of(&report, "k8s/privileged-container"),
+        [("deploy/api.yaml".to_string(), 12)]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn analyzers_k8s_kustomize_timeout_seconds_bounds_the_rendering() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    write(
+        &root,
+        "deploy/kustomization.yaml",
+        "resources:\n  - api.yaml\n",
+    );
+    write(&root, "deploy/api.yaml", PRIVILEGED_DEPLOYMENT);
+    write(
+        &root,
+        "palisade.toml",
+        "[analyzers.k8s]\nkustomize-timeout-seconds = 1\n",
+    );
+    let tools = dir.path().join("bin");
+    fs::create_dir_all(&tools).unwrap();
+    let kubectl = tools.join("kubectl");
+    fs::write(&kubectl, "#!/bin/sh\nexec /bin/sleep 30\n").unwrap();
+    fs::set_permissions(&kubectl, fs::Permissions::from_mode(0o755)).unwrap();
+    let started = std::time::Instant::now();
+    let report = scan_k8s_json(&root, Some(tools.to_str().unwrap()));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let notices = notices_of(&report);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].2.contains("ran longer than"), "{notices:?}");
+    assert_eq!(
+        findings_of(&report, "k8s/privileged-container"),
+        [("deploy/api.yaml".to_string(), 12)]
+    );
+}
+
+#[test]
+fn typed_options_and_analyzer_sections_are_in_the_schema_and_checked() {
+    let out = palisade()
+        .args(["config", "schema"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let schema = json_of(&out);
+    let k8s = &schema["properties"]["analyzers"]["properties"]["k8s"]["properties"];
+    assert_eq!(k8s["kustomize"]["default"], true);
+    assert_eq!(k8s["kustomize-timeout-seconds"]["default"], 60);
+    let options = &schema["properties"]["rules"]["properties"]["python/plaintext-http-url"]["properties"]
+        ["options"];
+    assert_eq!(options["properties"]["allow-hosts"]["type"], "array");
+    assert_eq!(options["additionalProperties"], false);
+
+    let dir = tempfile::tempdir().unwrap();
+    for (config, expected) in [
+        (
+            "[analyzers.k8s]\n\nkustomize = \"no\"\n",
+            "palisade.toml:3:1: analyzers.k8s.kustomize: ",
+        ),
+        (
+            "[analyzers.k8s]\nkustomise = false\n",
+            "palisade.toml:2:1: analyzers.k8s: unknown option `kustomise`",
+        ),
+        (
+            "[rules.\"python/plaintext-http-url\".options]\nallow-hosts = \"mesh\"\n",
+            "palisade.toml:2:1: rules.\"python/plaintext-http-url\".options.allow-hosts: ",
+        ),
+    ] {
+        write(dir.path(), "palisade.toml", config);
+        palisade()
+            .arg("scan")
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(expected));
+    }
 }
 
 #[test]

@@ -346,7 +346,7 @@ fn central_ignores_reach_places_without_a_comment_line() {
         "[[ignore]]\nrule = \"example/curl-insecure\"\ntarget = \"https://api.example/health/\"\nreason = \"staging endpoint with a private CA\"\n",
     );
     let registry = engine::registry(&[&ExampleAnalyzer]);
-    let config = Config::load(&dir.path().join("palisade.toml"), &registry).unwrap();
+    let config = Config::load(&dir.path().join("palisade.toml"), &registry, &[]).unwrap();
     let report = scan(dir.path(), &config);
     assert!(
         report

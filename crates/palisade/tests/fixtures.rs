@@ -112,6 +112,12 @@ fn every_rule_is_registered_documented_and_has_fixtures() {
         if !is_valid_rule_id(rule.id) {
             problems.push(format!("{}: id is not <domain>/<kebab-case>", rule.id));
         }
+        if rule.options.len() > 1 {
+            problems.push(format!(
+                "{}: `options` names more than one options type",
+                rule.id
+            ));
+        }
         let doc = rule.doc();
         if doc.summary.is_empty() {
             problems.push(format!("{}: documentation has no summary line", rule.id));
@@ -124,6 +130,15 @@ fn every_rule_is_registered_documented_and_has_fixtures() {
         }
         if !results.negative.contains(rule.id) {
             problems.push(format!("{}: no passing `ok:` fixture", rule.id));
+        }
+    }
+    // An old id of a renamed rule is never reused, and leads to a registered rule.
+    for (old, new) in palisade_core::rule::RENAMED_RULES {
+        if ids.contains(old) {
+            problems.push(format!("{old}: renamed to {new}, but registered again"));
+        }
+        if !ids.contains(new) {
+            problems.push(format!("{old}: renamed to {new}, which is not registered"));
         }
     }
     // Every rule file is registered, and every registered rule has its own file.

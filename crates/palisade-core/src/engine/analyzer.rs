@@ -10,6 +10,7 @@
 use super::network::{self, NetworkAccess, SourcesContext};
 use crate::config::RuleSet;
 use crate::finding::{Finding, Place};
+use crate::options::OptionsType;
 use crate::report::{Diagnostic, DiagnosticKind};
 use crate::rule::RuleMeta;
 use crate::source::{CommentStyle, FileSelector, SourceFile};
@@ -32,6 +33,11 @@ pub trait Analyzer: Send + Sync + 'static {
     fn rules(&self) -> &'static [&'static RuleMeta];
     /// Which files the analyzer reads (by name, then optionally by content).
     fn files(&self) -> FileSelector;
+    /// The type of its `[analyzers.<name>]` section in `palisade.toml`, if it has settings;
+    /// checks read them with `cx.rules().analyzer_settings::<T>(name)`.
+    fn settings(&self) -> Option<OptionsType> {
+        None
+    }
     /// The comment syntax of one of its files, for inline suppressions.
     fn comment_style(&self, path: &str) -> CommentStyle {
         CommentStyle::for_path(path)
@@ -66,6 +72,7 @@ pub trait DynAnalyzer: Send + Sync {
     fn name(&self) -> &'static str;
     fn rules(&self) -> &'static [&'static RuleMeta];
     fn files(&self) -> FileSelector;
+    fn settings(&self) -> Option<OptionsType>;
     fn comment_style(&self, path: &str) -> CommentStyle;
     /// A fresh scan state (see [`Analyzer::ScanState`]).
     fn new_scan_state(&self) -> ErasedState;
@@ -92,6 +99,10 @@ impl<A: Analyzer> DynAnalyzer for A {
 
     fn files(&self) -> FileSelector {
         Analyzer::files(self)
+    }
+
+    fn settings(&self) -> Option<OptionsType> {
+        Analyzer::settings(self)
     }
 
     fn comment_style(&self, path: &str) -> CommentStyle {

@@ -23,7 +23,7 @@ pub use network::{NetworkAccess, Online, SourcesContext};
 pub use read::decode;
 
 use crate::baseline::Baseline;
-use crate::config::{Config, RuleSet};
+use crate::config::{Config, RuleSet, SettingsSection};
 use crate::date::Date;
 use crate::discover::{self, DiscoveredFile, WalkSettings};
 use crate::finding::{Confidence, Finding, Place, ReportedFinding};
@@ -634,6 +634,18 @@ impl Run<'_> {
         }
         if !self.collecting {
             outcome.suppressions = suppress::parse(&source);
+            for s in &outcome.suppressions {
+                for (old, new) in &s.renamed {
+                    outcome.diagnostics.push(
+                        Diagnostic::file(
+                            &source.path,
+                            DiagnosticKind::RenamedRule,
+                            crate::rule::renamed_rule_notice(old, new),
+                        )
+                        .at_line(s.span.start_line),
+                    );
+                }
+            }
             // Kept: findings may still arrive from other files' checks and the project pass.
             let keep_text =
                 !rereadable || !outcome.raw.is_empty() || !outcome.suppressions.is_empty();
@@ -658,6 +670,19 @@ pub fn registry(analyzers: &[&dyn DynAnalyzer]) -> Vec<&'static RuleMeta> {
     let mut seen = BTreeSet::new();
     all.retain(|r| seen.insert(r.id));
     all
+}
+
+/// The `[analyzers.<name>]` sections of `analyzers` that have settings.
+pub fn settings_sections(analyzers: &[&dyn DynAnalyzer]) -> Vec<SettingsSection> {
+    analyzers
+        .iter()
+        .filter_map(|a| {
+            a.settings().map(|settings| SettingsSection {
+                analyzer: a.name(),
+                settings,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

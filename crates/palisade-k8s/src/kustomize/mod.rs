@@ -9,7 +9,8 @@
 //! Rendering is safe by construction: no flag that enables plugins, exec functions or Helm
 //! inflation is ever passed, the tool runs with an empty environment (no `PATH`, so it cannot
 //! start `git`; proxies pointed at a closed local port, so it cannot fetch anything), for at
-//! most [`TIMEOUT`], and its standard error only ever appears in a notice. A kustomization
+//! most the configured timeout (`[analyzers.k8s] kustomize-timeout-seconds`, default
+//! [`TIMEOUT`]), and its standard error only ever appears in a notice. A kustomization
 //! that names a remote resource (`https://…`, `git::…`, `github.com/…`), or a folder or file
 //! outside the scanned root, is not rendered at all: its raw files are scanned as before.
 //!
@@ -36,6 +37,7 @@ use palisade_core::DiagnosticKind;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 /// A successful rendering.
 #[derive(Debug)]
@@ -84,7 +86,7 @@ impl Renderings {
     /// The rendering of the kustomization in `dir` (canonical) scanned under `root`
     /// (canonical): made on first request, while other threads asking for the same folder
     /// wait for it.
-    pub fn get(&self, dir: &Path, root: &Path) -> Arc<Rendering> {
+    pub fn get(&self, dir: &Path, root: &Path, timeout: Duration) -> Arc<Rendering> {
         let cell = {
             let mut map = self.cells.lock().unwrap_or_else(|e| e.into_inner());
             map.entry((dir.to_path_buf(), root.to_path_buf()))
@@ -94,7 +96,7 @@ impl Renderings {
         cell.get_or_init(|| {
             Arc::new(Rendering {
                 dir: dir.to_path_buf(),
-                outcome: render(dir, root),
+                outcome: render(dir, root, timeout),
             })
         })
         .clone()
@@ -103,7 +105,7 @@ impl Renderings {
 
 /// Renders the kustomization in `dir`, unless it is a component or its tree names anything
 /// remote or outside `root`.
-fn render(dir: &Path, root: &Path) -> Outcome {
+fn render(dir: &Path, root: &Path, timeout: Duration) -> Outcome {
     let Some(file) = file_in(dir) else {
         return Outcome::Component;
     };
@@ -140,7 +142,7 @@ fn render(dir: &Path, root: &Path) -> Outcome {
                 .to_string(),
         );
     };
-    match render::run(&tool, dir, TIMEOUT) {
+    match render::run(&tool, dir, timeout) {
         Ok(text) => {
             let covered = tree.sources.iter().map(|s| s.path.clone()).collect();
             Outcome::Rendered(Rendered {

@@ -68,9 +68,14 @@ pub fn enclosing(file: &Path, root: &Path) -> Option<PathBuf> {
 
 /// The kustomization folder whose successful rendering includes `file` (canonical), when
 /// that is its nearest enclosing kustomization's.
-pub fn covering(file: &Path, root: &Path, renderings: &Renderings) -> Option<PathBuf> {
+pub fn covering(
+    file: &Path,
+    root: &Path,
+    renderings: &Renderings,
+    timeout: std::time::Duration,
+) -> Option<PathBuf> {
     let dir = enclosing(file, root)?;
-    match &renderings.get(&dir, root).outcome {
+    match &renderings.get(&dir, root, timeout).outcome {
         Outcome::Rendered(r) if r.covered.contains(file) => Some(dir),
         _ => None,
     }

@@ -1,54 +1,64 @@
-//! The Kubernetes rules, one per file, registered here in explicit lists: rules that check
-//! one object at a time, and project rules that look across every manifest (RBAC, namespaces
-//! and their policies, backups).
-
-pub mod apiserver_anonymous_auth;
-pub mod apiserver_audit_log_disabled;
-pub mod apiserver_authorization_always_allow;
-pub mod apiserver_encryption_at_rest_disabled;
-pub mod apiserver_insecure_port;
-pub mod apparmor_unconfined;
-pub mod capabilities_not_dropped;
-pub mod cluster_admin_binding;
-pub mod control_plane_bound_to_all_interfaces;
-pub mod control_plane_profiling_enabled;
-pub mod dangerous_capabilities;
-pub mod default_service_account_bound;
-pub mod etcd_client_auth_disabled;
-pub mod exposed_service;
-pub mod host_namespaces;
-pub mod host_path_mount;
-pub mod image_not_pinned;
-pub mod ingress_without_tls;
-pub mod kubelet_anonymous_auth;
-pub mod kubelet_authorization_always_allow;
-pub mod kubelet_read_only_port;
-pub mod missing_resource_limits;
-pub mod namespace_without_network_policy;
-pub mod namespace_without_pod_security;
-pub mod no_seccomp_profile;
-pub mod privilege_escalation_allowed;
-pub mod privileged_container;
-pub mod proc_mount_unmasked;
-pub mod rbac_anonymous_binding;
-pub mod rbac_binding_to_missing_role;
-pub mod rbac_pod_exec;
-pub mod rbac_privilege_escalation;
-pub mod rbac_secrets_access;
-pub mod rbac_wildcard;
-pub mod runs_as_root;
-pub mod secret_in_env_literal;
-pub mod service_account_token_automount;
-pub mod stateful_data_without_backup;
-pub mod unsafe_sysctls;
-pub mod weak_tls_min_version;
-pub mod writable_root_filesystem;
+//! The Kubernetes rules, one per file, each registered by one line below: in `RULES` if it
+//! checks one object at a time, in `PROJECT_RULES` if it looks across every manifest (RBAC,
+//! namespaces and their policies, backups).
 
 use crate::facts::PolicyRule;
 use crate::object::Object;
 use crate::project::Project;
 use crate::rbac::{Grant, Scope, grants_everything};
 use palisade_core::{FileContext, Finding, ProjectContext, RuleMeta, Severity};
+
+palisade_core::register_rules! {
+    /// The metadata of every Kubernetes rule.
+    pub static METAS: [RuleMeta];
+    /// Every object rule.
+    pub static RULES: [K8sRule] = [
+        apiserver_anonymous_auth,
+        apiserver_audit_log_disabled,
+        apiserver_authorization_always_allow,
+        apiserver_encryption_at_rest_disabled,
+        apiserver_insecure_port,
+        apparmor_unconfined,
+        capabilities_not_dropped,
+        control_plane_bound_to_all_interfaces,
+        control_plane_profiling_enabled,
+        dangerous_capabilities,
+        etcd_client_auth_disabled,
+        exposed_service,
+        host_namespaces,
+        host_path_mount,
+        image_not_pinned,
+        ingress_without_tls,
+        kubelet_anonymous_auth,
+        kubelet_authorization_always_allow,
+        kubelet_read_only_port,
+        missing_resource_limits,
+        namespace_without_pod_security,
+        no_seccomp_profile,
+        privilege_escalation_allowed,
+        privileged_container,
+        proc_mount_unmasked,
+        rbac_wildcard,
+        runs_as_root,
+        secret_in_env_literal,
+        unsafe_sysctls,
+        weak_tls_min_version,
+        writable_root_filesystem,
+    ];
+    /// Every project rule.
+    pub static PROJECT_RULES: [ProjectRule] = [
+        cluster_admin_binding,
+        default_service_account_bound,
+        namespace_without_network_policy,
+        rbac_anonymous_binding,
+        rbac_binding_to_missing_role,
+        rbac_pod_exec,
+        rbac_privilege_escalation,
+        rbac_secrets_access,
+        service_account_token_automount,
+        stateful_data_without_backup,
+    ];
+}
 
 /// A rule that checks one object at a time.
 pub struct K8sRule {
@@ -98,100 +108,6 @@ impl<'a, 'f> RuleContext<'a, 'f> {
         }
     }
 }
-
-/// Every object rule.
-pub static RULES: &[&K8sRule] = &[
-    &apiserver_anonymous_auth::RULE,
-    &apiserver_audit_log_disabled::RULE,
-    &apiserver_authorization_always_allow::RULE,
-    &apiserver_encryption_at_rest_disabled::RULE,
-    &apiserver_insecure_port::RULE,
-    &apparmor_unconfined::RULE,
-    &capabilities_not_dropped::RULE,
-    &control_plane_bound_to_all_interfaces::RULE,
-    &control_plane_profiling_enabled::RULE,
-    &dangerous_capabilities::RULE,
-    &etcd_client_auth_disabled::RULE,
-    &exposed_service::RULE,
-    &host_namespaces::RULE,
-    &host_path_mount::RULE,
-    &image_not_pinned::RULE,
-    &ingress_without_tls::RULE,
-    &kubelet_anonymous_auth::RULE,
-    &kubelet_authorization_always_allow::RULE,
-    &kubelet_read_only_port::RULE,
-    &missing_resource_limits::RULE,
-    &namespace_without_pod_security::RULE,
-    &no_seccomp_profile::RULE,
-    &privilege_escalation_allowed::RULE,
-    &privileged_container::RULE,
-    &proc_mount_unmasked::RULE,
-    &rbac_wildcard::RULE,
-    &runs_as_root::RULE,
-    &secret_in_env_literal::RULE,
-    &unsafe_sysctls::RULE,
-    &weak_tls_min_version::RULE,
-    &writable_root_filesystem::RULE,
-];
-
-/// Every project rule.
-pub static PROJECT_RULES: &[&ProjectRule] = &[
-    &cluster_admin_binding::RULE,
-    &default_service_account_bound::RULE,
-    &namespace_without_network_policy::RULE,
-    &rbac_anonymous_binding::RULE,
-    &rbac_binding_to_missing_role::RULE,
-    &rbac_pod_exec::RULE,
-    &rbac_privilege_escalation::RULE,
-    &rbac_secrets_access::RULE,
-    &service_account_token_automount::RULE,
-    &stateful_data_without_backup::RULE,
-];
-
-/// The metadata of every Kubernetes rule.
-pub static METAS: &[&RuleMeta] = &[
-    &apiserver_anonymous_auth::META,
-    &apiserver_audit_log_disabled::META,
-    &apiserver_authorization_always_allow::META,
-    &apiserver_encryption_at_rest_disabled::META,
-    &apiserver_insecure_port::META,
-    &apparmor_unconfined::META,
-    &capabilities_not_dropped::META,
-    &cluster_admin_binding::META,
-    &control_plane_bound_to_all_interfaces::META,
-    &control_plane_profiling_enabled::META,
-    &dangerous_capabilities::META,
-    &default_service_account_bound::META,
-    &etcd_client_auth_disabled::META,
-    &exposed_service::META,
-    &host_namespaces::META,
-    &host_path_mount::META,
-    &image_not_pinned::META,
-    &ingress_without_tls::META,
-    &kubelet_anonymous_auth::META,
-    &kubelet_authorization_always_allow::META,
-    &kubelet_read_only_port::META,
-    &missing_resource_limits::META,
-    &namespace_without_network_policy::META,
-    &namespace_without_pod_security::META,
-    &no_seccomp_profile::META,
-    &privilege_escalation_allowed::META,
-    &privileged_container::META,
-    &proc_mount_unmasked::META,
-    &rbac_anonymous_binding::META,
-    &rbac_binding_to_missing_role::META,
-    &rbac_pod_exec::META,
-    &rbac_privilege_escalation::META,
-    &rbac_secrets_access::META,
-    &rbac_wildcard::META,
-    &runs_as_root::META,
-    &secret_in_env_literal::META,
-    &service_account_token_automount::META,
-    &stateful_data_without_backup::META,
-    &unsafe_sysctls::META,
-    &weak_tls_min_version::META,
-    &writable_root_filesystem::META,
-];
 
 /// What a dangerous-permission rule looks for in a role's rules granted with a scope: a
 /// description of the permission and the rules that grant it, or `None`.

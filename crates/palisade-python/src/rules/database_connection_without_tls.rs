@@ -75,7 +75,7 @@ use crate::settings::{
     keyword_value, last_name, positional, string_body, string_value, walk,
 };
 use palisade_core::{
-    Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity, Span,
+    Confidence, Finding, OptionsType, Owasp, Recommendation, RuleMeta, Severity, Span,
 };
 use palisade_knowledge::hosts::{HostKind, host_allowed, host_kind, parse_url};
 use palisade_knowledge::roles::{NameRole, deployment_role};
@@ -90,14 +90,17 @@ pub static META: RuleMeta = RuleMeta {
     owasp: Owasp::A02,
     recommendation: Recommendation::Mysql,
     needs_network: false,
-    options: &[OptionSpec {
-        name: "allow-hosts",
-        kind: OptionKind::StringList,
-        default: "[]",
-        description: "Database hosts reached over a link that is already encrypted (a VPN, an IPsec tunnel, a cloud SQL proxy) where a plaintext connection is accepted: exact names, or suffixes starting with a dot.",
-    }],
+    options: &[OptionsType::of::<RuleOptions>()],
     source: include_str!("database_connection_without_tls.rs"),
 };
+
+/// The rule's options, under `[rules."<id>".options]`.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleOptions {
+    /// Database hosts reached over a link that is already encrypted (a VPN, an IPsec tunnel, a cloud SQL proxy) where a plaintext connection is accepted: exact names, or suffixes starting with a dot.
+    pub allow_hosts: Vec<String>,
+}
 
 pub static RULE: PyRule = PyRule {
     meta: &META,
@@ -450,7 +453,7 @@ fn report(
     let host = target.host.as_deref().map(str::to_ascii_lowercase);
     let (severity, confidence, shown) = match host.as_deref() {
         Some(h) => {
-            if host_allowed(h, &cx.out.rules().option_strings(META.id, "allow-hosts")) {
+            if host_allowed(h, &cx.out.rules().options::<RuleOptions>(&META).allow_hosts) {
                 return;
             }
             match host_kind(h) {

@@ -55,7 +55,7 @@ use crate::endpoints::django::{class_methods, is_drf_base};
 use crate::endpoints::facts::{Attr, FileFacts};
 use crate::endpoints::project::Project;
 use palisade_core::{
-    Confidence, Finding, Location, OptionKind, OptionSpec, Owasp, ProjectContext, Recommendation,
+    Confidence, Finding, Location, OptionsType, Owasp, ProjectContext, Recommendation,
     RuleMeta, Severity,
 };
 use palisade_knowledge::words::words;
@@ -69,14 +69,25 @@ pub static META: RuleMeta = RuleMeta {
     owasp: Owasp::A01,
     recommendation: Recommendation::PythonBackend,
     needs_network: false,
-    options: &[OptionSpec {
-        name: "allow-names",
-        kind: OptionKind::StringList,
-        default: r#"["login", "logout", "signup", "register", "token", "password", "webhook", "health"]"#,
-        description: "Words of view, viewset or action names that are public by nature; their explicit AllowAny is not reported.",
-    }],
+    options: &[OptionsType::of::<RuleOptions>()],
     source: include_str!("drf_default_allow_any.rs"),
 };
+
+/// The rule's options, under `[rules."<id>".options]`.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleOptions {
+    /// Words of view, viewset or action names that are public by nature; their explicit AllowAny is not reported.
+    pub allow_names: Vec<String>,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        RuleOptions {
+            allow_names: vec!["login".into(), "logout".into(), "signup".into(), "register".into(), "token".into(), "password".into(), "webhook".into(), "health".into()],
+        }
+    }
+}
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
@@ -110,7 +121,7 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
         return;
     }
     check_settings(p, cx);
-    let allow = cx.rules().option_strings(META.id, "allow-names");
+    let allow = cx.rules().options::<RuleOptions>(&META).allow_names.clone();
     for file in p
         .files
         .iter()

@@ -1,25 +1,6 @@
-//! The Python rules, one per file, registered here in explicit lists: rules that check one
-//! file's syntax tree, and project rules that look at the endpoint inventory of every file
-//! together (routes in one file, blueprints and settings in others).
-
-pub mod api_key_without_scopes;
-pub mod cors_any_origin_with_credentials;
-pub mod database_connection_without_tls;
-pub mod debug_mode_enabled;
-pub mod django_allowed_hosts_wildcard;
-pub mod drf_default_allow_any;
-pub mod hardcoded_secret_key;
-pub mod insecure_cookie_flags;
-pub mod jwt_verification_disabled;
-pub mod non_constant_time_secret_comparison;
-pub mod plaintext_http_url;
-pub mod shell_command_injection;
-pub mod sql_injection;
-pub mod tls_verification_disabled;
-pub mod unauthenticated_state_changing_endpoint;
-pub mod unsafe_deserialization;
-pub mod weak_password_hash;
-pub mod weak_tls_protocol;
+//! The Python rules, one per file, each registered by one line below: in `RULES` if it
+//! checks one file's syntax tree, in `PROJECT_RULES` if it looks at the endpoint inventory of
+//! every file together (routes in one file, blueprints and settings in others).
 
 use crate::endpoints::facts::FileFacts;
 use crate::endpoints::{Endpoint, Project};
@@ -27,6 +8,35 @@ use crate::model::Model;
 use palisade_core::{FileContext, Finding, ProjectContext, RuleMeta, SourceFile, Span};
 use std::sync::OnceLock;
 use tree_sitter::Node;
+
+palisade_core::register_rules! {
+    /// The metadata of every Python rule.
+    pub static METAS: [RuleMeta];
+    /// Every Python rule that checks one file at a time.
+    pub static RULES: [PyRule] = [
+        cors_any_origin_with_credentials,
+        database_connection_without_tls,
+        debug_mode_enabled,
+        django_allowed_hosts_wildcard,
+        hardcoded_secret_key,
+        insecure_cookie_flags,
+        jwt_verification_disabled,
+        non_constant_time_secret_comparison,
+        plaintext_http_url,
+        shell_command_injection,
+        sql_injection,
+        tls_verification_disabled,
+        unsafe_deserialization,
+        weak_password_hash,
+        weak_tls_protocol,
+    ];
+    /// Every Python project rule.
+    pub static PROJECT_RULES: [ProjectRule] = [
+        api_key_without_scopes,
+        drf_default_allow_any,
+        unauthenticated_state_changing_endpoint,
+    ];
+}
 
 /// A Python rule: its metadata, the node kinds it inspects, and its check.
 pub struct PyRule {
@@ -80,51 +90,3 @@ impl RuleContext<'_, '_> {
         self.out.report(finding);
     }
 }
-
-/// Every Python rule that checks one file at a time.
-pub static RULES: &[&PyRule] = &[
-    &cors_any_origin_with_credentials::RULE,
-    &database_connection_without_tls::RULE,
-    &debug_mode_enabled::RULE,
-    &django_allowed_hosts_wildcard::RULE,
-    &hardcoded_secret_key::RULE,
-    &insecure_cookie_flags::RULE,
-    &jwt_verification_disabled::RULE,
-    &non_constant_time_secret_comparison::RULE,
-    &plaintext_http_url::RULE,
-    &shell_command_injection::RULE,
-    &sql_injection::RULE,
-    &tls_verification_disabled::RULE,
-    &unsafe_deserialization::RULE,
-    &weak_password_hash::RULE,
-    &weak_tls_protocol::RULE,
-];
-
-/// Every Python project rule.
-pub static PROJECT_RULES: &[&ProjectRule] = &[
-    &api_key_without_scopes::RULE,
-    &drf_default_allow_any::RULE,
-    &unauthenticated_state_changing_endpoint::RULE,
-];
-
-/// The metadata of every Python rule, alphabetical by module.
-pub static METAS: &[&RuleMeta] = &[
-    &api_key_without_scopes::META,
-    &cors_any_origin_with_credentials::META,
-    &database_connection_without_tls::META,
-    &debug_mode_enabled::META,
-    &django_allowed_hosts_wildcard::META,
-    &drf_default_allow_any::META,
-    &hardcoded_secret_key::META,
-    &insecure_cookie_flags::META,
-    &jwt_verification_disabled::META,
-    &non_constant_time_secret_comparison::META,
-    &plaintext_http_url::META,
-    &shell_command_injection::META,
-    &sql_injection::META,
-    &tls_verification_disabled::META,
-    &unauthenticated_state_changing_endpoint::META,
-    &unsafe_deserialization::META,
-    &weak_password_hash::META,
-    &weak_tls_protocol::META,
-];

@@ -67,7 +67,7 @@ use crate::settings::{
     positional, string_body, under_debug,
 };
 use palisade_core::{
-    Confidence, Finding, OptionKind, OptionSpec, Owasp, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, OptionsType, Owasp, Recommendation, RuleMeta, Severity,
 };
 use palisade_knowledge::hosts::{HostKind, host_allowed, host_kind, parse_url};
 use palisade_knowledge::roles::{NameRole, deployment_role, name_role};
@@ -83,14 +83,17 @@ pub static META: RuleMeta = RuleMeta {
     owasp: Owasp::A02,
     recommendation: Recommendation::PythonBackend,
     needs_network: false,
-    options: &[OptionSpec {
-        name: "allow-hosts",
-        kind: OptionKind::StringList,
-        default: "[]",
-        description: "Hosts reached over a link that is already protected (e.g. by a service mesh with mutual TLS) where plain http:// is accepted: exact names, or suffixes starting with a dot (\".mesh.example.com\").",
-    }],
+    options: &[OptionsType::of::<RuleOptions>()],
     source: include_str!("plaintext_http_url.rs"),
 };
+
+/// The rule's options, under `[rules."<id>".options]`.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleOptions {
+    /// Hosts reached over a link that is already protected (e.g. by a service mesh with mutual TLS) where plain http:// is accepted: exact names, or suffixes starting with a dot (".mesh.example.com").
+    pub allow_hosts: Vec<String>,
+}
 
 pub static RULE: PyRule = PyRule {
     meta: &META,
@@ -456,7 +459,7 @@ fn judge_host(
     }
     match host_kind(host) {
         HostKind::Local => None,
-        _ if host_allowed(host, &cx.out.rules().option_strings(META.id, "allow-hosts")) => None,
+        _ if host_allowed(host, &cx.out.rules().options::<RuleOptions>(&META).allow_hosts) => None,
         HostKind::Internal => Some((
             Severity::Low,
             Confidence::Low,

@@ -75,7 +75,7 @@
 use super::{ProjectModel, ProjectRule};
 use crate::endpoints::Endpoint;
 use palisade_core::{
-    Confidence, Finding, OptionKind, OptionSpec, Owasp, ProjectContext, Recommendation, RuleMeta,
+    Confidence, Finding, OptionsType, Owasp, ProjectContext, Recommendation, RuleMeta,
     Severity,
 };
 use palisade_knowledge::words::words;
@@ -90,14 +90,25 @@ pub static META: RuleMeta = RuleMeta {
     owasp: Owasp::A01,
     recommendation: Recommendation::PythonBackend,
     needs_network: false,
-    options: &[OptionSpec {
-        name: "allow-paths",
-        kind: OptionKind::StringList,
-        default: r#"["login", "logout", "signup", "register", "health", "healthz", "ready", "webhooks"]"#,
-        description: "Path segments or handler-name words of endpoints that are public on purpose. A webhook entry only exempts webhooks that verify a signature.",
-    }],
+    options: &[OptionsType::of::<RuleOptions>()],
     source: include_str!("unauthenticated_state_changing_endpoint.rs"),
 };
+
+/// The rule's options, under `[rules."<id>".options]`.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleOptions {
+    /// Path segments or handler-name words of endpoints that are public on purpose. A webhook entry only exempts webhooks that verify a signature.
+    pub allow_paths: Vec<String>,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        RuleOptions {
+            allow_paths: vec!["login".into(), "logout".into(), "signup".into(), "register".into(), "health".into(), "healthz".into(), "ready".into(), "webhooks".into()],
+        }
+    }
+}
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
@@ -146,7 +157,7 @@ fn is_webhook(endpoint: &Endpoint) -> bool {
 }
 
 fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
-    let allow = cx.rules().option_strings(META.id, "allow-paths");
+    let allow = cx.rules().options::<RuleOptions>(&META).allow_paths.clone();
     let mut by_handler: BTreeMap<(String, u32, u32), Vec<&Endpoint>> = BTreeMap::new();
     for e in model.endpoints() {
         if !e.changes_state()
