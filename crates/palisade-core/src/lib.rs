@@ -26,5 +26,5 @@ pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding
 pub use options::OptionsType;
 pub use report::{Diagnostic, DiagnosticKind, Report};
 pub use rule::{RuleDoc, RuleMeta, renamed_rule};
-pub use source::{CommentStyle, FileSelector, SourceFile};
+pub use source::{CommentStyle, CompiledSelector, FileSelector, SourceFile};
 pub use taxonomy::{Owasp, Recommendation};

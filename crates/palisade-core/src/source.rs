@@ -56,9 +56,10 @@ impl CommentStyle {
     }
 }
 
-/// Which files an analyzer wants: by extension or exact file name, decided from the path
-/// alone, then optionally confirmed by the text once the file is read (`sniff`), so that
-/// "YAML that holds Kubernetes objects" or "HTML with a doctype" need no file kind in core.
+/// Which files an analyzer wants: by extension, exact file name or glob, decided from the
+/// path alone, then optionally confirmed by the text once the file is read (`sniff`), so that
+/// "YAML that holds Kubernetes objects", "HTML with a doctype" or "a GitHub Actions workflow"
+/// need no file kind in core.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FileSelector {
     /// Lower-case extensions without the dot (`py`, `yaml`); matched case-insensitively.
@@ -68,14 +69,67 @@ pub struct FileSelector {
     /// File names the extensions would select but that are not the analyzer's (a YAML
     /// analyzer and `pnpm-lock.yaml`), matched case-insensitively.
     pub except_names: &'static [&'static str],
+    /// Globs over the path as reports show it (`**/.github/workflows/*.yml`; start a glob
+    /// with `**/` to match under any folder and any root). An invalid glob matches nothing.
+    pub globs: &'static [&'static str],
     /// A check of the text after reading: the analyzer only gets files it returns true
     /// for. `None` takes every file the name selects.
     pub sniff: Option<fn(&str) -> bool>,
 }
 
 impl FileSelector {
-    /// Whether the file at `path` (any `/`-separated path) is selected by its name.
+    /// Whether the file at `path` (any `/`-separated path) is selected by its name or a
+    /// glob. Compiles the globs on each call: the engine uses [`FileSelector::compile`].
     pub fn selects(&self, path: &str) -> bool {
+        self.compile().selects(path)
+    }
+
+    /// The selector with its globs compiled, for matching many paths.
+    pub fn compile(&self) -> CompiledSelector {
+        let globs = (!self.globs.is_empty()).then(|| {
+            let mut builder = globset::GlobSetBuilder::new();
+            for glob in self.globs {
+                if let Ok(glob) = globset::Glob::new(glob) {
+                    builder.add(glob);
+                }
+            }
+            builder
+                .build()
+                .unwrap_or_else(|_| globset::GlobSet::empty())
+        });
+        CompiledSelector {
+            selector: *self,
+            globs,
+        }
+    }
+
+    /// Whether the analyzer takes this text (after the name or glob selected the file).
+    pub fn takes(&self, text: &str) -> bool {
+        self.sniff.is_none_or(|sniff| sniff(text))
+    }
+}
+
+/// A [`FileSelector`] ready to match many paths.
+#[derive(Clone, Debug)]
+pub struct CompiledSelector {
+    selector: FileSelector,
+    globs: Option<globset::GlobSet>,
+}
+
+impl CompiledSelector {
+    /// Whether the file at `path` is selected by its name or a glob.
+    pub fn selects(&self, path: &str) -> bool {
+        self.selector.selects_by_name(path) || self.globs.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    /// Whether the analyzer takes this text.
+    pub fn takes(&self, text: &str) -> bool {
+        self.selector.takes(text)
+    }
+}
+
+impl FileSelector {
+    fn selects_by_name(&self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
         if self.names.contains(&name) {
             return true;
@@ -91,11 +145,6 @@ impl FileSelector {
             return false;
         };
         self.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext))
-    }
-
-    /// Whether the analyzer takes this text (after [`FileSelector::selects`]).
-    pub fn takes(&self, text: &str) -> bool {
-        self.sniff.is_none_or(|sniff| sniff(text))
     }
 }
 
@@ -219,6 +268,7 @@ mod tests {
             extensions: &["yaml", "yml"],
             names: &["Kustomization"],
             except_names: &["pnpm-lock.yaml"],
+            globs: &[],
             sniff: Some(|t| t.contains("apiVersion")),
         };
         assert!(!yaml.selects("web/PNPM-lock.yaml"));
@@ -229,6 +279,15 @@ mod tests {
         assert!(!yaml.selects("yaml"));
         assert!(yaml.takes("apiVersion: v1"));
         assert!(!yaml.takes("services: {}"));
+        let workflows = FileSelector {
+            globs: &["**/.github/workflows/*.yml", "**/.github/workflows/*.yaml"],
+            ..FileSelector::default()
+        }
+        .compile();
+        assert!(workflows.selects(".github/workflows/ci.yml"));
+        assert!(workflows.selects("backend/.github/workflows/release.yaml"));
+        assert!(!workflows.selects("docs/workflows/ci.yml"));
+        assert!(!workflows.selects(".github/dependabot.yml"));
     }
 
     #[test]

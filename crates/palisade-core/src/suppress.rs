@@ -259,6 +259,7 @@ mod tests {
                     extensions: &["py"],
                     names: &[],
                     except_names: &[],
+                    globs: &[],
                     sniff: None,
                 }
             }

@@ -61,6 +61,7 @@ impl KubernetesAnalyzer {
         names: &["Kustomization"],
         // Package-manager lockfiles are JSON and YAML too, never manifests.
         except_names: &["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml"],
+        globs: &[],
         sniff: None,
     };
 }

@@ -72,6 +72,7 @@ impl Analyzer for ExampleAnalyzer {
             extensions: &["sh"],
             names: &[],
             except_names: &[],
+            globs: &[],
             // Only scripts that call curl at all.
             sniff: Some(|text| text.contains("curl")),
         }

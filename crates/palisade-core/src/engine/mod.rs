@@ -29,7 +29,7 @@ use crate::discover::{self, DiscoveredFile, WalkSettings};
 use crate::finding::{Confidence, Finding, Place, ReportedFinding};
 use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
 use crate::rule::RuleMeta;
-use crate::source::{CommentStyle, FileSelector, SourceFile};
+use crate::source::{CommentStyle, CompiledSelector, SourceFile};
 use crate::suppress;
 use finalize::{Counts, Finalizer};
 use ignores::Ignores;
@@ -340,7 +340,7 @@ fn first_pass(
         }
     }
     let (files, mut diagnostics) = walk_roots(options);
-    let selectors: Vec<FileSelector> = analyzers.iter().map(|a| a.files()).collect();
+    let selectors: Vec<CompiledSelector> = analyzers.iter().map(|a| a.files().compile()).collect();
     // Each file with the analyzers whose selectors take its name.
     let wanted: Vec<(&DiscoveredFile, Vec<usize>)> = files
         .iter()
@@ -581,7 +581,7 @@ struct Run<'a> {
     network: NetworkAccess,
     states: &'a [ErasedState],
     analyzers: &'a [&'a dyn DynAnalyzer],
-    selectors: &'a [FileSelector],
+    selectors: &'a [CompiledSelector],
     rules: &'a RuleSet,
     scanned: &'a HashSet<String>,
     collecting: bool,
