@@ -92,6 +92,12 @@ impl RuleSet {
         set
     }
 
+    /// Keeps only the running rules `keep` says yes to (the command line's `--select` and
+    /// `--ignore`, applied after the configuration).
+    pub fn retain(&mut self, keep: impl Fn(&RuleMeta) -> bool) {
+        self.active.retain(|_, rule| keep(rule.meta));
+    }
+
     /// The same rules, with the `[analyzers.<name>]` settings of `config` (the side commands
     /// run every rule of one analyzer, but honour its settings).
     pub fn with_analyzer_settings_of(mut self, config: &Config) -> RuleSet {

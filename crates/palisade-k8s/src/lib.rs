@@ -35,6 +35,7 @@ pub mod project;
 pub mod rbac;
 pub mod rules;
 pub mod settings;
+pub mod vocabulary;
 pub mod yaml;
 
 use palisade_core::{

@@ -74,9 +74,48 @@ pub fn has_word(name: &str, wanted: &[&str]) -> bool {
     for_each_word(name, |w| wanted.iter().any(|x| w.eq_ignore_ascii_case(x)))
 }
 
+/// The candidate closest to `word` by edit distance (insertions, deletions, substitutions),
+/// if it is close enough to be a likely typo: at most one edit for short words, two for
+/// longer ones. Case is ignored. For "did you mean" hints.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_suggests_likely_typos_only() {
+        let verbs = ["get", "list", "watch", "create", "delete", "impersonate"];
+        assert_eq!(closest("gett", &verbs), Some("get"));
+        assert_eq!(closest("Lsit", &verbs), None);
+        assert_eq!(closest("impersonat", &verbs), Some("impersonate"));
+        assert_eq!(closest("frobnicate", &verbs), None);
+        assert_eq!(edit_distance("secret", "secrets"), 1);
+    }
 
     #[test]
     fn every_convention_splits() {

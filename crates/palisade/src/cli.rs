@@ -117,6 +117,17 @@ pub struct CommonScanArgs {
     /// Run only rules of these policy recommendations (mysql, kubernetes, …).
     #[arg(long = "recommendation", value_name = "ID")]
     pub recommendations: Vec<String>,
+    /// Run only these rules: a full id (python/sql-injection) or a prefix of ids (python/,
+    /// k8s/rbac-, k8s). Applied after the configuration and the selection flags.
+    #[arg(long = "select", value_name = "RULE|PREFIX")]
+    pub select: Vec<String>,
+    /// Do not run these rules: a full id or a prefix of ids, as for --select.
+    #[arg(long = "ignore", value_name = "RULE|PREFIX")]
+    pub ignore: Vec<String>,
+    /// Leave out files and folders matching this glob (relative to the scan root), beside
+    /// the configuration's scan.exclude.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Report only findings of at least this confidence [default: low, or the config's].
     #[arg(long, value_enum)]
     pub min_confidence: Option<ConfidenceArg>,
@@ -178,15 +189,15 @@ pub struct BaselineArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Only rules of this domain.
-    #[arg(long)]
-    pub domain: Option<String>,
-    /// Only rules of this OWASP 2021 category.
-    #[arg(long)]
-    pub owasp: Option<String>,
-    /// Only rules of this policy recommendation.
-    #[arg(long)]
-    pub recommendation: Option<String>,
+    /// Only rules of these domains (repeatable).
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Only rules of these OWASP 2021 categories (repeatable).
+    #[arg(long = "owasp", value_name = "CATEGORY")]
+    pub owasp: Vec<String>,
+    /// Only rules of these policy recommendations (repeatable).
+    #[arg(long = "recommendation", value_name = "ID")]
+    pub recommendations: Vec<String>,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: ListFormat,
 }

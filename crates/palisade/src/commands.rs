@@ -70,30 +70,25 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
             )));
         }
     }
-    let config = crate::sources::load_config(common.config.as_deref(), &common.paths)?;
-    let selection = Selection {
-        domains: common.domains.clone(),
-        owasp: common
-            .owasp
-            .iter()
-            .map(|o| o.parse::<Owasp>())
-            .collect::<Result<_, _>>()
-            .map_err(Failure::usage)?,
-        recommendations: common
-            .recommendations
-            .iter()
-            .map(|r| r.parse::<Recommendation>())
-            .collect::<Result<_, _>>()
-            .map_err(Failure::usage)?,
-    };
-    for domain in &selection.domains {
-        if !registry.iter().any(|r| r.domain() == domain) {
-            return Err(Failure::usage(format!(
-                "--domain: unknown domain `{domain}`"
-            )));
-        }
+    let mut config = crate::sources::load_config(common.config.as_deref(), &common.paths)?;
+    for glob in &common.exclude {
+        globset::Glob::new(glob)
+            .map_err(|e| Failure::usage(format!("--exclude: invalid glob `{glob}`: {e}")))?;
+        config.scan.exclude.push(glob.clone());
     }
-    let rules = RuleSet::resolve(&registry, &config, Some(&selection));
+    let selection = selection_of(
+        &registry,
+        &common.domains,
+        &common.owasp,
+        &common.recommendations,
+    )?;
+    let mut rules = RuleSet::resolve(&registry, &config, Some(&selection));
+    let select = rule_patterns(&registry, "--select", &common.select)?;
+    let ignore = rule_patterns(&registry, "--ignore", &common.ignore)?;
+    rules.retain(|r| {
+        (select.is_empty() || select.iter().any(|p| matches_pattern(r.id, p)))
+            && !ignore.iter().any(|p| matches_pattern(r.id, p))
+    });
     let min_confidence = match common.min_confidence {
         Some(ConfidenceArg::High) => Confidence::High,
         Some(ConfidenceArg::Medium) => Confidence::Medium,
@@ -105,6 +100,78 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
         rules,
         min_confidence,
     })
+}
+
+/// The `--domain`, `--owasp` and `--recommendation` selection, each value checked.
+fn selection_of(
+    registry: &[&'static RuleMeta],
+    domains: &[String],
+    owasp: &[String],
+    recommendations: &[String],
+) -> Result<Selection, Failure> {
+    let selection = Selection {
+        domains: domains.to_vec(),
+        owasp: owasp
+            .iter()
+            .map(|o| o.parse::<Owasp>())
+            .collect::<Result<_, _>>()
+            .map_err(Failure::usage)?,
+        recommendations: recommendations
+            .iter()
+            .map(|r| r.parse::<Recommendation>())
+            .collect::<Result<_, _>>()
+            .map_err(Failure::usage)?,
+    };
+    for domain in &selection.domains {
+        if !registry.iter().any(|r| r.domain() == domain) {
+            let mut known: Vec<&str> = registry.iter().map(|r| r.domain()).collect();
+            known.sort();
+            known.dedup();
+            return Err(Failure::usage(format!(
+                "--domain: unknown domain `{domain}` (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(selection)
+}
+
+/// Whether rule `id` is named by `pattern`: the id itself, a prefix ending in `/` or `-`, or
+/// a domain (`k8s` is `k8s/`).
+fn matches_pattern(id: &str, pattern: &str) -> bool {
+    id == pattern
+        || ((pattern.ends_with('/') || pattern.ends_with('-')) && id.starts_with(pattern))
+        || id
+            .strip_prefix(pattern)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The `--select` / `--ignore` patterns, each of which must name at least one rule (a typo
+/// must not silently select nothing or ignore nothing).
+fn rule_patterns(
+    registry: &[&'static RuleMeta],
+    flag: &str,
+    patterns: &[String],
+) -> Result<Vec<String>, Failure> {
+    for pattern in patterns {
+        if !registry.iter().any(|r| matches_pattern(r.id, pattern)) {
+            let close: Vec<&str> = registry
+                .iter()
+                .map(|r| r.id)
+                .filter(|id| id.contains(pattern.trim_end_matches(['/', '-'])))
+                .take(5)
+                .collect();
+            let hint = if close.is_empty() {
+                " (`palisade rules` lists them)".to_string()
+            } else {
+                format!(" (did you mean {}?)", close.join(", "))
+            };
+            return Err(Failure::usage(format!(
+                "{flag}: `{pattern}` names no rule{hint}"
+            )));
+        }
+    }
+    Ok(patterns.to_vec())
 }
 
 fn run_scan(
@@ -142,6 +209,17 @@ fn run_scan(
     };
     let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
     progress.finish();
+    if let Ok(report) = &report
+        && report.stats.files_analyzed == 0
+        && report.stats.files_discovered > 0
+    {
+        // Not an error (a Python-only selection over manifests is legitimate), but a user who
+        // mistyped a selection must not read "0 findings" as "all clear".
+        eprintln!(
+            "palisade: the selected rules read none of the {} files found; check --domain, --select and [select]",
+            report.stats.files_discovered
+        );
+    }
     report
 }
 
@@ -227,23 +305,11 @@ fn baseline(args: BaselineArgs) -> Result<u8, Failure> {
 }
 
 fn rules(args: RulesArgs) -> Result<u8, Failure> {
-    let owasp = args
-        .owasp
-        .as_deref()
-        .map(str::parse::<Owasp>)
-        .transpose()
-        .map_err(Failure::usage)?;
-    let recommendation = args
-        .recommendation
-        .as_deref()
-        .map(str::parse::<Recommendation>)
-        .transpose()
-        .map_err(Failure::usage)?;
-    let mut list: Vec<&RuleMeta> = registry()
+    let registry = registry();
+    let selection = selection_of(&registry, &args.domains, &args.owasp, &args.recommendations)?;
+    let mut list: Vec<&RuleMeta> = registry
         .into_iter()
-        .filter(|r| args.domain.as_deref().is_none_or(|d| r.domain() == d))
-        .filter(|r| owasp.is_none_or(|o| r.owasp == o))
-        .filter(|r| recommendation.is_none_or(|x| r.recommendation == x))
+        .filter(|r| selection.selects(r))
         .collect();
     list.sort_by_key(|r| r.id);
     let text = match args.format {

@@ -39,13 +39,35 @@ fn place(location: &palisade_core::Location) -> String {
     format!("{}:{}", location.path, location.span.start_line)
 }
 
+/// Warns on stderr about a verb Kubernetes does not have, or a resource that is not built in
+/// but close to one that is (custom resources are fine): the answer would be "nobody".
+fn warn_unknown(verb: &str, resource: &str, group: Option<&str>) {
+    use palisade_k8s::vocabulary::{KNOWN_RESOURCES, KNOWN_VERBS};
+    use palisade_knowledge::words::closest;
+    if !KNOWN_VERBS.contains(&verb) {
+        let hint = closest(verb, KNOWN_VERBS)
+            .map(|v| format!(" (did you mean `{v}`?)"))
+            .unwrap_or_default();
+        eprintln!("palisade: `{verb}` is not a Kubernetes verb{hint}; answering for it anyway");
+    }
+    if group.is_none()
+        && !KNOWN_RESOURCES.contains(&resource)
+        && let Some(known) = closest(resource, KNOWN_RESOURCES)
+    {
+        eprintln!(
+            "palisade: `{resource}` is not a built-in resource (did you mean `{known}`?); answering for it anyway"
+        );
+    }
+}
+
 pub fn who_can(args: WhoCanArgs) -> Result<u8, Failure> {
-    let graph = load_graph(&args.input)?;
     // `deployments.apps` names the group like kubectl does; `pods/exec` has no dot.
     let (resource, group) = match args.resource.split_once('.') {
         Some((r, g)) => (r, Some(g)),
         None => (args.resource.as_str(), None),
     };
+    warn_unknown(&args.verb, resource, group);
+    let graph = load_graph(&args.input)?;
     let mut found = graph.who_can(&args.verb, resource, group, args.namespace.as_deref());
     found.sort_by(|(a, _), (b, _)| {
         (a.subject.key(), a.scope.clone(), a.binding.name.clone()).cmp(&(

@@ -322,6 +322,76 @@ fn central_ignore_entries_hide_findings_and_report_their_own_leftovers() {
         .stderr(predicate::str::contains("exactly one of"));
 }
 
+/// `--select` and `--ignore` take rule ids or prefixes, `--exclude` globs; a pattern that
+/// names no rule is a usage error with suggestions; `rules` filters repeat and are checked.
+#[test]
+fn select_ignore_and_exclude_on_the_command_line() {
+    let rule_ids = |args: &[&str]| -> Vec<String> {
+        let out = palisade()
+            .arg("scan")
+            .args(args)
+            .args(["examples/shop", "--format", "json", "--fail-on", "none"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let mut ids: Vec<String> = json_of(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let rbac = rule_ids(&["--select", "k8s/rbac-"]);
+    assert!(!rbac.is_empty());
+    assert!(
+        rbac.iter()
+            .all(|id| id.starts_with("k8s/rbac-") || id.starts_with("palisade/")),
+        "{rbac:?}"
+    );
+    let python = rule_ids(&["--select", "python", "--ignore", "python/sql-injection"]);
+    assert!(python.iter().any(|id| id.starts_with("python/")));
+    assert!(!python.contains(&"python/sql-injection".to_string()));
+    let no_backend = rule_ids(&["--select", "python", "--exclude", "backend/**"]);
+    assert!(
+        no_backend.iter().all(|id| !id.starts_with("python/")),
+        "{no_backend:?}"
+    );
+
+    palisade()
+        .args(["scan", "examples/shop", "--select", "sql-injection"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("names no rule"))
+        .stderr(predicate::str::contains("python/sql-injection"));
+    palisade()
+        .args(["scan", "examples/shop", "--exclude", "[oops"])
+        .assert()
+        .code(2);
+    // A selection that reads no file says so.
+    palisade()
+        .args(["scan", "examples/shop/k8s", "--domain", "python"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("read none of the"));
+    palisade()
+        .args(["rules", "--domain", "k8s", "--domain", "palisade"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("palisade/unused-suppression"))
+        .stdout(predicate::str::contains("k8s/rbac-wildcard"))
+        .stdout(predicate::str::contains("python/").not());
+    palisade()
+        .args(["rules", "--domain", "cobol"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("known:"));
+}
+
 #[test]
 fn output_file_is_written_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
@@ -696,6 +766,18 @@ fn who_can_answers_from_manifests_with_the_granting_path() {
         .stdout(predicate::str::contains(
             "bindings.yaml:21, rule roles.yaml:16",
         ));
+    // A typo is named, with the likely word; the answer still comes.
+    palisade()
+        .args(["who-can", "gett", "secret", data])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("did you mean `get`"))
+        .stderr(predicate::str::contains("did you mean `secrets`"));
+    palisade()
+        .args(["who-can", "get", "certificates.cert-manager.io", data])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
     // kubectl output on standard input.
     let dump = fs::read_to_string(workspace().join(data).join("bindings.yaml")).unwrap()
         + "---\n"

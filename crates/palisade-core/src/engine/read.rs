@@ -11,7 +11,7 @@ pub(crate) fn read_text(file: &DiscoveredFile, max_size: u64) -> Result<String, 
         return Err(skip(
             DiagnosticKind::TooLarge,
             format!(
-                "{} bytes is over the {} byte limit (scan.max-file-size); not analysed",
+                "{} bytes is over the {} byte limit; not analysed (raise `scan.max-file-size` in palisade.toml to analyse it)",
                 file.size, max_size
             ),
         ));
