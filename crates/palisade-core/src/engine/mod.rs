@@ -1,6 +1,6 @@
-//! The scan pipeline: walk, classify, then read and analyse the sorted file list in parallel;
-//! a project pass per analyzer; then suppressions, configuration, confidence filter,
-//! fingerprints and baseline; sort.
+//! The scan pipeline: walk, select each file's analyzers, then read and analyse the sorted
+//! file list in parallel; a project pass and a sources phase per analyzer; then suppressions,
+//! configuration, confidence filter, fingerprints and baseline; sort.
 //!
 //! Analyzers plug in through [`Analyzer`]. They never see each other, and never read files
 //! themselves: the engine reads each file once and hands the same text to every analyzer whose
@@ -10,7 +10,8 @@
 //! - `analyzer.rs`: the contract and the contexts analyzers report through;
 //! - `read.rs`: reading and decoding a file once;
 //! - `finalize.rs`: suppressions, severities, snippets, fingerprints;
-//! - `ignores.rs`: the configuration's `[[ignore]]` entries.
+//! - `ignores.rs`: the configuration's `[[ignore]]` entries;
+//! - `network.rs`: what a run may reach over the network, and the sources phase.
 
 mod analyzer;
 mod finalize;
