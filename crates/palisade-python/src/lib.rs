@@ -7,6 +7,7 @@
 //! the collected nodes, each rule sees only the node kinds it declared, and the extractor
 //! resolves its names through the same model.
 
+pub mod callers;
 pub mod dsn;
 pub mod endpoints;
 pub mod flow;

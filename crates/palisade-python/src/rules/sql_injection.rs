@@ -6,7 +6,8 @@
 //! `connection.execute` of sqlite3), SQLAlchemy `text(...)`, `Session.execute` /
 //! `Connection.execute` / `exec_driver_sql`, Django `Manager.raw(...)`,
 //! `QuerySet.extra(where=…, select=…, tables=…, order_by=…)`, `RawSQL(...)` and
-//! `connection.cursor()`, pandas `read_sql` / `read_sql_query`, and psycopg's `sql.SQL(...)` —
+//! `connection.cursor()`, asyncpg's `fetch` / `fetchrow` / `fetchval` / `cursor` / `prepare`
+//! and pg8000's `run` (in files that import those drivers), pandas `read_sql` / `read_sql_query`, and psycopg's `sql.SQL(...)` —
 //! whose query argument is *built* from a value that is not a constant: an f-string, `%`
 //! formatting, `.format()`, `+` / `+=` concatenation or `join`, directly in the call or in
 //! local variables assigned earlier in the function, across branches. A helper of the same
@@ -23,11 +24,18 @@
 //! `self.conn`, `db.session`, `get_db()`); never when it is traced to a thread pool, a task
 //! queue or another non-database library.
 //!
-//! Confidence is high when the value comes from outside the program — a parameter of the
-//! function (FastAPI path and query parameters included), request data (`request.args`,
-//! `request.GET`, `request.get_json()`, …), `input()`, `sys.argv`, `os.environ` — and medium
-//! for any other non-constant value (a row read back from the database, the result of a
-//! helper, `self.x`).
+//! Confidence says whether someone outside can reach the text. It is high only when an
+//! outside source — request data (`request.args`, `request.GET`, `request.get_json()`, …), a
+//! route handler's parameters (FastAPI path and query parameters), `input()`, `sys.argv`,
+//! `os.environ`, a socket — reaches it, directly or through a call site of the same file
+//! (`legacy_rows(src, args.table)` reaches `legacy_rows`'s query, which is reported there,
+//! with the call site as a related location). A parameter of a function nothing in the file
+//! calls is medium: its callers are elsewhere. Everything else is low: values the program
+//! itself defines or reads back — `Model.__tablename__`, Django's `_meta.db_table`, a
+//! class's `__name__`, class constants (`self.threshold`), rows read from the database or
+//! its catalog, a helper's result such as a `(sql, params)` builder, a parameter every
+//! caller of the file fills with such values. Low findings are still reported (formatting
+//! identifiers into SQL is fragile), but they are not worth a reviewer's first look.
 //!
 //! To keep the noise down, the text must *be* SQL: the constant parts, with the holes filled
 //! with placeholders, must start with a statement keyword and have the shape that keyword
@@ -87,7 +95,8 @@
 //! - SQLAlchemy documentation, "Using Textual SQL"; psycopg documentation, `psycopg.sql`
 
 use super::{PyRule, RuleContext};
-use crate::flow::{self, Construction, Hole};
+use crate::callers;
+use crate::flow::{self, Hole, Origin};
 use crate::model::Model;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use palisade_knowledge::sql::{looks_like_fragment, looks_like_statement};
@@ -127,6 +136,7 @@ const DB_PACKAGES: &[&str] = &[
     "psycopg_pool",
     "aiopg",
     "asyncpg",
+    "pg8000",
     "sqlalchemy",
     "flask_sqlalchemy",
     "sqlmodel",
@@ -341,6 +351,21 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
             queries: query_argument(model, call).into_iter().collect(),
         });
     }
+    if let Some(package) = driver_query_method(method)
+        && model.imports_package(package)
+        && match classify(model, receiver, 0) {
+            Handle::Db => true,
+            Handle::NotDb => false,
+            Handle::Unknown => db_like_name(model, receiver),
+        }
+    {
+        return Some(Sink {
+            name,
+            via: None,
+            form: Form::Statement,
+            queries: query_argument(model, call).into_iter().collect(),
+        });
+    }
     let manager = receiver_text.contains("objects") || receiver_text.contains("manager");
     match method {
         "raw" if manager => Some(Sink {
@@ -372,6 +397,17 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
                 queries,
             })
         }
+        _ => None,
+    }
+}
+
+/// Query methods of one driver beyond `execute` (asyncpg's `fetch*` and `cursor(query)`,
+/// pg8000's `run`), with the package a file must import for them to count: the names are
+/// too common to trust elsewhere.
+fn driver_query_method(method: &str) -> Option<&'static str> {
+    match method {
+        "fetch" | "fetchrow" | "fetchval" | "cursor" | "prepare" => Some("asyncpg"),
+        "run" => Some("pg8000"),
         _ => None,
     }
 }
@@ -549,7 +585,7 @@ const CONSTANT: &str = "__const__";
 fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let variants = flow::construction(model, query);
-    let mut best: Option<(&Construction<'_>, bool, bool)> = None;
+    let mut best: Option<(&Hole<'_>, Grade<'_>, bool)> = None;
     for variant in &variants {
         if variant.is_constant() {
             continue;
@@ -566,19 +602,17 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
         if !sql {
             continue;
         }
-        let outside = variant.holes().any(|h| h.origin.is_outside());
-        if best.is_none_or(|(_, o, _)| outside && !o) {
-            best = Some((variant, outside, whole));
+        for hole in variant.holes() {
+            let grade = grade(model, hole);
+            if best
+                .as_ref()
+                .is_none_or(|(_, b, _)| grade.confidence > b.confidence)
+            {
+                best = Some((hole, grade, whole));
+            }
         }
     }
-    let Some((variant, outside, whole)) = best else {
-        return;
-    };
-    let Some(hole) = variant
-        .holes()
-        .find(|h| h.origin.is_outside() == outside)
-        .or_else(|| variant.holes().next())
-    else {
+    let Some((hole, grade, whole)) = best else {
         return;
     };
     let origin = hole.origin.describe();
@@ -596,12 +630,8 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
             hole.entry.map_or(String::new(), |e| how(model, e)),
         )
     };
-    let confidence = if outside {
-        Confidence::High
-    } else {
-        Confidence::Medium
-    };
-    let mut finding = Finding::new(&META, cx.span(query), message).with_confidence(confidence);
+    let mut finding =
+        Finding::new(&META, cx.span(query), message).with_confidence(grade.confidence);
     let source = flow::short(model.text(hole.source));
     if let Some(entry) = hole.entry
         && !within(entry, query)
@@ -621,7 +651,113 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
         };
         finding = finding.with_related(cx.span(hole.source), note);
     }
+    if let Some((argument, note)) = grade.caller {
+        finding = finding.with_related(cx.span(argument), note);
+    }
     cx.report(finding);
+}
+
+/// How sure a finding is, from where its value comes from, and the call site that decided it.
+struct Grade<'t> {
+    confidence: Confidence,
+    caller: Option<(Node<'t>, String)>,
+}
+
+impl Grade<'_> {
+    fn of(confidence: Confidence) -> Self {
+        Grade {
+            confidence,
+            caller: None,
+        }
+    }
+}
+
+/// Whether an expression names a schema object the program itself defines: a model's
+/// table (`Model.__tablename__`, `model.__table__.name`, Django's `_meta.db_table`), a
+/// class's `__name__`. Such text is an identifier, not data anyone sends.
+fn is_schema_identifier(text: &str) -> bool {
+    [
+        "__tablename__",
+        "__table__",
+        "_meta.",
+        "__name__",
+        "db_table",
+    ]
+    .iter()
+    .any(|marker| text.contains(marker))
+}
+
+/// High only when an outside source (request data, the command line, the environment,
+/// `input()`, a socket) reaches the text — directly, as a route handler's parameter, or
+/// through a call site of this file; medium for a parameter whose callers are not in this
+/// file; low for everything else (class constants, model metadata, rows read back, a
+/// helper's result, a parameter every local caller fills with such values).
+fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Grade<'t> {
+    match &hole.origin {
+        Origin::Request(_)
+        | Origin::Input
+        | Origin::Argv(_)
+        | Origin::Network(_)
+        | Origin::Environ(_) => Grade::of(Confidence::High),
+        Origin::Parameter { name, function } => {
+            if is_schema_identifier(model.text(hole.source)) {
+                return Grade::of(Confidence::Low);
+            }
+            let Some(definition) = callers::enclosing_function(model, hole.source, function) else {
+                return Grade::of(Confidence::Medium);
+            };
+            if callers::is_route_handler(model, definition) {
+                return Grade::of(Confidence::High);
+            }
+            let Some(arguments) = callers::arguments_for(model, definition, name) else {
+                return Grade::of(Confidence::Medium);
+            };
+            let mut grade = Grade::of(Confidence::Low);
+            for argument in arguments {
+                for variant in flow::construction(model, argument) {
+                    for hole in variant.holes() {
+                        let confidence = caller_confidence(model, hole);
+                        if confidence > grade.confidence {
+                            let note = format!(
+                                "a caller passes {} for `{name}` here",
+                                hole.origin.describe()
+                            );
+                            grade = Grade {
+                                confidence,
+                                caller: Some((argument, note)),
+                            };
+                        }
+                    }
+                }
+            }
+            grade
+        }
+        Origin::Other(_) => Grade::of(Confidence::Low),
+    }
+}
+
+/// The grade of what a call site passes: outside data is high; the caller's own parameter
+/// is medium (not followed further) unless the caller is a route handler.
+fn caller_confidence(model: &Model<'_>, hole: &Hole<'_>) -> Confidence {
+    match &hole.origin {
+        Origin::Request(_)
+        | Origin::Input
+        | Origin::Argv(_)
+        | Origin::Network(_)
+        | Origin::Environ(_) => Confidence::High,
+        Origin::Parameter { function, .. } => {
+            if is_schema_identifier(model.text(hole.source)) {
+                Confidence::Low
+            } else if callers::enclosing_function(model, hole.source, function)
+                .is_some_and(|f| callers::is_route_handler(model, f))
+            {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            }
+        }
+        Origin::Other(_) => Confidence::Low,
+    }
 }
 
 fn within(inner: Node<'_>, outer: Node<'_>) -> bool {
@@ -702,7 +838,7 @@ def by_name(conn, name):
         let summary: Vec<(u32, Confidence)> = findings.iter().map(|f| (f.0, f.1)).collect();
         assert_eq!(
             summary,
-            [(6, Confidence::High), (8, Confidence::Medium)],
+            [(6, Confidence::Medium), (8, Confidence::Low)],
             "{findings:#?}"
         );
         assert!(findings[0].2.contains("parameter `name` of `by_name`"));
