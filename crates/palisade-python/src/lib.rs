@@ -12,6 +12,7 @@ pub mod dsn;
 pub mod endpoints;
 pub mod flow;
 pub mod grammar;
+pub mod lookalikes;
 pub mod model;
 pub mod rules;
 pub mod settings;
