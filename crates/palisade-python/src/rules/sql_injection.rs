@@ -27,11 +27,12 @@
 //! Confidence says whether someone outside can reach the text. It is high only when an
 //! outside source — request data (`request.args`, `request.GET`, `request.get_json()`, …), a
 //! route handler's parameters (FastAPI path and query parameters), `input()`, `sys.argv`,
-//! `os.environ`, a socket — reaches it, directly or through a call site of the same file
-//! (`legacy_rows(src, args.table)` reaches `legacy_rows`'s query, which is reported there,
-//! with the call site as a related location). A parameter of a function nothing in the file
-//! calls is medium: its callers are elsewhere. Everything else is low: values the program
-//! itself defines or reads back — `Model.__tablename__`, Django's `_meta.db_table`, a
+//! `os.environ`, a socket — reaches it, directly or through call sites of the same file, up
+//! to two levels of callers (`legacy_rows(src, args.table)` reaches `legacy_rows`'s query,
+//! which is reported there, with the call site as a related location). A parameter of a
+//! function nothing in the file calls is medium: its callers are elsewhere. Everything else is low: values the program
+//! itself defines or reads back — `Model.__tablename__`, Django's `_meta.db_table` (also
+//! through a local `meta = model._meta`), a
 //! class's `__name__`, class constants (`self.threshold`), rows read from the database or
 //! its catalog, a helper's result such as a `(sql, params)` builder, a parameter every
 //! caller of the file fills with such values. Low findings are still reported (formatting
@@ -603,7 +604,7 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
             continue;
         }
         for hole in variant.holes() {
-            let grade = grade(model, hole);
+            let grade = grade(model, hole, 0);
             if best
                 .as_ref()
                 .is_none_or(|(_, b, _)| grade.confidence > b.confidence)
@@ -672,27 +673,63 @@ impl Grade<'_> {
     }
 }
 
-/// Whether an expression names a schema object the program itself defines: a model's
-/// table (`Model.__tablename__`, `model.__table__.name`, Django's `_meta.db_table`), a
-/// class's `__name__`. Such text is an identifier, not data anyone sends.
-fn is_schema_identifier(text: &str) -> bool {
-    [
-        "__tablename__",
-        "__table__",
-        "_meta.",
-        "__name__",
-        "db_table",
-    ]
-    .iter()
-    .any(|marker| text.contains(marker))
+/// Whether a value names a schema object the program itself defines: a model's table
+/// (`Model.__tablename__`, `model.__table__.name`, Django's `_meta.db_table`,
+/// `_meta.get_field(name).column`), a class's `__name__`. Such text is an identifier, not
+/// data anyone sends. Looks at the expression the hole is read from (and the attribute
+/// chain around it: `model_type` in `model_type._meta`) and at the operand as written where
+/// it joins the text.
+fn is_schema_identifier(model: &Model<'_>, hole: &Hole<'_>) -> bool {
+    let mut read = hole.source;
+    while let Some(parent) = read.parent().filter(|p| {
+        matches!(p.kind(), "attribute" | "subscript" | "call")
+            && p.start_byte() == read.start_byte()
+    }) {
+        read = parent;
+    }
+    // The object the chain starts from, when it is a local alias (`meta = model._meta`).
+    let mut base = read;
+    while let Some(inner) = match base.kind() {
+        "attribute" => base.child_by_field_name("object"),
+        "subscript" => base.child_by_field_name("value"),
+        "call" => base.child_by_field_name("function"),
+        _ => None,
+    } {
+        base = inner;
+    }
+    let aliases = if base.kind() == "identifier" && base.id() != read.id() {
+        flow::assigned_values(model, base)
+    } else {
+        Vec::new()
+    };
+    [Some(read), hole.written]
+        .into_iter()
+        .flatten()
+        .chain(aliases)
+        .any(|node| {
+            let text = model.text(node);
+            [
+                "__tablename__",
+                "__table__",
+                "_meta",
+                "__name__",
+                "db_table",
+            ]
+            .iter()
+            .any(|marker| text.contains(marker))
+        })
 }
+
+/// Callers followed above the function that holds the sink (a caller's own parameter is
+/// graded by its callers, once more).
+const CALLER_LEVELS: u32 = 2;
 
 /// High only when an outside source (request data, the command line, the environment,
 /// `input()`, a socket) reaches the text — directly, as a route handler's parameter, or
-/// through a call site of this file; medium for a parameter whose callers are not in this
-/// file; low for everything else (class constants, model metadata, rows read back, a
-/// helper's result, a parameter every local caller fills with such values).
-fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Grade<'t> {
+/// through call sites of this file (two levels up); medium for a parameter whose callers are
+/// not in this file; low for everything else (class constants, model metadata, rows read
+/// back, a helper's result, a parameter every local caller fills with such values).
+fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>, level: u32) -> Grade<'t> {
     match &hole.origin {
         Origin::Request(_)
         | Origin::Input
@@ -700,14 +737,18 @@ fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Grade<'t> {
         | Origin::Network(_)
         | Origin::Environ(_) => Grade::of(Confidence::High),
         Origin::Parameter { name, function } => {
-            if is_schema_identifier(model.text(hole.source)) {
+            let definition = callers::enclosing_function(model, hole.source, function);
+            if definition.is_some_and(|d| callers::is_route_handler(model, d)) {
+                return Grade::of(Confidence::High);
+            }
+            if is_schema_identifier(model, hole) {
                 return Grade::of(Confidence::Low);
             }
-            let Some(definition) = callers::enclosing_function(model, hole.source, function) else {
+            let Some(definition) = definition else {
                 return Grade::of(Confidence::Medium);
             };
-            if callers::is_route_handler(model, definition) {
-                return Grade::of(Confidence::High);
+            if level >= CALLER_LEVELS {
+                return Grade::of(Confidence::Medium);
             }
             let Some(arguments) = callers::arguments_for(model, definition, name) else {
                 return Grade::of(Confidence::Medium);
@@ -716,7 +757,7 @@ fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Grade<'t> {
             for argument in arguments {
                 for variant in flow::construction(model, argument) {
                     for hole in variant.holes() {
-                        let confidence = caller_confidence(model, hole);
+                        let confidence = self::grade(model, hole, level + 1).confidence;
                         if confidence > grade.confidence {
                             let note = format!(
                                 "a caller passes {} for `{name}` here",
@@ -733,30 +774,6 @@ fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Grade<'t> {
             grade
         }
         Origin::Other(_) => Grade::of(Confidence::Low),
-    }
-}
-
-/// The grade of what a call site passes: outside data is high; the caller's own parameter
-/// is medium (not followed further) unless the caller is a route handler.
-fn caller_confidence(model: &Model<'_>, hole: &Hole<'_>) -> Confidence {
-    match &hole.origin {
-        Origin::Request(_)
-        | Origin::Input
-        | Origin::Argv(_)
-        | Origin::Network(_)
-        | Origin::Environ(_) => Confidence::High,
-        Origin::Parameter { function, .. } => {
-            if is_schema_identifier(model.text(hole.source)) {
-                Confidence::Low
-            } else if callers::enclosing_function(model, hole.source, function)
-                .is_some_and(|f| callers::is_route_handler(model, f))
-            {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            }
-        }
-        Origin::Other(_) => Confidence::Low,
     }
 }
 
