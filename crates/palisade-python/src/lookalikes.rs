@@ -256,3 +256,56 @@ fn call_function(node: Node<'_>) -> Option<Node<'_>> {
         .then(|| node.child_by_field_name("function"))
         .flatten()
 }
+
+/// Whether the comparison only decides whether to store a new value (`if state.get(KEY) !=
+/// token: state[KEY] = token`): a write made idempotent, whose outcome tells a caller
+/// nothing it did not send.
+pub fn is_write_if_changed(model: &Model<'_>, comparison: Node<'_>) -> bool {
+    let Some(statement) = comparison
+        .parent()
+        .filter(|p| p.kind() == "if_statement")
+        .filter(|p| {
+            p.child_by_field_name("condition")
+                .is_some_and(|c| c.id() == comparison.id())
+        })
+    else {
+        return false;
+    };
+    let (Some(left), Some(right)) = (comparison.named_child(0), comparison.named_child(1)) else {
+        return false;
+    };
+    let Some(assignment) = statement
+        .child_by_field_name("consequence")
+        .and_then(|block| block.named_child(0))
+        .filter(|s| s.kind() == "expression_statement")
+        .and_then(|s| s.named_child(0))
+        .filter(|a| a.kind() == "assignment")
+    else {
+        return false;
+    };
+    let (Some(target), Some(value)) = (
+        assignment.child_by_field_name("left"),
+        assignment.child_by_field_name("right"),
+    ) else {
+        return false;
+    };
+    let stores = |stored: Node<'_>, new: Node<'_>| {
+        model.text(value) == model.text(new) && {
+            let stored_text = model.text(stored);
+            // `state.get(KEY)` is read back as `state[KEY]`.
+            let as_subscript = call_function(stored)
+                .filter(|f| {
+                    f.child_by_field_name("attribute")
+                        .is_some_and(|a| model.text(a) == "get")
+                })
+                .and_then(|f| {
+                    let object = f.child_by_field_name("object")?;
+                    let key = stored.child_by_field_name("arguments")?.named_child(0)?;
+                    Some(format!("{}[{}]", model.text(object), model.text(key)))
+                });
+            model.text(target) == stored_text
+                || as_subscript.is_some_and(|s| s == model.text(target))
+        }
+    };
+    stores(left, right) || stores(right, left)
+}

@@ -25,7 +25,8 @@
 //! expressions (`.filter(cls.api_key == api_key)` builds SQL; the database compares),
 //! digests of unkeyed hashes (`hashlib.sha256(...)`, a checksum, not a MAC), and a value the
 //! program has just hashed itself (`password_hash = hash_password(new)` checked against the
-//! stored row). Confidence is high when one side comes from the request or is a configured
+//! stored row), and a check that only decides whether to store a new value (`if
+//! state.get(KEY) != token: state[KEY] = token`). Confidence is high when one side comes from the request or is a configured
 //! key, low when one side is a claim read from a decoded JWT (`payload.get("token")`: its
 //! signature was checked, so nobody can probe it), medium otherwise.
 //!
@@ -191,7 +192,10 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     {
         return;
     }
-    if in_assert_or_eq(node, source) || lookalikes::builds_a_query(cx.model, node) {
+    if in_assert_or_eq(node, source)
+        || lookalikes::builds_a_query(cx.model, node)
+        || lookalikes::is_write_if_changed(cx.model, node)
+    {
         return;
     }
     if [left, right].iter().any(|side| {
