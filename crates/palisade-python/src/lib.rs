@@ -14,6 +14,7 @@ pub mod flow;
 pub mod grammar;
 pub mod lookalikes;
 pub mod model;
+pub mod reach;
 pub mod rules;
 pub mod settings;
 pub mod sources;

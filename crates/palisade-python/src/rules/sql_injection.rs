@@ -96,9 +96,9 @@
 //! - SQLAlchemy documentation, "Using Textual SQL"; psycopg documentation, `psycopg.sql`
 
 use super::{PyRule, RuleContext};
-use crate::callers;
 use crate::flow::{self, Hole, Origin};
 use crate::model::Model;
+use crate::reach::{Grade, grade};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use palisade_knowledge::sql::{looks_like_fragment, looks_like_statement};
 use tree_sitter::Node;
@@ -616,7 +616,13 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
     let Some((hole, grade, whole)) = best else {
         return;
     };
-    let origin = hole.origin.describe();
+    let origin = match &grade.caller {
+        Some((_, passed)) => format!(
+            "{}, which a caller fills with {passed}",
+            hole.origin.describe()
+        ),
+        None => hole.origin.describe(),
+    };
     let callee = match &sink.via {
         Some(inner) => format!("`{}` (which passes it to `{inner}`)", sink.name),
         None => format!("`{}`", sink.name),
@@ -652,129 +658,17 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
         };
         finding = finding.with_related(cx.span(hole.source), note);
     }
-    if let Some((argument, note)) = grade.caller {
-        finding = finding.with_related(cx.span(argument), note);
+    if let Some((argument, passed)) = &grade.caller {
+        let parameter = match &hole.origin {
+            Origin::Parameter { name, .. } => format!(" for `{name}`"),
+            _ => String::new(),
+        };
+        finding = finding.with_related(
+            cx.span(*argument),
+            format!("a caller passes {passed}{parameter} here"),
+        );
     }
     cx.report(finding);
-}
-
-/// How sure a finding is, from where its value comes from, and the call site that decided it.
-struct Grade<'t> {
-    confidence: Confidence,
-    caller: Option<(Node<'t>, String)>,
-}
-
-impl Grade<'_> {
-    fn of(confidence: Confidence) -> Self {
-        Grade {
-            confidence,
-            caller: None,
-        }
-    }
-}
-
-/// Whether a value names a schema object the program itself defines: a model's table
-/// (`Model.__tablename__`, `model.__table__.name`, Django's `_meta.db_table`,
-/// `_meta.get_field(name).column`), a class's `__name__`. Such text is an identifier, not
-/// data anyone sends. Looks at the expression the hole is read from (and the attribute
-/// chain around it: `model_type` in `model_type._meta`) and at the operand as written where
-/// it joins the text.
-fn is_schema_identifier(model: &Model<'_>, hole: &Hole<'_>) -> bool {
-    let mut read = hole.source;
-    while let Some(parent) = read.parent().filter(|p| {
-        matches!(p.kind(), "attribute" | "subscript" | "call")
-            && p.start_byte() == read.start_byte()
-    }) {
-        read = parent;
-    }
-    // The object the chain starts from, when it is a local alias (`meta = model._meta`).
-    let mut base = read;
-    while let Some(inner) = match base.kind() {
-        "attribute" => base.child_by_field_name("object"),
-        "subscript" => base.child_by_field_name("value"),
-        "call" => base.child_by_field_name("function"),
-        _ => None,
-    } {
-        base = inner;
-    }
-    let aliases = if base.kind() == "identifier" && base.id() != read.id() {
-        flow::assigned_values(model, base)
-    } else {
-        Vec::new()
-    };
-    [Some(read), hole.written]
-        .into_iter()
-        .flatten()
-        .chain(aliases)
-        .any(|node| {
-            let text = model.text(node);
-            [
-                "__tablename__",
-                "__table__",
-                "_meta",
-                "__name__",
-                "db_table",
-            ]
-            .iter()
-            .any(|marker| text.contains(marker))
-        })
-}
-
-/// Callers followed above the function that holds the sink (a caller's own parameter is
-/// graded by its callers, once more).
-const CALLER_LEVELS: u32 = 2;
-
-/// High only when an outside source (request data, the command line, the environment,
-/// `input()`, a socket) reaches the text — directly, as a route handler's parameter, or
-/// through call sites of this file (two levels up); medium for a parameter whose callers are
-/// not in this file; low for everything else (class constants, model metadata, rows read
-/// back, a helper's result, a parameter every local caller fills with such values).
-fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>, level: u32) -> Grade<'t> {
-    match &hole.origin {
-        Origin::Request(_)
-        | Origin::Input
-        | Origin::Argv(_)
-        | Origin::Network(_)
-        | Origin::Environ(_) => Grade::of(Confidence::High),
-        Origin::Parameter { name, function } => {
-            let definition = callers::enclosing_function(model, hole.source, function);
-            if definition.is_some_and(|d| callers::is_route_handler(model, d)) {
-                return Grade::of(Confidence::High);
-            }
-            if is_schema_identifier(model, hole) {
-                return Grade::of(Confidence::Low);
-            }
-            let Some(definition) = definition else {
-                return Grade::of(Confidence::Medium);
-            };
-            if level >= CALLER_LEVELS {
-                return Grade::of(Confidence::Medium);
-            }
-            let Some(arguments) = callers::arguments_for(model, definition, name) else {
-                return Grade::of(Confidence::Medium);
-            };
-            let mut grade = Grade::of(Confidence::Low);
-            for argument in arguments {
-                for variant in flow::construction(model, argument) {
-                    for hole in variant.holes() {
-                        let confidence = self::grade(model, hole, level + 1).confidence;
-                        if confidence > grade.confidence {
-                            let note = format!(
-                                "a caller passes {} for `{name}` here",
-                                hole.origin.describe()
-                            );
-                            grade = Grade {
-                                confidence,
-                                caller: Some((argument, note)),
-                            };
-                        }
-                    }
-                }
-            }
-            grade
-        }
-        Origin::Other(_) => Grade::of(Confidence::Low),
-    }
 }
 
 fn within(inner: Node<'_>, outer: Node<'_>) -> bool {
@@ -888,6 +782,47 @@ def orders(db):
             &[
                 "7: `status` enters the query here".to_string(),
                 "6: request data `request.args.get(\"status\", \"open\")` is read here".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_parameter_is_graded_by_what_the_files_callers_pass() {
+        let findings = scan(
+            r#"
+import sqlite3
+import sys
+
+def legacy_rows(src, table):
+    sql = "SELECT id, email FROM " + table
+    return src.execute(sql)
+
+def sizes(src, table):
+    return src.execute(f"SELECT COUNT(*) FROM {table}")
+
+def main():
+    src = sqlite3.connect("legacy.db")
+    print(legacy_rows(src, sys.argv[1]), sizes(src, "customers"))
+"#,
+        );
+        let summary: Vec<(u32, Confidence)> = findings.iter().map(|f| (f.0, f.1)).collect();
+        assert_eq!(
+            summary,
+            [(7, Confidence::High), (10, Confidence::Low)],
+            "{findings:#?}"
+        );
+        assert!(
+            findings[0]
+                .2
+                .contains("which a caller fills with the command line (`sys.argv[1]`)"),
+            "{}",
+            findings[0].2
+        );
+        assert_eq!(
+            findings[0].3,
+            [
+                "6: `table` enters the query here".to_string(),
+                "14: a caller passes the command line (`sys.argv[1]`) for `table` here".to_string(),
             ]
         );
     }
