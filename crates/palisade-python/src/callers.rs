@@ -41,6 +41,18 @@ pub fn enclosing_function<'t>(
     None
 }
 
+/// The nearest enclosing `def` of a node.
+pub fn enclosing_def(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "function_definition" {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
 /// Whether a function is a web framework's request handler (a route decorator such as
 /// `@app.get("/x")`, `@router.post(...)`, `@bp.route(...)`), whose parameters are request
 /// data.

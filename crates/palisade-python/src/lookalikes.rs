@@ -309,3 +309,45 @@ pub fn is_write_if_changed(model: &Model<'_>, comparison: Node<'_>) -> bool {
     };
     stores(left, right) || stores(right, left)
 }
+
+/// Whether the comparison is a predicate that picks elements out of a collection
+/// (`filter(lambda org: org["token"] == self.org_token, data)`) in a function that reads no
+/// request: a lookup in data the program holds (a third-party API's answer, its own
+/// configuration), with nobody there to measure it.
+pub fn selects_from_collection(model: &Model<'_>, comparison: Node<'_>) -> bool {
+    let mut current = comparison;
+    for _ in 0..4 {
+        let Some(parent) = current.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "lambda" => {
+                let reads_request = crate::callers::enclosing_def(parent)
+                    .is_some_and(|f| model.text(f).contains("request"));
+                return !reads_request
+                    && parent
+                        .parent()
+                        .filter(|p| p.kind() == "argument_list")
+                        .and_then(|args| args.parent())
+                        .and_then(|call| call.child_by_field_name("function"))
+                        .is_some_and(|f| {
+                            let name = model.text(f);
+                            matches!(
+                                name.rsplit('.').next().unwrap_or(name),
+                                "filter"
+                                    | "filterfalse"
+                                    | "next"
+                                    | "sorted"
+                                    | "min"
+                                    | "max"
+                                    | "find"
+                            )
+                        });
+            }
+            "parenthesized_expression" | "boolean_operator" | "not_operator" => {}
+            _ => return false,
+        }
+        current = parent;
+    }
+    false
+}

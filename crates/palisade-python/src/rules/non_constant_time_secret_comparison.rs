@@ -26,9 +26,12 @@
 //! digests of unkeyed hashes (`hashlib.sha256(...)`, a checksum, not a MAC), and a value the
 //! program has just hashed itself (`password_hash = hash_password(new)` checked against the
 //! stored row), and a check that only decides whether to store a new value (`if
-//! state.get(KEY) != token: state[KEY] = token`). Confidence is high when one side comes from the request or is a configured
-//! key, low when one side is a claim read from a decoded JWT (`payload.get("token")`: its
-//! signature was checked, so nobody can probe it), medium otherwise.
+//! state.get(KEY) != token: state[KEY] = token`). Confidence is high when one side comes
+//! from the request or is a configured key, low when one side is a claim read from a decoded JWT (`payload.get("token")`: its
+//! signature was checked, so nobody can probe it) or when the comparison is a predicate
+//! picking elements out of a collection in a function that reads no request (`filter(lambda
+//! org: org["token"] == self.org_token, data)` over a third-party API's answer), medium
+//! otherwise.
 //!
 //! ## Why it matters
 //! `==` on strings and bytes stops at the first character that differs, so the time a
@@ -211,9 +214,10 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     let confidence = if !from_request
-        && [left, right]
+        && ([left, right]
             .iter()
             .any(|side| lookalikes::is_verified_claim(cx.model, *side))
+            || lookalikes::selects_from_collection(cx.model, node))
     {
         Confidence::Low
     } else if from_request || is_single_value(left, source) || is_single_value(right, source) {
