@@ -143,8 +143,20 @@ pub enum SettingsFlavor {
     Test,
 }
 
-/// Words that name the test run (`settings/test.py`, `settings_ci.py`, `TestingConfig`).
-pub const TEST_WORDS: &[&str] = &["test", "tests", "testing", "conftest", "ci", "pytest"];
+/// Words that name the test run (`settings/test.py`, `settings_ci.py`, `TestingConfig`,
+/// `settings/unittests.py`, `smoketest_configuration.py`).
+pub const TEST_WORDS: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "conftest",
+    "ci",
+    "pytest",
+    "unittest",
+    "unittests",
+    "smoketest",
+    "smoketests",
+];
 /// Words that name a developer's machine (`settings/local.py`, `DevelopmentConfig`).
 pub const DEVELOPMENT_WORDS: &[&str] = &[
     "dev",
@@ -173,7 +185,11 @@ pub fn flavor_of_name(name: &str) -> SettingsFlavor {
 }
 
 /// The settings flavour of a file, when its path marks it as a settings module: named
-/// `settings.py`, `*_settings.py`, `settings_*.py`, or inside a `settings/` package.
+/// `settings.py`, `*_settings.py`, `settings_*.py`, or inside a `settings/` package. A
+/// `configuration_*.py` / `*_configuration.py` (NetBox's name for its settings) counts only
+/// when its words name tests or development (`configuration_testing.py`,
+/// `smoketest_configuration.py`): "configuration" alone is too common a name to make a
+/// module settings.
 pub fn settings_flavor(path: &str) -> Option<SettingsFlavor> {
     let (dirs, file) = segments(path);
     let stem = stem_of(file);
@@ -182,7 +198,11 @@ pub fn settings_flavor(path: &str) -> Option<SettingsFlavor> {
         .is_some_and(|d| d.eq_ignore_ascii_case("settings"));
     let named = crate::words::has_word(&stem, &["settings"]) || stem.ends_with("settings");
     if !in_package && !named {
-        return None;
+        let flavor = flavor_of_name(&stem);
+        let configuration = crate::words::has_word(&stem, &["configuration", "config"]);
+        return (configuration
+            && matches!(flavor, SettingsFlavor::Test | SettingsFlavor::Development))
+        .then_some(flavor);
     }
     Some(flavor_of_name(&stem))
 }
@@ -289,6 +309,17 @@ mod tests {
     fn settings_flavors() {
         use SettingsFlavor::*;
         assert_eq!(settings_flavor("mysite/settings.py"), Some(Main));
+        assert_eq!(settings_flavor("dojo/settings/unittests.py"), Some(Test));
+        assert_eq!(
+            settings_flavor("netbox/netbox/configuration_testing.py"),
+            Some(Test)
+        );
+        assert_eq!(
+            settings_flavor("scripts/smoketest_configuration.py"),
+            Some(Test)
+        );
+        assert_eq!(settings_flavor("netbox/netbox/configuration.py"), None);
+        assert_eq!(settings_flavor("app/config_dev.py"), Some(Development));
         assert_eq!(settings_flavor("config/settings/production.py"), Some(Main));
         assert_eq!(settings_flavor("config/settings/base.py"), Some(Base));
         assert_eq!(

@@ -7,11 +7,14 @@
 //! the collected nodes, each rule sees only the node kinds it declared, and the extractor
 //! resolves its names through the same model.
 
+pub mod callers;
 pub mod dsn;
 pub mod endpoints;
 pub mod flow;
 pub mod grammar;
+pub mod lookalikes;
 pub mod model;
+pub mod reach;
 pub mod rules;
 pub mod settings;
 pub mod sources;

@@ -6,7 +6,9 @@
 //!   `from_mapping(DEBUG=True)`. The receiver is traced to `flask.Flask(...)` (high
 //!   confidence); an untraced `.run(debug=True)` is reported with medium confidence when the
 //!   file imports one of these frameworks or the object comes from an app factory
-//!   (`create_app()`, `make_app()`).
+//!   (`create_app()`, `make_app()`). With an explicit loopback host
+//!   (`app.run(debug=True, host="127.0.0.1")`, a development server script) the confidence
+//!   is low: only the machine it runs on reaches the debugger.
 //! - Werkzeug: `run_simple(..., use_debugger=True)` and `DebuggedApplication(app)` (the
 //!   interactive console when `evalex=True`).
 //! - Django: a module-level `DEBUG = True` in a settings module — `settings.py`, a file in a
@@ -74,6 +76,7 @@ use crate::values::{
     literal_string, method_call,
 };
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::hosts::is_loopback;
 use palisade_knowledge::roles::{SettingsFlavor, is_test_code};
 use tree_sitter::Node;
 
@@ -302,9 +305,17 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             let Some((keyword, via)) = true_keyword(call, "debug", cx) else {
                 return;
             };
-            let Some(confidence) = flask_app(receiver, cx) else {
+            let Some(mut confidence) = flask_app(receiver, cx) else {
                 return;
             };
+            // `host="127.0.0.1"` written out: the developer's own server, which only this
+            // machine reaches (the debugger's PIN guards the rest).
+            if keyword_value(model, call, "host")
+                .and_then(|host| literal_string(model, host))
+                .is_some_and(|host| is_loopback(&host))
+            {
+                confidence = Confidence::Low;
+            }
             let receiver_text = model.text(receiver);
             report(
                 keyword,

@@ -13,7 +13,11 @@
 //!   claims are attacker-controlled unless the same token is verified elsewhere.
 //!
 //! A function that peeks at a token without verification *and* then decodes the same token
-//! with verification (the usual way to pick the key by `kid` or issuer) is not reported.
+//! with verification (the usual way to pick the key by `kid` or issuer) is not reported, nor
+//! is one whose unverified claims are only read for who issued the token
+//! (`payload = jwt.decode(token, options={"verify_signature": False})` then only
+//! `payload.get("iss")`, `payload["kid"]`, `payload.get(JWT_OWNER_FIELD)`): it picks which
+//! verifier runs, and nothing else sees the claims.
 //! Not reported either: `jwt.get_unverified_header(token)` (reading the header to select a
 //! key is normal), decoding with a key and algorithms, `verify_aud: False` (tokens without an
 //! audience), a missing `algorithms=` argument (PyJWT 2 refuses to decode without it),
@@ -118,7 +122,7 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     if let Some((found, how)) = signature_disabled(model, call) {
-        if verified_elsewhere(model, call) {
+        if verified_elsewhere(model, call) || reads_only_routing_claims(model, call) {
             return;
         }
         let message = format!(
@@ -269,6 +273,71 @@ fn expiry_disabled<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Found<'t>> {
     let (options, passed) = options(model, call)?;
     let entry = false_entry(model, options, "verify_exp")?;
     Some(place(passed, entry, call))
+}
+
+/// Words of the claims that say who issued a token or how to check it (`iss`, `kid`,
+/// `alg`, an `owner` field), which a service reads from an unverified token to pick the
+/// verifier.
+const ROUTING_CLAIM_WORDS: &[&str] = &[
+    "iss", "issuer", "owner", "kid", "alg", "typ", "aud", "audience", "tenant", "provider",
+];
+
+/// Whether the unverified claims are only used to read who issued the token: the result is
+/// assigned to a name, and every later use of that name in the function reads one claim
+/// named like the issuer, key id or owner (`payload.get(JWT_OWNER_FIELD)`, `claims["iss"]`).
+/// Such a function picks which verifier to run (`is_saleor_token(token)`); nothing it
+/// returns carries the unverified claims.
+fn reads_only_routing_claims(model: &Model<'_>, call: Node<'_>) -> bool {
+    let Some(assignment) = call.parent().filter(|p| p.kind() == "assignment") else {
+        return false;
+    };
+    let Some(target) = assignment
+        .child_by_field_name("left")
+        .filter(|l| l.kind() == "identifier")
+    else {
+        return false;
+    };
+    let name = model.text(target);
+    let Some(function) = enclosing_function(call) else {
+        return false;
+    };
+    let is_routing_key = |key: Node<'_>| {
+        let text = literal_string(model, key).unwrap_or_else(|| model.text(key).to_string());
+        text.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| ROUTING_CLAIM_WORDS.contains(&word))
+    };
+    let mut uses = 0;
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier"
+            && node.start_byte() > assignment.end_byte()
+            && model.text(node) == name
+        {
+            uses += 1;
+            let Some(parent) = node.parent() else {
+                return false;
+            };
+            let key = match parent.kind() {
+                "subscript" => parent.child_by_field_name("subscript"),
+                "attribute" => parent
+                    .child_by_field_name("attribute")
+                    .filter(|a| model.text(*a) == "get")
+                    .and_then(|_| parent.parent())
+                    .filter(|c| c.kind() == "call")
+                    .and_then(|c| c.child_by_field_name("arguments"))
+                    .and_then(|a| a.named_child(0)),
+                _ => None,
+            };
+            if !key.is_some_and(is_routing_key) {
+                return false;
+            }
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    uses > 0
 }
 
 /// Whether the function around `call` also decodes the same token (same first argument)

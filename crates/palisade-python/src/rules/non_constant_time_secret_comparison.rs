@@ -18,8 +18,20 @@
 //! methods such as `token.startswith(...)`; `assert` statements, `__eq__` methods and test
 //! files (`test_*.py`, `*_test.py`, `tests/`, `conftest.py`). A bare `digest` (which may be a
 //! file checksum) is reported only in files that use `hmac` or when compared with a request
-//! value. Confidence is high when one side comes from the request or is a configured key,
-//! medium otherwise.
+//! value. Nor are comparisons that only look like one: enum members and labels
+//! (`event.type == TransactionEventType.AUTHORIZATION_REQUEST`, `self.REQUEST_TOKEN` whose
+//! value `"request"` spells its own name), placeholders (`v == SECRET_PLACEHOLDER`, a
+//! constant of one repeated character such as `"--------"`), comparisons inside ORM query
+//! expressions (`.filter(cls.api_key == api_key)` builds SQL; the database compares),
+//! digests of unkeyed hashes (`hashlib.sha256(...)`, a checksum, not a MAC), and a value the
+//! program has just hashed itself (`password_hash = hash_password(new)` checked against the
+//! stored row), and a check that only decides whether to store a new value (`if
+//! state.get(KEY) != token: state[KEY] = token`). Confidence is high when one side comes
+//! from the request or is a configured key, low when one side is a claim read from a decoded JWT (`payload.get("token")`: its
+//! signature was checked, so nobody can probe it) or when the comparison is a predicate
+//! picking elements out of a collection in a function that reads no request (`filter(lambda
+//! org: org["token"] == self.org_token, data)` over a third-party API's answer), medium
+//! otherwise.
 //!
 //! ## Why it matters
 //! `==` on strings and bytes stops at the first character that differs, so the time a
@@ -57,6 +69,7 @@ use crate::endpoints::secrets::{
     SecretKind, is_from_request, is_not_a_secret_value, is_single_value, secret_operand,
 };
 use crate::endpoints::syntax::string_value;
+use crate::lookalikes;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use palisade_knowledge::secrets::looks_like_key_material;
 use tree_sitter::Node;
@@ -182,15 +195,36 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     {
         return;
     }
-    if in_assert_or_eq(node, source) {
+    if in_assert_or_eq(node, source)
+        || lookalikes::builds_a_query(cx.model, node)
+        || lookalikes::is_write_if_changed(cx.model, node)
+    {
         return;
     }
-    let confidence =
-        if from_request || is_single_value(left, source) || is_single_value(right, source) {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        };
+    if [left, right].iter().any(|side| {
+        lookalikes::is_named_label(cx.model, *side) || lookalikes::is_checksum(cx.model, *side)
+    }) {
+        return;
+    }
+    if !from_request
+        && [left, right]
+            .iter()
+            .any(|side| lookalikes::was_just_hashed(cx.model, *side))
+    {
+        return;
+    }
+    let confidence = if !from_request
+        && ([left, right]
+            .iter()
+            .any(|side| lookalikes::is_verified_claim(cx.model, *side))
+            || lookalikes::selects_from_collection(cx.model, node))
+    {
+        Confidence::Low
+    } else if from_request || is_single_value(left, source) || is_single_value(right, source) {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
     let mut finding = Finding::new(
         &META,
         cx.span(node),

@@ -6,7 +6,8 @@
 //! `connection.execute` of sqlite3), SQLAlchemy `text(...)`, `Session.execute` /
 //! `Connection.execute` / `exec_driver_sql`, Django `Manager.raw(...)`,
 //! `QuerySet.extra(where=…, select=…, tables=…, order_by=…)`, `RawSQL(...)` and
-//! `connection.cursor()`, pandas `read_sql` / `read_sql_query`, and psycopg's `sql.SQL(...)` —
+//! `connection.cursor()`, asyncpg's `fetch` / `fetchrow` / `fetchval` / `cursor` / `prepare`
+//! and pg8000's `run` (in files that import those drivers), pandas `read_sql` / `read_sql_query`, and psycopg's `sql.SQL(...)` —
 //! whose query argument is *built* from a value that is not a constant: an f-string, `%`
 //! formatting, `.format()`, `+` / `+=` concatenation or `join`, directly in the call or in
 //! local variables assigned earlier in the function, across branches. A helper of the same
@@ -23,11 +24,19 @@
 //! `self.conn`, `db.session`, `get_db()`); never when it is traced to a thread pool, a task
 //! queue or another non-database library.
 //!
-//! Confidence is high when the value comes from outside the program — a parameter of the
-//! function (FastAPI path and query parameters included), request data (`request.args`,
-//! `request.GET`, `request.get_json()`, …), `input()`, `sys.argv`, `os.environ` — and medium
-//! for any other non-constant value (a row read back from the database, the result of a
-//! helper, `self.x`).
+//! Confidence says whether someone outside can reach the text. It is high only when an
+//! outside source — request data (`request.args`, `request.GET`, `request.get_json()`, …), a
+//! route handler's parameters (FastAPI path and query parameters), `input()`, `sys.argv`,
+//! `os.environ`, a socket — reaches it, directly or through call sites of the same file, up
+//! to two levels of callers (`legacy_rows(src, args.table)` reaches `legacy_rows`'s query,
+//! which is reported there, with the call site as a related location). A parameter of a
+//! function nothing in the file calls is medium: its callers are elsewhere. Everything else is low: values the program
+//! itself defines or reads back — `Model.__tablename__`, Django's `_meta.db_table` (also
+//! through a local `meta = model._meta`), a
+//! class's `__name__`, class constants (`self.threshold`), rows read from the database or
+//! its catalog, a helper's result such as a `(sql, params)` builder, a parameter every
+//! caller of the file fills with such values. Low findings are still reported (formatting
+//! identifiers into SQL is fragile), but they are not worth a reviewer's first look.
 //!
 //! To keep the noise down, the text must *be* SQL: the constant parts, with the holes filled
 //! with placeholders, must start with a statement keyword and have the shape that keyword
@@ -87,8 +96,9 @@
 //! - SQLAlchemy documentation, "Using Textual SQL"; psycopg documentation, `psycopg.sql`
 
 use super::{PyRule, RuleContext};
-use crate::flow::{self, Construction, Hole};
+use crate::flow::{self, Hole, Origin};
 use crate::model::Model;
+use crate::reach::{Grade, grade};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use palisade_knowledge::sql::{looks_like_fragment, looks_like_statement};
 use tree_sitter::Node;
@@ -127,6 +137,7 @@ const DB_PACKAGES: &[&str] = &[
     "psycopg_pool",
     "aiopg",
     "asyncpg",
+    "pg8000",
     "sqlalchemy",
     "flask_sqlalchemy",
     "sqlmodel",
@@ -341,6 +352,21 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
             queries: query_argument(model, call).into_iter().collect(),
         });
     }
+    if let Some(package) = driver_query_method(method)
+        && model.imports_package(package)
+        && match classify(model, receiver, 0) {
+            Handle::Db => true,
+            Handle::NotDb => false,
+            Handle::Unknown => db_like_name(model, receiver),
+        }
+    {
+        return Some(Sink {
+            name,
+            via: None,
+            form: Form::Statement,
+            queries: query_argument(model, call).into_iter().collect(),
+        });
+    }
     let manager = receiver_text.contains("objects") || receiver_text.contains("manager");
     match method {
         "raw" if manager => Some(Sink {
@@ -372,6 +398,17 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
                 queries,
             })
         }
+        _ => None,
+    }
+}
+
+/// Query methods of one driver beyond `execute` (asyncpg's `fetch*` and `cursor(query)`,
+/// pg8000's `run`), with the package a file must import for them to count: the names are
+/// too common to trust elsewhere.
+fn driver_query_method(method: &str) -> Option<&'static str> {
+    match method {
+        "fetch" | "fetchrow" | "fetchval" | "cursor" | "prepare" => Some("asyncpg"),
+        "run" => Some("pg8000"),
         _ => None,
     }
 }
@@ -549,7 +586,7 @@ const CONSTANT: &str = "__const__";
 fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let variants = flow::construction(model, query);
-    let mut best: Option<(&Construction<'_>, bool, bool)> = None;
+    let mut best: Option<(&Hole<'_>, Grade<'_>, bool)> = None;
     for variant in &variants {
         if variant.is_constant() {
             continue;
@@ -566,22 +603,26 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
         if !sql {
             continue;
         }
-        let outside = variant.holes().any(|h| h.origin.is_outside());
-        if best.is_none_or(|(_, o, _)| outside && !o) {
-            best = Some((variant, outside, whole));
+        for hole in variant.holes() {
+            let grade = grade(model, hole, 0);
+            if best
+                .as_ref()
+                .is_none_or(|(_, b, _)| grade.confidence > b.confidence)
+            {
+                best = Some((hole, grade, whole));
+            }
         }
     }
-    let Some((variant, outside, whole)) = best else {
+    let Some((hole, grade, whole)) = best else {
         return;
     };
-    let Some(hole) = variant
-        .holes()
-        .find(|h| h.origin.is_outside() == outside)
-        .or_else(|| variant.holes().next())
-    else {
-        return;
+    let origin = match &grade.caller {
+        Some((_, passed)) => format!(
+            "{}, which a caller fills with {passed}",
+            hole.origin.describe()
+        ),
+        None => hole.origin.describe(),
     };
-    let origin = hole.origin.describe();
     let callee = match &sink.via {
         Some(inner) => format!("`{}` (which passes it to `{inner}`)", sink.name),
         None => format!("`{}`", sink.name),
@@ -596,12 +637,8 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
             hole.entry.map_or(String::new(), |e| how(model, e)),
         )
     };
-    let confidence = if outside {
-        Confidence::High
-    } else {
-        Confidence::Medium
-    };
-    let mut finding = Finding::new(&META, cx.span(query), message).with_confidence(confidence);
+    let mut finding =
+        Finding::new(&META, cx.span(query), message).with_confidence(grade.confidence);
     let source = flow::short(model.text(hole.source));
     if let Some(entry) = hole.entry
         && !within(entry, query)
@@ -620,6 +657,16 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
             _ => format!("{origin} is read here"),
         };
         finding = finding.with_related(cx.span(hole.source), note);
+    }
+    if let Some((argument, passed)) = &grade.caller {
+        let parameter = match &hole.origin {
+            Origin::Parameter { name, .. } => format!(" for `{name}`"),
+            _ => String::new(),
+        };
+        finding = finding.with_related(
+            cx.span(*argument),
+            format!("a caller passes {passed}{parameter} here"),
+        );
     }
     cx.report(finding);
 }
@@ -702,7 +749,7 @@ def by_name(conn, name):
         let summary: Vec<(u32, Confidence)> = findings.iter().map(|f| (f.0, f.1)).collect();
         assert_eq!(
             summary,
-            [(6, Confidence::High), (8, Confidence::Medium)],
+            [(6, Confidence::Medium), (8, Confidence::Low)],
             "{findings:#?}"
         );
         assert!(findings[0].2.contains("parameter `name` of `by_name`"));
@@ -735,6 +782,47 @@ def orders(db):
             &[
                 "7: `status` enters the query here".to_string(),
                 "6: request data `request.args.get(\"status\", \"open\")` is read here".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_parameter_is_graded_by_what_the_files_callers_pass() {
+        let findings = scan(
+            r#"
+import sqlite3
+import sys
+
+def legacy_rows(src, table):
+    sql = "SELECT id, email FROM " + table
+    return src.execute(sql)
+
+def sizes(src, table):
+    return src.execute(f"SELECT COUNT(*) FROM {table}")
+
+def main():
+    src = sqlite3.connect("legacy.db")
+    print(legacy_rows(src, sys.argv[1]), sizes(src, "customers"))
+"#,
+        );
+        let summary: Vec<(u32, Confidence)> = findings.iter().map(|f| (f.0, f.1)).collect();
+        assert_eq!(
+            summary,
+            [(7, Confidence::High), (10, Confidence::Low)],
+            "{findings:#?}"
+        );
+        assert!(
+            findings[0]
+                .2
+                .contains("which a caller fills with the command line (`sys.argv[1]`)"),
+            "{}",
+            findings[0].2
+        );
+        assert_eq!(
+            findings[0].3,
+            [
+                "6: `table` enters the query here".to_string(),
+                "14: a caller passes the command line (`sys.argv[1]`) for `table` here".to_string(),
             ]
         );
     }

@@ -18,7 +18,10 @@
 //! file whose name comes from one of those — and medium otherwise (a model file at a fixed
 //! path, a cache the service wrote itself).
 //!
-//! Findings in test code (`tests/`, `test_*.py`, `conftest.py`) have low confidence.
+//! Findings in test code (`tests/`, `test_*.py`, `conftest.py`) have low confidence, and so
+//! does unpickling data whose HMAC was checked just before in the same function
+//! (`if not hmac.compare_digest(signature, hmac.new(key, data, sha256).digest()): raise …`
+//! then `pickle.loads(data)`): only the key holder can produce such bytes.
 //!
 //! Not reported: data the program serialized itself a moment before
 //! (`pickle.loads(pickle.dumps(obj))`, also through a local variable), `json.loads`,
@@ -284,7 +287,9 @@ fn report(
         return;
     }
     let origin = data.and_then(|d| outside_origin(cx.model, d));
-    let confidence = if cx.file.role.is_test() {
+    let confidence = if cx.file.role.is_test()
+        || data.is_some_and(|d| authenticated_before(cx.model, call, d))
+    {
         Confidence::Low
     } else {
         confidence.unwrap_or(if origin.is_some() {
@@ -304,6 +309,59 @@ fn report(
         finding = finding.with_related(cx.span(origin.node), why);
     }
     cx.report(finding);
+}
+
+/// Whether `data` (a local name) was authenticated earlier in the same function: an
+/// `hmac.compare_digest(...)` / `secrets.compare_digest(...)` check that precedes the call
+/// and either compares `data` itself or a MAC computed over it (`expected = hmac.new(key,
+/// data, sha256).digest()`). Whoever can write the bytes cannot forge the MAC without the
+/// key, so what is unpickled is what the program signed.
+fn authenticated_before(model: &Model<'_>, call: Node<'_>, data: Node<'_>) -> bool {
+    if data.kind() != "identifier" {
+        return false;
+    }
+    let name = model.text(data);
+    let mut function = call.parent();
+    while let Some(node) = function {
+        if node.kind() == "function_definition" {
+            break;
+        }
+        function = node.parent();
+    }
+    let Some(function) = function else {
+        return false;
+    };
+    let mut compared = false;
+    let mut maced = false;
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= call.start_byte() {
+            continue;
+        }
+        if node.kind() == "call"
+            && let Some(callee) = node.child_by_field_name("function")
+        {
+            let resolved = model.resolve(callee).unwrap_or_default();
+            let mentions = || {
+                node.child_by_field_name("arguments").is_some_and(|args| {
+                    let mut cursor = args.walk();
+                    args.named_children(&mut cursor)
+                        .any(|a| a.kind() == "identifier" && model.text(a) == name)
+                })
+            };
+            match resolved.as_str() {
+                "hmac.compare_digest" | "secrets.compare_digest" => {
+                    compared = true;
+                    maced |= mentions();
+                }
+                "hmac.new" | "hmac.digest" => maced |= mentions(),
+                _ => {}
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    compared && maced
 }
 
 /// Whether `data` was serialized by the program a moment ago: a `dumps(...)` call

@@ -27,7 +27,10 @@
 //! (`bcrypt.hashpw(b64encode(sha256(password).digest()), …)`), directly or through a local
 //! variable; `bcrypt`, `argon2`, `scrypt`, passlib's strong schemes,
 //! `hashlib.pbkdf2_hmac`, `hashlib.scrypt`, Django's `make_password` with its default hasher
-//! and Werkzeug's default method. Test code (`tests/`, `test_*.py`, `conftest.py`) and test
+//! and Werkzeug's default method; a fast hash in a function named like a password check whose
+//! input is who is asking (`sha1(email + settings.SECRET_KEY)` as a login rate-limit bucket).
+//! A hash called with `usedforsecurity=False` (an id or cache key derived from the password
+//! hash) is reported with low confidence. Test code (`tests/`, `test_*.py`, `conftest.py`) and test
 //! settings, which often pick a fast hasher for speed, are skipped.
 //!
 //! ## Why it matters
@@ -350,6 +353,24 @@ fn check_fast_hash(
     {
         return;
     }
+    // Only the function's name speaks of passwords, and what it hashes is who is asking
+    // (`sha1(email + settings.SECRET_KEY)` as the bucket of a login rate limit): a lookup
+    // key, not a stored password.
+    if matches!(evidence, Evidence::Function(_))
+        && inputs.iter().any(|&i| {
+            mentions_word(
+                model,
+                i,
+                &["email", "username", "login", "ip", "addr", "user_id"],
+            )
+        })
+    {
+        return;
+    }
+    // `usedforsecurity=False` is the author saying the digest protects nothing (an id, a
+    // cache key that changes with the password hash): worth a look, not a first one.
+    let declared_insecure =
+        keyword_value(model, call, "usedforsecurity").is_some_and(|v| model.text(v) == "False");
 
     // A challenge-response digest (HTTP Digest's `user:realm:password`, WS-Security's
     // `nonce + created + password`) is what the protocol demands, not password storage.
@@ -396,6 +417,7 @@ fn check_fast_hash(
         )
     };
     let confidence = match evidence {
+        _ if declared_insecure => Confidence::Low,
         Evidence::Input | Evidence::Destination(_) => Confidence::High,
         Evidence::Function(_) => Confidence::Medium,
     };
