@@ -90,6 +90,8 @@ pub struct Body {
     pub denies: bool,
     /// Looks at `is_authenticated`, `is_staff`, `has_perm`, …
     pub checks_user: bool,
+    /// Answers with a redirect (`redirect(...)`, `HttpResponseRedirect(...)`), wherever to.
+    pub redirects: bool,
     /// Mentions scopes, roles or permissions.
     pub mentions_scopes: bool,
     /// `request.method == "POST"` and the like.
@@ -116,6 +118,7 @@ impl Body {
         self.loose_signature |= other.loose_signature;
         self.denies |= other.denies;
         self.checks_user |= other.checks_user;
+        self.redirects |= other.redirects;
         self.mentions_scopes |= other.mentions_scopes;
         for m in &other.methods {
             if !self.methods.contains(m) {
@@ -183,6 +186,11 @@ pub struct Class {
     /// Method names defined in the class body.
     pub methods: Vec<String>,
     pub actions: Vec<DrfAction>,
+    /// Dependencies every route of the class gets: class attributes of a class-based view
+    /// (`user: PrivateUser = Depends(get_current_user)` under `@controller(router)` or
+    /// `@cbv(router)`), or the `dependencies=[...]` an `APIRouter` subclass passes to
+    /// `super().__init__` (`class UserAPIRouter(APIRouter)`).
+    pub dependencies: Vec<Dependency>,
 }
 
 /// The kind of a framework object.
@@ -206,6 +214,9 @@ pub struct AppObject {
     pub prefix: Option<String>,
     /// `dependencies=[...]` (FastAPI).
     pub dependencies: Vec<Dependency>,
+    /// The project's own class it is an instance of (`UserAPIRouter(prefix="/users")`),
+    /// whose dependencies it carries.
+    pub class: Option<Ref>,
     pub location: Location,
 }
 
@@ -294,8 +305,9 @@ pub struct Settings {
     /// The `"rest_framework"` entry of `INSTALLED_APPS`.
     pub drf_installed: Option<Location>,
     pub root_urlconf: Option<String>,
-    /// `django.contrib.auth.middleware.LoginRequiredMiddleware` (Django 5.1+) in `MIDDLEWARE`.
-    pub login_required_middleware: bool,
+    /// Every dotted path named in `MIDDLEWARE` (assigned, extended or spread), so that the
+    /// project pass can look at the project's own middlewares.
+    pub middleware: Vec<String>,
 }
 
 /// A FastAPI security scheme instance (`oauth2_scheme = OAuth2PasswordBearer(...)`).
@@ -375,13 +387,17 @@ default_with_location!(Class {
     decorators,
     attrs,
     methods,
-    actions
+    actions,
+    dependencies
 });
 
 /// Everything the inventory keeps from one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileFacts {
     pub path: String,
+    /// Test code, test data or an example, as the walk decided (`SourceFile::role`): its
+    /// routes are not the product's endpoints.
+    pub not_product: bool,
     /// The dotted module name derived from the path (`shop/api/orders.py` → `shop.api.orders`).
     pub module: String,
     /// Imports of flask, fastapi, aiohttp, django or rest_framework.

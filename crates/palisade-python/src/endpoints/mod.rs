@@ -29,6 +29,7 @@
 pub mod django;
 pub mod extract;
 pub mod facts;
+pub mod middleware;
 pub mod project;
 pub mod secrets;
 pub mod syntax;
@@ -143,6 +144,17 @@ impl Endpoint {
 pub fn endpoints(project: &Project) -> Vec<Endpoint> {
     let mut out = routes::endpoints(project);
     out.extend(django::endpoints(project));
+    // Routes that tests, test doubles and examples declare are not the product's.
+    let not_product: std::collections::BTreeSet<&str> = project
+        .files
+        .iter()
+        .filter(|f| f.not_product)
+        .map(|f| f.path.as_str())
+        .collect();
+    out.retain(|e| {
+        !not_product.contains(e.handler.path.as_str())
+            && !not_product.contains(e.declared.path.as_str())
+    });
     out.sort_by(|a, b| {
         (&a.path, &a.methods, &a.handler.path, a.handler.line).cmp(&(
             &b.path,

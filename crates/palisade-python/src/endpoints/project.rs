@@ -353,6 +353,16 @@ impl Project {
         out
     }
 
+    /// The authentication among the dependencies a class gives all its routes (a
+    /// class-based view's attributes, an `APIRouter` subclass's own), bases included.
+    pub fn class_dependency_checks(&self, class: &Class) -> Vec<AuthCheck> {
+        self.class_chain(class)
+            .iter()
+            .flat_map(|c| c.dependencies.iter())
+            .filter_map(|d| self.dependency_check(d, 1))
+            .collect()
+    }
+
     /// A `before_request` function or a middleware, when it checks the caller.
     pub fn guard_check(&self, guard: &Guard, kind: &str) -> Option<AuthCheck> {
         let definition = self.function(&guard.function);

@@ -32,7 +32,14 @@ fn interesting_call(name: &str) -> bool {
     DENIALS.contains(&name)
         || matches!(
             name,
-            "abort" | "redirect" | "url_for" | "compare_digest" | "construct_event" | "decode"
+            "abort"
+                | "redirect"
+                | "url_for"
+                | "compare_digest"
+                | "construct_event"
+                | "decode"
+                | "HttpResponseRedirect"
+                | "HTTPFound"
         )
         || name.ends_with("Response")
         || name.ends_with("response")
@@ -165,6 +172,12 @@ impl<'t> Extractor<'t, '_> {
         }
         if DENIALS.contains(&name) || self.has_denial_status(&a) {
             body.denies = true;
+        }
+        if matches!(
+            name,
+            "redirect" | "HttpResponseRedirect" | "RedirectResponse" | "HTTPFound"
+        ) {
+            body.redirects = true;
         }
         if matches!(name, "redirect" | "url_for")
             && a.positional

@@ -117,6 +117,9 @@ pub struct Extractor<'t, 'm> {
     classes: Vec<(Node<'t>, String)>,
     /// The functions and classes enclosing the node being visited.
     scopes: Vec<Scope>,
+    /// Module-level names bound to lists of strings so far (`BASE_MIDDLEWARE = [...]`), for
+    /// settings that name such a list (`MIDDLEWARE = BASE_MIDDLEWARE + [...]`).
+    string_lists: BTreeMap<String, Vec<String>>,
     facts: FileFacts,
 }
 
@@ -223,6 +226,10 @@ fn app_object_kind(callee: &Ref) -> Option<ObjKind> {
             ("Blueprint", _) => ObjKind::Blueprint,
             ("FastAPI", _) => ObjKind::FastApi,
             ("APIRouter", _) => ObjKind::ApiRouter,
+            // A project's own router class (`class UserAPIRouter(APIRouter)`).
+            (name, _) if name.ends_with("APIRouter") || name.ends_with("ApiRouter") => {
+                ObjKind::ApiRouter
+            }
             ("Application", "aiohttp") => ObjKind::AiohttpApp,
             ("Application", _) if callee.text == "web.Application" => ObjKind::AiohttpApp,
             ("RouteTableDef", _) => ObjKind::RouteTable,
@@ -252,6 +259,7 @@ impl<'t, 'm> Extractor<'t, 'm> {
             functions: Vec::new(),
             classes: Vec::new(),
             scopes: Vec::new(),
+            string_lists: BTreeMap::new(),
             facts: FileFacts::default(),
         }
     }
@@ -264,6 +272,8 @@ impl<'t, 'm> Extractor<'t, 'm> {
             return self.re_exports(root);
         }
         self.facts.path = self.file.path.clone();
+        self.facts.not_product = self.file.role.is_test()
+            || self.file.role == palisade_knowledge::roles::FileRole::Example;
         self.facts.module = self.module.clone();
         self.process();
         let facts = self.facts;
@@ -439,17 +449,19 @@ impl<'t, 'm> Extractor<'t, 'm> {
             ObjKind::ApiRouter => a.keyword("prefix"),
             _ => None,
         }
-        .and_then(|p| string_value(p, self.src));
+        .map(|p| self.prefix_value(p));
         let dependencies = a
             .keyword("dependencies")
             .map(|d| self.dependencies_in(d))
             .unwrap_or_default();
         self.aiohttp_application_middlewares(&object, &a);
+        let class = (kind == ObjKind::ApiRouter && callee.last() != "APIRouter").then_some(callee);
         self.facts.objects.push(AppObject {
             qualified: object.qualified,
             kind,
             prefix,
             dependencies,
+            class,
             location: self.location(node),
         });
     }
@@ -526,10 +538,34 @@ impl<'t, 'm> Extractor<'t, 'm> {
         self.facts.mounts.push(Mount {
             parent: self.make_ref(parent),
             child,
-            prefix: prefix.and_then(|p| string_value(p, self.src)),
+            prefix: prefix.map(|p| self.prefix_value(p)),
             dependencies,
             location,
         });
+    }
+
+    /// A URL prefix as the inventory shows it: the string, or, when it is computed, the
+    /// expression in braces (`{settings.API_PREFIX}`, `f"{API}/v1"` as `{API}/v1`), so that
+    /// a prefix the source does not spell out is still visible and never dropped.
+    fn prefix_value(&self, node: Node<'_>) -> String {
+        if let Some(s) = string_value(node, self.src) {
+            return s;
+        }
+        // `user_prefix = "/users"` … `include_router(r, prefix=user_prefix)`.
+        if node.kind() == "identifier"
+            && let Some(model) = self.model
+            && let (value, Some(_)) = crate::settings::follow(model, node)
+            && let Some(s) = string_value(value, self.src)
+        {
+            return s;
+        }
+        let t = self.text(node);
+        if node.kind() == "string"
+            && let Some(rest) = t.strip_prefix(['f', 'F'])
+        {
+            return rest.trim_matches(|c| c == '"' || c == '\'').to_string();
+        }
+        format!("{{{t}}}")
     }
 
     /// The view of a registration: a function, a class's `as_view(...)`, or wrappers around
