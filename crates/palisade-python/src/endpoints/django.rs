@@ -324,6 +324,8 @@ impl Walk<'_> {
             allow_any,
             loose_signature: loose,
             declared: declared.clone(),
+            public: None,
+            capability_url: false,
         });
     }
 

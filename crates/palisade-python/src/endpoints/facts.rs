@@ -92,6 +92,12 @@ pub struct Body {
     pub checks_user: bool,
     /// Answers with a redirect (`redirect(...)`, `HttpResponseRedirect(...)`), wherever to.
     pub redirects: bool,
+    /// Reads a signed value (`signing.loads(...)`, `signer.unsign(...)`,
+    /// `serializer.loads(token, max_age=…)`), by callee: the request carries its authority.
+    pub signed_tokens: Vec<String>,
+    /// Handles a token: an attribute, call or argument named after one (`body.token`,
+    /// `verify_reset_password_token(data)`).
+    pub mentions_token: bool,
     /// Mentions scopes, roles or permissions.
     pub mentions_scopes: bool,
     /// `request.method == "POST"` and the like.
@@ -119,6 +125,9 @@ impl Body {
         self.denies |= other.denies;
         self.checks_user |= other.checks_user;
         self.redirects |= other.redirects;
+        self.signed_tokens
+            .extend(other.signed_tokens.iter().cloned());
+        self.mentions_token |= other.mentions_token;
         self.mentions_scopes |= other.mentions_scopes;
         for m in &other.methods {
             if !self.methods.contains(m) {
@@ -416,6 +425,9 @@ pub struct FileFacts {
     pub aliases: Vec<DependencyAlias>,
     /// Local name → qualified name of every import (to follow re-exports).
     pub imports: BTreeMap<String, String>,
+    /// Modules imported with `from … import *` at module level (re-exports too, as in a
+    /// package `__init__.py` of `from .base_controllers import *`).
+    pub star_imports: Vec<String>,
 }
 
 impl FileFacts {

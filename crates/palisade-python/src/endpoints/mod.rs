@@ -31,6 +31,7 @@ pub mod extract;
 pub mod facts;
 pub mod middleware;
 pub mod project;
+pub mod public;
 pub mod secrets;
 pub mod syntax;
 pub mod words;
@@ -99,6 +100,12 @@ pub struct Endpoint {
     pub loose_signature: bool,
     /// Where the route is declared (decorator, `path()` entry, registration call).
     pub declared: Location,
+    /// Why it needs no authentication, when it has none and is public by design: `login`,
+    /// `logout`, `registration`, `password reset`, `token`.
+    pub public: Option<&'static str>,
+    /// It has no check and its only path parameters are UUIDs: the URL may be the
+    /// credential (a ping URL, a share link), or may be an id — the model cannot tell.
+    pub capability_url: bool,
 }
 
 impl Endpoint {
@@ -108,6 +115,14 @@ impl Endpoint {
         for c in &self.checks {
             if !names.contains(&c.name.as_str()) {
                 names.push(&c.name);
+            }
+        }
+        if names.is_empty() {
+            if let Some(purpose) = self.public {
+                return Some(format!("public ({purpose})"));
+            }
+            if self.capability_url {
+                return Some("capability URL?".to_string());
             }
         }
         (!names.is_empty()).then(|| names.join(", "))
@@ -155,6 +170,37 @@ pub fn endpoints(project: &Project) -> Vec<Endpoint> {
         !not_product.contains(e.handler.path.as_str())
             && !not_product.contains(e.declared.path.as_str())
     });
+    let mut functions: std::collections::HashMap<(&str, u32), &facts::Function> =
+        std::collections::HashMap::new();
+    for file in &project.files {
+        for f in &file.functions {
+            functions.entry((file.path.as_str(), f.line)).or_insert(f);
+        }
+    }
+    for e in &mut out {
+        if !e.checks.is_empty() {
+            continue;
+        }
+        let body = functions
+            .get(&(e.handler.path.as_str(), e.handler.line))
+            .map(|f| &f.body);
+        if let Some(callee) = body.and_then(|b| b.signed_tokens.first()) {
+            e.checks.push(AuthCheck {
+                name: format!("signed token ({callee})"),
+                api_key: false,
+                scopes: Vec::new(),
+                definition: None,
+                applied: e.handler.location.clone(),
+                identity: format!("signed:{callee}"),
+                single_key: false,
+                scope_aware: false,
+                signature: false,
+            });
+            continue;
+        }
+        e.public = public::public_purpose(e, body.is_some_and(|b| b.mentions_token));
+        e.capability_url = e.public.is_none() && public::capability_url(&e.path);
+    }
     out.sort_by(|a, b| {
         (&a.path, &a.methods, &a.handler.path, a.handler.line).cmp(&(
             &b.path,

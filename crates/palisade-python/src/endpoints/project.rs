@@ -109,11 +109,20 @@ impl Project {
         let (module, name) = qualified.rsplit_once('.')?;
         let module = self.canonical_module(module)?;
         let file = &self.files[self.modules[&module]];
-        let target = file.imports.get(name)?;
-        if target == qualified {
-            return None;
+        if let Some(target) = file.imports.get(name) {
+            if target == qualified {
+                return None;
+            }
+            return self.canonical_in(target, depth + 1);
         }
-        self.canonical_in(target, depth + 1)
+        // `from .base_controllers import *` in the package that re-exports the name.
+        file.star_imports.iter().find_map(|star| {
+            let target = format!("{star}.{name}");
+            (target != qualified)
+                .then(|| self.canonical_in(&target, depth + 1))
+                .flatten()
+                .filter(|found| self.is_defined(found))
+        })
     }
 
     fn is_defined(&self, q: &str) -> bool {

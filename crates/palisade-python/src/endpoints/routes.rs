@@ -44,7 +44,9 @@ pub fn endpoints(p: &Project) -> Vec<Endpoint> {
     for (owner, routes) in by_owner {
         let framework = framework_of(p, &owner, routes[0].0);
         let mut placements = placements(p, &owner, framework, &mounts, &mut Vec::new());
-        if framework == "aiohttp" && p.object(&key_ref(&owner)).is_none() && !mounts.contains_key(&owner)
+        if framework == "aiohttp"
+            && p.object(&key_ref(&owner)).is_none()
+            && !mounts.contains_key(&owner)
         {
             let adopted = guarded_apps_of_file(p, routes[0].0, &mounts);
             if !adopted.is_empty() {
@@ -264,6 +266,8 @@ fn route_endpoints(
             allow_any: None,
             loose_signature: loose,
             declared: route.location.clone(),
+            public: None,
+            capability_url: false,
         };
     let function = (!route.class_view)
         .then(|| p.function(&route.handler))

@@ -117,6 +117,12 @@ impl<'t> Extractor<'t, '_> {
 
     pub(super) fn body_of_call(&self, call: Node<'_>) -> Option<Body> {
         let name = self.callee_name(call)?;
+        self.signed_token_call(call, name)
+            .or_else(|| self.body_of_call_general(call))
+    }
+
+    fn body_of_call_general(&self, call: Node<'_>) -> Option<Body> {
+        let name = self.callee_name(call)?;
         if name == "get" {
             // `session.get("user_id")`, `session.get("is_admin")`: a session login check.
             let function = call.child_by_field_name("function")?;
@@ -196,6 +202,42 @@ impl<'t> Extractor<'t, '_> {
         }
         if is_scope_name(name) {
             body.mentions_scopes = true;
+        }
+        Some(body)
+    }
+
+    /// `signing.loads(value)`, `signer.unsign(value)`, `unsign_object`, `unserialize(data,
+    /// max_age=…)`, `serializer.loads(token, max_age=…)`: reading a signed value (a
+    /// `json.loads` or `pickle.loads` is not one: a `loads` counts only from `signing` or
+    /// with a `max_age`). Calls named after a token mark the body as handling one.
+    fn signed_token_call(&self, call: Node<'_>, name: &str) -> Option<Body> {
+        let ws = words(name);
+        let token = ws.iter().any(|w| w == "token");
+        let signed = matches!(name, "unsign" | "unsign_object" | "unserialize" | "loads");
+        if !(token || signed) {
+            return None;
+        }
+        let function = call.child_by_field_name("function")?;
+        let callee = dotted(function, self.src).unwrap_or_else(|| name.to_string());
+        let a = args(call, self.src);
+        let mut body = Body {
+            mentions_token: token,
+            ..Body::default()
+        };
+        let from_signing = callee.starts_with("signing.") || callee.contains("signer");
+        if matches!(name, "unsign" | "unsign_object")
+            || (matches!(name, "loads" | "unserialize")
+                && (from_signing || a.keyword("max_age").is_some()))
+        {
+            body.signed_tokens.push(callee);
+            body.mentions_token = true;
+        }
+        // Keep what the general pass finds in the same call (`verify_token(...)` is also
+        // an auth call).
+        if interesting_call(name)
+            && let Some(rest) = self.body_of_call_general(call)
+        {
+            body.merge(&rest);
         }
         Some(body)
     }
@@ -343,6 +385,7 @@ impl<'t> Extractor<'t, '_> {
                     "is_authenticated" | "is_anonymous" | "is_staff" | "is_superuser" => {
                         body.checks_user = true;
                     }
+                    "token" => body.mentions_token = true,
                     "POST" | "FILES" | "body" | "data" => {
                         let object = self.text(node.child_by_field_name("object")?);
                         if object.ends_with("request") {

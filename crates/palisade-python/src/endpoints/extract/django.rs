@@ -35,8 +35,7 @@ impl<'t> Extractor<'t, '_> {
             list.extend(entries);
             return true;
         }
-        if at_module
-            && (!augmented || target == "INSTALLED_APPS" || target.contains("MIDDLEWARE"))
+        if at_module && (!augmented || target == "INSTALLED_APPS" || target.contains("MIDDLEWARE"))
         {
             self.settings_assignment(left, right);
         }
@@ -209,7 +208,11 @@ impl<'t> Extractor<'t, '_> {
             return;
         }
         match node.kind() {
-            "list" | "tuple" | "parenthesized_expression" | "list_splat" | "binary_operator"
+            "list"
+            | "tuple"
+            | "parenthesized_expression"
+            | "list_splat"
+            | "binary_operator"
             | "argument_list" => {
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {

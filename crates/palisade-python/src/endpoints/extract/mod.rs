@@ -214,6 +214,14 @@ impl<'t> Consumer<'t> for Extractor<'t, '_> {
     }
 }
 
+/// The modules a file imports everything from, at module level.
+fn star_imports(root: Node<'_>, model: &Model<'_>) -> Vec<String> {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .filter_map(|statement| model.star_import(statement))
+        .collect()
+}
+
 /// The kind of framework object a constructor makes (`Flask(...)`, `APIRouter(...)`,
 /// `web.Application(...)`, `DefaultRouter()`).
 fn app_object_kind(callee: &Ref) -> Option<ObjKind> {
@@ -275,9 +283,10 @@ impl<'t, 'm> Extractor<'t, 'm> {
         self.facts.not_product = self.file.role.is_test()
             || self.file.role == palisade_knowledge::roles::FileRole::Example;
         self.facts.module = self.module.clone();
-        self.process();
+        self.process(root);
         let facts = self.facts;
-        (!facts.is_empty() || !facts.imports.is_empty()).then_some(facts)
+        (!facts.is_empty() || !facts.imports.is_empty() || !facts.star_imports.is_empty())
+            .then_some(facts)
     }
 
     /// For a file that is not a web module: its module-level `from … import …` statements
@@ -294,13 +303,15 @@ impl<'t, 'm> Extractor<'t, 'm> {
                 }
             }
         }
-        if imports.is_empty() {
+        let star_imports = star_imports(root, model);
+        if imports.is_empty() && star_imports.is_empty() {
             return None;
         }
         Some(FileFacts {
             path: self.file.path.clone(),
             module: self.module,
             imports,
+            star_imports,
             ..FileFacts::default()
         })
     }
@@ -367,8 +378,11 @@ impl<'t, 'm> Extractor<'t, 'm> {
             )
     }
 
-    fn process(&mut self) {
+    fn process(&mut self, root: Node<'t>) {
         self.facts.imports = self.model.map(Model::import_table).unwrap_or_default();
+        if let Some(model) = self.model {
+            self.facts.star_imports = star_imports(root, model);
+        }
         self.facts.frameworks = FRAMEWORKS
             .iter()
             .copied()
@@ -552,12 +566,23 @@ impl<'t, 'm> Extractor<'t, 'm> {
             return s;
         }
         // `user_prefix = "/users"` … `include_router(r, prefix=user_prefix)`.
-        if node.kind() == "identifier"
-            && let Some(model) = self.model
-            && let (value, Some(_)) = crate::settings::follow(model, node)
-            && let Some(s) = string_value(value, self.src)
-        {
-            return s;
+        if node.kind() == "identifier" {
+            let name = self.text(node);
+            let values: Vec<Node<'_>> = self
+                .assignments
+                .iter()
+                .filter(|a| is_module_level(**a))
+                .filter(|a| {
+                    a.child_by_field_name("left")
+                        .is_some_and(|l| self.text(l) == name)
+                })
+                .filter_map(|a| a.child_by_field_name("right"))
+                .collect();
+            if let [value] = values.as_slice()
+                && let Some(s) = string_value(*value, self.src)
+            {
+                return s;
+            }
         }
         let t = self.text(node);
         if node.kind() == "string"

@@ -1,0 +1,89 @@
+//! Endpoints that are public by design, and endpoints whose URL or token is the credential.
+//!
+//! Logging in, logging out, registering, resetting a forgotten password and exchanging
+//! credentials for a token cannot require the caller to be logged in: the inventory says
+//! `public (login)` for them instead of `NONE`, and the rule leaves them alone. The names
+//! are read from the path's literal segments and the handler's name, word by word
+//! (`forgot-password`, `reset_password`, `password-recovery`, `login_access_token`).
+//!
+//! A request can also carry its own authority: a signed value checked in the handler
+//! (`signing.loads(signed_username, max_age=…)`, `serializer.loads(token, max_age=…)`,
+//! `unsign(...)`) is a check of its own kind; a URL whose only parameter is a UUID (a
+//! health-check ping URL, a share link) may be a capability — or an ordinary id the model
+//! cannot tell from one — so it is shown as `capability URL?` and reported at low
+//! confidence, never silenced.
+
+use super::Endpoint;
+use palisade_knowledge::words::words;
+
+/// Why an endpoint without checks is public on purpose, if its path or handler says so.
+/// `handles_token`: the handler reads a token (a password-reset confirmation must: one that
+/// sets a new password for whoever names an account stays unauthenticated).
+pub fn public_purpose(e: &Endpoint, handles_token: bool) -> Option<&'static str> {
+    let mut ws: Vec<String> = Vec::new();
+    let literal: Vec<&str> = e
+        .path
+        .split('/')
+        .filter(|s| {
+            !s.is_empty() && !s.starts_with('<') && !s.starts_with('{') && !s.starts_with('(')
+        })
+        .collect();
+    for segment in &literal {
+        ws.extend(words(segment));
+    }
+    ws.extend(words(&e.handler.name));
+    let has = |w: &str| ws.iter().any(|x| x == w);
+    let last = literal.last().map(|s| s.to_ascii_lowercase());
+    if has("logout") || has("signout") || (has("sign") && has("out")) || (has("log") && has("out"))
+    {
+        return Some("logout");
+    }
+    let has_parameter = e
+        .path
+        .split('/')
+        .any(|s| s.starts_with('<') || s.starts_with('{'));
+    if (has("password") || has("username"))
+        && (has("forgot")
+            || has("forgotten")
+            || has("recover")
+            || has("recovery")
+            || (has("reset") && (handles_token || has_parameter)))
+    {
+        return Some("password reset");
+    }
+    if has("login") || has("signin") || (has("sign") && has("in")) || (has("log") && has("in")) {
+        return Some("login");
+    }
+    if has("register") || has("registration") || has("signup") || (has("sign") && has("up")) {
+        return Some("registration");
+    }
+    if last.as_deref().is_some_and(|l| {
+        matches!(
+            l,
+            "token"
+                | "access-token"
+                | "access_token"
+                | "refresh"
+                | "refresh-token"
+                | "token-refresh"
+        )
+    }) && (has("auth") || has("oauth") || has("oauth2") || has("jwt") || has("token"))
+    {
+        return Some("token");
+    }
+    None
+}
+
+/// Whether the path's parameters are all UUIDs (`/ping/<uuid:code>`, `/share/{share_uuid}`):
+/// the URL may be the credential.
+pub fn capability_url(path: &str) -> bool {
+    let params: Vec<&str> = path
+        .split('/')
+        .filter(|s| s.starts_with('<') || s.starts_with('{'))
+        .collect();
+    !params.is_empty()
+        && params.iter().all(|p| {
+            let p = p.to_ascii_lowercase();
+            p.starts_with("<uuid:") || words(&p).iter().any(|w| w == "uuid" || w == "guid")
+        })
+}
