@@ -325,7 +325,7 @@ impl Walk<'_> {
             loose_signature: loose,
             declared: declared.clone(),
             public: None,
-            capability_url: false,
+            undecided: None,
         });
     }
 

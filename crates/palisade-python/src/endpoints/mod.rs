@@ -103,9 +103,11 @@ pub struct Endpoint {
     /// Why it needs no authentication, when it has none and is public by design: `login`,
     /// `logout`, `registration`, `password reset`, `token`.
     pub public: Option<&'static str>,
-    /// It has no check and its only path parameters are UUIDs: the URL may be the
-    /// credential (a ping URL, a share link), or may be an id — the model cannot tell.
-    pub capability_url: bool,
+    /// It has no check, but may be public on purpose in a way the model cannot confirm:
+    /// `capability URL` (its only path parameters are UUIDs: a ping URL, a share link — or
+    /// an ordinary id), `first-run setup` (a setup wizard, public until the product is set
+    /// up, if the handler checks that).
+    pub undecided: Option<&'static str>,
 }
 
 impl Endpoint {
@@ -121,8 +123,8 @@ impl Endpoint {
             if let Some(purpose) = self.public {
                 return Some(format!("public ({purpose})"));
             }
-            if self.capability_url {
-                return Some("capability URL?".to_string());
+            if let Some(reason) = self.undecided {
+                return Some(format!("{reason}?"));
             }
         }
         (!names.is_empty()).then(|| names.join(", "))
@@ -199,7 +201,9 @@ pub fn endpoints(project: &Project) -> Vec<Endpoint> {
             continue;
         }
         e.public = public::public_purpose(e, body.is_some_and(|b| b.mentions_token));
-        e.capability_url = e.public.is_none() && public::capability_url(&e.path);
+        if e.public.is_none() {
+            e.undecided = public::undecided_purpose(e);
+        }
     }
     out.sort_by(|a, b| {
         (&a.path, &a.methods, &a.handler.path, a.handler.line).cmp(&(

@@ -11,7 +11,8 @@
 //! `unsign(...)`) is a check of its own kind; a URL whose only parameter is a UUID (a
 //! health-check ping URL, a share link) may be a capability — or an ordinary id the model
 //! cannot tell from one — so it is shown as `capability URL?` and reported at low
-//! confidence, never silenced.
+//! confidence, never silenced. So is a first-run setup wizard (`/setup`, `first-run setup?`):
+//! public until the product is set up, when its handler checks that.
 
 use super::Endpoint;
 use palisade_knowledge::words::words;
@@ -70,6 +71,19 @@ pub fn public_purpose(e: &Endpoint, handles_token: bool) -> Option<&'static str>
     }) && (has("auth") || has("oauth") || has("oauth2") || has("jwt") || has("token"))
     {
         return Some("token");
+    }
+    None
+}
+
+/// Why an endpoint without checks may be public on purpose, when the model cannot confirm
+/// it: a capability URL, a first-run setup wizard.
+pub fn undecided_purpose(e: &Endpoint) -> Option<&'static str> {
+    if capability_url(&e.path) {
+        return Some("capability URL");
+    }
+    let last = e.path.split('/').rfind(|s| !s.is_empty());
+    if last.is_some_and(|l| l.eq_ignore_ascii_case("setup")) || e.handler.name == "setup" {
+        return Some("first-run setup");
     }
     None
 }

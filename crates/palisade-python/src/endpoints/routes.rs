@@ -267,7 +267,7 @@ fn route_endpoints(
             loose_signature: loose,
             declared: route.location.clone(),
             public: None,
-            capability_url: false,
+            undecided: None,
         };
     let function = (!route.class_view)
         .then(|| p.function(&route.handler))

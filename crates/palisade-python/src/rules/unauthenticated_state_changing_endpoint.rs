@@ -37,7 +37,8 @@
 //! Login, logout, registration, password-reset and token endpoints are public by design
 //! (the inventory shows `public (login)`, `public (password reset)`, …) and are not
 //! reported. An endpoint whose only path parameters are UUIDs (`/ping/<uuid:code>`) may use
-//! the URL as its credential: it is reported at low confidence.
+//! the URL as its credential, and a first-run `/setup` wizard is public until the product is
+//! set up: both are reported at low confidence.
 //!
 //! ## Why it matters
 //! An endpoint that creates orders, changes an account or deletes data without asking who
@@ -198,8 +199,9 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
         };
         let mut finding = Finding::new(&META, first.handler.location.span, message)
             .with_path(first.handler.location.path.clone());
-        if list.iter().all(|e| e.capability_url) {
-            // `/ping/<uuid:code>`: the UUID may be the credential, or just an id.
+        if list.iter().all(|e| e.undecided.is_some()) {
+            // `/ping/<uuid:code>`: the UUID may be the credential, or just an id; `/setup`:
+            // public until the product is set up, if the handler checks that.
             finding = finding.with_confidence(Confidence::Low);
         }
         if first.declared.path != first.handler.location.path

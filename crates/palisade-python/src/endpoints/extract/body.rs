@@ -242,6 +242,48 @@ impl<'t> Extractor<'t, '_> {
         Some(body)
     }
 
+    /// Whether a user attribute is the condition of an `if` that leaves the function at once
+    /// (`return`, `raise`, `abort(...)`) when the caller is not who it should be: negated for
+    /// `is_authenticated`/`is_staff`/`is_superuser` (`negated`), as is for `is_anonymous`.
+    fn guards_and_leaves(&self, attribute: Node<'_>, negated: bool) -> bool {
+        let mut node = attribute;
+        let mut saw_not = false;
+        for _ in 0..4 {
+            let Some(parent) = node.parent() else {
+                return false;
+            };
+            match parent.kind() {
+                "not_operator" => saw_not = true,
+                "parenthesized_expression" => {}
+                // `if not user.is_authenticated or not user.is_active: return …`.
+                "boolean_operator"
+                    if parent
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| self.text(o) == "or") => {}
+                "if_statement" => {
+                    let is_condition = parent
+                        .child_by_field_name("condition")
+                        .is_some_and(|c| c.id() == node.id());
+                    let Some(block) = parent.child_by_field_name("consequence") else {
+                        return false;
+                    };
+                    let mut cursor = block.walk();
+                    let leaves = block.named_children(&mut cursor).any(|statement| {
+                        matches!(statement.kind(), "return_statement" | "raise_statement")
+                            || (statement.kind() == "expression_statement"
+                                && statement.named_child(0).is_some_and(|call| {
+                                    call.kind() == "call" && self.callee_name(call) == Some("abort")
+                                }))
+                    });
+                    return is_condition && leaves && saw_not == negated;
+                }
+                _ => return false,
+            }
+            node = parent;
+        }
+        false
+    }
+
     /// `abort(401)`, `HTTPException(status_code=403)`, `Response(status=401)`,
     /// `HTTPException(status.HTTP_401_UNAUTHORIZED)`.
     pub(super) fn has_denial_status(&self, a: &Args<'_>) -> bool {
@@ -384,6 +426,9 @@ impl<'t> Extractor<'t, '_> {
                 match attribute {
                     "is_authenticated" | "is_anonymous" | "is_staff" | "is_superuser" => {
                         body.checks_user = true;
+                        // `if not request.user.is_authenticated: return …` refuses whatever
+                        // it returns, with or without an `else:`.
+                        body.denies |= self.guards_and_leaves(node, attribute != "is_anonymous");
                     }
                     "token" => body.mentions_token = true,
                     "POST" | "FILES" | "body" | "data" => {
