@@ -130,11 +130,15 @@ impl Endpoint {
         (!names.is_empty()).then(|| names.join(", "))
     }
 
-    /// Every scope the endpoint's checks require.
+    /// Every scope the endpoint's checks require (never a string that could be a key: the
+    /// literal arguments of a check can be its secret, `verify(token, "k3y-…")`).
     pub fn scopes(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for c in &self.checks {
             for s in &c.scopes {
+                if could_be_secret(s) {
+                    continue;
+                }
                 if !out.contains(s) {
                     out.push(s.clone());
                 }
@@ -155,6 +159,18 @@ impl Endpoint {
     pub fn describe(&self) -> String {
         format!("{} {}", self.methods.join(","), self.path)
     }
+}
+
+/// Whether a check's string argument could be a key rather than a scope: key material
+/// (long, no spaces) that is not shaped like a scope or permission (lowercase words joined
+/// by `:`, `.`, `_`, `-` or `/`, with at most two digits: `orders:write`,
+/// `dojo.delete_cicdinfrastructure`).
+fn could_be_secret(s: &str) -> bool {
+    let scope_shaped = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.:-/ ".contains(c))
+        && s.chars().filter(char::is_ascii_digit).count() <= 2;
+    palisade_knowledge::secrets::looks_like_key_material(s) && !scope_shaped
 }
 
 /// Every endpoint of a project, sorted by path and methods.
@@ -401,6 +417,40 @@ mod tests {
             [
                 "DELETE /purge Depends(get_current_user) []",
                 "GET,DELETE /v1/orders/<int:id> login_required []",
+            ]
+        );
+    }
+
+    #[test]
+    fn check_arguments_that_could_be_keys_are_never_shown_as_scopes() {
+        let endpoints = inventory_of(&[(
+            "svc.py",
+            "from flask import Flask, request\nimport jwt\n\napp = Flask(__name__)\n\ndef verify_token(token, key):\n    return token\n\n@app.post('/jobs')\ndef jobs():\n    jwt.decode(request.headers['Authorization'], 'mysupersecretkey', algorithms=['HS256'])\n\n@app.post('/runs')\ndef runs():\n    verify_token(request.headers['X-Token'], 'Zx9-kq2LmN8pR4sT7vWy')\n    check_permission(request, 'runs:write')\n",
+        )]);
+        let rows = rows(&endpoints);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].ends_with("[]"), "{rows:?}");
+        assert!(rows[1].ends_with("[runs:write]"), "{rows:?}");
+    }
+
+    #[test]
+    fn public_endpoints_say_why_and_test_routes_are_left_out() {
+        let endpoints = inventory_of(&[
+            (
+                "app/auth.py",
+                "from fastapi import APIRouter\nrouter = APIRouter(prefix='/auth')\n\n@router.post('/token')\ndef login_access_token():\n    pass\n\n@router.post('/password-recovery/{email}')\ndef recover_password(email: str):\n    pass\n\n@router.post('/reset-password/')\ndef reset_password(new_password: str):\n    pass\n",
+            ),
+            (
+                "tests/test_auth.py",
+                "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.post('/fake-login')\ndef fake():\n    pass\n",
+            ),
+        ]);
+        assert_eq!(
+            rows(&endpoints),
+            [
+                "POST /auth/password-recovery/{email} public (password reset) []",
+                "POST /auth/reset-password/ - []",
+                "POST /auth/token public (login) []",
             ]
         );
     }

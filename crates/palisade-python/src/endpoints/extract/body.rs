@@ -198,7 +198,12 @@ impl<'t> Extractor<'t, '_> {
             // Verifying a login attempt is not checking an authenticated caller.
             && !ws.iter().any(|w| w.starts_with("credential") || w.starts_with("password"))
         {
-            body.auth_calls.push(self.call_of(call, function));
+            let mut check = self.call_of(call, function);
+            if name == "decode" || name == "encode" {
+                // `jwt.decode(token, KEY, algorithms=[...])`: a key and algorithms, no scope.
+                check.strings.clear();
+            }
+            body.auth_calls.push(check);
         }
         if is_scope_name(name) {
             body.mentions_scopes = true;
