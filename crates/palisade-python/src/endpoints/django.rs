@@ -120,6 +120,15 @@ struct Defaults {
     permissions: Option<(Vec<Ref>, Location)>,
     /// The login middleware installed for every view, as the inventory names it.
     login_middleware: Option<String>,
+    /// `LOGIN_EXEMPT_URLS` of a project's own login middleware, as literal path prefixes.
+    login_exempt: Vec<super::middleware::Exempt>,
+}
+
+impl Defaults {
+    /// Whether the login middleware lets this path through (`LOGIN_EXEMPT_URLS`).
+    fn login_exempt(&self, path: &str) -> bool {
+        self.login_exempt.iter().any(|e| e.matches(path))
+    }
 }
 
 fn defaults(p: &Project) -> Defaults {
@@ -141,6 +150,7 @@ fn defaults(p: &Project) -> Defaults {
     Defaults {
         permissions,
         login_middleware: super::middleware::login_middleware(p),
+        login_exempt: super::middleware::login_exempt(p),
     }
 }
 
@@ -478,6 +488,7 @@ impl Walk<'_> {
         } else if checks.is_empty()
             && decorator("login_not_required").is_none()
             && let Some(name) = &self.defaults.login_middleware
+            && !self.defaults.login_exempt(path)
         {
             checks.push(middleware_check(name, &entry.location));
         }
@@ -583,6 +594,7 @@ impl Walk<'_> {
             allow_any = any;
         } else if checks.is_empty()
             && let Some(name) = &self.defaults.login_middleware
+            && !self.defaults.login_exempt(path)
         {
             checks.push(middleware_check(name, &entry.location));
         }

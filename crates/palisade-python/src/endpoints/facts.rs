@@ -317,6 +317,9 @@ pub struct Settings {
     /// Every dotted path named in `MIDDLEWARE` (assigned, extended or spread), so that the
     /// project pass can look at the project's own middlewares.
     pub middleware: Vec<String>,
+    /// `LOGIN_EXEMPT_URLS` (assigned or extended): the regular expressions of paths a
+    /// project's login middleware lets through, interpolations (`{URL_PREFIX}`) removed.
+    pub login_exempt: Vec<String>,
 }
 
 /// A FastAPI security scheme instance (`oauth2_scheme = OAuth2PasswordBearer(...)`).

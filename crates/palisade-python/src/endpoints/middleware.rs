@@ -5,6 +5,10 @@
 //! to the login page. Settings split over modules (`from .base import *`) are read together:
 //! whichever settings file lists the middleware, it is installed.
 
+//!
+//! Such middlewares usually let some URLs through (`LOGIN_EXEMPT_URLS`, regular
+//! expressions): a view whose path matches one is not covered by it.
+
 use super::facts::{Ref, last};
 use super::project::Project;
 
@@ -56,4 +60,51 @@ fn refuses_anonymous(p: &Project, path: &str) -> bool {
                 .is_some_and(|(_, f)| f.body.checks_user && (f.body.denies || f.body.redirects))
         })
     })
+}
+
+/// One `LOGIN_EXEMPT_URLS` entry, reduced to the literal text its regular expression starts
+/// with (`^webhook/([\w-]+)$` → `webhook/`, anchored).
+#[derive(Clone, Debug)]
+pub struct Exempt {
+    literal: String,
+    anchored: bool,
+}
+
+impl Exempt {
+    /// Whether a view's path (as the inventory writes it, `/webhook/<name>`) is let through.
+    pub fn matches(&self, path: &str) -> bool {
+        let path = path.trim_start_matches('/');
+        if self.anchored {
+            path.starts_with(&self.literal)
+        } else {
+            path.contains(&self.literal)
+        }
+    }
+}
+
+/// The exemptions of every non-test settings file.
+pub fn login_exempt(p: &Project) -> Vec<Exempt> {
+    let mut out = Vec::new();
+    for file in &p.files {
+        let Some(settings) = &file.settings else {
+            continue;
+        };
+        if palisade_knowledge::roles::is_test_settings(&file.path) {
+            continue;
+        }
+        for pattern in &settings.login_exempt {
+            let anchored = pattern.starts_with('^');
+            let literal: String = pattern
+                .trim_start_matches('^')
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| !"()[]{}.*+?$\\|".contains(*c))
+                .collect();
+            // An entry with no literal start would exempt everything: not understood.
+            if !literal.is_empty() {
+                out.push(Exempt { literal, anchored });
+            }
+        }
+    }
+    out
 }

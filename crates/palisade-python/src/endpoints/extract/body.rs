@@ -274,7 +274,9 @@ impl<'t> Extractor<'t, '_> {
                     };
                     let mut cursor = block.walk();
                     let leaves = block.named_children(&mut cursor).any(|statement| {
-                        matches!(statement.kind(), "return_statement" | "raise_statement")
+                        statement.kind() == "raise_statement"
+                            || (statement.kind() == "return_statement"
+                                && !self.passes_through(statement))
                             || (statement.kind() == "expression_statement"
                                 && statement.named_child(0).is_some_and(|call| {
                                     call.kind() == "call" && self.callee_name(call) == Some("abort")
@@ -287,6 +289,24 @@ impl<'t> Extractor<'t, '_> {
             node = parent;
         }
         false
+    }
+
+    /// Whether a `return` hands the request on instead of answering it
+    /// (`return self.get_response(request)`, `return await handler(request)`,
+    /// `return await call_next(request)`): a middleware letting anonymous callers through.
+    fn passes_through(&self, statement: Node<'_>) -> bool {
+        let mut value = statement.named_child(0);
+        if let Some(v) = value.filter(|v| v.kind() == "await") {
+            value = v.named_child(0);
+        }
+        value.filter(|v| v.kind() == "call").is_some_and(|call| {
+            self.callee_name(call).is_some_and(|name| {
+                matches!(
+                    name,
+                    "get_response" | "handler" | "call_next" | "next" | "app"
+                )
+            })
+        })
     }
 
     /// `abort(401)`, `HTTPException(status_code=403)`, `Response(status=401)`,

@@ -186,6 +186,15 @@ impl<'t> Extractor<'t, '_> {
                     }
                 }
             }
+            "LOGIN_EXEMPT_URLS" => {
+                let patterns: Vec<String> = elements(right)
+                    .into_iter()
+                    .filter(|e| e.kind() == "string")
+                    .map(|e| regex_text(self.text(e)))
+                    .collect();
+                let settings = self.facts.settings.get_or_insert_with(Settings::default);
+                settings.login_exempt.extend(patterns);
+            }
             name if matches!(right.kind(), "list" | "tuple") => {
                 let strings = strings_in(right, self.src);
                 if !strings.is_empty() && strings.len() == elements(right).len() {
@@ -418,4 +427,29 @@ impl<'t> Extractor<'t, '_> {
             });
         }
     }
+}
+
+/// The text of a (raw, formatted) string literal as a regular expression: prefixes and
+/// quotes removed, interpolations (`{URL_PREFIX}`, usually empty) dropped.
+fn regex_text(literal: &str) -> String {
+    let body = literal.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let formatted = literal.len() - body.len() > 0
+        && literal[..literal.len() - body.len()]
+            .chars()
+            .any(|c| c == 'f' || c == 'F');
+    let body = body.trim_matches(|c| c == '"' || c == '\'');
+    if !formatted {
+        return body.to_string();
+    }
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in body.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
