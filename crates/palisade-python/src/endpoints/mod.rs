@@ -438,7 +438,7 @@ mod tests {
         let endpoints = inventory_of(&[
             (
                 "app/auth.py",
-                "from fastapi import APIRouter\nrouter = APIRouter(prefix='/auth')\n\n@router.post('/token')\ndef login_access_token():\n    pass\n\n@router.post('/password-recovery/{email}')\ndef recover_password(email: str):\n    pass\n\n@router.post('/reset-password/')\ndef reset_password(new_password: str):\n    pass\n",
+                "from fastapi import APIRouter\nrouter = APIRouter(prefix='/auth')\n\n@router.post('/token')\ndef login_access_token():\n    pass\n\n@router.post('/password-recovery/{email}')\ndef recover_password(email: str):\n    pass\n\n@router.post('/reset-password/')\ndef reset_password(new_password: str):\n    pass\n\n@router.post('/users/{user_id}/token')\ndef make_token(user_id: int):\n    pass\n",
             ),
             (
                 "tests/test_auth.py",
@@ -451,6 +451,7 @@ mod tests {
                 "POST /auth/password-recovery/{email} public (password reset) []",
                 "POST /auth/reset-password/ - []",
                 "POST /auth/token public (login) []",
+                "POST /auth/users/{user_id}/token - []",
             ]
         );
     }

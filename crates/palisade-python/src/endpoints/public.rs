@@ -58,7 +58,9 @@ pub fn public_purpose(e: &Endpoint, handles_token: bool) -> Option<&'static str>
     if has("register") || has("registration") || has("signup") || (has("sign") && has("up")) {
         return Some("registration");
     }
-    if last.as_deref().is_some_and(|l| {
+    // `POST /api/auth/token`, `/oauth/token`, `/token`: credentials exchanged for a token.
+    // Not `/users/{id}/token`: a token made for someone else's account needs a caller.
+    let token_endpoint = last.as_deref().is_some_and(|l| {
         matches!(
             l,
             "token"
@@ -68,8 +70,17 @@ pub fn public_purpose(e: &Endpoint, handles_token: bool) -> Option<&'static str>
                 | "refresh-token"
                 | "token-refresh"
         )
-    }) && (has("auth") || has("oauth") || has("oauth2") || has("jwt") || has("token"))
-    {
+    });
+    let under_auth = literal[..literal.len().saturating_sub(1)]
+        .iter()
+        .flat_map(|s| words(s))
+        .all(|w| {
+            matches!(
+                w.as_str(),
+                "api" | "auth" | "oauth" | "oauth2" | "jwt" | "token"
+            ) || (w.len() > 1 && w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit()))
+        });
+    if token_endpoint && !has_parameter && under_auth {
         return Some("token");
     }
     None
