@@ -182,6 +182,27 @@ impl<'t> Model<'t> {
         out
     }
 
+    /// The module a `from … import *` statement imports everything from (relative ones
+    /// resolved); `None` for any other statement.
+    pub fn star_import(&self, node: Node<'_>) -> Option<String> {
+        if node.kind() != "import_from_statement" {
+            return None;
+        }
+        let mut cursor = node.walk();
+        if !node
+            .named_children(&mut cursor)
+            .any(|c| c.kind() == "wildcard_import")
+        {
+            return None;
+        }
+        let module = node.child_by_field_name("module_name")?;
+        match module.kind() {
+            "dotted_name" => Some(self.text(module).to_string()),
+            "relative_import" => Some(self.relative_base(module)),
+            _ => None,
+        }
+    }
+
     /// The module a relative import's dots and name point to (`..models` from
     /// `shop/api/orders.py` → `shop.models`).
     fn relative_base(&self, module: Node<'_>) -> String {

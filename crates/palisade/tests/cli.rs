@@ -1318,6 +1318,91 @@ fn endpoints_lists_every_route_with_joined_paths_auth_and_scopes() {
         .code(2);
 }
 
+/// What the inventory learnt from real products (issue #8): router classes and class-based
+/// views carry their dependencies, a computed prefix is shown and never dropped, a project's
+/// own login middleware and an aiohttp app's token middleware cover their routes, public
+/// endpoints say why.
+#[test]
+fn endpoints_show_project_wide_auth_public_purposes_and_computed_prefixes() {
+    let json_endpoints = |fixture: &str| {
+        let out = palisade()
+            .args(["endpoints", fixture, "--format", "json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        json_of(&out)["endpoints"].as_array().unwrap().clone()
+    };
+    let auth_of = |endpoints: &[serde_json::Value], method: &str, path: &str| {
+        endpoints
+            .iter()
+            .find(|e| {
+                e["path"] == path && e["methods"].as_array().unwrap().iter().any(|m| m == method)
+            })
+            .unwrap_or_else(|| panic!("no {method} {path} in {endpoints:#?}"))["auth"]
+            .clone()
+    };
+    let fastapi = json_endpoints(
+        "crates/palisade-python/fixtures/unauthenticated-state-changing-endpoint-fastapi-controllers",
+    );
+    assert_eq!(
+        auth_of(&fastapi, "POST", "/api/shelves"),
+        "Depends(get_current_user)"
+    );
+    assert_eq!(
+        auth_of(&fastapi, "DELETE", "/api/admin/shelves/{shelf_id}"),
+        "Depends(get_admin_user)"
+    );
+    assert_eq!(
+        auth_of(
+            &fastapi,
+            "POST",
+            "/api{settings.OPEN_PREFIX}/{shelf_id}/items"
+        ),
+        "Depends(get_current_user)"
+    );
+    assert_eq!(
+        auth_of(
+            &fastapi,
+            "POST",
+            "/api{settings.OPEN_PREFIX}/{shelf_id}/share"
+        ),
+        serde_json::Value::Null
+    );
+    let django = json_endpoints(
+        "crates/palisade-python/fixtures/unauthenticated-state-changing-endpoint-django-custom-middleware",
+    );
+    assert_eq!(
+        auth_of(&django, "POST", "/findings/<int:fid>/close"),
+        "middleware tracker.middleware.RequireLoginMiddleware"
+    );
+    let aiohttp = json_endpoints(
+        "crates/palisade-python/fixtures/unauthenticated-state-changing-endpoint-aiohttp-registrar",
+    );
+    assert_eq!(
+        auth_of(&aiohttp, "POST", "/devices/{device}/restart"),
+        "middleware self.security.token_validation"
+    );
+    palisade()
+        .args([
+            "endpoints",
+            "crates/palisade-python/fixtures/unauthenticated-state-changing-endpoint-public.py",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"POST +/api/auth/token +public \(token\)").unwrap())
+        .stdout(
+            predicate::str::is_match(
+                r"POST +/api/users/forgot-password +public \(password reset\)",
+            )
+            .unwrap(),
+        )
+        .stdout(predicate::str::is_match(r"POST +/ping/<uuid:code> +capability URL\?").unwrap())
+        .stdout(predicate::str::contains("signed token (signing.loads)"))
+        .stdout(predicate::str::is_match(r"POST +/api/orders/import +NONE").unwrap());
+}
+
 /// `who-can` reads manifests through the engine's collect mode, so a kustomization's
 /// rendering (here: `namespace: prod`) is what it answers from — the same objects the scan's
 /// `k8s/rbac-secrets-access` sees.

@@ -118,17 +118,25 @@ pub fn class_methods(p: &Project, class: &Class) -> Vec<String> {
 struct Defaults {
     /// `DEFAULT_PERMISSION_CLASSES` and where it is set; `None` means DRF's `AllowAny`.
     permissions: Option<(Vec<Ref>, Location)>,
-    login_required_middleware: bool,
+    /// The login middleware installed for every view, as the inventory names it.
+    login_middleware: Option<String>,
+    /// `LOGIN_EXEMPT_URLS` of a project's own login middleware, as literal path prefixes.
+    login_exempt: Vec<super::middleware::Exempt>,
+}
+
+impl Defaults {
+    /// Whether the login middleware lets this path through (`LOGIN_EXEMPT_URLS`).
+    fn login_exempt(&self, path: &str) -> bool {
+        self.login_exempt.iter().any(|e| e.matches(path))
+    }
 }
 
 fn defaults(p: &Project) -> Defaults {
     let mut permissions = None;
-    let mut login_required_middleware = false;
     for file in &p.files {
         let Some(settings) = &file.settings else {
             continue;
         };
-        login_required_middleware |= settings.login_required_middleware;
         // Test settings do not decide what production allows.
         if palisade_knowledge::roles::is_test_settings(&file.path) {
             continue;
@@ -141,7 +149,8 @@ fn defaults(p: &Project) -> Defaults {
     }
     Defaults {
         permissions,
-        login_required_middleware,
+        login_middleware: super::middleware::login_middleware(p),
+        login_exempt: super::middleware::login_exempt(p),
     }
 }
 
@@ -325,6 +334,8 @@ impl Walk<'_> {
             allow_any,
             loose_signature: loose,
             declared: declared.clone(),
+            public: None,
+            undecided: None,
         });
     }
 
@@ -475,10 +486,11 @@ impl Walk<'_> {
             checks.extend(perm);
             allow_any = any;
         } else if checks.is_empty()
-            && self.defaults.login_required_middleware
             && decorator("login_not_required").is_none()
+            && let Some(name) = &self.defaults.login_middleware
+            && !self.defaults.login_exempt(path)
         {
-            checks.push(middleware_check(&entry.location));
+            checks.push(middleware_check(name, &entry.location));
         }
         let handler = Handler {
             path: file.path.clone(),
@@ -580,8 +592,11 @@ impl Walk<'_> {
             let (perm, any) = self.drf_checks(p.class_attr(class, "permission_classes"), &scopes);
             checks.extend(perm);
             allow_any = any;
-        } else if checks.is_empty() && self.defaults.login_required_middleware {
-            checks.push(middleware_check(&entry.location));
+        } else if checks.is_empty()
+            && let Some(name) = &self.defaults.login_middleware
+            && !self.defaults.login_exempt(path)
+        {
+            checks.push(middleware_check(name, &entry.location));
         }
         let methods: Vec<String> = if !actions.is_empty() {
             actions.iter().map(|(m, _)| m.clone()).collect()
@@ -734,14 +749,14 @@ impl Walk<'_> {
     }
 }
 
-fn middleware_check(at: &Location) -> AuthCheck {
+fn middleware_check(name: &str, at: &Location) -> AuthCheck {
     AuthCheck {
-        name: "LoginRequiredMiddleware".to_string(),
+        name: name.to_string(),
         api_key: false,
         scopes: Vec::new(),
         definition: None,
         applied: at.clone(),
-        identity: "django.contrib.auth.middleware.LoginRequiredMiddleware".to_string(),
+        identity: format!("django-middleware:{name}"),
         single_key: false,
         scope_aware: false,
         signature: false,

@@ -90,6 +90,14 @@ pub struct Body {
     pub denies: bool,
     /// Looks at `is_authenticated`, `is_staff`, `has_perm`, …
     pub checks_user: bool,
+    /// Answers with a redirect (`redirect(...)`, `HttpResponseRedirect(...)`), wherever to.
+    pub redirects: bool,
+    /// Reads a signed value (`signing.loads(...)`, `signer.unsign(...)`,
+    /// `serializer.loads(token, max_age=…)`), by callee: the request carries its authority.
+    pub signed_tokens: Vec<String>,
+    /// Handles a token: an attribute, call or argument named after one (`body.token`,
+    /// `verify_reset_password_token(data)`).
+    pub mentions_token: bool,
     /// Mentions scopes, roles or permissions.
     pub mentions_scopes: bool,
     /// `request.method == "POST"` and the like.
@@ -116,6 +124,10 @@ impl Body {
         self.loose_signature |= other.loose_signature;
         self.denies |= other.denies;
         self.checks_user |= other.checks_user;
+        self.redirects |= other.redirects;
+        self.signed_tokens
+            .extend(other.signed_tokens.iter().cloned());
+        self.mentions_token |= other.mentions_token;
         self.mentions_scopes |= other.mentions_scopes;
         for m in &other.methods {
             if !self.methods.contains(m) {
@@ -183,6 +195,11 @@ pub struct Class {
     /// Method names defined in the class body.
     pub methods: Vec<String>,
     pub actions: Vec<DrfAction>,
+    /// Dependencies every route of the class gets: class attributes of a class-based view
+    /// (`user: PrivateUser = Depends(get_current_user)` under `@controller(router)` or
+    /// `@cbv(router)`), or the `dependencies=[...]` an `APIRouter` subclass passes to
+    /// `super().__init__` (`class UserAPIRouter(APIRouter)`).
+    pub dependencies: Vec<Dependency>,
 }
 
 /// The kind of a framework object.
@@ -206,6 +223,9 @@ pub struct AppObject {
     pub prefix: Option<String>,
     /// `dependencies=[...]` (FastAPI).
     pub dependencies: Vec<Dependency>,
+    /// The project's own class it is an instance of (`UserAPIRouter(prefix="/users")`),
+    /// whose dependencies it carries.
+    pub class: Option<Ref>,
     pub location: Location,
 }
 
@@ -294,8 +314,12 @@ pub struct Settings {
     /// The `"rest_framework"` entry of `INSTALLED_APPS`.
     pub drf_installed: Option<Location>,
     pub root_urlconf: Option<String>,
-    /// `django.contrib.auth.middleware.LoginRequiredMiddleware` (Django 5.1+) in `MIDDLEWARE`.
-    pub login_required_middleware: bool,
+    /// Every dotted path named in `MIDDLEWARE` (assigned, extended or spread), so that the
+    /// project pass can look at the project's own middlewares.
+    pub middleware: Vec<String>,
+    /// `LOGIN_EXEMPT_URLS` (assigned or extended): the regular expressions of paths a
+    /// project's login middleware lets through, interpolations (`{URL_PREFIX}`) removed.
+    pub login_exempt: Vec<String>,
 }
 
 /// A FastAPI security scheme instance (`oauth2_scheme = OAuth2PasswordBearer(...)`).
@@ -375,13 +399,17 @@ default_with_location!(Class {
     decorators,
     attrs,
     methods,
-    actions
+    actions,
+    dependencies
 });
 
 /// Everything the inventory keeps from one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileFacts {
     pub path: String,
+    /// Test code, test data or an example, as the walk decided (`SourceFile::role`): its
+    /// routes are not the product's endpoints.
+    pub not_product: bool,
     /// The dotted module name derived from the path (`shop/api/orders.py` → `shop.api.orders`).
     pub module: String,
     /// Imports of flask, fastapi, aiohttp, django or rest_framework.
@@ -400,6 +428,9 @@ pub struct FileFacts {
     pub aliases: Vec<DependencyAlias>,
     /// Local name → qualified name of every import (to follow re-exports).
     pub imports: BTreeMap<String, String>,
+    /// Modules imported with `from … import *` at module level (re-exports too, as in a
+    /// package `__init__.py` of `from .base_controllers import *`).
+    pub star_imports: Vec<String>,
 }
 
 impl FileFacts {

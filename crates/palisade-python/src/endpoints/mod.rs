@@ -29,7 +29,9 @@
 pub mod django;
 pub mod extract;
 pub mod facts;
+pub mod middleware;
 pub mod project;
+pub mod public;
 pub mod secrets;
 pub mod syntax;
 pub mod words;
@@ -98,6 +100,14 @@ pub struct Endpoint {
     pub loose_signature: bool,
     /// Where the route is declared (decorator, `path()` entry, registration call).
     pub declared: Location,
+    /// Why it needs no authentication, when it has none and is public by design: `login`,
+    /// `logout`, `registration`, `password reset`, `token`.
+    pub public: Option<&'static str>,
+    /// It has no check, but may be public on purpose in a way the model cannot confirm:
+    /// `capability URL` (its only path parameters are UUIDs: a ping URL, a share link — or
+    /// an ordinary id), `first-run setup` (a setup wizard, public until the product is set
+    /// up, if the handler checks that).
+    pub undecided: Option<&'static str>,
 }
 
 impl Endpoint {
@@ -109,14 +119,26 @@ impl Endpoint {
                 names.push(&c.name);
             }
         }
+        if names.is_empty() {
+            if let Some(purpose) = self.public {
+                return Some(format!("public ({purpose})"));
+            }
+            if let Some(reason) = self.undecided {
+                return Some(format!("{reason}?"));
+            }
+        }
         (!names.is_empty()).then(|| names.join(", "))
     }
 
-    /// Every scope the endpoint's checks require.
+    /// Every scope the endpoint's checks require (never a string that could be a key: the
+    /// literal arguments of a check can be its secret, `verify(token, "k3y-…")`).
     pub fn scopes(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for c in &self.checks {
             for s in &c.scopes {
+                if could_be_secret(s) {
+                    continue;
+                }
                 if !out.contains(s) {
                     out.push(s.clone());
                 }
@@ -139,10 +161,66 @@ impl Endpoint {
     }
 }
 
+/// Whether a check's string argument could be a key rather than a scope: key material
+/// (long, no spaces) that is not shaped like a scope or permission (lowercase words joined
+/// by `:`, `.`, `_`, `-` or `/`, with at most two digits: `orders:write`,
+/// `dojo.delete_cicdinfrastructure`).
+fn could_be_secret(s: &str) -> bool {
+    let scope_shaped = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.:-/ ".contains(c))
+        && s.chars().filter(char::is_ascii_digit).count() <= 2;
+    palisade_knowledge::secrets::looks_like_key_material(s) && !scope_shaped
+}
+
 /// Every endpoint of a project, sorted by path and methods.
 pub fn endpoints(project: &Project) -> Vec<Endpoint> {
     let mut out = routes::endpoints(project);
     out.extend(django::endpoints(project));
+    // Routes that tests, test doubles and examples declare are not the product's.
+    let not_product: std::collections::BTreeSet<&str> = project
+        .files
+        .iter()
+        .filter(|f| f.not_product)
+        .map(|f| f.path.as_str())
+        .collect();
+    out.retain(|e| {
+        !not_product.contains(e.handler.path.as_str())
+            && !not_product.contains(e.declared.path.as_str())
+    });
+    let mut functions: std::collections::HashMap<(&str, u32), &facts::Function> =
+        std::collections::HashMap::new();
+    for file in &project.files {
+        for f in &file.functions {
+            functions.entry((file.path.as_str(), f.line)).or_insert(f);
+        }
+    }
+    for e in &mut out {
+        if !e.checks.is_empty() {
+            continue;
+        }
+        let body = functions
+            .get(&(e.handler.path.as_str(), e.handler.line))
+            .map(|f| &f.body);
+        if let Some(callee) = body.and_then(|b| b.signed_tokens.first()) {
+            e.checks.push(AuthCheck {
+                name: format!("signed token ({callee})"),
+                api_key: false,
+                scopes: Vec::new(),
+                definition: None,
+                applied: e.handler.location.clone(),
+                identity: format!("signed:{callee}"),
+                single_key: false,
+                scope_aware: false,
+                signature: false,
+            });
+            continue;
+        }
+        e.public = public::public_purpose(e, body.is_some_and(|b| b.mentions_token));
+        if e.public.is_none() {
+            e.undecided = public::undecided_purpose(e);
+        }
+    }
     out.sort_by(|a, b| {
         (&a.path, &a.methods, &a.handler.path, a.handler.line).cmp(&(
             &b.path,
@@ -339,6 +417,41 @@ mod tests {
             [
                 "DELETE /purge Depends(get_current_user) []",
                 "GET,DELETE /v1/orders/<int:id> login_required []",
+            ]
+        );
+    }
+
+    #[test]
+    fn check_arguments_that_could_be_keys_are_never_shown_as_scopes() {
+        let endpoints = inventory_of(&[(
+            "svc.py",
+            "from flask import Flask, request\nimport jwt\n\napp = Flask(__name__)\n\ndef verify_token(token, key):\n    return token\n\n@app.post('/jobs')\ndef jobs():\n    jwt.decode(request.headers['Authorization'], 'mysupersecretkey', algorithms=['HS256'])\n\n@app.post('/runs')\ndef runs():\n    verify_token(request.headers['X-Token'], 'Zx9-kq2LmN8pR4sT7vWy')\n    check_permission(request, 'runs:write')\n",
+        )]);
+        let rows = rows(&endpoints);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].ends_with("[]"), "{rows:?}");
+        assert!(rows[1].ends_with("[runs:write]"), "{rows:?}");
+    }
+
+    #[test]
+    fn public_endpoints_say_why_and_test_routes_are_left_out() {
+        let endpoints = inventory_of(&[
+            (
+                "app/auth.py",
+                "from fastapi import APIRouter\nrouter = APIRouter(prefix='/auth')\n\n@router.post('/token')\ndef login_access_token():\n    pass\n\n@router.post('/password-recovery/{email}')\ndef recover_password(email: str):\n    pass\n\n@router.post('/reset-password/')\ndef reset_password(new_password: str):\n    pass\n\n@router.post('/users/{user_id}/token')\ndef make_token(user_id: int):\n    pass\n",
+            ),
+            (
+                "tests/test_auth.py",
+                "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.post('/fake-login')\ndef fake():\n    pass\n",
+            ),
+        ]);
+        assert_eq!(
+            rows(&endpoints),
+            [
+                "POST /auth/password-recovery/{email} public (password reset) []",
+                "POST /auth/reset-password/ - []",
+                "POST /auth/token public (login) []",
+                "POST /auth/users/{user_id}/token - []",
             ]
         );
     }

@@ -109,11 +109,20 @@ impl Project {
         let (module, name) = qualified.rsplit_once('.')?;
         let module = self.canonical_module(module)?;
         let file = &self.files[self.modules[&module]];
-        let target = file.imports.get(name)?;
-        if target == qualified {
-            return None;
+        if let Some(target) = file.imports.get(name) {
+            if target == qualified {
+                return None;
+            }
+            return self.canonical_in(target, depth + 1);
         }
-        self.canonical_in(target, depth + 1)
+        // `from .base_controllers import *` in the package that re-exports the name.
+        file.star_imports.iter().find_map(|star| {
+            let target = format!("{star}.{name}");
+            (target != qualified)
+                .then(|| self.canonical_in(&target, depth + 1))
+                .flatten()
+                .filter(|found| self.is_defined(found))
+        })
     }
 
     fn is_defined(&self, q: &str) -> bool {
@@ -351,6 +360,16 @@ impl Project {
             }
         }
         out
+    }
+
+    /// The authentication among the dependencies a class gives all its routes (a
+    /// class-based view's attributes, an `APIRouter` subclass's own), bases included.
+    pub fn class_dependency_checks(&self, class: &Class) -> Vec<AuthCheck> {
+        self.class_chain(class)
+            .iter()
+            .flat_map(|c| c.dependencies.iter())
+            .filter_map(|d| self.dependency_check(d, 1))
+            .collect()
     }
 
     /// A `before_request` function or a middleware, when it checks the caller.

@@ -43,12 +43,55 @@ pub fn endpoints(p: &Project) -> Vec<Endpoint> {
     let mut out = Vec::new();
     for (owner, routes) in by_owner {
         let framework = framework_of(p, &owner, routes[0].0);
-        let placements = placements(p, &owner, framework, &mounts, &mut Vec::new());
+        let mut placements = placements(p, &owner, framework, &mounts, &mut Vec::new());
+        if framework == "aiohttp"
+            && p.object(&key_ref(&owner)).is_none()
+            && !mounts.contains_key(&owner)
+        {
+            let adopted = guarded_apps_of_file(p, routes[0].0, &mounts);
+            if !adopted.is_empty() {
+                placements = adopted;
+            }
+        }
         for placement in &placements {
             for (file, route) in &routes {
                 out.extend(route_endpoints(p, framework, placement, file, route));
             }
         }
+    }
+    out
+}
+
+fn key_ref(key: &str) -> Ref {
+    Ref {
+        text: key.to_string(),
+        qualified: key.to_string(),
+    }
+}
+
+/// For aiohttp routes added to a name that is no application of the scan — the parameter of
+/// a registration method, `def _register_auth(self, app): app.add_routes([...])` — the
+/// applications that the same file creates with authentication middlewares
+/// (`web.Application(middlewares=[self.security.token_validation])`): a registration
+/// helper next to the application it serves registers on it. Applications without such a
+/// middleware are left out, so the routes stay unauthenticated when no guarded application
+/// is in the file.
+fn guarded_apps_of_file(
+    p: &Project,
+    file: &FileFacts,
+    mounts: &BTreeMap<String, Vec<&Mount>>,
+) -> Vec<Placement> {
+    let mut out = Vec::new();
+    for object in &file.objects {
+        if object.kind != ObjKind::AiohttpApp {
+            continue;
+        }
+        let key = p.canonical(&object.qualified);
+        out.extend(
+            placements(p, &key, "aiohttp", mounts, &mut Vec::new())
+                .into_iter()
+                .filter(|placement| !placement.checks.is_empty()),
+        );
     }
     out
 }
@@ -136,6 +179,9 @@ fn placements(
                 .iter()
                 .filter_map(|d| p.dependency_check(d, 1)),
         );
+        if let Some((_, class)) = o.class.as_ref().and_then(|c| p.class(c)) {
+            own_checks.extend(p.class_dependency_checks(class));
+        }
     }
     let parents = mounts.get(key).cloned().unwrap_or_default();
     if parents.is_empty() || seen.contains(&key.to_string()) || seen.len() > 8 {
@@ -220,11 +266,18 @@ fn route_endpoints(
             allow_any: None,
             loose_signature: loose,
             declared: route.location.clone(),
+            public: None,
+            undecided: None,
         };
     let function = (!route.class_view)
         .then(|| p.function(&route.handler))
         .flatten();
     if let Some((hfile, f)) = function {
+        if let Some(class) = &f.class
+            && let Some((_, class)) = p.class(&key_ref(class))
+        {
+            checks.extend(p.class_dependency_checks(class));
+        }
         checks.extend(f.decorators.iter().filter_map(|d| p.decorator_check(d)));
         checks.extend(p.function_dependency_checks(f, 1));
         checks.extend(p.inline_checks(hfile, f));

@@ -34,6 +34,12 @@
 //! a signature check); an unsigned webhook is reported. Handlers in test code (`tests/`,
 //! `test_*.py`, `conftest.py`) are not reported.
 //!
+//! Login, logout, registration, password-reset and token endpoints are public by design
+//! (the inventory shows `public (login)`, `public (password reset)`, …) and are not
+//! reported. An endpoint whose only path parameters are UUIDs (`/ping/<uuid:code>`) may use
+//! the URL as its credential, and a first-run `/setup` wizard is public until the product is
+//! set up: both are reported at low confidence.
+//!
 //! ## Why it matters
 //! An endpoint that creates orders, changes an account or deletes data without asking who
 //! is calling lets anyone on the network do it. This is the most common way access control
@@ -163,6 +169,7 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
         if !e.changes_state()
             || !e.checks.is_empty()
             || e.allow_any.is_some()
+            || e.public.is_some()
             || palisade_knowledge::roles::is_test_code(&e.handler.path)
         {
             continue;
@@ -203,6 +210,11 @@ fn check(model: &ProjectModel, cx: &mut ProjectContext<'_>) {
         };
         let mut finding = Finding::new(&META, first.handler.location.span, message)
             .with_path(first.handler.location.path.clone());
+        if list.iter().all(|e| e.undecided.is_some()) {
+            // `/ping/<uuid:code>`: the UUID may be the credential, or just an id; `/setup`:
+            // public until the product is set up, if the handler checks that.
+            finding = finding.with_confidence(Confidence::Low);
+        }
         if first.declared.path != first.handler.location.path
             || first.declared.span.start_line != first.handler.location.span.start_line
         {

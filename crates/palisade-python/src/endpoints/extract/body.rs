@@ -32,7 +32,14 @@ fn interesting_call(name: &str) -> bool {
     DENIALS.contains(&name)
         || matches!(
             name,
-            "abort" | "redirect" | "url_for" | "compare_digest" | "construct_event" | "decode"
+            "abort"
+                | "redirect"
+                | "url_for"
+                | "compare_digest"
+                | "construct_event"
+                | "decode"
+                | "HttpResponseRedirect"
+                | "HTTPFound"
         )
         || name.ends_with("Response")
         || name.ends_with("response")
@@ -110,6 +117,12 @@ impl<'t> Extractor<'t, '_> {
 
     pub(super) fn body_of_call(&self, call: Node<'_>) -> Option<Body> {
         let name = self.callee_name(call)?;
+        self.signed_token_call(call, name)
+            .or_else(|| self.body_of_call_general(call))
+    }
+
+    fn body_of_call_general(&self, call: Node<'_>) -> Option<Body> {
+        let name = self.callee_name(call)?;
         if name == "get" {
             // `session.get("user_id")`, `session.get("is_admin")`: a session login check.
             let function = call.child_by_field_name("function")?;
@@ -166,6 +179,12 @@ impl<'t> Extractor<'t, '_> {
         if DENIALS.contains(&name) || self.has_denial_status(&a) {
             body.denies = true;
         }
+        if matches!(
+            name,
+            "redirect" | "HttpResponseRedirect" | "RedirectResponse" | "HTTPFound"
+        ) {
+            body.redirects = true;
+        }
         if matches!(name, "redirect" | "url_for")
             && a.positional
                 .iter()
@@ -179,12 +198,115 @@ impl<'t> Extractor<'t, '_> {
             // Verifying a login attempt is not checking an authenticated caller.
             && !ws.iter().any(|w| w.starts_with("credential") || w.starts_with("password"))
         {
-            body.auth_calls.push(self.call_of(call, function));
+            let mut check = self.call_of(call, function);
+            if name == "decode" || name == "encode" {
+                // `jwt.decode(token, KEY, algorithms=[...])`: a key and algorithms, no scope.
+                check.strings.clear();
+            }
+            body.auth_calls.push(check);
         }
         if is_scope_name(name) {
             body.mentions_scopes = true;
         }
         Some(body)
+    }
+
+    /// `signing.loads(value)`, `signer.unsign(value)`, `unsign_object`, `unserialize(data,
+    /// max_age=…)`, `serializer.loads(token, max_age=…)`: reading a signed value (a
+    /// `json.loads` or `pickle.loads` is not one: a `loads` counts only from `signing` or
+    /// with a `max_age`). Calls named after a token mark the body as handling one.
+    fn signed_token_call(&self, call: Node<'_>, name: &str) -> Option<Body> {
+        let ws = words(name);
+        let token = ws.iter().any(|w| w == "token");
+        let signed = matches!(name, "unsign" | "unsign_object" | "unserialize" | "loads");
+        if !(token || signed) {
+            return None;
+        }
+        let function = call.child_by_field_name("function")?;
+        let callee = dotted(function, self.src).unwrap_or_else(|| name.to_string());
+        let a = args(call, self.src);
+        let mut body = Body {
+            mentions_token: token,
+            ..Body::default()
+        };
+        let from_signing = callee.starts_with("signing.") || callee.contains("signer");
+        if matches!(name, "unsign" | "unsign_object")
+            || (matches!(name, "loads" | "unserialize")
+                && (from_signing || a.keyword("max_age").is_some()))
+        {
+            body.signed_tokens.push(callee);
+            body.mentions_token = true;
+        }
+        // Keep what the general pass finds in the same call (`verify_token(...)` is also
+        // an auth call).
+        if interesting_call(name)
+            && let Some(rest) = self.body_of_call_general(call)
+        {
+            body.merge(&rest);
+        }
+        Some(body)
+    }
+
+    /// Whether a user attribute is the condition of an `if` that leaves the function at once
+    /// (`return`, `raise`, `abort(...)`) when the caller is not who it should be: negated for
+    /// `is_authenticated`/`is_staff`/`is_superuser` (`negated`), as is for `is_anonymous`.
+    fn guards_and_leaves(&self, attribute: Node<'_>, negated: bool) -> bool {
+        let mut node = attribute;
+        let mut saw_not = false;
+        for _ in 0..4 {
+            let Some(parent) = node.parent() else {
+                return false;
+            };
+            match parent.kind() {
+                "not_operator" => saw_not = true,
+                "parenthesized_expression" => {}
+                // `if not user.is_authenticated or not user.is_active: return …`.
+                "boolean_operator"
+                    if parent
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| self.text(o) == "or") => {}
+                "if_statement" => {
+                    let is_condition = parent
+                        .child_by_field_name("condition")
+                        .is_some_and(|c| c.id() == node.id());
+                    let Some(block) = parent.child_by_field_name("consequence") else {
+                        return false;
+                    };
+                    let mut cursor = block.walk();
+                    let leaves = block.named_children(&mut cursor).any(|statement| {
+                        statement.kind() == "raise_statement"
+                            || (statement.kind() == "return_statement"
+                                && !self.passes_through(statement))
+                            || (statement.kind() == "expression_statement"
+                                && statement.named_child(0).is_some_and(|call| {
+                                    call.kind() == "call" && self.callee_name(call) == Some("abort")
+                                }))
+                    });
+                    return is_condition && leaves && saw_not == negated;
+                }
+                _ => return false,
+            }
+            node = parent;
+        }
+        false
+    }
+
+    /// Whether a `return` hands the request on instead of answering it
+    /// (`return self.get_response(request)`, `return await handler(request)`,
+    /// `return await call_next(request)`): a middleware letting anonymous callers through.
+    fn passes_through(&self, statement: Node<'_>) -> bool {
+        let mut value = statement.named_child(0);
+        if let Some(v) = value.filter(|v| v.kind() == "await") {
+            value = v.named_child(0);
+        }
+        value.filter(|v| v.kind() == "call").is_some_and(|call| {
+            self.callee_name(call).is_some_and(|name| {
+                matches!(
+                    name,
+                    "get_response" | "handler" | "call_next" | "next" | "app"
+                )
+            })
+        })
     }
 
     /// `abort(401)`, `HTTPException(status_code=403)`, `Response(status=401)`,
@@ -329,7 +451,11 @@ impl<'t> Extractor<'t, '_> {
                 match attribute {
                     "is_authenticated" | "is_anonymous" | "is_staff" | "is_superuser" => {
                         body.checks_user = true;
+                        // `if not request.user.is_authenticated: return …` refuses whatever
+                        // it returns, with or without an `else:`.
+                        body.denies |= self.guards_and_leaves(node, attribute != "is_anonymous");
                     }
+                    "token" => body.mentions_token = true,
                     "POST" | "FILES" | "body" | "data" => {
                         let object = self.text(node.child_by_field_name("object")?);
                         if object.ends_with("request") {

@@ -314,6 +314,8 @@ impl<'t> Extractor<'t, '_> {
                         let attr = self.attr(right, self.location(assignment));
                         class.attrs.insert(key.to_string(), attr);
                     }
+                    // `user: PrivateUser = Depends(get_current_user)` in a class-based view.
+                    class.dependencies.extend(self.dependency(right));
                 }
                 let definition = match statement.kind() {
                     "function_definition" => Some(statement),
@@ -324,6 +326,12 @@ impl<'t> Extractor<'t, '_> {
                     && let Some(method) = def.child_by_field_name("name")
                 {
                     let method_name = self.text(method).to_string();
+                    if method_name == "__init__"
+                        && class.bases.iter().any(|b| b.last() == "APIRouter")
+                    {
+                        // `super().__init__(prefix=prefix, dependencies=[Depends(...)])`.
+                        class.dependencies.extend(self.dependencies_in(def));
+                    }
                     for decorator in Self::decorators_of(def) {
                         if let Some(action) = self.drf_action(decorator, &method_name, def) {
                             class.actions.push(action);

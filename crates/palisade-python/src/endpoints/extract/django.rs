@@ -35,7 +35,8 @@ impl<'t> Extractor<'t, '_> {
             list.extend(entries);
             return true;
         }
-        if at_module && (!augmented || target == "INSTALLED_APPS") {
+        if at_module && (!augmented || target == "INSTALLED_APPS" || target.contains("MIDDLEWARE"))
+        {
             self.settings_assignment(left, right);
         }
         if left.kind() == "subscript" && at_module {
@@ -169,12 +170,73 @@ impl<'t> Extractor<'t, '_> {
                         .root_urlconf = Some(s);
                 }
             }
-            "MIDDLEWARE" => {
-                let on = strings_in(right, self.src)
-                    .iter()
-                    .any(|m| m.ends_with("LoginRequiredMiddleware"));
+            // `MIDDLEWARE`, the old `MIDDLEWARE_CLASSES`, and lists named after them that
+            // `MIDDLEWARE` is assigned from (`MIDDLEWARE = DJANGO_MIDDLEWARE_CLASSES`).
+            name if name.contains("MIDDLEWARE") => {
+                let mut found = Vec::new();
+                self.middleware_strings(right, 0, &mut found);
+                if !name.starts_with("MIDDLEWARE") {
+                    self.string_lists.insert(name.to_string(), found);
+                    return;
+                }
                 let settings = self.facts.settings.get_or_insert_with(Settings::default);
-                settings.login_required_middleware |= on;
+                for m in found {
+                    if !settings.middleware.contains(&m) {
+                        settings.middleware.push(m);
+                    }
+                }
+            }
+            "LOGIN_EXEMPT_URLS" => {
+                let patterns: Vec<String> = elements(right)
+                    .into_iter()
+                    .filter(|e| e.kind() == "string")
+                    .map(|e| regex_text(self.text(e)))
+                    .collect();
+                let settings = self.facts.settings.get_or_insert_with(Settings::default);
+                settings.login_exempt.extend(patterns);
+            }
+            name if matches!(right.kind(), "list" | "tuple") => {
+                let strings = strings_in(right, self.src);
+                if !strings.is_empty() && strings.len() == elements(right).len() {
+                    self.string_lists.insert(name.to_string(), strings);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The middleware paths a settings value names: string literals, lists and tuples,
+    /// `*spread` and `+` operands, `list(...)`, and names of string lists assigned earlier in
+    /// the module.
+    fn middleware_strings(&self, node: Node<'_>, depth: usize, out: &mut Vec<String>) {
+        if depth >= MAX_NESTING {
+            return;
+        }
+        if let Some(s) = string_value(node, self.src) {
+            out.push(s);
+            return;
+        }
+        match node.kind() {
+            "list"
+            | "tuple"
+            | "parenthesized_expression"
+            | "list_splat"
+            | "binary_operator"
+            | "argument_list" => {
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    self.middleware_strings(child, depth + 1, out);
+                }
+            }
+            "call" => {
+                if let Some(a) = node.child_by_field_name("arguments") {
+                    self.middleware_strings(a, depth + 1, out);
+                }
+            }
+            "identifier" => {
+                if let Some(list) = self.string_lists.get(self.text(node)) {
+                    out.extend(list.iter().cloned());
+                }
             }
             _ => {}
         }
@@ -365,4 +427,29 @@ impl<'t> Extractor<'t, '_> {
             });
         }
     }
+}
+
+/// The text of a (raw, formatted) string literal as a regular expression: prefixes and
+/// quotes removed, interpolations (`{URL_PREFIX}`, usually empty) dropped.
+fn regex_text(literal: &str) -> String {
+    let body = literal.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let formatted = literal.len() - body.len() > 0
+        && literal[..literal.len() - body.len()]
+            .chars()
+            .any(|c| c == 'f' || c == 'F');
+    let body = body.trim_matches(|c| c == '"' || c == '\'');
+    if !formatted {
+        return body.to_string();
+    }
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in body.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }

@@ -8,6 +8,7 @@
 //!
 //! - [`body`]: what function bodies say about authentication;
 //! - [`definitions`]: functions and classes, their decorators (route decorators included);
+//! - [`mounts`]: one object attached to another, and the prefix it is attached under;
 //! - [`flask`] (and Quart), [`fastapi`] (and Starlette), [`django`] (and DRF), [`aiohttp`]:
 //!   each framework's objects, registrations, mounts and guards.
 
@@ -17,12 +18,13 @@ mod definitions;
 mod django;
 mod fastapi;
 mod flask;
+mod mounts;
 
 pub(crate) use body::mentions_secret;
 
-use crate::endpoints::facts::{AppObject, Body, Call, FileFacts, Mount, ObjKind, Ref, last};
+use crate::endpoints::facts::{AppObject, Body, Call, FileFacts, ObjKind, Ref, last};
 use crate::endpoints::is_module_level;
-use crate::endpoints::syntax::{Args, MAX_NESTING, args, dotted, string_value, text};
+use crate::endpoints::syntax::{MAX_NESTING, args, dotted, text};
 use crate::model::{Model, module_of};
 use palisade_core::{Location, SourceFile};
 use palisade_syntax::{Consumer, Visit};
@@ -117,6 +119,9 @@ pub struct Extractor<'t, 'm> {
     classes: Vec<(Node<'t>, String)>,
     /// The functions and classes enclosing the node being visited.
     scopes: Vec<Scope>,
+    /// Module-level names bound to lists of strings so far (`BASE_MIDDLEWARE = [...]`), for
+    /// settings that name such a list (`MIDDLEWARE = BASE_MIDDLEWARE + [...]`).
+    string_lists: BTreeMap<String, Vec<String>>,
     facts: FileFacts,
 }
 
@@ -211,6 +216,14 @@ impl<'t> Consumer<'t> for Extractor<'t, '_> {
     }
 }
 
+/// The modules a file imports everything from, at module level.
+fn star_imports(root: Node<'_>, model: &Model<'_>) -> Vec<String> {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .filter_map(|statement| model.star_import(statement))
+        .collect()
+}
+
 /// The kind of framework object a constructor makes (`Flask(...)`, `APIRouter(...)`,
 /// `web.Application(...)`, `DefaultRouter()`).
 fn app_object_kind(callee: &Ref) -> Option<ObjKind> {
@@ -223,6 +236,10 @@ fn app_object_kind(callee: &Ref) -> Option<ObjKind> {
             ("Blueprint", _) => ObjKind::Blueprint,
             ("FastAPI", _) => ObjKind::FastApi,
             ("APIRouter", _) => ObjKind::ApiRouter,
+            // A project's own router class (`class UserAPIRouter(APIRouter)`).
+            (name, _) if name.ends_with("APIRouter") || name.ends_with("ApiRouter") => {
+                ObjKind::ApiRouter
+            }
             ("Application", "aiohttp") => ObjKind::AiohttpApp,
             ("Application", _) if callee.text == "web.Application" => ObjKind::AiohttpApp,
             ("RouteTableDef", _) => ObjKind::RouteTable,
@@ -252,6 +269,7 @@ impl<'t, 'm> Extractor<'t, 'm> {
             functions: Vec::new(),
             classes: Vec::new(),
             scopes: Vec::new(),
+            string_lists: BTreeMap::new(),
             facts: FileFacts::default(),
         }
     }
@@ -264,10 +282,13 @@ impl<'t, 'm> Extractor<'t, 'm> {
             return self.re_exports(root);
         }
         self.facts.path = self.file.path.clone();
+        self.facts.not_product = self.file.role.is_test()
+            || self.file.role == palisade_knowledge::roles::FileRole::Example;
         self.facts.module = self.module.clone();
-        self.process();
+        self.process(root);
         let facts = self.facts;
-        (!facts.is_empty() || !facts.imports.is_empty()).then_some(facts)
+        (!facts.is_empty() || !facts.imports.is_empty() || !facts.star_imports.is_empty())
+            .then_some(facts)
     }
 
     /// For a file that is not a web module: its module-level `from … import …` statements
@@ -284,13 +305,15 @@ impl<'t, 'm> Extractor<'t, 'm> {
                 }
             }
         }
-        if imports.is_empty() {
+        let star_imports = star_imports(root, model);
+        if imports.is_empty() && star_imports.is_empty() {
             return None;
         }
         Some(FileFacts {
             path: self.file.path.clone(),
             module: self.module,
             imports,
+            star_imports,
             ..FileFacts::default()
         })
     }
@@ -357,8 +380,11 @@ impl<'t, 'm> Extractor<'t, 'm> {
             )
     }
 
-    fn process(&mut self) {
+    fn process(&mut self, root: Node<'t>) {
         self.facts.imports = self.model.map(Model::import_table).unwrap_or_default();
+        if let Some(model) = self.model {
+            self.facts.star_imports = star_imports(root, model);
+        }
         self.facts.frameworks = FRAMEWORKS
             .iter()
             .copied()
@@ -439,17 +465,19 @@ impl<'t, 'm> Extractor<'t, 'm> {
             ObjKind::ApiRouter => a.keyword("prefix"),
             _ => None,
         }
-        .and_then(|p| string_value(p, self.src));
+        .map(|p| self.prefix_value(p));
         let dependencies = a
             .keyword("dependencies")
             .map(|d| self.dependencies_in(d))
             .unwrap_or_default();
         self.aiohttp_application_middlewares(&object, &a);
+        let class = (kind == ObjKind::ApiRouter && callee.last() != "APIRouter").then_some(callee);
         self.facts.objects.push(AppObject {
             qualified: object.qualified,
             kind,
             prefix,
             dependencies,
+            class,
             location: self.location(node),
         });
     }
@@ -504,32 +532,6 @@ impl<'t, 'm> Extractor<'t, 'm> {
             }
             _ => {}
         }
-    }
-
-    /// Records `parent` mounting `child` under `prefix` (a blueprint, a router, a sub-app),
-    /// with the dependencies the mount adds to everything under it.
-    fn push_mount(
-        &mut self,
-        parent: &str,
-        child: Option<Node<'_>>,
-        prefix: Option<Node<'_>>,
-        a: &Args<'_>,
-        location: Location,
-    ) {
-        let Some(child) = child.and_then(|c| self.reference(c)) else {
-            return;
-        };
-        let dependencies = a
-            .keyword("dependencies")
-            .map(|d| self.dependencies_in(d))
-            .unwrap_or_default();
-        self.facts.mounts.push(Mount {
-            parent: self.make_ref(parent),
-            child,
-            prefix: prefix.and_then(|p| string_value(p, self.src)),
-            dependencies,
-            location,
-        });
     }
 
     /// The view of a registration: a function, a class's `as_view(...)`, or wrappers around
