@@ -154,6 +154,9 @@ pub struct ScanSettings {
     pub prune_dirs: Option<Vec<String>>,
     /// Default for `--fail-on`.
     pub fail_on: Option<FailOn>,
+    /// Default for `--fail-confidence`: findings below this confidence are reported but do
+    /// not fail the run (default medium).
+    pub fail_confidence: Option<Confidence>,
     /// Default for `--min-confidence`.
     pub min_confidence: Option<Confidence>,
 }

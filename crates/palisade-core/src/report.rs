@@ -1,7 +1,7 @@
 //! The result of a scan, before rendering: findings, notices about what could not be
 //! checked, and counts.
 
-use crate::finding::{ReportedFinding, Severity};
+use crate::finding::{Confidence, ReportedFinding, Severity};
 use crate::rule::RuleMeta;
 use serde::Serialize;
 
@@ -109,6 +109,15 @@ impl Report {
         self.findings
             .iter()
             .filter(|f| f.severity >= threshold)
+            .count()
+    }
+
+    /// The findings that fail a run: at or above `threshold` in severity and at or above
+    /// `confidence` in confidence.
+    pub fn count_failing(&self, threshold: Severity, confidence: Confidence) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= threshold && f.confidence >= confidence)
             .count()
     }
 

@@ -165,6 +165,10 @@ pub struct ScanArgs {
     /// Exit with 1 when a finding is at or above this severity [default: high, or the config's].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOnArg>,
+    /// Only findings of at least this confidence fail the run; the others are still
+    /// reported [default: medium, or the config's].
+    #[arg(long, value_enum)]
+    pub fail_confidence: Option<ConfidenceArg>,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

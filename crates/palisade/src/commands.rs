@@ -278,9 +278,19 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         Some(FailOnArg::None) => FailOn::None,
         None => prepared.config.scan.fail_on.unwrap_or(FailOn::High),
     };
+    let fail_confidence = match args.fail_confidence {
+        Some(ConfidenceArg::High) => Confidence::High,
+        Some(ConfidenceArg::Medium) => Confidence::Medium,
+        Some(ConfidenceArg::Low) => Confidence::Low,
+        None => prepared
+            .config
+            .scan
+            .fail_confidence
+            .unwrap_or(Confidence::Medium),
+    };
     let failing = fail_on
         .threshold()
-        .is_some_and(|t| report.count_at_or_above(t) > 0);
+        .is_some_and(|t| report.count_failing(t, fail_confidence) > 0);
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
 }
 

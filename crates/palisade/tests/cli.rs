@@ -156,6 +156,37 @@ fn exit_codes_follow_the_threshold() {
         .code(1);
 }
 
+/// A finding the model could not decide (low confidence) is reported but fails the run only
+/// when `--fail-confidence low` (or the config) asks for it.
+#[test]
+fn low_confidence_findings_are_reported_without_failing_ci_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "jobs.py",
+        "from app.models import Order\n\n\ndef purge_old_orders(session):\n    session.execute(f\"DELETE FROM {Order.__tablename__} WHERE created < now() - interval '90 days'\")\n",
+    );
+    palisade()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("python/sql-injection"))
+        .stdout(predicate::str::contains("confidence low"));
+    palisade()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--fail-confidence", "low"])
+        .assert()
+        .code(1);
+    write(
+        dir.path(),
+        "palisade.toml",
+        "[scan]\nfail-confidence = \"low\"\n",
+    );
+    palisade().arg("scan").arg(dir.path()).assert().code(1);
+}
+
 #[test]
 fn usage_errors_exit_2_with_one_sentence() {
     palisade()
