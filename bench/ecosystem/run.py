@@ -450,8 +450,9 @@ def main() -> int:
         rows.extend(project_rows)
         current[name] = summarise_project(project, "ok", project_rows, report)
 
-    # med+ and high count by confidence; sev>=high is what fails CI under the default --fail-on high.
-    print(f"\n{'project':32} {'kind':7} {'files':>6} {'findings':>8} {'med+':>5} {'high':>5} {'sev>=high':>9} {'notices':>8}")
+    # med+ and high count by confidence; fails-ci is what fails CI under the defaults
+    # (--fail-on high, --fail-confidence medium): severity high or critical at medium+ confidence.
+    print(f"\n{'project':32} {'kind':7} {'files':>6} {'findings':>8} {'med+':>5} {'high':>5} {'fails-ci':>9} {'notices':>8}")
     for name, summary in sorted(current.items()):
         report = reports.get(name)
         kind = next(p["kind"] for p in projects if p["name"] == name)
@@ -462,7 +463,7 @@ def main() -> int:
         print(f"{name:32} {kind:7} {report['stats'].get('files_discovered', 0):>6} {len(project_rows):>8} "
               f"{sum(medium_plus(r) for r in project_rows):>5} "
               f"{sum(r['confidence'] == 'high' for r in project_rows):>5} "
-              f"{sum(r['severity'] in ('high', 'critical') for r in project_rows):>9} "
+              f"{sum(r['severity'] in ('high', 'critical') and r['confidence'] != 'low' for r in project_rows):>9} "
               f"{sum(summary['diagnostics'].values()):>8} {summary['diagnostics'] or ''}")
 
     write_listings(out, rows, reports)
