@@ -361,15 +361,7 @@ impl Config {
         path: &Path,
         registry: &[&'static RuleMeta],
     ) -> Result<(), ConfigError> {
-        let error = |needle: &str, message: String| {
-            let (line, column) = text.find(needle).map(|at| line_column(text, at)).unzip();
-            ConfigError {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message,
-            }
-        };
+        let error = |needle: &str, message: String| error_at(text, path, needle, message);
         for domain in &self.select.domains {
             if !registry.iter().any(|r| r.domain() == domain) {
                 let mut known: Vec<&str> = registry.iter().map(|r| r.domain()).collect();
@@ -418,15 +410,7 @@ impl Config {
         registry: &[&'static RuleMeta],
         sections: &[SettingsSection],
     ) -> Result<(), ConfigError> {
-        let error = |needle: &str, message: String| {
-            let (line, column) = text.find(needle).map(|at| line_column(text, at)).unzip();
-            ConfigError {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message,
-            }
-        };
+        let error = |needle: &str, message: String| error_at(text, path, needle, message);
         for (id, settings) in &mut self.rules {
             let Some(rule) = registry.iter().find(|r| r.id == id) else {
                 continue;
@@ -558,6 +542,17 @@ fn parse_typed(
 }
 
 /// 1-based line and column of a byte offset.
+/// An error located at the first place `needle` appears in the configuration text.
+fn error_at(text: &str, path: &Path, needle: &str, message: String) -> ConfigError {
+    let (line, column) = text.find(needle).map(|at| line_column(text, at)).unzip();
+    ConfigError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
 fn line_column(text: &str, byte: usize) -> (usize, usize) {
     let before = &text[..byte.min(text.len())];
     let line = before.matches('\n').count() + 1;

@@ -105,13 +105,6 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn count_at_or_above(&self, threshold: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity >= threshold)
-            .count()
-    }
-
     /// The findings that fail a run: at or above `threshold` in severity and at or above
     /// `confidence` in confidence.
     pub fn count_failing(&self, threshold: Severity, confidence: Confidence) -> usize {

@@ -172,22 +172,26 @@ impl SourceFile {
         text: String,
     ) -> Self {
         let path: String = path.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let role = file_role(&path);
+        SourceFile::from_walk(path, abs_path, comment, role, text)
+    }
+
+    /// A file the walk found, with the role the walk already decided (not judged again).
+    pub fn from_walk(
+        path: String,
+        abs_path: PathBuf,
+        comment: CommentStyle,
+        role: FileRole,
+        text: String,
+    ) -> Self {
         SourceFile {
-            role: file_role(&path),
+            line_starts: line_starts(&text),
             path,
             abs_path,
             comment,
+            role,
             text,
-            line_starts,
         }
-    }
-
-    /// The same file with the role the walk decided.
-    pub fn with_role(mut self, role: FileRole) -> Self {
-        self.role = role;
-        self
     }
 
     /// A file that exists only in memory (tests, stdin), with the comment syntax its name
@@ -252,6 +256,13 @@ impl SourceFile {
             end_column: char_count(line.trim_end()) + 1,
         }
     }
+}
+
+/// The byte offset where each line starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
 }
 
 fn char_count(s: &str) -> u32 {

@@ -485,6 +485,32 @@ pub fn assert_holds(results: &FixtureResults) {
     );
 }
 
+/// The first of `names` found on the PATH, if any.
+pub fn find_tool(names: &[&str]) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+            .find(|p| p.is_file())
+    })
+}
+
+/// The first of `names` found on the PATH: an outside program a test needs (kubectl for
+/// Kustomize, strace for the no-socket check). Outside CI a developer may lack it and the
+/// test is skipped with a line on stderr; under CI (`CI` set) a missing tool fails the test,
+/// because `.ci/test` installs it and a skip there would hide a broken feature.
+pub fn required_tool(names: &[&str]) -> Option<PathBuf> {
+    let found = find_tool(names);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is required in CI (see .ci/test)",
+            names.join(" or ")
+        );
+        eprintln!("none of {} on the PATH: skipped", names.join(", "));
+    }
+    found
+}
+
 /// How an annotation's pins read in a failure message.
 fn pinned(a: &Annotation) -> String {
     let mut parts = Vec::new();

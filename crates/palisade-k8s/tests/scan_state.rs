@@ -7,13 +7,6 @@ use palisade_core::engine::{self, ScanOptions};
 use palisade_k8s::KubernetesAnalyzer;
 use std::path::Path;
 
-fn kustomize_available() -> bool {
-    std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path)
-            .any(|d| d.join("kubectl").is_file() || d.join("kustomize").is_file())
-    })
-}
-
 fn privileged_findings(root: &Path) -> usize {
     let config = Config::default();
     let rules = RuleSet::only(KubernetesAnalyzer.rules(), &["k8s/privileged-container"]);
@@ -38,12 +31,7 @@ spec:
 
 #[test]
 fn a_second_scan_renders_again() {
-    if !kustomize_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "kubectl or kustomize is required in CI (see .ci/test)"
-        );
-        eprintln!("neither kubectl nor kustomize: skipped");
+    if palisade_fixtures::required_tool(&["kubectl", "kustomize"]).is_none() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

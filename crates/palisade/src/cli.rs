@@ -99,6 +99,21 @@ pub enum ConfidenceArg {
     Low,
 }
 
+/// Rule selection by domain, OWASP category and policy recommendation, shared by `scan`,
+/// `baseline` and `rules`. In a scan, any of them replaces the config's `[select]`.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Only rules of these domains (python, k8s, …); repeatable.
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Only rules of these OWASP 2021 categories (A01 … A10); repeatable.
+    #[arg(long = "owasp", value_name = "CATEGORY")]
+    pub owasp: Vec<String>,
+    /// Only rules of these policy recommendations (mysql, kubernetes, …); repeatable.
+    #[arg(long = "recommendation", value_name = "ID")]
+    pub recommendations: Vec<String>,
+}
+
 /// What selects and configures the rules of a scan.
 #[derive(Debug, Args)]
 pub struct CommonScanArgs {
@@ -108,15 +123,8 @@ pub struct CommonScanArgs {
     /// Configuration file (default: palisade.toml in the scan root or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Run only rules of these domains (python, k8s, …); replaces [select] in the config.
-    #[arg(long = "domain", value_name = "DOMAIN")]
-    pub domains: Vec<String>,
-    /// Run only rules of these OWASP 2021 categories (A01 … A10).
-    #[arg(long = "owasp", value_name = "CATEGORY")]
-    pub owasp: Vec<String>,
-    /// Run only rules of these policy recommendations (mysql, kubernetes, …).
-    #[arg(long = "recommendation", value_name = "ID")]
-    pub recommendations: Vec<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     /// Run only these rules: a full id (python/sql-injection) or a prefix of ids (python/,
     /// k8s/rbac-, k8s). Applied after the configuration and the selection flags.
     #[arg(long = "select", value_name = "RULE|PREFIX")]
@@ -193,15 +201,8 @@ pub struct BaselineArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Only rules of these domains (repeatable).
-    #[arg(long = "domain", value_name = "DOMAIN")]
-    pub domains: Vec<String>,
-    /// Only rules of these OWASP 2021 categories (repeatable).
-    #[arg(long = "owasp", value_name = "CATEGORY")]
-    pub owasp: Vec<String>,
-    /// Only rules of these policy recommendations (repeatable).
-    #[arg(long = "recommendation", value_name = "ID")]
-    pub recommendations: Vec<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: ListFormat,
 }

@@ -2,7 +2,7 @@
 
 use crate::cli::{
     BaselineArgs, ColorChoice, Command, CommonScanArgs, ConfidenceArg, ConfigCommand, FailOnArg,
-    Format, ListFormat, RulesArgs, ScanArgs, StdinKind,
+    Format, ListFormat, RulesArgs, ScanArgs, SelectionArgs, StdinKind,
 };
 use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -76,12 +76,7 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
             .map_err(|e| Failure::usage(format!("--exclude: invalid glob `{glob}`: {e}")))?;
         config.scan.exclude.push(glob.clone());
     }
-    let selection = selection_of(
-        &registry,
-        &common.domains,
-        &common.owasp,
-        &common.recommendations,
-    )?;
+    let selection = selection_of(&registry, &common.selection)?;
     let mut rules = RuleSet::resolve(&registry, &config, Some(&selection));
     let select = rule_patterns(&registry, "--select", &common.select)?;
     let ignore = rule_patterns(&registry, "--ignore", &common.ignore)?;
@@ -105,18 +100,18 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
 /// The `--domain`, `--owasp` and `--recommendation` selection, each value checked.
 fn selection_of(
     registry: &[&'static RuleMeta],
-    domains: &[String],
-    owasp: &[String],
-    recommendations: &[String],
+    args: &SelectionArgs,
 ) -> Result<Selection, Failure> {
     let selection = Selection {
-        domains: domains.to_vec(),
-        owasp: owasp
+        domains: args.domains.clone(),
+        owasp: args
+            .owasp
             .iter()
             .map(|o| o.parse::<Owasp>())
             .collect::<Result<_, _>>()
             .map_err(Failure::usage)?,
-        recommendations: recommendations
+        recommendations: args
+            .recommendations
             .iter()
             .map(|r| r.parse::<Recommendation>())
             .collect::<Result<_, _>>()
@@ -316,7 +311,7 @@ fn baseline(args: BaselineArgs) -> Result<u8, Failure> {
 
 fn rules(args: RulesArgs) -> Result<u8, Failure> {
     let registry = registry();
-    let selection = selection_of(&registry, &args.domains, &args.owasp, &args.recommendations)?;
+    let selection = selection_of(&registry, &args.selection)?;
     let mut list: Vec<&RuleMeta> = registry
         .into_iter()
         .filter(|r| selection.selects(r))

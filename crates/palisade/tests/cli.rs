@@ -248,24 +248,27 @@ fn invalid_config_names_file_line_and_key() {
         .stderr(predicate::str::contains("palisade.toml:2:"));
 }
 
+/// Writes `config` as the root's palisade.toml and scans the root, as JSON, never failing.
+fn scan_with_config(root: &Path, config: &str) -> Value {
+    write(root, "palisade.toml", config);
+    let out = palisade()
+        .arg("scan")
+        .arg(root)
+        .args(["--format", "json", "--fail-on", "none"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out)
+}
+
 #[test]
 fn config_disables_rules_overrides_severity_and_ignores_paths() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app/pay.py", CLIENT);
     write(dir.path(), "tests/test_pay.py", CLIENT);
-    let scan = |config: &str| {
-        write(dir.path(), "palisade.toml", config);
-        let out = palisade()
-            .arg("scan")
-            .arg(dir.path())
-            .args(["--format", "json", "--fail-on", "none"])
-            .assert()
-            .code(0)
-            .get_output()
-            .stdout
-            .clone();
-        json_of(&out)
-    };
+    let scan = |config: &str| scan_with_config(dir.path(), config);
     let report = scan("");
     assert_eq!(report["findings"].as_array().unwrap().len(), 2);
     let report = scan(
@@ -286,19 +289,7 @@ fn central_ignore_entries_hide_findings_and_report_their_own_leftovers() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app/pay.py", CLIENT);
     write(dir.path(), "tests/test_pay.py", CLIENT);
-    let scan = |config: &str| {
-        write(dir.path(), "palisade.toml", config);
-        let out = palisade()
-            .arg("scan")
-            .arg(dir.path())
-            .args(["--format", "json", "--fail-on", "none"])
-            .assert()
-            .code(0)
-            .get_output()
-            .stdout
-            .clone();
-        json_of(&out)
-    };
+    let scan = |config: &str| scan_with_config(dir.path(), config);
     let all = scan("");
     let fingerprint = all["findings"][0]["fingerprint"]
         .as_str()
@@ -961,11 +952,9 @@ fn scan_k8s_json(root: &Path, path_env: Option<&str>) -> Value {
     json_of(&out.stdout)
 }
 
+/// Whether kubectl or kustomize can render here (see `palisade_fixtures::required_tool`).
 fn kustomize_available() -> bool {
-    std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path)
-            .any(|d| d.join("kubectl").is_file() || d.join("kustomize").is_file())
-    })
+    palisade_fixtures::required_tool(&["kubectl", "kustomize"]).is_some()
 }
 
 const PRIVILEGED_DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/shop/api:2.14.0\n          securityContext:\n            privileged: true\n";
@@ -973,13 +962,6 @@ const PRIVILEGED_DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmeta
 #[test]
 fn kustomize_overlay_findings_land_once_in_the_files_that_define_them() {
     if !kustomize_available() {
-        // Outside CI a developer may lack the tool; in CI `.ci/test` installs it, so a skip
-        // there would hide a broken feature.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "kubectl or kustomize is required in CI (see .ci/test)"
-        );
-        eprintln!("neither kubectl nor kustomize: skipped");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -1060,7 +1042,7 @@ fn a_kustomization_that_does_not_render_gives_one_notice_and_its_files_are_scann
     let expected_findings = [("deploy/api.yaml".to_string(), 12)];
 
     // The tool fails (a missing file): its first error line, once.
-    if kustomize_available() {
+    if palisade_fixtures::find_tool(&["kubectl", "kustomize"]).is_some() {
         let report = scan_k8s_json(root, None);
         let notices = notices_of(&report);
         assert_eq!(notices.len(), 1, "{notices:?}");
@@ -1440,11 +1422,6 @@ fn endpoints_show_project_wide_auth_public_purposes_and_computed_prefixes() {
 #[test]
 fn who_can_sees_the_kustomize_rendering_that_scan_sees() {
     if !kustomize_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "kubectl or kustomize is required in CI (see .ci/test)"
-        );
-        eprintln!("neither kubectl nor kustomize: skipped");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -1500,17 +1477,7 @@ roleRef:
 /// records every `socket` call of palisade and of what it starts (kubectl for Kustomize).
 #[test]
 fn a_default_scan_opens_no_network_socket() {
-    let strace = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|d| d.join("strace"))
-            .find(|p| p.is_file())
-    });
-    let Some(strace) = strace else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "strace is required in CI (see .ci/test)"
-        );
-        eprintln!("no strace: skipped");
+    let Some(strace) = palisade_fixtures::required_tool(&["strace"]) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

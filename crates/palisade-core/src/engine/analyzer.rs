@@ -84,8 +84,6 @@ pub trait DynAnalyzer: Send + Sync {
     ) -> Option<ErasedFacts>;
     fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>);
     fn check_sources(&self, cx: &mut SourcesContext<'_>);
-    /// For [`crate::engine::collect`]: lets the typed caller get its facts back.
-    fn as_any(&self) -> &dyn Any;
 }
 
 impl<A: Analyzer> DynAnalyzer for A {
@@ -145,10 +143,6 @@ impl<A: Analyzer> DynAnalyzer for A {
 
     fn check_sources(&self, cx: &mut SourcesContext<'_>) {
         Analyzer::check_sources(self, cx);
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

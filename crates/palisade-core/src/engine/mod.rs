@@ -152,7 +152,7 @@ impl KeptFile {
             },
         };
         (
-            SourceFile::new(self.path, self.abs_path, self.comment, text).with_role(self.role),
+            SourceFile::from_walk(self.path, self.abs_path, self.comment, self.role, text),
             problem,
         )
     }
@@ -392,9 +392,13 @@ fn first_pass(
             let outcome = match read::read_text(file, max_size) {
                 Ok(text) => {
                     let comment = analyzers[takers[0]].comment_style(&file.path);
-                    let source =
-                        SourceFile::new(file.path.clone(), file.abs_path.clone(), comment, text)
-                            .with_role(file.role);
+                    let source = SourceFile::from_walk(
+                        file.path.clone(),
+                        file.abs_path.clone(),
+                        comment,
+                        file.role,
+                        text,
+                    );
                     run.analyze(source, takers, true)
                 }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic),
