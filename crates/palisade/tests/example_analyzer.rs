@@ -207,7 +207,11 @@ fn tree() -> tempfile::TempDir {
 #[test]
 fn every_kind_of_place_reaches_the_report_with_its_own_fingerprint() {
     let dir = tree();
+    // Read but declined by the selector's content sniff: not counted as analysed.
+    write(dir.path(), "ops/hello.sh", "echo hi\n");
     let report = scan(dir.path(), &Config::default());
+    assert_eq!(report.stats.files_analyzed, 1);
+    assert_eq!(report.stats.files_skipped, 0);
     let kinds: Vec<(&str, String)> = report
         .findings
         .iter()

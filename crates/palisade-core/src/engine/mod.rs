@@ -250,7 +250,9 @@ pub fn scan(
         if outcome.analyzed {
             stats.files_analyzed += 1;
             stats.bytes_analyzed += outcome.bytes;
-        } else {
+        } else if !outcome.diagnostics.is_empty() {
+            // Not read (too large, binary, …): its notice says why. A file that every
+            // selecting analyzer's content sniff declined is neither analysed nor skipped.
             stats.files_skipped += 1;
         }
         stats.suppressed += outcome.counts.suppressed;
@@ -598,7 +600,6 @@ impl Run<'_> {
     /// cannot end a scan. `rereadable`: the file can be read from disk again later.
     fn analyze(&self, source: SourceFile, takers: &[usize], rereadable: bool) -> FileOutcome {
         let mut outcome = FileOutcome {
-            analyzed: true,
             bytes: source.text.len() as u64,
             ..FileOutcome::default()
         };
@@ -607,6 +608,8 @@ impl Run<'_> {
             if !self.selectors[index].takes(&source.text) {
                 continue;
             }
+            // Read, and taken by at least one analyzer (its content sniff, if any, agreed).
+            outcome.analyzed = true;
             let mut cx = FileContext::new(&source, self.rules)
                 .with_scanned(self.scanned)
                 .with_network(self.network);
