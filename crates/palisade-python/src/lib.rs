@@ -173,9 +173,7 @@ fn analyze<'t>(
     }
     if let Some(cx) = cx.filter(|_| run_rules) {
         for &node in nodes.get("function_definition") {
-            if let Some(parameters) = node.child_by_field_name("parameters") {
-                model.add_parameters(node.id(), parameters);
-            }
+            model.add_function(node);
         }
         for &node in nodes.get("assignment") {
             if let (Some(left), Some(right)) = (

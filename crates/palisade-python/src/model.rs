@@ -30,6 +30,9 @@ pub struct Model<'t> {
     assignments: HashMap<(ScopeId, String), Vec<Node<'t>>>,
     /// Parameters per function scope.
     parameters: HashMap<ScopeId, HashSet<String>>,
+    /// Names of the functions and methods the file defines, at any depth: a cheap first test
+    /// before a callee is looked up in the scopes.
+    function_names: HashSet<&'t str>,
     /// Per-scope definition indexes, built lazily by [`crate::flow`] for the scopes a rule
     /// asks about.
     pub(crate) flow: crate::flow::FlowCache,
@@ -55,6 +58,7 @@ impl<'t> Model<'t> {
             imported_packages: HashSet::new(),
             assignments: HashMap::new(),
             parameters: HashMap::new(),
+            function_names: HashSet::new(),
             flow: crate::flow::FlowCache::default(),
         }
     }
@@ -296,8 +300,23 @@ impl<'t> Model<'t> {
         }
     }
 
+    /// Records a `function_definition`: its name and its parameters.
+    pub fn add_function(&mut self, definition: Node<'t>) {
+        if let Some(name) = definition.child_by_field_name("name") {
+            self.function_names.insert(self.text(name));
+        }
+        if let Some(parameters) = definition.child_by_field_name("parameters") {
+            self.add_parameters(definition.id(), parameters);
+        }
+    }
+
+    /// Whether the file defines a function or method of this name anywhere.
+    pub fn defines_function(&self, name: &str) -> bool {
+        self.function_names.contains(name)
+    }
+
     /// Records a function's parameter names.
-    pub fn add_parameters(&mut self, scope: ScopeId, parameters: Node<'t>) {
+    fn add_parameters(&mut self, scope: ScopeId, parameters: Node<'t>) {
         let mut names = HashSet::new();
         let mut cursor = parameters.walk();
         for p in parameters.named_children(&mut cursor) {
@@ -369,11 +388,11 @@ impl<'t> Model<'t> {
 }
 
 thread_local! {
-    /// The function and lambda extents (start byte, end byte, node id) of the file being
-    /// analysed on this thread, in source order. `Node::parent` costs a walk down from the
-    /// root in tree-sitter, and `scope_of` is asked for almost every assignment and call, so
-    /// the analyzer records the extents in its one traversal and `scope_of` searches them.
-    static FUNCTIONS: std::cell::RefCell<Option<Vec<(usize, usize, usize)>>> =
+    /// The function and lambda extents of the file being analysed on this thread, in source
+    /// order. `Node::parent` costs a walk down from the root in tree-sitter, and `scope_of` is
+    /// asked for almost every assignment and call, so the analyzer records the extents in its
+    /// one traversal and `scope_of` searches them.
+    static FUNCTIONS: std::cell::RefCell<Option<Vec<Extent>>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -390,12 +409,37 @@ pub fn module_of(path: &str) -> String {
     stem.replace(['/', '\\'], ".")
 }
 
+/// One function's or lambda's extent, with the index of the extent that encloses it.
+struct Extent {
+    start: usize,
+    end: usize,
+    id: usize,
+    parent: Option<usize>,
+}
+
 /// Keeps a file's function table installed for `scope_of` while it lives.
 pub struct FunctionTable;
 
 impl FunctionTable {
+    /// Installs the (start byte, end byte, node id) extents of a file's functions and
+    /// lambdas, in source order (outer before inner where they start together).
     pub fn install(functions: Vec<(usize, usize, usize)>) -> FunctionTable {
-        FUNCTIONS.with(|f| *f.borrow_mut() = Some(functions));
+        let mut extents: Vec<Extent> = Vec::with_capacity(functions.len());
+        // Extents nest: the enclosing one of each is the innermost still open where it starts.
+        let mut open: Vec<usize> = Vec::new();
+        for (start, end, id) in functions {
+            while open.last().is_some_and(|&i| extents[i].end <= start) {
+                open.pop();
+            }
+            extents.push(Extent {
+                start,
+                end,
+                id,
+                parent: open.last().copied(),
+            });
+            open.push(extents.len() - 1);
+        }
+        FUNCTIONS.with(|f| *f.borrow_mut() = Some(extents));
         FunctionTable
     }
 }
@@ -412,15 +456,19 @@ pub fn scope_of(node: Node<'_>) -> ScopeId {
     let found = FUNCTIONS.with(|table| {
         let table = table.borrow();
         let table = table.as_ref()?;
-        // Extents nest, so going back from the last function that starts before the node,
-        // the first one that still contains it is the innermost.
-        let before = table.partition_point(|&(start, _, _)| start < at);
-        let innermost = table[..before]
-            .iter()
-            .rev()
-            .find(|&&(_, end, id)| at < end && id != node.id())
-            .map(|&(_, _, id)| id);
-        Some(innermost.unwrap_or(MODULE))
+        // The last function that starts before the node is the innermost candidate; when it
+        // does not contain the node, only its enclosing functions can (extents nest), so the
+        // search climbs that chain — a few steps, not every earlier function of the file.
+        let before = table.partition_point(|extent| extent.start < at);
+        let mut candidate = before.checked_sub(1);
+        while let Some(i) = candidate {
+            let extent = &table[i];
+            if at < extent.end && extent.id != node.id() {
+                return Some(extent.id);
+            }
+            candidate = extent.parent;
+        }
+        Some(MODULE)
     });
     if let Some(scope) = found {
         return scope;
@@ -450,6 +498,45 @@ mod tests {
             model.add_import(statement);
         }
         check(&model, root);
+    }
+
+    /// The extent table answers what walking up the tree answers, for every node of a file
+    /// with nested functions, lambdas, methods and module-level code between and after them.
+    #[test]
+    fn scope_of_from_the_table_agrees_with_the_tree() {
+        let source = "x = 1\n\
+def outer(a):\n    b = a\n    def inner(c):\n        return lambda d: c + d\n    e = inner\n    return e\n\
+y = 2\n\
+class C:\n    def m(self):\n        f = [lambda: 1, lambda: 2]\n        return f\n    z = 3\n\
+def last():\n    pass\n\
+w = last()\n";
+        let parsed = palisade_syntax::parse(&PYTHON, source).unwrap();
+        let root = parsed.tree.root_node();
+        let mut all = Vec::new();
+        let mut functions = Vec::new();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            all.push(node);
+            if matches!(node.kind(), "function_definition" | "lambda") {
+                functions.push((node.start_byte(), node.end_byte(), node.id()));
+            }
+            let mut cursor = node.walk();
+            let mut children: Vec<_> = node.children(&mut cursor).collect();
+            children.reverse();
+            stack.extend(children);
+        }
+        // A function's first token starts where the function does: the tree puts it inside,
+        // the table (which compares start bytes) outside, and no rule asks about it.
+        let starts: HashSet<usize> = functions.iter().map(|&(start, _, _)| start).collect();
+        let asked: Vec<Node<'_>> = all
+            .into_iter()
+            .filter(|n| !starts.contains(&n.start_byte()) || n.is_named())
+            .collect();
+        let from_tree: Vec<ScopeId> = asked.iter().map(|&n| scope_of(n)).collect();
+        assert!(from_tree.iter().filter(|&&s| s != MODULE).count() > 10);
+        let _table = FunctionTable::install(functions);
+        let from_table: Vec<ScopeId> = asked.iter().map(|&n| scope_of(n)).collect();
+        assert_eq!(from_table, from_tree);
     }
 
     #[test]
