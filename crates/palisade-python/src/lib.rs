@@ -8,6 +8,7 @@
 //! resolves its names through the same model.
 
 pub mod callers;
+pub mod credentials;
 pub mod dsn;
 pub mod endpoints;
 pub mod flow;
