@@ -28,7 +28,12 @@ pub fn could_be_secret(value: &str) -> bool {
         || value
             .chars()
             .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
-    !cannot_be_secret(value)
+    // An alphabet to draw keys from (`SECRET_KEY_CHARSET = "abcdefgh…0123456789"`).
+    let alphabet = ["abcdefgh", "ABCDEFGH", "0123456789"]
+        .iter()
+        .any(|run| value.contains(run));
+    !alphabet
+        && !cannot_be_secret(value)
         && !is_placeholder(value)
         && looks_like_key_material(value)
         && !names_a_variable

@@ -18,12 +18,13 @@
 //! - medium confidence for a parameter of a function whose callers are not in the file;
 //! - low confidence for everything the model cannot decide: a value read from a file, a
 //!   database row, another function's result, the environment, the command line or
-//!   `input()` (whoever runs the program already runs code).
+//!   `input()`, a Django management command's options (whoever runs the program already
+//!   runs code).
 //!
 //! Not reported: constant code (literals, module constants, f-strings of constants — code
 //! the module writes itself, such as generated accessor functions), numbers formatted into
 //! it (`int(x)`, a parameter annotated `int`), `ast.literal_eval` (it only accepts
-//! literals), and methods that merely share the name (`model.eval()` in PyTorch, Redis'
+//! literals), test code, and methods that merely share the name (`model.eval()` in PyTorch, Redis'
 //! `client.eval(script, …)` of a Lua script, `re.compile`, `df.eval`). `exec(compile(…))`
 //! is reported once, at `compile`.
 //!
@@ -67,6 +68,7 @@ use crate::model::Model;
 use crate::reach::{Grade, grade};
 use crate::values::{OriginKind, argument, outside_origin, parameter_named, parameter_type};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::roles::is_test_code;
 use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
@@ -111,6 +113,9 @@ const EVALUATING: &[(&str, &str)] = &[
 
 fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
+    if is_test_code(&cx.file.path) {
+        return;
+    }
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
@@ -121,12 +126,7 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     };
     // `exec(compile(source, …))`: reported once, where `compile` takes the source.
-    if code.kind() == "call"
-        && code
-            .child_by_field_name("function")
-            .and_then(|f| sink(model, f))
-            .is_some()
-    {
+    if is_sink_call(model, code) {
         return;
     }
     let variants = flow::construction(model, code);
@@ -135,10 +135,11 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     let mut best: Option<(&Hole<'_>, Grade<'_>)> = None;
     for hole in variants.iter().flat_map(flow::Construction::holes) {
-        if is_number(model, hole.source) {
+        // A number, or a code object `compile` made (reported at `compile`).
+        if is_number(model, hole.source) || is_sink_call(model, hole.source) {
             continue;
         }
-        let graded = code_grade(model, hole);
+        let graded = code_grade(model, hole, &cx.file.path);
         if best
             .as_ref()
             .is_none_or(|(_, b)| graded.confidence > b.confidence)
@@ -211,14 +212,30 @@ fn sink(model: &Model<'_>, function: Node<'_>) -> Option<(String, &'static str)>
 /// (directly, or through a route handler's parameters or this file's callers); what the
 /// operator supplies (environment, command line, `input()`) is low, as is anything the
 /// model cannot follow.
-fn code_grade<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Grade<'t> {
+fn code_grade<'t>(model: &Model<'t>, hole: &Hole<'t>, path: &str) -> Grade<'t> {
+    let low = Grade {
+        confidence: Confidence::Low,
+        caller: None,
+    };
     match &hole.origin {
-        Origin::Environ(_) | Origin::Argv(_) | Origin::Input => Grade {
-            confidence: Confidence::Low,
-            caller: None,
-        },
+        Origin::Environ(_) | Origin::Argv(_) | Origin::Input => low,
+        // A Django management command's options are its command line.
+        Origin::Parameter { function, .. }
+            if function == "handle" && path.contains("management/commands/") =>
+        {
+            low
+        }
         _ => grade(model, hole, 0),
     }
+}
+
+/// A call to one of the code-running functions (`compile(...)`).
+fn is_sink_call(model: &Model<'_>, node: Node<'_>) -> bool {
+    node.kind() == "call"
+        && node
+            .child_by_field_name("function")
+            .and_then(|f| sink(model, f))
+            .is_some()
 }
 
 /// A number cannot carry code: `int(x)`, `float(x)`, a parameter annotated `int`/`float`.
