@@ -40,7 +40,12 @@
 //! up), secrets read from the environment or a secret store (`os.environ[...]`,
 //! `os.getenv("SECRET_KEY")`, `config("SECRET_KEY")`), generated keys
 //! (`get_random_secret_key()`, `secrets.token_urlsafe()`), f-strings and concatenations with
-//! a non-literal part, and text in comments or docstrings. The literal itself is masked in
+//! a non-literal part, and text in comments or docstrings.
+//!
+//! Across files: a module-level constant holding a key-like literal under a name that says
+//! nothing (`KEY = "f0e4…"`), imported by another module and given to `jwt.encode` /
+//! `jwt.decode` as the key (`from .constants import KEY`), is reported where the literal
+//! is, with the use as a related location. The literal itself is masked in
 //! every report and never appears in a message.
 //!
 //! ## Why it matters
@@ -135,8 +140,14 @@ const ITSDANGEROUS: &[&str] = &[
     "itsdangerous.url_safe.URLSafeSerializer",
 ];
 
-fn is_secret_name(name: &str) -> bool {
+/// Whether a name is one of the framework's secret settings (`SECRET_KEY`, `JWT_SECRET`, …).
+pub fn is_secret_name(name: &str) -> bool {
     SECRET_SETTINGS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// Whether an import-resolved name is a PyJWT or python-jose function taking a key.
+pub fn is_jwt_function(resolved: &str) -> bool {
+    JWT_FUNCTIONS.contains(&resolved)
 }
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
