@@ -11,6 +11,7 @@ pub mod callers;
 pub mod credentials;
 pub mod dsn;
 pub mod endpoints;
+pub mod env_defaults;
 pub mod flow;
 pub mod grammar;
 pub mod imported_secrets;
