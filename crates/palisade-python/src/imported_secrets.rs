@@ -156,3 +156,17 @@ pub fn check(files: &[FileFacts], cx: &mut ProjectContext<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same_module;
+
+    #[test]
+    fn modules_match_across_scan_roots() {
+        assert!(same_module("api.constants", "api.constants"));
+        assert!(same_module("backend.app.core.config", "app.core.config"));
+        assert!(same_module("app.core.config", "backend.app.core.config"));
+        assert!(!same_module("api.constants", "api.constant"));
+        assert!(!same_module("myapi.constants", "api.constants"));
+    }
+}
