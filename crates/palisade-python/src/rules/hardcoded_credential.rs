@@ -14,7 +14,7 @@
 //!   MinIO), whose keys are not real.
 //!
 //! Not reported: placeholders (`changeme`, `your-password-here`, `${DB_PASSWORD}`, the
-//! empty string, `None`), AWS's documentation keys (`…EXAMPLE…`), values read from the
+//! empty string, `None`), passwords made up for tests (`testpass123`, `fake-password`), AWS's documentation keys (`…EXAMPLE…`), values read from the
 //! environment or a secret store, and test code (`tests/`, `test_*.py`, `conftest.py`).
 //! Signing keys and framework `SECRET_KEY`s are `python/hardcoded-secret-key`'s.
 //!
@@ -133,10 +133,17 @@ fn check_password_default(parameter: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     cx.report(finding);
 }
 
-/// A literal that could be a working password: not empty or a placeholder, not a reference.
+/// Words that mark a password as made up for tests or examples (`testpass123`,
+/// `fake-password`): what factories and fixtures outside `tests/` pass.
+const MADE_UP: &[&str] = &["test", "example", "dummy", "fake", "sample"];
+
+/// A literal that could be a working password: not empty or a placeholder, not a reference,
+/// not made up for tests.
 fn could_be_password(value: &str) -> bool {
     let v = value.trim();
+    let lower = v.to_ascii_lowercase();
     !v.is_empty()
+        && !MADE_UP.iter().any(|w| lower.contains(w))
         && !is_placeholder(v)
         && !palisade_knowledge::secrets::cannot_be_secret(v)
         && !v.contains(char::is_whitespace)
