@@ -17,8 +17,8 @@
 //!   `tlsInsecure=True` (pymongo, motor);
 //! - with medium confidence, a switch read from configuration whose fallback is off:
 //!   `verify=config.get("verify_ssl", False)`, `verify=getattr(settings, "VERIFY", False)`,
-//!   `verify=os.environ.get("VERIFY_SSL", "false")` — a deployment may turn it on, but the
-//!   code leaves it off;
+//!   `verify=os.environ.get("VERIFY_SSL", "false")`, `session.verify = options.get("verify",
+//!   False)` — a deployment may turn it on, but the code leaves it off;
 //! - with low confidence and medium severity, `cert_reqs="CERT_OPTIONAL"` and
 //!   `verify_mode = ssl.CERT_OPTIONAL`: Python treats it like `CERT_REQUIRED` on a client,
 //!   but on a server context it accepts peers that send no certificate.
@@ -389,6 +389,19 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
                 && values::literal_bool(model, right).is_some_and(|(held, _)| !held) =>
         {
             "`session.verify = False` turns certificate verification off for every request of this session"
+        }
+        "verify"
+            if (model.imports_package("requests") || model.imports_package("httpx"))
+                && default_off_lookup(model, right).is_some() =>
+        {
+            let finding = Finding::new(
+                &META,
+                cx.span(assignment),
+                "`session.verify` is read from configuration with a fallback of `False`: every request of this session accepts any certificate unless the configuration turns verification on",
+            )
+            .with_confidence(Confidence::Medium);
+            cx.report(finding);
+            return;
         }
         _ => return,
     };
