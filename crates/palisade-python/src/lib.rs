@@ -8,10 +8,13 @@
 //! resolves its names through the same model.
 
 pub mod callers;
+pub mod credentials;
 pub mod dsn;
 pub mod endpoints;
+pub mod env_defaults;
 pub mod flow;
 pub mod grammar;
+pub mod imported_secrets;
 pub mod lookalikes;
 pub mod model;
 pub mod reach;
@@ -81,7 +84,8 @@ impl Analyzer for PythonAnalyzer {
         let project_rules = cx.is_collecting()
             || rules::PROJECT_RULES
                 .iter()
-                .any(|r| cx.rules().is_enabled(r.meta.id));
+                .any(|r| cx.rules().is_enabled(r.meta.id))
+            || cx.rules().is_enabled(rules::hardcoded_secret_key::META.id);
         if active.is_empty() && !project_rules {
             return None;
         }
@@ -130,6 +134,9 @@ impl Analyzer for PythonAnalyzer {
         for rule in wanted {
             (rule.check)(&project, cx);
         }
+        if cx.wants(&rules::hardcoded_secret_key::META) {
+            imported_secrets::check(&project.project.files, cx);
+        }
     }
 }
 
@@ -163,6 +170,7 @@ fn analyze<'t>(
         palisade_syntax::traverse(&PYTHON, root, &mut consumers)?;
     }
     let _scopes = run_rules.then(|| model::FunctionTable::install(functions.extents));
+    let mut secrets = imported_secrets::SecretFacts::default();
 
     let source = file.text.as_bytes();
     let mut model = Model::for_file(source, &file.path);
@@ -198,6 +206,14 @@ fn analyze<'t>(
                 model.add_assignment(scope_of(node), target, expr);
             }
         }
+        if inventory
+            && rules
+                .iter()
+                .any(|r| r.meta.id == rules::hardcoded_secret_key::META.id)
+        {
+            secrets =
+                imported_secrets::collect(&model, file, nodes.get("assignment"), nodes.get("call"));
+        }
         let mut rcx = RuleContext {
             model: &model,
             file,
@@ -211,7 +227,17 @@ fn analyze<'t>(
             }
         }
     }
-    Ok(extractor.and_then(|x| x.finish(root, &model)))
+    let mut facts = extractor.and_then(|x| x.finish(root, &model));
+    if !secrets.is_empty() {
+        let facts = facts.get_or_insert_with(|| FileFacts {
+            path: file.path.clone(),
+            module: model.module().to_string(),
+            not_product: true,
+            ..FileFacts::default()
+        });
+        facts.secrets = secrets;
+    }
+    Ok(facts)
 }
 
 /// The inventory facts of one file, for `palisade endpoints` (no rules run): the same

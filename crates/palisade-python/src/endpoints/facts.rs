@@ -431,6 +431,9 @@ pub struct FileFacts {
     /// Modules imported with `from … import *` at module level (re-exports too, as in a
     /// package `__init__.py` of `from .base_controllers import *`).
     pub star_imports: Vec<String>,
+    /// Literal constants and imported JWT keys, for `python/hardcoded-secret-key`'s
+    /// cross-file check (not part of the inventory).
+    pub secrets: crate::imported_secrets::SecretFacts,
 }
 
 impl FileFacts {

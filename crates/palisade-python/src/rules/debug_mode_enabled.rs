@@ -14,9 +14,11 @@
 //! - Django: a module-level `DEBUG = True` in a settings module — `settings.py`, a file in a
 //!   `settings/` package, a `*settings*.py`, or any module defining `INSTALLED_APPS`,
 //!   `MIDDLEWARE` or `ROOT_URLCONF` — and `settings.configure(DEBUG=True)`. `DEBUG` read from
-//!   the environment with a default of `True` (`env.bool("DEBUG", default=True)`,
-//!   `config("DEBUG", default=True, cast=bool)`) is reported with medium confidence: a
-//!   deployment that forgets the variable runs in debug mode.
+//!   the environment with a default that is on (`env.bool("DEBUG", default=True)`,
+//!   `config("DEBUG", default=True, cast=bool)`, a project helper `env_bool("DEBUG", True)`,
+//!   a converter around a lookup `strtobool(os.getenv("DEBUG", "true"))`, or a comparison
+//!   the default passes, `os.environ.get("DEBUG", "True") == "True"`) is reported with
+//!   medium confidence: a deployment that forgets the variable runs in debug mode.
 //! - aiohttp: `aiohttp_debugtoolbar.setup(app)`, and `web.Application(debug=True)` with medium
 //!   severity (aiohttp's `run_app` has no `debug` argument);
 //! - FastAPI and Starlette: `FastAPI(debug=True)`, `Starlette(debug=True)`.
@@ -69,6 +71,7 @@
 //! - Django documentation, deployment checklist: `DEBUG`
 
 use super::{PyRule, RuleContext};
+use crate::env_defaults::defaults_on;
 use crate::model::{MODULE, scope_of};
 use crate::settings::django_settings_flavor;
 use crate::values::{
@@ -470,10 +473,7 @@ fn check_django_debug(assignment: Node<'_>, right: Node<'_>, cx: &mut RuleContex
         return;
     }
     // `DEBUG = env.bool("DJANGO_DEBUG", default=True)`: on unless the deployment says otherwise.
-    if right.kind() == "call"
-        && let Some(default) = keyword_value(model, right, "default")
-        && let Some((true, _)) = literal_bool(model, default)
-    {
+    if defaults_on(model, right) {
         let confidence = match confidence {
             Confidence::High => Confidence::Medium,
             _ => Confidence::Low,
@@ -487,3 +487,4 @@ fn check_django_debug(assignment: Node<'_>, right: Node<'_>, cx: &mut RuleContex
         emit(finding, cx);
     }
 }
+

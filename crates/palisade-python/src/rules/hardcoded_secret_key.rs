@@ -16,9 +16,16 @@
 //!   `SessionMiddleware(secret_key="...")`;
 //! - with medium confidence, a literal *fallback* for a secret read from the environment
 //!   (`os.environ.get("SECRET_KEY", "dev-key")`, `env("SECRET_KEY", default="...")`,
-//!   decouple's `config("SECRET_KEY", default="...")`) and a literal default on a
+//!   decouple's `config("SECRET_KEY", default="...")`, a project helper such as
+//!   `get_env_variable("SECRET_KEY", "...")` when the literal could be a working key) and a
+//!   literal default on a
 //!   pydantic `BaseSettings` field named `secret_key`: a deployment that forgets the
-//!   variable silently signs with a key published in the repository.
+//!   variable silently signs with a key published in the repository;
+//! - with medium confidence, other signing and service secrets: UPPER_CASE constants (or
+//!   their environment fallbacks) named `HMAC_KEY`, `SIGNING_KEY`, `*_SECRET_KEY`,
+//!   `WEBHOOK_SECRET`, `CLIENT_SECRET`, holding a literal long and random enough to be a
+//!   key (placeholders such as `changeme` or `<your-secret>`, and values that are the name
+//!   of a variable, are left alone).
 //!
 //! Decisions: weak placeholders that still work as keys (`"changeme"`, `"secret"`,
 //! Django's `"django-insecure-…"`) are reported — they are the weakest keys of all. The
@@ -33,7 +40,12 @@
 //! up), secrets read from the environment or a secret store (`os.environ[...]`,
 //! `os.getenv("SECRET_KEY")`, `config("SECRET_KEY")`), generated keys
 //! (`get_random_secret_key()`, `secrets.token_urlsafe()`), f-strings and concatenations with
-//! a non-literal part, and text in comments or docstrings. The literal itself is masked in
+//! a non-literal part, and text in comments or docstrings.
+//!
+//! Across files: a module-level constant holding a key-like literal under a name that says
+//! nothing (`KEY = "f0e4…"`), imported by another module and given to `jwt.encode` /
+//! `jwt.decode` as the key (`from .constants import KEY`), is reported where the literal
+//! is, with the use as a related location. The literal itself is masked in
 //! every report and never appears in a message.
 //!
 //! ## Why it matters
@@ -66,6 +78,7 @@
 //! - Django documentation, settings: `SECRET_KEY`; Flask documentation, configuration: `SECRET_KEY`
 
 use super::{PyRule, RuleContext};
+use crate::credentials::{could_be_secret, is_env_helper, is_signing_secret_name};
 use crate::model::{MODULE, scope_of};
 use crate::values::{
     argument, constructed_by, enclosing_class, keyword_value, literal_string, method_call,
@@ -127,8 +140,14 @@ const ITSDANGEROUS: &[&str] = &[
     "itsdangerous.url_safe.URLSafeSerializer",
 ];
 
-fn is_secret_name(name: &str) -> bool {
+/// Whether a name is one of the framework's secret settings (`SECRET_KEY`, `JWT_SECRET`, …).
+pub fn is_secret_name(name: &str) -> bool {
     SECRET_SETTINGS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// Whether an import-resolved name is a PyJWT or python-jose function taking a key.
+pub fn is_jwt_function(resolved: &str) -> bool {
+    JWT_FUNCTIONS.contains(&resolved)
 }
 
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
@@ -266,6 +285,10 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
             // Upper-case settings anywhere; lower-case names only as module or class
             // attributes (pydantic settings fields), never as function locals.
             let upper = name.chars().all(|c| !c.is_ascii_lowercase());
+            if !is_secret_name(name) && upper && is_signing_secret_name(name) {
+                check_other_key(assignment, name, right, confidence, cx);
+                return;
+            }
             if !is_secret_name(name) || (!upper && !at_top) {
                 return;
             }
@@ -520,7 +543,11 @@ fn check_call(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'_, '
         return;
     }
     if is_env_lookup(&resolved, callee) {
-        check_env_default(call, confidence, cx);
+        check_env_default(call, false, confidence, cx);
+        return;
+    }
+    if is_env_helper(model, call) {
+        check_env_default(call, true, confidence, cx);
         return;
     }
     if let Some((method, receiver)) = method_call(model, call)
@@ -560,20 +587,34 @@ fn is_env_lookup(resolved: &str, callee: &str) -> bool {
     ) || matches!(callee, "env" | "env.str" | "env.bytes" | "config")
 }
 
-fn check_env_default(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'_, '_>) {
+/// A literal fallback of a secret read from the environment. Through a project's own helper
+/// (`helper`) or for a name beyond the framework settings, only a literal that could be a
+/// working key counts (placeholders are left alone).
+fn check_env_default(
+    call: Node<'_>,
+    helper: bool,
+    confidence: Confidence,
+    cx: &mut RuleContext<'_, '_>,
+) {
     let model = cx.model;
     let Some(name) = argument(model, call, 0, "key").and_then(|n| literal_string(model, n)) else {
         return;
     };
     let upper = name.to_ascii_uppercase();
-    if !(is_secret_name(&upper) || upper.ends_with("_SECRET_KEY") || upper.ends_with("JWT_SECRET"))
-    {
+    let framework =
+        is_secret_name(&upper) || upper.ends_with("_SECRET_KEY") || upper.ends_with("JWT_SECRET");
+    if !framework && !is_signing_secret_name(&upper) {
         return;
     }
     let Some(default) = argument(model, call, 1, "default") else {
         return;
     };
     if !usable_literal(cx, default) {
+        return;
+    }
+    if (helper || !framework)
+        && !literal_string(model, default).is_some_and(|v| could_be_secret(&v))
+    {
         return;
     }
     let finding = Finding::new(
@@ -623,6 +664,13 @@ fn check_jwt_key(
     if !usable_literal(cx, value) {
         return;
     }
+    // `SIGNING_KEY = "..."` at module level is reported where it is assigned.
+    if is_signing_secret_name(last)
+        && model.values(crate::model::MODULE, &dotted).contains(&value)
+        && literal_string(model, value).is_some_and(|v| could_be_secret(&v))
+    {
+        return;
+    }
     let finding = Finding::new(
         &META,
         cx.span(key),
@@ -631,4 +679,36 @@ fn check_jwt_key(
     .with_confidence(confidence)
     .with_related(cx.span(value), format!("`{dotted}` is assigned here"));
     emit(finding, key, cx);
+}
+
+/// A constant named for a signing or service secret beyond the framework settings
+/// (`HMAC_KEY`, `STRIPE_SECRET_KEY`, `WEBHOOK_SIGNING_SECRET`) holding a literal that could
+/// be a working key: medium confidence, as such names are sometimes used for test keys.
+fn check_other_key(
+    assignment: Node<'_>,
+    name: &str,
+    value: Node<'_>,
+    confidence: Confidence,
+    cx: &mut RuleContext<'_, '_>,
+) {
+    if scope_of(assignment) != MODULE && enclosing_class(assignment).is_none() {
+        return;
+    }
+    if let Some(class) = enclosing_class(assignment)
+        && !is_config_class(cx, class)
+    {
+        return;
+    }
+    if !literal_string(cx.model, value).is_some_and(|v| could_be_secret(&v)) {
+        return;
+    }
+    report(
+        assignment,
+        &[value],
+        lower(confidence, Confidence::Medium),
+        format!(
+            "`{name}` is a literal in the source: anyone with the repository can sign or authenticate as this service"
+        ),
+        cx,
+    );
 }

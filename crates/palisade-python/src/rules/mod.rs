@@ -14,10 +14,12 @@ palisade_core::register_rules! {
     pub static METAS: [RuleMeta];
     /// Every Python rule that checks one file at a time.
     pub static RULES: [PyRule] = [
+        code_injection,
         cors_any_origin_with_credentials,
         database_connection_without_tls,
         debug_mode_enabled,
         django_allowed_hosts_wildcard,
+        hardcoded_credential,
         hardcoded_secret_key,
         insecure_cookie_flags,
         jwt_verification_disabled,

@@ -2,14 +2,18 @@
 //!
 //! ## What it checks
 //! - HTTP client calls given an `http://` URL: requests, httpx and urllib3 functions,
-//!   `urllib.request.urlopen` / `Request`, aiohttp's `request`, methods of sessions and
-//!   clients the model traces to `requests.Session`, `httpx.Client` / `AsyncClient`,
+//!   `urllib.request.urlopen` / `Request`, `open` / `retrieve` of urllib openers
+//!   (`build_opener(...)`, `OpenerDirector`, `URLopener`), aiohttp's `request`, methods of
+//!   sessions and clients the model traces to `requests.Session`, `httpx.Client` / `AsyncClient`,
 //!   `aiohttp.ClientSession` or `urllib3.PoolManager` (`session.post(...)`), httpx's
 //!   `base_url=`, and plaintext connection classes (`http.client.HTTPConnection`,
 //!   `urllib3.HTTPConnectionPool`) to a remote host. The URL may be a literal, a local or
 //!   module constant, an f-string or concatenation that starts with one, or
-//!   `"...".format(...)`. Method calls on a receiver that cannot be traced but is named like
-//!   a session or client are reported with medium confidence in files that import an HTTP
+//!   `"...".format(...)`, followed through locals assigned earlier in the function (every
+//!   assignment that reaches the call) and parameter defaults
+//!   (`def fetch(url="http://…")`, medium confidence: callers may pass another URL).
+//!   Method calls on a receiver that cannot be traced but is named like a session or
+//!   client are reported with medium confidence in files that import an HTTP
 //!   client.
 //! - Settings-like constants: module-level UPPER_CASE names, and fields of settings or config
 //!   classes (pydantic `BaseSettings`, `class ProductionConfig`), whose name contains `URL`,
@@ -62,6 +66,7 @@
 
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
+use crate::values::parameter_named;
 use crate::settings::{
     env_default, follow, has_interpolation, is_debug_condition, keyword_value, last_name,
     positional, string_body, under_debug,
@@ -150,7 +155,19 @@ const CLIENTS: &[&str] = &[
     "urllib3.PoolManager",
     "urllib3.ProxyManager",
     "urllib3.poolmanager.PoolManager",
+    "urllib.request.OpenerDirector",
+    "urllib.request.build_opener",
+    "urllib.request.URLopener",
+    "urllib.request.FancyURLopener",
+    "urllib2.OpenerDirector",
+    "urllib2.build_opener",
+    "urllib.URLopener",
+    "urllib.FancyURLopener",
 ];
+
+/// Methods of urllib openers and where their URL argument is: only on a receiver traced to
+/// an opener (`open` is too common a name to guess from).
+const OPENER_METHODS: &[(&str, usize)] = &[("open", 0), ("retrieve", 0)];
 
 /// Methods of those clients and where their URL argument is.
 const CLIENT_METHODS: &[(&str, usize)] = &[
@@ -202,6 +219,8 @@ struct Url<'t> {
     literal: Node<'t>,
     /// When a name was followed to reach it: the value node of that assignment.
     definition: Option<Node<'t>>,
+    /// Reached through a parameter's default value.
+    from_default: bool,
 }
 
 /// The start of the URL an expression evaluates to, when the source shows it.
@@ -227,6 +246,7 @@ fn url_of<'t>(model: &Model<'t>, node: Node<'t>, depth: u8) -> Option<Url<'t>> {
                 text: body.to_string(),
                 literal: node,
                 definition: None,
+                from_default: false,
             })
         }
         "concatenated_string" | "parenthesized_expression" => {
@@ -250,9 +270,36 @@ fn url_of<'t>(model: &Model<'t>, node: Node<'t>, depth: u8) -> Option<Url<'t>> {
         }
         "identifier" | "attribute" => {
             let (value, definition) = follow(model, node);
-            let definition = definition?;
-            let mut inner = url_of(model, value, depth - 1)?;
-            inner.definition = Some(definition);
+            if let Some(definition) = definition {
+                let mut inner = url_of(model, value, depth - 1)?;
+                inner.definition = Some(definition);
+                return Some(inner);
+            }
+            // A local assigned more than once: the assignments that reach this use.
+            // The first that is plaintext, else the first URL at all.
+            let mut first = None;
+            for value in crate::flow::assigned_values(model, node) {
+                if let Some(mut inner) = url_of(model, value, depth - 1) {
+                    inner.definition = Some(value);
+                    if inner.text.starts_with("http://") {
+                        return Some(inner);
+                    }
+                    first.get_or_insert(inner);
+                }
+            }
+            if first.is_some() {
+                return first;
+            }
+            // A parameter's default: `def fetch(url="http://feeds.example.com/rss")`.
+            let name = model.text(node);
+            let parameter = (node.kind() == "identifier")
+                .then(|| parameter_named(model, node, name))
+                .flatten()
+                .filter(|p| matches!(p.kind(), "default_parameter" | "typed_default_parameter"))?;
+            let default = parameter.child_by_field_name("value")?;
+            let mut inner = url_of(model, default, depth - 1)?;
+            inner.definition = Some(default);
+            inner.from_default = true;
             Some(inner)
         }
         _ => None,
@@ -307,6 +354,8 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             | "Request"
             | "urlretrieve"
             | "ws_connect"
+            | "open"
+            | "retrieve"
             | "Session"
             | "session"
             | "Client"
@@ -343,11 +392,25 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         ) else {
             return;
         };
+        let opener = OPENER_METHODS
+            .iter()
+            .find(|(m, _)| *m == model.text(method));
+        if let Some((_, index)) = opener {
+            if receiver_client(model, call, receiver) != Some(true) {
+                return;
+            }
+            target = keyword_value(model, call, "fullurl")
+                .or_else(|| positional(call, *index))
+                .map(|n| (n, Confidence::High));
+        }
         let Some((_, index)) = CLIENT_METHODS
             .iter()
             .find(|(m, _)| *m == model.text(method))
         else {
-            return;
+            if target.is_none() {
+                return;
+            }
+            return finish(call, target, cx);
         };
         let confidence = match receiver_client(model, call, receiver) {
             Some(true) => Confidence::High,
@@ -371,7 +434,14 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             .or_else(|| positional(call, *index))
             .map(|n| (n, confidence));
     }
-    let Some((argument, confidence)) = target else {
+    finish(call, target, cx);
+}
+
+/// Reports the URL given to a client call, once the call's URL argument and confidence are
+/// known.
+fn finish(call: Node<'_>, target: Option<(Node<'_>, Confidence)>, cx: &mut RuleContext<'_, '_>) {
+    let model = cx.model;
+    let Some((argument, mut confidence)) = target else {
         return;
     };
     let Some(url) = url_of(model, argument, 4) else {
@@ -385,6 +455,10 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     if under_debug(model, call) {
         return;
+    }
+    // A default argument: callers may pass another URL.
+    if url.from_default && confidence == Confidence::High {
+        confidence = Confidence::Medium;
     }
     report_url(
         &url,

@@ -11,7 +11,17 @@
 //!   pools;
 //! - `ssl._create_unverified_context()`, replacing `ssl._create_default_https_context` with
 //!   it, `context.check_hostname = False` and `context.verify_mode = ssl.CERT_NONE`;
-//! - `session.verify = False` on a requests or httpx session.
+//! - `session.verify = False` on a requests or httpx session;
+//! - other clients' switches: `verify_certs=False` (Elasticsearch, OpenSearch),
+//!   `validate_cert=False` (Tornado's `HTTPRequest`), `tlsAllowInvalidCertificates=True` /
+//!   `tlsInsecure=True` (pymongo, motor);
+//! - with medium confidence, a switch read from configuration whose fallback is off:
+//!   `verify=config.get("verify_ssl", False)`, `verify=getattr(settings, "VERIFY", False)`,
+//!   `verify=os.environ.get("VERIFY_SSL", "false")`, `session.verify = options.get("verify",
+//!   False)` — a deployment may turn it on, but the code leaves it off;
+//! - with low confidence and medium severity, `cert_reqs="CERT_OPTIONAL"` and
+//!   `verify_mode = ssl.CERT_OPTIONAL`: Python treats it like `CERT_REQUIRED` on a client,
+//!   but on a server context it accepts peers that send no certificate.
 //!
 //! A method call such as `self.session.get(url, verify=False)` whose receiver cannot be
 //! traced to a client is reported with medium confidence, and only in files that import
@@ -134,6 +144,20 @@ const AIOHTTP_METHODS: &[&str] = &[
     "ws_connect",
 ];
 
+/// Other clients' switches for verification: (constructor, keyword, the value that turns
+/// verification off).
+const CLIENT_KEYWORDS: &[(&str, &str, bool)] = &[
+    ("elasticsearch.Elasticsearch", "verify_certs", false),
+    ("elasticsearch.AsyncElasticsearch", "verify_certs", false),
+    ("opensearchpy.OpenSearch", "verify_certs", false),
+    ("opensearchpy.AsyncOpenSearch", "verify_certs", false),
+    ("tornado.httpclient.HTTPRequest", "validate_cert", false),
+    ("pymongo.MongoClient", "tlsAllowInvalidCertificates", true),
+    ("pymongo.MongoClient", "tlsInsecure", true),
+    ("motor.motor_asyncio.AsyncIOMotorClient", "tlsAllowInvalidCertificates", true),
+    ("motor.motor_asyncio.AsyncIOMotorClient", "tlsInsecure", true),
+];
+
 /// urllib3 pool constructors that take `cert_reqs=` and `assert_hostname=`.
 const URLLIB3_POOLS: &[&str] = &[
     "urllib3.PoolManager",
@@ -189,6 +213,10 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         }
         if URLLIB3_POOLS.contains(&name) {
             check_urllib3(call, name, cx);
+            return;
+        }
+        if let Some((_, keyword, off)) = CLIENT_KEYWORDS.iter().find(|(n, ..)| *n == name) {
+            report_keyword(call, keyword, *off, name, cx);
             return;
         }
         if model.imports_package(name.split('.').next().unwrap_or("")) {
@@ -260,6 +288,21 @@ fn report_false_keyword(
         .filter(|(held, _)| !held)
         .map(|(_, via)| via)
     else {
+        if let Some(lookup) = default_off_lookup(cx.model, value) {
+            let finding = Finding::new(
+                &META,
+                cx.span(argument),
+                format!(
+                    "`{callee}(..., {name}={})` accepts any certificate unless the configuration turns verification on: the default is off",
+                    values_short(cx.model.text(lookup))
+                ),
+            )
+            .with_confidence(match confidence {
+                Confidence::High => Confidence::Medium,
+                _ => Confidence::Low,
+            });
+            cx.report(finding);
+        }
         return;
     };
     let mut finding = Finding::new(
@@ -294,6 +337,8 @@ fn check_urllib3(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
                 format!("`{callee}(cert_reqs={text})` accepts any certificate"),
             );
             cx.report(finding);
+        } else if is_cert_optional(cx.model, value) {
+            cx.report(cert_optional(cx.span(argument), &format!("`{callee}(cert_reqs={text})`")));
         }
     }
     report_false_keyword(call, "assert_hostname", callee, Confidence::High, cx);
@@ -334,14 +379,112 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         {
             "`verify_mode = CERT_NONE` accepts any certificate"
         }
+        "verify_mode" if model.imports_package("ssl") && is_cert_optional(model, right) => {
+            let finding = cert_optional(cx.span(assignment), "`verify_mode = CERT_OPTIONAL`");
+            cx.report(finding);
+            return;
+        }
         "verify"
             if (model.imports_package("requests") || model.imports_package("httpx"))
                 && values::literal_bool(model, right).is_some_and(|(held, _)| !held) =>
         {
             "`session.verify = False` turns certificate verification off for every request of this session"
         }
+        "verify"
+            if (model.imports_package("requests") || model.imports_package("httpx"))
+                && default_off_lookup(model, right).is_some() =>
+        {
+            let finding = Finding::new(
+                &META,
+                cx.span(assignment),
+                "`session.verify` is read from configuration with a fallback of `False`: every request of this session accepts any certificate unless the configuration turns verification on",
+            )
+            .with_confidence(Confidence::Medium);
+            cx.report(finding);
+            return;
+        }
         _ => return,
     };
     let finding = Finding::new(&META, cx.span(assignment), message);
     cx.report(finding);
+}
+
+/// A configuration lookup whose fallback is `False`: `config.get("VERIFY_SSL", False)`,
+/// `getattr(settings, "VERIFY_SSL", False)`, `os.environ.get("VERIFY", "false")`,
+/// `env.bool("VERIFY_SSL", default=False)`. The deployment may turn verification on; the
+/// code leaves it off.
+fn default_off_lookup<'t>(model: &crate::model::Model<'t>, value: Node<'t>) -> Option<Node<'t>> {
+    if value.kind() != "call" {
+        return None;
+    }
+    let function = value.child_by_field_name("function")?;
+    let default = match model.text(function) {
+        "getattr" => values::positional_argument(value, 2),
+        _ => crate::settings::env_default(model, value).or_else(|| {
+            let method = function.child_by_field_name("attribute").map(|m| model.text(m));
+            matches!(method, Some("get" | "getboolean" | "get_bool" | "bool"))
+                .then(|| {
+                    values::keyword_value(model, value, "default")
+                        .or_else(|| values::positional_argument(value, 1))
+                })
+                .flatten()
+        }),
+    }?;
+    let off = match default.kind() {
+        "false" => true,
+        _ => values::literal_string(model, default).is_some_and(|s| {
+            matches!(s.trim().to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off")
+        }),
+    };
+    off.then_some(value)
+}
+
+fn values_short(text: &str) -> String {
+    crate::flow::short(text)
+}
+
+/// `ssl.CERT_OPTIONAL`, `"CERT_OPTIONAL"` or `"OPTIONAL"`.
+fn is_cert_optional(model: &crate::model::Model<'_>, value: Node<'_>) -> bool {
+    match value.kind() {
+        "string" => values::literal_string(model, value)
+            .is_some_and(|s| s == "CERT_OPTIONAL" || s == "OPTIONAL"),
+        _ => model.resolve(value).as_deref() == Some("ssl.CERT_OPTIONAL"),
+    }
+}
+
+/// `CERT_OPTIONAL` verifies a certificate only when the peer sends one. A client's peer
+/// always does, and Python then treats it like `CERT_REQUIRED`; on a server context, and in
+/// code ported from other TLS stacks, it accepts peers without a certificate. Reported at
+/// low confidence and medium severity: say `CERT_REQUIRED` when that is what is meant.
+fn cert_optional(span: palisade_core::Span, what: &str) -> Finding {
+    Finding::new(
+        &META,
+        span,
+        format!("{what} verifies the peer's certificate only when one is sent: on a server context that accepts peers without one, and on a client it is `CERT_REQUIRED` written unclearly — write `CERT_REQUIRED`"),
+    )
+    .with_severity(Severity::Medium)
+    .with_confidence(Confidence::Low)
+}
+
+/// Reports a client's verification keyword when it holds the value that turns verification
+/// off (`verify_certs=False`, `tlsAllowInvalidCertificates=True`).
+fn report_keyword(call: Node<'_>, name: &str, off: bool, callee: &str, cx: &mut RuleContext<'_, '_>) {
+    if !off {
+        report_false_keyword(call, name, callee, Confidence::High, cx);
+        return;
+    }
+    let Some(argument) = values::keyword(cx.model, call, name) else {
+        return;
+    };
+    let Some(value) = argument.child_by_field_name("value") else {
+        return;
+    };
+    if values::literal_bool(cx.model, value).is_some_and(|(held, _)| held) {
+        let finding = Finding::new(
+            &META,
+            cx.span(argument),
+            format!("`{callee}(..., {name}=True)` accepts any certificate, so TLS no longer authenticates the server"),
+        );
+        cx.report(finding);
+    }
 }
