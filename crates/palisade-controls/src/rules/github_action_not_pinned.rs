@@ -3,12 +3,16 @@
 //! ## What it checks
 //! Every `uses:` of a step or a job (reusable workflow) that names another repository's
 //! action by a tag or branch (`owner/repo@v2`, `owner/repo/path@main`) instead of a 40-hex
-//! commit SHA, and every `docker://` image without a digest: *medium*. A branch (`@main`,
-//! `@master`) or no ref at all is *high*: it changes with every push.
+//! commit SHA, and every `docker://` image without a digest: *medium*. *High* when the ref
+//! is a branch (`@main`, `@master`) or missing — it changes with every push — or when the
+//! step hands the action a secret through `with:` or `env:`: whoever moves the tag receives
+//! the secret.
 //!
 //! Not reported: local actions (`./.github/actions/x`), actions published by GitHub itself
 //! (`actions/*`, `github/*`, which the platform already trusts), and references pinned to a
-//! SHA whatever comment follows them (`@<sha> # v4.1.1`).
+//! SHA whatever comment follows them (`@<sha> # v4.1.1`). The SLSA generator's reusable
+//! workflows (`slsa-framework/slsa-github-generator`) must be referenced by a release tag —
+//! they prove their own identity from it — and are not reported.
 //!
 //! ## Why it matters
 //! A tag is a movable pointer in someone else's repository. Whoever controls that repository
@@ -33,7 +37,8 @@
 //! - GitHub Docs, Security hardening for GitHub Actions: using third-party actions
 
 use super::{RuleContext, WorkflowRule, is_github_owned, is_pinned};
-use crate::workflow::{Value, Workflow};
+use crate::expressions::{expressions, reads_secret};
+use crate::workflow::{Step, Value, Workflow};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -54,16 +59,33 @@ pub static RULE: WorkflowRule = WorkflowRule {
     check,
 };
 
+/// Reusable workflows that must be referenced by tag (they verify their caller's ref).
+const TAG_REFERENCED: &[&str] = &["slsa-framework/slsa-github-generator/"];
+
 fn check(workflow: &Workflow, cx: &mut RuleContext<'_, '_>) {
     for job in &workflow.jobs {
-        let step_uses = job.steps.iter().filter_map(|s| s.uses.as_ref());
-        for uses in job.uses.iter().chain(step_uses) {
-            check_reference(uses, cx);
+        if let Some(uses) = &job.uses {
+            check_reference(uses, &[], cx);
+        }
+        for step in &job.steps {
+            if let Some(uses) = &step.uses {
+                check_reference(uses, &secrets_passed(step), cx);
+            }
         }
     }
 }
 
-fn check_reference(uses: &Value, cx: &mut RuleContext<'_, '_>) {
+/// The names of the `with:` inputs and `env:` variables through which a step hands a secret.
+fn secrets_passed(step: &Step) -> Vec<&str> {
+    step.with
+        .iter()
+        .chain(&step.env)
+        .filter(|(_, value)| expressions(&value.text).iter().any(|e| reads_secret(e.inner)))
+        .map(|(key, _)| key.as_str())
+        .collect()
+}
+
+fn check_reference(uses: &Value, secrets: &[&str], cx: &mut RuleContext<'_, '_>) {
     let text = uses.text.trim();
     // An expression (`${{ matrix.action }}`) is resolved at run time: nothing to read here.
     if text.contains("${{") || is_pinned(text) {
@@ -78,17 +100,23 @@ fn check_reference(uses: &Value, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     let (action, reference) = text.rsplit_once('@').unwrap_or((text, ""));
-    if is_github_owned(action) {
+    if is_github_owned(action) || TAG_REFERENCED.iter().any(|t| action.starts_with(t)) {
         return;
     }
     let moving = reference.is_empty() || matches!(reference, "main" | "master" | "develop" | "dev" | "trunk" | "latest");
-    let message = if reference.is_empty() {
+    let mut message = if reference.is_empty() {
         format!("`{action}` is used without a ref")
     } else {
         format!("`{action}@{reference}` can be moved by the action's owner to other code")
     };
+    if !secrets.is_empty() {
+        message.push_str(&format!(
+            ", and it receives secrets (`{}`)",
+            secrets.join("`, `")
+        ));
+    }
     let finding = Finding::new(&META, cx.span_in(uses, text), message);
-    cx.report(if moving {
+    cx.report(if moving || !secrets.is_empty() {
         finding.with_severity(Severity::High)
     } else {
         finding

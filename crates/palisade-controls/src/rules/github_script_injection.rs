@@ -7,7 +7,9 @@
 //! expression reads text that people outside the repository write:
 //! - issue, pull request, comment, review and discussion titles and bodies, branch names
 //!   (`github.head_ref`, `…head.ref`, `…head.label`), commit messages and author names and
-//!   e-mails, wiki page names (the list in GitHub's security hardening guide): *high*;
+//!   e-mails, wiki page names (the list in GitHub's security hardening guide): *high*, or
+//!   *medium* when the only trigger that carries outsiders' text is `pull_request` (a fork's
+//!   pull request runs with a read-only token and no secrets, but still runs the code);
 //! - an `env.NAME` whose value is such an expression (the workflow's, the job's or the
 //!   step's `env:`): *high*, pointing at both lines;
 //! - `inputs.*` of a manually started workflow: *medium*, low confidence (only people with
@@ -89,7 +91,7 @@ fn check(workflow: &Workflow, cx: &mut RuleContext<'_, '_>) {
                             who = who(taint)
                         ),
                     );
-                    cx.report(graded(finding, taint));
+                    cx.report(graded(finding, taint, workflow));
                     continue;
                 }
                 for name in env_names(expression.inner) {
@@ -115,7 +117,7 @@ fn check(workflow: &Workflow, cx: &mut RuleContext<'_, '_>) {
                         ),
                     )
                     .with_related(cx.span_in(value, &value.text), format!("`{key}` is set here"));
-                    cx.report(graded(finding, taint));
+                    cx.report(graded(finding, taint, workflow));
                 }
             }
         }
@@ -145,8 +147,27 @@ fn who(taint: Taint) -> &'static str {
     }
 }
 
-fn graded(finding: Finding, taint: Taint) -> Finding {
+/// Events whose runs hold the base repository's token and secrets while carrying text that
+/// outsiders wrote (every outsider-triggered event but a fork's `pull_request`).
+const PRIVILEGED_OUTSIDER_EVENTS: &[&str] = &[
+    "pull_request_target",
+    "issues",
+    "issue_comment",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "discussion",
+    "discussion_comment",
+    "workflow_run",
+    "push",
+    "gollum",
+];
+
+fn graded(finding: Finding, taint: Taint, workflow: &Workflow) -> Finding {
     match taint {
+        Taint::Outsider if workflow.triggered_by(PRIVILEGED_OUTSIDER_EVENTS) => finding,
+        Taint::Outsider if workflow.triggered_by(&["pull_request"]) => {
+            finding.with_severity(Severity::Medium)
+        }
         Taint::Outsider => finding,
         Taint::Collaborator => finding
             .with_severity(Severity::Medium)
