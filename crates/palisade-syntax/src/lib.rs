@@ -1,5 +1,6 @@
 //! palisade's language-neutral layer over tree-sitter, shared by every analyzer that reads
-//! source code (Python today; JavaScript/TypeScript/HTML and Java/Kotlin next).
+//! source code (Python today; JavaScript/TypeScript/HTML and Java/Kotlin next), and its YAML
+//! reader with positions ([`yaml`]), shared by every analyzer that reads YAML.
 //!
 //! It gives an analyzer three things, so that none of them copies tree-sitter machinery:
 //!
@@ -80,6 +81,7 @@ pub mod dispatch;
 pub mod grammar;
 pub mod nodes;
 pub mod pool;
+pub mod yaml;
 
 pub use dispatch::{Consumer, Dispatch, NodesByKind, UnknownKind, Visit, traverse};
 pub use grammar::Grammar;

@@ -344,12 +344,22 @@ fn first_pass(
     }
     let (files, mut diagnostics) = walk_roots(options);
     let selectors: Vec<CompiledSelector> = analyzers.iter().map(|a| a.files().compile()).collect();
-    // Each file with the analyzers whose selectors take its name.
+    // Each file with the analyzers whose selectors take its name. A file given directly on
+    // the command line is reported under its file name, but is also selected by the path it
+    // was given as (`.github/workflows/ci.yml` is a workflow even when named alone).
     let wanted: Vec<(&DiscoveredFile, Vec<usize>)> = files
         .iter()
         .filter_map(|f| {
+            let given = options
+                .roots
+                .iter()
+                .find(|root| **root == f.abs_path)
+                .map(|root| root.to_string_lossy().replace('\\', "/"));
             let takers: Vec<usize> = (0..selectors.len())
-                .filter(|&i| selectors[i].selects(&f.path))
+                .filter(|&i| {
+                    selectors[i].selects(&f.path)
+                        || given.as_deref().is_some_and(|p| selectors[i].selects(p))
+                })
                 .collect();
             (!takers.is_empty()).then_some((f, takers))
         })

@@ -1,0 +1,18 @@
+//! The `ci/` rules, one per file, each registered by one line below.
+
+use crate::rules::WorkflowRule;
+
+palisade_core::register_rules! {
+    /// The metadata of every CI rule.
+    pub static METAS: [RuleMeta];
+    /// Rules over one GitHub Actions workflow.
+    pub static WORKFLOW_RULES: [WorkflowRule] = [
+        github_action_not_pinned,
+        github_script_injection,
+        github_secret_exposure,
+        github_self_hosted_runner_public_trigger,
+        github_token_permissions_unset,
+        github_token_write_all,
+        github_untrusted_checkout,
+    ];
+}

@@ -1,0 +1,84 @@
+//! What the rules of this crate share: the workflow rule type, its context, and facts about
+//! GitHub Actions references and events. The rules themselves are one per file under
+//! `ci/`, each registered by one line in `ci/mod.rs`; every one reads the [`Workflow`] model
+//! of one workflow file.
+
+use crate::workflow::{Value, Workflow};
+use palisade_core::{FileContext, Finding, RuleMeta, SourceFile, Span};
+
+pub mod ci;
+
+pub use ci::{METAS, WORKFLOW_RULES};
+
+/// A rule over one workflow.
+pub struct WorkflowRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&Workflow, &mut RuleContext<'_, '_>),
+}
+
+/// What a workflow rule can do: read the file's text, report.
+pub struct RuleContext<'a, 'f> {
+    pub file: &'a SourceFile,
+    pub out: &'a mut FileContext<'f>,
+}
+
+impl RuleContext<'_, '_> {
+    pub fn report(&mut self, finding: Finding) {
+        self.out.report(finding);
+    }
+
+    /// The span of `needle` in the file, searched from the line `value` starts on (a block
+    /// scalar's text follows its indicator line), else the value's own line.
+    pub fn span_in(&self, value: &Value, needle: &str) -> Span {
+        let last = self.file.line_count();
+        for n in value.line.max(1)..=last {
+            if let Some(column) = self.file.line(n).find(needle) {
+                let start = column as u32 + 1;
+                return Span {
+                    start_line: n,
+                    start_column: start,
+                    end_line: n,
+                    end_column: start + needle.len() as u32,
+                };
+            }
+        }
+        Span::line(value.line)
+    }
+}
+
+/// Actions published by GitHub itself (`actions/checkout`, `github/codeql-action`): the
+/// platform's own code, which every workflow already trusts.
+pub fn is_github_owned(action: &str) -> bool {
+    let owner = action.split('/').next().unwrap_or("");
+    owner.eq_ignore_ascii_case("actions") || owner.eq_ignore_ascii_case("github")
+}
+
+/// Whether `uses:` pins the action to a full commit SHA (or a container image to a digest);
+/// local actions (`./path`) are the repository's own code.
+pub fn is_pinned(uses: &str) -> bool {
+    if uses.starts_with("./") {
+        return true;
+    }
+    if let Some(image) = uses.strip_prefix("docker://") {
+        return image.contains("@sha256:");
+    }
+    uses.rsplit_once('@').is_some_and(|(_, reference)| {
+        reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+/// Events that people outside the repository can cause on a public repository: opening a
+/// pull request from a fork, an issue, a comment, a discussion.
+pub const PUBLIC_EVENTS: &[&str] = &[
+    "pull_request",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "issues",
+    "issue_comment",
+    "discussion",
+    "discussion_comment",
+    "fork",
+    "watch",
+    "workflow_run",
+];
