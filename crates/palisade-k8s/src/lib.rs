@@ -190,8 +190,59 @@ fn scan_root(file: &SourceFile, cx: &FileContext<'_>) -> Option<PathBuf> {
         .or_else(|| abs.parent().map(Path::to_path_buf))
 }
 
-/// A kustomization file: its folder's rendering is checked (findings land in the files that
-/// define the objects), or, when it cannot be rendered, one notice says why.
+/// The Kustomize plan of the scan root `file` was found under.
+fn plan(
+    file: &SourceFile,
+    cx: &FileContext<'_>,
+    renderings: &kustomize::Renderings,
+) -> Option<std::sync::Arc<kustomize::Plan>> {
+    let root = scan_root(file, cx)?;
+    let timeout = settings(cx).kustomize_timeout();
+    Some(renderings.plan(&root, timeout, || kustomization_dirs(file, cx, &root)))
+}
+
+/// The folders (canonical) of the kustomization files this scan analyses under `root`
+/// (canonical), the root of `file`.
+fn kustomization_dirs(file: &SourceFile, cx: &FileContext<'_>, root: &Path) -> Vec<PathBuf> {
+    let own = || {
+        let abs = file.abs_path.canonicalize().ok()?;
+        kustomize::is_kustomization(&abs)
+            .then(|| abs.parent().map(Path::to_path_buf))
+            .flatten()
+    };
+    // A context not told the scan's files (a file checked on its own) knows only this one.
+    let (Some(scanned), Some(given_root)) = (cx.scanned_paths(), cx.root()) else {
+        return own().into_iter().collect();
+    };
+    // The report paths of this root's files are a prefix (the root, when several are
+    // scanned) and their path relative to the root.
+    let Some(prefix) = file
+        .abs_path
+        .strip_prefix(&given_root)
+        .ok()
+        .and_then(|rel| rel.to_str())
+        .map(|rel| rel.replace('\\', "/"))
+        .and_then(|rel| file.path.strip_suffix(rel.as_str()).map(str::to_string))
+    else {
+        return own().into_iter().collect();
+    };
+    let mut dirs: Vec<PathBuf> = scanned
+        .iter()
+        .filter(|p| kustomize::is_kustomization(Path::new(p.as_str())))
+        .filter_map(|p| p.strip_prefix(prefix.as_str()))
+        .filter_map(|rel| given_root.join(rel).canonicalize().ok())
+        .filter(|abs| abs.starts_with(root))
+        .filter_map(|abs| abs.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// A kustomization file: when it is an entry point (or stands in for one that could not be
+/// rendered), its folder's rendering is checked (findings land in the files that define the
+/// objects), or, when it cannot be rendered, one notice says why. A base or component is
+/// checked through the overlays that include it.
 fn check_kustomization(
     file: &SourceFile,
     active: &[&K8sRule],
@@ -199,17 +250,13 @@ fn check_kustomization(
     cx: &mut FileContext<'_>,
     renderings: &kustomize::Renderings,
 ) -> Option<facts::FileFacts> {
-    let (Some(root), Some(dir)) = (
-        scan_root(file, cx),
-        file.abs_path
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf)),
-    ) else {
-        return None;
-    };
-    let rendering = renderings.get(&dir, &root, settings(cx).kustomize_timeout());
-    match &rendering.outcome {
+    let plan = plan(file, cx, renderings)?;
+    let dir = file
+        .abs_path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))?;
+    match plan.outcome(&dir)? {
         kustomize::Outcome::Rendered(rendered) => {
             let facts = kustomize::check_rendered(file, rendered, active, project_rules, cx);
             (!facts.is_empty()).then_some(facts)
@@ -218,34 +265,23 @@ fn check_kustomization(
             cx.notice(*kind, None, message);
             None
         }
-        kustomize::Outcome::Component => None,
     }
 }
 
-/// Whether `file` is included in the successful rendering of its nearest enclosing
-/// kustomization, whose file this scan checks: its findings come through that check.
+/// Whether `file` is included in a successful rendering of this scan (its findings come
+/// through that check), or is a component's patch (a fragment, never an object of its own).
 fn covered_by_kustomization(
     file: &SourceFile,
     cx: &FileContext<'_>,
     renderings: &kustomize::Renderings,
 ) -> bool {
-    let settings = settings(cx);
-    if !settings.kustomize {
+    if !settings(cx).kustomize {
         return false;
     }
-    let Some(root) = scan_root(file, cx) else {
-        return false;
-    };
     let Ok(abs) = file.abs_path.canonicalize() else {
         return false;
     };
-    let Some(kustomization) =
-        kustomize::covering(&abs, &root, renderings, settings.kustomize_timeout())
-            .and_then(|d| kustomize::file_in(&d))
-    else {
-        return false;
-    };
-    kustomize::report_path(&file.path, &abs, &kustomization).is_some_and(|p| cx.is_scanned(&p))
+    plan(file, cx, renderings).is_some_and(|plan| plan.covers(&abs))
 }
 
 /// The span from a key's start to its value's end (saphyr lines are 1-based, columns 0-based).
