@@ -11,10 +11,13 @@ use super::{Rendered, Role, Source};
 use crate::facts::{self, FileFacts};
 use crate::object::{self, Object};
 use crate::rules::{K8sRule, RuleContext};
+use crate::settings::TestManifests;
+use crate::test_data::{is_test_data, soften};
 use crate::yaml;
 use palisade_core::{
     CommentStyle, DiagnosticKind, FileContext, Finding, Location, Place, SourceFile, Span,
 };
+use palisade_knowledge::roles::file_role;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -262,12 +265,17 @@ pub fn report_path(anchor_path: &str, anchor_abs: &Path, target: &Path) -> Optio
 /// Checks a kustomization file whose folder rendered: runs `active` over the rendered objects
 /// and reports their findings in the source files, and returns the facts of the rendered
 /// objects (with their locations mapped the same way) when `project_rules` want them.
+///
+/// Findings that land in a test, test-data or example manifest (by its path relative to the
+/// scan root `root`) are reported as `test_manifests` says (see `test_data`).
 pub fn check_rendered(
     file: &SourceFile,
     rendered: &Rendered,
     active: &[&K8sRule],
     project_rules: bool,
     cx: &mut FileContext<'_>,
+    root: &Path,
+    test_manifests: TestManifests,
 ) -> FileFacts {
     let file_abs = file
         .abs_path
@@ -388,9 +396,39 @@ pub fn check_rendered(
             }
         }
     }
-    for finding in out {
-        cx.report_in(finding);
+    // The report paths of the test data among the sources ("" is the kustomization itself).
+    let mut test_paths: HashSet<String> = loaded
+        .iter()
+        .filter(|l| {
+            l.source
+                .path
+                .strip_prefix(root)
+                .ok()
+                .and_then(Path::to_str)
+                .is_some_and(|rel| is_test_data(file_role(rel)))
+        })
+        .filter_map(|l| l.report_path.clone())
+        .collect();
+    if is_test_data(file.role) {
+        test_paths.insert(String::new());
+        test_paths.insert(file.path.clone());
     }
+    for finding in out {
+        let in_test_data = finding
+            .location
+            .path()
+            .is_some_and(|p| test_paths.contains(p));
+        if !in_test_data || test_manifests == TestManifests::Full {
+            cx.report_in(finding);
+            continue;
+        }
+        all_facts.softened += 1;
+        if let Some(finding) = soften(finding, test_manifests) {
+            cx.report_in(finding);
+        }
+    }
+    test_paths.remove("");
+    all_facts.test_paths.extend(test_paths);
     all_facts
 }
 
