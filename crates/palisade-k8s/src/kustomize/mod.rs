@@ -261,3 +261,94 @@ fn render(dir: &Path, root: &Path, timeout: Duration) -> Outcome {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_entry_points_are_rendered_and_component_patches_are_fragments() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: a:1\n";
+        write("base/kustomization.yaml", "resources:\n  - a.yaml\n");
+        write("base/a.yaml", pod);
+        write(
+            "overlays/prod/kustomization.yaml",
+            "resources:\n  - ../../base\ncomponents:\n  - ../../components/debug\n",
+        );
+        write(
+            "components/debug/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: p.yaml\n",
+        );
+        write("components/debug/p.yaml", pod);
+        write(
+            "components/unused/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatchesStrategicMerge:\n  - q.yaml\n",
+        );
+        write("components/unused/q.yaml", pod);
+        let dirs: Vec<PathBuf> = [
+            "base",
+            "overlays/prod",
+            "components/debug",
+            "components/unused",
+        ]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+        let plan = make_plan(&root, TIMEOUT, dirs);
+        assert!(plan.outcome(&root.join("overlays/prod")).is_some());
+        for not_on_its_own in ["base", "components/debug", "components/unused"] {
+            assert!(
+                plan.outcome(&root.join(not_on_its_own)).is_none(),
+                "{not_on_its_own}"
+            );
+        }
+        assert!(plan.covers(&root.join("components/unused/q.yaml")));
+        if render::find_tool().is_some() {
+            assert!(plan.covers(&root.join("base/a.yaml")));
+            assert!(plan.covers(&root.join("components/debug/p.yaml")));
+        }
+    }
+
+    #[test]
+    fn the_bases_of_an_entry_point_that_cannot_render_are_rendered_instead() {
+        if render::find_tool().is_none() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "overlays/prod/kustomization.yaml",
+            "resources:\n  - https://github.com/example/deploy//base?ref=v1\n  - ../../base\n",
+        );
+        write("base/kustomization.yaml", "resources:\n  - a.yaml\n");
+        write(
+            "base/a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+        );
+        let dirs = vec![root.join("base"), root.join("overlays/prod")];
+        let plan = make_plan(&root, TIMEOUT, dirs);
+        match plan.outcome(&root.join("overlays/prod")) {
+            Some(Outcome::NotRendered { message, .. }) => {
+                assert!(message.contains("rendered on their own"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            plan.outcome(&root.join("base")),
+            Some(Outcome::Rendered(_))
+        ));
+        assert!(plan.covers(&root.join("base/a.yaml")));
+    }
+}
