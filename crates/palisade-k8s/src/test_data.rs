@@ -96,7 +96,7 @@ pub fn notice(softened: usize, example: Option<&str>, setting: TestManifests) ->
             "{softened} finding(s) in test, test-data and example manifests{example} reported at low severity and low confidence; `[analyzers.k8s] test-manifests = \"full\"` reports them like the product's manifests, \"skip\" leaves them out"
         )),
         TestManifests::Skip => Some(format!(
-            "{softened} test, test-data and example manifest(s){example} not analysed (`[analyzers.k8s] test-manifests = \"skip\"`)"
+            "{softened} manifest(s) or finding(s) of tests, test data and examples{example} left out (`[analyzers.k8s] test-manifests = \"skip\"`)"
         )),
     }
 }
