@@ -25,6 +25,9 @@ pub struct DiscoveredFile {
     /// once here from its path relative to its own root (a root's name never makes its
     /// files test code) and shared by every analyzer through `SourceFile::role`.
     pub role: FileRole,
+    /// The root it was found under, as given to the walk (for a file given as a root, its
+    /// folder).
+    pub root: PathBuf,
 }
 
 /// What the walk needs to know.
@@ -66,6 +69,7 @@ pub fn walk(
         };
         let file = DiscoveredFile {
             role: file_role(&name_for_role(root)),
+            root: root.parent().map(Path::to_path_buf).unwrap_or_default(),
             path,
             abs_path: root.to_path_buf(),
             size,
@@ -152,6 +156,7 @@ pub fn walk(
                     abs_path: entry.path().to_path_buf(),
                     size,
                     role: file_role(&rel),
+                    root: root.clone(),
                 },
             );
             WalkState::Continue

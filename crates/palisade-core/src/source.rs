@@ -160,6 +160,9 @@ pub struct SourceFile {
     /// What the file is for, decided once by the walk (see `DiscoveredFile::role`); from
     /// the path for files made otherwise.
     pub role: FileRole,
+    /// The scan root it was found under, as given to the walk (`None` for a file made
+    /// otherwise: standard input, tests).
+    pub root: Option<PathBuf>,
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -190,8 +193,15 @@ impl SourceFile {
             abs_path,
             comment,
             role,
+            root: None,
             text,
         }
+    }
+
+    /// The same file, known to be found under the scan root `root`.
+    pub fn with_root(mut self, root: PathBuf) -> Self {
+        self.root = Some(root);
+        self
     }
 
     /// A file that exists only in memory (tests, stdin), with the comment syntax its name

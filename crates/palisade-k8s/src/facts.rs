@@ -30,6 +30,15 @@ pub struct FileFacts {
     /// For a template of a Helm chart (not analysed: it is not YAML before rendering): the
     /// chart's folder.
     pub chart_template: Option<String>,
+    /// The scan root the file was found under (canonical): the project rules look at the
+    /// manifests of one root at a time, so roots scanned together do not change each
+    /// other's results.
+    pub root: Option<std::path::PathBuf>,
+    /// The report paths of test, test-data and example manifests these facts (and their
+    /// findings) are in (see `test_data`).
+    pub test_paths: Vec<String>,
+    /// How many object-rule findings in test data were softened or left out.
+    pub softened: usize,
 }
 
 // `is_empty`, `append` and `map_locations` destructure `FileFacts` without `..`: a field
@@ -48,8 +57,13 @@ impl FileFacts {
             cluster_network_policies,
             backups,
             chart_template,
+            root: _,
+            test_paths,
+            softened,
         } = self;
         chart_template.is_none()
+            && test_paths.is_empty()
+            && *softened == 0
             && roles.is_empty()
             && bindings.is_empty()
             && service_accounts.is_empty()
@@ -72,7 +86,13 @@ impl FileFacts {
             cluster_network_policies,
             backups,
             chart_template,
+            root,
+            test_paths,
+            softened,
         } = other;
+        self.root = self.root.take().or(root);
+        self.test_paths.extend(test_paths);
+        self.softened += softened;
         self.roles.extend(roles);
         self.bindings.extend(bindings);
         self.service_accounts.extend(service_accounts);
@@ -99,6 +119,9 @@ impl FileFacts {
             cluster_network_policies: _,
             backups,
             chart_template: _,
+            root: _,
+            test_paths: _,
+            softened: _,
         } = self;
         for role in roles {
             f(&mut role.location);

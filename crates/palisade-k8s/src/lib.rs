@@ -12,12 +12,27 @@
 //! rendered objects and their facts feed the project rules (the RBAC graph sees the rendered
 //! names and namespaces); every finding and fact location is mapped back, by API group, kind,
 //! name (prefixes and suffixes allowed) and key path, to the file and line that defined it —
-//! the base manifest, or the patch that set the value — or to the kustomization's first line
-//! for an object without a source (a generated ConfigMap). A manifest that the successful
-//! rendering of its nearest enclosing kustomization includes is not analysed raw as well; the
-//! engine folds the same finding reached through several overlays into one. A kustomization
+//! the base manifest, or the patch that set the value, or the overlay patch that causes a
+//! finding the base object does not have on its own — or to the kustomization's first line
+//! for an object without a source (a generated ConfigMap). Only entry points are rendered
+//! (kustomizations no other one includes). A manifest that a successful rendering includes
+//! is not analysed raw as well; the engine folds the same finding reached through several
+//! overlays into one. A kustomization
 //! that cannot be rendered gets one notice (`skipped`: no tool, remote or outside resource;
 //! `parse`: the tool failed, with its first error line) and its files are analysed raw.
+//!
+//! ## Test data
+//!
+//! Manifests of tests, test data and examples (the file roles every analyzer shares:
+//! `tests/`, `testdata/`, `fixtures/`, `examples/`, …) describe no cluster the product
+//! deploys: their findings are reported at low severity and low confidence, or as
+//! `[analyzers.k8s] test-manifests` says, and one notice says how many there were
+//! ([`test_data`]).
+//!
+//! ## Scan roots
+//!
+//! Roots scanned together (`palisade scan a b`) are separate projects: the project rules see
+//! one root's manifests at a time, so a binding in one never completes or silences another's.
 //!
 //! ## Helm
 //!
@@ -35,6 +50,7 @@ pub mod project;
 pub mod rbac;
 pub mod rules;
 pub mod settings;
+pub mod test_data;
 pub mod vocabulary;
 pub mod yaml;
 
@@ -44,6 +60,7 @@ use palisade_core::{
 };
 use rules::{K8sRule, ProjectRule, RuleContext};
 use settings::K8sSettings;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The Kubernetes analyzer.
@@ -112,18 +129,33 @@ impl Analyzer for KubernetesAnalyzer {
                 ..Default::default()
             });
         }
+        let root = scan_root(file, cx);
         if kustomize::is_kustomization(Path::new(&file.path)) {
             // Not rendering: the kustomization itself is no object, its files are checked raw.
             if !settings(cx).kustomize {
                 return None;
             }
-            return check_kustomization(file, &active, project_rules, cx, renderings);
+            return check_kustomization(file, &active, project_rules, cx, renderings).map(
+                |mut facts| {
+                    facts.root = root;
+                    facts
+                },
+            );
         }
         // Most YAML in a repository is not Kubernetes: do not even parse it.
         if !(file.text.contains("apiVersion") && file.text.contains("kind"))
             || covered_by_kustomization(file, cx, renderings)
         {
             return None;
+        }
+        let test_manifests = settings(cx).test_manifests;
+        let test_data = test_data::is_test_data(file.role);
+        if test_data && test_manifests == settings::TestManifests::Skip {
+            return Some(facts::FileFacts {
+                test_paths: vec![file.path.clone()],
+                softened: 1,
+                ..Default::default()
+            });
         }
         let (documents, errors) = yaml::load(&file.text);
         for error in errors {
@@ -142,8 +174,17 @@ impl Analyzer for KubernetesAnalyzer {
             );
         }
         let active: Vec<&K8sRule> = active.into_iter().filter(|r| cx.wants(r.meta)).collect();
-        let mut facts = facts::FileFacts::default();
+        let mut facts = facts::FileFacts {
+            root,
+            ..Default::default()
+        };
+        if test_data {
+            facts.test_paths.push(file.path.clone());
+        }
         let mut rcx = RuleContext::new(cx);
+        if test_data {
+            rcx = rcx.in_test_data(test_manifests);
+        }
         for document in &documents {
             for object in object::objects(&document.root) {
                 for rule in &active {
@@ -154,6 +195,7 @@ impl Analyzer for KubernetesAnalyzer {
                 }
             }
         }
+        facts.softened += rcx.softened;
         (!facts.is_empty()).then_some(facts)
     }
 
@@ -162,14 +204,42 @@ impl Analyzer for KubernetesAnalyzer {
         for (path, message) in helm::notices(charts) {
             cx.notice(Some(&path), DiagnosticKind::Skipped, message);
         }
-        let project = project::Project::new(files);
+        let setting = cx
+            .rules()
+            .analyzer_settings::<K8sSettings>(KubernetesAnalyzer::NAME)
+            .test_manifests;
+        let test_paths: HashSet<String> = files
+            .iter()
+            .flat_map(|f| f.test_paths.iter().cloned())
+            .collect();
+        let mut softened: usize = files.iter().map(|f| f.softened).sum();
+        let example = files
+            .iter()
+            .filter(|f| f.softened > 0)
+            .flat_map(|f| &f.test_paths)
+            .min()
+            .or_else(|| test_paths.iter().min())
+            .cloned();
         let wanted: Vec<&ProjectRule> = rules::PROJECT_RULES
             .iter()
             .copied()
             .filter(|r| cx.wants(r.meta))
             .collect();
-        for rule in wanted {
-            (rule.check)(&project, cx);
+        // One project per scan root: a binding in one root says nothing of another's.
+        let mut by_root: BTreeMap<Option<PathBuf>, Vec<facts::FileFacts>> = BTreeMap::new();
+        for file in files {
+            by_root.entry(file.root.clone()).or_default().push(file);
+        }
+        for (_, files) in by_root {
+            let project = project::Project::new(files);
+            let mut out = test_data::ProjectOut::new(cx, &test_paths, setting);
+            for rule in &wanted {
+                (rule.check)(&project, &mut out);
+            }
+            softened += out.softened;
+        }
+        if let Some(message) = test_data::notice(softened, example.as_deref(), setting) {
+            cx.notice(None, DiagnosticKind::Skipped, message);
         }
     }
 }
@@ -190,8 +260,59 @@ fn scan_root(file: &SourceFile, cx: &FileContext<'_>) -> Option<PathBuf> {
         .or_else(|| abs.parent().map(Path::to_path_buf))
 }
 
-/// A kustomization file: its folder's rendering is checked (findings land in the files that
-/// define the objects), or, when it cannot be rendered, one notice says why.
+/// The Kustomize plan of the scan root `file` was found under.
+fn plan(
+    file: &SourceFile,
+    cx: &FileContext<'_>,
+    renderings: &kustomize::Renderings,
+) -> Option<std::sync::Arc<kustomize::Plan>> {
+    let root = scan_root(file, cx)?;
+    let timeout = settings(cx).kustomize_timeout();
+    Some(renderings.plan(&root, timeout, || kustomization_dirs(file, cx, &root)))
+}
+
+/// The folders (canonical) of the kustomization files this scan analyses under `root`
+/// (canonical), the root of `file`.
+fn kustomization_dirs(file: &SourceFile, cx: &FileContext<'_>, root: &Path) -> Vec<PathBuf> {
+    let own = || {
+        let abs = file.abs_path.canonicalize().ok()?;
+        kustomize::is_kustomization(&abs)
+            .then(|| abs.parent().map(Path::to_path_buf))
+            .flatten()
+    };
+    // A context not told the scan's files (a file checked on its own) knows only this one.
+    let (Some(scanned), Some(given_root)) = (cx.scanned_paths(), cx.root()) else {
+        return own().into_iter().collect();
+    };
+    // The report paths of this root's files are a prefix (the root, when several are
+    // scanned) and their path relative to the root.
+    let Some(prefix) = file
+        .abs_path
+        .strip_prefix(&given_root)
+        .ok()
+        .and_then(|rel| rel.to_str())
+        .map(|rel| rel.replace('\\', "/"))
+        .and_then(|rel| file.path.strip_suffix(rel.as_str()).map(str::to_string))
+    else {
+        return own().into_iter().collect();
+    };
+    let mut dirs: Vec<PathBuf> = scanned
+        .iter()
+        .filter(|p| kustomize::is_kustomization(Path::new(p.as_str())))
+        .filter_map(|p| p.strip_prefix(prefix.as_str()))
+        .filter_map(|rel| given_root.join(rel).canonicalize().ok())
+        .filter(|abs| abs.starts_with(root))
+        .filter_map(|abs| abs.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// A kustomization file: when it is an entry point (or stands in for one that could not be
+/// rendered), its folder's rendering is checked (findings land in the files that define the
+/// objects), or, when it cannot be rendered, one notice says why. A base or component is
+/// checked through the overlays that include it.
 fn check_kustomization(
     file: &SourceFile,
     active: &[&K8sRule],
@@ -199,53 +320,48 @@ fn check_kustomization(
     cx: &mut FileContext<'_>,
     renderings: &kustomize::Renderings,
 ) -> Option<facts::FileFacts> {
-    let (Some(root), Some(dir)) = (
-        scan_root(file, cx),
-        file.abs_path
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf)),
-    ) else {
-        return None;
-    };
-    let rendering = renderings.get(&dir, &root, settings(cx).kustomize_timeout());
-    match &rendering.outcome {
+    let root = scan_root(file, cx)?;
+    let plan = plan(file, cx, renderings)?;
+    let dir = file
+        .abs_path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))?;
+    match plan.outcome(&dir)? {
         kustomize::Outcome::Rendered(rendered) => {
-            let facts = kustomize::check_rendered(file, rendered, active, project_rules, cx);
+            let test_manifests = settings(cx).test_manifests;
+            let facts = kustomize::check_rendered(
+                file,
+                rendered,
+                active,
+                project_rules,
+                cx,
+                &root,
+                test_manifests,
+            );
             (!facts.is_empty()).then_some(facts)
         }
         kustomize::Outcome::NotRendered { kind, message } => {
             cx.notice(*kind, None, message);
             None
         }
-        kustomize::Outcome::Component => None,
     }
 }
 
-/// Whether `file` is included in the successful rendering of its nearest enclosing
-/// kustomization, whose file this scan checks: its findings come through that check.
+/// Whether `file` is included in a successful rendering of this scan (its findings come
+/// through that check), or is a component's patch (a fragment, never an object of its own).
 fn covered_by_kustomization(
     file: &SourceFile,
     cx: &FileContext<'_>,
     renderings: &kustomize::Renderings,
 ) -> bool {
-    let settings = settings(cx);
-    if !settings.kustomize {
+    if !settings(cx).kustomize {
         return false;
     }
-    let Some(root) = scan_root(file, cx) else {
-        return false;
-    };
     let Ok(abs) = file.abs_path.canonicalize() else {
         return false;
     };
-    let Some(kustomization) =
-        kustomize::covering(&abs, &root, renderings, settings.kustomize_timeout())
-            .and_then(|d| kustomize::file_in(&d))
-    else {
-        return false;
-    };
-    kustomize::report_path(&file.path, &abs, &kustomization).is_some_and(|p| cx.is_scanned(&p))
+    plan(file, cx, renderings).is_some_and(|plan| plan.covers(&abs))
 }
 
 /// The span from a key's start to its value's end (saphyr lines are 1-based, columns 0-based).
@@ -293,7 +409,7 @@ pub fn node_span(node: &saphyr::MarkedYaml<'_>) -> Span {
 /// tests check what fixtures cannot, such as a finding's severity).
 #[cfg(test)]
 pub(crate) fn findings_of(rule_id: &str, text: &str) -> Vec<palisade_core::Finding> {
-    let file = SourceFile::in_memory("test.yaml", text);
+    let file = SourceFile::in_memory("manifest.yaml", text);
     let rules = palisade_core::config::RuleSet::only(rules::METAS, &[rule_id]);
     let mut cx = FileContext::new(&file, &rules);
     let _ = KubernetesAnalyzer.check_file(&file, &mut cx, &Default::default());

@@ -4,7 +4,7 @@
 //! string.
 
 pub use palisade_syntax::yaml::{
-    Document, YamlError, entry, get, get_path, get_str, items, load, scalar,
+    Document, YamlError, entry, get, get_path, get_str, items, load, load_at, scalar,
 };
 use saphyr::{MarkedYaml, ScalarStyle, YamlData};
 

@@ -16,7 +16,8 @@
 pub enum FileRole {
     /// The product's own code: anything not recognised below.
     Source,
-    /// Test code: under a `tests/`, `test/`, `testing/` or `__tests__/` folder, or named
+    /// Test code: under a `tests/`, `test/`, `testing/`, `__tests__/`, `unittests/`,
+    /// `unit_tests/`, `integration_tests/` or `e2e/` folder, or named
     /// `test_*.py`, `*_test.py`, `*_tests.py`, `tests.py`, `test.py`, `conftest.py`,
     /// `*.test.js`, `*.spec.ts`, `*_spec.rb`.
     Test,
@@ -54,7 +55,18 @@ const VENDORED_DIRS: &[&str] = &[
     "venv",
 ];
 const GENERATED_DIRS: &[&str] = &["migrations", "generated", "__generated__"];
-const TEST_DIRS: &[&str] = &["tests", "test", "testing", "__tests__"];
+const TEST_DIRS: &[&str] = &[
+    "tests",
+    "test",
+    "testing",
+    "__tests__",
+    "unittests",
+    "unit_tests",
+    "unit-tests",
+    "integration_tests",
+    "integration-tests",
+    "e2e",
+];
 const FIXTURE_DIRS: &[&str] = &[
     "fixtures",
     "fixture",
@@ -265,6 +277,8 @@ mod tests {
             "orders/test_views.py",
             "orders/tests.py",
             "web/src/__tests__/app.js",
+            "unittests/scans/conftest/many.yaml",
+            "deploy/e2e/kind/cni.yaml",
             "web/src/app.test.ts",
             "web/src/app.spec.js",
             "Shop\\Tests\\helpers.py",

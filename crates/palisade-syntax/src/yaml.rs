@@ -66,10 +66,25 @@ fn load_part(text: &str, line_offset: u32) -> Result<Vec<Document<'_>>, YamlErro
         .collect();
     if line_offset > 0 {
         for doc in &mut docs {
-            shift_lines(&mut doc.root, line_offset);
+            shift(&mut doc.root, line_offset, 0);
         }
     }
     Ok(docs)
+}
+
+/// Loads a stream that starts `lines` lines and `columns` columns into a bigger file (a
+/// block scalar of a kustomization: an inline patch), with positions in that file. Only the
+/// first line of a block is shifted right correctly when its lines are indented alike, which
+/// block scalars are.
+pub fn load_at(text: &str, lines: u32, columns: u32) -> (Vec<Document<'_>>, Vec<YamlError>) {
+    let (mut docs, mut errors) = load(text);
+    for doc in &mut docs {
+        shift(&mut doc.root, lines, columns);
+    }
+    for error in &mut errors {
+        error.line += lines;
+    }
+    (docs, errors)
 }
 
 /// Splits a stream at `---` lines; each part with the number of lines before it.
@@ -92,23 +107,27 @@ fn split_documents(text: &str) -> Vec<(u32, &str)> {
     parts
 }
 
-fn shift_lines(node: &mut MarkedYaml<'_>, by: u32) {
-    let shift = |m: saphyr_parser::Marker| {
-        saphyr_parser::Marker::new(m.index(), m.line() + by as usize, m.col())
+fn shift(node: &mut MarkedYaml<'_>, lines: u32, columns: u32) {
+    let moved = |m: saphyr_parser::Marker| {
+        saphyr_parser::Marker::new(
+            m.index(),
+            m.line() + lines as usize,
+            m.col() + columns as usize,
+        )
     };
-    node.span = saphyr_parser::Span::new(shift(node.span.start), shift(node.span.end));
+    node.span = saphyr_parser::Span::new(moved(node.span.start), moved(node.span.end));
     match &mut node.data {
-        YamlData::Sequence(items) => items.iter_mut().for_each(|i| shift_lines(i, by)),
+        YamlData::Sequence(items) => items.iter_mut().for_each(|i| shift(i, lines, columns)),
         YamlData::Mapping(map) => {
             // Keys are immutable inside the map: rebuild it with shifted keys.
             let entries: Vec<_> = std::mem::take(map).into_iter().collect();
             for (mut k, mut v) in entries {
-                shift_lines(&mut k, by);
-                shift_lines(&mut v, by);
+                shift(&mut k, lines, columns);
+                shift(&mut v, lines, columns);
                 map.insert(k, v);
             }
         }
-        YamlData::Tagged(_, inner) => shift_lines(inner, by),
+        YamlData::Tagged(_, inner) => shift(inner, lines, columns),
         _ => {}
     }
 }

@@ -258,6 +258,12 @@ impl<'a> FileContext<'a> {
         self.scanned.is_none_or(|s| s.contains(path))
     }
 
+    /// The paths of every file the scan analyses, when the context was told them (see
+    /// [`FileContext::is_scanned`]).
+    pub fn scanned_paths(&self) -> Option<&HashSet<String>> {
+        self.scanned
+    }
+
     /// Whether `rule` runs on this file; analyzers skip work for rules that do not.
     pub fn wants(&self, rule: &RuleMeta) -> bool {
         self.rules.applies(rule.id, &self.file.path)
@@ -306,8 +312,12 @@ impl<'a> FileContext<'a> {
         }
     }
 
-    /// The scan root this file was found under (its absolute path minus its relative one).
+    /// The scan root this file was found under: the one the walk recorded, else its absolute
+    /// path minus its relative one.
     pub fn root(&self) -> Option<std::path::PathBuf> {
+        if let Some(root) = &self.file.root {
+            return Some(root.clone());
+        }
         let depth = self.file.path.split('/').count();
         let mut root = self.file.abs_path.as_path();
         for _ in 0..depth {

@@ -410,7 +410,8 @@ fn first_pass(
                         comment,
                         file.role,
                         text,
-                    );
+                    )
+                    .with_root(file.root.clone());
                     run.analyze(source, takers, true)
                 }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic),

@@ -5,15 +5,20 @@
 //! patch. A finding whose object has no source (a generated ConfigMap, …) is reported on the
 //! kustomization's first line.
 
+use super::blame::{self, Closeness, Op};
 use super::key_path::{Found, is_identity, is_scalar, locate, resolve};
 use super::{Rendered, Role, Source};
 use crate::facts::{self, FileFacts};
 use crate::object::{self, Object};
 use crate::rules::{K8sRule, RuleContext};
+use crate::settings::TestManifests;
+use crate::test_data::{is_test_data, soften};
 use crate::yaml;
 use palisade_core::{
     CommentStyle, DiagnosticKind, FileContext, Finding, Location, Place, SourceFile, Span,
 };
+use palisade_knowledge::roles::file_role;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// A source file, read and parsed.
@@ -37,16 +42,24 @@ struct Mapped {
     exact: bool,
 }
 
-/// The sources of one rendered object: the resource object that defined it and the patch
-/// objects merged into it, outermost first.
+/// The sources of one rendered object: the resource object that defined it, the patch
+/// objects merged into it (outermost first), and the JSON 6902 patches that target it.
 struct Origin {
     resource: Option<usize>,
     patches: Vec<usize>,
+    json: Vec<usize>,
+}
+
+/// A JSON 6902 patch (a file, or inline in a kustomization): its operations.
+struct JsonPatch<'a, 'input> {
+    file: usize,
+    ops: Vec<Op<'a, 'input>>,
 }
 
 struct Mapper<'s, 'a, 'input> {
     loaded: &'s [Loaded],
     objects: &'s [SourceObject<'a, 'input>],
+    json: &'s [JsonPatch<'a, 'input>],
 }
 
 impl Mapper<'_, '_, '_> {
@@ -103,7 +116,74 @@ impl Mapper<'_, '_, '_> {
             let file = self.objects[i].file;
             (self.loaded[file].source.depth, std::cmp::Reverse(file))
         });
-        Origin { resource, patches }
+        let mut json: Vec<usize> = self
+            .json
+            .iter()
+            .enumerate()
+            .filter(|(_, j)| {
+                self.loaded[j.file]
+                    .source
+                    .target
+                    .as_ref()
+                    .is_some_and(|(kind, name)| {
+                        kind.as_deref().is_none_or(|k| k == rendered.kind)
+                            && name.as_deref().is_none_or(names_it)
+                    })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        json.sort_by_key(|&i| self.loaded[self.json[i].file].source.depth);
+        Origin {
+            resource,
+            patches,
+            json,
+        }
+    }
+
+    /// The patch that most likely causes a finding at `span` of a rendered object that its
+    /// resource object does not have on its own (see `blame`): the place in that patch.
+    fn blame(&self, rendered: &Object<'_, '_>, origin: &Origin, span: Span) -> Option<Mapped> {
+        let position = (
+            span.start_line as usize,
+            span.start_column.saturating_sub(1) as usize,
+        );
+        let (steps, _) = locate(rendered.node, position);
+        let mut best: Option<(Closeness, Mapped)> = None;
+        let mut consider = |closeness: Closeness, path: Option<String>, span: Span| {
+            if let Some(path) = path
+                && best.as_ref().is_none_or(|(b, _)| closeness > *b)
+            {
+                let mapped = Mapped {
+                    path,
+                    span,
+                    exact: false,
+                };
+                best = Some((closeness, mapped));
+            }
+        };
+        for &j in &origin.json {
+            let patch = &self.json[j];
+            for op in &patch.ops {
+                consider(
+                    blame::op_closeness(op, &steps),
+                    self.loaded[patch.file].report_path.clone(),
+                    op.span_for(&steps),
+                );
+            }
+        }
+        for &p in &origin.patches {
+            let (found, closeness) = blame::object_closeness(self.objects[p].object.node, &steps);
+            let span = match found.key {
+                Some(key) => crate::node_start_span(key),
+                None => crate::node_start_span(found.value),
+            };
+            consider(
+                closeness,
+                self.loaded[self.objects[p].file].report_path.clone(),
+                span,
+            );
+        }
+        best.map(|(_, mapped)| mapped)
     }
 
     /// Maps a span of a rendered object to its source.
@@ -185,12 +265,17 @@ pub fn report_path(anchor_path: &str, anchor_abs: &Path, target: &Path) -> Optio
 /// Checks a kustomization file whose folder rendered: runs `active` over the rendered objects
 /// and reports their findings in the source files, and returns the facts of the rendered
 /// objects (with their locations mapped the same way) when `project_rules` want them.
+///
+/// Findings that land in a test, test-data or example manifest (by its path relative to the
+/// scan root `root`) are reported as `test_manifests` says (see `test_data`).
 pub fn check_rendered(
     file: &SourceFile,
     rendered: &Rendered,
     active: &[&K8sRule],
     project_rules: bool,
     cx: &mut FileContext<'_>,
+    root: &Path,
+    test_manifests: TestManifests,
 ) -> FileFacts {
     let file_abs = file
         .abs_path
@@ -200,7 +285,10 @@ pub fn check_rendered(
         .sources
         .iter()
         .filter_map(|source| {
-            let text = std::fs::read_to_string(&source.path).ok()?;
+            let text = match &source.inline {
+                Some(inline) => inline.text.clone(),
+                None => std::fs::read_to_string(&source.path).ok()?,
+            };
             let report_path = report_path(&file.path, &file_abs, &source.path).filter(|p| {
                 crate::KubernetesAnalyzer::FILES.selects(&source.path.to_string_lossy())
                     && cx.is_scanned(p)
@@ -212,8 +300,23 @@ pub fn check_rendered(
             })
         })
         .collect();
-    let parsed: Vec<Vec<yaml::Document<'_>>> =
-        loaded.iter().map(|l| yaml::load(&l.text).0).collect();
+    let parsed: Vec<Vec<yaml::Document<'_>>> = loaded
+        .iter()
+        .map(|l| match &l.source.inline {
+            Some(inline) => yaml::load_at(&l.text, inline.lines_before, inline.indent).0,
+            None => yaml::load(&l.text).0,
+        })
+        .collect();
+    let json: Vec<JsonPatch> = parsed
+        .iter()
+        .enumerate()
+        .filter(|(file, _)| loaded[*file].source.role == Role::Patch)
+        .map(|(file, documents)| JsonPatch {
+            file,
+            ops: blame::json_ops(documents),
+        })
+        .filter(|j| !j.ops.is_empty())
+        .collect();
     let objects: Vec<SourceObject<'_, '_>> = parsed
         .iter()
         .enumerate()
@@ -228,6 +331,7 @@ pub fn check_rendered(
     let mapper = Mapper {
         loaded: &loaded,
         objects: &objects,
+        json: &json,
     };
 
     let (documents, errors) = yaml::load(&rendered.text);
@@ -267,9 +371,10 @@ pub fn check_rendered(
             for rule in active {
                 (rule.check)(&object, &mut rcx);
             }
+            let base_has = base_findings(&mapper, &origin, active, !findings.is_empty());
             for finding in findings {
                 out.push(map_finding(
-                    finding, &object, &origin, &mapper, &shown_dir, first_line,
+                    finding, &object, &origin, &mapper, &shown_dir, first_line, &base_has,
                 ));
             }
             if project_rules {
@@ -291,14 +396,68 @@ pub fn check_rendered(
             }
         }
     }
-    for finding in out {
-        cx.report_in(finding);
+    // The report paths of the test data among the sources ("" is the kustomization itself).
+    let mut test_paths: HashSet<String> = loaded
+        .iter()
+        .filter(|l| {
+            l.source
+                .path
+                .strip_prefix(root)
+                .ok()
+                .and_then(Path::to_str)
+                .is_some_and(|rel| is_test_data(file_role(rel)))
+        })
+        .filter_map(|l| l.report_path.clone())
+        .collect();
+    if is_test_data(file.role) {
+        test_paths.insert(String::new());
+        test_paths.insert(file.path.clone());
     }
+    for finding in out {
+        let in_test_data = finding
+            .location
+            .path()
+            .is_some_and(|p| test_paths.contains(p));
+        if !in_test_data || test_manifests == TestManifests::Full {
+            cx.report_in(finding);
+            continue;
+        }
+        all_facts.softened += 1;
+        if let Some(finding) = soften(finding, test_manifests) {
+            cx.report_in(finding);
+        }
+    }
+    test_paths.remove("");
+    all_facts.test_paths.extend(test_paths);
     all_facts
 }
 
+/// The rules and lines of the findings the resource object of `origin` has on its own,
+/// in its own file (when `wanted`).
+fn base_findings(
+    mapper: &Mapper<'_, '_, '_>,
+    origin: &Origin,
+    active: &[&K8sRule],
+    wanted: bool,
+) -> HashSet<(&'static str, u32)> {
+    let Some(resource) = origin.resource.filter(|_| wanted) else {
+        return HashSet::new();
+    };
+    let mut raw = Vec::new();
+    let mut rcx = RuleContext::collecting(&mut raw);
+    for rule in active {
+        (rule.check)(&mapper.objects[resource].object, &mut rcx);
+    }
+    raw.iter()
+        .filter_map(|f| Some((f.rule.id, f.location.span()?.start_line)))
+        .collect()
+}
+
 /// Points a finding on a rendered object at its source, or at the kustomization's first
-/// line (path left empty: the file being checked) when the object has none.
+/// line (path left empty: the file being checked) when the object has none. A finding
+/// that lands in the resource's file but that the resource object does not have on its own
+/// (`base_has`) is caused by the overlay: it goes to the patch that most likely causes it,
+/// or to the kustomization when no patch targets the object (a transformer did it).
 fn map_finding(
     mut finding: Finding,
     object: &Object<'_, '_>,
@@ -306,13 +465,51 @@ fn map_finding(
     mapper: &Mapper<'_, '_, '_>,
     shown_dir: &str,
     first_line: Span,
+    base_has: &HashSet<(&'static str, u32)>,
 ) -> Finding {
     finding.fix = None;
-    let Some(primary) = mapper.map(
-        object,
-        origin,
-        finding.location.span().unwrap_or(first_line),
-    ) else {
+    let span = finding.location.span().unwrap_or(first_line);
+    let mut primary = mapper.map(object, origin, span);
+    let resource_path = origin
+        .resource
+        .and_then(|r| mapper.loaded[mapper.objects[r].file].report_path.as_deref());
+    if let Some(mapped) = &primary
+        && Some(mapped.path.as_str()) == resource_path
+        && !base_has.contains(&(finding.rule.id, mapped.span.start_line))
+    {
+        let base = mapped.path.clone();
+        match mapper.blame(object, origin, span) {
+            Some(patch) => {
+                finding.message = format!(
+                    "{} (rendered by Kustomize from {shown_dir}; {base} alone does not have it, this patch makes it)",
+                    finding.message
+                );
+                primary = Some(patch);
+            }
+            None => {
+                finding.message = format!(
+                    "{} (rendered by Kustomize from {shown_dir}; {base} alone does not have it, a transformer of the kustomization makes it)",
+                    finding.message
+                );
+                primary = None;
+            }
+        }
+        if primary.is_none() {
+            finding.location = Place::File(Location {
+                path: String::new(),
+                span: first_line,
+            });
+            finding.related.clear();
+            finding.secrets.clear();
+            return finding;
+        }
+    } else if primary.is_some() {
+        finding.message = format!(
+            "{} (rendered by Kustomize from {shown_dir})",
+            finding.message
+        );
+    }
+    let Some(primary) = primary else {
         finding.message = format!(
             "{} (in the Kustomize rendering of {shown_dir}; the file that defines {} was not found)",
             finding.message,
@@ -326,10 +523,6 @@ fn map_finding(
         finding.secrets.clear();
         return finding;
     };
-    finding.message = format!(
-        "{} (rendered by Kustomize from {shown_dir})",
-        finding.message
-    );
     let mut secrets = Vec::new();
     let mut unmapped_secret = false;
     for secret in &finding.secrets {

@@ -1,9 +1,10 @@
 //! The kustomization tree: which files a kustomization is made of (`resources`, `bases`,
 //! `components`, recursively, and the patch files), whether it names anything remote or
-//! outside the scanned root (then it is not rendered), and which kustomization covers a file.
+//! outside the scanned root (then it is not rendered), and what one kustomization names (to
+//! tell entry points from the bases and components they include).
 
-use super::{Outcome, Renderings};
 use crate::yaml::{self, get, get_str, items, scalar};
+use saphyr::MarkedYaml;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -46,38 +47,47 @@ pub struct Source {
     /// How deep the kustomization that lists it is (0: the rendered one). Outer patches are
     /// applied last.
     pub depth: usize,
+    /// A patch written inside the kustomization (`patch: |` under `patches`), whose `path`
+    /// is then the kustomization file.
+    pub inline: Option<Inline>,
 }
 
-/// The nearest folder at or above `file`'s (canonical) that holds a kustomization, not
-/// looking above `root`.
-pub fn enclosing(file: &Path, root: &Path) -> Option<PathBuf> {
-    let mut dir = file.parent()?;
-    loop {
-        if !dir.starts_with(root) {
-            return None;
-        }
-        if file_in(dir).is_some() {
-            return Some(dir.to_path_buf());
-        }
-        if dir == root {
-            return None;
-        }
-        dir = dir.parent()?;
-    }
+/// A patch written inside a kustomization file.
+#[derive(Clone, Debug)]
+pub struct Inline {
+    /// The patch's text (a strategic-merge object or a list of JSON 6902 operations).
+    pub text: String,
+    /// How many lines of the kustomization file come before the text's first line, and how
+    /// far it is indented there.
+    pub lines_before: u32,
+    pub indent: u32,
 }
 
-/// The kustomization folder whose successful rendering includes `file` (canonical), when
-/// that is its nearest enclosing kustomization's.
-pub fn covering(
-    file: &Path,
-    root: &Path,
-    renderings: &Renderings,
-    timeout: std::time::Duration,
-) -> Option<PathBuf> {
-    let dir = enclosing(file, root)?;
-    match &renderings.get(&dir, root, timeout).outcome {
-        Outcome::Rendered(r) if r.covered.contains(file) => Some(dir),
-        _ => None,
+impl Inline {
+    /// Finds where `text` (the value of the node `value`) starts in the kustomization's
+    /// `file_text`: at or after the node's line, the first line that holds the text's first
+    /// line (a block scalar's text starts on the line after its `|`).
+    fn locate(text: &str, value: &MarkedYaml<'_>, file_text: &str) -> Inline {
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let skipped = text.lines().take_while(|l| l.trim().is_empty()).count();
+        let from = value.span.start.line().saturating_sub(1);
+        let found = file_text
+            .lines()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| !first.trim().is_empty() && l.trim_end().ends_with(first.trim()));
+        let (lines_before, indent) = match found {
+            Some((at, line)) => (
+                at.saturating_sub(skipped) as u32,
+                (line.len() - line.trim_start().len()) as u32,
+            ),
+            None => (from as u32, 0),
+        };
+        Inline {
+            text: text.to_string(),
+            lines_before,
+            indent,
+        }
     }
 }
 
@@ -97,6 +107,60 @@ impl Tree {
         let mut visited = HashSet::from([dir.to_path_buf()]);
         walk(dir, root, 0, "", "", &mut visited, &mut tree);
         tree
+    }
+}
+
+/// What one kustomization names, without following it: enough to tell which kustomizations
+/// are entry points (included by no other) and which files are patches.
+#[derive(Debug, Default)]
+pub(super) struct Refs {
+    /// `kind: Component`: rendered only inside the kustomizations that include it.
+    pub(super) component: bool,
+    /// The folders it includes (`resources`, `bases`, `components`), canonical.
+    pub(super) dirs: Vec<PathBuf>,
+    /// The patch files it lists, canonical.
+    pub(super) patches: Vec<PathBuf>,
+}
+
+impl Refs {
+    /// Reads the kustomization file of `dir` (canonical).
+    pub(super) fn read(dir: &Path) -> Option<Refs> {
+        let text = std::fs::read_to_string(file_in(dir)?).ok()?;
+        let (documents, _) = yaml::load(&text);
+        let k = &documents.first()?.root;
+        let mut refs = Refs {
+            component: get_str(k, "kind") == Some("Component"),
+            ..Refs::default()
+        };
+        let resolve = |reference: &str| dir.join(reference.trim()).canonicalize().ok();
+        for key in ["resources", "bases", "components"] {
+            for item in get(k, key).map(items).unwrap_or_default() {
+                if let Some(path) = scalar(item).and_then(resolve).filter(|p| p.is_dir()) {
+                    refs.dirs.push(path);
+                }
+            }
+        }
+        let mut patch = |reference: Option<&str>| {
+            if let Some(path) = reference
+                .filter(|r| !r.contains('\n'))
+                .and_then(resolve)
+                .filter(|p| p.is_file())
+            {
+                refs.patches.push(path);
+            }
+        };
+        for item in get(k, "patchesStrategicMerge")
+            .map(items)
+            .unwrap_or_default()
+        {
+            patch(scalar(item));
+        }
+        for key in ["patches", "patchesJson6902"] {
+            for item in get(k, key).map(items).unwrap_or_default() {
+                patch(get_str(item, "path"));
+            }
+        }
+        Some(refs)
     }
 }
 
@@ -160,6 +224,7 @@ fn walk(
                 suffix: suffix.clone(),
                 target,
                 depth,
+                inline: None,
             });
         }
     };
@@ -170,27 +235,47 @@ fn walk(
             }
         }
     }
+    let canonical_file = file.canonicalize().unwrap_or_else(|_| file.clone());
+    let inline = |value: &MarkedYaml<'_>, target, tree: &mut Tree| {
+        let Some(patch) = scalar(value) else {
+            return;
+        };
+        tree.sources.push(Source {
+            path: canonical_file.clone(),
+            role: Role::Patch,
+            prefix: prefix.clone(),
+            suffix: suffix.clone(),
+            target,
+            depth,
+            inline: Some(Inline::locate(patch, value, &text)),
+        });
+    };
     for item in get(k, "patchesStrategicMerge")
         .map(items)
         .unwrap_or_default()
     {
         // An entry is a file name or an inline patch.
-        if let Some(reference) = scalar(item).filter(|r| !r.contains('\n')) {
-            include(reference, Role::Patch, None, tree);
+        match scalar(item) {
+            Some(reference) if !reference.contains('\n') => {
+                include(reference, Role::Patch, None, tree);
+            }
+            Some(_) => inline(item, None, tree),
+            None => {}
         }
     }
     for key in ["patches", "patchesJson6902"] {
         for item in get(k, key).map(items).unwrap_or_default() {
-            let Some(reference) = get_str(item, "path") else {
-                continue;
-            };
             let target = get(item, "target").map(|t| {
                 (
                     get_str(t, "kind").map(str::to_string),
                     get_str(t, "name").map(str::to_string),
                 )
             });
-            include(reference, Role::Patch, target, tree);
+            if let Some(reference) = get_str(item, "path") {
+                include(reference, Role::Patch, target, tree);
+            } else if let Some(patch) = get(item, "patch") {
+                inline(patch, target, tree);
+            }
         }
     }
     // Plugin configurations may be remote too (they are loaded like resources); they are not

@@ -45,7 +45,8 @@
 
 use super::{ProjectRule, grant_finding};
 use crate::project::Project;
-use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
+use crate::test_data::ProjectOut;
+use palisade_core::{Confidence, Owasp, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "k8s/cluster-admin-binding",
@@ -62,7 +63,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     for grant in &project.graph().grants {
         if grant.subject.is_system_component() || !grant.is_cluster_admin() {
             continue;

@@ -35,8 +35,9 @@
 use super::ProjectRule;
 use crate::facts::SubjectKind;
 use crate::project::Project;
+use crate::test_data::ProjectOut;
 use palisade_core::{
-    Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity,
 };
 
 pub static META: RuleMeta = RuleMeta {
@@ -54,7 +55,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     for grant in &project.graph().grants {
         let subject = &grant.subject;
         if subject.kind != SubjectKind::ServiceAccount

@@ -26,6 +26,9 @@
 //! `service.beta.kubernetes.io/oci-load-balancer-internal: "true"`;
 //! `service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type: private`;
 //! `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`.
+//! A `LoadBalancer` open to every address whose ports are all web ports (80 and 443) is
+//! reported at low confidence: that is what a product's public web front looks like, and
+//! being reachable from anywhere is its purpose; a reviewer still sees it listed.
 //! `ClusterIP` services (headless ones included) and `ExternalName` services are not
 //! reported, nor custom resources named `Service` in another API group.
 //!
@@ -125,6 +128,9 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
                 return;
             }
             let ranges = source_ranges(spec, annotations);
+            let open_to_all =
+                ranges.is_empty() || ranges.iter().any(|r| r == "0.0.0.0/0" || r == "::/0");
+            let public_web_front = open_to_all && serves_only_web_ports(spec);
             let message = if ranges.is_empty() {
                 format!(
                     "{} is of type LoadBalancer without `loadBalancerSourceRanges`: it is \
@@ -146,10 +152,26 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
                     ranges.join(", ")
                 )
             };
-            cx.report(Finding::new(&META, span, message));
+            let mut finding = Finding::new(&META, span, message);
+            if public_web_front {
+                finding = finding.with_confidence(Confidence::Low);
+                finding.message.push_str(
+                    " (it serves only the web ports 80/443, as a public web front does by design)",
+                );
+            }
+            cx.report(finding);
         }
         _ => {}
     }
+}
+
+/// Whether the service has ports and every one is 80 or 443.
+fn serves_only_web_ports(spec: &MarkedYaml<'_>) -> bool {
+    let ports = get(spec, "ports").map(items).unwrap_or_default();
+    !ports.is_empty()
+        && ports
+            .iter()
+            .all(|p| matches!(get_str(p, "port").map(str::trim), Some("80" | "443")))
 }
 
 /// The `nodePort`s a service asks for explicitly.

@@ -10,6 +10,11 @@
 //! - a tag but no digest (`postgres:16.2`): *low*;
 //! - a digest, with or without a tag (`postgres:16.2@sha256:…`): fine.
 //!
+//! A bare one-word name that is no Docker Hub official image (`image: adservice`) cannot be
+//! pulled as written: Docker Hub's top level holds only its official images. It is a name a
+//! build tool replaces before deploying (skaffold's and Tilt's artifacts) or an image loaded
+//! into the nodes by hand, so it is reported at low confidence.
+//!
 //! The finding points at the `image:` line. Unrendered placeholders (`${IMAGE}`, `{{ … }}`),
 //! custom resources that share a workload's kind name and YAML that is not a Kubernetes
 //! object are not checked. palisade does not see admission controllers that resolve tags to
@@ -138,8 +143,43 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
             )
             .with_severity(Severity::Low),
         };
+        let finding = if is_build_placeholder(image) {
+            let mut finding = finding.with_confidence(Confidence::Low);
+            finding.message.push_str(
+                " (a bare name that is no Docker Hub official image: most likely one a build \
+                 tool such as skaffold or Tilt replaces before deploying)",
+            );
+            finding
+        } else {
+            finding
+        };
         cx.report(finding);
     }
+}
+
+/// Docker Hub official images a manifest may name bare (`redis`, `nginx:1.25`): the
+/// top-level names Docker Hub serves, which a node can pull as written.
+const OFFICIAL_IMAGES: &[&str] = &[
+    "adminer", "almalinux", "alpine", "amazoncorretto", "amazonlinux", "arangodb",
+    "archlinux", "bash", "buildpack-deps", "busybox", "caddy", "cassandra", "centos",
+    "clickhouse", "consul", "couchbase", "couchdb", "debian", "docker", "drupal",
+    "eclipse-mosquitto", "eclipse-temurin", "elasticsearch", "erlang", "fedora", "flink",
+    "fluentd", "gcc", "ghost", "golang", "gradle", "groovy", "haproxy", "hello-world",
+    "httpd", "influxdb", "jenkins", "jetty", "joomla", "kibana", "kong", "logstash",
+    "mariadb", "matomo", "maven", "mediawiki", "memcached", "mongo", "mongo-express",
+    "mysql", "nats", "neo4j", "nextcloud", "nginx", "node", "odoo", "openjdk",
+    "oraclelinux", "percona", "perl", "php", "phpmyadmin", "postgres", "pypy", "python",
+    "rabbitmq", "redis", "redmine", "registry", "rockylinux", "ruby", "rust", "solr",
+    "sonarqube", "spark", "telegraf", "tomcat", "traefik", "ubuntu", "vault", "wordpress",
+    "zookeeper",
+];
+
+/// Whether `image` is a bare one-word name (no registry, no namespace, no tag or `latest`)
+/// that is no Docker Hub official image.
+fn is_build_placeholder(image: &str) -> bool {
+    let name = image.strip_suffix(":latest").unwrap_or(image);
+    !name.contains(['/', ':', '@', '.'])
+        && !OFFICIAL_IMAGES.contains(&name.to_ascii_lowercase().as_str())
 }
 
 #[cfg(test)]
@@ -179,6 +219,12 @@ mod tests {
         );
         assert_eq!(pinning("redis:7.2@sha256:"), Pinning::Tag("7.2"));
         assert_eq!(pinning("redis@latest"), Pinning::Floating);
+        assert!(is_build_placeholder("adservice"));
+        assert!(is_build_placeholder("argocd-job:latest"));
+        assert!(!is_build_placeholder("redis"));
+        assert!(!is_build_placeholder("nginx:latest"));
+        assert!(!is_build_placeholder("docker.io/shop/api"));
+        assert!(!is_build_placeholder("shop/api"));
     }
 }
 

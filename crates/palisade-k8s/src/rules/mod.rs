@@ -6,7 +6,8 @@ use crate::facts::PolicyRule;
 use crate::object::Object;
 use crate::project::Project;
 use crate::rbac::{Grant, Scope, grants_everything};
-use palisade_core::{FileContext, Finding, ProjectContext, RuleMeta, Severity};
+use crate::test_data::ProjectOut;
+use palisade_core::{FileContext, Finding, RuleMeta, Severity};
 
 palisade_core::register_rules! {
     /// The metadata of every Kubernetes rule.
@@ -69,12 +70,16 @@ pub struct K8sRule {
 /// A rule that looks across every manifest of the scan.
 pub struct ProjectRule {
     pub meta: &'static RuleMeta,
-    pub check: fn(&Project, &mut ProjectContext<'_>),
+    pub check: fn(&Project, &mut ProjectOut<'_, '_>),
 }
 
 /// What an object rule's check can do.
 pub struct RuleContext<'a, 'f> {
     sink: Sink<'a, 'f>,
+    /// For a test, test-data or example manifest: how its findings are reported.
+    test_data: Option<crate::settings::TestManifests>,
+    /// How many findings were softened or left out as test data.
+    pub softened: usize,
 }
 
 /// Where an object rule's findings go.
@@ -91,17 +96,37 @@ impl<'a, 'f> RuleContext<'a, 'f> {
     pub fn new(out: &'a mut FileContext<'f>) -> RuleContext<'a, 'f> {
         RuleContext {
             sink: Sink::File(out),
+            test_data: None,
+            softened: 0,
         }
+    }
+
+    /// The file checked is test data: its findings are reported as `setting` says.
+    pub fn in_test_data(mut self, setting: crate::settings::TestManifests) -> Self {
+        self.test_data = Some(setting);
+        self
     }
 
     /// Findings are pushed to `into`, unfiltered and without a path.
     pub fn collecting(into: &'a mut Vec<Finding>) -> RuleContext<'a, 'f> {
         RuleContext {
             sink: Sink::Collect(into),
+            test_data: None,
+            softened: 0,
         }
     }
 
     pub fn report(&mut self, finding: Finding) {
+        let finding = match self.test_data {
+            Some(setting) if setting != crate::settings::TestManifests::Full => {
+                self.softened += 1;
+                match crate::test_data::soften(finding, setting) {
+                    Some(finding) => finding,
+                    None => return,
+                }
+            }
+            _ => finding,
+        };
         match &mut self.sink {
             Sink::File(out) => out.report(finding),
             Sink::Collect(into) => into.push(finding),
@@ -130,7 +155,7 @@ impl<F> DangerCheck for F where
 /// Kubernetes' default roles and roles granting everything (`k8s/rbac-wildcard`) left out.
 pub fn report_grants(
     project: &Project,
-    cx: &mut ProjectContext<'_>,
+    cx: &mut ProjectOut<'_, '_>,
     meta: &'static RuleMeta,
     what: impl DangerCheck,
 ) {

@@ -40,8 +40,9 @@
 
 use super::ProjectRule;
 use crate::project::Project;
+use crate::test_data::ProjectOut;
 use palisade_core::{
-    Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,7 +63,7 @@ pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
 const SYSTEM_NAMESPACES: [&str; 3] = ["kube-system", "kube-public", "kube-node-lease"];
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     let covered: BTreeSet<&str> = project
         .files
         .iter()

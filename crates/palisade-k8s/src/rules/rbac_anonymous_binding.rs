@@ -37,8 +37,9 @@
 use super::ProjectRule;
 use crate::project::Project;
 use crate::rbac::Grant;
+use crate::test_data::ProjectOut;
 use palisade_core::{
-    Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity,
 };
 
 pub static META: RuleMeta = RuleMeta {
@@ -91,7 +92,7 @@ fn only_public_info(grant: &Grant) -> bool {
         })
 }
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     for grant in &project.graph().grants {
         if !grant.subject.is_everyone()
             || DISCOVERY_ROLES.contains(&grant.binding.role_name.value.as_str())

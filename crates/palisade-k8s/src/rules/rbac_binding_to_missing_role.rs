@@ -38,8 +38,9 @@ use super::ProjectRule;
 use crate::facts::{BindingKind, RoleKind};
 use crate::project::Project;
 use crate::rbac::is_default_role_name;
+use crate::test_data::ProjectOut;
 use palisade_core::{
-    Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity,
 };
 
 pub static META: RuleMeta = RuleMeta {
@@ -57,7 +58,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     for binding in project.graph().dangling_bindings() {
         let role = &binding.role_name.value;
         if is_default_role_name(binding.role_kind, binding.namespace.as_deref(), role) {

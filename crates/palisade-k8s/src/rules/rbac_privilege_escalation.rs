@@ -57,7 +57,8 @@ use super::{ProjectRule, push_unique, report_grants};
 use crate::facts::PolicyRule;
 use crate::project::Project;
 use crate::rbac::{ESCALATIONS, Scope, rules_granting_in};
-use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
+use crate::test_data::ProjectOut;
+use palisade_core::{Confidence, Owasp, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "k8s/rbac-privilege-escalation",
@@ -93,6 +94,6 @@ fn escalations<'r>(
     (!found.is_empty()).then(|| (found.join("; "), rules))
 }
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     report_grants(project, cx, &META, escalations);
 }

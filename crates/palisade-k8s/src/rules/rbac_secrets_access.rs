@@ -46,7 +46,8 @@
 use super::{ProjectRule, report_grants};
 use crate::project::Project;
 use crate::rbac::{READ_SECRETS, rules_granting_in};
-use palisade_core::{Confidence, Owasp, ProjectContext, Recommendation, RuleMeta, Severity};
+use crate::test_data::ProjectOut;
+use palisade_core::{Confidence, Owasp, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "k8s/rbac-secrets-access",
@@ -63,7 +64,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     report_grants(project, cx, &META, |rules, scope| {
         let rules = rules_granting_in(rules, scope, &READ_SECRETS);
         (!rules.is_empty()).then(|| (READ_SECRETS.description.to_string(), rules))

@@ -9,6 +9,14 @@
 //! roles (labelled `kubernetes.io/bootstrapping: rbac-defaults`, as in a `kubectl get
 //! clusterroles -o yaml` dump, where `cluster-admin` is all wildcards) are left out.
 //!
+//! Two shapes are judged apart:
+//! - a rule only on the metrics APIs (`metrics.k8s.io`, `custom.metrics.k8s.io`,
+//!   `external.metrics.k8s.io`) is not reported: those aggregated APIs serve `get`, `list`
+//!   and `watch` only, so `*` grants nothing more than reading metrics;
+//! - `*` verbs (only) on named resources of custom API groups (`monitoring.coreos.com`) is
+//!   how an operator grants itself its own kinds: reported at low severity and low
+//!   confidence (a custom resource can still be powerful, an Argo CD `Application` for one).
+//!
 //! ## Why it matters
 //! A wildcard grants everything that exists today and everything added later: `verbs: ["*"]`
 //! includes `escalate`, `bind` and `impersonate`; `resources: ["*"]` includes Secrets and
@@ -84,7 +92,16 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
         let Some(star) = first else {
             continue;
         };
-        let finding = Finding::new(
+        let groups: Vec<&str> = get(rule, "apiGroups")
+            .map(items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(scalar)
+            .collect();
+        if !groups.is_empty() && groups.iter().all(|g| METRICS_GROUPS.contains(g)) {
+            continue;
+        }
+        let mut finding = Finding::new(
             &META,
             crate::facts::node_span(star),
             format!(
@@ -93,6 +110,29 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
                 fields.join(", ")
             ),
         );
+        if fields == ["verbs"] && !groups.is_empty() && groups.iter().all(|g| is_custom_group(g)) {
+            finding = finding
+                .with_severity(Severity::Low)
+                .with_confidence(Confidence::Low);
+            finding.message.push_str(&format!(
+                " (every verb on named custom resources of {}: the way an operator grants \
+                 itself its own kinds)",
+                groups.join(", ")
+            ));
+        }
         cx.report(finding);
     }
+}
+
+/// The aggregated metrics APIs: read-only (`get`, `list`, `watch`).
+const METRICS_GROUPS: &[&str] = &[
+    "metrics.k8s.io",
+    "custom.metrics.k8s.io",
+    "external.metrics.k8s.io",
+];
+
+/// Whether an API group is a custom resource's (`monitoring.coreos.com`), not one Kubernetes
+/// serves itself (the core group, `apps`, `batch`, `*.k8s.io`, …).
+fn is_custom_group(group: &str) -> bool {
+    group.contains('.') && !group.ends_with("k8s.io") && group != "*"
 }

@@ -29,7 +29,8 @@
 //! variables (`$(DB_PASSWORD)`, which Kubernetes expands), unrendered template placeholders
 //! (`${DB_PASSWORD}`, `{{ … }}`, `<token>`), file paths (`GOOGLE_APPLICATION_CREDENTIALS`
 //! set to `/var/secrets/google/key.json`), booleans, plain numbers and durations (`3600`,
-//! `15m`), and `none`/`null`/`disabled`. Values taken from a Secret
+//! `15m`), `none`/`null`/`disabled`, and a value that spells its own variable's name
+//! (`GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`, a stand-in the setup instructions replace). Values taken from a Secret
 //! (`valueFrom.secretKeyRef`, `envFrom`) are what this rule asks for and are never flagged.
 //! The finding points at the `value:` line, the value is masked in every snippet and it is
 //! never repeated in the message.
@@ -117,6 +118,17 @@ fn url_with_password(value: &str) -> bool {
         .is_some_and(|password| !password.is_empty() && !secrets::cannot_be_secret(password))
 }
 
+/// Whether `value` is an upper-case identifier that contains the variable's own name
+/// (`GOOGLE_API_KEY_VAL` for `GOOGLE_API_KEY`): a stand-in, never a credential.
+fn names_itself(name: &str, value: &str) -> bool {
+    let value = value.trim();
+    name.len() >= 3
+        && value.contains(name)
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
     for container in object.containers() {
         let Some(env) = get(container.node, "env") else {
@@ -132,7 +144,7 @@ fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
             let Some(text) = scalar(value) else {
                 continue;
             };
-            if secrets::cannot_be_secret(text) {
+            if secrets::cannot_be_secret(text) || names_itself(name, text) {
                 continue;
             }
             let (confidence, what) = if url_with_password(text) {

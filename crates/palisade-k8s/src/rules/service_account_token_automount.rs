@@ -46,8 +46,9 @@
 use super::ProjectRule;
 use crate::facts::SubjectKind;
 use crate::project::Project;
+use crate::test_data::ProjectOut;
 use palisade_core::{
-    Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity,
 };
 use std::collections::HashSet;
 
@@ -66,7 +67,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub static RULE: ProjectRule = ProjectRule { meta: &META, check };
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     let grants = &project.graph().grants;
     let bound: HashSet<(String, String)> = grants
         .iter()

@@ -47,8 +47,9 @@
 use super::ProjectRule;
 use crate::facts::image_name;
 use crate::project::Project;
+use crate::test_data::ProjectOut;
 use palisade_core::{
-    Confidence, Finding, Owasp, ProjectContext, Recommendation, RuleMeta, Severity,
+    Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity,
 };
 
 pub static META: RuleMeta = RuleMeta {
@@ -96,7 +97,7 @@ fn data_store(image: &str) -> Option<&'static str> {
     DATA_STORES.iter().copied().find(|s| *s == name)
 }
 
-fn check(project: &Project, cx: &mut ProjectContext<'_>) {
+fn check(project: &Project, cx: &mut ProjectOut<'_, '_>) {
     let backups: Vec<_> = project
         .files
         .iter()
