@@ -7,6 +7,7 @@
 //! the collected nodes, each rule sees only the node kinds it declared, and the extractor
 //! resolves its names through the same model.
 
+pub mod call_sites;
 pub mod callers;
 pub mod dsn;
 pub mod endpoints;
@@ -120,7 +121,19 @@ impl Analyzer for PythonAnalyzer {
 
     /// The project pass: the endpoint inventory built from every file's facts, checked by
     /// the project rules.
-    fn check_project(&self, files: Vec<endpoints::facts::FileFacts>, cx: &mut ProjectContext<'_>) {
+    fn check_project(
+        &self,
+        mut files: Vec<endpoints::facts::FileFacts>,
+        cx: &mut ProjectContext<'_>,
+    ) {
+        let mut deferred = Vec::new();
+        let mut sites = Vec::new();
+        for facts in &mut files {
+            deferred.append(&mut facts.deferred);
+            sites.append(&mut facts.call_sites);
+        }
+        call_sites::settle(deferred, &sites, cx);
+        drop(sites);
         let project = rules::ProjectModel::new(files);
         let wanted: Vec<&ProjectRule> = rules::PROJECT_RULES
             .iter()
@@ -166,6 +179,8 @@ fn analyze<'t>(
 
     let source = file.text.as_bytes();
     let mut model = Model::for_file(source, &file.path);
+    let mut deferred = Vec::new();
+    let mut call_sites = Vec::new();
     for kind in IMPORT_KINDS {
         for &node in nodes.get(kind) {
             model.add_import(node);
@@ -204,6 +219,7 @@ fn analyze<'t>(
             model: &model,
             file,
             out: cx,
+            deferred: Vec::new(),
         };
         for rule in rules {
             for kind in rule.node_kinds {
@@ -212,8 +228,24 @@ fn analyze<'t>(
                 }
             }
         }
+        deferred = rcx.deferred;
+        // Other files' SQL findings may wait on this file's calls of their functions.
+        if rules.iter().any(|r| r.meta.id == rules::sql_injection::META.id) {
+            call_sites = call_sites::record(&model, file, nodes.get("call"));
+        }
     }
-    Ok(extractor.and_then(|x| x.finish(root, &model)))
+    let mut facts = extractor.and_then(|x| x.finish(root, &model));
+    if !deferred.is_empty() || !call_sites.is_empty() {
+        let facts = facts.get_or_insert_with(|| FileFacts {
+            path: file.path.clone(),
+            module: model.module().to_string(),
+            not_product: true,
+            ..FileFacts::default()
+        });
+        facts.deferred = deferred;
+        facts.call_sites = call_sites;
+    }
+    Ok(facts)
 }
 
 /// The inventory facts of one file, for `palisade endpoints` (no rules run): the same

@@ -431,6 +431,10 @@ pub struct FileFacts {
     /// Modules imported with `from … import *` at module level (re-exports too, as in a
     /// package `__init__.py` of `from .base_controllers import *`).
     pub star_imports: Vec<String>,
+    /// `python/sql-injection` findings waiting for the callers of other files.
+    pub deferred: Vec<crate::call_sites::Deferred>,
+    /// Calls of the project's own functions, their arguments graded.
+    pub call_sites: Vec<crate::call_sites::CallSite>,
 }
 
 impl FileFacts {
