@@ -229,6 +229,23 @@ fn analyze<'t>(
             }
         }
         deferred = rcx.deferred;
+        // Every skipped input gets a notice: what the analysis did not follow to the end.
+        if let Some((line, limit)) = flow::depth_limited(&model) {
+            rcx.out.notice(
+                DiagnosticKind::Skipped,
+                Some(line),
+                format!(
+                    "Python: an expression nested more than {limit} levels deep near line {line} was not followed to the end; findings built from it may be missing"
+                ),
+            );
+        }
+        if model.flow.budget_spent() {
+            rcx.out.notice(
+                DiagnosticKind::Skipped,
+                None,
+                "Python: the file's data-flow budget ran out (a very large or generated file); values past that point were not followed, so findings built from them may be missing",
+            );
+        }
         // Other files' SQL findings may wait on this file's calls of their functions.
         if rules.iter().any(|r| r.meta.id == rules::sql_injection::META.id) {
             call_sites = call_sites::record(&model, file, nodes.get("call"));
@@ -278,6 +295,51 @@ impl<'t> Consumer<'t> for FunctionExtents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The notices a scan with every Python rule leaves on `source`.
+    fn notices(source: &str) -> Vec<(DiagnosticKind, Option<u32>, String)> {
+        let file = SourceFile::in_memory("app/queries.py", source);
+        let rules = palisade_core::config::RuleSet::all(rules::METAS);
+        let mut cx = FileContext::new(&file, &rules);
+        let _ = PythonAnalyzer.check_file(&file, &mut cx, &());
+        let (_, diagnostics) = cx.into_parts();
+        diagnostics
+            .into_iter()
+            .map(|d| (d.kind, d.line, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn an_expression_nested_past_the_depth_limit_gets_a_notice() {
+        let terms: Vec<String> = (0..80).map(|i| format!("part{i}")).collect();
+        let source = format!(
+            "import pymysql
+
+def run(conn, {params}):
+    sql = \
+        \"SELECT * FROM t WHERE a = '\" + {sum}
+    conn.cursor().execute(sql)
+",
+            params = terms.join(", "),
+            sum = terms.join(" + "),
+        );
+        let deep = notices(&source);
+        assert!(
+            deep.iter().any(|(kind, line, message)| *kind == DiagnosticKind::Skipped
+                && line.is_some()
+                && message.contains("nested more than")),
+            "{deep:#?}"
+        );
+        // A shallow file gets none.
+        let shallow = notices(
+            "import pymysql
+
+def run(conn, a):
+    conn.cursor().execute(\"SELECT 1 WHERE a = \" + a)
+",
+        );
+        assert!(shallow.is_empty(), "{shallow:#?}");
+    }
 
     #[test]
     fn every_kind_a_consumer_asks_for_is_a_python_node_kind() {
