@@ -104,6 +104,11 @@ pub struct Body {
     pub methods: Vec<String>,
     /// Reads a request body (`request.POST`, `request.FILES`, `request.body`, `request.data`).
     pub reads_body: bool,
+    /// Calls something that may change state (`save`, `send_mail`, `commit`, …; see
+    /// `extract::body::is_write_call`).
+    pub writes: bool,
+    /// Calls anything at all (a handler that calls nothing is a stub, not a preview).
+    pub calls: bool,
 }
 
 impl Body {
@@ -135,6 +140,8 @@ impl Body {
             }
         }
         self.reads_body |= other.reads_body;
+        self.writes |= other.writes;
+        self.calls |= other.calls;
     }
 }
 

@@ -69,6 +69,31 @@ fn interesting_call(name: &str) -> bool {
         .any(|w| lower_has(w))
 }
 
+/// Words of a callee that change something: a save, a delete, a message sent, a job queued.
+const WRITE_WORDS: &[&str] = &[
+    "save", "create", "delete", "update", "add", "commit", "execute", "executemany", "insert",
+    "remove", "put", "post", "patch", "send", "write", "destroy", "flush", "publish", "delay",
+    "apply", "enqueue", "merge", "upsert", "store", "persist", "set", "clear", "process",
+    "handle", "submit", "run", "perform", "do", "import", "upload", "register", "approve",
+    "reject", "cancel", "archive", "restore", "reset", "assign", "transfer", "charge", "pay",
+    "refund", "move", "copy", "rename", "toggle", "enable", "disable", "mark", "dismiss",
+    "subscribe", "unsubscribe", "invite", "notify", "ping", "login", "logout", "drop", "purge",
+    "revoke", "grant", "trigger", "dispatch", "call", "emit", "signal", "mail", "email",
+    "increment", "decrement", "incr", "decr", "lock", "unlock", "transaction", "atomic",
+    "confirm", "activate", "deactivate", "close", "resolve", "reply", "comment", "vote",
+    "follow", "unfollow", "like", "share", "install", "uninstall", "restart", "start", "stop",
+    "kill", "sync", "migrate", "generate", "issue", "rotate", "replace", "edit", "modify",
+    "change", "append", "extend", "pop",
+];
+
+/// Whether a call (by its callee's last name) may change state: a name with one of
+/// [`WRITE_WORDS`] in it (`form.save()`, `send_mail(...)`, `Order.import_rows(rows)`,
+/// `db.session.commit()`). A handler with none of them only reads and answers (a preview,
+/// a calculation), as far as the model can tell.
+pub(crate) fn is_write_call(name: &str) -> bool {
+    palisade_knowledge::words::has_word(name, WRITE_WORDS)
+}
+
 /// ASCII case-insensitive substring test, without allocating.
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
