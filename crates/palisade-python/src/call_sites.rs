@@ -80,7 +80,10 @@ pub fn qualified_function(model: &Model<'_>, function: Node<'_>) -> Option<(Stri
         "block" => {
             let mut class = outer.parent().filter(|c| c.kind() == "class_definition")?;
             let class_name = model.text(class.child_by_field_name("name")?);
-            if class.parent().is_some_and(|p| p.kind() == "decorated_definition") {
+            if class
+                .parent()
+                .is_some_and(|p| p.kind() == "decorated_definition")
+            {
                 class = class.parent()?;
             }
             if class.parent().is_none_or(|p| p.kind() != "module") {

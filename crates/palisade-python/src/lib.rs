@@ -247,7 +247,10 @@ fn analyze<'t>(
             );
         }
         // Other files' SQL findings may wait on this file's calls of their functions.
-        if rules.iter().any(|r| r.meta.id == rules::sql_injection::META.id) {
+        if rules
+            .iter()
+            .any(|r| r.meta.id == rules::sql_injection::META.id)
+        {
             call_sites = call_sites::record(&model, file, nodes.get("call"));
         }
     }
@@ -325,9 +328,10 @@ def run(conn, {params}):
         );
         let deep = notices(&source);
         assert!(
-            deep.iter().any(|(kind, line, message)| *kind == DiagnosticKind::Skipped
-                && line.is_some()
-                && message.contains("nested more than")),
+            deep.iter()
+                .any(|(kind, line, message)| *kind == DiagnosticKind::Skipped
+                    && line.is_some()
+                    && message.contains("nested more than")),
             "{deep:#?}"
         );
         // A shallow file gets none.

@@ -490,9 +490,11 @@ fn is_plain_field(model: &Model<'_>, field: Node<'_>) -> bool {
     };
     let receiver_text = model.text(receiver);
     if is_request_container(receiver_text)
-        || ["environ", "config", "settings", "secrets", "payload", "claims"]
-            .iter()
-            .any(|word| receiver_text.contains(word))
+        || [
+            "environ", "config", "settings", "secrets", "payload", "claims",
+        ]
+        .iter()
+        .any(|word| receiver_text.contains(word))
     {
         return false;
     }
@@ -506,10 +508,12 @@ fn is_plain_field(model: &Model<'_>, field: Node<'_>) -> bool {
                 .unwrap_or(name)
                 .to_string()
         }
-        "string" => match crate::endpoints::syntax::string_value(key, model.source_text().as_bytes()) {
-            Some(value) => value,
-            None => return false,
-        },
+        "string" => {
+            match crate::endpoints::syntax::string_value(key, model.source_text().as_bytes()) {
+                Some(value) => value,
+                None => return false,
+            }
+        }
         _ => return false,
     };
     secret_name(&key_name).is_none()
