@@ -263,6 +263,8 @@ pub struct Mount {
     pub prefix: Option<String>,
     pub dependencies: Vec<Dependency>,
     pub location: Location,
+    /// Made only in development (`if settings.ENVIRONMENT == "local": app.include_router(…)`).
+    pub dev_only: bool,
 }
 
 /// A `before_request` function of a Flask app or blueprint, or a middleware of an aiohttp
