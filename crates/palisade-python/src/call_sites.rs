@@ -11,7 +11,8 @@
 //!   first name is a folder on the file's path, or through a relative import), each argument
 //!   already graded in the caller's file by the same rules: request data or a route handler's
 //!   parameter is high, constants and values the program computes are low, a parameter of
-//!   the caller is graded by the caller's own callers in that file.
+//!   the caller is medium (its own callers are not followed, which would cost a walk of the
+//!   file per argument).
 //!
 //! The project pass ([`settle`]) then grades each deferred finding by the call sites that
 //! match its function: high when one passes an outside source, low when every one passes
@@ -172,8 +173,8 @@ pub fn record<'t>(model: &Model<'t>, file: &SourceFile, calls: &[Node<'t>]) -> V
     sites
 }
 
-/// How sure it is that an outside source reaches what `argument` passes, as for a caller of
-/// the same file ([`reach::grade`], one level already taken).
+/// How sure it is that an outside source reaches what `argument` passes
+/// ([`reach::grade_here`]: the caller's own callers are not followed).
 fn grade_argument<'t>(model: &Model<'t>, file: &SourceFile, argument: Node<'t>) -> Argument {
     let mut best = Argument {
         confidence: Confidence::Low,
@@ -191,7 +192,7 @@ fn grade_argument<'t>(model: &Model<'t>, file: &SourceFile, argument: Node<'t>) 
     }
     for variant in flow::construction(model, argument) {
         for hole in variant.holes() {
-            let confidence = reach::grade(model, hole, 1).confidence;
+            let confidence = reach::grade_here(model, hole);
             if confidence > best.confidence {
                 best.confidence = confidence;
                 best.passed = Some(hole.origin.describe());

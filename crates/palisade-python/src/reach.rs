@@ -87,6 +87,13 @@ fn is_schema_identifier(model: &Model<'_>, hole: &Hole<'_>) -> bool {
 /// graded by its callers, once more).
 const CALLER_LEVELS: u32 = 2;
 
+/// The grade of a hole from what this function shows alone, without walking the file for
+/// callers (a caller's own parameter is medium): what a call site records for the project
+/// pass, cheaply enough for every call of the project's functions.
+pub fn grade_here<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Confidence {
+    grade(model, hole, CALLER_LEVELS).confidence
+}
+
 /// High only when an outside source (request data, the command line, the environment,
 /// `input()`, a socket) reaches the text — directly, as a route handler's parameter, or
 /// through call sites of this file (two levels up); medium for a parameter whose callers are
