@@ -375,6 +375,34 @@ pub struct FlowCache {
     scopes: RefCell<HashMap<NodeRef, Rc<ScopeIndex>>>,
     /// Work spent on this file so far (see [`FILE_BUDGET`]).
     work: Cell<u64>,
+    /// The first line (1-based) where an evaluation stopped at [`MAX_DEPTH`] nested
+    /// expressions, so that the file gets a notice.
+    depth_limited_at: Cell<Option<u32>>,
+}
+
+impl FlowCache {
+    /// Records that an evaluation stopped at the nesting limit on `line` (the first one kept).
+    fn note_depth_limit(&self, line: u32) {
+        if self.depth_limited_at.get().is_none() {
+            self.depth_limited_at.set(Some(line));
+        }
+    }
+
+    /// Whether the file's work budget ran out (the rest of the file's values counted as
+    /// constant).
+    pub fn budget_spent(&self) -> bool {
+        self.work.get() > FILE_BUDGET
+    }
+}
+
+/// Where (the first line) the file's evaluations stopped at the nesting limit, and that
+/// limit: whatever was nested deeper was taken as constant, so a finding may be missing.
+pub fn depth_limited(model: &Model<'_>) -> Option<(u32, u32)> {
+    model
+        .flow
+        .depth_limited_at
+        .get()
+        .map(|line| (line, MAX_DEPTH))
 }
 
 fn named(node: Node<'_>) -> Vec<Node<'_>> {

@@ -7,6 +7,7 @@
 //! the collected nodes, each rule sees only the node kinds it declared, and the extractor
 //! resolves its names through the same model.
 
+pub mod call_sites;
 pub mod callers;
 pub mod credentials;
 pub mod dsn;
@@ -124,7 +125,19 @@ impl Analyzer for PythonAnalyzer {
 
     /// The project pass: the endpoint inventory built from every file's facts, checked by
     /// the project rules.
-    fn check_project(&self, files: Vec<endpoints::facts::FileFacts>, cx: &mut ProjectContext<'_>) {
+    fn check_project(
+        &self,
+        mut files: Vec<endpoints::facts::FileFacts>,
+        cx: &mut ProjectContext<'_>,
+    ) {
+        let mut deferred = Vec::new();
+        let mut sites = Vec::new();
+        for facts in &mut files {
+            deferred.append(&mut facts.deferred);
+            sites.append(&mut facts.call_sites);
+        }
+        call_sites::settle(deferred, &sites, cx);
+        drop(sites);
         let project = rules::ProjectModel::new(files);
         let wanted: Vec<&ProjectRule> = rules::PROJECT_RULES
             .iter()
@@ -174,6 +187,8 @@ fn analyze<'t>(
 
     let source = file.text.as_bytes();
     let mut model = Model::for_file(source, &file.path);
+    let mut deferred = Vec::new();
+    let mut call_sites = Vec::new();
     for kind in IMPORT_KINDS {
         for &node in nodes.get(kind) {
             model.add_import(node);
@@ -218,6 +233,7 @@ fn analyze<'t>(
             model: &model,
             file,
             out: cx,
+            deferred: Vec::new(),
         };
         for rule in rules {
             for kind in rule.node_kinds {
@@ -226,9 +242,34 @@ fn analyze<'t>(
                 }
             }
         }
+        deferred = rcx.deferred;
+        // Every skipped input gets a notice: what the analysis did not follow to the end.
+        if let Some((line, limit)) = flow::depth_limited(&model) {
+            rcx.out.notice(
+                DiagnosticKind::Skipped,
+                Some(line),
+                format!(
+                    "Python: an expression nested more than {limit} levels deep near line {line} was not followed to the end; findings built from it may be missing"
+                ),
+            );
+        }
+        if model.flow.budget_spent() {
+            rcx.out.notice(
+                DiagnosticKind::Skipped,
+                None,
+                "Python: the file's data-flow budget ran out (a very large or generated file); values past that point were not followed, so findings built from them may be missing",
+            );
+        }
+        // Other files' SQL findings may wait on this file's calls of their functions.
+        if rules
+            .iter()
+            .any(|r| r.meta.id == rules::sql_injection::META.id)
+        {
+            call_sites = call_sites::record(&model, file, nodes.get("call"));
+        }
     }
     let mut facts = extractor.and_then(|x| x.finish(root, &model));
-    if !secrets.is_empty() {
+    if !secrets.is_empty() || !deferred.is_empty() || !call_sites.is_empty() {
         let facts = facts.get_or_insert_with(|| FileFacts {
             path: file.path.clone(),
             module: model.module().to_string(),
@@ -236,6 +277,8 @@ fn analyze<'t>(
             ..FileFacts::default()
         });
         facts.secrets = secrets;
+        facts.deferred = deferred;
+        facts.call_sites = call_sites;
     }
     Ok(facts)
 }
@@ -270,6 +313,52 @@ impl<'t> Consumer<'t> for FunctionExtents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The notices a scan with every Python rule leaves on `source`.
+    fn notices(source: &str) -> Vec<(DiagnosticKind, Option<u32>, String)> {
+        let file = SourceFile::in_memory("app/queries.py", source);
+        let rules = palisade_core::config::RuleSet::all(rules::METAS);
+        let mut cx = FileContext::new(&file, &rules);
+        let _ = PythonAnalyzer.check_file(&file, &mut cx, &());
+        let (_, diagnostics) = cx.into_parts();
+        diagnostics
+            .into_iter()
+            .map(|d| (d.kind, d.line, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn an_expression_nested_past_the_depth_limit_gets_a_notice() {
+        let terms: Vec<String> = (0..80).map(|i| format!("part{i}")).collect();
+        let source = format!(
+            "import pymysql
+
+def run(conn, {params}):
+    sql = \
+        \"SELECT * FROM t WHERE a = '\" + {sum}
+    conn.cursor().execute(sql)
+",
+            params = terms.join(", "),
+            sum = terms.join(" + "),
+        );
+        let deep = notices(&source);
+        assert!(
+            deep.iter()
+                .any(|(kind, line, message)| *kind == DiagnosticKind::Skipped
+                    && line.is_some()
+                    && message.contains("nested more than")),
+            "{deep:#?}"
+        );
+        // A shallow file gets none.
+        let shallow = notices(
+            "import pymysql
+
+def run(conn, a):
+    conn.cursor().execute(\"SELECT 1 WHERE a = \" + a)
+",
+        );
+        assert!(shallow.is_empty(), "{shallow:#?}");
+    }
 
     #[test]
     fn every_kind_a_consumer_asks_for_is_a_python_node_kind() {

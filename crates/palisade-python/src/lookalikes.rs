@@ -351,3 +351,170 @@ pub fn selects_from_collection(model: &Model<'_>, comparison: Node<'_>) -> bool 
     }
     false
 }
+
+/// Whether the comparison checks a presented value against a field of the record that value
+/// was just used to look up (`project = Project.objects.for_api_key(api_key)` … `api_key ==
+/// request.project.api_key_readonly`): the database already picked the record by the key,
+/// so the `==` only tells which of its keys matched, and leaks nothing a guess could use.
+pub fn checks_the_record_it_found(model: &Model<'_>, comparison: Node<'_>) -> bool {
+    let (Some(left), Some(right)) = (comparison.named_child(0), comparison.named_child(1)) else {
+        return false;
+    };
+    let Some(function) = crate::callers::enclosing_def(comparison) else {
+        return false;
+    };
+    [(left, right), (right, left)].iter().any(|&(key, field)| {
+        key.kind() == "identifier"
+            && field.kind() == "attribute"
+            && found_by(model, function, comparison, model.text(key))
+                .iter()
+                .any(|record| attribute_chain_names(model, field).contains(record))
+    })
+}
+
+/// Names assigned, in `function` before `before`, the result of a call that takes `key`
+/// as an argument (`project = Project.objects.for_api_key(api_key, accept_rw=True)`,
+/// `user = await get_user(token=token)`).
+fn found_by<'t>(
+    model: &Model<'t>,
+    function: Node<'t>,
+    before: Node<'_>,
+    key: &str,
+) -> Vec<&'t str> {
+    let mut found = Vec::new();
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= before.start_byte() {
+            continue;
+        }
+        if node.kind() == "assignment"
+            && let (Some(target), Some(value)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            )
+            && target.kind() == "identifier"
+            && call_function(value).is_some()
+            && takes_argument(model, value, key)
+        {
+            found.push(model.text(target));
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    found
+}
+
+/// Whether a call (possibly awaited) passes the name `key`, positionally or as a keyword's
+/// value.
+fn takes_argument(model: &Model<'_>, call: Node<'_>, key: &str) -> bool {
+    let call = if call.kind() == "await" {
+        call.named_child(0).unwrap_or(call)
+    } else {
+        call
+    };
+    let Some(arguments) = call.child_by_field_name("arguments") else {
+        return false;
+    };
+    let mut cursor = arguments.walk();
+    arguments.named_children(&mut cursor).any(|argument| {
+        let value = match argument.kind() {
+            "keyword_argument" => argument.child_by_field_name("value"),
+            _ => Some(argument),
+        };
+        value.is_some_and(|v| v.kind() == "identifier" && model.text(v) == key)
+    })
+}
+
+/// The names an attribute chain goes through before its last one (`request.project.key` →
+/// `request`, `project`).
+fn attribute_chain_names<'t>(model: &Model<'t>, attribute: Node<'t>) -> Vec<&'t str> {
+    let mut names = Vec::new();
+    let mut current = attribute.child_by_field_name("object");
+    while let Some(node) = current {
+        match node.kind() {
+            "attribute" => {
+                if let Some(name) = node.child_by_field_name("attribute") {
+                    names.push(model.text(name));
+                }
+                current = node.child_by_field_name("object");
+            }
+            "identifier" => {
+                names.push(model.text(node));
+                current = None;
+            }
+            _ => current = None,
+        }
+    }
+    names
+}
+
+/// Whether one side is a field of stored data looked up by a key that names no secret
+/// (`user_state.get(OS_MESSAGE_DISMISSED_KEY)`, `prefs["dismissed"]`) and the other side is
+/// only a local or a parameter named like a secret (`token`): a marker matched against a
+/// saved value, not a secret checked, as far as this file shows. The rule lowers these to low
+/// confidence rather than dropping them.
+pub fn matches_a_plain_field(model: &Model<'_>, comparison: Node<'_>) -> bool {
+    let (Some(left), Some(right)) = (comparison.named_child(0), comparison.named_child(1)) else {
+        return false;
+    };
+    [(left, right), (right, left)]
+        .iter()
+        .any(|&(name, field)| name.kind() == "identifier" && is_plain_field(model, field))
+}
+
+fn is_plain_field(model: &Model<'_>, field: Node<'_>) -> bool {
+    use crate::endpoints::secrets::{is_request_container, secret_name};
+    let (receiver, key) = match field.kind() {
+        "subscript" => (
+            field.child_by_field_name("value"),
+            field.child_by_field_name("subscript"),
+        ),
+        _ => match call_function(field) {
+            Some(function)
+                if function
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| model.text(a) == "get") =>
+            {
+                (
+                    function.child_by_field_name("object"),
+                    field
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0)),
+                )
+            }
+            _ => return false,
+        },
+    };
+    let (Some(receiver), Some(key)) = (receiver, key) else {
+        return false;
+    };
+    let receiver_text = model.text(receiver);
+    if is_request_container(receiver_text)
+        || [
+            "environ", "config", "settings", "secrets", "payload", "claims",
+        ]
+        .iter()
+        .any(|word| receiver_text.contains(word))
+    {
+        return false;
+    }
+    let key_name = match key.kind() {
+        // A constant used as a lookup key names the key: `MESSAGE_DISMISSED_KEY` is the
+        // dictionary key of the dismissal marker, not a key in the cryptographic sense.
+        "identifier" if is_upper_constant(model.text(key)) => {
+            let name = model.text(key);
+            name.strip_suffix("_KEY")
+                .or_else(|| name.strip_suffix("_KEYS"))
+                .unwrap_or(name)
+                .to_string()
+        }
+        "string" => {
+            match crate::endpoints::syntax::string_value(key, model.source_text().as_bytes()) {
+                Some(value) => value,
+                None => return false,
+            }
+        }
+        _ => return false,
+    };
+    secret_name(&key_name).is_none()
+}

@@ -3,8 +3,9 @@
 //!
 //! High only when an outside source reaches the value — request data, a route handler's
 //! parameters, the command line, the environment, `input()`, a socket — directly or through
-//! the call sites of the same file ([`crate::callers`], up to [`CALLER_LEVELS`] levels). A
-//! parameter of a function whose callers are elsewhere is medium. Everything the program
+//! the call sites of the same file ([`crate::callers`], up to [`CALLER_LEVELS`] levels), or
+//! of other files in the project pass ([`crate::call_sites`]). A parameter of a function
+//! whose callers are not found is medium. Everything the program
 //! defines or reads back itself is low: model metadata (`Model.__tablename__`,
 //! `_meta.db_table`), class constants, rows, a helper's result.
 
@@ -19,6 +20,10 @@ pub struct Grade<'t> {
     pub confidence: Confidence,
     /// The call site argument that decided it, and what it passes (for messages).
     pub caller: Option<(Node<'t>, String)>,
+    /// When the value is a parameter of a function nothing in this file calls (so the grade
+    /// is medium): that `def` and the parameter's name, for the project pass to grade by the
+    /// call sites of other files ([`crate::call_sites`]).
+    pub open: Option<(Node<'t>, String)>,
 }
 
 impl Grade<'_> {
@@ -26,6 +31,7 @@ impl Grade<'_> {
         Grade {
             confidence,
             caller: None,
+            open: None,
         }
     }
 }
@@ -81,6 +87,13 @@ fn is_schema_identifier(model: &Model<'_>, hole: &Hole<'_>) -> bool {
 /// graded by its callers, once more).
 const CALLER_LEVELS: u32 = 2;
 
+/// The grade of a hole from what this function shows alone, without walking the file for
+/// callers (a caller's own parameter is medium): what a call site records for the project
+/// pass, cheaply enough for every call of the project's functions.
+pub fn grade_here<'t>(model: &Model<'t>, hole: &Hole<'t>) -> Confidence {
+    grade(model, hole, CALLER_LEVELS).confidence
+}
+
 /// High only when an outside source (request data, the command line, the environment,
 /// `input()`, a socket) reaches the text — directly, as a route handler's parameter, or
 /// through call sites of this file (two levels up); medium for a parameter whose callers are
@@ -108,7 +121,10 @@ pub fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>, level: u32) -> Grade<'t> {
                 return Grade::of(Confidence::Medium);
             }
             let Some(arguments) = callers::arguments_for(model, definition, name) else {
-                return Grade::of(Confidence::Medium);
+                return Grade {
+                    open: (level == 0).then(|| (definition, name.clone())),
+                    ..Grade::of(Confidence::Medium)
+                };
             };
             let mut grade = Grade::of(Confidence::Low);
             for argument in arguments {
@@ -119,6 +135,7 @@ pub fn grade<'t>(model: &Model<'t>, hole: &Hole<'t>, level: u32) -> Grade<'t> {
                             grade = Grade {
                                 confidence,
                                 caller: Some((argument, hole.origin.describe())),
+                                open: None,
                             };
                         }
                     }

@@ -104,6 +104,11 @@ pub struct Body {
     pub methods: Vec<String>,
     /// Reads a request body (`request.POST`, `request.FILES`, `request.body`, `request.data`).
     pub reads_body: bool,
+    /// Calls something that may change state (`save`, `send_mail`, `commit`, …; see
+    /// `extract::body::is_write_call`).
+    pub writes: bool,
+    /// Calls anything at all (a handler that calls nothing is a stub, not a preview).
+    pub calls: bool,
 }
 
 impl Body {
@@ -135,6 +140,8 @@ impl Body {
             }
         }
         self.reads_body |= other.reads_body;
+        self.writes |= other.writes;
+        self.calls |= other.calls;
     }
 }
 
@@ -256,6 +263,8 @@ pub struct Mount {
     pub prefix: Option<String>,
     pub dependencies: Vec<Dependency>,
     pub location: Location,
+    /// Made only in development (`if settings.ENVIRONMENT == "local": app.include_router(…)`).
+    pub dev_only: bool,
 }
 
 /// A `before_request` function of a Flask app or blueprint, or a middleware of an aiohttp
@@ -434,6 +443,10 @@ pub struct FileFacts {
     /// Literal constants and imported JWT keys, for `python/hardcoded-secret-key`'s
     /// cross-file check (not part of the inventory).
     pub secrets: crate::imported_secrets::SecretFacts,
+    /// `python/sql-injection` findings waiting for the callers of other files.
+    pub deferred: Vec<crate::call_sites::Deferred>,
+    /// Calls of the project's own functions, their arguments graded.
+    pub call_sites: Vec<crate::call_sites::CallSite>,
 }
 
 impl FileFacts {

@@ -106,7 +106,9 @@ pub struct Endpoint {
     /// It has no check, but may be public on purpose in a way the model cannot confirm:
     /// `capability URL` (its only path parameters are UUIDs: a ping URL, a share link — or
     /// an ordinary id), `first-run setup` (a setup wizard, public until the product is set
-    /// up, if the handler checks that).
+    /// up, if the handler checks that), `no write seen` (a handler that calls nothing that
+    /// changes state: a POST that previews or computes), `development only` (mounted under
+    /// an `if` that holds only in development).
     pub undecided: Option<&'static str>,
 }
 
@@ -218,7 +220,7 @@ pub fn endpoints(project: &Project) -> Vec<Endpoint> {
         }
         e.public = public::public_purpose(e, body.is_some_and(|b| b.mentions_token));
         if e.public.is_none() {
-            e.undecided = public::undecided_purpose(e);
+            e.undecided = e.undecided.or_else(|| public::undecided_purpose(e, body));
         }
     }
     out.sort_by(|a, b| {

@@ -15,6 +15,7 @@
 //! public until the product is set up, when its handler checks that.
 
 use super::Endpoint;
+use super::facts::Body;
 use palisade_knowledge::words::words;
 
 /// Why an endpoint without checks is public on purpose, if its path or handler says so.
@@ -87,8 +88,12 @@ pub fn public_purpose(e: &Endpoint, handles_token: bool) -> Option<&'static str>
 }
 
 /// Why an endpoint without checks may be public on purpose, when the model cannot confirm
-/// it: a capability URL, a first-run setup wizard.
-pub fn undecided_purpose(e: &Endpoint) -> Option<&'static str> {
+/// it: a capability URL, a first-run setup wizard, a handler function (`body`) that calls
+/// nothing that changes state (a POST that renders a preview: `cron_preview`).
+pub fn undecided_purpose(e: &Endpoint, body: Option<&Body>) -> Option<&'static str> {
+    if body.is_some_and(|b| b.calls && !b.writes) {
+        return Some("no write seen");
+    }
     if capability_url(&e.path) {
         return Some("capability URL");
     }

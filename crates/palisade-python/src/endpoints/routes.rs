@@ -21,6 +21,8 @@ struct Placement {
     root: String,
     prefix: String,
     checks: Vec<AuthCheck>,
+    /// Mounted, somewhere on the way to the root, only in development.
+    dev_only: bool,
 }
 
 pub fn endpoints(p: &Project) -> Vec<Endpoint> {
@@ -189,6 +191,7 @@ fn placements(
             root: key.to_string(),
             prefix: own_prefix.unwrap_or_default(),
             checks: own_checks,
+            dev_only: false,
         }];
     }
     seen.push(key.to_string());
@@ -229,6 +232,7 @@ fn placements(
                 root: above.root,
                 prefix,
                 checks,
+                dev_only: above.dev_only || mount.dev_only,
             });
         }
     }
@@ -267,7 +271,7 @@ fn route_endpoints(
             loose_signature: loose,
             declared: route.location.clone(),
             public: None,
-            undecided: None,
+            undecided: placement.dev_only.then_some("development only"),
         };
     let function = (!route.class_view)
         .then(|| p.function(&route.handler))

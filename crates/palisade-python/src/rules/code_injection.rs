@@ -166,6 +166,7 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         graded = Grade {
             confidence: Confidence::High,
             caller: None,
+            open: None,
         };
         origin_text = outside.what.clone();
         read_at = outside.node;
@@ -216,6 +217,7 @@ fn code_grade<'t>(model: &Model<'t>, hole: &Hole<'t>, path: &str) -> Grade<'t> {
     let low = Grade {
         confidence: Confidence::Low,
         caller: None,
+        open: None,
     };
     match &hole.origin {
         Origin::Environ(_) | Origin::Argv(_) | Origin::Input => low,

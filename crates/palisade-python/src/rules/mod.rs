@@ -80,6 +80,9 @@ pub struct RuleContext<'a, 'f> {
     pub model: &'a Model<'a>,
     pub file: &'a SourceFile,
     pub out: &'a mut FileContext<'f>,
+    /// Findings whose grade waits for the callers of other files (the project pass settles
+    /// them; see [`crate::call_sites`]).
+    pub deferred: Vec<crate::call_sites::Deferred>,
 }
 
 impl RuleContext<'_, '_> {
@@ -90,5 +93,33 @@ impl RuleContext<'_, '_> {
 
     pub fn report(&mut self, finding: Finding) {
         self.out.report(finding);
+    }
+
+    /// Leaves a finding to the project pass, which grades it by the call sites of
+    /// `function`'s `parameter` in other files (dropped when its rule does not run here).
+    pub fn defer(
+        &mut self,
+        mut finding: Finding,
+        function: String,
+        parameter: String,
+        position: Option<usize>,
+        origin: String,
+    ) {
+        if !self.out.wants(finding.rule) {
+            return;
+        }
+        finding = finding.with_path(self.file.path.clone());
+        for related in &mut finding.related {
+            if related.location.path.is_empty() {
+                related.location.path = self.file.path.clone();
+            }
+        }
+        self.deferred.push(crate::call_sites::Deferred {
+            finding,
+            function,
+            parameter,
+            position,
+            origin,
+        });
     }
 }

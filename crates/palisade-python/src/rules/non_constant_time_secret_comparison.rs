@@ -26,12 +26,17 @@
 //! digests of unkeyed hashes (`hashlib.sha256(...)`, a checksum, not a MAC), and a value the
 //! program has just hashed itself (`password_hash = hash_password(new)` checked against the
 //! stored row), and a check that only decides whether to store a new value (`if
-//! state.get(KEY) != token: state[KEY] = token`). Confidence is high when one side comes
+//! state.get(KEY) != token: state[KEY] = token`), and a presented key checked against a field
+//! of the record it was just used to look up (`project = Project.objects.for_api_key(api_key)`
+//! then `api_key == project.api_key_readonly`: the database already chose the record by the
+//! key). Confidence is high when one side comes
 //! from the request or is a configured key, low when one side is a claim read from a decoded JWT (`payload.get("token")`: its
 //! signature was checked, so nobody can probe it) or when the comparison is a predicate
 //! picking elements out of a collection in a function that reads no request (`filter(lambda
-//! org: org["token"] == self.org_token, data)` over a third-party API's answer), medium
-//! otherwise.
+//! org: org["token"] == self.org_token, data)` over a third-party API's answer) or when a
+//! local named like a secret is matched against a stored field whose key names none
+//! (`user_state.get(MESSAGE_DISMISSED_KEY) == token`: a marker, as far as the file shows),
+//! medium otherwise.
 //!
 //! ## Why it matters
 //! `==` on strings and bytes stops at the first character that differs, so the time a
@@ -198,6 +203,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if in_assert_or_eq(node, source)
         || lookalikes::builds_a_query(cx.model, node)
         || lookalikes::is_write_if_changed(cx.model, node)
+        || lookalikes::checks_the_record_it_found(cx.model, node)
     {
         return;
     }
@@ -217,7 +223,8 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         && ([left, right]
             .iter()
             .any(|side| lookalikes::is_verified_claim(cx.model, *side))
-            || lookalikes::selects_from_collection(cx.model, node))
+            || lookalikes::selects_from_collection(cx.model, node)
+            || lookalikes::matches_a_plain_field(cx.model, node))
     {
         Confidence::Low
     } else if from_request || is_single_value(left, source) || is_single_value(right, source) {

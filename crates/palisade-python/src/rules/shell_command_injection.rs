@@ -18,7 +18,11 @@
 //!
 //! Confidence is high when the command is built from a value from outside the program (a
 //! function parameter, the web request, the command line, the environment, `input()`), and
-//! medium otherwise (a value computed in the program, such as a database field).
+//! medium otherwise (a value computed in the program, such as a database field). It is low
+//! when the whole command is one value the program holds, with no literal text of its own
+//! and nothing read from the request, the user, the command line or a socket (`cmd =
+//! self.channel.shell.cmd_up`, `preset.command_line`): such code runs a command an operator
+//! configured, by design, and who may configure it is not in the file.
 //!
 //! Not reported: constant commands even with `shell=True`, argument lists without a shell
 //! (`subprocess.run(["git", "log", ref])`), `shell=False`, and a list given with
@@ -53,6 +57,7 @@
 //! - Python documentation, `subprocess` — Security Considerations
 
 use super::{PyRule, RuleContext};
+use crate::flow;
 use crate::model::{Model, scope_of};
 use crate::values::{
     argument, is_constant_with, keyword_value, literal_bool, outside_origin, parameter_named,
@@ -134,7 +139,9 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     let origin = outside_origin(model, command);
-    let confidence = if origin.is_some() {
+    let confidence = if runs_a_stored_command(model, command) {
+        Confidence::Low
+    } else if origin.is_some() {
         Confidence::High
     } else {
         Confidence::Medium
@@ -167,6 +174,27 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         );
     }
     cx.report(finding);
+}
+
+/// Whether the whole command is one value the program holds — no literal text of its own in
+/// any of the ways it is built (`cmd = self.channel.shell.cmd_up`, `cmd = self.prepare(cmd,
+/// flip)`, `preset.command_line`) — and nothing of it is read from the request, the user,
+/// the command line or a socket. Such code runs a command someone configured, by design;
+/// whether an attacker can configure it is not in this file.
+fn runs_a_stored_command<'t>(model: &Model<'t>, command: Node<'t>) -> bool {
+    let constructions = flow::construction(model, command);
+    !constructions.is_empty()
+        && constructions.iter().all(|c| {
+            c.literal_text().trim().is_empty()
+                && c.holes().all(|hole| match &hole.origin {
+                    // A route handler's parameters are request data.
+                    flow::Origin::Parameter { .. } => !crate::callers::enclosing_def(hole.source)
+                        .is_some_and(|f| crate::callers::is_route_handler(model, f)),
+                    flow::Origin::Environ(_) => false,
+                    other => !other.is_untrusted_input(),
+                })
+        })
+        && constructions.iter().any(|c| !c.is_constant())
 }
 
 /// Parts of a command that cannot inject: quoted values and numbers.

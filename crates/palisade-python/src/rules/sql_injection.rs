@@ -30,7 +30,11 @@
 //! `os.environ`, a socket — reaches it, directly or through call sites of the same file, up
 //! to two levels of callers (`legacy_rows(src, args.table)` reaches `legacy_rows`'s query,
 //! which is reported there, with the call site as a related location). A parameter of a
-//! function nothing in the file calls is medium: its callers are elsewhere. Everything else is low: values the program
+//! module-level function or method nothing in its file calls is graded by the call sites of
+//! the project's other files that import it (`db.search_products(request.args["q"])` in
+//! `app.py` makes `db.py`'s query high; `Rule.next_ids(len(rules))` makes it low; call
+//! sites in test files do not count), and is medium when none is found. Everything else is
+//! low: values the program
 //! itself defines or reads back — `Model.__tablename__`, Django's `_meta.db_table` (also
 //! through a local `meta = model._meta`), a
 //! class's `__name__`, class constants (`self.threshold`), rows read from the database or
@@ -638,6 +642,7 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
             hole.entry.map_or(String::new(), |e| how(model, e)),
         )
     };
+    let origin_text = origin.clone();
     let mut finding =
         Finding::new(&META, cx.span(query), message).with_confidence(grade.confidence);
     let source = flow::short(model.text(hole.source));
@@ -668,6 +673,18 @@ fn report_query(sink: &Sink<'_>, query: Node<'_>, cx: &mut RuleContext<'_, '_>) 
             cx.span(*argument),
             format!("a caller passes {passed}{parameter} here"),
         );
+    }
+    // A parameter of a function nothing in this file calls: its callers elsewhere decide.
+    if let Some((definition, parameter)) = &grade.open
+        && let Some((function, takes_self)) =
+            crate::call_sites::qualified_function(model, *definition)
+    {
+        let position = flow::parameter_names(model, *definition)
+            .iter()
+            .position(|p| p == parameter)
+            .and_then(|i| i.checked_sub(usize::from(takes_self)));
+        cx.defer(finding, function, parameter.clone(), position, origin_text);
+        return;
     }
     cx.report(finding);
 }
@@ -719,8 +736,11 @@ mod tests {
         let file = SourceFile::in_memory("app.py", source);
         let rules = RuleSet::only(&[&META], &[META.id]);
         let mut cx = FileContext::new(&file, &rules);
-        let _ = PythonAnalyzer.check_file(&file, &mut cx, &());
-        let (findings, _) = cx.into_parts();
+        let facts = PythonAnalyzer.check_file(&file, &mut cx, &());
+        let (mut findings, _) = cx.into_parts();
+        // No other file calls anything: deferred findings keep their grade.
+        findings.extend(facts.into_iter().flat_map(|f| f.deferred).map(|d| d.finding));
+        findings.sort_by_key(|f| f.location.line());
         findings
             .into_iter()
             .map(|f| {

@@ -37,8 +37,13 @@
 //! Login, logout, registration, password-reset and token endpoints are public by design
 //! (the inventory shows `public (login)`, `public (password reset)`, …) and are not
 //! reported. An endpoint whose only path parameters are UUIDs (`/ping/<uuid:code>`) may use
-//! the URL as its credential, and a first-run `/setup` wizard is public until the product is
-//! set up: both are reported at low confidence.
+//! the URL as its credential, a first-run `/setup` wizard is public until the product is
+//! set up, and a handler that calls nothing whose name says it changes state (no `save`,
+//! `delete`, `commit`, `send_…`, `create_…`: a POST that renders a preview or computes an
+//! answer) may change nothing at all, and a router, blueprint or sub-application mounted
+//! only under an `if` that holds in development (`if settings.ENVIRONMENT == "local":`,
+//! `if settings.DEBUG:`) is not part of the deployed product: these are reported at low
+//! confidence.
 //!
 //! ## Why it matters
 //! An endpoint that creates orders, changes an account or deletes data without asking who

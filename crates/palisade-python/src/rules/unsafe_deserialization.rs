@@ -21,7 +21,12 @@
 //! Findings in test code (`tests/`, `test_*.py`, `conftest.py`) have low confidence, and so
 //! does unpickling data whose HMAC was checked just before in the same function
 //! (`if not hmac.compare_digest(signature, hmac.new(key, data, sha256).digest()): raise …`
-//! then `pickle.loads(data)`): only the key holder can produce such bytes.
+//! then `pickle.loads(data)`, also with the MAC computed by a helper inside the check,
+//! `compare_digest(signature, self._compute_hmac(data))`): only the key holder can produce
+//! such bytes. So does reading back a cache entry the same file stores pickled
+//! (`value = cache.get(key)` … `pickle.loads(value)`, where the file also calls
+//! `cache.set(key, pickle.dumps(...))` on the same object): the service reads what it wrote,
+//! and only someone who already controls the cache server could change it.
 //!
 //! Not reported: data the program serialized itself a moment before
 //! (`pickle.loads(pickle.dumps(obj))`, also through a local variable), `json.loads`,
@@ -288,7 +293,9 @@ fn report(
     }
     let origin = data.and_then(|d| outside_origin(cx.model, d));
     let confidence = if cx.file.role.is_test()
-        || data.is_some_and(|d| authenticated_before(cx.model, call, d))
+        || data.is_some_and(|d| {
+            authenticated_before(cx.model, call, d) || reads_own_pickled_store(cx.model, call, d)
+        })
     {
         Confidence::Low
     } else {
@@ -342,8 +349,9 @@ fn authenticated_before(model: &Model<'_>, call: Node<'_>, data: Node<'_>) -> bo
             && let Some(callee) = node.child_by_field_name("function")
         {
             let resolved = model.resolve(callee).unwrap_or_default();
+            let arguments = node.child_by_field_name("arguments");
             let mentions = || {
-                node.child_by_field_name("arguments").is_some_and(|args| {
+                arguments.is_some_and(|args| {
                     let mut cursor = args.walk();
                     args.named_children(&mut cursor)
                         .any(|a| a.kind() == "identifier" && model.text(a) == name)
@@ -352,7 +360,10 @@ fn authenticated_before(model: &Model<'_>, call: Node<'_>, data: Node<'_>) -> bo
             match resolved.as_str() {
                 "hmac.compare_digest" | "secrets.compare_digest" => {
                     compared = true;
-                    maced |= mentions();
+                    // `compare_digest(signature, self._compute_hmac(data))`: the MAC is
+                    // computed over `data` by a helper inside the comparison itself.
+                    maced |= mentions()
+                        || arguments.is_some_and(|args| mac_call_over(model, args, name));
                 }
                 "hmac.new" | "hmac.digest" => maced |= mentions(),
                 _ => {}
@@ -364,17 +375,87 @@ fn authenticated_before(model: &Model<'_>, call: Node<'_>, data: Node<'_>) -> bo
     compared && maced
 }
 
+/// Whether an argument of `arguments` is a call to a MAC helper (`self._compute_hmac(data)`,
+/// `sign(data)`: a name with `hmac`, `mac` or `sign` in it) that takes `name` itself.
+fn mac_call_over(model: &Model<'_>, arguments: Node<'_>, name: &str) -> bool {
+    let mut cursor = arguments.walk();
+    arguments.named_children(&mut cursor).any(|argument| {
+        argument.kind() == "call"
+            && argument.child_by_field_name("function").is_some_and(|f| {
+                let callee = model.text(f);
+                let last = callee.rsplit('.').next().unwrap_or(callee);
+                palisade_knowledge::words::has_word(last, &["hmac", "mac", "sign", "signature"])
+            })
+            && argument.child_by_field_name("arguments").is_some_and(|args| {
+                let mut cursor = args.walk();
+                args.named_children(&mut cursor)
+                    .any(|a| a.kind() == "identifier" && model.text(a) == name)
+            })
+    })
+}
+
+/// Whether `data` is what the file itself stored, pickled, under the same store: a local
+/// assigned `store.get(...)` (`read_cache.get(key)`, `self._backend.get(self._key)`) in a file
+/// that also calls `store.set(..., pickle.dumps(...))` on the same receiver. The service
+/// reads back its own cache entry; only someone who can already write the cache server could
+/// change it, which this file cannot tell.
+fn reads_own_pickled_store(model: &Model<'_>, call: Node<'_>, data: Node<'_>) -> bool {
+    if data.kind() != "identifier" {
+        return false;
+    }
+    let values = model.values(scope_of(data), model.text(data));
+    let receivers: Vec<&str> = values
+        .iter()
+        .filter_map(|value| {
+            let (method, receiver) = crate::values::method_call(model, *value)?;
+            matches!(method, "get" | "get_many" | "hget").then(|| model.text(receiver))
+        })
+        .collect();
+    if receivers.is_empty() || receivers.len() != values.len() {
+        return false;
+    }
+    let mut root = call;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut stack = vec![root];
+    let mut steps = 0u32;
+    while let Some(node) = stack.pop() {
+        steps += 1;
+        if steps > 200_000 {
+            return false;
+        }
+        if node.kind() == "call"
+            && let Some((method, receiver)) = crate::values::method_call(model, node)
+            && matches!(method, "set" | "add" | "setex" | "set_many" | "hset")
+            && receivers.contains(&model.text(receiver))
+            && node.child_by_field_name("arguments").is_some_and(|args| {
+                let mut cursor = args.walk();
+                args.named_children(&mut cursor).any(|a| is_dumps(model, a))
+            })
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// Whether `node` is a `dumps(...)` call (`pickle.dumps`, `dill.dumps`, ...).
+fn is_dumps(model: &Model<'_>, node: Node<'_>) -> bool {
+    node.kind() == "call"
+        && node
+            .child_by_field_name("function")
+            .and_then(|f| model.resolve(f).or_else(|| model.dotted(f)))
+            .is_some_and(|name| name == "dumps" || name.ends_with(".dumps"))
+}
+
 /// Whether `data` was serialized by the program a moment ago: a `dumps(...)` call
 /// (`pickle.loads(pickle.dumps(obj))`, the copy-and-compare idiom of tests) or a local name
 /// assigned only such a call.
 fn round_trip(model: &Model<'_>, data: Node<'_>) -> bool {
-    let is_dumps = |node: Node<'_>| {
-        node.kind() == "call"
-            && node
-                .child_by_field_name("function")
-                .and_then(|f| model.resolve(f).or_else(|| model.dotted(f)))
-                .is_some_and(|name| name == "dumps" || name.ends_with(".dumps"))
-    };
+    let is_dumps = |node: Node<'_>| is_dumps(model, node);
     if is_dumps(data) {
         return true;
     }

@@ -29,6 +29,7 @@ impl<'t> Extractor<'t, '_> {
                 prefix: None,
                 dependencies: Vec::new(),
                 location,
+                dev_only: false,
             });
         }
     }

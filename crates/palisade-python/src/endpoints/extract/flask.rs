@@ -37,6 +37,7 @@ impl<'t> Extractor<'t, '_> {
                 prefix: a.keyword("prefix").and_then(|p| string_value(p, self.src)),
                 dependencies: Vec::new(),
                 location: self.location(node),
+                dev_only: false,
             });
         }
         true

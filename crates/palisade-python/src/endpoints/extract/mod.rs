@@ -162,6 +162,14 @@ impl<'t> Consumer<'t> for Extractor<'t, '_> {
                 if in_function && let Some(body) = self.body_of_call(node) {
                     self.add_body(&enclosing(&self.scopes), Some(body));
                 }
+                if in_function {
+                    let calls = Body {
+                        calls: true,
+                        writes: self.callee_name(node).is_some_and(body::is_write_call),
+                        ..Body::default()
+                    };
+                    self.add_body(&enclosing(&self.scopes), Some(calls));
+                }
             }
             "comparison_operator" if in_function => {
                 if let Some(body) = self.body_of_comparison(node) {

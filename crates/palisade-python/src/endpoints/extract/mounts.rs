@@ -19,6 +19,7 @@ impl<'t> Extractor<'t, '_> {
         a: &Args<'_>,
         location: Location,
     ) {
+        let dev_only = child.is_some_and(|c| self.in_development_branch(c));
         let Some(child) = child.and_then(|c| self.reference(c)) else {
             return;
         };
@@ -32,7 +33,56 @@ impl<'t> Extractor<'t, '_> {
             prefix: prefix.map(|p| self.prefix_value(p)),
             dependencies,
             location,
+            dev_only,
         });
+    }
+
+    /// Whether `node` is in the body of an `if` that holds only in development
+    /// (`if settings.ENVIRONMENT == "local":`, `if settings.FASTAPI_ENV == "development":`,
+    /// `if settings.DEBUG:`): what it mounts is not part of the deployed product.
+    fn in_development_branch(&self, node: Node<'_>) -> bool {
+        let mut current = node;
+        while let Some(parent) = current.parent() {
+            if parent.kind() == "if_statement"
+                && parent
+                    .child_by_field_name("consequence")
+                    .is_some_and(|c| c.id() == current.id())
+                && parent
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| self.is_development_condition(c))
+            {
+                return true;
+            }
+            current = parent;
+        }
+        false
+    }
+
+    fn is_development_condition(&self, condition: Node<'_>) -> bool {
+        match condition.kind() {
+            "identifier" | "attribute" => {
+                let text = self.text(condition);
+                let last = text.rsplit('.').next().unwrap_or(text);
+                last == "DEBUG" || last == "debug"
+            }
+            "comparison_operator" => {
+                let mut cursor = condition.walk();
+                let equality = condition
+                    .children_by_field_name("operators", &mut cursor)
+                    .all(|o| self.text(o) == "==");
+                let mut cursor = condition.walk();
+                equality
+                    && condition.named_children(&mut cursor).any(|side| {
+                        string_value(side, self.src).is_some_and(|v| {
+                            matches!(
+                                v.to_ascii_lowercase().as_str(),
+                                "local" | "dev" | "development"
+                            )
+                        })
+                    })
+            }
+            _ => false,
+        }
     }
 
     /// A URL prefix as the inventory shows it: the string, or, when it is computed, the

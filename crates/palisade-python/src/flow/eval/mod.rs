@@ -230,6 +230,10 @@ impl<'m, 't> Eval<'m, 't> {
     }
 
     pub(super) fn eval(&self, e: Node<'t>, depth: u32) -> Value<'t> {
+        if depth > MAX_DEPTH {
+            let line = u32::try_from(e.start_position().row).map_or(u32::MAX, |r| r + 1);
+            self.model.flow.note_depth_limit(line);
+        }
         if self.exhausted(depth) {
             return constant();
         }
