@@ -3,10 +3,10 @@
 //! ## What it checks
 //! Every `uses:` of a step or a job (reusable workflow) that names another repository's
 //! action by a tag or branch (`owner/repo@v2`, `owner/repo/path@main`) instead of a 40-hex
-//! commit SHA, and every `docker://` image without a digest: *medium*. *High* when the ref
-//! is a branch (`@main`, `@master`) or missing — it changes with every push — or when the
-//! step hands the action a secret through `with:` or `env:`: whoever moves the tag receives
-//! the secret.
+//! commit SHA, and every `docker://` image without a digest: *medium*; the message names
+//! the secrets the step hands the action through `with:` or `env:` (whoever moves the tag
+//! receives them). *High* when the ref is a branch (`@main`, `@master`) or missing: it
+//! changes with every push, no attacker needed.
 //!
 //! Not reported: local actions (`./.github/actions/x`), actions published by GitHub itself
 //! (`actions/*`, `github/*`, which the platform already trusts), and references pinned to a
@@ -116,7 +116,7 @@ fn check_reference(uses: &Value, secrets: &[&str], cx: &mut RuleContext<'_, '_>)
         ));
     }
     let finding = Finding::new(&META, cx.span_in(uses, text), message);
-    cx.report(if moving || !secrets.is_empty() {
+    cx.report(if moving {
         finding.with_severity(Severity::High)
     } else {
         finding

@@ -13,7 +13,7 @@
 //!
 //! `secrets.GITHUB_TOKEN` is not counted (its permissions are the token rules' concern).
 //! A secret handed to a single unpinned action is reported by `ci/github-action-not-pinned`,
-//! which raises that finding's severity.
+//! whose message names the secrets.
 //!
 //! ## Why it matters
 //! Secrets are the keys to deployments, registries and cloud accounts. Logs of public
