@@ -1,14 +1,18 @@
 //! palisade's organisational controls. Today: the `ci` analyzer, which reads GitHub Actions
-//! workflows and checks that pipelines run with least privilege and cannot be steered by
-//! outsiders (POLICY.md `access-control` and `vendor-security`).
+//! workflows and GitLab CI files and checks that pipelines run with least privilege, on
+//! pinned code, and cannot be steered by outsiders (POLICY.md `access-control` and
+//! `vendor-security`).
 //!
-//! Each workflow file is loaded once (palisade-syntax's YAML reader, with positions) into a
-//! [`workflow::Workflow`] model; every enabled rule then reads the model. Rules never see YAML.
+//! Each file is loaded once (palisade-syntax's YAML reader, with positions) into a
+//! [`workflow::Workflow`] or a [`gitlab::Pipeline`] model; every enabled rule then reads the
+//! model. Rules never see YAML.
 
 pub mod expressions;
+pub mod gitlab;
 pub mod rules;
 pub mod workflow;
 
+use gitlab::Pipeline;
 use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
 use workflow::Workflow;
 
@@ -30,28 +34,60 @@ impl Analyzer for CiAnalyzer {
 
     fn files(&self) -> FileSelector {
         FileSelector {
-            globs: &["**/.github/workflows/*.yml", "**/.github/workflows/*.yaml"],
+            names: &[".gitlab-ci.yml"],
+            globs: &[
+                "**/.github/workflows/*.yml",
+                "**/.github/workflows/*.yaml",
+                "**/.gitlab/ci/*.yml",
+                "**/.gitlab/ci/*.yaml",
+                "**/*.gitlab-ci.yml",
+            ],
             ..FileSelector::default()
         }
     }
 
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<()> {
-        let (documents, errors) = palisade_syntax::yaml::load(&file.text);
+        // A file named directly on the command line is reported under its file name alone;
+        // the path it was given as still says where it lives.
+        let github =
+            is_github_workflow(&file.path) || is_github_workflow(&file.abs_path.to_string_lossy());
+        let text = if github {
+            std::borrow::Cow::Borrowed(file.text.as_str())
+        } else {
+            without_merge_keys(&file.text)
+        };
+        let (documents, errors) = palisade_syntax::yaml::load(&text);
         for error in errors {
             cx.notice(
                 DiagnosticKind::Parse,
                 Some(error.line),
-                format!("workflow YAML: {}", error.message),
+                format!("CI YAML: {}", error.message),
             );
         }
-        let Some(workflow) = documents.first().and_then(|d| Workflow::from_yaml(&d.root)) else {
-            if !documents.is_empty() {
+        let root = documents.first().map(|d| &d.root)?;
+        if !github {
+            let Some(pipeline) = Pipeline::from_yaml(root) else {
                 cx.notice(
                     DiagnosticKind::Skipped,
                     None,
-                    "not a GitHub Actions workflow (no `jobs:` mapping)",
+                    "not a GitLab CI file (not a mapping)",
                 );
+                return None;
+            };
+            let mut rcx = rules::RuleContext { file, out: cx };
+            for rule in rules::PIPELINE_RULES {
+                if rcx.out.wants(rule.meta) {
+                    (rule.check)(&pipeline, &mut rcx);
+                }
             }
+            return None;
+        }
+        let Some(workflow) = Workflow::from_yaml(root) else {
+            cx.notice(
+                DiagnosticKind::Skipped,
+                None,
+                "not a GitHub Actions workflow (no `jobs:` mapping)",
+            );
             return None;
         };
         let mut rcx = rules::RuleContext { file, out: cx };
@@ -62,4 +98,36 @@ impl Analyzer for CiAnalyzer {
         }
         None
     }
+}
+
+/// Whether a selected file is a GitHub workflow (the rest are GitLab CI files).
+fn is_github_workflow(path: &str) -> bool {
+    path.replace('\\', "/").contains(".github/workflows/")
+}
+
+/// The text with every YAML merge key line (`<<: *template`) blanked into a comment, keeping
+/// every line where it was. GitLab files often merge several templates into one job, which
+/// repeats the `<<` key — legal for GitLab, a duplicate key for a strict YAML parser — and
+/// the rules never need what a merge brings (the templates themselves are read where their
+/// anchors are defined).
+fn without_merge_keys(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_merge = |line: &str| {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        trimmed.starts_with("<<:") || trimmed.starts_with("<< :")
+    };
+    if !text.lines().any(is_merge) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if is_merge(line) {
+            let indent = line.len() - line.trim_start().len();
+            out.push_str(&line[..indent]);
+            out.push('#');
+            out.push_str(&line[indent..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

@@ -10,12 +10,14 @@
 //!   whether a value is only a placeholder (`changeme`, `${TOKEN}`, `<your-key>`).
 //! - [`hosts`]: splitting a URL and telling loopback, private, link-local,
 //!   cluster-internal, reserved-example and public hosts apart.
+//! - [`images`]: how firmly a container image reference is pinned (digest, tag, floating).
 //! - [`sql`]: a small SQL lexer and the "does this text read as SQL" checks.
 //!
 //! This crate depends on nothing: it is plain functions over strings, cheap enough to run on
 //! every node of a syntax tree.
 
 pub mod hosts;
+pub mod images;
 pub mod roles;
 pub mod secrets;
 pub mod sql;

@@ -1,14 +1,15 @@
 //! What the rules of this crate share: the workflow rule type, its context, and facts about
 //! GitHub Actions references and events. The rules themselves are one per file under
 //! `ci/`, each registered by one line in `ci/mod.rs`; every one reads the [`Workflow`] model
-//! of one workflow file.
+//! of one GitHub workflow or the [`Pipeline`] model of one GitLab CI file.
 
+use crate::gitlab::Pipeline;
 use crate::workflow::{Value, Workflow};
 use palisade_core::{FileContext, Finding, RuleMeta, SourceFile, Span};
 
 pub mod ci;
 
-pub use ci::{METAS, WORKFLOW_RULES};
+pub use ci::{METAS, PIPELINE_RULES, WORKFLOW_RULES};
 
 /// A rule over one workflow.
 pub struct WorkflowRule {
@@ -16,7 +17,13 @@ pub struct WorkflowRule {
     pub check: fn(&Workflow, &mut RuleContext<'_, '_>),
 }
 
-/// What a workflow rule can do: read the file's text, report.
+/// A rule over one GitLab CI file.
+pub struct PipelineRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&Pipeline, &mut RuleContext<'_, '_>),
+}
+
+/// What a workflow or pipeline rule can do: read the file's text, report.
 pub struct RuleContext<'a, 'f> {
     pub file: &'a SourceFile,
     pub out: &'a mut FileContext<'f>,

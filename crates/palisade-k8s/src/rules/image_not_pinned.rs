@@ -60,6 +60,7 @@ use super::{K8sRule, RuleContext};
 use crate::object::Object;
 use crate::yaml::{entry, scalar};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
+use palisade_knowledge::images::{Pinning, pinning};
 
 pub static META: RuleMeta = RuleMeta {
     id: "k8s/image-not-pinned",
@@ -75,36 +76,6 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub static RULE: K8sRule = K8sRule { meta: &META, check };
-
-/// How an image reference is pinned.
-#[derive(Debug, PartialEq, Eq)]
-enum Pinning<'a> {
-    Digest,
-    Tag(&'a str),
-    /// No tag, or `latest`.
-    Floating,
-}
-
-fn pinning(image: &str) -> Pinning<'_> {
-    let (name, digest) = match image.split_once('@') {
-        Some((name, digest)) => (name, Some(digest)),
-        None => (image, None),
-    };
-    if digest.is_some_and(|d| {
-        d.split_once(':').is_some_and(|(algorithm, hex)| {
-            !algorithm.is_empty() && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
-        })
-    }) {
-        return Pinning::Digest;
-    }
-    // The tag is after a colon in the last path component: a colon before the first slash is
-    // a registry port.
-    let last = name.rsplit('/').next().unwrap_or(name);
-    match last.split_once(':') {
-        Some((_, tag)) if !tag.is_empty() && tag != "latest" => Pinning::Tag(tag),
-        _ => Pinning::Floating,
-    }
-}
 
 fn check(object: &Object<'_, '_>, cx: &mut RuleContext<'_, '_>) {
     for container in object.containers() {
@@ -187,38 +158,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn image_references() {
-        assert_eq!(pinning("nginx"), Pinning::Floating);
-        assert_eq!(pinning("nginx:latest"), Pinning::Floating);
-        assert_eq!(pinning("nginx:"), Pinning::Floating);
-        assert_eq!(pinning("registry.local:5000/app"), Pinning::Floating);
-        assert_eq!(
-            pinning("registry.local:5000/shop/app:latest"),
-            Pinning::Floating
-        );
-        assert_eq!(
-            pinning("registry.local:5000/shop/app:2.1"),
-            Pinning::Tag("2.1")
-        );
-        assert_eq!(pinning("postgres:16.2"), Pinning::Tag("16.2"));
-        assert_eq!(
-            pinning("ghcr.io/org/tool:v1.0.0-rc.1"),
-            Pinning::Tag("v1.0.0-rc.1")
-        );
-        assert_eq!(
-            pinning(
-                "redis@sha256:3134997edb04277814aa51a4175a588d45eb4299272f8eff2307bbf8b39e4d43"
-            ),
-            Pinning::Digest
-        );
-        assert_eq!(
-            pinning(
-                "localhost:5000/redis:7.2@sha256:3134997edb04277814aa51a4175a588d45eb4299272f8eff2307bbf8b39e4d43"
-            ),
-            Pinning::Digest
-        );
-        assert_eq!(pinning("redis:7.2@sha256:"), Pinning::Tag("7.2"));
-        assert_eq!(pinning("redis@latest"), Pinning::Floating);
+    fn build_placeholders() {
         assert!(is_build_placeholder("adservice"));
         assert!(is_build_placeholder("argocd-job:latest"));
         assert!(!is_build_placeholder("redis"));

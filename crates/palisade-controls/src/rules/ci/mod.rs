@@ -1,6 +1,6 @@
 //! The `ci/` rules, one per file, each registered by one line below.
 
-use crate::rules::WorkflowRule;
+use crate::rules::{PipelineRule, WorkflowRule};
 
 palisade_core::register_rules! {
     /// The metadata of every CI rule.
@@ -14,5 +14,9 @@ palisade_core::register_rules! {
         github_token_permissions_unset,
         github_token_write_all,
         github_untrusted_checkout,
+    ];
+    /// Rules over one GitLab CI file.
+    pub static PIPELINE_RULES: [PipelineRule] = [
+        gitlab_image_not_pinned,
     ];
 }
