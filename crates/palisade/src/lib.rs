@@ -8,5 +8,6 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
     vec![
         &palisade_python::PythonAnalyzer,
         &palisade_k8s::KubernetesAnalyzer,
+        &palisade_secrets::SecretsAnalyzer,
     ]
 }

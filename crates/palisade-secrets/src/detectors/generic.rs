@@ -1,0 +1,96 @@
+//! Secrets recognised by where they are rather than by their shape: credentials in URLs
+//! and connection strings, Kubernetes Secret manifests, `.env` files, and values assigned to
+//! secret-looking names. These run in the generic pass: a value a provider-specific
+//! detector already reported is not reported again.
+//!
+//! A pattern's `name` group must be a secret-looking name (`palisade-knowledge` decides, as
+//! for every analyzer), and its `host` group must not be a documentation host
+//! (`example.com`).
+
+use crate::table::{Detector, Files, Tier};
+use crate::validate;
+use palisade_core::{Confidence, Severity};
+
+/// What every generic entry shares.
+const GENERIC: Detector = Detector {
+    tier: Tier::Generic,
+    confidence: Confidence::Medium,
+    revoke: "Change the password or rotate the secret where it is issued.",
+    ..Detector::BASE
+};
+
+pub static DETECTORS: &[Detector] = &[
+    Detector {
+        slug: "url-credentials",
+        example: r##"git clone https://deploy:Dnm2zXKDhy!3mJ97@git.shopcorp.io/shop/api.git"##,
+        title: "Password in a URL",
+        what: "A user name and password embedded in an HTTP, FTP, SSH, SMTP, LDAP or git URL (`https://user:password@host/`).",
+        keywords: &["://"],
+        pattern: r#"\b(?:https?|ftps?|sftp|ssh|smtps?|ldaps?|git|svn)://(?P<user>[A-Za-z0-9._~%!$&*+;=-]{1,64}):(?P<secret>[^\s@/:"'<>`\\]{3,128})@(?P<host>[A-Za-z0-9.-]+)"#,
+        entropy: 2.0,
+        ..GENERIC
+    },
+    Detector {
+        slug: "database-connection-string",
+        example: r##"DATABASE_URL = "postgresql://shop:wxLG7N0iE1_gfrKU@db.prod.shopcorp.io:5432/shop""##,
+        title: "Password in a database connection string",
+        what: "A password in a database or message-broker URL (`mysql://user:password@db/`, `postgresql://`, `mongodb+srv://`, `redis://`, `amqp://`) or an ADO.NET / JDBC connection string (`Password=…;`).",
+        keywords: &["://", "password=", "pwd="],
+        pattern: r#"(?i)\b(?:(?:mysql|mariadb|postgres(?:ql)?|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|clickhouse|couchdb|cockroachdb|neo4j|nats)(?:\+[a-z0-9]+)?://(?P<user>[A-Za-z0-9._~%!$&*+;=-]{0,64}):(?P<secret>[^\s@/:"'<>`\\]{3,128})@(?P<host>[A-Za-z0-9.-]+)|(?:server|data source|host)=[^;"'\n]{1,100};(?:[^;"'\n]{1,100};){0,6}\s*(?:password|pwd)=(?P<secret2>[^;"'\s]{3,128}))"#,
+        entropy: 2.0,
+        ..GENERIC
+    },
+    Detector {
+        slug: "kubernetes-secret-data",
+        example: r##"apiVersion: v1
+kind: Secret
+metadata:
+  name: shop-api
+type: Opaque
+data:
+  db-password: VmlBRmx5WGVVcipKMjhLSw=="##,
+        title: "Kubernetes Secret manifest with real data",
+        what: "A Kubernetes `Secret` manifest whose `data` holds a real value (base64 that decodes to something other than a placeholder): the manifest in the repository is the secret.",
+        keywords: &["kind: secret"],
+        pattern: r#"(?m)^[ \t]+(?P<name>[A-Za-z0-9_.-]+):[ \t]+["']?(?P<secret>[A-Za-z0-9+/]{8,}={0,2})["']?[ \t]*\r?$"#,
+        entropy: 3.0,
+        validate: Some(validate::base64_secret),
+        confidence: Confidence::High,
+        revoke: "Rotate the value, then keep the manifest out of the repository: Sealed Secrets, SOPS, External Secrets or the cluster's secret store.",
+        ..GENERIC
+    },
+    Detector {
+        slug: "dotenv-secret",
+        example: r##"DB_PASSWORD=3rAWIYV5aj-7WFFX"##,
+        title: "Secret in a .env file",
+        what: "A secret-named variable with a literal value in a `.env` file (`DB_PASSWORD=…`, `STRIPE_KEY=…`).",
+        keywords: &[],
+        pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*["']?(?P<secret>[^\s"'#]{6,})"#,
+        entropy: 2.5,
+        files: Files::DotEnv,
+        revoke: "Rotate the value and keep `.env` files out of the repository (`.gitignore`), committing a `.env.example` with placeholders instead.",
+        ..GENERIC
+    },
+    Detector {
+        slug: "generic-secret-assignment",
+        example: r##"api_key = "LJbkR68BVLpVLOGgD34pgcfTSqdqZFJO""##,
+        title: "Hard-coded secret assigned to a secret-looking name",
+        what: "A quoted literal assigned to a name that says it holds a password, token, secret or API key (`api_key = \"…\"`, `\"password\": \"…\"`), long and random enough to be one.",
+        keywords: &["pass", "pwd", "secret", "token", "key", "credential"],
+        pattern: r#"(?i)(?P<name>[a-z0-9_.-]{0,40}(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)[a-z0-9_.-]{0,40})["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`](?P<secret>[^"'`\s\\]{8,200})["'`]"#,
+        entropy: 3.3,
+        ..GENERIC
+    },
+    Detector {
+        slug: "config-file-password",
+        example: r##"  password: C76nDP6gek_5dcsk"##,
+        title: "Password in a configuration file",
+        what: "An unquoted literal assigned to a secret-looking key in YAML, INI, TOML, properties or `.conf` files (`password: …`, `db.password=…`).",
+        keywords: &["pass", "pwd", "secret", "token", "key"],
+        pattern: r#"(?im)^[ \t-]*(?P<name>[a-z0-9_.-]{0,40}(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey)[a-z0-9_.-]{0,40})[ \t]*[:=][ \t]*(?P<secret>[^\s"'#{}\[\]|>&*!%@`][^\s"'#]{5,200})[ \t]*\r?$"#,
+        entropy: 3.0,
+        files: Files::Config,
+        severity: Severity::High,
+        ..GENERIC
+    },
+];
