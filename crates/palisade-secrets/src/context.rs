@@ -29,8 +29,8 @@ const DOCUMENTATION_WORDS: &[&str] = &[
     "change_me",
     "replace",
     "redacted",
-    "your_",
-    "your-",
+    "your",
+    "&lt;",
     "insert",
     "fake",
     "notreal",
@@ -90,6 +90,90 @@ pub fn is_dotenv(path: &str) -> bool {
         || name.starts_with(".env.")
         || name.ends_with(".env")
         || name == "env"
+}
+
+/// Folder or file-name words that mark test code and test data beyond what
+/// `palisade-knowledge`'s file roles see (`unittests/scans/…`, `integration_tests.yml`,
+/// recorded HTTP `cassettes/`).
+const TEST_WORDS: &[&str] = &[
+    "test",
+    "tests",
+    "unittest",
+    "unittests",
+    "testdata",
+    "testing",
+    "spec",
+    "specs",
+    "fixture",
+    "fixtures",
+    "mock",
+    "mocks",
+    "cassettes",
+    "e2e",
+];
+
+/// Whether a path is test code or test data: a folder or file-name word says so.
+pub fn is_test_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let stem = segment.split('.').next().unwrap_or(segment);
+        palisade_knowledge::words::words(stem)
+            .iter()
+            .any(|w| TEST_WORDS.contains(&w.as_str()))
+    })
+}
+
+/// Whether a path is documentation: Markdown, reStructuredText or AsciiDoc, or a file
+/// under `docs/`. Values there are usually examples; a real one is still reported, with low
+/// confidence.
+pub fn is_documentation_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".md", ".rst", ".adoc", ".mdx"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+        || lower
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| matches!(d, "docs" | "doc" | "documentation"))
+}
+
+/// Words of a secret-looking name that make its value something other than a credential:
+/// a hash or checksum of one, a CSRF token or nonce (per request, not a standing secret).
+const NOT_A_CREDENTIAL_WORDS: &[&str] = &[
+    "hash",
+    "hashed",
+    "sha",
+    "sha1",
+    "sha256",
+    "md5",
+    "checksum",
+    "digest",
+    "fingerprint",
+    "commit",
+    "etag",
+    "csrf",
+    "csrftoken",
+    "xsrf",
+    "nonce",
+    "salt",
+];
+
+/// Whether a secret-looking name holds something other than a credential (`hashed_secret`,
+/// `csrftoken`, `commit_w_secret`).
+pub fn names_no_credential(name: &str) -> bool {
+    palisade_knowledge::words::words(name)
+        .iter()
+        .any(|w| NOT_A_CREDENTIAL_WORDS.contains(&w.as_str()))
+}
+
+/// Whether the bytes at `at` are the default of a shell or Compose expansion
+/// (`${DATABASE_URL:-postgresql://app:app@db/app}`): a fallback for development.
+pub fn in_expansion_default(text: &str, at: usize) -> bool {
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let before = text.get(line_start..at).unwrap_or_default();
+    before
+        .rfind("${")
+        .is_some_and(|open| before[open..].contains(":-") && !before[open..].contains('}'))
 }
 
 /// Whether a value is code rather than a literal: a call, an attribute or an index

@@ -212,7 +212,8 @@ pub fn findings(
     let lowered = matches!(
         file.role,
         FileRole::Test | FileRole::Fixture | FileRole::Example
-    );
+    ) || context::is_test_path(&file.path)
+        || context::is_documentation_path(&file.path);
     hits.into_iter()
         .take(MAX_FINDINGS_PER_FILE)
         .map(|hit| {
@@ -223,7 +224,7 @@ pub fn findings(
                 hit.confidence
             };
             let where_ = if lowered {
-                " (in test or example files: still a secret if it was ever issued)"
+                " (in tests, examples or documentation: still a secret if it was ever issued)"
             } else {
                 ""
             };

@@ -258,6 +258,7 @@ fn scan_tier(
                     secret,
                     name: group("name"),
                     host: group("host"),
+                    user: group("user"),
                 };
                 accepted = check(detector, &parts).map(|confidence| Hit {
                     detector,
@@ -297,6 +298,7 @@ struct Parts<'t> {
     secret: Range<usize>,
     name: Option<Range<usize>>,
     host: Option<Range<usize>>,
+    user: Option<Range<usize>>,
 }
 
 impl Parts<'_> {
@@ -323,6 +325,9 @@ fn check(detector: &Detector, parts: &Parts<'_>) -> Option<Confidence> {
     if let Some(name) = &parts.name {
         let name = parts.get(name);
         let kind = secret_name(name)?.kind;
+        if context::names_no_credential(name) {
+            return None;
+        }
         if matches!(
             kind,
             SecretKind::PasswordHash | SecretKind::Signature | SecretKind::Digest
@@ -332,6 +337,14 @@ fn check(detector: &Detector, parts: &Parts<'_>) -> Option<Confidence> {
         if !plausible_literal(secret) {
             return None;
         }
+    }
+    // `app:app@db`, `${DATABASE_URL:-…}`: a development default, not a deployed secret.
+    let same_as_user = parts
+        .user
+        .as_ref()
+        .is_some_and(|u| parts.get(u).eq_ignore_ascii_case(secret));
+    if same_as_user || context::in_expansion_default(parts.text, parts.secret.start) {
+        confidence = Confidence::Low;
     }
     if let Some(host) = &parts.host {
         match host_class(parts.get(host)) {
@@ -347,7 +360,12 @@ fn check(detector: &Detector, parts: &Parts<'_>) -> Option<Confidence> {
 /// code, a reference or a word: no call, template or URL; not only letters and separators
 /// (`password_field`, `auth.token.label`) unless long and mixed-case like a random token.
 fn plausible_literal(value: &str) -> bool {
-    if cannot_be_secret(value) || context::is_code_reference(value) || value.contains("://") {
+    // Non-ASCII: prose (a translation's "パスワード"), not a generated secret.
+    if !value.is_ascii()
+        || cannot_be_secret(value)
+        || context::is_code_reference(value)
+        || value.contains("://")
+    {
         return false;
     }
     if value.contains(['(', ')', '{', '}', '[', ']', '$', '%', '<', '>']) {
@@ -355,11 +373,13 @@ fn plausible_literal(value: &str) -> bool {
     }
     let wordy = value
         .chars()
-        .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '.' | '-' | ' '));
+        .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '.' | '-' | ' ' | '/'));
     if wordy {
-        let mixed = value.chars().any(|c| c.is_ascii_uppercase())
-            && value.chars().any(|c| c.is_ascii_lowercase());
-        return value.len() >= 20 && mixed && !value.contains(['_', '.', '-']);
+        // Random letters mix cases throughout; a word has one capital at most
+        // (`Gebruikerswachtwoord`).
+        let mixed = value.chars().filter(char::is_ascii_uppercase).count() >= 3
+            && value.chars().filter(char::is_ascii_lowercase).count() >= 3;
+        return value.len() >= 20 && mixed && !value.contains(['_', '.', '-', '/']);
     }
     true
 }

@@ -258,11 +258,15 @@ F["database-connection-string"] = ("txt",
      f'conn = "Server=sql.shopcorp.io;Database=shop;User Id=app;Password={password()};"',
      f"mongodb+srv://reporting:{password()}@cluster0.shopcorp.mongodb.net/orders"],
     ['DATABASE_URL = "postgresql://shop:changeme@db.prod.shopcorp.io:5432/shop"',
+     'conn = "Server=sql.shopcorp.io;Database=shop;User Id=app;Password=&lt;YOURPASSWORD&gt;;"',
      'DATABASE_URL = "mysql://root:${MYSQL_ROOT_PASSWORD}@db:3306/shop"',
      'conn = "Server=sql.shopcorp.io;Database=shop;User Id=app;Password=<password>;"'])
 F["generic-secret-assignment"] = ("txt",
     [f'api_key = "{rand(B62, 32)}"', f'"password": "{password()}",', f"SESSION_SECRET := '{rand(B62, 24)}'"],
     ['api_key = os.environ["API_KEY"]', 'password = "password_field"', 'api_key = "your-api-key-here"',
+     '"hashed_secret": "' + rand(HEX, 40) + '",', '"csrftoken": "' + rand(B62, 64) + '",',
+     '"change-password": "パスワードの変更",', '"user-password": "Gebruikerswachtwoord",',
+     '- Token: "models/users/token.md"',
      'token_type = "bearer-token-abc123"', 'password = "hunter"'])
 F["config-file-password"] = ("yaml",
     [f"  password: {password()}", f"db.password={password()}"],
@@ -279,6 +283,16 @@ def k8s_secret(values, field="data"):
 k8s_pos = [("db-password", b64(password().encode())), ("api-token", b64(rand(B62, 32).encode()))]
 k8s_neg = [("db-password", b64(b"changeme")), ("api-token", b64(b"${API_TOKEN}")), ("mode", b64(b"production-mode"))]
 
+# Reported with low confidence: development defaults.
+LOW = {
+    "database-connection-string": [
+        "DATABASE_URL=mysql+pymysql://ctfd:ctfd@db/ctfd",
+        "DD_DATABASE_URL: ${DD_DATABASE_URL:-postgresql://dojo:" + password() + "@postgres:5432/dojo}",
+        "REDIS_URL = 'redis://:" + password() + "@localhost:6379/0'",
+    ],
+}
+
+
 def write():
     os.makedirs(FIX, exist_ok=True)
     for slug, (ext, pos, neg) in sorted(F.items()):
@@ -286,6 +300,8 @@ def write():
         out = [f"# {slug}: invented values (tools/gen_fixtures.py), never real credentials."]
         for p in pos:
             out += [f"# ruleid: {slug}", p]
+        for p in LOW.get(slug, []):
+            out += [f"# ruleid[confidence=low]: {slug}", p]
         for n in neg:
             out += [f"# ok: {slug}", n]
         with open(os.path.join(FIX, f"{slug}.{ext}"), "w") as f:

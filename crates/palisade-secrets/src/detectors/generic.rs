@@ -48,7 +48,7 @@ metadata:
   name: shop-api
 type: Opaque
 data:
-  db-password: VmlBRmx5WGVVcipKMjhLSw=="##,
+  db-password: VHh0UkZuU1Jpd19vSUY3cQ=="##,
         title: "Kubernetes Secret manifest with real data",
         what: "A Kubernetes `Secret` manifest whose `data` holds a real value (base64 that decodes to something other than a placeholder): the manifest in the repository is the secret.",
         keywords: &["kind: secret"],
@@ -61,7 +61,7 @@ data:
     },
     Detector {
         slug: "dotenv-secret",
-        example: r##"DB_PASSWORD=3rAWIYV5aj-7WFFX"##,
+        example: r##"DB_PASSWORD=nJ5en88A13_R3ReC"##,
         title: "Secret in a .env file",
         what: "A secret-named variable with a literal value in a `.env` file (`DB_PASSWORD=…`, `STRIPE_KEY=…`).",
         keywords: &[],
@@ -77,13 +77,13 @@ data:
         title: "Hard-coded secret assigned to a secret-looking name",
         what: "A quoted literal assigned to a name that says it holds a password, token, secret or API key (`api_key = \"…\"`, `\"password\": \"…\"`), long and random enough to be one.",
         keywords: &["pass", "pwd", "secret", "token", "key", "credential"],
-        pattern: r#"(?i)(?P<name>[a-z0-9_.-]{0,40}(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)[a-z0-9_.-]{0,40})["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`](?P<secret>[^"'`\s\\]{8,200})["'`]"#,
+        pattern: r#"(?i)\b(?P<name>[a-z0-9_.-]{0,40}(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)[a-z0-9_.-]{0,40})["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`](?P<secret>[^"'`\s\\]{8,200})["'`]"#,
         entropy: 3.3,
         ..GENERIC
     },
     Detector {
         slug: "config-file-password",
-        example: r##"  password: C76nDP6gek_5dcsk"##,
+        example: r##"  password: JCvMkV7NQQ*pwXKe"##,
         title: "Password in a configuration file",
         what: "An unquoted literal assigned to a secret-looking key in YAML, INI, TOML, properties or `.conf` files (`password: …`, `db.password=…`).",
         keywords: &["pass", "pwd", "secret", "token", "key"],
