@@ -14,7 +14,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
         entropy: 3.0,
         confidence: Confidence::Medium,
-        example: r##"aws_access_key_id = AKIAKTAIPPAT6CVJJEEV"##,
+        example: r##"aws_access_key_id = AKIAUJZDEGXDNCF32EPF"##,
         revoke: "Deactivate and delete the key in IAM (`aws iam delete-access-key`), then check CloudTrail for its use.",
         ..Detector::BASE
     },
@@ -25,7 +25,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["aws"],
         pattern: r#"(?i)aws[a-z0-9_.-]{0,20}(?:secret|sk)[a-z0-9_.-]{0,20}["']?\s*(?:[:=]|=>)\s*["']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|\z)"#,
         entropy: 4.0,
-        example: r##"aws_secret_access_key = ZyyPsgSACZYsjmwZXwJZx0oPxdNmFE8fK9vVTpgB"##,
+        example: r##"aws_secret_access_key = DOlC87Q/sexwkcVNVAc/hva9FrLhJ+r59ehi/w8B"##,
         revoke: "Deactivate and delete the key in IAM, then check CloudTrail for its use.",
         ..Detector::BASE
     },
@@ -37,7 +37,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r#""private_key"\s*:\s*"(?P<secret>-----BEGIN PRIVATE KEY-----[^"]{64,})""#,
         entropy: 4.0,
         owasp: palisade_core::Owasp::A02,
-        example: r##"{"type": "service_account", "project_id": "shop-prod", "private_key_id": "25ff7f75744274ccda212d0696320e526979689d", "private_key": "-----BEGIN PRIVATE KEY-----\nR+QpqDhPIyETw8P1Bpzts/+ouxwdfebrvQZ6+GSptw26RaPcneq0ZOMiunsYOsy/\n30DVkKsKsE27/Kwfh1nyekf47YVHF2j3kxiilFBACDzB1zwffnOpt29ZQBfJGU3Y\nbFwJzIUB79yQ976ddjWv1XJDDZR99NMduHDR7lb8O/OQWvJHGSpzr60jKPQYCw56\nGa6oWga5XzmFaf0zkID1ncAAOHT5hPPuN911cmghnHQ9S1bH+hxgvC6CiH7Xps9+\n25i1XpII9u/8OkGvBLO4zR9dbhP8xWuPg+uW/ZRckyilKU0vtrQ0GoxRZTzi52X8\n2z95ADzp0LZOaSpDc1XQJB+aB0RhiwAHI+r8g+SGuTwA5JvSHM1ilPOeWPBw2VVn\n-----END PRIVATE KEY-----\n", "client_email": "deploy@shop-prod.iam.gserviceaccount.com"}"##,
+        example: r##"{"type": "service_account", "project_id": "shop-prod", "private_key_id": "5c9cfc4b1d85a6c844be645a80d5282639fa798b", "private_key": "-----BEGIN PRIVATE KEY-----\n7aVdkRnj2YKIgy79hDcjBBdUO1A6HwxrLggX63p73uCosuC6NsJoTcC6ojQkjq6Y\ndsZ4KgpYjtM1zVX65x67NXAbHrm/vlWlhcfxhJSPJeuvpQynRJYBfpPBa5INIVRt\noGsRbj2PhFyEZCVtQl9M+JsXcARSuB1lfnIslx5dCT2QAybfDfC1Sd53rFLoDujk\nPNarPXJB07Lfy+d4cWMdOy/Mzt3K210dWZfR/LS3yXXqJfcPbLs3EbnPcaqUecnk\n7+7DnSEZspYCa2g/gO23uv8fljpwVzeS5FMXcJzQ2C66uIRU9/G68xBT35sEHEBp\n758so4BX1whyH1KPNCvdTomeJub6g0RB6ZWvRnLIuSdLQ7NwNuibKpYxcSHgNrlV\n-----END PRIVATE KEY-----\n", "client_email": "deploy@shop-prod.iam.gserviceaccount.com"}"##,
         revoke: "Delete the key in IAM & Admin → Service Accounts → Keys (`gcloud iam service-accounts keys delete`).",
         ..Detector::BASE
     },
@@ -49,7 +49,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|\z)",
         entropy: 3.8,
         confidence: Confidence::Medium,
-        example: r##"const mapsKey = "AIza3bopr9pihsTv0L4hDPMr3DKvoQcWBB7PFhz";"##,
+        example: r##"const mapsKey = "AIzaT1-NXa0IrleG6woopoDzp7O8QuKEh6D0JCk";"##,
         revoke: "Delete or regenerate the key in APIs & Services → Credentials, and restrict its replacement by API and referrer.",
         ..Detector::BASE
     },
@@ -60,7 +60,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["gocspx-"],
         pattern: r"\b(?P<secret>GOCSPX-[0-9A-Za-z_-]{28})(?:[^0-9A-Za-z_-]|\z)",
         entropy: 3.8,
-        example: r##"client_secret = "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""##,
+        example: r##"client_secret = "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""##,
         revoke: "Reset the client secret in APIs & Services → Credentials.",
         ..Detector::BASE
     },
@@ -72,7 +72,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"(?i)DefaultEndpointsProtocol=[^;\s]+;\s*AccountName=[^;\s]+;\s*AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)",
         entropy: 4.5,
         validate: Some(validate::azure_storage_key),
-        example: r##""DefaultEndpointsProtocol=https;AccountName=shopdata;AccountKey=gIrH79OZ96jliUgitASopcyaCQzRVOhsZB/kF3mS03ZniBlcX0nHv8N+pY+cQD9zkLzmkQazn0XNf/dbYOyKGw==;EndpointSuffix=core.windows.net""##,
+        example: r##""DefaultEndpointsProtocol=https;AccountName=shopdata;AccountKey=4yz0y6EYhJ8m3GAgTTeVw1V4FO56VsllNfXFWAX3feR9MzKLgPD4HrDZdcb3vzmZwxlW9SYaMMiPuaRRXK8UaQ==;EndpointSuffix=core.windows.net""##,
         revoke: "Rotate the account key in the storage account's Access keys blade; prefer Entra ID or SAS with an expiry.",
         ..Detector::BASE
     },
@@ -90,7 +90,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r#"(?i)(?:account|storage)[_.-]?key["']?\s*(?:[:=]|=>)\s*["']?(?P<secret>[A-Za-z0-9+/]{86}==)"#,
         entropy: 4.5,
         validate: Some(validate::azure_storage_key),
-        example: r##"storage_key = "Aw9ab+Xbr9gKYUdCZanxhO2d0eQ7FUfG+sVlUljVeH9KZYGGCm00ijdJid0hHbQGFq2TXw8oH07sSFTas2E/BA==""##,
+        example: r##"storage_key = "iCaGggTfcMYumwHGzCYsJHmeuR6OD1OuhIeOe8jGG+KPDj8wRgrFGYFzjwfC5OkQcVOc+YGbgzOxRnOCiM56gQ==""##,
         revoke: "Rotate the account key in the storage account's Access keys blade.",
         ..Detector::BASE
     },
@@ -102,7 +102,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r#"(?i)[?&]sv=\d{4}-\d\d-\d\d&[^\s"'<>]{0,300}?sig=(?P<secret>[A-Za-z0-9%+/]{40,}(?:%3D|=)*)"#,
         entropy: 4.0,
         confidence: Confidence::Medium,
-        example: r##"https://shopdata.blob.core.windows.net/exports/orders.csv?sv=2022-11-02&ss=b&srt=o&sp=r&se=2027-01-01T00:00:00Z&sig=AobLCY28xjVei5SC1pFj6FSeMug%2FTQy%2BXff%2FlPjseyE%3D"##,
+        example: r##"https://shopdata.blob.core.windows.net/exports/orders.csv?sv=2022-11-02&ss=b&srt=o&sp=r&se=2027-01-01T00:00:00Z&sig=RSJ2%2FjW93DU%2BJQfloqqslUUhfGlc8uUAb2uyDoH%2F%2FBo%3D"##,
         revoke: "Revoke the stored access policy it uses, or rotate the account key that signed it.",
         ..Detector::BASE
     },
@@ -113,7 +113,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["q~"],
         pattern: r"(?:^|[^A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|\z)",
         entropy: 4.0,
-        example: r##"AZURE_CLIENT_SECRET = "xOb3Q~RXlixry3OonS1eeSToJ~EK4N8SQ1plmw6T""##,
+        example: r##"AZURE_CLIENT_SECRET = "LQC5Q~eBk2hwu2ngb-8ETDAXY5NYGsXpJ-~fBZ7N""##,
         revoke: "Delete the secret in the app registration's Certificates & secrets blade.",
         ..Detector::BASE
     },
@@ -126,7 +126,7 @@ pub static DETECTORS: &[Detector] = &[
         entropy: 3.5,
         validate: Some(validate::random_base62),
         confidence: Confidence::Medium,
-        example: r##"access_key_id: LTAIK09W7AJDM5HFltJdw3aq"##,
+        example: r##"access_key_id: LTAI01kWZCWUFxS6gqfRgVYr"##,
         revoke: "Disable and delete the AccessKey pair in the RAM console.",
         ..Detector::BASE
     },
@@ -137,7 +137,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["_v1_"],
         pattern: r"\b(?P<secret>do[opr]_v1_[a-f0-9]{64})\b",
         entropy: 3.5,
-        example: r##"DO_TOKEN = 'dop_v1_5812b6721896921fc1b092d68a8b78e36a895bde84085ca3b2e7a5200af5e848'"##,
+        example: r##"DO_TOKEN = 'dop_v1_028d512c9791e558e08baa7196b50ac2f86702824c1c099724caf4941d407201'"##,
         revoke: "Delete the token under API → Tokens.",
         ..Detector::BASE
     },
@@ -148,7 +148,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["heroku", "hrku-"],
         pattern: r#"(?i)(?:\b(?P<secret>HRKU-[A-Za-z0-9_-]{60})\b|heroku[a-z0-9_.-]{0,20}(?:key|token|secret)["']?\s*(?:[:=]|=>)\s*["']?(?P<secret2>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b)"#,
         entropy: 3.0,
-        example: r##"HEROKU_API_KEY=HRKU-ChnpuP1lL5Q7iWZBRcrnh-vZ1A-wKdjPN24pDrxIa4rSlx55VdImoFWYKVJP"##,
+        example: r##"HEROKU_API_KEY=HRKU-SgTfPtXh3da1YHRkElhFNsWBv_dk5hrXNy_gHVXCUVV4PUG_i_l7OTsyO5h5"##,
         revoke: "Regenerate the API key in Account settings (`heroku authorizations:revoke`).",
         ..Detector::BASE
     },
@@ -159,7 +159,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["hvs.", "hvb."],
         pattern: r"\b(?P<secret>hv[sb]\.[A-Za-z0-9_-]{90,})",
         entropy: 4.0,
-        example: r##"VAULT_TOKEN="hvs.tj0OxpsdMIQauKjUmTMTB44lp0jRreViRNB20-ZV-mto11LGuHCR6cEvahzSIOAJNEKNcwgljlFHcslCBKk5UaCrHf7""##,
+        example: r##"VAULT_TOKEN="hvs.BIXkGZEkT_-o3K0-vpcIrimeFg0fhoFP1bWl8on9ksZ6ZD6aJVYteOls3pQA6qvHa-6GLyrhacWXpUczoFLK9Q_Svgv""##,
         revoke: "Revoke it (`vault token revoke`).",
         ..Detector::BASE
     },
@@ -170,7 +170,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["atlasv1"],
         pattern: r"\b(?P<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})",
         entropy: 4.0,
-        example: r##"token = "6uFxRa5Iikd27t.atlasv1.KHK1ZUOGCJlehr8x5S0ABAPcig7BZkupIWvdek08E2Im4MxuTrwu7YYwGjmTjZwFSzN""##,
+        example: r##"token = "EgRxNEV2iLjQNh.atlasv1.PC0pIlsW4DVCJnqCETEGmuI6ydVdBvEVQwg3yc9xP3D1c9Q3j3BPSvjuKk75xALCBfx""##,
         revoke: "Delete the token under User or Organization settings → Tokens.",
         ..Detector::BASE
     },
@@ -182,7 +182,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>dapi[a-f0-9]{32}(?:-\d)?)\b",
         entropy: 3.2,
         validate: Some(validate::mixed_hex),
-        example: r##"DATABRICKS_TOKEN: dapi6a88aa8c8c36bd3fe17033e44ef24c34"##,
+        example: r##"DATABRICKS_TOKEN: dapia8902073fec8df4f50947aaeb26c57d2"##,
         revoke: "Revoke it under User Settings → Developer → Access tokens.",
         ..Detector::BASE
     },

@@ -12,7 +12,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["ghp_"],
         pattern: r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b",
         validate: Some(validate::github_token),
-        example: r##"token = "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""##,
+        example: r##"token = "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""##,
         revoke: "Delete the token under Settings → Developer settings → Personal access tokens.",
         ..Detector::BASE
     },
@@ -23,7 +23,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["github_pat_"],
         pattern: r"\b(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
         entropy: 4.0,
-        example: r##"GH_TOKEN=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"##,
+        example: r##"GH_TOKEN=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"##,
         revoke: "Delete the token under Settings → Developer settings → Fine-grained tokens.",
         ..Detector::BASE
     },
@@ -34,7 +34,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["gho_"],
         pattern: r"\b(?P<secret>gho_[A-Za-z0-9]{36})\b",
         validate: Some(validate::github_token),
-        example: r##"oauth = "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""##,
+        example: r##"oauth = "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""##,
         revoke: "Revoke the authorization (Settings → Applications) or reset the OAuth app's tokens.",
         ..Detector::BASE
     },
@@ -45,7 +45,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["ghu_", "ghs_", "ghr_"],
         pattern: r"\b(?P<secret>gh[usr]_[A-Za-z0-9]{36})\b",
         validate: Some(validate::github_token),
-        example: r##"installation_token = "ghs_PZ1eu79NxYojLliHdQgZYtP0ySSm0h2XkkqZ""##,
+        example: r##"installation_token = "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""##,
         revoke: "Revoke the installation token or the user's authorization of the app; rotate the app's private key if it leaked too.",
         ..Detector::BASE
     },
@@ -56,7 +56,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["glpat-"],
         pattern: r"\b(?P<secret>glpat-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?)",
         entropy: 3.5,
-        example: r##"GITLAB_TOKEN=glpat-XlTYofFBKekaMtbLfK7Q"##,
+        example: r##"GITLAB_TOKEN=glpat-e04SJbtrk6G-T5260jcD"##,
         revoke: "Revoke the token under Access tokens of the user, project or group.",
         ..Detector::BASE
     },
@@ -67,7 +67,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["glrt-", "gr1348941"],
         pattern: r"\b(?P<secret>(?:glrt-|GR1348941)[A-Za-z0-9_-]{20,})",
         entropy: 3.5,
-        example: r##"runner_token: GR1348941js0qL18qAx-iOq53QNoy"##,
+        example: r##"runner_token: glrt-7iu_VL0573pNUK7D1PIq"##,
         revoke: "Reset the runner's token (or delete the runner) in CI/CD → Runners.",
         ..Detector::BASE
     },
@@ -78,7 +78,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["gldt-"],
         pattern: r"\b(?P<secret>gldt-[A-Za-z0-9_-]{20,})",
         entropy: 3.5,
-        example: r##"deploy_token = "gldt-luzC4xDKjI5kaWsvdNOD""##,
+        example: r##"deploy_token = "gldt-gX6YtXbRA1LXUPKfOngU""##,
         revoke: "Revoke it in Settings → Repository → Deploy tokens.",
         ..Detector::BASE
     },
@@ -89,7 +89,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["glptt-"],
         pattern: r"\b(?P<secret>glptt-[0-9a-f]{40})\b",
         entropy: 3.2,
-        example: r##"TRIGGER=glptt-e2b40806cec7976ecabba66463db1ab78ab45b33"##,
+        example: r##"TRIGGER=glptt-00141212b62c376631129f34369aad80b891baf9"##,
         revoke: "Revoke it in Settings → CI/CD → Pipeline trigger tokens.",
         ..Detector::BASE
     },
@@ -100,7 +100,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["atatt3"],
         pattern: r"\b(?P<secret>ATATT3[A-Za-z0-9_=-]{180,})",
         entropy: 4.5,
-        example: r##"JIRA_API_TOKEN=ATATT32ooPC0TjJdD3FwAVV5nJtYPpxGXfMM9-XFodRyEISfU0573PZuo0etoaWgLxMGVkeoYR4lcSjZBKZ-EGcG135sNqz1Tej0qBY90yDiMKucGGQgSmkTMIkrpGTPegWY9YB0ZjK6BJb-WsWpYFf3rJQXE-_H8cCRzJQ_rVco3Kp3Ywmy8Ary_251b3C6"##,
+        example: r##"JIRA_API_TOKEN=ATATT3oBs3lQcXsLmTwG4ifJvfLxuWTGgxUOYcJJVfiKUfOXDLDPnJIcctZPDDZQnx41ptSbx2IWp0VtrTTNFwteXCrVpKWszw2qNf1n-D4WRKPiCwQy2lhqwQNoFj7WZmp719rrjXDScpSoxRLG8OySIjqxbGyjTYmWsNz0ZjVcfz-sAkJcn7AfHi11Q9bW"##,
         revoke: "Revoke it at id.atlassian.com → Security → API tokens.",
         ..Detector::BASE
     },
@@ -112,7 +112,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>npm_[A-Za-z0-9]{36})\b",
         validate: Some(validate::npm_token),
         recommendation: Recommendation::VendorSecurity,
-        example: r##"//registry.npmjs.org/:_authToken=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"##,
+        example: r##"//registry.npmjs.org/:_authToken=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"##,
         revoke: "Revoke it (`npm token revoke`) and check the packages it could publish.",
         ..Detector::BASE
     },
@@ -124,7 +124,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>pypi-AgE[IN]cHlwaS5vcmc[A-Za-z0-9_-]{50,})",
         entropy: 4.0,
         recommendation: Recommendation::VendorSecurity,
-        example: r##"password = pypi-AgEIcHlwaS5vcmcQJ3jCeOMsndZ9jXCeZehZFCWyJGf2wJO4bOmK40sx-S_WfM6MgbT583EyQMMOUVUgrFnLS"##,
+        example: r##"password = pypi-AgEIcHlwaS5vcmcd7oxQW1nwBj8ToXfzPOROBNbkjpJV5_lDlxAJe3iZ2C4Q-RXZsCvGW4hPNmA364lw-8oFB"##,
         revoke: "Delete the token in the PyPI account settings and check the releases it could upload.",
         ..Detector::BASE
     },
@@ -136,7 +136,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32})(?:[^A-Za-z0-9_-]|\z)",
         entropy: 3.8,
         recommendation: Recommendation::VendorSecurity,
-        example: r##"DOCKERHUB_TOKEN=dckr_pat_GMYhf9hW4HbeFMD5CN_gLmU9VpE"##,
+        example: r##"DOCKERHUB_TOKEN=dckr_pat_uJYrqVJ3YbgLX-DewzEJ7RzaFWP"##,
         revoke: "Delete it under Account settings → Personal access tokens.",
         ..Detector::BASE
     },
@@ -148,7 +148,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r#""auth"\s*:\s*"(?P<secret>[A-Za-z0-9+/]{12,}={0,2})""#,
         validate: Some(validate::basic_auth),
         recommendation: Recommendation::VendorSecurity,
-        example: r##"{"auths": {"registry.shopcorp.io": {"auth": "ZGVwbG95OnRsdmJFQjNVblpfNGFtRDg="}}}"##,
+        example: r##"{"auths": {"registry.shopcorp.io": {"auth": "ZGVwbG95OnpMR1kxNHlZR2lfNGFaeGo="}}}"##,
         revoke: "Change the registry password or revoke the access token it encodes.",
         ..Detector::BASE
     },
@@ -160,7 +160,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>rubygems_[a-f0-9]{48})\b",
         entropy: 3.5,
         recommendation: Recommendation::VendorSecurity,
-        example: r##":rubygems_api_key: rubygems_a07b0e116381f9ac4e3a8a207bc3e18e29dac463a431bf12"##,
+        example: r##":rubygems_api_key: rubygems_54575622f856469602d1ba9f20df4875b15b0be23b7ac193"##,
         revoke: "Delete the key in the RubyGems.org account's API keys.",
         ..Detector::BASE
     },
@@ -173,7 +173,7 @@ pub static DETECTORS: &[Detector] = &[
         entropy: 4.0,
         confidence: Confidence::Medium,
         recommendation: Recommendation::VendorSecurity,
-        example: r##"NUGET_API_KEY=oy2b4havobdq0ug54i6a3rnrtv5jq9a604t0qwksy2y887"##,
+        example: r##"NUGET_API_KEY=oy2dxvzpv1uz9du7jwp1axg7leu1m6boi0z3cccrr8cgqh"##,
         revoke: "Delete or regenerate the key in the nuget.org account's API keys.",
         ..Detector::BASE
     },
@@ -185,7 +185,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>AKCp[A-Za-z0-9]{69})\b",
         entropy: 4.0,
         recommendation: Recommendation::VendorSecurity,
-        example: r##"ARTIFACTORY_API_KEY=AKCpm40qoRykSzBZV7kK5W47VLtqpFVT5JUWU7zq2FHPeCnEwqgAi0cvUQi7OIrVRuAS6qj1q"##,
+        example: r##"ARTIFACTORY_API_KEY=AKCpFLECWYObP0xMAtyFKZKVHIuDI3n1AZ4ctMSg3XOrSMlm6XEzhlx9QLgM8hCddsHqrX6ls"##,
         revoke: "Revoke the API key in the user's profile, and move to scoped access tokens.",
         ..Detector::BASE
     },
@@ -196,7 +196,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["squ_", "sqp_", "sqa_"],
         pattern: r"\b(?P<secret>sq[upa]_[a-f0-9]{40})\b",
         entropy: 3.2,
-        example: r##"sonar.token=sqp_858b2003ba8b021be6ea9545a1d1d33bbf99760a"##,
+        example: r##"sonar.token=sqp_2aa7a6d0018f99ddceb1be0273dbc46dfcea25ba"##,
         revoke: "Revoke it under My Account → Security.",
         ..Detector::BASE
     },

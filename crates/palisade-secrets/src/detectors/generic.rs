@@ -22,7 +22,7 @@ const GENERIC: Detector = Detector {
 pub static DETECTORS: &[Detector] = &[
     Detector {
         slug: "url-credentials",
-        example: r##"git clone https://deploy:Dnm2zXKDhy!3mJ97@git.shopcorp.io/shop/api.git"##,
+        example: r##"git clone https://deploy:NPTLFF4oLt!HPaRT@git.shopcorp.io/shop/api.git"##,
         title: "Password in a URL",
         what: "A user name and password embedded in an HTTP, FTP, SSH, SMTP, LDAP or git URL (`https://user:password@host/`).",
         keywords: &["://"],
@@ -32,7 +32,7 @@ pub static DETECTORS: &[Detector] = &[
     },
     Detector {
         slug: "database-connection-string",
-        example: r##"DATABASE_URL = "postgresql://shop:wxLG7N0iE1_gfrKU@db.prod.shopcorp.io:5432/shop""##,
+        example: r##"DATABASE_URL = "postgresql://shop:SloocE8j7O!TXKmE@db.prod.shopcorp.io:5432/shop""##,
         title: "Password in a database connection string",
         what: "A password in a database or message-broker URL (`mysql://user:password@db/`, `postgresql://`, `mongodb+srv://`, `redis://`, `amqp://`) or an ADO.NET / JDBC connection string (`Password=…;`).",
         keywords: &["://", "password=", "pwd="],
@@ -48,7 +48,7 @@ metadata:
   name: shop-api
 type: Opaque
 data:
-  db-password: VHh0UkZuU1Jpd19vSUY3cQ=="##,
+  db-password: NmNHSVVCa24wNyE4dERiOA=="##,
         title: "Kubernetes Secret manifest with real data",
         what: "A Kubernetes `Secret` manifest whose `data` holds a real value (base64 that decodes to something other than a placeholder): the manifest in the repository is the secret.",
         keywords: &["kind: secret"],
@@ -61,7 +61,7 @@ data:
     },
     Detector {
         slug: "dotenv-secret",
-        example: r##"DB_PASSWORD=nJ5en88A13_R3ReC"##,
+        example: r##"DB_PASSWORD=pL45w8tN19*LwfqJ"##,
         title: "Secret in a .env file",
         what: "A secret-named variable with a literal value in a `.env` file (`DB_PASSWORD=…`, `STRIPE_KEY=…`).",
         keywords: &[],
@@ -73,7 +73,7 @@ data:
     },
     Detector {
         slug: "generic-secret-assignment",
-        example: r##"api_key = "LJbkR68BVLpVLOGgD34pgcfTSqdqZFJO""##,
+        example: r##"api_key = "ei9Yhypo3r4MLLwb0tp957VSg4eSoRE3""##,
         title: "Hard-coded secret assigned to a secret-looking name",
         what: "A quoted literal assigned to a name that says it holds a password, token, secret or API key (`api_key = \"…\"`, `\"password\": \"…\"`), long and random enough to be one.",
         keywords: &["pass", "pwd", "secret", "token", "key", "credential"],
@@ -83,7 +83,7 @@ data:
     },
     Detector {
         slug: "config-file-password",
-        example: r##"  password: JCvMkV7NQQ*pwXKe"##,
+        example: r##"  password: aHtT4yO6EP-hweEg"##,
         title: "Password in a configuration file",
         what: "An unquoted literal assigned to a secret-looking key in YAML, INI, TOML, properties or `.conf` files (`password: …`, `db.password=…`).",
         keywords: &["pass", "pwd", "secret", "token", "key"],

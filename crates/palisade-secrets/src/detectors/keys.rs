@@ -23,14 +23,14 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["begin rsa private key"],
         pattern: r"-----BEGIN RSA PRIVATE KEY-----(?P<secret>[^-]{64,}?)-----END RSA PRIVATE KEY-----",
         example: r##"-----BEGIN RSA PRIVATE KEY-----
-rBCVJPNbCTeMiZDAj5VNlzq8KHJJxLCfGLC9TxTNp9OozCIs6l9yGk5RCGSVhRf6
-f+9Qy5jCeR8MFjXevKFIj0NmQVfRhoG3nWeyek5faSfn8mihRwqnajh4X48GwmSh
-wYc30Q1+pPIlYSkS/XBrU21x8nnlafgjt4dz1//aTArjkhTlYow64aGOHeOuwp4I
-vle/D3DaC+n0U9MBfPO1PQk3jXCIEbmEJH+fbsR1UzShF/WQtaKc+q8nsXq//u1r
-tyj8fCNRNhXxOM1dytc5/0T6IYN8vvm9pDPRlVllN9rjcsdtufsW+ND0Xs2+KmGr
-Es04Q5+7Ho9sCttyYT6+AnvrBqTY2c665E6XehjfzCO4r/LPbFNHDqqG/0lUDD2X
-UqUhlwRPoHoPyMRq9FYBsuOsxCTvOAIOFU0tY0r0xI6y7MGzmsyvIwP36PFeEguj
-8m6Fttm650aX5g3pFNrlFqkqnKEY+crLHlfvq++JWVtkVgulJIxvwb6Y+0ciezEv
+XgyUDzyNtYendRiY61YSiLJBWRkk9RO9/8jM2XVzyzz4Le23iM9G74RX+9G6eavH
+10Bono+S2dEyFdv6BoqJ25MOJczs03BXL2hp2JdLbTEArhfTtoshIEFxzpfcreG3
+LLYB/MEGmdhdUQQPbkM8PZYb+3M17hOjsTobOjkZcJX8HFNvUP557ynLZnizKFJh
+y3IviRmtoBhzj+t+GhK/PavLXtogFZytwml4+nhgryOc3Wx/L+52SYwY5Zn+5Y4o
+VF85mKHQvTw/crDR/9tkgPB+b4mmyd0kNDpY1ftUEBJOHnkuvnah9+7hq3cAZxKU
+CYVuMAb7hvChIDPB21hpU/U1W6aeMYruQzPH5wHxP/RSvuHYgA4JqkwDnLXP8xsG
+x/Zj+YbVa79wW/3W6wTqoryfs3Mklgko1NWstqF2UJJExOvdiHcFSVfkWQQRxfoS
+53HQyQGGatscybl6z9bKF8riHkQDYxfg14jUoYT0PGXbOB6vU5sAsPuEarHF982R
 -----END RSA PRIVATE KEY-----"##,
         ..KEY
     },
@@ -41,14 +41,14 @@ UqUhlwRPoHoPyMRq9FYBsuOsxCTvOAIOFU0tY0r0xI6y7MGzmsyvIwP36PFeEguj
         keywords: &["begin ec private key"],
         pattern: r"-----BEGIN EC PRIVATE KEY-----(?P<secret>[^-]{64,}?)-----END EC PRIVATE KEY-----",
         example: r##"-----BEGIN EC PRIVATE KEY-----
-WgOemtoFvf/IxMwBZf1oR0P55NvESrTDDXUVXP3ImfQBH7lQLxjjpQ0FtsghbRiN
-b5B2mVM8dy5TtWrovPUM4oMSrpsz8XLpkg5tBBwfGO9t42bk3gTuL9KW0DB3J/e6
-Xj0uPfL9Jm1mM0V92RtEMtasjAXtc3erby7tS48jIhOcWngO66Wyim2Vjrw64+/6
-Qo2fMuAZKn7GpkdDfIBbrY+3KbzMtzdwxO0ffErjNpzUzppr2/e4EBuzhKz2NI2l
-nMeDhNExAryn26xVoUjwVAUrtw1iezW8QsnEFiubGyQY+F/w0EeVUBBL/OKDxgUU
-AbXw/briEtQbQR4+gqXyy69rOG2ArJ/fXDHeMqdBM/MQjMt0tnXHa15stpA5vier
-tGmvWt4O0C0KDq1YAhpU69rHrPNbm/gf6hLqjgNQFwisZNxBfswidvojwQ634HMx
-e+XCdi5tJ083JhIXnxXPmDgnRrI2Osv2bgINvRVPEPtqUTBFnXgR9IUL5GNvfkLp
+eAIkNbfJiVhPSdXu8A3sUfx2ETpjQXMnQce+3+cdIz+B+fc3495zKhpQdFKEYMku
+LydH9PxnA8WcexgQwBVs/uwpOb3gGjo8DFIWpxPFY/f4hVoZt7II0YQgioIZeZS/
+ctZTF9RTsBYeZhtWDTxDmKKO9wz4Vd1aH6DKzcPSefT+Ppl9HjY3sSEBnCKfxNuw
+AvUCE/ksQ5JDNd3qHBjKVuU9j/ub1AEumzKda8WBhAkdGTgtpwwUvRtJQLvLYItm
+W3n2CJTpPRGQc9oOXq1vdpNh/JqjbC4NlddSlXkDtiYF3oFCUIiZf9Ldd+mhF0kd
+QSGCB4jdOWLD0H89W1RAItZN5q3wXz9PEpahnwYG2+KtTFadcUOuTClgXTrJFq51
+lckaHTeEQdsITaOlkn3sfI2z62t4BIRaSAh2De/yfGQAUlr1MhafBIKMeVvtP8Mp
+FmQHX7NhmBqnnoALCWJzhdUEmiULWB+t5xaLxioxtNbs/93ppfbO+RZEdvXPaVes
 -----END EC PRIVATE KEY-----"##,
         ..KEY
     },
@@ -59,14 +59,14 @@ e+XCdi5tJ083JhIXnxXPmDgnRrI2Osv2bgINvRVPEPtqUTBFnXgR9IUL5GNvfkLp
         keywords: &["begin dsa private key"],
         pattern: r"-----BEGIN DSA PRIVATE KEY-----(?P<secret>[^-]{64,}?)-----END DSA PRIVATE KEY-----",
         example: r##"-----BEGIN DSA PRIVATE KEY-----
-2FGYW+yBrlw3o3U/4U2CY7Q+/YqoZxui9/AWS1pruv7JtCIqKXKSYmxARQ/Lnvzd
-mLXne3luXUywuBf4TOnXIT15FfR0JIxQq1QlduosFrxBn85wtMxY5u+d1Arw2JHF
-4G9Use6Yrjlq8MHvd3BsEvDvPlFtAQoarBiWeaXFrVKfHo1RPhYPjVN62Jl8bI9n
-bsEl1NhihwdnJtrjGiaB6f7kzSsL6tTdSvX07qC6eTwPDo16TZOcnt9Y2onGn5tE
-E9U/NLsmoYdeCEOMdcVGbo+tHJBbvU7JASIhjhYdomL3jpTAM/gs9KtjpfWsHgwL
-Y/ELwfqpQICFHx30ohyF4/bMvBiOZiu7PzMNiNJ8AZy2GTuWPAG5QIE1n7Zzeu0T
-uvfkmm5g5ESePV/dSgdHQzi4kPh8/MgnXQ/t0vaPSkGVsNOKo+2mX/qCcWTiJYnY
-q3s9mGkTOH78gtOj4Q/O5fI2JKGcGPOscIFnTmAgpL+QaBGUTpEwiveso+sekUZ9
+NdWlJ47FUw4UJ3zvhcLRpjRgL4NOMc0MOzeiIwiCFfu1in9bHIN5UfD7ZLSOCWux
+gY0LYuK1lOBYC0jwL8XvqNfDYO6aDY2qM4oIIrzbKf2QgQRjBdUqOKf3nBz9j6hv
+hS0DaPXKfd7b+wo21fJ5FTcfZ8sTlpR2OAqzdCxjsHueFbZt85NLd64LZV7kgNOW
+w46ZPUJ+6A/4HvMlVofSA6181p/NlXTuZUrLbqfWip/fNwj6Az12mhiH1yAWCeGX
+ORciX8DDrexpypgGjVzyu4Ecimp2L2kvsLYcx7Fx7aDCF4t7Wl8YnBeGisHhsd2Z
+Lly/d84zeiXbeC80VZyD+ro9cmpN1N1/ZANrZjnge2+0eFzbqb9+xQM29llJyYtJ
+9So07hAXNFsn7dkXhCQKqkXqglIsqk4w5/9xjzvVmBwcqYUCpZkWzYxyT4y+5J0u
+6Mebhy5pLxW0vs8mEIdqCUj6d8Pfgo/lvgXDh0cRns5gQ3kTh7WqJit61swpAlC6
 -----END DSA PRIVATE KEY-----"##,
         ..KEY
     },
@@ -77,14 +77,14 @@ q3s9mGkTOH78gtOj4Q/O5fI2JKGcGPOscIFnTmAgpL+QaBGUTpEwiveso+sekUZ9
         keywords: &["begin private key"],
         pattern: r"-----BEGIN PRIVATE KEY-----(?P<secret>[^-]{64,}?)-----END PRIVATE KEY-----",
         example: r##"-----BEGIN PRIVATE KEY-----
-cBYlO1P2uD5pGllwMrXpWf0f/IYDtNslyJCXmGcFmdNjRhqzbyFEmR72uVsvZ3a3
-fr2UoYbq5WxetaAcPIYwkzB7vTPbZ7DalQjCF3E+zbNaV8cDCCtAaRte9v5kTfmB
-07FpjqyMzBIRlmA7BnejfI5PAFhsE7wfkDJA0QMnxvucNsLJwu97IS0Bvbqzlarg
-y+Ae0Jc9LC/ssjNbM7x2uzr86nXp+wtuwP9vhFBlpop2LzCfAWGRhVeC2K57aM5k
-29HAhHoUeIu83qPF/G8yztO/naRasMQzI8bEH8Jpr3MQ071LUJZ+2yqouDG84cDd
-5VvF7pr+nFE4DdV2D14pN7tNWPplKH7ebdJbpEKJWLuTFloeQUNAANSQZGAOrIUB
-R8nvWEbN4GcBLrcwVXPTPGh8XfBr76o6W/3jBFxta8vqK26yx++C8n+DD8Rhl3Ia
-TwSpbLMqHjGXRZnIbBAqDb8+Gs6BP6YPeBuTq5ZYJ++IvC4l/NTqboiuY5e68D39
+YIXgHM3ZUbEkec6ZanBZXHbCumrkZOqAxFwt5l4jAQ4zUVfqLap5fiG2p6hpOT9R
+rwFTRgbU1jXBt+DBS+ZDP7JnJQD346cFjDoNFEjdbKL7vCWel6QTxfg6v8nP/L8o
+Lj89EgrZjbkUNjDaLAnr/coWSSf4ESiqIxZhn85NGdjJAItJzONWvwoJGYy5IIG8
+w/gyYEewNs3Zs7QdJyC5xgmXd7pBKMOJt+2vBjJACnmjXLFzAinWzOWQXOGEIaZq
+7PqmvoR1xP599ggwjH9pNVXOZAc420/MvzfirXQ52IMgFYQ3vhnH5mNzKur1tJt/
+pxdY2BwHki5n2ONNqSXBjZGVwJgiz/8llJKYITDuF0O0x7nFqplB7nz/xE2jZuj2
+FkzGDgP1oFGI5xJIa7mrFd7RE+WCl8voHaLkwfCLV4Y1ziUtON9rJLVZ7/qOLvRh
+bbyoyAAUaw8FHSHuzy8d/UyThlKGPQeFHDGtMWcKF5R6tl/M/8sMmi4UE5aNjfUG
 -----END PRIVATE KEY-----"##,
         ..KEY
     },
@@ -97,14 +97,14 @@ TwSpbLMqHjGXRZnIbBAqDb8+Gs6BP6YPeBuTq5ZYJ++IvC4l/NTqboiuY5e68D39
         severity: Severity::Medium,
         confidence: Confidence::Medium,
         example: r##"-----BEGIN ENCRYPTED PRIVATE KEY-----
-Tn3J8+fZ5RiuTRrbxb4kglJzmhAOWk7T5Z1d6sDPzx5AFtbAykXxawvQhudObMp6
-NjfYk1dBMnbXBKWkbKUxKgeV8dammRKlMpNKaN8TBX6PMYAbL3YgVrwEhSq1z0GM
-sieVN38sgqiDthMhPuwTzrXkq+Db/8zifTEJvHabEkSRjOzCOTi5cTnwUhNMuua8
-G/m1AA3hwgQOWT0tPSCgcKeqSXrU7rOv2WFiX2hl3nx2XnOcXhDbR4HkcttiTV0A
-cCjgQi4pt32jWQbx40W0krdmTiZdQdh4DUqDARroKafZFrqzJg1gNR6tX4SlGebC
-095ANbqKgrpZ2xacKjO9tTPiPYY47dCjpE3mmDVrwIU4sHial5eSJC4jWzt4nSBc
-mUPvxluQwrKTcSerYHB1wccI86S73Dtv6+8cNcJW5VUR1bGsnNpEi6+GXgXXn4yw
-Sz237z3WcG5ukYMByIz5mfmpXX1O/dTX16FO6OLYroyslXWOxwAqOo8L+v/a/yIs
+rrDnA14phqN7YdbFRcBJZGSdpngnV/o6gBi7JmnwBkRiopLRF0r6NJbgdVEHET+w
+VvGmJSw6fCJF65BSsFGEJMBGn6sVaqi0e4nCT+9iWqTZBTp9pp0BftMqcpZ0uH/+
+Xxw6drE2oFQNS0Vk7p5IeUsSkwtflvIo+2UhXTlgK4Bx10iVrIfi/hKtBgQcb097
+IiRuO112urX3rvoSa7Ok7yF4nCbiBeJII+oqJub/sgrD3BG9nksFG7xMy/lSUQBK
+uxf/s55LXZZUOM/P92Rdyjgy/7dtl3F4T865JvvWeDjaGGZDbLjN1vhcwV+01NMk
+6/b0uoj1Yy4BV4ZPWsYAJ/4JTnXuSgS0XMrIAqzLrFZ8zRcn1JHCsHrBjynNbH5Q
+eZF8rbzkvHpVlcY1YK6s02AB5rHwvscbYfNZ227kmpIIwYtI7YQQ7eTLkjb/XLln
+uAvAcmueHjHai+AnuN03m392g/ldyX3OdW37fKA8+bjo3i09xQphnZjDkKa9U0yZ
 -----END ENCRYPTED PRIVATE KEY-----"##,
         ..KEY
     },
@@ -115,14 +115,14 @@ Sz237z3WcG5ukYMByIz5mfmpXX1O/dTX16FO6OLYroyslXWOxwAqOo8L+v/a/yIs
         keywords: &["begin openssh private key"],
         pattern: r"-----BEGIN OPENSSH PRIVATE KEY-----(?P<secret>[^-]{64,}?)-----END OPENSSH PRIVATE KEY-----",
         example: r##"-----BEGIN OPENSSH PRIVATE KEY-----
-F7BqYNz4uQfsTvlKWas2Rpoo3VHleggpvUaSOIV1FtQA97qGKHHMYuTh/8XY1C6Z
-g6DbkTW8bVJzjjFGmCLEZ+dRvOK1mCtCQ+2/RpIkp5VX+PRUKaLn0rOCDDdFbEx4
-+7mDdb/Fdfs0SS8t4CCeFvlB8C/NgoG9jjqdANtAXWcz1Ug8Lca7S00Kkwld4rqi
-mvkuEtA3DygJ1bm1FBaNvyclCx6Y6e1wEf1MB4urcsUxVsMv/W6mHy+pSZ5LTuj/
-alViPhsq6MzMxYzL+pL7ulnyAFYBWKZ77SmEGlPdVZ/2THco9WQ8PuIWq8pK1IxP
-XSkeXfPhUYAr5uGfj5AlsEZRgtStHyn2SCvch8tpHNJOinAjiuDmAg2xbApUQwfo
-KWNlpMWKhdQ8X+j/jOQiGz30OZ70HjXUg9rZJg/s/wPBZKni7fuADKPGiscRkpKZ
-SdK4GHaSxfdaPYTCCZFUpkIkDa7/zCHWgRoeptHd16+f3MbzAuJZ1EGXPECE5Ip7
+BfiqTK8JpabN8s8noOzSRyCH8rOqzhhQK9ykF07m755HaHyYgHTwDU3M5N25epHo
+8kziM7+Li9wL7DgIpmwdJqT4WChjA9Jm19S/E3KBiR38ru36m+IUkObCC7wdt6hc
+MsHAdK8cKiPo9f+qqLj72M1Jea/TifBssqYVgV9otCFdEyqodPMkjHmLGVW6CjZv
+77obJaGHpDIyw6CEjGSdwi+eemXW3p6uPs9VY+HcDZZ6hoPmbv0A7hue18d0tkpn
+c34NbBTk1GXCUjLKUSQTQlFYhf/AhoEx2VL/uJHLC5cis6x8IWTmwQ2cDsL+Rmgv
+joGYTR4DVRJearxWyFWxGC7rdsvqQSwlWfid6/60Bl6wlnYfh+vX/BjfmW1Ra8GU
+tnZq3SbDw+izrpAovpryDD67sCbO4US858RQrPTblRb5vOKkyKpeQnVUlkPO6Woh
+5i43bIXbJf4rLUoDDM2R1p58ZaTMq4uvrt4VeVTwBcYojdlbIhuYJWBYrHzf5NQU
 -----END OPENSSH PRIVATE KEY-----"##,
         ..KEY
     },
@@ -133,14 +133,14 @@ SdK4GHaSxfdaPYTCCZFUpkIkDa7/zCHWgRoeptHd16+f3MbzAuJZ1EGXPECE5Ip7
         keywords: &["begin pgp private key block"],
         pattern: r"-----BEGIN PGP PRIVATE KEY BLOCK-----(?P<secret>[^-]{64,}?)-----END PGP PRIVATE KEY BLOCK-----",
         example: r##"-----BEGIN PGP PRIVATE KEY BLOCK-----
-6LpPtJm34FRwzTkaDq/F3b/iUKUqdpd3l50an7vGgduufSd9aQ6ZtjGW7xUWmxko
-af2rz2qsMuOK000aQ2VyS5cldLRqEptnM4Auh7FrtlDYRHx0zwqJVsTZKRyYJoVp
-cBSfwfTtRyuGhJwwIFs3osi3wXGtlOeKHyvCtHPs3Gr09tk8o2vJyrWxTupBmUnH
-nsHOTBXdC+LK6IM2qLc9VKqQ8tU7Gw/z1W7aHLAfrhWB+TWwK6BfObEhabDOxc7Y
-nxtCJvrCznH97GpT/QMi7T7iVQDLcY8c3rKPny768dSXlXb2nQlRsucfMnnQHrZp
-3NmxZu7Ii37GDxrXj099tqFKnDs6IgPGD/asgqrrxrk0Bksj70kNRkoaJkJQ8iu1
-L2OGxikC1KGUYpvwCWIiAOletJRpB6/siaHtE9to60fViAoVhWqjzbV5lOKEgYkj
-BxJacr02gQpCF4qxupi7/jvl63SQj8h8lnk4wHesZVGYjrQzmJeEw7l+JN6DHU2G
+PTBwHDOzubG8wq8RIjgMH5WhFCO3RIxt7g/RYqfw0+2BPkqQD3S0warAoa+DHHRY
+6/hgCyPI8/rCt+VN/ItvhCelfix9y2PwyUlAb/jlNjVIa9SgO0657UaCaFt4+D9S
+0rDwX+xLKHAGqnCGvfGMz/WH/D6u5kKKZj0Q7WRpwFhQ7C/+iXfl9aX8HJpuRDon
+z4FrhHHC4CFM9nL7+htOhYoIpb9VIqFba1XUuI5hur2Sk7LeYzElUF1yU7UDdcR2
+hvV6MrQFEY0gkbeICrvecoJt91HbMGhrV4dvXcQ3dqC4hP0Gv1yDW72JfvKUO2t0
+7/P81JGoj4UauZCt7eE+w8Y7Qai230hHmIfGwQgF1z6GmT5PTtKNLr2BLWkRLTvX
+ollnFsNLusBesJYvJW2bOqVMPMSqPSMD+I2MKOyAq3s2O7s1ndxgGrHewo6uqTe3
+98noUm8b7Tr+hVh9MIg+Ln1xJEk8B7uzBG6cNmj8tWdCZnp7NiQEGt1SXcNL9u9t
 -----END PGP PRIVATE KEY BLOCK-----"##,
         ..KEY
     },
@@ -154,11 +154,11 @@ BxJacr02gQpCF4qxupi7/jvl63SQj8h8lnk4wHesZVGYjrQzmJeEw7l+JN6DHU2G
 Encryption: none
 Comment: deploy@shop
 Public-Lines: 2
-trJJaWsVSclV2xks99iJkIXsc5T2CtznNKVUqxPwKFVtf0eLbFHAzDEeF5oxlYXj
-X9Aj
+c0qfBW7zy06tnx7ijMZDI79jXuc5XQiq/HIewUCq7mIN2WlNblGussg/+XtRwBU5
+N1MB
 Private-Lines: 1
-N9YAV+zYRljA2jhUq4rmudsnT3yuXswvi/2TsXuTUnGw4iDd599kOCYYkn8jgdfh
-Private-MAC: 0808f1b99d3304989c1a14a8b37829f4e9777f5b7329d261dbb8a1951dc82a58"##,
+h0SfniXkKBk/RFjjzZZpZo4SKg65N9Cdlg7OgJfRmwBJSQZplpxXvMStfG83Vheg
+Private-MAC: 8e2fbff79bf7995dd5d48f2367115f1d02141be8a4ca2a87d0c78c5026c72c9c"##,
         ..KEY
     },
     Detector {
@@ -169,7 +169,7 @@ Private-MAC: 0808f1b99d3304989c1a14a8b37829f4e9777f5b7329d261dbb8a1951dc82a58"##
         pattern: r"\b(?P<secret>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b",
         validate: None,
         entropy: 3.5,
-        example: r##"AGE-SECRET-KEY-1NPSS85HT7Z0Z4GUPQ5V3YU0Z38XN5CF88MNWYR9RND9SDZDJYCQRR89CZQ"##,
+        example: r##"AGE-SECRET-KEY-1NC98UYUMSLSEXW2MVQ7C4C89EFN6GJ5UAJ7GTSP6P3LHDMPA6V99WNCV6H"##,
         revoke: "Generate a new identity, re-encrypt what the old one protects to the new recipient, and remove the old recipient everywhere.",
         ..KEY
     },
@@ -182,7 +182,7 @@ Private-MAC: 0808f1b99d3304989c1a14a8b37829f4e9777f5b7329d261dbb8a1951dc82a58"##
         validate: Some(validate::jwt),
         severity: Severity::Medium,
         confidence: Confidence::Medium,
-        example: r##"Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiAidXNlci01MTI4IiwgImlhdCI6IDE3NjAwMDQ2ODF9.TNbJVRGzCOBikoSXwRDFVVsyVy-zuSVfYa9J43Fbirp"##,
+        example: r##"Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiAidXNlci03NjAzIiwgImlhdCI6IDE3NjAwMDQ1NzR9.lvTYNxNKwiHo8OckZUCgnTe11utlc_TScQizjmA13ne"##,
         revoke: "Rotate the signing key if the token does not expire soon, or revoke the session it belongs to.",
         ..Detector::BASE
     },

@@ -13,7 +13,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["xoxb-"],
         pattern: r"\b(?P<secret>xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24})\b",
         entropy: 3.5,
-        example: r##"SLACK_BOT_TOKEN="xoxb-605073367548-4692996211868-sNwWJjGziHK2y7pJxqH1FvMP""##,
+        example: r##"SLACK_BOT_TOKEN="xoxb-212877960095-3354204191537-dO13EuPbmz2S3dFFE2AxbsBK""##,
         revoke: "Regenerate the bot token in the Slack app's OAuth & Permissions page.",
         ..Detector::BASE
     },
@@ -24,7 +24,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["xoxp-", "xoxa-", "xoxe-", "xoxr-"],
         pattern: r"\b(?P<secret>xox[paer](?:\.xox[bp])?-[0-9]{1,13}(?:-[0-9]{10,13}){1,2}-[A-Za-z0-9]{24,64})\b",
         entropy: 3.5,
-        example: r##"SLACK_USER_TOKEN="xoxp-778925260236-529226286665-9652633659796-35927592f0f46187a27c4376148f3e00""##,
+        example: r##"SLACK_USER_TOKEN="xoxp-845360405232-234828773255-4669347833724-eb7c64328c0490c257a632b96292794c""##,
         revoke: "Revoke it (`auth.revoke`) or reinstall the app to rotate its tokens.",
         ..Detector::BASE
     },
@@ -35,7 +35,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["xapp-"],
         pattern: r"\b(?P<secret>xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[a-f0-9]{64})\b",
         entropy: 3.5,
-        example: r##"SLACK_APP_TOKEN="xapp-1-AKD5H3WPCDH-7403850731095-5a5b0901133d15e61726fee1d4fbc479a39ee30540e0e70e7c461111def1a2b6""##,
+        example: r##"SLACK_APP_TOKEN="xapp-1-AMC9QL8KP8Q-4025561342277-770e4b9447a3d54ec6390bf61189639e35aeeb95210ef2a83fdf6a0b29872400""##,
         revoke: "Revoke the token in the Slack app's Basic Information page.",
         ..Detector::BASE
     },
@@ -47,7 +47,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"(?P<secret>https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[A-Za-z0-9]{24,})",
         entropy: 4.0,
         severity: Severity::Medium,
-        example: r##"webhook_url = "https://hooks.slack.com/services/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""##,
+        example: r##"webhook_url = "https://hooks.slack.com/services/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""##,
         revoke: "Remove the webhook in the Slack app's Incoming Webhooks page and create a new one.",
         ..Detector::BASE
     },
@@ -59,7 +59,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})\b",
         entropy: 4.0,
         confidence: Confidence::Medium,
-        example: r##"DISCORD_BOT_TOKEN = "Mthn2f-kFjOG_2u0ryvQwo7x.l6tNFR.l3zUu67CUunPfO3dkc4jIKoUuBIOWU8xQca6_p""##,
+        example: r##"DISCORD_BOT_TOKEN = "MjLkh1WFUlj-5jCjfE4VWjOv.2uE2-E.9XNJbmIWYu13hJ-z449NoyKvoT9kgRdG5RLkxg""##,
         revoke: "Reset the token in the Discord developer portal's Bot page.",
         ..Detector::BASE
     },
@@ -71,7 +71,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"(?P<secret>https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68})",
         entropy: 4.0,
         severity: Severity::Medium,
-        example: r##"alerts_hook = "https://discord.com/api/webhooks/134607684756514905/dJELrMdrU5_JmrPvdq9KEqmxzCllfs6pIvAjIfFHh5ZgDRrnsYAEkK64abuES4q5bfdu""##,
+        example: r##"alerts_hook = "https://discord.com/api/webhooks/595756175244802430/R6pvPaCPU7G6A9hH0OY1f3Rff3-phM7r5Bg_pWx13ee7rgKB2JQIBjksiJgTXz4dwZkZ""##,
         revoke: "Delete the webhook in the channel's Integrations settings.",
         ..Detector::BASE
     },
@@ -82,7 +82,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &[":aa"],
         pattern: r"\b(?P<secret>[0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?:[^A-Za-z0-9_-]|\z)",
         entropy: 4.0,
-        example: r##"bot = Bot("6193326060:AAyuPpGrYrXtkNes_CA1Yi0otXsIeKCe4aJ")"##,
+        example: r##"bot = Bot("5012024285:AACLxoBrhog4UP14HTtD26e8EF-Hs0MSIEj")"##,
         revoke: "Revoke it with @BotFather (`/revoke`).",
         ..Detector::BASE
     },
@@ -94,7 +94,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"(?P<secret>https://[a-z0-9-]+\.webhook\.office\.com/webhookb2/[a-f0-9-]{36}@[a-f0-9-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-f0-9-]{36})",
         entropy: 3.5,
         severity: Severity::Medium,
-        example: r##"TEAMS_WEBHOOK = "https://shopcorp.webhook.office.com/webhookb2/d6ce439a-3a67-5e24-73ad-846c9b85cd79@b7018063-ae5c-4e14-1d4c-617347698fe6/IncomingWebhook/0d739b9b1c975f66f9c268399984ad61/b14bb519-d3c6-9fc2-464c-6c45de996718""##,
+        example: r##"TEAMS_WEBHOOK = "https://shopcorp.webhook.office.com/webhookb2/c8b215ac-9eee-e2fe-d7d2-9ac416396351@0cacb078-b766-b4d4-e894-d345089d77b3/IncomingWebhook/caeae0ffac7cb2c8a2788fbf742b65b7/d2670e4d-2707-6e4f-2c1f-4683ac767417""##,
         revoke: "Remove the Incoming Webhook connector from the channel and add a new one.",
         ..Detector::BASE
     },
@@ -106,7 +106,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>SK[0-9a-f]{32})\b",
         entropy: 3.2,
         validate: Some(validate::mixed_hex),
-        example: r##"twilio_api_key_sid = "SKb941967b52bb1cdb24fb915b707cddfa""##,
+        example: r##"twilio_api_key_sid = "SK6081598a878e2f264d9b1ecb19dd8b7c""##,
         revoke: "Delete the API key in the Twilio console (Account → API keys).",
         ..Detector::BASE
     },
@@ -118,7 +118,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r#"(?i)twilio[a-z0-9_.-]{0,20}(?:auth|token|secret)[a-z0-9_.-]{0,20}["']?\s*(?:[:=]|=>)\s*["']?(?P<secret>[0-9a-f]{32})\b"#,
         entropy: 3.2,
         validate: Some(validate::mixed_hex),
-        example: r##"TWILIO_AUTH_TOKEN = "688cf85a1515f52d7f0c0a3cd902d7f9""##,
+        example: r##"TWILIO_AUTH_TOKEN = "ace327203f26e16af1d4d14aa605882a""##,
         revoke: "Rotate the auth token in the Twilio console (promote the secondary token).",
         ..Detector::BASE
     },
@@ -129,7 +129,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["sg."],
         pattern: r"\b(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|\z)",
         entropy: 4.0,
-        example: r##"SENDGRID_API_KEY=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"##,
+        example: r##"SENDGRID_API_KEY=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"##,
         revoke: "Delete the key in Settings → API Keys.",
         ..Detector::BASE
     },
@@ -142,7 +142,7 @@ pub static DETECTORS: &[Detector] = &[
         entropy: 3.2,
         validate: Some(validate::mixed_hex),
         confidence: Confidence::Medium,
-        example: r##"mailgun_key = "key-fc5c15542b25ed4df66b23aeec70a85e""##,
+        example: r##"mailgun_key = "key-0dc3932677172a31659a2e50add12745""##,
         revoke: "Regenerate the key in the Mailgun dashboard's API security page.",
         ..Detector::BASE
     },
@@ -154,7 +154,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>[0-9a-f]{32}-us[0-9]{1,2})\b",
         entropy: 3.2,
         validate: Some(validate::mixed_hex),
-        example: r##"MAILCHIMP_KEY = "d90fa4f658f6e79cce8abbc356370796-us14""##,
+        example: r##"MAILCHIMP_KEY = "9328776e7f1ccacc27ad909f03fdd9e4-us14""##,
         revoke: "Revoke the key in Account → Extras → API keys.",
         ..Detector::BASE
     },
@@ -166,7 +166,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>[sr]k_live_[A-Za-z0-9]{24,99})\b",
         entropy: 4.0,
         severity: Severity::Critical,
-        example: r##"stripe.api_key = "sk_live_0BcEZxX41iSlxTBeQZV4b0oB""##,
+        example: r##"stripe.api_key = "sk_live_srzAPX00sB6yFTapgGlMh6Zl""##,
         revoke: "Roll the key in the Stripe dashboard (Developers → API keys).",
         ..Detector::BASE
     },
@@ -178,7 +178,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>[sr]k_test_[A-Za-z0-9]{24,99})\b",
         entropy: 4.0,
         severity: Severity::Low,
-        example: r##"stripe.api_key = "sk_test_NT06wfu5Crzly0D87fZIc7y8""##,
+        example: r##"stripe.api_key = "sk_test_ph3wfVVNi13uruh7ZOSJmWv9""##,
         revoke: "Roll the test key in the Stripe dashboard.",
         ..Detector::BASE
     },
@@ -189,7 +189,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["whsec_"],
         pattern: r"\b(?P<secret>whsec_[A-Za-z0-9+/]{32,})",
         entropy: 4.0,
-        example: r##"STRIPE_WEBHOOK_SECRET=whsec_3pd9lgewsUcZh7sb3HtAq9wAbvmTa997"##,
+        example: r##"STRIPE_WEBHOOK_SECRET=whsec_bfHemFInY1QZQf5pyheOVzjNivHKAraV"##,
         revoke: "Roll the endpoint's signing secret in Developers → Webhooks.",
         ..Detector::BASE
     },
@@ -200,7 +200,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["eaaa", "sq0atp-"],
         pattern: r"\b(?P<secret>EAAA[A-Za-z0-9_-]{60}|sq0atp-[0-9A-Za-z_-]{22})(?:[^A-Za-z0-9_-]|\z)",
         entropy: 4.0,
-        example: r##"SQUARE_ACCESS_TOKEN=EAAAhyet8XSHqvka_wOcLo89VhqQfHuMqTtQFrHZbeRrR_mF9t_Ectbh1EhaEnyD"##,
+        example: r##"SQUARE_ACCESS_TOKEN=sq0atp-HRh8q80UtpRZGJSUFa4maG"##,
         revoke: "Revoke the token in the Square developer dashboard.",
         ..Detector::BASE
     },
@@ -211,7 +211,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["sq0csp-"],
         pattern: r"\b(?P<secret>sq0csp-[0-9A-Za-z_-]{43})(?:[^A-Za-z0-9_-]|\z)",
         entropy: 4.0,
-        example: r##"SQUARE_APP_SECRET=sq0csp-2smLwMpFGUlE7HTRf9gK7rQGfneAJ_GnH4hGxFrIDKD"##,
+        example: r##"SQUARE_APP_SECRET=sq0csp-XjKejdD5Mjr3wDhDJky-AheyGDWnQjW2OZtnKtHH1ER"##,
         revoke: "Replace the application secret in the Square developer dashboard's OAuth page.",
         ..Detector::BASE
     },
@@ -223,7 +223,7 @@ pub static DETECTORS: &[Detector] = &[
         pattern: r"(?P<secret>access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})",
         entropy: 3.5,
         severity: Severity::Critical,
-        example: r##"BRAINTREE_TOKEN='access_token$production$l7hjeqih282n0jy4$c152006805b22fcf4e9f960e8a46d62f'"##,
+        example: r##"BRAINTREE_TOKEN='access_token$production$cpgmac3dzpoc90qc$4e0f33545a3c0202219ec0605e636d32'"##,
         revoke: "Revoke the token in the PayPal / Braintree developer dashboard.",
         ..Detector::BASE
     },
@@ -234,7 +234,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["shpat_", "shpca_", "shppa_", "shpss_"],
         pattern: r"\b(?P<secret>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b",
         entropy: 3.2,
-        example: r##"SHOPIFY_ACCESS_TOKEN=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"##,
+        example: r##"SHOPIFY_ACCESS_TOKEN=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"##,
         revoke: "Uninstall or rotate the app's credentials in the Shopify admin (Apps → Develop apps).",
         ..Detector::BASE
     },

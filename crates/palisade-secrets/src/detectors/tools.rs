@@ -12,7 +12,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["t3blbkfj"],
         pattern: r"\b(?P<secret>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})",
         entropy: 4.0,
-        example: r##"client = OpenAI(api_key="sk-pKFECoxsJ-u6073RicngLjQkvq7gLf5-_NK8oM56T3BlbkFJMRSLcEvB62XqYRwGoMhygXL2GAaVQovs1BAd2vXr")"##,
+        example: r##"client = OpenAI(api_key="sk-proj-S78b1YGjkMHlWlkLEVLam3SOSnkUyX06CmlUa3yuT3BlbkFJzXxwG9veCQZk8FyzWN13y4T_HkInf5lNT2wAvR4a")"##,
         revoke: "Delete the key in the OpenAI platform's API keys page and check its usage.",
         ..Detector::BASE
     },
@@ -23,7 +23,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["sk-ant-"],
         pattern: r"\b(?P<secret>sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,100}AA)(?:[^A-Za-z0-9_-]|\z)",
         entropy: 4.0,
-        example: r##"ANTHROPIC_API_KEY = "sk-ant-api03-TtxyQabqmUJVrhtykZrhtLA2dZpcVLxujI3MCquSfusEAc7ImbaiosJl583LVOKWtF6WZPuadmb9gQk3J2dxxslHDw3n9AA""##,
+        example: r##"ANTHROPIC_API_KEY = "sk-ant-api03-vV_lOt9WmNWUqkW97yRf1uyhNxfTtBQqpHTlkm_kGSRYE4Hpr9ywgjiteMz2KolEbQVPlcWK8w5P1qY380MAV0MTMXU23AA""##,
         revoke: "Delete the key in the Anthropic Console's API keys page.",
         ..Detector::BASE
     },
@@ -34,7 +34,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["hf_"],
         pattern: r"\b(?P<secret>hf_[A-Za-z]{34})\b",
         entropy: 4.0,
-        example: r##"HF_TOKEN = "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""##,
+        example: r##"HF_TOKEN = "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""##,
         revoke: "Invalidate the token in Settings → Access Tokens.",
         ..Detector::BASE
     },
@@ -45,7 +45,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["r8_"],
         pattern: r"\b(?P<secret>r8_[A-Za-z0-9]{37})\b",
         entropy: 4.0,
-        example: r##"REPLICATE_API_TOKEN=r8_MHzqoVtbIgCzMnEFZN871LJXeh3NHwLa8iGK3"##,
+        example: r##"REPLICATE_API_TOKEN=r8_X59Pi6jzl32Iwng8X6i4KAqYcrQAFBOmpRjLN"##,
         revoke: "Delete the token in the Replicate account's API tokens page.",
         ..Detector::BASE
     },
@@ -56,7 +56,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["gsk_"],
         pattern: r"\b(?P<secret>gsk_[A-Za-z0-9]{52})\b",
         entropy: 4.0,
-        example: r##"GROQ_API_KEY = "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""##,
+        example: r##"GROQ_API_KEY = "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""##,
         revoke: "Delete the key in the Groq console.",
         ..Detector::BASE
     },
@@ -67,7 +67,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["nrak-"],
         pattern: r"\b(?P<secret>NRAK-[A-Z0-9]{27})\b",
         entropy: 4.0,
-        example: r##"NEW_RELIC_API_KEY=NRAK-8TTWLJWR2IBMLNF6TMNDYKDEKOS"##,
+        example: r##"NEW_RELIC_API_KEY=NRAK-UI8D93V43NVXPEGHUBBOXEE5DM3"##,
         revoke: "Delete the key in the New Relic API keys UI.",
         ..Detector::BASE
     },
@@ -78,7 +78,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["lin_api_"],
         pattern: r"\b(?P<secret>lin_api_[A-Za-z0-9]{40})\b",
         entropy: 4.0,
-        example: r##"LINEAR_API_KEY=lin_api_p7NnQItQJD6EW3e8Zf2ErREP58O4NtPB2TDiBrvo"##,
+        example: r##"LINEAR_API_KEY=lin_api_1j8R5BXIqWolM6Eolcp3ENuylRAOej4xQCKJLWkB"##,
         revoke: "Revoke the key in Linear's Settings → API.",
         ..Detector::BASE
     },
@@ -89,7 +89,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["pmak-"],
         pattern: r"\b(?P<secret>PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b",
         entropy: 3.5,
-        example: r##"POSTMAN_API_KEY=PMAK-42caf12cde105a20f5e1d567-b1d1dbf538f12d45553c80ca6a1b239eae"##,
+        example: r##"POSTMAN_API_KEY=PMAK-6e4644e0d4887d6e120a5787-57563e68d1f0e22d4ae56ad7675dbd9956"##,
         revoke: "Delete the key in Postman's Settings → API keys.",
         ..Detector::BASE
     },
@@ -100,7 +100,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["dp.pt.", "dp.st.", "dp.ct.", "dp.sa."],
         pattern: r"\b(?P<secret>dp\.(?:pt|st|ct|sa)\.[A-Za-z0-9]{40,44})\b",
         entropy: 4.0,
-        example: r##"DOPPLER_TOKEN=dp.pt.RFTrEj43dWTG6lUVvqTtEW23Nhgdru29vGcaQ2FOXaJ"##,
+        example: r##"DOPPLER_TOKEN=dp.pt.VHNXv1MZYoxKeyU7LGOdcaosG1NpO4NpweY0HvLIqVA"##,
         revoke: "Revoke the token in the Doppler dashboard.",
         ..Detector::BASE
     },
@@ -111,7 +111,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["pul-"],
         pattern: r"\b(?P<secret>pul-[a-f0-9]{40})\b",
         entropy: 3.2,
-        example: r##"PULUMI_ACCESS_TOKEN=pul-a963392e50b76b8e0405d8fe389400f5e7a5ac79"##,
+        example: r##"PULUMI_ACCESS_TOKEN=pul-25491215310a53e5356b6b3dacd8e7f05554b1e1"##,
         revoke: "Delete the token in Pulumi Cloud's Access tokens page.",
         ..Detector::BASE
     },
@@ -122,7 +122,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["glsa_", "glc_"],
         pattern: r"\b(?P<secret>glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2})",
         entropy: 4.0,
-        example: r##"GRAFANA_TOKEN = "glsa_sheUAxbcqudpozG6ttYvDDW44MnFNFgu_81c5e78d""##,
+        example: r##"GRAFANA_TOKEN = "glc_fGHoNDwWyWXRnaipfmHTftKPhyiUz72lr9phI3ctYlly8MesOsFGqW2SU155sovu2DTcUuj5kILrxcBz8fqm7fBrWGLAAwxEUsoEGGw3EAwdJn4eOYdszSD6""##,
         revoke: "Delete the token in Grafana's service accounts, or in the Cloud portal's access policies.",
         ..Detector::BASE
     },
@@ -133,7 +133,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["sbp_"],
         pattern: r"\b(?P<secret>sbp_[a-f0-9]{40})\b",
         entropy: 3.2,
-        example: r##"SUPABASE_ACCESS_TOKEN=sbp_eef707c5d630856077b91dc04cfbf943e72dc40a"##,
+        example: r##"SUPABASE_ACCESS_TOKEN=sbp_c02d384db001dc5bb4bb84554433593fde017d47"##,
         revoke: "Revoke the token in the Supabase dashboard's Access Tokens page.",
         ..Detector::BASE
     },
@@ -144,7 +144,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["pscale_"],
         pattern: r"\b(?P<secret>pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{32,64})",
         entropy: 4.0,
-        example: r##"DATABASE_PASSWORD=pscale_pw_mS8e03MSwct-_2aOu4RP-79RCiG3D9n1T7CthyhiDVa"##,
+        example: r##"DATABASE_PASSWORD=pscale_pw_FK7a5g6DOpLTQtXwBUx0SoCPqBakgVYgS4prt8JA97O"##,
         revoke: "Delete the password or service token in the PlanetScale dashboard.",
         ..Detector::BASE
     },
@@ -155,7 +155,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["sntrys_", "sntryu_"],
         pattern: r"\b(?P<secret>sntrys_eyJ[A-Za-z0-9+/=_-]{60,}|sntryu_[a-f0-9]{64})",
         entropy: 4.0,
-        example: r##"SENTRY_AUTH_TOKEN=sntrys_eyJEaTZVXHuBMFtLOPxInTbUgDqKP8xqSRYhA5gbA7PUxtjrWXNM1rYwUCpm2belc0iL5VWBrUAG4glnppU5MhthGCyob"##,
+        example: r##"SENTRY_AUTH_TOKEN=sntrys_eyJ2RzcXugtzJpoELLU6kollBV6NCHvV2j8vLsQtzSIQ9K9fBjAMH3xhsFL2sBv3RRC9noNW77vHSWPcG1POBOo0lN7mK"##,
         revoke: "Revoke the token in Sentry's Settings → Auth Tokens.",
         ..Detector::BASE
     },
@@ -166,7 +166,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["figd_"],
         pattern: r"\b(?P<secret>figd_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|\z)",
         entropy: 4.0,
-        example: r##"FIGMA_TOKEN=figd_g8-Mshgw5fXM6lqw4-6OEQn2Dl8a3GEVVFFDoAwi"##,
+        example: r##"FIGMA_TOKEN=figd_5_yPM8MNXHLebHzEHZdcPSueGk_vL7DA4IY8M22T"##,
         revoke: "Revoke the token in Figma's Settings → Security.",
         ..Detector::BASE
     },
@@ -177,7 +177,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["sk.eyj"],
         pattern: r"\b(?P<secret>sk\.eyJ[A-Za-z0-9_-]{50,}\.[A-Za-z0-9_-]{22})\b",
         entropy: 4.0,
-        example: r##"MAPBOX_SECRET=sk.eyJ5H7YBn0z2rYaElh34kHfAIX8khaz9yR5yGJK77gl6ZGKWiXUOpYQsxldkwWD.8mykK-2K0ZzjJ_upXWfF-p"##,
+        example: r##"MAPBOX_SECRET=sk.eyJYVHdo5SCRulxi-3jpQKi_pKJsNyQPVjCXZiFzamRet0cWHGLbCtxttOCJqMJ.eStnZJCNOKyOu-C2Pu4DtR"##,
         revoke: "Delete the token in the Mapbox account's Access tokens page.",
         ..Detector::BASE
     },
@@ -188,7 +188,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["ntn_"],
         pattern: r"\b(?P<secret>ntn_[0-9]{11}[A-Za-z0-9]{35})\b",
         entropy: 4.0,
-        example: r##"NOTION_TOKEN=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"##,
+        example: r##"NOTION_TOKEN=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"##,
         revoke: "Refresh the integration's secret in Notion's My integrations page.",
         ..Detector::BASE
     },
@@ -199,7 +199,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["pat"],
         pattern: r"\b(?P<secret>pat[A-Za-z0-9]{14}\.[a-f0-9]{64})\b",
         entropy: 3.5,
-        example: r##"AIRTABLE_TOKEN=patfokCeDOHNUywr4.cc33c1ed4dff19c9dc0bb67681d901630c5973cf1e9cb63fecdcad0205852d86"##,
+        example: r##"AIRTABLE_TOKEN=pat9yHvrF7Z1Q52dS.9e233c90cb4f20047226249de87a13d9133d268f95d09ea9823fa7b3a99b7d87"##,
         revoke: "Delete the token in Airtable's developer hub.",
         ..Detector::BASE
     },
@@ -210,7 +210,7 @@ pub static DETECTORS: &[Detector] = &[
         keywords: &["sl."],
         pattern: r"\b(?P<secret>sl\.[A-Za-z0-9_-]{130,152})(?:[^A-Za-z0-9_-]|\z)",
         entropy: 4.5,
-        example: r##"DROPBOX_TOKEN=sl.nRRCiGBsR3FqcEemfxPVNpjTwjMYq_9LUuX4DLEA7hzbdCiC27LlK7JlOBK5CGkhhs5d1VRMHNDdBFT3Aei0gCpc-7f9ibKQpall5VzH-j3-W3rjA6Wj9LwPC2xIqTvr_5umZEYnMm8P"##,
+        example: r##"DROPBOX_TOKEN=sl.tSmx1um0CTpWU3CxrBVvaR7l4F2-IpJxYipKOBgtObf6lD4gWXZtvvxxeEMEVGQHQ_gOgvz5M7Mv98v32zqBqTH6qUhd-ro71f4tPSg13C7s-_lCme1nXq8_mD-CpD_t3Eyc5rZ0yVix"##,
         revoke: "Revoke the token (`/2/auth/token/revoke`) or the app's access in the Dropbox account.",
         ..Detector::BASE
     },
