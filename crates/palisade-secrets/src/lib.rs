@@ -207,15 +207,25 @@ pub fn findings(
     matcher: &Matcher,
     wants: &dyn Fn(&RuleMeta) -> bool,
 ) -> Vec<Finding> {
-    let hits = matcher.find(&file.text, FileKind::of(&file.path), &|d| wants(d.meta()));
+    let mut hits = matcher.find(&file.text, FileKind::of(&file.path), &|d| wants(d.meta()));
+    hits.truncate(MAX_FINDINGS_PER_FILE);
     let hits = pair_aws_keys(hits, &file.text);
+    let positions = Positions::new(
+        &file.text,
+        hits.iter().flat_map(|h| {
+            [&h.matched, &h.secret]
+                .into_iter()
+                .chain(&h.paired)
+                .flat_map(|r| [r.start, r.end])
+                .collect::<Vec<_>>()
+        }),
+    );
     let lowered = matches!(
         file.role,
         FileRole::Test | FileRole::Fixture | FileRole::Example
     ) || context::is_test_path(&file.path)
         || context::is_documentation_path(&file.path);
     hits.into_iter()
-        .take(MAX_FINDINGS_PER_FILE)
         .map(|hit| {
             let meta = hit.detector.meta();
             let confidence = if lowered {
@@ -230,14 +240,14 @@ pub fn findings(
             };
             let mut finding = Finding::new(
                 meta,
-                file.span(hit.matched.start, hit.matched.end),
+                positions.span(&hit.matched),
                 format!(
                     "{}, hard-coded{where_}: whoever reads the repository can use it. {}",
                     meta.title, hit.detector.revoke
                 ),
             )
             .with_confidence(confidence)
-            .with_secret(file.span(hit.secret.start, hit.secret.end))
+            .with_secret(positions.span(&hit.secret))
             .reporting_only_a_secret();
             if let Some(pair) = &hit.paired {
                 finding = finding
@@ -330,6 +340,60 @@ fn bare_aws_secret_near(text: &str, id: &std::ops::Range<usize>) -> Option<std::
         }
     }
     None
+}
+
+/// Lines and columns of byte offsets, found in one pass over the text (a secret at the end
+/// of a 5 MB minified line costs one scan of it, not one per finding).
+struct Positions {
+    /// Sorted offsets and their (line, column), both 1-based, columns in characters.
+    at: Vec<(usize, (u32, u32))>,
+}
+
+impl Positions {
+    fn new(text: &str, offsets: impl Iterator<Item = usize>) -> Positions {
+        let mut wanted: Vec<usize> = offsets.collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut at = Vec::with_capacity(wanted.len());
+        let (mut line, mut column) = (1u32, 1u32);
+        let mut next = wanted.iter().peekable();
+        for (i, c) in text.char_indices() {
+            while next.peek().is_some_and(|&&o| o <= i) {
+                at.push((*next.next().unwrap_or(&i), (line, column)));
+            }
+            if next.peek().is_none() {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        for &o in next {
+            at.push((o, (line, column)));
+        }
+        Positions { at }
+    }
+
+    fn position(&self, offset: usize) -> (u32, u32) {
+        match self.at.binary_search_by_key(&offset, |(o, _)| *o) {
+            Ok(i) => self.at[i].1,
+            Err(i) => self.at.get(i.saturating_sub(1)).map_or((1, 1), |(_, p)| *p),
+        }
+    }
+
+    fn span(&self, range: &std::ops::Range<usize>) -> palisade_core::Span {
+        let (start_line, start_column) = self.position(range.start);
+        let (end_line, end_column) = self.position(range.end);
+        palisade_core::Span {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        }
+    }
 }
 
 /// A hit, and for an AWS access key id the secret access key found beside it.

@@ -20,6 +20,10 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, PatternID};
 use std::ops::Range;
 
+/// A tier stops after this many hits in one text: the report keeps far fewer per file, and
+/// folding generic hits into specific ones compares the two lists.
+const MAX_HITS_PER_TIER: usize = 1000;
+
 /// One tier's detectors and their many-pattern regex (pattern `i` is `detectors[i]`).
 struct TierMatcher {
     detectors: Vec<&'static Detector>,
@@ -233,7 +237,7 @@ fn scan_tier(
     let mut hits = Vec::new();
     let mut caps = regex.create_captures();
     let mut at = 0;
-    while at < text.len() {
+    while at < text.len() && hits.len() < MAX_HITS_PER_TIER {
         let Some(first) = regex.search(&Input::new(text).range(at..)) else {
             break;
         };

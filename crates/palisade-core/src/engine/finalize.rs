@@ -214,17 +214,91 @@ fn finalize_span(source: &SourceFile, span: &mut Span) {
 }
 
 /// The primary span's lines (at most five), numbered.
-fn snippet_lines<'s>(source: &'s SourceFile, span: &Span) -> Vec<(u32, &'s str)> {
+fn snippet_lines<'s>(source: &'s SourceFile, span: &Span) -> Vec<SnippetLine<'s>> {
     let end = span.end_line.min(span.start_line + 4);
     (span.start_line..=end)
-        .map(|n| (n, source.line(n)))
+        .map(|n| SnippetLine::window(n, source.line(n), span))
         .collect()
+}
+
+/// A line longer than this (in bytes) is shown as a window around the finding: a minified
+/// bundle's one line is megabytes long.
+const LONG_LINE: usize = 600;
+/// How many characters a window shows, and how many of them come before the span's start.
+const WINDOW: usize = 400;
+const WINDOW_BEFORE: usize = 80;
+
+/// One line of a snippet: its number, its text (the whole line, or a window of a long one)
+/// and how many characters of the line the window leaves out at its start.
+struct SnippetLine<'s> {
+    n: u32,
+    text: &'s str,
+    dropped: u32,
+    cut: bool,
+}
+
+impl<'s> SnippetLine<'s> {
+    fn whole(n: u32, text: &'s str) -> SnippetLine<'s> {
+        SnippetLine {
+            n,
+            text,
+            dropped: 0,
+            cut: false,
+        }
+    }
+
+    /// The line, or for a long one the window that starts a little before the span (on the
+    /// span's first line) or at the line's start (on the others).
+    fn window(n: u32, line: &'s str, span: &Span) -> SnippetLine<'s> {
+        if line.len() <= LONG_LINE {
+            return SnippetLine::whole(n, line);
+        }
+        let skip = if n == span.start_line {
+            (span.start_column as usize).saturating_sub(1 + WINDOW_BEFORE)
+        } else {
+            0
+        };
+        let mut indices = line.char_indices().map(|(i, _)| i).skip(skip);
+        let start = indices.next().unwrap_or(line.len());
+        let end = indices.nth(WINDOW - 1).unwrap_or(line.len());
+        SnippetLine {
+            n,
+            text: line.get(start..end).unwrap_or_default(),
+            dropped: skip as u32,
+            cut: end < line.len(),
+        }
+    }
+
+    /// The secret spans as columns of this line's window: a secret that starts before the
+    /// window is treated as continuing from an earlier line, so none of it is kept.
+    fn spans(&self, secrets: &[Span]) -> Vec<Span> {
+        let d = self.dropped;
+        secrets
+            .iter()
+            .filter(|s| s.start_line <= self.n && self.n <= s.end_line)
+            .map(|s| {
+                let mut s = *s;
+                if s.start_line == self.n {
+                    if s.start_column <= d {
+                        s.start_line = self.n.saturating_sub(1);
+                        s.start_column = 1;
+                    } else {
+                        s.start_column -= d;
+                    }
+                }
+                if s.end_line == self.n {
+                    s.end_column = s.end_column.saturating_sub(d).max(1);
+                }
+                s
+            })
+            .collect()
+    }
 }
 
 /// The lines of a finding whose lines the engine cannot read: the content the rule
 /// supplied when the place has lines (a commit), numbered from the span's start; nothing for
 /// a folder, the repository or a target.
-fn supplied_lines(finding: &Finding, span: Option<Span>) -> Vec<(u32, &str)> {
+fn supplied_lines(finding: &Finding, span: Option<Span>) -> Vec<SnippetLine<'_>> {
     let (Some(content), Some(span)) = (&finding.content, span) else {
         return Vec::new();
     };
@@ -232,7 +306,7 @@ fn supplied_lines(finding: &Finding, span: Option<Span>) -> Vec<(u32, &str)> {
         .lines()
         .take(5)
         .zip(span.start_line..)
-        .map(|(l, n)| (n, l))
+        .map(|(l, n)| SnippetLine::whole(n, l))
         .collect()
 }
 
@@ -259,13 +333,19 @@ impl Masking {
     }
 }
 
-fn render_lines(lines: &[(u32, &str)], secrets: &[Span], masking: Masking) -> String {
+fn render_lines(lines: &[SnippetLine<'_>], secrets: &[Span], masking: Masking) -> String {
     lines
         .iter()
-        .map(|(n, line)| match masking {
-            Masking::Shown => line.to_string(),
-            Masking::Fingerprint => mask_line(line, *n, secrets),
-            Masking::Redacted => redact_line(line, *n, secrets),
+        .map(|line| {
+            let spans = line.spans(secrets);
+            let text = match masking {
+                Masking::Shown => line.text.to_string(),
+                Masking::Fingerprint => mask_line(line.text, line.n, &spans),
+                Masking::Redacted => redact_line(line.text, line.n, &spans),
+            };
+            let before = if line.dropped > 0 { "…" } else { "" };
+            let after = if line.cut { "…" } else { "" };
+            format!("{before}{text}{after}")
         })
         .collect::<Vec<_>>()
         .join("\n")
