@@ -375,6 +375,14 @@ fn plausible_literal(value: &str) -> bool {
     if value.contains(['(', ')', '{', '}', '[', ']', '$', '%', '<', '>']) {
         return false;
     }
+    // Base64 of a placeholder (`Y2hhbmdlbWU=`, a Kubernetes Secret's `changeme`).
+    let decoded = validate::base64_decode(value)
+        .and_then(|b| String::from_utf8(b).ok())
+        .filter(|d| d.len() >= 4 && d.bytes().all(|b| b.is_ascii_graphic()));
+    if value.len().is_multiple_of(4) && decoded.is_some_and(|d| context::is_documentation_value(&d))
+    {
+        return false;
+    }
     let wordy = value
         .chars()
         .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '.' | '-' | ' ' | '/'));
