@@ -24,6 +24,9 @@ use std::ops::Range;
 /// folding generic hits into specific ones compares the two lists.
 const MAX_HITS_PER_TIER: usize = 1000;
 
+/// The longest value a generic detector reports.
+const MAX_GENERIC_SECRET: usize = 256;
+
 /// One tier's detectors and their many-pattern regex (pattern `i` is `detectors[i]`).
 struct TierMatcher {
     detectors: Vec<&'static Detector>,
@@ -260,7 +263,7 @@ fn scan_tier(
                 let parts = Parts {
                     text,
                     secret,
-                    name: group("name"),
+                    name: group("name").map(|n| whole_name(text, n)),
                     host: group("host"),
                     user: group("user"),
                 };
@@ -296,6 +299,22 @@ fn scan_tier(
     hits
 }
 
+/// A name the pattern matched from its secret-looking word on (`password` in
+/// `db_password`: a pattern that starts with a keyword runs much faster than one that
+/// starts with any identifier), extended back to the start of the identifier.
+fn whole_name(text: &str, name: Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let mut start = name.start;
+    while start > 0
+        && name.start - start < 64
+        && (bytes[start - 1].is_ascii_alphanumeric()
+            || matches!(bytes[start - 1], b'_' | b'.' | b'-'))
+    {
+        start -= 1;
+    }
+    start..name.end
+}
+
 /// The parts of a match a check reads.
 struct Parts<'t> {
     text: &'t str,
@@ -316,7 +335,10 @@ impl Parts<'_> {
 /// a generic match's name must say it holds a secret and its value must look like one.
 fn check(detector: &Detector, parts: &Parts<'_>) -> Option<Confidence> {
     let secret = parts.get(&parts.secret);
-    if secret.is_empty() || context::is_documentation_value(secret) {
+    // Generic patterns leave lengths unbounded (bounded repetitions make the automaton
+    // large and slow); a value longer than this is data, not a password or token.
+    let too_long = detector.tier == Tier::Generic && secret.len() > MAX_GENERIC_SECRET;
+    if secret.is_empty() || too_long || context::is_documentation_value(secret) {
         return None;
     }
     if detector.entropy > 0.0 && validate::entropy(secret) < detector.entropy {

@@ -26,7 +26,7 @@ pub static DETECTORS: &[Detector] = &[
         title: "Password in a URL",
         what: "A user name and password embedded in an HTTP, FTP, SSH, SMTP, LDAP or git URL (`https://user:password@host/`).",
         keywords: &["://"],
-        pattern: r#"\b(?:https?|ftps?|sftp|ssh|smtps?|ldaps?|git|svn)://(?P<user>[A-Za-z0-9._~%!$&*+;=-]{1,64}):(?P<secret>[^\s@/:"'<>`\\]{3,128})@(?P<host>[A-Za-z0-9.-]+)"#,
+        pattern: r#"\b(?:https?|ftps?|sftp|ssh|smtps?|ldaps?|git|svn)://(?P<user>[A-Za-z0-9._~%!$&*+;=-]+):(?P<secret>[^\s@/:"'<>`\\]{3,})@(?P<host>[A-Za-z0-9.-]+)"#,
         entropy: 2.0,
         ..GENERIC
     },
@@ -36,7 +36,7 @@ pub static DETECTORS: &[Detector] = &[
         title: "Password in a database connection string",
         what: "A password in a database or message-broker URL (`mysql://user:password@db/`, `postgresql://`, `mongodb+srv://`, `redis://`, `amqp://`) or an ADO.NET / JDBC connection string (`Password=…;`).",
         keywords: &["://", "password=", "pwd="],
-        pattern: r#"(?i)\b(?:(?:mysql|mariadb|postgres(?:ql)?|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|clickhouse|couchdb|cockroachdb|neo4j|nats)(?:\+[a-z0-9]+)?://(?P<user>[A-Za-z0-9._~%!$&*+;=-]{0,64}):(?P<secret>[^\s@/:"'<>`\\]{3,128})@(?P<host>[A-Za-z0-9.-]+)|(?:server|data source|host)=[^;"'\n]{1,100};(?:[^;"'\n]{1,100};){0,6}\s*(?:password|pwd)=(?P<secret2>[^;"'\s]{3,128}))"#,
+        pattern: r#"(?i)\b(?:(?:mysql|mariadb|postgres(?:ql)?|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|clickhouse|couchdb|cockroachdb|neo4j|nats)(?:\+[a-z0-9]+)?://(?P<user>[A-Za-z0-9._~%!$&*+;=-]*):(?P<secret>[^\s@/:"'<>`\\]{3,})@(?P<host>[A-Za-z0-9.-]+)|(?:server|data source|host)=[^;"'\n]+;(?:[^;"'\n]+;)*\s*(?:password|pwd)=(?P<secret2>[^;"'\s]{3,}))"#,
         entropy: 2.0,
         ..GENERIC
     },
@@ -77,7 +77,7 @@ data:
         title: "Hard-coded secret assigned to a secret-looking name",
         what: "A quoted literal assigned to a name that says it holds a password, token, secret or API key (`api_key = \"…\"`, `\"password\": \"…\"`), long and random enough to be one.",
         keywords: &["pass", "pwd", "secret", "token", "key", "credential"],
-        pattern: r#"(?i)\b(?P<name>[a-z0-9_.-]{0,40}(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)[a-z0-9_.-]{0,40})["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`](?P<secret>[^"'`\s\\]{8,200})["'`]"#,
+        pattern: r#"(?i)(?P<name>(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)[a-z0-9_.-]*)["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`](?P<secret>[^"'`\s\\]{8,})["'`]"#,
         entropy: 3.3,
         ..GENERIC
     },
@@ -87,7 +87,7 @@ data:
         title: "Password in a configuration file",
         what: "An unquoted literal assigned to a secret-looking key in YAML, INI, TOML, properties or `.conf` files (`password: …`, `db.password=…`).",
         keywords: &["pass", "pwd", "secret", "token", "key"],
-        pattern: r#"(?im)^[ \t-]*(?P<name>[a-z0-9_.-]{0,40}(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey)[a-z0-9_.-]{0,40})[ \t]*[:=][ \t]*(?P<secret>[^\s"'#{}\[\]|>&*!%@`][^\s"'#]{5,200})[ \t]*\r?$"#,
+        pattern: r#"(?im)^[ \t-]*(?P<name>[a-z0-9_.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_.-]?key|apikey)[a-z0-9_.-]*)[ \t]*[:=][ \t]*(?P<secret>[^\s"'#{}\[\]|>&*!%@`][^\s"'#]{5,})[ \t]*\r?$"#,
         entropy: 3.0,
         files: Files::Config,
         severity: Severity::High,
