@@ -267,9 +267,13 @@ fn scan_tier(
                     host: group("host"),
                     user: group("user"),
                 };
+                let from = parts
+                    .name
+                    .as_ref()
+                    .map_or(current.start(), |n| n.start.min(current.start()));
                 accepted = check(detector, &parts).map(|confidence| Hit {
                     detector,
-                    matched: current.range(),
+                    matched: from..current.end(),
                     secret: parts.secret.clone(),
                     confidence,
                 });
