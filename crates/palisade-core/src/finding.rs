@@ -311,6 +311,11 @@ pub struct Finding {
     /// of the scan (a commit's line, a live response): shown as the snippet and hashed into
     /// the fingerprint. For a commit it holds the lines of the span, first line first.
     pub content: Option<String>,
+    /// The finding only says that a secret is there (the secrets analyzer's detectors):
+    /// where another rule's finding in the same file declares an overlapping secret span, the
+    /// engine keeps that one, unless this one is surer (see
+    /// [`Finding::reporting_only_a_secret`]).
+    pub only_a_secret: bool,
 }
 
 impl Finding {
@@ -340,6 +345,7 @@ impl Finding {
             fix: None,
             secrets: Vec::new(),
             content: None,
+            only_a_secret: false,
         }
     }
 
@@ -444,6 +450,14 @@ impl Finding {
     /// Marks a region (on the finding's lines) as a secret to mask in the snippet.
     pub fn with_secret(mut self, span: Span) -> Finding {
         self.secrets.push(span);
+        self
+    }
+
+    /// Declares that the finding reports nothing but the secrets it marks: one secret is
+    /// reported once, so another rule's finding on the same secret (which says more: the
+    /// setting, the manifest field) is kept instead, unless this one is surer.
+    pub fn reporting_only_a_secret(mut self) -> Finding {
+        self.only_a_secret = true;
         self
     }
 

@@ -149,6 +149,10 @@ pub struct CommonScanArgs {
     /// What standard input holds when `-` is given as a path.
     #[arg(long, value_enum, value_name = "KIND", default_value = "k8s")]
     pub stdin_kind: StdinKind,
+    /// Show found secrets in full in snippets. By default every output shows a secret's
+    /// first characters then `…`; fingerprints never hold a secret either way.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// What `-` (standard input) holds.

@@ -201,6 +201,7 @@ fn run_scan(
             NetworkAccess::Offline
         },
         targets: &[],
+        show_secrets: common.show_secrets,
     };
     let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
     progress.finish();

@@ -9,5 +9,6 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_python::PythonAnalyzer,
         &palisade_k8s::KubernetesAnalyzer,
         &palisade_controls::CiAnalyzer,
+        &palisade_secrets::SecretsAnalyzer,
     ]
 }

@@ -230,7 +230,7 @@ fn every_kind_of_place_reaches_the_report_with_its_own_fingerprint() {
     // The commit's secret is masked in its snippet, never printed in full.
     let commit = &report.findings[2];
     assert!(!commit.snippet.contains("hunter2"), "{}", commit.snippet);
-    assert!(commit.snippet.contains("hu*****"), "{}", commit.snippet);
+    assert!(commit.snippet.contains("hu…"), "{}", commit.snippet);
     // Every fingerprint differs, and none depends on a message that carries a count.
     let mut prints: Vec<&str> = report
         .findings

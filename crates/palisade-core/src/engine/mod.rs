@@ -57,6 +57,9 @@ pub struct ScanOptions<'a> {
     pub network: NetworkAccess,
     /// Live targets the user named, for the analyzers' sources phase.
     pub targets: &'a [String],
+    /// Whether snippets show found secrets in full (`--show-secrets`); by default they show
+    /// the first characters then `…`.
+    pub show_secrets: bool,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -73,6 +76,7 @@ impl<'a> ScanOptions<'a> {
             progress: None,
             network: NetworkAccess::Offline,
             targets: &[],
+            show_secrets: false,
         }
     }
 }
@@ -234,6 +238,7 @@ pub fn scan(
         min_confidence: options.min_confidence,
         ignores: &ignores,
         today,
+        show_secrets: options.show_secrets,
     };
     let outcomes: Vec<FileOutcome> = outcomes
         .into_par_iter()
@@ -706,7 +711,7 @@ pub fn settings_sections(analyzers: &[&dyn DynAnalyzer]) -> Vec<SettingsSection>
 
 #[cfg(test)]
 mod tests {
-    use super::finalize::{mask_line, reported_severity};
+    use super::finalize::{mask_line, redact_line, reported_severity};
     use crate::config::ActiveRule;
     use crate::finding::{Severity, Span};
     use crate::rule::RuleMeta;
@@ -745,5 +750,16 @@ mod tests {
         let masked = mask_line("password: \"hunter2-prod\"", 1, &[secret]);
         assert_eq!(masked, "password: \"h************");
         assert_eq!(mask_line("other line", 2, &[secret]), "other line");
+        let shown = redact_line("password: \"hunter2-prod\"", 1, &[secret]);
+        assert_eq!(shown, "password: \"hun…");
+        let short = Span {
+            start_column: 12,
+            end_column: 19,
+            ..secret
+        };
+        assert_eq!(
+            redact_line("password: \"hunter2\"", 1, &[short]),
+            "password: \"hu…\""
+        );
     }
 }

@@ -1,0 +1,419 @@
+//! palisade's secrets analyzer: provider tokens, private keys, credentials in URLs and
+//! connection strings, Kubernetes Secret manifests, `.env` files and secret-looking
+//! assignments, in every text file of the scan.
+//!
+//! The detectors are one data table ([`detectors`]), compiled once per scan into a keyword
+//! prefilter and one many-pattern pass per tier ([`matcher`]). Each detector is a rule,
+//! `secrets/<detector>`, whose metadata and documentation are generated from its entry
+//! ([`table`]). Every finding marks its secret with `with_secret`, so the engine masks it in
+//! every report, and declares that it only reports a secret: where another analyzer reports
+//! the same value more specifically (the Python hard-coded secret key rule, the Kubernetes
+//! literal secret in env rule), the engine keeps that one.
+
+pub mod context;
+pub mod detectors;
+pub mod matcher;
+pub mod table;
+pub mod validate;
+
+use matcher::{FileKind, Hit, Matcher};
+use palisade_core::{
+    Analyzer, Confidence, FileContext, FileSelector, Finding, RuleMeta, SourceFile,
+};
+use palisade_knowledge::roles::FileRole;
+
+/// At most this many secrets are reported per file: a generated file full of tokens says
+/// what it needs to in a hundred findings, and positions cost a scan of the line each.
+const MAX_FINDINGS_PER_FILE: usize = 100;
+
+/// The secrets analyzer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SecretsAnalyzer;
+
+impl SecretsAnalyzer {
+    /// Its name in notices.
+    pub const NAME: &'static str = "secrets";
+
+    /// Text files where secrets are written: source, configuration, manifests, scripts,
+    /// notebooks, documentation, key files and `.env` files. Binary formats are not selected
+    /// (the engine would read each only to skip it).
+    pub const FILES: FileSelector = FileSelector {
+        extensions: &[
+            "py",
+            "pyi",
+            "ipynb",
+            "js",
+            "jsx",
+            "mjs",
+            "cjs",
+            "ts",
+            "tsx",
+            "vue",
+            "svelte",
+            "html",
+            "htm",
+            "java",
+            "kt",
+            "kts",
+            "gradle",
+            "scala",
+            "groovy",
+            "go",
+            "rs",
+            "rb",
+            "php",
+            "cs",
+            "fs",
+            "vb",
+            "swift",
+            "m",
+            "mm",
+            "c",
+            "h",
+            "cc",
+            "cpp",
+            "hpp",
+            "sh",
+            "bash",
+            "zsh",
+            "fish",
+            "ps1",
+            "psm1",
+            "bat",
+            "cmd",
+            "pl",
+            "pm",
+            "lua",
+            "r",
+            "dart",
+            "ex",
+            "exs",
+            "erl",
+            "clj",
+            "sql",
+            "tf",
+            "tfvars",
+            "hcl",
+            "yaml",
+            "yml",
+            "json",
+            "jsonc",
+            "json5",
+            "toml",
+            "ini",
+            "cfg",
+            "conf",
+            "cnf",
+            "properties",
+            "env",
+            "xml",
+            "plist",
+            "gradle",
+            "md",
+            "rst",
+            "txt",
+            "adoc",
+            "pem",
+            "key",
+            "p8",
+            "ppk",
+            "asc",
+            "gpg",
+            "npmrc",
+            "pypirc",
+            "netrc",
+            "dockerfile",
+            "cer",
+            "crt",
+        ],
+        names: &[
+            "Dockerfile",
+            "Containerfile",
+            "Makefile",
+            "Jenkinsfile",
+            "Procfile",
+            "Vagrantfile",
+            ".env",
+            ".envrc",
+            ".npmrc",
+            ".pypirc",
+            ".netrc",
+            ".git-credentials",
+            ".dockercfg",
+            "credentials",
+            "id_rsa",
+            "id_dsa",
+            "id_ecdsa",
+            "id_ed25519",
+        ],
+        except_names: &[
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            "pnpm-lock.yaml",
+            "yarn.lock",
+            "poetry.lock",
+            "Cargo.lock",
+            "composer.lock",
+            "Gemfile.lock",
+        ],
+        globs: &["**/.env.*", "**/*.env"],
+        sniff: None,
+    };
+}
+
+impl Analyzer for SecretsAnalyzer {
+    type Facts = ();
+    type ScanState = Matcher;
+
+    fn name(&self) -> &'static str {
+        SecretsAnalyzer::NAME
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        &table::META_REFS
+    }
+
+    fn files(&self) -> FileSelector {
+        Self::FILES
+    }
+
+    fn check_file(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+        matcher: &Matcher,
+    ) -> Option<()> {
+        if cx.is_collecting() {
+            return None;
+        }
+        let wanted: Vec<&'static str> = table::META_REFS
+            .iter()
+            .filter(|m| cx.wants(m))
+            .map(|m| m.id)
+            .collect();
+        if wanted.is_empty() {
+            return None;
+        }
+        for finding in findings(file, matcher, &|meta| wanted.contains(&meta.id)) {
+            cx.report(finding);
+        }
+        None
+    }
+}
+
+/// The findings of one file: every secret the table finds in it.
+pub fn findings(
+    file: &SourceFile,
+    matcher: &Matcher,
+    wants: &dyn Fn(&RuleMeta) -> bool,
+) -> Vec<Finding> {
+    let mut hits = matcher.find(&file.text, FileKind::of(&file.path), &|d| wants(d.meta()));
+    hits.truncate(MAX_FINDINGS_PER_FILE);
+    let hits = pair_aws_keys(hits, &file.text);
+    let positions = Positions::new(
+        &file.text,
+        hits.iter().flat_map(|h| {
+            [&h.matched, &h.secret]
+                .into_iter()
+                .chain(&h.paired)
+                .flat_map(|r| [r.start, r.end])
+                .collect::<Vec<_>>()
+        }),
+    );
+    let lowered = matches!(
+        file.role,
+        FileRole::Test | FileRole::Fixture | FileRole::Example
+    ) || context::is_test_path(&file.path)
+        || context::is_documentation_path(&file.path);
+    hits.into_iter()
+        .map(|hit| {
+            let meta = hit.detector.meta();
+            let confidence = if lowered {
+                Confidence::Low
+            } else {
+                hit.confidence
+            };
+            let where_ = if lowered {
+                " (in tests, examples or documentation: still a secret if it was ever issued)"
+            } else {
+                ""
+            };
+            let mut finding = Finding::new(
+                meta,
+                positions.span(&hit.matched),
+                format!(
+                    "{}{where_}: whoever reads the repository can use it. {}",
+                    meta.title, hit.detector.revoke
+                ),
+            )
+            .with_confidence(confidence)
+            .with_secret(positions.span(&hit.secret))
+            .reporting_only_a_secret();
+            if let Some(pair) = &hit.paired {
+                finding = finding
+                    .with_secret(file.span(pair.start, pair.end))
+                    .with_related(file.span(pair.start, pair.end), "its secret access key");
+            }
+            finding
+        })
+        .collect()
+}
+
+/// An AWS access key id within this many bytes of a secret access key is reported as one
+/// credential pair, with high confidence.
+const AWS_PAIR_DISTANCE: usize = 600;
+
+/// Pairs each AWS access key id with the nearest secret access key hit, or, failing one, a
+/// 40-character base64 string near it: an id alone identifies an account, the pair logs
+/// into it.
+fn pair_aws_keys(hits: Vec<Hit>, text: &str) -> Vec<PairedHit> {
+    let secrets: Vec<std::ops::Range<usize>> = hits
+        .iter()
+        .filter(|h| h.detector.slug == "aws-secret-key")
+        .map(|h| h.secret.clone())
+        .collect();
+    let paired: Vec<PairedHit> = hits
+        .into_iter()
+        .map(|hit| {
+            if hit.detector.slug != "aws-access-key" {
+                return PairedHit::from(hit);
+            }
+            let near = |r: &&std::ops::Range<usize>| {
+                r.start.abs_diff(hit.secret.start) <= AWS_PAIR_DISTANCE
+            };
+            let paired = secrets
+                .iter()
+                .find(near)
+                .cloned()
+                .or_else(|| bare_aws_secret_near(text, &hit.secret));
+            let confidence = if paired.is_some() {
+                Confidence::High
+            } else {
+                hit.confidence
+            };
+            PairedHit {
+                paired,
+                hit: Hit { confidence, ..hit },
+            }
+        })
+        .collect();
+    // One finding per credential: a secret key taken as an id's pair is not reported again.
+    let taken: Vec<std::ops::Range<usize>> =
+        paired.iter().filter_map(|h| h.paired.clone()).collect();
+    paired
+        .into_iter()
+        .filter(|h| h.detector.slug != "aws-secret-key" || !taken.contains(&h.secret))
+        .collect()
+}
+
+/// A 40-character base64 string with AWS-secret-key entropy near `id` (an id and its key
+/// written side by side, `AKIA… wJal…`).
+fn bare_aws_secret_near(text: &str, id: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    let mut from = id.start.saturating_sub(AWS_PAIR_DISTANCE);
+    let mut to = (id.end + AWS_PAIR_DISTANCE).min(text.len());
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let window = text.get(from..to)?;
+    let is_b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+';
+    let bytes = window.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_b64(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_b64(bytes[i]) {
+            i += 1;
+        }
+        let token = &window[start..i];
+        if token.len() == 40
+            && validate::entropy(token) >= 4.2
+            && validate::random_base62(token)
+            && !context::is_documentation_value(token)
+        {
+            return Some(from + start..from + i);
+        }
+    }
+    None
+}
+
+/// Lines and columns of byte offsets, found in one pass over the text (a secret at the end
+/// of a 5 MB minified line costs one scan of it, not one per finding).
+struct Positions {
+    /// Sorted offsets and their (line, column), both 1-based, columns in characters.
+    at: Vec<(usize, (u32, u32))>,
+}
+
+impl Positions {
+    fn new(text: &str, offsets: impl Iterator<Item = usize>) -> Positions {
+        let mut wanted: Vec<usize> = offsets.collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut at = Vec::with_capacity(wanted.len());
+        let (mut line, mut column) = (1u32, 1u32);
+        let mut next = wanted.iter().peekable();
+        for (i, c) in text.char_indices() {
+            while next.peek().is_some_and(|&&o| o <= i) {
+                at.push((*next.next().unwrap_or(&i), (line, column)));
+            }
+            if next.peek().is_none() {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        for &o in next {
+            at.push((o, (line, column)));
+        }
+        Positions { at }
+    }
+
+    fn position(&self, offset: usize) -> (u32, u32) {
+        match self.at.binary_search_by_key(&offset, |(o, _)| *o) {
+            Ok(i) => self.at[i].1,
+            Err(i) => self.at.get(i.saturating_sub(1)).map_or((1, 1), |(_, p)| *p),
+        }
+    }
+
+    fn span(&self, range: &std::ops::Range<usize>) -> palisade_core::Span {
+        let (start_line, start_column) = self.position(range.start);
+        let (end_line, end_column) = self.position(range.end);
+        palisade_core::Span {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+/// A hit, and for an AWS access key id the secret access key found beside it.
+struct PairedHit {
+    hit: Hit,
+    paired: Option<std::ops::Range<usize>>,
+}
+
+impl From<Hit> for PairedHit {
+    fn from(hit: Hit) -> Self {
+        PairedHit { hit, paired: None }
+    }
+}
+
+impl std::ops::Deref for PairedHit {
+    type Target = Hit;
+    fn deref(&self) -> &Hit {
+        &self.hit
+    }
+}
+
+#[cfg(test)]
+mod tests;
