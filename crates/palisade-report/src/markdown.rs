@@ -69,7 +69,7 @@ pub fn render(report: &Report, options: MarkdownOptions) -> String {
     // Most severe (then most certain) first, so that what a cut leaves out matters least;
     // the report's own order (by place) within each.
     let mut ordered: Vec<&ReportedFinding> = report.findings.iter().collect();
-    ordered.sort_by(|a, b| (b.severity, b.confidence).cmp(&(a.severity, a.confidence)));
+    ordered.sort_by_key(|f| std::cmp::Reverse((f.severity, f.confidence)));
     let rows: Vec<String> = ordered.iter().map(|f| table_row(f)).collect();
     let details: Vec<String> = ordered.iter().map(|f| finding_details(f)).collect();
 

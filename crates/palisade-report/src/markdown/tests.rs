@@ -140,7 +140,7 @@ fn details_hold_snippet_classification_and_the_suppression_to_paste() {
 #[test]
 fn hostile_input_cannot_break_tables_inject_html_or_links() {
     let hostile = "x | y </details><script>alert(1)</script> ```` [link](javascript:alert(1)) <img src=x onerror=alert(1)> a\u{202E}b\u{2066}c\nnew row & $math$";
-    let mut f = finding(&format!("evil|`dir`/<b>.py"), 4, Severity::High, hostile);
+    let mut f = finding("evil|`dir`/<b>.py", 4, Severity::High, hostile);
     f.snippet = hostile.to_string();
     f.related = vec![palisade_core::Related {
         location: Location {
