@@ -65,7 +65,7 @@ impl Default for MarkdownOptions {
 
 pub fn render(report: &Report, options: MarkdownOptions) -> String {
     let head = heading(report, &options) + &counts(report);
-    let notices = notices(report);
+    let notices = notices(report, options.budget);
     // Most severe (then most certain) first, so that what a cut leaves out matters least;
     // the report's own order (by place) within each.
     let mut ordered: Vec<&ReportedFinding> = report.findings.iter().collect();
@@ -358,9 +358,10 @@ fn language(place: &Place) -> &'static str {
     }
 }
 
-/// The notices (what could not be checked) in one collapsed section, the first
-/// `MAX_NOTICES` listed.
-fn notices(report: &Report) -> String {
+/// The notices (what could not be checked) in one collapsed section: the first
+/// `MAX_NOTICES` listed, fewer if they would take more than a quarter of the budget (their
+/// text comes from scanned files and can grow several-fold when escaped).
+fn notices(report: &Report, budget: usize) -> String {
     let n = report.diagnostics.len();
     if n == 0 {
         return String::new();
@@ -369,22 +370,27 @@ fn notices(report: &Report) -> String {
         "<details><summary>{} (not fully checked)</summary>\n\n",
         plural_count(n, "notice")
     );
+    let mut listed = 0;
     for d in report.diagnostics.iter().take(MAX_NOTICES) {
         let place = match (&d.path, d.line) {
             (Some(path), Some(line)) => format!("{}:{line}", clip(path, MAX_CELL)),
             (Some(path), None) => clip(path, MAX_CELL),
             (None, _) => "-".to_string(),
         };
-        let _ = writeln!(
-            out,
-            "- {}: {}: {}",
+        let line = format!(
+            "- {}: {}: {}\n",
             d.kind.as_str(),
             text(&place),
             text(&clip(&d.message, MAX_CELL))
         );
+        if github_length(&out) + github_length(&line) > budget / 4 {
+            break;
+        }
+        out.push_str(&line);
+        listed += 1;
     }
-    if n > MAX_NOTICES {
-        let _ = writeln!(out, "- … and {} more", n - MAX_NOTICES);
+    if n > listed {
+        let _ = writeln!(out, "- … and {} more", n - listed);
     }
     out.push_str("\n</details>\n\n");
     out

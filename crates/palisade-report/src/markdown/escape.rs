@@ -38,6 +38,9 @@ pub fn text(input: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // An empty comment splits `@name` into two text nodes, so a file cannot make
+            // the comment mention (notify) a GitHub user or team.
+            '@' => out.push_str("@<!-- -->"),
             '\n' | '\r' | '\t' => out.push(' '),
             c if is_hidden_control(c) => {
                 out.push_str(&format!("&lt;U+{:04X}&gt;", c as u32));
@@ -127,6 +130,11 @@ mod tests {
             out,
             "a\\|b &lt;script&gt;&amp;x \\`code\\` \\[l\\](javascript:alert(1)) next"
         );
+    }
+
+    #[test]
+    fn mentions_are_broken_up() {
+        assert_eq!(text("ping @org/security"), "ping @<!-- -->org/security");
     }
 
     #[test]

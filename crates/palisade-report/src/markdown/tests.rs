@@ -139,7 +139,7 @@ fn details_hold_snippet_classification_and_the_suppression_to_paste() {
 /// A file crafted to break out of the report: every piece of scanned text at once.
 #[test]
 fn hostile_input_cannot_break_tables_inject_html_or_links() {
-    let hostile = "x | y </details><script>alert(1)</script> ```` [link](javascript:alert(1)) <img src=x onerror=alert(1)> a\u{202E}b\u{2066}c\nnew row & $math$";
+    let hostile = "x | y </details><script>alert(1)</script> ```` [link](javascript:alert(1)) <img src=x onerror=alert(1)> a\u{202E}b\u{2066}c\nnew row & $math$ @org/team";
     let mut f = finding("evil|`dir`/<b>.py", 4, Severity::High, hostile);
     f.snippet = hostile.to_string();
     f.related = vec![palisade_core::Related {
@@ -182,6 +182,7 @@ fn hostile_input_cannot_break_tables_inject_html_or_links() {
             "{line}"
         );
         let allowed = [
+            "<!-- -->",
             "<details>",
             "<summary>",
             "</summary>",
@@ -211,7 +212,7 @@ fn hostile_input_cannot_break_tables_inject_html_or_links() {
     );
     assert!(out.contains("a<U+202E>b<U+2066>c"));
     assert!(out.contains("\\[link\\](javascript:alert(1))"));
-    assert!(out.contains("\\$math\\$"));
+    assert!(out.contains("\\$math\\$ @<!-- -->org/team"));
     // One details section per finding plus the notices': every one opened is closed.
     assert_eq!(out.matches("<details>").count(), 2);
     assert_eq!(out.matches("\n</details>").count(), 2);
@@ -227,6 +228,19 @@ fn notices_are_summarised_in_one_collapsed_section() {
     assert!(out.contains("<details><summary>60 notices (not fully checked)</summary>"));
     assert!(out.contains("- binary: f0.bin: NUL bytes\n"));
     assert!(out.contains("- … and 10 more"));
+
+    // Notices made of escaped-heavy text stay within a quarter of the budget.
+    let hostile = "<&>".repeat(200);
+    r.diagnostics = (0..60)
+        .map(|i| Diagnostic::file(&format!("{hostile}{i}"), DiagnosticKind::Parse, &hostile))
+        .collect();
+    let out = render(&r, MarkdownOptions::default());
+    assert!(
+        github_length(&out) < DEFAULT_BUDGET / 4 + 2_000,
+        "{}",
+        github_length(&out)
+    );
+    assert!(out.contains(" more\n"));
 }
 
 #[test]
