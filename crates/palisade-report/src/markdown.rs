@@ -249,7 +249,7 @@ fn location(place: &Place) -> String {
             "{}:{} in commit {}",
             location.path,
             location.span.start_line,
-            &commit[..commit.len().min(12)]
+            commit.chars().take(12).collect::<String>()
         ),
     }
 }
