@@ -68,6 +68,8 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// For pull-request comments and `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

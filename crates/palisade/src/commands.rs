@@ -251,21 +251,6 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         None => None,
     };
     let report = run_scan(&args.common, &prepared, baseline.as_ref())?;
-    let rendered = match args.format {
-        Format::Json => palisade_report::json::render(&report),
-        Format::Sarif => palisade_report::sarif::render(&report),
-        Format::Text => {
-            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => to_terminal && colors_allowed(),
-            };
-            palisade_report::text::render(&report, palisade_report::TextOptions { color })
-        }
-    };
-    output::write(args.output.as_deref(), &rendered)?;
-
     let fail_on = match args.fail_on {
         Some(FailOnArg::Critical) => FailOn::Critical,
         Some(FailOnArg::High) => FailOn::High,
@@ -284,6 +269,32 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
             .fail_confidence
             .unwrap_or(Confidence::Medium),
     };
+    let rendered = match args.format {
+        Format::Json => palisade_report::json::render(&report),
+        Format::Sarif => palisade_report::sarif::render(&report),
+        Format::Markdown => palisade_report::markdown::render(
+            &report,
+            palisade_report::MarkdownOptions {
+                gate: Some(palisade_report::markdown::Gate {
+                    fail_on: fail_on.threshold(),
+                    fail_confidence,
+                }),
+                baseline: baseline.is_some(),
+                ..Default::default()
+            },
+        ),
+        Format::Text => {
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => to_terminal && colors_allowed(),
+            };
+            palisade_report::text::render(&report, palisade_report::TextOptions { color })
+        }
+    };
+    output::write(args.output.as_deref(), &rendered)?;
+
     let failing = fail_on
         .threshold()
         .is_some_and(|t| report.count_failing(t, fail_confidence) > 0);

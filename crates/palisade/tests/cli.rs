@@ -65,6 +65,68 @@ fn demo_scan_text_snapshot() {
 }
 
 #[test]
+fn demo_scan_markdown_snapshot() {
+    let out = palisade()
+        .args(["scan", "examples/shop", "--format", "markdown"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let markdown = String::from_utf8(out).unwrap();
+    assert!(markdown.starts_with("## palisade: ❌ fails CI"));
+    assert!(markdown.encode_utf16().count() < 65_536);
+    insta::assert_snapshot!("shop-markdown", markdown);
+}
+
+#[test]
+fn markdown_with_a_baseline_lists_only_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pay.py", CLIENT);
+    let baseline = dir.path().join("palisade-baseline.json");
+    palisade()
+        .arg("baseline")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&baseline)
+        .assert()
+        .code(0);
+    write(
+        dir.path(),
+        "pay.py",
+        &format!(
+            "{CLIENT}\n\ndef refund(url):\n    return requests.get(url, verify=False, timeout=5)\n"
+        ),
+    );
+    let out = palisade()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--baseline")
+        .arg(&baseline)
+        .args(["--format", "markdown", "--fail-on", "critical"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let markdown = String::from_utf8(out).unwrap();
+    assert!(
+        markdown
+            .starts_with("## palisade: ✅ passes CI — 1 new finding, none at or above the gate"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("Gate: `--fail-on critical`, `--fail-confidence medium`."));
+    assert!(markdown.contains("### New findings (not in the baseline)"));
+    assert!(markdown.contains("1 already in the baseline (not shown)"));
+    assert_eq!(
+        markdown
+            .matches("| `python/tls-verification-disabled` |")
+            .count(),
+        1
+    );
+}
+
+#[test]
 fn colours_on_request_and_never_in_json() {
     palisade()
         .args(["scan", "examples/shop", "--color", "always"])

@@ -275,6 +275,17 @@ fn every_kind_of_place_renders_in_text_json_sarif_and_baseline() {
         assert!(text.contains(heading), "{heading} missing from:\n{text}");
     }
 
+    let markdown = palisade_report::markdown::render(&report, Default::default());
+    for cell in [
+        "| ops/deploy.sh:3 |",
+        "| ops (whole file or folder) |",
+        " in commit 0123456789ab |",
+        "| live target https://api.example/health |",
+        "| the repository as a whole |",
+    ] {
+        assert!(markdown.contains(cell), "{cell} missing from:\n{markdown}");
+    }
+
     let json: Value = serde_json::from_str(&palisade_report::json::render(&report)).unwrap();
     let locations: Vec<&Value> = json["findings"]
         .as_array()
