@@ -110,15 +110,25 @@ const TEST_WORDS: &[&str] = &[
     "mocks",
     "cassettes",
     "e2e",
+    "cypress",
 ];
 
-/// Whether a path is test code or test data: a folder or file-name word says so.
+/// Whether a path is test code or test data: a folder or file-name word says so. The
+/// CI-only parts count too: a `.ci/` folder, or a file whose name carries `ci` between dots
+/// (`compose.ci.yaml`, `docker-compose.ci.yml`), which hold the throwaway passwords of the
+/// databases a pipeline starts for its tests.
 pub fn is_test_path(path: &str) -> bool {
     path.split('/').any(|segment| {
         let stem = segment.split('.').next().unwrap_or(segment);
-        palisade_knowledge::words::words(stem)
-            .iter()
-            .any(|w| TEST_WORDS.contains(&w.as_str()))
+        let ci_only = segment.eq_ignore_ascii_case(".ci")
+            || segment
+                .split('.')
+                .skip(1)
+                .any(|part| part.eq_ignore_ascii_case("ci") || part.eq_ignore_ascii_case("test"));
+        ci_only
+            || palisade_knowledge::words::words(stem)
+                .iter()
+                .any(|w| TEST_WORDS.contains(&w.as_str()))
     })
 }
 
@@ -193,6 +203,28 @@ pub fn is_code_reference(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ci_only_files_are_test_context() {
+        for path in [
+            ".ci/compose.ci.yaml",
+            "docker-compose.ci.yml",
+            "deploy/compose.test.yaml",
+            "frontend/cypress/env.json",
+            "app/tests/settings.py",
+        ] {
+            assert!(is_test_path(path), "{path}");
+        }
+        for path in [
+            "deploy/compose.yaml",
+            "circleci.py",
+            "app/settings.py",
+            "src/decision.py",
+            "ci-tools/main.go",
+        ] {
+            assert!(!is_test_path(path), "{path}");
+        }
+    }
 
     #[test]
     fn documentation_values() {
