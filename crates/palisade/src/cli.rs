@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[command(
     name = "palisade",
     version,
-    about = "Audits a product — its Python backend, its Kubernetes manifests and its CI pipelines today — against an OWASP Top 10 2021 security policy",
+    about = "Audits a product — its Python backend, its Kubernetes manifests, its CI pipelines and any secrets in it, today — against an OWASP Top 10 2021 security policy",
     after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or configuration error; 3 internal error."
 )]
 pub struct Cli {
