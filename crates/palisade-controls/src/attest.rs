@@ -3,7 +3,7 @@
 //! there, not in the future and not older than `max-age-days`, and that each document it
 //! names exists. Failing findings point at the key's line in the configuration file.
 
-use crate::records::{Kind, Record, Records};
+use crate::records::{FileRef, Kind, Record, Records};
 use palisade_core::date::Date;
 use palisade_core::{Finding, Location, Place, RuleMeta, Severity, Span};
 use std::path::Path;
@@ -21,8 +21,14 @@ pub struct Attestations<'a> {
 }
 
 impl Attestations<'_> {
-    /// The findings of the rule `meta` about the record of `kind`.
-    pub fn check(&self, meta: &'static RuleMeta, kind: Kind) -> Vec<Finding> {
+    /// The findings of the rule `meta` about the record of `kind`; what could not be read
+    /// (a malformed roster row) goes to `notices`.
+    pub fn check(
+        &self,
+        meta: &'static RuleMeta,
+        kind: Kind,
+        notices: &mut Vec<String>,
+    ) -> Vec<Finding> {
         let table = kind.table();
         let Some(record) = self.records.get(kind) else {
             return vec![
@@ -56,7 +62,11 @@ impl Attestations<'_> {
         }
         out.extend(self.dates(meta, record));
         for file in &record.files {
-            if !self.base_dir.join(&file.path).is_file() {
+            let path = self.base_dir.join(&file.path);
+            if kind == Kind::Training && file.key == "roster" && path.is_file() {
+                out.extend(self.roster(meta, record, file, &path, notices));
+            }
+            if !path.is_file() {
                 out.push(self.at(
                     meta,
                     file.line,
@@ -68,6 +78,55 @@ impl Attestations<'_> {
             }
         }
         out
+    }
+
+    /// One finding listing everyone whose training is older than `max-age-days` or who was
+    /// never trained.
+    fn roster(
+        &self,
+        meta: &'static RuleMeta,
+        record: &Record,
+        file: &FileRef,
+        path: &Path,
+        notices: &mut Vec<String>,
+    ) -> Option<Finding> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                notices.push(format!(
+                    "{}: cannot read the training roster: {e}",
+                    file.path
+                ));
+                return None;
+            }
+        };
+        let (people, problems) = crate::roster::read(&text);
+        notices.extend(problems.into_iter().map(|p| format!("{}: {p}", file.path)));
+        let today = self.today.days_since_epoch();
+        let late: Vec<String> = people
+            .iter()
+            .filter_map(|person| match person.last_completed {
+                None => Some(format!("{} (never)", person.name)),
+                Some(date) if today - date.days_since_epoch() > i64::from(record.max_age_days) => {
+                    Some(format!("{} ({date})", person.name))
+                }
+                Some(_) => None,
+            })
+            .collect();
+        (!late.is_empty()).then(|| {
+            self.at(
+                meta,
+                file.line,
+                format!(
+                    "{} of {} people in `{}` overdue (max-age-days {}) or never trained: {}",
+                    late.len(),
+                    people.len(),
+                    file.path,
+                    record.max_age_days,
+                    late.join(", ")
+                ),
+            )
+        })
     }
 
     fn dates(&self, meta: &'static RuleMeta, record: &Record) -> Vec<Finding> {

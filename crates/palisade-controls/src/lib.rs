@@ -12,6 +12,7 @@ mod attest;
 pub mod expressions;
 pub mod gitlab;
 pub mod records;
+mod roster;
 pub mod rules;
 pub mod workflow;
 
@@ -177,12 +178,16 @@ impl Analyzer for ControlsAnalyzer {
             base_dir: &base_dir,
             today: cx.today(),
         };
+        let mut notices = Vec::new();
         for rule in rules::controls::RECORD_RULES {
             if cx.wants(rule.meta) {
-                for finding in attestations.check(rule.meta, rule.kind) {
+                for finding in attestations.check(rule.meta, rule.kind, &mut notices) {
                     cx.report(finding);
                 }
             }
+        }
+        for notice in notices {
+            cx.notice(DiagnosticKind::Parse, format!("control records: {notice}"));
         }
     }
 }

@@ -174,3 +174,46 @@ fn today_must_be_a_date() {
         .code(2)
         .stderr(predicate::str::contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn the_training_roster_lists_late_people_in_one_finding_and_names_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "palisade.toml",
+        "[controls.training]\nroster = \"training.csv\"\n",
+    );
+    write(
+        dir.path(),
+        "training.csv",
+        "name,email,role,last-completed\n\"Lovelace, Ada\",ada@example.com,dev,2026-06-01\nBob,bob@example.com,dev,2025-01-01\nEve,eve@example.com,ops,\nMallory,m@example.com,ops,soon\n",
+    );
+    let out = palisade()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--select",
+            "controls/training-record",
+        ])
+        .args(["--today", "2026-12-01"])
+        .arg(dir.path())
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["location"]["start_line"], 2);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("2 of 3 people") && message.contains("Bob (2025-01-01), Eve (never)"),
+        "{message}"
+    );
+    let diagnostics = report["diagnostics"].to_string();
+    assert!(
+        diagnostics.contains("training.csv: row 5: "),
+        "{diagnostics}"
+    );
+}

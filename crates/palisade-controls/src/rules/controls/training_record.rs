@@ -9,7 +9,11 @@
 //! - a required date or document key left out: *medium*, at the table's line;
 //! - a date older than `max-age-days`, or after today: *medium*, at the key's line;
 //! - a referenced file (relative to palisade.toml's folder) that does not exist: *medium*,
-//!   at the key's line.
+//!   at the key's line;
+//! - people in the roster whose `last-completed` is older than `max-age-days`, or empty
+//!   (never trained): one *medium* finding at the `roster` line naming them all. A row that
+//!   cannot be read (wrong number of fields, a date not written `YYYY-MM-DD`) is a notice
+//!   with its row number.
 //!
 //! `palisade scan --today YYYY-MM-DD` fixes today's date for reproducible runs.
 //!
