@@ -1,18 +1,23 @@
-//! palisade's organisational controls. Today: the `ci` analyzer, which reads GitHub Actions
-//! workflows and GitLab CI files and checks that pipelines run with least privilege, on
-//! pinned code, and cannot be steered by outsiders (POLICY.md `access-control` and
-//! `vendor-security`).
+//! palisade's organisational controls. The `ci` analyzer reads GitHub Actions workflows and
+//! GitLab CI files and checks that pipelines run with least privilege, on pinned code, and
+//! cannot be steered by outsiders (POLICY.md `access-control` and `vendor-security`). The
+//! `controls` analyzer reads the control records of palisade.toml (`[controls.backup]`, …)
+//! and reports what is unattested, stale or points at a missing document.
 //!
 //! Each file is loaded once (palisade-syntax's YAML reader, with positions) into a
 //! [`workflow::Workflow`] or a [`gitlab::Pipeline`] model; every enabled rule then reads the
 //! model. Rules never see YAML.
 
+mod attest;
 pub mod expressions;
 pub mod gitlab;
+pub mod records;
+mod roster;
 pub mod rules;
 pub mod workflow;
 
 use gitlab::Pipeline;
+use palisade_core::engine::SourcesContext;
 use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
 use workflow::Workflow;
 
@@ -97,6 +102,93 @@ impl Analyzer for CiAnalyzer {
             }
         }
         None
+    }
+}
+
+/// The control records analyzer: reads no file of the walk, only the `[controls.*]` tables
+/// of the configuration file, in the sources phase (where the scan's date and configuration
+/// are known).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ControlsAnalyzer;
+
+impl Analyzer for ControlsAnalyzer {
+    type Facts = ();
+    type ScanState = ();
+
+    fn name(&self) -> &'static str {
+        "controls"
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        rules::controls::METAS
+    }
+
+    fn files(&self) -> FileSelector {
+        FileSelector::default()
+    }
+
+    fn check_file(&self, _file: &SourceFile, _cx: &mut FileContext<'_>, _state: &()) -> Option<()> {
+        None
+    }
+
+    fn check_sources(&self, cx: &mut SourcesContext<'_>) {
+        // Without a palisade.toml the project keeps no records with palisade at all: the
+        // organisational recommendations are unattested as a whole (the coverage ledger's
+        // business), and six findings in every scan of a file or of standard input would
+        // bury the rest. Once the file exists, every missing record is reported.
+        let Some(source) = cx.config().source.clone() else {
+            return;
+        };
+        let text = match std::fs::read_to_string(&source) {
+            Ok(text) => text,
+            Err(e) => {
+                cx.notice(
+                    DiagnosticKind::Skipped,
+                    format!("control records: cannot read {}: {e}", source.display()),
+                );
+                return;
+            }
+        };
+        let records = match records::parse(&text) {
+            Ok(records) => records,
+            Err(e) => {
+                // The binary rejects such a file before scanning; a library caller may not.
+                cx.notice(
+                    DiagnosticKind::Parse,
+                    format!(
+                        "control records: line {}: {}",
+                        e.line.unwrap_or(0),
+                        e.message
+                    ),
+                );
+                return;
+            }
+        };
+        let shown = cx
+            .config_display_path()
+            .unwrap_or_else(|| palisade_core::config::CONFIG_FILE_NAME.to_string());
+        let base_dir = source
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let attestations = attest::Attestations {
+            records: &records,
+            shown_path: &shown,
+            text: &text,
+            base_dir: &base_dir,
+            today: cx.today(),
+        };
+        let mut notices = Vec::new();
+        for rule in rules::controls::RECORD_RULES {
+            if cx.wants(rule.meta) {
+                for finding in attestations.check(rule.meta, rule.kind, &mut notices) {
+                    cx.report(finding);
+                }
+            }
+        }
+        for notice in notices {
+            cx.notice(DiagnosticKind::Parse, format!("control records: {notice}"));
+        }
     }
 }
 

@@ -9,8 +9,11 @@ fn every_fixture_annotation_holds() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     assert_holds(&check_fixture_dir(
         &dir,
-        &["ci"],
-        &[&palisade_controls::CiAnalyzer],
+        &["ci", "controls"],
+        &[
+            &palisade_controls::CiAnalyzer,
+            &palisade_controls::ControlsAnalyzer,
+        ],
     ));
 }
 

@@ -60,6 +60,12 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub analyzer_settings: BTreeMap<String, OptionsValue>,
+    /// Control records (`[controls.backup]`, `[controls.training]`, …): what the team attests
+    /// about backups, incident response, training, audits, access reviews and vendors. Kept
+    /// as written; the `controls` analyzer reads and validates them (with their lines).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub controls: toml::Table,
     /// Central suppressions (`[[ignore]]`): for findings that have no comment line (a
     /// folder, the repository, a live target) or that a team prefers to waive in one place.
     #[serde(default)]

@@ -45,6 +45,20 @@ impl Date {
         Date::from_days_since_epoch((secs / 86_400) as i64)
     }
 
+    /// Days since 1970-01-01 (negative before it), the inverse of
+    /// [`Date::from_days_since_epoch`]; the difference of two is their distance in days.
+    pub fn days_since_epoch(self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let month = i64::from(self.month);
+        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
+            + i64::from(self.day)
+            - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Converts days since 1970-01-01 to a date (Howard Hinnant's civil-from-days).
     pub fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;
@@ -107,5 +121,8 @@ mod tests {
             Date::from_days_since_epoch(20_784).to_string(),
             "2026-11-27"
         );
+        for days in [-800_000, -1, 0, 59, 19_782, 20_784, 2_000_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
     }
 }

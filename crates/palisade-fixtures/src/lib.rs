@@ -23,6 +23,9 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The day a fixture with its own palisade.toml is scanned on (`--today`).
+pub const FIXTURE_TODAY: &str = "2026-12-01";
+
 /// What a fixture line expects of a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -321,8 +324,29 @@ fn check_entry(
     rules: &RuleSet,
     results: &mut FixtureResults,
 ) {
-    let config = Config::default();
-    let options = ScanOptions::new(vec![entry.to_path_buf()], &config, rules);
+    // A folder fixture may carry its own palisade.toml (control records); its runs count
+    // dates from a fixed day, so that a fixture's fresh and stale records stay so.
+    let own_config = entry.join(palisade_core::config::CONFIG_FILE_NAME);
+    let config = if own_config.is_file() {
+        let registry = engine::registry(analyzers);
+        match Config::load(
+            &own_config,
+            &registry,
+            &engine::settings_sections(analyzers),
+        ) {
+            Ok(config) => config,
+            Err(e) => {
+                results.failures.push(format!("{name}: {e}"));
+                return;
+            }
+        }
+    } else {
+        Config::default()
+    };
+    let mut options = ScanOptions::new(vec![entry.to_path_buf()], &config, rules);
+    if own_config.is_file() {
+        options.today = palisade_core::date::Date::parse(FIXTURE_TODAY);
+    }
     let report = match engine::scan(analyzers, &options) {
         Ok(report) => report,
         Err(e) => {
@@ -346,7 +370,13 @@ fn check_entry(
         ));
     }
     let mut by_file: BTreeMap<String, Vec<&ReportedFinding>> = BTreeMap::new();
-    for f in &report.findings {
+    // Findings about no file (the repository as a whole: an unattested control record) have
+    // no line to annotate; their rules' own tests check them.
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.location.path().is_some())
+    {
         by_file
             .entry(rel_of(f.location.path().unwrap_or_default()))
             .or_default()

@@ -155,6 +155,15 @@ pub struct CommonScanArgs {
     /// first characters then `…`; fingerprints never hold a secret either way.
     #[arg(long)]
     pub show_secrets: bool,
+    /// The scan's date (YYYY-MM-DD), for reproducible runs: control records' ages and
+    /// suppressions' expiry are counted from it [default: today in UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<palisade_core::date::Date>,
+}
+
+fn parse_date(s: &str) -> Result<palisade_core::date::Date, String> {
+    palisade_core::date::Date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date written YYYY-MM-DD"))
 }
 
 /// What `-` (standard input) holds.

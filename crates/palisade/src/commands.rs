@@ -202,6 +202,7 @@ fn run_scan(
         },
         targets: &[],
         show_secrets: common.show_secrets,
+        today: common.today,
     };
     let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
     progress.finish();

@@ -9,6 +9,7 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_python::PythonAnalyzer,
         &palisade_k8s::KubernetesAnalyzer,
         &palisade_controls::CiAnalyzer,
+        &palisade_controls::ControlsAnalyzer,
         &palisade_secrets::SecretsAnalyzer,
     ]
 }

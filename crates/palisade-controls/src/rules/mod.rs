@@ -1,15 +1,24 @@
 //! What the rules of this crate share: the workflow rule type, its context, and facts about
 //! GitHub Actions references and events. The rules themselves are one per file under
 //! `ci/`, each registered by one line in `ci/mod.rs`; every one reads the [`Workflow`] model
-//! of one GitHub workflow or the [`Pipeline`] model of one GitLab CI file.
+//! of one GitHub workflow or the [`Pipeline`] model of one GitLab CI file. The `controls/`
+//! rules (one per kind of control record, under `controls/`) read the records of
+//! palisade.toml.
 
 use crate::gitlab::Pipeline;
 use crate::workflow::{Value, Workflow};
 use palisade_core::{FileContext, Finding, RuleMeta, SourceFile, Span};
 
 pub mod ci;
+pub mod controls;
 
 pub use ci::{METAS, PIPELINE_RULES, WORKFLOW_RULES};
+
+/// A rule over one kind of control record (`[controls.<kind>]`).
+pub struct RecordRule {
+    pub meta: &'static RuleMeta,
+    pub kind: crate::records::Kind,
+}
 
 /// A rule over one workflow.
 pub struct WorkflowRule {

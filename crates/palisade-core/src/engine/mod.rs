@@ -60,6 +60,9 @@ pub struct ScanOptions<'a> {
     /// Whether snippets show found secrets in full (`--show-secrets`); by default they show
     /// the first characters then `…`.
     pub show_secrets: bool,
+    /// The scan's date (`--today`), for reproducible runs; `None` is today in UTC (or
+    /// `PALISADE_TODAY`).
+    pub today: Option<Date>,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -77,6 +80,7 @@ impl<'a> ScanOptions<'a> {
             network: NetworkAccess::Offline,
             targets: &[],
             show_secrets: false,
+            today: None,
         }
     }
 }
@@ -207,6 +211,7 @@ pub fn scan(
         absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
     }
 
+    let today = options.today.unwrap_or_else(Date::today);
     // The sources phase: what is not a file of the walk (history, live targets, advisories).
     for analyzer in &analyzers {
         let mut cx = SourcesContext {
@@ -214,6 +219,8 @@ pub fn scan(
             network: options.network,
             roots: &options.roots,
             targets: options.targets,
+            config: options.config,
+            today,
             findings: Vec::new(),
             diagnostics: Vec::new(),
         };
@@ -231,7 +238,6 @@ pub fn scan(
     diagnostics.extend(network::offline_notice(options.rules, options.network));
 
     // Pass 3, in parallel: suppressions, confidence filter, snippets and fingerprints.
-    let today = Date::today();
     let ignores = Ignores::new(options.config, today);
     let finalizer = Finalizer {
         rules: options.rules,
@@ -561,6 +567,9 @@ fn route(
         };
         match by_path.get(location.path.as_str()) {
             Some(&i) => outcomes[i].raw.push(finding),
+            // A file outside the walk (the configuration file in a parent folder) whose rule
+            // supplied the lines' content: finalised from that content.
+            None if finding.content.is_some() => loose.push(finding),
             None => diagnostics.push(Diagnostic {
                 path: Some(location.path.clone()),
                 line: Some(location.span.start_line),

@@ -7,7 +7,8 @@
 //! code that opens a socket must take as an argument — from a [`SourcesContext`] of an online
 //! run. A test runs a default scan under `strace` and checks that no network socket is made.
 
-use crate::config::RuleSet;
+use crate::config::{Config, RuleSet};
+use crate::date::Date;
 use crate::finding::Finding;
 use crate::report::{Diagnostic, DiagnosticKind};
 use crate::rule::RuleMeta;
@@ -36,6 +37,8 @@ pub struct SourcesContext<'a> {
     pub(crate) network: NetworkAccess,
     pub(crate) roots: &'a [PathBuf],
     pub(crate) targets: &'a [String],
+    pub(crate) config: &'a Config,
+    pub(crate) today: Date,
     pub(crate) findings: Vec<Finding>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -49,6 +52,26 @@ impl SourcesContext<'_> {
     /// Whether `rule` runs: enabled, and online if it needs the network.
     pub fn wants(&self, rule: &RuleMeta) -> bool {
         runs(self.rules, rule, self.network)
+    }
+
+    /// The configuration of the scan (`[controls.*]` records are read from it).
+    pub fn config(&self) -> &Config {
+        self.config
+    }
+
+    /// The scan's date: `--today` (or `PALISADE_TODAY`) when given, else today in UTC.
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
+    /// How findings name the configuration file: relative to the first root when inside it.
+    pub fn config_display_path(&self) -> Option<String> {
+        let path = self.config.source.as_ref()?;
+        Some(super::ignores::config_display_path(
+            path,
+            self.roots,
+            self.roots.len() > 1,
+        ))
     }
 
     /// The scan's roots, as the user gave them (the repository whose history to read).
