@@ -20,7 +20,7 @@ mod network;
 mod read;
 
 pub use analyzer::{Analyzer, DynAnalyzer, ErasedFacts, ErasedState, FileContext, ProjectContext};
-pub use network::{NetworkAccess, Online, SourcesContext};
+pub use network::{History, NetworkAccess, Online, SourcesContext};
 pub use read::decode;
 
 use crate::baseline::Baseline;
@@ -60,6 +60,8 @@ pub struct ScanOptions<'a> {
     /// Whether snippets show found secrets in full (`--show-secrets`); by default they show
     /// the first characters then `…`.
     pub show_secrets: bool,
+    /// The git history to read for secrets (`--history`); `None` reads none.
+    pub history: Option<History>,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -77,6 +79,7 @@ impl<'a> ScanOptions<'a> {
             network: NetworkAccess::Offline,
             targets: &[],
             show_secrets: false,
+            history: None,
         }
     }
 }
@@ -214,6 +217,7 @@ pub fn scan(
             network: options.network,
             roots: &options.roots,
             targets: options.targets,
+            history: options.history.as_ref(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
         };
