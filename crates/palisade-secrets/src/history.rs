@@ -40,6 +40,9 @@ pub struct HistoryScan {
     /// file scan, not again).
     pub still_in_tree: usize,
     pub skipped: Skipped,
+    /// Why git stopped before the end of the history (a repository with missing objects):
+    /// what was read before is still reported.
+    pub incomplete: Option<String>,
 }
 
 /// A `git` command that runs nothing from the repository at `top`: no hooks, fsmonitor,
@@ -214,6 +217,7 @@ pub fn scan(
             }
         }
     };
+    let mut read_error = None;
     if let Some(stdout) = child.stdout.take() {
         let mut stdout = BufReader::with_capacity(1 << 16, stdout);
         let mut line = Vec::new();
@@ -222,7 +226,11 @@ pub fn scan(
             match stdout.read_until(b'\n', &mut line) {
                 Ok(0) => break,
                 Ok(_) => reader.line(&line, &mut emit),
-                Err(e) => return Err(format!("cannot read git log: {e}")),
+                Err(e) => {
+                    read_error = Some(format!("cannot read git log: {e}"));
+                    let _ = child.kill();
+                    break;
+                }
             }
         }
     }
@@ -231,8 +239,12 @@ pub fn scan(
         .wait()
         .map_err(|e| format!("cannot run git log: {e}"))?;
     let errors = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-    if !status.success() {
-        return Err(format!("git log failed: {}", errors.trim()));
+    let incomplete = read_error
+        .or_else(|| (!status.success()).then(|| format!("git log failed: {}", errors.trim())));
+    if let Some(why) = &incomplete
+        && reader.commits == 0
+    {
+        return Err(why.clone());
     }
     let commits = reader.commits;
     let skipped = reader.skipped;
@@ -248,6 +260,7 @@ pub fn scan(
         commits,
         still_in_tree,
         skipped,
+        incomplete,
     })
 }
 

@@ -233,6 +233,16 @@ impl Analyzer for SecretsAnalyzer {
                     for finding in scan.findings {
                         cx.report(finding);
                     }
+                    if let Some(why) = &scan.incomplete {
+                        cx.notice(
+                            DiagnosticKind::Unreadable,
+                            format!(
+                                "history of {}: read {} commit(s), then {why}",
+                                top.display(),
+                                scan.commits
+                            ),
+                        );
+                    }
                     let skipped = scan.skipped;
                     if skipped.non_utf8_lines > 0 || skipped.truncated_files > 0 {
                         cx.notice(
