@@ -15,7 +15,7 @@
 mod patch;
 
 use crate::matcher::Matcher;
-use crate::{LOWERED_NOTE, Positions, SecretsAnalyzer, is_lowered_path, secret_hits};
+use crate::{LOWERED_NOTE, Positions, SecretsAnalyzer, is_lowered_by_path, secret_hits};
 use aho_corasick::AhoCorasick;
 use palisade_core::{Confidence, Finding, Location, RuleMeta, Span};
 use patch::{Block, Commit, PatchReader};
@@ -283,7 +283,7 @@ fn block_findings(
         end_line: span.end_line.saturating_add(block.start_line - 1),
         ..span
     };
-    let lowered = is_lowered_path(path);
+    let lowered = is_lowered_by_path(path);
     let short = commit.sha.get(..12).unwrap_or(&commit.sha);
     hits.into_iter()
         .filter_map(|hit| {

@@ -318,6 +318,15 @@ fn is_lowered_path(path: &str) -> bool {
     context::is_test_path(path) || context::is_documentation_path(path)
 }
 
+/// Whether a file at `path`, classified by its path alone (a file of history has no walk
+/// to classify it), is one whose secrets are reported with low confidence.
+fn is_lowered_by_path(path: &str) -> bool {
+    matches!(
+        palisade_knowledge::roles::file_role(path),
+        FileRole::Test | FileRole::Fixture | FileRole::Example
+    ) || is_lowered_path(path)
+}
+
 /// The secrets of a text read from a file at `path` (its kind chooses the detectors):
 /// every hit of the table, at most [`MAX_FINDINGS_PER_FILE`], an AWS access key id paired
 /// with its secret access key. The one detection pass both the file scan and the history
