@@ -177,7 +177,18 @@ fn history_outside_a_repository_is_a_usage_error() {
     }
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
-    let (code, _, err) = palisade(dir.path(), &["--history"]);
+    // git looks no higher than the temporary folder, even if it sits inside a repository.
+    let out = Command::cargo_bin("palisade")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .args(["scan", "--no-progress", "--history", "."])
+        .output()
+        .unwrap();
+    let (code, err) = (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not in a git repository"), "{err}");
 }
