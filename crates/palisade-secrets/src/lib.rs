@@ -12,13 +12,15 @@
 
 pub mod context;
 pub mod detectors;
+pub mod history;
 pub mod matcher;
 pub mod table;
 pub mod validate;
 
 use matcher::{FileKind, Hit, Matcher};
+use palisade_core::engine::SourcesContext;
 use palisade_core::{
-    Analyzer, Confidence, FileContext, FileSelector, Finding, RuleMeta, SourceFile,
+    Analyzer, Confidence, DiagnosticKind, FileContext, FileSelector, Finding, RuleMeta, SourceFile,
 };
 use palisade_knowledge::roles::FileRole;
 
@@ -199,6 +201,69 @@ impl Analyzer for SecretsAnalyzer {
         }
         None
     }
+
+    /// With `--history`, the secrets the git history of each scanned repository holds and
+    /// the working tree no longer does ([`history`]).
+    fn check_sources(&self, cx: &mut SourcesContext<'_>) {
+        let Some(since) = cx.history().map(|h| h.since.clone()) else {
+            return;
+        };
+        let wanted: Vec<&'static str> = table::META_REFS
+            .iter()
+            .filter(|m| cx.wants(m))
+            .map(|m| m.id)
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let mut tops: Vec<std::path::PathBuf> = Vec::new();
+        for root in cx.roots().to_vec() {
+            match history::repository_root(&root) {
+                Ok(top) if !tops.contains(&top) => tops.push(top),
+                Ok(_) => {}
+                Err(e) => cx.notice(DiagnosticKind::Skipped, e),
+            }
+        }
+        let matcher = Matcher::new();
+        for top in tops {
+            match history::scan(&top, since.as_deref(), &matcher, &|m| {
+                wanted.contains(&m.id)
+            }) {
+                Ok(scan) => {
+                    for finding in scan.findings {
+                        cx.report(finding);
+                    }
+                    if let Some(why) = &scan.incomplete {
+                        cx.notice(
+                            DiagnosticKind::Unreadable,
+                            format!(
+                                "history of {}: read {} commit(s), then {why}",
+                                top.display(),
+                                scan.commits
+                            ),
+                        );
+                    }
+                    let skipped = scan.skipped;
+                    if skipped.non_utf8_lines > 0 || skipped.truncated_files > 0 {
+                        cx.notice(
+                            DiagnosticKind::Skipped,
+                            format!(
+                                "history of {}: {} added line(s) not UTF-8 skipped, {} file change(s) cut after {} MB",
+                                top.display(),
+                                skipped.non_utf8_lines,
+                                skipped.truncated_files,
+                                history::MAX_ADDED_BYTES / (1024 * 1024)
+                            ),
+                        );
+                    }
+                }
+                Err(e) => cx.notice(
+                    DiagnosticKind::Unreadable,
+                    format!("history of {}: {e}", top.display()),
+                ),
+            }
+        }
+    }
 }
 
 /// The findings of one file: every secret the table finds in it.
@@ -207,24 +272,12 @@ pub fn findings(
     matcher: &Matcher,
     wants: &dyn Fn(&RuleMeta) -> bool,
 ) -> Vec<Finding> {
-    let mut hits = matcher.find(&file.text, FileKind::of(&file.path), &|d| wants(d.meta()));
-    hits.truncate(MAX_FINDINGS_PER_FILE);
-    let hits = pair_aws_keys(hits, &file.text);
-    let positions = Positions::new(
-        &file.text,
-        hits.iter().flat_map(|h| {
-            [&h.matched, &h.secret]
-                .into_iter()
-                .chain(&h.paired)
-                .flat_map(|r| [r.start, r.end])
-                .collect::<Vec<_>>()
-        }),
-    );
+    let hits = secret_hits(&file.path, &file.text, matcher, wants);
+    let positions = Positions::of_hits(&file.text, &hits);
     let lowered = matches!(
         file.role,
         FileRole::Test | FileRole::Fixture | FileRole::Example
-    ) || context::is_test_path(&file.path)
-        || context::is_documentation_path(&file.path);
+    ) || is_lowered_path(&file.path);
     hits.into_iter()
         .map(|hit| {
             let meta = hit.detector.meta();
@@ -233,11 +286,7 @@ pub fn findings(
             } else {
                 hit.confidence
             };
-            let where_ = if lowered {
-                " (in tests, examples or documentation: still a secret if it was ever issued)"
-            } else {
-                ""
-            };
+            let where_ = if lowered { LOWERED_NOTE } else { "" };
             let mut finding = Finding::new(
                 meta,
                 positions.span(&hit.matched),
@@ -257,6 +306,40 @@ pub fn findings(
             finding
         })
         .collect()
+}
+
+/// What a finding in tests, examples or documentation adds to its message.
+const LOWERED_NOTE: &str =
+    " (in tests, examples or documentation: still a secret if it was ever issued)";
+
+/// Whether a path is a test or documentation path, where a secret is reported with low
+/// confidence.
+fn is_lowered_path(path: &str) -> bool {
+    context::is_test_path(path) || context::is_documentation_path(path)
+}
+
+/// Whether a file at `path`, classified by its path alone (a file of history has no walk
+/// to classify it), is one whose secrets are reported with low confidence.
+fn is_lowered_by_path(path: &str) -> bool {
+    matches!(
+        palisade_knowledge::roles::file_role(path),
+        FileRole::Test | FileRole::Fixture | FileRole::Example
+    ) || is_lowered_path(path)
+}
+
+/// The secrets of a text read from a file at `path` (its kind chooses the detectors):
+/// every hit of the table, at most [`MAX_FINDINGS_PER_FILE`], an AWS access key id paired
+/// with its secret access key. The one detection pass both the file scan and the history
+/// scan ([`history`]) use.
+pub fn secret_hits(
+    path: &str,
+    text: &str,
+    matcher: &Matcher,
+    wants: &dyn Fn(&RuleMeta) -> bool,
+) -> Vec<PairedHit> {
+    let mut hits = matcher.find(text, FileKind::of(path), &|d| wants(d.meta()));
+    hits.truncate(MAX_FINDINGS_PER_FILE);
+    pair_aws_keys(hits, text)
 }
 
 /// An AWS access key id within this many bytes of a secret access key is reported as one
@@ -350,6 +433,20 @@ struct Positions {
 }
 
 impl Positions {
+    /// The positions of every offset the hits mark.
+    fn of_hits(text: &str, hits: &[PairedHit]) -> Positions {
+        Positions::new(
+            text,
+            hits.iter().flat_map(|h| {
+                [&h.matched, &h.secret]
+                    .into_iter()
+                    .chain(&h.paired)
+                    .flat_map(|r| [r.start, r.end])
+                    .collect::<Vec<_>>()
+            }),
+        )
+    }
+
     fn new(text: &str, offsets: impl Iterator<Item = usize>) -> Positions {
         let mut wanted: Vec<usize> = offsets.collect();
         wanted.sort_unstable();
@@ -397,9 +494,9 @@ impl Positions {
 }
 
 /// A hit, and for an AWS access key id the secret access key found beside it.
-struct PairedHit {
-    hit: Hit,
-    paired: Option<std::ops::Range<usize>>,
+pub struct PairedHit {
+    pub hit: Hit,
+    pub paired: Option<std::ops::Range<usize>>,
 }
 
 impl From<Hit> for PairedHit {

@@ -155,6 +155,14 @@ pub struct CommonScanArgs {
     /// first characters then `…`; fingerprints never hold a secret either way.
     #[arg(long)]
     pub show_secrets: bool,
+    /// Also read the git history of the scanned repository: every line added by a commit
+    /// reachable from HEAD, for secrets that are no longer in the tree (needs `git`).
+    #[arg(long)]
+    pub history: bool,
+    /// With --history, read only the commits after this revision (REF..HEAD) or since this
+    /// date (YYYY-MM-DD).
+    #[arg(long, value_name = "REF|DATE", requires = "history")]
+    pub since: Option<String>,
     /// The scan's date (YYYY-MM-DD), for reproducible runs: control records' ages and
     /// suppressions' expiry are counted from it [default: today in UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]

@@ -182,13 +182,19 @@ fn run_scan(
     } else {
         None
     };
+    let roots: Vec<std::path::PathBuf> = common
+        .paths
+        .iter()
+        .filter(|p| !is_stdin(p))
+        .cloned()
+        .collect();
+    let history = if common.history {
+        Some(check_history(&roots, common.since.as_deref())?)
+    } else {
+        None
+    };
     let options = ScanOptions {
-        roots: common
-            .paths
-            .iter()
-            .filter(|p| !is_stdin(p))
-            .cloned()
-            .collect(),
+        roots,
         stdin,
         config: &prepared.config,
         rules: &prepared.rules,
@@ -203,6 +209,7 @@ fn run_scan(
         targets: &[],
         show_secrets: common.show_secrets,
         today: common.today,
+        history,
     };
     let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
     progress.finish();
@@ -218,6 +225,24 @@ fn run_scan(
         );
     }
     report
+}
+
+/// `--history [--since]` checked before the scan: every root in a git repository, `git`
+/// installed, `--since` a date or a commit. A failure is a usage error (exit code 2).
+fn check_history(
+    roots: &[std::path::PathBuf],
+    since: Option<&str>,
+) -> Result<engine::History, Failure> {
+    use palisade_secrets::history;
+    for root in roots {
+        let top = history::repository_root(root).map_err(Failure::usage)?;
+        if let Some(since) = since {
+            history::check_since(&top, since).map_err(Failure::usage)?;
+        }
+    }
+    Ok(engine::History {
+        since: since.map(str::to_string),
+    })
 }
 
 pub fn is_stdin(path: &Path) -> bool {

@@ -20,7 +20,7 @@ mod network;
 mod read;
 
 pub use analyzer::{Analyzer, DynAnalyzer, ErasedFacts, ErasedState, FileContext, ProjectContext};
-pub use network::{NetworkAccess, Online, SourcesContext};
+pub use network::{History, NetworkAccess, Online, SourcesContext};
 pub use read::decode;
 
 use crate::baseline::Baseline;
@@ -63,6 +63,8 @@ pub struct ScanOptions<'a> {
     /// The scan's date (`--today`), for reproducible runs; `None` is today in UTC (or
     /// `PALISADE_TODAY`).
     pub today: Option<Date>,
+    /// The git history to read for secrets (`--history`); `None` reads none.
+    pub history: Option<History>,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -81,6 +83,7 @@ impl<'a> ScanOptions<'a> {
             targets: &[],
             show_secrets: false,
             today: None,
+            history: None,
         }
     }
 }
@@ -221,6 +224,7 @@ pub fn scan(
             targets: options.targets,
             config: options.config,
             today,
+            history: options.history.as_ref(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
         };

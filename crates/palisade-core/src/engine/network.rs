@@ -24,6 +24,14 @@ pub enum NetworkAccess {
     Online,
 }
 
+/// The part of a repository's git history a scan reads (`scan --history [--since …]`): the
+/// commits reachable from HEAD, or only those after `since` (a revision, or a
+/// `YYYY-MM-DD` date).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    pub since: Option<String>,
+}
+
 /// Proof that the user allowed network access. Only the engine makes one, for an online
 /// run; code that opens sockets takes it as an argument, so an offline run cannot reach it.
 #[derive(Clone, Copy, Debug)]
@@ -39,6 +47,7 @@ pub struct SourcesContext<'a> {
     pub(crate) targets: &'a [String],
     pub(crate) config: &'a Config,
     pub(crate) today: Date,
+    pub(crate) history: Option<&'a History>,
     pub(crate) findings: Vec<Finding>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -82,6 +91,11 @@ impl SourcesContext<'_> {
     /// Live targets the user named (URLs, `mysql://user@host:port`).
     pub fn targets(&self) -> &[String] {
         self.targets
+    }
+
+    /// The git history the user asked to read (`scan --history`), if any.
+    pub fn history(&self) -> Option<&History> {
+        self.history
     }
 
     /// Reports a finding at any kind of place; a file finding must name its file.
