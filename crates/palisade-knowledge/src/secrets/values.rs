@@ -8,13 +8,27 @@
 use crate::words::words;
 
 /// Whether a value is a reference or template rather than a literal: `${DB_PASSWORD}`,
-/// `$(DB_PASSWORD)` (expanded by Kubernetes), `{{ .Values.token }}`, `<your-token>`.
+/// `$(DB_PASSWORD)` (expanded by Kubernetes), `$DB_PASSWORD`, `{{ .Values.token }}`,
+/// `<your-token>`.
 pub fn is_reference(value: &str) -> bool {
     let v = value.trim();
     v.contains("$(")
         || v.contains("${")
         || v.contains("{{")
         || (v.len() >= 2 && v.starts_with('<') && v.ends_with('>'))
+        || is_variable(v)
+}
+
+/// A whole value that is one shell or Windows environment variable (`$DB_PASSWORD`,
+/// `%DB_PASSWORD%`): the secret lives elsewhere.
+fn is_variable(v: &str) -> bool {
+    let name = v
+        .strip_prefix('$')
+        .or_else(|| v.strip_prefix('%').and_then(|r| r.strip_suffix('%')));
+    name.is_some_and(|n| {
+        n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// Whether a literal value cannot be a credential: empty, a reference or template (see
@@ -141,6 +155,8 @@ mod tests {
             "$(DB_PASSWORD)",
             "Bearer $(API_TOKEN)",
             "${DB_PASSWORD}",
+            "$DB_ENV_DB_PASSWORD",
+            "%DB_PASSWORD%",
             "{{ .Values.token }}",
             "<your-token>",
             "true",
@@ -166,6 +182,9 @@ mod tests {
             "1234abcd",
             "2fa-secret",
             "<",
+            "$3cret!",
+            "pa$$word",
+            "%20",
         ] {
             assert!(!cannot_be_secret(value), "{value:?}");
         }
