@@ -23,6 +23,7 @@
 //! raises a grade. Test files' call sites do not count: tests are not the product's callers.
 
 use crate::flow;
+use crate::grammar::field;
 use crate::model::Model;
 use crate::reach;
 use palisade_core::{Confidence, Finding, Location, ProjectContext, SourceFile};
@@ -71,7 +72,7 @@ pub struct CallSite {
 /// (`module.name`) or a method of a module-level class (`module.Class.name`), and whether
 /// it takes `self`/`cls` first. `None` for nested functions.
 pub fn qualified_function(model: &Model<'_>, function: Node<'_>) -> Option<(String, bool)> {
-    let name = model.text(function.child_by_field_name("name")?);
+    let name = model.text(function.child_by_field_id(*field::NAME)?);
     let mut outer = function.parent()?;
     if outer.kind() == "decorated_definition" {
         outer = outer.parent()?;
@@ -80,7 +81,7 @@ pub fn qualified_function(model: &Model<'_>, function: Node<'_>) -> Option<(Stri
         "module" => model.module().to_string(),
         "block" => {
             let mut class = outer.parent().filter(|c| c.kind() == "class_definition")?;
-            let class_name = model.text(class.child_by_field_name("name")?);
+            let class_name = model.text(class.child_by_field_id(*field::NAME)?);
             if class
                 .parent()
                 .is_some_and(|p| p.kind() == "decorated_definition")
@@ -121,7 +122,7 @@ pub fn record<'t>(model: &Model<'t>, file: &SourceFile, calls: &[Node<'t>]) -> V
         if sites.len() >= MAX_CALL_SITES_PER_FILE {
             break;
         }
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.child_by_field_id(*field::FUNCTION) else {
             continue;
         };
         if !matches!(callee.kind(), "identifier" | "attribute") {
@@ -137,7 +138,7 @@ pub fn record<'t>(model: &Model<'t>, file: &SourceFile, calls: &[Node<'t>]) -> V
         if !own(&qualified) {
             continue;
         }
-        let Some(arguments) = call.child_by_field_name("arguments") else {
+        let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) else {
             continue;
         };
         let mut site = CallSite {
@@ -151,8 +152,8 @@ pub fn record<'t>(model: &Model<'t>, file: &SourceFile, calls: &[Node<'t>]) -> V
             match argument.kind() {
                 "keyword_argument" => {
                     if let (Some(name), Some(value)) = (
-                        argument.child_by_field_name("name"),
-                        argument.child_by_field_name("value"),
+                        argument.child_by_field_id(*field::NAME),
+                        argument.child_by_field_id(*field::VALUE),
                     ) {
                         site.keywords.push((
                             model.text(name).to_string(),

@@ -13,6 +13,7 @@
 //! answer is then a superset, which only ever raises a grade.
 
 use crate::flow;
+use crate::grammar::field;
 use crate::model::Model;
 use tree_sitter::Node;
 
@@ -31,7 +32,7 @@ pub fn enclosing_function<'t>(
     while let Some(parent) = current.parent() {
         if parent.kind() == "function_definition"
             && parent
-                .child_by_field_name("name")
+                .child_by_field_id(*field::NAME)
                 .is_some_and(|n| model.text(n) == function)
         {
             return Some(parent);
@@ -92,7 +93,7 @@ pub fn arguments_for<'t>(
     function: Node<'t>,
     parameter: &str,
 ) -> Option<Vec<Node<'t>>> {
-    let name = model.text(function.child_by_field_name("name")?);
+    let name = model.text(function.child_by_field_id(*field::NAME)?);
     let params = flow::parameter_names(model, function);
     let index = params.iter().position(|p| p == parameter)?;
     let takes_self = params.first().is_some_and(|p| p == "self" || p == "cls");
@@ -110,13 +111,13 @@ pub fn arguments_for<'t>(
             break;
         }
         if node.kind() == "call"
-            && let Some(callee) = node.child_by_field_name("function")
+            && let Some(callee) = node.child_by_field_id(*field::FUNCTION)
         {
             let implicit_self = match callee.kind() {
                 "identifier" if model.text(callee) == name => Some(false),
                 "attribute"
                     if callee
-                        .child_by_field_name("attribute")
+                        .child_by_field_id(*field::ATTRIBUTE)
                         .is_some_and(|a| model.text(a) == name) =>
                 {
                     Some(takes_self)

@@ -3,6 +3,7 @@
 //! signing or API secret, which literals could be one (not a placeholder, not the name of an
 //! environment variable), and which project helpers read the environment with a fallback.
 
+use crate::grammar::field;
 use crate::model::Model;
 use palisade_knowledge::secrets::{
     SecretKind, Strength, cannot_be_secret, is_placeholder, looks_like_key_material, secret_name,
@@ -43,7 +44,7 @@ pub fn could_be_secret(value: &str) -> bool {
 /// fallback: its name says so (`get_env_variable`, `env_str`, `get_setting`,
 /// `config.get`, `settings_value`) and its first argument is a literal variable name.
 pub fn is_env_helper(model: &Model<'_>, call: Node<'_>) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return false;
     };
     let Some(dotted) = model.dotted(function) else {

@@ -4,6 +4,7 @@
 //! `python/debug-mode-enabled` for `DEBUG` settings that are on unless a deployment says
 //! otherwise.
 
+use crate::grammar::field;
 use crate::model::Model;
 use crate::settings::env_default;
 use crate::values::{keyword_value, literal_bool, literal_string, positional_argument};
@@ -35,7 +36,7 @@ fn on_when_missing(model: &Model<'_>, value: Node<'_>, depth: u8) -> bool {
                 return truthy(model, default);
             }
             // A converter around a lookup: `str2bool(...)`, `bool(int(...))`.
-            let arguments = value.child_by_field_name("arguments");
+            let arguments = value.child_by_field_id(*field::ARGUMENTS);
             let single = arguments.is_some_and(|a| a.named_child_count() == 1);
             single
                 && positional_argument(value, 0)
@@ -77,13 +78,13 @@ fn on_when_missing(model: &Model<'_>, value: Node<'_>, depth: u8) -> bool {
 fn strip_string_methods<'t>(model: &Model<'t>, mut node: Node<'t>) -> Node<'t> {
     for _ in 0..4 {
         let Some(object) = node
-            .child_by_field_name("function")
+            .child_by_field_id(*field::FUNCTION)
             .filter(|f| f.kind() == "attribute")
             .filter(|f| {
-                f.child_by_field_name("attribute")
+                f.child_by_field_id(*field::ATTRIBUTE)
                     .is_some_and(|a| matches!(model.text(a), "lower" | "strip" | "casefold"))
             })
-            .and_then(|f| f.child_by_field_name("object"))
+            .and_then(|f| f.child_by_field_id(*field::OBJECT))
         else {
             break;
         };
@@ -100,7 +101,7 @@ fn env_lookup_default<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Node<'t>>
     if let Some(default) = env_default(model, call) {
         return Some(default);
     }
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field_id(*field::FUNCTION)?;
     let name = model.dotted(function)?;
     let last = name
         .rsplit('.')

@@ -71,6 +71,7 @@
 mod eval;
 mod index;
 
+use crate::grammar::field;
 use crate::model::Model;
 use crate::sources::Source;
 use eval::{Eval, constant};
@@ -320,8 +321,8 @@ pub fn callee_definition<'t>(model: &Model<'t>, callee: Node<'t>) -> Option<(Nod
             .function_named(model.text(callee), callee)
             .map(|f| (f, false)),
         "attribute" => {
-            let object = callee.child_by_field_name("object")?;
-            let method = callee.child_by_field_name("attribute")?;
+            let object = callee.child_by_field_id(*field::OBJECT)?;
+            let method = callee.child_by_field_id(*field::ATTRIBUTE)?;
             matches!(model.text(object), "self" | "cls")
                 .then(|| eval.method_named(callee, model.text(method)))
                 .flatten()
@@ -333,7 +334,7 @@ pub fn callee_definition<'t>(model: &Model<'t>, callee: Node<'t>) -> Option<(Nod
 
 /// The names of a function's parameters, in order (`*args` and `**kwargs` by their names).
 pub fn parameter_names(model: &Model<'_>, function: Node<'_>) -> Vec<String> {
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = function.child_by_field_id(*field::PARAMETERS) else {
         return Vec::new();
     };
     named(parameters)
@@ -341,7 +342,9 @@ pub fn parameter_names(model: &Model<'_>, function: Node<'_>) -> Vec<String> {
         .filter_map(|p| {
             let name = match p.kind() {
                 "identifier" => Some(p),
-                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "default_parameter" | "typed_default_parameter" => {
+                    p.child_by_field_id(*field::NAME)
+                }
                 "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                     p.named_child(0)
                 }
@@ -414,7 +417,7 @@ fn named(node: Node<'_>) -> Vec<Node<'_>> {
 
 /// The positional arguments of a call (no keywords, no splats).
 pub fn positional(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) else {
         return Vec::new();
     };
     if arguments.kind() == "generator_expression" {
@@ -433,15 +436,15 @@ pub fn positional(call: Node<'_>) -> Vec<Node<'_>> {
 
 /// The value of keyword argument `name` of a call.
 pub fn keyword<'t>(model: &Model<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field_id(*field::ARGUMENTS)?;
     named(arguments)
         .into_iter()
         .find(|a| {
             a.kind() == "keyword_argument"
-                && a.child_by_field_name("name")
+                && a.child_by_field_id(*field::NAME)
                     .is_some_and(|n| model.text(n) == name)
         })
-        .and_then(|a| a.child_by_field_name("value"))
+        .and_then(|a| a.child_by_field_id(*field::VALUE))
 }
 
 fn is_all_caps(name: &str) -> bool {
@@ -488,7 +491,7 @@ mod tests {
                 "import_statement" | "import_from_statement" => model.add_import(node),
                 "call"
                     if node
-                        .child_by_field_name("function")
+                        .child_by_field_id(*field::FUNCTION)
                         .is_some_and(|f| &source[f.byte_range()] == "sink") =>
                 {
                     calls.push(node);

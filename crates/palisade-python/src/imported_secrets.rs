@@ -10,6 +10,7 @@
 
 use crate::credentials::{could_be_secret, is_signing_secret_name};
 use crate::endpoints::facts::FileFacts;
+use crate::grammar::field;
 use crate::model::{MODULE, Model, scope_of};
 use crate::rules::hardcoded_secret_key::{META, is_jwt_function, is_secret_name};
 use crate::values::{argument, enclosing_class, literal_string};
@@ -67,8 +68,8 @@ pub fn collect<'t>(
             continue;
         }
         let (Some(left), Some(right)) = (
-            assignment.child_by_field_name("left"),
-            assignment.child_by_field_name("right"),
+            assignment.child_by_field_id(*field::LEFT),
+            assignment.child_by_field_id(*field::RIGHT),
         ) else {
             continue;
         };
@@ -87,7 +88,7 @@ pub fn collect<'t>(
         });
     }
     for &call in calls {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
             continue;
         };
         if !model.resolve(function).is_some_and(|r| is_jwt_function(&r)) {

@@ -24,6 +24,7 @@ pub mod settings;
 pub mod sources;
 pub mod values;
 
+use crate::grammar::field;
 use endpoints::extract::Extractor;
 use endpoints::facts::FileFacts;
 use grammar::PYTHON;
@@ -200,22 +201,22 @@ fn analyze<'t>(
         }
         for &node in nodes.get("assignment") {
             if let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
+                node.child_by_field_id(*field::LEFT),
+                node.child_by_field_id(*field::RIGHT),
             ) {
                 model.add_assignment(scope_of(node), left, right);
             }
         }
         for &node in nodes.get("with_item") {
             // `with httpx.Client() as client:` binds `client` to the value.
-            let Some(value) = node.child_by_field_name("value") else {
+            let Some(value) = node.child_by_field_id(*field::VALUE) else {
                 continue;
             };
             if value.kind() != "as_pattern" {
                 continue;
             }
             let target = value
-                .child_by_field_name("alias")
+                .child_by_field_id(*field::ALIAS)
                 .and_then(|a| a.named_child(0));
             if let (Some(expr), Some(target)) = (value.named_child(0), target) {
                 model.add_assignment(scope_of(node), target, expr);

@@ -8,6 +8,7 @@
 
 use crate::endpoints::extract::mentions_secret;
 use crate::flow;
+use crate::grammar::field;
 use crate::model::Model;
 use tree_sitter::Node;
 
@@ -41,13 +42,13 @@ pub fn builds_a_query(model: &Model<'_>, comparison: Node<'_>) -> bool {
             "argument_list" => {
                 let Some(callee) = parent
                     .parent()
-                    .and_then(|call| call.child_by_field_name("function"))
+                    .and_then(|call| call.child_by_field_id(*field::FUNCTION))
                 else {
                     return false;
                 };
                 let name = match callee.kind() {
                     "attribute" => callee
-                        .child_by_field_name("attribute")
+                        .child_by_field_id(*field::ATTRIBUTE)
                         .map(|a| model.text(a))
                         .unwrap_or(""),
                     _ => model.text(callee),
@@ -92,8 +93,8 @@ pub fn is_named_label(model: &Model<'_>, operand: Node<'_>) -> bool {
     let (object, name) = match operand.kind() {
         "identifier" => (None, model.text(operand)),
         "attribute" => match (
-            operand.child_by_field_name("object"),
-            operand.child_by_field_name("attribute"),
+            operand.child_by_field_id(*field::OBJECT),
+            operand.child_by_field_id(*field::ATTRIBUTE),
         ) {
             (Some(object), Some(attribute)) => (Some(model.text(object)), model.text(attribute)),
             _ => return false,
@@ -165,13 +166,13 @@ pub fn is_checksum(model: &Model<'_>, operand: Node<'_>) -> bool {
     let Some(function) = call_function(operand) else {
         return false;
     };
-    let Some(method) = function.child_by_field_name("attribute") else {
+    let Some(method) = function.child_by_field_id(*field::ATTRIBUTE) else {
         return false;
     };
     if !matches!(model.text(method), "digest" | "hexdigest") {
         return false;
     }
-    let Some(object) = function.child_by_field_name("object") else {
+    let Some(object) = function.child_by_field_id(*field::OBJECT) else {
         return false;
     };
     let makers = match object.kind() {
@@ -185,7 +186,7 @@ pub fn is_checksum(model: &Model<'_>, operand: Node<'_>) -> bool {
                 .and_then(|f| model.resolve(f))
                 .is_some_and(|resolved| resolved.starts_with("hashlib."))
                 && maker
-                    .child_by_field_name("arguments")
+                    .child_by_field_id(*field::ARGUMENTS)
                     .is_none_or(|arguments| !mentions_secret(model.text(arguments)))
         })
 }
@@ -223,13 +224,13 @@ pub fn is_verified_claim(model: &Model<'_>, operand: Node<'_>) -> bool {
     !reads.is_empty()
         && reads.iter().all(|read| {
             let base = match read.kind() {
-                "subscript" => read.child_by_field_name("value"),
+                "subscript" => read.child_by_field_id(*field::VALUE),
                 "call" => call_function(*read)
                     .filter(|f| {
-                        f.child_by_field_name("attribute")
+                        f.child_by_field_id(*field::ATTRIBUTE)
                             .is_some_and(|a| model.text(a) == "get")
                     })
-                    .and_then(|f| f.child_by_field_name("object")),
+                    .and_then(|f| f.child_by_field_id(*field::OBJECT)),
                 _ => None,
             };
             base.is_some_and(|b| {
@@ -253,7 +254,7 @@ fn call_function(node: Node<'_>) -> Option<Node<'_>> {
         node
     };
     (node.kind() == "call")
-        .then(|| node.child_by_field_name("function"))
+        .then(|| node.child_by_field_id(*field::FUNCTION))
         .flatten()
 }
 
@@ -265,7 +266,7 @@ pub fn is_write_if_changed(model: &Model<'_>, comparison: Node<'_>) -> bool {
         .parent()
         .filter(|p| p.kind() == "if_statement")
         .filter(|p| {
-            p.child_by_field_name("condition")
+            p.child_by_field_id(*field::CONDITION)
                 .is_some_and(|c| c.id() == comparison.id())
         })
     else {
@@ -275,7 +276,7 @@ pub fn is_write_if_changed(model: &Model<'_>, comparison: Node<'_>) -> bool {
         return false;
     };
     let Some(assignment) = statement
-        .child_by_field_name("consequence")
+        .child_by_field_id(*field::CONSEQUENCE)
         .and_then(|block| block.named_child(0))
         .filter(|s| s.kind() == "expression_statement")
         .and_then(|s| s.named_child(0))
@@ -284,8 +285,8 @@ pub fn is_write_if_changed(model: &Model<'_>, comparison: Node<'_>) -> bool {
         return false;
     };
     let (Some(target), Some(value)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return false;
     };
@@ -295,12 +296,14 @@ pub fn is_write_if_changed(model: &Model<'_>, comparison: Node<'_>) -> bool {
             // `state.get(KEY)` is read back as `state[KEY]`.
             let as_subscript = call_function(stored)
                 .filter(|f| {
-                    f.child_by_field_name("attribute")
+                    f.child_by_field_id(*field::ATTRIBUTE)
                         .is_some_and(|a| model.text(a) == "get")
                 })
                 .and_then(|f| {
-                    let object = f.child_by_field_name("object")?;
-                    let key = stored.child_by_field_name("arguments")?.named_child(0)?;
+                    let object = f.child_by_field_id(*field::OBJECT)?;
+                    let key = stored
+                        .child_by_field_id(*field::ARGUMENTS)?
+                        .named_child(0)?;
                     Some(format!("{}[{}]", model.text(object), model.text(key)))
                 });
             model.text(target) == stored_text
@@ -329,7 +332,7 @@ pub fn selects_from_collection(model: &Model<'_>, comparison: Node<'_>) -> bool 
                         .parent()
                         .filter(|p| p.kind() == "argument_list")
                         .and_then(|args| args.parent())
-                        .and_then(|call| call.child_by_field_name("function"))
+                        .and_then(|call| call.child_by_field_id(*field::FUNCTION))
                         .is_some_and(|f| {
                             let name = model.text(f);
                             matches!(
@@ -389,8 +392,8 @@ fn found_by<'t>(
         }
         if node.kind() == "assignment"
             && let (Some(target), Some(value)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
+                node.child_by_field_id(*field::LEFT),
+                node.child_by_field_id(*field::RIGHT),
             )
             && target.kind() == "identifier"
             && call_function(value).is_some()
@@ -412,13 +415,13 @@ fn takes_argument(model: &Model<'_>, call: Node<'_>, key: &str) -> bool {
     } else {
         call
     };
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) else {
         return false;
     };
     let mut cursor = arguments.walk();
     arguments.named_children(&mut cursor).any(|argument| {
         let value = match argument.kind() {
-            "keyword_argument" => argument.child_by_field_name("value"),
+            "keyword_argument" => argument.child_by_field_id(*field::VALUE),
             _ => Some(argument),
         };
         value.is_some_and(|v| v.kind() == "identifier" && model.text(v) == key)
@@ -429,14 +432,14 @@ fn takes_argument(model: &Model<'_>, call: Node<'_>, key: &str) -> bool {
 /// `request`, `project`).
 fn attribute_chain_names<'t>(model: &Model<'t>, attribute: Node<'t>) -> Vec<&'t str> {
     let mut names = Vec::new();
-    let mut current = attribute.child_by_field_name("object");
+    let mut current = attribute.child_by_field_id(*field::OBJECT);
     while let Some(node) = current {
         match node.kind() {
             "attribute" => {
-                if let Some(name) = node.child_by_field_name("attribute") {
+                if let Some(name) = node.child_by_field_id(*field::ATTRIBUTE) {
                     names.push(model.text(name));
                 }
-                current = node.child_by_field_name("object");
+                current = node.child_by_field_id(*field::OBJECT);
             }
             "identifier" => {
                 names.push(model.text(node));
@@ -466,19 +469,19 @@ fn is_plain_field(model: &Model<'_>, field: Node<'_>) -> bool {
     use crate::endpoints::secrets::{is_request_container, secret_name};
     let (receiver, key) = match field.kind() {
         "subscript" => (
-            field.child_by_field_name("value"),
-            field.child_by_field_name("subscript"),
+            field.child_by_field_id(*field::VALUE),
+            field.child_by_field_id(*field::SUBSCRIPT),
         ),
         _ => match call_function(field) {
             Some(function)
                 if function
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(*field::ATTRIBUTE)
                     .is_some_and(|a| model.text(a) == "get") =>
             {
                 (
-                    function.child_by_field_name("object"),
+                    function.child_by_field_id(*field::OBJECT),
                     field
-                        .child_by_field_name("arguments")
+                        .child_by_field_id(*field::ARGUMENTS)
                         .and_then(|a| a.named_child(0)),
                 )
             }

@@ -5,6 +5,7 @@
 //! It is built from the node lists collected in the analyzer's single traversal; rules query
 //! it and never re-parse text.
 
+use crate::grammar::field;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -103,7 +104,7 @@ impl<'t> Model<'t> {
         if node.kind() == "import_from_statement" {
             // `from ssl import *` imports `ssl` too, though it binds no name we can read.
             if let Some(module) = node
-                .child_by_field_name("module_name")
+                .child_by_field_id(*field::MODULE_NAME)
                 .filter(|m| m.kind() == "dotted_name")
             {
                 self.note_package(self.text(module));
@@ -135,8 +136,8 @@ impl<'t> Model<'t> {
                     }
                     "aliased_import" => {
                         if let (Some(n), Some(alias)) = (
-                            name.child_by_field_name("name"),
-                            name.child_by_field_name("alias"),
+                            name.child_by_field_id(*field::NAME),
+                            name.child_by_field_id(*field::ALIAS),
                         ) {
                             let dotted = self.text(n).to_string();
                             out.push((self.text(alias).to_string(), absolute(dotted)));
@@ -150,7 +151,7 @@ impl<'t> Model<'t> {
         if node.kind() != "import_from_statement" {
             return out;
         }
-        let Some(module) = node.child_by_field_name("module_name") else {
+        let Some(module) = node.child_by_field_id(*field::MODULE_NAME) else {
             return out;
         };
         let (base, relative) = match module.kind() {
@@ -162,8 +163,8 @@ impl<'t> Model<'t> {
             let (imported, local) = match name.kind() {
                 "dotted_name" => (self.text(name), self.text(name)),
                 "aliased_import" => match (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
+                    name.child_by_field_id(*field::NAME),
+                    name.child_by_field_id(*field::ALIAS),
                 ) {
                     (Some(n), Some(a)) => (self.text(n), self.text(a)),
                     _ => continue,
@@ -199,7 +200,7 @@ impl<'t> Model<'t> {
         {
             return None;
         }
-        let module = node.child_by_field_name("module_name")?;
+        let module = node.child_by_field_id(*field::MODULE_NAME)?;
         match module.kind() {
             "dotted_name" => Some(self.text(module).to_string()),
             "relative_import" => Some(self.relative_base(module)),
@@ -302,10 +303,10 @@ impl<'t> Model<'t> {
 
     /// Records a `function_definition`: its name and its parameters.
     pub fn add_function(&mut self, definition: Node<'t>) {
-        if let Some(name) = definition.child_by_field_name("name") {
+        if let Some(name) = definition.child_by_field_id(*field::NAME) {
             self.function_names.insert(self.text(name));
         }
-        if let Some(parameters) = definition.child_by_field_name("parameters") {
+        if let Some(parameters) = definition.child_by_field_id(*field::PARAMETERS) {
             self.add_parameters(definition.id(), parameters);
         }
     }
@@ -322,7 +323,9 @@ impl<'t> Model<'t> {
         for p in parameters.named_children(&mut cursor) {
             let name = match p.kind() {
                 "identifier" => Some(p),
-                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "default_parameter" | "typed_default_parameter" => {
+                    p.child_by_field_id(*field::NAME)
+                }
                 "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                     p.named_child(0)
                 }

@@ -11,6 +11,7 @@
 
 use crate::callers;
 use crate::flow::{self, Hole, Origin};
+use crate::grammar::field;
 use crate::model::Model;
 use palisade_core::Confidence;
 use tree_sitter::Node;
@@ -53,9 +54,9 @@ fn is_schema_identifier(model: &Model<'_>, hole: &Hole<'_>) -> bool {
     // The object the chain starts from, when it is a local alias (`meta = model._meta`).
     let mut base = read;
     while let Some(inner) = match base.kind() {
-        "attribute" => base.child_by_field_name("object"),
-        "subscript" => base.child_by_field_name("value"),
-        "call" => base.child_by_field_name("function"),
+        "attribute" => base.child_by_field_id(*field::OBJECT),
+        "subscript" => base.child_by_field_id(*field::VALUE),
+        "call" => base.child_by_field_id(*field::FUNCTION),
         _ => None,
     } {
         base = inner;

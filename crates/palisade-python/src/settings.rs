@@ -6,6 +6,7 @@
 //! re-parses text. It is kept apart from `model.rs` so that configuration rules can grow
 //! their helpers without touching the model the other rules share.
 
+use crate::grammar::field;
 use crate::model::{MODULE, Model, scope_of};
 use palisade_knowledge::roles::{self, SettingsFlavor};
 use tree_sitter::Node;
@@ -158,9 +159,9 @@ fn collect_settings<'t>(
                 }
             }
             "if_statement" => {
-                let condition = statement.child_by_field_name("condition");
+                let condition = statement.child_by_field_id(*field::CONDITION);
                 let debug = condition.is_some_and(|c| is_debug_condition(model, c));
-                if let Some(body) = statement.child_by_field_name("consequence") {
+                if let Some(body) = statement.child_by_field_id(*field::CONSEQUENCE) {
                     collect_settings(model, body, true, debug_only || debug, out);
                 }
                 let mut alternatives = statement.walk();
@@ -169,12 +170,12 @@ fn collect_settings<'t>(
                 {
                     let (body, debug) = match alternative.kind() {
                         "elif_clause" => (
-                            alternative.child_by_field_name("consequence"),
+                            alternative.child_by_field_id(*field::CONSEQUENCE),
                             alternative
-                                .child_by_field_name("condition")
+                                .child_by_field_id(*field::CONDITION)
                                 .is_some_and(|c| is_debug_condition(model, c)),
                         ),
-                        _ => (alternative.child_by_field_name("body"), false),
+                        _ => (alternative.child_by_field_id(*field::BODY), false),
                     };
                     if let Some(body) = body {
                         collect_settings(model, body, true, debug_only || debug, out);
@@ -210,26 +211,26 @@ fn setting_of<'t>(
 ) -> Option<Setting<'t>> {
     let (name, value, op) = match expr.kind() {
         "assignment" => {
-            let left = expr.child_by_field_name("left")?;
-            let right = expr.child_by_field_name("right")?;
+            let left = expr.child_by_field_id(*field::LEFT)?;
+            let right = expr.child_by_field_id(*field::RIGHT)?;
             (left, right, SettingOp::Assign)
         }
         "augmented_assignment" => {
-            let left = expr.child_by_field_name("left")?;
-            let right = expr.child_by_field_name("right")?;
+            let left = expr.child_by_field_id(*field::LEFT)?;
+            let right = expr.child_by_field_id(*field::RIGHT)?;
             (left, right, SettingOp::Extend)
         }
         "call" => {
-            let function = expr.child_by_field_name("function")?;
+            let function = expr.child_by_field_id(*field::FUNCTION)?;
             if function.kind() != "attribute" {
                 return None;
             }
-            let method = model.text(function.child_by_field_name("attribute")?);
+            let method = model.text(function.child_by_field_id(*field::ATTRIBUTE)?);
             if !matches!(method, "append" | "extend" | "insert") {
                 return None;
             }
-            let object = function.child_by_field_name("object")?;
-            let arguments = expr.child_by_field_name("arguments")?;
+            let object = function.child_by_field_id(*field::OBJECT)?;
+            let arguments = expr.child_by_field_id(*field::ARGUMENTS)?;
             let mut c = arguments.walk();
             let value = arguments.named_children(&mut c).last()?;
             (object, value, SettingOp::Call)
@@ -273,7 +274,7 @@ pub fn is_debug_condition(model: &Model<'_>, condition: Node<'_>) -> bool {
             // `DEBUG and LOCAL_DEV`: development only when DEBUG is required.
             model.text(condition).contains(" and ")
                 && condition
-                    .child_by_field_name("left")
+                    .child_by_field_id(*field::LEFT)
                     .is_some_and(|l| is_debug_condition(model, l))
         }
         "parenthesized_expression" => condition
@@ -294,10 +295,10 @@ pub fn under_debug(model: &Model<'_>, node: Node<'_>) -> bool {
             "function_definition" | "class_definition" | "lambda" => return false,
             "if_statement" | "elif_clause" => {
                 let in_body = n
-                    .child_by_field_name("consequence")
+                    .child_by_field_id(*field::CONSEQUENCE)
                     .is_some_and(|b| b.id() == child.id());
                 if in_body
-                    && n.child_by_field_name("condition")
+                    && n.child_by_field_id(*field::CONDITION)
                         .is_some_and(|c| is_debug_condition(model, c))
                 {
                     return true;
@@ -365,7 +366,7 @@ pub fn last_name<'t>(model: &Model<'t>, function: Node<'_>) -> &'t str {
     match function.kind() {
         "identifier" => model.text(function),
         "attribute" => function
-            .child_by_field_name("attribute")
+            .child_by_field_id(*field::ATTRIBUTE)
             .map_or("", |a| model.text(a)),
         _ => "",
     }
@@ -426,8 +427,8 @@ pub fn env_default<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Node<'t>> {
     if call.kind() != "call" {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
-    let arguments = call.child_by_field_name("arguments")?;
+    let function = call.child_by_field_id(*field::FUNCTION)?;
+    let arguments = call.child_by_field_id(*field::ARGUMENTS)?;
     // Cheap filter on the text before resolving (this runs on many module-level calls).
     let text = model.text(function);
     let plausible = text.ends_with(".get")
@@ -461,9 +462,11 @@ pub fn env_default<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Node<'t>> {
     let mut positional = 0;
     for argument in arguments.named_children(&mut cursor) {
         if argument.kind() == "keyword_argument" {
-            let name = argument.child_by_field_name("name").map(|n| model.text(n));
+            let name = argument
+                .child_by_field_id(*field::NAME)
+                .map(|n| model.text(n));
             if name == Some("default") {
-                return argument.child_by_field_name("value");
+                return argument.child_by_field_id(*field::VALUE);
             }
             continue;
         }
@@ -477,7 +480,7 @@ pub fn env_default<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Node<'t>> {
 
 /// Whether a call passes `**something` (its keyword arguments are then not all known).
 pub fn has_keyword_splat(call: Node<'_>) -> bool {
-    call.child_by_field_name("arguments")
+    call.child_by_field_id(*field::ARGUMENTS)
         .is_some_and(|arguments| {
             let mut cursor = arguments.walk();
             arguments
@@ -498,8 +501,8 @@ pub fn dict_entries<'t>(model: &Model<'t>, dict: Node<'t>) -> Vec<(String, Node<
             continue;
         }
         if let (Some(key), Some(value)) = (
-            pair.child_by_field_name("key"),
-            pair.child_by_field_name("value"),
+            pair.child_by_field_id(*field::KEY),
+            pair.child_by_field_id(*field::VALUE),
         ) && let Some(key) = string_value(model, key)
         {
             out.push((key, value));
@@ -515,7 +518,7 @@ pub fn dict_is_open(dict: Node<'_>) -> bool {
     dict.named_children(&mut cursor).any(|n| {
         n.kind() == "dictionary_splat"
             || (n.kind() == "pair"
-                && n.child_by_field_name("key")
+                && n.child_by_field_id(*field::KEY)
                     .is_some_and(|k| !matches!(k.kind(), "string" | "concatenated_string")))
     })
 }

@@ -12,6 +12,7 @@
 //! scope, which this module finds by walking the scope's subtree (a walk of the tree, never a
 //! re-parse). Every recursion is bounded, so cyclic assignments (`x = x + 1`) end as "unknown".
 
+use crate::grammar::field;
 use crate::model::{Model, scope_of};
 use crate::sources::{self, Source};
 use tree_sitter::Node;
@@ -85,12 +86,12 @@ pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
 /// The parameter node named `name` of the function around `node`, if there is one.
 pub fn parameter_named<'t>(model: &Model<'_>, node: Node<'t>, name: &str) -> Option<Node<'t>> {
     let function = enclosing_function(node)?;
-    let parameters = function.child_by_field_name("parameters")?;
+    let parameters = function.child_by_field_id(*field::PARAMETERS)?;
     let mut cursor = parameters.walk();
     parameters.named_children(&mut cursor).find(|p| {
         let id = match p.kind() {
             "identifier" => Some(*p),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_id(*field::NAME),
             "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                 p.named_child(0).and_then(|inner| match inner.kind() {
                     "identifier" => Some(inner),
@@ -106,7 +107,7 @@ pub fn parameter_named<'t>(model: &Model<'_>, node: Node<'t>, name: &str) -> Opt
 /// The annotation of a typed parameter (`pid: int` → `int`), as written.
 pub fn parameter_type<'t>(model: &Model<'t>, parameter: Node<'_>) -> Option<&'t str> {
     parameter
-        .child_by_field_name("type")
+        .child_by_field_id(*field::TYPE)
         .map(|t| model.text(t).trim())
 }
 
@@ -142,8 +143,8 @@ fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'
             match node.kind() {
                 "augmented_assignment" => {
                     if let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
+                        node.child_by_field_id(*field::LEFT),
+                        node.child_by_field_id(*field::RIGHT),
                     ) && model.dotted(left).as_deref() == Some(name)
                     {
                         out.augmented.push(right);
@@ -151,8 +152,8 @@ fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'
                 }
                 "for_statement" | "for_in_clause" => {
                     if let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
+                        node.child_by_field_id(*field::LEFT),
+                        node.child_by_field_id(*field::RIGHT),
                     ) {
                         if model.dotted(left).as_deref() == Some(name) {
                             out.loop_iterables.push(right);
@@ -162,7 +163,7 @@ fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'
                     }
                 }
                 "named_expression" | "as_pattern" => {
-                    if let Some(n) = node.child_by_field_name("name")
+                    if let Some(n) = node.child_by_field_id(*field::NAME)
                         && model.text(n) == name
                     {
                         out.unknown = true;
@@ -256,7 +257,7 @@ fn constant<'t>(
             node.named_children(&mut cursor)
                 .filter(|c| c.kind() == "interpolation")
                 .all(|i| {
-                    i.child_by_field_name("expression")
+                    i.child_by_field_id(*field::EXPRESSION)
                         .is_some_and(|e| constant(model, e, safe, depth))
                 })
         }
@@ -268,12 +269,12 @@ fn constant<'t>(
         | "expression_list"
         | "argument_list" => all_children(node),
         "keyword_argument" => node
-            .child_by_field_name("value")
+            .child_by_field_id(*field::VALUE)
             .is_some_and(|v| constant(model, v, safe, depth)),
         "binary_operator" => {
             let (Some(l), Some(r)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
+                node.child_by_field_id(*field::LEFT),
+                node.child_by_field_id(*field::RIGHT),
             ) else {
                 return false;
             };
@@ -287,19 +288,19 @@ fn constant<'t>(
         }
         "call" => {
             let (Some(function), Some(arguments)) = (
-                node.child_by_field_name("function"),
-                node.child_by_field_name("arguments"),
+                node.child_by_field_id(*field::FUNCTION),
+                node.child_by_field_id(*field::ARGUMENTS),
             ) else {
                 return false;
             };
             let receiver_constant = match function.kind() {
                 "attribute" => {
                     let method = function
-                        .child_by_field_name("attribute")
+                        .child_by_field_id(*field::ATTRIBUTE)
                         .map(|a| model.text(a));
                     method.is_some_and(|m| PURE_STR_METHODS.contains(&m))
                         && function
-                            .child_by_field_name("object")
+                            .child_by_field_id(*field::OBJECT)
                             .is_some_and(|o| constant(model, o, safe, depth))
                 }
                 "identifier" => matches!(model.text(function), "str" | "int" | "float"),
@@ -310,7 +311,7 @@ fn constant<'t>(
         "generator_expression" | "list_comprehension" => {
             // Constant when the element is, whatever it iterates (`x for x in CONSTS`
             // binds `x` to a constant iterable, checked through the loop bindings).
-            node.child_by_field_name("body")
+            node.child_by_field_id(*field::BODY)
                 .is_some_and(|b| constant(model, b, safe, depth))
         }
         "identifier" | "attribute" => name_constant(model, node, safe, depth),
@@ -448,10 +449,10 @@ fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t
             {
                 return Some(o);
             }
-            origin(model, node.child_by_field_name("object")?, depth)
+            origin(model, node.child_by_field_id(*field::OBJECT)?, depth)
         }
         "call" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.child_by_field_id(*field::FUNCTION)?;
             let resolved = model.resolve(function).unwrap_or_default();
             if function.kind() == "identifier"
                 && let Some(source) = sources::builtin_source(model.text(function))
@@ -470,7 +471,7 @@ fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t
             }
             if function.kind() == "attribute"
                 && let Some(source) = function
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(*field::ATTRIBUTE)
                     .and_then(|a| sources::method_source(model.text(a)))
             {
                 return found(source.into(), describe(source, model.text(node)));
@@ -480,7 +481,7 @@ fn origin<'t>(model: &Model<'t>, node: Node<'t>, depth: u32) -> Option<Origin<'t
             {
                 return Some(o);
             }
-            origin(model, node.child_by_field_name("arguments")?, depth)
+            origin(model, node.child_by_field_id(*field::ARGUMENTS)?, depth)
         }
         "lambda"
         | "function_definition"
@@ -525,7 +526,7 @@ pub fn constructed_by(model: &Model<'_>, receiver: Node<'_>) -> Option<String> {
         if value.kind() != "call" {
             return None;
         }
-        let name = model.resolve(value.child_by_field_name("function")?)?;
+        let name = model.resolve(value.child_by_field_id(*field::FUNCTION)?)?;
         match &found {
             Some(previous) if *previous != name => return None,
             _ => found = Some(name),
@@ -544,7 +545,7 @@ pub fn assigned_from_call(model: &Model<'_>, receiver: Node<'_>) -> Option<Strin
         if value.kind() != "call" {
             return None;
         }
-        let function = value.child_by_field_name("function")?;
+        let function = value.child_by_field_id(*field::FUNCTION)?;
         let name = model.resolve(function).or_else(|| model.dotted(function))?;
         match &found {
             Some(previous) if *previous != name => return None,
@@ -556,7 +557,7 @@ pub fn assigned_from_call(model: &Model<'_>, receiver: Node<'_>) -> Option<Strin
 
 /// The `index`th positional argument of a call (keyword arguments and splats skipped).
 pub fn positional_argument(call: Node<'_>, index: usize) -> Option<Node<'_>> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field_id(*field::ARGUMENTS)?;
     if arguments.kind() != "argument_list" {
         return (index == 0).then_some(arguments); // `f(x for x in y)`
     }
@@ -580,36 +581,36 @@ pub fn argument<'t>(
     name: &str,
 ) -> Option<Node<'t>> {
     match keyword(model, call, name) {
-        Some(k) => k.child_by_field_name("value"),
+        Some(k) => k.child_by_field_id(*field::VALUE),
         None => positional_argument(call, index),
     }
 }
 
 /// The keyword argument `name` of a call (the `keyword_argument` node, for its position).
 pub fn keyword<'t>(model: &Model<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field_id(*field::ARGUMENTS)?;
     let mut cursor = arguments.walk();
     arguments.named_children(&mut cursor).find(|a| {
         a.kind() == "keyword_argument"
-            && a.child_by_field_name("name")
+            && a.child_by_field_id(*field::NAME)
                 .is_some_and(|n| model.text(n) == name)
     })
 }
 
 /// The value of keyword argument `name` (not its `keyword_argument` node).
 pub fn keyword_value<'t>(model: &Model<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    keyword(model, call, name).and_then(|k| k.child_by_field_name("value"))
+    keyword(model, call, name).and_then(|k| k.child_by_field_id(*field::VALUE))
 }
 
 /// The method name of a call on an attribute (`app.config.update(...)` → `update`) and its
 /// receiver node.
 pub fn method_call<'t>(model: &Model<'t>, call: Node<'t>) -> Option<(&'t str, Node<'t>)> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field_id(*field::FUNCTION)?;
     if function.kind() != "attribute" {
         return None;
     }
-    let method = model.text(function.child_by_field_name("attribute")?);
-    Some((method, function.child_by_field_name("object")?))
+    let method = model.text(function.child_by_field_id(*field::ATTRIBUTE)?);
+    Some((method, function.child_by_field_id(*field::OBJECT)?))
 }
 
 /// Whether `node` sits directly in a class body (a class attribute), not in a function.

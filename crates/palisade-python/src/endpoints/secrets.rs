@@ -5,6 +5,7 @@
 //! `python/non-constant-time-secret-comparison`.
 
 use super::syntax::{args, dotted, string_value, text};
+use crate::grammar::field;
 use palisade_knowledge::secrets::looks_like_key_material;
 use palisade_knowledge::words::words;
 use tree_sitter::Node;
@@ -69,12 +70,12 @@ pub fn is_request_container(receiver: &str) -> bool {
 pub fn lookup<'t>(node: Node<'t>, src: &[u8]) -> Option<(String, String)> {
     match node.kind() {
         "subscript" => {
-            let value = node.child_by_field_name("value")?;
-            let key = node.child_by_field_name("subscript")?;
+            let value = node.child_by_field_id(*field::VALUE)?;
+            let key = node.child_by_field_id(*field::SUBSCRIPT)?;
             Some((dotted(value, src)?, string_value(key, src)?))
         }
         "call" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.child_by_field_id(*field::FUNCTION)?;
             let callee = dotted(function, src)?;
             let a = args(node, src);
             let first = *a.positional.first()?;
@@ -102,7 +103,7 @@ fn secret_operand_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<SecretK
         "parenthesized_expression" => secret_operand_at(node.named_child(0)?, src, depth + 1),
         "identifier" => secret_name(text(node, src)),
         "attribute" => {
-            let attribute = node.child_by_field_name("attribute")?;
+            let attribute = node.child_by_field_id(*field::ATTRIBUTE)?;
             secret_name(text(attribute, src))
         }
         "subscript" | "call" => {
@@ -117,9 +118,9 @@ fn secret_operand_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<SecretK
             if node.kind() == "subscript" {
                 return None;
             }
-            let function = node.child_by_field_name("function")?;
+            let function = node.child_by_field_id(*field::FUNCTION)?;
             let callee = match function.kind() {
-                "attribute" => text(function.child_by_field_name("attribute")?, src),
+                "attribute" => text(function.child_by_field_id(*field::ATTRIBUTE)?, src),
                 "identifier" => text(function, src),
                 _ => return None,
             };
@@ -156,8 +157,8 @@ fn secret_operand_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<SecretK
         }
         "binary_operator" => {
             // `"sha256=" + digest`.
-            let left = node.child_by_field_name("left")?;
-            let right = node.child_by_field_name("right")?;
+            let left = node.child_by_field_id(*field::LEFT)?;
+            let right = node.child_by_field_id(*field::RIGHT)?;
             secret_operand_at(left, src, depth + 1)
                 .or_else(|| secret_operand_at(right, src, depth + 1))
         }
@@ -184,7 +185,7 @@ pub fn is_not_a_secret_value(node: Node<'_>, src: &[u8]) -> bool {
             let capitalised = last.chars().next().is_some_and(|c| c.is_ascii_uppercase());
             ((upper && !lower) || (capitalised && lower)) && secret_name(last).is_none()
         }
-        "call" => node.child_by_field_name("function").is_some_and(|f| {
+        "call" => node.child_by_field_id(*field::FUNCTION).is_some_and(|f| {
             matches!(text(f, src), "len" | "bool" | "int" | "type" | "isinstance")
         }),
         "parenthesized_expression" => node

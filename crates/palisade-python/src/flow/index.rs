@@ -2,6 +2,7 @@
 //! order, and which of them reach a use.
 
 use super::{is_function, named, positional};
+use crate::grammar::field;
 use crate::model::Model;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -121,13 +122,13 @@ impl ScopeIndex {
         let mut stack_start = scope;
         if is_function(scope) {
             index.function = scope
-                .child_by_field_name("name")
+                .child_by_field_id(*field::NAME)
                 .map_or("<lambda>", |n| model.text(n))
                 .to_string();
-            if let Some(parameters) = scope.child_by_field_name("parameters") {
+            if let Some(parameters) = scope.child_by_field_id(*field::PARAMETERS) {
                 index.add_parameters(model, parameters);
             }
-            match scope.child_by_field_name("body") {
+            match scope.child_by_field_id(*field::BODY) {
                 Some(body) if scope.kind() == "function_definition" => {
                     index.body = NodeRef::of(body);
                     stack_start = body;
@@ -139,7 +140,7 @@ impl ScopeIndex {
         while let Some(node) = stack.pop() {
             match node.kind() {
                 "function_definition" if node.id() != scope.id() => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.child_by_field_id(*field::NAME) {
                         index
                             .functions
                             .insert(model.text(name).to_string(), NodeRef::of(node));
@@ -150,11 +151,11 @@ impl ScopeIndex {
                 "assignment" => index.add_assignment(model, node),
                 "augmented_assignment" => {
                     if let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
+                        node.child_by_field_id(*field::LEFT),
+                        node.child_by_field_id(*field::RIGHT),
                     ) {
                         let add = node
-                            .child_by_field_name("operator")
+                            .child_by_field_id(*field::OPERATOR)
                             .is_some_and(|o| model.text(o) == "+=");
                         let kind = if add {
                             DefKind::Add(right)
@@ -166,18 +167,18 @@ impl ScopeIndex {
                 }
                 "for_statement" => {
                     if let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
+                        node.child_by_field_id(*field::LEFT),
+                        node.child_by_field_id(*field::RIGHT),
                     ) {
                         index.add_targets(model, left, right);
                     }
                 }
                 "with_item" => {
-                    if let Some(value) = node.child_by_field_name("value")
+                    if let Some(value) = node.child_by_field_id(*field::VALUE)
                         && value.kind() == "as_pattern"
                         && let Some(expr) = value.named_child(0)
                         && let Some(target) = value
-                            .child_by_field_name("alias")
+                            .child_by_field_id(*field::ALIAS)
                             .and_then(|a| a.named_child(0))
                     {
                         index.add(model, target, node, node.end_byte(), DefKind::Assign(expr));
@@ -185,8 +186,8 @@ impl ScopeIndex {
                 }
                 "named_expression" => {
                     if let (Some(name), Some(value)) = (
-                        node.child_by_field_name("name"),
-                        node.child_by_field_name("value"),
+                        node.child_by_field_id(*field::NAME),
+                        node.child_by_field_id(*field::VALUE),
                     ) {
                         index.add(model, name, node, node.end_byte(), DefKind::Assign(value));
                     }
@@ -237,11 +238,12 @@ impl ScopeIndex {
         for p in parameters.named_children(&mut cursor) {
             let (name, annotation) = match p.kind() {
                 "identifier" => (Some(p), None),
-                "default_parameter" => (p.child_by_field_name("name"), None),
-                "typed_default_parameter" => {
-                    (p.child_by_field_name("name"), p.child_by_field_name("type"))
-                }
-                "typed_parameter" => (p.named_child(0), p.child_by_field_name("type")),
+                "default_parameter" => (p.child_by_field_id(*field::NAME), None),
+                "typed_default_parameter" => (
+                    p.child_by_field_id(*field::NAME),
+                    p.child_by_field_id(*field::TYPE),
+                ),
+                "typed_parameter" => (p.named_child(0), p.child_by_field_id(*field::TYPE)),
                 "list_splat_pattern" | "dictionary_splat_pattern" => (p.named_child(0), None),
                 _ => (None, None),
             };
@@ -255,14 +257,14 @@ impl ScopeIndex {
 
     fn add_assignment<'t>(&mut self, model: &Model<'t>, node: Node<'t>) {
         let (Some(left), Some(mut right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
+            node.child_by_field_id(*field::LEFT),
+            node.child_by_field_id(*field::RIGHT),
         ) else {
             return;
         };
         // `a = b = value`: the inner assignment is visited on its own.
         while right.kind() == "assignment" {
-            match right.child_by_field_name("right") {
+            match right.child_by_field_id(*field::RIGHT) {
                 Some(r) => right = r,
                 None => return,
             }
@@ -283,8 +285,8 @@ impl ScopeIndex {
             }
             "subscript" => {
                 if let (Some(object), Some(key)) = (
-                    target.child_by_field_name("value"),
-                    target.child_by_field_name("subscript"),
+                    target.child_by_field_id(*field::VALUE),
+                    target.child_by_field_id(*field::SUBSCRIPT),
                 ) {
                     self.add(
                         model,
@@ -346,15 +348,15 @@ impl ScopeIndex {
 
     /// `name.append(x)`, `name.extend(xs)`, `name.insert(i, x)`, `name.add(x)`.
     fn add_mutation<'t>(&mut self, model: &Model<'t>, call: Node<'t>) {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
             return;
         };
         if function.kind() != "attribute" {
             return;
         }
         let (Some(object), Some(method)) = (
-            function.child_by_field_name("object"),
-            function.child_by_field_name("attribute"),
+            function.child_by_field_id(*field::OBJECT),
+            function.child_by_field_id(*field::ATTRIBUTE),
         ) else {
             return;
         };
@@ -484,7 +486,7 @@ pub(super) fn exclusive(def: Node<'_>, ancestors: &HashSet<usize>) -> bool {
     };
     match lca.kind() {
         "if_statement" => !lca
-            .child_by_field_name("condition")
+            .child_by_field_id(*field::CONDITION)
             .is_some_and(|c| is_ancestor(c, def)),
         "block" => lca.parent().is_some_and(|p| p.kind() == "match_statement"),
         _ => false,

@@ -62,6 +62,7 @@
 //! - OWASP Top 10 2021, A03 Injection
 //! - Python documentation, `eval` and `exec` built-in functions; `ast.literal_eval`
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::flow::{self, Hole, Origin};
 use crate::model::Model;
@@ -116,7 +117,7 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     if is_test_code(&cx.file.path) {
         return;
     }
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let Some((name, keyword)) = sink(model, function) else {
@@ -235,7 +236,7 @@ fn code_grade<'t>(model: &Model<'t>, hole: &Hole<'t>, path: &str) -> Grade<'t> {
 fn is_sink_call(model: &Model<'_>, node: Node<'_>) -> bool {
     node.kind() == "call"
         && node
-            .child_by_field_name("function")
+            .child_by_field_id(*field::FUNCTION)
             .and_then(|f| sink(model, f))
             .is_some()
 }
@@ -243,7 +244,7 @@ fn is_sink_call(model: &Model<'_>, node: Node<'_>) -> bool {
 /// A number cannot carry code: `int(x)`, `float(x)`, a parameter annotated `int`/`float`.
 fn is_number(model: &Model<'_>, node: Node<'_>) -> bool {
     match node.kind() {
-        "call" => node.child_by_field_name("function").is_some_and(|f| {
+        "call" => node.child_by_field_id(*field::FUNCTION).is_some_and(|f| {
             f.kind() == "identifier" && matches!(model.text(f), "int" | "float" | "len")
         }),
         "identifier" => parameter_named(model, node, model.text(node))

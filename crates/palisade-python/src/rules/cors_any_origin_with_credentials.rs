@@ -61,6 +61,7 @@
 //! - OWASP Web Security Testing Guide, "Testing Cross Origin Resource Sharing"
 //! - MDN, "Cross-Origin Resource Sharing (CORS)", requests with credentials
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
@@ -99,10 +100,10 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         }
         "class_definition" => {
             let name = node
-                .child_by_field_name("name")
+                .child_by_field_id(*field::NAME)
                 .map(|n| cx.model.text(n))
                 .unwrap_or_default();
-            if let Some(body) = node.child_by_field_name("body")
+            if let Some(body) = node.child_by_field_id(*field::BODY)
                 && assigns_cors_setting(cx.model, body)
                 && name_role(name) == NameRole::Deployed
                 && deployment_role(&cx.file.path) == NameRole::Deployed
@@ -125,7 +126,7 @@ fn assigns_cors_setting(model: &Model<'_>, body: Node<'_>) -> bool {
             && statement
                 .named_child(0)
                 .filter(|e| e.kind() == "assignment")
-                .and_then(|a| a.child_by_field_name("left"))
+                .and_then(|a| a.child_by_field_id(*field::LEFT))
                 .is_some_and(|l| model.text(l).starts_with("CORS_"))
     })
 }
@@ -217,7 +218,7 @@ fn truthy(model: &Model<'_>, value: Node<'_>) -> bool {
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let name = last_name(model, function);
@@ -245,7 +246,7 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             .is_some_and(|r| r.ends_with("CORSMiddleware"))
     };
     let method = (function.kind() == "attribute")
-        .then(|| function.child_by_field_name("attribute"))
+        .then(|| function.child_by_field_id(*field::ATTRIBUTE))
         .flatten()
         .map(|a| model.text(a));
     let wraps_middleware = method == Some("add_middleware")
@@ -272,7 +273,7 @@ fn check_flask_cors(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return; // flask-cors raises at start-up for credentials with a sent wildcard
     }
     let credentials = keyword(model, call, "supports_credentials").filter(|k| {
-        k.child_by_field_name("value")
+        k.child_by_field_id(*field::VALUE)
             .is_some_and(|v| truthy(model, v))
     });
     let origins_node = keyword_value(model, call, "origins");
@@ -283,7 +284,7 @@ fn check_flask_cors(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         let mut cursor = resources.walk();
         for pair in resources.named_children(&mut cursor) {
             let Some(options) = pair
-                .child_by_field_name("value")
+                .child_by_field_id(*field::VALUE)
                 .map(|v| follow(model, v).0)
                 .filter(|v| v.kind() == "dictionary")
             else {
@@ -298,7 +299,7 @@ fn check_flask_cors(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             let resource_origins = get("origins").map_or(origins, |o| classify_origins(model, o));
             if resource_credentials && resource_origins == Origins::Any {
                 let path = pair
-                    .child_by_field_name("key")
+                    .child_by_field_id(*field::KEY)
                     .map(|k| model.text(k))
                     .unwrap_or_default();
                 let finding = Finding::new(
@@ -338,17 +339,17 @@ fn check_flask_cors(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 fn check_starlette(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let Some(credentials) = keyword(model, call, "allow_credentials").filter(|k| {
-        k.child_by_field_name("value")
+        k.child_by_field_id(*field::VALUE)
             .is_some_and(|v| truthy(model, v))
     }) else {
         return;
     };
     let origins = keyword(model, call, "allow_origins").filter(|k| {
-        k.child_by_field_name("value")
+        k.child_by_field_id(*field::VALUE)
             .is_some_and(|v| classify_origins(model, v) == Origins::Any)
     });
     let regex = keyword(model, call, "allow_origin_regex").filter(|k| {
-        k.child_by_field_name("value")
+        k.child_by_field_id(*field::VALUE)
             .and_then(|v| string_value(model, follow(model, v).0))
             .is_some_and(|r| matches_everything(&r))
     });
@@ -377,7 +378,7 @@ fn check_aiohttp_cors(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     };
     let star = pair
-        .child_by_field_name("key")
+        .child_by_field_id(*field::KEY)
         .and_then(|k| string_value(model, k))
         .is_some_and(|k| k == "*");
     if star {
@@ -455,8 +456,8 @@ const ALLOW_CREDENTIALS: &str = "Access-Control-Allow-Credentials";
 fn check_header_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return;
     };
@@ -464,7 +465,7 @@ fn check_header_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     let is_header = left
-        .child_by_field_name("subscript")
+        .child_by_field_id(*field::SUBSCRIPT)
         .is_some_and(|k| is_allow_origin(model, k));
     if is_header {
         check_reflection(assignment, right, cx);
@@ -475,8 +476,8 @@ fn check_header_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 fn check_header_pair(pair: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(key), Some(value)) = (
-        pair.child_by_field_name("key"),
-        pair.child_by_field_name("value"),
+        pair.child_by_field_id(*field::KEY),
+        pair.child_by_field_id(*field::VALUE),
     ) else {
         return;
     };
@@ -512,7 +513,7 @@ fn check_reflection(at: Node<'_>, value: Node<'_>, cx: &mut RuleContext<'_, '_>)
                 let condition = match n.kind() {
                     "conditional_expression" => n.named_child(1),
                     "assert_statement" => n.named_child(0),
-                    _ => n.child_by_field_name("condition"),
+                    _ => n.child_by_field_id(*field::CONDITION),
                 };
                 if let Some(condition) = condition
                     && looks_at_origin(model, condition, variable)
@@ -566,26 +567,26 @@ fn is_request_origin(model: &Model<'_>, node: Node<'_>) -> bool {
     };
     match node.kind() {
         "call" => {
-            let Some(function) = node.child_by_field_name("function") else {
+            let Some(function) = node.child_by_field_id(*field::FUNCTION) else {
                 return false;
             };
             function.kind() == "attribute"
                 && function
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(*field::ATTRIBUTE)
                     .is_some_and(|a| model.text(a) == "get")
                 && function
-                    .child_by_field_name("object")
+                    .child_by_field_id(*field::OBJECT)
                     .is_some_and(is_header_map)
                 && positional(node, 0).is_some_and(is_origin_key)
         }
         "subscript" => {
-            node.child_by_field_name("value").is_some_and(is_header_map)
+            node.child_by_field_id(*field::VALUE).is_some_and(is_header_map)
                 && node
-                    .child_by_field_name("subscript")
+                    .child_by_field_id(*field::SUBSCRIPT)
                     .is_some_and(is_origin_key)
         }
         "boolean_operator" => node
-            .child_by_field_name("left")
+            .child_by_field_id(*field::LEFT)
             .is_some_and(|l| is_request_origin(model, l)),
         _ => false,
     }

@@ -67,6 +67,7 @@
 //! - MySQL Reference Manual, "Using Encrypted Connections"
 //! - PostgreSQL documentation, libpq "SSL Support" (`sslmode`)
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::dsn::{Driver, KeywordDsn, Tls, libpq_mode, parse_keyword_dsn, url_driver, url_tls};
 use crate::model::{MODULE, Model, scope_of};
@@ -186,7 +187,7 @@ fn call_options<'t>(model: &Model<'t>, call: Node<'t>) -> Options<'t> {
         entries: Vec::new(),
         open: false,
     };
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) else {
         return options;
     };
     let mut cursor = arguments.walk();
@@ -194,8 +195,8 @@ fn call_options<'t>(model: &Model<'t>, call: Node<'t>) -> Options<'t> {
         match argument.kind() {
             "keyword_argument" => {
                 if let (Some(name), Some(value)) = (
-                    argument.child_by_field_name("name"),
-                    argument.child_by_field_name("value"),
+                    argument.child_by_field_id(*field::NAME),
+                    argument.child_by_field_id(*field::VALUE),
                 ) {
                     options.entries.push((model.text(name).to_string(), value));
                 }
@@ -300,7 +301,7 @@ struct Target<'t> {
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     // The last names in DRIVERS and ENGINE_FACTORIES: a cheap filter before resolving.
@@ -629,8 +630,8 @@ fn check_url(
 fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return;
     };
@@ -646,7 +647,7 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     let config_item = left.kind() == "subscript"
         && left
-            .child_by_field_name("value")
+            .child_by_field_id(*field::VALUE)
             .filter(|v| matches!(v.kind(), "identifier" | "attribute"))
             .map(|v| model.text(v))
             .is_some_and(|d| d == "config" || d.ends_with(".config"));
@@ -702,7 +703,7 @@ fn engine_adds_tls(model: &Model<'_>, assignment: Node<'_>, name: &str) -> bool 
             return false;
         }
         if n.kind() == "call"
-            && n.child_by_field_name("function")
+            && n.child_by_field_id(*field::FUNCTION)
                 .and_then(|f| model.resolve(f))
                 .is_some_and(|r| ENGINE_FACTORIES.contains(&r.as_str()))
             && positional(n, 0)

@@ -70,6 +70,7 @@
 //! - Flask documentation, "Debugging Application Errors" (never use the debugger in production)
 //! - Django documentation, deployment checklist: `DEBUG`
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::env_defaults::defaults_on;
 use crate::model::{MODULE, scope_of};
@@ -224,7 +225,7 @@ fn report(
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let resolved = model.resolve(function).unwrap_or_default();
@@ -357,8 +358,8 @@ fn is_flask_config(node: Node<'_>, cx: &RuleContext<'_, '_>) -> bool {
         return false;
     }
     let (Some(object), Some(attribute)) = (
-        node.child_by_field_name("object"),
-        node.child_by_field_name("attribute"),
+        node.child_by_field_id(*field::OBJECT),
+        node.child_by_field_id(*field::ATTRIBUTE),
     ) else {
         return false;
     };
@@ -368,14 +369,14 @@ fn is_flask_config(node: Node<'_>, cx: &RuleContext<'_, '_>) -> bool {
 fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(left), Some(mut right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return;
     };
     // `DEBUG = TEMPLATE_DEBUG = True`: the value is at the end of the chain.
     while right.kind() == "assignment" {
-        match right.child_by_field_name("right") {
+        match right.child_by_field_id(*field::RIGHT) {
             Some(r) => right = r,
             None => return,
         }
@@ -383,8 +384,8 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     match left.kind() {
         "attribute" => {
             let (Some(object), Some(attribute)) = (
-                left.child_by_field_name("object"),
-                left.child_by_field_name("attribute"),
+                left.child_by_field_id(*field::OBJECT),
+                left.child_by_field_id(*field::ATTRIBUTE),
             ) else {
                 return;
             };
@@ -410,8 +411,8 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         }
         "subscript" => {
             let (Some(object), Some(key)) = (
-                left.child_by_field_name("value"),
-                left.child_by_field_name("subscript"),
+                left.child_by_field_id(*field::VALUE),
+                left.child_by_field_id(*field::SUBSCRIPT),
             ) else {
                 return;
             };

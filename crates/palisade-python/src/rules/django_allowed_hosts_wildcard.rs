@@ -46,6 +46,7 @@
 //! - Django documentation, settings: `ALLOWED_HOSTS`; "Host header validation"
 //! - OWASP Web Security Testing Guide, "Testing for Host Header Injection"
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
@@ -87,17 +88,17 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         "class_definition" => {
             // django-configurations: `class Production(Configuration): ALLOWED_HOSTS = [...]`
             let name = node
-                .child_by_field_name("name")
+                .child_by_field_id(*field::NAME)
                 .map(|n| model.text(n))
                 .unwrap_or_default();
             let configuration = model.imports_package("configurations")
                 || node
-                    .child_by_field_name("superclasses")
+                    .child_by_field_id(*field::SUPERCLASSES)
                     .is_some_and(|s| model.text(s).contains("Configuration"));
             if configuration
                 && name_role(name) == NameRole::Deployed
                 && deployment_role(&cx.file.path) == NameRole::Deployed
-                && let Some(body) = node.child_by_field_name("body")
+                && let Some(body) = node.child_by_field_id(*field::BODY)
             {
                 check_settings(&top_level_settings(model, body), cx);
             }
@@ -183,18 +184,18 @@ fn wildcard_in<'t>(model: &Model<'t>, value: Node<'t>) -> Option<Wildcard<'t>> {
             any.then_some(()).and(found(Confidence::High))
         }
         "binary_operator" => {
-            let left = value.child_by_field_name("left")?;
-            let right = value.child_by_field_name("right")?;
+            let left = value.child_by_field_id(*field::LEFT)?;
+            let right = value.child_by_field_id(*field::RIGHT)?;
             wildcard_in(model, left).or_else(|| wildcard_in(model, right))
         }
         "call" => {
-            let function = value.child_by_field_name("function")?;
+            let function = value.child_by_field_id(*field::FUNCTION)?;
             // `os.environ.get("ALLOWED_HOSTS", "*").split(",")`
             if function.kind() == "attribute"
                 && function
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(*field::ATTRIBUTE)
                     .is_some_and(|a| matches!(model.text(a), "split" | "strip"))
-                && let Some(object) = function.child_by_field_name("object")
+                && let Some(object) = function.child_by_field_id(*field::OBJECT)
                 && object.kind() == "call"
             {
                 return wildcard_in(model, object);

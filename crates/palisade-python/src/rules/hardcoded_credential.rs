@@ -49,6 +49,7 @@
 //! - OWASP Secrets Management Cheat Sheet
 //! - AWS documentation, "Best practices for managing AWS access keys"
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::credentials::could_be_secret;
 use crate::values::{keyword_value, literal_string};
@@ -93,8 +94,8 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 fn check_password_default(parameter: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(name), Some(value)) = (
-        parameter.child_by_field_name("name"),
-        parameter.child_by_field_name("value"),
+        parameter.child_by_field_id(*field::NAME),
+        parameter.child_by_field_id(*field::VALUE),
     ) else {
         return;
     };
@@ -119,7 +120,7 @@ fn check_password_default(parameter: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let function = parameter
         .parent()
         .and_then(|p| p.parent())
-        .and_then(|f| f.child_by_field_name("name"))
+        .and_then(|f| f.child_by_field_id(*field::NAME))
         .map_or("", |n| model.text(n));
     let finding = Finding::new(
         &META,
@@ -174,7 +175,7 @@ fn check_aws_keys(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             (Confidence::High, "")
         };
         let callee = call
-            .child_by_field_name("function")
+            .child_by_field_id(*field::FUNCTION)
             .map_or("", |f| model.text(f));
         let at = value.parent().unwrap_or(value);
         let finding = Finding::new(

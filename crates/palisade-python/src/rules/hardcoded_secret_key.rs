@@ -77,6 +77,7 @@
 //! - OWASP Secrets Management Cheat Sheet
 //! - Django documentation, settings: `SECRET_KEY`; Flask documentation, configuration: `SECRET_KEY`
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::credentials::{could_be_secret, is_env_helper, is_signing_secret_name};
 use crate::model::{MODULE, scope_of};
@@ -195,7 +196,7 @@ fn class_confidence(node: Node<'_>, cx: &RuleContext<'_, '_>) -> Option<Confiden
         return Some(Confidence::High);
     };
     let name = class
-        .child_by_field_name("name")
+        .child_by_field_id(*field::NAME)
         .map_or("", |n| cx.model.text(n));
     match name_role(name) {
         NameRole::Test => None,
@@ -236,12 +237,12 @@ fn is_config_class(cx: &RuleContext<'_, '_>, class: Node<'_>) -> bool {
             .any(|suffix| last.ends_with(suffix))
     };
     if class
-        .child_by_field_name("name")
+        .child_by_field_id(*field::NAME)
         .is_some_and(|n| says_config(cx.model.text(n)))
     {
         return true;
     }
-    let Some(bases) = class.child_by_field_name("superclasses") else {
+    let Some(bases) = class.child_by_field_id(*field::SUPERCLASSES) else {
         return false;
     };
     let mut cursor = bases.walk();
@@ -267,10 +268,10 @@ fn report(
 
 fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(left) = assignment.child_by_field_name("left") else {
+    let Some(left) = assignment.child_by_field_id(*field::LEFT) else {
         return;
     };
-    let Some(right) = assignment.child_by_field_name("right") else {
+    let Some(right) = assignment.child_by_field_id(*field::RIGHT) else {
         // `secret_key: str` without a value.
         return;
     };
@@ -304,7 +305,7 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
                 return;
             }
             let in_settings_class = enclosing_class(assignment).is_some_and(|class| {
-                class.child_by_field_name("superclasses").is_some_and(|s| {
+                class.child_by_field_id(*field::SUPERCLASSES).is_some_and(|s| {
                     let text = model.text(s);
                     text.contains("BaseSettings") || text.contains("BaseModel")
                 })
@@ -335,8 +336,8 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
         }
         "attribute" => {
             let (Some(object), Some(attribute)) = (
-                left.child_by_field_name("object"),
-                left.child_by_field_name("attribute"),
+                left.child_by_field_id(*field::OBJECT),
+                left.child_by_field_id(*field::ATTRIBUTE),
             ) else {
                 return;
             };
@@ -364,8 +365,8 @@ fn check_assignment(assignment: Node<'_>, confidence: Confidence, cx: &mut RuleC
         }
         "subscript" => {
             let (Some(object), Some(key)) = (
-                left.child_by_field_name("value"),
-                left.child_by_field_name("subscript"),
+                left.child_by_field_id(*field::VALUE),
+                left.child_by_field_id(*field::SUBSCRIPT),
             ) else {
                 return;
             };
@@ -428,8 +429,8 @@ fn check_dictionary(
         .collect();
     for pair in pairs {
         let (Some(key), Some(value)) = (
-            pair.child_by_field_name("key"),
-            pair.child_by_field_name("value"),
+            pair.child_by_field_id(*field::KEY),
+            pair.child_by_field_id(*field::VALUE),
         ) else {
             continue;
         };
@@ -456,7 +457,7 @@ fn check_dictionary(
 
 /// Reports keyword arguments named like a secret setting with a literal value.
 fn check_keywords(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'_, '_>) {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) else {
         return;
     };
     let mut cursor = arguments.walk();
@@ -465,8 +466,8 @@ fn check_keywords(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'
         match argument.kind() {
             "keyword_argument" => {
                 let (Some(name), Some(value)) = (
-                    argument.child_by_field_name("name"),
-                    argument.child_by_field_name("value"),
+                    argument.child_by_field_id(*field::NAME),
+                    argument.child_by_field_id(*field::VALUE),
                 ) else {
                     continue;
                 };
@@ -495,7 +496,7 @@ fn check_keywords(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'
 
 fn check_call(call: Node<'_>, confidence: Confidence, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let resolved = model.resolve(function).unwrap_or_default();

@@ -58,6 +58,7 @@
 //! - Django documentation, deployment checklist (`SESSION_COOKIE_SECURE`,
 //!   `CSRF_COOKIE_SECURE`)
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::model::Model;
 use crate::settings::{
@@ -177,13 +178,13 @@ fn check_module(root: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     for statement in root.named_children(&mut cursor) {
         let class = match statement.kind() {
             "class_definition" => statement,
-            "decorated_definition" => match statement.child_by_field_name("definition") {
+            "decorated_definition" => match statement.child_by_field_id(*field::DEFINITION) {
                 Some(d) if d.kind() == "class_definition" => d,
                 _ => continue,
             },
             _ => continue,
         };
-        if let Some(body) = class.child_by_field_name("body") {
+        if let Some(body) = class.child_by_field_id(*field::BODY) {
             // Only the cookie settings matter; keeping just those keeps large modules cheap.
             let mut cookie_settings = top_level_settings(model, body);
             cookie_settings.retain(|s| is_cookie_setting(s.name));
@@ -194,7 +195,7 @@ fn check_module(root: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     for (i, (class, class_settings)) in classes.iter().enumerate() {
         let name = class
-            .child_by_field_name("name")
+            .child_by_field_id(*field::NAME)
             .map(|n| model.text(n))
             .unwrap_or_default();
         if name_role(name) != NameRole::Deployed {
@@ -298,16 +299,16 @@ fn flag_message(name: &str, what: &str, confidence: Confidence) -> String {
 fn check_config_item(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return;
     };
-    if left.kind() != "subscript" || !is_config_object(model, left.child_by_field_name("value")) {
+    if left.kind() != "subscript" || !is_config_object(model, left.child_by_field_id(*field::VALUE)) {
         return;
     }
     let Some(key) = left
-        .child_by_field_name("subscript")
+        .child_by_field_id(*field::SUBSCRIPT)
         .and_then(|k| string_value(model, k))
     else {
         return;
@@ -338,15 +339,15 @@ fn is_config_object(model: &Model<'_>, node: Option<Node<'_>>) -> bool {
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     if function.kind() != "attribute" {
         return;
     }
     let (Some(object), Some(method)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("attribute"),
+        function.child_by_field_id(*field::OBJECT),
+        function.child_by_field_id(*field::ATTRIBUTE),
     ) else {
         return;
     };
@@ -371,14 +372,14 @@ fn check_config_update(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     let mut entries: Vec<(String, Node<'_>)> = Vec::new();
-    if let Some(arguments) = call.child_by_field_name("arguments") {
+    if let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) {
         let mut cursor = arguments.walk();
         for argument in arguments.named_children(&mut cursor) {
             match argument.kind() {
                 "keyword_argument" => {
                     if let (Some(name), Some(value)) = (
-                        argument.child_by_field_name("name"),
-                        argument.child_by_field_name("value"),
+                        argument.child_by_field_id(*field::NAME),
+                        argument.child_by_field_id(*field::VALUE),
                     ) {
                         entries.push((model.text(name).to_string(), value));
                     }
@@ -455,7 +456,7 @@ fn check_set_cookie(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let name_node = keyword(model, call, "key")
         .or_else(|| keyword(model, call, "name"))
-        .and_then(|k| k.child_by_field_name("value"))
+        .and_then(|k| k.child_by_field_id(*field::VALUE))
         .or_else(|| positional(call, 0));
     let Some(name_node) = name_node else {
         return;
@@ -474,7 +475,7 @@ fn check_set_cookie(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         names
             .iter()
             .find_map(|n| keyword(model, call, n))
-            .and_then(|k| k.child_by_field_name("value"))
+            .and_then(|k| k.child_by_field_id(*field::VALUE))
     };
     let secure = value_of(&["secure"]);
     let httponly = value_of(&["httponly", "http_only"]);

@@ -55,6 +55,7 @@
 //! - OWASP JSON Web Token Cheat Sheet for Java (the checks apply to every language)
 //! - PyJWT documentation, usage: "Reading the claimset without validation"
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::model::{Model, scope_of};
 use crate::values::{argument, enclosing_function, literal_bool, literal_string};
@@ -97,7 +98,7 @@ const UNVERIFIED_CLAIMS: &[&str] = &[
 
 fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let Some(resolved) = model.resolve(function) else {
@@ -201,11 +202,11 @@ fn false_entry<'t>(model: &Model<'t>, options: Node<'t>, key: &str) -> Option<No
             options.named_children(&mut cursor).collect()
         }
         "call" => {
-            let function = options.child_by_field_name("function")?;
+            let function = options.child_by_field_id(*field::FUNCTION)?;
             if model.text(function) != "dict" {
                 return None;
             }
-            let arguments = options.child_by_field_name("arguments")?;
+            let arguments = options.child_by_field_id(*field::ARGUMENTS)?;
             let mut cursor = arguments.walk();
             arguments.named_children(&mut cursor).collect()
         }
@@ -215,15 +216,15 @@ fn false_entry<'t>(model: &Model<'t>, options: Node<'t>, key: &str) -> Option<No
         let (name, value) = match entry.kind() {
             "pair" => (
                 entry
-                    .child_by_field_name("key")
+                    .child_by_field_id(*field::KEY)
                     .and_then(|k| literal_string(model, k)),
-                entry.child_by_field_name("value"),
+                entry.child_by_field_id(*field::VALUE),
             ),
             "keyword_argument" => (
                 entry
-                    .child_by_field_name("name")
+                    .child_by_field_id(*field::NAME)
                     .map(|n| model.text(n).to_string()),
-                entry.child_by_field_name("value"),
+                entry.child_by_field_id(*field::VALUE),
             ),
             _ => (None, None),
         };
@@ -292,7 +293,7 @@ fn reads_only_routing_claims(model: &Model<'_>, call: Node<'_>) -> bool {
         return false;
     };
     let Some(target) = assignment
-        .child_by_field_name("left")
+        .child_by_field_id(*field::LEFT)
         .filter(|l| l.kind() == "identifier")
     else {
         return false;
@@ -319,13 +320,13 @@ fn reads_only_routing_claims(model: &Model<'_>, call: Node<'_>) -> bool {
                 return false;
             };
             let key = match parent.kind() {
-                "subscript" => parent.child_by_field_name("subscript"),
+                "subscript" => parent.child_by_field_id(*field::SUBSCRIPT),
                 "attribute" => parent
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(*field::ATTRIBUTE)
                     .filter(|a| model.text(*a) == "get")
                     .and_then(|_| parent.parent())
                     .filter(|c| c.kind() == "call")
-                    .and_then(|c| c.child_by_field_name("arguments"))
+                    .and_then(|c| c.child_by_field_id(*field::ARGUMENTS))
                     .and_then(|a| a.named_child(0)),
                 _ => None,
             };
@@ -355,7 +356,7 @@ fn verified_elsewhere(model: &Model<'_>, call: Node<'_>) -> bool {
         if node.kind() == "call"
             && node.id() != call.id()
             && node
-                .child_by_field_name("function")
+                .child_by_field_id(*field::FUNCTION)
                 .and_then(|f| model.resolve(f))
                 .is_some_and(|r| DECODE.contains(&r.as_str()))
             && argument(model, node, 0, "token").is_some_and(|t| model.text(t) == token)

@@ -68,6 +68,7 @@
 //! - Python documentation: `hmac.compare_digest`, `secrets.compare_digest`
 //! - OWASP REST Security Cheat Sheet (API keys)
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::endpoints::extract::mentions_secret;
 use crate::endpoints::secrets::{
@@ -131,7 +132,7 @@ fn in_assert_or_eq(node: Node<'_>, source: &[u8]) -> bool {
         match n.kind() {
             "assert_statement" => return true,
             "function_definition" => {
-                return n.child_by_field_name("name").is_some_and(|name| {
+                return n.child_by_field_id(*field::NAME).is_some_and(|name| {
                     matches!(
                         &source[name.byte_range()],
                         b"__eq__" | b"__ne__" | b"__hash__"

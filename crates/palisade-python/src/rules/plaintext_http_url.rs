@@ -64,6 +64,7 @@
 //! - OWASP Top 10 2021, A02 Cryptographic Failures
 //! - OWASP Transport Layer Security Cheat Sheet
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
 use crate::values::parameter_named;
@@ -237,7 +238,7 @@ fn url_of<'t>(model: &Model<'t>, node: Node<'t>, depth: u8) -> Option<Url<'t>> {
                 let first = node
                     .named_children(&mut cursor)
                     .find(|c| c.kind() == "interpolation")?;
-                let expression = first.child_by_field_name("expression")?;
+                let expression = first.child_by_field_id(*field::EXPRESSION)?;
                 let mut inner = url_of(model, expression, depth - 1)?;
                 inner.definition.get_or_insert(inner.literal);
                 return Some(inner);
@@ -252,15 +253,15 @@ fn url_of<'t>(model: &Model<'t>, node: Node<'t>, depth: u8) -> Option<Url<'t>> {
         "concatenated_string" | "parenthesized_expression" => {
             url_of(model, node.named_child(0)?, depth - 1)
         }
-        "binary_operator" => url_of(model, node.child_by_field_name("left")?, depth - 1),
+        "binary_operator" => url_of(model, node.child_by_field_id(*field::LEFT)?, depth - 1),
         "call" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.child_by_field_id(*field::FUNCTION)?;
             if function.kind() == "attribute"
                 && function
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(*field::ATTRIBUTE)
                     .is_some_and(|a| model.text(a) == "format")
             {
-                return url_of(model, function.child_by_field_name("object")?, depth - 1);
+                return url_of(model, function.child_by_field_id(*field::OBJECT)?, depth - 1);
             }
             let resolved = model.resolve(function).unwrap_or_default();
             if resolved.ends_with("urljoin") {
@@ -296,7 +297,7 @@ fn url_of<'t>(model: &Model<'t>, node: Node<'t>, depth: u8) -> Option<Url<'t>> {
                 .then(|| parameter_named(model, node, name))
                 .flatten()
                 .filter(|p| matches!(p.kind(), "default_parameter" | "typed_default_parameter"))?;
-            let default = parameter.child_by_field_name("value")?;
+            let default = parameter.child_by_field_id(*field::VALUE)?;
             let mut inner = url_of(model, default, depth - 1)?;
             inner.definition = Some(default);
             inner.from_default = true;
@@ -314,7 +315,7 @@ fn is_checked_constant(model: &Model<'_>, value: Node<'_>) -> bool {
     };
     constant_context(model, assignment).is_some_and(|in_settings_class| {
         assignment
-            .child_by_field_name("left")
+            .child_by_field_id(*field::LEFT)
             .filter(|l| l.kind() == "identifier")
             .is_some_and(|l| is_url_setting_name(model.text(l), in_settings_class))
     })
@@ -334,7 +335,7 @@ fn constant_context(model: &Model<'_>, assignment: Node<'_>) -> Option<bool> {
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     // The last names of URL_FUNCTIONS, CLIENT_METHODS, CLIENTS and PLAINTEXT_CONNECTIONS:
@@ -387,8 +388,8 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     if target.is_none() && function.kind() == "attribute" {
         let (Some(receiver), Some(method)) = (
-            function.child_by_field_name("object"),
-            function.child_by_field_name("attribute"),
+            function.child_by_field_id(*field::OBJECT),
+            function.child_by_field_id(*field::ATTRIBUTE),
         ) else {
             return;
         };
@@ -475,7 +476,7 @@ fn finish(call: Node<'_>, target: Option<(Node<'_>, Confidence)>, cx: &mut RuleC
 fn receiver_client(model: &Model<'_>, call: Node<'_>, receiver: Node<'_>) -> Option<bool> {
     if receiver.kind() == "call" {
         // `requests.Session().get(...)`
-        let constructor = model.resolve(receiver.child_by_field_name("function")?)?;
+        let constructor = model.resolve(receiver.child_by_field_id(*field::FUNCTION)?)?;
         return Some(CLIENTS.contains(&constructor.as_str()));
     }
     let name = model.dotted(receiver)?;
@@ -486,7 +487,7 @@ fn receiver_client(model: &Model<'_>, call: Node<'_>, receiver: Node<'_>) -> Opt
     let mut all_clients = true;
     for value in values {
         let constructor = (value.kind() == "call")
-            .then(|| value.child_by_field_name("function"))
+            .then(|| value.child_by_field_id(*field::FUNCTION))
             .flatten()
             .and_then(|f| model.resolve(f));
         match constructor {
@@ -639,11 +640,11 @@ fn settings_class(assignment: Node<'_>) -> Option<Node<'_>> {
 
 fn is_settings_class(model: &Model<'_>, class: Node<'_>) -> bool {
     let name = class
-        .child_by_field_name("name")
+        .child_by_field_id(*field::NAME)
         .map(|n| model.text(n))
         .unwrap_or_default();
     let bases = class
-        .child_by_field_name("superclasses")
+        .child_by_field_id(*field::SUPERCLASSES)
         .map(|s| model.text(s))
         .unwrap_or_default();
     let words = words(name);
@@ -658,8 +659,8 @@ fn is_settings_class(model: &Model<'_>, class: Node<'_>) -> bool {
 fn check_constant(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return;
     };

@@ -56,6 +56,7 @@
 //! - OWASP OS Command Injection Defense Cheat Sheet
 //! - Python documentation, `subprocess` — Security Considerations
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::flow;
 use crate::model::{Model, scope_of};
@@ -110,7 +111,7 @@ const QUOTERS: &[&str] = &["shlex.quote", "shlex.join", "pipes.quote"];
 
 fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let Some(resolved) = model.resolve(function) else {
@@ -201,7 +202,7 @@ fn runs_a_stored_command<'t>(model: &Model<'t>, command: Node<'t>) -> bool {
 fn shell_safe<'t>(model: &Model<'t>, node: Node<'t>) -> bool {
     match node.kind() {
         "call" => {
-            let Some(function) = node.child_by_field_name("function") else {
+            let Some(function) = node.child_by_field_id(*field::FUNCTION) else {
                 return false;
             };
             if model

@@ -99,6 +99,7 @@
 //! - PEP 249 (DB-API 2.0), `paramstyle`; Django documentation, "Performing raw SQL queries"
 //! - SQLAlchemy documentation, "Using Textual SQL"; psycopg documentation, `psycopg.sql`
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::flow::{self, Hole, Origin};
 use crate::model::Model;
@@ -227,13 +228,13 @@ const MAX_WRAPPER_BYTES: usize = 8_000;
 /// as the query of a sink (`def run(conn, query, params=None): cur.execute(query, params)`):
 /// the call's argument for that parameter is a query too. One level deep.
 fn wrapper_sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field_id(*field::FUNCTION)?;
     // Most calls name functions defined elsewhere: the model's set of defined names is far
     // cheaper than looking the callee up in the scopes (and, unlike a search of the file's
     // text, does not make the rule quadratic in the file's size).
     let name = match function.kind() {
         "identifier" => model.text(function),
-        "attribute" => model.text(function.child_by_field_name("attribute")?),
+        "attribute" => model.text(function.child_by_field_id(*field::ATTRIBUTE)?),
         _ => return None,
     };
     if !model.defines_function(name) {
@@ -243,7 +244,7 @@ fn wrapper_sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
     if definition.byte_range().len() > MAX_WRAPPER_BYTES {
         return None;
     }
-    let body = definition.child_by_field_name("body")?;
+    let body = definition.child_by_field_id(*field::BODY)?;
     let text = model.text(body);
     if ![
         "execute", "raw", "extra", "text", "read_sql", "RawSQL", "SQL",
@@ -311,7 +312,7 @@ fn passes_unchanged(model: &Model<'_>, query: Node<'_>, name: &str) -> bool {
 }
 
 fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field_id(*field::FUNCTION)?;
     let name = flow::short(model.text(function));
     if let Some(resolved) = model.resolve(function) {
         let form = match resolved.as_str() {
@@ -341,8 +342,8 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
     if function.kind() != "attribute" {
         return None;
     }
-    let receiver = function.child_by_field_name("object")?;
-    let method = model.text(function.child_by_field_name("attribute")?);
+    let receiver = function.child_by_field_id(*field::OBJECT)?;
+    let method = model.text(function.child_by_field_id(*field::ATTRIBUTE)?);
     let receiver_text = model.text(receiver);
     if EXECUTE_METHODS.contains(&method) {
         let is_sink = match classify(model, receiver, 0) {
@@ -391,7 +392,7 @@ fn sink<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Sink<'t>> {
                     "dictionary" => queries.extend(
                         named(value)
                             .into_iter()
-                            .filter_map(|p| p.child_by_field_name("value")),
+                            .filter_map(|p| p.child_by_field_id(*field::VALUE)),
                     ),
                     _ => queries.push(value),
                 }
@@ -462,12 +463,12 @@ fn classify<'t>(model: &Model<'t>, receiver: Node<'t>, depth: u32) -> Handle {
             Some(inner) => classify(model, inner, depth + 1),
             None => Handle::Unknown,
         },
-        "subscript" => match receiver.child_by_field_name("value") {
+        "subscript" => match receiver.child_by_field_id(*field::VALUE) {
             Some(inner) => classify(model, inner, depth + 1),
             None => Handle::Unknown,
         },
         "call" => {
-            let Some(function) = receiver.child_by_field_name("function") else {
+            let Some(function) = receiver.child_by_field_id(*field::FUNCTION) else {
                 return Handle::Unknown;
             };
             if let Some(resolved) = model.resolve(function) {
@@ -480,8 +481,8 @@ fn classify<'t>(model: &Model<'t>, receiver: Node<'t>, depth: u32) -> Handle {
             }
             if function.kind() == "attribute"
                 && let (Some(object), Some(method)) = (
-                    function.child_by_field_name("object"),
-                    function.child_by_field_name("attribute"),
+                    function.child_by_field_id(*field::OBJECT),
+                    function.child_by_field_id(*field::ATTRIBUTE),
                 )
             {
                 return match model.text(method) {
@@ -537,7 +538,7 @@ fn db_like_name(model: &Model<'_>, receiver: Node<'_>) -> bool {
     let mut node = receiver;
     loop {
         match node.kind() {
-            "call" => match node.child_by_field_name("function") {
+            "call" => match node.child_by_field_id(*field::FUNCTION) {
                 Some(f) => node = f,
                 None => return false,
             },
@@ -545,7 +546,7 @@ fn db_like_name(model: &Model<'_>, receiver: Node<'_>) -> bool {
                 Some(inner) => node = inner,
                 None => return false,
             },
-            "subscript" => match node.child_by_field_name("value") {
+            "subscript" => match node.child_by_field_id(*field::VALUE) {
                 Some(inner) => node = inner,
                 None => return false,
             },
@@ -697,15 +698,15 @@ fn within(inner: Node<'_>, outer: Node<'_>) -> bool {
 fn how(model: &Model<'_>, entry: Node<'_>) -> String {
     let text = match entry.kind() {
         "string" => "with an f-string",
-        "binary_operator" => match entry.child_by_field_name("operator").map(|o| model.text(o)) {
+        "binary_operator" => match entry.child_by_field_id(*field::OPERATOR).map(|o| model.text(o)) {
             Some("%") => "with `%` formatting",
             _ => "by `+` concatenation",
         },
         "augmented_assignment" => "with `+=`",
         "call" => {
             let method = entry
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("attribute"))
+                .child_by_field_id(*field::FUNCTION)
+                .and_then(|f| f.child_by_field_id(*field::ATTRIBUTE))
                 .map(|m| model.text(m));
             match method {
                 Some("format") => "with `.format()`",

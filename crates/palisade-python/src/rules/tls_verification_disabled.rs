@@ -57,6 +57,7 @@
 //! - OWASP Transport Layer Security Cheat Sheet
 //! - Python documentation, `ssl` — Security considerations
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::values;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
@@ -181,7 +182,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let resolved = model.resolve(function);
@@ -232,8 +233,8 @@ fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         return;
     }
     let (Some(receiver), Some(method)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("attribute"),
+        function.child_by_field_id(*field::OBJECT),
+        function.child_by_field_id(*field::ATTRIBUTE),
     ) else {
         return;
     };
@@ -281,7 +282,7 @@ fn report_false_keyword(
     let Some(argument) = values::keyword(cx.model, call, name) else {
         return;
     };
-    let Some(value) = argument.child_by_field_name("value") else {
+    let Some(value) = argument.child_by_field_id(*field::VALUE) else {
         return;
     };
     let Some(via) = values::literal_bool(cx.model, value)
@@ -322,7 +323,7 @@ fn report_false_keyword(
 
 fn check_urllib3(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
     if let Some(argument) = values::keyword(cx.model, call, "cert_reqs")
-        && let Some(value) = argument.child_by_field_name("value")
+        && let Some(value) = argument.child_by_field_id(*field::VALUE)
     {
         let text = cx.model.text(value);
         let unquoted = text.trim_matches(|c| c == '"' || c == '\'');
@@ -347,8 +348,8 @@ fn check_urllib3(call: Node<'_>, callee: &str, cx: &mut RuleContext<'_, '_>) {
 fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return;
     };
@@ -366,7 +367,7 @@ fn check_assignment(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         }
         return;
     }
-    let Some(attribute) = left.child_by_field_name("attribute") else {
+    let Some(attribute) = left.child_by_field_id(*field::ATTRIBUTE) else {
         return;
     };
     let message = match model.text(attribute) {
@@ -417,11 +418,11 @@ fn default_off_lookup<'t>(model: &crate::model::Model<'t>, value: Node<'t>) -> O
     if value.kind() != "call" {
         return None;
     }
-    let function = value.child_by_field_name("function")?;
+    let function = value.child_by_field_id(*field::FUNCTION)?;
     let default = match model.text(function) {
         "getattr" => values::positional_argument(value, 2),
         _ => crate::settings::env_default(model, value).or_else(|| {
-            let method = function.child_by_field_name("attribute").map(|m| model.text(m));
+            let method = function.child_by_field_id(*field::ATTRIBUTE).map(|m| model.text(m));
             matches!(method, Some("get" | "getboolean" | "get_bool" | "bool"))
                 .then(|| {
                     values::keyword_value(model, value, "default")
@@ -476,7 +477,7 @@ fn report_keyword(call: Node<'_>, name: &str, off: bool, callee: &str, cx: &mut 
     let Some(argument) = values::keyword(cx.model, call, name) else {
         return;
     };
-    let Some(value) = argument.child_by_field_name("value") else {
+    let Some(value) = argument.child_by_field_id(*field::VALUE) else {
         return;
     };
     if values::literal_bool(cx.model, value).is_some_and(|(held, _)| held) {

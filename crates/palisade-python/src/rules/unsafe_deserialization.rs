@@ -66,6 +66,7 @@
 //! - OWASP Deserialization Cheat Sheet
 //! - Python documentation, `pickle` (the warning at the top of the page)
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::model::{Model, scope_of};
 use crate::values::{
@@ -122,7 +123,7 @@ const YAML_FULL: &[&str] = &["yaml.full_load", "yaml.full_load_all"];
 
 fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let Some(resolved) = model.resolve(function) else {
@@ -346,10 +347,10 @@ fn authenticated_before(model: &Model<'_>, call: Node<'_>, data: Node<'_>) -> bo
             continue;
         }
         if node.kind() == "call"
-            && let Some(callee) = node.child_by_field_name("function")
+            && let Some(callee) = node.child_by_field_id(*field::FUNCTION)
         {
             let resolved = model.resolve(callee).unwrap_or_default();
-            let arguments = node.child_by_field_name("arguments");
+            let arguments = node.child_by_field_id(*field::ARGUMENTS);
             let mentions = || {
                 arguments.is_some_and(|args| {
                     let mut cursor = args.walk();
@@ -381,12 +382,12 @@ fn mac_call_over(model: &Model<'_>, arguments: Node<'_>, name: &str) -> bool {
     let mut cursor = arguments.walk();
     arguments.named_children(&mut cursor).any(|argument| {
         argument.kind() == "call"
-            && argument.child_by_field_name("function").is_some_and(|f| {
+            && argument.child_by_field_id(*field::FUNCTION).is_some_and(|f| {
                 let callee = model.text(f);
                 let last = callee.rsplit('.').next().unwrap_or(callee);
                 palisade_knowledge::words::has_word(last, &["hmac", "mac", "sign", "signature"])
             })
-            && argument.child_by_field_name("arguments").is_some_and(|args| {
+            && argument.child_by_field_id(*field::ARGUMENTS).is_some_and(|args| {
                 let mut cursor = args.walk();
                 args.named_children(&mut cursor)
                     .any(|a| a.kind() == "identifier" && model.text(a) == name)
@@ -429,7 +430,7 @@ fn reads_own_pickled_store(model: &Model<'_>, call: Node<'_>, data: Node<'_>) ->
             && let Some((method, receiver)) = crate::values::method_call(model, node)
             && matches!(method, "set" | "add" | "setex" | "set_many" | "hset")
             && receivers.contains(&model.text(receiver))
-            && node.child_by_field_name("arguments").is_some_and(|args| {
+            && node.child_by_field_id(*field::ARGUMENTS).is_some_and(|args| {
                 let mut cursor = args.walk();
                 args.named_children(&mut cursor).any(|a| is_dumps(model, a))
             })
@@ -446,7 +447,7 @@ fn reads_own_pickled_store(model: &Model<'_>, call: Node<'_>, data: Node<'_>) ->
 fn is_dumps(model: &Model<'_>, node: Node<'_>) -> bool {
     node.kind() == "call"
         && node
-            .child_by_field_name("function")
+            .child_by_field_id(*field::FUNCTION)
             .and_then(|f| model.resolve(f).or_else(|| model.dotted(f)))
             .is_some_and(|name| name == "dumps" || name.ends_with(".dumps"))
 }

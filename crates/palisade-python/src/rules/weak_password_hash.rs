@@ -67,6 +67,7 @@
 //! - OWASP Password Storage Cheat Sheet
 //! - Django documentation, "Password management in Django"
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::model::{MODULE, Model, scope_of};
 use crate::settings::{
@@ -188,7 +189,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 
 fn check_call(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return;
     };
     let name = last_name(model, function);
@@ -340,7 +341,7 @@ fn check_fast_hash(
         Evidence::Destination(destination)
     } else if let Some(function) = enclosing_function(call)
         .filter(|_| !inputs.is_empty())
-        .and_then(|f| f.child_by_field_name("name"))
+        .and_then(|f| f.child_by_field_id(*field::NAME))
         .map(|n| model.text(n))
         .filter(|name| is_password_name(name))
     {
@@ -463,7 +464,7 @@ fn climb<'t>(model: &Model<'t>, call: Node<'t>) -> Climb<'t> {
                     return out;
                 }
                 let function = outer
-                    .child_by_field_name("function")
+                    .child_by_field_id(*field::FUNCTION)
                     .map(|f| model.text(f))
                     .unwrap_or_default();
                 let last = function.rsplit('.').next().unwrap_or(function);
@@ -484,7 +485,7 @@ fn climb<'t>(model: &Model<'t>, call: Node<'t>) -> Climb<'t> {
                 }
             }
             "assignment" => {
-                if let Some(left) = parent.child_by_field_name("left") {
+                if let Some(left) = parent.child_by_field_id(*field::LEFT) {
                     let text = model.text(left);
                     let last = text.rsplit(['.', '[']).next().unwrap_or(text);
                     let last = last.trim_matches(|c| matches!(c, '"' | '\'' | ']'));
@@ -497,7 +498,7 @@ fn climb<'t>(model: &Model<'t>, call: Node<'t>) -> Climb<'t> {
                 return out;
             }
             "keyword_argument" => {
-                if let Some(name) = parent.child_by_field_name("name")
+                if let Some(name) = parent.child_by_field_id(*field::NAME)
                     && is_password_name(model.text(name))
                 {
                     out.destination = Some(format!("stored in `{}`", model.text(name)));
@@ -505,7 +506,7 @@ fn climb<'t>(model: &Model<'t>, call: Node<'t>) -> Climb<'t> {
                 return out;
             }
             "pair" => {
-                if let Some(key) = parent.child_by_field_name("key")
+                if let Some(key) = parent.child_by_field_id(*field::KEY)
                     && let Some(key) = string_value(model, key)
                     && is_password_name(&key)
                 {
@@ -526,7 +527,7 @@ fn climb<'t>(model: &Model<'t>, call: Node<'t>) -> Climb<'t> {
             }
             "return_statement" => {
                 if let Some(name) = enclosing_function(parent)
-                    .and_then(|f| f.child_by_field_name("name"))
+                    .and_then(|f| f.child_by_field_id(*field::NAME))
                     .map(|n| model.text(n))
                     .filter(|n| is_password_name(n))
                 {
@@ -561,7 +562,7 @@ const ENCODING_WRAPPERS: &[&str] = &[
 /// Django's and Werkzeug's helpers), by its resolved name or, for instances such as
 /// Flask-Bcrypt's `bcrypt.generate_password_hash`, by its receiver's name.
 fn is_slow_hash(model: &Model<'_>, call: Node<'_>) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return false;
     };
     if let Some(resolved) = model.resolve(function) {
@@ -615,7 +616,7 @@ fn update_arguments<'t>(model: &Model<'t>, call: Node<'t>) -> Vec<Node<'t>> {
         return out;
     }
     let Some(name) = parent
-        .child_by_field_name("left")
+        .child_by_field_id(*field::LEFT)
         .filter(|l| l.kind() == "identifier" || l.kind() == "attribute")
         .map(|l| model.text(l))
     else {
@@ -626,13 +627,13 @@ fn update_arguments<'t>(model: &Model<'t>, call: Node<'t>) -> Vec<Node<'t>> {
     };
     walk(body, &mut |n| {
         if n.kind() == "call"
-            && let Some(function) = n.child_by_field_name("function")
+            && let Some(function) = n.child_by_field_id(*field::FUNCTION)
             && function.kind() == "attribute"
             && function
-                .child_by_field_name("attribute")
+                .child_by_field_id(*field::ATTRIBUTE)
                 .is_some_and(|a| model.text(a) == "update")
             && function
-                .child_by_field_name("object")
+                .child_by_field_id(*field::OBJECT)
                 .is_some_and(|o| model.text(o) == name)
             && let Some(argument) = positional(n, 0)
         {
@@ -666,7 +667,7 @@ fn reaches_slow_hash(model: &Model<'_>, call: Node<'_>, name: &str) -> bool {
         }
         if n.kind() == "call" && n.id() != call.id() && is_slow_hash(model, n) {
             found = n
-                .child_by_field_name("arguments")
+                .child_by_field_id(*field::ARGUMENTS)
                 .is_some_and(|a| uses_name(model, a, name, scope, 1));
         }
         true
@@ -747,7 +748,7 @@ fn mentions_password(model: &Model<'_>, node: Node<'_>, hops: u8) -> bool {
 fn is_attribute_field(node: Node<'_>) -> bool {
     node.parent().is_some_and(|p| {
         p.kind() == "attribute"
-            && p.child_by_field_name("attribute")
+            && p.child_by_field_id(*field::ATTRIBUTE)
                 .is_some_and(|a| a.id() == node.id())
     })
 }
@@ -786,8 +787,8 @@ fn mentions_word(model: &Model<'_>, node: Node<'_>, wanted: &[&str]) -> bool {
 fn check_hashers_setting(assignment: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
+        assignment.child_by_field_id(*field::LEFT),
+        assignment.child_by_field_id(*field::RIGHT),
     ) else {
         return;
     };

@@ -58,6 +58,7 @@
 //! - RFC 8996: Deprecating TLS 1.0 and TLS 1.1
 //! - Python documentation, `ssl` — Protocol versions
 
+use crate::grammar::field;
 use super::{PyRule, RuleContext};
 use crate::settings::{follow, string_value};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
@@ -117,7 +118,7 @@ const NAMES: &[&str] = &[
 fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     match node.kind() {
         "attribute" => {
-            let Some(last) = node.child_by_field_name("attribute") else {
+            let Some(last) = node.child_by_field_id(*field::ATTRIBUTE) else {
                 return;
             };
             if NAMES.contains(&cx.model.text(last)) {
@@ -126,7 +127,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
         }
         "keyword_argument" => {
             check_string_keyword(node, cx);
-            if let Some(value) = node.child_by_field_name("value")
+            if let Some(value) = node.child_by_field_id(*field::VALUE)
                 && imports_tls(cx)
             {
                 check_bare_names(value, cx);
@@ -141,7 +142,7 @@ fn check(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
             }
         }
         "assignment" | "augmented_assignment" if imports_tls(cx) => {
-            if let Some(right) = node.child_by_field_name("right") {
+            if let Some(right) = node.child_by_field_id(*field::RIGHT) {
                 check_bare_names(right, cx);
             }
         }
@@ -190,39 +191,39 @@ fn use_of(node: Node<'_>, cx: &RuleContext<'_, '_>) -> Use {
             // `table[ssl.PROTOCOL_TLSv1] = …`, `{ssl.PROTOCOL_TLSv1: SSL.TLSv1_METHOD}`:
             // a lookup key, or a translation table between two libraries' names.
             "subscript"
-                if n.child_by_field_name("subscript")
+                if n.child_by_field_id(*field::SUBSCRIPT)
                     .is_some_and(|s| s.id() == child.id()) =>
             {
                 return Use::Compared;
             }
             "assignment"
-                if n.child_by_field_name("left").is_some_and(|l| {
+                if n.child_by_field_id(*field::LEFT).is_some_and(|l| {
                     l.kind() == "subscript"
-                        && l.child_by_field_name("subscript")
+                        && l.child_by_field_id(*field::SUBSCRIPT)
                             .is_some_and(|k| !matches!(k.kind(), "string" | "concatenated_string"))
                 }) =>
             {
                 return Use::Compared;
             }
             "pair"
-                if n.child_by_field_name("key")
+                if n.child_by_field_id(*field::KEY)
                     .is_some_and(|k| !matches!(k.kind(), "string" | "concatenated_string")) =>
             {
                 return Use::Compared;
             }
             "unary_operator"
-                if n.child_by_field_name("operator")
+                if n.child_by_field_id(*field::OPERATOR)
                     .is_some_and(|o| cx.model.text(o) == "~") =>
             {
                 return Use::Cleared;
             }
             "call" => {
                 let clear = n
-                    .child_by_field_name("function")
-                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .child_by_field_id(*field::FUNCTION)
+                    .and_then(|f| f.child_by_field_id(*field::ATTRIBUTE))
                     .is_some_and(|a| cx.model.text(a) == "clear_options");
                 let in_arguments = n
-                    .child_by_field_name("arguments")
+                    .child_by_field_id(*field::ARGUMENTS)
                     .is_some_and(|a| a.id() == child.id());
                 if clear && in_arguments {
                     return Use::Cleared;
@@ -248,7 +249,7 @@ fn assigned_attribute<'t>(node: Node<'t>, cx: &RuleContext<'t, '_>) -> Option<&'
     while let Some(n) = current {
         match n.kind() {
             "assignment" | "augmented_assignment" if imports_tls(cx) => {
-                let left = n.child_by_field_name("left")?;
+                let left = n.child_by_field_id(*field::LEFT)?;
                 let text = cx.model.text(left);
                 return Some(text.rsplit('.').next().unwrap_or(text));
             }
@@ -266,7 +267,7 @@ fn check_reference(node: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     }
     if node.parent().is_some_and(|p| {
         p.kind() == "attribute"
-            && p.child_by_field_name("object")
+            && p.child_by_field_id(*field::OBJECT)
                 .is_some_and(|o| o.id() == node.id())
     }) {
         return; // `ssl.TLSVersion.TLSv1.name`
@@ -365,8 +366,8 @@ fn version_name(constant: &str) -> &'static str {
 fn check_string_keyword(argument: Node<'_>, cx: &mut RuleContext<'_, '_>) {
     let model = cx.model;
     let (Some(name), Some(value)) = (
-        argument.child_by_field_name("name"),
-        argument.child_by_field_name("value"),
+        argument.child_by_field_id(*field::NAME),
+        argument.child_by_field_id(*field::VALUE),
     ) else {
         return;
     };

@@ -4,6 +4,7 @@
 use super::Extractor;
 use crate::endpoints::facts::{Guard, Mount, Ref, Route};
 use crate::endpoints::syntax::{Args, dotted, elements, string_value};
+use crate::grammar::field;
 use palisade_core::Location;
 use tree_sitter::Node;
 
@@ -147,7 +148,7 @@ impl<'t> Extractor<'t, '_> {
         while let Some(n) = up {
             match n.kind() {
                 "call" => {
-                    if let Some(f) = n.child_by_field_name("function")
+                    if let Some(f) = n.child_by_field_id(*field::FUNCTION)
                         && let Some(d) = dotted(f, self.src)
                         && let Some(app) = d.strip_suffix(".add_routes")
                     {
@@ -156,7 +157,7 @@ impl<'t> Extractor<'t, '_> {
                     }
                 }
                 "assignment" | "augmented_assignment" => {
-                    if let Some(left) = n.child_by_field_name("left") {
+                    if let Some(left) = n.child_by_field_id(*field::LEFT) {
                         owner = self.reference(left);
                     }
                     break;

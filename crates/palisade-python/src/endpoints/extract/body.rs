@@ -10,6 +10,7 @@ use crate::endpoints::secrets::{
 };
 use crate::endpoints::syntax::{Args, args, dotted, int_value, string_value, strings_in};
 use crate::endpoints::words::{is_auth_name, is_check_name, is_scope_name, words};
+use crate::grammar::field;
 use tree_sitter::Node;
 
 /// Exceptions and responses that refuse a caller.
@@ -230,10 +231,10 @@ impl<'t> Extractor<'t, '_> {
 
     /// The last name of a call's callee (`abort`, `compare_digest`), without allocating.
     pub(super) fn callee_name(&self, call: Node<'_>) -> Option<&'t str> {
-        let function = call.child_by_field_name("function")?;
+        let function = call.child_by_field_id(*field::FUNCTION)?;
         match function.kind() {
             "identifier" => Some(self.text(function)),
-            "attribute" => Some(self.text(function.child_by_field_name("attribute")?)),
+            "attribute" => Some(self.text(function.child_by_field_id(*field::ATTRIBUTE)?)),
             _ => None,
         }
     }
@@ -248,8 +249,8 @@ impl<'t> Extractor<'t, '_> {
         let name = self.callee_name(call)?;
         if name == "get" {
             // `session.get("user_id")`, `session.get("is_admin")`: a session login check.
-            let function = call.child_by_field_name("function")?;
-            let receiver = self.text(function.child_by_field_name("object")?);
+            let function = call.child_by_field_id(*field::FUNCTION)?;
+            let receiver = self.text(function.child_by_field_id(*field::OBJECT)?);
             let key = args(call, self.src)
                 .positional
                 .first()
@@ -263,7 +264,7 @@ impl<'t> Extractor<'t, '_> {
         if !interesting_call(name) {
             return None;
         }
-        let function = call.child_by_field_name("function")?;
+        let function = call.child_by_field_id(*field::FUNCTION)?;
         let callee = match function.kind() {
             "identifier" | "attribute" => dotted(function, self.src)?,
             _ => return None,
@@ -345,7 +346,7 @@ impl<'t> Extractor<'t, '_> {
         if !(token || signed) {
             return None;
         }
-        let function = call.child_by_field_name("function")?;
+        let function = call.child_by_field_id(*field::FUNCTION)?;
         let callee = dotted(function, self.src).unwrap_or_else(|| name.to_string());
         let a = args(call, self.src);
         let mut body = Body {
@@ -386,13 +387,13 @@ impl<'t> Extractor<'t, '_> {
                 // `if not user.is_authenticated or not user.is_active: return …`.
                 "boolean_operator"
                     if parent
-                        .child_by_field_name("operator")
+                        .child_by_field_id(*field::OPERATOR)
                         .is_some_and(|o| self.text(o) == "or") => {}
                 "if_statement" => {
                     let is_condition = parent
-                        .child_by_field_name("condition")
+                        .child_by_field_id(*field::CONDITION)
                         .is_some_and(|c| c.id() == node.id());
-                    let Some(block) = parent.child_by_field_name("consequence") else {
+                    let Some(block) = parent.child_by_field_id(*field::CONSEQUENCE) else {
                         return false;
                     };
                     let mut cursor = block.walk();
@@ -570,7 +571,7 @@ impl<'t> Extractor<'t, '_> {
                 }
             }
             "attribute" => {
-                let attribute = self.text(node.child_by_field_name("attribute")?);
+                let attribute = self.text(node.child_by_field_id(*field::ATTRIBUTE)?);
                 match attribute {
                     "is_authenticated" | "is_anonymous" | "is_staff" | "is_superuser" => {
                         body.checks_user = true;
@@ -580,7 +581,7 @@ impl<'t> Extractor<'t, '_> {
                     }
                     "token" => body.mentions_token = true,
                     "POST" | "FILES" | "body" | "data" => {
-                        let object = self.text(node.child_by_field_name("object")?);
+                        let object = self.text(node.child_by_field_id(*field::OBJECT)?);
                         if object.ends_with("request") {
                             body.reads_body = true;
                         }

@@ -6,6 +6,7 @@ use super::{Extractor, HTTP_METHODS, ROUTE_METHODS};
 use crate::endpoints::facts::{Attr, Call, Class, Function, Guard, Ref, Route};
 use crate::endpoints::syntax::{args, dotted, elements, is_true, string_value, strings_in};
 use crate::endpoints::words::is_scope_name;
+use crate::grammar::field;
 use palisade_core::Location;
 use tree_sitter::Node;
 
@@ -42,7 +43,7 @@ impl<'t> Extractor<'t, '_> {
             .parent()
             .filter(|p| p.kind() == "decorated_definition")
             .unwrap_or(node);
-        let end = node.child_by_field_name("name").unwrap_or(node);
+        let end = node.child_by_field_id(*field::NAME).unwrap_or(node);
         Location {
             path: self.file.path.clone(),
             span: self.file.span(start.start_byte(), end.end_byte()),
@@ -93,7 +94,7 @@ impl<'t> Extractor<'t, '_> {
             match node.kind() {
                 "identifier" | "attribute" => return Some(self.call_of(node, node)),
                 "call" => {
-                    let function = node.child_by_field_name("function")?;
+                    let function = node.child_by_field_id(*field::FUNCTION)?;
                     match function.kind() {
                         "identifier" | "attribute" => return Some(self.call_of(node, function)),
                         // `cache_page(60)(view)`: the inner call is the decorator.
@@ -122,7 +123,7 @@ impl<'t> Extractor<'t, '_> {
 
     pub(super) fn function(&mut self, i: usize) {
         let node = self.functions[i].node;
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(*field::NAME) else {
             return;
         };
         let qualified = self.functions[i].qualified.clone();
@@ -160,11 +161,11 @@ impl<'t> Extractor<'t, '_> {
                 function.decorators.push(call);
             }
         }
-        if let Some(parameters) = node.child_by_field_name("parameters") {
+        if let Some(parameters) = node.child_by_field_id(*field::PARAMETERS) {
             function.dependencies = self.dependencies_in(parameters);
             let mut cursor = parameters.walk();
             for p in parameters.named_children(&mut cursor) {
-                if let Some(t) = p.child_by_field_name("type")
+                if let Some(t) = p.child_by_field_id(*field::TYPE)
                     && let Some(inner) = t.named_child(0)
                     && let Some(r) = self.reference(inner)
                 {
@@ -186,7 +187,7 @@ impl<'t> Extractor<'t, '_> {
         if decorator.kind() != "call" {
             return false;
         }
-        let Some(function) = decorator.child_by_field_name("function") else {
+        let Some(function) = decorator.child_by_field_id(*field::FUNCTION) else {
             return false;
         };
         let Some(callee) = dotted(function, self.src) else {
@@ -259,7 +260,7 @@ impl<'t> Extractor<'t, '_> {
 
     pub(super) fn class(&mut self, i: usize) {
         let (node, qualified) = self.classes[i].clone();
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(*field::NAME) else {
             return;
         };
         let mut class = Class {
@@ -269,12 +270,12 @@ impl<'t> Extractor<'t, '_> {
             line: node.start_position().row as u32 + 1,
             ..Class::default()
         };
-        if let Some(bases) = node.child_by_field_name("superclasses") {
+        if let Some(bases) = node.child_by_field_id(*field::SUPERCLASSES) {
             let mut cursor = bases.walk();
             for b in bases.named_children(&mut cursor) {
                 let b = if b.kind() == "subscript" {
                     // `Generic[T]`-style bases: the class is the subscripted value.
-                    b.child_by_field_name("value").unwrap_or(b)
+                    b.child_by_field_id(*field::VALUE).unwrap_or(b)
                 } else {
                     b
                 };
@@ -295,7 +296,7 @@ impl<'t> Extractor<'t, '_> {
                 class.decorators.push(call);
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.child_by_field_id(*field::BODY) {
             let mut cursor = body.walk();
             for statement in body.named_children(&mut cursor) {
                 let inner = if statement.kind() == "expression_statement" {
@@ -305,8 +306,8 @@ impl<'t> Extractor<'t, '_> {
                 };
                 if let Some(assignment) = inner.filter(|n| n.kind() == "assignment")
                     && let (Some(left), Some(right)) = (
-                        assignment.child_by_field_name("left"),
-                        assignment.child_by_field_name("right"),
+                        assignment.child_by_field_id(*field::LEFT),
+                        assignment.child_by_field_id(*field::RIGHT),
                     )
                 {
                     let key = self.text(left);
@@ -319,11 +320,11 @@ impl<'t> Extractor<'t, '_> {
                 }
                 let definition = match statement.kind() {
                     "function_definition" => Some(statement),
-                    "decorated_definition" => statement.child_by_field_name("definition"),
+                    "decorated_definition" => statement.child_by_field_id(*field::DEFINITION),
                     _ => None,
                 };
                 if let Some(def) = definition.filter(|d| d.kind() == "function_definition")
-                    && let Some(method) = def.child_by_field_name("name")
+                    && let Some(method) = def.child_by_field_id(*field::NAME)
                 {
                     let method_name = self.text(method).to_string();
                     if method_name == "__init__"

@@ -10,6 +10,7 @@ use crate::endpoints::facts::{
 use crate::endpoints::syntax::{
     Args, MAX_NESTING, args, dotted, elements, is_true, string_value, strings_in,
 };
+use crate::grammar::field;
 use palisade_core::Location;
 use tree_sitter::Node;
 
@@ -42,8 +43,8 @@ impl<'t> Extractor<'t, '_> {
         if left.kind() == "subscript" && at_module {
             // `REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = [...]`.
             if let (Some(value), Some(key)) = (
-                left.child_by_field_name("value"),
-                left.child_by_field_name("subscript"),
+                left.child_by_field_id(*field::VALUE),
+                left.child_by_field_id(*field::SUBSCRIPT),
             ) && self.text(value) == "REST_FRAMEWORK"
                 && string_value(key, self.src).as_deref() == Some("DEFAULT_PERMISSION_CLASSES")
             {
@@ -67,7 +68,7 @@ impl<'t> Extractor<'t, '_> {
         if decorator.kind() != "call" {
             return None;
         }
-        let function = decorator.child_by_field_name("function")?;
+        let function = decorator.child_by_field_id(*field::FUNCTION)?;
         let callee = self.reference(function)?;
         if !matches!(callee.last(), "action" | "detail_route" | "list_route") {
             return None;
@@ -143,8 +144,8 @@ impl<'t> Extractor<'t, '_> {
                             continue;
                         }
                         let (Some(k), Some(v)) = (
-                            pair.child_by_field_name("key"),
-                            pair.child_by_field_name("value"),
+                            pair.child_by_field_id(*field::KEY),
+                            pair.child_by_field_id(*field::VALUE),
                         ) else {
                             continue;
                         };
@@ -229,7 +230,7 @@ impl<'t> Extractor<'t, '_> {
                 }
             }
             "call" => {
-                if let Some(a) = node.child_by_field_name("arguments") {
+                if let Some(a) = node.child_by_field_id(*field::ARGUMENTS) {
                     self.middleware_strings(a, depth + 1, out);
                 }
             }
@@ -255,10 +256,10 @@ impl<'t> Extractor<'t, '_> {
                 let mut operands = Vec::new();
                 let mut current = value;
                 while current.kind() == "binary_operator" {
-                    if let Some(right) = current.child_by_field_name("right") {
+                    if let Some(right) = current.child_by_field_id(*field::RIGHT) {
                         operands.push(right);
                     }
-                    match current.child_by_field_name("left") {
+                    match current.child_by_field_id(*field::LEFT) {
                         Some(left) => current = left,
                         None => break,
                     }
@@ -273,7 +274,7 @@ impl<'t> Extractor<'t, '_> {
             }
             "attribute" if self.text(value).ends_with(".urls") => {
                 let router = value
-                    .child_by_field_name("object")
+                    .child_by_field_id(*field::OBJECT)
                     .and_then(|o| self.reference(o));
                 router
                     .map(|r| UrlEntry {
@@ -295,7 +296,7 @@ impl<'t> Extractor<'t, '_> {
         if node.kind() != "call" {
             return None;
         }
-        let function = node.child_by_field_name("function")?;
+        let function = node.child_by_field_id(*field::FUNCTION)?;
         let callee = self.reference(function)?;
         let regex = match callee.last() {
             "path" => false,
@@ -325,7 +326,7 @@ impl<'t> Extractor<'t, '_> {
                 }
                 if t.ends_with(".urls")
                     && let Some(r) = view
-                        .child_by_field_name("object")
+                        .child_by_field_id(*field::OBJECT)
                         .and_then(|o| self.reference(o))
                 {
                     // `path("api/", router.urls)`.
@@ -335,7 +336,7 @@ impl<'t> Extractor<'t, '_> {
                     .map_or(UrlTarget::Unknown, UrlTarget::View)
             }
             "call" => {
-                let Some(function) = view.child_by_field_name("function") else {
+                let Some(function) = view.child_by_field_id(*field::FUNCTION) else {
                     return UrlTarget::Unknown;
                 };
                 let a = args(view, self.src);
@@ -357,7 +358,7 @@ impl<'t> Extractor<'t, '_> {
                     }
                     let t = self.text(first);
                     if t.ends_with(".urls")
-                        && let Some(object) = first.child_by_field_name("object")
+                        && let Some(object) = first.child_by_field_id(*field::OBJECT)
                         && let Some(r) = self.reference(object)
                     {
                         if object.kind() == "identifier" && !self.is_imported(self.text(object)) {
@@ -372,16 +373,16 @@ impl<'t> Extractor<'t, '_> {
                 }
                 if last(&callee) == "as_view" {
                     let class = function
-                        .child_by_field_name("object")
+                        .child_by_field_id(*field::OBJECT)
                         .and_then(|o| self.reference(o));
                     let mut actions = Vec::new();
                     if let Some(d) = a.positional.first().filter(|d| d.kind() == "dictionary") {
                         let mut cursor = d.walk();
                         for pair in d.named_children(&mut cursor) {
                             if let (Some(k), Some(v)) = (
-                                pair.child_by_field_name("key")
+                                pair.child_by_field_id(*field::KEY)
                                     .and_then(|k| string_value(k, self.src)),
-                                pair.child_by_field_name("value")
+                                pair.child_by_field_id(*field::VALUE)
                                     .and_then(|v| string_value(v, self.src)),
                             ) {
                                 actions.push((k.to_ascii_uppercase(), v));

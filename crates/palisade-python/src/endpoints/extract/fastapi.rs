@@ -5,6 +5,7 @@
 use super::Extractor;
 use crate::endpoints::facts::{Dependency, DependencyAlias, Guard, Ref, Route, SecurityScheme};
 use crate::endpoints::syntax::{Args, args, string_value, strings_in};
+use crate::grammar::field;
 use palisade_core::Location;
 use tree_sitter::Node;
 
@@ -28,7 +29,7 @@ impl<'t> Extractor<'t, '_> {
         if node.kind() != "call" {
             return None;
         }
-        let function = node.child_by_field_name("function")?;
+        let function = node.child_by_field_id(*field::FUNCTION)?;
         let callee = self.reference(function)?;
         let security = match callee.last() {
             "Depends" => false,

@@ -25,6 +25,7 @@ pub(crate) use body::mentions_secret;
 use crate::endpoints::facts::{AppObject, Body, Call, FileFacts, ObjKind, Ref, last};
 use crate::endpoints::is_module_level;
 use crate::endpoints::syntax::{MAX_NESTING, args, dotted, text};
+use crate::grammar::field;
 use crate::model::{Model, module_of};
 use palisade_core::{Location, SourceFile};
 use palisade_syntax::{Consumer, Visit};
@@ -182,7 +183,7 @@ impl<'t> Consumer<'t> for Extractor<'t, '_> {
                 }
             }
             kind @ ("function_definition" | "class_definition") => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.child_by_field_id(*field::NAME) {
                     let prefix = self
                         .scopes
                         .last()
@@ -365,13 +366,13 @@ impl<'t, 'm> Extractor<'t, 'm> {
     /// Whether a call may register a route, a blueprint, a router, a guard or a viewset
     /// (decided on the method name, before anything is allocated).
     fn is_registration(&self, call: Node<'_>) -> bool {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
             return false;
         };
         if function.kind() != "attribute" {
             return false;
         }
-        let Some(method) = function.child_by_field_name("attribute") else {
+        let Some(method) = function.child_by_field_id(*field::ATTRIBUTE) else {
             return false;
         };
         let method = self.text(method);
@@ -428,8 +429,8 @@ impl<'t, 'm> Extractor<'t, 'm> {
     /// blueprint, a router, a security scheme) given a name.
     fn assignment(&mut self, node: Node<'_>) {
         let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
+            node.child_by_field_id(*field::LEFT),
+            node.child_by_field_id(*field::RIGHT),
         ) else {
             return;
         };
@@ -453,7 +454,7 @@ impl<'t, 'm> Extractor<'t, 'm> {
         if right.kind() != "call" {
             return;
         }
-        let Some(function) = right.child_by_field_name("function") else {
+        let Some(function) = right.child_by_field_id(*field::FUNCTION) else {
             return;
         };
         let Some(callee) = self.reference(function) else {
@@ -497,7 +498,7 @@ impl<'t, 'm> Extractor<'t, 'm> {
         if call.parent().is_some_and(|p| p.kind() == "decorator") {
             return;
         }
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
             return;
         };
         let Some(callee) = dotted(function, self.src) else {
@@ -555,10 +556,10 @@ impl<'t, 'm> Extractor<'t, 'm> {
         match node.kind() {
             "identifier" | "attribute" => Some((self.reference(node)?, false, Vec::new())),
             "call" => {
-                let function = node.child_by_field_name("function")?;
+                let function = node.child_by_field_id(*field::FUNCTION)?;
                 let callee = dotted(function, self.src)?;
                 if last(&callee) == "as_view" {
-                    let class = function.child_by_field_name("object")?;
+                    let class = function.child_by_field_id(*field::OBJECT)?;
                     return Some((self.reference(class)?, true, Vec::new()));
                 }
                 let a = args(node, self.src);

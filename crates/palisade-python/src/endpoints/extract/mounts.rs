@@ -5,6 +5,7 @@ use super::Extractor;
 use crate::endpoints::facts::Mount;
 use crate::endpoints::is_module_level;
 use crate::endpoints::syntax::{Args, string_value};
+use crate::grammar::field;
 use palisade_core::Location;
 use tree_sitter::Node;
 
@@ -45,10 +46,10 @@ impl<'t> Extractor<'t, '_> {
         while let Some(parent) = current.parent() {
             if parent.kind() == "if_statement"
                 && parent
-                    .child_by_field_name("consequence")
+                    .child_by_field_id(*field::CONSEQUENCE)
                     .is_some_and(|c| c.id() == current.id())
                 && parent
-                    .child_by_field_name("condition")
+                    .child_by_field_id(*field::CONDITION)
                     .is_some_and(|c| self.is_development_condition(c))
             {
                 return true;
@@ -100,10 +101,10 @@ impl<'t> Extractor<'t, '_> {
                 .iter()
                 .filter(|a| is_module_level(**a))
                 .filter(|a| {
-                    a.child_by_field_name("left")
+                    a.child_by_field_id(*field::LEFT)
                         .is_some_and(|l| self.text(l) == name)
                 })
-                .filter_map(|a| a.child_by_field_name("right"))
+                .filter_map(|a| a.child_by_field_id(*field::RIGHT))
                 .collect();
             if let [value] = values.as_slice()
                 && let Some(s) = string_value(*value, self.src)

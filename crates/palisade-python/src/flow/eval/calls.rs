@@ -3,11 +3,12 @@
 //! methods defined in the same file.
 
 use super::*;
+use crate::grammar::field;
 use crate::sources;
 
 impl<'m, 't> Eval<'m, 't> {
     pub(super) fn call(&self, e: Node<'t>, depth: u32) -> Value<'t> {
-        let Some(function) = e.child_by_field_name("function") else {
+        let Some(function) = e.child_by_field_id(*field::FUNCTION) else {
             return self.other(e);
         };
         let args = positional(e);
@@ -16,7 +17,7 @@ impl<'m, 't> Eval<'m, 't> {
         }
         if function.kind() == "attribute"
             && function
-                .child_by_field_name("attribute")
+                .child_by_field_id(*field::ATTRIBUTE)
                 .is_some_and(|m| NAME_TRANSFORMS.contains(&self.text(m)))
         {
             return args.first().map_or_else(constant, |a| self.eval(*a, depth));
@@ -38,8 +39,8 @@ impl<'m, 't> Eval<'m, 't> {
         }
         if function.kind() == "attribute"
             && let (Some(object), Some(method)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
+                function.child_by_field_id(*field::OBJECT),
+                function.child_by_field_id(*field::ATTRIBUTE),
             )
         {
             if let Some(source) = sources::method_source(self.text(method)) {
@@ -110,9 +111,9 @@ impl<'m, 't> Eval<'m, 't> {
             }
         }
         if function.kind() == "attribute"
-            && let Some(object) = function.child_by_field_name("object")
+            && let Some(object) = function.child_by_field_id(*field::OBJECT)
             && matches!(self.text(object), "self" | "cls")
-            && let Some(method) = function.child_by_field_name("attribute")
+            && let Some(method) = function.child_by_field_id(*field::ATTRIBUTE)
             && let Some(value) = self.method_returns(function, self.text(method), depth)
         {
             return value;
@@ -156,7 +157,7 @@ impl<'m, 't> Eval<'m, 't> {
     pub(super) fn is_composable(&self, e: Node<'t>) -> bool {
         match e.kind() {
             "call" => {
-                let Some(function) = e.child_by_field_name("function") else {
+                let Some(function) = e.child_by_field_id(*field::FUNCTION) else {
                     return false;
                 };
                 if self
@@ -168,10 +169,10 @@ impl<'m, 't> Eval<'m, 't> {
                 }
                 function.kind() == "attribute"
                     && function
-                        .child_by_field_name("attribute")
+                        .child_by_field_id(*field::ATTRIBUTE)
                         .is_some_and(|m| matches!(self.text(m), "format" | "join"))
                     && function
-                        .child_by_field_name("object")
+                        .child_by_field_id(*field::OBJECT)
                         .is_some_and(|o| self.is_composable(o))
             }
             "attribute" => self
@@ -244,23 +245,23 @@ impl<'m, 't> Eval<'m, 't> {
     /// The method `method` of the class enclosing `at`.
     pub(in crate::flow) fn method_named(&self, at: Node<'t>, method: &str) -> Option<Node<'t>> {
         let class = enclosing_class(at)?;
-        let body = class.child_by_field_name("body")?;
+        let body = class.child_by_field_id(*field::BODY)?;
         named(body).into_iter().find_map(|s| {
             let def = if s.kind() == "decorated_definition" {
-                s.child_by_field_name("definition")?
+                s.child_by_field_id(*field::DEFINITION)?
             } else {
                 s
             };
             (def.kind() == "function_definition"
                 && def
-                    .child_by_field_name("name")
+                    .child_by_field_id(*field::NAME)
                     .is_some_and(|n| self.text(n) == method))
             .then_some(def)
         })
     }
 
     pub(super) fn returns(&self, function: Node<'t>, depth: u32) -> Option<Value<'t>> {
-        let body = function.child_by_field_name("body")?;
+        let body = function.child_by_field_id(*field::BODY)?;
         let mut values = Vec::new();
         let mut stack = vec![body];
         while let Some(node) = stack.pop() {

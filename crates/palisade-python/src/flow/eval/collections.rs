@@ -2,6 +2,7 @@
 //! as far as they can be read from literals, comprehensions and the calls that build them.
 
 use super::*;
+use crate::grammar::field;
 
 impl<'m, 't> Eval<'m, 't> {
     /// The possible elements of an iterable (one variant per element kind).
@@ -38,7 +39,7 @@ impl<'m, 't> Eval<'m, 't> {
             }
             "dictionary" | "dictionary_comprehension" => self.keys_of(e, d),
             "list_comprehension" | "generator_expression" | "set_comprehension" => {
-                match e.child_by_field_name("body") {
+                match e.child_by_field_id(*field::BODY) {
                     Some(body) => self.eval(body, d),
                     None => constant(),
                 }
@@ -49,9 +50,9 @@ impl<'m, 't> Eval<'m, 't> {
             },
             "binary_operator" => {
                 let (Some(l), Some(r), Some(op)) = (
-                    e.child_by_field_name("left"),
-                    e.child_by_field_name("right"),
-                    e.child_by_field_name("operator"),
+                    e.child_by_field_id(*field::LEFT),
+                    e.child_by_field_id(*field::RIGHT),
+                    e.child_by_field_id(*field::OPERATOR),
                 ) else {
                     return self.other(e);
                 };
@@ -114,14 +115,14 @@ impl<'m, 't> Eval<'m, 't> {
     }
 
     pub(super) fn call_elements(&self, e: Node<'t>, index: Option<usize>, depth: u32) -> Value<'t> {
-        let Some(function) = e.child_by_field_name("function") else {
+        let Some(function) = e.child_by_field_id(*field::FUNCTION) else {
             return self.other(e);
         };
         let args = positional(e);
         if function.kind() == "attribute"
             && let (Some(object), Some(method)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
+                function.child_by_field_id(*field::OBJECT),
+                function.child_by_field_id(*field::ATTRIBUTE),
             )
         {
             match self.text(method) {
@@ -219,7 +220,7 @@ impl<'m, 't> Eval<'m, 't> {
             }
             "dictionary_comprehension" => {
                 match e
-                    .child_by_field_name("body")
+                    .child_by_field_id(*field::BODY)
                     .and_then(|p| p.child_by_field_name(field))
                 {
                     Some(x) => self.eval(x, d),
@@ -227,16 +228,16 @@ impl<'m, 't> Eval<'m, 't> {
                 }
             }
             "call"
-                if e.child_by_field_name("function")
+                if e.child_by_field_id(*field::FUNCTION)
                     .is_some_and(|f| self.text(f) == "dict" && self.model.resolve(f).is_none()) =>
             {
                 let mut out = Vec::new();
-                if let Some(arguments) = e.child_by_field_name("arguments") {
+                if let Some(arguments) = e.child_by_field_id(*field::ARGUMENTS) {
                     for a in named(arguments) {
                         let v = match (a.kind(), field) {
                             ("keyword_argument", "key") => constant(),
                             ("keyword_argument", _) => a
-                                .child_by_field_name("value")
+                                .child_by_field_id(*field::VALUE)
                                 .map_or_else(constant, |v| self.eval(v, d)),
                             _ => self.dict_part(a, field, d),
                         };

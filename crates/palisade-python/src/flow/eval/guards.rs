@@ -2,6 +2,7 @@
 //! that exits or reassigns when it fails (`if col not in ALLOWED: raise`).
 
 use super::*;
+use crate::grammar::field;
 
 impl<'m, 't> Eval<'m, 't> {
     /// The start of an allow-list guard on `name` that covers `at`: `if name in CONST:`
@@ -19,9 +20,9 @@ impl<'m, 't> Eval<'m, 't> {
         while let Some(n) = current {
             match n.kind() {
                 "if_statement" | "elif_clause"
-                    if n.child_by_field_name("consequence")
+                    if n.child_by_field_id(*field::CONSEQUENCE)
                         .is_some_and(|c| c.id() == child.id())
-                        && n.child_by_field_name("condition")
+                        && n.child_by_field_id(*field::CONDITION)
                             .is_some_and(|c| self.membership(c, name, false, depth)) =>
                 {
                     return Some(n.start_byte());
@@ -59,12 +60,12 @@ impl<'m, 't> Eval<'m, 't> {
                 .named_child(0)
                 .is_some_and(|c| self.membership(c, name, false, depth)),
             "if_statement" => {
-                statement.child_by_field_name("alternative").is_none()
+                statement.child_by_field_id(*field::ALTERNATIVE).is_none()
                     && statement
-                        .child_by_field_name("condition")
+                        .child_by_field_id(*field::CONDITION)
                         .is_some_and(|c| self.membership(c, name, true, depth))
                     && statement
-                        .child_by_field_name("consequence")
+                        .child_by_field_id(*field::CONSEQUENCE)
                         .is_some_and(|b| self.exits_or_assigns(b, name))
             }
             _ => false,
@@ -79,7 +80,7 @@ impl<'m, 't> Eval<'m, 't> {
             }
             "expression_statement" => last.named_child(0).is_some_and(|c| {
                 c.kind() == "call"
-                    && c.child_by_field_name("function").is_some_and(|f| {
+                    && c.child_by_field_id(*field::FUNCTION).is_some_and(|f| {
                         let t = self.text(f);
                         t.ends_with("abort") || t.ends_with("exit") || t.ends_with("fail")
                     })
@@ -91,7 +92,7 @@ impl<'m, 't> Eval<'m, 't> {
                 s.kind() == "expression_statement"
                     && s.named_child(0).is_some_and(|a| {
                         a.kind() == "assignment"
-                            && a.child_by_field_name("left")
+                            && a.child_by_field_id(*field::LEFT)
                                 .is_some_and(|l| self.text(l) == name)
                     })
             })
@@ -112,7 +113,7 @@ impl<'m, 't> Eval<'m, 't> {
                 .is_some_and(|c| self.membership(c, name, negated, depth)),
             "boolean_operator" => {
                 let op = condition
-                    .child_by_field_name("operator")
+                    .child_by_field_id(*field::OPERATOR)
                     .map(|o| self.text(o));
                 // `a in X and …` guards its body; `a not in X or …` exits on either.
                 let fits = if negated {
@@ -121,15 +122,15 @@ impl<'m, 't> Eval<'m, 't> {
                     op == Some("and")
                 };
                 fits && [
-                    condition.child_by_field_name("left"),
-                    condition.child_by_field_name("right"),
+                    condition.child_by_field_id(*field::LEFT),
+                    condition.child_by_field_id(*field::RIGHT),
                 ]
                 .into_iter()
                 .flatten()
                 .any(|c| self.membership(c, name, negated, depth))
             }
             "not_operator" => condition
-                .child_by_field_name("argument")
+                .child_by_field_id(*field::ARGUMENT)
                 .is_some_and(|c| self.membership(c, name, !negated, depth)),
             "comparison_operator" => {
                 let operands = named(condition);

@@ -9,6 +9,7 @@
 
 use super::index::{Def, DefKind, NodeRef, ScopeIndex, dominates, is_ancestor, reaching};
 use super::*;
+use crate::grammar::field;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -266,8 +267,8 @@ impl<'m, 't> Eval<'m, 't> {
                 }
             }
             "boolean_operator" => match (
-                e.child_by_field_name("left"),
-                e.child_by_field_name("right"),
+                e.child_by_field_id(*field::LEFT),
+                e.child_by_field_id(*field::RIGHT),
             ) {
                 (Some(l), Some(r)) => union(self.eval(l, d), self.eval(r, d)),
                 _ => self.other(e),
@@ -302,7 +303,7 @@ impl<'m, 't> Eval<'m, 't> {
                 self.concat(&keys, &values)
             }
             "list_comprehension" | "generator_expression" | "set_comprehension" => {
-                match e.child_by_field_name("body") {
+                match e.child_by_field_id(*field::BODY) {
                     Some(body) => self.eval(body, d),
                     None => constant(),
                 }
@@ -311,19 +312,19 @@ impl<'m, 't> Eval<'m, 't> {
                 let pair = if e.kind() == "pair" {
                     Some(e)
                 } else {
-                    e.child_by_field_name("body")
+                    e.child_by_field_id(*field::BODY)
                 };
                 match pair.and_then(|p| {
                     Some((
-                        p.child_by_field_name("key")?,
-                        p.child_by_field_name("value")?,
+                        p.child_by_field_id(*field::KEY)?,
+                        p.child_by_field_id(*field::VALUE)?,
                     ))
                 }) {
                     Some((k, v)) => self.concat(&self.eval(k, d), &self.eval(v, d)),
                     None => constant(),
                 }
             }
-            "named_expression" => match e.child_by_field_name("value") {
+            "named_expression" => match e.child_by_field_id(*field::VALUE) {
                 Some(v) => self.eval(v, d),
                 None => constant(),
             },

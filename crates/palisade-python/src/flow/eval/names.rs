@@ -3,6 +3,7 @@
 //! attributes), and the sources of outside data that a chain can start from.
 
 use super::*;
+use crate::grammar::field;
 use crate::sources;
 
 impl<'m, 't> Eval<'m, 't> {
@@ -56,9 +57,9 @@ impl<'m, 't> Eval<'m, 't> {
             if n.kind() == "call" {
                 calls = true;
                 let method = n
-                    .child_by_field_name("function")
+                    .child_by_field_id(*field::FUNCTION)
                     .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .and_then(|f| f.child_by_field_id(*field::ATTRIBUTE))
                     .map(|m| self.text(m));
                 accessors_only &=
                     method.is_some_and(|m| ACCESSORS.contains(&m) || STRING_METHODS.contains(&m));
@@ -82,7 +83,7 @@ impl<'m, 't> Eval<'m, 't> {
                 first = next;
             }
             if first.kind() == "attribute"
-                && let Some(attribute) = first.child_by_field_name("attribute")
+                && let Some(attribute) = first.child_by_field_id(*field::ATTRIBUTE)
                 && let Some(value) = self.class_attribute(e, self.text(attribute))
             {
                 if first.id() == e.id() {
@@ -130,9 +131,9 @@ impl<'m, 't> Eval<'m, 't> {
                 return Some(n);
             }
             n = match n.kind() {
-                "attribute" => n.child_by_field_name("object")?,
-                "subscript" => n.child_by_field_name("value")?,
-                "call" => n.child_by_field_name("function")?,
+                "attribute" => n.child_by_field_id(*field::OBJECT)?,
+                "subscript" => n.child_by_field_id(*field::VALUE)?,
+                "call" => n.child_by_field_id(*field::FUNCTION)?,
                 _ => return None,
             };
         }
@@ -141,7 +142,7 @@ impl<'m, 't> Eval<'m, 't> {
     /// The value of `X = …` in the body of the class enclosing `at`.
     pub(super) fn class_attribute(&self, at: Node<'t>, name: &str) -> Option<Node<'t>> {
         let class = enclosing_class(at)?;
-        let body = class.child_by_field_name("body")?;
+        let body = class.child_by_field_id(*field::BODY)?;
         let mut found = None;
         for statement in named(body) {
             let Some(assignment) = statement.named_child(0) else {
@@ -150,10 +151,10 @@ impl<'m, 't> Eval<'m, 't> {
             if statement.kind() == "expression_statement"
                 && assignment.kind() == "assignment"
                 && assignment
-                    .child_by_field_name("left")
+                    .child_by_field_id(*field::LEFT)
                     .is_some_and(|l| l.kind() == "identifier" && self.text(l) == name)
             {
-                found = assignment.child_by_field_name("right");
+                found = assignment.child_by_field_id(*field::RIGHT);
             }
         }
         found
@@ -196,8 +197,8 @@ impl<'m, 't> Eval<'m, 't> {
             ) {
                 for clause in named(n).into_iter().filter(|c| c.kind() == "for_in_clause") {
                     let (Some(left), Some(right)) = (
-                        clause.child_by_field_name("left"),
-                        clause.child_by_field_name("right"),
+                        clause.child_by_field_id(*field::LEFT),
+                        clause.child_by_field_id(*field::RIGHT),
                     ) else {
                         continue;
                     };
@@ -427,9 +428,9 @@ pub(super) fn chain_root(e: Node<'_>) -> Node<'_> {
 
 pub(super) fn chain_root_step(n: Node<'_>) -> Option<Node<'_>> {
     match n.kind() {
-        "attribute" => n.child_by_field_name("object"),
-        "subscript" => n.child_by_field_name("value"),
-        "call" => n.child_by_field_name("function"),
+        "attribute" => n.child_by_field_id(*field::OBJECT),
+        "subscript" => n.child_by_field_id(*field::VALUE),
+        "call" => n.child_by_field_id(*field::FUNCTION),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 //! the text each builds, with a hole wherever a part is not known to be constant.
 
 use super::*;
+use crate::grammar::field;
 
 impl<'m, 't> Eval<'m, 't> {
     pub(super) fn string(&self, e: Node<'t>, depth: u32) -> Value<'t> {
@@ -21,9 +22,9 @@ impl<'m, 't> Eval<'m, 't> {
                 }
                 "interpolation" => {
                     let numeric = child
-                        .child_by_field_name("format_specifier")
+                        .child_by_field_id(*field::FORMAT_SPECIFIER)
                         .is_some_and(|s| numeric_spec(self.text(s)));
-                    let value = match child.child_by_field_name("expression") {
+                    let value = match child.child_by_field_id(*field::EXPRESSION) {
                         _ if numeric => constant(),
                         Some(expr) => mark(self.eval(expr, depth), e, expr),
                         None => constant(),
@@ -38,9 +39,9 @@ impl<'m, 't> Eval<'m, 't> {
 
     pub(super) fn binary(&self, e: Node<'t>, depth: u32) -> Value<'t> {
         let (Some(l), Some(r), Some(op)) = (
-            e.child_by_field_name("left"),
-            e.child_by_field_name("right"),
-            e.child_by_field_name("operator"),
+            e.child_by_field_id(*field::LEFT),
+            e.child_by_field_id(*field::RIGHT),
+            e.child_by_field_id(*field::OPERATOR),
         ) else {
             return self.other(e);
         };
@@ -96,8 +97,8 @@ impl<'m, 't> Eval<'m, 't> {
                 let mut keyed = HashMap::new();
                 for pair in named(r) {
                     if let (Some(k), Some(v)) = (
-                        pair.child_by_field_name("key"),
-                        pair.child_by_field_name("value"),
+                        pair.child_by_field_id(*field::KEY),
+                        pair.child_by_field_id(*field::VALUE),
                     ) && let Some(key) =
                         self.eval(k, depth).first().and_then(Construction::all_text)
                     {
@@ -121,7 +122,7 @@ impl<'m, 't> Eval<'m, 't> {
     }
 
     pub(super) fn is_locals(&self, call: Node<'t>) -> bool {
-        call.child_by_field_name("function")
+        call.child_by_field_id(*field::FUNCTION)
             .is_some_and(|f| matches!(self.text(f), "locals" | "vars"))
             && positional(call).is_empty()
     }
@@ -207,13 +208,13 @@ impl<'m, 't> Eval<'m, 't> {
         let mut keyed = HashMap::new();
         let mut splat = None;
         let mut locals = None;
-        if let Some(arguments) = call.child_by_field_name("arguments") {
+        if let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) {
             for a in named(arguments) {
                 match a.kind() {
                     "keyword_argument" => {
                         if let (Some(n), Some(v)) = (
-                            a.child_by_field_name("name"),
-                            a.child_by_field_name("value"),
+                            a.child_by_field_id(*field::NAME),
+                            a.child_by_field_id(*field::VALUE),
                         ) {
                             keyed.insert(self.text(n).to_string(), v);
                         }
