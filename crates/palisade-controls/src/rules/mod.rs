@@ -43,6 +43,35 @@ impl RuleContext<'_, '_> {
         self.out.report(finding);
     }
 
+    /// The span of the text at byte `offset` of a (possibly multi-line) scalar's value:
+    /// found on the file line that holds that line of the value, so that the same
+    /// expression written on two lines of a script gives two places, not the first twice.
+    pub fn span_within(&self, value: &Value, offset: usize, needle: &str) -> Span {
+        let line_in_value = value.text[..offset.min(value.text.len())]
+            .matches('\n')
+            .count() as u32;
+        // A block scalar (`run: |`) starts on the line after its indicator.
+        let first = value.text.lines().next().unwrap_or("").trim();
+        let starts = if self.file.line(value.line).contains(first) {
+            value.line
+        } else {
+            value.line + 1
+        };
+        let line = starts + line_in_value;
+        match self.file.line(line).find(needle) {
+            Some(column) if line <= self.file.line_count() => {
+                let start = column as u32 + 1;
+                Span {
+                    start_line: line,
+                    start_column: start,
+                    end_line: line,
+                    end_column: start + needle.len() as u32,
+                }
+            }
+            _ => self.span_in(value, needle),
+        }
+    }
+
     /// The span of `needle` in the file, searched from the line `value` starts on (a block
     /// scalar's text follows its indicator line), else the value's own line.
     pub fn span_in(&self, value: &Value, needle: &str) -> Span {

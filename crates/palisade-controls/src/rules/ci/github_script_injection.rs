@@ -85,7 +85,7 @@ fn check(workflow: &Workflow, cx: &mut RuleContext<'_, '_>) {
                 if let Some((taint, path)) = untrusted_context(expression.inner) {
                     let finding = Finding::new(
                         &META,
-                        cx.span_in(script, whole),
+                        cx.span_within(script, expression.start, whole),
                         format!(
                             "`{path}` is written by {who} and substituted into the script before it runs",
                             who = who(taint)
@@ -110,7 +110,7 @@ fn check(workflow: &Workflow, cx: &mut RuleContext<'_, '_>) {
                     };
                     let finding = Finding::new(
                         &META,
-                        cx.span_in(script, whole),
+                        cx.span_within(script, expression.start, whole),
                         format!(
                             "`env.{key}` holds `{path}`, written by {who}, and is substituted into the script before it runs",
                             who = who(taint)

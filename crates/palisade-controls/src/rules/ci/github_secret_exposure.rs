@@ -71,11 +71,16 @@ fn check(workflow: &Workflow, cx: &mut RuleContext<'_, '_>) {
     for job in &workflow.jobs {
         for step in &job.steps {
             let Some(run) = &step.run else { continue };
-            for line in run.text.lines() {
+            let mut offset = 0;
+            for line in run.text.split_inclusive('\n') {
+                let at = offset;
+                offset += line.len();
                 if prints_secret(line) {
+                    let shown = line.trim();
+                    let start = at + line.find(shown).unwrap_or(0);
                     cx.report(Finding::new(
                         &META,
-                        cx.span_in(run, line.trim()),
+                        cx.span_within(run, start, shown),
                         "a secret is printed to the job's log",
                     ));
                 }
