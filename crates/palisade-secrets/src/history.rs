@@ -156,11 +156,63 @@ pub fn check_since(top: &Path, since: &str) -> Result<(), String> {
     })
 }
 
-/// Reads the history of the repository at `top` (commits after `since`, or all reachable
-/// from HEAD) and returns one finding per secret value that a commit added and that is no
-/// longer in the working tree, at its oldest commit.
+/// The part of a repository a scan covers: the scanned root's path inside the repository
+/// (empty for the whole repository). History is read for that part only, and finding paths
+/// are relative to the root, as the file scan's are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// `/`-separated, no trailing `/`; empty: the whole repository.
+    pub prefix: String,
+    /// The root is one file rather than a folder.
+    pub file: bool,
+}
+
+impl Scope {
+    /// The scope of `root` (a folder or a file) inside the repository whose top is `top`.
+    pub fn of(top: &Path, root: &Path) -> Scope {
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let inside = canonical(root)
+            .strip_prefix(canonical(top))
+            .map(|p| {
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default();
+        Scope {
+            prefix: inside,
+            file: root.is_file(),
+        }
+    }
+
+    /// The git pathspec that limits a command to this scope (literal: a folder named
+    /// `*` is not a glob).
+    fn pathspec(&self) -> Option<String> {
+        (!self.prefix.is_empty()).then(|| format!(":(literal){}", self.prefix))
+    }
+
+    /// A repository path as the file scan reports it: relative to the root, or `None` when
+    /// it lies outside the scope.
+    fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
+        if self.prefix.is_empty() {
+            return Some(path);
+        }
+        if self.file {
+            return (path == self.prefix).then(|| path.rsplit('/').next().unwrap_or(path));
+        }
+        path.strip_prefix(self.prefix.as_str())?
+            .strip_prefix('/')
+            .filter(|rest| !rest.is_empty())
+    }
+}
+
+/// Reads the history of the repository at `top` within `scope` (commits after `since`, or
+/// all reachable from HEAD) and returns one finding per secret value that a commit added
+/// and that is no longer in the scope's working tree, at its oldest commit.
 pub fn scan(
     top: &Path,
+    scope: &Scope,
     since: Option<&str>,
     matcher: &Matcher,
     wants: &dyn Fn(&RuleMeta) -> bool,
@@ -188,8 +240,9 @@ pub fn scan(
             command.arg("HEAD");
         }
     }
+    command.arg("--");
+    command.args(scope.pathspec());
     command
-        .arg("--")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command
@@ -209,6 +262,9 @@ pub fn scan(
     let mut seen: HashSet<String> = HashSet::new();
     let mut found: Vec<(String, Finding)> = Vec::new();
     let mut emit = |commit: &Commit, path: &str, blocks: &[Block]| {
+        let Some(path) = scope.relative(path) else {
+            return;
+        };
         for block in blocks {
             for (value, finding) in block_findings(commit, path, block, matcher, wants) {
                 if seen.insert(value.clone()) {
@@ -248,7 +304,7 @@ pub fn scan(
     }
     let commits = reader.commits;
     let skipped = reader.skipped;
-    let in_tree = values_in_tree(top, found.iter().map(|(v, _)| v.as_str()));
+    let in_tree = values_in_tree(top, scope, found.iter().map(|(v, _)| v.as_str()));
     let still_in_tree = in_tree.len();
     let findings = found
         .into_iter()
@@ -326,9 +382,13 @@ fn block_findings(
         .collect()
 }
 
-/// The values among `values` that a file of the working tree holds (tracked files and
-/// untracked ones git does not ignore).
-fn values_in_tree<'v>(top: &Path, values: impl Iterator<Item = &'v str>) -> HashSet<String> {
+/// The values among `values` that a file of the working tree within `scope` holds (tracked
+/// files and untracked ones git does not ignore).
+fn values_in_tree<'v>(
+    top: &Path,
+    scope: &Scope,
+    values: impl Iterator<Item = &'v str>,
+) -> HashSet<String> {
     let values: Vec<&str> = values.filter(|v| !v.is_empty()).collect();
     let mut present = HashSet::new();
     if values.is_empty() {
@@ -337,16 +397,17 @@ fn values_in_tree<'v>(top: &Path, values: impl Iterator<Item = &'v str>) -> Hash
     let Ok(automaton) = AhoCorasick::new(&values) else {
         return present;
     };
-    let Ok(listing) = git_output(
-        top,
-        &[
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ],
-    ) else {
+    let mut args = vec![
+        "ls-files",
+        "-z",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--",
+    ];
+    let pathspec = scope.pathspec();
+    args.extend(pathspec.as_deref());
+    let Ok(listing) = git_output(top, &args) else {
         return present;
     };
     for name in listing.split(|&b| b == 0).filter(|n| !n.is_empty()) {

@@ -216,17 +216,23 @@ impl Analyzer for SecretsAnalyzer {
         if wanted.is_empty() {
             return;
         }
-        let mut tops: Vec<std::path::PathBuf> = Vec::new();
+        // Each root's part of its repository: a subfolder's history is its own, not the
+        // whole repository's.
+        let mut scopes: Vec<(std::path::PathBuf, history::Scope)> = Vec::new();
         for root in cx.roots().to_vec() {
             match history::repository_root(&root) {
-                Ok(top) if !tops.contains(&top) => tops.push(top),
-                Ok(_) => {}
+                Ok(top) => {
+                    let scope = history::Scope::of(&top, &root);
+                    if !scopes.iter().any(|(t, s)| *t == top && *s == scope) {
+                        scopes.push((top, scope));
+                    }
+                }
                 Err(e) => cx.notice(DiagnosticKind::Skipped, e),
             }
         }
         let matcher = Matcher::new();
-        for top in tops {
-            match history::scan(&top, since.as_deref(), &matcher, &|m| {
+        for (top, scope) in scopes {
+            match history::scan(&top, &scope, since.as_deref(), &matcher, &|m| {
                 wanted.contains(&m.id)
             }) {
                 Ok(scan) => {

@@ -11,7 +11,7 @@ use crate::context;
 use crate::detectors::DETECTORS;
 use crate::table::{Detector, Files, Tier};
 use crate::validate;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use palisade_core::Confidence;
 use palisade_knowledge::hosts::{HostClass, host_class};
 use palisade_knowledge::secrets::{SecretKind, cannot_be_secret, secret_name};
@@ -23,6 +23,11 @@ use std::ops::Range;
 /// A tier stops after this many hits in one text: the report keeps far fewer per file, and
 /// folding generic hits into specific ones compares the two lists.
 const MAX_HITS_PER_TIER: usize = 1000;
+
+/// The lazy DFA's cache per tier and thread. The default (2 MiB) is too small for a tier of
+/// dozens of patterns: it filled and was cleared over and over, and rebuilding states took a
+/// quarter of a secrets scan's time.
+const LAZY_DFA_CACHE_BYTES: usize = 32 << 20;
 
 /// The longest value a generic detector reports.
 const MAX_GENERIC_SECRET: usize = 256;
@@ -131,6 +136,7 @@ impl Matcher {
         }
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .expect("the detector keywords build an automaton");
         let tier = |kind: FileKind, tier: Tier| {
@@ -142,6 +148,7 @@ impl Matcher {
             let patterns: Vec<&str> = detectors.iter().map(|d| d.pattern).collect();
             let regex = Regex::builder()
                 .syntax(syntax::Config::new().unicode(false).utf8(false))
+                .configure(Regex::config().hybrid_cache_capacity(LAZY_DFA_CACHE_BYTES))
                 .build_many(&patterns)
                 .ok();
             TierMatcher { detectors, regex }

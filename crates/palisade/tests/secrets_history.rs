@@ -192,3 +192,57 @@ fn history_outside_a_repository_is_a_usage_error() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not in a git repository"), "{err}");
 }
+
+/// Scans `target` (relative to `repo`) with `--history`, as JSON; returns the findings.
+fn history_findings(repo: &Path, target: &str) -> Vec<Value> {
+    let out = Command::cargo_bin("palisade")
+        .unwrap()
+        .current_dir(repo)
+        .args(["scan", "--no-progress", "--select", "secrets/", "--history"])
+        .args(["--format", "json", target])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    report["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_subfolder_reads_its_own_history_with_paths_relative_to_it() {
+    if !has_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (line, _) = invented_token();
+    git(root, &["init", "-q"]);
+    fs::create_dir_all(root.join("api/client")).unwrap();
+    fs::create_dir_all(root.join("web")).unwrap();
+    fs::write(root.join("api/client/app.py"), format!("{line}\n")).unwrap();
+    fs::write(root.join("web/main.js"), "fetch('/api')\n").unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "client"]);
+    fs::write(root.join("api/client/app.py"), "token = None\n").unwrap();
+    git(root, &["commit", "-q", "-a", "-m", "no token"]);
+
+    let whole = history_findings(root, ".");
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    assert_eq!(whole[0]["location"]["path"], "api/client/app.py");
+
+    // The folder that held the token: the path is relative to it, as the file scan's are.
+    let api = history_findings(root, "api");
+    assert_eq!(api.len(), 1, "{api:?}");
+    assert_eq!(api[0]["location"]["path"], "client/app.py");
+    let file = history_findings(root, "api/client/app.py");
+    assert_eq!(file.len(), 1, "{file:?}");
+    assert_eq!(file[0]["location"]["path"], "app.py");
+
+    // A sibling folder's history holds no secret.
+    assert!(history_findings(root, "web").is_empty());
+
+    // A copy of the token elsewhere in the tree does not hide it from the folder it left:
+    // the file scan of `api` does not see that copy.
+    fs::write(root.join("web/config.py"), format!("{line}\n")).unwrap();
+    let api = history_findings(root, "api");
+    assert_eq!(api.len(), 1, "{api:?}");
+    assert_eq!(api[0]["location"]["kind"], "commit");
+}
