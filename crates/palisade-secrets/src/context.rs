@@ -14,6 +14,8 @@ const PUBLISHED_EXAMPLES: &[&str] = &[
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     // Stripe's documentation key.
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    // Google Cloud's documented API key string (cloud.google.com/docs/authentication/api-keys).
+    "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
     // jwt.io's default token signature.
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];

@@ -4,8 +4,12 @@
 //!
 //! History is read with the `git` command (`git log -p`), configured so that nothing from
 //! the scanned repository runs: no hooks, no fsmonitor, no external diff or textconv
-//! driver, no pager, no system configuration, standard input closed. gix was not measured:
-//! the CLI is what every machine with a repository has, and its patch stream is linear.
+//! driver, no pager, no system configuration, standard input closed. The CLI was measured
+//! against gix 0.87 (a tree diff to the parent and a line diff of every changed blob of
+//! every non-merge commit, as `git log -p` does): on redash (7,979 commits) 2.1 s of CPU
+//! either way, on healthchecks (3,918) 1.0–1.3 s either way. gix is no faster here, would
+//! add a hundred crates to a security tool's dependencies, and the CLI is on every machine
+//! that has a repository.
 //!
 //! Each secret value is reported once, at the oldest commit that added it, and only when it
 //! is no longer in the working tree: a secret still in the tree is already a finding of the
@@ -242,9 +246,7 @@ pub fn scan(
     }
     command.arg("--");
     command.args(scope.pathspec());
-    command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot run git log: {e}"))?;

@@ -180,14 +180,21 @@ impl Matcher {
                 && (d.keywords.is_empty() || gated.iter().any(|&i| std::ptr::eq(DETECTORS[i], d)))
         };
         let mut hits: Vec<Hit> = Vec::new();
+        // Tokens a specific detector recognised by shape and then rejected (a checksum that
+        // fails, a documented example): the generic pass must not report them either.
+        let mut rejected: Vec<Range<usize>> = Vec::new();
         let tiers =
             &self.tiers[usize::from(kind.dotenv) + 2 * usize::from(kind.config && !kind.dotenv)];
-        for tier in tiers {
-            if !tier.detectors.iter().any(|d| runs(d)) {
+        // The specific pass also runs when only generic detectors are selected: what it
+        // refuses, the generic pass must not report.
+        let generic_runs = tiers[1].detectors.iter().any(|d| runs(d));
+        for (i, tier) in tiers.iter().enumerate() {
+            let needed = tier.detectors.iter().any(|d| runs(d)) || (i == 0 && generic_runs);
+            if !needed {
                 continue;
             }
             let Some(regex) = &tier.regex else { continue };
-            let found = scan_tier(regex, &tier.detectors, text, &runs);
+            let (found, refused) = scan_tier(regex, &tier.detectors, text, &runs);
             if tier
                 .detectors
                 .first()
@@ -196,14 +203,19 @@ impl Matcher {
                 let fresh: Vec<Hit> = found
                     .into_iter()
                     .filter(|g| {
-                        !hits
+                        let reported = hits.iter().any(|s| {
+                            s.secret.start < g.secret.end && g.secret.start < s.secret.end
+                        });
+                        let refused = rejected
                             .iter()
-                            .any(|s| s.secret.start < g.secret.end && g.secret.start < s.secret.end)
+                            .any(|r| r.start <= g.secret.start && g.secret.end <= r.end);
+                        !reported && !refused
                     })
                     .collect();
                 hits.extend(fresh);
             } else {
                 hits.extend(found);
+                rejected.extend(refused);
             }
         }
         hits.sort_by_key(|h| (h.matched.start, h.matched.end));
@@ -237,14 +249,16 @@ impl Matcher {
 }
 
 /// One pass of a tier's regex over `text`, each match checked; a rejected match is searched
-/// again one byte later, so that it hides nothing inside it.
+/// again one byte later, so that it hides nothing inside it. Returns the hits and the
+/// matches every detector matching there rejected.
 fn scan_tier(
     regex: &Regex,
     detectors: &[&'static Detector],
     text: &str,
     runs: &dyn Fn(&'static Detector) -> bool,
-) -> Vec<Hit> {
+) -> (Vec<Hit>, Vec<Range<usize>>) {
     let mut hits = Vec::new();
+    let mut rejected = Vec::new();
     let mut caps = regex.create_captures();
     let mut at = 0;
     while at < text.len() && hits.len() < MAX_HITS_PER_TIER {
@@ -254,31 +268,39 @@ fn scan_tier(
         // Leftmost-first reports one pattern per start; when its match is rejected, the
         // later patterns that also match at that start get their turn.
         let mut accepted = None;
+        // Whether the value is refused by shape: every detector matching here found it not
+        // to be its secret, whether or not that detector is selected (a checksum that fails
+        // is a fact about the value, not about the selection).
+        let mut refused = true;
         let mut m = Some(first);
         while let Some(current) = m.take() {
             let pid = current.pattern().as_usize();
             let detector = detectors[pid];
+            let input = Input::new(text)
+                .range(current.range())
+                .anchored(Anchored::Pattern(current.pattern()));
+            regex.search_captures(&input, &mut caps);
+            let group = |name: &str| caps.get_group_by_name(name).map(|s| s.range());
+            let secret = group("secret")
+                .or_else(|| group("secret2"))
+                .unwrap_or(current.range());
+            let parts = Parts {
+                text,
+                secret,
+                name: group("name").map(|n| whole_name(text, n)),
+                host: group("host"),
+                user: group("user"),
+            };
+            let verdict = check(detector, &parts);
+            if verdict.is_some() {
+                refused = false;
+            }
             if runs(detector) {
-                let input = Input::new(text)
-                    .range(current.range())
-                    .anchored(Anchored::Pattern(current.pattern()));
-                regex.search_captures(&input, &mut caps);
-                let group = |name: &str| caps.get_group_by_name(name).map(|s| s.range());
-                let secret = group("secret")
-                    .or_else(|| group("secret2"))
-                    .unwrap_or(current.range());
-                let parts = Parts {
-                    text,
-                    secret,
-                    name: group("name").map(|n| whole_name(text, n)),
-                    host: group("host"),
-                    user: group("user"),
-                };
                 let from = parts
                     .name
                     .as_ref()
                     .map_or(current.start(), |n| n.start.min(current.start()));
-                accepted = check(detector, &parts).map(|confidence| Hit {
+                accepted = verdict.map(|confidence| Hit {
                     detector,
                     matched: from..current.end(),
                     secret: parts.secret.clone(),
@@ -300,14 +322,19 @@ fn scan_tier(
                 at = hit.matched.end.max(at + 1);
                 hits.push(hit);
             }
-            None => at = first.start() + 1,
+            None => {
+                if refused && rejected.len() < MAX_HITS_PER_TIER {
+                    rejected.push(first.range());
+                }
+                at = first.start() + 1;
+            }
         }
         // Never resume inside a character.
         while at < text.len() && !text.is_char_boundary(at) {
             at += 1;
         }
     }
-    hits
+    (hits, rejected)
 }
 
 /// A name the pattern matched from its secret-looking word on (`password` in
