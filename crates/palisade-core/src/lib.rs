@@ -7,10 +7,12 @@
 pub mod baseline;
 pub mod config;
 pub mod date;
+pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
+pub mod git;
 pub mod options;
 mod register;
 pub mod report;

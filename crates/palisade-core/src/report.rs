@@ -87,6 +87,13 @@ pub struct Stats {
     pub baselined: usize,
     /// Findings dropped because their confidence is below `--min-confidence`.
     pub below_min_confidence: usize,
+    /// Findings left out of a diff-aware scan (`--diff`) because the change did not bring
+    /// them in.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outside_diff: usize,
+    /// Set when the scan was diff-aware: against what.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<crate::diff::DiffScope>,
     pub duration_ms: u64,
 }
 
@@ -124,4 +131,8 @@ impl Report {
     pub fn rule(&self, id: &str) -> Option<&'static RuleMeta> {
         self.rules.iter().copied().find(|r| r.id == id)
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

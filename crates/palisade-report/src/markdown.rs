@@ -207,10 +207,20 @@ fn counts(report: &Report) -> String {
         (s.suppressed, "suppressed inline or in palisade.toml"),
         (s.baselined, "already in the baseline (not shown)"),
         (s.below_min_confidence, "below `--min-confidence`"),
+        (s.outside_diff, "outside the diff"),
     ] {
         if n > 0 {
             let _ = write!(tail, "; {n} {what}");
         }
+    }
+    if let Some(diff) = &s.diff {
+        let short = diff.merge_base.get(..12).unwrap_or(&diff.merge_base);
+        let _ = write!(
+            tail,
+            "; diff-aware: {} changed file(s) since {} (`{short}`)",
+            diff.files_changed,
+            text(&diff.base)
+        );
     }
     let _ = writeln!(out, "<sub>{tail}.</sub>");
     out

@@ -119,10 +119,19 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         (s.suppressed, "suppressed inline"),
         (s.baselined, "already in the baseline"),
         (s.below_min_confidence, "below --min-confidence"),
+        (s.outside_diff, "outside the diff"),
     ] {
         if n > 0 {
             let _ = write!(tail, "; {n} {what}");
         }
+    }
+    if let Some(diff) = &s.diff {
+        let short = diff.merge_base.get(..12).unwrap_or(&diff.merge_base);
+        let _ = write!(
+            tail,
+            "; diff-aware: {} changed file(s) since {} ({short})",
+            diff.files_changed, diff.base
+        );
     }
     let _ = writeln!(out, "{}", p.paint(dim, &tail));
 

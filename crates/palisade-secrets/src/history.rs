@@ -21,13 +21,14 @@ mod patch;
 use crate::matcher::Matcher;
 use crate::{LOWERED_NOTE, Positions, SecretsAnalyzer, is_lowered_by_path, secret_hits};
 use aho_corasick::AhoCorasick;
+use palisade_core::git::{git, git_output, path_inside, top_folder};
 use palisade_core::{Confidence, Finding, Location, RuleMeta, Span};
 use patch::{Block, Commit, PatchReader};
 pub use patch::{MAX_ADDED_BYTES, Skipped};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// A working-tree file larger than this is not read when checking whether a history secret
 /// is still in the tree.
@@ -49,68 +50,9 @@ pub struct HistoryScan {
     pub incomplete: Option<String>,
 }
 
-/// A `git` command that runs nothing from the repository at `top`: no hooks, fsmonitor,
-/// external diff or textconv, pager or system configuration; standard input closed; the
-/// caller's `GIT_DIR`-style variables removed so that `-C` decides the repository.
-fn git(top: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .arg("-C")
-        .arg(top)
-        .args([
-            "--no-pager",
-            "-c",
-            "core.fsmonitor=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-            "-c",
-            "diff.external=",
-            "-c",
-            "core.quotePath=false",
-            "-c",
-            "log.showSignature=false",
-        ])
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_PAGER", "cat")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_EXTERNAL_DIFF")
-        .stdin(Stdio::null());
-    command
-}
-
-/// Runs a short `git` command and returns its standard output, or a sentence saying why it
-/// failed.
-fn git_output(top: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = git(top).args(args).output().map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            "git is not installed or not on the PATH: --history needs it".to_string()
-        } else {
-            format!("cannot run git: {e}")
-        }
-    })?;
-    if output.status.success() {
-        Ok(output.stdout)
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
-    }
-}
-
 /// The top folder of the git repository that holds `path` (a folder or a file).
 pub fn repository_root(path: &Path) -> Result<PathBuf, String> {
-    let folder = if path.is_file() {
-        path.parent().unwrap_or(Path::new("."))
-    } else {
-        path
-    };
-    let folder = if folder.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        folder
-    };
-    let out = git_output(folder, &["rev-parse", "--show-toplevel"]).map_err(|e| {
+    top_folder(path).map_err(|e| {
         if e.starts_with("git is not installed") {
             e
         } else {
@@ -119,9 +61,7 @@ pub fn repository_root(path: &Path) -> Result<PathBuf, String> {
                 path.display()
             )
         }
-    })?;
-    let top = String::from_utf8_lossy(&out).trim().to_string();
-    Ok(PathBuf::from(top))
+    })
 }
 
 /// Whether `since` is a date, `YYYY-MM-DD`.
@@ -174,18 +114,8 @@ pub struct Scope {
 impl Scope {
     /// The scope of `root` (a folder or a file) inside the repository whose top is `top`.
     pub fn of(top: &Path, root: &Path) -> Scope {
-        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        let inside = canonical(root)
-            .strip_prefix(canonical(top))
-            .map(|p| {
-                p.components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .unwrap_or_default();
         Scope {
-            prefix: inside,
+            prefix: path_inside(top, root),
             file: root.is_file(),
         }
     }

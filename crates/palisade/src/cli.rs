@@ -203,6 +203,11 @@ pub struct ScanArgs {
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Diff-aware scan: report only findings on lines changed since the merge base of this
+    /// revision and HEAD (committed, staged, unstaged or untracked). The whole tree is still
+    /// analysed, so project-level rules see every file.
+    #[arg(long, value_name = "BASE_REF")]
+    pub diff: Option<String>,
     /// Colours in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,

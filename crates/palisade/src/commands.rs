@@ -8,6 +8,7 @@ use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
 use palisade_core::config::{Config, FailOn, RuleSet, Selection, SettingsSection};
+use palisade_core::diff::ChangedLines;
 use palisade_core::engine::{self, ScanOptions};
 use palisade_core::engine::{NetworkAccess, Stdin};
 use palisade_core::{
@@ -173,6 +174,7 @@ fn run_scan(
     common: &CommonScanArgs,
     prepared: &Prepared,
     baseline: Option<&Baseline>,
+    diff_base: Option<&str>,
 ) -> Result<Report, Failure> {
     let progress = Progress::new(!common.no_progress && std::io::stderr().is_terminal());
     let callback =
@@ -193,6 +195,9 @@ fn run_scan(
     } else {
         None
     };
+    let changed = diff_base
+        .map(|base| ChangedLines::read(&roots, base).map_err(Failure::usage))
+        .transpose()?;
     let options = ScanOptions {
         roots,
         stdin,
@@ -210,6 +215,7 @@ fn run_scan(
         show_secrets: common.show_secrets,
         today: common.today,
         history,
+        diff: changed.as_ref(),
     };
     let report = engine::scan(&analyzers(), &options).map_err(|e| Failure::usage(e.to_string()));
     progress.finish();
@@ -276,7 +282,12 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         Some(path) => Some(Baseline::load(path).map_err(|e| Failure::usage(e.to_string()))?),
         None => None,
     };
-    let report = run_scan(&args.common, &prepared, baseline.as_ref())?;
+    let report = run_scan(
+        &args.common,
+        &prepared,
+        baseline.as_ref(),
+        args.diff.as_deref(),
+    )?;
     let fail_on = match args.fail_on {
         Some(FailOnArg::Critical) => FailOn::Critical,
         Some(FailOnArg::High) => FailOn::High,
@@ -335,7 +346,7 @@ fn colors_allowed() -> bool {
 
 fn baseline(args: BaselineArgs) -> Result<u8, Failure> {
     let prepared = prepare(&args.common)?;
-    let report = run_scan(&args.common, &prepared, None)?;
+    let report = run_scan(&args.common, &prepared, None, None)?;
     let baseline = Baseline::from_findings(&report.findings);
     output::write(Some(&args.output), &baseline.to_json())?;
     eprintln!(

@@ -26,6 +26,7 @@ pub use read::decode;
 use crate::baseline::Baseline;
 use crate::config::{Config, RuleSet, SettingsSection};
 use crate::date::Date;
+use crate::diff::ChangedLines;
 use crate::discover::{self, DiscoveredFile, WalkSettings};
 use crate::finding::{Confidence, Finding, Place, ReportedFinding};
 use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
@@ -65,6 +66,8 @@ pub struct ScanOptions<'a> {
     pub today: Option<Date>,
     /// The git history to read for secrets (`--history`); `None` reads none.
     pub history: Option<History>,
+    /// A diff-aware scan (`--diff`): only findings the change brought in are reported.
+    pub diff: Option<&'a ChangedLines>,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -84,6 +87,7 @@ impl<'a> ScanOptions<'a> {
             show_secrets: false,
             today: None,
             history: None,
+            diff: None,
         }
     }
 }
@@ -291,6 +295,12 @@ pub fn scan(
         let before = findings.len();
         findings.retain(|f| !known.contains(f.fingerprint.as_str()));
         stats.baselined = before - findings.len();
+    }
+    if let Some(changed) = options.diff {
+        let before = findings.len();
+        findings.retain(|f| changed.touches(&f.location));
+        stats.outside_diff = before - findings.len();
+        stats.diff = Some(changed.scope().clone());
     }
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
