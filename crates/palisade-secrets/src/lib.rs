@@ -23,6 +23,7 @@ use palisade_core::{
     Analyzer, Confidence, DiagnosticKind, FileContext, FileSelector, Finding, RuleMeta, SourceFile,
 };
 use palisade_knowledge::roles::FileRole;
+use std::sync::LazyLock;
 
 /// At most this many secrets are reported per file: a generated file full of tokens says
 /// what it needs to in a hundred findings, and positions cost a scan of the line each.
@@ -163,9 +164,22 @@ impl SecretsAnalyzer {
     };
 }
 
+/// The detector table compiled once per process: compiling it is most of the cost of a
+/// small scan (a fixture, a fuzz input, one file in an editor), and it never changes.
+static MATCHER: LazyLock<Matcher> = LazyLock::new(Matcher::new);
+
+/// The scan state: the process's compiled table.
+pub struct SharedMatcher(&'static Matcher);
+
+impl Default for SharedMatcher {
+    fn default() -> Self {
+        SharedMatcher(&MATCHER)
+    }
+}
+
 impl Analyzer for SecretsAnalyzer {
     type Facts = ();
-    type ScanState = Matcher;
+    type ScanState = SharedMatcher;
 
     fn name(&self) -> &'static str {
         SecretsAnalyzer::NAME
@@ -183,7 +197,7 @@ impl Analyzer for SecretsAnalyzer {
         &self,
         file: &SourceFile,
         cx: &mut FileContext<'_>,
-        matcher: &Matcher,
+        SharedMatcher(matcher): &SharedMatcher,
     ) -> Option<()> {
         if cx.is_collecting() {
             return None;
@@ -230,9 +244,9 @@ impl Analyzer for SecretsAnalyzer {
                 Err(e) => cx.notice(DiagnosticKind::Skipped, e),
             }
         }
-        let matcher = Matcher::new();
+        let matcher: &Matcher = &MATCHER;
         for (top, scope) in scopes {
-            match history::scan(&top, &scope, since.as_deref(), &matcher, &|m| {
+            match history::scan(&top, &scope, since.as_deref(), matcher, &|m| {
                 wanted.contains(&m.id)
             }) {
                 Ok(scan) => {

@@ -13,3 +13,5 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_secrets::SecretsAnalyzer,
     ]
 }
+
+pub mod fuzz;

@@ -1,0 +1,57 @@
+//! One entry point for fuzzing every analyzer through the whole engine (parse, rules,
+//! project pass, suppressions, snippets, fingerprints), without touching the disk: the
+//! fuzz targets in `fuzz/` (cargo fuzz, nightly) and the smoke test that replays the
+//! fixtures with mutations on every CI run (`tests/fuzz_smoke.rs`) both call it.
+//!
+//! An input's first byte picks the kind of file it is read as; the rest is the file. A
+//! panic inside an analyzer is caught by the engine and becomes an "internal error" notice:
+//! [`internal_errors`] finds those, so that a harness can fail on them.
+
+use palisade_core::config::{Config, RuleSet};
+use palisade_core::engine::{self, ScanOptions, Stdin};
+use palisade_core::{CommentStyle, Report, SourceFile};
+use std::path::PathBuf;
+
+/// The kinds of file an input is read as: the analyzer that reads it and the path it is
+/// given (analyzers look at names: a workflow, a `.env` file).
+pub const KINDS: &[(&str, &str, CommentStyle)] = &[
+    ("python", "shop/views.py", CommentStyle::Hash),
+    ("k8s", "k8s/deployment.yaml", CommentStyle::Hash),
+    ("ci", ".github/workflows/ci.yml", CommentStyle::Hash),
+    ("ci", ".gitlab-ci.yml", CommentStyle::Hash),
+    ("secrets", "config/.env.production", CommentStyle::Hash),
+    ("secrets", "src/settings.js", CommentStyle::Slash),
+];
+
+/// Scans `data` as the kind its first byte picks. `None` when the input is not text (the
+/// engine turns those into a notice before any analyzer sees them).
+pub fn scan_bytes(data: &[u8]) -> Option<Report> {
+    let (&first, rest) = data.split_first()?;
+    let kind = usize::from(first) % KINDS.len();
+    let text = engine::decode(rest).ok()?;
+    Some(scan_as(kind, text))
+}
+
+/// Scans `text` as the file of [`KINDS`]`[kind]`, with every rule of every analyzer.
+pub fn scan_as(kind: usize, text: String) -> Report {
+    let (analyzer, path, comment) = KINDS[kind % KINDS.len()];
+    let analyzers = crate::analyzers();
+    let config = Config::default();
+    let rules = RuleSet::all(&engine::registry(&analyzers));
+    let file = SourceFile::new(path, PathBuf::from(path), comment, text);
+    let options = ScanOptions {
+        stdin: Some(Stdin { file, analyzer }),
+        ..ScanOptions::new(Vec::new(), &config, &rules)
+    };
+    engine::scan(&analyzers, &options).expect("a scan without roots cannot fail to start")
+}
+
+/// The engine's notices that an analyzer panicked.
+pub fn internal_errors(report: &Report) -> Vec<&str> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("internal error"))
+        .map(|d| d.message.as_str())
+        .collect()
+}
