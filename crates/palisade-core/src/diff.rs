@@ -15,10 +15,10 @@
 //! changes no line of the new file.
 
 use crate::finding::Place;
-use crate::git::{git_output, path_inside, top_folder};
+use crate::git::{RootScope, git_output, top_folder};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What changed in a file, on the new side.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,8 +78,8 @@ impl ChangedLines {
                 )
             })?;
             let commit = String::from_utf8_lossy(&commit).trim().to_string();
-            let inside = path_inside(&top, root);
-            let pathspec = (!inside.is_empty()).then(|| format!(":(literal){inside}"));
+            let scope = RootScope::of(&top, root, several);
+            let pathspec = scope.pathspec();
             let mut diff_args = vec![
                 "diff",
                 "--no-color",
@@ -97,16 +97,15 @@ impl ChangedLines {
             untracked_args.extend(pathspec.as_deref());
             let untracked = git_output(&top, &untracked_args)
                 .map_err(|e| format!("git ls-files failed: {e}"))?;
-            let reported = |git_path: &str| reported_path(root, &inside, several, git_path);
             for (path, lines) in parse_unified(&patch) {
-                if let Some(path) = reported(&path)
+                if let Some(path) = scope.reported(&path)
                     && !lines.is_empty()
                 {
                     files.insert(path, Changed::Lines(lines));
                 }
             }
             for name in untracked.split(|&b| b == 0).filter(|n| !n.is_empty()) {
-                if let Some(path) = reported(&String::from_utf8_lossy(name)) {
+                if let Some(path) = scope.reported(&String::from_utf8_lossy(name)) {
                     files.insert(path, Changed::Whole);
                 }
             }
@@ -147,34 +146,6 @@ impl ChangedLines {
             Place::Target(_) | Place::Commit { .. } => true,
         }
     }
-}
-
-/// A repository path (relative to its top folder) as a finding of the scan of `root` shows
-/// it, or `None` when it lies outside the root. `inside` is the root's own path in the
-/// repository; with several roots, paths start with the root as given.
-fn reported_path(root: &Path, inside: &str, several: bool, git_path: &str) -> Option<String> {
-    let shown_root = crate::engine::display_root(root);
-    if root.is_file() {
-        if git_path != inside {
-            return None;
-        }
-        let name = git_path.rsplit('/').next().unwrap_or(git_path);
-        return Some(if several {
-            shown_root
-        } else {
-            name.to_string()
-        });
-    }
-    let rel = if inside.is_empty() {
-        git_path
-    } else {
-        git_path.strip_prefix(inside)?.strip_prefix('/')?
-    };
-    Some(if several {
-        format!("{shown_root}/{rel}")
-    } else {
-        rel.to_string()
-    })
 }
 
 /// The new-side line ranges of each file of a `git diff --unified=0` patch.

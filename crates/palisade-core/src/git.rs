@@ -88,3 +88,58 @@ pub fn path_inside(top: &Path, root: &Path) -> String {
         })
         .unwrap_or_default()
 }
+
+/// The part of a repository one scanned root covers: the root's path inside the repository
+/// (empty for the whole repository). Git commands are limited to it ([`RootScope::pathspec`])
+/// and the paths they print become the paths findings use ([`RootScope::reported`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RootScope {
+    /// `/`-separated, no trailing `/`; empty: the whole repository.
+    pub prefix: String,
+    /// The root is one file rather than a folder.
+    pub file: bool,
+    /// What reported paths start with: the root as given when a scan has several roots
+    /// (as the file scan's paths do), else nothing.
+    pub shown_root: Option<String>,
+}
+
+impl RootScope {
+    /// The scope of `root` (a folder or a file) inside the repository whose top is `top`.
+    pub fn of(top: &Path, root: &Path, several_roots: bool) -> RootScope {
+        RootScope {
+            prefix: path_inside(top, root),
+            file: root.is_file(),
+            shown_root: several_roots.then(|| crate::engine::display_root(root)),
+        }
+    }
+
+    /// The git pathspec that limits a command to this scope (literal: a folder named
+    /// `*` is not a glob).
+    pub fn pathspec(&self) -> Option<String> {
+        (!self.prefix.is_empty()).then(|| format!(":(literal){}", self.prefix))
+    }
+
+    /// A repository path as the file scan reports it: relative to the root (after the root
+    /// itself when a scan has several), or `None` when it lies outside the scope.
+    pub fn reported(&self, path: &str) -> Option<String> {
+        let relative = if self.prefix.is_empty() {
+            path
+        } else if self.file {
+            if path != self.prefix {
+                return None;
+            }
+            if let Some(shown) = &self.shown_root {
+                return Some(shown.clone());
+            }
+            path.rsplit('/').next().unwrap_or(path)
+        } else {
+            path.strip_prefix(self.prefix.as_str())?
+                .strip_prefix('/')
+                .filter(|rest| !rest.is_empty())?
+        };
+        Some(match &self.shown_root {
+            Some(shown) => format!("{shown}/{relative}"),
+            None => relative.to_string(),
+        })
+    }
+}

@@ -21,7 +21,7 @@ mod patch;
 use crate::matcher::Matcher;
 use crate::{LOWERED_NOTE, Positions, SecretsAnalyzer, is_lowered_by_path, secret_hits};
 use aho_corasick::AhoCorasick;
-use palisade_core::git::{git, git_output, path_inside, top_folder};
+use palisade_core::git::{RootScope, git, git_output, top_folder};
 use palisade_core::{Confidence, Finding, Location, RuleMeta, Span};
 use patch::{Block, Commit, PatchReader};
 pub use patch::{MAX_ADDED_BYTES, Skipped};
@@ -100,53 +100,12 @@ pub fn check_since(top: &Path, since: &str) -> Result<(), String> {
     })
 }
 
-/// The part of a repository a scan covers: the scanned root's path inside the repository
-/// (empty for the whole repository). History is read for that part only, and finding paths
-/// are relative to the root, as the file scan's are.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Scope {
-    /// `/`-separated, no trailing `/`; empty: the whole repository.
-    pub prefix: String,
-    /// The root is one file rather than a folder.
-    pub file: bool,
-}
-
-impl Scope {
-    /// The scope of `root` (a folder or a file) inside the repository whose top is `top`.
-    pub fn of(top: &Path, root: &Path) -> Scope {
-        Scope {
-            prefix: path_inside(top, root),
-            file: root.is_file(),
-        }
-    }
-
-    /// The git pathspec that limits a command to this scope (literal: a folder named
-    /// `*` is not a glob).
-    fn pathspec(&self) -> Option<String> {
-        (!self.prefix.is_empty()).then(|| format!(":(literal){}", self.prefix))
-    }
-
-    /// A repository path as the file scan reports it: relative to the root, or `None` when
-    /// it lies outside the scope.
-    fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
-        if self.prefix.is_empty() {
-            return Some(path);
-        }
-        if self.file {
-            return (path == self.prefix).then(|| path.rsplit('/').next().unwrap_or(path));
-        }
-        path.strip_prefix(self.prefix.as_str())?
-            .strip_prefix('/')
-            .filter(|rest| !rest.is_empty())
-    }
-}
-
 /// Reads the history of the repository at `top` within `scope` (commits after `since`, or
 /// all reachable from HEAD) and returns one finding per secret value that a commit added
 /// and that is no longer in the scope's working tree, at its oldest commit.
 pub fn scan(
     top: &Path,
-    scope: &Scope,
+    scope: &RootScope,
     since: Option<&str>,
     matcher: &Matcher,
     wants: &dyn Fn(&RuleMeta) -> bool,
@@ -194,9 +153,10 @@ pub fn scan(
     let mut seen: HashSet<String> = HashSet::new();
     let mut found: Vec<(String, Finding)> = Vec::new();
     let mut emit = |commit: &Commit, path: &str, blocks: &[Block]| {
-        let Some(path) = scope.relative(path) else {
+        let Some(path) = scope.reported(path) else {
             return;
         };
+        let path = path.as_str();
         for block in blocks {
             for (value, finding) in block_findings(commit, path, block, matcher, wants) {
                 if seen.insert(value.clone()) {
@@ -318,7 +278,7 @@ fn block_findings(
 /// files and untracked ones git does not ignore).
 fn values_in_tree<'v>(
     top: &Path,
-    scope: &Scope,
+    scope: &RootScope,
     values: impl Iterator<Item = &'v str>,
 ) -> HashSet<String> {
     let values: Vec<&str> = values.filter(|v| !v.is_empty()).collect();

@@ -19,6 +19,7 @@ pub mod validate;
 
 use matcher::{FileKind, Hit, Matcher};
 use palisade_core::engine::SourcesContext;
+use palisade_core::git::RootScope;
 use palisade_core::{
     Analyzer, Confidence, DiagnosticKind, FileContext, FileSelector, Finding, RuleMeta, SourceFile,
 };
@@ -232,11 +233,12 @@ impl Analyzer for SecretsAnalyzer {
         }
         // Each root's part of its repository: a subfolder's history is its own, not the
         // whole repository's.
-        let mut scopes: Vec<(std::path::PathBuf, history::Scope)> = Vec::new();
+        let mut scopes: Vec<(std::path::PathBuf, RootScope)> = Vec::new();
+        let several = cx.roots().len() > 1;
         for root in cx.roots().to_vec() {
             match history::repository_root(&root) {
                 Ok(top) => {
-                    let scope = history::Scope::of(&top, &root);
+                    let scope = RootScope::of(&top, &root, several);
                     if !scopes.iter().any(|(t, s)| *t == top && *s == scope) {
                         scopes.push((top, scope));
                     }

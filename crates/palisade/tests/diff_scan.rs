@@ -139,3 +139,15 @@ fn a_base_that_is_not_a_commit_is_a_usage_error() {
     let (code, _, err) = scan(dir.path(), &["--diff", "--all", "."]);
     assert_eq!(code, Some(2), "{err}");
 }
+
+#[test]
+fn with_several_roots_paths_start_with_their_root() {
+    if !has_git() {
+        return;
+    }
+    let dir = repository();
+    fs::create_dir_all(dir.path().join("tools")).unwrap();
+    fs::write(dir.path().join("tools/keep.py"), "X = 1\n").unwrap();
+    let (_, diff, err) = scan(dir.path(), &["--diff", "main", "api", "tools"]);
+    assert_eq!(lines(&diff), [("api/client.py".to_string(), 9)], "{err}");
+}

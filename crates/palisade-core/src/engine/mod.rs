@@ -612,7 +612,9 @@ fn ignore_leftovers(ignores: &Ignores<'_>, options: &ScanOptions<'_>) -> Vec<Fin
         .collect()
 }
 
-pub(crate) fn display_root(root: &Path) -> String {
+/// A root as reported paths start with it when a scan has several: as given, with `/`
+/// separators and no trailing `/`.
+pub fn display_root(root: &Path) -> String {
     let shown = root.to_string_lossy().replace('\\', "/");
     let trimmed = shown.trim_end_matches('/');
     if trimmed.is_empty() {
