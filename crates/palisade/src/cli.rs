@@ -70,6 +70,8 @@ pub enum Format {
     Sarif,
     /// For pull-request comments and `$GITHUB_STEP_SUMMARY`.
     Markdown,
+    /// One self-contained page (charts, filter, search; no request leaves it).
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -309,6 +309,17 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
                 ..Default::default()
             },
         ),
+        Format::Html => palisade_report::html::render(
+            &report,
+            &palisade_report::HtmlOptions {
+                gate: Some(palisade_report::markdown::Gate {
+                    fail_on: fail_on.threshold(),
+                    fail_confidence,
+                }),
+                baseline: baseline.is_some(),
+                ..Default::default()
+            },
+        ),
         Format::Text => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             let color = match args.color {
