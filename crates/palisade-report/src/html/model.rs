@@ -11,6 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 const TOP: usize = 10;
 /// Longest message shown in a finding's one-line summary, in characters.
 const MAX_SUMMARY: usize = 200;
+/// Findings written as HTML rows (the most severe first); all of them are in the page's
+/// data block, from which the script lists, filters and pages through every finding. A
+/// browser opens a page of 25,000 full rows in several seconds; this keeps it under two.
+pub const INLINE_ROWS: usize = 500;
 
 #[derive(Template)]
 #[template(path = "html/report.html")]
@@ -29,6 +33,8 @@ pub struct Page {
     pub repositories: Vec<RepositoryRow>,
     pub groups: Vec<Group>,
     pub shown: usize,
+    /// Every finding, as JSON for the script (escaped for a `<script>` data block).
+    pub data: String,
     pub rules: Vec<RuleView>,
     pub notices: Vec<Notice>,
     pub matrices: Vec<Matrix>,
@@ -216,6 +222,9 @@ impl Page {
             .collect();
         // Most severe first, then the report's own order.
         views.sort_by_key(|v| (v.rank, v.index));
+        let data = script_data(&data_json(report));
+        let shown = views.len().min(INLINE_ROWS);
+        views.truncate(INLINE_ROWS);
         let mut groups: Vec<Group> = Vec::new();
         for v in views {
             let label = v.severity;
@@ -273,7 +282,8 @@ impl Page {
             ledger: options.ledger.clone(),
             repositories: options.repositories.clone(),
             groups,
-            shown: total,
+            shown,
+            data,
             rules,
             notices,
             matrices: options.matrices.clone(),
@@ -453,6 +463,92 @@ fn clip(s: &str, max: usize) -> String {
     }
     let head: String = first_line.chars().take(max).collect();
     format!("{head}…")
+}
+
+/// What the script needs to list every finding: tables of rules and files, then one
+/// array per finding (see `report.js` for the layout). Strings from scanned input are
+/// passed through `visible`; the script only ever sets them as text.
+fn data_json(report: &Report) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut rules: Vec<Value> = Vec::new();
+    let mut rule_index: HashMap<&str, usize> = HashMap::new();
+    let mut files: Vec<Value> = Vec::new();
+    let mut file_index: HashMap<String, usize> = HashMap::new();
+    let documented: std::collections::HashSet<&str> = report.rules.iter().map(|r| r.id).collect();
+    let mut findings = Vec::with_capacity(report.findings.len());
+    for f in &report.findings {
+        let rule = *rule_index.entry(f.rule_id.as_str()).or_insert_with(|| {
+            rules.push(json!([
+                f.rule_id,
+                f.title,
+                f.owasp.code(),
+                f.owasp.label(),
+                f.recommendation.id(),
+                f.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(", "),
+                anchor(&f.rule_id),
+                documented.contains(f.rule_id.as_str()),
+            ]));
+            rules.len() - 1
+        });
+        let file_name = file_of(&f.location);
+        let file = *file_index.entry(file_name.clone()).or_insert_with(|| {
+            files.push(json!(visible(&file_name)));
+            files.len() - 1
+        });
+        let (suppression_where, suppression) = suppression(f);
+        findings.push(json!([
+            rank(f.severity),
+            f.confidence.as_str(),
+            rule,
+            file,
+            visible(&location(&f.location)),
+            visible(&f.message),
+            visible(&f.snippet),
+            f.related
+                .iter()
+                .map(|r| {
+                    json!([
+                        visible(&format!("{}:{}", r.location.path, r.location.span.start_line)),
+                        visible(&r.message)
+                    ])
+                })
+                .collect::<Vec<_>>(),
+            f.fix.as_ref().map_or(Value::Null, |fix| {
+                json!(visible(&format!(
+                    "{} (line {}: replace with {})",
+                    fix.description, fix.span.start_line, fix.replacement
+                )))
+            }),
+            f.fingerprint,
+            suppression_where,
+            suppression,
+        ]));
+    }
+    json!({
+        "severities": Severity::DESCENDING.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "rules": rules,
+        "files": files,
+        "findings": findings,
+        "inline": report.findings.len().min(INLINE_ROWS),
+    })
+}
+
+/// JSON made safe inside `<script type="application/json">`: no `<`, `>` or `&` (so no
+/// `</script>` or `<!--` can end or change the block), and no U+2028/U+2029.
+fn script_data(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn finding_view(index: usize, f: &ReportedFinding, has_doc: bool) -> FindingView {

@@ -66,7 +66,10 @@ fn the_policy_allows_exactly_the_inline_style_and_script() {
     // The hashed texts are what the page holds between the tags, byte for byte.
     assert!(out.contains(&format!("<style>{STYLE}</style>")));
     assert!(out.contains(&format!("<script>{SCRIPT}</script>")));
-    assert_eq!(out.matches("<script").count(), 1);
+    // The script, and the findings' data block (not executed, not subject to the policy).
+    assert_eq!(out.matches("<script>").count(), 1);
+    assert_eq!(out.matches("<script").count(), 2);
+    assert!(out.contains("<script type=\"application/json\" id=\"palisade-data\">"));
     // Known SHA-256 of the empty string, as CSP writes it.
     assert_eq!(
         csp_hash(""),
@@ -95,7 +98,7 @@ fn hostile_text_is_escaped_and_control_characters_shown() {
         "javascript:alert(4)",
     ));
     let out = render(&r, &HtmlOptions::default());
-    assert_eq!(out.matches("<script").count(), 1, "only our script");
+    assert_eq!(out.matches("<script").count(), 2, "only our script and data block");
     assert!(!out.contains("<img"));
     assert!(!out.contains("<svg onload"));
     assert!(out.contains("&#60;/script&#62;&#60;script&#62;alert(1)"));
@@ -176,4 +179,27 @@ fn optional_sections_appear_only_when_given() {
     assert!(out.contains("<section id=\"repositories\">"));
     assert!(out.contains("<section id=\"endpoints\">"));
     assert!(out.contains("/admin&#60;"));
+}
+
+#[test]
+fn the_data_block_cannot_end_early_and_holds_every_finding() {
+    let mut findings: Vec<ReportedFinding> = (0..model::INLINE_ROWS as u32 + 7)
+        .map(|i| finding("a.py", i + 1, Severity::Medium, "m"))
+        .collect();
+    findings[3].message = "</script><!-- & \u{2028}".to_string();
+    findings[3].severity = Severity::Critical;
+    let out = render(&report(findings), &HtmlOptions::default());
+    let start = out.find("id=\"palisade-data\">").unwrap();
+    let end = start + out[start..].find("</script>").unwrap();
+    let block = &out[start + "id=\"palisade-data\">".len()..end];
+    assert!(!block.contains('<') && !block.contains('>') && !block.contains('&'));
+    let data: serde_json::Value = serde_json::from_str(block).unwrap();
+    let all = data["findings"].as_array().unwrap();
+    assert_eq!(all.len(), model::INLINE_ROWS + 7);
+    assert_eq!(all[3][5], "\u{3c}/script\u{3e}\u{3c}!-- \u{26} ⟨U+2028⟩");
+    assert_eq!(data["inline"], model::INLINE_ROWS);
+    // Only the first rows are HTML, the most severe first; a note says so.
+    assert_eq!(out.matches("<details class=\"f ").count(), model::INLINE_ROWS);
+    assert!(out.find("id=\"f3\"").unwrap() < out.find("id=\"f0\"").unwrap());
+    assert!(out.contains("id=\"truncated\""));
 }
