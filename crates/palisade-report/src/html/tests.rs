@@ -203,3 +203,44 @@ fn the_data_block_cannot_end_early_and_holds_every_finding() {
     assert!(out.find("id=\"f3\"").unwrap() < out.find("id=\"f0\"").unwrap());
     assert!(out.contains("id=\"truncated\""));
 }
+
+/// The page of a small report, with the style sheet, the script and their hashes left out
+/// (they have their own tests): what a reviewer checks when the template changes.
+#[test]
+fn small_report_snapshot() {
+    let mut a = finding("app/db.py", 12, Severity::High, "query built with an f-string");
+    a.related.push(palisade_core::Related {
+        location: Location {
+            path: "app/views.py".to_string(),
+            span: Span::line(3),
+        },
+        message: "the request parameter comes from here".to_string(),
+    });
+    let mut b = finding("k8s/rbac.yaml", 4, Severity::Low, "wildcard verbs");
+    b.rule_id = "k8s/rbac-wildcard-verbs".to_string();
+    b.owasp = Owasp::A01;
+    b.recommendation = Recommendation::Kubernetes;
+    b.snippet = "verbs: [\"*\"]".to_string();
+    let mut c = finding("config/app.json", 1, Severity::Medium, "no comment syntax");
+    c.location = Place::Repository;
+    c.snippet = String::new();
+    let mut r = report(vec![a, b, c]);
+    r.diagnostics.push(Diagnostic::file(
+        "static/blob.bin",
+        DiagnosticKind::Binary,
+        "holds NUL bytes",
+    ));
+    r.stats.files_analyzed = 3;
+    let options = HtmlOptions {
+        gate: Some(crate::markdown::Gate {
+            fail_on: Some(Severity::High),
+            fail_confidence: Confidence::Medium,
+        }),
+        ..HtmlOptions::default()
+    };
+    let out = render(&r, &options)
+        .replace(STYLE, "/* report.css */")
+        .replace(SCRIPT, "/* report.js */")
+        .replace(&content_security_policy().replace('\'', "&#39;"), "(policy)");
+    insta::assert_snapshot!("small-report", out);
+}
