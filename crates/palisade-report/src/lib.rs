@@ -4,6 +4,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod merge;
 pub mod sarif;
 pub mod text;
 

@@ -29,6 +29,12 @@ pub enum Command {
     Rbac(RbacArgs),
     /// The endpoint inventory of a Python backend: endpoint × authentication × scopes.
     Endpoints(EndpointsArgs),
+    /// Work with saved reports: `report merge` rolls several repositories' JSON reports
+    /// into one organisation report.
+    Report {
+        #[command(subcommand)]
+        command: crate::report_command::ReportCommand,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
