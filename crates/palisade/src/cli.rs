@@ -78,6 +78,8 @@ pub enum Format {
     Markdown,
     /// One self-contained page (charts, filter, search; no request leaves it).
     Html,
+    /// DefectDojo's Generic Findings Import JSON.
+    Defectdojo,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

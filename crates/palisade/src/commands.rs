@@ -310,6 +310,7 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
                 ..Default::default()
             },
         ),
+        Format::Defectdojo => palisade_report::defectdojo::render(&report),
         Format::Html => palisade_report::html::render(
             &report,
             &palisade_report::HtmlOptions {

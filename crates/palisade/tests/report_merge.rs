@@ -136,3 +136,22 @@ fn merge_refuses_what_is_not_a_report() {
         .code(2)
         .stderr(predicates::str::contains("not a palisade JSON report"));
 }
+
+/// The demo's findings as DefectDojo's Generic Findings Import JSON, checked against the
+/// fields and types DefectDojo documents.
+#[test]
+fn defectdojo_format_is_what_defectdojo_documents() {
+    let out = palisade()
+        .args(["scan", "examples/shop", "--format", "defectdojo"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let value: Value = serde_json::from_slice(&out).unwrap();
+    palisade_report::defectdojo::validate(&value).unwrap();
+    let findings = value["findings"].as_array().unwrap();
+    assert!(findings.len() > 20);
+    assert!(findings.iter().all(|f| f["unique_id_from_tool"].as_str().is_some_and(|s| !s.is_empty())));
+    assert!(findings.iter().any(|f| f["mitigation"].as_str().is_some_and(|s| !s.is_empty())));
+}
