@@ -23,11 +23,7 @@ pub fn render(report: &Report) -> String {
 }
 
 pub fn to_value(report: &Report) -> Value {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| finding(report, f))
-        .collect();
+    let findings: Vec<Value> = report.findings.iter().map(|f| finding(report, f)).collect();
     json!({
         "name": "palisade",
         "type": "palisade",
@@ -47,8 +43,10 @@ fn finding(report: &Report, f: &ReportedFinding) -> Value {
             Place::Path(p) => p.clone(),
             Place::Repository => "the repository as a whole".to_string(),
             Place::Target(t) => format!("live target {t}"),
-            Place::Commit { commit, location } =>
-                format!("{}:{} in commit {commit}", location.path, location.span.start_line),
+            Place::Commit { commit, location } => format!(
+                "{}:{} in commit {commit}",
+                location.path, location.span.start_line
+            ),
         }
     ));
     if !f.snippet.trim().is_empty() {
@@ -169,7 +167,6 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("tags", "list"),
 ];
 
-
 /// Checks a file the way DefectDojo's importer does: required fields present, no
 /// undocumented field, documented types, severities from its list (for tests).
 pub fn validate(value: &Value) -> Result<(), String> {
@@ -245,7 +242,10 @@ mod tests {
                 ),
                 finding(Place::Path("k8s".to_string()), Severity::Info),
                 finding(Place::Repository, Severity::Critical),
-                finding(Place::Target("https://example.invalid".to_string()), Severity::Low),
+                finding(
+                    Place::Target("https://example.invalid".to_string()),
+                    Severity::Low,
+                ),
             ],
             diagnostics: Vec::new(),
             rules: Vec::new(),

@@ -157,7 +157,8 @@ pub fn read_json(
             message: d.message,
         })
         .collect();
-    let mut rules: Vec<&'static RuleMeta> = input.rules.iter().filter_map(|r| lookup(&r.id)).collect();
+    let mut rules: Vec<&'static RuleMeta> =
+        input.rules.iter().filter_map(|r| lookup(&r.id)).collect();
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);
     let s = input.stats;
@@ -432,8 +433,14 @@ mod tests {
             ("shop".to_string(), one(Place::Path("k8s".to_string()))),
             ("a/b <c>".to_string(), one(Place::Repository)),
         ]);
-        assert_eq!(merged.findings[0].location, Place::Path("shop/k8s".to_string()));
-        assert_eq!(merged.findings[1].location, Place::Path("a_b__c_".to_string()));
+        assert_eq!(
+            merged.findings[0].location,
+            Place::Path("shop/k8s".to_string())
+        );
+        assert_eq!(
+            merged.findings[1].location,
+            Place::Path("a_b__c_".to_string())
+        );
         assert_eq!(rows[1].name, "a_b__c_");
         assert_eq!(rows[0].by_severity, [0, 1, 0, 0, 0]);
     }

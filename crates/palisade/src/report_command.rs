@@ -73,7 +73,14 @@ fn names(args: &[String]) -> Vec<(String, PathBuf)> {
             let name = name.unwrap_or_else(|| {
                 let folder = path
                     .parent()
-                    .and_then(|p| std::fs::canonicalize(if p.as_os_str().is_empty() { Path::new(".") } else { p }).ok())
+                    .and_then(|p| {
+                        std::fs::canonicalize(if p.as_os_str().is_empty() {
+                            Path::new(".")
+                        } else {
+                            p
+                        })
+                        .ok()
+                    })
                     .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
                 match (shared, folder) {
                     (true, Some(folder)) => folder,

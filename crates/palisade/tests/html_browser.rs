@@ -189,9 +189,15 @@ fn filtering_by_severity_leaves_only_those_rows_and_search_and_grouping_work() {
     let listed = rows(&seen.dom);
     let all_high = all.iter().filter(|(s, _)| s == "high").count();
     assert!(all_high > 0);
-    assert!(listed.iter().all(|(s, hidden)| s == "high" && !hidden), "{listed:?}");
+    assert!(
+        listed.iter().all(|(s, hidden)| s == "high" && !hidden),
+        "{listed:?}"
+    );
     assert_eq!(listed.len(), all_high);
-    assert!(seen.dom.contains(&format!("{} of {} shown", all_high, all.len())));
+    assert!(
+        seen.dom
+            .contains(&format!("{} of {} shown", all_high, all.len()))
+    );
 
     // Search: only rows whose text holds the word; regrouping by rule.
     let seen = open(&chromium, &file, "#q=rbac&group=rule");
@@ -199,7 +205,10 @@ fn filtering_by_severity_leaves_only_those_rows_and_search_and_grouping_work() {
     let shown = rows(&seen.dom).len();
     assert!(shown > 0 && shown < all.len(), "{shown} of {}", all.len());
     assert!(seen.dom.contains("data-grouped-by=\"rule\""));
-    assert!(seen.dom.contains("<section class=\"group\" data-group=\"k8s/"));
+    assert!(
+        seen.dom
+            .contains("<section class=\"group\" data-group=\"k8s/")
+    );
 }
 
 #[test]
@@ -216,12 +225,12 @@ fn nothing_from_hostile_files_executes() {
     );
     fs::write(root.path().join("pay.py"), &source).unwrap();
     fs::create_dir_all(root.path().join("<svg onload=alert(1)>")).unwrap();
+    fs::write(root.path().join("<svg onload=alert(1)>/client.py"), &source).unwrap();
     fs::write(
-        root.path().join("<svg onload=alert(1)>/client.py"),
-        &source,
+        root.path().join("<script>alert(1)<script>.py"),
+        b"x = '\xff\xfe'\n",
     )
     .unwrap();
-    fs::write(root.path().join("<script>alert(1)<script>.py"), b"x = '\xff\xfe'\n").unwrap();
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("hostile.html");
     Command::cargo_bin("palisade")
@@ -233,7 +242,11 @@ fn nothing_from_hostile_files_executes() {
         .code(1);
     let html = fs::read_to_string(&file).unwrap();
     assert!(html.contains("document.documentElement.dataset.pwned"));
-    assert_eq!(html.matches("<script>").count(), 1, "only the page's script");
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the page's script"
+    );
     assert_eq!(html.matches("<script").count(), 2, "and its data block");
 
     let seen = open(&chromium, &file, "");

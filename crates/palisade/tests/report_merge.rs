@@ -11,7 +11,8 @@ fn workspace() -> PathBuf {
 
 fn palisade() -> Command {
     let mut cmd = Command::cargo_bin("palisade").unwrap();
-    cmd.current_dir(workspace()).env("PALISADE_TODAY", "2026-11-27");
+    cmd.current_dir(workspace())
+        .env("PALISADE_TODAY", "2026-11-27");
     cmd
 }
 
@@ -34,7 +35,15 @@ fn two_reports(dir: &Path) -> (PathBuf, PathBuf) {
         .assert()
         .code(1);
     palisade()
-        .args(["scan", "-f", "json", "--fail-on", "none", "--no-progress", "-o"])
+        .args([
+            "scan",
+            "-f",
+            "json",
+            "--fail-on",
+            "none",
+            "--no-progress",
+            "-o",
+        ])
         .arg(&api_json)
         .arg(&api)
         .assert()
@@ -70,17 +79,11 @@ fn merge_to_json_keeps_every_finding_and_totals_per_repository() {
     assert_eq!(repos[0]["findings"], n(&shop));
     assert_eq!(repos[1]["findings"], n(&api));
     assert_eq!(repos[0]["by_severity"], shop["summary"]["by_severity"]);
-    assert!(
-        merged["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|f| {
-                // A finding on a repository as a whole is on the folder of that repository.
-                let path = f["location"]["path"].as_str().unwrap_or("shop/");
-                path == "shop" || path.starts_with("shop/") || path.starts_with("api/")
-            })
-    );
+    assert!(merged["findings"].as_array().unwrap().iter().all(|f| {
+        // A finding on a repository as a whole is on the folder of that repository.
+        let path = f["location"]["path"].as_str().unwrap_or("shop/");
+        path == "shop" || path.starts_with("shop/") || path.starts_with("api/")
+    }));
     assert_eq!(merged["version"], 1);
 }
 
@@ -98,7 +101,10 @@ fn merge_to_markdown_and_html_show_the_repositories() {
         .stdout
         .clone();
     let md = String::from_utf8(md).unwrap();
-    assert!(md.starts_with("## Organisation view: 2 repositories\n"), "{md}");
+    assert!(
+        md.starts_with("## Organisation view: 2 repositories\n"),
+        "{md}"
+    );
     assert!(md.contains("\n| storefront | 8 | "), "{md}");
     assert!(md.encode_utf16().count() < 65_536);
 
@@ -152,6 +158,14 @@ fn defectdojo_format_is_what_defectdojo_documents() {
     palisade_report::defectdojo::validate(&value).unwrap();
     let findings = value["findings"].as_array().unwrap();
     assert!(findings.len() > 20);
-    assert!(findings.iter().all(|f| f["unique_id_from_tool"].as_str().is_some_and(|s| !s.is_empty())));
-    assert!(findings.iter().any(|f| f["mitigation"].as_str().is_some_and(|s| !s.is_empty())));
+    assert!(findings.iter().all(|f| {
+        f["unique_id_from_tool"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    }));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["mitigation"].as_str().is_some_and(|s| !s.is_empty()))
+    );
 }

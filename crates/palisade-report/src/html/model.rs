@@ -4,7 +4,9 @@
 use super::chart::{Chart, Row};
 use super::{HtmlOptions, SCRIPT, STYLE, content_security_policy, visible};
 use askama::Template;
-use palisade_core::{CommentStyle, Owasp, Place, Recommendation, Report, ReportedFinding, Severity};
+use palisade_core::{
+    CommentStyle, Owasp, Place, Recommendation, Report, ReportedFinding, Severity,
+};
 use std::collections::{BTreeMap, HashMap};
 
 /// How many rules and files the "top" charts show.
@@ -371,12 +373,10 @@ fn charts(report: &Report) -> Vec<Chart> {
         v.truncate(TOP);
         (v, rest)
     };
-    let (rules, more_rules) = top(
-        per_rule
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-    );
+    let (rules, more_rules) = top(per_rule
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect());
     let rules_chart = Chart::new(
         "chart-rules",
         "Top rules",
@@ -484,7 +484,11 @@ fn data_json(report: &Report) -> serde_json::Value {
                 f.owasp.code(),
                 f.owasp.label(),
                 f.recommendation.id(),
-                f.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(", "),
+                f.cwe
+                    .iter()
+                    .map(|c| format!("CWE-{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 anchor(&f.rule_id),
                 documented.contains(f.rule_id.as_str()),
             ]));
@@ -508,7 +512,10 @@ fn data_json(report: &Report) -> serde_json::Value {
                 .iter()
                 .map(|r| {
                     json!([
-                        visible(&format!("{}:{}", r.location.path, r.location.span.start_line)),
+                        visible(&format!(
+                            "{}:{}",
+                            r.location.path, r.location.span.start_line
+                        )),
                         visible(&r.message)
                     ])
                 })
@@ -642,14 +649,19 @@ fn rule_docs(report: &Report) -> BTreeMap<&str, RuleView> {
             continue;
         };
         let doc = rule.doc();
-        let sections = ["What it checks", "Why it matters", "Remediation", "References"]
-            .iter()
-            .filter_map(|h| {
-                doc.section(h)
-                    .filter(|b| !b.is_empty())
-                    .map(|b| (h.to_string(), b.to_string()))
-            })
-            .collect();
+        let sections = [
+            "What it checks",
+            "Why it matters",
+            "Remediation",
+            "References",
+        ]
+        .iter()
+        .filter_map(|h| {
+            doc.section(h)
+                .filter(|b| !b.is_empty())
+                .map(|b| (h.to_string(), b.to_string()))
+        })
+        .collect();
         out.insert(
             rule.id,
             RuleView {

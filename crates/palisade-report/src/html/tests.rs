@@ -98,7 +98,11 @@ fn hostile_text_is_escaped_and_control_characters_shown() {
         "javascript:alert(4)",
     ));
     let out = render(&r, &HtmlOptions::default());
-    assert_eq!(out.matches("<script").count(), 2, "only our script and data block");
+    assert_eq!(
+        out.matches("<script").count(),
+        2,
+        "only our script and data block"
+    );
     assert!(!out.contains("<img"));
     assert!(!out.contains("<svg onload"));
     assert!(out.contains("&#60;/script&#62;&#60;script&#62;alert(1)"));
@@ -138,7 +142,10 @@ fn charts_count_by_severity_category_rule_and_file() {
         .find(|b| b.count == 3)
         .unwrap();
     assert_eq!(a03.segments.len(), 2);
-    assert_eq!(a03.segments.iter().map(|s| s.width).sum::<u32>(), chart::BAR_MAX);
+    assert_eq!(
+        a03.segments.iter().map(|s| s.width).sum::<u32>(),
+        chart::BAR_MAX
+    );
 }
 
 #[test]
@@ -199,7 +206,10 @@ fn the_data_block_cannot_end_early_and_holds_every_finding() {
     assert_eq!(all[3][5], "\u{3c}/script\u{3e}\u{3c}!-- \u{26} ⟨U+2028⟩");
     assert_eq!(data["inline"], model::INLINE_ROWS);
     // Only the first rows are HTML, the most severe first; a note says so.
-    assert_eq!(out.matches("<details class=\"f ").count(), model::INLINE_ROWS);
+    assert_eq!(
+        out.matches("<details class=\"f ").count(),
+        model::INLINE_ROWS
+    );
     assert!(out.find("id=\"f3\"").unwrap() < out.find("id=\"f0\"").unwrap());
     assert!(out.contains("id=\"truncated\""));
 }
@@ -208,7 +218,12 @@ fn the_data_block_cannot_end_early_and_holds_every_finding() {
 /// (they have their own tests): what a reviewer checks when the template changes.
 #[test]
 fn small_report_snapshot() {
-    let mut a = finding("app/db.py", 12, Severity::High, "query built with an f-string");
+    let mut a = finding(
+        "app/db.py",
+        12,
+        Severity::High,
+        "query built with an f-string",
+    );
     a.related.push(palisade_core::Related {
         location: Location {
             path: "app/views.py".to_string(),
@@ -241,6 +256,9 @@ fn small_report_snapshot() {
     let out = render(&r, &options)
         .replace(STYLE, "/* report.css */")
         .replace(SCRIPT, "/* report.js */")
-        .replace(&content_security_policy().replace('\'', "&#39;"), "(policy)");
+        .replace(
+            &content_security_policy().replace('\'', "&#39;"),
+            "(policy)",
+        );
     insta::assert_snapshot!("small-report", out);
 }
