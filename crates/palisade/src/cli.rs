@@ -88,6 +88,15 @@ pub enum ListFormat {
     Json,
 }
 
+/// The formats of the `rbac` and `endpoints` matrices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+    /// A self-contained page with the table (same safety as `scan --format html`).
+    Html,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -250,8 +259,6 @@ pub struct RbacInput {
     /// Configuration file (default: palisade.toml in the first path or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +273,8 @@ pub struct WhoCanArgs {
     pub namespace: Option<String>,
     #[command(flatten)]
     pub input: RbacInput,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -275,6 +284,8 @@ pub struct RbacArgs {
     pub all: bool,
     #[command(flatten)]
     pub input: RbacInput,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]
@@ -287,5 +298,5 @@ pub struct EndpointsArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: ListFormat,
+    pub format: TableFormat,
 }

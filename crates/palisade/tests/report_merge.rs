@@ -169,3 +169,33 @@ fn defectdojo_format_is_what_defectdojo_documents() {
             .any(|f| f["mitigation"].as_str().is_some_and(|s| !s.is_empty()))
     );
 }
+
+/// `rbac` and `endpoints` render their matrices as a page with the report's safety.
+#[test]
+fn rbac_and_endpoints_matrices_as_html() {
+    for (args, section, row) in [
+        (
+            ["rbac", "examples/shop", "-f", "html"],
+            "<section id=\"rbac\">",
+            "<td>Group system:authenticated</td>",
+        ),
+        (
+            ["endpoints", "examples/shop", "-f", "html"],
+            "<section id=\"endpoints\">",
+            "<td>NONE</td>",
+        ),
+    ] {
+        let out = palisade()
+            .args(args)
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let page = String::from_utf8(out).unwrap();
+        assert!(page.contains(section), "{page}");
+        assert!(page.contains(row), "{row}");
+        assert!(page.contains("content=\"default-src &#39;none&#39;; "));
+        assert!(!page.contains("id=\"findings\""));
+    }
+}

@@ -49,6 +49,8 @@ pub struct HtmlOptions {
     pub ledger: Option<LedgerView>,
     /// Extra tables: the endpoint matrix (`endpoints`), the RBAC matrix (`rbac`).
     pub matrices: Vec<Matrix>,
+    /// Only the tables: no overview, findings, rules or notices (`rbac`/`endpoints --format html`).
+    pub tables_only: bool,
 }
 
 pub fn render(report: &Report, options: &HtmlOptions) -> String {
@@ -56,6 +58,27 @@ pub fn render(report: &Report, options: &HtmlOptions) -> String {
     // Rendering a template into a String cannot fail for our own types; an empty report
     // page would still be better than a panic.
     page.render().unwrap_or_default()
+}
+
+/// A page of tables only (the RBAC matrix, the endpoint matrix), with the same style sheet,
+/// policy and escaping as the report.
+pub fn render_tables(title: &str, matrices: Vec<Matrix>) -> String {
+    let empty = Report {
+        roots: Vec::new(),
+        findings: Vec::new(),
+        diagnostics: Vec::new(),
+        rules: Vec::new(),
+        stats: Default::default(),
+    };
+    render(
+        &empty,
+        &HtmlOptions {
+            title: Some(title.to_string()),
+            matrices,
+            tables_only: true,
+            ..HtmlOptions::default()
+        },
+    )
 }
 
 /// `'sha256-…'`: the CSP source expression allowing exactly this inline text.

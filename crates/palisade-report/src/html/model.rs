@@ -43,6 +43,7 @@ pub struct Page {
     pub owasp_options: Vec<(String, String)>,
     pub recommendation_options: Vec<String>,
     pub baseline: bool,
+    pub tables_only: bool,
 }
 
 pub struct Verdict {
@@ -292,6 +293,7 @@ impl Page {
             owasp_options,
             recommendation_options,
             baseline: options.baseline,
+            tables_only: options.tables_only,
         }
     }
 }
