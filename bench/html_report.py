@@ -8,8 +8,8 @@ the report in headless Chromium several times and prints:
 - `ready`: when the page's script finished (parsing the whole page included), from the
   page's own `<html data-ready>` (performance.now(), from navigation start);
 - `painted`: after the first frame following that (`<html data-painted>`);
-- `wall`: the whole `chromium --dump-dom` run, less the same run on an empty page (browser
-  start-up and shutdown).
+- `wall`: a whole `chromium --screenshot` run (load, script, layout, paint, a 1280×900
+  screenshot), less the same run on an empty page (browser start-up and shutdown).
 
 Usage: python3 bench/html_report.py --palisade target/debug/palisade [--findings 25000]
 Nothing is sent anywhere: the browser runs with networking features off, on a file:// URL.
@@ -30,11 +30,12 @@ FLAGS = [
 ]
 
 
-def chromium_run(chromium, url):
+def chromium_run(chromium, url, screenshot=False):
     with tempfile.TemporaryDirectory() as profile:
+        mode = [f"--screenshot={profile}/shot.png", "--window-size=1280,900"] if screenshot else ["--dump-dom"]
         start = time.monotonic()
         out = subprocess.run(
-            [chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+            [chromium, *FLAGS, f"--user-data-dir={profile}", *mode, url],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True,
         )
         return time.monotonic() - start, out.stdout
@@ -84,11 +85,14 @@ def main():
         empty = os.path.join(work, "empty.html")
         with open(empty, "w") as f:
             f.write("<!DOCTYPE html><html><head><title>empty</title></head><body></body></html>")
-        base = statistics.median(chromium_run(args.chromium, "file://" + empty)[0] for _ in range(3))
+        base = statistics.median(
+            chromium_run(args.chromium, "file://" + empty, screenshot=True)[0] for _ in range(3)
+        )
 
         walls, readies, painteds = [], [], []
         for _ in range(args.runs):
-            wall, dom = chromium_run(args.chromium, "file://" + report)
+            _, dom = chromium_run(args.chromium, "file://" + report)
+            wall, _ = chromium_run(args.chromium, "file://" + report, screenshot=True)
             walls.append(wall - base)
             m = re.search(r'data-ready="(\d+)"', dom)
             p = re.search(r'data-painted="(\d+)"', dom)
