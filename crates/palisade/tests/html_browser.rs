@@ -281,3 +281,47 @@ fn a_csp_violation_is_seen_in_the_log() {
         seen.console
     );
 }
+
+/// More findings than the page writes as rows: the script lists them from the data block,
+/// a page at a time.
+#[test]
+fn a_large_report_is_listed_a_page_at_a_time() {
+    let Some(chromium) = chromium() else { return };
+    let root = tempfile::tempdir().unwrap();
+    for i in 0..7 {
+        let mut source = String::from("import requests\n\n\n");
+        for j in 0..100 {
+            source.push_str(&format!(
+                "def call_{j}(url, body):\n    return requests.post(url + '/{j}', json=body, verify=False, timeout=5)\n\n"
+            ));
+        }
+        fs::write(root.path().join(format!("client_{i}.py")), source).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("large.html");
+    Command::cargo_bin("palisade")
+        .unwrap()
+        .args([
+            "scan",
+            "--format",
+            "html",
+            "--no-progress",
+            "--fail-on",
+            "none",
+            "-o",
+        ])
+        .arg(&file)
+        .arg(root.path())
+        .assert()
+        .code(0);
+    let seen = open(&chromium, &file, "");
+    assert_clean(&seen);
+    assert_eq!(rows(&seen.dom).len(), 500);
+    assert!(seen.dom.contains("700 of 700 shown (first 500 listed)"));
+    assert!(seen.dom.contains("id=\"more\""));
+    assert!(seen.dom.contains(" data-visible=\"700\""));
+    // Searching reaches findings that were not written as rows.
+    let seen = open(&chromium, &file, "#q=client_6.py");
+    assert_clean(&seen);
+    assert_eq!(rows(&seen.dom).len(), 100);
+}
