@@ -4,14 +4,14 @@
 //! segment `data-count`, so tests (and scripts) can read the numbers back.
 
 /// Width of the whole chart, in SVG user units.
-pub const WIDTH: u32 = 580;
-const LABEL_WIDTH: u32 = 250;
+pub const WIDTH: u32 = 560;
+const LABEL_WIDTH: u32 = 240;
 const BAR_X: u32 = LABEL_WIDTH + 10;
-pub const BAR_MAX: u32 = 280;
+pub const BAR_MAX: u32 = 260;
 const ROW: u32 = 24;
 const BAR_HEIGHT: u32 = 16;
 /// Longest label drawn, in characters (the full one is the bar's tooltip).
-const MAX_LABEL: usize = 38;
+const MAX_LABEL: usize = 34;
 
 #[derive(Clone, Debug)]
 pub struct Chart {
