@@ -29,6 +29,12 @@ pub enum Command {
     Rbac(RbacArgs),
     /// The endpoint inventory of a Python backend: endpoint × authentication × scopes.
     Endpoints(EndpointsArgs),
+    /// Work with saved reports: `report merge` rolls several repositories' JSON reports
+    /// into one organisation report.
+    Report {
+        #[command(subcommand)]
+        command: crate::report_command::ReportCommand,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -70,12 +76,25 @@ pub enum Format {
     Sarif,
     /// For pull-request comments and `$GITHUB_STEP_SUMMARY`.
     Markdown,
+    /// One self-contained page (charts, filter, search; no request leaves it).
+    Html,
+    /// DefectDojo's Generic Findings Import JSON.
+    Defectdojo,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
     Json,
+}
+
+/// The formats of the `rbac` and `endpoints` matrices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+    /// A self-contained page with the table (same safety as `scan --format html`).
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -245,8 +264,6 @@ pub struct RbacInput {
     /// Configuration file (default: palisade.toml in the first path or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +278,8 @@ pub struct WhoCanArgs {
     pub namespace: Option<String>,
     #[command(flatten)]
     pub input: RbacInput,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +289,8 @@ pub struct RbacArgs {
     pub all: bool,
     #[command(flatten)]
     pub input: RbacInput,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]
@@ -282,5 +303,5 @@ pub struct EndpointsArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: ListFormat,
+    pub format: TableFormat,
 }

@@ -28,6 +28,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::WhoCan(args) => crate::k8s_commands::who_can(args),
         Command::Rbac(args) => crate::k8s_commands::rbac(args),
         Command::Endpoints(args) => crate::endpoints_command::endpoints(args),
+        Command::Report { command } => crate::report_command::run(command),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,
@@ -312,6 +313,18 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         Format::Markdown => palisade_report::markdown::render(
             &report,
             palisade_report::MarkdownOptions {
+                gate: Some(palisade_report::markdown::Gate {
+                    fail_on: fail_on.threshold(),
+                    fail_confidence,
+                }),
+                baseline: baseline.is_some(),
+                ..Default::default()
+            },
+        ),
+        Format::Defectdojo => palisade_report::defectdojo::render(&report),
+        Format::Html => palisade_report::html::render(
+            &report,
+            &palisade_report::HtmlOptions {
                 gate: Some(palisade_report::markdown::Gate {
                     fail_on: fail_on.threshold(),
                     fail_confidence,

@@ -2,7 +2,7 @@
 //! methods, full path, handler, authentication and scopes — read from the source without
 //! running any rule.
 
-use crate::cli::{EndpointsArgs, ListFormat};
+use crate::cli::{EndpointsArgs, TableFormat};
 use crate::commands::is_stdin;
 use crate::{Failure, exit, output, sources};
 use palisade_python::PythonAnalyzer;
@@ -101,13 +101,45 @@ fn table(endpoints: &[Endpoint]) -> String {
 pub fn endpoints(args: EndpointsArgs) -> Result<u8, Failure> {
     let endpoints = load(&args)?;
     let text = match args.format {
-        ListFormat::Json => {
+        TableFormat::Html => palisade_report::html::render_tables(
+            "palisade: endpoints",
+            vec![palisade_report::html::Matrix {
+                id: "endpoints".to_string(),
+                title: "Endpoints".to_string(),
+                columns: ["methods", "path", "authentication", "scopes", "handler"]
+                    .map(str::to_string)
+                    .to_vec(),
+                rows: endpoints
+                    .iter()
+                    .map(|e| {
+                        let scopes = e.scopes();
+                        vec![
+                            e.methods.join(","),
+                            e.path.clone(),
+                            e.auth().unwrap_or_else(|| "NONE".to_string()),
+                            if scopes.is_empty() {
+                                "-".to_string()
+                            } else {
+                                scopes.join(", ")
+                            },
+                            format!("{}:{} {}", e.handler.path, e.handler.line, e.handler.name),
+                        ]
+                    })
+                    .collect(),
+                note: format!(
+                    "{} endpoints; {} without authentication.",
+                    endpoints.len(),
+                    endpoints.iter().filter(|e| e.checks.is_empty()).count()
+                ),
+            }],
+        ),
+        TableFormat::Json => {
             let list: Vec<Value> = endpoints.iter().map(endpoint_json).collect();
             serde_json::to_string_pretty(&json!({ "version": 1, "endpoints": list }))
                 .unwrap_or_default()
                 + "\n"
         }
-        ListFormat::Text => table(&endpoints),
+        TableFormat::Text => table(&endpoints),
     };
     output::write(None, &text)?;
     Ok(exit::CLEAN)

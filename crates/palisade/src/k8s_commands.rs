@@ -2,7 +2,7 @@
 //! manifests, before anything is deployed (or from `kubectl get -o yaml` output on standard
 //! input, so palisade never holds cluster credentials).
 
-use crate::cli::{ListFormat, RbacArgs, RbacInput, StdinKind, WhoCanArgs};
+use crate::cli::{ListFormat, RbacArgs, RbacInput, StdinKind, TableFormat, WhoCanArgs};
 use crate::commands::{is_stdin, read_stdin};
 use crate::{Failure, exit, output, sources};
 use palisade_k8s::KubernetesAnalyzer;
@@ -80,7 +80,7 @@ pub fn who_can(args: WhoCanArgs) -> Result<u8, Failure> {
         .namespace
         .as_deref()
         .map_or("anywhere".to_string(), |ns| format!("in namespace {ns}"));
-    let text = match args.input.format {
+    let text = match args.format {
         ListFormat::Json => {
             let list: Vec<Value> = found
                 .iter()
@@ -199,8 +199,8 @@ pub fn rbac(args: RbacArgs) -> Result<u8, Failure> {
         }
         rows.insert(key, (subject, cells));
     }
-    let text = match args.input.format {
-        ListFormat::Json => {
+    let text = match args.format {
+        TableFormat::Json => {
             let list: Vec<Value> = rows
                 .values()
                 .map(|(subject, cells)| {
@@ -224,7 +224,33 @@ pub fn rbac(args: RbacArgs) -> Result<u8, Failure> {
                 .unwrap_or_default()
                 + "\n"
         }
-        ListFormat::Text => {
+        TableFormat::Html => {
+            let mut header = vec!["subject".to_string()];
+            header.extend(columns.iter().map(|c| c.to_string()));
+            let table = rows
+                .values()
+                .map(|(subject, cells)| {
+                    let mut row = vec![subject.describe()];
+                    row.extend(columns.iter().map(|c| {
+                        cells.get(c).map_or("-".to_string(), |x| {
+                            format!("{} (via {})", x.short(), x.via.join("; "))
+                        })
+                    }));
+                    row
+                })
+                .collect();
+            palisade_report::html::render_tables(
+                "palisade: RBAC matrix",
+                vec![palisade_report::html::Matrix {
+                    id: "rbac".to_string(),
+                    title: "RBAC matrix".to_string(),
+                    columns: header,
+                    rows: table,
+                    note: "cluster = in every namespace; otherwise the namespaces listed. `palisade who-can VERB RESOURCE` shows the bindings and rules behind a cell.".to_string(),
+                }],
+            )
+        }
+        TableFormat::Text => {
             let names: Vec<String> = rows.values().map(|(s, _)| s.describe()).collect();
             let first = names.iter().map(String::len).max().unwrap_or(7).max(7);
             let widths: Vec<usize> = columns
