@@ -92,6 +92,8 @@ struct StatsIn {
     suppressed: usize,
     baselined: usize,
     below_min_confidence: usize,
+    #[serde(default)]
+    outside_diff: usize,
     duration_ms: u64,
 }
 
@@ -175,6 +177,9 @@ pub fn read_json(
             suppressed: s.suppressed,
             baselined: s.baselined,
             below_min_confidence: s.below_min_confidence,
+            outside_diff: s.outside_diff,
+            // Each report says whether it was diff-aware; the merged view is not one scan.
+            diff: None,
             duration_ms: s.duration_ms,
         },
     })
