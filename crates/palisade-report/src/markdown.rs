@@ -242,26 +242,9 @@ fn table_row(f: &ReportedFinding) -> String {
         "| {} | `{}` | {} | {} |\n",
         f.severity,
         f.rule_id,
-        text(&clip(&location(&f.location), MAX_CELL)),
+        text(&clip(&crate::place_in_words(&f.location, false), MAX_CELL)),
         text(&clip(&f.message, MAX_CELL)),
     )
-}
-
-/// Where a finding is, in one line: `path:line`, `folder/ (whole file or folder)`,
-/// `repository`, `live target URL`, or `path:line in commit abc123`.
-fn location(place: &Place) -> String {
-    match place {
-        Place::File(l) => format!("{}:{}", l.path, l.span.start_line),
-        Place::Path(p) => format!("{p} (whole file or folder)"),
-        Place::Repository => "the repository as a whole".to_string(),
-        Place::Target(t) => format!("live target {t}"),
-        Place::Commit { commit, location } => format!(
-            "{}:{} in commit {}",
-            location.path,
-            location.span.start_line,
-            commit.chars().take(12).collect::<String>()
-        ),
-    }
 }
 
 /// One collapsed section: the title, message, snippet, classification, related locations
@@ -273,7 +256,7 @@ fn finding_details(f: &ReportedFinding) -> String {
         "<details><summary>{} · {} · {}</summary>\n",
         f.severity,
         html(&f.rule_id),
-        html(&clip(&location(&f.location), MAX_CELL))
+        html(&clip(&crate::place_in_words(&f.location, false), MAX_CELL))
     );
     // Palisade's words start every line, so scanned text never starts a block (a heading,
     // a list) at the beginning of one.

@@ -443,21 +443,6 @@ fn file_of(place: &Place) -> String {
     }
 }
 
-fn location(place: &Place) -> String {
-    match place {
-        Place::File(l) => format!("{}:{}:{}", l.path, l.span.start_line, l.span.start_column),
-        Place::Path(p) => format!("{p} (whole file or folder)"),
-        Place::Repository => "the repository as a whole".to_string(),
-        Place::Target(t) => format!("live target {t}"),
-        Place::Commit { commit, location } => format!(
-            "{}:{} in commit {}",
-            location.path,
-            location.span.start_line,
-            commit.chars().take(12).collect::<String>()
-        ),
-    }
-}
-
 fn clip(s: &str, max: usize) -> String {
     let first_line = s.lines().next().unwrap_or("");
     if first_line.chars().count() <= max && first_line.len() == s.trim_end().len() {
@@ -507,7 +492,7 @@ fn data_json(report: &Report) -> serde_json::Value {
             f.confidence.as_str(),
             rule,
             file,
-            visible(&location(&f.location)),
+            visible(&crate::place_in_words(&f.location, true)),
             visible(&f.message),
             visible(&f.snippet),
             f.related
@@ -580,7 +565,7 @@ fn finding_view(index: usize, f: &ReportedFinding, has_doc: bool) -> FindingView
             .collect::<Vec<_>>()
             .join(", "),
         file: visible(&file_of(&f.location)),
-        location: visible(&location(&f.location)),
+        location: visible(&crate::place_in_words(&f.location, true)),
         summary: visible(&clip(&f.message, MAX_SUMMARY)),
         message: visible(&f.message),
         snippet: visible(&f.snippet),
