@@ -33,6 +33,10 @@ impl Analyzer for CiAnalyzer {
         "ci"
     }
 
+    fn input_kind(&self) -> &'static str {
+        "GitHub Actions workflows or GitLab CI files"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         rules::METAS
     }
@@ -119,6 +123,10 @@ impl Analyzer for ControlsAnalyzer {
         "controls"
     }
 
+    fn input_kind(&self) -> &'static str {
+        "control records in palisade.toml"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         rules::controls::METAS
     }
@@ -137,6 +145,17 @@ impl Analyzer for ControlsAnalyzer {
         // business), and six findings in every scan of a file or of standard input would
         // bury the rest. Once the file exists, every missing record is reported.
         let Some(source) = cx.config().source.clone() else {
+            for rule in rules::controls::RECORD_RULES {
+                if cx.wants(rule.meta) {
+                    cx.needs_attestation(
+                        rule.meta.recommendation,
+                        format!(
+                            "[controls.{}] (there is no palisade.toml; `palisade init` writes one)",
+                            rule.kind.table()
+                        ),
+                    );
+                }
+            }
             return;
         };
         let text = match std::fs::read_to_string(&source) {
@@ -180,10 +199,27 @@ impl Analyzer for ControlsAnalyzer {
         };
         let mut notices = Vec::new();
         for rule in rules::controls::RECORD_RULES {
-            if cx.wants(rule.meta) {
-                for finding in attestations.check(rule.meta, rule.kind, &mut notices) {
-                    cx.report(finding);
+            if !cx.wants(rule.meta) {
+                continue;
+            }
+            let recommendation = rule.meta.recommendation;
+            let table = rule.kind.table();
+            match records.get(rule.kind) {
+                None => cx.needs_attestation(
+                    recommendation,
+                    format!("[controls.{table}] in {shown}"),
+                ),
+                Some(record) => {
+                    cx.inspected(recommendation, format!("{shown} [controls.{table}]"));
+                    for file in &record.files {
+                        if base_dir.join(&file.path).is_file() {
+                            cx.inspected(recommendation, file.path.clone());
+                        }
+                    }
                 }
+            }
+            for finding in attestations.check(rule.meta, rule.kind, &mut notices) {
+                cx.report(finding);
             }
         }
         for notice in notices {

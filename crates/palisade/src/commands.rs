@@ -324,7 +324,24 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     let failing = fail_on
         .threshold()
         .is_some_and(|t| report.count_failing(t, fail_confidence) > 0);
-    Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+    let gate: Vec<palisade_core::CoverageStatus> =
+        args.fail_on_coverage.iter().map(|g| g.status()).collect();
+    let uncovered: Vec<String> = report
+        .coverage
+        .with_status(&gate)
+        .map(|e| format!("{} is {}", e.recommendation.id(), e.status))
+        .collect();
+    if !uncovered.is_empty() {
+        eprintln!(
+            "palisade: --fail-on-coverage: {}",
+            uncovered.join(", ")
+        );
+    }
+    Ok(if failing || !uncovered.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
 }
 
 /// `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colours off.
