@@ -11,9 +11,11 @@
 mod attest;
 pub mod expressions;
 pub mod gitlab;
+pub mod init;
 pub mod records;
 mod roster;
 pub mod rules;
+pub mod sensitive;
 pub mod workflow;
 
 use gitlab::Pipeline;

@@ -19,6 +19,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and folders and report findings.
     Scan(ScanArgs),
+    /// Write the files a team needs to keep its control records (palisade.toml, an incident
+    /// response plan, a DR runbook, a training roster, SECURITY.md, a CODEOWNERS suggestion, a
+    /// GitHub workflow); never overwrites an existing file.
+    Init(InitArgs),
     /// Record the current findings so later scans report only new ones.
     Baseline(BaselineArgs),
     /// List the rules.
@@ -235,6 +239,16 @@ pub struct ScanArgs {
     /// Colours in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository's root folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The date written into the templates (YYYY-MM-DD) [default: today in UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<palisade_core::date::Date>,
 }
 
 #[derive(Debug, Args)]
