@@ -9,9 +9,11 @@
 //! model. Rules never see YAML.
 
 mod attest;
+pub mod documents;
 pub mod expressions;
 pub mod gitlab;
 pub mod init;
+pub mod outline;
 pub mod records;
 mod roster;
 pub mod rules;
@@ -207,10 +209,9 @@ impl Analyzer for ControlsAnalyzer {
             let recommendation = rule.meta.recommendation;
             let table = rule.kind.table();
             match records.get(rule.kind) {
-                None => cx.needs_attestation(
-                    recommendation,
-                    format!("[controls.{table}] in {shown}"),
-                ),
+                None => {
+                    cx.needs_attestation(recommendation, format!("[controls.{table}] in {shown}"))
+                }
                 Some(record) => {
                     cx.inspected(recommendation, format!("{shown} [controls.{table}]"));
                     for file in &record.files {
@@ -224,9 +225,55 @@ impl Analyzer for ControlsAnalyzer {
                 cx.report(finding);
             }
         }
+        for rule in rules::controls::DOCUMENT_RULES {
+            if !cx.wants(rule.meta) {
+                continue;
+            }
+            let Some(record) = records.get(rule.kind) else {
+                continue;
+            };
+            let parts = (rule.parts)(cx.rules());
+            for file in record.files.iter().filter(|f| f.key == rule.key) {
+                let path = base_dir.join(&file.path);
+                if !path.is_file() {
+                    continue; // the record rule reports it
+                }
+                let text =
+                    match std::fs::read(&path).map(|b| String::from_utf8_lossy(&b).into_owned()) {
+                        Ok(text) => text,
+                        Err(e) => {
+                            notices.push(format!(
+                                "{}: cannot read the {}: {e}",
+                                file.path, rule.document
+                            ));
+                            continue;
+                        }
+                    };
+                let shown_doc = document_path(&shown, &file.path);
+                let doc = documents::Document {
+                    shown: &shown_doc,
+                    written: &file.path,
+                    text: &text,
+                    what: rule.document,
+                };
+                for finding in documents::check(rule.meta, &doc, &parts) {
+                    cx.report(finding);
+                }
+            }
+        }
         for notice in notices {
             cx.notice(DiagnosticKind::Parse, format!("control records: {notice}"));
         }
+    }
+}
+
+/// How reports name a document a record points to: its path relative to palisade.toml's
+/// folder, put after that folder as reports name the configuration file.
+fn document_path(config_shown: &str, written: &str) -> String {
+    let written = written.trim_start_matches("./");
+    match config_shown.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/{written}"),
+        None => written.to_string(),
     }
 }
 

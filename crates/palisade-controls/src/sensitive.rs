@@ -111,9 +111,11 @@ pub fn classify(path: &str) -> Option<(Sensitive, String)> {
     {
         return Some((Sensitive::Manifest, folder_of(at)));
     }
-    let code = [".py", ".js", ".ts", ".java", ".kt", ".go", ".rb", ".rs", ".php"]
-        .iter()
-        .any(|ext| name.ends_with(ext));
+    let code = [
+        ".py", ".js", ".ts", ".java", ".kt", ".go", ".rb", ".rs", ".php",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext));
     if code {
         if let Some(at) = folders
             .iter()
@@ -135,7 +137,7 @@ mod tests {
 
     #[test]
     fn sensitive_paths_and_their_patterns() {
-        let c = |p: &str| classify(p).map(|(k, pat)| (k, pat));
+        let c = classify;
         assert_eq!(
             c(".github/workflows/ci.yml"),
             Some((Sensitive::Pipeline, "/.github/workflows/".into()))

@@ -291,10 +291,8 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
             CoverageNote::NeedsAttestation {
                 recommendation,
                 what,
-            } if *recommendation == rec => {
-                if !missing.contains(what) {
-                    missing.push(what.clone());
-                }
+            } if *recommendation == rec && !missing.contains(what) => {
+                missing.push(what.clone());
             }
             _ => {}
         }
@@ -523,6 +521,9 @@ mod tests {
         let backup = c.get(Recommendation::Backup).unwrap();
         assert_eq!(backup.status, CoverageStatus::Failing);
         assert_eq!(backup.missing_attestations.len(), 1);
-        assert_eq!("needs-attestation".parse(), Ok(CoverageStatus::NeedsAttestation));
+        assert_eq!(
+            "needs-attestation".parse(),
+            Ok(CoverageStatus::NeedsAttestation)
+        );
     }
 }

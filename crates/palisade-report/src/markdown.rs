@@ -13,7 +13,8 @@ mod tests;
 
 use escape::{clip, fenced, github_length, html, text};
 use palisade_core::{
-    CommentStyle, Confidence, CoverageStatus, Owasp, Place, Recommendation, Report, ReportedFinding, Severity,
+    CommentStyle, Confidence, CoverageStatus, Owasp, Place, Recommendation, Report,
+    ReportedFinding, Severity,
 };
 use std::fmt::Write;
 

@@ -1,8 +1,8 @@
 //! One function per command.
 
 use crate::cli::{
-    BaselineArgs, ColorChoice, InitArgs, Command, CommonScanArgs, ConfidenceArg, ConfigCommand, FailOnArg,
-    Format, ListFormat, RulesArgs, ScanArgs, SelectionArgs, StdinKind,
+    BaselineArgs, ColorChoice, Command, CommonScanArgs, ConfidenceArg, ConfigCommand, FailOnArg,
+    Format, InitArgs, ListFormat, RulesArgs, ScanArgs, SelectionArgs, StdinKind,
 };
 use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -217,9 +217,11 @@ fn run_scan(
     if let Ok(report) = &report
         && report.stats.files_analyzed == 0
         && report.stats.files_discovered > 0
+        && report.coverage.entries.iter().all(|e| e.inputs_total == 0)
     {
         // Not an error (a Python-only selection over manifests is legitimate), but a user who
-        // mistyped a selection must not read "0 findings" as "all clear".
+        // mistyped a selection must not read "0 findings" as "all clear". Rules that read
+        // something else than files (the control records) did read something.
         eprintln!(
             "palisade: the selected rules read none of the {} files found; check --domain, --select and [select]",
             report.stats.files_discovered
@@ -333,10 +335,7 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         .map(|e| format!("{} is {}", e.recommendation.id(), e.status))
         .collect();
     if !uncovered.is_empty() {
-        eprintln!(
-            "palisade: --fail-on-coverage: {}",
-            uncovered.join(", ")
-        );
+        eprintln!("palisade: --fail-on-coverage: {}", uncovered.join(", "));
     }
     Ok(if failing || !uncovered.is_empty() {
         exit::FINDINGS
@@ -389,7 +388,10 @@ fn init(args: InitArgs) -> Result<u8, Failure> {
                 eprintln!("palisade: kept {} (it exists)", planned.path);
             }
             Err(e) => {
-                return Err(Failure::usage(format!("cannot write {}: {e}", path.display())));
+                return Err(Failure::usage(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                )));
             }
         }
     }

@@ -76,7 +76,11 @@ fn owned(v: &[(&str, &str, &str, u64)]) -> Vec<(String, String, String, u64)> {
 fn stale_fresh_and_missing_records_depend_on_today() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "palisade.toml", RECORDS);
-    write(dir.path(), "docs/disaster-recovery.md", "# DR\n");
+    write(
+        dir.path(),
+        "docs/disaster-recovery.md",
+        "# DR\n\n## Scope\nThe orders database.\n## RPO and RTO\nOne hour.\n## Restore steps\nRestore the dump.\n## Contacts\nAda.\n",
+    );
     // On 2026-10-01 backup (17 days) and access review (61 days) are fresh; the pentest is
     // 305 days old (fresh), its report is missing; three records are missing.
     assert_eq!(
@@ -215,5 +219,58 @@ fn the_training_roster_lists_late_people_in_one_finding_and_names_bad_rows() {
     assert!(
         diagnostics.contains("training.csv: row 5: "),
         "{diagnostics}"
+    );
+}
+
+/// Each part a plan lacks is one finding on the plan as a whole, naming the part; a part
+/// whose section is still the template's TODO is a finding at its heading.
+#[test]
+fn the_incident_response_plan_lacks_parts_and_keeps_placeholders() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "palisade.toml",
+        "[controls.incident-response]\nplan = \"docs/ir.md\"\nlast-review = \"2026-10-01\"\nlast-exercise = \"2026-10-01\"\n\n[rules.\"controls/incident-response-plan-incomplete\".options]\nparts = [\"roles and contacts: role|contact\", \"containment: contain\", \"breach notification: breach|notif\"]\n",
+    );
+    write(
+        dir.path(),
+        "docs/ir.md",
+        "# Plan\n\n## Roles\n\nTODO\n\n## Containment\n\nIsolate the host.\n",
+    );
+    let found: Vec<_> = controls_findings(dir.path(), "2026-11-27")
+        .into_iter()
+        .filter(|f| f.0 == "controls/incident-response-plan-incomplete")
+        .collect();
+    let rule = "controls/incident-response-plan-incomplete";
+    assert_eq!(
+        found,
+        owned(&[
+            (rule, "medium", "docs/ir.md", 0),
+            (rule, "medium", "docs/ir.md", 3)
+        ]),
+    );
+    let out = palisade()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--select",
+            "controls/incident-response-plan-incomplete",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let whole: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["location"]["kind"] == "path")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(whole.len(), 1, "{report}");
+    assert!(
+        whole[0].contains("has no section on breach notification"),
+        "{whole:?}"
     );
 }

@@ -50,6 +50,8 @@ runbook = "docs/dr.md"
 last-review = "2026-11-01"
 "#;
 
+const RUNBOOK: &str = "# DR\n\n## Scope\nThe database.\n## RPO and RTO\nOne hour.\n## Restore steps\nRestore the dump.\n## Contacts\nAda.\n";
+
 #[test]
 fn every_report_lists_all_eleven_recommendations() {
     let dir = tempfile::tempdir().unwrap();
@@ -104,7 +106,7 @@ fn every_report_lists_all_eleven_recommendations() {
 fn a_fresh_record_with_its_document_passes_and_a_stale_one_fails() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "palisade.toml", FRESH);
-    write(dir.path(), "docs/dr.md", "# DR\n");
+    write(dir.path(), "docs/dr.md", RUNBOOK);
     let report = json_report(dir.path(), &["--select", "controls"]);
     let (status, reason) = status_of(&report, "backup");
     assert_eq!(status, "passing", "{reason}");
@@ -119,7 +121,10 @@ fn a_fresh_record_with_its_document_passes_and_a_stale_one_fails() {
     assert_eq!(status, "not-checked");
     assert!(reason.contains("selected"), "{reason}");
 
-    let report = json_report(dir.path(), &["--select", "controls", "--today", "2027-06-01"]);
+    let report = json_report(
+        dir.path(),
+        &["--select", "controls", "--today", "2027-06-01"],
+    );
     assert_eq!(status_of(&report, "backup").0, "failing");
 }
 
@@ -127,7 +132,7 @@ fn a_fresh_record_with_its_document_passes_and_a_stale_one_fails() {
 fn fail_on_coverage_gates_on_unattested_recommendations() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "palisade.toml", FRESH);
-    write(dir.path(), "docs/dr.md", "# DR\n");
+    write(dir.path(), "docs/dr.md", RUNBOOK);
     palisade()
         .args(["scan", "--no-progress", "--select", "controls"])
         .arg(dir.path())
@@ -148,10 +153,7 @@ fn fail_on_coverage_gates_on_unattested_recommendations() {
         .get_output()
         .clone();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("training is needs-attestation"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("training is needs-attestation"), "{stderr}");
     assert!(!stderr.contains("backup is"), "{stderr}");
     // A status no recommendation has does not fail the run.
     palisade()

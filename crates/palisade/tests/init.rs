@@ -48,10 +48,19 @@ fn a_fresh_init_then_scan_attests_nothing() {
         assert!(root.join(file).is_file(), "{file} not written");
     }
     let owners = fs::read_to_string(root.join(".github/CODEOWNERS")).unwrap();
-    assert!(owners.contains("/app/migrations/ @your-org/security"), "{owners}");
-    assert!(owners.contains("/poetry.lock @your-org/security"), "{owners}");
+    assert!(
+        owners.contains("/app/migrations/ @your-org/security"),
+        "{owners}"
+    );
+    assert!(
+        owners.contains("/poetry.lock @your-org/security"),
+        "{owners}"
+    );
     let toml = fs::read_to_string(root.join("palisade.toml")).unwrap();
-    assert!(toml.contains("# last-restore-test = \"2026-12-02\""), "{toml}");
+    assert!(
+        toml.contains("# last-restore-test = \"2026-12-02\""),
+        "{toml}"
+    );
 
     let out = palisade()
         .args(["scan", "--format", "json", "--no-progress"])
@@ -91,7 +100,14 @@ fn the_generated_workflow_passes_the_ci_rules() {
     let dir = tempfile::tempdir().unwrap();
     palisade().arg("init").arg(dir.path()).assert().code(0);
     let out = palisade()
-        .args(["scan", "--format", "json", "--no-progress", "--select", "ci"])
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--no-progress",
+            "--select",
+            "ci",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();

@@ -9,11 +9,11 @@
 
 use crate::config::{Config, RuleSet};
 use crate::coverage::CoverageNote;
-use crate::taxonomy::Recommendation;
 use crate::date::Date;
 use crate::finding::Finding;
 use crate::report::{Diagnostic, DiagnosticKind};
 use crate::rule::RuleMeta;
+use crate::taxonomy::Recommendation;
 use std::path::PathBuf;
 
 /// Whether the user allowed network access for this run.
@@ -82,6 +82,11 @@ impl SourcesContext<'_> {
     /// Whether `rule` runs: enabled, and online if it needs the network.
     pub fn wants(&self, rule: &RuleMeta) -> bool {
         runs(self.rules, rule, self.network)
+    }
+
+    /// The rules of the scan, with their options.
+    pub fn rules(&self) -> &RuleSet {
+        self.rules
     }
 
     /// The configuration of the scan (`[controls.*]` records are read from it).
