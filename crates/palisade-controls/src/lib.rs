@@ -18,6 +18,7 @@ pub mod records;
 mod roster;
 pub mod rules;
 pub mod sensitive;
+pub mod vendors;
 pub mod workflow;
 
 use gitlab::Pipeline;

@@ -274,3 +274,51 @@ fn the_incident_response_plan_lacks_parts_and_keeps_placeholders() {
         "{whole:?}"
     );
 }
+
+/// The vendor inventory: overdue assessments and never-assessed vendors of personal data in
+/// one finding at the `inventory` line; a malformed row is a notice with its row number.
+#[test]
+fn the_vendor_inventory_names_overdue_and_unassessed_vendors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "palisade.toml",
+        "[controls.vendors]\ninventory = \"security/vendors.csv\"\n",
+    );
+    write(
+        dir.path(),
+        "security/vendors.csv",
+        "vendor,service,data,last-assessment\nStripe,payments,card data,2025-04-01\nMailer,newsletter,customer emails,\nPlausible,analytics,none,\nBroken,row\n",
+    );
+    let out = palisade()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--select",
+            "controls/vendor-record",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("Stripe (2025-04-01)"), "{message}");
+    assert!(
+        message.contains("Mailer (newsletter: customer emails)"),
+        "{message}"
+    );
+    assert!(!message.contains("Plausible"), "{message}");
+    assert_eq!(findings[0]["location"]["start_line"], 2);
+    let notices = report["diagnostics"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{report}");
+    assert!(
+        notices[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("security/vendors.csv: row 5: 2 fields"),
+        "{report}"
+    );
+}
