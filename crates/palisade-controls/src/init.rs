@@ -23,8 +23,7 @@ pub struct Planned {
     pub what: &'static str,
 }
 
-/// Where a repository may keep its CODEOWNERS file; GitHub reads the first it finds.
-pub const CODEOWNERS_PLACES: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+use crate::repository::CODEOWNERS_PLACES;
 
 /// The files to write into a repository whose files (relative paths) are `files`, on `today`.
 /// A CODEOWNERS suggestion is left out when the repository already has one.

@@ -15,6 +15,7 @@ pub mod gitlab;
 pub mod init;
 pub mod outline;
 pub mod records;
+pub mod repository;
 mod roster;
 pub mod rules;
 pub mod sensitive;
@@ -145,6 +146,7 @@ impl Analyzer for ControlsAnalyzer {
     }
 
     fn check_sources(&self, cx: &mut SourcesContext<'_>) {
+        repository_rules(cx);
         // Without a palisade.toml the project keeps no records with palisade at all: the
         // organisational recommendations are unattested as a whole (the coverage ledger's
         // business), and six findings in every scan of a file or of standard input would
@@ -264,6 +266,56 @@ impl Analyzer for ControlsAnalyzer {
         }
         for notice in notices {
             cx.notice(DiagnosticKind::Parse, format!("control records: {notice}"));
+        }
+    }
+}
+
+/// The repository rules (CODEOWNERS, SECURITY.md), when the scan has one root that is a
+/// repository's root folder: its files come from the same walk a scan makes.
+fn repository_rules(cx: &mut SourcesContext<'_>) {
+    let wanted: Vec<&rules::RepositoryRule> = rules::controls::REPOSITORY_RULES
+        .iter()
+        .copied()
+        .filter(|r| cx.wants(r.meta))
+        .collect();
+    let [root] = cx.roots() else {
+        return;
+    };
+    if wanted.is_empty() || !root.is_dir() {
+        return;
+    }
+    // Only at a repository's root (a scan of `backend/` has no business with SECURITY.md):
+    // a git checkout, a folder with palisade.toml, or one holding the files themselves.
+    let at_root = [".git", palisade_core::config::CONFIG_FILE_NAME]
+        .iter()
+        .chain(&repository::CODEOWNERS_PLACES)
+        .chain(&repository::SECURITY_PLACES)
+        .any(|p| root.join(p).exists());
+    if !at_root {
+        return;
+    }
+    let root = root.clone();
+    let settings = palisade_core::discover::WalkSettings {
+        prune_dirs: cx.config().prune_dirs(),
+        exclude: cx.config().scan.exclude.clone(),
+    };
+    let (found, _) = palisade_core::discover::walk(&root, "", &settings);
+    let mut files: Vec<String> = found.into_iter().map(|f| f.path).collect();
+    files.sort();
+    let repo = repository::Repo {
+        root: &root,
+        files: &files,
+    };
+    for rule in wanted {
+        let outcome = (rule.check)(&repo);
+        for input in outcome.inspected {
+            cx.inspected(rule.meta.recommendation, input);
+        }
+        for finding in outcome.findings {
+            cx.report(finding);
+        }
+        for notice in outcome.notices {
+            cx.notice(DiagnosticKind::Unreadable, notice);
         }
     }
 }

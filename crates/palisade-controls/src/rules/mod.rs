@@ -33,6 +33,12 @@ pub struct DocumentRule {
     pub parts: fn(&palisade_core::config::RuleSet) -> Vec<String>,
 }
 
+/// A rule over the repository's own files (CODEOWNERS, SECURITY.md).
+pub struct RepositoryRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&crate::repository::Repo<'_>) -> crate::repository::Outcome,
+}
+
 /// A rule over one workflow.
 pub struct WorkflowRule {
     pub meta: &'static RuleMeta,
