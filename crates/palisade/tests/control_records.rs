@@ -53,6 +53,16 @@ fn controls_findings(root: &Path, today: &str) -> Vec<(String, String, String, u
         .as_array()
         .unwrap()
         .iter()
+        // The records' rules only: CODEOWNERS and SECURITY.md have their own tests.
+        .filter(|f| {
+            !matches!(
+                f["rule_id"].as_str(),
+                Some(
+                    "controls/codeowners-missing-coverage"
+                        | "controls/security-policy-missing-contact"
+                )
+            )
+        })
         .map(|f| {
             (
                 f["rule_id"].as_str().unwrap().to_string(),
