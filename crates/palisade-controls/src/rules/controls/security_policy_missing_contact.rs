@@ -10,6 +10,10 @@
 //!   at its first line. Placeholders (`TODO`, `security@example.com`, `your-domain`) are not
 //!   contacts.
 //!
+//! Only the repository is read: a SECURITY.md an organisation publishes for all its
+//! repositories (its `.github` repository's default community health files) is not seen, so
+//! such a repository is reported; suppress it with an `[[ignore]]` entry saying so.
+//!
 //! ## Why it matters
 //! Someone who finds a vulnerability needs to know whom to tell, privately. Without a
 //! contact, reports end up in public issues (where attackers read them first) or nowhere.
