@@ -197,7 +197,8 @@ def finding_row(project: str, finding: dict) -> dict:
         "rule": finding["rule_id"],
         "confidence": finding["confidence"],
         "severity": finding["severity"],
-        "at": f"{loc['path']}:{loc['start_line']}",
+        # Findings about a whole file, the repository or a target have no line.
+        "at": f"{loc.get('path', '(' + loc.get('kind', 'repository') + ')')}:{loc.get('start_line', 0)}",
         "message": finding["message"],
     }
 

@@ -66,6 +66,9 @@ impl Attestations<'_> {
             if kind == Kind::Training && file.key == "roster" && path.is_file() {
                 out.extend(self.roster(meta, record, file, &path, notices));
             }
+            if kind == Kind::Vendors && file.key == "inventory" && path.is_file() {
+                out.extend(self.inventory(meta, record, file, &path, notices));
+            }
             if !path.is_file() {
                 out.push(self.at(
                     meta,
@@ -127,6 +130,72 @@ impl Attestations<'_> {
                 ),
             )
         })
+    }
+
+    /// One finding at the `inventory` line naming the vendors whose last assessment is older
+    /// than `max-age-days` and the vendors that receive personal data and were never
+    /// assessed.
+    fn inventory(
+        &self,
+        meta: &'static RuleMeta,
+        record: &Record,
+        file: &FileRef,
+        path: &Path,
+        notices: &mut Vec<String>,
+    ) -> Vec<Finding> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                notices.push(format!(
+                    "{}: cannot read the vendor inventory: {e}",
+                    file.path
+                ));
+                return Vec::new();
+            }
+        };
+        let (vendors, problems) = crate::vendors::read(&text);
+        notices.extend(problems.into_iter().map(|p| format!("{}: {p}", file.path)));
+        let today = self.today.days_since_epoch();
+        let overdue: Vec<String> = vendors
+            .iter()
+            .filter_map(|v| {
+                let date = v.last_assessment?;
+                (today - date.days_since_epoch() > i64::from(record.max_age_days))
+                    .then(|| format!("{} ({date})", v.vendor))
+            })
+            .collect();
+        let unassessed: Vec<String> = vendors
+            .iter()
+            .filter(|v| v.last_assessment.is_none() && v.handles_personal_data())
+            .map(|v| format!("{} ({}: {})", v.vendor, v.service, v.data))
+            .collect();
+        // One finding (two at the same line would be one place): both lists in it.
+        let mut parts = Vec::new();
+        if !overdue.is_empty() {
+            parts.push(format!(
+                "{} of {} vendors last assessed more than max-age-days ({}) ago: {}",
+                overdue.len(),
+                vendors.len(),
+                record.max_age_days,
+                overdue.join(", ")
+            ));
+        }
+        if !unassessed.is_empty() {
+            parts.push(format!(
+                "{} vendor{} receiving personal data never assessed (empty last-assessment): {}",
+                unassessed.len(),
+                if unassessed.len() == 1 { "" } else { "s" },
+                unassessed.join(", ")
+            ));
+        }
+        if parts.is_empty() {
+            return Vec::new();
+        }
+        vec![self.at(
+            meta,
+            file.line,
+            format!("`{}`: {}", file.path, parts.join("; ")),
+        )]
     }
 
     fn dates(&self, meta: &'static RuleMeta, record: &Record) -> Vec<Finding> {

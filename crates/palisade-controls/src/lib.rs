@@ -9,11 +9,17 @@
 //! model. Rules never see YAML.
 
 mod attest;
+pub mod documents;
 pub mod expressions;
 pub mod gitlab;
+pub mod init;
+pub mod outline;
 pub mod records;
+pub mod repository;
 mod roster;
 pub mod rules;
+pub mod sensitive;
+pub mod vendors;
 pub mod workflow;
 
 use gitlab::Pipeline;
@@ -31,6 +37,10 @@ impl Analyzer for CiAnalyzer {
 
     fn name(&self) -> &'static str {
         "ci"
+    }
+
+    fn input_kind(&self) -> &'static str {
+        "GitHub Actions workflows or GitLab CI files"
     }
 
     fn rules(&self) -> &'static [&'static RuleMeta] {
@@ -119,6 +129,10 @@ impl Analyzer for ControlsAnalyzer {
         "controls"
     }
 
+    fn input_kind(&self) -> &'static str {
+        "control records in palisade.toml"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         rules::controls::METAS
     }
@@ -132,11 +146,23 @@ impl Analyzer for ControlsAnalyzer {
     }
 
     fn check_sources(&self, cx: &mut SourcesContext<'_>) {
+        repository_rules(cx);
         // Without a palisade.toml the project keeps no records with palisade at all: the
         // organisational recommendations are unattested as a whole (the coverage ledger's
         // business), and six findings in every scan of a file or of standard input would
         // bury the rest. Once the file exists, every missing record is reported.
         let Some(source) = cx.config().source.clone() else {
+            for rule in rules::controls::RECORD_RULES {
+                if cx.wants(rule.meta) {
+                    cx.needs_attestation(
+                        rule.meta.recommendation,
+                        format!(
+                            "[controls.{}] (there is no palisade.toml; `palisade init` writes one)",
+                            rule.kind.table()
+                        ),
+                    );
+                }
+            }
             return;
         };
         let text = match std::fs::read_to_string(&source) {
@@ -180,8 +206,60 @@ impl Analyzer for ControlsAnalyzer {
         };
         let mut notices = Vec::new();
         for rule in rules::controls::RECORD_RULES {
-            if cx.wants(rule.meta) {
-                for finding in attestations.check(rule.meta, rule.kind, &mut notices) {
+            if !cx.wants(rule.meta) {
+                continue;
+            }
+            let recommendation = rule.meta.recommendation;
+            let table = rule.kind.table();
+            match records.get(rule.kind) {
+                None => {
+                    cx.needs_attestation(recommendation, format!("[controls.{table}] in {shown}"))
+                }
+                Some(record) => {
+                    cx.inspected(recommendation, format!("{shown} [controls.{table}]"));
+                    for file in &record.files {
+                        if base_dir.join(&file.path).is_file() {
+                            cx.inspected(recommendation, file.path.clone());
+                        }
+                    }
+                }
+            }
+            for finding in attestations.check(rule.meta, rule.kind, &mut notices) {
+                cx.report(finding);
+            }
+        }
+        for rule in rules::controls::DOCUMENT_RULES {
+            if !cx.wants(rule.meta) {
+                continue;
+            }
+            let Some(record) = records.get(rule.kind) else {
+                continue;
+            };
+            let parts = (rule.parts)(cx.rules());
+            for file in record.files.iter().filter(|f| f.key == rule.key) {
+                let path = base_dir.join(&file.path);
+                if !path.is_file() {
+                    continue; // the record rule reports it
+                }
+                let text =
+                    match std::fs::read(&path).map(|b| String::from_utf8_lossy(&b).into_owned()) {
+                        Ok(text) => text,
+                        Err(e) => {
+                            notices.push(format!(
+                                "{}: cannot read the {}: {e}",
+                                file.path, rule.document
+                            ));
+                            continue;
+                        }
+                    };
+                let shown_doc = document_path(&shown, &file.path);
+                let doc = documents::Document {
+                    shown: &shown_doc,
+                    written: &file.path,
+                    text: &text,
+                    what: rule.document,
+                };
+                for finding in documents::check(rule.meta, &doc, &parts) {
                     cx.report(finding);
                 }
             }
@@ -189,6 +267,66 @@ impl Analyzer for ControlsAnalyzer {
         for notice in notices {
             cx.notice(DiagnosticKind::Parse, format!("control records: {notice}"));
         }
+    }
+}
+
+/// The repository rules (CODEOWNERS, SECURITY.md), when the scan has one root that is a
+/// repository's root folder: its files come from the same walk a scan makes.
+fn repository_rules(cx: &mut SourcesContext<'_>) {
+    let wanted: Vec<&rules::RepositoryRule> = rules::controls::REPOSITORY_RULES
+        .iter()
+        .copied()
+        .filter(|r| cx.wants(r.meta))
+        .collect();
+    let [root] = cx.roots() else {
+        return;
+    };
+    if wanted.is_empty() || !root.is_dir() {
+        return;
+    }
+    // Only at a repository's root (a scan of `backend/` has no business with SECURITY.md):
+    // a git checkout, a folder with palisade.toml, or one holding the files themselves.
+    let at_root = [".git", palisade_core::config::CONFIG_FILE_NAME]
+        .iter()
+        .chain(&repository::CODEOWNERS_PLACES)
+        .chain(&repository::SECURITY_PLACES)
+        .any(|p| root.join(p).exists());
+    if !at_root {
+        return;
+    }
+    let root = root.clone();
+    let settings = palisade_core::discover::WalkSettings {
+        prune_dirs: cx.config().prune_dirs(),
+        exclude: cx.config().scan.exclude.clone(),
+    };
+    let (found, _) = palisade_core::discover::walk(&root, "", &settings);
+    let mut files: Vec<String> = found.into_iter().map(|f| f.path).collect();
+    files.sort();
+    let repo = repository::Repo {
+        root: &root,
+        files: &files,
+    };
+    for rule in wanted {
+        let outcome = (rule.check)(&repo);
+        for input in outcome.inspected {
+            cx.inspected(rule.meta.recommendation, input);
+        }
+        for finding in outcome.findings {
+            cx.report(finding);
+        }
+        for notice in outcome.notices {
+            cx.notice(DiagnosticKind::Unreadable, notice);
+        }
+    }
+}
+
+/// How reports name a document a record points to: its path relative to palisade.toml's
+/// folder, put after that folder as reports name the configuration file.
+fn document_path(config_shown: &str, written: &str) -> String {
+    let written = written.trim_start_matches("./");
+    match config_shown.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/{written}"),
+        None => written.to_string(),
     }
 }
 

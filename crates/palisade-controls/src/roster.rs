@@ -69,7 +69,7 @@ pub fn read(text: &str) -> (Vec<Person>, Vec<String>) {
 }
 
 /// Rows of fields; a quoted field may hold commas, quotes (`""`) and line breaks.
-fn split_rows(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn split_rows(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();

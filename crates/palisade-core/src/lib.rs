@@ -6,6 +6,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod coverage;
 pub mod date;
 pub mod diff;
 pub mod discover;
@@ -23,6 +24,7 @@ pub mod source;
 pub mod suppress;
 pub mod taxonomy;
 
+pub use coverage::{Coverage, CoverageEntry, CoverageNote, CoverageStatus};
 pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions};
 pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding, Severity, Span};
 pub use options::OptionsType;

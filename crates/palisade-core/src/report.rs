@@ -1,6 +1,7 @@
 //! The result of a scan, before rendering: findings, notices about what could not be
 //! checked, and counts.
 
+use crate::coverage::Coverage;
 use crate::finding::{Confidence, ReportedFinding, Severity};
 use crate::rule::RuleMeta;
 use serde::Serialize;
@@ -109,6 +110,9 @@ pub struct Report {
     /// Every rule that ran, sorted by id.
     pub rules: Vec<&'static RuleMeta>,
     pub stats: Stats,
+    /// The coverage ledger: every policy recommendation with its status, the rules that ran
+    /// for it, what they read and what they found (see [`crate::coverage`]).
+    pub coverage: Coverage,
 }
 
 impl Report {

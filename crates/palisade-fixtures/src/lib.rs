@@ -370,12 +370,13 @@ fn check_entry(
         ));
     }
     let mut by_file: BTreeMap<String, Vec<&ReportedFinding>> = BTreeMap::new();
-    // Findings about no file (the repository as a whole: an unattested control record) have
-    // no line to annotate; their rules' own tests check them.
+    // Findings about no line (the repository as a whole: an unattested control record; a
+    // whole document: a part an incident response plan lacks) have no line to annotate;
+    // their rules' own tests check them.
     for f in report
         .findings
         .iter()
-        .filter(|f| f.location.path().is_some())
+        .filter(|f| f.location.span().is_some())
     {
         by_file
             .entry(rel_of(f.location.path().unwrap_or_default()))

@@ -92,6 +92,10 @@ impl Analyzer for KubernetesAnalyzer {
         KubernetesAnalyzer::NAME
     }
 
+    fn input_kind(&self) -> &'static str {
+        "Kubernetes manifests"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         rules::METAS
     }

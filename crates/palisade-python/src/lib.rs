@@ -60,6 +60,10 @@ impl Analyzer for PythonAnalyzer {
         "python"
     }
 
+    fn input_kind(&self) -> &'static str {
+        "Python files"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         rules::METAS
     }

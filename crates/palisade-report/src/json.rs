@@ -64,6 +64,7 @@ pub fn to_value(report: &Report) -> Value {
             "recommendation": r.recommendation,
         })).collect::<Vec<_>>(),
         "stats": report.stats,
+        "coverage": report.coverage,
     })
 }
 

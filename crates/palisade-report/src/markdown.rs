@@ -13,7 +13,8 @@ mod tests;
 
 use escape::{clip, fenced, github_length, html, text};
 use palisade_core::{
-    CommentStyle, Confidence, Owasp, Place, Recommendation, Report, ReportedFinding, Severity,
+    CommentStyle, Confidence, CoverageStatus, Owasp, Place, Recommendation, Report,
+    ReportedFinding, Severity,
 };
 use std::fmt::Write;
 
@@ -64,7 +65,7 @@ impl Default for MarkdownOptions {
 }
 
 pub fn render(report: &Report, options: MarkdownOptions) -> String {
-    let head = heading(report, &options) + &counts(report);
+    let head = heading(report, &options) + &counts(report) + &coverage(report);
     let notices = notices(report, options.budget);
     // Most severe (then most certain) first, so that what a cut leaves out matters least;
     // the report's own order (by place) within each.
@@ -223,6 +224,35 @@ fn counts(report: &Report) -> String {
         );
     }
     let _ = writeln!(out, "<sub>{tail}.</sub>");
+    out
+}
+
+/// The coverage ledger: one row per recommendation.
+fn coverage(report: &Report) -> String {
+    if report.coverage.entries.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n### Policy coverage\n\n| recommendation | status | rules | inputs | findings | why |\n|---|---|---:|---:|---:|---|\n",
+    );
+    for e in &report.coverage.entries {
+        let mark = match e.status {
+            CoverageStatus::Failing => "❌ ",
+            CoverageStatus::NeedsAttestation => "✍️ ",
+            CoverageStatus::Passing => "✅ ",
+            CoverageStatus::NotChecked | CoverageStatus::NotApplicable => "",
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {mark}{} | {} | {} | {} | {} |",
+            e.recommendation.id(),
+            e.status,
+            e.rules.len(),
+            e.inputs_total,
+            e.findings.total() + e.findings.baselined,
+            text(&clip(&e.reason, MAX_CELL))
+        );
+    }
     out
 }
 

@@ -3,7 +3,8 @@
 //! with the repository's name, with per-repository totals. `palisade report merge` renders
 //! it as HTML, Markdown or JSON.
 
-use crate::html::RepositoryRow;
+use crate::html::{LedgerView, RepositoryRow};
+use palisade_core::coverage::{Coverage, CoverageEntry};
 use palisade_core::finding::Fix;
 use palisade_core::report::Stats;
 use palisade_core::{
@@ -28,6 +29,26 @@ struct ReportV1 {
     rules: Vec<RuleIn>,
     #[serde(default)]
     stats: StatsIn,
+    /// The coverage ledger (absent from reports of palisade versions before it).
+    #[serde(default)]
+    coverage: Vec<CoverageIn>,
+}
+
+/// One entry of a report's coverage ledger, as JSON version 1 writes it.
+#[derive(Deserialize)]
+struct CoverageIn {
+    recommendation: String,
+    status: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    rules: Vec<String>,
+    #[serde(default)]
+    inputs: Vec<String>,
+    #[serde(default)]
+    inputs_total: usize,
+    #[serde(default)]
+    missing_attestations: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -164,11 +185,35 @@ pub fn read_json(
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);
     let s = input.stats;
+    // Entries this build cannot name (a recommendation or status it does not know) are left
+    // out; the findings counts are recomputed from the findings read back.
+    let entries = input
+        .coverage
+        .into_iter()
+        .filter_map(|c| {
+            Some(CoverageEntry {
+                recommendation: c.recommendation.parse().ok()?,
+                status: c.status.parse().ok()?,
+                reason: c.reason,
+                rules: c
+                    .rules
+                    .iter()
+                    .filter_map(|id| lookup(id))
+                    .map(|m| m.id)
+                    .collect(),
+                inputs: c.inputs,
+                inputs_total: c.inputs_total,
+                findings: Default::default(),
+                missing_attestations: c.missing_attestations,
+            })
+        })
+        .collect();
     Ok(Report {
         roots: input.roots,
         findings,
         diagnostics,
         rules,
+        coverage: Coverage { entries },
         stats: Stats {
             files_discovered: s.files_discovered,
             files_analyzed: s.files_analyzed,
@@ -226,6 +271,9 @@ pub fn merge(inputs: Vec<(String, Report)>) -> (Report, Vec<RepositoryRow>) {
         diagnostics: Vec::new(),
         rules: Vec::new(),
         stats: Stats::default(),
+        // One ledger per repository (each row's), never one for the organisation: a
+        // recommendation passing in one repository says nothing of another.
+        coverage: Coverage::default(),
     };
     let mut rows = Vec::new();
     for (name, report) in inputs {
@@ -235,6 +283,7 @@ pub fn merge(inputs: Vec<(String, Report)>) -> (Report, Vec<RepositoryRow>) {
             total: report.findings.len(),
             notices: report.diagnostics.len(),
             files_analyzed: report.stats.files_analyzed,
+            ledger: LedgerView::of(&report.coverage, &name).rows,
             ..RepositoryRow::default()
         };
         for f in &report.findings {

@@ -270,6 +270,8 @@ pub fn to_value(report: &Report, max_results: usize) -> Value {
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
+            // The coverage ledger, as the JSON report's `coverage` array.
+            "properties": { "coverage": report.coverage },
             "results": kept.iter().map(|f| result(f, index.get(f.rule_id.as_str()).copied())).collect::<Vec<_>>(),
         }]
     })
@@ -314,6 +316,7 @@ mod tests {
             diagnostics: Vec::new(),
             rules: vec![&RULE],
             stats: Stats::default(),
+            coverage: Default::default(),
         }
     }
 

@@ -3,7 +3,9 @@
 //! about what could not be checked.
 
 use anstyle::{AnsiColor, Effects, Style};
-use palisade_core::{Owasp, Place, Recommendation, Report, ReportedFinding, Severity, Span};
+use palisade_core::{
+    CoverageStatus, Owasp, Place, Recommendation, Report, ReportedFinding, Severity, Span,
+};
 use std::fmt::Write;
 
 /// How to render.
@@ -108,6 +110,7 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     if !by_rec.is_empty() {
         let _ = writeln!(out, "by policy recommendation:\n{}", by_rec.join("\n"));
     }
+    render_coverage(&mut out, &p, report);
     let s = &report.stats;
     let mut tail = format!(
         "{} files analysed ({} bytes), {} rules",
@@ -162,6 +165,41 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         }
     }
     out
+}
+
+/// The coverage ledger: one line per recommendation with its status and why.
+fn render_coverage(out: &mut String, p: &Paint, report: &Report) {
+    if report.coverage.entries.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "policy coverage:");
+    for e in &report.coverage.entries {
+        let style = match e.status {
+            CoverageStatus::Failing => severity_style(Severity::High),
+            CoverageStatus::NeedsAttestation => severity_style(Severity::Medium),
+            CoverageStatus::Passing => Style::new().fg_color(Some(AnsiColor::Green.into())),
+            CoverageStatus::NotChecked | CoverageStatus::NotApplicable => {
+                Style::new().effects(Effects::DIMMED)
+            }
+        };
+        let mut reason = e.reason.clone();
+        if matches!(e.status, CoverageStatus::NeedsAttestation) {
+            let _ = write!(
+                reason,
+                " ({} rule{}, {} input{})",
+                e.rules.len(),
+                if e.rules.len() == 1 { "" } else { "s" },
+                e.inputs_total,
+                if e.inputs_total == 1 { "" } else { "s" }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  {:<18} {}  {reason}",
+            e.recommendation.id(),
+            p.paint(style, &format!("{:<17}", e.status.as_str())),
+        );
+    }
 }
 
 /// The heading findings are grouped under: their file, or what else they are about.

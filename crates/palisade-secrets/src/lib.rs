@@ -186,6 +186,10 @@ impl Analyzer for SecretsAnalyzer {
         SecretsAnalyzer::NAME
     }
 
+    fn input_kind(&self) -> &'static str {
+        "text files"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         &table::META_REFS
     }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "palisade",
     version,
     about = "Audits a product — its Python backend, its Kubernetes manifests, its CI pipelines and any secrets in it, today — against an OWASP Top 10 2021 security policy",
-    after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or configuration error; 3 internal error."
+    after_help = "Exit codes: 0 no finding at or above --fail-on (and no recommendation in a --fail-on-coverage status); 1 findings at or above it, or a recommendation in a --fail-on-coverage status; 2 usage or configuration error; 3 internal error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,6 +19,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and folders and report findings.
     Scan(ScanArgs),
+    /// Write the files a team needs to keep its control records (palisade.toml, an incident
+    /// response plan, a DR runbook, a training roster, SECURITY.md, a CODEOWNERS suggestion, a
+    /// GitHub workflow); never overwrites an existing file.
+    Init(InitArgs),
     /// Record the current findings so later scans report only new ones.
     Baseline(BaselineArgs),
     /// List the rules.
@@ -111,6 +115,31 @@ pub enum FailOnArg {
     Medium,
     Low,
     None,
+}
+
+/// A coverage status that fails the run (`--fail-on-coverage`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CoverageGate {
+    /// Its rules found something.
+    Failing,
+    /// A control record a person must keep is missing.
+    NeedsAttestation,
+    /// No rule of it ran, or its inputs could not be read.
+    NotChecked,
+    /// Its rules found nothing to read.
+    NotApplicable,
+}
+
+impl CoverageGate {
+    pub fn status(self) -> palisade_core::CoverageStatus {
+        use palisade_core::CoverageStatus as S;
+        match self {
+            CoverageGate::Failing => S::Failing,
+            CoverageGate::NeedsAttestation => S::NeedsAttestation,
+            CoverageGate::NotChecked => S::NotChecked,
+            CoverageGate::NotApplicable => S::NotApplicable,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -219,6 +248,10 @@ pub struct ScanArgs {
     /// reported [default: medium, or the config's].
     #[arg(long, value_enum)]
     pub fail_confidence: Option<ConfidenceArg>,
+    /// Also exit with 1 while any policy recommendation of the coverage ledger has this
+    /// status (e.g. `needs-attestation`: a control record nobody keeps); repeatable.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub fail_on_coverage: Vec<CoverageGate>,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -230,6 +263,16 @@ pub struct ScanArgs {
     /// Colours in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository's root folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The date written into the templates (YYYY-MM-DD) [default: today in UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<palisade_core::date::Date>,
 }
 
 #[derive(Debug, Args)]

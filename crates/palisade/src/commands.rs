@@ -2,7 +2,7 @@
 
 use crate::cli::{
     BaselineArgs, ColorChoice, Command, CommonScanArgs, ConfidenceArg, ConfigCommand, FailOnArg,
-    Format, ListFormat, RulesArgs, ScanArgs, SelectionArgs, StdinKind,
+    Format, InitArgs, ListFormat, RulesArgs, ScanArgs, SelectionArgs, StdinKind,
 };
 use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -23,6 +23,7 @@ use palisade::analyzers;
 pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Init(args) => init(args),
         Command::Baseline(args) => baseline(args),
         Command::Rules(args) => rules(args),
         Command::WhoCan(args) => crate::k8s_commands::who_can(args),
@@ -223,9 +224,11 @@ fn run_scan(
     if let Ok(report) = &report
         && report.stats.files_analyzed == 0
         && report.stats.files_discovered > 0
+        && report.coverage.entries.iter().all(|e| e.inputs_total == 0)
     {
         // Not an error (a Python-only selection over manifests is legitimate), but a user who
-        // mistyped a selection must not read "0 findings" as "all clear".
+        // mistyped a selection must not read "0 findings" as "all clear". Rules that read
+        // something else than files (the control records) did read something.
         eprintln!(
             "palisade: the selected rules read none of the {} files found; check --domain, --select and [select]",
             report.stats.files_discovered
@@ -348,13 +351,78 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     let failing = fail_on
         .threshold()
         .is_some_and(|t| report.count_failing(t, fail_confidence) > 0);
-    Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+    let gate: Vec<palisade_core::CoverageStatus> =
+        args.fail_on_coverage.iter().map(|g| g.status()).collect();
+    let uncovered: Vec<String> = report
+        .coverage
+        .with_status(&gate)
+        .map(|e| format!("{} is {}", e.recommendation.id(), e.status))
+        .collect();
+    if !uncovered.is_empty() {
+        eprintln!("palisade: --fail-on-coverage: {}", uncovered.join(", "));
+    }
+    Ok(if failing || !uncovered.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
 }
 
 /// `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colours off.
 fn colors_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
+/// `palisade init`: writes each planned file that does not exist yet, and says what it did.
+fn init(args: InitArgs) -> Result<u8, Failure> {
+    if !args.dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "{}: no such folder",
+            args.dir.display()
+        )));
+    }
+    let config = Config::default();
+    let settings = palisade_core::discover::WalkSettings {
+        prune_dirs: config.prune_dirs(),
+        exclude: Vec::new(),
+    };
+    let (found, _) = palisade_core::discover::walk(&args.dir, "", &settings);
+    let files: Vec<String> = found.into_iter().map(|f| f.path).collect();
+    let today = args.today.unwrap_or_else(palisade_core::date::Date::today);
+    for planned in palisade_controls::init::plan(&files, today) {
+        let path = args.dir.join(planned.path);
+        if path.exists() {
+            eprintln!("palisade: kept {} (it exists)", planned.path);
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        // `create_new`: a file that appeared since the check above is not overwritten either.
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, planned.text.as_bytes()));
+        match written {
+            Ok(()) => eprintln!("palisade: wrote {}: {}", planned.path, planned.what),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                eprintln!("palisade: kept {} (it exists)", planned.path);
+            }
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    eprintln!(
+        "palisade: fill in the TODOs, then uncomment the [controls.*] records in palisade.toml with real dates; until then `palisade scan` reports them as needs-attestation"
+    );
+    Ok(exit::CLEAN)
 }
 
 fn baseline(args: BaselineArgs) -> Result<u8, Failure> {

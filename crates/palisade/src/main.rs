@@ -16,7 +16,7 @@ use std::process::ExitCode;
 pub mod exit {
     /// No finding at or above the `--fail-on` threshold.
     pub const CLEAN: u8 = 0;
-    /// Findings at or above the threshold.
+    /// Findings at or above the threshold, or a recommendation in a `--fail-on-coverage` status.
     pub const FINDINGS: u8 = 1;
     /// Usage or configuration error (bad flag, missing path, invalid palisade.toml, unwritable output).
     pub const USAGE: u8 = 2;

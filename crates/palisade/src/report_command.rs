@@ -128,6 +128,10 @@ fn merge(args: MergeArgs) -> Result<u8, Failure> {
                     args.title
                         .unwrap_or_else(|| format!("palisade: {} repositories", rows.len())),
                 ),
+                ledger: Some(palisade_report::html::LedgerView {
+                    rows: rows.iter().flat_map(|r| r.ledger.iter().cloned()).collect(),
+                })
+                .filter(|l| !l.rows.is_empty()),
                 repositories: rows,
                 ..Default::default()
             },

@@ -121,6 +121,13 @@ fn merge_to_markdown_and_html_show_the_repositories() {
     assert!(page.contains("<section id=\"repositories\">"));
     assert!(page.contains("<tr><td>shop</td>"));
     assert!(page.contains("data-file=\"api/client.py\""));
+    // Each repository's coverage ledger, read back from its JSON report, named.
+    assert!(page.contains("<section id=\"ledger\">"), "no ledger");
+    assert!(
+        page.contains("<tr class=\"ledger failing\"><td>shop</td><td>python-backend</td>"),
+        "the shop's python-backend row"
+    );
+    assert!(page.contains("<td>api</td><td>python-backend</td>"));
 }
 
 #[test]

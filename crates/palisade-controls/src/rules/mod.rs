@@ -20,6 +20,25 @@ pub struct RecordRule {
     pub kind: crate::records::Kind,
 }
 
+/// A rule over a document a record names (`[controls.incident-response] plan`): which parts
+/// its outline must have.
+pub struct DocumentRule {
+    pub meta: &'static RuleMeta,
+    pub kind: crate::records::Kind,
+    /// The record's key that names the document.
+    pub key: &'static str,
+    /// What the document is, for messages.
+    pub document: &'static str,
+    /// The parts it must have (`"name: word|word"`), from the rule's options.
+    pub parts: fn(&palisade_core::config::RuleSet) -> Vec<String>,
+}
+
+/// A rule over the repository's own files (CODEOWNERS, SECURITY.md).
+pub struct RepositoryRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&crate::repository::Repo<'_>) -> crate::repository::Outcome,
+}
+
 /// A rule over one workflow.
 pub struct WorkflowRule {
     pub meta: &'static RuleMeta,

@@ -9,6 +9,7 @@
 
 use super::network::{self, NetworkAccess, SourcesContext};
 use crate::config::RuleSet;
+use crate::coverage::CoverageNote;
 use crate::finding::{Finding, Place};
 use crate::options::OptionsType;
 use crate::report::{Diagnostic, DiagnosticKind};
@@ -42,6 +43,11 @@ pub trait Analyzer: Send + Sync + 'static {
     fn comment_style(&self, path: &str) -> CommentStyle {
         CommentStyle::for_path(path)
     }
+    /// What the analyzer reads, in a few words (`Kubernetes manifests`), for the coverage
+    /// ledger's "no Kubernetes manifests found". Empty: "files for the <name> analyzer".
+    fn input_kind(&self) -> &'static str {
+        ""
+    }
     /// Checks one file, reporting through `cx`, and returns what the project pass needs of
     /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
     fn check_file(
@@ -74,6 +80,7 @@ pub trait DynAnalyzer: Send + Sync {
     fn files(&self) -> FileSelector;
     fn settings(&self) -> Option<OptionsType>;
     fn comment_style(&self, path: &str) -> CommentStyle;
+    fn input_kind(&self) -> &'static str;
     /// A fresh scan state (see [`Analyzer::ScanState`]).
     fn new_scan_state(&self) -> ErasedState;
     fn check_file_erased(
@@ -105,6 +112,10 @@ impl<A: Analyzer> DynAnalyzer for A {
 
     fn comment_style(&self, path: &str) -> CommentStyle {
         Analyzer::comment_style(self, path)
+    }
+
+    fn input_kind(&self) -> &'static str {
+        Analyzer::input_kind(self)
     }
 
     fn new_scan_state(&self) -> ErasedState {
@@ -152,6 +163,7 @@ pub struct ProjectContext<'a> {
     pub(crate) network: NetworkAccess,
     pub(crate) findings: Vec<Finding>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) coverage: Vec<CoverageNote>,
 }
 
 impl<'a> ProjectContext<'a> {
@@ -161,7 +173,13 @@ impl<'a> ProjectContext<'a> {
             network,
             findings: Vec::new(),
             diagnostics: Vec::new(),
+            coverage: Vec::new(),
         }
+    }
+
+    /// Tells the coverage ledger something besides findings (see [`CoverageNote`]).
+    pub fn coverage(&mut self, note: CoverageNote) {
+        self.coverage.push(note);
     }
 
     pub fn wants(&self, rule: &RuleMeta) -> bool {

@@ -25,6 +25,7 @@ pub use read::decode;
 
 use crate::baseline::Baseline;
 use crate::config::{Config, RuleSet, SettingsSection};
+use crate::coverage::{self, AnalyzerInputs, CoverageNote, LedgerFacts};
 use crate::date::Date;
 use crate::diff::ChangedLines;
 use crate::discover::{self, DiscoveredFile, WalkSettings};
@@ -118,15 +119,20 @@ struct FileOutcome {
     suppressions: Vec<suppress::Suppression>,
     /// Facts for the project pass, by analyzer index.
     facts: Vec<(usize, ErasedFacts)>,
+    /// The analyzers (by index) that checked the file, or that would have, had it been
+    /// readable (`readable` false): for the coverage ledger.
+    takers: Vec<usize>,
+    readable: bool,
     findings: Vec<ReportedFinding>,
     diagnostics: Vec<Diagnostic>,
     counts: Counts,
 }
 
 impl FileOutcome {
-    fn skipped(diagnostic: Diagnostic) -> FileOutcome {
+    fn skipped(diagnostic: Diagnostic, takers: &[usize]) -> FileOutcome {
         FileOutcome {
             diagnostics: vec![diagnostic],
+            takers: takers.to_vec(),
             ..FileOutcome::default()
         }
     }
@@ -188,6 +194,7 @@ pub fn scan(
     options: &ScanOptions<'_>,
 ) -> Result<Report, ScanError> {
     let started = Instant::now();
+    let all_analyzers = analyzers;
     // Analyzers none of whose rules run are not consulted at all: their files are not read.
     let analyzers: Vec<&dyn DynAnalyzer> = analyzers
         .iter()
@@ -203,6 +210,7 @@ pub fn scan(
     } = first;
 
     // Pass 2: analyzers that look across files.
+    let mut notes: Vec<CoverageNote> = Vec::new();
     for (index, analyzer) in analyzers.iter().enumerate() {
         let facts = take_facts(&mut outcomes, index);
         let mut cx = ProjectContext::new(options.rules, options.network);
@@ -212,6 +220,7 @@ pub fn scan(
             "cross-file findings",
             || {
                 analyzer.check_project_erased(facts, &mut cx);
+                notes.append(&mut cx.coverage);
                 (cx.findings, cx.diagnostics)
             },
         );
@@ -231,6 +240,7 @@ pub fn scan(
             history: options.history.as_ref(),
             findings: Vec::new(),
             diagnostics: Vec::new(),
+            coverage: Vec::new(),
         };
         let result = guarded(
             analyzer.name(),
@@ -238,12 +248,14 @@ pub fn scan(
             "findings about history and live targets",
             || {
                 analyzer.check_sources(&mut cx);
+                notes.append(&mut cx.coverage);
                 (cx.findings, cx.diagnostics)
             },
         );
         absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
     }
     diagnostics.extend(network::offline_notice(options.rules, options.network));
+    let inputs = analyzer_inputs(&analyzers, &outcomes);
 
     // Pass 3, in parallel: suppressions, confidence filter, snippets and fingerprints.
     let ignores = Ignores::new(options.config, today);
@@ -290,11 +302,17 @@ pub fn scan(
     stats.suppressed += counts.suppressed;
     stats.below_min_confidence += counts.below_min_confidence;
 
+    let mut baselined = Vec::new();
     if let Some(baseline) = options.baseline {
         let known = baseline.fingerprints();
-        let before = findings.len();
-        findings.retain(|f| !known.contains(f.fingerprint.as_str()));
-        stats.baselined = before - findings.len();
+        findings.retain(|f| {
+            let known = known.contains(f.fingerprint.as_str());
+            if known && !f.rule_id.starts_with("palisade/") {
+                baselined.push((f.recommendation, f.severity));
+            }
+            !known
+        });
+        stats.baselined = baselined.len();
     }
     if let Some(changed) = options.diff {
         let before = findings.len();
@@ -309,6 +327,16 @@ pub fn scan(
     stats.duration_ms = started.elapsed().as_millis() as u64;
     let mut rules: Vec<&'static RuleMeta> = options.rules.metas().collect();
     rules.sort_by_key(|r| r.id);
+    let network = options.network;
+    let coverage = coverage::build(&LedgerFacts {
+        registry: &registry(all_analyzers),
+        ran: &|r| network::runs(options.rules, r, network),
+        applies: &|id, path| options.rules.applies(id, path),
+        analyzers: &inputs,
+        notes: &notes,
+        findings: &findings,
+        baselined: &baselined,
+    });
     let mut roots: Vec<String> = options.roots.iter().map(|r| display_root(r)).collect();
     if let Some(stdin) = &options.stdin {
         roots.push(stdin.file.path.clone());
@@ -319,7 +347,40 @@ pub fn scan(
         diagnostics,
         rules,
         stats,
+        coverage,
     })
+}
+
+/// What each analyzer was handed, for the coverage ledger.
+fn analyzer_inputs(
+    analyzers: &[&dyn DynAnalyzer],
+    outcomes: &[FileOutcome],
+) -> Vec<AnalyzerInputs> {
+    let mut inputs: Vec<AnalyzerInputs> = analyzers
+        .iter()
+        .map(|a| AnalyzerInputs {
+            rules: a.rules(),
+            description: match a.input_kind() {
+                "" => format!("files for the {} analyzer", a.name()),
+                kind => kind.to_string(),
+            },
+            files: Vec::new(),
+            unreadable: 0,
+        })
+        .collect();
+    for outcome in outcomes {
+        for &index in &outcome.takers {
+            let Some(entry) = inputs.get_mut(index) else {
+                continue;
+            };
+            match (&outcome.file, outcome.readable) {
+                (Some(file), true) => entry.files.push(file.path.clone()),
+                (_, false) => entry.unreadable += 1,
+                _ => {}
+            }
+        }
+    }
+    inputs
 }
 
 /// What [`collect`] returns: one analyzer's facts of every file, as its project pass would
@@ -439,7 +500,7 @@ fn first_pass(
                     .with_root(file.root.clone());
                     run.analyze(source, takers, true)
                 }
-                Err(diagnostic) => FileOutcome::skipped(diagnostic),
+                Err(diagnostic) => FileOutcome::skipped(diagnostic, takers),
             };
             report_progress(outcome.raw.len());
             outcome
@@ -651,6 +712,8 @@ impl Run<'_> {
             }
             // Read, and taken by at least one analyzer (its content sniff, if any, agreed).
             outcome.analyzed = true;
+            outcome.readable = true;
+            outcome.takers.push(index);
             let mut cx = FileContext::new(&source, self.rules)
                 .with_scanned(self.scanned)
                 .with_network(self.network);

@@ -8,10 +8,12 @@
 //! run. A test runs a default scan under `strace` and checks that no network socket is made.
 
 use crate::config::{Config, RuleSet};
+use crate::coverage::CoverageNote;
 use crate::date::Date;
 use crate::finding::Finding;
 use crate::report::{Diagnostic, DiagnosticKind};
 use crate::rule::RuleMeta;
+use crate::taxonomy::Recommendation;
 use std::path::PathBuf;
 
 /// Whether the user allowed network access for this run.
@@ -50,9 +52,28 @@ pub struct SourcesContext<'a> {
     pub(crate) history: Option<&'a History>,
     pub(crate) findings: Vec<Finding>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) coverage: Vec<CoverageNote>,
 }
 
 impl SourcesContext<'_> {
+    /// Tells the coverage ledger that `input` (a record, a document: something that is not a
+    /// file of the walk) was inspected for `recommendation`.
+    pub fn inspected(&mut self, recommendation: Recommendation, input: impl Into<String>) {
+        self.coverage.push(CoverageNote::Inspected {
+            recommendation,
+            input: input.into(),
+        });
+    }
+
+    /// Tells the coverage ledger that `recommendation` needs an attestation nobody recorded
+    /// (`what`: which record, where it belongs). The recommendation is then never passing.
+    pub fn needs_attestation(&mut self, recommendation: Recommendation, what: impl Into<String>) {
+        self.coverage.push(CoverageNote::NeedsAttestation {
+            recommendation,
+            what: what.into(),
+        });
+    }
+
     /// The capability to open sockets, in an online run only.
     pub fn online(&self) -> Option<Online> {
         (self.network == NetworkAccess::Online).then_some(Online(()))
@@ -61,6 +82,11 @@ impl SourcesContext<'_> {
     /// Whether `rule` runs: enabled, and online if it needs the network.
     pub fn wants(&self, rule: &RuleMeta) -> bool {
         runs(self.rules, rule, self.network)
+    }
+
+    /// The rules of the scan, with their options.
+    pub fn rules(&self) -> &RuleSet {
+        self.rules
     }
 
     /// The configuration of the scan (`[controls.*]` records are read from it).

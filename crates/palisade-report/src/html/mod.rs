@@ -69,6 +69,7 @@ pub fn render_tables(title: &str, matrices: Vec<Matrix>) -> String {
         diagnostics: Vec::new(),
         rules: Vec::new(),
         stats: Default::default(),
+        coverage: Default::default(),
     };
     render(
         &empty,

@@ -4,6 +4,7 @@
 use super::chart::{Chart, Row};
 use super::{HtmlOptions, SCRIPT, STYLE, content_security_policy, visible};
 use askama::Template;
+use palisade_core::coverage::Coverage;
 use palisade_core::{
     CommentStyle, Owasp, Place, Recommendation, Report, ReportedFinding, Severity,
 };
@@ -115,6 +116,8 @@ pub struct RepositoryRow {
     pub total: usize,
     pub notices: usize,
     pub files_analyzed: usize,
+    /// This repository's coverage ledger (from its JSON report), repository named.
+    pub ledger: Vec<LedgerRow>,
 }
 
 /// The coverage ledger per policy recommendation. The rows are filled from the report
@@ -125,6 +128,22 @@ pub struct LedgerView {
 }
 
 impl LedgerView {
+    /// The rows of a report's ledger; `repository` names it in the organisation view
+    /// (empty for one repository).
+    pub fn of(coverage: &Coverage, repository: &str) -> LedgerView {
+        let rows = coverage
+            .entries
+            .iter()
+            .map(|e| LedgerRow {
+                repository: repository.to_string(),
+                recommendation: e.recommendation.id().to_string(),
+                status: e.status.as_str().to_string(),
+                detail: e.reason.clone(),
+            })
+            .collect();
+        LedgerView { rows }
+    }
+
     /// Whether rows name repositories (the organisation view): a column for them.
     pub fn by_repository(&self) -> bool {
         self.rows.iter().any(|r| !r.repository.is_empty())
@@ -282,7 +301,12 @@ impl Page {
             total,
             stats_line,
             charts,
-            ledger: options.ledger.clone(),
+            // The caller's ledger (the organisation view's, per repository), else the
+            // report's own.
+            ledger: options.ledger.clone().or_else(|| {
+                let own = LedgerView::of(&report.coverage, "");
+                (!own.rows.is_empty()).then_some(own)
+            }),
             repositories: options.repositories.clone(),
             groups,
             shown,

@@ -33,6 +33,7 @@ fn report(findings: Vec<ReportedFinding>) -> Report {
         diagnostics: Vec::new(),
         rules: Vec::new(),
         stats: Stats::default(),
+        coverage: Default::default(),
     }
 }
 

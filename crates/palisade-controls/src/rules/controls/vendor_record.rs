@@ -10,6 +10,13 @@
 //! - a date older than `max-age-days`, or after today: *medium*, at the key's line;
 //! - a referenced file (relative to palisade.toml's folder) that does not exist: *medium*,
 //!   at the key's line.
+//! - in the inventory, vendors whose `last-assessment` is older than `max-age-days`, and
+//!   vendors whose `data` cell names personal data (personal, PII, customer, user, email,
+//!   name, address, phone, card, payment, health, location, account, …) with no
+//!   `last-assessment` at all: one *medium* finding at the `inventory` line naming them;
+//!   vendors that receive no personal data may stay unassessed. A row that cannot be read
+//!   (wrong number of fields, a date not written `YYYY-MM-DD`, no vendor name) is a notice
+//!   with its row number.
 //!
 //! `palisade scan --today YYYY-MM-DD` fixes today's date for reproducible runs.
 //!
@@ -27,6 +34,12 @@
 //! [controls.vendors]
 //! inventory = "security/vendors.csv"   # flagged when the file does not exist
 //! max-age-days = 365
+//! ```
+//! ```text
+//! vendor,service,data,last-assessment
+//! Stripe,payments,card data,2024-04-01          <- overdue
+//! Mailer,newsletter,customer email addresses,   <- personal data, never assessed
+//! Plausible,analytics,none,                     <- fine: no personal data
 //! ```
 //!
 //! ## Remediation
