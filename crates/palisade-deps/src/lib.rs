@@ -197,7 +197,14 @@ fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv
     if wanted.is_empty() {
         return None;
     }
-    let settings = cx.rules().analyzer_settings::<DepsSettings>(NAME).into_owned();
+    // The scan's configuration holds the parsed section (and `--advisory-db`); the rule set
+    // carries the same settings when it was resolved from that configuration.
+    let settings = cx
+        .config()
+        .and_then(|c| c.analyzer_settings.get(NAME))
+        .and_then(|s| s.downcast_ref::<DepsSettings>())
+        .cloned()
+        .unwrap_or_else(|| cx.rules().analyzer_settings::<DepsSettings>(NAME).into_owned());
     let base: PathBuf = cx
         .config()
         .and_then(|c| c.source.as_deref())

@@ -167,6 +167,11 @@ pub struct CommonScanArgs {
     /// suppressions' expiry are counted from it [default: today in UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<palisade_core::date::Date>,
+    /// OSV advisory data for deps/vulnerable-dependency: a folder of OSV JSON files
+    /// (searched recursively) or an OSV all.zip export. Repeatable; replaces the config's
+    /// [analyzers.deps] advisory-db.
+    #[arg(long = "advisory-db", value_name = "PATH")]
+    pub advisory_db: Vec<std::path::PathBuf>,
 }
 
 fn parse_date(s: &str) -> Result<palisade_core::date::Date, String> {

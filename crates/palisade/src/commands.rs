@@ -76,6 +76,17 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
             .map_err(|e| Failure::usage(format!("--exclude: invalid glob `{glob}`: {e}")))?;
         config.scan.exclude.push(glob.clone());
     }
+    if !common.advisory_db.is_empty() {
+        for path in &common.advisory_db {
+            if !path.exists() {
+                return Err(Failure::usage(format!(
+                    "--advisory-db: {}: no such file or folder",
+                    path.display()
+                )));
+            }
+        }
+        palisade_deps::set_advisory_db(&mut config, &common.advisory_db);
+    }
     let selection = selection_of(&registry, &common.selection)?;
     let mut rules = RuleSet::resolve(&registry, &config, Some(&selection));
     let select = rule_patterns(&registry, "--select", &common.select)?;
