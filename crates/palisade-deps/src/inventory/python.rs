@@ -664,6 +664,23 @@ mod tests {
     }
 
     #[test]
+    fn pipfile_lock_sections_and_sources() {
+        let f = facts(
+            "Pipfile.lock",
+            "{\n  \"_meta\": {\"hash\": {\"sha256\": \"x\"}},\n  \"default\": {\n    \"django\": {\"version\": \"==3.0.7\", \"hashes\": [\"sha256:a\"], \"markers\": \"python_version >= '3.6'\"},\n    \"lib\": {\"git\": \"https://example.invalid/lib.git\", \"ref\": \"abc\"}\n  },\n  \"develop\": {\n    \"pytest\": {\"version\": \"==5.4.3\"}\n  }\n}\n",
+        );
+        assert_eq!(
+            facts_pins(&f),
+            [("django", "3.0.7", 4), ("lib", "", 5), ("pytest", "5.4.3", 8)]
+        );
+        assert_eq!(f.packages[0].hashes, ["sha256:a"]);
+        assert_eq!(f.packages[1].origin, Origin::Git);
+        assert!(f.packages[2].dev);
+        let broken = facts("Pipfile.lock", "{\n  \"default\": {\n");
+        assert_eq!(broken.problems[0].line, Some(3));
+    }
+
+    #[test]
     fn pyproject_tables() {
         let f = facts(
             "pyproject.toml",
