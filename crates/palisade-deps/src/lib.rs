@@ -204,7 +204,11 @@ fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv
         .and_then(|c| c.analyzer_settings.get(NAME))
         .and_then(|s| s.downcast_ref::<DepsSettings>())
         .cloned()
-        .unwrap_or_else(|| cx.rules().analyzer_settings::<DepsSettings>(NAME).into_owned());
+        .unwrap_or_else(|| {
+            cx.rules()
+                .analyzer_settings::<DepsSettings>(NAME)
+                .into_owned()
+        });
     let base: PathBuf = cx
         .config()
         .and_then(|c| c.source.as_deref())
@@ -230,7 +234,11 @@ fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv
         )
     };
     if paths.is_empty() {
-        cx.notice(None, DiagnosticKind::Skipped, not_checked("no advisory data was given"));
+        cx.notice(
+            None,
+            DiagnosticKind::Skipped,
+            not_checked("no advisory data was given"),
+        );
         return None;
     }
     let db = osv::Database::load(&paths, &wanted);

@@ -134,7 +134,9 @@ impl Record {
         let score = vectors
             .filter(|s| s.kind.starts_with("CVSS_V3"))
             .filter_map(|s| crate::cvss::base_score_v3(&s.score))
-            .fold(None, |best: Option<f64>, s| Some(best.map_or(s, |b| b.max(s))));
+            .fold(None, |best: Option<f64>, s| {
+                Some(best.map_or(s, |b| b.max(s)))
+            });
         if let Some(score) = score {
             return (Level::from_score(score), Some(score));
         }
@@ -324,7 +326,9 @@ impl Database {
                 }
             };
             for entry in entries.flatten() {
-                let Ok(kind) = entry.file_type() else { continue };
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
                 let path = entry.path();
                 // Links are not followed: the database is what lies in the folder.
                 if kind.is_dir() {
@@ -366,8 +370,10 @@ impl Database {
         let mut archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
             Ok(a) => a,
             Err(e) => {
-                self.problems
-                    .push(format!("{}: not a readable zip archive: {e}", path.display()));
+                self.problems.push(format!(
+                    "{}: not a readable zip archive: {e}",
+                    path.display()
+                ));
                 return;
             }
         };
@@ -410,7 +416,8 @@ impl Database {
         let record: Record = match serde_json::from_slice(bytes) {
             Ok(r) => r,
             Err(e) => {
-                self.problems.push(format!("{name}: not an OSV record: {e}"));
+                self.problems
+                    .push(format!("{name}: not an OSV record: {e}"));
                 return;
             }
         };
@@ -532,7 +539,7 @@ pub struct Matches<'a> {
 
 /// Records that are the same advisory under several ids (a GHSA, its CVE, a PYSEC entry),
 /// grouped: two records are one advisory when they share an id or alias.
-pub fn group_aliases<'a>(hits: &[(&'a Record, Vec<String>)]) -> Vec<Vec<usize>> {
+pub fn group_aliases(hits: &[(&Record, Vec<String>)]) -> Vec<Vec<usize>> {
     let n = hits.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -596,19 +603,32 @@ mod tests {
         assert_eq!(group_aliases(&m.hits), [vec![0, 1], vec![2]]);
         // 3.2.5 fixes A and B, but C is affected up to 3.2.6: 4.0.2 is the first clear one.
         assert_eq!(
-            db.remediation(Ecosystem::PyPI, "django", "3.2.0", &m.hits).as_deref(),
+            db.remediation(Ecosystem::PyPI, "django", "3.2.0", &m.hits)
+                .as_deref(),
             Some("4.0.2")
         );
         let m = db.matches(Ecosystem::PyPI, "django", "4.0.1");
         assert_eq!(m.hits.len(), 1);
         assert_eq!(
-            db.remediation(Ecosystem::PyPI, "django", "4.0.1", &m.hits).as_deref(),
+            db.remediation(Ecosystem::PyPI, "django", "4.0.1", &m.hits)
+                .as_deref(),
             Some("4.0.2")
         );
-        assert!(db.matches(Ecosystem::PyPI, "django", "3.2.7").hits.is_empty());
+        assert!(
+            db.matches(Ecosystem::PyPI, "django", "3.2.7")
+                .hits
+                .is_empty()
+        );
         assert!(db.matches(Ecosystem::PyPI, "django", "2.2").hits.len() == 1);
-        assert_eq!(db.matches(Ecosystem::Npm, "lodash", "4.17.20").hits.len(), 1);
-        assert!(db.matches(Ecosystem::Npm, "lodash", "4.17.21").hits.is_empty());
+        assert_eq!(
+            db.matches(Ecosystem::Npm, "lodash", "4.17.20").hits.len(),
+            1
+        );
+        assert!(
+            db.matches(Ecosystem::Npm, "lodash", "4.17.21")
+                .hits
+                .is_empty()
+        );
         assert_eq!(record(A).level(), (Some(Level::Critical), Some(9.8)));
         assert_eq!(record(C).level(), (Some(Level::Medium), None));
     }

@@ -17,8 +17,8 @@ fn write_zip(path: &Path) {
     let mut zip = zip::ZipWriter::new(file);
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("TEST-ZIP-1.json", deflated).unwrap();
     zip.write_all(RECORD.as_bytes()).unwrap();
     zip.start_file("TEST-ZIP-2.json", stored).unwrap();
@@ -55,7 +55,10 @@ fn a_zip_export_is_read_in_memory_and_findings_carry_properties() {
         "requests==2.19.1\nflask==3.0.3\n",
     )
     .unwrap();
-    let report = scan(dir.path(), Some("[analyzers.deps]\nadvisory-db = \"db/all.zip\"\n"));
+    let report = scan(
+        dir.path(),
+        Some("[analyzers.deps]\nadvisory-db = \"db/all.zip\"\n"),
+    );
     let vulnerable: Vec<_> = report
         .findings
         .iter()
@@ -72,7 +75,11 @@ fn a_zip_export_is_read_in_memory_and_findings_carry_properties() {
         f.properties["ids"],
         serde_json::json!(["CVE-0000-0009", "TEST-ZIP-1", "TEST-ZIP-2"])
     );
-    assert!(f.message.contains("2 known vulnerabilities"), "{}", f.message);
+    assert!(
+        f.message.contains("2 known vulnerabilities"),
+        "{}",
+        f.message
+    );
     // The unreadable entry is named; the rest of the export still counts.
     assert!(
         report
@@ -99,14 +106,26 @@ fn without_advisory_data_the_packages_are_reported_not_checked() {
         .find(|d| d.message.contains("NOT CHECKED"))
         .expect("a not-checked notice");
     assert_eq!(notice.kind, DiagnosticKind::Skipped);
-    assert!(notice.message.contains("1 package version in 1 file"), "{}", notice.message);
+    assert!(
+        notice.message.contains("1 package version in 1 file"),
+        "{}",
+        notice.message
+    );
 }
 
 #[test]
 fn a_broken_lockfile_is_a_notice_with_its_line_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("poetry.lock"), "[[package]]\nname = \"x\"\nversion = \n").unwrap();
-    std::fs::write(dir.path().join("package-lock.json"), "{\n  \"packages\": {\n    \"node_modules/a\": \n").unwrap();
+    std::fs::write(
+        dir.path().join("poetry.lock"),
+        "[[package]]\nname = \"x\"\nversion = \n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        "{\n  \"packages\": {\n    \"node_modules/a\": \n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("Dockerfile"), "FROM python:latest\n").unwrap();
     let report = scan(dir.path(), None);
     let parse: Vec<(Option<&str>, Option<u32>)> = report
@@ -117,7 +136,10 @@ fn a_broken_lockfile_is_a_notice_with_its_line_and_the_scan_goes_on() {
         .collect();
     assert_eq!(
         parse,
-        [(Some("package-lock.json"), Some(4)), (Some("poetry.lock"), Some(3))]
+        [
+            (Some("package-lock.json"), Some(4)),
+            (Some("poetry.lock"), Some(3))
+        ]
     );
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].rule_id, "deps/base-image-not-pinned");
@@ -127,8 +149,21 @@ fn a_broken_lockfile_is_a_notice_with_its_line_and_the_scan_goes_on() {
 fn a_missing_advisory_folder_is_named_and_nothing_passes_silently() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "requests==2.19.1\n").unwrap();
-    let report = scan(dir.path(), Some("[analyzers.deps]\nadvisory-db = [\"nowhere\"]\n"));
-    let messages: Vec<&str> = report.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("nowhere")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("NOT CHECKED")), "{messages:?}");
+    let report = scan(
+        dir.path(),
+        Some("[analyzers.deps]\nadvisory-db = [\"nowhere\"]\n"),
+    );
+    let messages: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("nowhere")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("NOT CHECKED")),
+        "{messages:?}"
+    );
 }

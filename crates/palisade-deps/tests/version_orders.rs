@@ -49,7 +49,9 @@ fn semver() -> impl Strategy<Value = String> {
         0u64..5,
         0u64..5,
         0u64..5,
-        prop::option::of(prop::sample::select(vec!["alpha", "alpha.1", "beta.2", "rc.1", "1"])),
+        prop::option::of(prop::sample::select(vec![
+            "alpha", "alpha.1", "beta.2", "rc.1", "1",
+        ])),
     )
         .prop_map(|(a, b, c, pre)| match pre {
             Some(p) => format!("{a}.{b}.{c}-{p}"),
@@ -61,7 +63,14 @@ fn maven() -> impl Strategy<Value = String> {
     (
         release(),
         prop::option::of(prop::sample::select(vec![
-            "-SNAPSHOT", "-alpha-1", "-beta2", "-rc1", "-RELEASE", "-sp1", ".Final", "-1",
+            "-SNAPSHOT",
+            "-alpha-1",
+            "-beta2",
+            "-rc1",
+            "-RELEASE",
+            "-sp1",
+            ".Final",
+            "-1",
         ])),
     )
         .prop_map(|(r, q)| format!("{}{}", dotted(&r), q.unwrap_or("")))

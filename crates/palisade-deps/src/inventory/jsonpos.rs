@@ -69,7 +69,9 @@ impl Scanner<'_> {
                         }
                         Some(b'"') => {
                             let at = self.i;
-                            let Some(key) = self.string() else { return false };
+                            let Some(key) = self.string() else {
+                                return false;
+                            };
                             self.ws();
                             if self.b.get(self.i) != Some(&b':') {
                                 return false;

@@ -77,9 +77,10 @@ pub fn read_pom(file: &SourceFile) -> FileFacts {
         if parent != "dependencies" {
             continue;
         }
-        let (Some(group), Some(artifact)) =
-            (text_of(child(dep, "groupId")), text_of(child(dep, "artifactId")))
-        else {
+        let (Some(group), Some(artifact)) = (
+            text_of(child(dep, "groupId")),
+            text_of(child(dep, "artifactId")),
+        ) else {
             continue;
         };
         let version_node = child(dep, "version");
@@ -260,10 +261,16 @@ mod tests {
             "pom.xml",
             "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <version>1.0</version>\n  <properties>\n    <log4j.version>2.14.1</log4j.version>\n  </properties>\n  <dependencies>\n    <dependency>\n      <groupId>org.apache.logging.log4j</groupId>\n      <artifactId>log4j-core</artifactId>\n      <version>${log4j.version}</version>\n    </dependency>\n    <dependency>\n      <groupId>com.x</groupId>\n      <artifactId>y</artifactId>\n      <version>[1.0,2.0)</version>\n    </dependency>\n    <dependency>\n      <groupId>com.x</groupId>\n      <artifactId>z</artifactId>\n      <version>${missing}</version>\n    </dependency>\n  </dependencies>\n</project>\n",
         ));
-        assert_eq!(pins(&f), [("org.apache.logging.log4j:log4j-core", "2.14.1", 10)]);
+        assert_eq!(
+            pins(&f),
+            [("org.apache.logging.log4j:log4j-core", "2.14.1", 10)]
+        );
         assert_eq!(f.declared[0].line, 15);
         assert_eq!(f.problems[0].line, Some(20));
-        let broken = read_pom(&SourceFile::in_memory("pom.xml", "<project>\n<a>\n</project>"));
+        let broken = read_pom(&SourceFile::in_memory(
+            "pom.xml",
+            "<project>\n<a>\n</project>",
+        ));
         assert_eq!(broken.problems[0].line, Some(3));
     }
 
@@ -275,7 +282,10 @@ mod tests {
         ));
         assert_eq!(
             pins(&f),
-            [("com.google.code.gson:gson", "2.8.5", 2), ("junit:junit", "4.12", 3)]
+            [
+                ("com.google.code.gson:gson", "2.8.5", 2),
+                ("junit:junit", "4.12", 3)
+            ]
         );
         assert!(f.packages[1].dev);
         let c = read_version_catalog(&SourceFile::in_memory(
@@ -284,7 +294,10 @@ mod tests {
         ));
         assert_eq!(
             pins(&c),
-            [("com.google.code.gson:gson", "2.8.5", 6), ("com.squareup.okhttp3:okhttp", "3.12.0", 5)]
+            [
+                ("com.google.code.gson:gson", "2.8.5", 6),
+                ("com.squareup.okhttp3:okhttp", "3.12.0", 5)
+            ]
         );
     }
 }

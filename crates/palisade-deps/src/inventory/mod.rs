@@ -7,8 +7,8 @@ pub mod jsonpos;
 pub mod jvm;
 pub mod npm;
 pub mod python;
-pub mod rust;
 pub mod runtimes;
+pub mod rust;
 
 use palisade_core::SourceFile;
 use serde::Serialize;

@@ -153,10 +153,10 @@ pub fn read_yarn_lock(file: &SourceFile) -> FileFacts {
     let mut resolution: Option<String> = None;
     let mut resolved = String::new();
     let flush = |header: &mut Option<(String, u32)>,
-                     version: &mut Option<String>,
-                     resolution: &mut Option<String>,
-                     resolved: &mut String,
-                     facts: &mut FileFacts| {
+                 version: &mut Option<String>,
+                 resolution: &mut Option<String>,
+                 resolved: &mut String,
+                 facts: &mut FileFacts| {
         if let Some((head, line)) = header.take() {
             let first = head.split(',').next().unwrap_or(&head).trim();
             let mut name = descriptor_name(first).to_string();
@@ -518,7 +518,11 @@ mod tests {
             "package.json",
             "{\n  \"engines\": { \"node\": \">=14 <19\" },\n  \"dependencies\": {\n    \"express\": \"^4.17.1\",\n    \"local\": \"file:../local\"\n  },\n  \"devDependencies\": { \"jest\": \"29.0.0\" }\n}\n",
         );
-        let d: Vec<(&str, u32)> = f.declared.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        let d: Vec<(&str, u32)> = f
+            .declared
+            .iter()
+            .map(|d| (d.name.as_str(), d.line))
+            .collect();
         assert_eq!(d, [("express", 4), ("jest", 7)]);
         assert_eq!(f.runtimes[0].cycle, "14");
         assert_eq!(f.runtimes[0].line, 2);

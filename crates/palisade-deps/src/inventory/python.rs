@@ -1,9 +1,7 @@
 //! Python: `requirements*.txt`, `poetry.lock`, `pdm.lock`, `uv.lock`, `Pipfile.lock` and
 //! `pyproject.toml` (PEP 621 and Poetry tables).
 
-use super::{
-    Declared, Ecosystem, FileFacts, Origin, Package, Role, RuntimeRef, line_at,
-};
+use super::{Declared, Ecosystem, FileFacts, Origin, Package, Role, RuntimeRef, line_at};
 use palisade_core::SourceFile;
 use serde::Deserialize;
 use toml::Spanned;
@@ -84,15 +82,15 @@ fn requirement_line(line: &str, n: u32, folder: &str, facts: &mut FileFacts) {
     if let Some(option) = line.strip_prefix('-') {
         let (flag, value) = split_option(option);
         match flag {
-            "r" | "-requirement" | "c" | "-constraint" => {
-                if !value.is_empty() && !value.contains("://") {
-                    let joined = if folder.is_empty() {
-                        value.to_string()
-                    } else {
-                        format!("{folder}/{value}")
-                    };
-                    facts.includes.push((normalise_path(&joined), n));
-                }
+            "r" | "-requirement" | "c" | "-constraint"
+                if !value.is_empty() && !value.contains("://") =>
+            {
+                let joined = if folder.is_empty() {
+                    value.to_string()
+                } else {
+                    format!("{folder}/{value}")
+                };
+                facts.includes.push((normalise_path(&joined), n));
             }
             "e" | "-editable" => {
                 // An editable install: a local project or a VCS checkout, not a registry package.
@@ -309,30 +307,30 @@ pub fn read_toml_lock(file: &SourceFile, name: &str) -> FileFacts {
         let p = entry.get_ref();
         let line = line_at(file, p.name.span().start);
         let Some(version) = &p.version else {
-            facts.problem(Some(line), format!("package `{}` has no version", p.name.get_ref()));
+            facts.problem(
+                Some(line),
+                format!("package `{}` has no version", p.name.get_ref()),
+            );
             continue;
         };
         let mut package = Package::new(Ecosystem::PyPI, p.name.get_ref(), version, line);
-        match &p.source {
-            Some(toml::Value::Table(source)) => {
-                if source.contains_key("editable") || source.contains_key("virtual") {
-                    continue;
-                }
-                if source.contains_key("git") {
-                    package.origin = Origin::Git;
-                } else if source.contains_key("url") {
-                    package.origin = Origin::Url;
-                } else if source.contains_key("path") || source.contains_key("directory") {
-                    package.origin = Origin::Path;
-                }
-                match source.get("type").and_then(|t| t.as_str()) {
-                    Some("git") => package.origin = Origin::Git,
-                    Some("url") => package.origin = Origin::Url,
-                    Some("directory" | "file") => package.origin = Origin::Path,
-                    _ => {}
-                }
+        if let Some(toml::Value::Table(source)) = &p.source {
+            if source.contains_key("editable") || source.contains_key("virtual") {
+                continue;
             }
-            Some(_) | None => {}
+            if source.contains_key("git") {
+                package.origin = Origin::Git;
+            } else if source.contains_key("url") {
+                package.origin = Origin::Url;
+            } else if source.contains_key("path") || source.contains_key("directory") {
+                package.origin = Origin::Path;
+            }
+            match source.get("type").and_then(|t| t.as_str()) {
+                Some("git") => package.origin = Origin::Git,
+                Some("url") => package.origin = Origin::Url,
+                Some("directory" | "file") => package.origin = Origin::Path,
+                _ => {}
+            }
         }
         package.dev = p.category.as_deref() == Some("dev")
             || p.groups
@@ -354,10 +352,7 @@ pub fn read_pipfile_lock(file: &SourceFile) -> FileFacts {
     let value: serde_json::Value = match serde_json::from_str(&file.text) {
         Ok(v) => v,
         Err(e) => {
-            facts.problem(
-                Some(e.line() as u32),
-                format!("Pipfile.lock: {e}"),
-            );
+            facts.problem(Some(e.line() as u32), format!("Pipfile.lock: {e}"));
             return facts;
         }
     };
@@ -369,12 +364,7 @@ pub fn read_pipfile_lock(file: &SourceFile) -> FileFacts {
         for (name, entry) in map {
             let line = keys.get(&[section, name]).map_or(1, |at| line_at(file, at));
             let version = entry.get("version").and_then(|v| v.as_str()).unwrap_or("");
-            let mut p = Package::new(
-                Ecosystem::PyPI,
-                name,
-                version.trim_start_matches('='),
-                line,
-            );
+            let mut p = Package::new(Ecosystem::PyPI, name, version.trim_start_matches('='), line);
             p.dev = section == "develop";
             if entry.get("git").is_some() {
                 p.origin = Origin::Git;
@@ -567,7 +557,9 @@ pub fn python_lower_bound(spec: &str, how: &str, line: u32) -> Option<RuntimeRef
         if !matches!(op, ">=" | ">" | "~=" | "^" | "~" | "==" | "" | "=") {
             continue;
         }
-        let mut nums = version.split('.').map(|n| n.trim_end_matches('*').parse::<u32>());
+        let mut nums = version
+            .split('.')
+            .map(|n| n.trim_end_matches('*').parse::<u32>());
         let major = nums.next()?.ok()?;
         let minor = nums.next().and_then(Result::ok).unwrap_or(0);
         if major < 2 {
@@ -618,8 +610,11 @@ mod tests {
         );
         assert_eq!(f.packages[1].hashes, ["sha256:abc", "sha256:def"]);
         assert_eq!(f.packages[2].origin, Origin::Git);
-        let declared: Vec<(&str, u32)> =
-            f.declared.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        let declared: Vec<(&str, u32)> = f
+            .declared
+            .iter()
+            .map(|d| (d.name.as_str(), d.line))
+            .collect();
         assert_eq!(declared, [("flask", 8), ("urllib3", 9)]);
         assert_eq!(f.includes, [("base.txt".to_string(), 2)]);
         assert_eq!(f.role, Role::Manifest);
@@ -671,7 +666,11 @@ mod tests {
         );
         assert_eq!(
             facts_pins(&f),
-            [("django", "3.0.7", 4), ("lib", "", 5), ("pytest", "5.4.3", 8)]
+            [
+                ("django", "3.0.7", 4),
+                ("lib", "", 5),
+                ("pytest", "5.4.3", 8)
+            ]
         );
         assert_eq!(f.packages[0].hashes, ["sha256:a"]);
         assert_eq!(f.packages[1].origin, Origin::Git);
@@ -687,8 +686,11 @@ mod tests {
             "[project]\nname = \"shop\"\nrequires-python = \">=3.7\"\ndependencies = [\n  \"flask>=2\",\n  \"pyyaml==5.3\",\n]\n[project.optional-dependencies]\ndev = [\"pytest\"]\n[tool.poetry.dependencies]\npython = \"^3.9\"\nrequests = \"^2.0\"\nlocal = { path = \"../local\" }\n",
         );
         assert_eq!(facts_pins(&f), [("pyyaml", "5.3", 6)]);
-        let declared: Vec<(&str, u32)> =
-            f.declared.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        let declared: Vec<(&str, u32)> = f
+            .declared
+            .iter()
+            .map(|d| (d.name.as_str(), d.line))
+            .collect();
         assert_eq!(declared, [("flask", 5), ("pytest", 9), ("requests", 12)]);
         assert_eq!(f.runtimes[0].cycle, "3.7");
         assert_eq!(f.runtimes[0].line, 3);

@@ -69,8 +69,8 @@ pub fn image_runtimes(image: &str, line: u32) -> Vec<RuntimeRef> {
         None => return Vec::new(),
     };
     // Only official images (no namespace, or library/): `myorg/python` is someone else's.
-    let namespaced = name.matches('/').count() > usize::from(name.starts_with("docker.io/"))
-        + usize::from(name.contains("/library/"));
+    let namespaced = name.matches('/').count()
+        > usize::from(name.starts_with("docker.io/")) + usize::from(name.contains("/library/"));
     if namespaced {
         return Vec::new();
     }
@@ -88,8 +88,11 @@ pub fn image_runtimes(image: &str, line: u32) -> Vec<RuntimeRef> {
     let head = tag.split('-').next().unwrap_or("");
     let numeric = |parts: usize| -> Option<String> {
         let nums: Vec<&str> = head.split('.').take(parts).collect();
-        (nums.len() == parts && nums.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
-            .then(|| nums.join("."))
+        (nums.len() == parts
+            && nums
+                .iter()
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
+        .then(|| nums.join("."))
     };
     match repo.as_str() {
         "python" | "pypy" if repo == "python" => {
@@ -203,7 +206,12 @@ pub fn read_nvmrc(file: &SourceFile) -> FileFacts {
 
 /// Reads `python_requires` from `setup.py` (a string literal argument) or `setup.cfg`.
 pub fn read_setup(file: &SourceFile) -> FileFacts {
-    let mut facts = FileFacts::new(&file.path, super::file_name(&file.path), Role::Runtime, None);
+    let mut facts = FileFacts::new(
+        &file.path,
+        super::file_name(&file.path),
+        Role::Runtime,
+        None,
+    );
     for (i, line) in file.text.lines().enumerate() {
         let Some(at) = line.find("python_requires") else {
             continue;
@@ -214,9 +222,7 @@ pub fn read_setup(file: &SourceFile) -> FileFacts {
         };
         let value = value.trim().trim_end_matches(',');
         let value = value.trim_matches(|c| c == '"' || c == '\'');
-        if let Some(r) =
-            super::python::python_lower_bound(value, "python_requires", i as u32 + 1)
-        {
+        if let Some(r) = super::python::python_lower_bound(value, "python_requires", i as u32 + 1) {
             facts.runtimes.push(r);
         }
     }
@@ -240,10 +246,19 @@ mod tests {
 
     #[test]
     fn image_tags() {
-        assert_eq!(cycles("python:3.8-slim-buster"), [pc("python", "3.8"), pc("debian", "buster")]);
-        assert_eq!(cycles("node:16-alpine3.15"), [pc("node", "16"), pc("alpine", "3.15")]);
+        assert_eq!(
+            cycles("python:3.8-slim-buster"),
+            [pc("python", "3.8"), pc("debian", "buster")]
+        );
+        assert_eq!(
+            cycles("node:16-alpine3.15"),
+            [pc("node", "16"), pc("alpine", "3.15")]
+        );
         assert_eq!(cycles("node:gallium"), [pc("node", "16")]);
-        assert_eq!(cycles("docker.io/library/debian:10-slim"), [pc("debian", "10")]);
+        assert_eq!(
+            cycles("docker.io/library/debian:10-slim"),
+            [pc("debian", "10")]
+        );
         assert_eq!(cycles("ubuntu:bionic"), [pc("ubuntu", "bionic")]);
         assert_eq!(cycles("mysql:5.7.44"), [pc("mysql", "5.7")]);
         assert_eq!(cycles("myorg/python:3.6"), []);
@@ -257,7 +272,11 @@ mod tests {
             "Dockerfile",
             "FROM --platform=$BUILDPLATFORM node:16 AS build\nRUN x\nFROM build AS test\nFROM scratch\nfrom nginx\nFROM ${BASE}\n",
         ));
-        let images: Vec<(&str, u32)> = f.images.iter().map(|i| (i.image.as_str(), i.line)).collect();
+        let images: Vec<(&str, u32)> = f
+            .images
+            .iter()
+            .map(|i| (i.image.as_str(), i.line))
+            .collect();
         assert_eq!(images, [("node:16", 1), ("nginx", 5)]);
     }
 }

@@ -40,13 +40,19 @@ pub fn read_cargo_lock(file: &SourceFile) -> FileFacts {
     for entry in lock.package {
         let Some(source) = entry.source else { continue };
         let line = line_at(file, entry.name.span().start);
-        let mut p = Package::new(Ecosystem::CratesIo, entry.name.get_ref(), &entry.version, line);
+        let mut p = Package::new(
+            Ecosystem::CratesIo,
+            entry.name.get_ref(),
+            &entry.version,
+            line,
+        );
         if source.starts_with("git+") {
             p.origin = Origin::Git;
         } else if !source.starts_with("registry+") && !source.starts_with("sparse+") {
             p.origin = Origin::Url;
         }
-        p.hashes.extend(entry.checksum.map(|c| format!("sha256:{c}")));
+        p.hashes
+            .extend(entry.checksum.map(|c| format!("sha256:{c}")));
         facts.packages.push(p);
     }
     facts
@@ -67,6 +73,12 @@ mod tests {
             .iter()
             .map(|p| (p.name.as_str(), p.line, &p.origin))
             .collect();
-        assert_eq!(got, [("smallvec", 8, &Origin::Registry), ("forked", 14, &Origin::Git)]);
+        assert_eq!(
+            got,
+            [
+                ("smallvec", 8, &Origin::Registry),
+                ("forked", 14, &Origin::Git)
+            ]
+        );
     }
 }
