@@ -118,6 +118,7 @@ impl Analyzer for DepsAnalyzer {
                 "npm-shrinkwrap.json",
                 "yarn.lock",
                 "pnpm-lock.yaml",
+                "bun.lock",
                 "package.json",
                 "Cargo.lock",
                 "pom.xml",
@@ -145,7 +146,12 @@ impl Analyzer for DepsAnalyzer {
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _: &()) -> Option<FileFacts> {
         let mut facts = inventory::read(file)?;
         for problem in std::mem::take(&mut facts.problems) {
-            cx.notice(DiagnosticKind::Parse, problem.line, problem.message);
+            let kind = if problem.skipped {
+                DiagnosticKind::Skipped
+            } else {
+                DiagnosticKind::Parse
+            };
+            cx.notice(kind, problem.line, problem.message);
         }
         facts.packages.sort_by_key(|p| p.line);
         Some(facts)

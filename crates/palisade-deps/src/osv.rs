@@ -77,6 +77,49 @@ pub struct Event {
     pub limit: Option<String>,
 }
 
+/// The packages a record is about, read before the whole record: most records of an export
+/// are about packages the scan does not have, and are never parsed further.
+#[derive(Deserialize)]
+struct Light {
+    #[serde(default)]
+    affected: Vec<LightAffected>,
+}
+
+#[derive(Deserialize)]
+struct LightAffected {
+    #[serde(default)]
+    package: Option<AffectedPackage>,
+}
+
+/// What one file or entry gave: a record about the scan's packages, nothing of use, or an
+/// error to report.
+enum Parsed {
+    Wanted(Box<Record>),
+    Other { withdrawn: bool },
+    Broken(String),
+}
+
+fn parse_one(bytes: &[u8], name: &str, wanted: &HashSet<Key>) -> Parsed {
+    let light: Light = match serde_json::from_slice(bytes) {
+        Ok(l) => l,
+        Err(e) => return Parsed::Broken(format!("{name}: not an OSV record: {e}")),
+    };
+    let relevant = light.affected.iter().any(|a| {
+        a.package.as_ref().is_some_and(|p| {
+            Ecosystem::from_osv(&p.ecosystem)
+                .is_some_and(|eco| wanted.contains(&(eco, eco.normalise(&p.name))))
+        })
+    });
+    if !relevant {
+        return Parsed::Other { withdrawn: false };
+    }
+    match serde_json::from_slice::<Record>(bytes) {
+        Ok(r) if r.withdrawn.is_some() => Parsed::Other { withdrawn: true },
+        Ok(r) => Parsed::Wanted(Box::new(r)),
+        Err(e) => Parsed::Broken(format!("{name}: not an OSV record: {e}")),
+    }
+}
+
 /// The severity levels OSV data gives, in palisade's terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -377,7 +420,9 @@ impl Database {
                 return;
             }
         };
-        let mut buffer = Vec::new();
+        // Entries are inflated one after the other (one reader), then parsed in parallel.
+        const BATCH: usize = 4096;
+        let mut batch: Vec<(String, Vec<u8>)> = Vec::with_capacity(BATCH);
         for i in 0..archive.len() {
             let mut entry = match archive.by_index(i) {
                 Ok(e) => e,
@@ -401,14 +446,38 @@ impl Database {
                 continue;
             }
             let name = format!("{}!{}", path.display(), entry_name);
-            buffer.clear();
-            if let Err(e) = entry.read_to_end(&mut buffer) {
+            let mut bytes = Vec::with_capacity(entry.size() as usize);
+            if let Err(e) = entry.read_to_end(&mut bytes) {
                 self.problems.push(format!("{name}: {e}"));
                 continue;
             }
-            let bytes = std::mem::take(&mut buffer);
-            self.add_json(&bytes, &name, wanted);
-            buffer = bytes;
+            batch.push((name, bytes));
+            if batch.len() == BATCH {
+                self.add_batch(std::mem::take(&mut batch), wanted);
+            }
+        }
+        self.add_batch(batch, wanted);
+    }
+
+    fn add_batch(&mut self, batch: Vec<(String, Vec<u8>)>, wanted: &HashSet<Key>) {
+        use rayon::prelude::*;
+        let parsed: Vec<Parsed> = batch
+            .par_iter()
+            .map(|(name, bytes)| parse_one(bytes, name, wanted))
+            .collect();
+        for p in parsed {
+            self.take(p, wanted);
+        }
+    }
+
+    fn take(&mut self, parsed: Parsed, wanted: &HashSet<Key>) {
+        match parsed {
+            Parsed::Wanted(record) => self.add(*record, wanted),
+            Parsed::Other { withdrawn } => {
+                self.records_read += 1;
+                self.withdrawn += usize::from(withdrawn);
+            }
+            Parsed::Broken(problem) => self.problems.push(problem),
         }
     }
 

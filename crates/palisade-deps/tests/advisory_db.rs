@@ -167,3 +167,44 @@ fn a_missing_advisory_folder_is_named_and_nothing_passes_silently() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn workspace_lockfiles_in_parent_folders_lock_their_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("backend")).unwrap();
+    std::fs::create_dir_all(root.join("frontend")).unwrap();
+    std::fs::create_dir_all(root.join("lonely")).unwrap();
+    std::fs::write(root.join("uv.lock"), "version = 1\n").unwrap();
+    std::fs::write(
+        root.join("backend/pyproject.toml"),
+        "[project]\nname = \"b\"\ndependencies = [\"fastapi>=0.100\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("bun.lock"), "{\n  \"lockfileVersion\": 1,\n}\n").unwrap();
+    std::fs::write(
+        root.join("frontend/package.json"),
+        "{\n  \"dependencies\": { \"react\": \"^19.0.0\" }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("lonely/requirements.txt"), "flask>=2\n").unwrap();
+    let report = scan(root, None);
+    let found: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule_id.as_str(), f.location.path().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        found,
+        [("deps/unlocked-dependencies", "lonely/requirements.txt")]
+    );
+    // bun.lock is known but not read: said in a notice, never silently.
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.kind == DiagnosticKind::Skipped && d.message.contains("bun.lock")),
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -163,6 +163,8 @@ pub enum Role {
 pub struct Problem {
     pub line: Option<u32>,
     pub message: String,
+    /// Left out on purpose (a format not read yet), not a parse error.
+    pub skipped: bool,
 }
 
 /// Everything the inventory keeps of one file.
@@ -203,6 +205,16 @@ impl FileFacts {
         self.problems.push(Problem {
             line,
             message: message.into(),
+            skipped: false,
+        });
+    }
+
+    /// Records that part of the file was left out on purpose.
+    pub fn skipped(&mut self, message: impl Into<String>) {
+        self.problems.push(Problem {
+            line: None,
+            message: message.into(),
+            skipped: true,
         });
     }
 
@@ -232,6 +244,7 @@ pub fn read(file: &SourceFile) -> Option<FileFacts> {
         "package-lock.json" | "npm-shrinkwrap.json" => npm::read_package_lock(file),
         "yarn.lock" => npm::read_yarn_lock(file),
         "pnpm-lock.yaml" => npm::read_pnpm_lock(file),
+        "bun.lock" => npm::read_bun_lock(file),
         "package.json" => npm::read_package_json(file),
         "cargo.lock" => rust::read_cargo_lock(file),
         "pom.xml" => jvm::read_pom(file),

@@ -317,6 +317,16 @@ fn resolution_of(value: &MarkedYaml<'_>) -> String {
         .unwrap_or_default()
 }
 
+/// Notes `bun.lock`: it pins a project's packages (so the project is locked), but its
+/// entries are not read yet — a notice says so, and its packages are not checked.
+pub fn read_bun_lock(file: &SourceFile) -> FileFacts {
+    let mut facts = FileFacts::new(&file.path, "bun.lock", Role::Lockfile, Some(ECO));
+    facts.skipped(
+        "bun.lock: its packages are not read yet (the project counts as locked; its packages are not checked for known vulnerabilities)",
+    );
+    facts
+}
+
 /// Reads `package.json`: every dependency section as declared ranges (an exact version is a
 /// pin), and `engines.node` as the runtime it needs.
 pub fn read_package_json(file: &SourceFile) -> FileFacts {

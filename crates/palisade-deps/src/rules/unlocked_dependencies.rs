@@ -5,11 +5,11 @@
 //! unversioned lines, `pyproject.toml` (PEP 621 or Poetry), `package.json` — with no lockfile
 //! of its ecosystem that pins what gets installed:
 //!
-//! - Python: `poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock` or a requirements file
-//!   whose every line is an `==` pin, in the same folder, or a constraints file it includes
-//!   (`-c constraints.txt`);
-//! - npm: `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock` or `pnpm-lock.yaml` in the
-//!   same folder or a parent folder (a workspace's root lockfile).
+//! - Python: `Pipfile.lock` or a requirements file whose every line is an `==` pin, in the
+//!   same folder; `poetry.lock`, `uv.lock` or `pdm.lock` in the same folder or a parent folder
+//!   (a workspace's root lockfile); or a constraints file it includes (`-c constraints.txt`);
+//! - npm: `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml` or
+//!   `bun.lock` in the same folder or a parent folder (a workspace's root lockfile).
 //!
 //! One finding per manifest, at its first range. Confidence is medium: a library published
 //! for others declares ranges on purpose, and its lockfile may live elsewhere.
@@ -57,25 +57,41 @@ pub static RULE: ProjectRule = ProjectRule {
     check,
 };
 
-/// Whether `lock` pins the dependencies of a manifest in `folder` of `ecosystem`.
-fn locks(lock: &FileFacts, folder: &str, ecosystem: Ecosystem) -> bool {
+/// Whether `lock` pins the dependencies of `manifest` (of `ecosystem`).
+fn locks(lock: &FileFacts, manifest: &FileFacts, ecosystem: Ecosystem) -> bool {
+    let folder = manifest.folder();
     if lock.role != Role::Lockfile || lock.ecosystem != Some(ecosystem) {
         return false;
     }
     let name = file_name(&lock.path).to_ascii_lowercase();
     match ecosystem {
+        // A workspace's lockfile (uv, Poetry, PDM) sits in a parent folder of its members.
+        // (of `pyproject.toml` members; a requirements file is no workspace member).
+        Ecosystem::PyPI if matches!(name.as_str(), "uv.lock" | "poetry.lock" | "pdm.lock") => {
+            if manifest.format == "pyproject.toml" {
+                is_at_or_above(lock.folder(), folder)
+            } else {
+                lock.folder() == folder
+            }
+        }
         Ecosystem::PyPI => lock.folder() == folder && lock.declared.is_empty(),
         Ecosystem::Npm => {
-            let parent = lock.folder();
             matches!(
                 name.as_str(),
-                "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock" | "pnpm-lock.yaml"
-            ) && (parent == folder
-                || parent.is_empty()
-                || folder.starts_with(&format!("{parent}/")))
+                "package-lock.json"
+                    | "npm-shrinkwrap.json"
+                    | "yarn.lock"
+                    | "pnpm-lock.yaml"
+                    | "bun.lock"
+            ) && is_at_or_above(lock.folder(), folder)
         }
         _ => false,
     }
+}
+
+/// Whether folder `parent` is `folder` or one of its parents (`""` is the root).
+fn is_at_or_above(parent: &str, folder: &str) -> bool {
+    parent == folder || parent.is_empty() || folder.starts_with(&format!("{parent}/"))
 }
 
 fn check(project: &Project, cx: &mut ProjectContext<'_>) {
@@ -84,9 +100,8 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
         if !matches!(ecosystem, Ecosystem::PyPI | Ecosystem::Npm) || file.declared.is_empty() {
             continue;
         }
-        let folder = file.folder();
         let locked = project.files.iter().any(|other| {
-            locks(other, folder, ecosystem)
+            locks(other, file, ecosystem)
                 || (file.includes.iter().any(|(p, _)| *p == other.path)
                     && other.role == Role::Lockfile)
         });
@@ -99,7 +114,7 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
         let names: Vec<&str> = file.declared.iter().take(5).map(|d| d.name.as_str()).collect();
         let more = file.declared.len().saturating_sub(names.len());
         let lockfiles = match ecosystem {
-            Ecosystem::Npm => "package-lock.json, yarn.lock or pnpm-lock.yaml",
+            Ecosystem::Npm => "package-lock.json, yarn.lock, pnpm-lock.yaml or bun.lock",
             _ => "poetry.lock, uv.lock, Pipfile.lock or a fully pinned requirements file",
         };
         cx.report(
