@@ -138,6 +138,9 @@ pub struct RuntimeRef {
     pub line: u32,
     /// True when `cycle` is the lowest version a range allows (`>=3.7`), not a pin.
     pub lower_bound: bool,
+    /// Named by a Dockerfile stage that the final image does not build on (a builder stage
+    /// whose output is copied): it does not run in production.
+    pub build_only: bool,
 }
 
 /// A `FROM` line of a Dockerfile.
@@ -145,6 +148,8 @@ pub struct RuntimeRef {
 pub struct ImageRef {
     pub image: String,
     pub line: u32,
+    /// In a stage the final image does not build on.
+    pub build_only: bool,
 }
 
 /// What kind of file this is, for the rules that look across files.

@@ -378,6 +378,7 @@ pub fn read_package_json(file: &SourceFile) -> FileFacts {
                 how: format!("engines.node {node}"),
                 line,
                 lower_bound: true,
+                build_only: false,
             });
         }
     }

@@ -577,6 +577,7 @@ pub fn python_lower_bound(spec: &str, how: &str, line: u32) -> Option<RuntimeRef
         how: format!("{how} {spec}"),
         line,
         lower_bound: !exact,
+        build_only: false,
     })
 }
 

@@ -17,7 +17,15 @@ pub fn is_dockerfile(lower: &str) -> bool {
 /// not `scratch`) and the runtimes its tag names.
 pub fn read_dockerfile(file: &SourceFile) -> FileFacts {
     let mut facts = FileFacts::new(&file.path, "Dockerfile", Role::Runtime, None);
-    let mut stages: Vec<String> = Vec::new();
+    // Each stage: its name, what it is built FROM (lower case), and the images and runtimes
+    // it added to the facts.
+    struct Stage {
+        name: Option<String>,
+        base: String,
+        images: std::ops::Range<usize>,
+        runtimes: std::ops::Range<usize>,
+    }
+    let mut stages: Vec<Stage> = Vec::new();
     for (i, raw) in file.text.lines().enumerate() {
         let n = i as u32 + 1;
         let line = raw.trim();
@@ -37,23 +45,51 @@ pub fn read_dockerfile(file: &SourceFile) -> FileFacts {
             continue;
         };
         let lower = image.to_ascii_lowercase();
-        let earlier_stage = stages.contains(&lower);
-        if let [_, kw, name, ..] = words.as_slice()
-            && kw.eq_ignore_ascii_case("as")
-        {
-            stages.push(name.to_ascii_lowercase());
+        let earlier_stage = stages
+            .iter()
+            .any(|s| s.name.as_deref() == Some(lower.as_str()));
+        let name = match words.as_slice() {
+            [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+            _ => None,
+        };
+        let (images, runtimes) = (facts.images.len(), facts.runtimes.len());
+        if lower != "scratch" && !earlier_stage && !image.contains('$') {
+            facts.images.push(ImageRef {
+                image: image.to_string(),
+                line: n,
+                build_only: false,
+            });
+            facts.runtimes.extend(image_runtimes(image, n));
         }
-        if lower == "scratch" || earlier_stage {
-            continue;
-        }
-        if image.contains('$') {
-            continue;
-        }
-        facts.images.push(ImageRef {
-            image: image.to_string(),
-            line: n,
+        stages.push(Stage {
+            name,
+            base: lower,
+            images: images..facts.images.len(),
+            runtimes: runtimes..facts.runtimes.len(),
         });
-        facts.runtimes.extend(image_runtimes(image, n));
+    }
+    // The final image is the last stage and the stages it is built FROM, by name.
+    let mut runtime = vec![false; stages.len()];
+    let mut at = stages.len().checked_sub(1);
+    while let Some(i) = at {
+        if runtime[i] {
+            break;
+        }
+        runtime[i] = true;
+        let base = &stages[i].base;
+        at = stages[..i]
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(base.as_str()));
+    }
+    for (stage, in_final) in stages.iter().zip(runtime) {
+        if !in_final {
+            facts.images[stage.images.clone()]
+                .iter_mut()
+                .for_each(|i| i.build_only = true);
+            facts.runtimes[stage.runtimes.clone()]
+                .iter_mut()
+                .for_each(|r| r.build_only = true);
+        }
     }
     facts
 }
@@ -83,6 +119,7 @@ pub fn image_runtimes(image: &str, line: u32) -> Vec<RuntimeRef> {
             how: how.clone(),
             line,
             lower_bound: false,
+            build_only: false,
         });
     };
     let head = tag.split('-').next().unwrap_or("");
@@ -165,6 +202,7 @@ pub fn read_python_version(file: &SourceFile) -> FileFacts {
                 how: format!(".python-version {t}"),
                 line: i as u32 + 1,
                 lower_bound: false,
+                build_only: false,
             });
         }
         break;
@@ -198,6 +236,7 @@ pub fn read_nvmrc(file: &SourceFile) -> FileFacts {
                 how: format!("{} {t}", super::file_name(&file.path)),
                 line: i as u32 + 1,
                 lower_bound: false,
+                build_only: false,
             });
         }
     }
@@ -278,5 +317,20 @@ mod tests {
             .map(|i| (i.image.as_str(), i.line))
             .collect();
         assert_eq!(images, [("node:16", 1), ("nginx", 5)]);
+        let f = read_dockerfile(&SourceFile::in_memory(
+            "Dockerfile",
+            "FROM node:16 AS assets\nFROM python:3.8 AS base\nFROM base AS app\nCOPY --from=assets /a /a\n",
+        ));
+        let build: Vec<(&str, bool)> = f
+            .images
+            .iter()
+            .map(|i| (i.image.as_str(), i.build_only))
+            .collect();
+        assert_eq!(build, [("node:16", true), ("python:3.8", false)]);
+        assert!(
+            f.runtimes
+                .iter()
+                .any(|r| r.product == "node" && r.build_only)
+        );
     }
 }

@@ -12,7 +12,8 @@
 //! - database servers: `FROM mysql:5.7`, `mariadb:10.4`.
 //!
 //! A pinned version past its end of security support (on the scan's date, `--today`) is
-//! *medium*. A range whose lowest allowed version is past it (`requires-python = ">=3.7"`,
+//! *medium*; in a Dockerfile stage that the final image is not built on (a builder whose
+//! output is copied) it is *low*, at medium confidence. A range whose lowest allowed version is past it (`requires-python = ">=3.7"`,
 //! `"node": ">=14"`) only permits the old runtime: *low*, at low confidence.
 //!
 //! ## Why it matters
@@ -77,6 +78,18 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
                 )
                 .with_severity(Severity::Low)
                 .with_confidence(Confidence::Low)
+            } else if r.build_only {
+                at_line(
+                    &META,
+                    &file.path,
+                    r.line,
+                    format!(
+                        "`{}` builds with {name} {}, which reached its end of life on {}; this stage only builds what the final image copies",
+                        r.how, r.cycle, entry.end
+                    ),
+                )
+                .with_severity(Severity::Low)
+                .with_confidence(Confidence::Medium)
             } else {
                 at_line(
                     &META,
