@@ -134,8 +134,10 @@ fn walk_v1(
 /// The package name of a `name@range` descriptor (`@scope/name@^1`, `name@npm:^1`).
 fn descriptor_name(descriptor: &str) -> &str {
     let d = descriptor.trim().trim_matches('"');
-    match d[1.min(d.len())..].find('@') {
-        Some(i) => &d[..i + 1],
+    // The first character may be the `@` of a scope.
+    let first = d.chars().next().map_or(0, char::len_utf8);
+    match d[first..].find('@') {
+        Some(i) => &d[..first + i],
         None => d,
     }
 }
@@ -252,7 +254,8 @@ fn pnpm_key(key: &str, v5: bool) -> Option<(String, String)> {
     let k = key.trim().trim_matches('\'').trim_matches('"');
     let k = k.strip_prefix('/').unwrap_or(k);
     let k = k.split('(').next()?;
-    let at = k[1.min(k.len())..].find('@').map(|i| i + 1);
+    let first = k.chars().next().map_or(0, char::len_utf8);
+    let at = k[first..].find('@').map(|i| i + first);
     if let Some(at) = at.filter(|_| !v5) {
         return Some((k[..at].to_string(), k[at + 1..].to_string()));
     }
