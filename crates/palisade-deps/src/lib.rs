@@ -124,6 +124,8 @@ impl Analyzer for DepsAnalyzer {
                 "pom.xml",
                 "gradle.lockfile",
                 "libs.versions.toml",
+                "build.gradle",
+                "build.gradle.kts",
                 "Dockerfile",
                 "Containerfile",
             ],

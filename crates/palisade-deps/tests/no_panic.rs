@@ -19,6 +19,7 @@ const NAMES: &[&str] = &[
     "pom.xml",
     "gradle.lockfile",
     "libs.versions.toml",
+    "build.gradle.kts",
     "Dockerfile",
     ".python-version",
     ".nvmrc",

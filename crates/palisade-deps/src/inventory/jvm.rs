@@ -224,6 +224,67 @@ pub fn read_version_catalog(file: &SourceFile) -> FileFacts {
     facts
 }
 
+/// Reads the literal coordinates of `build.gradle` and `build.gradle.kts`: a dependency line
+/// (`implementation "g:a:v"`, `api("g:a:v")`, `classpath 'g:a:v'`) whose quoted
+/// `group:artifact:version` has no interpolation. Versions from variables, catalogs or
+/// platforms are not known here and are left out.
+pub fn read_gradle_build(file: &SourceFile) -> FileFacts {
+    let name = super::file_name(&file.path).to_string();
+    let mut facts = FileFacts::new(&file.path, &name, Role::Manifest, Some(ECO));
+    for (i, raw) in file.text.lines().enumerate() {
+        let n = i as u32 + 1;
+        let line = raw.trim_start();
+        let keyword: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let rest = line[keyword.len()..].trim_start();
+        if keyword.is_empty()
+            || !(rest.starts_with('(') || rest.starts_with('"') || rest.starts_with('\''))
+        {
+            continue;
+        }
+        let rest = rest.trim_start_matches('(').trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let Some(end) = rest[1..].find(quote) else {
+            continue;
+        };
+        let literal = &rest[1..1 + end];
+        if literal.contains('$') {
+            continue;
+        }
+        let parts: Vec<&str> = literal.split(':').collect();
+        let [group, artifact, version, ..] = parts.as_slice() else {
+            continue;
+        };
+        let word = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        };
+        if !word(group) || !word(artifact) || version.is_empty() {
+            continue;
+        }
+        let coordinates = format!("{group}:{artifact}");
+        if is_range(version) || version.starts_with("latest.") {
+            facts.declared.push(Declared {
+                ecosystem: ECO,
+                name: coordinates,
+                spec: version.to_string(),
+                line: n,
+            });
+            continue;
+        }
+        let mut p = Package::new(ECO, &coordinates, version, n);
+        p.direct = Some(true);
+        p.dev = keyword.to_ascii_lowercase().contains("test");
+        facts.packages.push(p);
+    }
+    facts
+}
+
 /// The line of `key =` inside the TOML table `[section]`, or 1.
 fn key_line(text: &str, section: &str, key: &str) -> u32 {
     let header = format!("[{section}]");
@@ -272,6 +333,24 @@ mod tests {
             "<project>\n<a>\n</project>",
         ));
         assert_eq!(broken.problems[0].line, Some(3));
+    }
+
+    #[test]
+    fn gradle_build_literals() {
+        let f = read_gradle_build(&SourceFile::in_memory(
+            "app/build.gradle.kts",
+            "dependencies {\n    implementation(\"com.squareup.okhttp3:okhttp:3.12.0\")\n    api 'com.google.code.gson:gson:2.8.5'\n    implementation(\"org.x:y:$version\")\n    testImplementation(\"junit:junit:4.12\")\n    implementation(\"org.z:dyn:1.+\")\n    implementation(libs.okhttp)\n    // implementation(\"a:b:1\") is a comment\n}\n",
+        ));
+        assert_eq!(
+            pins(&f),
+            [
+                ("com.squareup.okhttp3:okhttp", "3.12.0", 2),
+                ("com.google.code.gson:gson", "2.8.5", 3),
+                ("junit:junit", "4.12", 5)
+            ]
+        );
+        assert!(f.packages[2].dev);
+        assert_eq!(f.declared[0].spec, "1.+");
     }
 
     #[test]

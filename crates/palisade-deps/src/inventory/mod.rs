@@ -255,6 +255,7 @@ pub fn read(file: &SourceFile) -> Option<FileFacts> {
         "pom.xml" => jvm::read_pom(file),
         "gradle.lockfile" => jvm::read_gradle_lockfile(file),
         "libs.versions.toml" => jvm::read_version_catalog(file),
+        "build.gradle" | "build.gradle.kts" => jvm::read_gradle_build(file),
         _ if runtimes::is_dockerfile(&lower) => runtimes::read_dockerfile(file),
         _ if python::is_requirements(&file.path) => python::read_requirements(file),
         _ => return None,
