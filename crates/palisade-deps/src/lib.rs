@@ -13,6 +13,7 @@ pub mod eol;
 pub mod inventory;
 pub mod osv;
 pub mod rules;
+pub mod sbom;
 pub mod version;
 
 use inventory::FileFacts;

@@ -29,6 +29,8 @@ pub enum Command {
     Rbac(RbacArgs),
     /// The endpoint inventory of a Python backend: endpoint × authentication × scopes.
     Endpoints(EndpointsArgs),
+    /// A software bill of materials of the packages the lockfiles and manifests pin.
+    Sbom(SbomArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -283,4 +285,33 @@ pub struct EndpointsArgs {
     pub config: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: ListFormat,
+}
+
+/// `palisade sbom`: the packages of every lockfile and manifest under the paths.
+#[derive(Args, Debug)]
+pub struct SbomArgs {
+    /// Files or folders to read (default: the current folder).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: palisade.toml in the first path or a parent); its scan
+    /// settings (exclude, prune-dirs, max-file-size) apply.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value = "cyclonedx-json")]
+    pub format: SbomFormat,
+    /// Write the document to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The document's date (YYYY-MM-DD) [default: today in UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<palisade_core::date::Date>,
+}
+
+/// The SBOM formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// CycloneDX 1.6, JSON.
+    CyclonedxJson,
+    /// SPDX 2.3, JSON.
+    SpdxJson,
 }

@@ -27,6 +27,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::WhoCan(args) => crate::k8s_commands::who_can(args),
         Command::Rbac(args) => crate::k8s_commands::rbac(args),
         Command::Endpoints(args) => crate::endpoints_command::endpoints(args),
+        Command::Sbom(args) => crate::sbom_command::sbom(args),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,

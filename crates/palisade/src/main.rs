@@ -6,6 +6,7 @@ mod commands;
 mod endpoints_command;
 mod k8s_commands;
 mod output;
+mod sbom_command;
 mod sources;
 
 use clap::Parser;

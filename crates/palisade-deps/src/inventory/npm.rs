@@ -53,6 +53,19 @@ pub fn read_package_lock(file: &SourceFile) -> FileFacts {
     let keys = KeyOffsets::scan(&file.text);
     let line_of = |path: &[&str]| keys.get(path).map_or(1, |at| line_at(file, at));
     if let Some(packages) = doc.get("packages").and_then(Value::as_object) {
+        // Direct dependencies are those the root package names; hoisted transitive ones sit
+        // at the top of node_modules too.
+        let root = packages.get("");
+        let direct: std::collections::HashSet<&str> = [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ]
+        .iter()
+        .filter_map(|k| root.and_then(|r| r.get(*k)).and_then(Value::as_object))
+        .flat_map(|m| m.keys().map(String::as_str))
+        .collect();
         for (path, entry) in packages {
             let Some(at) = path.rfind("node_modules/") else {
                 continue; // the root or a workspace folder
@@ -74,7 +87,7 @@ pub fn read_package_lock(file: &SourceFile) -> FileFacts {
             let mut p = Package::new(ECO, real, v, line);
             p.origin = origin_of(resolved, v);
             p.dev = entry.get("dev").and_then(Value::as_bool) == Some(true);
-            p.direct = Some(!path[..at].contains("node_modules/") && at == 0);
+            p.direct = Some(at == 0 && direct.contains(installed_as));
             if let Some(i) = entry.get("integrity").and_then(Value::as_str) {
                 p.hashes.push(i.to_string());
             }
@@ -456,6 +469,8 @@ mod tests {
         );
         assert!(f.packages[1].dev);
         assert_eq!(f.format, "package-lock.json v3");
+        let direct: Vec<Option<bool>> = f.packages.iter().map(|p| p.direct).collect();
+        assert_eq!(direct, [Some(true), Some(false), Some(false), Some(false)]);
         let (p, _) = pins(
             "package-lock.json",
             r#"{
