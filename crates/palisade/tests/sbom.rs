@@ -66,3 +66,43 @@ fn spdx_describes_every_package() {
             .all(|p| p["externalRefs"][0]["referenceType"] == "purl")
     );
 }
+
+/// The CycloneDX 1.6 schema with the two schemas it references, from test data (offline).
+fn cyclonedx_validator() -> jsonschema::Validator {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyclonedx");
+    let load = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+    };
+    let registry = jsonschema::Registry::new()
+        .add(
+            "http://cyclonedx.org/schema/spdx.schema.json",
+            load("spdx.schema.json"),
+        )
+        .unwrap()
+        .add(
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+            load("jsf-0.82.schema.json"),
+        )
+        .unwrap()
+        .prepare()
+        .unwrap();
+    jsonschema::options()
+        .with_registry(&registry)
+        .build(&load("bom-1.6.schema.json"))
+        .expect("the CycloneDX schema compiles")
+}
+
+#[test]
+fn cyclonedx_output_is_valid_against_the_official_schema() {
+    let validator = cyclonedx_validator();
+    let bom = run("cyclonedx-json");
+    let errors: Vec<String> = validator
+        .iter_errors(&bom)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    // The validator is not vacuous: a wrong spec version fails it.
+    let mut wrong = bom.clone();
+    wrong["components"][0]["type"] = serde_json::json!("not-a-type");
+    assert!(!validator.is_valid(&wrong));
+}
