@@ -106,3 +106,20 @@ fn cyclonedx_output_is_valid_against_the_official_schema() {
     wrong["components"][0]["type"] = serde_json::json!("not-a-type");
     assert!(!validator.is_valid(&wrong));
 }
+
+#[test]
+fn spdx_output_is_valid_against_the_official_schema() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/spdx/spdx-schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SPDX schema compiles");
+    let doc = run("spdx-json");
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let mut wrong = doc.clone();
+    wrong["packages"][0]["externalRefs"][0]["referenceCategory"] = serde_json::json!("NOPE");
+    assert!(!validator.is_valid(&wrong));
+}
