@@ -124,6 +124,8 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
                 }));
                 all_ids.extend(ids);
             }
+            all_ids.sort();
+            all_ids.dedup();
             let fix = db.remediation(package.ecosystem, &package.name, &package.version, &m.hits);
             let count = advisories.len();
             let listed = advisories
