@@ -316,6 +316,9 @@ pub struct Finding {
     /// engine keeps that one, unless this one is surer (see
     /// [`Finding::reporting_only_a_secret`]).
     pub only_a_secret: bool,
+    /// Facts about the finding as named values, for machines (the JSON report's
+    /// `properties`): a vulnerable package's name, version, advisory ids and fixed versions.
+    pub properties: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Finding {
@@ -346,6 +349,7 @@ impl Finding {
             secrets: Vec::new(),
             content: None,
             only_a_secret: false,
+            properties: serde_json::Map::new(),
         }
     }
 
@@ -466,6 +470,16 @@ impl Finding {
         self
     }
 
+    /// Adds a named fact for machines (see [`Finding::properties`]).
+    pub fn with_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Finding {
+        self.properties.insert(name.into(), value.into());
+        self
+    }
+
     /// The order findings are processed in: by place, then rule id and message.
     pub fn sort_key(&self) -> ((u8, &str, &str, u32, u32), &str, &str) {
         (self.location.sort_key(), self.rule.id, &self.message)
@@ -494,6 +508,8 @@ pub struct ReportedFinding {
     pub fingerprint: String,
     pub help_uri: String,
     pub fix: Option<Fix>,
+    /// Named facts for machines (see [`Finding::properties`]); usually empty.
+    pub properties: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ReportedFinding {
@@ -516,6 +532,7 @@ impl ReportedFinding {
             fingerprint,
             help_uri: rule.help_uri(),
             fix: finding.fix,
+            properties: finding.properties,
         }
     }
 

@@ -225,6 +225,7 @@ mod tests {
             fingerprint: "0123456789abcdef".to_string(),
             help_uri: "docs/rules/python/sql-injection.md".to_string(),
             fix: None,
+            properties: Default::default(),
         }
     }
 
@@ -250,6 +251,7 @@ mod tests {
             diagnostics: Vec::new(),
             rules: Vec::new(),
             stats: Stats::default(),
+            coverage: Default::default(),
         };
         let value = to_value(&report);
         validate(&value).unwrap();

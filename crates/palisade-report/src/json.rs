@@ -86,6 +86,10 @@ pub struct FindingV1<'a> {
     pub fingerprint: &'a str,
     pub help_uri: &'a str,
     pub fix: &'a Option<Fix>,
+    /// Named facts some rules add (a vulnerable package's name, version, advisories); only
+    /// present when there are some.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub properties: &'a Map<String, Value>,
 }
 
 impl<'a> From<&'a ReportedFinding> for FindingV1<'a> {
@@ -105,6 +109,7 @@ impl<'a> From<&'a ReportedFinding> for FindingV1<'a> {
             fingerprint: &f.fingerprint,
             help_uri: &f.help_uri,
             fix: &f.fix,
+            properties: &f.properties,
         }
     }
 }

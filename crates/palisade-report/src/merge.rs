@@ -75,6 +75,8 @@ struct FindingIn {
     help_uri: String,
     #[serde(default)]
     fix: Option<Fix>,
+    #[serde(default)]
+    properties: serde_json::Map<String, Value>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +166,7 @@ pub fn read_json(
                 fingerprint: f.fingerprint,
                 help_uri: f.help_uri,
                 fix: f.fix,
+                properties: f.properties,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -428,6 +431,7 @@ mod tests {
             fingerprint: "f".to_string(),
             help_uri: String::new(),
             fix: None,
+            properties: Default::default(),
         }
     }
 
@@ -463,6 +467,7 @@ mod tests {
                 files_analyzed: 5,
                 ..Stats::default()
             },
+            coverage: Default::default(),
         };
         let back = read_json(&crate::json::render(&report), &|_| None).unwrap();
         assert_eq!(back.findings.len(), report.findings.len());
@@ -482,6 +487,7 @@ mod tests {
             diagnostics: Vec::new(),
             rules: Vec::new(),
             stats: Stats::default(),
+            coverage: Default::default(),
         };
         let (merged, rows) = merge(vec![
             ("shop".to_string(), one(Place::Path("k8s".to_string()))),

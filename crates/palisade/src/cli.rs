@@ -39,6 +39,8 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::report_command::ReportCommand,
     },
+    /// A software bill of materials of the packages the lockfiles and manifests pin.
+    Sbom(SbomArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -215,6 +217,11 @@ pub struct CommonScanArgs {
     /// suppressions' expiry are counted from it [default: today in UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<palisade_core::date::Date>,
+    /// OSV advisory data for deps/vulnerable-dependency: a folder of OSV JSON files
+    /// (searched recursively) or an OSV all.zip export. Repeatable; replaces the config's
+    /// [analyzers.deps] advisory-db.
+    #[arg(long = "advisory-db", value_name = "PATH")]
+    pub advisory_db: Vec<std::path::PathBuf>,
 }
 
 fn parse_date(s: &str) -> Result<palisade_core::date::Date, String> {
@@ -347,4 +354,33 @@ pub struct EndpointsArgs {
     pub config: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: TableFormat,
+}
+
+/// `palisade sbom`: the packages of every lockfile and manifest under the paths.
+#[derive(Args, Debug)]
+pub struct SbomArgs {
+    /// Files or folders to read (default: the current folder).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: palisade.toml in the first path or a parent); its scan
+    /// settings (exclude, prune-dirs, max-file-size) apply.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value = "cyclonedx-json")]
+    pub format: SbomFormat,
+    /// Write the document to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The document's date (YYYY-MM-DD) [default: today in UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<palisade_core::date::Date>,
+}
+
+/// The SBOM formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// CycloneDX 1.6, JSON.
+    CyclonedxJson,
+    /// SPDX 2.3, JSON.
+    SpdxJson,
 }

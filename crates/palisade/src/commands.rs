@@ -30,6 +30,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Rbac(args) => crate::k8s_commands::rbac(args),
         Command::Endpoints(args) => crate::endpoints_command::endpoints(args),
         Command::Report { command } => crate::report_command::run(command),
+        Command::Sbom(args) => crate::sbom_command::sbom(args),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,
@@ -78,6 +79,17 @@ fn prepare(common: &CommonScanArgs) -> Result<Prepared, Failure> {
         globset::Glob::new(glob)
             .map_err(|e| Failure::usage(format!("--exclude: invalid glob `{glob}`: {e}")))?;
         config.scan.exclude.push(glob.clone());
+    }
+    if !common.advisory_db.is_empty() {
+        for path in &common.advisory_db {
+            if !path.exists() {
+                return Err(Failure::usage(format!(
+                    "--advisory-db: {}: no such file or folder",
+                    path.display()
+                )));
+            }
+        }
+        palisade_deps::set_advisory_db(&mut config, &common.advisory_db);
     }
     let selection = selection_of(&registry, &common.selection)?;
     let mut rules = RuleSet::resolve(&registry, &config, Some(&selection));

@@ -11,6 +11,7 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_controls::CiAnalyzer,
         &palisade_controls::ControlsAnalyzer,
         &palisade_secrets::SecretsAnalyzer,
+        &palisade_deps::DepsAnalyzer,
     ]
 }
 

@@ -7,6 +7,7 @@ mod endpoints_command;
 mod k8s_commands;
 mod output;
 mod report_command;
+mod sbom_command;
 mod sources;
 
 use clap::Parser;

@@ -161,6 +161,8 @@ impl<A: Analyzer> DynAnalyzer for A {
 pub struct ProjectContext<'a> {
     pub(crate) rules: &'a RuleSet,
     pub(crate) network: NetworkAccess,
+    pub(crate) config: Option<&'a crate::config::Config>,
+    pub(crate) today: Option<crate::date::Date>,
     pub(crate) findings: Vec<Finding>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) coverage: Vec<CoverageNote>,
@@ -171,6 +173,8 @@ impl<'a> ProjectContext<'a> {
         ProjectContext {
             rules,
             network,
+            config: None,
+            today: None,
             findings: Vec::new(),
             diagnostics: Vec::new(),
             coverage: Vec::new(),
@@ -180,6 +184,27 @@ impl<'a> ProjectContext<'a> {
     /// Tells the coverage ledger something besides findings (see [`CoverageNote`]).
     pub fn coverage(&mut self, note: CoverageNote) {
         self.coverage.push(note);
+    }
+
+    /// The same context, with the scan's configuration and date.
+    pub(crate) fn with_scan(
+        mut self,
+        config: &'a crate::config::Config,
+        today: crate::date::Date,
+    ) -> ProjectContext<'a> {
+        self.config = Some(config);
+        self.today = Some(today);
+        self
+    }
+
+    /// The configuration of the scan (its `source` says where relative paths in it start).
+    pub fn config(&self) -> Option<&crate::config::Config> {
+        self.config
+    }
+
+    /// The scan's date: `--today` (or `PALISADE_TODAY`) when given, else today in UTC.
+    pub fn today(&self) -> crate::date::Date {
+        self.today.unwrap_or_else(crate::date::Date::today)
     }
 
     pub fn wants(&self, rule: &RuleMeta) -> bool {

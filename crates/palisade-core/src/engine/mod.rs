@@ -209,11 +209,13 @@ pub fn scan(
         mut diagnostics,
     } = first;
 
+    let today = options.today.unwrap_or_else(Date::today);
     // Pass 2: analyzers that look across files.
     let mut notes: Vec<CoverageNote> = Vec::new();
     for (index, analyzer) in analyzers.iter().enumerate() {
         let facts = take_facts(&mut outcomes, index);
-        let mut cx = ProjectContext::new(options.rules, options.network);
+        let mut cx =
+            ProjectContext::new(options.rules, options.network).with_scan(options.config, today);
         let result = guarded(
             analyzer.name(),
             "project checks",
@@ -227,7 +229,6 @@ pub fn scan(
         absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
     }
 
-    let today = options.today.unwrap_or_else(Date::today);
     // The sources phase: what is not a file of the walk (history, live targets, advisories).
     for analyzer in &analyzers {
         let mut cx = SourcesContext {

@@ -26,6 +26,7 @@ fn finding(path: &str, line: u32, severity: Severity, message: &str) -> Reported
         fingerprint: "0123456789abcdef0123456789abcdef".to_string(),
         help_uri: String::new(),
         fix: None,
+        properties: Default::default(),
     }
 }
 
@@ -36,6 +37,7 @@ fn report(findings: Vec<ReportedFinding>) -> Report {
         diagnostics: Vec::new(),
         rules: Vec::new(),
         stats: Stats::default(),
+        coverage: Default::default(),
     }
 }
 
@@ -169,6 +171,7 @@ fn optional_sections_appear_only_when_given() {
             total: 1,
             notices: 0,
             files_analyzed: 3,
+            ledger: Vec::new(),
         }],
         matrices: vec![Matrix {
             id: "endpoints".to_string(),

@@ -23,6 +23,7 @@ fn finding(path: &str, line: u32, severity: Severity, message: &str) -> Reported
         fingerprint: "0123456789abcdef0123456789abcdef".to_string(),
         help_uri: String::new(),
         fix: None,
+        properties: Default::default(),
     }
 }
 

@@ -1,0 +1,276 @@
+//! palisade's third-party components (POLICY.md `vendor-security`, OWASP A06): the package
+//! inventory of every lockfile and manifest with exact lines, known vulnerabilities from OSV
+//! advisories read offline, end-of-life runtimes and base images, and dependencies no
+//! lockfile pins.
+//!
+//! Each file is read once into [`inventory::FileFacts`] (a parser per format; what a parser
+//! cannot read becomes a notice with its line and the rest of the file still counts). The
+//! rules run in the project pass over the whole inventory, where the advisory database is
+//! loaded once, keeping only the records about the scan's packages.
+
+pub mod cvss;
+pub mod eol;
+pub mod inventory;
+pub mod osv;
+pub mod rules;
+pub mod sbom;
+pub mod version;
+
+use inventory::FileFacts;
+use palisade_core::config::Config;
+use palisade_core::options::OptionsType;
+use palisade_core::{
+    Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile,
+};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One path or several.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Paths {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths::Many(Vec::new())
+    }
+}
+
+impl Paths {
+    pub fn list(&self) -> Vec<String> {
+        match self {
+            Paths::One(p) => vec![p.clone()],
+            Paths::Many(p) => p.clone(),
+        }
+    }
+}
+
+/// `[analyzers.deps]` in palisade.toml.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DepsSettings {
+    /// OSV advisory data: folders of OSV JSON files (searched recursively) and/or OSV
+    /// per-ecosystem `all.zip` exports; one path or a list. Relative paths start at the
+    /// folder of palisade.toml. `--advisory-db` on the command line replaces it.
+    pub advisory_db: Paths,
+}
+
+/// The analyzer's name, and its section in palisade.toml.
+pub const NAME: &str = "deps";
+
+/// Sets the advisory data of a run (`--advisory-db`), replacing the configured one; relative
+/// paths are made absolute from the current folder, as a command line means them.
+pub fn set_advisory_db(config: &mut Config, paths: &[PathBuf]) {
+    let absolute: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let settings = DepsSettings {
+        advisory_db: Paths::Many(absolute),
+    };
+    config
+        .analyzer_settings
+        .insert(NAME.to_string(), Arc::new(settings));
+}
+
+/// The dependency analyzer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DepsAnalyzer;
+
+static SETTINGS: OptionsType = OptionsType::of::<DepsSettings>();
+
+impl Analyzer for DepsAnalyzer {
+    type Facts = FileFacts;
+    type ScanState = ();
+
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        rules::METAS
+    }
+
+    fn files(&self) -> FileSelector {
+        FileSelector {
+            names: &[
+                "poetry.lock",
+                "pdm.lock",
+                "uv.lock",
+                "Pipfile.lock",
+                "pyproject.toml",
+                ".python-version",
+                "setup.cfg",
+                "setup.py",
+                ".nvmrc",
+                ".node-version",
+                "package-lock.json",
+                "npm-shrinkwrap.json",
+                "yarn.lock",
+                "pnpm-lock.yaml",
+                "bun.lock",
+                "package.json",
+                "Cargo.lock",
+                "pom.xml",
+                "gradle.lockfile",
+                "libs.versions.toml",
+                "build.gradle",
+                "build.gradle.kts",
+                "Dockerfile",
+                "Containerfile",
+            ],
+            globs: &[
+                "**/requirements*.txt",
+                "**/*requirements.txt",
+                "**/constraints*.txt",
+                "**/requirements/*.txt",
+                "**/Dockerfile.*",
+                "**/*.dockerfile",
+            ],
+            ..FileSelector::default()
+        }
+    }
+
+    fn settings(&self) -> Option<OptionsType> {
+        Some(SETTINGS)
+    }
+
+    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _: &()) -> Option<FileFacts> {
+        let mut facts = inventory::read(file)?;
+        for problem in std::mem::take(&mut facts.problems) {
+            let kind = if problem.skipped {
+                DiagnosticKind::Skipped
+            } else {
+                DiagnosticKind::Parse
+            };
+            cx.notice(kind, problem.line, problem.message);
+        }
+        facts.packages.sort_by_key(|p| p.line);
+        Some(facts)
+    }
+
+    fn check_project(&self, files: Vec<FileFacts>, cx: &mut ProjectContext<'_>) {
+        let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for file in &files {
+            for (include, line) in &file.includes {
+                if !known.contains(include.as_str()) {
+                    cx.notice(
+                        Some(&file.path),
+                        DiagnosticKind::Skipped,
+                        format!(
+                            "line {line}: included file `{include}` is not part of the scan; its requirements were not read"
+                        ),
+                    );
+                }
+            }
+        }
+        let vulnerable = &rules::vulnerable_dependency::META;
+        let db = if cx.wants(vulnerable) {
+            load_database(&files, cx)
+        } else {
+            None
+        };
+        let project = rules::Project {
+            files,
+            db,
+            today: cx.today(),
+        };
+        for rule in rules::RULES {
+            if cx.wants(rule.meta) {
+                (rule.check)(&project, cx);
+            }
+        }
+    }
+}
+
+/// The advisory database of the run, or `None` (with a notice saying what was not checked)
+/// when none was given or none could be read.
+fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv::Database> {
+    let wanted: HashSet<osv::Key> = files
+        .iter()
+        .flat_map(|f| &f.packages)
+        .filter(|p| p.origin == inventory::Origin::Registry && !p.version.is_empty())
+        .map(|p| (p.ecosystem, p.ecosystem.normalise(&p.name)))
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    // The scan's configuration holds the parsed section (and `--advisory-db`); the rule set
+    // carries the same settings when it was resolved from that configuration.
+    let settings = cx
+        .config()
+        .and_then(|c| c.analyzer_settings.get(NAME))
+        .and_then(|s| s.downcast_ref::<DepsSettings>())
+        .cloned()
+        .unwrap_or_else(|| {
+            cx.rules()
+                .analyzer_settings::<DepsSettings>(NAME)
+                .into_owned()
+        });
+    let base: PathBuf = cx
+        .config()
+        .and_then(|c| c.source.as_deref())
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let paths: Vec<PathBuf> = settings
+        .advisory_db
+        .list()
+        .into_iter()
+        .map(|p| {
+            let p = PathBuf::from(p);
+            if p.is_absolute() { p } else { base.join(p) }
+        })
+        .collect();
+    let lockfiles = files.iter().filter(|f| !f.packages.is_empty()).count();
+    let not_checked = |why: &str| {
+        format!(
+            "deps/vulnerable-dependency: {} package version{} in {lockfiles} file{} NOT CHECKED for known vulnerabilities: {why} (pass --advisory-db PATH, or set advisory-db in [analyzers.deps] of palisade.toml, to a folder of OSV records or OSV all.zip exports)",
+            wanted.len(),
+            if wanted.len() == 1 { "" } else { "s" },
+            if lockfiles == 1 { "" } else { "s" },
+        )
+    };
+    if paths.is_empty() {
+        cx.notice(
+            None,
+            DiagnosticKind::Skipped,
+            not_checked("no advisory data was given"),
+        );
+        return None;
+    }
+    let db = osv::Database::load(&paths, &wanted);
+    if !db.problems.is_empty() {
+        cx.notice(
+            None,
+            DiagnosticKind::Parse,
+            format!(
+                "advisory data: {} file{} or entr{} could not be read (first: {})",
+                db.problems.len(),
+                if db.problems.len() == 1 { "" } else { "s" },
+                if db.problems.len() == 1 { "y" } else { "ies" },
+                db.problems[0]
+            ),
+        );
+    }
+    if db.is_empty() {
+        cx.notice(
+            None,
+            DiagnosticKind::Skipped,
+            not_checked("the advisory data given holds no OSV record"),
+        );
+        return None;
+    }
+    Some(db)
+}
