@@ -29,6 +29,9 @@ pub enum Command {
     Rbac(RbacArgs),
     /// The endpoint inventory of a Python backend: endpoint × authentication × scopes.
     Endpoints(EndpointsArgs),
+    /// Evaluate one Content Security Policy string (offline): the same findings as a scan
+    /// reports where a policy is set.
+    Csp(CspArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -206,6 +209,22 @@ pub struct ScanArgs {
     /// Colours in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct CspArgs {
+    /// The policy, as a Content-Security-Policy header value (several policies may be
+    /// separated by commas).
+    pub policy: String,
+    /// Evaluate it as Content-Security-Policy-Report-Only.
+    #[arg(long)]
+    pub report_only: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: FailOnArg,
 }
 
 #[derive(Debug, Args)]

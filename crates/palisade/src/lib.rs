@@ -11,5 +11,6 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_controls::CiAnalyzer,
         &palisade_controls::ControlsAnalyzer,
         &palisade_secrets::SecretsAnalyzer,
+        &palisade_web::WebAnalyzer,
     ]
 }

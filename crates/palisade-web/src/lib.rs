@@ -1,0 +1,210 @@
+//! palisade's web analyzer: Content Security Policies wherever they are set (HTML `<meta>`,
+//! nginx, Apache, hosting configurations, server code), evaluated by the CSP engine in
+//! [`csp`], and a project-wide check for pages served with no policy at all.
+//!
+//! The engine ([`csp`]) is independent of files: `palisade csp '<policy>'` and a live
+//! prober can use it directly.
+
+pub mod csp;
+pub mod locate;
+pub mod rules;
+
+use csp::{Disposition, EvalOptions};
+use locate::{ConfigKind, Found};
+use palisade_core::{
+    Analyzer, DiagnosticKind, FileContext, FileSelector, Finding, ProjectContext, RuleMeta,
+    SourceFile,
+};
+use palisade_knowledge::roles::{FileRole, file_role};
+
+/// The path under which `palisade csp` hands a policy string to the analyzer (as standard
+/// input of the scan): its whole text is one header value.
+pub const POLICY_PATH: &str = "<policy>";
+
+/// A first line that marks the text at [`POLICY_PATH`] as a report-only policy.
+pub const REPORT_ONLY_PREFIX: &str = "Content-Security-Policy-Report-Only:\n";
+
+/// The web analyzer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WebAnalyzer;
+
+/// What the project pass needs of one file.
+#[derive(Debug, Default)]
+pub struct WebFacts {
+    pub path: String,
+    /// An HTML page a browser would load (doctype or `<html>`), outside tests and vendored code.
+    pub html_entry: bool,
+    /// The file sets or mentions a Content Security Policy.
+    pub csp_seen: bool,
+    /// The file is a web server or hosting configuration (nginx, Apache, …).
+    pub server_config: bool,
+}
+
+impl Analyzer for WebAnalyzer {
+    type Facts = WebFacts;
+    type ScanState = ();
+
+    fn name(&self) -> &'static str {
+        "web"
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        rules::METAS
+    }
+
+    fn files(&self) -> FileSelector {
+        FileSelector {
+            extensions: &[
+                "html", "htm", "xhtml", "conf", "vhost", "py", "js", "mjs", "cjs", "jsx", "ts",
+                "mts", "cts", "tsx",
+            ],
+            names: &[
+                "_headers",
+                "netlify.toml",
+                "vercel.json",
+                "now.json",
+                "firebase.json",
+                "staticwebapp.config.json",
+                ".htaccess",
+            ],
+            globs: &["**/sites-available/*", "**/sites-enabled/*", "**/conf.d/*"],
+            ..FileSelector::default()
+        }
+    }
+
+    fn check_file(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+        _state: &(),
+    ) -> Option<WebFacts> {
+        if file.path == POLICY_PATH {
+            let (disposition, start) = match file.text.strip_prefix(REPORT_ONLY_PREFIX) {
+                Some(_) => (Disposition::ReportOnly, REPORT_ONLY_PREFIX.len()),
+                None => (Disposition::Enforce, 0),
+            };
+            let policies =
+                csp::parse_header_value_at(&file.text, start..file.text.len(), disposition);
+            let found = Found {
+                what: "policy",
+                policies,
+                decoded: None,
+                base: 0,
+            };
+            report_found(file, &found, EvalOptions::default(), cx);
+            return None;
+        }
+        if cx.is_collecting() || !cx.wants_any(rules::METAS) {
+            return None;
+        }
+        let kind = locate::config_kind(&file.path)?;
+        if kind == ConfigKind::Code && is_minified(file) {
+            cx.notice(
+                DiagnosticKind::Skipped,
+                None,
+                "web: a minified or bundled script (very long lines); not analysed",
+            );
+            return None;
+        }
+        let found = locate::find(kind, &file.text);
+        for f in &found {
+            report_found(
+                file,
+                f,
+                EvalOptions {
+                    static_source: true,
+                },
+                cx,
+            );
+        }
+        let role = file_role(&file.path);
+        let product = matches!(role, FileRole::Source | FileRole::Example);
+        Some(WebFacts {
+            path: file.path.clone(),
+            html_entry: product && kind == ConfigKind::Html && is_entry_page(&file.text),
+            csp_seen: !found.is_empty() || locate::mentions_csp(&file.text),
+            server_config: matches!(
+                kind,
+                ConfigKind::Server | ConfigKind::Headers | ConfigKind::NetlifyToml | ConfigKind::Json
+            ),
+        })
+    }
+
+    fn check_project(&self, facts: Vec<WebFacts>, cx: &mut ProjectContext<'_>) {
+        if !cx.wants(&rules::missing_csp::META) || facts.iter().any(|f| f.csp_seen) {
+            return;
+        }
+        let mut pages: Vec<&str> = facts
+            .iter()
+            .filter(|f| f.html_entry)
+            .map(|f| f.path.as_str())
+            .collect();
+        if pages.is_empty() {
+            return;
+        }
+        pages.sort_unstable();
+        let mut servers: Vec<&str> = facts
+            .iter()
+            .filter(|f| f.server_config)
+            .map(|f| f.path.as_str())
+            .collect();
+        servers.sort_unstable();
+        let shown = |list: &[&str]| {
+            let mut s = list
+                .iter()
+                .take(5)
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if list.len() > 5 {
+                s.push_str(&format!(" and {} more", list.len() - 5));
+            }
+            s
+        };
+        let served_by = if servers.is_empty() {
+            "no web server or hosting configuration was found in the scan".to_string()
+        } else {
+            format!("server configurations seen: {}", shown(&servers))
+        };
+        let message = format!(
+            "{} HTML page(s) ({}) and no Content Security Policy anywhere palisade can see ({served_by}); set a policy where the pages are served, e.g. script-src 'nonce-{{random}}' 'strict-dynamic'; object-src 'none'; base-uri 'none' — unless a proxy or CDN outside the repository adds one",
+            pages.len(),
+            shown(&pages),
+        );
+        cx.report(Finding::new(&rules::missing_csp::META, palisade_core::Span::line(1), message).with_path(pages[0]));
+    }
+}
+
+/// Reports every issue of the policies found at one place.
+fn report_found(file: &SourceFile, found: &Found, options: EvalOptions, cx: &mut FileContext<'_>) {
+    for issue in csp::evaluate(&found.policies, options) {
+        let meta = rules::meta_of(issue.check);
+        if !cx.wants(meta) {
+            continue;
+        }
+        let range = found.file_range(issue.range.clone());
+        let span = file.span(range.start, range.end.max(range.start));
+        let mut finding = Finding::new(meta, span, format!("{}: {}", found.what, issue.message))
+            .with_severity(issue.severity);
+        if let Some(confidence) = issue.confidence {
+            finding = finding.with_confidence(confidence);
+        }
+        cx.report(finding);
+    }
+}
+
+/// Whether a script is a minified bundle: `.min.js`, or lines averaging over 300 characters.
+fn is_minified(file: &SourceFile) -> bool {
+    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+    if name.contains(".min.") {
+        return true;
+    }
+    let lines = file.text.lines().count().max(1);
+    file.text.len() > 2000 && file.text.len() / lines > 300
+}
+
+/// Whether an HTML file is a page (not a fragment or template partial).
+fn is_entry_page(text: &str) -> bool {
+    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+    head.contains("<!doctype html") || head.contains("<html")
+}
