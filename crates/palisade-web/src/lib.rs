@@ -34,6 +34,8 @@ pub struct WebFacts {
     pub path: String,
     /// An HTML page a browser would load (doctype or `<html>`), outside tests and vendored code.
     pub html_entry: bool,
+    /// The line of the page's doctype or `<html>` element.
+    pub entry_line: u32,
     /// The file sets or mentions a Content Security Policy.
     pub csp_seen: bool,
     /// The file is a web server or hosting configuration (nginx, Apache, …).
@@ -121,7 +123,8 @@ impl Analyzer for WebAnalyzer {
         let product = matches!(role, FileRole::Source | FileRole::Example);
         Some(WebFacts {
             path: file.path.clone(),
-            html_entry: product && kind == ConfigKind::Html && is_entry_page(&file.text),
+            html_entry: product && kind == ConfigKind::Html && entry_line(&file.text).is_some(),
+            entry_line: entry_line(&file.text).unwrap_or(1),
             csp_seen: !found.is_empty() || locate::mentions_csp(&file.text),
             server_config: matches!(
                 kind,
@@ -134,15 +137,12 @@ impl Analyzer for WebAnalyzer {
         if !cx.wants(&rules::missing_csp::META) || facts.iter().any(|f| f.csp_seen) {
             return;
         }
-        let mut pages: Vec<&str> = facts
-            .iter()
-            .filter(|f| f.html_entry)
-            .map(|f| f.path.as_str())
-            .collect();
-        if pages.is_empty() {
+        let mut entries: Vec<&WebFacts> = facts.iter().filter(|f| f.html_entry).collect();
+        if entries.is_empty() {
             return;
         }
-        pages.sort_unstable();
+        entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let pages: Vec<&str> = entries.iter().map(|f| f.path.as_str()).collect();
         let mut servers: Vec<&str> = facts
             .iter()
             .filter(|f| f.server_config)
@@ -171,7 +171,14 @@ impl Analyzer for WebAnalyzer {
             pages.len(),
             shown(&pages),
         );
-        cx.report(Finding::new(&rules::missing_csp::META, palisade_core::Span::line(1), message).with_path(pages[0]));
+        cx.report(
+            Finding::new(
+                &rules::missing_csp::META,
+                palisade_core::Span::line(entries[0].entry_line),
+                message,
+            )
+            .with_path(pages[0]),
+        );
     }
 }
 
@@ -203,8 +210,10 @@ fn is_minified(file: &SourceFile) -> bool {
     file.text.len() > 2000 && file.text.len() / lines > 300
 }
 
-/// Whether an HTML file is a page (not a fragment or template partial).
-fn is_entry_page(text: &str) -> bool {
+/// The line of an HTML page's doctype or `<html>` element within its first 2 KiB, if the
+/// file is a page (not a fragment or template partial).
+fn entry_line(text: &str) -> Option<u32> {
     let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
-    head.contains("<!doctype html") || head.contains("<html")
+    let at = head.find("<!doctype html").or_else(|| head.find("<html"))?;
+    Some(head[..at].matches('\n').count() as u32 + 1)
 }
