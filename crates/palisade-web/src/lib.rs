@@ -6,6 +6,8 @@
 //! prober can use it directly.
 
 pub mod csp;
+pub mod html;
+pub mod js;
 pub mod locate;
 pub mod rules;
 
@@ -58,7 +60,7 @@ impl Analyzer for WebAnalyzer {
         FileSelector {
             extensions: &[
                 "html", "htm", "xhtml", "conf", "vhost", "py", "js", "mjs", "cjs", "jsx", "ts",
-                "mts", "cts", "tsx",
+                "mts", "cts", "tsx", "vue",
             ],
             names: &[
                 "_headers",
@@ -99,16 +101,53 @@ impl Analyzer for WebAnalyzer {
         if cx.is_collecting() || !cx.wants_any(rules::METAS) {
             return None;
         }
-        let kind = locate::config_kind(&file.path)?;
-        if kind == ConfigKind::Code && is_minified(file) {
+        let lower_path = file.path.to_ascii_lowercase();
+        let ext = lower_path.rsplit_once('.').map_or("", |(_, e)| e);
+        let kind = locate::config_kind(&file.path);
+        if kind.is_none() && ext != "vue" {
+            return None;
+        }
+        if lower_path.starts_with(".next/") || lower_path.contains("/.next/") {
             cx.notice(
                 DiagnosticKind::Skipped,
                 None,
-                "web: a minified or bundled script (very long lines); not analysed",
+                "web: build output (.next/); not analysed",
             );
             return None;
         }
-        let found = locate::find(kind, &file.text);
+        let grammar = js::grammar_for(ext);
+        if grammar.is_some() && is_minified(file) {
+            cx.notice(
+                DiagnosticKind::Skipped,
+                None,
+                "web: a minified or bundled script (*.min.*, or very long lines); not analysed",
+            );
+            return None;
+        }
+        let js_rules: Vec<&rules::JsRule> = rules::JS_RULES
+            .iter()
+            .copied()
+            .filter(|r| cx.wants(r.meta))
+            .collect();
+        if let Some(grammar) = grammar
+            && !js_rules.is_empty()
+        {
+            match js::with_script(grammar, &file.text, 0, |s| {
+                html::run(s, file, cx, &js_rules)
+            }) {
+                Ok(Some(line)) => cx.notice(
+                    DiagnosticKind::Parse,
+                    Some(line),
+                    format!("web: syntax error near line {line}; findings elsewhere in the file are still reported"),
+                ),
+                Ok(None) => {}
+                Err(e) => cx.notice(DiagnosticKind::Parse, None, format!("web: {e}")),
+            }
+        }
+        if kind == Some(ConfigKind::Html) || ext == "vue" {
+            html::check(file, cx, &js_rules);
+        }
+        let found = kind.map(|k| locate::find(k, &file.text)).unwrap_or_default();
         for f in &found {
             report_found(
                 file,
@@ -123,12 +162,19 @@ impl Analyzer for WebAnalyzer {
         let product = matches!(role, FileRole::Source | FileRole::Example);
         Some(WebFacts {
             path: file.path.clone(),
-            html_entry: product && kind == ConfigKind::Html && entry_line(&file.text).is_some(),
+            html_entry: product
+                && kind == Some(ConfigKind::Html)
+                && entry_line(&file.text).is_some(),
             entry_line: entry_line(&file.text).unwrap_or(1),
             csp_seen: !found.is_empty() || locate::mentions_csp(&file.text),
             server_config: matches!(
                 kind,
-                ConfigKind::Server | ConfigKind::Headers | ConfigKind::NetlifyToml | ConfigKind::Json
+                Some(
+                    ConfigKind::Server
+                        | ConfigKind::Headers
+                        | ConfigKind::NetlifyToml
+                        | ConfigKind::Json
+                )
             ),
         })
     }

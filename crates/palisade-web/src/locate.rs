@@ -155,6 +155,10 @@ fn html_meta(text: &str) -> Vec<Found> {
 
 /// The attributes of a tag between `range` (after the tag name, before `>`): names and the
 /// ranges of their values (without quotes).
+pub(crate) fn attributes_pub(text: &str, range: Range<usize>) -> Vec<(String, Range<usize>)> {
+    attributes(text, range)
+}
+
 fn attributes(text: &str, range: Range<usize>) -> Vec<(String, Range<usize>)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();

@@ -38,3 +38,6 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     source: include_str!("csp_missing_object_src.rs"),
 };
+
+/// Reported by the CSP evaluation (see [`super::meta_of`]) or the project pass.
+pub static RULE: super::PolicyRule = super::PolicyRule { meta: &META };

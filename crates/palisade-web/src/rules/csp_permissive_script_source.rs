@@ -44,3 +44,6 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     source: include_str!("csp_permissive_script_source.rs"),
 };
+
+/// Reported by the CSP evaluation (see [`super::meta_of`]) or the project pass.
+pub static RULE: super::PolicyRule = super::PolicyRule { meta: &META };

@@ -40,3 +40,6 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     source: include_str!("csp_unsafe_eval.rs"),
 };
+
+/// Reported by the CSP evaluation (see [`super::meta_of`]) or the project pass.
+pub static RULE: super::PolicyRule = super::PolicyRule { meta: &META };

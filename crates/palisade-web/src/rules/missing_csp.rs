@@ -48,3 +48,6 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     source: include_str!("missing_csp.rs"),
 };
+
+/// Reported by the CSP evaluation (see [`super::meta_of`]) or the project pass.
+pub static RULE: super::PolicyRule = super::PolicyRule { meta: &META };

@@ -7,7 +7,9 @@ use palisade_core::RuleMeta;
 
 palisade_core::register_rules! {
     /// The metadata of every web rule.
-    pub static METAS: [RuleMeta] = [
+    pub static METAS: [RuleMeta];
+    /// Rules reported by the CSP evaluation, the HTML pass or the project pass.
+    pub static POLICY_RULES: [PolicyRule] = [
         csp_missing_script_restriction,
         csp_unsafe_inline,
         csp_unsafe_eval,
@@ -23,7 +25,28 @@ palisade_core::register_rules! {
         csp_strict_dynamic_without_nonce,
         csp_report_only,
         missing_csp,
+        missing_subresource_integrity,
     ];
+    /// Rules that check one script's syntax tree and data flow.
+    pub static JS_RULES: [JsRule] = [
+        code_injection,
+        dom_xss,
+        open_redirect,
+        plaintext_http_url,
+        sql_injection,
+    ];
+}
+
+/// A rule whose findings come from a shared pass (the CSP engine, the HTML tag scan, the
+/// project pass) rather than a check of its own.
+pub struct PolicyRule {
+    pub meta: &'static RuleMeta,
+}
+
+/// A rule that checks one script (a JS/TS file, an inline `<script>`, an event handler).
+pub struct JsRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&crate::js::Script<'_>, &palisade_core::SourceFile, &mut palisade_core::FileContext<'_>),
 }
 
 /// The rule an issue of the CSP engine is reported under.

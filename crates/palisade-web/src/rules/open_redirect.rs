@@ -1,0 +1,140 @@
+//! Flags navigation to a URL the attacker chooses: `location` assignments, `location.assign`,
+//! `location.replace` and `window.open` fed from a source.
+//!
+//! ## What it checks
+//! Assignments to `location`, `window.location`, `document.location` or their `href`, and
+//! calls of `location.assign(…)`, `location.replace(…)` and `window.open(…)`, when the URL
+//! comes from a source (the same sources as `web/dom-xss`: `location.hash`, query
+//! parameters, `postMessage` data, `document.referrer`, Express request data). Values of
+//! unknown origin are not flagged (too common to be useful), nor the page's own URL alone
+//! (`location.href = location.href`), nor URLs that start with a fixed origin or a fixed path
+//! (`"/search?q=" + q`, `"https://shop.example/" + p`).
+//!
+//! ## Why it matters
+//! A link to the trusted site that forwards to an attacker's page (`?next=https://evil…`)
+//! makes phishing convincing, and `javascript:` URLs turn the redirect into script execution.
+//!
+//! ## Example
+//! ```js
+//! const next = new URLSearchParams(location.search).get("next");
+//! window.location.href = next;                 // flagged
+//! window.location.href = "/account?tab=" + encodeURIComponent(next);  // not flagged
+//! ```
+//!
+//! ## Remediation
+//! Redirect only to relative paths you check (start with a single `/`, not `//`), or to
+//! an allow-list of destinations; reject `javascript:` and other schemes.
+//!
+//! ## References
+//! - CWE-601: URL Redirection to Untrusted Site ('Open Redirect')
+//! - OWASP Unvalidated Redirects and Forwards Cheat Sheet
+
+use crate::js::{Script, Taint};
+use palisade_core::{
+    Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity, SourceFile,
+};
+use tree_sitter::Node;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "web/open-redirect",
+    title: "Navigation to an attacker-chosen URL",
+    severity: Severity::Medium,
+    confidence: Confidence::High,
+    cwe: &[601],
+    owasp: Owasp::A01,
+    recommendation: Recommendation::WebFrontend,
+    needs_network: false,
+    options: &[],
+    source: include_str!("open_redirect.rs"),
+};
+
+pub static RULE: super::JsRule = super::JsRule {
+    meta: &META,
+    check,
+};
+
+fn is_location(text: &str) -> bool {
+    let t = text
+        .trim_start_matches("window.")
+        .trim_start_matches("document.")
+        .trim_start_matches("top.")
+        .trim_start_matches("self.");
+    matches!(t, "location" | "location.href")
+}
+
+/// Whether the URL starts with a fixed origin or path, so the attacker cannot pick the site.
+fn fixed_prefix(s: &Script<'_>, node: Node<'_>) -> bool {
+    let mut n = s.resolve(node);
+    loop {
+        match n.kind() {
+            "binary_expression" => match n.child_by_field_name("left") {
+                Some(l) => n = l,
+                None => return false,
+            },
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(i) => n = i,
+                None => return false,
+            },
+            "template_string" | "string" => {
+                let text = s.text(n).trim_start_matches(['`', '"', '\'']);
+                if text.starts_with("${") {
+                    return false;
+                }
+                let fixed_origin = (text.starts_with("https://") || text.starts_with("http://"))
+                    && text.split('/').nth(2).is_some_and(|h| !h.is_empty())
+                    && text.matches('/').count() >= 3;
+                let fixed_path = text.starts_with('/') && text.len() > 1 && !text.starts_with("//") && !text.starts_with("/\\");
+                return fixed_origin || fixed_path || text.starts_with('#') || text.starts_with('?');
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn flag(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<'_>, value: Node<'_>, sink: &str) {
+    if fixed_prefix(s, value) {
+        return;
+    }
+    let Taint::Source(src, whole_url) = s.taint(value) else { return };
+    // The page's own URL alone cannot lead elsewhere.
+    let direct = matches!(s.resolve(value).kind(), "member_expression" | "identifier");
+    if whole_url && direct {
+        return;
+    }
+    cx.report(Finding::new(
+        &META,
+        s.span(file, at),
+        format!("{sink} navigates to a URL built from `{src}`, which the attacker controls: an open redirect, or script execution with a javascript: URL; allow only checked relative paths or listed destinations"),
+    ));
+}
+
+fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
+    for &a in s.nodes("assignment_expression") {
+        let (Some(left), Some(right)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+            continue;
+        };
+        if is_location(s.text(left)) {
+            flag(s, file, cx, a, right, s.text(left));
+        }
+    }
+    for &call in s.nodes("call_expression") {
+        let Some(callee) = call.child_by_field_name("function") else { continue };
+        let text = s.text(callee);
+        let sink = match text.rsplit_once('.') {
+            Some((object, "assign" | "replace"))
+                if is_location(object) && !object.ends_with("href") =>
+            {
+                text
+            }
+            Some((object, "open")) if matches!(object, "window" | "self" | "top") => text,
+            _ => continue,
+        };
+        if let Some(url) = call
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.named_child(0))
+        {
+            flag(s, file, cx, call, url, sink);
+        }
+    }
+}
