@@ -50,7 +50,14 @@ pub enum Taint {
 
 impl Taint {
     pub fn join(self, other: Taint) -> Taint {
-        if self >= other { self } else { other }
+        match (&self, &other) {
+            // Of two sources keep the one that is not the page's whole URL: it is the part
+            // an attacker chooses freely.
+            (Taint::Source(_, true), Taint::Source(_, false)) => other,
+            (Taint::Source(..), Taint::Source(..)) => self,
+            _ if self >= other => self,
+            _ => other,
+        }
     }
 
     pub fn source(&self) -> Option<&str> {
