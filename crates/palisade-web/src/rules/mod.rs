@@ -31,6 +31,7 @@ palisade_core::register_rules! {
     pub static JS_RULES: [JsRule] = [
         code_injection,
         dom_xss,
+        insecure_cookie,
         open_redirect,
         plaintext_http_url,
         sql_injection,
