@@ -32,7 +32,9 @@ fn tags(text: &str) -> Vec<Tag> {
     while let Some(at) = text[i..].find('<') {
         let start = i + at;
         if text[start..].starts_with("<!--") {
-            i = lower[start..].find("-->").map_or(text.len(), |e| start + e + 3);
+            i = lower[start..]
+                .find("-->")
+                .map_or(text.len(), |e| start + e + 3);
             continue;
         }
         let name_start = start + 1;
@@ -62,7 +64,11 @@ fn tags(text: &str) -> Vec<Tag> {
             .map(|(n, r)| (n.to_ascii_lowercase(), r))
             .collect();
         let end = (k + 1).min(text.len());
-        out.push(Tag { name: name.clone(), attrs, end });
+        out.push(Tag {
+            name: name.clone(),
+            attrs,
+            end,
+        });
         i = end;
         // Script and style bodies are not markup.
         if name == "script" || name == "style" {
@@ -111,7 +117,11 @@ pub fn check(file: &SourceFile, cx: &mut FileContext<'_>, js_rules: &[&JsRule]) 
                     match js::with_script(grammar, body, tag.end, |s| run(s, file, cx, js_rules)) {
                         Ok(Some(_)) => broken += 1,
                         Ok(None) => {}
-                        Err(e) => cx.notice(DiagnosticKind::Parse, None, format!("web: inline script: {e}")),
+                        Err(e) => cx.notice(
+                            DiagnosticKind::Parse,
+                            None,
+                            format!("web: inline script: {e}"),
+                        ),
                     }
                 }
             }
@@ -137,11 +147,18 @@ pub fn check(file: &SourceFile, cx: &mut FileContext<'_>, js_rules: &[&JsRule]) 
             "form" => "action",
             _ => continue,
         };
-        let Some((url, range)) = tag.attr(text, url_attr) else { continue };
-        let rel = tag.attr(text, "rel").map_or(String::new(), |(r, _)| r.to_ascii_lowercase());
+        let Some((url, range)) = tag.attr(text, url_attr) else {
+            continue;
+        };
+        let rel = tag
+            .attr(text, "rel")
+            .map_or(String::new(), |(r, _)| r.to_ascii_lowercase());
         if tag.name == "link"
             && !rel.split_ascii_whitespace().any(|r| {
-                matches!(r, "stylesheet" | "preload" | "modulepreload" | "icon" | "manifest")
+                matches!(
+                    r,
+                    "stylesheet" | "preload" | "modulepreload" | "icon" | "manifest"
+                )
             })
         {
             continue;
@@ -157,15 +174,30 @@ pub fn check(file: &SourceFile, cx: &mut FileContext<'_>, js_rules: &[&JsRule]) 
                 &host,
             );
         }
-        let sri_kind = tag.name == "script" || (tag.name == "link" && rel.split_ascii_whitespace().any(|r| r == "stylesheet"));
+        let sri_kind = tag.name == "script"
+            || (tag.name == "link" && rel.split_ascii_whitespace().any(|r| r == "stylesheet"));
         if wants_sri && sri_kind && tag.attr(text, "integrity").is_none() {
             let trimmed = url.trim();
-            let absolute = trimmed.starts_with("https://") || trimmed.starts_with("http://") || trimmed.starts_with("//");
-            let templated = trimmed.contains("{{") || trimmed.contains("{%") || trimmed.contains("<%") || trimmed.contains("${");
-            let rest = trimmed.split_once("//").map_or("", |(_, r)| r).to_ascii_lowercase();
+            let absolute = trimmed.starts_with("https://")
+                || trimmed.starts_with("http://")
+                || trimmed.starts_with("//");
+            let templated = trimmed.contains("{{")
+                || trimmed.contains("{%")
+                || trimmed.contains("<%")
+                || trimmed.contains("${");
+            let rest = trimmed
+                .split_once("//")
+                .map_or("", |(_, r)| r)
+                .to_ascii_lowercase();
             let dynamic = rules::missing_subresource_integrity::DYNAMIC
                 .iter()
-                .any(|d| rest.starts_with(d) && rest[d.len()..].chars().next().is_none_or(|c| matches!(c, '/' | '?' | ':')));
+                .any(|d| {
+                    rest.starts_with(d)
+                        && rest[d.len()..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| matches!(c, '/' | '?' | ':'))
+                });
             if absolute && !templated && !dynamic && !rest.is_empty() {
                 let host = rest.split(['/', '?', ':']).next().unwrap_or("");
                 cx.report(Finding::new(

@@ -15,12 +15,8 @@ use tree_sitter::Node;
 
 pub static JAVASCRIPT: LazyLock<Grammar> =
     LazyLock::new(|| Grammar::new("javascript", tree_sitter_javascript::LANGUAGE));
-pub static TYPESCRIPT: LazyLock<Grammar> = LazyLock::new(|| {
-    Grammar::new(
-        "typescript",
-        tree_sitter_typescript::LANGUAGE_TYPESCRIPT,
-    )
-});
+pub static TYPESCRIPT: LazyLock<Grammar> =
+    LazyLock::new(|| Grammar::new("typescript", tree_sitter_typescript::LANGUAGE_TYPESCRIPT));
 pub static TSX: LazyLock<Grammar> =
     LazyLock::new(|| Grammar::new("tsx", tree_sitter_typescript::LANGUAGE_TSX));
 
@@ -214,9 +210,10 @@ impl<'t> Script<'t> {
             .copied()
             .collect();
         for a in assignments {
-            let (Some(left), Some(right)) =
-                (a.child_by_field_name("left"), a.child_by_field_name("right"))
-            else {
+            let (Some(left), Some(right)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
                 continue;
             };
             if left.kind() == "identifier" {
@@ -451,9 +448,19 @@ impl<'t> Script<'t> {
         }
         let d = depth + 1;
         match node.kind() {
-            "string" | "number" | "true" | "false" | "null" | "undefined" | "regex"
-            | "arrow_function" | "function_expression" | "function" | "class"
-            | "unary_expression" | "update_expression" => Taint::Const,
+            "string"
+            | "number"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+            | "regex"
+            | "arrow_function"
+            | "function_expression"
+            | "function"
+            | "class"
+            | "unary_expression"
+            | "update_expression" => Taint::Const,
             "template_string" => {
                 let mut t = Taint::Const;
                 for i in 0..node.named_child_count() {
@@ -509,8 +516,12 @@ impl<'t> Script<'t> {
                 c.map_or(Taint::Unknown, |c| self.eval(c, d))
                     .join(a.map_or(Taint::Unknown, |a| self.eval(a, d)))
             }
-            "parenthesized_expression" | "await_expression" | "as_expression"
-            | "non_null_expression" | "satisfies_expression" | "type_assertion"
+            "parenthesized_expression"
+            | "await_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+            | "type_assertion"
             | "sequence_expression" => {
                 let n = node.named_child_count();
                 match node.named_child(n.saturating_sub(1) as u32) {
@@ -543,8 +554,7 @@ impl<'t> Script<'t> {
                 // `x += y` refers to x's previous value: evaluate at the assignment.
                 self.eval(*e, d)
             }
-            Value::Prop(e, prop) => match source_of_member(&format!("{}.{prop}", self.text(*e)))
-            {
+            Value::Prop(e, prop) => match source_of_member(&format!("{}.{prop}", self.text(*e))) {
                 Some(t) => t,
                 None => self.eval(*e, d),
             },
@@ -619,10 +629,9 @@ impl<'t> Script<'t> {
         };
         if callee.kind() == "identifier" {
             return match last {
-                "decodeURIComponent" | "decodeURI" | "unescape" | "String" | "atob" => {
-                    self.first_arg(node)
-                        .map_or(Taint::Unknown, |a| self.eval(a, d))
-                }
+                "decodeURIComponent" | "decodeURI" | "unescape" | "String" | "atob" => self
+                    .first_arg(node)
+                    .map_or(Taint::Unknown, |a| self.eval(a, d)),
                 _ => Taint::Unknown,
             };
         }
@@ -686,7 +695,10 @@ pub fn source_of_member(text: &str) -> Option<Taint> {
         .or_else(|| compact.strip_prefix("self."))
         .or_else(|| compact.strip_prefix("globalThis."))
         .unwrap_or(&compact);
-    let t = t.strip_prefix("document.").filter(|r| r.starts_with("location")).unwrap_or(t);
+    let t = t
+        .strip_prefix("document.")
+        .filter(|r| r.starts_with("location"))
+        .unwrap_or(t);
     let whole = |s: &str| Some(Taint::Source(s.to_string(), true));
     let part = |s: &str| Some(Taint::Source(s.to_string(), false));
     match t {
@@ -720,7 +732,11 @@ pub fn request_source(text: &str) -> Option<Taint> {
 
 /// Whether a callee sanitizes or encodes its argument for the sinks the rules watch.
 fn is_sanitizer(callee: &str) -> bool {
-    let last = callee.rsplit('.').next().unwrap_or(callee).to_ascii_lowercase();
+    let last = callee
+        .rsplit('.')
+        .next()
+        .unwrap_or(callee)
+        .to_ascii_lowercase();
     (last.contains("escape") && last != "unescape")
         || last.contains("sanitiz")
         || (last.contains("encode") && !last.contains("decode"))
@@ -776,28 +792,44 @@ mod tests {
             Taint::Source(..)
         ));
         assert!(matches!(
-            taint_of_last_call_arg("const p = new URLSearchParams(window.location.search); const n = p.get('n'); sink(`hi ${n}`);"),
+            taint_of_last_call_arg(
+                "const p = new URLSearchParams(window.location.search); const n = p.get('n'); sink(`hi ${n}`);"
+            ),
             Taint::Source(..)
         ));
         assert_eq!(
             taint_of_last_call_arg("var q = location.hash; sink(DOMPurify.sanitize(q));"),
             Taint::Sanitized
         );
-        assert_eq!(taint_of_last_call_arg("var q = 'a' + 'b'; sink(q);"), Taint::Const);
-        assert_eq!(taint_of_last_call_arg("function f(x) { sink(x); }"), Taint::Unknown);
+        assert_eq!(
+            taint_of_last_call_arg("var q = 'a' + 'b'; sink(q);"),
+            Taint::Const
+        );
+        assert_eq!(
+            taint_of_last_call_arg("function f(x) { sink(x); }"),
+            Taint::Unknown
+        );
         assert!(matches!(
-            taint_of_last_call_arg("window.addEventListener('message', function (e) { sink(e.data); });"),
+            taint_of_last_call_arg(
+                "window.addEventListener('message', function (e) { sink(e.data); });"
+            ),
             Taint::Source(..)
         ));
         assert!(matches!(
-            taint_of_last_call_arg("app.get('/', (req, res) => { const { id } = req.query; sink('x' + id); });"),
+            taint_of_last_call_arg(
+                "app.get('/', (req, res) => { const { id } = req.query; sink('x' + id); });"
+            ),
             Taint::Source(..)
         ));
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let src = format!("var x = {}location.hash{}; sink(x);", "(".repeat(5000), ")".repeat(5000));
+        let src = format!(
+            "var x = {}location.hash{}; sink(x);",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
         let _ = taint_of_last_call_arg(&src);
     }
 }

@@ -147,7 +147,9 @@ impl Analyzer for WebAnalyzer {
         if kind == Some(ConfigKind::Html) || ext == "vue" {
             html::check(file, cx, &js_rules);
         }
-        let found = kind.map(|k| locate::find(k, &file.text)).unwrap_or_default();
+        let found = kind
+            .map(|k| locate::find(k, &file.text))
+            .unwrap_or_default();
         for f in &found {
             report_found(
                 file,
@@ -259,7 +261,11 @@ fn is_minified(file: &SourceFile) -> bool {
 /// The line of an HTML page's doctype or `<html>` element within its first 2 KiB, if the
 /// file is a page (not a fragment or template partial).
 fn entry_line(text: &str) -> Option<u32> {
-    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let at = head.find("<!doctype html").or_else(|| head.find("<html"))?;
     Some(head[..at].matches('\n').count() as u32 + 1)
 }

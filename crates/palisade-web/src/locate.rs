@@ -91,12 +91,7 @@ pub fn find(kind: ConfigKind, text: &str) -> Vec<Found> {
     }
 }
 
-fn header_found(
-    what: &'static str,
-    text: &str,
-    name: &str,
-    value: Range<usize>,
-) -> Option<Found> {
+fn header_found(what: &'static str, text: &str, name: &str, value: Range<usize>) -> Option<Found> {
     let disposition = csp::disposition_of_header(name)?;
     Some(Found {
         what,
@@ -169,8 +164,7 @@ fn attributes(text: &str, range: Range<usize>) -> Vec<(String, Range<usize>)> {
             i += 1;
         }
         let name_start = i;
-        while i < end && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' && bytes[i] != b'/'
-        {
+        while i < end && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' && bytes[i] != b'/' {
             i += 1;
         }
         if i == name_start {
@@ -315,7 +309,10 @@ fn apache(text: &str) -> Vec<Found> {
                 if matches!(word.as_str(), "always" | "onsuccess") {
                     continue;
                 }
-                if matches!(word.as_str(), "set" | "add" | "append" | "setifempty" | "merge") {
+                if matches!(
+                    word.as_str(),
+                    "set" | "add" | "append" | "setifempty" | "merge"
+                ) {
                     action_seen = true;
                     continue;
                 }
@@ -533,8 +530,12 @@ mod tests {
     fn meta_headers_json_code() {
         let html = "<head><META http-equiv=\"content-security-policy\" content=\"script-src 'self'\"></head>";
         assert_eq!(values(ConfigKind::Html, html), vec!["script-src 'self'"]);
-        let headers = "/*\n  X-Frame-Options: DENY\n  Content-Security-Policy: default-src 'self'\n";
-        assert_eq!(values(ConfigKind::Headers, headers), vec!["default-src 'self'"]);
+        let headers =
+            "/*\n  X-Frame-Options: DENY\n  Content-Security-Policy: default-src 'self'\n";
+        assert_eq!(
+            values(ConfigKind::Headers, headers),
+            vec!["default-src 'self'"]
+        );
         let json = r#"{"headers":[{"source":"/(.*)","headers":[{"key":"Content-Security-Policy","value":"default-src 'self'"}]}]}"#;
         assert_eq!(values(ConfigKind::Json, json), vec!["default-src 'self'"]);
         let js = "res.setHeader('Content-Security-Policy', \"default-src 'self'\");\n";
@@ -545,7 +546,10 @@ mod tests {
 
     #[test]
     fn kinds_by_path() {
-        assert_eq!(config_kind("deploy/nginx/site.conf"), Some(ConfigKind::Server));
+        assert_eq!(
+            config_kind("deploy/nginx/site.conf"),
+            Some(ConfigKind::Server)
+        );
         assert_eq!(
             config_kind("etc/nginx/sites-available/default"),
             Some(ConfigKind::Server)

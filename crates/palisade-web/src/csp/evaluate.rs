@@ -399,7 +399,11 @@ fn weakness_checks(enforced: &[(usize, &Policy)], out: &mut Vec<Issue>) {
 
     // Plain HTTP sources, per policy (each one loads what it allows over HTTP).
     for &(i, p) in enforced {
-        for d in p.directives.iter().filter(|d| !d.duplicate && takes_sources(&d.name)) {
+        for d in p
+            .directives
+            .iter()
+            .filter(|d| !d.duplicate && takes_sources(&d.name))
+        {
             let script = d.name.starts_with("script-src") || d.name == "default-src";
             for (s, t) in sources(d) {
                 let plain = match &s {
@@ -442,7 +446,8 @@ fn script_checks(enforced: &[(usize, &Policy)], out: &mut Vec<Issue>) {
             script_attr_directive(first)
         };
         if let Some(d) = d
-            && let Some((_, t)) = sources(d).find(|(s, _)| *s == Source::Keyword(Keyword::UnsafeInline))
+            && let Some((_, t)) =
+                sources(d).find(|(s, _)| *s == Source::Keyword(Keyword::UnsafeInline))
         {
             out.push(issue(
                 Check::UnsafeInline,
@@ -480,9 +485,8 @@ fn script_checks(enforced: &[(usize, &Policy)], out: &mut Vec<Issue>) {
 
     // Sources that let in any script, and allow-listed bypass hosts.
     let permissive_in = |p: &Policy| {
-        script_elem_directive(p).is_some_and(|d| {
-            !hosts_ignored(d) && sources(d).any(|(s, _)| permissive(&s).is_some())
-        })
+        script_elem_directive(p)
+            .is_some_and(|d| !hosts_ignored(d) && sources(d).any(|(s, _)| permissive(&s).is_some()))
     };
     if all(&permissive_in)
         && let Some(d) = script_elem_directive(first)
@@ -522,7 +526,9 @@ fn script_checks(enforced: &[(usize, &Policy)], out: &mut Vec<Issue>) {
             }
             if let Some((pattern, kind, _)) = bypass_entry(&h.host) {
                 let what = match kind {
-                    "angular" => "serves old AngularJS versions, whose template expressions run under any allow-list policy",
+                    "angular" => {
+                        "serves old AngularJS versions, whose template expressions run under any allow-list policy"
+                    }
                     "jsonp" => "has JSONP endpoints that wrap attacker-chosen text in a callback",
                     _ => "serves files anyone can publish",
                 };
@@ -549,7 +555,8 @@ fn script_checks(enforced: &[(usize, &Policy)], out: &mut Vec<Issue>) {
         if let Some(d) = script_elem_directive(p)
             && has_keyword(d, Keyword::StrictDynamic)
             && !has_nonce_or_hash(d)
-            && let Some((_, t)) = sources(d).find(|(s, _)| *s == Source::Keyword(Keyword::StrictDynamic))
+            && let Some((_, t)) =
+                sources(d).find(|(s, _)| *s == Source::Keyword(Keyword::StrictDynamic))
         {
             out.push(issue(
                 Check::StrictDynamicWithoutNonce,
@@ -672,10 +679,19 @@ fn syntax_checks(i: usize, policy: &Policy, options: EvalOptions, out: &mut Vec<
         for (s, t) in &parsed {
             let unquoted_keyword = matches!(
                 t.text.to_ascii_lowercase().as_str(),
-                "self" | "none" | "unsafe-inline" | "unsafe-eval" | "strict-dynamic" | "unsafe-hashes" | "report-sample"
+                "self"
+                    | "none"
+                    | "unsafe-inline"
+                    | "unsafe-eval"
+                    | "strict-dynamic"
+                    | "unsafe-hashes"
+                    | "report-sample"
             ) || {
                 let lower = t.text.to_ascii_lowercase();
-                lower.starts_with("nonce-") || lower.starts_with("sha256-") || lower.starts_with("sha384-") || lower.starts_with("sha512-")
+                lower.starts_with("nonce-")
+                    || lower.starts_with("sha256-")
+                    || lower.starts_with("sha384-")
+                    || lower.starts_with("sha512-")
             };
             let message = if unquoted_keyword {
                 Some(format!(
@@ -684,9 +700,9 @@ fn syntax_checks(i: usize, policy: &Policy, options: EvalOptions, out: &mut Vec<
                 ))
             } else {
                 match s {
-                    Source::UnknownQuoted(q) => Some(format!(
-                        "unknown keyword {q} in {name}; browsers ignore it"
-                    )),
+                    Source::UnknownQuoted(q) => {
+                        Some(format!("unknown keyword {q} in {name}; browsers ignore it"))
+                    }
                     Source::Invalid(v) => Some(format!(
                         "`{v}` in {name} is not a valid source expression; browsers ignore it"
                     )),
@@ -773,14 +789,18 @@ mod tests {
     #[test]
     fn a_strict_policy_has_nothing_but_the_frame_note() {
         assert_eq!(
-            checks("script-src 'nonce-r4nd0mR4nd0mR4nd0mR4nd0m' 'strict-dynamic' https: 'unsafe-inline'; object-src 'none'; base-uri 'none'"),
+            checks(
+                "script-src 'nonce-r4nd0mR4nd0mR4nd0mR4nd0m' 'strict-dynamic' https: 'unsafe-inline'; object-src 'none'; base-uri 'none'"
+            ),
             vec![Check::MissingFrameAncestors]
         );
     }
 
     #[test]
     fn fallback_from_default_src() {
-        let c = checks("default-src 'self' 'unsafe-inline' 'unsafe-eval' https:; frame-ancestors 'none'");
+        let c = checks(
+            "default-src 'self' 'unsafe-inline' 'unsafe-eval' https:; frame-ancestors 'none'",
+        );
         assert_eq!(
             c,
             vec![
@@ -795,12 +815,17 @@ mod tests {
     #[test]
     fn missing_everything() {
         let c = checks("img-src 'self'; frame-ancestors 'self'");
-        assert_eq!(c, vec![Check::MissingScriptRestriction, Check::MissingObjectSrc]);
+        assert_eq!(
+            c,
+            vec![Check::MissingScriptRestriction, Check::MissingObjectSrc]
+        );
     }
 
     #[test]
     fn nonce_cancels_unsafe_inline_but_needs_base_uri() {
-        let c = checks("script-src 'nonce-r4nd0mR4nd0mR4nd0mR4nd0m' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'");
+        let c = checks(
+            "script-src 'nonce-r4nd0mR4nd0mR4nd0mR4nd0m' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'",
+        );
         assert_eq!(c, vec![Check::MissingBaseUri]);
     }
 
@@ -821,7 +846,9 @@ mod tests {
 
     #[test]
     fn bypass_hosts_and_wildcards() {
-        let c = checks("script-src 'self' ajax.googleapis.com *.github.io me.github.io; object-src 'none'; frame-ancestors 'none'");
+        let c = checks(
+            "script-src 'self' ajax.googleapis.com *.github.io me.github.io; object-src 'none'; frame-ancestors 'none'",
+        );
         assert_eq!(c, vec![Check::BypassableHost]);
         let p = parse_header_value(
             "script-src 'self' ajax.googleapis.com *.github.io me.github.io",
@@ -871,13 +898,23 @@ mod tests {
             "script-src 'nonce-r4nd0mR4nd0mR4nd0mR4nd0m'; object-src 'none'; base-uri 'none'",
             Disposition::Enforce,
         );
-        let issues = evaluate(&p, EvalOptions { static_source: true });
+        let issues = evaluate(
+            &p,
+            EvalOptions {
+                static_source: true,
+            },
+        );
         assert!(issues.iter().any(|i| i.check == Check::WeakNonce));
         let templated = parse_header_value(
             "script-src 'nonce-$request_id'; object-src 'none'; base-uri 'none'",
             Disposition::Enforce,
         );
-        let issues = evaluate(&templated, EvalOptions { static_source: true });
+        let issues = evaluate(
+            &templated,
+            EvalOptions {
+                static_source: true,
+            },
+        );
         assert!(!issues.iter().any(|i| i.check == Check::WeakNonce));
     }
 }

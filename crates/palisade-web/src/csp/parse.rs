@@ -97,10 +97,7 @@ pub fn parse_policy_at(
             continue;
         };
         let name = first.text.to_ascii_lowercase();
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             // Browsers drop a directive whose name is not ALPHA / DIGIT / "-".
             directives.push(Directive {
                 name,
@@ -317,13 +314,9 @@ fn parse_host_source(text: &str) -> Option<HostSource> {
     // host-part = "*" / [ "*." ] 1*host-char *( "." 1*host-char ) [ "." ]
     let labels = host.strip_prefix("*.").unwrap_or(host);
     if host != "*"
-        && !labels
-            .split('.')
-            .enumerate()
-            .all(|(i, l)| {
-                (!l.is_empty() || i > 0)
-                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            })
+        && !labels.split('.').enumerate().all(|(i, l)| {
+            (!l.is_empty() || i > 0) && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
     {
         return None;
     }
@@ -339,10 +332,7 @@ fn parse_host_source(text: &str) -> Option<HostSource> {
         after = &p[end..];
     }
     let path = (!after.is_empty()).then(|| after.to_string());
-    if path
-        .as_deref()
-        .is_some_and(|p| p.contains([',', ';']))
-    {
+    if path.as_deref().is_some_and(|p| p.contains([',', ';'])) {
         return None;
     }
     Some(HostSource {

@@ -47,7 +47,8 @@ pub struct PolicyRule {
 /// A rule that checks one script (a JS/TS file, an inline `<script>`, an event handler).
 pub struct JsRule {
     pub meta: &'static RuleMeta,
-    pub check: fn(&crate::js::Script<'_>, &palisade_core::SourceFile, &mut palisade_core::FileContext<'_>),
+    pub check:
+        fn(&crate::js::Script<'_>, &palisade_core::SourceFile, &mut palisade_core::FileContext<'_>),
 }
 
 /// The rule an issue of the CSP engine is reported under.
