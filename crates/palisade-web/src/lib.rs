@@ -42,6 +42,8 @@ pub struct WebFacts {
     pub csp_seen: bool,
     /// The file is a web server or hosting configuration (nginx, Apache, …).
     pub server_config: bool,
+    /// The file was not analysed, and why (reported once per folder).
+    pub skipped: Option<&'static str>,
 }
 
 impl Analyzer for WebAnalyzer {
@@ -107,22 +109,30 @@ impl Analyzer for WebAnalyzer {
         if kind.is_none() && ext != "vue" {
             return None;
         }
-        if lower_path.starts_with(".next/") || lower_path.contains("/.next/") {
-            cx.notice(
-                DiagnosticKind::Skipped,
-                None,
-                "web: build output (.next/); not analysed",
-            );
-            return None;
-        }
         let grammar = js::grammar_for(ext);
-        if grammar.is_some() && is_minified(file) {
-            cx.notice(
-                DiagnosticKind::Skipped,
-                None,
-                "web: a minified or bundled script (*.min.*, or very long lines); not analysed",
-            );
-            return None;
+        let build_output = lower_path.starts_with(".next/") || lower_path.contains("/.next/");
+        if build_output || (grammar.is_some() && is_minified(file)) {
+            // One notice per folder, from the project pass.
+            return Some(WebFacts {
+                path: file.path.clone(),
+                skipped: Some(if build_output {
+                    "build output (.next/)"
+                } else {
+                    "minified or bundled scripts (*.min.*, or very long lines)"
+                }),
+                ..WebFacts::default()
+            });
+        }
+        let role = file_role(&file.path);
+        let product = matches!(role, FileRole::Source | FileRole::Example);
+        if !product {
+            // Tests, fixtures, vendored and generated files: what they set or do is not what
+            // the product serves. They still count as "a policy is set somewhere".
+            return Some(WebFacts {
+                path: file.path.clone(),
+                csp_seen: locate::mentions_csp(&file.text),
+                ..WebFacts::default()
+            });
         }
         let js_rules: Vec<&rules::JsRule> = rules::JS_RULES
             .iter()
@@ -160,13 +170,9 @@ impl Analyzer for WebAnalyzer {
                 cx,
             );
         }
-        let role = file_role(&file.path);
-        let product = matches!(role, FileRole::Source | FileRole::Example);
         Some(WebFacts {
             path: file.path.clone(),
-            html_entry: product
-                && kind == Some(ConfigKind::Html)
-                && entry_line(&file.text).is_some(),
+            html_entry: kind == Some(ConfigKind::Html) && entry_line(&file.text).is_some(),
             entry_line: entry_line(&file.text).unwrap_or(1),
             csp_seen: !found.is_empty() || locate::mentions_csp(&file.text),
             server_config: matches!(
@@ -178,10 +184,26 @@ impl Analyzer for WebAnalyzer {
                         | ConfigKind::Json
                 )
             ),
+            skipped: None,
         })
     }
 
     fn check_project(&self, facts: Vec<WebFacts>, cx: &mut ProjectContext<'_>) {
+        let mut skipped: std::collections::BTreeMap<(String, &str), usize> = Default::default();
+        for f in &facts {
+            if let Some(why) = f.skipped {
+                let folder = f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                *skipped.entry((folder, why)).or_default() += 1;
+            }
+        }
+        for ((folder, why), count) in skipped {
+            let shown = if folder.is_empty() { "." } else { folder.as_str() };
+            cx.notice(
+                Some(shown),
+                DiagnosticKind::Skipped,
+                format!("web: {count} file(s) of {why} in this folder were not analysed"),
+            );
+        }
         if !cx.wants(&rules::missing_csp::META) || facts.iter().any(|f| f.csp_seen) {
             return;
         }
@@ -232,9 +254,10 @@ impl Analyzer for WebAnalyzer {
 
 /// Reports every issue of the policies found at one place.
 fn report_found(file: &SourceFile, found: &Found, options: EvalOptions, cx: &mut FileContext<'_>) {
+    let mentions_xfo = file.text.to_ascii_lowercase().contains("x-frame-options");
     for issue in csp::evaluate(&found.policies, options) {
         let meta = rules::meta_of(issue.check);
-        if !cx.wants(meta) {
+        if !cx.wants(meta) || (issue.check == csp::Check::MissingFrameAncestors && mentions_xfo) {
             continue;
         }
         let range = found.file_range(issue.range.clone());

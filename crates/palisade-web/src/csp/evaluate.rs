@@ -576,6 +576,13 @@ fn script_checks(enforced: &[(usize, &Policy)], out: &mut Vec<Issue>) {
 
 /// Checks of how one policy is written, enforced or not.
 fn syntax_checks(i: usize, policy: &Policy, options: EvalOptions, out: &mut Vec<Issue>) {
+    // A policy written in a server-side template (`{{ api_url }}`, `{% … %}`, `<%= … %>`,
+    // `${…}`): its template tokens are not sources, and what they become is unknown.
+    let templated = policy.directives.iter().any(|d| {
+        d.values
+            .iter()
+            .any(|t| ["{{", "}}", "{%", "%}", "<%", "%>", "${"].iter().any(|m| t.text.contains(m)))
+    });
     if policy.delivery == Delivery::Meta && policy.disposition == Disposition::ReportOnly {
         out.push(issue(
             Check::InvalidDirective,
@@ -703,6 +710,7 @@ fn syntax_checks(i: usize, policy: &Policy, options: EvalOptions, out: &mut Vec<
                     Source::UnknownQuoted(q) => {
                         Some(format!("unknown keyword {q} in {name}; browsers ignore it"))
                     }
+                    Source::Invalid(_) if templated => None,
                     Source::Invalid(v) => Some(format!(
                         "`{v}` in {name} is not a valid source expression; browsers ignore it"
                     )),

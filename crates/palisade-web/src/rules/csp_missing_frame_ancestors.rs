@@ -3,7 +3,8 @@
 //! ## What it checks
 //! Header policies (server configuration, hosting configuration, server code, `palisade csp`)
 //! without `frame-ancestors`. A `<meta>` policy cannot set it and is not flagged. palisade does
-//! not check for `X-Frame-Options`, hence the low severity and medium confidence.
+//! not follow every header a server sends: the finding is left out when the same file
+//! mentions `X-Frame-Options`, and otherwise has low severity and low confidence.
 //!
 //! ## Why it matters
 //! Without `frame-ancestors` (or `X-Frame-Options`) any site can frame the page and trick
@@ -31,7 +32,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "web/csp-missing-frame-ancestors",
     title: "Content Security Policy header without frame-ancestors",
     severity: Severity::Low,
-    confidence: Confidence::Medium,
+    confidence: Confidence::Low,
     cwe: &[1021],
     owasp: Owasp::A05,
     recommendation: Recommendation::WebFrontend,

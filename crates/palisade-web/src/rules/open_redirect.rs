@@ -9,7 +9,9 @@
 //! unknown origin are not flagged (too common to be useful), nor values built from the page's
 //! own URL (`location.href = location.href.replace(…)`; a known gap when the attacker's part
 //! is cut out of `location.href` by hand), nor URLs that start with a fixed origin or a fixed path
-//! (`"/search?q=" + q`, `"https://shop.example/" + p`).
+//! (`"/search?q=" + q`, `"https://shop.example/" + p`), nor sources appended after a value
+//! that is not theirs (`config.urlRoot + "/login?next=" + location.hash`): only the start of
+//! a URL decides which site it leads to.
 //!
 //! ## Why it matters
 //! A link to the trusted site that forwards to an attacker's page (`?next=https://evil…`)
@@ -92,11 +94,41 @@ fn fixed_prefix(s: &Script<'_>, node: Node<'_>) -> bool {
     }
 }
 
+/// The part of a URL that decides where it leads: the left end of a concatenation, the
+/// first substitution of a template literal that starts with one.
+fn head<'t>(s: &Script<'t>, node: Node<'t>) -> Node<'t> {
+    let mut n = s.resolve(node);
+    for _ in 0..32 {
+        match n.kind() {
+            "binary_expression" if n.child_by_field_name("operator").is_some_and(|o| s.text(o) == "+") => {
+                match n.child_by_field_name("left") {
+                    Some(l) => n = s.resolve(l),
+                    None => break,
+                }
+            }
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(i) => n = i,
+                None => break,
+            },
+            "template_string" if s.text(n).starts_with("`${") => {
+                match n.named_child(0).and_then(|sub| sub.named_child(0)) {
+                    Some(e) => n = s.resolve(e),
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    n
+}
+
 fn flag(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<'_>, value: Node<'_>, sink: &str) {
     if fixed_prefix(s, value) {
         return;
     }
-    let Taint::Source(src, whole_url) = s.taint(value) else { return };
+    // Only the start of a URL picks the site: a source appended after a value of the
+    // product's own (`config.urlRoot + "/login?next=" + location.hash`) stays on it.
+    let Taint::Source(src, whole_url) = s.taint(head(s, value)) else { return };
     // The page's own URL (and what string methods make of it) leads back to this origin.
     if whole_url {
         return;
