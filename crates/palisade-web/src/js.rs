@@ -112,6 +112,9 @@ pub struct Script<'t> {
     bindings: HashMap<(usize, String), Vec<Binding<'t>>>,
     /// The file imports or requires one of these modules.
     pub imports: Vec<String>,
+    /// Function extents in document order: (start byte, end byte, node id, index of the
+    /// enclosing function), so that scopes are found without walking up the tree.
+    functions: Vec<(usize, usize, usize, Option<usize>)>,
 }
 
 /// Kinds the model and the rules collect.
@@ -123,7 +126,6 @@ const COLLECT: &[&str] = &[
     "new_expression",
     "jsx_attribute",
     "formal_parameters",
-    "identifier",
     "import_statement",
 ];
 
@@ -138,6 +140,7 @@ impl<'t> Script<'t> {
             nodes: HashMap::new(),
             bindings: HashMap::new(),
             imports: Vec::new(),
+            functions: Vec::new(),
         };
         script.collect();
         script.model();
@@ -161,15 +164,28 @@ impl<'t> Script<'t> {
 
     fn collect(&mut self) {
         let mut cursor = self.root.walk();
+        // Enclosing functions of the current node: indexes into `functions`.
+        let mut open: Vec<usize> = Vec::new();
         loop {
             let node = cursor.node();
             let kind = node.kind();
             if let Some(k) = COLLECT.iter().find(|k| **k == kind) {
-                // `identifier` only for `require(...)` detection would be wasteful: keep
-                // identifiers out, they are looked up through bindings.
-                if *k != "identifier" {
-                    self.nodes.entry(k).or_default().push(node);
+                self.nodes.entry(k).or_default().push(node);
+            }
+            if is_function(kind) {
+                while open
+                    .last()
+                    .is_some_and(|&i| self.functions[i].1 <= node.start_byte())
+                {
+                    open.pop();
                 }
+                self.functions.push((
+                    node.start_byte(),
+                    node.end_byte(),
+                    node.id(),
+                    open.last().copied(),
+                ));
+                open.push(self.functions.len() - 1);
             }
             if cursor.goto_first_child() {
                 continue;
@@ -375,37 +391,34 @@ impl<'t> Script<'t> {
         false
     }
 
+    /// The index in `functions` of the innermost function that strictly contains `node`
+    /// (not the node itself when it is a function).
+    fn innermost(&self, node: Node<'_>) -> Option<usize> {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let after = self.functions.partition_point(|f| f.0 <= start);
+        let mut candidate = after.checked_sub(1);
+        while let Some(i) = candidate {
+            let f = self.functions[i];
+            if f.0 <= start && end <= f.1 && f.2 != node.id() {
+                return Some(i);
+            }
+            candidate = f.3;
+        }
+        None
+    }
+
     /// The id of the innermost function around `node` (0 for the top level).
     pub fn scope_of(&self, node: Node<'_>) -> usize {
-        let mut current = node.parent();
-        let mut steps = 0;
-        while let Some(n) = current {
-            if is_function(n.kind()) {
-                return n.id();
-            }
-            steps += 1;
-            if steps > 400 {
-                break;
-            }
-            current = n.parent();
-        }
-        0
+        self.innermost(node).map_or(0, |i| self.functions[i].2)
     }
 
     /// The scopes around `node`, innermost first, ending with the top level.
     fn scopes_of(&self, node: Node<'_>) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut current = node.parent();
-        let mut steps = 0;
-        while let Some(n) = current {
-            if is_function(n.kind()) {
-                out.push(n.id());
-            }
-            steps += 1;
-            if steps > 400 {
-                break;
-            }
-            current = n.parent();
+        let mut current = self.innermost(node);
+        while let Some(i) = current {
+            out.push(self.functions[i].2);
+            current = self.functions[i].3;
         }
         out.push(0);
         out
