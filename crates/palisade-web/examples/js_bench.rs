@@ -10,12 +10,17 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
         if path.is_dir() {
-            if !matches!(name.as_str(), "node_modules" | ".git" | "dist" | "build" | ".next") {
+            if !matches!(
+                name.as_str(),
+                "node_modules" | ".git" | "dist" | "build" | ".next"
+            ) {
                 walk(&path, out);
             }
         } else if js::grammar_for(name.rsplit_once('.').map_or("", |(_, e)| e)).is_some()
@@ -55,7 +60,9 @@ fn main() {
     for (path, text) in &files {
         let file = SourceFile::in_memory(path, text);
         let mut cx = FileContext::new(&file, &set);
-        let _ = js::with_script(grammar(path), text, 0, |s| html::run(s, &file, &mut cx, &js_rules));
+        let _ = js::with_script(grammar(path), text, 0, |s| {
+            html::run(s, &file, &mut cx, &js_rules)
+        });
         findings += cx.into_parts().0.len();
     }
     let analysis = started.elapsed();

@@ -197,7 +197,11 @@ impl Analyzer for WebAnalyzer {
             }
         }
         for ((folder, why), count) in skipped {
-            let shown = if folder.is_empty() { "." } else { folder.as_str() };
+            let shown = if folder.is_empty() {
+                "."
+            } else {
+                folder.as_str()
+            };
             cx.notice(
                 Some(shown),
                 DiagnosticKind::Skipped,

@@ -56,12 +56,10 @@ pub fn config_kind(path: &str) -> Option<ConfigKind> {
         }
         (".htaccess" | "nginx.conf" | "httpd.conf" | "apache2.conf", _) => ConfigKind::Server,
         (_, "conf" | "vhost" | "nginx") => ConfigKind::Server,
-        _ if in_dir("sites-") || in_dir("conf.d") || in_dir("nginx") => {
-            if ext.is_empty() || ext == "conf" {
-                ConfigKind::Server
-            } else {
-                return code_kind(ext);
-            }
+        _ if (in_dir("sites-") || in_dir("conf.d") || in_dir("nginx"))
+            && (ext.is_empty() || ext == "conf") =>
+        {
+            ConfigKind::Server
         }
         _ => return code_kind(ext),
     })

@@ -579,9 +579,11 @@ fn syntax_checks(i: usize, policy: &Policy, options: EvalOptions, out: &mut Vec<
     // A policy written in a server-side template (`{{ api_url }}`, `{% … %}`, `<%= … %>`,
     // `${…}`): its template tokens are not sources, and what they become is unknown.
     let templated = policy.directives.iter().any(|d| {
-        d.values
-            .iter()
-            .any(|t| ["{{", "}}", "{%", "%}", "<%", "%>", "${"].iter().any(|m| t.text.contains(m)))
+        d.values.iter().any(|t| {
+            ["{{", "}}", "{%", "%}", "<%", "%>", "${"]
+                .iter()
+                .any(|m| t.text.contains(m))
+        })
     });
     if policy.delivery == Delivery::Meta && policy.disposition == Disposition::ReportOnly {
         out.push(issue(

@@ -158,7 +158,7 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
             {
                 text
             }
-            Some((object, "open")) if matches!(object, "window" | "self" | "top") => text,
+            Some(("window" | "self" | "top", "open")) => text,
             _ => continue,
         };
         if let Some(url) = call
