@@ -296,3 +296,74 @@ fn entry_line(text: &str) -> Option<u32> {
     let at = head.find("<!doctype html").or_else(|| head.find("<html"))?;
     Some(head[..at].matches('\n').count() as u32 + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::config::RuleSet;
+
+    fn run(path: &str, text: &str) -> usize {
+        let file = SourceFile::in_memory(path, text);
+        let rules = RuleSet::all(rules::METAS);
+        let mut cx = FileContext::new(&file, &rules);
+        let _ = WebAnalyzer.check_file(&file, &mut cx, &());
+        cx.into_parts().0.len()
+    }
+
+    #[test]
+    fn broken_and_hostile_input_never_panics() {
+        let deep = format!(
+            "el.innerHTML = {}location.hash{};",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let _ = run("app.js", &deep);
+        let nested = format!(
+            "{}x = location.hash; el.innerHTML = x;{}",
+            "function f() {".repeat(3000),
+            "}".repeat(3000)
+        );
+        let _ = run("app.js", &nested);
+        for text in [
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"",
+            "<meta http-equiv=content-security-policy content=script-src",
+            "<script>el.innerHTML = location.hash",
+            "<script src='//x' <<<>>> onclick=\"eval(location.hash)",
+            "<!-- <script>",
+            "<a onclick='",
+            "é<meta http-equiv='Content-Security-Policy' content='script-src ü &amp; é'>",
+        ] {
+            let _ = run("index.html", text);
+        }
+        for text in [
+            "add_header Content-Security-Policy \"script-src 'self'",
+            "add_header",
+            "Header set Content-Security-Policy",
+            "Header always set",
+        ] {
+            let _ = run("nginx.conf", text);
+        }
+        let _ = run(
+            "vercel.json",
+            "{\"key\": \"Content-Security-Policy\", \"value\": \"",
+        );
+        let _ = run("_headers", "/*\n  Content-Security-Policy:");
+        let _ = run("server.js", "res.setHeader('Content-Security-Policy', \"");
+    }
+
+    #[test]
+    fn an_inline_event_handler_is_reported_at_its_line() {
+        let html = "<html>\n<body>\n<button onclick=\"document.body.innerHTML = location.hash\">x</button>\n</body></html>\n";
+        let file = SourceFile::in_memory("index.html", html);
+        let rules = RuleSet::all(rules::METAS);
+        let mut cx = FileContext::new(&file, &rules);
+        let _ = WebAnalyzer.check_file(&file, &mut cx, &());
+        let (findings, _) = cx.into_parts();
+        let xss: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule.id == "web/dom-xss")
+            .collect();
+        assert_eq!(xss.len(), 1);
+        assert_eq!(xss[0].location.line(), 3);
+    }
+}

@@ -32,6 +32,7 @@ palisade_core::register_rules! {
         code_injection,
         dom_xss,
         insecure_cookie,
+        message_without_origin_check,
         open_redirect,
         plaintext_http_url,
         sql_injection,
