@@ -1,11 +1,12 @@
 //! Flags `message` event handlers that use the message's data without checking who sent it.
 //!
 //! ## What it checks
-//! Functions passed to `addEventListener("message", …)` (on `window`, a frame or a worker
-//! port) or assigned to `onmessage`, written inline, that read the event's `data` and never
-//! look at its `origin` (or `source`). Handlers in Web Workers' own files (where messages come
-//! from the page that started the worker) are not told apart, hence the medium confidence;
-//! test files are skipped.
+//! Functions passed to `addEventListener("message", …)` or assigned to `onmessage` on a
+//! window (`window`, the global scope, `top`, `parent`, a frame's `contentWindow`), written
+//! inline, that read the event's `data` and never look at its `origin` (or `source`).
+//! WebSockets, EventSources, workers, message ports and a worker's own `self.onmessage` are
+//! left alone: their messages come from a known peer. Confidence is medium (a handler may
+//! check the sender in a function it calls); test files are skipped.
 //!
 //! ## Why it matters
 //! Any page that can get a reference to the window (one that opens it, or frames it) can post
@@ -62,6 +63,16 @@ fn is_function(node: Node<'_>) -> bool {
     )
 }
 
+/// Whether the object a listener is added to (`window.`, ``, `iframe.contentWindow.`) is a
+/// window, whose messages may come from any page. WebSockets, EventSources, workers and
+/// message ports get messages from a known peer (`ws.onmessage`, `worker.onmessage`, a
+/// worker's own `self.onmessage`).
+fn window_receiver(prefix: &str) -> bool {
+    matches!(prefix, "" | "window." | "top." | "parent." | "globalThis.")
+        || prefix.ends_with("contentWindow.")
+        || prefix.ends_with("opener.")
+}
+
 fn check_handler(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<'_>, handler: Node<'_>) {
     let body = s.text(handler);
     let uses_data = body.contains(".data") || body.contains("data }") || body.contains("data,") || body.contains("{ data");
@@ -81,7 +92,7 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
     }
     for &call in s.nodes("call_expression") {
         let Some(callee) = call.child_by_field_name("function") else { continue };
-        if !s.text(callee).ends_with("addEventListener") {
+        if !window_receiver(s.text(callee).strip_suffix("addEventListener").unwrap_or("-")) {
             continue;
         }
         let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "arguments") else {
@@ -99,7 +110,7 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
         let (Some(left), Some(right)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
             continue;
         };
-        if s.text(left).ends_with("onmessage") && is_function(right) {
+        if window_receiver(s.text(left).strip_suffix("onmessage").unwrap_or("-")) && is_function(right) {
             check_handler(s, file, cx, a, right);
         }
     }
