@@ -157,6 +157,18 @@ impl Analyzer for WebAnalyzer {
         if kind == Some(ConfigKind::Html) || ext == "vue" {
             html::check(file, cx, &js_rules);
         }
+        if kind == Some(ConfigKind::Server)
+            && cx.wants(&rules::csp_dropped_by_nested_add_header::META)
+        {
+            for (at, parent) in locate::nginx_dropped_policies(&file.text) {
+                let (parent_line, _) = file.position(parent);
+                cx.report(Finding::new(
+                    &rules::csp_dropped_by_nested_add_header::META,
+                    file.span(at.start, at.end),
+                    format!("this block's own add_header lines replace the ones it would inherit, so its responses lose the Content-Security-Policy set on line {parent_line}; repeat the policy here (or use add_header_inherit merge on nginx 1.29.3+)"),
+                ));
+            }
+        }
         let found = kind
             .map(|k| locate::find(k, &file.text))
             .unwrap_or_default();

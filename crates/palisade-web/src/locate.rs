@@ -557,3 +557,81 @@ mod tests {
         assert_eq!(config_kind("README.md"), None);
     }
 }
+
+/// nginx blocks whose own `add_header` lines drop the Content Security Policy they would
+/// otherwise inherit: nginx inherits `add_header` from the enclosing level only when a block
+/// has none of its own. Returns, for each such block, where its first `add_header` is and
+/// where the lost policy was set.
+pub fn nginx_dropped_policies(text: &str) -> Vec<(Range<usize>, usize)> {
+    struct Block {
+        /// The first `add_header` of the block.
+        first_header: Option<Range<usize>>,
+        /// Where the block sets an enforced CSP, if it does (a report-only one is no
+        /// protection to lose, nor does it keep the enforced one).
+        csp_at: Option<usize>,
+    }
+    let mut stack: Vec<Block> = vec![Block {
+        first_header: None,
+        csp_at: None,
+    }];
+    let mut out = Vec::new();
+    for (start, line) in lines(text) {
+        let code = strip_comment(line);
+        let trimmed = code.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("add_header")
+            && rest.starts_with([' ', '\t'])
+        {
+            let at = start + (line.len() - line.trim_start().len());
+            let name_at = at + "add_header".len();
+            let name = value_at(text, name_at, b";").map(|(r, _)| text[r].to_string());
+            if let Some(block) = stack.last_mut() {
+                if block.first_header.is_none() {
+                    block.first_header = Some(at..start + line.trim_end().len());
+                }
+                if name.as_deref().and_then(csp::disposition_of_header)
+                    == Some(csp::Disposition::Enforce)
+                    && block.csp_at.is_none()
+                {
+                    block.csp_at = Some(at);
+                }
+            }
+        }
+        for c in code.bytes() {
+            match c {
+                b'{' => stack.push(Block {
+                    first_header: None,
+                    csp_at: None,
+                }),
+                b'}' if stack.len() > 1 => {
+                    let Some(block) = stack.pop() else { break };
+                    let (Some(first), None) = (block.first_header, block.csp_at) else {
+                        continue;
+                    };
+                    // What the block would have inherited: the nearest enclosing level that
+                    // has add_header lines of its own.
+                    if let Some(parent) = stack.iter().rev().find(|b| b.first_header.is_some())
+                        && let Some(csp_at) = parent.csp_at
+                    {
+                        out.push((first, csp_at));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A configuration line without its `#` comment (outside quotes).
+fn strip_comment(line: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}

@@ -10,6 +10,7 @@ palisade_core::register_rules! {
     pub static METAS: [RuleMeta];
     /// Rules reported by the CSP evaluation, the HTML pass or the project pass.
     pub static POLICY_RULES: [PolicyRule] = [
+        csp_dropped_by_nested_add_header,
         csp_missing_script_restriction,
         csp_unsafe_inline,
         csp_unsafe_eval,
