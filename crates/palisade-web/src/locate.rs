@@ -504,60 +504,6 @@ pub fn mentions_csp(text: &str) -> bool {
         || lower.contains("from \"helmet\"")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn values(kind: ConfigKind, text: &str) -> Vec<String> {
-        find(kind, text)
-            .iter()
-            .flat_map(|f| f.policies.iter().map(|p| text[p.range.clone()].to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn nginx_and_apache() {
-        let conf = "server {\n  add_header Content-Security-Policy \"default-src 'self'\" always;\n  # add_header Content-Security-Policy \"x\";\n  add_header X-Frame-Options DENY;\n}\nHeader always set Content-Security-Policy \"script-src 'self'\"\n";
-        assert_eq!(
-            values(ConfigKind::Server, conf),
-            vec!["default-src 'self'", "script-src 'self'"]
-        );
-    }
-
-    #[test]
-    fn meta_headers_json_code() {
-        let html = "<head><META http-equiv=\"content-security-policy\" content=\"script-src 'self'\"></head>";
-        assert_eq!(values(ConfigKind::Html, html), vec!["script-src 'self'"]);
-        let headers =
-            "/*\n  X-Frame-Options: DENY\n  Content-Security-Policy: default-src 'self'\n";
-        assert_eq!(
-            values(ConfigKind::Headers, headers),
-            vec!["default-src 'self'"]
-        );
-        let json = r#"{"headers":[{"source":"/(.*)","headers":[{"key":"Content-Security-Policy","value":"default-src 'self'"}]}]}"#;
-        assert_eq!(values(ConfigKind::Json, json), vec!["default-src 'self'"]);
-        let js = "res.setHeader('Content-Security-Policy', \"default-src 'self'\");\n";
-        assert_eq!(values(ConfigKind::Code, js), vec!["default-src 'self'"]);
-        let py = "response['Content-Security-Policy'] = \"script-src 'self'\"\n";
-        assert_eq!(values(ConfigKind::Code, py), vec!["script-src 'self'"]);
-    }
-
-    #[test]
-    fn kinds_by_path() {
-        assert_eq!(
-            config_kind("deploy/nginx/site.conf"),
-            Some(ConfigKind::Server)
-        );
-        assert_eq!(
-            config_kind("etc/nginx/sites-available/default"),
-            Some(ConfigKind::Server)
-        );
-        assert_eq!(config_kind("public/_headers"), Some(ConfigKind::Headers));
-        assert_eq!(config_kind("web/index.html"), Some(ConfigKind::Html));
-        assert_eq!(config_kind("README.md"), None);
-    }
-}
-
 /// nginx blocks whose own `add_header` lines drop the Content Security Policy they would
 /// otherwise inherit: nginx inherits `add_header` from the enclosing level only when a block
 /// has none of its own. Returns, for each such block, where its first `add_header` is and
@@ -634,4 +580,58 @@ fn strip_comment(line: &str) -> &str {
         }
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(kind: ConfigKind, text: &str) -> Vec<String> {
+        find(kind, text)
+            .iter()
+            .flat_map(|f| f.policies.iter().map(|p| text[p.range.clone()].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn nginx_and_apache() {
+        let conf = "server {\n  add_header Content-Security-Policy \"default-src 'self'\" always;\n  # add_header Content-Security-Policy \"x\";\n  add_header X-Frame-Options DENY;\n}\nHeader always set Content-Security-Policy \"script-src 'self'\"\n";
+        assert_eq!(
+            values(ConfigKind::Server, conf),
+            vec!["default-src 'self'", "script-src 'self'"]
+        );
+    }
+
+    #[test]
+    fn meta_headers_json_code() {
+        let html = "<head><META http-equiv=\"content-security-policy\" content=\"script-src 'self'\"></head>";
+        assert_eq!(values(ConfigKind::Html, html), vec!["script-src 'self'"]);
+        let headers =
+            "/*\n  X-Frame-Options: DENY\n  Content-Security-Policy: default-src 'self'\n";
+        assert_eq!(
+            values(ConfigKind::Headers, headers),
+            vec!["default-src 'self'"]
+        );
+        let json = r#"{"headers":[{"source":"/(.*)","headers":[{"key":"Content-Security-Policy","value":"default-src 'self'"}]}]}"#;
+        assert_eq!(values(ConfigKind::Json, json), vec!["default-src 'self'"]);
+        let js = "res.setHeader('Content-Security-Policy', \"default-src 'self'\");\n";
+        assert_eq!(values(ConfigKind::Code, js), vec!["default-src 'self'"]);
+        let py = "response['Content-Security-Policy'] = \"script-src 'self'\"\n";
+        assert_eq!(values(ConfigKind::Code, py), vec!["script-src 'self'"]);
+    }
+
+    #[test]
+    fn kinds_by_path() {
+        assert_eq!(
+            config_kind("deploy/nginx/site.conf"),
+            Some(ConfigKind::Server)
+        );
+        assert_eq!(
+            config_kind("etc/nginx/sites-available/default"),
+            Some(ConfigKind::Server)
+        );
+        assert_eq!(config_kind("public/_headers"), Some(ConfigKind::Headers));
+        assert_eq!(config_kind("web/index.html"), Some(ConfigKind::Html));
+        assert_eq!(config_kind("README.md"), None);
+    }
 }
