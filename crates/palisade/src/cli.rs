@@ -41,6 +41,9 @@ pub enum Command {
     },
     /// A software bill of materials of the packages the lockfiles and manifests pin.
     Sbom(SbomArgs),
+    /// Evaluate one Content Security Policy string (offline): the same findings as a scan
+    /// reports where a policy is set.
+    Csp(CspArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -280,6 +283,22 @@ pub struct InitArgs {
     /// The date written into the templates (YYYY-MM-DD) [default: today in UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<palisade_core::date::Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct CspArgs {
+    /// The policy, as a Content-Security-Policy header value (several policies may be
+    /// separated by commas).
+    pub policy: String,
+    /// Evaluate it as Content-Security-Policy-Report-Only.
+    #[arg(long)]
+    pub report_only: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: FailOnArg,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Endpoints(args) => crate::endpoints_command::endpoints(args),
         Command::Report { command } => crate::report_command::run(command),
         Command::Sbom(args) => crate::sbom_command::sbom(args),
+        Command::Csp(args) => crate::csp_command::csp(args),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,
@@ -381,7 +382,7 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
 }
 
 /// `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colours off.
-fn colors_allowed() -> bool {
+pub(crate) fn colors_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }

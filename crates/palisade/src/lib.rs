@@ -12,6 +12,7 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_controls::ControlsAnalyzer,
         &palisade_secrets::SecretsAnalyzer,
         &palisade_deps::DepsAnalyzer,
+        &palisade_web::WebAnalyzer,
     ]
 }
 

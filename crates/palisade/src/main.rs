@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod csp_command;
 mod endpoints_command;
 mod k8s_commands;
 mod output;

@@ -1,0 +1,848 @@
+//! JavaScript and TypeScript: one parse per script (a file, an inline `<script>`, an event
+//! handler attribute), one walk that collects the nodes the rules look at, and a local
+//! data-flow model: which value each variable holds, followed through assignments,
+//! destructuring, concatenation, template literals and string methods, to tell whether a
+//! value reaching a sink comes from something an attacker controls (`location.hash`,
+//! `postMessage` data, `req.query`), from a sanitizer, from constants, or from somewhere
+//! unknown. The flow is intra-procedural: a variable is looked up in its function, then in
+//! the enclosing ones, at the last binding before the use.
+
+use palisade_core::{FileContext, SourceFile, Span};
+use palisade_syntax::Grammar;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use tree_sitter::Node;
+
+pub static JAVASCRIPT: LazyLock<Grammar> =
+    LazyLock::new(|| Grammar::new("javascript", tree_sitter_javascript::LANGUAGE));
+pub static TYPESCRIPT: LazyLock<Grammar> =
+    LazyLock::new(|| Grammar::new("typescript", tree_sitter_typescript::LANGUAGE_TYPESCRIPT));
+pub static TSX: LazyLock<Grammar> =
+    LazyLock::new(|| Grammar::new("tsx", tree_sitter_typescript::LANGUAGE_TSX));
+
+/// The grammar for a file extension (`None`: not a script).
+pub fn grammar_for(ext: &str) -> Option<&'static Grammar> {
+    match ext {
+        "js" | "mjs" | "cjs" | "jsx" => Some(&JAVASCRIPT),
+        "ts" | "mts" | "cts" => Some(&TYPESCRIPT),
+        "tsx" => Some(&TSX),
+        _ => None,
+    }
+}
+
+/// What a value is, as far as the analysis can tell.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Taint {
+    /// Built from constants only.
+    Const,
+    /// Passed through a sanitizer or an encoder.
+    Sanitized,
+    /// Non-constant, origin unknown (a parameter, a call's result).
+    Unknown,
+    /// From something the attacker controls: what, and whether it is the page's whole URL
+    /// (`location.href`), which cannot redirect to another origin by itself.
+    Source(String, bool),
+}
+
+impl Taint {
+    pub fn join(self, other: Taint) -> Taint {
+        match (&self, &other) {
+            // Of two sources keep the one that is not the page's whole URL: it is the part
+            // an attacker chooses freely.
+            (Taint::Source(_, true), Taint::Source(_, false)) => other,
+            (Taint::Source(..), Taint::Source(..)) => self,
+            _ if self >= other => self,
+            _ => other,
+        }
+    }
+
+    pub fn source(&self) -> Option<&str> {
+        match self {
+            Taint::Source(s, _) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Node kinds that start a function scope.
+fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "function_expression"
+            | "arrow_function"
+            | "method_definition"
+            | "generator_function_declaration"
+            | "generator_function"
+            | "function"
+    )
+}
+
+/// How a parameter is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Param {
+    Unknown,
+    /// The event of a `message` listener: its `.data` is attacker-controlled.
+    MessageEvent,
+}
+
+#[derive(Clone, Debug)]
+enum Value<'t> {
+    Expr(Node<'t>),
+    /// `const { hash } = location`: a property of the value.
+    Prop(Node<'t>, String),
+    Param(Param),
+}
+
+#[derive(Clone, Debug)]
+struct Binding<'t> {
+    pos: usize,
+    value: Value<'t>,
+}
+
+/// One script's syntax tree and data-flow model.
+pub struct Script<'t> {
+    pub source: &'t str,
+    /// Where the script starts in its file.
+    pub base: usize,
+    pub root: Node<'t>,
+    /// Nodes the rules look at, by kind, in document order.
+    nodes: HashMap<&'static str, Vec<Node<'t>>>,
+    /// (scope id, name) → bindings in document order.
+    bindings: HashMap<(usize, String), Vec<Binding<'t>>>,
+    /// The file imports or requires one of these modules.
+    pub imports: Vec<String>,
+    /// Function extents in document order: (start byte, end byte, node id, index of the
+    /// enclosing function), so that scopes are found without walking up the tree.
+    functions: Vec<(usize, usize, usize, Option<usize>)>,
+}
+
+/// Kinds the model and the rules collect.
+const COLLECT: &[&str] = &[
+    "variable_declarator",
+    "assignment_expression",
+    "augmented_assignment_expression",
+    "call_expression",
+    "new_expression",
+    "jsx_attribute",
+    "formal_parameters",
+    "import_statement",
+];
+
+const MAX_DEPTH: usize = 24;
+
+impl<'t> Script<'t> {
+    pub fn new(source: &'t str, base: usize, root: Node<'t>) -> Script<'t> {
+        let mut script = Script {
+            source,
+            base,
+            root,
+            nodes: HashMap::new(),
+            bindings: HashMap::new(),
+            imports: Vec::new(),
+            functions: Vec::new(),
+        };
+        script.collect();
+        script.model();
+        script
+    }
+
+    pub fn nodes(&self, kind: &str) -> &[Node<'t>] {
+        self.nodes.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'t str {
+        self.source
+            .get(node.start_byte()..node.end_byte())
+            .unwrap_or("")
+    }
+
+    /// The span of a node in the file.
+    pub fn span(&self, file: &SourceFile, node: Node<'_>) -> Span {
+        file.span(self.base + node.start_byte(), self.base + node.end_byte())
+    }
+
+    fn collect(&mut self) {
+        let mut cursor = self.root.walk();
+        // Enclosing functions of the current node: indexes into `functions`.
+        let mut open: Vec<usize> = Vec::new();
+        loop {
+            let node = cursor.node();
+            let kind = node.kind();
+            if let Some(k) = COLLECT.iter().find(|k| **k == kind) {
+                self.nodes.entry(k).or_default().push(node);
+            }
+            if is_function(kind) {
+                while open
+                    .last()
+                    .is_some_and(|&i| self.functions[i].1 <= node.start_byte())
+                {
+                    open.pop();
+                }
+                self.functions.push((
+                    node.start_byte(),
+                    node.end_byte(),
+                    node.id(),
+                    open.last().copied(),
+                ));
+                open.push(self.functions.len() - 1);
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn bind(&mut self, scope: usize, name: &str, pos: usize, value: Value<'t>) {
+        self.bindings
+            .entry((scope, name.to_string()))
+            .or_default()
+            .push(Binding { pos, value });
+    }
+
+    fn model(&mut self) {
+        let declarators: Vec<Node<'t>> = self.nodes("variable_declarator").to_vec();
+        for d in declarators {
+            let (Some(name), Some(value)) = (
+                d.child_by_field_name("name"),
+                d.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            self.bind_pattern(name, value, d.start_byte());
+        }
+        let assignments: Vec<Node<'t>> = self
+            .nodes("assignment_expression")
+            .iter()
+            .chain(self.nodes("augmented_assignment_expression"))
+            .copied()
+            .collect();
+        for a in assignments {
+            let (Some(left), Some(right)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if left.kind() == "identifier" {
+                let scope = self.scope_of(left);
+                let name = self.text(left).to_string();
+                if a.kind() == "augmented_assignment_expression" {
+                    // `x += y`: both the old value and y; modelled as a binding of the
+                    // whole expression, evaluated specially.
+                    self.bind(scope, &name, a.start_byte(), Value::Expr(a));
+                } else {
+                    self.bind(scope, &name, a.start_byte(), Value::Expr(right));
+                }
+            } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
+                self.bind_pattern(left, right, a.start_byte());
+            }
+        }
+        let params: Vec<Node<'t>> = self.nodes("formal_parameters").to_vec();
+        for p in params {
+            let Some(function) = p.parent() else { continue };
+            let message = self.is_message_handler(function);
+            let scope = function.id();
+            for i in 0..p.named_child_count() {
+                let Some(param) = p.named_child(i as u32) else {
+                    continue;
+                };
+                let ident = match param.kind() {
+                    "identifier" => Some(param),
+                    "required_parameter" | "optional_parameter" | "assignment_pattern" => param
+                        .child_by_field_name("pattern")
+                        .or_else(|| param.child_by_field_name("left"))
+                        .filter(|n| n.kind() == "identifier"),
+                    _ => None,
+                };
+                if let Some(ident) = ident {
+                    let kind = if message && i == 0 {
+                        Param::MessageEvent
+                    } else {
+                        Param::Unknown
+                    };
+                    let name = self.text(ident).to_string();
+                    self.bind(scope, &name, 0, Value::Param(kind));
+                }
+            }
+        }
+        // `x => …` has a bare identifier parameter.
+        let arrows: Vec<Node<'t>> = self
+            .nodes("call_expression")
+            .iter()
+            .filter_map(|c| c.child_by_field_name("arguments"))
+            .flat_map(|args| {
+                (0..args.named_child_count())
+                    .filter_map(move |i| args.named_child(i as u32))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|n| n.kind() == "arrow_function")
+            .collect();
+        for arrow in arrows {
+            if let Some(param) = arrow.child_by_field_name("parameter")
+                && param.kind() == "identifier"
+            {
+                let kind = if self.is_message_handler(arrow) {
+                    Param::MessageEvent
+                } else {
+                    Param::Unknown
+                };
+                let name = self.text(param).to_string();
+                self.bind(arrow.id(), &name, 0, Value::Param(kind));
+            }
+        }
+        for bucket in self.bindings.values_mut() {
+            bucket.sort_by_key(|b| b.pos);
+        }
+        let imports: Vec<String> = self
+            .nodes("import_statement")
+            .iter()
+            .filter_map(|i| i.child_by_field_name("source"))
+            .map(|s| self.text(s).trim_matches(['"', '\'']).to_string())
+            .chain(self.nodes("call_expression").iter().filter_map(|c| {
+                let callee = c.child_by_field_name("function")?;
+                if self.text(callee) != "require" {
+                    return None;
+                }
+                let arg = c.child_by_field_name("arguments")?.named_child(0)?;
+                (arg.kind() == "string")
+                    .then(|| self.text(arg).trim_matches(['"', '\'']).to_string())
+            }))
+            .collect();
+        self.imports = imports;
+    }
+
+    fn bind_pattern(&mut self, pattern: Node<'t>, value: Node<'t>, pos: usize) {
+        match pattern.kind() {
+            "identifier" => {
+                let scope = self.scope_of(pattern);
+                let name = self.text(pattern).to_string();
+                self.bind(scope, &name, pos, Value::Expr(value));
+            }
+            "object_pattern" => {
+                for i in 0..pattern.named_child_count() {
+                    let Some(child) = pattern.named_child(i as u32) else {
+                        continue;
+                    };
+                    match child.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            let scope = self.scope_of(child);
+                            let name = self.text(child).to_string();
+                            self.bind(scope, &name, pos, Value::Prop(value, name.clone()));
+                        }
+                        "pair_pattern" => {
+                            if let (Some(key), Some(target)) = (
+                                child.child_by_field_name("key"),
+                                child.child_by_field_name("value"),
+                            ) && target.kind() == "identifier"
+                            {
+                                let scope = self.scope_of(target);
+                                let name = self.text(target).to_string();
+                                let key = self.text(key).trim_matches(['"', '\'']).to_string();
+                                self.bind(scope, &name, pos, Value::Prop(value, key));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "array_pattern" => {
+                for i in 0..pattern.named_child_count() {
+                    if let Some(child) = pattern.named_child(i as u32)
+                        && child.kind() == "identifier"
+                    {
+                        let scope = self.scope_of(child);
+                        let name = self.text(child).to_string();
+                        self.bind(scope, &name, pos, Value::Expr(value));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `function` is the handler of a `message` event
+    /// (`addEventListener("message", f)`, `onmessage = f`, `window.onmessage = f`).
+    fn is_message_handler(&self, function: Node<'t>) -> bool {
+        let Some(parent) = function.parent() else {
+            return false;
+        };
+        if parent.kind() == "arguments"
+            && let Some(call) = parent.parent()
+            && let Some(callee) = call.child_by_field_name("function")
+            && self.text(callee).ends_with("addEventListener")
+            && let Some(first) = parent.named_child(0)
+        {
+            return matches!(self.text(first), "\"message\"" | "'message'" | "`message`");
+        }
+        if parent.kind() == "assignment_expression"
+            && let Some(left) = parent.child_by_field_name("left")
+        {
+            return self.text(left).ends_with("onmessage");
+        }
+        false
+    }
+
+    /// The index in `functions` of the innermost function that strictly contains `node`
+    /// (not the node itself when it is a function).
+    fn innermost(&self, node: Node<'_>) -> Option<usize> {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let after = self.functions.partition_point(|f| f.0 <= start);
+        let mut candidate = after.checked_sub(1);
+        while let Some(i) = candidate {
+            let f = self.functions[i];
+            if f.0 <= start && end <= f.1 && f.2 != node.id() {
+                return Some(i);
+            }
+            candidate = f.3;
+        }
+        None
+    }
+
+    /// The id of the innermost function around `node` (0 for the top level).
+    pub fn scope_of(&self, node: Node<'_>) -> usize {
+        self.innermost(node).map_or(0, |i| self.functions[i].2)
+    }
+
+    /// The scopes around `node`, innermost first, ending with the top level.
+    fn scopes_of(&self, node: Node<'_>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut current = self.innermost(node);
+        while let Some(i) = current {
+            out.push(self.functions[i].2);
+            current = self.functions[i].3;
+        }
+        out.push(0);
+        out
+    }
+
+    /// The value a variable holds where `use_node` reads it.
+    fn lookup(&self, name: &str, use_node: Node<'_>) -> Option<&Binding<'t>> {
+        for scope in self.scopes_of(use_node) {
+            if let Some(list) = self.bindings.get(&(scope, name.to_string()))
+                && let Some(b) = list.iter().rev().find(|b| b.pos < use_node.start_byte())
+            {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    /// The expression a variable was last bound to before `use_node`, if it is one.
+    pub fn resolve(&self, node: Node<'t>) -> Node<'t> {
+        if node.kind() == "identifier"
+            && let Some(Binding {
+                value: Value::Expr(e),
+                ..
+            }) = self.lookup(self.text(node), node)
+            && e.kind() != "augmented_assignment_expression"
+        {
+            return *e;
+        }
+        node
+    }
+
+    /// What `node` evaluates to.
+    pub fn taint(&self, node: Node<'t>) -> Taint {
+        self.eval(node, 0)
+    }
+
+    fn eval(&self, node: Node<'t>, depth: usize) -> Taint {
+        if depth > MAX_DEPTH {
+            return Taint::Unknown;
+        }
+        let d = depth + 1;
+        match node.kind() {
+            "string"
+            | "number"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+            | "regex"
+            | "arrow_function"
+            | "function_expression"
+            | "function"
+            | "class"
+            | "unary_expression"
+            | "update_expression" => Taint::Const,
+            "template_string" => {
+                let mut t = Taint::Const;
+                for i in 0..node.named_child_count() {
+                    if let Some(c) = node.named_child(i as u32)
+                        && c.kind() == "template_substitution"
+                        && let Some(e) = c.named_child(0)
+                    {
+                        t = t.join(self.eval(e, d));
+                    }
+                }
+                t
+            }
+            "identifier" => {
+                let name = self.text(node);
+                if name == "location" && self.lookup(name, node).is_none() {
+                    return Taint::Source("location".into(), true);
+                }
+                match self.lookup(name, node) {
+                    Some(b) => self.eval_binding(b, node, d),
+                    None => Taint::Unknown,
+                }
+            }
+            "member_expression" | "subscript_expression" => self.eval_member(node, d),
+            "binary_expression" => {
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
+                let (Some(l), Some(r)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    return Taint::Unknown;
+                };
+                match op {
+                    "+" | "||" | "??" => self.eval(l, d).join(self.eval(r, d)),
+                    "&&" => self.eval(r, d),
+                    _ => Taint::Const,
+                }
+            }
+            "augmented_assignment_expression" => {
+                let left = node.child_by_field_name("left");
+                let right = node.child_by_field_name("right");
+                let old = left.map_or(Taint::Unknown, |l| self.eval(l, d));
+                old.join(right.map_or(Taint::Unknown, |r| self.eval(r, d)))
+            }
+            "assignment_expression" => node
+                .child_by_field_name("right")
+                .map_or(Taint::Unknown, |r| self.eval(r, d)),
+            "ternary_expression" => {
+                let c = node.child_by_field_name("consequence");
+                let a = node.child_by_field_name("alternative");
+                c.map_or(Taint::Unknown, |c| self.eval(c, d))
+                    .join(a.map_or(Taint::Unknown, |a| self.eval(a, d)))
+            }
+            "parenthesized_expression"
+            | "await_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+            | "type_assertion"
+            | "sequence_expression" => {
+                let n = node.named_child_count();
+                match node.named_child(n.saturating_sub(1) as u32) {
+                    Some(inner) if node.kind() != "as_expression" => self.eval(inner, d),
+                    _ => node
+                        .named_child(0)
+                        .map_or(Taint::Unknown, |inner| self.eval(inner, d)),
+                }
+            }
+            "call_expression" => self.eval_call(node, d),
+            "new_expression" => {
+                let ctor = node
+                    .child_by_field_name("constructor")
+                    .map(|c| self.text(c))
+                    .unwrap_or("");
+                if matches!(ctor, "URLSearchParams" | "URL" | "String") {
+                    self.first_arg(node)
+                        .map_or(Taint::Unknown, |a| self.eval(a, d))
+                } else {
+                    Taint::Unknown
+                }
+            }
+            _ => Taint::Unknown,
+        }
+    }
+
+    fn eval_binding(&self, b: &Binding<'t>, use_node: Node<'t>, d: usize) -> Taint {
+        match &b.value {
+            Value::Expr(e) => {
+                // `x += y` refers to x's previous value: evaluate at the assignment.
+                self.eval(*e, d)
+            }
+            Value::Prop(e, prop) => match source_of_member(&format!("{}.{prop}", self.text(*e))) {
+                Some(t) => t,
+                None => self.eval(*e, d),
+            },
+            Value::Param(Param::MessageEvent) => {
+                let _ = use_node;
+                Taint::Unknown
+            }
+            Value::Param(Param::Unknown) => Taint::Unknown,
+        }
+    }
+
+    fn eval_member(&self, node: Node<'t>, d: usize) -> Taint {
+        let text = self.text(node);
+        if let Some(t) = source_of_member(text) {
+            return t;
+        }
+        let Some(object) = node.child_by_field_name("object") else {
+            return Taint::Unknown;
+        };
+        // `event.data` in a message handler.
+        if node.kind() == "member_expression"
+            && let Some(prop) = node.child_by_field_name("property")
+            && self.text(prop) == "data"
+            && object.kind() == "identifier"
+            && let Some(Binding {
+                value: Value::Param(Param::MessageEvent),
+                ..
+            }) = self.lookup(self.text(object), object)
+        {
+            return Taint::Source(format!("{} (postMessage data)", text), false);
+        }
+        // Express/Koa request data: `req.query.q`, `request.body`, `ctx.request.query`.
+        if let Some(t) = request_source(text) {
+            return t;
+        }
+        let t = self.eval(object, d);
+        match t {
+            Taint::Const => Taint::Unknown,
+            // `location.href.length` and the like stay attacker-controlled text.
+            other => other,
+        }
+    }
+
+    fn first_arg(&self, call: Node<'t>) -> Option<Node<'t>> {
+        call.child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.named_child(0))
+    }
+
+    fn eval_call(&self, node: Node<'t>, d: usize) -> Taint {
+        let Some(callee) = node.child_by_field_name("function") else {
+            return Taint::Unknown;
+        };
+        let callee_text = self.text(callee);
+        let last = callee_text.rsplit('.').next().unwrap_or(callee_text);
+        if is_sanitizer(callee_text) {
+            return Taint::Sanitized;
+        }
+        let args = node
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments");
+        let args_taint = |this: &Self| {
+            let mut t = Taint::Const;
+            if let Some(args) = args {
+                for i in 0..args.named_child_count() {
+                    if let Some(a) = args.named_child(i as u32) {
+                        t = t.join(this.eval(a, d));
+                    }
+                }
+            }
+            t
+        };
+        if callee.kind() == "identifier" {
+            return match last {
+                "decodeURIComponent" | "decodeURI" | "unescape" | "String" | "atob" => self
+                    .first_arg(node)
+                    .map_or(Taint::Unknown, |a| self.eval(a, d)),
+                _ => Taint::Unknown,
+            };
+        }
+        if callee.kind() == "member_expression"
+            && let Some(object) = callee.child_by_field_name("object")
+        {
+            if callee_text == "JSON.parse" || callee_text == "JSON.stringify" {
+                return args_taint(self).join(Taint::Const);
+            }
+            if matches!(
+                last,
+                "get"
+                    | "getAll"
+                    | "slice"
+                    | "substring"
+                    | "substr"
+                    | "trim"
+                    | "trimStart"
+                    | "trimEnd"
+                    | "toLowerCase"
+                    | "toUpperCase"
+                    | "split"
+                    | "join"
+                    | "concat"
+                    | "replace"
+                    | "replaceAll"
+                    | "toString"
+                    | "valueOf"
+                    | "padStart"
+                    | "padEnd"
+                    | "at"
+                    | "pop"
+                    | "shift"
+                    | "decode"
+                    | "format"
+                    | "val"
+                    | "text"
+                    | "attr"
+            ) {
+                let from_object = self.eval(object, d);
+                let from_args = if matches!(last, "concat" | "join" | "format") {
+                    args_taint(self)
+                } else {
+                    Taint::Const
+                };
+                return match from_object.join(from_args) {
+                    Taint::Const => Taint::Unknown,
+                    t => t,
+                };
+            }
+        }
+        Taint::Unknown
+    }
+}
+
+/// The source a member expression's text names, if it is one.
+pub fn source_of_member(text: &str) -> Option<Taint> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = compact
+        .strip_prefix("window.")
+        .or_else(|| compact.strip_prefix("self."))
+        .or_else(|| compact.strip_prefix("globalThis."))
+        .unwrap_or(&compact);
+    let t = t
+        .strip_prefix("document.")
+        .filter(|r| r.starts_with("location"))
+        .unwrap_or(t);
+    let whole = |s: &str| Some(Taint::Source(s.to_string(), true));
+    let part = |s: &str| Some(Taint::Source(s.to_string(), false));
+    match t {
+        "location" | "location.href" => whole(text),
+        "location.hash" | "location.search" => part(text),
+        "document.URL" | "document.documentURI" | "document.baseURI" => whole(text),
+        "document.referrer" | "document.cookie" | "name" => {
+            if t == "name" && !compact.starts_with("window.") {
+                None
+            } else {
+                part(text)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `req.query`, `req.params`, `req.body`, `req.cookies`, `req.headers` (and `request.`,
+/// `ctx.request.`, `ctx.query`, `ctx.params`), with anything after.
+pub fn request_source(text: &str) -> Option<Taint> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = compact
+        .strip_prefix("req.")
+        .or_else(|| compact.strip_prefix("request."))
+        .or_else(|| compact.strip_prefix("ctx.request."))
+        .or_else(|| compact.strip_prefix("ctx."))?;
+    let head = rest.split(['.', '[', '?']).next().unwrap_or("");
+    matches!(head, "query" | "params" | "body" | "cookies" | "headers")
+        .then(|| Taint::Source(text.to_string(), false))
+}
+
+/// Whether a callee sanitizes or encodes its argument for the sinks the rules watch.
+fn is_sanitizer(callee: &str) -> bool {
+    let last = callee
+        .rsplit('.')
+        .next()
+        .unwrap_or(callee)
+        .to_ascii_lowercase();
+    (last.contains("escape") && last != "unescape")
+        || last.contains("sanitiz")
+        || (last.contains("encode") && !last.contains("decode"))
+        || last.contains("purify")
+        || matches!(
+            last.as_str(),
+            "parseint" | "parsefloat" | "number" | "boolean" | "xss" | "filterxss" | "tofixed"
+        )
+}
+
+/// Parses one script and runs `f` over its model. Returns false when the grammar could not
+/// parse it at all.
+pub fn with_script(
+    grammar: &Grammar,
+    source: &str,
+    base: usize,
+    f: impl FnOnce(&Script<'_>),
+) -> Result<Option<u32>, String> {
+    let parsed = palisade_syntax::parse(grammar, source).map_err(|e| e.to_string())?;
+    let script = Script::new(source, base, parsed.tree.root_node());
+    f(&script);
+    Ok(parsed.syntax_error.map(|e| e.line))
+}
+
+/// A finding helper shared by the JS rules: reports `finding` when its rule runs here.
+pub fn report(cx: &mut FileContext<'_>, finding: palisade_core::Finding) {
+    cx.report(finding);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taint_of_last_call_arg(src: &str) -> Taint {
+        let mut out = Taint::Const;
+        with_script(&JAVASCRIPT, src, 0, |s| {
+            let call = *s
+                .nodes("call_expression")
+                .iter()
+                .rfind(|c| s.text(c.child_by_field_name("function").unwrap()) == "sink")
+                .unwrap();
+            let arg = s.first_arg(call).unwrap();
+            out = s.taint(arg);
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn flows_through_variables_and_strings() {
+        assert!(matches!(
+            taint_of_last_call_arg("var q = location.hash.slice(1); var h = '<b>' + q; sink(h);"),
+            Taint::Source(..)
+        ));
+        assert!(matches!(
+            taint_of_last_call_arg(
+                "const p = new URLSearchParams(window.location.search); const n = p.get('n'); sink(`hi ${n}`);"
+            ),
+            Taint::Source(..)
+        ));
+        assert_eq!(
+            taint_of_last_call_arg("var q = location.hash; sink(DOMPurify.sanitize(q));"),
+            Taint::Sanitized
+        );
+        assert_eq!(
+            taint_of_last_call_arg("var q = 'a' + 'b'; sink(q);"),
+            Taint::Const
+        );
+        assert_eq!(
+            taint_of_last_call_arg("function f(x) { sink(x); }"),
+            Taint::Unknown
+        );
+        assert!(matches!(
+            taint_of_last_call_arg(
+                "window.addEventListener('message', function (e) { sink(e.data); });"
+            ),
+            Taint::Source(..)
+        ));
+        assert!(matches!(
+            taint_of_last_call_arg(
+                "app.get('/', (req, res) => { const { id } = req.query; sink('x' + id); });"
+            ),
+            Taint::Source(..)
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let src = format!(
+            "var x = {}location.hash{}; sink(x);",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        let _ = taint_of_last_call_arg(&src);
+    }
+}

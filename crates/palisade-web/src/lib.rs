@@ -1,0 +1,381 @@
+//! palisade's web analyzer: Content Security Policies wherever they are set (HTML `<meta>`,
+//! nginx, Apache, hosting configurations, server code), evaluated by the CSP engine in
+//! [`csp`], and a project-wide check for pages served with no policy at all.
+//!
+//! The engine ([`csp`]) is independent of files: `palisade csp '<policy>'` and a live
+//! prober can use it directly.
+
+pub mod csp;
+pub mod html;
+pub mod js;
+pub mod locate;
+pub mod rules;
+
+use csp::{Disposition, EvalOptions};
+use locate::{ConfigKind, Found};
+use palisade_core::{
+    Analyzer, DiagnosticKind, FileContext, FileSelector, Finding, ProjectContext, RuleMeta,
+    SourceFile,
+};
+use palisade_knowledge::roles::{FileRole, file_role};
+
+/// The path under which `palisade csp` hands a policy string to the analyzer (as standard
+/// input of the scan): its whole text is one header value.
+pub const POLICY_PATH: &str = "<policy>";
+
+/// A first line that marks the text at [`POLICY_PATH`] as a report-only policy.
+pub const REPORT_ONLY_PREFIX: &str = "Content-Security-Policy-Report-Only:\n";
+
+/// The web analyzer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WebAnalyzer;
+
+/// What the project pass needs of one file.
+#[derive(Debug, Default)]
+pub struct WebFacts {
+    pub path: String,
+    /// An HTML page a browser would load (doctype or `<html>`), outside tests and vendored code.
+    pub html_entry: bool,
+    /// The line of the page's doctype or `<html>` element.
+    pub entry_line: u32,
+    /// The file sets or mentions a Content Security Policy.
+    pub csp_seen: bool,
+    /// The file is a web server or hosting configuration (nginx, Apache, …).
+    pub server_config: bool,
+    /// The file was not analysed, and why (reported once per folder).
+    pub skipped: Option<&'static str>,
+}
+
+impl Analyzer for WebAnalyzer {
+    type Facts = WebFacts;
+    type ScanState = ();
+
+    fn name(&self) -> &'static str {
+        "web"
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        rules::METAS
+    }
+
+    fn files(&self) -> FileSelector {
+        FileSelector {
+            extensions: &[
+                "html", "htm", "xhtml", "conf", "vhost", "py", "js", "mjs", "cjs", "jsx", "ts",
+                "mts", "cts", "tsx", "vue",
+            ],
+            names: &[
+                "_headers",
+                "netlify.toml",
+                "vercel.json",
+                "now.json",
+                "firebase.json",
+                "staticwebapp.config.json",
+                ".htaccess",
+            ],
+            globs: &["**/sites-available/*", "**/sites-enabled/*", "**/conf.d/*"],
+            ..FileSelector::default()
+        }
+    }
+
+    fn check_file(
+        &self,
+        file: &SourceFile,
+        cx: &mut FileContext<'_>,
+        _state: &(),
+    ) -> Option<WebFacts> {
+        if file.path == POLICY_PATH {
+            let (disposition, start) = match file.text.strip_prefix(REPORT_ONLY_PREFIX) {
+                Some(_) => (Disposition::ReportOnly, REPORT_ONLY_PREFIX.len()),
+                None => (Disposition::Enforce, 0),
+            };
+            let policies =
+                csp::parse_header_value_at(&file.text, start..file.text.len(), disposition);
+            let found = Found {
+                what: "policy",
+                policies,
+                decoded: None,
+                base: 0,
+            };
+            report_found(file, &found, EvalOptions::default(), cx);
+            return None;
+        }
+        if cx.is_collecting() || !cx.wants_any(rules::METAS) {
+            return None;
+        }
+        let lower_path = file.path.to_ascii_lowercase();
+        let ext = lower_path.rsplit_once('.').map_or("", |(_, e)| e);
+        let kind = locate::config_kind(&file.path);
+        if kind.is_none() && ext != "vue" {
+            return None;
+        }
+        let grammar = js::grammar_for(ext);
+        let build_output = lower_path.starts_with(".next/") || lower_path.contains("/.next/");
+        if build_output || (grammar.is_some() && is_minified(file)) {
+            // One notice per folder, from the project pass.
+            return Some(WebFacts {
+                path: file.path.clone(),
+                skipped: Some(if build_output {
+                    "build output (.next/)"
+                } else {
+                    "minified or bundled scripts (*.min.*, or very long lines)"
+                }),
+                ..WebFacts::default()
+            });
+        }
+        let role = file_role(&file.path);
+        let product = matches!(role, FileRole::Source | FileRole::Example);
+        if !product {
+            // Tests, fixtures, vendored and generated files: what they set or do is not what
+            // the product serves. They still count as "a policy is set somewhere".
+            return Some(WebFacts {
+                path: file.path.clone(),
+                csp_seen: locate::mentions_csp(&file.text),
+                ..WebFacts::default()
+            });
+        }
+        let js_rules: Vec<&rules::JsRule> = rules::JS_RULES
+            .iter()
+            .copied()
+            .filter(|r| cx.wants(r.meta))
+            .collect();
+        if let Some(grammar) = grammar
+            && !js_rules.is_empty()
+        {
+            match js::with_script(grammar, &file.text, 0, |s| {
+                html::run(s, file, cx, &js_rules)
+            }) {
+                Ok(Some(line)) => cx.notice(
+                    DiagnosticKind::Parse,
+                    Some(line),
+                    format!("web: syntax error near line {line}; findings elsewhere in the file are still reported"),
+                ),
+                Ok(None) => {}
+                Err(e) => cx.notice(DiagnosticKind::Parse, None, format!("web: {e}")),
+            }
+        }
+        if kind == Some(ConfigKind::Html) || ext == "vue" {
+            html::check(file, cx, &js_rules);
+        }
+        if kind == Some(ConfigKind::Server)
+            && cx.wants(&rules::csp_dropped_by_nested_add_header::META)
+        {
+            for (at, parent) in locate::nginx_dropped_policies(&file.text) {
+                let (parent_line, _) = file.position(parent);
+                cx.report(Finding::new(
+                    &rules::csp_dropped_by_nested_add_header::META,
+                    file.span(at.start, at.end),
+                    format!("this block's own add_header lines replace the ones it would inherit, so its responses lose the Content-Security-Policy set on line {parent_line}; repeat the policy here (or use add_header_inherit merge on nginx 1.29.3+)"),
+                ));
+            }
+        }
+        let found = kind
+            .map(|k| locate::find(k, &file.text))
+            .unwrap_or_default();
+        for f in &found {
+            report_found(
+                file,
+                f,
+                EvalOptions {
+                    static_source: true,
+                },
+                cx,
+            );
+        }
+        Some(WebFacts {
+            path: file.path.clone(),
+            html_entry: kind == Some(ConfigKind::Html) && entry_line(&file.text).is_some(),
+            entry_line: entry_line(&file.text).unwrap_or(1),
+            csp_seen: !found.is_empty() || locate::mentions_csp(&file.text),
+            server_config: matches!(
+                kind,
+                Some(
+                    ConfigKind::Server
+                        | ConfigKind::Headers
+                        | ConfigKind::NetlifyToml
+                        | ConfigKind::Json
+                )
+            ),
+            skipped: None,
+        })
+    }
+
+    fn check_project(&self, facts: Vec<WebFacts>, cx: &mut ProjectContext<'_>) {
+        let mut skipped: std::collections::BTreeMap<(String, &str), usize> = Default::default();
+        for f in &facts {
+            if let Some(why) = f.skipped {
+                let folder = f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                *skipped.entry((folder, why)).or_default() += 1;
+            }
+        }
+        for ((folder, why), count) in skipped {
+            let shown = if folder.is_empty() {
+                "."
+            } else {
+                folder.as_str()
+            };
+            cx.notice(
+                Some(shown),
+                DiagnosticKind::Skipped,
+                format!("web: {count} file(s) of {why} in this folder were not analysed"),
+            );
+        }
+        if !cx.wants(&rules::missing_csp::META) || facts.iter().any(|f| f.csp_seen) {
+            return;
+        }
+        let mut entries: Vec<&WebFacts> = facts.iter().filter(|f| f.html_entry).collect();
+        if entries.is_empty() {
+            return;
+        }
+        entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let pages: Vec<&str> = entries.iter().map(|f| f.path.as_str()).collect();
+        let mut servers: Vec<&str> = facts
+            .iter()
+            .filter(|f| f.server_config)
+            .map(|f| f.path.as_str())
+            .collect();
+        servers.sort_unstable();
+        let shown = |list: &[&str]| {
+            let mut s = list
+                .iter()
+                .take(5)
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if list.len() > 5 {
+                s.push_str(&format!(" and {} more", list.len() - 5));
+            }
+            s
+        };
+        let served_by = if servers.is_empty() {
+            "no web server or hosting configuration was found in the scan".to_string()
+        } else {
+            format!("server configurations seen: {}", shown(&servers))
+        };
+        let message = format!(
+            "{} HTML page(s) ({}) and no Content Security Policy anywhere palisade can see ({served_by}); set a policy where the pages are served, e.g. script-src 'nonce-{{random}}' 'strict-dynamic'; object-src 'none'; base-uri 'none' — unless a proxy or CDN outside the repository adds one",
+            pages.len(),
+            shown(&pages),
+        );
+        cx.report(
+            Finding::new(
+                &rules::missing_csp::META,
+                palisade_core::Span::line(entries[0].entry_line),
+                message,
+            )
+            .with_path(pages[0]),
+        );
+    }
+}
+
+/// Reports every issue of the policies found at one place.
+fn report_found(file: &SourceFile, found: &Found, options: EvalOptions, cx: &mut FileContext<'_>) {
+    let mentions_xfo = file.text.to_ascii_lowercase().contains("x-frame-options");
+    for issue in csp::evaluate(&found.policies, options) {
+        let meta = rules::meta_of(issue.check);
+        if !cx.wants(meta) || (issue.check == csp::Check::MissingFrameAncestors && mentions_xfo) {
+            continue;
+        }
+        let range = found.file_range(issue.range.clone());
+        let span = file.span(range.start, range.end.max(range.start));
+        let mut finding = Finding::new(meta, span, format!("{}: {}", found.what, issue.message))
+            .with_severity(issue.severity);
+        if let Some(confidence) = issue.confidence {
+            finding = finding.with_confidence(confidence);
+        }
+        cx.report(finding);
+    }
+}
+
+/// Whether a script is a minified bundle: `.min.js`, or lines averaging over 300 characters.
+fn is_minified(file: &SourceFile) -> bool {
+    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+    if name.contains(".min.") {
+        return true;
+    }
+    let lines = file.text.lines().count().max(1);
+    file.text.len() > 2000 && file.text.len() / lines > 300
+}
+
+/// The line of an HTML page's doctype or `<html>` element within its first 2 KiB, if the
+/// file is a page (not a fragment or template partial).
+fn entry_line(text: &str) -> Option<u32> {
+    let head: String = text
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let at = head.find("<!doctype html").or_else(|| head.find("<html"))?;
+    Some(head[..at].matches('\n').count() as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::config::RuleSet;
+
+    fn run(path: &str, text: &str) -> usize {
+        let file = SourceFile::in_memory(path, text);
+        let rules = RuleSet::all(rules::METAS);
+        let mut cx = FileContext::new(&file, &rules);
+        let _ = WebAnalyzer.check_file(&file, &mut cx, &());
+        cx.into_parts().0.len()
+    }
+
+    #[test]
+    fn broken_and_hostile_input_never_panics() {
+        let deep = format!(
+            "el.innerHTML = {}location.hash{};",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let _ = run("app.js", &deep);
+        let nested = format!(
+            "{}x = location.hash; el.innerHTML = x;{}",
+            "function f() {".repeat(3000),
+            "}".repeat(3000)
+        );
+        let _ = run("app.js", &nested);
+        for text in [
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"",
+            "<meta http-equiv=content-security-policy content=script-src",
+            "<script>el.innerHTML = location.hash",
+            "<script src='//x' <<<>>> onclick=\"eval(location.hash)",
+            "<!-- <script>",
+            "<a onclick='",
+            "é<meta http-equiv='Content-Security-Policy' content='script-src ü &amp; é'>",
+        ] {
+            let _ = run("index.html", text);
+        }
+        for text in [
+            "add_header Content-Security-Policy \"script-src 'self'",
+            "add_header",
+            "Header set Content-Security-Policy",
+            "Header always set",
+        ] {
+            let _ = run("nginx.conf", text);
+        }
+        let _ = run(
+            "vercel.json",
+            "{\"key\": \"Content-Security-Policy\", \"value\": \"",
+        );
+        let _ = run("_headers", "/*\n  Content-Security-Policy:");
+        let _ = run("server.js", "res.setHeader('Content-Security-Policy', \"");
+    }
+
+    #[test]
+    fn an_inline_event_handler_is_reported_at_its_line() {
+        let html = "<html>\n<body>\n<button onclick=\"document.body.innerHTML = location.hash\">x</button>\n</body></html>\n";
+        let file = SourceFile::in_memory("index.html", html);
+        let rules = RuleSet::all(rules::METAS);
+        let mut cx = FileContext::new(&file, &rules);
+        let _ = WebAnalyzer.check_file(&file, &mut cx, &());
+        let (findings, _) = cx.into_parts();
+        let xss: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule.id == "web/dom-xss")
+            .collect();
+        assert_eq!(xss.len(), 1);
+        assert_eq!(xss[0].location.line(), 3);
+    }
+}

@@ -1,0 +1,172 @@
+//! Flags navigation to a URL the attacker chooses: `location` assignments, `location.assign`,
+//! `location.replace` and `window.open` fed from a source.
+//!
+//! ## What it checks
+//! Assignments to `location`, `window.location`, `document.location` or their `href`, and
+//! calls of `location.assign(…)`, `location.replace(…)` and `window.open(…)`, when the URL
+//! comes from a source (the same sources as `web/dom-xss`: `location.hash`, query
+//! parameters, `postMessage` data, `document.referrer`, Express request data). Values of
+//! unknown origin are not flagged (too common to be useful), nor values built from the page's
+//! own URL (`location.href = location.href.replace(…)`; a known gap when the attacker's part
+//! is cut out of `location.href` by hand), nor URLs that start with a fixed origin or a fixed path
+//! (`"/search?q=" + q`, `"https://shop.example/" + p`), nor sources appended after a value
+//! that is not theirs (`config.urlRoot + "/login?next=" + location.hash`): only the start of
+//! a URL decides which site it leads to.
+//!
+//! ## Why it matters
+//! A link to the trusted site that forwards to an attacker's page (`?next=https://evil…`)
+//! makes phishing convincing, and `javascript:` URLs turn the redirect into script execution.
+//!
+//! ## Example
+//! ```js
+//! const next = new URLSearchParams(location.search).get("next");
+//! window.location.href = next;                 // flagged
+//! window.location.href = "/account?tab=" + encodeURIComponent(next);  // not flagged
+//! ```
+//!
+//! ## Remediation
+//! Redirect only to relative paths you check (start with a single `/`, not `//`), or to
+//! an allow-list of destinations; reject `javascript:` and other schemes.
+//!
+//! ## References
+//! - CWE-601: URL Redirection to Untrusted Site ('Open Redirect')
+//! - OWASP Unvalidated Redirects and Forwards Cheat Sheet
+
+use crate::js::{Script, Taint};
+use palisade_core::{
+    Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity, SourceFile,
+};
+use tree_sitter::Node;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "web/open-redirect",
+    title: "Navigation to an attacker-chosen URL",
+    severity: Severity::Medium,
+    confidence: Confidence::High,
+    cwe: &[601],
+    owasp: Owasp::A01,
+    recommendation: Recommendation::WebFrontend,
+    needs_network: false,
+    options: &[],
+    source: include_str!("open_redirect.rs"),
+};
+
+pub static RULE: super::JsRule = super::JsRule {
+    meta: &META,
+    check,
+};
+
+fn is_location(text: &str) -> bool {
+    let t = text
+        .trim_start_matches("window.")
+        .trim_start_matches("document.")
+        .trim_start_matches("top.")
+        .trim_start_matches("self.");
+    matches!(t, "location" | "location.href")
+}
+
+/// Whether the URL starts with a fixed origin or path, so the attacker cannot pick the site.
+fn fixed_prefix(s: &Script<'_>, node: Node<'_>) -> bool {
+    let mut n = s.resolve(node);
+    loop {
+        match n.kind() {
+            "binary_expression" => match n.child_by_field_name("left") {
+                Some(l) => n = l,
+                None => return false,
+            },
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(i) => n = i,
+                None => return false,
+            },
+            "template_string" | "string" => {
+                let text = s.text(n).trim_start_matches(['`', '"', '\'']);
+                if text.starts_with("${") {
+                    return false;
+                }
+                let fixed_origin = (text.starts_with("https://") || text.starts_with("http://"))
+                    && text.split('/').nth(2).is_some_and(|h| !h.is_empty())
+                    && text.matches('/').count() >= 3;
+                let fixed_path = text.starts_with('/') && text.len() > 1 && !text.starts_with("//") && !text.starts_with("/\\");
+                return fixed_origin || fixed_path || text.starts_with('#') || text.starts_with('?');
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// The part of a URL that decides where it leads: the left end of a concatenation, the
+/// first substitution of a template literal that starts with one.
+fn head<'t>(s: &Script<'t>, node: Node<'t>) -> Node<'t> {
+    let mut n = s.resolve(node);
+    for _ in 0..32 {
+        match n.kind() {
+            "binary_expression" if n.child_by_field_name("operator").is_some_and(|o| s.text(o) == "+") => {
+                match n.child_by_field_name("left") {
+                    Some(l) => n = s.resolve(l),
+                    None => break,
+                }
+            }
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(i) => n = i,
+                None => break,
+            },
+            "template_string" if s.text(n).starts_with("`${") => {
+                match n.named_child(0).and_then(|sub| sub.named_child(0)) {
+                    Some(e) => n = s.resolve(e),
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    n
+}
+
+fn flag(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<'_>, value: Node<'_>, sink: &str) {
+    if fixed_prefix(s, value) {
+        return;
+    }
+    // Only the start of a URL picks the site: a source appended after a value of the
+    // product's own (`config.urlRoot + "/login?next=" + location.hash`) stays on it.
+    let Taint::Source(src, whole_url) = s.taint(head(s, value)) else { return };
+    // The page's own URL (and what string methods make of it) leads back to this origin.
+    if whole_url {
+        return;
+    }
+    cx.report(Finding::new(
+        &META,
+        s.span(file, at),
+        format!("{sink} navigates to a URL built from `{src}`, which the attacker controls: an open redirect, or script execution with a javascript: URL; allow only checked relative paths or listed destinations"),
+    ));
+}
+
+fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
+    for &a in s.nodes("assignment_expression") {
+        let (Some(left), Some(right)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+            continue;
+        };
+        if is_location(s.text(left)) {
+            flag(s, file, cx, a, right, s.text(left));
+        }
+    }
+    for &call in s.nodes("call_expression") {
+        let Some(callee) = call.child_by_field_name("function") else { continue };
+        let text = s.text(callee);
+        let sink = match text.rsplit_once('.') {
+            Some((object, "assign" | "replace"))
+                if is_location(object) && !object.ends_with("href") =>
+            {
+                text
+            }
+            Some(("window" | "self" | "top", "open")) => text,
+            _ => continue,
+        };
+        if let Some(url) = call
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.named_child(0))
+        {
+            flag(s, file, cx, call, url, sink);
+        }
+    }
+}
