@@ -32,6 +32,8 @@ pub struct Call<'t> {
     pub func: Option<usize>,
     /// `new X(...)` in Java; capitalised callees in Kotlin.
     pub constructor: bool,
+    /// The node of the method's name (the call itself for constructors).
+    pub name_node: Node<'t>,
 }
 
 #[derive(Debug)]
@@ -88,6 +90,19 @@ impl<'t> Code<'t> {
         palisade_syntax::span(self.file, node)
     }
 
+    /// A call's span from its method name to its end (a chained call's receiver may start
+    /// lines above).
+    pub fn call_span(&self, call: &Call<'_>) -> Span {
+        let start = self.span(call.name_node);
+        let end = self.span(call.node);
+        Span {
+            start_line: start.start_line,
+            start_column: start.start_column,
+            end_line: end.end_line,
+            end_column: end.end_column,
+        }
+    }
+
     fn walk(&mut self, node: Node<'t>, func: Option<usize>) {
         let mut func = func;
         match (self.lang, node.kind()) {
@@ -117,6 +132,7 @@ impl<'t> Code<'t> {
                     node,
                     func,
                     constructor: false,
+                    name_node: node.child_by_field_name("name").unwrap_or(node),
                 });
             }
             (Lang::Java, "object_creation_expression") => {
@@ -135,20 +151,20 @@ impl<'t> Code<'t> {
                     node,
                     func,
                     constructor: true,
+                    name_node: node,
                 });
             }
             (Lang::Kotlin, "call_expression") => {
                 if let Some(callee) = node.named_child(0) {
-                    let (name, receiver) = if callee.kind() == "navigation_expression" {
+                    let (name, receiver, name_node) = if callee.kind() == "navigation_expression" {
                         let count = callee.named_child_count();
-                        let name = callee
+                        let name_node = callee
                             .named_child(count.saturating_sub(1) as u32)
-                            .map(|n| self.text(n).to_string())
-                            .unwrap_or_default();
+                            .unwrap_or(callee);
                         let receiver = callee.named_child(0).map(|n| self.text(n).to_string());
-                        (name, receiver)
+                        (self.text(name_node).to_string(), receiver, name_node)
                     } else {
-                        (self.text(callee).to_string(), None)
+                        (self.text(callee).to_string(), None, callee)
                     };
                     let mut args = Vec::new();
                     let mut cursor = node.walk();
@@ -172,6 +188,7 @@ impl<'t> Code<'t> {
                         node,
                         func,
                         constructor,
+                        name_node,
                     });
                 }
             }
@@ -425,8 +442,19 @@ impl<'t> Code<'t> {
                 found = Some(self.text(n).to_string());
                 return;
             }
-            if n.kind() == "identifier" {
-                let name = self.text(n);
+            let name = match n.kind() {
+                "identifier" => Some(self.text(n)),
+                // Kotlin's `$name` template: the name is string content after a `$`.
+                "string_content" if n.prev_named_sibling().is_some_and(|p| self.text(p) == "$") => {
+                    let t = self.text(n);
+                    let end = t
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .unwrap_or(t.len());
+                    Some(&t[..end])
+                }
+                _ => None,
+            };
+            if let Some(name) = name {
                 if let Some(f) = func
                     && is_provider_argument(f, name)
                 {

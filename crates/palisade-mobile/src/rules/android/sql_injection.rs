@@ -74,13 +74,13 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         let finding = match tainted {
             Some(source) => Finding::new(
                 &META,
-                code.span(call.node),
+                code.call_span(call),
                 format!("`{}` runs SQL built from `{}`, which another app or a link controls", call.name, short(&source)),
             ),
             None if only_tainted => continue,
             None => Finding::new(
                 &META,
-                code.span(call.node),
+                code.call_span(call),
                 format!("`{}` runs SQL built from `{}`; use `?` placeholders", call.name, short(code.text(parts[0]))),
             )
             .with_severity(Severity::Medium)

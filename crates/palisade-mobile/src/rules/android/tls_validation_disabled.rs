@@ -74,7 +74,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
                     {
                         cx.report(in_source_set(
                             code,
-                            Finding::new(&META, code.span(call.node), "`onReceivedSslError` proceeds on every certificate error"),
+                            Finding::new(&META, code.call_span(call), "`onReceivedSslError` proceeds on every certificate error"),
                         ));
                     }
                 }
@@ -92,7 +92,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
                 if lambda_returns_true(code, *arg) {
                     cx.report(in_source_set(
                         code,
-                        Finding::new(&META, code.span(call.node), "the host name verifier accepts every host"),
+                        Finding::new(&META, code.call_span(call), "the host name verifier accepts every host"),
                     ));
                 }
             }

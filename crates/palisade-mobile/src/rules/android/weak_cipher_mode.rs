@@ -64,7 +64,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         if let Some(problem) = weakness(&value) {
             cx.report(in_source_set(
                 code,
-                Finding::new(&META, code.span(call.node), format!("`Cipher.getInstance(\"{value}\")`: {problem}")),
+                Finding::new(&META, code.call_span(call), format!("`Cipher.getInstance(\"{value}\")`: {problem}")),
             ));
         }
     }

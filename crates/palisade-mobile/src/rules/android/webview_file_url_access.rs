@@ -60,7 +60,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         {
             cx.report(in_source_set(
                 code,
-                Finding::new(&META, code.span(call.node), format!("`{}(true)` lets file:// pages read local files{}", call.name, if severity == Severity::High { " and any origin" } else { "" }))
+                Finding::new(&META, code.call_span(call), format!("`{}(true)` lets file:// pages read local files{}", call.name, if severity == Severity::High { " and any origin" } else { "" }))
                     .with_severity(severity),
             ));
         }

@@ -66,7 +66,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
             code,
             Finding::new(
                 &META,
-                code.span(call.node),
+                code.call_span(call),
                 format!("a JavaScript-enabled WebView exposes an object to every script it runs as `{name}`"),
             ),
         ));
