@@ -89,10 +89,18 @@ fn short_callee(receiver: &str, name: &str) -> String {
 fn sensitive_value<'t>(code: &Code<'t>, arg: Node<'t>) -> Option<(Node<'t>, String)> {
     let mut found = None;
     visit(arg, &mut |n| {
-        if found.is_some() || n.kind() != "identifier" {
+        if found.is_some() {
             return;
         }
-        let name = code.text(n);
+        let name = match n.kind() {
+            "identifier" => code.text(n),
+            // Kotlin's `$name` template.
+            "string_content" if n.prev_named_sibling().is_some_and(|p| code.text(p) == "$") => {
+                let t = code.text(n);
+                &t[..t.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(t.len())]
+            }
+            _ => return,
+        };
         if !is_secret_name(name) || is_derived(code, n) || is_callee(n) && !name.starts_with("get") {
             return;
         }
