@@ -2,6 +2,7 @@
 //! ([`project::Project`]), Java and Kotlin source into a code model ([`code::Code`]).
 
 pub mod code;
+pub mod code_util;
 pub mod gradle;
 pub mod manifest;
 pub mod platform;

@@ -8,7 +8,6 @@ use palisade_core::engine::ProjectContext;
 use palisade_core::{FileContext, Finding, RuleMeta, Severity};
 
 pub mod android;
-pub mod code_util;
 pub mod ios;
 
 /// A rule over the whole Android project (manifests, Gradle files, resources).

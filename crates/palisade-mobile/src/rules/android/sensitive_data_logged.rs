@@ -32,7 +32,7 @@
 
 use crate::android::code::{Code, visit};
 use crate::rules::CodeRule;
-use crate::rules::code_util::{in_source_set, under_debug_guard};
+use crate::android::code_util::{in_source_set, under_debug_guard};
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use palisade_knowledge::words::words;
 use tree_sitter::Node;

@@ -34,7 +34,7 @@
 
 use crate::android::code::{Code, Lang};
 use crate::rules::CodeRule;
-use crate::rules::code_util::{in_source_set, is_conditional, statements};
+use crate::android::code_util::{in_source_set, is_conditional, statements};
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
 

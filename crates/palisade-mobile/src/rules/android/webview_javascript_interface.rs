@@ -28,7 +28,7 @@
 
 use crate::android::code::Code;
 use crate::rules::CodeRule;
-use crate::rules::code_util::in_source_set;
+use crate::android::code_util::in_source_set;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
