@@ -18,7 +18,23 @@ pub fn parse(text: &str) -> Result<Document<'_>, String> {
             MAX_XML_BYTES
         ));
     }
-    Document::parse(text).map_err(|e| e.to_string())
+    // A DOCTYPE that only names an external DTD (every Info.plist has Apple's) is harmless:
+    // roxmltree never fetches it. One with an internal subset (`[ … ]`, where entities are
+    // declared) stays refused.
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: external_doctype_only(text),
+        ..roxmltree::ParsingOptions::default()
+    };
+    Document::parse_with_options(text, options).map_err(|e| e.to_string())
+}
+
+fn external_doctype_only(text: &str) -> bool {
+    let Some(start) = text.find("<!DOCTYPE") else {
+        return false;
+    };
+    let rest = &text[start..];
+    let end = rest.find('>').unwrap_or(rest.len());
+    !rest[..end].contains('[')
 }
 
 /// The 1-based line of the start of an element.

@@ -404,17 +404,41 @@ impl<'t> Code<'t> {
     /// number or a literal.
     pub fn is_constant(&self, node: Node<'_>) -> bool {
         let node = unwrap_parens(node);
-        let t = self.text(node).trim();
+        let t = self.part_text(node);
         if self.literal(node).is_some() {
             return true;
         }
         if t.parse::<f64>().is_ok() || t.ends_with('L') && t[..t.len() - 1].parse::<i64>().is_ok() {
             return true;
         }
+        // `TABLE_NAME`, `Contract.COLUMN_ID`, and versioned ones (`MISSIONS_TABLE_v2`).
         let last = last_segment(t);
+        let last = match last.rsplit_once('_') {
+            Some((head, tail))
+                if !tail.is_empty()
+                    && tail.len() <= 3
+                    && tail.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) =>
+            {
+                head
+            }
+            _ => last,
+        };
         last.len() > 1
             && last.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
             && last.chars().any(|c| c.is_ascii_uppercase())
+    }
+
+    /// The text of a dynamic part: a Kotlin `$name` template part's name (its string
+    /// content runs on past the name), else the node's text.
+    pub fn part_text(&self, node: Node<'_>) -> &'t str {
+        let t = self.text(node).trim();
+        if node.kind() == "string_content" {
+            let end = t
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(t.len());
+            return &t[..end];
+        }
+        t
     }
 
     /// Whether the value of `node` comes from outside the app: an intent's extras or data,

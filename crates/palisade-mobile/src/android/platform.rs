@@ -79,6 +79,9 @@ pub fn is_platform_action(action: &str) -> bool {
         "com.google.android.c2dm.",
         "com.google.android.gms.",
         "com.google.firebase.",
+        // Vendors' boot broadcasts (HTC's, older Samsung/Xiaomi fast boot).
+        "com.htc.intent.action.QUICKBOOT_POWERON",
+        "com.htc.intent.action.QUICKBOOT_POWEROFF",
     ];
     PREFIXES.iter().any(|p| action.starts_with(p))
 }

@@ -9,8 +9,10 @@
 //! - If a dynamic part comes from an intent extra, a deep link's URI, or the `selection`
 //!   / `sortOrder` of a `ContentProvider` method — directly, or through local variables and
 //!   fields of the class — the finding is *high*, high confidence.
-//! - Other dynamic parts (a variable palisade cannot trace) give a *medium* finding with low
-//!   confidence: the value may be an id the app computed.
+//! - Other dynamic parts (a variable palisade cannot trace) give a *low* finding with low
+//!   confidence: the value may be an id the app computed. Schema statements (`CREATE`,
+//!   `ALTER`, `DROP`, `PRAGMA`) built from table or column names are not reported unless the
+//!   name comes from outside: names cannot be `?` parameters.
 //!
 //! Not reported: literals, `?` placeholders with `selectionArgs` / `bindArgs`, and parts that
 //! are constants (`TABLE_NAME`, `Contract.COLUMN_ID`, numbers). `query(…)` is only reported
@@ -71,6 +73,11 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
             continue;
         }
         let tainted = parts.iter().find_map(|p| code.tainted(*p));
+        // Names of tables and columns in DDL cannot be `?` parameters; only an outside
+        // value there is worth a finding.
+        if tainted.is_none() && is_ddl(code, sql) {
+            continue;
+        }
         let finding = match tainted {
             Some(source) => Finding::new(
                 &META,
@@ -81,9 +88,9 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
             None => Finding::new(
                 &META,
                 code.call_span(call),
-                format!("`{}` runs SQL built from `{}`; use `?` placeholders", call.name, short(code.text(parts[0]))),
+                format!("`{}` runs SQL built from `{}`; use `?` placeholders", call.name, short(code.part_text(parts[0]))),
             )
-            .with_severity(Severity::Medium)
+            .with_severity(Severity::Low)
             .with_confidence(Confidence::Low),
         };
         cx.report(in_source_set(code, finding));
@@ -109,6 +116,28 @@ fn dynamic_parts_followed<'t>(code: &Code<'t>, sql: Node<'t>) -> Vec<Node<'t>> {
         .filter(|a| a.node.start_byte() < sql.start_byte())
         .flat_map(|a| code.dynamic_parts(a.value))
         .collect()
+}
+
+/// Whether the SQL (the argument, or the literal a local variable holds) is a schema
+/// statement: `CREATE`, `ALTER`, `DROP`, `PRAGMA`, or an `INSERT INTO … SELECT` copy.
+fn is_ddl(code: &Code<'_>, sql: Node<'_>) -> bool {
+    let mut first_literal = None;
+    crate::android::code::visit(sql, &mut |n| {
+        if first_literal.is_none() && n.kind() == "string_literal" {
+            first_literal = Some(code.text(n).trim_start_matches('"').trim_start().to_ascii_uppercase());
+        }
+    });
+    let sql = crate::android::code::unwrap_parens(sql);
+    if first_literal.is_none() && sql.kind() == "identifier" {
+        let name = code.text(sql);
+        if let Some(a) = code.assigns.iter().find(|a| a.name == name) {
+            return is_ddl(code, a.value);
+        }
+    }
+    first_literal.is_some_and(|t| {
+        ["CREATE ", "ALTER ", "DROP ", "PRAGMA "].iter().any(|k| t.starts_with(k))
+            || t.starts_with("INSERT INTO") && t.contains("SELECT")
+    })
 }
 
 fn short(text: &str) -> String {

@@ -62,7 +62,7 @@ fn check(plist: &Plist, cx: &mut FileContext<'_>) {
             if let Some((span, v)) = settings.get(key)
                 && v.as_bool() == Some(true)
             {
-                let local = domain == "localhost" || domain.ends_with(".local") || palisade_knowledge::hosts::is_loopback(domain);
+                let local = domain == "localhost" || domain.ends_with(".local") || domain == "onion" || domain.ends_with(".onion") || palisade_knowledge::hosts::is_loopback(domain);
                 let mut f = Finding::new(&META, span, format!("`{key}` allows plain HTTP to `{domain}`"));
                 if local {
                     f = f.with_severity(Severity::Low);
