@@ -263,9 +263,16 @@ impl Project {
             })
     }
 
-    /// Every permission a manifest of the project defines, by name.
-    pub fn permission_def(&self, name: &str) -> Option<(&ManifestFile, &PermissionDef)> {
-        self.manifests.iter().find_map(|m| {
+    /// The definition of a permission: in a manifest of the asking module first (two apps
+    /// of one repository may define the same name differently), else anywhere.
+    pub fn permission_def(
+        &self,
+        name: &str,
+        module: &str,
+    ) -> Option<(&ManifestFile, &PermissionDef)> {
+        let (same, other): (Vec<&ManifestFile>, Vec<&ManifestFile>) =
+            self.manifests.iter().partition(|m| m.place.module == module);
+        same.into_iter().chain(other).find_map(|m| {
             m.manifest
                 .permissions
                 .iter()
@@ -275,9 +282,9 @@ impl Project {
     }
 
     /// The protection a permission gives: the project's own definition, else the platform's.
-    pub fn protection(&self, name: &str) -> Protection {
+    pub fn protection(&self, name: &str, asking: &ManifestFile) -> Protection {
         let name = self.resolve(name);
-        if let Some((m, def)) = self.permission_def(name) {
+        if let Some((m, def)) = self.permission_def(name, &asking.place.module) {
             let level = def.level.as_deref().unwrap_or("normal");
             return if is_signature_level(level) {
                 Protection::Signature

@@ -51,7 +51,7 @@
 //! - Android developers: `<activity android:exported>`, App security best practices
 
 use crate::android::manifest::Kind;
-use crate::android::project::{Exposure, Project, Protection};
+use crate::android::project::{Exposure, ManifestFile, Project, Protection};
 use crate::rules::{ProjectOut, ProjectRule};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -97,7 +97,7 @@ fn check(project: &Project, out: &mut ProjectOut<'_, '_>) {
         let message = if c.kind == Kind::Provider && project.guard(file, c).is_none() {
             match (&c.read_permission, &c.write_permission) {
                 (Some(r), Some(w)) => {
-                    match weakest(project, &[r, w]) {
+                    match weakest(project, file, &[r, w]) {
                         Some(unknown) => {
                             confidence = Confidence::Low;
                             format!("{what} is {how}; its permission `{unknown}` is defined in no manifest palisade read, so its protection level is unknown")
@@ -112,7 +112,7 @@ fn check(project: &Project, out: &mut ProjectOut<'_, '_>) {
         } else {
             match project.guard(file, c) {
                 None => format!("{what} is {how} and no permission guards it: any app can reach it"),
-                Some(p) => match project.protection(p) {
+                Some(p) => match project.protection(p, file) {
                     Protection::Signature | Protection::Weak { .. } => continue,
                     Protection::Unknown => {
                         confidence = Confidence::Low;
@@ -139,9 +139,9 @@ fn check(project: &Project, out: &mut ProjectOut<'_, '_>) {
 
 /// The first of a provider's permissions whose level is unknown; `None` when all are known
 /// (signature ones are fine, weak ones are the weak-permission rule's).
-fn weakest<'a>(project: &Project, perms: &[&'a String]) -> Option<&'a str> {
+fn weakest<'a>(project: &Project, file: &ManifestFile, perms: &[&'a String]) -> Option<&'a str> {
     perms
         .iter()
-        .find(|p| project.protection(p) == Protection::Unknown)
+        .find(|p| project.protection(p, file) == Protection::Unknown)
         .map(|p| p.as_str())
 }

@@ -75,7 +75,7 @@ fn check(project: &Project, out: &mut ProjectOut<'_, '_>) {
             None => {}
         }
         for p in guards {
-            let Protection::Weak { level, defined_in } = project.protection(p) else {
+            let Protection::Weak { level, defined_in } = project.protection(p, file) else {
                 continue;
             };
             let mut finding = Finding::new(
