@@ -38,6 +38,7 @@ pub struct Component {
     pub kind: Kind,
     /// `android:name` as written (`.ui.MainActivity`).
     pub name: String,
+    /// The span of `android:name`.
     pub span: Span,
     pub exported: Option<Attr>,
     pub enabled: Option<Attr>,
@@ -158,7 +159,9 @@ fn read_application(app: Node<'_, '_>, m: &mut Manifest) {
         let mut component = Component {
             kind,
             name,
-            span: xml::element_span(child),
+            // The name's line identifies the component (its fingerprint is that line's
+            // text; `<activity` alone would be the same for every activity).
+            span: xml::android(child, "name").map_or_else(|| xml::element_span(child), |a| a.span),
             exported: xml::android(child, "exported"),
             enabled: xml::android(child, "enabled"),
             permission: xml::android_value(child, "permission"),
