@@ -21,7 +21,11 @@ fn print(node: tree_sitter::Node<'_>, text: &str, depth: usize, field: Option<&s
         "  ".repeat(depth),
         field.map(|f| format!("{f}: ")).unwrap_or_default(),
         node.kind(),
-        if leaf { format!(" {t:?}") } else { String::new() }
+        if leaf {
+            format!(" {t:?}")
+        } else {
+            String::new()
+        }
     );
     let mut cursor = node.walk();
     for (i, child) in node.children(&mut cursor).enumerate() {

@@ -79,7 +79,11 @@ impl Analyzer for AndroidAnalyzer {
             return match android::manifest::Manifest::parse(&file.text) {
                 Ok(m) => Some(Fact::Manifest(file.path.clone(), Box::new(m))),
                 Err(e) => {
-                    cx.notice(DiagnosticKind::Parse, None, format!("AndroidManifest.xml: {e}"));
+                    cx.notice(
+                        DiagnosticKind::Parse,
+                        None,
+                        format!("AndroidManifest.xml: {e}"),
+                    );
                     None
                 }
             };
@@ -98,7 +102,11 @@ impl Analyzer for AndroidAnalyzer {
                 Ok(android::resources::Resource::Other) => None,
                 Ok(r) => Some(Fact::Resource(file.path.clone(), r)),
                 Err(e) => {
-                    cx.notice(DiagnosticKind::Parse, None, format!("Android resource: {e}"));
+                    cx.notice(
+                        DiagnosticKind::Parse,
+                        None,
+                        format!("Android resource: {e}"),
+                    );
                     None
                 }
             };
@@ -139,7 +147,11 @@ fn check_code(file: &SourceFile, cx: &mut FileContext<'_>) {
     let parsed = match palisade_syntax::parse(grammar, &file.text) {
         Ok(p) => p,
         Err(e) => {
-            cx.notice(DiagnosticKind::Parse, None, format!("{}: {e}", grammar.name()));
+            cx.notice(
+                DiagnosticKind::Parse,
+                None,
+                format!("{}: {e}", grammar.name()),
+            );
             return;
         }
     };
@@ -147,7 +159,10 @@ fn check_code(file: &SourceFile, cx: &mut FileContext<'_>) {
         cx.notice(
             DiagnosticKind::Parse,
             Some(error.line),
-            format!("{} syntax error; the rest of the file is still checked", grammar.name()),
+            format!(
+                "{} syntax error; the rest of the file is still checked",
+                grammar.name()
+            ),
         );
     }
     let code = Code::build(lang, file, parsed.tree.root_node());

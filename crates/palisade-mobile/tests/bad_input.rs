@@ -12,7 +12,10 @@ fn scan(dir: &Path) -> palisade_core::report::Report {
     let rules = RuleSet::all(&metas);
     let options = ScanOptions::new(vec![dir.to_path_buf()], &config, &rules);
     engine::scan(
-        &[&palisade_mobile::AndroidAnalyzer, &palisade_mobile::IosAnalyzer],
+        &[
+            &palisade_mobile::AndroidAnalyzer,
+            &palisade_mobile::IosAnalyzer,
+        ],
         &options,
     )
     .unwrap()
@@ -28,7 +31,11 @@ fn write(root: &Path, path: &str, text: &str) {
 fn malformed_files_become_notices() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "App/Info.plist", "<plist version=\"1.0\"><dict><key>NSAppTransportSecurity</key><dict>\n");
+    write(
+        root,
+        "App/Info.plist",
+        "<plist version=\"1.0\"><dict><key>NSAppTransportSecurity</key><dict>\n",
+    );
     write(
         root,
         "app/src/main/AndroidManifest.xml",
@@ -40,12 +47,28 @@ fn malformed_files_become_notices() {
         "app/src/main/res/xml/network_security_config.xml",
         "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<network-security-config><base-config cleartextTrafficPermitted=\"true\"/></network-security-config>\n",
     );
-    write(root, "app/src/main/res/values/strings.xml", "<resources><string name=\"x\">unterminated</resources>");
-    write(root, "app/build.gradle", "android { defaultConfig { targetSdk = \n }}}}}} {{{{ release {");
+    write(
+        root,
+        "app/src/main/res/values/strings.xml",
+        "<resources><string name=\"x\">unterminated</resources>",
+    );
+    write(
+        root,
+        "app/build.gradle",
+        "android { defaultConfig { targetSdk = \n }}}}}} {{{{ release {",
+    );
     write(root, "gradle/libs.versions.toml", "[versions\ntargetSdk = ");
-    write(root, "app/src/main/java/A.java", "class A { void f( { db.rawQuery(\"x\" + ; }");
+    write(
+        root,
+        "app/src/main/java/A.java",
+        "class A { void f( { db.rawQuery(\"x\" + ; }",
+    );
     write(root, "app/src/main/java/B.kt", "fun f( = { Log.d(TAG, \"$");
-    write(root, "App/Other-Info.plist", "{ NSAppTransportSecurity = { NSAllowsArbitraryLoads = ");
+    write(
+        root,
+        "App/Other-Info.plist",
+        "{ NSAppTransportSecurity = { NSAllowsArbitraryLoads = ",
+    );
     let report = scan(root);
     let messages: Vec<String> = report
         .diagnostics
@@ -60,7 +83,10 @@ fn malformed_files_become_notices() {
         "B.kt",
         "App/Other-Info.plist",
     ] {
-        assert!(messages.iter().any(|m| m.contains(needle)), "no notice for {needle}: {messages:#?}");
+        assert!(
+            messages.iter().any(|m| m.contains(needle)),
+            "no notice for {needle}: {messages:#?}"
+        );
     }
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
@@ -87,9 +113,17 @@ fn deep_and_huge_input_is_bounded() {
     huge.push_str("</network-security-config>");
     write(root, "app/src/main/res/xml/big.xml", &huge);
     let report = scan(root);
-    assert!(report.findings.iter().all(|f| !f.location.display().contains("big.xml")));
     assert!(
-        report.diagnostics.iter().any(|d| d.path.as_deref().is_some_and(|p| p.contains("big.xml"))),
+        report
+            .findings
+            .iter()
+            .all(|f| !f.location.display().contains("big.xml"))
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.path.as_deref().is_some_and(|p| p.contains("big.xml"))),
         "{:?}",
         report.diagnostics
     );

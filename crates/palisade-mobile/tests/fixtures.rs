@@ -10,6 +10,9 @@ fn every_fixture_annotation_holds() {
     assert_holds(&check_fixture_dir(
         &dir,
         &["android", "ios"],
-        &[&palisade_mobile::AndroidAnalyzer, &palisade_mobile::IosAnalyzer],
+        &[
+            &palisade_mobile::AndroidAnalyzer,
+            &palisade_mobile::IosAnalyzer,
+        ],
     ));
 }

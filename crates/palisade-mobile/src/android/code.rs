@@ -173,14 +173,17 @@ impl<'t> Code<'t> {
                             for arg in named_children(child) {
                                 // `value_argument` wraps the expression (after `name =`).
                                 let count = arg.named_child_count();
-                                args.push(arg.named_child(count.saturating_sub(1) as u32).unwrap_or(arg));
+                                args.push(
+                                    arg.named_child(count.saturating_sub(1) as u32)
+                                        .unwrap_or(arg),
+                                );
                             }
                         } else if child.kind() == "annotated_lambda" {
                             args.push(child);
                         }
                     }
-                    let constructor = receiver.is_none()
-                        && name.chars().next().is_some_and(char::is_uppercase);
+                    let constructor =
+                        receiver.is_none() && name.chars().next().is_some_and(char::is_uppercase);
                     self.calls.push(Call {
                         name,
                         receiver,
@@ -298,7 +301,9 @@ impl<'t> Code<'t> {
     pub fn func_of(&self, node: Node<'_>) -> Option<&Function<'t>> {
         self.functions
             .iter()
-            .filter(|f| f.node.start_byte() <= node.start_byte() && node.end_byte() <= f.node.end_byte())
+            .filter(|f| {
+                f.node.start_byte() <= node.start_byte() && node.end_byte() <= f.node.end_byte()
+            })
             .min_by_key(|f| f.node.end_byte() - f.node.start_byte())
     }
 
@@ -309,7 +314,9 @@ impl<'t> Code<'t> {
             return None;
         }
         let raw = self.text(node);
-        if self.lang == Lang::Kotlin && (has_child_kind(node, "interpolation") || has_short_template(raw)) {
+        if self.lang == Lang::Kotlin
+            && (has_child_kind(node, "interpolation") || has_short_template(raw))
+        {
             return None;
         }
         let inner = raw
@@ -417,14 +424,18 @@ impl<'t> Code<'t> {
             Some((head, tail))
                 if !tail.is_empty()
                     && tail.len() <= 3
-                    && tail.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) =>
+                    && tail
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) =>
             {
                 head
             }
             _ => last,
         };
         last.len() > 1
-            && last.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            && last
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
             && last.chars().any(|c| c.is_ascii_uppercase())
     }
 
@@ -487,7 +498,11 @@ impl<'t> Code<'t> {
                 }
                 // Locals of the same function, then fields (assignments outside functions
                 // or in other functions of the file).
-                for a in self.assigns.iter().filter(|a| a.name == name && a.value != n) {
+                for a in self
+                    .assigns
+                    .iter()
+                    .filter(|a| a.name == name && a.value != n)
+                {
                     let same_func = match (a.func, func) {
                         (Some(i), Some(f)) => std::ptr::eq(&self.functions[i], f),
                         (None, _) => true,
@@ -561,8 +576,10 @@ fn flatten_plus<'t>(node: Node<'t>, code: &Code<'t>, out: &mut Vec<Node<'t>>) {
             .or_else(|| node.child(1).map(|n| code.text(n)));
         if op == Some("+")
             && let (Some(l), Some(r)) = (
-                node.child_by_field_name("left").or_else(|| node.named_child(0)),
-                node.child_by_field_name("right").or_else(|| node.named_child(1)),
+                node.child_by_field_name("left")
+                    .or_else(|| node.named_child(0)),
+                node.child_by_field_name("right")
+                    .or_else(|| node.named_child(1)),
             )
         {
             flatten_plus(l, code, out);

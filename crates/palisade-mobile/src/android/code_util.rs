@@ -9,7 +9,10 @@ use tree_sitter::Node;
 pub fn in_source_set(code: &Code<'_>, finding: Finding) -> Finding {
     let place = place_of(&code.file.path);
     if place.kind == SetKind::Debug {
-        let message = format!("{} (debug-only source set `{}`)", finding.message, place.set);
+        let message = format!(
+            "{} (debug-only source set `{}`)",
+            finding.message, place.set
+        );
         let mut f = finding.with_severity(Severity::Low);
         f.message = message;
         f
@@ -24,7 +27,9 @@ pub fn under_debug_guard(code: &Code<'_>, node: Node<'_>) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
         if matches!(n.kind(), "if_statement" | "if_expression")
-            && let Some(cond) = n.child_by_field_name("condition").or_else(|| n.named_child(0))
+            && let Some(cond) = n
+                .child_by_field_name("condition")
+                .or_else(|| n.named_child(0))
         {
             let t = code.text(cond);
             if t.contains("DEBUG") || t.contains("isDebug") || t.contains("BuildConfig.DEBUG") {
@@ -44,10 +49,17 @@ pub fn is_conditional(node: Node<'_>) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
         match n.kind() {
-            "if_statement" | "if_expression" | "when_expression" | "switch_expression"
-            | "ternary_expression" | "conditional_expression" => return true,
-            "method_declaration" | "function_declaration" | "lambda_expression"
-            | "lambda_literal" | "class_body" => return false,
+            "if_statement"
+            | "if_expression"
+            | "when_expression"
+            | "switch_expression"
+            | "ternary_expression"
+            | "conditional_expression" => return true,
+            "method_declaration"
+            | "function_declaration"
+            | "lambda_expression"
+            | "lambda_literal"
+            | "class_body" => return false,
             _ => {}
         }
         current = n.parent();

@@ -133,7 +133,9 @@ fn quoted(rest: &str) -> Option<String> {
 fn block_name(before: &str) -> String {
     let before = before.trim();
     if let Some(arg) = quoted(before)
-        && (before.starts_with("getByName") || before.starts_with("named") || before.starts_with("create"))
+        && (before.starts_with("getByName")
+            || before.starts_with("named")
+            || before.starts_with("create"))
     {
         return arg;
     }
@@ -200,7 +202,11 @@ fn int_literal(line: &str) -> Option<(String, u32)> {
             .to_string();
         (name, value)
     };
-    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
         return None;
     }
     let n = value.trim_matches(['"', '\'']).parse::<u32>().ok()?;
@@ -221,10 +227,18 @@ mod tests {
         assert_eq!(g.min_sdk, Some(Level::Literal(24)));
         assert_eq!(g.target_sdk, Some(Level::Named("targetSdk".into())));
         assert_eq!(g.release_debuggable, vec![11]);
-        let k = parse("android {\n buildTypes {\n  getByName(\"release\") {\n   isDebuggable = true\n  }\n }\n defaultConfig { targetSdk = libs.versions.targetSdk.get().toInt() }\n}\n");
+        let k = parse(
+            "android {\n buildTypes {\n  getByName(\"release\") {\n   isDebuggable = true\n  }\n }\n defaultConfig { targetSdk = libs.versions.targetSdk.get().toInt() }\n}\n",
+        );
         assert_eq!(k.release_debuggable, vec![4]);
         assert_eq!(k.target_sdk, Some(Level::Named("targetSdk".into())));
-        assert_eq!(parse("ext {\n targetSdkVersion = 33\n}").literals, vec![("targetSdkVersion".into(), 33)]);
-        assert_eq!(parse_catalog("[versions]\ntargetSdk = \"34\"\n"), vec![("targetSdk".into(), 34)]);
+        assert_eq!(
+            parse("ext {\n targetSdkVersion = 33\n}").literals,
+            vec![("targetSdkVersion".into(), 33)]
+        );
+        assert_eq!(
+            parse_catalog("[versions]\ntargetSdk = \"34\"\n"),
+            vec![("targetSdk".into(), 34)]
+        );
     }
 }

@@ -108,7 +108,8 @@ impl Manifest {
         for child in root.children().filter(Node::is_element) {
             match child.tag_name().name() {
                 "uses-sdk" => {
-                    m.min_sdk = xml::android_value(child, "minSdkVersion").and_then(|v| v.parse().ok());
+                    m.min_sdk =
+                        xml::android_value(child, "minSdkVersion").and_then(|v| v.parse().ok());
                     m.target_sdk =
                         xml::android_value(child, "targetSdkVersion").and_then(|v| v.parse().ok());
                 }

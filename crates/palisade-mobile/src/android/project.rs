@@ -67,7 +67,10 @@ fn set_kind(set: &str) -> SetKind {
     } else if lower.contains("test") {
         SetKind::Test
     } else if lower.ends_with("debug")
-        || matches!(lower.as_str(), "dev" | "development" | "staging" | "internal" | "qa")
+        || matches!(
+            lower.as_str(),
+            "dev" | "development" | "staging" | "internal" | "qa"
+        )
     {
         SetKind::Debug
     } else {
@@ -216,7 +219,10 @@ impl Project {
         if let Some(p) = &file.manifest.package {
             return Some(p.clone());
         }
-        if let Some(ns) = self.gradle_of(&file.place.module).and_then(|g| g.namespace.clone()) {
+        if let Some(ns) = self
+            .gradle_of(&file.place.module)
+            .and_then(|g| g.namespace.clone())
+        {
             return Some(ns);
         }
         self.manifests
@@ -270,8 +276,10 @@ impl Project {
         name: &str,
         module: &str,
     ) -> Option<(&ManifestFile, &PermissionDef)> {
-        let (same, other): (Vec<&ManifestFile>, Vec<&ManifestFile>) =
-            self.manifests.iter().partition(|m| m.place.module == module);
+        let (same, other): (Vec<&ManifestFile>, Vec<&ManifestFile>) = self
+            .manifests
+            .iter()
+            .partition(|m| m.place.module == module);
         same.into_iter().chain(other).find_map(|m| {
             m.manifest
                 .permissions
@@ -326,8 +334,14 @@ mod tests {
     fn places() {
         let p = place_of("app/src/freeDebug/AndroidManifest.xml");
         assert_eq!((p.module.as_str(), p.kind), ("app", SetKind::Debug));
-        assert_eq!(place_of("app/src/free/AndroidManifest.xml").kind, SetKind::Release);
-        assert_eq!(place_of("lib/src/androidTest/AndroidManifest.xml").kind, SetKind::Test);
+        assert_eq!(
+            place_of("app/src/free/AndroidManifest.xml").kind,
+            SetKind::Release
+        );
+        assert_eq!(
+            place_of("lib/src/androidTest/AndroidManifest.xml").kind,
+            SetKind::Test
+        );
         assert_eq!(place_of("AndroidManifest.xml").module, "");
         assert!(is_signature_level("signature|privileged"));
         assert!(!is_signature_level("dangerous"));
@@ -349,8 +363,7 @@ pub enum Exposure {
 impl Project {
     /// Whether (and how) other apps can start or bind the component.
     pub fn exposure(&self, file: &ManifestFile, c: &Component) -> Option<Exposure> {
-        if c
-            .enabled
+        if c.enabled
             .as_ref()
             .is_some_and(|a| self.resolve(&a.value).trim() == "false")
         {
@@ -390,7 +403,9 @@ impl Project {
         if c.filters.is_empty() {
             return false;
         }
-        c.filters.iter().any(|f| super::platform::is_launcher(&f.actions, &f.categories))
+        c.filters
+            .iter()
+            .any(|f| super::platform::is_launcher(&f.actions, &f.categories))
             || c.filters.iter().all(|f| {
                 !f.actions.is_empty()
                     && f.actions

@@ -69,8 +69,8 @@ fn network_config(root: Node<'_, '_>) -> NetworkConfig {
             "debug-overrides" => BlockKind::DebugOverrides,
             _ => continue,
         };
-        let cleartext = xml::attr(block, None, "cleartextTrafficPermitted")
-            .map(|a| (a.is_true(), a.span));
+        let cleartext =
+            xml::attr(block, None, "cleartextTrafficPermitted").map(|a| (a.is_true(), a.span));
         let mut b = NetworkBlock {
             kind,
             span: xml::element_span(block),
@@ -122,7 +122,10 @@ fn values(root: Node<'_, '_>) -> Vec<(String, String)> {
         .filter_map(|n| {
             let name = n.attribute("name")?;
             let kind = n.tag_name().name();
-            Some((format!("@{kind}/{name}"), n.text().unwrap_or("").trim().to_string()))
+            Some((
+                format!("@{kind}/{name}"),
+                n.text().unwrap_or("").trim().to_string(),
+            ))
         })
         .collect()
 }

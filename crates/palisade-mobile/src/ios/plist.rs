@@ -80,7 +80,10 @@ impl Plist {
             let doc = xml::parse(text)?;
             let root = doc.root_element();
             if root.tag_name().name() != "plist" {
-                return Err(format!("root element is <{}>, not <plist>", root.tag_name().name()));
+                return Err(format!(
+                    "root element is <{}>, not <plist>",
+                    root.tag_name().name()
+                ));
             }
             let first = root
                 .children()
@@ -149,7 +152,9 @@ fn from_plist(value: &plist::Value, depth: u32) -> Value {
                 .map(|(k, v)| (k.clone(), span, from_plist(v, depth + 1)))
                 .collect(),
         ),
-        plist::Value::Array(a) => Value::Array(a.iter().map(|v| from_plist(v, depth + 1)).collect()),
+        plist::Value::Array(a) => {
+            Value::Array(a.iter().map(|v| from_plist(v, depth + 1)).collect())
+        }
         plist::Value::String(s) => Value::String(s.clone(), span),
         plist::Value::Boolean(b) => Value::Bool(*b, span),
         plist::Value::Integer(i) => i
