@@ -508,7 +508,12 @@ impl<'t> Code<'t> {
                         (None, _) => true,
                         _ => false,
                     };
-                    let is_field = a.func.is_none() || a.target.starts_with("this.");
+                    // A field: declared outside functions, `this.x = …`, or assigned in a
+                    // function that declares no local of that name.
+                    let is_field = a.func.is_none()
+                        || a.target.starts_with("this.")
+                        || (matches!(a.node.kind(), "assignment_expression" | "assignment")
+                            && !self.declares_local(a.func, name));
                     if (same_func || is_field)
                         && a.value.start_byte() < n.start_byte().max(a.value.end_byte())
                         && let Some(s) = self.tainted_depth(a.value, depth + 1)
@@ -520,6 +525,22 @@ impl<'t> Code<'t> {
             }
         });
         found
+    }
+}
+
+impl Code<'_> {
+    /// Whether function `func` declares a local variable (or has a parameter) `name`.
+    fn declares_local(&self, func: Option<usize>, name: &str) -> bool {
+        let Some(i) = func else { return false };
+        self.functions[i].params.iter().any(|p| p == name)
+            || self.assigns.iter().any(|a| {
+                a.func == Some(i)
+                    && a.name == name
+                    && matches!(
+                        a.node.kind(),
+                        "variable_declarator" | "property_declaration"
+                    )
+            })
     }
 }
 

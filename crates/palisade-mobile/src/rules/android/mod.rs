@@ -18,12 +18,14 @@ palisade_core::register_rules! {
     ];
     /// Rules over one Java or Kotlin file.
     pub static CODE_RULES: [CodeRule] = [
+        pending_intent_mutable_implicit,
         sensitive_data_logged,
         sql_injection,
         tls_validation_disabled,
         weak_cipher_mode,
         webview_file_url_access,
         webview_javascript_interface,
+        webview_loads_untrusted_url,
         world_readable_file,
     ];
 }
