@@ -7,6 +7,11 @@
 //! no condition looking at that value (an `if`/`when` whose condition names it or its host:
 //! `startsWith`, `host ==`, an allow-list `contains`, …).
 //!
+//!
+//! URLs from a deep link (`getData`, `getQueryParameter`, …) give medium confidence; URLs
+//! from intent extras give low confidence, because the activity may be private (not
+//! exported) and the extra then comes from the app itself.
+//!
 //! ## Why it matters
 //! Another app or any web page that links into the app chooses the page the WebView
 //! opens, with the WebView's settings: its JavaScript bridge, file access and cookies. A
@@ -57,14 +62,25 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         if checked_in_function(code, call.node, url) {
             continue;
         }
-        cx.report(in_source_set(
-            code,
-            Finding::new(
-                &META,
-                code.call_span(call),
-                format!("`{}` opens a URL from `{}` without checking its scheme or host", call.name, source.split_whitespace().collect::<String>()),
+        // A deep link's URI reaches an exported `VIEW` activity by design; an extra may come
+        // from the app's own explicit intent to a private activity, which this file cannot
+        // tell (the manifest says), so those findings are low confidence.
+        let deep_link = ["getData", "getQueryParameter", "PathSegment", "getDataString", ".data"]
+            .iter()
+            .any(|k| source.contains(k));
+        let mut finding = Finding::new(
+            &META,
+            code.call_span(call),
+            format!(
+                "`{}` opens a URL from `{}` without checking its scheme or host",
+                call.name,
+                source.split_whitespace().collect::<String>()
             ),
-        ));
+        );
+        if !deep_link {
+            finding = finding.with_confidence(Confidence::Low);
+        }
+        cx.report(in_source_set(code, finding));
     }
 }
 
