@@ -98,6 +98,10 @@ impl Analyzer for DepsAnalyzer {
         NAME
     }
 
+    fn input_kind(&self) -> &'static str {
+        "lockfiles, dependency manifests or Dockerfiles"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         rules::METAS
     }

@@ -54,6 +54,10 @@ impl Analyzer for WebAnalyzer {
         "web"
     }
 
+    fn input_kind(&self) -> &'static str {
+        "web frontend files (HTML, JavaScript/TypeScript, server configurations)"
+    }
+
     fn rules(&self) -> &'static [&'static RuleMeta] {
         rules::METAS
     }

@@ -10,6 +10,8 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_k8s::KubernetesAnalyzer,
         &palisade_controls::CiAnalyzer,
         &palisade_controls::ControlsAnalyzer,
+        &palisade_mobile::AndroidAnalyzer,
+        &palisade_mobile::IosAnalyzer,
         &palisade_secrets::SecretsAnalyzer,
         &palisade_deps::DepsAnalyzer,
         &palisade_web::WebAnalyzer,

@@ -1,0 +1,3 @@
+//! The iOS side: Info.plist files.
+
+pub mod plist;

@@ -1,0 +1,220 @@
+//! palisade's mobile analyzers (POLICY.md `mobile`): keep other apps out of ours, keep
+//! sensitive data out of caches, logs and world-readable files, validate what intents and
+//! deep links bring in, and use TLS properly.
+//!
+//! - [`AndroidAnalyzer`] reads every `AndroidManifest.xml` (all modules and source sets),
+//!   the Gradle files and version catalogs (SDK levels, release build types), and the XML
+//!   resources the rules need (network security configs, FileProvider paths, string and
+//!   bool values) into facts; its project pass merges them into one
+//!   [`android::project::Project`] that the manifest rules read. Java and Kotlin files are
+//!   parsed with tree-sitter into an [`android::code::Code`] model that the code rules read,
+//!   file by file.
+//! - [`IosAnalyzer`] reads `Info.plist` files (App Transport Security, URL schemes).
+//!
+//! Rules never see XML or syntax trees directly: they read the models.
+
+pub mod android;
+pub mod ios;
+pub mod rules;
+pub mod xml;
+
+use android::code::{Code, JAVA, KOTLIN, Lang};
+use android::project::{Fact, Project, SetKind, place_of};
+use palisade_core::engine::ProjectContext;
+use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
+
+/// The Android analyzer: manifests, Gradle, resources, Java and Kotlin.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AndroidAnalyzer;
+
+/// The iOS analyzer: Info.plist.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IosAnalyzer;
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+impl Analyzer for AndroidAnalyzer {
+    type Facts = Fact;
+    type ScanState = ();
+
+    fn name(&self) -> &'static str {
+        "android"
+    }
+
+    fn input_kind(&self) -> &'static str {
+        "Android manifests, resources or Java/Kotlin sources"
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        rules::android::METAS
+    }
+
+    fn files(&self) -> FileSelector {
+        FileSelector {
+            extensions: &["java", "kt"],
+            names: &[
+                "AndroidManifest.xml",
+                "build.gradle",
+                "build.gradle.kts",
+                "libs.versions.toml",
+            ],
+            globs: &[
+                "**/res/xml/*.xml",
+                "**/res/values/strings.xml",
+                "**/res/values/bools.xml",
+            ],
+            ..FileSelector::default()
+        }
+    }
+
+    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<Fact> {
+        let name = file_name(&file.path);
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".java") || lower.ends_with(".kt") {
+            check_code(file, cx);
+            return None;
+        }
+        if cx.is_collecting() {
+            return None;
+        }
+        if name == "AndroidManifest.xml" {
+            return match android::manifest::Manifest::parse(&file.text) {
+                Ok(m) => Some(Fact::Manifest(file.path.clone(), Box::new(m))),
+                Err(e) => {
+                    cx.notice(
+                        DiagnosticKind::Parse,
+                        None,
+                        format!("AndroidManifest.xml: {e}"),
+                    );
+                    None
+                }
+            };
+        }
+        if name == "build.gradle" || name == "build.gradle.kts" {
+            return Some(Fact::Gradle(
+                file.path.clone(),
+                android::gradle::parse(&file.text),
+            ));
+        }
+        if name == "libs.versions.toml" {
+            return Some(Fact::Catalog(android::gradle::parse_catalog(&file.text)));
+        }
+        if lower.ends_with(".xml") {
+            return match android::resources::parse(&file.text) {
+                Ok(android::resources::Resource::Other) => None,
+                Ok(r) => Some(Fact::Resource(file.path.clone(), r)),
+                Err(e) => {
+                    cx.notice(
+                        DiagnosticKind::Parse,
+                        None,
+                        format!("Android resource: {e}"),
+                    );
+                    None
+                }
+            };
+        }
+        None
+    }
+
+    fn check_project(&self, facts: Vec<Fact>, cx: &mut ProjectContext<'_>) {
+        let project = Project::new(facts);
+        if project.is_empty() {
+            return;
+        }
+        let mut out = rules::ProjectOut { cx };
+        for rule in rules::android::PROJECT_RULES {
+            if out.cx.wants(rule.meta) {
+                (rule.check)(&project, &mut out);
+            }
+        }
+    }
+}
+
+fn check_code(file: &SourceFile, cx: &mut FileContext<'_>) {
+    if cx.is_collecting() || place_of(&file.path).kind == SetKind::Test {
+        return;
+    }
+    if !rules::android::CODE_RULES.iter().any(|r| cx.wants(r.meta)) {
+        return;
+    }
+    let lang = if file.path.to_ascii_lowercase().ends_with(".kt") {
+        Lang::Kotlin
+    } else {
+        Lang::Java
+    };
+    let grammar = match lang {
+        Lang::Java => &*JAVA,
+        Lang::Kotlin => &*KOTLIN,
+    };
+    let parsed = match palisade_syntax::parse(grammar, &file.text) {
+        Ok(p) => p,
+        Err(e) => {
+            cx.notice(
+                DiagnosticKind::Parse,
+                None,
+                format!("{}: {e}", grammar.name()),
+            );
+            return;
+        }
+    };
+    if let Some(error) = &parsed.syntax_error {
+        cx.notice(
+            DiagnosticKind::Parse,
+            Some(error.line),
+            format!(
+                "{} syntax error; the rest of the file is still checked",
+                grammar.name()
+            ),
+        );
+    }
+    let code = Code::build(lang, file, parsed.tree.root_node());
+    for rule in rules::android::CODE_RULES {
+        if cx.wants(rule.meta) {
+            (rule.check)(&code, cx);
+        }
+    }
+}
+
+impl Analyzer for IosAnalyzer {
+    type Facts = ();
+    type ScanState = ();
+
+    fn name(&self) -> &'static str {
+        "ios"
+    }
+
+    fn input_kind(&self) -> &'static str {
+        "iOS Info.plist files"
+    }
+
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        rules::ios::METAS
+    }
+
+    fn files(&self) -> FileSelector {
+        FileSelector {
+            names: &["Info.plist"],
+            globs: &["**/*-Info.plist", "**/*_Info.plist"],
+            ..FileSelector::default()
+        }
+    }
+
+    fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<()> {
+        if cx.is_collecting() {
+            return None;
+        }
+        match ios::plist::Plist::parse(&file.text) {
+            Ok(plist) => {
+                for rule in rules::ios::PLIST_RULES {
+                    if cx.wants(rule.meta) {
+                        (rule.check)(&plist, cx);
+                    }
+                }
+            }
+            Err(e) => cx.notice(DiagnosticKind::Parse, None, format!("Info.plist: {e}")),
+        }
+        None
+    }
+}

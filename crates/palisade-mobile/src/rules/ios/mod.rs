@@ -1,0 +1,15 @@
+//! The `ios/` rules, one per file, each registered by one line below.
+
+use crate::rules::PlistRule;
+
+palisade_core::register_rules! {
+    /// The metadata of every iOS rule.
+    pub static METAS: [RuleMeta];
+    /// Rules over one Info.plist.
+    pub static PLIST_RULES: [PlistRule] = [
+        ats_arbitrary_loads,
+        ats_insecure_http_exception,
+        ats_weak_tls_version,
+        custom_url_scheme,
+    ];
+}
