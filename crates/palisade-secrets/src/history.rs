@@ -19,7 +19,7 @@
 mod patch;
 
 use crate::matcher::Matcher;
-use crate::{LOWERED_NOTE, Positions, SecretsAnalyzer, is_lowered_by_path, secret_hits};
+use crate::{Positions, SecretsAnalyzer, is_lowered_by_path, lowering_note, secret_hits};
 use aho_corasick::AhoCorasick;
 use palisade_core::git::{RootScope, git, git_output, top_folder};
 use palisade_core::{Confidence, Finding, Location, RuleMeta, Span};
@@ -244,10 +244,9 @@ fn block_findings(
                 .skip(in_block.start_line.saturating_sub(1) as usize)
                 .take((in_block.end_line - in_block.start_line + 1) as usize)
                 .collect();
-            let (confidence, where_) = if lowered {
-                (Confidence::Low, LOWERED_NOTE)
-            } else {
-                (hit.confidence, "")
+            let (confidence, where_) = match lowering_note(hit.detector, path, lowered) {
+                Some(note) => (Confidence::Low, note),
+                None => (hit.confidence, ""),
             };
             let mut finding = Finding::in_commit(
                 meta,

@@ -307,12 +307,13 @@ pub fn findings(
     hits.into_iter()
         .map(|hit| {
             let meta = hit.detector.meta();
-            let confidence = if lowered {
+            let note = lowering_note(hit.detector, &file.path, lowered);
+            let confidence = if note.is_some() {
                 Confidence::Low
             } else {
                 hit.confidence
             };
-            let where_ = if lowered { LOWERED_NOTE } else { "" };
+            let where_ = note.unwrap_or("");
             let mut finding = Finding::new(
                 meta,
                 positions.span(&hit.matched),
@@ -337,6 +338,24 @@ pub fn findings(
 /// What a finding in tests, examples or documentation adds to its message.
 const LOWERED_NOTE: &str =
     " (in tests, examples or documentation: still a secret if it was ever issued)";
+
+/// What a Google API key in a Firebase client configuration adds to its message.
+const CLIENT_CONFIG_NOTE: &str = " (in a Firebase/Google client configuration, which ships inside the app for anyone to read: restrict the key by app and API in the console rather than treat it as a secret)";
+
+/// Why a hit is reported with low confidence, as its message says it, or `None`: a file of
+/// tests, examples or documentation (`lowered`), or a Google API key in the client
+/// configuration a mobile app must ship (`google-services.json`, `GoogleService-Info.plist`,
+/// the `res/values` strings the Google services plugin generates).
+fn lowering_note(detector: &table::Detector, path: &str, lowered: bool) -> Option<&'static str> {
+    if lowered {
+        return Some(LOWERED_NOTE);
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let client_config = name == "google-services.json"
+        || (name.starts_with("GoogleService-Info") && name.ends_with(".plist"))
+        || (path.contains("/res/values") && name.ends_with(".xml"));
+    (detector.slug == "gcp-api-key" && client_config).then_some(CLIENT_CONFIG_NOTE)
+}
 
 /// Whether a path is a test or documentation path, where a secret is reported with low
 /// confidence.

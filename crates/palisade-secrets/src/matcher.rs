@@ -451,7 +451,35 @@ fn plausible_literal(value: &str) -> bool {
         // (`Gebruikerswachtwoord`).
         let mixed = value.chars().filter(char::is_ascii_uppercase).count() >= 3
             && value.chars().filter(char::is_ascii_lowercase).count() >= 3;
-        return value.len() >= 20 && mixed && !value.contains(['_', '.', '-', '/']);
+        return value.len() >= 20
+            && mixed
+            && !value.contains(['_', '.', '-', '/'])
+            && !is_camel_case_words(value);
     }
     true
+}
+
+/// Whether a value is words joined in camelCase (`inputIncomingServerPassword`,
+/// `liveActivityReportedTokenTags`): an identifier or a key name, not a generated secret.
+/// Random letters almost never put two or more lower-case letters after every capital.
+fn is_camel_case_words(value: &str) -> bool {
+    let mut words = 0;
+    let mut rest = value;
+    while !rest.is_empty() {
+        let first = rest.chars().next().unwrap_or('a');
+        let tail = rest[first.len_utf8()..]
+            .find(|c: char| !c.is_ascii_lowercase())
+            .map_or(rest.len(), |at| at + first.len_utf8());
+        let word = &rest[..tail];
+        // Every word after the first starts with a capital; each has two lower-case letters
+        // after its first letter at least.
+        let lowers = word.len() - first.len_utf8();
+        if !first.is_ascii_alphabetic() || lowers < 2 || (words > 0 && !first.is_ascii_uppercase())
+        {
+            return false;
+        }
+        words += 1;
+        rest = &rest[tail..];
+    }
+    words >= 3
 }

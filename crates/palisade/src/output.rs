@@ -30,6 +30,17 @@ fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
     if path.is_dir() {
         return Err(fail(&"it is a folder"));
     }
+    // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`, a named pipe) is written
+    // to, never replaced: renaming a file over it would swap `/dev/null` for a regular file
+    // when palisade runs as root.
+    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+    if special {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.flush()))
+            .map_err(|e| fail(&e));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

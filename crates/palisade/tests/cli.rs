@@ -515,6 +515,48 @@ fn output_file_is_written_whole_or_not_at_all() {
 }
 
 #[test]
+fn output_to_a_fifo_or_device_writes_to_it_and_never_replaces_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo is part of coreutils");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(fifo).unwrap())
+    };
+    palisade()
+        .args(["scan", "examples/shop", "--format", "json", "--output"])
+        .arg(&fifo)
+        .assert()
+        .code(1);
+    let report = json_of(&reader.join().unwrap());
+    assert_eq!(report["version"], 1);
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    // `/dev/null` stays the device (renaming a temporary file over it, as root, would not).
+    palisade()
+        .args([
+            "scan",
+            "examples/shop",
+            "--format",
+            "json",
+            "-o",
+            "/dev/null",
+        ])
+        .assert()
+        .code(1);
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
+
+#[test]
 fn baseline_survives_inserted_lines_but_not_a_changed_finding() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "pay.py", CLIENT);

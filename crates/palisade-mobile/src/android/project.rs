@@ -39,16 +39,26 @@ pub struct Place {
 }
 
 /// The module folder and source set of a path (`app/src/freeDebug/AndroidManifest.xml` →
-/// `app`, `freeDebug`, debug). Files outside `src/<set>/` belong to their folder, `main`.
+/// `app`, `freeDebug`, debug). Files outside `src/<set>/` belong to their folder, `main`,
+/// unless the path is test data (`unittests/scans/AndroidManifest.xml` in a scanner's test
+/// suite is a sample, not an app that ships): then they are a test set.
 pub fn place_of(path: &str) -> Place {
     let parts: Vec<&str> = path.split('/').collect();
+    let test_data = matches!(
+        palisade_knowledge::roles::file_role(path),
+        palisade_knowledge::roles::FileRole::Test | palisade_knowledge::roles::FileRole::Fixture
+    );
     if let Some(i) = parts.iter().rposition(|p| *p == "src")
         && i + 2 < parts.len()
     {
         let set = parts[i + 1].to_string();
         return Place {
             module: parts[..i].join("/"),
-            kind: set_kind(&set),
+            kind: if test_data {
+                SetKind::Test
+            } else {
+                set_kind(&set)
+            },
             set,
         };
     }
@@ -56,7 +66,11 @@ pub fn place_of(path: &str) -> Place {
     Place {
         module,
         set: "main".into(),
-        kind: SetKind::Main,
+        kind: if test_data {
+            SetKind::Test
+        } else {
+            SetKind::Main
+        },
     }
 }
 
@@ -343,6 +357,12 @@ mod tests {
             SetKind::Test
         );
         assert_eq!(place_of("AndroidManifest.xml").module, "");
+        // A scanner's sample manifest in its test suite is not an app.
+        assert_eq!(
+            place_of("unittests/scans/apkleaks/AndroidManifest.xml").kind,
+            SetKind::Test
+        );
+        assert_eq!(place_of("app/AndroidManifest.xml").kind, SetKind::Main);
         assert!(is_signature_level("signature|privileged"));
         assert!(!is_signature_level("dangerous"));
     }
