@@ -42,6 +42,8 @@ pub struct LiveSettings {
 pub struct LiveAnalyzer {
     pub settings: LiveSettings,
     failures: Mutex<Vec<String>>,
+    /// What each audited database server showed (for `palisade mysql --matrix`).
+    servers: Mutex<Vec<(String, mysql::audit::ServerFacts)>>,
 }
 
 impl LiveAnalyzer {
@@ -49,12 +51,18 @@ impl LiveAnalyzer {
         LiveAnalyzer {
             settings,
             failures: Mutex::new(Vec::new()),
+            servers: Mutex::new(Vec::new()),
         }
     }
 
     /// The targets that could not be audited, with why.
     pub fn failures(&self) -> Vec<String> {
         self.failures.lock().map(|f| f.clone()).unwrap_or_default()
+    }
+
+    /// The audited database servers' accounts and settings, by target.
+    pub fn servers(&self) -> Vec<(String, mysql::audit::ServerFacts)> {
+        self.servers.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     fn fail(&self, cx: &mut SourcesContext<'_>, target: &str, why: String) {
@@ -112,6 +120,9 @@ impl LiveAnalyzer {
         }
         for finding in mysql::audit::check(&facts, &shown, cx.today()) {
             cx.report(finding);
+        }
+        if let Ok(mut servers) = self.servers.lock() {
+            servers.push((shown, facts));
         }
     }
 
@@ -181,3 +192,12 @@ impl Analyzer for LiveAnalyzer {
         }
     }
 }
+
+/// The live analyzer with default settings, as `analyzers()` lists it: `scan --online
+/// --target …` uses it (MYSQL_PWD for databases, the webpki roots for certificates).
+pub static LIVE: LiveAnalyzer = LiveAnalyzer::new(LiveSettings {
+    mysql_password: None,
+    require_tls: false,
+    ca_file: None,
+    timeout: None,
+});

@@ -145,8 +145,23 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
         ca_file: Some(server.dir.path().join("ca.pem")),
         ..LiveSettings::default()
     };
-    let (report, failures) = common::scan(std::slice::from_ref(&target), settings);
+    let (report, analyzer) = common::scan_with(std::slice::from_ref(&target), settings);
+    let failures = analyzer.failures();
     assert!(failures.is_empty(), "{failures:?}");
+    // The grants matrix: one line per account, `x` where it holds the privilege.
+    let servers = analyzer.servers();
+    let matrix = palisade_live::mysql::audit::matrix_text(&servers[0].1);
+    let line = |account: &str| -> String {
+        matrix
+            .lines()
+            .find(|l| l.starts_with(account))
+            .map(|l| l[account.len()..].split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    assert_eq!(line("'app'@'%'"), "x x x x x x", "{matrix}");
+    assert_eq!(line("'ops'@'10.0.0.5'"), ". . x x . .", "{matrix}");
+    assert_eq!(line("'reader'@'10.0.0.6'"), ". . . . . .", "{matrix}");
+    assert!(!matrix.contains("mariadb.sys"));
     let found = common::ids_and_messages(&report);
     let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
     let expected = [

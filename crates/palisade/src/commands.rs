@@ -28,6 +28,8 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Rbac(args) => crate::k8s_commands::rbac(args),
         Command::Endpoints(args) => crate::endpoints_command::endpoints(args),
         Command::Csp(args) => crate::csp_command::csp(args),
+        Command::Probe(args) => crate::live_command::probe(args),
+        Command::Mysql(args) => crate::live_command::mysql(args),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,
@@ -207,7 +209,7 @@ fn run_scan(
         } else {
             NetworkAccess::Offline
         },
-        targets: &[],
+        targets: &common.targets,
         show_secrets: common.show_secrets,
         today: common.today,
         history,

@@ -12,5 +12,6 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_controls::ControlsAnalyzer,
         &palisade_secrets::SecretsAnalyzer,
         &palisade_web::WebAnalyzer,
+        &palisade_live::LIVE,
     ]
 }

@@ -1591,3 +1591,42 @@ fn a_default_scan_opens_no_network_socket() {
     let network = network_calls(&trace);
     assert!(network.is_empty(), "network calls:\n{}", network.join("\n"));
 }
+
+/// The live commands: a target that cannot be reached is a notice and exit code 2; a
+/// password is never taken from the URL; `scan --target` needs `--online`. (The audits
+/// themselves are tested against real servers on 127.0.0.1 in crates/palisade-live/tests.)
+#[test]
+fn live_commands_fail_clearly_on_unreachable_targets() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let out = palisade()
+        .args(["probe", &url, "--timeout", "2", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["diagnostics"][0]["message"].as_str().unwrap().contains("refused"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
+
+    let out = palisade()
+        .args(["mysql", "mysql://app:secret@127.0.0.1:3306"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password in the URL"));
+
+    let out = palisade()
+        .args(["mysql", &format!("mysql://app@127.0.0.1:{port}"), "--timeout", "2"])
+        .env("MYSQL_PWD", "not-shown")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("not-shown"));
+
+    let out = palisade().args(["scan", "--target", &url, "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

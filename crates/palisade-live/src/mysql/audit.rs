@@ -8,6 +8,53 @@ use palisade_core::{Finding, Severity};
 /// Accounts the server creates for itself (locked, used by its own views and procedures).
 const INTERNAL_ACCOUNTS: &[&str] = &["mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema"];
 
+/// The privileges the grants matrix shows, in its column order.
+pub const MATRIX_PRIVILEGES: &[&str] = &["ALL PRIVILEGES", "SUPER", "FILE", "PROCESS", "SHUTDOWN", "GRANT OPTION"];
+
+/// The grants matrix: every account (roles and the server's internal accounts left out) ×
+/// the dangerous global privileges it holds, as text lines.
+pub fn matrix_text(facts: &ServerFacts) -> String {
+    let accounts: Vec<&Account> = facts
+        .accounts
+        .iter()
+        .filter(|a| !a.is_role && !INTERNAL_ACCOUNTS.contains(&a.user.as_str()))
+        .collect();
+    let width = accounts.iter().map(|a| a.name().chars().count()).max().unwrap_or(7).max(7);
+    let mut out = format!("{:width$}", "account");
+    for p in MATRIX_PRIVILEGES {
+        out.push_str(&format!("  {p}"));
+    }
+    out.push('\n');
+    for a in accounts {
+        out.push_str(&format!("{:width$}", a.name()));
+        let all = a.dangerous.contains(&"ALL PRIVILEGES");
+        for p in MATRIX_PRIVILEGES {
+            let held = all || a.dangerous.contains(p);
+            let cell = if held { "x" } else { "." };
+            out.push_str(&format!("  {cell:^w$}", w = p.len()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The grants matrix as JSON: `[{"account", "user", "host", "privileges": [...]}]`.
+pub fn matrix_json(facts: &ServerFacts) -> Vec<(String, String, String, Vec<&'static str>)> {
+    facts
+        .accounts
+        .iter()
+        .filter(|a| !a.is_role && !INTERNAL_ACCOUNTS.contains(&a.user.as_str()))
+        .map(|a| {
+            let privileges = if a.dangerous.contains(&"ALL PRIVILEGES") {
+                MATRIX_PRIVILEGES.to_vec()
+            } else {
+                a.dangerous.clone()
+            };
+            (a.name(), a.user.clone(), a.host.clone(), privileges)
+        })
+        .collect()
+}
+
 /// One row of the user table, as the checks need it.
 #[derive(Clone, Debug, Default)]
 pub struct Account {

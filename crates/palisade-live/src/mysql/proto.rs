@@ -136,7 +136,7 @@ impl Conn {
                     tcp = Some(s);
                     break;
                 }
-                Err(e) => last = Some(format!("{addr}: {e}")),
+                Err(e) => last = Some(e.to_string()),
             }
         }
         let Some(tcp) = tcp else {

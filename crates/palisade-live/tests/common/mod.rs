@@ -12,6 +12,12 @@ use std::path::Path;
 
 /// Runs an online scan of `targets` with only the live analyzer.
 pub fn scan(targets: &[String], settings: LiveSettings) -> (Report, Vec<String>) {
+    let (report, analyzer) = scan_with(targets, settings);
+    (report, analyzer.failures())
+}
+
+/// As [`scan`], giving the analyzer back (its failures and audited servers).
+pub fn scan_with(targets: &[String], settings: LiveSettings) -> (Report, &'static LiveAnalyzer) {
     let analyzer: &'static LiveAnalyzer = Box::leak(Box::new(LiveAnalyzer::new(settings)));
     let analyzers: Vec<&'static dyn DynAnalyzer> = vec![analyzer];
     let registry = engine::registry(&analyzers);
@@ -21,7 +27,7 @@ pub fn scan(targets: &[String], settings: LiveSettings) -> (Report, Vec<String>)
     options.network = NetworkAccess::Online;
     options.targets = targets;
     let report = engine::scan(&analyzers, &options).expect("scan runs");
-    (report, analyzer.failures())
+    (report, analyzer)
 }
 
 /// `(rule id, message)` of every finding, sorted.
