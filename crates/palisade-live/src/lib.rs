@@ -134,7 +134,10 @@ impl LiveAnalyzer {
         match probe::probe(online, url, &settings, cx.today()) {
             Ok(outcome) => {
                 for note in outcome.notes {
-                    cx.notice(DiagnosticKind::Skipped, format!("{}: {note}", outcome.target));
+                    cx.notice(
+                        DiagnosticKind::Skipped,
+                        format!("{}: {note}", outcome.target),
+                    );
                 }
                 for finding in outcome.findings {
                     cx.report(finding);

@@ -73,8 +73,14 @@ fn start() -> Option<Server> {
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
         .arg(format!("--socket={}", socket.display()))
-        .arg(format!("--pid-file={}", dir.path().join("mysqld.pid").display()))
-        .arg(format!("--log-error={}", dir.path().join("error.log").display()))
+        .arg(format!(
+            "--pid-file={}",
+            dir.path().join("mysqld.pid").display()
+        ))
+        .arg(format!(
+            "--log-error={}",
+            dir.path().join("error.log").display()
+        ))
         .arg(format!("--port={port}"))
         .arg(format!("--user={user}"))
         .args([
@@ -86,8 +92,14 @@ fn start() -> Option<Server> {
             "--tls-version=TLSv1.1,TLSv1.2,TLSv1.3",
         ])
         .arg(format!("--ssl-ca={}", dir.path().join("ca.pem").display()))
-        .arg(format!("--ssl-cert={}", dir.path().join("server.pem").display()))
-        .arg(format!("--ssl-key={}", dir.path().join("server.key").display()))
+        .arg(format!(
+            "--ssl-cert={}",
+            dir.path().join("server.pem").display()
+        ))
+        .arg(format!(
+            "--ssl-key={}",
+            dir.path().join("server.key").display()
+        ))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -155,7 +167,12 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
         matrix
             .lines()
             .find(|l| l.starts_with(account))
-            .map(|l| l[account.len()..].split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|l| {
+                l[account.len()..]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .unwrap_or_default()
     };
     assert_eq!(line("'app'@'%'"), "x x x x x x", "{matrix}");
@@ -189,7 +206,10 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
     };
     assert_eq!(
         message("mysql-server/empty-password"),
-        ["''@'localhost' has an empty password", "'nopass'@'localhost' has an empty password"]
+        [
+            "''@'localhost' has an empty password",
+            "'nopass'@'localhost' has an empty password"
+        ]
     );
     assert_eq!(
         message("mysql-server/global-admin-privilege"),
@@ -198,18 +218,31 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
             "'ops'@'10.0.0.5' holds FILE, PROCESS ON *.*"
         ]
     );
-    assert_eq!(message("mysql-server/remote-root"), ["'root'@'%': root may log in from any host"]);
-    assert_eq!(message("mysql-server/wildcard-host"), ["'app'@'%' may connect from any host"]);
+    assert_eq!(
+        message("mysql-server/remote-root"),
+        ["'root'@'%': root may log in from any host"]
+    );
+    assert_eq!(
+        message("mysql-server/wildcard-host"),
+        ["'app'@'%' may connect from any host"]
+    );
     assert!(message("mysql-server/insecure-auth-plugin")[0].starts_with("'legacy'@'localhost'"));
     let transport = message("mysql-server/secure-transport-not-required")[0];
-    assert!(transport.contains("'app'@'%'") && !transport.contains("reader"), "{transport}");
+    assert!(
+        transport.contains("'app'@'%'") && !transport.contains("reader"),
+        "{transport}"
+    );
     // Every finding names the target, never a password.
     for f in &report.findings {
         assert_eq!(f.location, palisade_core::Place::Target(target.clone()));
         assert!(!f.message.contains("audit-pw"));
     }
     // Fingerprints are distinct: the two empty-password accounts are two findings.
-    let mut prints: Vec<&str> = report.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    let mut prints: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
     prints.sort();
     prints.dedup();
     assert_eq!(prints.len(), report.findings.len());

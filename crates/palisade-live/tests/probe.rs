@@ -33,12 +33,14 @@ fn https_server(dir: &Path, head: String) -> u16 {
         .collect();
     let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
     let config = Arc::new(
-        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .unwrap(),
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap(),
     );
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -86,7 +88,10 @@ fn settings(dir: Option<&Path>) -> LiveSettings {
 }
 
 fn ids(report: &palisade_core::Report) -> Vec<String> {
-    common::ids_and_messages(report).into_iter().map(|(i, _)| i).collect()
+    common::ids_and_messages(report)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect()
 }
 
 const WEAK_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: nginx/1.18.0\r\nStrict-Transport-Security: max-age=3600\r\nContent-Security-Policy: script-src 'self' 'unsafe-inline'; object-src 'none'\r\nReferrer-Policy: unsafe-url\r\nSet-Cookie: session=abc123; Path=/\r\nSet-Cookie: prefs=dark; Path=/; Secure; HttpOnly; SameSite=Lax\r\nAccess-Control-Allow-Origin: https://palisade-probe.invalid\r\nAccess-Control-Allow-Credentials: true";
@@ -103,7 +108,8 @@ fn weak_site_behind_a_redirect_reports_each_header_hazard() {
         true,
     );
     let target = format!("http://127.0.0.1:{plain}/");
-    let (report, failures) = common::scan(std::slice::from_ref(&target), settings(Some(dir.path())));
+    let (report, failures) =
+        common::scan(std::slice::from_ref(&target), settings(Some(dir.path())));
     assert!(failures.is_empty(), "{failures:?}");
     let found = common::ids_and_messages(&report);
     let mut kinds = ids(&report);
@@ -123,12 +129,30 @@ fn weak_site_behind_a_redirect_reports_each_header_hazard() {
         "{found:#?}"
     );
     let messages: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
-    assert!(messages.contains(&"cookie `session` is set without Secure, HttpOnly, SameSite"), "{messages:#?}");
-    assert!(!messages.iter().any(|m| m.contains("prefs") || m.contains("abc123")));
-    assert!(messages.iter().any(|m| m.contains("unsafe-inline")), "{messages:#?}");
+    assert!(
+        messages.contains(&"cookie `session` is set without Secure, HttpOnly, SameSite"),
+        "{messages:#?}"
+    );
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("prefs") || m.contains("abc123"))
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("unsafe-inline")),
+        "{messages:#?}"
+    );
     assert!(messages.contains(&"server: nginx/1.18.0"));
-    assert!(messages.iter().any(|m| m.starts_with("Strict-Transport-Security max-age=3600 is under one year")));
-    let cors = report.findings.iter().find(|f| f.rule_id == "probe/permissive-cors").unwrap();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Strict-Transport-Security max-age=3600 is under one year"))
+    );
+    let cors = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "probe/permissive-cors")
+        .unwrap();
     assert_eq!(cors.severity, palisade_core::Severity::High);
     for f in &report.findings {
         assert_eq!(f.location, palisade_core::Place::Target(target.clone()));
@@ -141,21 +165,46 @@ fn strict_site_gives_no_finding_and_plain_http_without_redirect_is_flagged() {
     common::make_certs(dir.path(), &["127.0.0.1"], (2099, 1, 1));
     let tls = https_server(dir.path(), STRICT_HEAD.to_string());
     let plain = raw_server(
-        Some(format!("HTTP/1.1 308 Permanent Redirect\r\nLocation: https://127.0.0.1:{tls}/\r\n\r\n").into_bytes()),
+        Some(
+            format!(
+                "HTTP/1.1 308 Permanent Redirect\r\nLocation: https://127.0.0.1:{tls}/\r\n\r\n"
+            )
+            .into_bytes(),
+        ),
         true,
     );
-    let (report, failures) =
-        common::scan(&[format!("http://127.0.0.1:{plain}/")], settings(Some(dir.path())));
+    let (report, failures) = common::scan(
+        &[format!("http://127.0.0.1:{plain}/")],
+        settings(Some(dir.path())),
+    );
     assert!(failures.is_empty(), "{failures:?}");
-    assert!(report.findings.is_empty(), "{:#?}", common::ids_and_messages(&report));
+    assert!(
+        report.findings.is_empty(),
+        "{:#?}",
+        common::ids_and_messages(&report)
+    );
 
     // The HTTPS URL itself (port not 443: the plain variant is noted, not guessed).
-    let (report, _) = common::scan(&[format!("https://127.0.0.1:{tls}/")], settings(Some(dir.path())));
+    let (report, _) = common::scan(
+        &[format!("https://127.0.0.1:{tls}/")],
+        settings(Some(dir.path())),
+    );
     assert!(report.findings.is_empty());
-    assert!(report.diagnostics.iter().any(|d| d.message.contains("redirect was not checked")));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("redirect was not checked"))
+    );
 
     // A plain site that serves content over HTTP.
-    let served = raw_server(Some(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Content-Type-Options: nosniff\r\n\r\n".to_vec()), true);
+    let served = raw_server(
+        Some(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Content-Type-Options: nosniff\r\n\r\n"
+                .to_vec(),
+        ),
+        true,
+    );
     let (report, _) = common::scan(&[format!("http://127.0.0.1:{served}/")], settings(None));
     assert!(ids(&report).contains(&"probe/no-https-redirect".to_string()));
     assert!(!ids(&report).contains(&"probe/missing-hsts".to_string()));
@@ -163,7 +212,11 @@ fn strict_site_gives_no_finding_and_plain_http_without_redirect_is_flagged() {
 
 fn date_in(days: i64) -> (i32, u8, u8) {
     let d = Date::from_days_since_epoch(Date::today().days_since_epoch() + days).to_string();
-    (d[..4].parse().unwrap(), d[5..7].parse().unwrap(), d[8..10].parse().unwrap())
+    (
+        d[..4].parse().unwrap(),
+        d[5..7].parse().unwrap(),
+        d[8..10].parse().unwrap(),
+    )
 }
 
 #[test]
@@ -176,7 +229,10 @@ fn certificate_problems() {
     let (report, _) = common::scan(std::slice::from_ref(&url), settings(Some(dir.path())));
     assert_eq!(ids(&report), ["probe/certificate-expired"]);
     assert_eq!(report.findings[0].severity, palisade_core::Severity::Medium);
-    assert!(report.findings[0].message.contains("in 10 days") || report.findings[0].message.contains("in 9 days"));
+    assert!(
+        report.findings[0].message.contains("in 10 days")
+            || report.findings[0].message.contains("in 9 days")
+    );
 
     // The same server without the test CA: not trusted.
     let (report, _) = common::scan(std::slice::from_ref(&url), settings(None));
@@ -186,7 +242,10 @@ fn certificate_problems() {
     let dir = tempfile::tempdir().unwrap();
     common::make_certs(dir.path(), &["127.0.0.1"], date_in(-3));
     let port = https_server(dir.path(), STRICT_HEAD.to_string());
-    let (report, _) = common::scan(&[format!("https://127.0.0.1:{port}/")], settings(Some(dir.path())));
+    let (report, _) = common::scan(
+        &[format!("https://127.0.0.1:{port}/")],
+        settings(Some(dir.path())),
+    );
     assert_eq!(ids(&report), ["probe/certificate-expired"]);
     assert_eq!(report.findings[0].severity, palisade_core::Severity::High);
 
@@ -194,7 +253,10 @@ fn certificate_problems() {
     let dir = tempfile::tempdir().unwrap();
     common::make_certs(dir.path(), &["other.example"], (2099, 1, 1));
     let port = https_server(dir.path(), STRICT_HEAD.to_string());
-    let (report, _) = common::scan(&[format!("https://127.0.0.1:{port}/")], settings(Some(dir.path())));
+    let (report, _) = common::scan(
+        &[format!("https://127.0.0.1:{port}/")],
+        settings(Some(dir.path())),
+    );
     assert_eq!(ids(&report), ["probe/certificate-hostname-mismatch"]);
 }
 
@@ -204,7 +266,14 @@ fn bad_targets_are_clear_bounded_failures() {
     let plaintext = raw_server(Some(b"HTTP/1.1 200 OK\r\n\r\n".to_vec()), true);
     let silent = raw_server(None, false);
     let huge = raw_server(
-        Some([b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec(), vec![b'a'; 100_000], b"\r\n\r\n".to_vec()].concat()),
+        Some(
+            [
+                b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec(),
+                vec![b'a'; 100_000],
+                b"\r\n\r\n".to_vec(),
+            ]
+            .concat(),
+        ),
         true,
     );
     let garbage = raw_server(Some(b"SSH-2.0-OpenSSH_9.2\r\n".to_vec()), false);
@@ -222,6 +291,10 @@ fn bad_targets_are_clear_bounded_failures() {
         assert!(report.findings.is_empty(), "{url}");
         assert_eq!(failures.len(), 1, "{url}: {failures:?}");
         assert!(failures[0].contains(expect), "{url}: {failures:?}");
-        assert!(started.elapsed() < Duration::from_secs(12), "{url} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(12),
+            "{url} took {:?}",
+            started.elapsed()
+        );
     }
 }

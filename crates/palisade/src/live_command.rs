@@ -4,10 +4,10 @@
 
 use crate::cli::{FailOnArg, Format, LiveReportArgs, MysqlArgs, ProbeArgs};
 use crate::{Failure, exit, output};
+use palisade_core::Confidence;
 use palisade_core::baseline::Baseline;
 use palisade_core::config::{FailOn, RuleSet};
 use palisade_core::engine::{self, DynAnalyzer, NetworkAccess, ScanOptions};
-use palisade_core::Confidence;
 use palisade_live::{LiveAnalyzer, LiveSettings};
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -15,7 +15,9 @@ use std::time::Duration;
 pub fn probe(args: ProbeArgs) -> Result<u8, Failure> {
     for url in &args.urls {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Failure::usage(format!("`{url}` is not an http:// or https:// URL")));
+            return Err(Failure::usage(format!(
+                "`{url}` is not an http:// or https:// URL"
+            )));
         }
     }
     let settings = LiveSettings {
@@ -145,10 +147,20 @@ fn print_matrix(analyzer: &LiveAnalyzer, args: &LiveReportArgs) -> Result<u8, Fa
     } else {
         servers
             .iter()
-            .map(|(target, facts)| format!("{target} ({})\n{}", facts.version, audit::matrix_text(facts)))
+            .map(|(target, facts)| {
+                format!(
+                    "{target} ({})\n{}",
+                    facts.version,
+                    audit::matrix_text(facts)
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };
     output::write(args.output.as_deref(), &rendered)?;
-    Ok(if failures.is_empty() { exit::CLEAN } else { exit::USAGE })
+    Ok(if failures.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::USAGE
+    })
 }

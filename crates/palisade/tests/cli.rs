@@ -1609,7 +1609,12 @@ fn live_commands_fail_clearly_on_unreachable_targets() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(json["diagnostics"][0]["message"].as_str().unwrap().contains("refused"));
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("refused")
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
 
     let out = palisade()
@@ -1620,13 +1625,21 @@ fn live_commands_fail_clearly_on_unreachable_targets() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("password in the URL"));
 
     let out = palisade()
-        .args(["mysql", &format!("mysql://app@127.0.0.1:{port}"), "--timeout", "2"])
+        .args([
+            "mysql",
+            &format!("mysql://app@127.0.0.1:{port}"),
+            "--timeout",
+            "2",
+        ])
         .env("MYSQL_PWD", "not-shown")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("not-shown"));
 
-    let out = palisade().args(["scan", "--target", &url, "."]).output().unwrap();
+    let out = palisade()
+        .args(["scan", "--target", &url, "."])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -6,10 +6,22 @@ use palisade_core::date::Date;
 use palisade_core::{Finding, Severity};
 
 /// Accounts the server creates for itself (locked, used by its own views and procedures).
-const INTERNAL_ACCOUNTS: &[&str] = &["mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema"];
+const INTERNAL_ACCOUNTS: &[&str] = &[
+    "mariadb.sys",
+    "mysql.sys",
+    "mysql.session",
+    "mysql.infoschema",
+];
 
 /// The privileges the grants matrix shows, in its column order.
-pub const MATRIX_PRIVILEGES: &[&str] = &["ALL PRIVILEGES", "SUPER", "FILE", "PROCESS", "SHUTDOWN", "GRANT OPTION"];
+pub const MATRIX_PRIVILEGES: &[&str] = &[
+    "ALL PRIVILEGES",
+    "SUPER",
+    "FILE",
+    "PROCESS",
+    "SHUTDOWN",
+    "GRANT OPTION",
+];
 
 /// The grants matrix: every account (roles and the server's internal accounts left out) ×
 /// the dangerous global privileges it holds, as text lines.
@@ -19,7 +31,12 @@ pub fn matrix_text(facts: &ServerFacts) -> String {
         .iter()
         .filter(|a| !a.is_role && !INTERNAL_ACCOUNTS.contains(&a.user.as_str()))
         .collect();
-    let width = accounts.iter().map(|a| a.name().chars().count()).max().unwrap_or(7).max(7);
+    let width = accounts
+        .iter()
+        .map(|a| a.name().chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
     let mut out = format!("{:width$}", "account");
     for p in MATRIX_PRIVILEGES {
         out.push_str(&format!("  {p}"));
@@ -146,7 +163,11 @@ pub fn collect(conn: &mut Conn) -> ServerFacts {
     }
     match conn.query("SHOW DATABASES") {
         Ok(rs) => {
-            facts.databases = rs.rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect()
+            facts.databases = rs
+                .rows
+                .into_iter()
+                .filter_map(|r| r.into_iter().next().flatten())
+                .collect()
         }
         Err(e) => facts.unreadable.push(format!("databases: {e}")),
     }
@@ -173,16 +194,26 @@ fn accounts_of(rs: &ResultSet) -> Vec<Account> {
             let password = get(row, "Password").unwrap_or_default();
             let password_plugin = matches!(
                 plugin.as_str(),
-                "" | "mysql_native_password" | "mysql_old_password" | "caching_sha2_password" | "sha256_password"
+                "" | "mysql_native_password"
+                    | "mysql_old_password"
+                    | "caching_sha2_password"
+                    | "sha256_password"
             );
             let all = !priv_cols.is_empty()
-                && priv_cols
-                    .iter()
-                    .all(|&i| row.get(i).cloned().flatten().is_some_and(|v| v.eq_ignore_ascii_case("Y")));
+                && priv_cols.iter().all(|&i| {
+                    row.get(i)
+                        .cloned()
+                        .flatten()
+                        .is_some_and(|v| v.eq_ignore_ascii_case("Y"))
+                });
             let dangerous = if all {
                 vec!["ALL PRIVILEGES"]
             } else {
-                PRIVS.iter().filter(|(c, _)| yes(c)).map(|(_, p)| *p).collect()
+                PRIVS
+                    .iter()
+                    .filter(|(c, _)| yes(c))
+                    .map(|(_, p)| *p)
+                    .collect()
             };
             Account {
                 user: get(row, "User").unwrap_or_default(),
@@ -200,13 +231,16 @@ fn accounts_of(rs: &ResultSet) -> Vec<Account> {
 }
 
 fn is_local_host(host: &str, own: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "::1") || (!own.is_empty() && host.eq_ignore_ascii_case(own))
+    matches!(host, "localhost" | "127.0.0.1" | "::1")
+        || (!own.is_empty() && host.eq_ignore_ascii_case(own))
 }
 
 /// The findings of one audit.
 pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
-    let at = |meta, content: String, msg: String| Finding::at_target(meta, target, msg).with_content(content);
+    let at = |meta, content: String, msg: String| {
+        Finding::at_target(meta, target, msg).with_content(content)
+    };
 
     // Transport.
     if !facts.offers_tls {
@@ -223,13 +257,14 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
             .filter(|v| matches!(*v, "TLSv1.0" | "TLSv1" | "TLSv1.1"))
             .collect();
         if !old.is_empty() && facts.offers_tls {
-            out.push(
-                at(
-                    &r::legacy_tls_version::META,
-                    "tls_version".into(),
-                    format!("tls_version allows {} (deprecated, RFC 8996): keep TLSv1.2,TLSv1.3", old.join(", ")),
+            out.push(at(
+                &r::legacy_tls_version::META,
+                "tls_version".into(),
+                format!(
+                    "tls_version allows {} (deprecated, RFC 8996): keep TLSv1.2,TLSv1.3",
+                    old.join(", ")
                 ),
-            );
+            ));
         }
     }
     let required = facts
@@ -246,22 +281,37 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
         let accounts = if clear.is_empty() {
             String::new()
         } else {
-            format!("; accounts reachable over the network without REQUIRE SSL: {}", clear.join(", "))
+            format!(
+                "; accounts reachable over the network without REQUIRE SSL: {}",
+                clear.join(", ")
+            )
         };
-        let state = facts.var("require_secure_transport").map_or("absent (server too old)", |_| "OFF");
+        let state = facts
+            .var("require_secure_transport")
+            .map_or("absent (server too old)", |_| "OFF");
         out.push(at(
             &r::secure_transport_not_required::META,
             "require_secure_transport".into(),
-            format!("require_secure_transport is {state}: clients may connect without TLS{accounts}"),
+            format!(
+                "require_secure_transport is {state}: clients may connect without TLS{accounts}"
+            ),
         ));
     }
 
     // Accounts.
-    for a in facts.accounts.iter().filter(|a| !a.is_role && !INTERNAL_ACCOUNTS.contains(&a.user.as_str())) {
+    for a in facts
+        .accounts
+        .iter()
+        .filter(|a| !a.is_role && !INTERNAL_ACCOUNTS.contains(&a.user.as_str()))
+    {
         let name = a.name();
         let locked = if a.locked { " (locked)" } else { "" };
         if a.empty_password && !a.locked {
-            out.push(at(&r::empty_password::META, name.clone(), format!("{name} has an empty password")));
+            out.push(at(
+                &r::empty_password::META,
+                name.clone(),
+                format!("{name} has an empty password"),
+            ));
         }
         if a.user.is_empty() {
             out.push(at(
@@ -275,10 +325,14 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
             out.push(at(
                 &r::remote_root::META,
                 name.clone(),
-                format!("{name}{locked}: root may log in from {}", host_phrase(&a.host)),
+                format!(
+                    "{name}{locked}: root may log in from {}",
+                    host_phrase(&a.host)
+                ),
             ));
         }
-        if !a.dangerous.is_empty() && !(a.user == "root" && local) {
+        let local_root = a.user == "root" && local;
+        if !a.dangerous.is_empty() && !local_root {
             out.push(at(
                 &r::global_admin_privilege::META,
                 name.clone(),
@@ -298,7 +352,10 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
                 name.clone(),
                 format!("{name} authenticates with mysql_old_password (pre-4.1 hash, broken)"),
             ));
-        } else if a.plugin == "mysql_native_password" && !facts.is_mariadb() && mysql_at_least(&facts.version, 8, 4) {
+        } else if a.plugin == "mysql_native_password"
+            && !facts.is_mariadb()
+            && mysql_at_least(&facts.version, 8, 4)
+        {
             out.push(
                 at(
                     &r::insecure_auth_plugin::META,
@@ -311,18 +368,34 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
     }
 
     // Server variables.
-    if facts.var("local_infile").is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1") {
-        out.push(at(&r::local_infile_enabled::META, "local_infile".into(), "local_infile is ON".into()));
+    if facts
+        .var("local_infile")
+        .is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1")
+    {
+        out.push(at(
+            &r::local_infile_enabled::META,
+            "local_infile".into(),
+            "local_infile is ON".into(),
+        ));
     }
     if facts.var("secure_file_priv") == Some("") {
         out.push(at(
             &r::secure_file_priv_empty::META,
             "secure_file_priv".into(),
-            "secure_file_priv is empty: FILE operations may read and write anywhere the server can".into(),
+            "secure_file_priv is empty: FILE operations may read and write anywhere the server can"
+                .into(),
         ));
     }
-    for db in facts.databases.iter().filter(|d| *d == "test" || d.starts_with("test_")) {
-        out.push(at(&r::test_database::META, db.clone(), format!("database `{db}` is present")));
+    for db in facts
+        .databases
+        .iter()
+        .filter(|d| *d == "test" || d.starts_with("test_"))
+    {
+        out.push(at(
+            &r::test_database::META,
+            db.clone(),
+            format!("database `{db}` is present"),
+        ));
     }
     if let Some((series, eol)) = end_of_life(&facts.version)
         && eol <= today
@@ -330,7 +403,10 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
         out.push(at(
             &r::unsupported_version::META,
             series.clone(),
-            format!("the server announces {}: {series} reached end of life on {eol}", facts.version),
+            format!(
+                "the server announces {}: {series} reached end of life on {eol}",
+                facts.version
+            ),
         ));
     }
     out
@@ -413,7 +489,10 @@ mod tests {
         let (s, d) = end_of_life("10.6.18-MariaDB-0ubuntu0.22.04.1").unwrap();
         assert_eq!(s, "MariaDB 10.6");
         assert_eq!(d.to_string(), "2026-07-06");
-        assert_eq!(end_of_life("5.5.5-10.11.6-MariaDB").unwrap().0, "MariaDB 10.11");
+        assert_eq!(
+            end_of_life("5.5.5-10.11.6-MariaDB").unwrap().0,
+            "MariaDB 10.11"
+        );
         assert_eq!(end_of_life("8.0.36").unwrap().0, "MySQL 8.0");
         assert!(end_of_life("garbage").is_none());
     }

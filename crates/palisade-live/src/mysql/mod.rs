@@ -95,12 +95,17 @@ mod tests {
     #[test]
     fn targets() {
         let t = MysqlTarget::parse("mysql://audit@db.internal:3307").unwrap();
-        assert_eq!((t.user.as_str(), t.host.as_str(), t.port), ("audit", "db.internal", 3307));
+        assert_eq!(
+            (t.user.as_str(), t.host.as_str(), t.port),
+            ("audit", "db.internal", 3307)
+        );
         assert_eq!(MysqlTarget::parse("mysql://a@h").unwrap().port, 3306);
         assert!(MysqlTarget::parse("mysql://a:secret@h").is_err());
         assert!(MysqlTarget::parse("mysql://h:1").is_err());
         assert_eq!(
-            MysqlTarget::parse("mysql://a@[::1]:3306").unwrap().display(),
+            MysqlTarget::parse("mysql://a@[::1]:3306")
+                .unwrap()
+                .display(),
             "mysql://a@[::1]:3306"
         );
     }

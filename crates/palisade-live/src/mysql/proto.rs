@@ -115,7 +115,9 @@ pub struct ResultSet {
 impl ResultSet {
     /// The index of a column, case-insensitively.
     pub fn col(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.eq_ignore_ascii_case(name))
+        self.columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(name))
     }
 }
 
@@ -199,11 +201,9 @@ impl Conn {
     }
 
     fn start_tls(&mut self, options: &ConnectOptions<'_>) -> Result<(), Error> {
-        let (config, seen) =
-            tls::client_config(options.roots.clone(), false).map_err(Error)?;
+        let (config, seen) = tls::client_config(options.roots.clone(), false).map_err(Error)?;
         let name = tls::server_name(options.host).map_err(Error)?;
-        let client = ClientConnection::new(config, name)
-            .map_err(|e| Error(format!("TLS: {e}")))?;
+        let client = ClientConnection::new(config, name).map_err(|e| Error(format!("TLS: {e}")))?;
         let Stream::Plain(tcp) = std::mem::replace(&mut self.stream, Stream::None) else {
             return err("TLS started twice");
         };
@@ -429,7 +429,11 @@ fn parse_handshake(p: &[u8]) -> Result<(ServerHello, Vec<u8>, String), Error> {
     match p.first() {
         Some(10) => {}
         Some(0xFF) => return Err(server_error(p, "the server refused the connection")),
-        _ => return err("the server's greeting is not a MySQL v10 handshake (is it a MySQL server?)"),
+        _ => {
+            return err(
+                "the server's greeting is not a MySQL v10 handshake (is it a MySQL server?)",
+            );
+        }
     }
     let rest = &p[1..];
     let vend = rest
@@ -581,7 +585,10 @@ mod tests {
 
     #[test]
     fn native_password_scramble_is_20_bytes() {
-        assert_eq!(scramble_for("mysql_native_password", "x", &[7; 20]).len(), 20);
+        assert_eq!(
+            scramble_for("mysql_native_password", "x", &[7; 20]).len(),
+            20
+        );
         assert!(scramble_for("mysql_native_password", "", &[7; 20]).is_empty());
     }
 }

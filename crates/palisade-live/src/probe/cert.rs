@@ -42,7 +42,10 @@ pub fn not_after(der: &[u8]) -> Option<Date> {
     let (year, rest) = match tag {
         0x17 => {
             let yy: i32 = digits.get(..2)?.parse().ok()?;
-            (if yy < 50 { 2000 + yy } else { 1900 + yy }, digits.get(2..)?)
+            (
+                if yy < 50 { 2000 + yy } else { 1900 + yy },
+                digits.get(2..)?,
+            )
         }
         0x18 => (digits.get(..4)?.parse().ok()?, digits.get(4..)?),
         _ => return None,
@@ -56,7 +59,12 @@ pub fn not_after(der: &[u8]) -> Option<Date> {
 mod tests {
     #[test]
     fn garbage_is_none() {
-        for bytes in [&b""[..], &[0x30][..], &[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF][..], &[0x30, 2, 0x30, 0][..]] {
+        for bytes in [
+            &b""[..],
+            &[0x30][..],
+            &[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF][..],
+            &[0x30, 2, 0x30, 0][..],
+        ] {
             assert!(super::not_after(bytes).is_none());
         }
     }

@@ -41,8 +41,7 @@ impl Url {
         if !path.starts_with('/') {
             path.insert(0, '/');
         }
-        let (host, port) =
-            crate::mysql::split_host_port(authority, if https { 443 } else { 80 })?;
+        let (host, port) = crate::mysql::split_host_port(authority, if https { 443 } else { 80 })?;
         if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control()) {
             return Err(format!("`{s}`: no valid host"));
         }
@@ -234,7 +233,9 @@ fn exchange<S: Read + Write>(
             ));
         }
         if Instant::now() > deadline {
-            return Err(format!("{url}: the response headers did not arrive in time"));
+            return Err(format!(
+                "{url}: the response headers did not arrive in time"
+            ));
         }
         if buf.len() >= 5 && !buf.starts_with(b"HTTP/") {
             return Err(format!("{url}: the answer is not HTTP"));
@@ -288,8 +289,14 @@ mod tests {
     #[test]
     fn urls() {
         let u = Url::parse("https://Shop.Example:8443/a/b?q=1#frag").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("shop.example", 8443, "/a/b?q=1"));
-        assert_eq!(u.join("/login").unwrap().to_string(), "https://shop.example:8443/login");
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("shop.example", 8443, "/a/b?q=1")
+        );
+        assert_eq!(
+            u.join("/login").unwrap().to_string(),
+            "https://shop.example:8443/login"
+        );
         assert_eq!(u.join("c").unwrap().path, "/a/c");
         assert_eq!(Url::parse("http://h").unwrap().to_string(), "http://h/");
         assert!(Url::parse("ftp://h").is_err());
@@ -298,7 +305,10 @@ mod tests {
 
     #[test]
     fn heads() {
-        let r = parse_head(b"HTTP/1.1 301 Moved\r\nLocation: https://h/\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2").unwrap();
+        let r = parse_head(
+            b"HTTP/1.1 301 Moved\r\nLocation: https://h/\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2",
+        )
+        .unwrap();
         assert_eq!(r.status, 301);
         assert_eq!(r.all("set-cookie").count(), 2);
         assert!(parse_head(b"SSH-2.0-OpenSSH").is_none());

@@ -39,7 +39,12 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn add(&mut self, meta: &'static palisade_core::RuleMeta, content: impl Into<String>, msg: String) -> &mut Finding {
+    fn add(
+        &mut self,
+        meta: &'static palisade_core::RuleMeta,
+        content: impl Into<String>,
+        msg: String,
+    ) -> &mut Finding {
         self.findings
             .push(Finding::at_target(meta, self.target.clone(), msg).with_content(content.into()));
         self.findings.last_mut().expect("just pushed")
@@ -78,11 +83,18 @@ fn follow(
             Some(Ok(n)) => url = n,
         }
     }
-    notes.push(format!("more than {MAX_REDIRECTS} redirects: stopped at {url}"));
+    notes.push(format!(
+        "more than {MAX_REDIRECTS} redirects: stopped at {url}"
+    ));
     Ok(chain)
 }
 
-pub fn probe(_: Online, url: &str, settings: &ProbeSettings, today: Date) -> Result<Outcome, String> {
+pub fn probe(
+    _: Online,
+    url: &str,
+    settings: &ProbeSettings,
+    today: Date,
+) -> Result<Outcome, String> {
     let start = Url::parse(url)?;
     let roots = Arc::new(crate::tls::roots(settings.ca_file.as_deref())?);
     let mut cx = Ctx {
@@ -134,13 +146,18 @@ pub fn probe(_: Online, url: &str, settings: &ProbeSettings, today: Date) -> Res
                         cx.add(
                             &r::no_https_redirect::META,
                             "no-redirect",
-                            format!("{plain} answers {} instead of redirecting to https://", response.status),
+                            format!(
+                                "{plain} answers {} instead of redirecting to https://",
+                                response.status
+                            ),
                         );
                         check_cookies(&mut cx, &response, false);
                     }
                 }
             }
-            Err(e) if start.https => cx.notes.push(format!("plain HTTP not reachable ({e}): nothing to redirect")),
+            Err(e) if start.https => cx.notes.push(format!(
+                "plain HTTP not reachable ({e}): nothing to redirect"
+            )),
             Err(e) => return Err(e),
         }
     }
@@ -150,7 +167,11 @@ pub fn probe(_: Online, url: &str, settings: &ProbeSettings, today: Date) -> Res
         if let Some((_, last)) = chain.last() {
             check_headers(&mut cx, last, false);
         }
-        return Ok(Outcome { target: cx.target, findings: cx.findings, notes: cx.notes });
+        return Ok(Outcome {
+            target: cx.target,
+            findings: cx.findings,
+            notes: cx.notes,
+        });
     };
 
     let chain = follow(&https_start, &roots, timeout, &mut cx.notes)?;
@@ -167,7 +188,11 @@ pub fn probe(_: Online, url: &str, settings: &ProbeSettings, today: Date) -> Res
     if let Some((url, last)) = chain.last() {
         check_headers(&mut cx, last, url.https);
     }
-    Ok(Outcome { target: cx.target, findings: cx.findings, notes: cx.notes })
+    Ok(Outcome {
+        target: cx.target,
+        findings: cx.findings,
+        notes: cx.notes,
+    })
 }
 
 fn check_certificate(cx: &mut Ctx, v: &crate::tls::Verification, today: Date) {
@@ -177,7 +202,11 @@ fn check_certificate(cx: &mut Ctx, v: &crate::tls::Verification, today: Date) {
     {
         let left = after.days_since_epoch() - today.days_since_epoch();
         if left < 0 {
-            cx.add(&r::certificate_expired::META, "expired", format!("the certificate expired on {after}"));
+            cx.add(
+                &r::certificate_expired::META,
+                "expired",
+                format!("the certificate expired on {after}"),
+            );
         } else if left < 30 {
             cx.add(
                 &r::certificate_expired::META,
@@ -197,25 +226,37 @@ fn check_certificate(cx: &mut Ctx, v: &crate::tls::Verification, today: Date) {
             );
         }
         Some(CertProblem::Untrusted(why)) => {
-            cx.add(&r::certificate_untrusted::META, "chain", format!("the certificate chain does not verify: {why}"));
+            cx.add(
+                &r::certificate_untrusted::META,
+                "chain",
+                format!("the certificate chain does not verify: {why}"),
+            );
         }
     }
 }
 
 fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
-    let html = resp.header("content-type").is_none_or(|t| t.to_ascii_lowercase().contains("html"));
+    let html = resp
+        .header("content-type")
+        .is_none_or(|t| t.to_ascii_lowercase().contains("html"));
     let page_confidence = if html { None } else { Some(Confidence::Low) };
 
     // HSTS.
     if https {
         match resp.header("strict-transport-security") {
             None => {
-                cx.add(&r::missing_hsts::META, "hsts", "no Strict-Transport-Security header".to_string());
+                cx.add(
+                    &r::missing_hsts::META,
+                    "hsts",
+                    "no Strict-Transport-Security header".to_string(),
+                );
             }
             Some(value) => {
                 let max_age = value.split(';').find_map(|d| {
                     let (k, v) = d.split_once('=')?;
-                    k.trim().eq_ignore_ascii_case("max-age").then(|| v.trim().trim_matches('"').parse::<u64>().ok())?
+                    k.trim()
+                        .eq_ignore_ascii_case("max-age")
+                        .then(|| v.trim().trim_matches('"').parse::<u64>().ok())?
                 });
                 let subdomains = value.to_ascii_lowercase().contains("includesubdomains");
                 match max_age {
@@ -231,7 +272,11 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
                         );
                     }
                     None => {
-                        cx.add(&r::missing_hsts::META, "hsts", format!("Strict-Transport-Security `{value}` has no valid max-age"));
+                        cx.add(
+                            &r::missing_hsts::META,
+                            "hsts",
+                            format!("Strict-Transport-Security `{value}` has no valid max-age"),
+                        );
                     }
                 }
             }
@@ -243,14 +288,26 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
     let mut report_only = Vec::new();
     for (name, value) in &resp.headers {
         match csp::disposition_of_header(name) {
-            Some(Disposition::Enforce) => enforced.extend(csp::parse_header_value(value, Disposition::Enforce)),
-            Some(Disposition::ReportOnly) => report_only.extend(csp::parse_header_value(value, Disposition::ReportOnly)),
+            Some(Disposition::Enforce) => {
+                enforced.extend(csp::parse_header_value(value, Disposition::Enforce))
+            }
+            Some(Disposition::ReportOnly) => {
+                report_only.extend(csp::parse_header_value(value, Disposition::ReportOnly))
+            }
             None => {}
         }
     }
     if enforced.is_empty() {
-        let note = if report_only.is_empty() { "" } else { " (only a report-only policy, which blocks nothing)" };
-        let f = cx.add(&r::missing_csp::META, "csp", format!("no Content-Security-Policy header{note}"));
+        let note = if report_only.is_empty() {
+            ""
+        } else {
+            " (only a report-only policy, which blocks nothing)"
+        };
+        let f = cx.add(
+            &r::missing_csp::META,
+            "csp",
+            format!("no Content-Security-Policy header{note}"),
+        );
         if let Some(c) = page_confidence {
             f.confidence = c;
         }
@@ -260,12 +317,31 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
             continue;
         }
         for issue in csp::evaluate(policies, EvalOptions::default()) {
-            if matches!(issue.check, Check::MissingFrameAncestors | Check::ReportOnly) {
+            if matches!(
+                issue.check,
+                Check::MissingFrameAncestors | Check::ReportOnly
+            ) {
                 continue; // the frame-protection rule and the missing-CSP finding say it
             }
-            let content = format!("{label}{:?}:{}", issue.check, issue.value.clone().or(issue.directive.clone()).unwrap_or_default());
-            let f = cx.add(&r::weak_csp::META, content, format!("{label}{}", issue.message));
-            f.severity = if label.is_empty() { issue.severity } else { Severity::Low };
+            let content = format!(
+                "{label}{:?}:{}",
+                issue.check,
+                issue
+                    .value
+                    .clone()
+                    .or(issue.directive.clone())
+                    .unwrap_or_default()
+            );
+            let f = cx.add(
+                &r::weak_csp::META,
+                content,
+                format!("{label}{}", issue.message),
+            );
+            f.severity = if label.is_empty() {
+                issue.severity
+            } else {
+                Severity::Low
+            };
             if let Some(c) = issue.confidence {
                 f.confidence = c;
             }
@@ -273,15 +349,27 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
     }
 
     // X-Content-Type-Options.
-    if !resp.header("x-content-type-options").is_some_and(|v| v.trim().eq_ignore_ascii_case("nosniff")) {
-        cx.add(&r::missing_content_type_options::META, "nosniff", "no X-Content-Type-Options: nosniff".to_string());
+    if !resp
+        .header("x-content-type-options")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("nosniff"))
+    {
+        cx.add(
+            &r::missing_content_type_options::META,
+            "nosniff",
+            "no X-Content-Type-Options: nosniff".to_string(),
+        );
     }
 
     // Framing.
-    let ancestors = enforced.iter().any(|p| p.directives.iter().any(|d| d.name == "frame-ancestors"));
-    let xfo = resp
-        .header("x-frame-options")
-        .is_some_and(|v| matches!(v.trim().to_ascii_uppercase().as_str(), "DENY" | "SAMEORIGIN"));
+    let ancestors = enforced
+        .iter()
+        .any(|p| p.directives.iter().any(|d| d.name == "frame-ancestors"));
+    let xfo = resp.header("x-frame-options").is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_uppercase().as_str(),
+            "DENY" | "SAMEORIGIN"
+        )
+    });
     if !ancestors && !xfo {
         let f = cx.add(
             &r::missing_frame_protection::META,
@@ -294,14 +382,22 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
     }
 
     // Referrer-Policy: the last value a browser knows wins.
-    let policy = resp.all("referrer-policy").flat_map(|v| v.split(',')).map(|t| t.trim().to_ascii_lowercase()).last();
+    let policy = resp
+        .all("referrer-policy")
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .last();
     match policy.as_deref() {
         None | Some("") => {
             cx.add(&r::weak_referrer_policy::META, "referrer", "no Referrer-Policy header (browsers default to strict-origin-when-cross-origin; older ones send full URLs)".to_string())
                 .confidence = Confidence::Medium;
         }
         Some(p @ ("unsafe-url" | "no-referrer-when-downgrade")) => {
-            cx.add(&r::weak_referrer_policy::META, "referrer", format!("Referrer-Policy {p} sends full URLs to other sites"));
+            cx.add(
+                &r::weak_referrer_policy::META,
+                "referrer",
+                format!("Referrer-Policy {p} sends full URLs to other sites"),
+            );
         }
         Some(_) => {}
     }
@@ -310,7 +406,9 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
 
     // CORS.
     let acao = resp.header("access-control-allow-origin").map(str::trim);
-    let credentials = resp.header("access-control-allow-credentials").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let credentials = resp
+        .header("access-control-allow-credentials")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     match acao {
         Some(o) if o == PROBE_ORIGIN || o == "null" => {
             let f = cx.add(
@@ -318,7 +416,11 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
                 "cors-reflect",
                 format!(
                     "Access-Control-Allow-Origin answers `{o}` to a request from {PROBE_ORIGIN}{}",
-                    if credentials { ", with credentials: any site can read users' data" } else { "" }
+                    if credentials {
+                        ", with credentials: any site can read users' data"
+                    } else {
+                        ""
+                    }
                 ),
             );
             if !credentials {
@@ -329,7 +431,8 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
             cx.add(
                 &r::permissive_cors::META,
                 "cors-star",
-                "Access-Control-Allow-Origin * with Access-Control-Allow-Credentials true".to_string(),
+                "Access-Control-Allow-Origin * with Access-Control-Allow-Credentials true"
+                    .to_string(),
             )
             .severity = Severity::Medium;
         }
@@ -337,10 +440,20 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
     }
 
     // Version disclosure.
-    for name in ["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version", "x-generator"] {
+    for name in [
+        "server",
+        "x-powered-by",
+        "x-aspnet-version",
+        "x-aspnetmvc-version",
+        "x-generator",
+    ] {
         for value in resp.all(name) {
             if has_version(value) {
-                cx.add(&r::server_version_disclosure::META, name, format!("{name}: {value}"));
+                cx.add(
+                    &r::server_version_disclosure::META,
+                    name,
+                    format!("{name}: {value}"),
+                );
             }
         }
     }
@@ -348,17 +461,31 @@ fn check_headers(cx: &mut Ctx, resp: &Response, https: bool) {
 
 fn has_version(value: &str) -> bool {
     let b = value.as_bytes();
-    b.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit())
+    b.windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit())
 }
 
 fn check_cookies(cx: &mut Ctx, resp: &Response, https: bool) {
     for cookie in resp.all("set-cookie") {
         let mut parts = cookie.split(';');
-        let name = parts.next().and_then(|nv| nv.split_once('=')).map(|(n, _)| n.trim()).unwrap_or("").to_string();
+        let name = parts
+            .next()
+            .and_then(|nv| nv.split_once('='))
+            .map(|(n, _)| n.trim())
+            .unwrap_or("")
+            .to_string();
         if name.is_empty() {
             continue;
         }
-        let attrs: Vec<String> = parts.map(|a| a.split('=').next().unwrap_or("").trim().to_ascii_lowercase()).collect();
+        let attrs: Vec<String> = parts
+            .map(|a| {
+                a.split('=')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .collect();
         let has = |a: &str| attrs.iter().any(|x| x == a);
         let mut missing = Vec::new();
         if https && !has("secure") {
@@ -371,7 +498,11 @@ fn check_cookies(cx: &mut Ctx, resp: &Response, https: bool) {
             missing.push("SameSite");
         }
         if !missing.is_empty() {
-            cx.add(&r::insecure_cookie::META, format!("cookie:{name}"), format!("cookie `{name}` is set without {}", missing.join(", ")));
+            cx.add(
+                &r::insecure_cookie::META,
+                format!("cookie:{name}"),
+                format!("cookie `{name}` is set without {}", missing.join(", ")),
+            );
         }
     }
 }

@@ -55,7 +55,8 @@ pub fn make_certs(dir: &Path, names: &[&str], not_after: (i32, u8, u8)) {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
     let ca_key = KeyPair::generate().unwrap();
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.distinguished_name.push(DnType::CommonName, "palisade test CA");
+    ca.distinguished_name
+        .push(DnType::CommonName, "palisade test CA");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca_cert = ca.self_signed(&ca_key).unwrap();
     let issuer = rcgen::Issuer::new(ca, ca_key);
