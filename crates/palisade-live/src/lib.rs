@@ -142,6 +142,9 @@ impl LiveAnalyzer {
                 for finding in outcome.findings {
                     cx.report(finding);
                 }
+                if let Some(e) = outcome.error {
+                    self.fail(cx, url, e);
+                }
             }
             Err(e) => self.fail(cx, url, e),
         }

@@ -298,3 +298,60 @@ fn bad_targets_are_clear_bounded_failures() {
         );
     }
 }
+
+/// TLS 1.0/1.1 acceptance, against `openssl s_server` on 127.0.0.1 allowed down to TLS 1.0
+/// (flagged) and with its defaults (not flagged); the rustls servers above never are.
+#[test]
+fn legacy_tls_versions_are_detected_with_openssl_s_server() {
+    let Some(openssl) = palisade_fixtures::find_tool(&["openssl"]) else {
+        eprintln!("openssl not installed: the TLS 1.0/1.1 acceptance test is skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::make_certs(dir.path(), &["127.0.0.1"], (2099, 1, 1));
+    let run = |legacy: bool| {
+        let port = common::free_port();
+        let mut cmd = std::process::Command::new(&openssl);
+        cmd.arg("s_server")
+            .arg("-accept")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(dir.path().join("server.pem"))
+            .arg("-key")
+            .arg(dir.path().join("server.key"))
+            .arg("-www")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if legacy {
+            cmd.args(["-min_protocol", "TLSv1", "-cipher", "DEFAULT:@SECLEVEL=0"]);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "openssl s_server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let (report, _) = common::scan(
+            &[format!("https://127.0.0.1:{port}/")],
+            settings(Some(dir.path())),
+        );
+        let _ = child.kill();
+        let _ = child.wait();
+        common::ids_and_messages(&report)
+            .into_iter()
+            .filter(|(id, _)| id == "probe/legacy-tls-version")
+            .map(|(_, m)| m)
+            .collect::<Vec<_>>()
+    };
+    let flagged = run(true);
+    // Some OpenSSL builds cannot speak TLS 1.0 at all; then nothing can be asserted.
+    if flagged.is_empty() {
+        eprintln!(
+            "this OpenSSL does not accept TLS 1.0/1.1 even at SECLEVEL=0: positive case skipped"
+        );
+    } else {
+        assert_eq!(flagged, ["the server accepts TLS 1.0 and TLS 1.1"]);
+    }
+    assert!(run(false).is_empty());
+}

@@ -4,6 +4,7 @@
 
 pub mod cert;
 pub mod http;
+pub mod legacy;
 
 use crate::rules::probe as r;
 use http::{PROBE_ORIGIN, Response, Url};
@@ -30,6 +31,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// What could not be checked, or was not followed.
     pub notes: Vec<String>,
+    /// Set when the HTTPS site could not be fetched after some findings were made (a server
+    /// that speaks only TLS 1.0): the target counts as failed.
+    pub error: Option<String>,
 }
 
 struct Ctx {
@@ -171,10 +175,35 @@ pub fn probe(
             target: cx.target,
             findings: cx.findings,
             notes: cx.notes,
+            error: None,
         });
     };
 
-    let chain = follow(&https_start, &roots, timeout, &mut cx.notes)?;
+    // TLS 1.0 / 1.1, offered one at a time by hand (also when rustls cannot connect).
+    if let Ok(Some(addr)) =
+        std::net::ToSocketAddrs::to_socket_addrs(&(https_start.host.as_str(), https_start.port))
+            .map(|mut a| a.next())
+    {
+        let old = legacy::legacy_versions(addr, &https_start.host, timeout);
+        if !old.is_empty() {
+            cx.add(
+                &r::legacy_tls_version::META,
+                "legacy-tls",
+                format!("the server accepts {}", old.join(" and ")),
+            );
+        }
+    }
+    let chain = match follow(&https_start, &roots, timeout, &mut cx.notes) {
+        Ok(chain) => chain,
+        Err(e) => {
+            return Ok(Outcome {
+                target: cx.target,
+                findings: cx.findings,
+                notes: cx.notes,
+                error: Some(e),
+            });
+        }
+    };
     if let Some((_, first)) = chain.first()
         && let Some((verification, _)) = &first.tls
     {
@@ -192,6 +221,7 @@ pub fn probe(
         target: cx.target,
         findings: cx.findings,
         notes: cx.notes,
+        error: None,
     })
 }
 

@@ -16,5 +16,6 @@ palisade_core::register_rules! {
         certificate_untrusted,
         certificate_expired,
         certificate_hostname_mismatch,
+        legacy_tls_version,
     ];
 }
