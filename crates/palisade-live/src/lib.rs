@@ -11,10 +11,15 @@
 pub mod mysql;
 pub mod probe;
 pub mod rules;
+pub mod settings;
 pub mod tls;
 
+pub use settings::LiveConfig;
+
 use palisade_core::engine::{Online, SourcesContext};
-use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
+use palisade_core::{
+    Analyzer, DiagnosticKind, FileContext, FileSelector, OptionsType, RuleMeta, SourceFile,
+};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -165,6 +170,10 @@ impl Analyzer for LiveAnalyzer {
 
     fn files(&self) -> FileSelector {
         FileSelector::default()
+    }
+
+    fn settings(&self) -> Option<OptionsType> {
+        Some(OptionsType::of::<LiveConfig>())
     }
 
     fn check_file(&self, _: &SourceFile, _: &mut FileContext<'_>, _: &()) -> Option<()> {

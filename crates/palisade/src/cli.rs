@@ -161,6 +161,10 @@ pub struct CommonScanArgs {
     /// with MYSQL_PWD set); repeatable; needs --online.
     #[arg(long = "target", value_name = "URL", requires = "online")]
     pub targets: Vec<String>,
+    /// Also audit the live targets listed in palisade.toml under `[analyzers.live]` (`urls`,
+    /// `mysql`); implies --online. Without it those targets are never contacted.
+    #[arg(long)]
+    pub live: bool,
     /// What standard input holds when `-` is given as a path.
     #[arg(long, value_enum, value_name = "KIND", default_value = "k8s")]
     pub stdin_kind: StdinKind,

@@ -196,6 +196,22 @@ fn run_scan(
     } else {
         None
     };
+    let mut targets = common.targets.clone();
+    if common.live {
+        let configured = prepared
+            .config
+            .analyzer_settings
+            .get("live")
+            .and_then(|v| v.downcast_ref::<palisade_live::LiveConfig>())
+            .map(|c| c.targets())
+            .unwrap_or_default();
+        if configured.is_empty() && targets.is_empty() {
+            return Err(Failure::usage(
+                "--live: palisade.toml lists no target under [analyzers.live] (urls, mysql)",
+            ));
+        }
+        targets.extend(configured);
+    }
     let options = ScanOptions {
         roots,
         stdin,
@@ -204,12 +220,12 @@ fn run_scan(
         min_confidence: prepared.min_confidence,
         baseline,
         progress: Some(&callback),
-        network: if common.online {
+        network: if common.online || common.live {
             NetworkAccess::Online
         } else {
             NetworkAccess::Offline
         },
-        targets: &common.targets,
+        targets: &targets,
         show_secrets: common.show_secrets,
         today: common.today,
         history,

@@ -1652,8 +1652,11 @@ fn probe_findings_work_in_every_format_with_ignores_and_baselines() {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = connections.clone();
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut buf = [0u8; 4096];
             let mut seen = Vec::new();
             while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -1732,4 +1735,31 @@ fn probe_findings_work_in_every_format_with_ignores_and_baselines() {
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(json["findings"].as_array().unwrap().is_empty(), "{json}");
+
+    // `[analyzers.live]` targets: audited by `scan --live`, never contacted without it.
+    let config = dir.path().join("live.toml");
+    std::fs::write(&config, format!("[analyzers.live]\nurls = [\"{url}\"]\n")).unwrap();
+    let before = connections.load(std::sync::atomic::Ordering::SeqCst);
+    let scan = |live: bool| {
+        let mut cmd = palisade();
+        cmd.args([
+            "scan",
+            "--format",
+            "json",
+            "--config",
+            config.to_str().unwrap(),
+        ]);
+        if live {
+            cmd.arg("--live");
+        }
+        let out = cmd.arg(empty.path()).output().unwrap();
+        finding_text(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    assert!(!scan(false).contains("probe/"));
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        before
+    );
+    assert!(scan(true).contains("probe/no-https-redirect"));
+    assert!(connections.load(std::sync::atomic::Ordering::SeqCst) > before);
 }
