@@ -133,6 +133,8 @@ fn start() -> Option<Server> {
         GRANT SELECT ON shop.* TO 'reader'@'10.0.0.6';
         CREATE USER 'legacy'@'localhost' IDENTIFIED VIA mysql_old_password USING '7c786c222596437b';
         CREATE DATABASE test;
+        CREATE USER 'meddler'@'10.0.0.7' IDENTIFIED BY 'meddler-pw' REQUIRE SSL;
+        GRANT SELECT, UPDATE ON mysql.* TO 'meddler'@'10.0.0.7';
     ";
     let out = Command::new(client)
         .args(["--no-defaults", "-u", &user])
@@ -187,6 +189,7 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
         "mysql-server/empty-password",
         "mysql-server/global-admin-privilege",
         "mysql-server/global-admin-privilege",
+        "mysql-server/global-admin-privilege",
         "mysql-server/insecure-auth-plugin",
         "mysql-server/legacy-tls-version",
         "mysql-server/local-infile-enabled",
@@ -215,6 +218,7 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
         message("mysql-server/global-admin-privilege"),
         [
             "'app'@'%' holds ALL PRIVILEGES ON *.*",
+            "'meddler'@'10.0.0.7' holds SELECT, UPDATE ON mysql.*: it can rewrite every account's credentials and rights",
             "'ops'@'10.0.0.5' holds FILE, PROCESS ON *.*"
         ]
     );

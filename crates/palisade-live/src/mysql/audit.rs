@@ -105,6 +105,8 @@ pub struct ServerFacts {
     pub variables: Vec<(String, String)>,
     pub accounts: Vec<Account>,
     pub databases: Vec<String>,
+    /// Schema-level grants on the `mysql` schema: (account, privileges).
+    pub mysql_schema_grants: Vec<(String, String, Vec<String>)>,
     /// Queries that failed (missing privileges): reported as notices.
     pub unreadable: Vec<String>,
 }
@@ -160,6 +162,41 @@ pub fn collect(conn: &mut Conn) -> ServerFacts {
         Err(e) => facts.unreadable.push(format!(
             "accounts (the auditing account needs SELECT on mysql.user): {e}"
         )),
+    }
+    match conn.query("SELECT * FROM mysql.db WHERE Db = 'mysql'") {
+        Ok(rs) => {
+            for row in &rs.rows {
+                let get = |name: &str| rs.col(name).and_then(|i| row.get(i).cloned().flatten());
+                let privileges: Vec<String> = rs
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, c)| {
+                        c.ends_with("_priv")
+                            && row
+                                .get(*i)
+                                .cloned()
+                                .flatten()
+                                .is_some_and(|v| v.eq_ignore_ascii_case("Y"))
+                    })
+                    .map(|(_, c)| {
+                        c.trim_end_matches("_priv")
+                            .replace('_', " ")
+                            .to_ascii_uppercase()
+                    })
+                    .collect();
+                if !privileges.is_empty() {
+                    facts.mysql_schema_grants.push((
+                        get("User").unwrap_or_default(),
+                        get("Host").unwrap_or_default(),
+                        privileges,
+                    ));
+                }
+            }
+        }
+        Err(e) => facts
+            .unreadable
+            .push(format!("schema grants (mysql.db): {e}")),
     }
     match conn.query("SHOW DATABASES") {
         Ok(rs) => {
@@ -365,6 +402,28 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
                 .with_severity(Severity::Medium),
             );
         }
+    }
+
+    // Rights on the `mysql` schema are rights over every account.
+    for (user, host, privileges) in &facts.mysql_schema_grants {
+        let name = format!("'{user}'@'{host}'");
+        if INTERNAL_ACCOUNTS.contains(&user.as_str())
+            || (user == "root" && is_local_host(host, &facts.hostname))
+            // Reading (an auditing account) is not rewriting.
+            || privileges
+                .iter()
+                .all(|p| matches!(p.as_str(), "SELECT" | "SHOW VIEW"))
+        {
+            continue;
+        }
+        out.push(at(
+            &r::global_admin_privilege::META,
+            format!("{name} mysql.*"),
+            format!(
+                "{name} holds {} ON mysql.*: it can rewrite every account's credentials and rights",
+                privileges.join(", ")
+            ),
+        ));
     }
 
     // Server variables.

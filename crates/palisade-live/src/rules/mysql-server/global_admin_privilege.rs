@@ -1,7 +1,7 @@
 //! Flags an account other than the local root holding ALL, SUPER, FILE, PROCESS, SHUTDOWN or GRANT OPTION on `*.*`.
 //!
 //! ## What it checks
-//! Global privileges (`mysql.user` columns, or `SHOW GRANTS` in MySQL 8 and MariaDB) of every account except `root` on the server's own host and the server's internal accounts (`mariadb.sys`, `mysql.sys`, `mysql.session`, `mysql.infoschema`).
+//! Global privileges (the `*_priv` columns of `mysql.user`) of every account except `root` on the server's own host and the server's internal accounts (`mariadb.sys`, `mysql.sys`, `mysql.session`, `mysql.infoschema`), and write rights on the `mysql` schema itself (`mysql.db`: UPDATE, INSERT, DELETE, … on `mysql.*` rewrite every account; SELECT alone, which an auditing account needs, is not flagged).
 //!
 //! ## Why it matters
 //! Application accounts need rights on their own schema only. FILE reads and writes server files, PROCESS shows every session's queries, SUPER and SHUTDOWN stop or reconfigure the server, GRANT OPTION hands rights on: one SQL injection in the application becomes control of the server.
