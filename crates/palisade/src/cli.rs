@@ -44,6 +44,12 @@ pub enum Command {
     /// Evaluate one Content Security Policy string (offline): the same findings as a scan
     /// reports where a policy is set.
     Csp(CspArgs),
+    /// Probe live web sites (network): the plain-HTTP redirect, the certificate and the
+    /// security headers (HSTS, CSP, framing, cookies, CORS, …) of each URL.
+    Probe(ProbeArgs),
+    /// Audit a live MySQL/MariaDB server (network, read-only): transport, accounts, global
+    /// privileges, settings. The password comes from MYSQL_PWD or --password-file.
+    Mysql(MysqlArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -197,10 +203,18 @@ pub struct CommonScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
-    /// Allow rules that need network access (none today; advisory look-ups and live checks
-    /// to come). Without it palisade opens no socket.
+    /// Allow rules that need network access (the live checks of --target). Without it
+    /// palisade opens no socket.
     #[arg(long)]
     pub online: bool,
+    /// A live target to audit beside the files (an http(s):// URL, or mysql://user@host:port
+    /// with MYSQL_PWD set); repeatable; needs --online.
+    #[arg(long = "target", value_name = "URL", requires = "online")]
+    pub targets: Vec<String>,
+    /// Also audit the live targets listed in palisade.toml under `[analyzers.live]` (`urls`,
+    /// `mysql`); implies --online. Without it those targets are never contacted.
+    #[arg(long)]
+    pub live: bool,
     /// What standard input holds when `-` is given as a path.
     #[arg(long, value_enum, value_name = "KIND", default_value = "k8s")]
     pub stdin_kind: StdinKind,
@@ -299,6 +313,61 @@ pub struct CspArgs {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value = "high")]
     pub fail_on: FailOnArg,
+}
+
+/// Report options shared by the live commands.
+#[derive(Debug, Args)]
+pub struct LiveReportArgs {
+    /// Configuration file (default: palisade.toml in the current folder or a parent): rule
+    /// settings and `[[ignore]]` entries apply.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Certificates (PEM) to verify the server's chain against instead of the webpki roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Seconds any connect, read or write may wait.
+    #[arg(long, value_name = "SECONDS", default_value = "10")]
+    pub timeout: u64,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity [default: high, or the config's].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// http:// or https:// URLs; only these hosts are contacted.
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+    #[command(flatten)]
+    pub report: LiveReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MysqlArgs {
+    /// mysql://user@host:port (no password in the URL).
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// A file whose first line is the password (else MYSQL_PWD).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Refuse to authenticate when the server offers no TLS.
+    #[arg(long)]
+    pub require_tls: bool,
+    /// Print the grants matrix (account × dangerous global privilege) instead of the
+    /// findings, as text or (with --format json) JSON.
+    #[arg(long)]
+    pub matrix: bool,
+    #[command(flatten)]
+    pub report: LiveReportArgs,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,8 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Report { command } => crate::report_command::run(command),
         Command::Sbom(args) => crate::sbom_command::sbom(args),
         Command::Csp(args) => crate::csp_command::csp(args),
+        Command::Probe(args) => crate::live_command::probe(args),
+        Command::Mysql(args) => crate::live_command::mysql(args),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,
@@ -210,6 +212,22 @@ fn run_scan(
     } else {
         None
     };
+    let mut targets = common.targets.clone();
+    if common.live {
+        let configured = prepared
+            .config
+            .analyzer_settings
+            .get("live")
+            .and_then(|v| v.downcast_ref::<palisade_live::LiveConfig>())
+            .map(|c| c.targets())
+            .unwrap_or_default();
+        if configured.is_empty() && targets.is_empty() {
+            return Err(Failure::usage(
+                "--live: palisade.toml lists no target under [analyzers.live] (urls, mysql)",
+            ));
+        }
+        targets.extend(configured);
+    }
     let changed = diff_base
         .map(|base| ChangedLines::read(&roots, base).map_err(Failure::usage))
         .transpose()?;
@@ -221,12 +239,12 @@ fn run_scan(
         min_confidence: prepared.min_confidence,
         baseline,
         progress: Some(&callback),
-        network: if common.online {
+        network: if common.online || common.live {
             NetworkAccess::Online
         } else {
             NetworkAccess::Offline
         },
-        targets: &[],
+        targets: &targets,
         show_secrets: common.show_secrets,
         today: common.today,
         history,

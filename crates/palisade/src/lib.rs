@@ -15,6 +15,7 @@ pub fn analyzers() -> Vec<&'static dyn DynAnalyzer> {
         &palisade_secrets::SecretsAnalyzer,
         &palisade_deps::DepsAnalyzer,
         &palisade_web::WebAnalyzer,
+        &palisade_live::LIVE,
     ]
 }
 

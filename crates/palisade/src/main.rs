@@ -6,6 +6,7 @@ mod commands;
 mod csp_command;
 mod endpoints_command;
 mod k8s_commands;
+mod live_command;
 mod output;
 mod report_command;
 mod sbom_command;

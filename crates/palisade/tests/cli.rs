@@ -1633,3 +1633,175 @@ fn a_default_scan_opens_no_network_socket() {
     let network = network_calls(&trace);
     assert!(network.is_empty(), "network calls:\n{}", network.join("\n"));
 }
+
+/// The live commands: a target that cannot be reached is a notice and exit code 2; a
+/// password is never taken from the URL; `scan --target` needs `--online`. (The audits
+/// themselves are tested against real servers on 127.0.0.1 in crates/palisade-live/tests.)
+#[test]
+fn live_commands_fail_clearly_on_unreachable_targets() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let out = palisade()
+        .args(["probe", &url, "--timeout", "2", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("refused")
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
+
+    let out = palisade()
+        .args(["mysql", "mysql://app:secret@127.0.0.1:3306"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password in the URL"));
+
+    let out = palisade()
+        .args([
+            "mysql",
+            &format!("mysql://app@127.0.0.1:{port}"),
+            "--timeout",
+            "2",
+        ])
+        .env("MYSQL_PWD", "not-shown")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("not-shown"));
+
+    let out = palisade()
+        .args(["scan", "--target", &url, "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A plain-HTTP site on 127.0.0.1 (a thread of this test) through `palisade probe`: every
+/// output format carries the target, `[[ignore]]` by target hides a finding, and a baseline
+/// written by `palisade baseline --online --target` hides them all.
+#[test]
+fn probe_findings_work_in_every_format_with_ignores_and_baselines() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = connections.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let mut seen = Vec::new();
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Apache/2.4.41 (Ubuntu)\r\nContent-Length: 0\r\n\r\n",
+            );
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let dir = tempfile::tempdir().unwrap();
+    let probe = |extra: &[&str]| {
+        palisade()
+            .args(["probe", &url, "--timeout", "3"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = probe(&["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding_text = |json: &serde_json::Value| json["findings"].to_string();
+    let text = finding_text(&json);
+    assert!(text.contains("probe/no-https-redirect"), "{text}");
+    assert!(text.contains("probe/server-version-disclosure"));
+    assert!(text.contains(&url));
+    for format in ["sarif", "markdown", "text"] {
+        let out = probe(&["--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let s = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            s.contains("probe/no-https-redirect") && s.contains(&format!("127.0.0.1:{port}")),
+            "{format}: {s}"
+        );
+    }
+
+    // [[ignore]] by target.
+    let config = dir.path().join("palisade.toml");
+    std::fs::write(
+        &config,
+        format!("[[ignore]]\nrule = \"probe/no-https-redirect\"\ntarget = \"{url}\"\nreason = \"internal test site\"\n"),
+    )
+    .unwrap();
+    let out = probe(&["--format", "json", "--config", config.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = finding_text(&json);
+    assert!(!s.contains("probe/no-https-redirect"), "{s}");
+    assert!(s.contains("probe/server-version-disclosure"));
+    assert!(json["stats"].to_string().contains("suppressed"), "{json}");
+
+    // A baseline of the live findings hides them all.
+    let empty = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let out = palisade()
+        .args(["baseline", "--online", "--target", &url, "-o"])
+        .arg(&baseline)
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = probe(&["--format", "json", "--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["findings"].as_array().unwrap().is_empty(), "{json}");
+
+    // `[analyzers.live]` targets: audited by `scan --live`, never contacted without it.
+    let config = dir.path().join("live.toml");
+    std::fs::write(&config, format!("[analyzers.live]\nurls = [\"{url}\"]\n")).unwrap();
+    let before = connections.load(std::sync::atomic::Ordering::SeqCst);
+    let scan = |live: bool| {
+        let mut cmd = palisade();
+        cmd.args([
+            "scan",
+            "--format",
+            "json",
+            "--config",
+            config.to_str().unwrap(),
+        ]);
+        if live {
+            cmd.arg("--live");
+        }
+        let out = cmd.arg(empty.path()).output().unwrap();
+        finding_text(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    assert!(!scan(false).contains("probe/"));
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        before
+    );
+    assert!(scan(true).contains("probe/no-https-redirect"));
+    assert!(connections.load(std::sync::atomic::Ordering::SeqCst) > before);
+}

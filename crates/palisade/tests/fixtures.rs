@@ -125,10 +125,12 @@ fn every_rule_is_registered_documented_and_has_fixtures() {
         for section in doc.missing_sections() {
             problems.push(format!("{}: documentation lacks `## {section}`", rule.id));
         }
-        if !results.positive.contains(rule.id) {
+        // Live rules (`needs_network`: probe/, mysql-server/) have no files to annotate: they
+        // are tested against real servers on 127.0.0.1 in crates/palisade-live/tests.
+        if !rule.needs_network && !results.positive.contains(rule.id) {
             problems.push(format!("{}: no passing `ruleid:` fixture", rule.id));
         }
-        if !results.negative.contains(rule.id) {
+        if !rule.needs_network && !results.negative.contains(rule.id) {
             problems.push(format!("{}: no passing `ok:` fixture", rule.id));
         }
     }

@@ -255,7 +255,11 @@ pub fn scan(
         );
         absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
     }
-    diagnostics.extend(network::offline_notice(options.rules, options.network));
+    diagnostics.extend(network::offline_notice(
+        options.rules,
+        options.network,
+        !options.targets.is_empty(),
+    ));
     let inputs = analyzer_inputs(&analyzers, &outcomes);
 
     // Pass 3, in parallel: suppressions, confidence filter, snippets and fingerprints.

@@ -147,14 +147,24 @@ pub(crate) fn runs(rules: &RuleSet, rule: &RuleMeta, network: NetworkAccess) -> 
     rules.is_enabled(rule.id) && (network == NetworkAccess::Online || !rule.needs_network)
 }
 
+/// Domains whose rules check only live targets the user names (`palisade probe`,
+/// `palisade mysql`, `scan --online --target`): without a target they have nothing to
+/// check, so an offline run without targets does not list them as left out.
+pub const LIVE_TARGET_DOMAINS: &[&str] = &["probe", "mysql-server"];
+
 /// One notice naming the enabled rules an offline run left out, if any.
-pub(crate) fn offline_notice(rules: &RuleSet, network: NetworkAccess) -> Option<Diagnostic> {
+pub(crate) fn offline_notice(
+    rules: &RuleSet,
+    network: NetworkAccess,
+    has_targets: bool,
+) -> Option<Diagnostic> {
     if network == NetworkAccess::Online {
         return None;
     }
     let left_out: Vec<&str> = rules
         .metas()
         .filter(|r| r.needs_network)
+        .filter(|r| has_targets || !LIVE_TARGET_DOMAINS.contains(&r.domain()))
         .map(|r| r.id)
         .collect();
     (!left_out.is_empty()).then(|| Diagnostic {

@@ -1,0 +1,112 @@
+//! `palisade mysql mysql://user@host:port`: a read-only audit of a MySQL or MariaDB server
+//! (SELECT and SHOW only) — transport, accounts, global privileges, server variables.
+//!
+//! The auditing account needs `SELECT` on `mysql.user` (MariaDB: the `mysql.user` view over
+//! `mysql.global_priv`) and may read `SHOW VARIABLES` and `SHOW DATABASES` (with
+//! `SHOW DATABASES` privilege to see every schema).
+
+pub mod audit;
+pub mod proto;
+
+use std::time::Duration;
+
+/// A `mysql://user@host:port` target, parsed. A password in the URL is refused: it would sit
+/// in the shell history and the process list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MysqlTarget {
+    pub user: String,
+    pub host: String,
+    pub port: u16,
+}
+
+impl MysqlTarget {
+    pub fn parse(url: &str) -> Result<MysqlTarget, String> {
+        let rest = url
+            .strip_prefix("mysql://")
+            .or_else(|| url.strip_prefix("mariadb://"))
+            .ok_or_else(|| format!("`{url}` is not a mysql://user@host:port URL"))?;
+        let rest = rest.trim_end_matches('/');
+        let (userinfo, hostport) = rest
+            .rsplit_once('@')
+            .ok_or_else(|| format!("`{url}`: name the user (mysql://user@host:port)"))?;
+        if userinfo.contains(':') {
+            return Err(
+                "a password in the URL is not accepted (it would show in the process list): use MYSQL_PWD or --password-file"
+                    .to_string(),
+            );
+        }
+        if userinfo.is_empty() {
+            return Err(format!("`{url}`: name the user (mysql://user@host:port)"));
+        }
+        let (host, port) = split_host_port(hostport, 3306)?;
+        Ok(MysqlTarget {
+            user: userinfo.to_string(),
+            host,
+            port,
+        })
+    }
+
+    /// How findings name the target.
+    pub fn display(&self) -> String {
+        if self.host.contains(':') {
+            format!("mysql://{}@[{}]:{}", self.user, self.host, self.port)
+        } else {
+            format!("mysql://{}@{}:{}", self.user, self.host, self.port)
+        }
+    }
+}
+
+/// `host`, `host:port`, `[v6]:port`.
+pub(crate) fn split_host_port(s: &str, default: u16) -> Result<(String, u16), String> {
+    if s.is_empty() {
+        return Err("no host in the URL".to_string());
+    }
+    if let Some(v6) = s.strip_prefix('[') {
+        let (host, rest) = v6
+            .split_once(']')
+            .ok_or_else(|| format!("`{s}`: unclosed ["))?;
+        let port = match rest.strip_prefix(':') {
+            Some(p) => p.parse().map_err(|_| format!("`{p}` is not a port"))?,
+            None => default,
+        };
+        return Ok((host.to_string(), port));
+    }
+    match s.rsplit_once(':') {
+        Some((h, p)) => Ok((
+            h.to_string(),
+            p.parse().map_err(|_| format!("`{p}` is not a port"))?,
+        )),
+        None => Ok((s.to_string(), default)),
+    }
+}
+
+/// The settings of a database audit.
+#[derive(Clone, Debug)]
+pub struct MysqlSettings {
+    pub password: String,
+    pub require_tls: bool,
+    pub timeout: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let t = MysqlTarget::parse("mysql://audit@db.internal:3307").unwrap();
+        assert_eq!(
+            (t.user.as_str(), t.host.as_str(), t.port),
+            ("audit", "db.internal", 3307)
+        );
+        assert_eq!(MysqlTarget::parse("mysql://a@h").unwrap().port, 3306);
+        assert!(MysqlTarget::parse("mysql://a:secret@h").is_err());
+        assert!(MysqlTarget::parse("mysql://h:1").is_err());
+        assert_eq!(
+            MysqlTarget::parse("mysql://a@[::1]:3306")
+                .unwrap()
+                .display(),
+            "mysql://a@[::1]:3306"
+        );
+    }
+}
