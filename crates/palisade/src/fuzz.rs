@@ -21,6 +21,23 @@ pub const KINDS: &[(&str, &str, CommentStyle)] = &[
     ("ci", ".gitlab-ci.yml", CommentStyle::Hash),
     ("secrets", "config/.env.production", CommentStyle::Hash),
     ("secrets", "src/settings.js", CommentStyle::Slash),
+    ("web", "public/index.html", CommentStyle::Markup),
+    ("web", "src/checkout.js", CommentStyle::Slash),
+    ("web", "deploy/nginx.conf", CommentStyle::Hash),
+    ("deps", "requirements.txt", CommentStyle::Hash),
+    ("deps", "package-lock.json", CommentStyle::None),
+    ("deps", "poetry.lock", CommentStyle::Hash),
+    (
+        "android",
+        "app/src/main/AndroidManifest.xml",
+        CommentStyle::Markup,
+    ),
+    (
+        "android",
+        "app/src/main/java/shop/Checkout.kt",
+        CommentStyle::Slash,
+    ),
+    ("ios", "ios/Shop/Info.plist", CommentStyle::Markup),
 ];
 
 /// Scans `data` as the kind its first byte picks. `None` when the input is not text (the
@@ -35,6 +52,19 @@ pub fn scan_bytes(data: &[u8]) -> Option<Report> {
 /// Scans `text` as the file of [`KINDS`]`[kind]`, with every rule of every analyzer.
 pub fn scan_as(kind: usize, text: String) -> Report {
     let (analyzer, path, comment) = KINDS[kind % KINDS.len()];
+    scan_named(analyzer, path, comment, text)
+}
+
+/// Scans `text` as the file at `path`, read by `analyzer` (its [`Analyzer::name`]), with
+/// every rule of every analyzer.
+///
+/// [`Analyzer::name`]: palisade_core::Analyzer::name
+pub fn scan_named(
+    analyzer: &'static str,
+    path: &str,
+    comment: CommentStyle,
+    text: String,
+) -> Report {
     let analyzers = crate::analyzers();
     let config = Config::default();
     let rules = RuleSet::all(&engine::registry(&analyzers));

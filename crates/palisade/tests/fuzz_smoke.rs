@@ -1,5 +1,5 @@
 //! The fuzz smoke run of every CI run: every fixture of every analyzer, read as the kind of
-//! file it is and then mutated in fixed, repeatable ways (cut at many points, bytes
+//! file it is (the newer analyzers' fixtures under their own paths) and then mutated in fixed, repeatable ways (cut at many points, bytes
 //! flipped, a block repeated, lines indented, brackets and quotes left open), goes through
 //! `palisade::fuzz::scan_as` — the function the cargo-fuzz targets in `fuzz/` call. No
 //! analyzer may panic (the engine would turn it into an "internal error" notice) and no
@@ -131,6 +131,69 @@ fn ci_fixtures_and_mutations_never_panic() {
 #[test]
 fn secrets_fixtures_and_mutations_never_panic() {
     no_panic_on_fixtures_of("secrets", 80);
+}
+
+/// Every file fixture of `krate`, read by `analyzer` under its own path inside the
+/// fixtures folder (a lockfile stays `poetry.lock`, a manifest `AndroidManifest.xml`), and
+/// its mutations: no internal error.
+fn no_panic_on_own_fixtures(krate: &str, analyzer: &'static str, at_least: usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(krate)
+        .join("fixtures");
+    let mut stack = vec![root.clone()];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= at_least, "{krate}: {} fixtures", files.len());
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let relative = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let comment = palisade_core::CommentStyle::for_path(&relative);
+        for input in std::iter::once(text.clone()).chain(mutations(&text)) {
+            let report = palisade::fuzz::scan_named(analyzer, &relative, comment, input);
+            let errors = internal_errors(&report);
+            assert!(
+                errors.is_empty(),
+                "{relative} (or a mutation of it, read by {analyzer}): {errors:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn web_fixtures_and_mutations_never_panic() {
+    no_panic_on_own_fixtures("palisade-web", "web", 40);
+}
+
+#[test]
+fn deps_fixtures_and_mutations_never_panic() {
+    no_panic_on_own_fixtures("palisade-deps", "deps", 30);
+}
+
+#[test]
+fn android_fixtures_and_mutations_never_panic() {
+    no_panic_on_own_fixtures("palisade-mobile", "android", 40);
+}
+
+#[test]
+fn ios_fixtures_and_mutations_never_panic() {
+    no_panic_on_own_fixtures("palisade-mobile", "ios", 40);
 }
 
 #[test]
