@@ -13,8 +13,6 @@ pub struct Attestations<'a> {
     pub records: &'a Records,
     /// The configuration file as reports name it (relative to the scan root when inside it).
     pub shown_path: &'a str,
-    /// The configuration file's text, for the lines findings show.
-    pub text: &'a str,
     /// The folder referenced files are relative to (the configuration file's).
     pub base_dir: &'a Path,
     pub today: Date,
@@ -228,11 +226,7 @@ impl Attestations<'_> {
 
     /// A failing finding on a line of the configuration file, with the line's text.
     fn at(&self, meta: &'static RuleMeta, line: u32, message: String) -> Finding {
-        let text = self
-            .text
-            .lines()
-            .nth(line.saturating_sub(1) as usize)
-            .unwrap_or("");
+        let text = self.records.line_text(line);
         let span = Span {
             start_line: line,
             start_column: 1,

@@ -25,6 +25,7 @@ pub mod workflow;
 use gitlab::Pipeline;
 use palisade_core::engine::SourcesContext;
 use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
+use std::sync::LazyLock;
 use workflow::Workflow;
 
 /// The CI pipeline analyzer.
@@ -58,6 +59,20 @@ impl Analyzer for CiAnalyzer {
                 "**/*.gitlab-ci.yml",
             ],
             ..FileSelector::default()
+        }
+    }
+
+    /// A GitHub workflow counts toward the recommendations of the workflow rules, a GitLab
+    /// file toward those of the pipeline rules.
+    fn rules_for(&self, path: &str) -> &'static [&'static RuleMeta] {
+        static WORKFLOW: LazyLock<Vec<&'static RuleMeta>> =
+            LazyLock::new(|| rules::WORKFLOW_RULES.iter().map(|r| r.meta).collect());
+        static PIPELINE: LazyLock<Vec<&'static RuleMeta>> =
+            LazyLock::new(|| rules::PIPELINE_RULES.iter().map(|r| r.meta).collect());
+        if is_github_workflow(path) {
+            WORKFLOW.as_slice()
+        } else {
+            PIPELINE.as_slice()
         }
     }
 
@@ -116,8 +131,8 @@ impl Analyzer for CiAnalyzer {
 }
 
 /// The control records analyzer: reads no file of the walk, only the `[controls.*]` tables
-/// of the configuration file, in the sources phase (where the scan's date and configuration
-/// are known).
+/// of the configuration file (its own section, read with the rest of the file by the core),
+/// in the sources phase (where the scan's date and configuration are known).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ControlsAnalyzer;
 
@@ -139,6 +154,10 @@ impl Analyzer for ControlsAnalyzer {
 
     fn files(&self) -> FileSelector {
         FileSelector::default()
+    }
+
+    fn config_table(&self) -> Option<palisade_core::config::ConfigTable> {
+        Some(records::TABLE)
     }
 
     fn check_file(&self, _file: &SourceFile, _cx: &mut FileContext<'_>, _state: &()) -> Option<()> {
@@ -165,31 +184,13 @@ impl Analyzer for ControlsAnalyzer {
             }
             return;
         };
-        let text = match std::fs::read_to_string(&source) {
-            Ok(text) => text,
-            Err(e) => {
-                cx.notice(
-                    DiagnosticKind::Skipped,
-                    format!("control records: cannot read {}: {e}", source.display()),
-                );
-                return;
-            }
-        };
-        let records = match records::parse(&text) {
-            Ok(records) => records,
-            Err(e) => {
-                // The binary rejects such a file before scanning; a library caller may not.
-                cx.notice(
-                    DiagnosticKind::Parse,
-                    format!(
-                        "control records: line {}: {}",
-                        e.line.unwrap_or(0),
-                        e.message
-                    ),
-                );
-                return;
-            }
-        };
+        // Read by the core with the rest of the file (`records::TABLE`); none when the file
+        // has no `[controls]` table.
+        let records = cx
+            .config()
+            .table::<records::Records>(records::TABLE.key)
+            .cloned()
+            .unwrap_or_default();
         let shown = cx
             .config_display_path()
             .unwrap_or_else(|| palisade_core::config::CONFIG_FILE_NAME.to_string());
@@ -200,7 +201,6 @@ impl Analyzer for ControlsAnalyzer {
         let attestations = attest::Attestations {
             records: &records,
             shown_path: &shown,
-            text: &text,
             base_dir: &base_dir,
             today: cx.today(),
         };
@@ -271,7 +271,7 @@ impl Analyzer for ControlsAnalyzer {
 }
 
 /// The repository rules (CODEOWNERS, SECURITY.md), when the scan has one root that is a
-/// repository's root folder: its files come from the same walk a scan makes.
+/// repository's root folder: its files are the scan's own walk.
 fn repository_rules(cx: &mut SourcesContext<'_>) {
     let wanted: Vec<&rules::RepositoryRule> = rules::controls::REPOSITORY_RULES
         .iter()
@@ -295,13 +295,8 @@ fn repository_rules(cx: &mut SourcesContext<'_>) {
         return;
     }
     let root = root.clone();
-    let settings = palisade_core::discover::WalkSettings {
-        prune_dirs: cx.config().prune_dirs(),
-        exclude: cx.config().scan.exclude.clone(),
-    };
-    let (found, _) = palisade_core::discover::walk(&root, "", &settings);
-    let mut files: Vec<String> = found.into_iter().map(|f| f.path).collect();
-    files.sort();
+    // The scan's own walk: one root, so its paths are relative to it.
+    let files = cx.walked_files().to_vec();
     let repo = repository::Repo {
         root: &root,
         files: &files,
@@ -335,11 +330,11 @@ fn is_github_workflow(path: &str) -> bool {
     path.replace('\\', "/").contains(".github/workflows/")
 }
 
-/// The text with every YAML merge key line (`<<: *template`) blanked into a comment, keeping
-/// every line where it was. GitLab files often merge several templates into one job, which
-/// repeats the `<<` key — legal for GitLab, a duplicate key for a strict YAML parser — and
-/// the rules never need what a merge brings (the templates themselves are read where their
-/// anchors are defined).
+/// The text with every YAML merge key (`<<: *template`) renamed `<<1`, `<<2`, … GitLab files
+/// often merge several templates into one job, which repeats the `<<` key — legal for GitLab,
+/// a duplicate key for a strict YAML parser. Renamed, each stays a key whose value is the
+/// template (aliases are expanded by the loader), and the GitLab model applies them under the
+/// job's own keys as GitLab does. Every line stays where it was.
 fn without_merge_keys(text: &str) -> std::borrow::Cow<'_, str> {
     let is_merge = |line: &str| {
         let trimmed = line.trim_start().trim_start_matches("- ");
@@ -348,15 +343,17 @@ fn without_merge_keys(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.lines().any(is_merge) {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut n = 0;
     for line in text.split_inclusive('\n') {
-        if is_merge(line) {
-            let indent = line.len() - line.trim_start().len();
-            out.push_str(&line[..indent]);
-            out.push('#');
-            out.push_str(&line[indent..]);
-        } else {
-            out.push_str(line);
+        match line.find("<<").filter(|_| is_merge(line)) {
+            Some(at) => {
+                n += 1;
+                out.push_str(&line[..at + 2]);
+                out.push_str(&n.to_string());
+                out.push_str(&line[at + 2..]);
+            }
+            None => out.push_str(line),
         }
     }
     std::borrow::Cow::Owned(out)

@@ -3,12 +3,82 @@
 //! that a stale date or a missing document is reported where it is written.
 //!
 //! The keys are exactly the issue's; an unknown key, a wrong type, a date not written
-//! `YYYY-MM-DD` or a `max-age-days` below 1 is a [`RecordError`] with its line, which the
-//! binary turns into a configuration error (exit 2) when it reads the file.
+//! `YYYY-MM-DD` or a `max-age-days` below 1 is an error at its place. The `controls` table is
+//! palisade-controls' own section of the configuration ([`TABLE`]): palisade-core hands it
+//! over from its one parse of the file, and a bad record is a located configuration error
+//! (exit 2) like any other.
 
+use palisade_core::config::{ConfigTable, TableError};
 use palisade_core::date::Date;
+use palisade_core::options::OptionsValue;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::Spanned;
+
+/// The `[controls]` table of `palisade.toml`, as the core's configuration reader hands it to
+/// this crate; the analyzers read the result with `config.table::<Records>(TABLE.key)`.
+pub const TABLE: ConfigTable = ConfigTable {
+    key: "controls",
+    read: read_table,
+    schema: table_schema,
+};
+
+fn read_table(
+    value: Spanned<toml::de::DeValue<'_>>,
+    text: &str,
+) -> Result<OptionsValue, TableError> {
+    let records = read(value, text).map_err(|e| TableError {
+        span: Some(e.span),
+        message: e.message,
+    })?;
+    Ok(std::sync::Arc::new(records))
+}
+
+/// The JSON schema of `[controls]`: the six tables and their keys.
+fn table_schema() -> serde_json::Value {
+    let text = |what: &str| serde_json::json!({ "type": "string", "description": what });
+    let date = |what: &str| serde_json::json!({ "type": "string", "format": "date", "description": format!("{what} (YYYY-MM-DD)") });
+    let max_age = serde_json::json!({ "type": "integer", "minimum": 1, "description": "A date older than this many days is failing." });
+    let table = |properties: serde_json::Value| serde_json::json!({ "type": "object", "additionalProperties": false, "properties": properties });
+    serde_json::json!({
+        "type": "object",
+        "description": "Control records: what the team attests about backups, incident response, training, audits, access reviews and vendors.",
+        "additionalProperties": false,
+        "properties": {
+            "backup": table(serde_json::json!({
+                "targets": { "type": "array", "items": { "type": "string" }, "description": "What is backed up." },
+                "schedule": text("How often backups run."),
+                "last-restore-test": date("The last restore test"),
+                "max-age-days": max_age,
+                "runbook": text("The disaster-recovery runbook, relative to palisade.toml."),
+            })),
+            "incident-response": table(serde_json::json!({
+                "plan": text("The incident response plan, relative to palisade.toml."),
+                "last-review": date("The plan's last review"),
+                "last-exercise": date("The last exercise"),
+                "max-age-days": max_age,
+            })),
+            "training": table(serde_json::json!({
+                "roster": text("CSV with columns name,email,role,last-completed."),
+                "max-age-days": max_age,
+            })),
+            "audits": table(serde_json::json!({
+                "last-audit": date("The last security audit"),
+                "last-pentest": date("The last penetration test"),
+                "reports": { "type": "array", "items": { "type": "string" }, "description": "Audit and pentest reports." },
+                "max-age-days": max_age,
+            })),
+            "access-review": table(serde_json::json!({
+                "last-review": date("The last access review"),
+                "max-age-days": max_age,
+            })),
+            "vendors": table(serde_json::json!({
+                "inventory": text("CSV with columns vendor,service,data,last-assessment."),
+                "max-age-days": max_age,
+            })),
+        }
+    })
+}
 
 /// The six kinds of record, in the order POLICY.md lists their recommendations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,26 +168,34 @@ pub struct Record {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Records {
     pub records: Vec<Record>,
+    /// The text of every line a record, date or file is written on, by line number: the
+    /// lines findings show.
+    pub lines: BTreeMap<u32, String>,
 }
 
 impl Records {
     pub fn get(&self, kind: Kind) -> Option<&Record> {
         self.records.iter().find(|r| r.kind == kind)
     }
+
+    /// The text of line `line` of the configuration file, when a record is written there.
+    pub fn line_text(&self, line: u32) -> &str {
+        self.lines.get(&line).map_or("", String::as_str)
+    }
 }
 
-/// A record that cannot be read, with its place in the configuration text.
+/// A record that cannot be read, with its place in the configuration text (a byte range).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordError {
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    pub span: std::ops::Range<usize>,
     pub message: String,
 }
 
-#[derive(Deserialize)]
-struct FileShape {
-    #[serde(default)]
-    controls: Option<Spanned<ControlsShape>>,
+impl RecordError {
+    /// The 1-based line and column where the error is, in `text`.
+    pub fn line_column(&self, text: &str) -> (usize, usize) {
+        line_column(text, self.span.start)
+    }
 }
 
 #[derive(Deserialize)]
@@ -185,24 +263,34 @@ struct Vendors {
     max_age_days: MaxAge,
 }
 
-/// Reads the `[controls.*]` tables of a configuration file's text (other tables are left to
-/// palisade-core's reader).
+/// Reads the `[controls.*]` tables of a whole configuration file's text (tests and tools;
+/// a scan gets them from the core's one parse, through [`TABLE`]).
 pub fn parse(text: &str) -> Result<Records, RecordError> {
-    let shape: FileShape = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_column(text, s.start)).unzip();
-        RecordError {
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }
-    })?;
-    let Some(controls) = shape.controls else {
-        return Ok(Records::default());
+    let toml_error = |e: toml::de::Error| RecordError {
+        span: e.span().unwrap_or(0..0),
+        message: e.message().trim().to_string(),
     };
-    let controls = controls.into_inner();
+    let mut document = toml::de::DeTable::parse(text).map_err(toml_error)?;
+    match document.get_mut().remove("controls") {
+        Some(value) => read(value, text),
+        None => Ok(Records::default()),
+    }
+}
+
+/// Reads the value of the `controls` table; its spans are byte offsets into `text`.
+pub fn read(value: Spanned<toml::de::DeValue<'_>>, text: &str) -> Result<Records, RecordError> {
+    let span = value.span();
+    let controls =
+        ControlsShape::deserialize(toml::de::ValueDeserializer::from(value)).map_err(|e| {
+            RecordError {
+                span: e.span().unwrap_or(span),
+                message: e.message().trim().to_string(),
+            }
+        })?;
     let mut b = Builder {
         text,
         records: Vec::new(),
+        lines: BTreeMap::new(),
     };
     if let Some(t) = controls.backup {
         let line = b.line(t.span().start);
@@ -277,24 +365,30 @@ pub fn parse(text: &str) -> Result<Records, RecordError> {
             vec![("inventory", t.inventory)],
         )?;
     }
-    Ok(Records { records: b.records })
+    Ok(Records {
+        records: b.records,
+        lines: b.lines,
+    })
 }
 
 struct Builder<'t> {
     text: &'t str,
     records: Vec<Record>,
+    lines: BTreeMap<u32, String>,
 }
 
 impl Builder<'_> {
-    fn line(&self, byte: usize) -> u32 {
-        line_column(self.text, byte).0 as u32
+    /// The line of a byte offset, keeping the line's text for the findings there.
+    fn line(&mut self, byte: usize) -> u32 {
+        let line = line_column(self.text, byte).0 as u32;
+        let text = self.text.lines().nth(line as usize - 1).unwrap_or("");
+        self.lines.insert(line, text.to_string());
+        line
     }
 
     fn error(&self, byte: usize, message: String) -> RecordError {
-        let (line, column) = line_column(self.text, byte);
         RecordError {
-            line: Some(line),
-            column: Some(column),
+            span: byte..byte,
             message,
         }
     }
@@ -393,23 +487,27 @@ mod tests {
         assert_eq!(audits.files.len(), 2);
         assert_eq!(audits.files[1].path, "b.pdf");
         assert!(records.get(Kind::Training).is_none());
+        assert_eq!(records.line_text(7), "last-restore-test = \"2026-09-14\"");
+    }
+
+    fn line_of(text: &str) -> usize {
+        parse(text).unwrap_err().line_column(text).0
     }
 
     #[test]
     fn errors_are_located() {
-        let err = parse("[controls.backup]\n\nlast-restore-test = \"14/09/2026\"\n").unwrap_err();
-        assert_eq!(err.line, Some(3));
-        assert!(err.message.contains("YYYY-MM-DD"), "{err:?}");
-        let err = parse("[controls.access-review]\nlast-review = 2026-08-01\n").unwrap_err();
-        assert_eq!(err.line, Some(2), "{err:?}");
-        let err = parse("[controls.training]\nroster = \"r.csv\"\nowner = \"x\"\n").unwrap_err();
-        assert_eq!(err.line, Some(3), "{err:?}");
-        assert!(err.message.contains("owner"), "{err:?}");
-        let err = parse("[controls.vendor]\n").unwrap_err();
-        assert_eq!(err.line, Some(1), "{err:?}");
-        let err = parse("[controls.vendors]\nmax-age-days = 0\n").unwrap_err();
-        assert_eq!(err.line, Some(2), "{err:?}");
-        let err = parse("[controls.audits]\nmax-age-days = \"1y\"\n").unwrap_err();
-        assert_eq!(err.line, Some(2), "{err:?}");
+        let text = "[controls.backup]\n\nlast-restore-test = \"14/09/2026\"\n";
+        assert_eq!(line_of(text), 3);
+        assert!(parse(text).unwrap_err().message.contains("YYYY-MM-DD"));
+        assert_eq!(
+            line_of("[controls.access-review]\nlast-review = 2026-08-01\n"),
+            2
+        );
+        let text = "[controls.training]\nroster = \"r.csv\"\nowner = \"x\"\n";
+        assert_eq!(line_of(text), 3);
+        assert!(parse(text).unwrap_err().message.contains("owner"));
+        assert_eq!(line_of("[controls.vendor]\n"), 1);
+        assert_eq!(line_of("[controls.vendors]\nmax-age-days = 0\n"), 2);
+        assert_eq!(line_of("[controls.audits]\nmax-age-days = \"1y\"\n"), 2);
     }
 }

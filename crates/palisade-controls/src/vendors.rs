@@ -1,5 +1,5 @@
 //! The vendor inventory (`[controls.vendors] inventory`): a CSV of
-//! `vendor,service,data,last-assessment`, read by the roster's quoted-field parser.
+//! `vendor,service,data,last-assessment`, read with the roster's CSV table reader.
 
 use palisade_core::date::Date;
 
@@ -58,49 +58,21 @@ impl Vendor {
     }
 }
 
+/// The inventory's documented columns.
+const COLUMNS: &[&str] = &["vendor", "service", "data", "last-assessment"];
+
 /// The vendors of an inventory, and a message for each row that could not be read (with its
 /// 1-based row number, the header being row 1).
 pub fn read(text: &str) -> (Vec<Vendor>, Vec<String>) {
-    let mut rows = crate::roster::split_rows(text).into_iter().enumerate();
-    let Some((_, header)) = rows.next() else {
-        return (
-            Vec::new(),
-            vec!["row 1: no header (vendor,service,data,last-assessment)".into()],
-        );
+    let required = ["vendor", "last-assessment"];
+    let (table, mut problems) = match crate::roster::csv_table(text, COLUMNS, &required) {
+        Ok(table) => table,
+        Err(problem) => return (Vec::new(), vec![problem]),
     };
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
-    let (Some(vendor_at), Some(date_at)) = (column("vendor"), column("last-assessment")) else {
-        return (
-            Vec::new(),
-            vec![
-                "row 1: the header must name the columns vendor,service,data,last-assessment"
-                    .into(),
-            ],
-        );
-    };
-    let service_at = column("service");
-    let data_at = column("data");
     let mut vendors = Vec::new();
-    let mut problems = Vec::new();
-    for (index, row) in rows {
-        let number = index + 1;
-        if row.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if row.len() != header.len() {
-            problems.push(format!(
-                "row {number}: {} fields, the header has {}",
-                row.len(),
-                header.len()
-            ));
-            continue;
-        }
-        let cell = |at: Option<usize>| at.map_or("", |i| row[i].trim()).to_string();
-        let date = row[date_at].trim();
+    for row in table.rows() {
+        let number = row.number;
+        let date = row.get("last-assessment");
         let last_assessment = if date.is_empty() {
             None
         } else if let Some(d) = Date::parse(date) {
@@ -111,18 +83,19 @@ pub fn read(text: &str) -> (Vec<Vendor>, Vec<String>) {
             ));
             continue;
         };
-        let vendor = row[vendor_at].trim().to_string();
+        let vendor = row.get("vendor").to_string();
         if vendor.is_empty() {
             problems.push(format!("row {number}: no vendor name"));
             continue;
         }
         vendors.push(Vendor {
             vendor,
-            service: cell(service_at),
-            data: cell(data_at),
+            service: row.get("service").to_string(),
+            data: row.get("data").to_string(),
             last_assessment,
         });
     }
+    crate::roster::in_row_order(&mut problems);
     (vendors, problems)
 }
 

@@ -60,12 +60,12 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub analyzer_settings: BTreeMap<String, OptionsValue>,
-    /// Control records (`[controls.backup]`, `[controls.training]`, …): what the team attests
-    /// about backups, incident response, training, audits, access reviews and vendors. Kept
-    /// as written; the `controls` analyzer reads and validates them (with their lines).
-    #[serde(default)]
-    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
-    pub controls: toml::Table,
+    /// The top-level tables analyzers own (`[controls.*]`, the control records), each read
+    /// by its analyzer's [`ConfigTable`] from the same parse as the rest of the file (set by
+    /// [`Config::parse`]; see [`Config::table`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub tables: BTreeMap<String, OptionsValue>,
     /// Central suppressions (`[[ignore]]`): for findings that have no comment line (a
     /// folder, the repository, a live target) or that a team prefers to waive in one place.
     #[serde(default)]
@@ -215,12 +215,54 @@ pub struct RuleSettings {
     pub parsed_options: Option<OptionsValue>,
 }
 
-/// A configuration section an analyzer declares: `[analyzers.<analyzer>]`, parsed into the
-/// analyzer's settings type.
+/// The configuration sections an analyzer declares: `[analyzers.<analyzer>]`, parsed into the
+/// analyzer's settings type, and a top-level table it owns.
 #[derive(Clone, Copy, Debug)]
 pub struct SettingsSection {
     pub analyzer: &'static str,
-    pub settings: OptionsType,
+    /// The type of `[analyzers.<analyzer>]`, when the analyzer has settings.
+    pub settings: Option<OptionsType>,
+    /// A top-level table the analyzer owns (`[controls]`), when it has one.
+    pub table: Option<ConfigTable>,
+}
+
+/// A top-level table of `palisade.toml` that one analyzer owns and reads itself, with the
+/// place of every value (the control records of `[controls.*]`, whose stale dates are
+/// reported at their lines). The file is parsed once: the reader gets its table's value out
+/// of that parse, with spans into the file's text, and returns its typed content or an error
+/// at a span, which becomes a located configuration error.
+#[derive(Clone, Copy)]
+pub struct ConfigTable {
+    /// The table's key (`controls`).
+    pub key: &'static str,
+    /// Reads the table: its value (spans are byte offsets into `text`) and the file's text.
+    pub read: fn(toml::Spanned<toml::de::DeValue<'_>>, &str) -> Result<OptionsValue, TableError>,
+    /// The table's JSON schema.
+    pub schema: fn() -> serde_json::Value,
+}
+
+impl fmt::Debug for ConfigTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigTable")
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// Why an analyzer's table could not be read, and where (a byte range of the file's text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableError {
+    pub span: Option<std::ops::Range<usize>>,
+    pub message: String,
+}
+
+impl From<toml::de::Error> for TableError {
+    fn from(e: toml::de::Error) -> TableError {
+        TableError {
+            span: e.span(),
+            message: e.message().trim().to_string(),
+        }
+    }
 }
 
 /// A configuration error, rendered as `file:line:column: message`.
@@ -286,16 +328,31 @@ impl Config {
         registry: &[&'static RuleMeta],
         sections: &[SettingsSection],
     ) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_column(text, s.start)).unzip();
+        let located = |span: Option<std::ops::Range<usize>>, message: String| {
+            let (line, column) = span.map(|s| line_column(text, s.start)).unzip();
             ConfigError {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message,
             }
-        })?;
-        let mut config = config;
+        };
+        let toml_error = |e: toml::de::Error| located(e.span(), e.message().trim().to_string());
+        // The one parse of the file: analyzers' tables are taken out of it, the rest is
+        // deserialized into the core's own sections.
+        let mut document = toml::de::DeTable::parse(text).map_err(toml_error)?;
+        let mut owned = Vec::new();
+        for table in sections.iter().filter_map(|s| s.table) {
+            if let Some(value) = document.get_mut().remove(table.key) {
+                owned.push((table, value));
+            }
+        }
+        let mut config =
+            Config::deserialize(toml::de::Deserializer::from(document)).map_err(toml_error)?;
+        for (table, value) in owned {
+            let read = (table.read)(value, text).map_err(|e| located(e.span, e.message))?;
+            config.tables.insert(table.key.to_string(), read);
+        }
         for entry in &mut config.ignore {
             let line = line_column(text, entry.span().start).0 as u32;
             entry.get_mut().line = line;
@@ -439,8 +496,16 @@ impl Config {
             settings.parsed_options = Some(parsed);
         }
         for (name, table) in &self.analyzers {
-            let Some(section) = sections.iter().find(|s| s.analyzer == name) else {
-                let known: Vec<&str> = sections.iter().map(|s| s.analyzer).collect();
+            let Some(settings) = sections
+                .iter()
+                .find(|s| s.analyzer == name)
+                .and_then(|s| s.settings)
+            else {
+                let known: Vec<&str> = sections
+                    .iter()
+                    .filter(|s| s.settings.is_some())
+                    .map(|s| s.analyzer)
+                    .collect();
                 return Err(error(
                     &format!("analyzers.{name}"),
                     format!(
@@ -453,7 +518,7 @@ impl Config {
                     ),
                 ));
             };
-            let parsed = parse_typed(&section.settings, table, &format!("analyzers.{name}"))
+            let parsed = parse_typed(&settings, table, &format!("analyzers.{name}"))
                 .map_err(|(needle, message)| error(&needle, message))?;
             self.analyzer_settings.insert(name.clone(), parsed);
         }
@@ -496,13 +561,25 @@ impl Config {
         }
         let analyzers: serde_json::Map<String, serde_json::Value> = sections
             .iter()
-            .map(|s| (s.analyzer.to_string(), s.settings.schema()))
+            .filter_map(|s| Some((s.analyzer.to_string(), s.settings?.schema())))
             .collect();
         if let Some(property) = schema.pointer_mut("/properties/analyzers") {
             property["properties"] = serde_json::Value::Object(analyzers);
             property["additionalProperties"] = serde_json::Value::Bool(false);
         }
+        if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+            for table in sections.iter().filter_map(|s| s.table) {
+                properties.insert(table.key.to_string(), (table.schema)());
+            }
+        }
         schema
+    }
+
+    /// The typed content of an analyzer's top-level table (`"controls"`), as its
+    /// [`ConfigTable`] read it; `None` when the file has no such table (or `T` is not the
+    /// table's type).
+    pub fn table<T: std::any::Any>(&self, key: &str) -> Option<&T> {
+        self.tables.get(key).and_then(|v| v.downcast_ref::<T>())
     }
 
     pub fn max_file_size(&self) -> u64 {
@@ -648,10 +725,42 @@ mod tests {
         }
     }
 
-    const SECTIONS: &[SettingsSection] = &[SettingsSection {
-        analyzer: "example",
-        settings: OptionsType::of::<ExampleSettings>(),
-    }];
+    /// A table an analyzer owns: `[records]`, a map of names to dates, read with lines.
+    fn read_records(
+        value: toml::Spanned<toml::de::DeValue<'_>>,
+        text: &str,
+    ) -> Result<OptionsValue, TableError> {
+        let records: BTreeMap<String, toml::Spanned<String>> =
+            serde::Deserialize::deserialize(toml::de::ValueDeserializer::from(value))?;
+        let mut lines = BTreeMap::new();
+        for (name, date) in records {
+            if crate::date::Date::parse(date.get_ref()).is_none() {
+                return Err(TableError {
+                    span: Some(date.span()),
+                    message: format!("records.{name}: not a date"),
+                });
+            }
+            lines.insert(name, line_column(text, date.span().start).0);
+        }
+        Ok(std::sync::Arc::new(lines))
+    }
+
+    const SECTIONS: &[SettingsSection] = &[
+        SettingsSection {
+            analyzer: "example",
+            settings: Some(OptionsType::of::<ExampleSettings>()),
+            table: None,
+        },
+        SettingsSection {
+            analyzer: "recorder",
+            settings: None,
+            table: Some(ConfigTable {
+                key: "records",
+                read: read_records,
+                schema: || serde_json::json!({ "type": "object" }),
+            }),
+        },
+    ];
 
     static RULE: RuleMeta = RuleMeta {
         id: "python/example-rule",
@@ -798,6 +907,26 @@ mod tests {
     }
 
     #[test]
+    fn analyzer_tables_are_read_from_the_one_parse_with_their_lines() {
+        let cfg = parse("[scan]\nexclude = []\n\n[records]\nbackup = \"2026-01-02\"\n").unwrap();
+        let lines = cfg.table::<BTreeMap<String, usize>>("records").unwrap();
+        assert_eq!(lines["backup"], 5);
+        assert!(
+            parse("")
+                .unwrap()
+                .table::<BTreeMap<String, usize>>("records")
+                .is_none()
+        );
+        let err = parse("[records]\n\nbackup = \"soon\"\n").unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert_eq!(err.message, "records.backup: not a date");
+        let err = parse("[records]\nbackup = 3\n").unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+        let err = parse("[recordz]\nbackup = 3\n").unwrap_err();
+        assert_eq!(err.line, Some(1), "{err}");
+    }
+
+    #[test]
     fn schema_names_every_section() {
         let schema = Config::json_schema(&[&RULE], SECTIONS);
         assert_eq!(
@@ -810,6 +939,7 @@ mod tests {
                 ["default"],
             60
         );
+        assert_eq!(schema["properties"]["records"]["type"], "object");
         let schema = schema.to_string();
         for key in [
             "max-file-size",

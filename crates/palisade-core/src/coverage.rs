@@ -13,7 +13,8 @@
 //!    `--online`);
 //! 2. `failing`: a finding above `info` severity (those a baseline hides count too: they were
 //!    found and are not fixed); inline suppressions and `[[ignore]]` entries are accepted
-//!    risks and do not count;
+//!    risks and do not fail it, but they are counted (`findings.suppressed`) and named in the
+//!    reason, so a recommendation whose findings are all suppressed never reads as clean;
 //! 3. `needs-attestation`: an analyzer declared a record missing (a `[controls.*]` table);
 //! 4. `not-applicable`: its rules ran, but there was nothing for them to read (no Kubernetes
 //!    manifests found), or `not-checked` when there were candidate files none of which could
@@ -105,8 +106,9 @@ pub enum CoverageNote {
     },
 }
 
-/// A recommendation's findings, by severity. `baselined` counts those a baseline hid (they are
-/// in none of the other counts).
+/// A recommendation's findings, by severity. `baselined` counts those a baseline hid and
+/// `suppressed` those an inline suppression or an `[[ignore]]` entry hid (neither are in the
+/// other counts).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FindingCounts {
     pub critical: usize,
@@ -115,6 +117,7 @@ pub struct FindingCounts {
     pub low: usize,
     pub info: usize,
     pub baselined: usize,
+    pub suppressed: usize,
 }
 
 impl FindingCounts {
@@ -211,8 +214,9 @@ pub(crate) struct AnalyzerInputs {
     pub rules: &'static [&'static RuleMeta],
     /// What the analyzer reads, for "no … found" (`Kubernetes manifests`).
     pub description: String,
-    /// Files of the scan it checked.
-    pub files: Vec<String>,
+    /// Files of the scan it checked, each with the rules that read it
+    /// ([`crate::engine::Analyzer::rules_for`]).
+    pub files: Vec<(String, &'static [&'static RuleMeta])>,
     /// Files its selector took by name that could not be read (too large, binary, …).
     pub unreadable: usize,
 }
@@ -230,6 +234,8 @@ pub(crate) struct LedgerFacts<'a> {
     pub findings: &'a [ReportedFinding],
     /// Findings a baseline hid, by recommendation and severity.
     pub baselined: &'a [(Recommendation, Severity)],
+    /// The recommendation of each finding an inline suppression or `[[ignore]]` entry hid.
+    pub suppressed: &'a [Recommendation],
 }
 
 fn counted(rule_id: &str) -> bool {
@@ -273,8 +279,11 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
             descriptions.push(&analyzer.description);
         }
         unreadable += analyzer.unreadable;
-        for path in &analyzer.files {
-            if own.iter().any(|id| (facts.applies)(id, path)) {
+        for (path, readers) in &analyzer.files {
+            let counts = own
+                .iter()
+                .any(|id| readers.iter().any(|r| r.id == *id) && (facts.applies)(id, path));
+            if counts {
                 inputs.insert(path.clone());
             }
         }
@@ -311,6 +320,7 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
             findings.baselined += 1;
         }
     }
+    findings.suppressed = facts.suppressed.iter().filter(|r| **r == rec).count();
 
     let n_rules = rules.len();
     let rules_text = format!("{n_rules} rule{}", if n_rules == 1 { "" } else { "s" });
@@ -365,6 +375,16 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
             format!("{rules_text} ran on {inputs_text} and found nothing"),
         )
     };
+    let reason = match findings.suppressed {
+        0 => reason,
+        n if status == CoverageStatus::Passing => format!(
+            "{rules_text} ran on {inputs_text}; every finding ({n}) is suppressed as an accepted risk (inline or `[[ignore]]`)"
+        ),
+        n => format!(
+            "{reason}; {n} more suppressed as accepted risk{}",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     CoverageEntry {
         recommendation: rec,
         status,
@@ -417,12 +437,31 @@ mod tests {
         findings: &[ReportedFinding],
         baselined: &[(Recommendation, Severity)],
     ) -> Coverage {
+        ledger_with(files, notes, findings, baselined, &[])
+    }
+
+    fn ledger_with(
+        files: Vec<String>,
+        notes: &[CoverageNote],
+        findings: &[ReportedFinding],
+        baselined: &[(Recommendation, Severity)],
+        suppressed: &[Recommendation],
+    ) -> Coverage {
         let registry: Vec<&'static RuleMeta> = vec![&K8S, &BACKUP, &PY, &OWN];
         let analyzers = vec![
             AnalyzerInputs {
                 rules: &K8S_RULES,
                 description: "Kubernetes manifests".into(),
-                files,
+                files: files
+                    .into_iter()
+                    .map(|f| {
+                        // `backup.yaml` is read by no k8s rule (as an analyzer's `rules_for`
+                        // can say).
+                        let readers: &'static [&'static RuleMeta] =
+                            if f == "backup.yaml" { &[] } else { &K8S_RULES };
+                        (f, readers)
+                    })
+                    .collect(),
                 unreadable: 0,
             },
             AnalyzerInputs {
@@ -440,7 +479,51 @@ mod tests {
             notes,
             findings,
             baselined,
+            suppressed,
         })
+    }
+
+    #[test]
+    fn a_file_counts_only_toward_the_rules_that_read_it() {
+        let c = ledger(vec!["backup.yaml".into()], &[], &[], &[]);
+        let k8s = c.get(Recommendation::Kubernetes).unwrap();
+        assert_eq!(k8s.status, CoverageStatus::NotApplicable, "{k8s:?}");
+        assert!(k8s.inputs.is_empty());
+    }
+
+    #[test]
+    fn suppressed_findings_are_counted_and_named() {
+        let c = ledger_with(
+            vec!["a.yaml".into()],
+            &[],
+            &[],
+            &[],
+            &[Recommendation::Kubernetes, Recommendation::Kubernetes],
+        );
+        let k8s = c.get(Recommendation::Kubernetes).unwrap();
+        assert_eq!(k8s.status, CoverageStatus::Passing);
+        assert_eq!(k8s.findings.suppressed, 2);
+        assert_eq!(
+            k8s.reason,
+            "1 rule ran on 1 input; every finding (2) is suppressed as an accepted risk (inline or `[[ignore]]`)"
+        );
+        let c = ledger_with(
+            vec!["a.yaml".into()],
+            &[],
+            &[finding(&K8S, Severity::High)],
+            &[],
+            &[Recommendation::Kubernetes],
+        );
+        let k8s = c.get(Recommendation::Kubernetes).unwrap();
+        assert_eq!(k8s.status, CoverageStatus::Failing);
+        assert!(
+            k8s.reason.ends_with("; 1 more suppressed as accepted risk"),
+            "{k8s:?}"
+        );
+        assert_eq!(
+            c.get(Recommendation::Backup).unwrap().findings.suppressed,
+            0
+        );
     }
 
     #[test]

@@ -149,6 +149,8 @@ pub struct Applied {
     pub kept: Vec<Finding>,
     /// How many were hidden.
     pub suppressed: usize,
+    /// The recommendation and confidence of each hidden finding, for the coverage ledger.
+    pub hidden: Vec<(crate::taxonomy::Recommendation, crate::finding::Confidence)>,
     /// For each suppression (same order as given), for each of its rule ids, whether it hid
     /// something.
     pub used: Vec<Vec<bool>>,
@@ -172,6 +174,9 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], today: Date) 
             if let Some(ri) = s.rule_ids.iter().position(|id| id == finding.rule.id) {
                 applied.used[si][ri] = true;
                 applied.suppressed += 1;
+                applied
+                    .hidden
+                    .push((finding.rule.recommendation, finding.confidence));
                 continue 'findings;
             }
         }

@@ -21,7 +21,6 @@ pub fn load_config(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config,
         Some(path) => {
             let config = Config::load(&path, &registry(), &settings_sections())
                 .map_err(|e| Failure::usage(e.to_string()))?;
-            check_control_records(&path)?;
             for notice in &config.notices {
                 eprintln!("palisade: {notice}");
             }
@@ -29,23 +28,6 @@ pub fn load_config(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config,
         }
         None => Ok(Config::default()),
     }
-}
-
-/// The `[controls.*]` records, whose keys, types and dates palisade-controls checks (core
-/// keeps them as written): an error names the file and line, and is a usage error (exit 2)
-/// like every other configuration error.
-fn check_control_records(path: &Path) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    palisade_controls::records::parse(&text)
-        .map(drop)
-        .map_err(|e| {
-            let place = match (e.line, e.column) {
-                (Some(line), Some(column)) => format!(":{line}:{column}"),
-                (Some(line), None) => format!(":{line}"),
-                _ => String::new(),
-            };
-            Failure::usage(format!("{}{place}: {}", path.display(), e.message))
-        })
 }
 
 /// What `analyzer` keeps of every file under `paths` (and of `stdin`, a file that is not on

@@ -8,7 +8,7 @@
 //! and never downcasts anything itself.
 
 use super::network::{self, NetworkAccess, SourcesContext};
-use crate::config::RuleSet;
+use crate::config::{ConfigTable, RuleSet};
 use crate::coverage::CoverageNote;
 use crate::finding::{Finding, Place};
 use crate::options::OptionsType;
@@ -38,6 +38,17 @@ pub trait Analyzer: Send + Sync + 'static {
     /// checks read them with `cx.rules().analyzer_settings::<T>(name)`.
     fn settings(&self) -> Option<OptionsType> {
         None
+    }
+    /// A top-level table of `palisade.toml` the analyzer owns and reads itself (the control
+    /// records of `[controls.*]`); checks read it with `cx.config().table::<T>(key)`.
+    fn config_table(&self) -> Option<ConfigTable> {
+        None
+    }
+    /// The rules that read `path`, one of the files the analyzer selected: in the coverage
+    /// ledger the file counts toward these rules' recommendations only. By default every
+    /// rule of the analyzer reads every one of its files.
+    fn rules_for(&self, _path: &str) -> &'static [&'static RuleMeta] {
+        self.rules()
     }
     /// The comment syntax of one of its files, for inline suppressions.
     fn comment_style(&self, path: &str) -> CommentStyle {
@@ -79,6 +90,8 @@ pub trait DynAnalyzer: Send + Sync {
     fn rules(&self) -> &'static [&'static RuleMeta];
     fn files(&self) -> FileSelector;
     fn settings(&self) -> Option<OptionsType>;
+    fn config_table(&self) -> Option<ConfigTable>;
+    fn rules_for(&self, path: &str) -> &'static [&'static RuleMeta];
     fn comment_style(&self, path: &str) -> CommentStyle;
     fn input_kind(&self) -> &'static str;
     /// A fresh scan state (see [`Analyzer::ScanState`]).
@@ -108,6 +121,14 @@ impl<A: Analyzer> DynAnalyzer for A {
 
     fn settings(&self) -> Option<OptionsType> {
         Analyzer::settings(self)
+    }
+
+    fn config_table(&self) -> Option<ConfigTable> {
+        Analyzer::config_table(self)
+    }
+
+    fn rules_for(&self, path: &str) -> &'static [&'static RuleMeta] {
+        Analyzer::rules_for(self, path)
     }
 
     fn comment_style(&self, path: &str) -> CommentStyle {

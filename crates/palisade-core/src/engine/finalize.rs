@@ -11,6 +11,7 @@ use crate::fingerprint;
 use crate::rules::{expired_suppression, unused_suppression};
 use crate::source::SourceFile;
 use crate::suppress;
+use crate::taxonomy::Recommendation;
 use std::collections::HashMap;
 
 /// What finalising needs from the scan.
@@ -28,6 +29,9 @@ pub(crate) struct Finalizer<'a> {
 pub(crate) struct Counts {
     pub suppressed: usize,
     pub below_min_confidence: usize,
+    /// The recommendation of each suppressed finding (at or above the minimum confidence),
+    /// for the coverage ledger; palisade's own rules left out.
+    pub suppressed_of: Vec<Recommendation>,
 }
 
 impl Finalizer<'_> {
@@ -51,6 +55,13 @@ impl Finalizer<'_> {
         let raw = fold_secret_occurrences(raw);
         let applied = suppress::apply(raw, &outcome.suppressions, self.today);
         outcome.counts.suppressed = applied.suppressed;
+        outcome.counts.suppressed_of.extend(
+            applied
+                .hidden
+                .iter()
+                .filter(|(_, confidence)| *confidence >= self.min_confidence)
+                .map(|(recommendation, _)| *recommendation),
+        );
         let mut findings = applied.kept;
         findings.extend(suppression_findings(
             &source,
@@ -144,6 +155,9 @@ impl Finalizer<'_> {
             let reported = ReportedFinding::new(finding, snippet, fingerprint);
             if self.ignores.hides(&reported) {
                 counts.suppressed += 1;
+                if !reported.rule_id.starts_with("palisade/") {
+                    counts.suppressed_of.push(reported.recommendation);
+                }
                 continue;
             }
             out.push(reported);

@@ -34,6 +34,7 @@ use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
 use crate::rule::RuleMeta;
 use crate::source::{CommentStyle, CompiledSelector, SourceFile};
 use crate::suppress;
+use crate::taxonomy::Recommendation;
 use finalize::{Counts, Finalizer};
 use ignores::Ignores;
 use palisade_knowledge::roles::FileRole;
@@ -183,6 +184,8 @@ impl KeptFile {
 /// and the walk's own notices.
 struct FirstPass {
     files_discovered: usize,
+    /// Every walked file's path, sorted.
+    walked: Vec<String>,
     outcomes: Vec<FileOutcome>,
     loose: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
@@ -204,6 +207,7 @@ pub fn scan(
     let first = first_pass(&analyzers, options, false)?;
     let FirstPass {
         files_discovered,
+        walked,
         mut outcomes,
         mut loose,
         mut diagnostics,
@@ -235,6 +239,7 @@ pub fn scan(
             rules: options.rules,
             network: options.network,
             roots: &options.roots,
+            walked: &walked,
             targets: options.targets,
             config: options.config,
             today,
@@ -282,7 +287,8 @@ pub fn scan(
     };
     let mut findings = Vec::new();
     let mut file_diagnostics = Vec::new();
-    for outcome in outcomes {
+    let mut suppressed_of: Vec<Recommendation> = Vec::new();
+    for mut outcome in outcomes {
         if outcome.analyzed {
             stats.files_analyzed += 1;
             stats.bytes_analyzed += outcome.bytes;
@@ -293,6 +299,7 @@ pub fn scan(
         }
         stats.suppressed += outcome.counts.suppressed;
         stats.below_min_confidence += outcome.counts.below_min_confidence;
+        suppressed_of.append(&mut outcome.counts.suppressed_of);
         findings.extend(outcome.findings);
         file_diagnostics.extend(outcome.diagnostics);
     }
@@ -306,6 +313,7 @@ pub fn scan(
     findings.extend(finalizer.loose(leftovers, &mut counts));
     stats.suppressed += counts.suppressed;
     stats.below_min_confidence += counts.below_min_confidence;
+    suppressed_of.append(&mut counts.suppressed_of);
 
     let mut baselined = Vec::new();
     if let Some(baseline) = options.baseline {
@@ -341,6 +349,7 @@ pub fn scan(
         notes: &notes,
         findings: &findings,
         baselined: &baselined,
+        suppressed: &suppressed_of,
     });
     let mut roots: Vec<String> = options.roots.iter().map(|r| display_root(r)).collect();
     if let Some(stdin) = &options.stdin {
@@ -379,7 +388,9 @@ fn analyzer_inputs(
                 continue;
             };
             match (&outcome.file, outcome.readable) {
-                (Some(file), true) => entry.files.push(file.path.clone()),
+                (Some(file), true) => entry
+                    .files
+                    .push((file.path.clone(), analyzers[index].rules_for(&file.path))),
                 (_, false) => entry.unreadable += 1,
                 _ => {}
             }
@@ -544,6 +555,7 @@ fn first_pass(
     route(&mut outcomes, elsewhere, &mut loose, &mut diagnostics);
     Ok(FirstPass {
         files_discovered: files.len(),
+        walked: files.iter().map(|f| f.path.clone()).collect(),
         outcomes,
         loose,
         diagnostics,
@@ -789,16 +801,16 @@ pub fn registry(analyzers: &[&dyn DynAnalyzer]) -> Vec<&'static RuleMeta> {
     all
 }
 
-/// The `[analyzers.<name>]` sections of `analyzers` that have settings.
+/// The `[analyzers.<name>]` sections and top-level tables of `analyzers` that have them.
 pub fn settings_sections(analyzers: &[&dyn DynAnalyzer]) -> Vec<SettingsSection> {
     analyzers
         .iter()
-        .filter_map(|a| {
-            a.settings().map(|settings| SettingsSection {
-                analyzer: a.name(),
-                settings,
-            })
+        .map(|a| SettingsSection {
+            analyzer: a.name(),
+            settings: a.settings(),
+            table: a.config_table(),
         })
+        .filter(|s| s.settings.is_some() || s.table.is_some())
         .collect()
 }
 

@@ -46,6 +46,7 @@ pub struct SourcesContext<'a> {
     pub(crate) rules: &'a RuleSet,
     pub(crate) network: NetworkAccess,
     pub(crate) roots: &'a [PathBuf],
+    pub(crate) walked: &'a [String],
     pub(crate) targets: &'a [String],
     pub(crate) config: &'a Config,
     pub(crate) today: Date,
@@ -112,6 +113,13 @@ impl SourcesContext<'_> {
     /// The scan's roots, as the user gave them (the repository whose history to read).
     pub fn roots(&self) -> &[PathBuf] {
         self.roots
+    }
+
+    /// Every file of the scan's one walk (ignore files, pruned folders and `scan.exclude`
+    /// applied), as reports name them, sorted: for checks about the repository as a whole
+    /// (which sensitive files CODEOWNERS covers), so that they need no walk of their own.
+    pub fn walked_files(&self) -> &[String] {
+        self.walked
     }
 
     /// Live targets the user named (URLs, `mysql://user@host:port`).

@@ -18,5 +18,6 @@ palisade_core::register_rules! {
     /// Rules over one GitLab CI file.
     pub static PIPELINE_RULES: [PipelineRule] = [
         gitlab_image_not_pinned,
+        gitlab_secret_in_merge_request_pipeline,
     ];
 }
