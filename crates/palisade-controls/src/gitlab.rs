@@ -62,7 +62,9 @@ pub struct Job {
     pub conditions: Conditions,
     /// Variables the job (or what it inherits) defines in the file.
     pub variables: Vec<(String, Value)>,
-    /// The lines of `before_script`, `script` and `after_script`, each with its line.
+    /// The lines of `before_script`, `script` and `after_script`, each with its line: the
+    /// job's own (or inherited through `extends:`/merge keys) first, then those of
+    /// `default:` it runs because it sets none.
     pub script: Vec<Value>,
     /// Whether something it inherits could not be resolved: an `extends:` naming a job of
     /// another file, or a merge key whose template palisade could not read.
@@ -139,8 +141,36 @@ impl Pipeline {
                 ))
             })
             .collect();
+        // `before_script`/`after_script` of `default:` (or the top level, the older way):
+        // every job that sets none of its own runs them.
+        let default_script = |key: &str| {
+            get(root, "default")
+                .and_then(|d| get(d, key))
+                .or_else(|| get(root, key))
+                .map(read_script)
+        };
+        let (default_before, default_after) = (
+            default_script("before_script"),
+            default_script("after_script"),
+        );
         for (name, line, _) in &own {
             let resolved = resolve(name, &own, 0);
+            // The job's own lines first, so that a finding about it points at them when it
+            // has any; the defaults it runs after them.
+            let defaults = if resolved.inherits_default {
+                [
+                    resolved
+                        .before_script
+                        .is_none()
+                        .then(|| default_before.clone()),
+                    resolved
+                        .after_script
+                        .is_none()
+                        .then(|| default_after.clone()),
+                ]
+            } else {
+                [None, None]
+            };
             pipeline.jobs.push(Job {
                 name: name.clone(),
                 line: *line,
@@ -157,6 +187,7 @@ impl Pipeline {
                     resolved.after_script,
                 ]
                 .into_iter()
+                .chain(defaults.into_iter().flatten())
                 .flatten()
                 .flatten()
                 .collect(),
@@ -201,12 +232,26 @@ struct Own {
     extends: Vec<String>,
     /// A merge key whose value is not a mapping palisade can read.
     unresolved_merge: bool,
+    /// Whether the job takes `default:`'s scripts (not with `inherit: {default: false}`).
+    inherits_default: bool,
 }
 
 impl Own {
     fn read(body: &MarkedYaml<'_>, root: &MarkedYaml<'_>) -> Own {
         let mut own = Own::default();
         own.fill(body, root, 0);
+        // `inherit: {default: false}` takes nothing; a list names what it takes.
+        own.inherits_default = match get(body, "inherit").and_then(|i| get(i, "default")) {
+            None => true,
+            Some(default) => match scalar(default).map(str::trim) {
+                Some("false") => false,
+                Some(_) => true,
+                None => items(default)
+                    .iter()
+                    .filter_map(scalar)
+                    .any(|k| k.trim() == "before_script" || k.trim() == "after_script"),
+            },
+        };
         own
     }
 

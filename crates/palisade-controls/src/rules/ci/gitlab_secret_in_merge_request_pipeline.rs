@@ -9,8 +9,10 @@
 //! project's or group's CI/CD settings. GitLab's predefined variables (`CI_*`, `GITLAB_*`:
 //! `$CI_JOB_TOKEN`, `$CI_REGISTRY_PASSWORD` are short-lived and scoped to the job) and
 //! variables the script assigns itself (`export TOKEN=$(vault read …)`) are not counted.
-//! What a template brings through `extends:` or a YAML merge key (`<<: *deploy`) is part of
-//! the job.
+//! What a template brings through `extends:` or a YAML merge key (`<<: *deploy`), and the
+//! `before_script`/`after_script` of `default:` that a job runs when it sets none (unless
+//! `inherit: {default: false}`), are part of the job. The finding points at the job's first
+//! reference in its own lines when it has one, else at the shared line.
 //!
 //! When a job runs in merge-request pipelines, as GitLab evaluates `rules:` (the first
 //! matching rule decides), `only:`/`except:` and `workflow: rules`:
@@ -404,7 +406,7 @@ fn secret_references(pipeline: &Pipeline, job: &Job) -> Vec<(Value, usize, Strin
             }
         }
     }
-    out.sort_by_key(|(v, offset, _)| (v.line, *offset));
+    // In the job's order: its variables, its own script lines, then `default:`'s.
     out
 }
 
