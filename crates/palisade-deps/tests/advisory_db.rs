@@ -98,7 +98,11 @@ fn a_zip_export_is_read_in_memory_and_findings_carry_properties() {
 fn without_advisory_data_the_packages_are_reported_not_checked() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "requests==2.19.1\n").unwrap();
-    let report = scan(dir.path(), None);
+    // An empty cache folder: the user's own cache must not change the outcome.
+    let report = scan(
+        dir.path(),
+        Some("[analyzers.deps]\ncache-dir = \"empty-cache\"\n"),
+    );
     assert!(report.findings.is_empty());
     let notice = report
         .diagnostics
