@@ -259,7 +259,7 @@ fn count_records(path: &Path) -> Result<usize, String> {
             records += 1;
         }
     }
-    if records == 0 && archive.len() > 0 {
+    if records == 0 {
         return Err("the archive holds no OSV JSON record".to_string());
     }
     Ok(records)

@@ -203,6 +203,17 @@ fn a_broken_download_keeps_the_export_cached_before() {
     let meta: cache::ExportMeta =
         serde_json::from_slice(&std::fs::read(zip.with_file_name("meta.json")).unwrap()).unwrap();
     assert_eq!(meta, first);
+    // A zip without a single record is refused as well.
+    let err = cache::update(
+        online,
+        &client(0),
+        &server.base,
+        dir.path(),
+        Ecosystem::PyPI,
+    )
+    .unwrap_err();
+    assert!(err.contains("no OSV JSON record"), "{err}");
+    assert_eq!(std::fs::read(&zip).unwrap(), before);
     // No partial file is left behind.
     assert_eq!(std::fs::read_dir(zip.parent().unwrap()).unwrap().count(), 2);
 }

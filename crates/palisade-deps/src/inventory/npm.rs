@@ -337,8 +337,8 @@ fn resolution_of(value: &MarkedYaml<'_>) -> String {
 /// `packages` entry is an array whose first item is `name@version` (the real name, also for
 /// aliases and nested copies such as `parent/child`); a version with a protocol
 /// (`github:`, `git+…`, `file:`, `link:`, a tarball URL) is not from the registry, and
-/// `workspace:` entries are the project's own. Direct dependencies are those the root
-/// workspace (`workspaces[""]`) names.
+/// `workspace:` entries are the project's own. Direct dependencies are those a workspace
+/// (the root `""` or a member) names.
 pub fn read_bun_lock(file: &SourceFile) -> FileFacts {
     let mut facts = FileFacts::new(&file.path, "bun.lock", Role::Lockfile, Some(ECO));
     let text = jsonc_to_json(&file.text);
@@ -356,12 +356,18 @@ pub fn read_bun_lock(file: &SourceFile) -> FileFacts {
     facts.format = format!("bun.lock v{version}");
     let keys = KeyOffsets::scan(&text);
     let line_of = |path: &[&str]| keys.get(path).map_or(1, |at| line_at(file, at));
-    let root = doc.get("workspaces").and_then(|w| w.get(""));
+    // Every workspace's own dependencies are direct (the root's and each member's).
+    let workspaces: Vec<&Value> = doc
+        .get("workspaces")
+        .and_then(Value::as_object)
+        .map(|w| w.values().collect())
+        .unwrap_or_default();
     let section = |name: &str| -> std::collections::HashSet<&str> {
-        root.and_then(|r| r.get(name))
-            .and_then(Value::as_object)
-            .map(|m| m.keys().map(String::as_str).collect())
-            .unwrap_or_default()
+        workspaces
+            .iter()
+            .filter_map(|w| w.get(name).and_then(Value::as_object))
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect()
     };
     let dev = section("devDependencies");
     let direct: std::collections::HashSet<&str> =
@@ -684,5 +690,18 @@ mod tests {
         assert_eq!(f.runtimes[0].cycle, "14");
         assert_eq!(f.runtimes[0].line, 2);
         assert_eq!(node_lower_bound("^16.0.0 || ^18"), Some(16));
+    }
+
+    #[test]
+    fn jsonc_keeps_strings_and_lengths() {
+        let text =
+            "{ /* a\n b */ \"u\": \"http://x//y\", // note\n \"l\": [1, 2,], \"q\": \"a\\\",\",\n}";
+        let json = jsonc_to_json(text);
+        assert_eq!(json.len(), text.len());
+        assert_eq!(json.lines().count(), text.lines().count());
+        let v: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["u"], "http://x//y");
+        assert_eq!(v["l"], serde_json::json!([1, 2]));
+        assert_eq!(v["q"], "a\",");
     }
 }
