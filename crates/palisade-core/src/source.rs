@@ -40,6 +40,10 @@ impl CommentStyle {
         {
             return CommentStyle::Hash;
         }
+        // Bun's text lockfile is JSONC: `//` comments, unlike the other `.lock` files.
+        if lower == "bun.lock" {
+            return CommentStyle::Slash;
+        }
         let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
         match ext {
             "py" | "pyw" | "pyi" | "yaml" | "yml" | "toml" | "sh" | "bash" | "env" | "conf"

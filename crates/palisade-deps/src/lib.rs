@@ -8,9 +8,12 @@
 //! rules run in the project pass over the whole inventory, where the advisory database is
 //! loaded once, keeping only the records about the scan's packages.
 
+pub mod cache;
 pub mod cvss;
 pub mod eol;
 pub mod inventory;
+pub mod net;
+pub mod online;
 pub mod osv;
 pub mod rules;
 pub mod sbom;
@@ -18,7 +21,9 @@ pub mod version;
 
 use inventory::FileFacts;
 use palisade_core::config::Config;
+use palisade_core::coverage::CoverageNote;
 use palisade_core::options::OptionsType;
+use palisade_core::taxonomy::Recommendation;
 use palisade_core::{
     Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile,
 };
@@ -59,6 +64,57 @@ pub struct DepsSettings {
     /// per-ecosystem `all.zip` exports; one path or a list. Relative paths start at the
     /// folder of palisade.toml. `--advisory-db` on the command line replaces it.
     pub advisory_db: Paths,
+    /// Where `palisade db update` downloads OSV's exports from (`<url>/<ecosystem>/all.zip`)
+    /// [default: https://osv-vulnerabilities.storage.googleapis.com]; `db update --url`
+    /// replaces it.
+    pub download_url: Option<String>,
+    /// The OSV API that `scan --online` asks [default: https://api.osv.dev].
+    pub api_url: Option<String>,
+    /// The cache folder `db update` writes and scans read [default:
+    /// $XDG_CACHE_HOME/palisade, else ~/.cache/palisade]. Relative paths start at the
+    /// folder of palisade.toml.
+    pub cache_dir: Option<String>,
+    /// Seconds any one connect, read or write of a download or API request may wait
+    /// [default: 30].
+    pub timeout_seconds: Option<u64>,
+    /// How often a failed request is tried again (connection failures, HTTP 429 and 5xx)
+    /// [default: 2].
+    pub retries: Option<u32>,
+}
+
+impl DepsSettings {
+    /// The HTTP client these settings describe.
+    pub fn client(&self) -> net::Client {
+        net::Client::new(
+            std::time::Duration::from_secs(self.timeout_seconds.unwrap_or(30).max(1)),
+            self.retries.unwrap_or(2),
+        )
+    }
+
+    /// The cache folder: the configured one (relative to `base`), else the user's.
+    pub fn cache_dir(&self, base: &Path) -> Option<PathBuf> {
+        match &self.cache_dir {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                Some(if dir.is_absolute() {
+                    dir
+                } else {
+                    base.join(dir)
+                })
+            }
+            None => cache::default_cache_dir(),
+        }
+    }
+}
+
+/// The `[analyzers.deps]` settings of a configuration (the defaults when it has none).
+pub fn settings_of(config: &Config) -> DepsSettings {
+    config
+        .analyzer_settings
+        .get(NAME)
+        .and_then(|s| s.downcast_ref::<DepsSettings>())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The analyzer's name, and its section in palisade.toml.
@@ -76,9 +132,8 @@ pub fn set_advisory_db(config: &mut Config, paths: &[PathBuf]) {
                 .into_owned()
         })
         .collect();
-    let settings = DepsSettings {
-        advisory_db: Paths::Many(absolute),
-    };
+    let mut settings = settings_of(config);
+    settings.advisory_db = Paths::Many(absolute);
     config
         .analyzer_settings
         .insert(NAME.to_string(), Arc::new(settings));
@@ -199,12 +254,17 @@ impl Analyzer for DepsAnalyzer {
 }
 
 /// The advisory database of the run, or `None` (with a notice saying what was not checked)
-/// when none was given or none could be read.
+/// when none was given or none could be read. The sources, first that applies: the
+/// advisory data given (`--advisory-db`, `advisory-db` in palisade.toml); in an online run,
+/// the OSV API; the exports `palisade db update` left in the cache.
 fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv::Database> {
-    let wanted: HashSet<osv::Key> = files
-        .iter()
-        .flat_map(|f| &f.packages)
-        .filter(|p| p.origin == inventory::Origin::Registry && !p.version.is_empty())
+    let registry_packages = || {
+        files
+            .iter()
+            .flat_map(|f| &f.packages)
+            .filter(|p| p.origin == inventory::Origin::Registry && !p.version.is_empty())
+    };
+    let wanted: HashSet<osv::Key> = registry_packages()
         .map(|p| (p.ecosystem, p.ecosystem.normalise(&p.name)))
         .collect();
     if wanted.is_empty() {
@@ -240,21 +300,52 @@ fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv
     let lockfiles = files.iter().filter(|f| !f.packages.is_empty()).count();
     let not_checked = |why: &str| {
         format!(
-            "deps/vulnerable-dependency: {} package version{} in {lockfiles} file{} NOT CHECKED for known vulnerabilities: {why} (pass --advisory-db PATH, or set advisory-db in [analyzers.deps] of palisade.toml, to a folder of OSV records or OSV all.zip exports)",
+            "deps/vulnerable-dependency: {} package version{} in {lockfiles} file{} NOT CHECKED for known vulnerabilities: {why} (run `palisade db update` once to download OSV's advisory exports, pass --advisory-db PATH or set advisory-db in [analyzers.deps] of palisade.toml to a folder of OSV records or OSV all.zip exports, or pass --online to ask the OSV API)",
             wanted.len(),
             if wanted.len() == 1 { "" } else { "s" },
             if lockfiles == 1 { "" } else { "s" },
         )
     };
-    if paths.is_empty() {
-        cx.notice(
-            None,
-            DiagnosticKind::Skipped,
-            not_checked("no advisory data was given"),
-        );
-        return None;
-    }
-    let db = osv::Database::load(&paths, &wanted);
+    let from_api = paths.is_empty() && cx.online().is_some();
+    let db = if !paths.is_empty() {
+        osv::Database::load(&paths, &wanted)
+    } else if let Some(online) = cx.online() {
+        let api = settings
+            .api_url
+            .clone()
+            .unwrap_or_else(|| online::DEFAULT_API_URL.to_string());
+        let queries: std::collections::BTreeSet<online::Query> = registry_packages()
+            .map(|p| online::Query {
+                ecosystem: p.ecosystem,
+                name: p.ecosystem.normalise(&p.name),
+                version: p.version.clone(),
+            })
+            .collect();
+        let queries: Vec<online::Query> = queries.into_iter().collect();
+        match online::query(online, &settings.client(), &api, &queries, &wanted) {
+            Ok(db) => {
+                cx.coverage(CoverageNote::Inspected {
+                    recommendation: Recommendation::VendorSecurity,
+                    input: format!(
+                        "OSV API {api}: {} package version{} asked about",
+                        queries.len(),
+                        if queries.len() == 1 { "" } else { "s" }
+                    ),
+                });
+                db
+            }
+            Err(e) => {
+                cx.notice(
+                    None,
+                    DiagnosticKind::Unreadable,
+                    not_checked(&format!("the OSV API could not be asked: {e}")),
+                );
+                return None;
+            }
+        }
+    } else {
+        load_cache(&settings, &base, &wanted, cx, &not_checked)?
+    };
     if !db.problems.is_empty() {
         cx.notice(
             None,
@@ -268,7 +359,7 @@ fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv
             ),
         );
     }
-    if db.is_empty() {
+    if db.is_empty() && !from_api {
         cx.notice(
             None,
             DiagnosticKind::Skipped,
@@ -277,4 +368,107 @@ fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv
         return None;
     }
     Some(db)
+}
+
+/// The exports `palisade db update` left in the cache, for the scan's ecosystems; says how
+/// old each is (the coverage ledger), warns when one is stale or missing.
+fn load_cache(
+    settings: &DepsSettings,
+    base: &Path,
+    wanted: &HashSet<osv::Key>,
+    cx: &mut ProjectContext<'_>,
+    not_checked: &dyn Fn(&str) -> String,
+) -> Option<osv::Database> {
+    let ecosystems: std::collections::BTreeSet<inventory::Ecosystem> =
+        wanted.iter().map(|(eco, _)| *eco).collect();
+    let ecosystems: Vec<inventory::Ecosystem> = ecosystems.into_iter().collect();
+    let Some(dir) = settings.cache_dir(base) else {
+        cx.notice(
+            None,
+            DiagnosticKind::Skipped,
+            not_checked("no advisory data was given, and there is no cache folder (neither XDG_CACHE_HOME nor HOME is set)"),
+        );
+        return None;
+    };
+    let exports = cache::cached_exports(&dir, &ecosystems);
+    if exports.is_empty() {
+        cx.notice(
+            None,
+            DiagnosticKind::Skipped,
+            not_checked(&format!(
+                "no advisory data was given, and the cache {} holds no OSV export",
+                dir.display()
+            )),
+        );
+        return None;
+    }
+    let today = cx.today();
+    let mut stale = Vec::new();
+    for export in &exports {
+        let name = export.ecosystem.osv_name();
+        let input = match &export.meta {
+            Some(meta) => {
+                let age = (today.days_since_epoch() - meta.date().days_since_epoch()).max(0);
+                if age > cache::STALE_AFTER_DAYS {
+                    stale.push(format!("{name} ({age} days)"));
+                }
+                format!(
+                    "OSV {name} export {}, downloaded {} from {} ({age} day{} old)",
+                    export.zip.display(),
+                    meta.downloaded_at,
+                    meta.url,
+                    if age == 1 { "" } else { "s" }
+                )
+            }
+            None => {
+                stale.push(format!("{name} (download date unknown)"));
+                format!(
+                    "OSV {name} export {} (no meta.json: download date unknown)",
+                    export.zip.display()
+                )
+            }
+        };
+        cx.coverage(CoverageNote::Inspected {
+            recommendation: Recommendation::VendorSecurity,
+            input,
+        });
+    }
+    if !stale.is_empty() {
+        cx.notice(
+            None,
+            DiagnosticKind::Skipped,
+            format!(
+                "advisory data: the cached OSV export{} of {} {} older than {} days; advisories published since are missing (run `palisade db update`)",
+                if stale.len() == 1 { "" } else { "s" },
+                stale.join(", "),
+                if stale.len() == 1 { "is" } else { "are" },
+                cache::STALE_AFTER_DAYS
+            ),
+        );
+    }
+    let missing: Vec<&str> = ecosystems
+        .iter()
+        .filter(|eco| !exports.iter().any(|e| e.ecosystem == **eco))
+        .map(|eco| eco.osv_name())
+        .collect();
+    if !missing.is_empty() {
+        let count = wanted
+            .iter()
+            .filter(|(eco, _)| missing.contains(&eco.osv_name()))
+            .count();
+        cx.notice(
+            None,
+            DiagnosticKind::Skipped,
+            format!(
+                "deps/vulnerable-dependency: {count} package{} of {} NOT CHECKED for known vulnerabilities: the cache {} holds no export of {} (run `palisade db update --ecosystem {}`)",
+                if count == 1 { "" } else { "s" },
+                missing.join(", "),
+                dir.display(),
+                if missing.len() == 1 { "it" } else { "them" },
+                missing.join(","),
+            ),
+        );
+    }
+    let zips: Vec<PathBuf> = exports.into_iter().map(|e| e.zip).collect();
+    Some(osv::Database::load(&zips, wanted))
 }

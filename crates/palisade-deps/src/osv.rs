@@ -166,8 +166,8 @@ impl Record {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 
-    /// The record's severity: the highest CVSS v3.x base score it (or an affected entry)
-    /// gives, computed from the vector; else the database-specific word (`HIGH`,
+    /// The record's severity: the highest CVSS v3.x or v4.0 base score it (or an affected
+    /// entry) gives, computed from the vector; else the database-specific word (`HIGH`,
     /// `MODERATE`). `None` when the record says nothing usable.
     pub fn level(&self) -> (Option<Level>, Option<f64>) {
         let vectors = self
@@ -175,8 +175,11 @@ impl Record {
             .iter()
             .chain(self.affected.iter().flat_map(|a| a.severity.iter()));
         let score = vectors
-            .filter(|s| s.kind.starts_with("CVSS_V3"))
-            .filter_map(|s| crate::cvss::base_score_v3(&s.score))
+            .filter_map(|s| match s.kind.as_str() {
+                "CVSS_V3" => crate::cvss::base_score_v3(&s.score),
+                "CVSS_V4" => crate::cvss::base_score_v4(&s.score),
+                _ => None,
+            })
             .fold(None, |best: Option<f64>, s| {
                 Some(best.map_or(s, |b| b.max(s)))
             });

@@ -15,6 +15,8 @@
 //! with `[[expect]]` tables of `line`, `rule` and `kind`. Any finding on a line that nobody
 //! annotated for its rule fails the run.
 
+pub mod loopback;
+
 use palisade_core::config::{Config, RuleSet};
 use palisade_core::engine::{self, DynAnalyzer, ScanOptions};
 use palisade_core::rule::RuleMeta;

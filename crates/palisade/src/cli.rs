@@ -50,6 +50,11 @@ pub enum Command {
     /// Audit a live MySQL/MariaDB server (network, read-only): transport, accounts, global
     /// privileges, settings. The password comes from MYSQL_PWD or --password-file.
     Mysql(MysqlArgs),
+    /// The advisory data cache: `db update` downloads OSV's advisory exports (network).
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. python/tls-verification-disabled.
@@ -76,6 +81,33 @@ pub enum Command {
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download OSV's per-ecosystem advisory exports (all.zip) into the cache folder that
+    /// scans read when no --advisory-db is given (network). A failed download keeps the
+    /// export already cached.
+    Update(DbUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// Ecosystems to download, comma-separated or repeated: PyPI, npm, Maven, crates.io
+    /// [default: all four].
+    #[arg(long = "ecosystem", value_name = "NAME[,NAME…]")]
+    pub ecosystems: Vec<String>,
+    /// Download from this address (URL/ECOSYSTEM/all.zip) [default: download-url in
+    /// [analyzers.deps], else https://osv-vulnerabilities.storage.googleapis.com].
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The cache folder to fill [default: cache-dir in [analyzers.deps], else
+    /// $XDG_CACHE_HOME/palisade or ~/.cache/palisade].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Configuration file (default: palisade.toml in the current folder or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,6 +34,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::Csp(args) => crate::csp_command::csp(args),
         Command::Probe(args) => crate::live_command::probe(args),
         Command::Mysql(args) => crate::live_command::mysql(args),
+        Command::Db { command } => crate::db_command::run(command),
         Command::Explain { rule_id } => explain(&rule_id),
         Command::Config {
             command: ConfigCommand::Schema,

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod csp_command;
+mod db_command;
 mod endpoints_command;
 mod k8s_commands;
 mod live_command;

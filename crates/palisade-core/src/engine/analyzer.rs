@@ -232,6 +232,12 @@ impl<'a> ProjectContext<'a> {
         network::runs(self.rules, rule, self.network)
     }
 
+    /// The capability to open sockets, in an online run only (e.g. to ask an advisory
+    /// service about the project's packages).
+    pub fn online(&self) -> Option<super::Online> {
+        (self.network == NetworkAccess::Online).then_some(super::network::Online::granted())
+    }
+
     pub fn rules(&self) -> &RuleSet {
         self.rules
     }

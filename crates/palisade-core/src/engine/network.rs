@@ -39,6 +39,18 @@ pub struct History {
 #[derive(Clone, Copy, Debug)]
 pub struct Online(());
 
+impl Online {
+    pub(crate) fn granted() -> Online {
+        Online(())
+    }
+
+    /// The capability for a command whose whole purpose is a download the user asked for
+    /// by running it (`palisade db update`). Analyzers get theirs from their context only.
+    pub fn for_download_command() -> Online {
+        Online(())
+    }
+}
+
 /// What an analyzer may do in its sources phase: checks of things that are not files of the
 /// walk — a repository's git history, live targets named on the command line or in the
 /// configuration, external data such as advisory databases.

@@ -333,14 +333,148 @@ fn resolution_of(value: &MarkedYaml<'_>) -> String {
         .unwrap_or_default()
 }
 
-/// Notes `bun.lock`: it pins a project's packages (so the project is locked), but its
-/// entries are not read yet — a notice says so, and its packages are not checked.
+/// Reads Bun's text lockfile `bun.lock` (JSONC: comments and trailing commas allowed). Each
+/// `packages` entry is an array whose first item is `name@version` (the real name, also for
+/// aliases and nested copies such as `parent/child`); a version with a protocol
+/// (`github:`, `git+…`, `file:`, `link:`, a tarball URL) is not from the registry, and
+/// `workspace:` entries are the project's own. Direct dependencies are those a workspace
+/// (the root `""` or a member) names.
 pub fn read_bun_lock(file: &SourceFile) -> FileFacts {
     let mut facts = FileFacts::new(&file.path, "bun.lock", Role::Lockfile, Some(ECO));
-    facts.skipped(
-        "bun.lock: its packages are not read yet (the project counts as locked; its packages are not checked for known vulnerabilities)",
-    );
+    let text = jsonc_to_json(&file.text);
+    let doc: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            facts.problem(Some(e.line() as u32), format!("bun.lock: {e}"));
+            return facts;
+        }
+    };
+    let version = doc
+        .get("lockfileVersion")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    facts.format = format!("bun.lock v{version}");
+    let keys = KeyOffsets::scan(&text);
+    let line_of = |path: &[&str]| keys.get(path).map_or(1, |at| line_at(file, at));
+    // Every workspace's own dependencies are direct (the root's and each member's).
+    let workspaces: Vec<&Value> = doc
+        .get("workspaces")
+        .and_then(Value::as_object)
+        .map(|w| w.values().collect())
+        .unwrap_or_default();
+    let section = |name: &str| -> std::collections::HashSet<&str> {
+        workspaces
+            .iter()
+            .filter_map(|w| w.get(name).and_then(Value::as_object))
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect()
+    };
+    let dev = section("devDependencies");
+    let direct: std::collections::HashSet<&str> =
+        ["dependencies", "optionalDependencies", "peerDependencies"]
+            .iter()
+            .flat_map(|s| section(s))
+            .chain(dev.iter().copied())
+            .collect();
+    let Some(packages) = doc.get("packages").and_then(Value::as_object) else {
+        return facts;
+    };
+    for (key, entry) in packages {
+        let line = line_of(&["packages", key]);
+        let Some(spec) = entry.get(0).and_then(Value::as_str) else {
+            facts.problem(Some(line), format!("`{key}`: no `name@version` entry"));
+            continue;
+        };
+        // The name may start with `@` (a scope): the version follows the last `@` after it.
+        let Some(at) = spec
+            .get(1..)
+            .and_then(|rest| rest.rfind('@'))
+            .map(|i| i + 1)
+        else {
+            facts.problem(Some(line), format!("`{key}`: `{spec}` is not name@version"));
+            continue;
+        };
+        let (name, version) = (&spec[..at], &spec[at + 1..]);
+        if version.starts_with("workspace:") {
+            continue;
+        }
+        let mut p = Package::new(ECO, name, version, line);
+        if version.contains(':') {
+            // A protocol: where it came from (a commit, a path, a tarball), not a registry
+            // version; a `:` of no known protocol is still no registry version.
+            p.origin = match origin_of(version, version) {
+                Origin::Registry => Origin::Url,
+                other => other,
+            };
+            p.version = String::new();
+        }
+        p.direct = Some(direct.contains(key.as_str()));
+        p.dev = dev.contains(key.as_str());
+        if let Some(hash) = entry
+            .as_array()
+            .and_then(|a| a.iter().rev().find_map(Value::as_str))
+            .filter(|h| h.starts_with("sha"))
+        {
+            p.hashes.push(hash.to_string());
+        }
+        facts.packages.push(p);
+    }
     facts
+}
+
+/// JSONC as JSON of the same length: comments and trailing commas become spaces (newlines
+/// stay), so byte offsets and lines still point into the original text.
+fn jsonc_to_json(text: &str) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Where the last comma outside strings was, until something other than space or a
+    // comment follows it.
+    let mut pending_comma: Option<usize> = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                pending_comma = None;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    out[i] = b' ';
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+                for slot in &mut out[i..end] {
+                    if *slot != b'\n' {
+                        *slot = b' ';
+                    }
+                }
+                i = end;
+            }
+            b',' => {
+                pending_comma = Some(i);
+                i += 1;
+            }
+            b'}' | b']' => {
+                if let Some(at) = pending_comma.take() {
+                    out[at] = b' ';
+                }
+                i += 1;
+            }
+            c if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                pending_comma = None;
+                i += 1;
+            }
+        }
+    }
+    // Only ASCII bytes outside strings were replaced by ASCII spaces: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Reads `package.json`: every dependency section as declared ranges (an exact version is a
@@ -556,5 +690,18 @@ mod tests {
         assert_eq!(f.runtimes[0].cycle, "14");
         assert_eq!(f.runtimes[0].line, 2);
         assert_eq!(node_lower_bound("^16.0.0 || ^18"), Some(16));
+    }
+
+    #[test]
+    fn jsonc_keeps_strings_and_lengths() {
+        let text =
+            "{ /* a\n b */ \"u\": \"http://x//y\", // note\n \"l\": [1, 2,], \"q\": \"a\\\",\",\n}";
+        let json = jsonc_to_json(text);
+        assert_eq!(json.len(), text.len());
+        assert_eq!(json.lines().count(), text.lines().count());
+        let v: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["u"], "http://x//y");
+        assert_eq!(v["l"], serde_json::json!([1, 2]));
+        assert_eq!(v["q"], "a\",");
     }
 }

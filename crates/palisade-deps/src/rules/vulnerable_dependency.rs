@@ -3,8 +3,8 @@
 //! ## What it checks
 //! Every package a lockfile or manifest pins to one version — `requirements*.txt` (`==`),
 //! `poetry.lock`, `pdm.lock`, `uv.lock`, `Pipfile.lock`, `package-lock.json` (v1–v3),
-//! `yarn.lock` (v1 and Berry), `pnpm-lock.yaml`, `Cargo.lock`, `pom.xml`, `gradle.lockfile`,
-//! `gradle/libs.versions.toml`, literal coordinates in `build.gradle(.kts)` — is matched against OSV advisories, offline, with the
+//! `yarn.lock` (v1 and Berry), `pnpm-lock.yaml`, `bun.lock`, `Cargo.lock`, `pom.xml`, `gradle.lockfile`,
+//! `gradle/libs.versions.toml`, literal coordinates in `build.gradle(.kts)` — is matched against OSV advisories with the
 //! ecosystem's own version order (PEP 440, SemVer, Maven's ComparableVersion). `SEMVER` and
 //! `ECOSYSTEM` ranges (`introduced`, `fixed`, `last_affected`, `limit`) and explicit
 //! `versions` lists count; withdrawn advisories do not. Records that are one advisory under
@@ -16,11 +16,21 @@
 //! JSON report carries `ecosystem`, `package`, `version`, `ids`, `advisories` and
 //! `fixed_version` as `properties`.
 //!
-//! Advisory data comes from `--advisory-db PATH` (repeatable) or `[analyzers.deps]
-//! advisory-db` in palisade.toml: folders of OSV JSON files, searched recursively, and/or
-//! OSV's per-ecosystem `all.zip` exports, read without unpacking. Without any, the rule does
-//! not pass silently: a notice says how many packages were **not checked**. Packages from git,
-//! URLs or local paths cannot be matched against registry advisories and are left out.
+//! Advisory data, the first source that applies:
+//! 1. `--advisory-db PATH` (repeatable) or `[analyzers.deps] advisory-db` in palisade.toml:
+//!    folders of OSV JSON files, searched recursively, and/or OSV's per-ecosystem `all.zip`
+//!    exports, read without unpacking;
+//! 2. with `--online`, the OSV API (`api-url`, `timeout-seconds`, `retries` in
+//!    `[analyzers.deps]`): the package versions go to `/v1/querybatch`, each advisory it
+//!    names is fetched from `/v1/vulns/{id}` and matched exactly as local data is;
+//! 3. the exports `palisade db update` downloaded into the cache folder
+//!    (`$XDG_CACHE_HOME/palisade`, `~/.cache/palisade`, or `cache-dir`): the coverage
+//!    ledger names each export with its download date and age, and a notice warns when one
+//!    is older than 7 days or an ecosystem of the scan has none.
+//!
+//! Without any, the rule does not pass silently: a notice says how many packages were **not
+//! checked**. Packages from git, URLs or local paths cannot be matched against registry
+//! advisories and are left out.
 //!
 //! ## Why it matters
 //! Known-vulnerable components are how most applications are breached: the exploit is
