@@ -18,6 +18,7 @@ palisade_core::register_rules! {
     ];
     /// Rules over one Java or Kotlin file.
     pub static CODE_RULES: [CodeRule] = [
+        dynamic_receiver_exported,
         pending_intent_mutable_implicit,
         sensitive_data_logged,
         sql_injection,
