@@ -13,6 +13,7 @@ palisade_core::register_rules! {
         exported_component_without_permission,
         file_provider_broad_paths,
         network_config_overrides_pins,
+        network_config_pin_set,
         network_config_trusts_user_certificates,
         weak_permission_protection_level,
     ];
