@@ -26,7 +26,7 @@ impl CommentStyle {
     /// The comment syntax a file's name implies, for the formats palisade reads or is
     /// likely to read: Python, YAML, TOML, shell, Dockerfiles, `.env`, nginx and Apache
     /// configurations use `#`; JavaScript/TypeScript, Java, Kotlin, Swift and Go use `//`;
-    /// HTML, XML, plists, Vue and Markdown use `<!-- -->`; SQL uses `--`; JSON has none.
+    /// HTML, XML, plists (also `.entitlements`), Vue and Markdown use `<!-- -->`; SQL uses `--`; JSON has none.
     pub fn for_path(path: &str) -> CommentStyle {
         let name = path.rsplit('/').next().unwrap_or(path);
         let lower = name.to_ascii_lowercase();
@@ -51,9 +51,8 @@ impl CommentStyle {
             "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "java" | "kt" | "kts"
             | "swift" | "go" | "gradle" | "rs" | "c" | "h" | "cc" | "cpp" | "m" | "scss"
             | "css" => CommentStyle::Slash,
-            "html" | "htm" | "xml" | "plist" | "vue" | "md" | "markdown" | "svg" => {
-                CommentStyle::Markup
-            }
+            "html" | "htm" | "xml" | "plist" | "entitlements" | "vue" | "md" | "markdown"
+            | "svg" => CommentStyle::Markup,
             "sql" => CommentStyle::DoubleDash,
             _ => CommentStyle::None,
         }

@@ -9,7 +9,10 @@
 //!   [`android::project::Project`] that the manifest rules read. Java and Kotlin files are
 //!   parsed with tree-sitter into an [`android::code::Code`] model that the code rules read,
 //!   file by file.
-//! - [`IosAnalyzer`] reads `Info.plist` files (App Transport Security, URL schemes).
+//!   Built apps (`.apk`) are read too: their compiled manifest and XML resources are decoded
+//!   from the archive ([`android::apk`], [`android::axml`]) into the same facts.
+//! - [`IosAnalyzer`] reads `Info.plist` files (App Transport Security, URL schemes) and
+//!   `*.entitlements` files (code-signing entitlements), XML or binary.
 //!
 //! Rules never see XML or syntax trees directly: they read the models.
 
@@ -27,7 +30,7 @@ use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMet
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AndroidAnalyzer;
 
-/// The iOS analyzer: Info.plist.
+/// The iOS analyzer: Info.plist and entitlements, XML or binary.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IosAnalyzer;
 
@@ -53,7 +56,7 @@ impl Analyzer for AndroidAnalyzer {
 
     fn files(&self) -> FileSelector {
         FileSelector {
-            extensions: &["java", "kt"],
+            extensions: &["java", "kt", "apk", "aab"],
             names: &[
                 "AndroidManifest.xml",
                 "build.gradle",
@@ -69,9 +72,21 @@ impl Analyzer for AndroidAnalyzer {
         }
     }
 
+    /// APKs (zip archives) are read as their decoded manifest and XML resources.
+    fn decode_binary(&self, path: &str, bytes: &[u8]) -> Option<Result<String, String>> {
+        android::apk::is_archive(path).then(|| android::apk::render(bytes))
+    }
+
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<Fact> {
         let name = file_name(&file.path);
         let lower = name.to_ascii_lowercase();
+        if android::apk::is_archive(&file.path) {
+            return if cx.is_collecting() {
+                None
+            } else {
+                check_archive(file, cx)
+            };
+        }
         if lower.ends_with(".java") || lower.ends_with(".kt") {
             check_code(file, cx);
             return None;
@@ -123,13 +138,51 @@ impl Analyzer for AndroidAnalyzer {
         if project.is_empty() {
             return;
         }
-        let mut out = rules::ProjectOut { cx };
+        let mut out = rules::ProjectOut {
+            cx,
+            renderings: &project.renderings,
+        };
         for rule in rules::android::PROJECT_RULES {
             if out.cx.wants(rule.meta) {
                 (rule.check)(&project, &mut out);
             }
         }
     }
+}
+
+/// An APK, as the engine handed it over (its members decoded, see [`android::apk`]): the
+/// manifest and XML resources become facts located inside the archive
+/// (`app.apk!/AndroidManifest.xml`).
+fn check_archive(file: &SourceFile, cx: &mut FileContext<'_>) -> Option<Fact> {
+    let (members, problems) = android::apk::split(&file.text);
+    for problem in problems {
+        cx.notice(DiagnosticKind::Parse, None, problem);
+    }
+    let mut facts = Vec::new();
+    for member in members {
+        let path = format!("{}!/{}", file.path, member.path);
+        let fact = if member.path == "AndroidManifest.xml" {
+            match android::manifest::Manifest::parse(&member.text) {
+                Ok(m) => Fact::Manifest(path.clone(), Box::new(m)),
+                Err(e) => {
+                    cx.notice(DiagnosticKind::Parse, None, format!("{}: {e}", member.path));
+                    continue;
+                }
+            }
+        } else {
+            match android::resources::parse(&member.text) {
+                Ok(android::resources::Resource::Other) => continue,
+                Ok(r) => Fact::Resource(path.clone(), r),
+                Err(e) => {
+                    cx.notice(DiagnosticKind::Parse, None, format!("{}: {e}", member.path));
+                    continue;
+                }
+            }
+        };
+        facts.push(fact);
+        facts.push(Fact::Rendering(path, member.text));
+    }
+    Some(Fact::Many(facts))
 }
 
 fn check_code(file: &SourceFile, cx: &mut FileContext<'_>) {
@@ -186,7 +239,7 @@ impl Analyzer for IosAnalyzer {
     }
 
     fn input_kind(&self) -> &'static str {
-        "iOS Info.plist files"
+        "iOS Info.plist or entitlements files"
     }
 
     fn rules(&self) -> &'static [&'static RuleMeta] {
@@ -195,25 +248,41 @@ impl Analyzer for IosAnalyzer {
 
     fn files(&self) -> FileSelector {
         FileSelector {
+            extensions: &["entitlements"],
             names: &["Info.plist"],
             globs: &["**/*-Info.plist", "**/*_Info.plist"],
             ..FileSelector::default()
         }
     }
 
+    /// Binary plists (a built app's `Info.plist`, an entitlements file saved by Xcode in
+    /// binary form) are read as their XML rendering.
+    fn decode_binary(&self, _path: &str, bytes: &[u8]) -> Option<Result<String, String>> {
+        bytes
+            .starts_with(ios::binary::MAGIC)
+            .then(|| ios::binary::to_xml(bytes))
+    }
+
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<()> {
         if cx.is_collecting() {
             return None;
         }
+        let kind = ios::plist::PlistKind::of_path(&file.path);
         match ios::plist::Plist::parse(&file.text) {
-            Ok(plist) => {
+            Ok(mut plist) => {
+                plist.kind = kind;
+                plist.path = file.path.clone();
                 for rule in rules::ios::PLIST_RULES {
-                    if cx.wants(rule.meta) {
+                    if rule.kind == kind && cx.wants(rule.meta) {
                         (rule.check)(&plist, cx);
                     }
                 }
             }
-            Err(e) => cx.notice(DiagnosticKind::Parse, None, format!("Info.plist: {e}")),
+            Err(e) => cx.notice(
+                DiagnosticKind::Parse,
+                None,
+                format!("{}: {e}", kind.describe()),
+            ),
         }
         None
     }

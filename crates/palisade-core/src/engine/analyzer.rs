@@ -59,6 +59,16 @@ pub trait Analyzer: Send + Sync + 'static {
     fn input_kind(&self) -> &'static str {
         ""
     }
+    /// Text for a binary file (NUL bytes) that the analyzer's selector took by its name, for
+    /// the formats the analyzer reads in binary form (a binary plist, an APK): `None` when the
+    /// bytes are not such a format (the file is then skipped as binary, as for every other
+    /// analyzer), `Some(Err(why))` when they are but cannot be decoded (a notice). The text is
+    /// what `check_file` gets; findings' lines and snippets refer to it (a binary plist as
+    /// its XML rendering). Only files selected by name reach this, so the engine never reads
+    /// every binary file of a tree. Must not panic on any bytes.
+    fn decode_binary(&self, _path: &str, _bytes: &[u8]) -> Option<Result<String, String>> {
+        None
+    }
     /// Checks one file, reporting through `cx`, and returns what the project pass needs of
     /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
     fn check_file(
@@ -94,6 +104,7 @@ pub trait DynAnalyzer: Send + Sync {
     fn rules_for(&self, path: &str) -> &'static [&'static RuleMeta];
     fn comment_style(&self, path: &str) -> CommentStyle;
     fn input_kind(&self) -> &'static str;
+    fn decode_binary(&self, path: &str, bytes: &[u8]) -> Option<Result<String, String>>;
     /// A fresh scan state (see [`Analyzer::ScanState`]).
     fn new_scan_state(&self) -> ErasedState;
     fn check_file_erased(
@@ -137,6 +148,10 @@ impl<A: Analyzer> DynAnalyzer for A {
 
     fn input_kind(&self) -> &'static str {
         Analyzer::input_kind(self)
+    }
+
+    fn decode_binary(&self, path: &str, bytes: &[u8]) -> Option<Result<String, String>> {
+        Analyzer::decode_binary(self, path, bytes)
     }
 
     fn new_scan_state(&self) -> ErasedState {

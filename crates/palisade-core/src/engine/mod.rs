@@ -516,6 +516,9 @@ fn first_pass(
                     .with_root(file.root.clone());
                     run.analyze(source, takers, true)
                 }
+                Err(diagnostic) if diagnostic.kind == DiagnosticKind::Binary => {
+                    run.analyze_binary(file, takers, diagnostic)
+                }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic, takers),
             };
             report_progress(outcome.raw.len());
@@ -714,6 +717,76 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// A binary file the selectors took by name: the analyzers that read its format in
+    /// binary form (`Analyzer::decode_binary`) check their text rendering of it; when none
+    /// does, it is skipped with the binary notice, as before. The rendering exists only in
+    /// memory, so it is kept for the findings' snippets.
+    fn analyze_binary(
+        &self,
+        file: &DiscoveredFile,
+        takers: &[usize],
+        binary_notice: Diagnostic,
+    ) -> FileOutcome {
+        let Ok(bytes) = std::fs::read(&file.abs_path) else {
+            return FileOutcome::skipped(binary_notice, takers);
+        };
+        let mut outcome: Option<FileOutcome> = None;
+        let mut notices = Vec::new();
+        for &index in takers {
+            let analyzer = self.analyzers[index];
+            let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                analyzer.decode_binary(&file.path, &bytes)
+            }));
+            let text = match decoded {
+                Ok(None) => continue,
+                Ok(Some(Ok(text))) => text,
+                Ok(Some(Err(why))) => {
+                    notices.push(Diagnostic::file(&file.path, DiagnosticKind::Parse, why));
+                    continue;
+                }
+                Err(_) => {
+                    notices.push(Diagnostic::file(
+                        &file.path,
+                        DiagnosticKind::Parse,
+                        format!(
+                            "internal error in the {} analyzer while decoding this binary file (please report it)",
+                            analyzer.name()
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let source = SourceFile::from_walk(
+                file.path.clone(),
+                file.abs_path.clone(),
+                analyzer.comment_style(&file.path),
+                file.role,
+                text,
+            )
+            .with_root(file.root.clone());
+            let mut one = self.analyze(source, &[index], false);
+            one.bytes = bytes.len() as u64;
+            // Two analyzers reading one binary format is not a case palisade has; the first
+            // one's outcome stands and the others' would only repeat the file.
+            match &mut outcome {
+                None => outcome = Some(one),
+                Some(first) => first.diagnostics.extend(one.diagnostics),
+            }
+        }
+        match outcome {
+            Some(mut outcome) => {
+                outcome.diagnostics.extend(notices);
+                outcome
+            }
+            None if notices.is_empty() => FileOutcome::skipped(binary_notice, takers),
+            None => {
+                let mut outcome = FileOutcome::skipped(notices.remove(0), takers);
+                outcome.diagnostics.extend(notices);
+                outcome
+            }
+        }
+    }
+
     /// Runs every interested analyzer over one file. Never panics on file content: an
     /// analyzer that panics anyway is caught and turned into a diagnostic, so one bad file
     /// cannot end a scan. `rereadable`: the file can be read from disk again later.

@@ -1,6 +1,8 @@
 //! The Android side: manifests, Gradle files and XML resources into a project model
 //! ([`project::Project`]), Java and Kotlin source into a code model ([`code::Code`]).
 
+pub mod apk;
+pub mod axml;
 pub mod code;
 pub mod code_util;
 pub mod gradle;

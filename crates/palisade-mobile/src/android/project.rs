@@ -15,6 +15,12 @@ pub enum Fact {
     Gradle(String, Gradle),
     Catalog(Vec<(String, u32)>),
     Resource(String, Resource),
+    /// A file that exists only decoded, inside an archive (`app.apk!/AndroidManifest.xml`),
+    /// with its decoded text: findings in it carry their lines, since the engine cannot
+    /// read them from disk.
+    Rendering(String, String),
+    /// What one archive contributes: several facts from one file.
+    Many(Vec<Fact>),
 }
 
 /// Which builds a source set goes into.
@@ -43,6 +49,15 @@ pub struct Place {
 /// unless the path is test data (`unittests/scans/AndroidManifest.xml` in a scanner's test
 /// suite is a sample, not an app that ships): then they are a test set.
 pub fn place_of(path: &str) -> Place {
+    // Inside a built app (`out/app.apk!/res/xml/x.xml`): the archive is the module, and
+    // everything in it ships.
+    if let Some((archive, _)) = path.split_once("!/") {
+        return Place {
+            module: format!("{archive}!"),
+            set: "main".into(),
+            kind: SetKind::Main,
+        };
+    }
     let parts: Vec<&str> = path.split('/').collect();
     let test_data = matches!(
         palisade_knowledge::roles::file_role(path),
@@ -123,13 +138,27 @@ pub struct Project {
     pub resources: Vec<(String, Place, Resource)>,
     literals: HashMap<String, u32>,
     values: HashMap<String, String>,
+    /// The decoded text of archive members, by path (see [`Fact::Rendering`]).
+    pub renderings: HashMap<String, String>,
 }
 
 impl Project {
     pub fn new(facts: Vec<Fact>) -> Project {
         let mut p = Project::default();
+        // An archive's facts take the place of the archive, in order.
+        let mut flat = Vec::with_capacity(facts.len());
         for fact in facts {
             match fact {
+                Fact::Many(inner) => flat.extend(inner),
+                other => flat.push(other),
+            }
+        }
+        for fact in flat {
+            match fact {
+                Fact::Many(_) => {}
+                Fact::Rendering(path, text) => {
+                    p.renderings.insert(path, text);
+                }
                 Fact::Manifest(path, manifest) => p.manifests.push(ManifestFile {
                     place: place_of(&path),
                     path,

@@ -18,6 +18,17 @@ pub struct NetworkBlock {
     pub user_certificates: Vec<Span>,
     /// `<certificates overridePins="true">` (span of each).
     pub override_pins: Vec<Span>,
+    /// `<pin-set>` elements of a domain-config.
+    pub pin_sets: Vec<PinSet>,
+}
+
+/// One `<pin-set>`: its `expiration` (as written, with the attribute's span) and how many
+/// `<pin>`s it holds.
+#[derive(Clone, Debug)]
+pub struct PinSet {
+    pub span: Span,
+    pub expiration: Option<(String, Span)>,
+    pub pins: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,10 +89,16 @@ fn network_config(root: Node<'_, '_>) -> NetworkConfig {
             domains: Vec::new(),
             user_certificates: Vec::new(),
             override_pins: Vec::new(),
+            pin_sets: Vec::new(),
         };
         for child in block.children().filter(Node::is_element) {
             match child.tag_name().name() {
                 "domain" => b.domains.extend(child.text().map(|t| t.trim().to_string())),
+                "pin-set" => b.pin_sets.push(PinSet {
+                    span: xml::element_span(child),
+                    expiration: xml::attr(child, None, "expiration").map(|a| (a.value, a.span)),
+                    pins: child.children().filter(|n| n.has_tag_name("pin")).count(),
+                }),
                 "trust-anchors" => {
                     for cert in child.children().filter(|n| n.has_tag_name("certificates")) {
                         if cert.attribute("src").is_some_and(|s| s.trim() == "user") {

@@ -1,3 +1,4 @@
-//! The iOS side: Info.plist files.
+//! The iOS side: Info.plist and entitlements files, XML or binary.
 
+pub mod binary;
 pub mod plist;

@@ -1,7 +1,7 @@
 //! An Info.plist read into a tree of values with positions. XML plists are read with
 //! roxmltree (for line numbers); other text plists (the old ASCII format) with the plist
 //! crate, whose values have no positions (findings then point at line 1). Binary plists
-//! never reach the analyzer: the engine skips binary files with a notice.
+//! reach the analyzer as their XML rendering (see [`super::binary`]).
 
 use crate::xml;
 use palisade_core::Span;
@@ -70,8 +70,53 @@ impl Value {
     }
 }
 
+/// What a plist is for, from its file name: the rules of one kind read only that kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlistKind {
+    /// `Info.plist`, `*-Info.plist`: the bundle's settings (App Transport Security, URL types).
+    Info,
+    /// `*.entitlements`: the code-signing entitlements the app asks for.
+    Entitlements,
+}
+
+impl PlistKind {
+    pub fn of_path(path: &str) -> PlistKind {
+        if path.to_ascii_lowercase().ends_with(".entitlements") {
+            PlistKind::Entitlements
+        } else {
+            PlistKind::Info
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            PlistKind::Info => "Info.plist",
+            PlistKind::Entitlements => "entitlements plist",
+        }
+    }
+}
+
 pub struct Plist {
     pub root: Value,
+    pub kind: PlistKind,
+    /// The file's path as reports show it (empty when parsed from bare text).
+    pub path: String,
+}
+
+impl Plist {
+    /// Whether the file name says it is only for debug or development builds
+    /// (`App-Debug.entitlements`, `Development.entitlements`): such files never ship in a
+    /// release, so settings that are wrong in a release are expected there.
+    pub fn is_debug_only(&self) -> bool {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        let lower = name.to_ascii_lowercase();
+        ["debug", "development", "devel."]
+            .iter()
+            .any(|w| lower.contains(w))
+            || lower.starts_with("dev.")
+            || lower.contains("-dev.")
+            || lower.contains("_dev.")
+    }
 }
 
 impl Plist {
@@ -91,12 +136,16 @@ impl Plist {
                 .ok_or("empty <plist>")?;
             return Ok(Plist {
                 root: from_xml(first, 0),
+                kind: PlistKind::Info,
+                path: String::new(),
             });
         }
         let value = plist::Value::from_reader(std::io::Cursor::new(text.as_bytes()))
             .map_err(|e| e.to_string())?;
         Ok(Plist {
             root: from_plist(&value, 0),
+            kind: PlistKind::Info,
+            path: String::new(),
         })
     }
 }

@@ -3,9 +3,10 @@
 
 use crate::android::code::Code;
 use crate::android::project::{ManifestFile, Project, SetKind};
-use crate::ios::plist::Plist;
+use crate::ios::plist::{Plist, PlistKind};
 use palisade_core::engine::ProjectContext;
-use palisade_core::{FileContext, Finding, RuleMeta, Severity};
+use palisade_core::{FileContext, Finding, Place, RuleMeta, Severity};
+use std::collections::HashMap;
 
 pub mod android;
 pub mod ios;
@@ -22,20 +23,35 @@ pub struct CodeRule {
     pub check: fn(&Code<'_>, &mut FileContext<'_>),
 }
 
-/// A rule over one Info.plist.
+/// A rule over one plist of one kind (an Info.plist, an entitlements file).
 pub struct PlistRule {
     pub meta: &'static RuleMeta,
+    pub kind: PlistKind,
     pub check: fn(&Plist, &mut FileContext<'_>),
 }
 
 /// Where project rules report.
 pub struct ProjectOut<'a, 'b> {
     pub cx: &'a mut ProjectContext<'b>,
+    /// Decoded archive members by path (`app.apk!/AndroidManifest.xml`): findings there carry
+    /// their lines, which the engine cannot read from disk.
+    pub renderings: &'a HashMap<String, String>,
 }
 
 impl ProjectOut<'_, '_> {
     /// Reports a finding in `path`.
-    pub fn report(&mut self, path: &str, finding: Finding) {
+    pub fn report(&mut self, path: &str, mut finding: Finding) {
+        if let Some(text) = self.renderings.get(path)
+            && let Place::File(location) = &finding.location
+        {
+            let span = location.span;
+            let lines: Vec<&str> = text
+                .lines()
+                .skip(span.start_line.saturating_sub(1) as usize)
+                .take((span.end_line.max(span.start_line) - span.start_line + 1) as usize)
+                .collect();
+            finding = finding.with_content(lines.join("\n"));
+        }
         self.cx.report(finding.with_path(path));
     }
 

@@ -13,11 +13,13 @@ palisade_core::register_rules! {
         exported_component_without_permission,
         file_provider_broad_paths,
         network_config_overrides_pins,
+        network_config_pin_set,
         network_config_trusts_user_certificates,
         weak_permission_protection_level,
     ];
     /// Rules over one Java or Kotlin file.
     pub static CODE_RULES: [CodeRule] = [
+        dynamic_receiver_exported,
         pending_intent_mutable_implicit,
         sensitive_data_logged,
         sql_injection,

@@ -32,7 +32,7 @@
 //! - CWE-319: Cleartext Transmission of Sensitive Information
 //! - Apple: NSAppTransportSecurity; OWASP MASVS-NETWORK-1
 
-use crate::ios::plist::Plist;
+use crate::ios::plist::{Plist, PlistKind};
 use crate::rules::PlistRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -49,7 +49,11 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("ats_arbitrary_loads.rs"),
 };
 
-pub static RULE: PlistRule = PlistRule { meta: &META, check };
+pub static RULE: PlistRule = PlistRule {
+    meta: &META,
+    kind: PlistKind::Info,
+    check,
+};
 
 fn check(plist: &Plist, cx: &mut FileContext<'_>) {
     let Some((_, ats)) = plist.root.get("NSAppTransportSecurity") else {

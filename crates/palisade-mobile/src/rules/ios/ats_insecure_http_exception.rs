@@ -25,7 +25,7 @@
 //! - CWE-319: Cleartext Transmission of Sensitive Information
 //! - Apple: NSExceptionDomains; OWASP MASVS-NETWORK-1
 
-use crate::ios::plist::Plist;
+use crate::ios::plist::{Plist, PlistKind};
 use crate::rules::PlistRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -42,7 +42,11 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("ats_insecure_http_exception.rs"),
 };
 
-pub static RULE: PlistRule = PlistRule { meta: &META, check };
+pub static RULE: PlistRule = PlistRule {
+    meta: &META,
+    kind: PlistKind::Info,
+    check,
+};
 
 const KEYS: &[&str] = &[
     "NSExceptionAllowsInsecureHTTPLoads",

@@ -21,7 +21,7 @@
 //! - CWE-326: Inadequate Encryption Strength
 //! - RFC 8996: Deprecating TLS 1.0 and TLS 1.1; Apple: NSExceptionMinimumTLSVersion
 
-use crate::ios::plist::Plist;
+use crate::ios::plist::{Plist, PlistKind};
 use crate::rules::PlistRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -38,7 +38,11 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("ats_weak_tls_version.rs"),
 };
 
-pub static RULE: PlistRule = PlistRule { meta: &META, check };
+pub static RULE: PlistRule = PlistRule {
+    meta: &META,
+    kind: PlistKind::Info,
+    check,
+};
 
 const KEYS: &[&str] = &[
     "NSExceptionMinimumTLSVersion",

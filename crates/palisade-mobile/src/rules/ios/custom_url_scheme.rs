@@ -26,7 +26,7 @@
 //! - CWE-939: Improper Authorization in Handler for Custom URL Scheme
 //! - Apple: Defining a custom URL scheme for your app; OWASP MASVS-PLATFORM-1
 
-use crate::ios::plist::Plist;
+use crate::ios::plist::{Plist, PlistKind};
 use crate::rules::PlistRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -43,7 +43,11 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("custom_url_scheme.rs"),
 };
 
-pub static RULE: PlistRule = PlistRule { meta: &META, check };
+pub static RULE: PlistRule = PlistRule {
+    meta: &META,
+    kind: PlistKind::Info,
+    check,
+};
 
 fn check(plist: &Plist, cx: &mut FileContext<'_>) {
     let Some((_, types)) = plist.root.get("CFBundleURLTypes") else {
