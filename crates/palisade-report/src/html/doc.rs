@@ -83,11 +83,8 @@ pub fn to_html(markdown: &str) -> String {
                 TagEnd::Emphasis => out.push_str("</em>"),
                 TagEnd::Strong => out.push_str("</strong>"),
                 TagEnd::Strikethrough => out.push_str("</del>"),
-                TagEnd::Link => {
-                    if links.pop() == Some(true) {
-                        out.push_str("</a>");
-                    }
-                }
+                // The guard pops the link either way; only a link that opened `<a>` closes it.
+                TagEnd::Link if links.pop() == Some(true) => out.push_str("</a>"),
                 TagEnd::Image => out.push(']'),
                 _ => {}
             },
