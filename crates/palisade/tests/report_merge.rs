@@ -380,3 +380,37 @@ fn two_reports_of_one_repository_and_one_date_are_refused() {
             "two reports of `api` have the same date (2026-11-27T00:00:00Z)",
         ));
 }
+
+/// The scan's own HTML report has the endpoint and RBAC matrices when it read Python files
+/// and Kubernetes manifests, and neither when it read none.
+#[test]
+fn scan_html_shows_the_matrices_it_has_data_for() {
+    let out = palisade()
+        .args(["scan", "examples/shop", "-f", "html"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let page = String::from_utf8(out).unwrap();
+    assert!(page.contains("<section id=\"endpoints\">"));
+    assert!(page.contains("<section id=\"rbac\">"));
+    assert!(page.contains("<td>Group system:authenticated</td>"));
+    let out = palisade()
+        .args([
+            "scan",
+            "examples/shop/frontend",
+            "-f",
+            "html",
+            "--fail-on",
+            "none",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let page = String::from_utf8(out).unwrap();
+    assert!(!page.contains("<section id=\"endpoints\">"));
+    assert!(!page.contains("<section id=\"rbac\">"));
+}
