@@ -80,6 +80,78 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// A moment as RFC 3339 in UTC, to the second: `2026-11-27T14:03:09Z`.
+pub fn rfc3339_utc(seconds_since_epoch: i64) -> String {
+    let date = Date::from_days_since_epoch(seconds_since_epoch.div_euclid(86_400));
+    let s = seconds_since_epoch.rem_euclid(86_400);
+    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// When a scan ran, as RFC 3339 in UTC. With a fixed date (`--today` or `PALISADE_TODAY`)
+/// it is that date's midnight, so that a reproducible run writes the same report every
+/// time; else the clock, to the second.
+pub fn scan_timestamp(fixed: Option<Date>) -> String {
+    let fixed = fixed.or_else(|| {
+        std::env::var("PALISADE_TODAY")
+            .ok()
+            .and_then(|s| Date::parse(&s))
+    });
+    match fixed {
+        Some(date) => format!("{date}T00:00:00Z"),
+        None => rfc3339_utc(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+        ),
+    }
+}
+
+/// Seconds since 1970-01-01T00:00:00Z of an RFC 3339 date-time (`T` or space between
+/// date and time, fractions of a second ignored, `Z` or a `±HH:MM` offset); `None` for
+/// anything else.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let date = Date::parse(s.get(..10)?)?;
+    let rest = s.get(10..)?;
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let number = |t: &str| -> Option<i64> {
+        (t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (h, m, sec) = (
+        number(rest.get(..2)?)?,
+        number(rest.get(3..5)?)?,
+        number(rest.get(6..8)?)?,
+    );
+    if rest.get(2..3)? != ":" || rest.get(5..6)? != ":" || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let mut zone = &rest[8..];
+    if let Some(fraction) = zone.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        zone = &fraction[digits..];
+    }
+    let offset = match zone {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match zone.get(..1)? {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            if zone.len() != 6 || zone.get(3..4)? != ":" {
+                return None;
+            }
+            let (oh, om) = (number(zone.get(1..3)?)?, number(zone.get(4..6)?)?);
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(date.days_since_epoch() * 86_400 + h * 3600 + m * 60 + sec - offset)
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -124,5 +196,32 @@ mod tests {
         for days in [-800_000, -1, 0, 59, 19_782, 20_784, 2_000_000] {
             assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
         }
+    }
+
+    #[test]
+    fn timestamps_round_trip_and_offsets_are_applied() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        let t = 20_784 * 86_400 + 14 * 3600 + 3 * 60 + 9;
+        assert_eq!(rfc3339_utc(t), "2026-11-27T14:03:09Z");
+        assert_eq!(parse_rfc3339("2026-11-27T14:03:09Z"), Some(t));
+        assert_eq!(parse_rfc3339("2026-11-27T14:03:09.250Z"), Some(t));
+        assert_eq!(parse_rfc3339("2026-11-27T16:03:09+02:00"), Some(t));
+        assert_eq!(parse_rfc3339("2026-11-27 13:03:09-01:00"), Some(t));
+        for bad in [
+            "2026-11-27",
+            "2026-11-27T14:03Z",
+            "2026-11-27T24:00:00Z",
+            "2026-11-27T14:03:09",
+            "2026-11-27T14:03:09+0200",
+            "2026-02-30T00:00:00Z",
+            "2026-11-27T14:03:09.Z",
+            "é026-11-27T14:03:09Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        assert_eq!(
+            scan_timestamp(Date::parse("2026-11-27")),
+            "2026-11-27T00:00:00Z"
+        );
     }
 }

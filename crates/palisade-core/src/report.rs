@@ -96,6 +96,10 @@ pub struct Stats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<crate::diff::DiffScope>,
     pub duration_ms: u64,
+    /// When the scan ran, RFC 3339 in UTC (see [`crate::date::scan_timestamp`]). JSON
+    /// writes it at the top level as `scanned_at`, not among the counts.
+    #[serde(skip)]
+    pub scanned_at: Option<String>,
 }
 
 /// A finished scan.

@@ -42,7 +42,7 @@ pub fn to_value(report: &Report) -> Value {
             by_recommendation.insert(rec.id().to_string(), json!(n));
         }
     }
-    json!({
+    let mut value = json!({
         "version": VERSION,
         "tool": { "name": "palisade", "version": env!("CARGO_PKG_VERSION") },
         "roots": report.roots,
@@ -65,7 +65,13 @@ pub fn to_value(report: &Report) -> Value {
         })).collect::<Vec<_>>(),
         "stats": report.stats,
         "coverage": report.coverage,
-    })
+    });
+    // Added in palisade 0.1 after the format's first release: reports without it are read
+    // as undated (see `report merge`).
+    if let (Some(at), Value::Object(map)) = (&report.stats.scanned_at, &mut value) {
+        map.insert("scanned_at".to_string(), json!(at));
+    }
+    value
 }
 
 /// A finding as JSON version 1 shows it. This view is the public shape: the engine's types

@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod merge;
 pub mod sarif;
 pub mod text;
+pub mod trends;
 
 use palisade_core::Place;
 

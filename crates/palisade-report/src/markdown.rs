@@ -7,7 +7,7 @@
 //! closing note says how many findings are not shown and where to find them all.
 //! Everything taken from scanned files is escaped (see `escape`).
 
-mod escape;
+pub(crate) mod escape;
 #[cfg(test)]
 mod tests;
 

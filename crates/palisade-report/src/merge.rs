@@ -4,6 +4,7 @@
 //! it as HTML, Markdown or JSON.
 
 use crate::html::{LedgerView, RepositoryRow};
+use crate::trends::{DatedReport, Trends};
 use palisade_core::coverage::{Coverage, CoverageEntry};
 use palisade_core::finding::Fix;
 use palisade_core::report::Stats;
@@ -19,6 +20,9 @@ use std::fmt::Write;
 #[derive(Deserialize)]
 struct ReportV1 {
     version: u32,
+    /// When the scan ran (absent from reports of palisade versions before it).
+    #[serde(default)]
+    scanned_at: Option<String>,
     #[serde(default)]
     roots: Vec<String>,
     #[serde(default)]
@@ -229,6 +233,7 @@ pub fn read_json(
             // Each report says whether it was diff-aware; the merged view is not one scan.
             diff: None,
             duration_ms: s.duration_ms,
+            scanned_at: input.scanned_at,
         },
     })
 }
@@ -342,6 +347,30 @@ pub fn merge(inputs: Vec<(String, Report)>) -> (Report, Vec<RepositoryRow>) {
     (merged, rows)
 }
 
+/// Reports of several repositories, and of several dates of one repository: grouped by
+/// repository and ordered by date ([`crate::trends::group`]), the trends computed over
+/// every date, and each repository's latest report merged ([`merge`]). Each row says
+/// when its report was made.
+pub fn merge_dated(
+    inputs: Vec<DatedReport>,
+) -> Result<(Report, Vec<RepositoryRow>, Trends), String> {
+    let mut groups = crate::trends::group(inputs)?;
+    let trends = crate::trends::trends(&groups);
+    let mut latest = Vec::new();
+    let mut dates = Vec::new();
+    for (group, trend) in groups.iter_mut().zip(&trends.repositories) {
+        if let (Some(report), Some(point)) = (group.pop(), trend.points.last()) {
+            dates.push(point.label());
+            latest.push((report.name, report.report));
+        }
+    }
+    let (merged, mut rows) = merge(latest);
+    for (row, date) in rows.iter_mut().zip(dates) {
+        row.scanned = date;
+    }
+    Ok((merged, rows, trends))
+}
+
 /// A repository's name as reports show it: letters, digits, `.`, `_` and `-` kept, anything
 /// else (a slash, a space, markup) made `_`, so the name is safe in every format and one path
 /// segment.
@@ -363,8 +392,9 @@ pub fn repository_name(name: &str) -> String {
 }
 
 /// The merged report as JSON version 1, with a `repositories` array of per-repository
-/// totals (`name`, `by_severity`, `findings`, `notices`, `files_analyzed`).
-pub fn json(merged: &Report, rows: &[RepositoryRow]) -> String {
+/// totals (`name`, `scanned`, `by_severity`, `findings`, `notices`, `files_analyzed`) and,
+/// when some repository has reports of several dates, a `trends` object.
+pub fn json(merged: &Report, rows: &[RepositoryRow], trends: &Trends) -> String {
     let mut value = crate::json::to_value(merged);
     if let Value::Object(map) = &mut value {
         let repositories: Vec<Value> = rows
@@ -377,6 +407,7 @@ pub fn json(merged: &Report, rows: &[RepositoryRow]) -> String {
                     .collect();
                 json!({
                     "name": r.name,
+                    "scanned": r.scanned,
                     "findings": r.total,
                     "by_severity": by_severity,
                     "notices": r.notices,
@@ -385,6 +416,9 @@ pub fn json(merged: &Report, rows: &[RepositoryRow]) -> String {
             })
             .collect();
         map.insert("repositories".to_string(), Value::Array(repositories));
+        if trends.any() {
+            map.insert("trends".to_string(), crate::trends::json(trends));
+        }
     }
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
@@ -392,7 +426,7 @@ pub fn json(merged: &Report, rows: &[RepositoryRow]) -> String {
 /// The per-repository table in Markdown, put before the merged report's Markdown.
 pub fn markdown_table(rows: &[RepositoryRow]) -> String {
     let mut out = format!(
-        "## Organisation view: {} repositor{}\n\n| repository | critical | high | medium | low | info | total | notices |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        "## Organisation view: {} repositor{}\n\n| repository | scanned | critical | high | medium | low | info | total | notices |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
         rows.len(),
         if rows.len() == 1 { "y" } else { "ies" }
     );
@@ -400,8 +434,9 @@ pub fn markdown_table(rows: &[RepositoryRow]) -> String {
         let counts: Vec<String> = r.by_severity.iter().map(usize::to_string).collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             r.name,
+            crate::markdown::escape::text(&r.scanned),
             counts.join(" | "),
             r.total,
             r.notices

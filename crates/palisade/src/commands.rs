@@ -365,6 +365,7 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
                     fail_confidence,
                 }),
                 baseline: baseline.is_some(),
+                matrices: crate::scan_matrices::for_scan(&args.common, &prepared.config, &report),
                 ..Default::default()
             },
         ),

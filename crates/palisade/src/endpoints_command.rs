@@ -98,40 +98,46 @@ fn table(endpoints: &[Endpoint]) -> String {
     out
 }
 
+/// The endpoint matrix as an HTML table (`endpoints -f html`, and a section of the scan's
+/// HTML report).
+pub fn endpoint_matrix(endpoints: &[Endpoint]) -> palisade_report::html::Matrix {
+    palisade_report::html::Matrix {
+        id: "endpoints".to_string(),
+        title: "Endpoints".to_string(),
+        columns: ["methods", "path", "authentication", "scopes", "handler"]
+            .map(str::to_string)
+            .to_vec(),
+        rows: endpoints
+            .iter()
+            .map(|e| {
+                let scopes = e.scopes();
+                vec![
+                    e.methods.join(","),
+                    e.path.clone(),
+                    e.auth().unwrap_or_else(|| "NONE".to_string()),
+                    if scopes.is_empty() {
+                        "-".to_string()
+                    } else {
+                        scopes.join(", ")
+                    },
+                    format!("{}:{} {}", e.handler.path, e.handler.line, e.handler.name),
+                ]
+            })
+            .collect(),
+        note: format!(
+            "{} endpoints; {} without authentication.",
+            endpoints.len(),
+            endpoints.iter().filter(|e| e.checks.is_empty()).count()
+        ),
+    }
+}
+
 pub fn endpoints(args: EndpointsArgs) -> Result<u8, Failure> {
     let endpoints = load(&args)?;
     let text = match args.format {
         TableFormat::Html => palisade_report::html::render_tables(
             "palisade: endpoints",
-            vec![palisade_report::html::Matrix {
-                id: "endpoints".to_string(),
-                title: "Endpoints".to_string(),
-                columns: ["methods", "path", "authentication", "scopes", "handler"]
-                    .map(str::to_string)
-                    .to_vec(),
-                rows: endpoints
-                    .iter()
-                    .map(|e| {
-                        let scopes = e.scopes();
-                        vec![
-                            e.methods.join(","),
-                            e.path.clone(),
-                            e.auth().unwrap_or_else(|| "NONE".to_string()),
-                            if scopes.is_empty() {
-                                "-".to_string()
-                            } else {
-                                scopes.join(", ")
-                            },
-                            format!("{}:{} {}", e.handler.path, e.handler.line, e.handler.name),
-                        ]
-                    })
-                    .collect(),
-                note: format!(
-                    "{} endpoints; {} without authentication.",
-                    endpoints.len(),
-                    endpoints.iter().filter(|e| e.checks.is_empty()).count()
-                ),
-            }],
+            vec![endpoint_matrix(&endpoints)],
         ),
         TableFormat::Json => {
             let list: Vec<Value> = endpoints.iter().map(endpoint_json).collect();

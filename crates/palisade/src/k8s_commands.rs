@@ -175,14 +175,21 @@ impl Cell {
     }
 }
 
-pub fn rbac(args: RbacArgs) -> Result<u8, Failure> {
-    let graph = load_graph(&args.input)?;
-    let mut columns: Vec<&str> = vec!["cluster-admin"];
+/// The matrix's columns (cluster-admin, then each dangerous permission) and one row per
+/// subject (without Kubernetes' own components unless `all`): which it holds, where, via
+/// which binding.
+type SubjectRows = BTreeMap<
+    (palisade_k8s::facts::SubjectKind, String, String),
+    (Subject, BTreeMap<&'static str, Cell>),
+>;
+
+fn subject_rows(graph: &Graph, all: bool) -> (Vec<&'static str>, SubjectRows) {
+    let mut columns: Vec<&'static str> = vec!["cluster-admin"];
     columns.extend(DANGERS.iter().map(|d| d.id));
-    let mut rows: BTreeMap<_, (Subject, BTreeMap<&str, Cell>)> = BTreeMap::new();
+    let mut rows: SubjectRows = BTreeMap::new();
     for (key, grants) in graph.by_subject() {
         let subject = grants[0].subject.clone();
-        if subject.is_system_component() && !args.all {
+        if subject.is_system_component() && !all {
             continue;
         }
         let mut cells: BTreeMap<&str, Cell> = BTreeMap::new();
@@ -199,6 +206,39 @@ pub fn rbac(args: RbacArgs) -> Result<u8, Failure> {
         }
         rows.insert(key, (subject, cells));
     }
+    (columns, rows)
+}
+
+/// The RBAC matrix as an HTML table (`rbac -f html`, and a section of the scan's HTML
+/// report).
+pub fn rbac_matrix(graph: &Graph, all: bool) -> palisade_report::html::Matrix {
+    let (columns, rows) = subject_rows(graph, all);
+    let mut header = vec!["subject".to_string()];
+    header.extend(columns.iter().map(|c| c.to_string()));
+    let table = rows
+        .values()
+        .map(|(subject, cells)| {
+            let mut row = vec![subject.describe()];
+            row.extend(columns.iter().map(|c| {
+                cells.get(c).map_or("-".to_string(), |x| {
+                    format!("{} (via {})", x.short(), x.via.join("; "))
+                })
+            }));
+            row
+        })
+        .collect();
+    palisade_report::html::Matrix {
+        id: "rbac".to_string(),
+        title: "RBAC matrix".to_string(),
+        columns: header,
+        rows: table,
+        note: "cluster = in every namespace; otherwise the namespaces listed. `palisade who-can VERB RESOURCE` shows the bindings and rules behind a cell.".to_string(),
+    }
+}
+
+pub fn rbac(args: RbacArgs) -> Result<u8, Failure> {
+    let graph = load_graph(&args.input)?;
+    let (columns, rows) = subject_rows(&graph, args.all);
     let text = match args.format {
         TableFormat::Json => {
             let list: Vec<Value> = rows
@@ -224,32 +264,10 @@ pub fn rbac(args: RbacArgs) -> Result<u8, Failure> {
                 .unwrap_or_default()
                 + "\n"
         }
-        TableFormat::Html => {
-            let mut header = vec!["subject".to_string()];
-            header.extend(columns.iter().map(|c| c.to_string()));
-            let table = rows
-                .values()
-                .map(|(subject, cells)| {
-                    let mut row = vec![subject.describe()];
-                    row.extend(columns.iter().map(|c| {
-                        cells.get(c).map_or("-".to_string(), |x| {
-                            format!("{} (via {})", x.short(), x.via.join("; "))
-                        })
-                    }));
-                    row
-                })
-                .collect();
-            palisade_report::html::render_tables(
-                "palisade: RBAC matrix",
-                vec![palisade_report::html::Matrix {
-                    id: "rbac".to_string(),
-                    title: "RBAC matrix".to_string(),
-                    columns: header,
-                    rows: table,
-                    note: "cluster = in every namespace; otherwise the namespaces listed. `palisade who-can VERB RESOURCE` shows the bindings and rules behind a cell.".to_string(),
-                }],
-            )
-        }
+        TableFormat::Html => palisade_report::html::render_tables(
+            "palisade: RBAC matrix",
+            vec![rbac_matrix(&graph, args.all)],
+        ),
         TableFormat::Text => {
             let names: Vec<String> = rows.values().map(|(s, _)| s.describe()).collect();
             let first = names.iter().map(String::len).max().unwrap_or(7).max(7);

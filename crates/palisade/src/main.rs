@@ -11,6 +11,7 @@ mod live_command;
 mod output;
 mod report_command;
 mod sbom_command;
+mod scan_matrices;
 mod sources;
 
 use clap::Parser;

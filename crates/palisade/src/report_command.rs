@@ -5,7 +5,9 @@
 use crate::{Failure, exit, output};
 use clap::{Args, Subcommand, ValueEnum};
 use palisade_core::Report;
+use palisade_report::trends::{DatedBy, DatedReport};
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
@@ -92,28 +94,52 @@ fn names(args: &[String]) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// When a report was made: its `scanned_at`, else (a report of an older palisade, or a
+/// date that does not parse) the file's modification time, else undated.
+fn report_date(report: &Report, path: &Path) -> (Option<i64>, DatedBy) {
+    if let Some(at) = report
+        .stats
+        .scanned_at
+        .as_deref()
+        .and_then(palisade_core::date::parse_rfc3339)
+    {
+        return (Some(at), DatedBy::Scan);
+    }
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64);
+    match modified {
+        Some(at) => (Some(at), DatedBy::FileModified),
+        None => (None, DatedBy::Undated),
+    }
+}
+
 fn merge(args: MergeArgs) -> Result<u8, Failure> {
     let registry = crate::commands::registry();
     let lookup = |id: &str| registry.iter().copied().find(|r| r.id == id);
-    let mut inputs: Vec<(String, Report)> = Vec::new();
+    let mut inputs: Vec<DatedReport> = Vec::new();
     for (name, path) in names(&args.reports) {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
         let report = palisade_report::merge::read_json(&text, &lookup)
             .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-        let name = palisade_report::merge::repository_name(&name);
-        if inputs.iter().any(|(n, _)| *n == name) {
-            return Err(Failure::usage(format!(
-                "two reports are named `{name}`: name them with NAME=FILE"
-            )));
-        }
-        inputs.push((name, report));
+        let (at, dated_by) = report_date(&report, &path);
+        inputs.push(DatedReport {
+            name: palisade_report::merge::repository_name(&name),
+            report,
+            at,
+            dated_by,
+        });
     }
-    let (merged, rows) = palisade_report::merge::merge(inputs);
+    let (merged, rows, trends) =
+        palisade_report::merge::merge_dated(inputs).map_err(Failure::usage)?;
     let text = match args.format {
-        MergeFormat::Json => palisade_report::merge::json(&merged, &rows),
+        MergeFormat::Json => palisade_report::merge::json(&merged, &rows, &trends),
         MergeFormat::Markdown => {
-            let table = palisade_report::merge::markdown_table(&rows);
+            let table = palisade_report::merge::markdown_table(&rows)
+                + &palisade_report::trends::markdown(&trends);
             let options = palisade_report::MarkdownOptions {
                 budget: palisade_report::markdown::DEFAULT_BUDGET
                     .saturating_sub(table.encode_utf16().count()),
@@ -133,6 +159,7 @@ fn merge(args: MergeArgs) -> Result<u8, Failure> {
                 })
                 .filter(|l| !l.rows.is_empty()),
                 repositories: rows,
+                trends: Some(trends),
                 ..Default::default()
             },
         ),

@@ -40,14 +40,7 @@ pub fn collect_facts<A: Analyzer>(
     config: &Config,
     stdin: Option<Stdin>,
 ) -> Result<Vec<A::Facts>, Failure> {
-    let rules = RuleSet::all(analyzer.rules()).with_analyzer_settings_of(config);
-    let roots = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
-    let options = ScanOptions {
-        stdin,
-        ..ScanOptions::new(roots, config, &rules)
-    };
-    let collected =
-        engine::collect(analyzer, &options).map_err(|e| Failure::usage(e.to_string()))?;
+    let collected = collect(analyzer, paths, config, stdin)?;
     for d in &collected.diagnostics {
         let place = match (&d.path, d.line) {
             (Some(path), Some(line)) => format!("{path}:{line}: "),
@@ -57,4 +50,29 @@ pub fn collect_facts<A: Analyzer>(
         eprintln!("palisade: {place}{}", d.message);
     }
     Ok(collected.facts)
+}
+
+/// [`collect_facts`] without naming the unreadable files on stderr (a scan that already
+/// reported them as notices).
+pub fn collect_facts_quietly<A: Analyzer>(
+    analyzer: &A,
+    paths: &[PathBuf],
+    config: &Config,
+) -> Result<Vec<A::Facts>, Failure> {
+    Ok(collect(analyzer, paths, config, None)?.facts)
+}
+
+fn collect<A: Analyzer>(
+    analyzer: &A,
+    paths: &[PathBuf],
+    config: &Config,
+    stdin: Option<Stdin>,
+) -> Result<engine::Collected<A::Facts>, Failure> {
+    let rules = RuleSet::all(analyzer.rules()).with_analyzer_settings_of(config);
+    let roots = paths.iter().filter(|p| !is_stdin(p)).cloned().collect();
+    let options = ScanOptions {
+        stdin,
+        ..ScanOptions::new(roots, config, &rules)
+    };
+    engine::collect(analyzer, &options).map_err(|e| Failure::usage(e.to_string()))
 }

@@ -7,7 +7,9 @@
 //! script ran (it marks `<html data-ready>`; it runs only if its hash is in the policy),
 //! nothing injected ran, the charts' bars carry the right counts, and filtering by
 //! severity leaves only those rows. A screenshot of the demo report is written to the
-//! test's temporary folder (`target/tmp/shop-report.png`), not committed.
+//! test's temporary folder (`target/tmp/shop-report.png`), not committed; with
+//! `PALISADE_UPDATE_SCREENSHOT=1` it also replaces the README's `docs/images/html-report.png`
+//! (on purpose, after a change to the page's look).
 //!
 //! Without Chromium the tests say so and pass, unless `PALISADE_REQUIRE_CHROMIUM` is set
 //! (as `.ci/test` does once it has installed it).
@@ -175,6 +177,9 @@ fn demo_report_renders_without_console_messages_and_charts_count_right() {
         .status()
         .unwrap();
     assert!(status.success() && shot.is_file());
+    if std::env::var_os("PALISADE_UPDATE_SCREENSHOT").is_some() {
+        fs::copy(&shot, workspace().join("docs/images/html-report.png")).unwrap();
+    }
 }
 
 #[test]
@@ -324,4 +329,176 @@ fn a_large_report_is_listed_a_page_at_a_time() {
     let seen = open(&chromium, &file, "#q=client_6.py");
     assert_clean(&seen);
     assert_eq!(rows(&seen.dom).len(), 100);
+}
+
+/// Rule documentation is Markdown rendered to HTML: raw HTML in it is shown as text, a
+/// link keeps its `href` only for http(s) or a relative reference, and nothing runs.
+#[test]
+fn hostile_markdown_in_a_rule_doc_does_not_execute() {
+    use palisade_core::coverage::Coverage;
+    use palisade_core::report::Stats;
+    use palisade_core::{
+        Confidence, Location, Owasp, Place, Recommendation, Report, ReportedFinding, RuleMeta,
+        Severity, Span,
+    };
+    let Some(chromium) = chromium() else { return };
+    let source = "//! Flags <b>things</b> `<code>`.\n\
+        //!\n\
+        //! <script>document.documentElement.dataset.pwned='script'</script>\n\
+        //!\n\
+        //! ## What it checks\n\
+        //! Text <img src=x onerror=\"document.documentElement.dataset.pwned='img'\"> and\n\
+        //! <svg onload=\"document.documentElement.dataset.pwned='svg'\"></svg>\n\
+        //!\n\
+        //! ## Why it matters\n\
+        //! [click](javascript:document.documentElement.dataset.pwned='link')\n\
+        //! [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)\n\
+        //! [ok](https://owasp.org/Top10/) and ![pic](https://example.invalid/x.png)\n\
+        //!\n\
+        //! ## Example\n\
+        //! ```python\n\
+        //! x = \"</code></pre><script>document.documentElement.dataset.pwned='fence'</script>\"\n\
+        //! ```\n\
+        //!\n\
+        //! ## Remediation\n\
+        //! <iframe src=\"javascript:parent.document.documentElement.dataset.pwned='frame'\"></iframe>\n\
+        //!\n\
+        //! ## References\n\
+        //! - <a href=\"javascript:alert(1)\">raw link</a>\n";
+    let rule: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+        id: "python/hostile-doc",
+        title: "Hostile documentation",
+        severity: Severity::High,
+        confidence: Confidence::High,
+        cwe: &[79],
+        owasp: Owasp::A03,
+        recommendation: Recommendation::PythonBackend,
+        needs_network: false,
+        options: &[],
+        source,
+    }));
+    let report = Report {
+        roots: vec![".".to_string()],
+        findings: vec![ReportedFinding {
+            rule_id: rule.id.to_string(),
+            title: rule.title.to_string(),
+            message: "m".to_string(),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            owasp: Owasp::A03,
+            cwe: vec![79],
+            recommendation: Recommendation::PythonBackend,
+            location: Place::File(Location {
+                path: "app.py".to_string(),
+                span: Span::line(1),
+            }),
+            related: Vec::new(),
+            snippet: "x".to_string(),
+            fingerprint: "0123456789abcdef".to_string(),
+            help_uri: String::new(),
+            fix: None,
+            properties: Default::default(),
+        }],
+        diagnostics: Vec::new(),
+        rules: vec![rule],
+        stats: Stats::default(),
+        coverage: Coverage::default(),
+    };
+    let html = palisade_report::html::render(&report, &Default::default());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.html");
+    fs::write(&file, &html).unwrap();
+    assert_eq!(html.matches("<script").count(), 2, "only the page's own");
+
+    let seen = open(&chromium, &file, "");
+    assert_clean(&seen);
+    assert!(!seen.dom.contains("data-pwned"), "injected code ran");
+    let doc_start = seen.dom.find("id=\"rule-python-hostile-doc\"").unwrap();
+    let doc = &seen.dom[doc_start..doc_start + seen.dom[doc_start..].find("</article>").unwrap()];
+    for tag in [
+        "<script",
+        "<img",
+        "<svg",
+        "<iframe",
+        "<b>",
+        "<a href=\"data:",
+        "<a href=\"javascript",
+    ] {
+        assert!(!doc.contains(tag), "{tag} in {doc}");
+    }
+    // Rendered: the section headings, a safe link, the code block; raw HTML as text.
+    assert_eq!(doc.matches("<a ").count(), 1, "only the https link: {doc}");
+    assert!(
+        doc.contains("<a href=\"https://owasp.org/Top10/\" rel=\"noopener noreferrer\">ok</a>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<pre class=\"doc-code\"><code>x = \"&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;"),
+        "{doc}"
+    );
+    assert!(doc.contains("&lt;img src=x onerror="), "{doc}");
+    assert!(doc.contains("[image: pic]"), "{doc}");
+    assert!(doc.contains("<code>&lt;code&gt;</code>"), "{doc}");
+}
+
+/// `report merge` with reports of two dates: the trends section renders cleanly and its
+/// charts count what the reports hold.
+#[test]
+fn merged_trends_render_and_their_bars_count_right() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    for date in ["2026-11-01", "2026-11-27"] {
+        let report = dir.path().join(date).join("shop/palisade.json");
+        fs::create_dir_all(report.parent().unwrap()).unwrap();
+        Command::cargo_bin("palisade")
+            .unwrap()
+            .current_dir(workspace())
+            .args([
+                "scan",
+                "examples/shop",
+                "-f",
+                "json",
+                "--fail-on",
+                "none",
+                "--today",
+                date,
+                "-o",
+            ])
+            .arg(&report)
+            .assert()
+            .code(0);
+        reports.push(report);
+    }
+    let total =
+        serde_json::from_str::<serde_json::Value>(&fs::read_to_string(&reports[1]).unwrap())
+            .unwrap()["findings"]
+            .as_array()
+            .unwrap()
+            .len();
+    let file = dir.path().join("org.html");
+    Command::cargo_bin("palisade")
+        .unwrap()
+        .args(["report", "merge", "-o"])
+        .arg(&file)
+        .args(&reports)
+        .assert()
+        .code(0);
+    let seen = open(&chromium, &file, "");
+    assert_clean(&seen);
+    assert!(seen.dom.contains("<section id=\"trends\">"));
+    assert_eq!(
+        bars(&seen.dom, "chart-trend-shop"),
+        [
+            ("2026-11-01".to_string(), total),
+            ("2026-11-27".to_string(), total)
+        ]
+    );
+    assert_eq!(
+        bars(&seen.dom, "chart-trend-organisation"),
+        [
+            ("2026-11-01".to_string(), total),
+            ("2026-11-27".to_string(), total)
+        ]
+    );
 }

@@ -283,6 +283,7 @@ pub fn scan(
 
     let mut stats = Stats {
         files_discovered,
+        scanned_at: Some(crate::date::scan_timestamp(options.today)),
         ..Stats::default()
     };
     let mut findings = Vec::new();

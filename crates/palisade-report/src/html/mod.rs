@@ -16,6 +16,7 @@
 //! ledger) are rendered when [`HtmlOptions`] carries them.
 
 mod chart;
+mod doc;
 mod model;
 #[cfg(test)]
 mod tests;
@@ -49,6 +50,9 @@ pub struct HtmlOptions {
     pub ledger: Option<LedgerView>,
     /// Extra tables: the endpoint matrix (`endpoints`), the RBAC matrix (`rbac`).
     pub matrices: Vec<Matrix>,
+    /// Totals over time, new and fixed findings, ledger changes (`report merge` given
+    /// reports of several dates); shown when some repository has two reports.
+    pub trends: Option<crate::trends::Trends>,
     /// Only the tables: no overview, findings, rules or notices (`rbac`/`endpoints --format html`).
     pub tables_only: bool,
 }

@@ -34,6 +34,7 @@ pub struct Page {
     pub charts: Vec<Chart>,
     pub ledger: Option<LedgerView>,
     pub repositories: Vec<RepositoryRow>,
+    pub trends: Option<TrendsView>,
     pub groups: Vec<Group>,
     pub shown: usize,
     /// Every finding, as JSON for the script (escaped for a `<script>` data block).
@@ -97,8 +98,142 @@ pub struct RuleView {
     pub recommendation: &'static str,
     pub cwe: String,
     pub count: usize,
+    /// The summary and each section's body, Markdown rendered to safe HTML
+    /// ([`super::doc::to_html`]), written unescaped by the template.
     pub summary: String,
     pub sections: Vec<(String, String)>,
+}
+
+/// The trends section: charts of totals by severity over time (the organisation's, then
+/// each repository's with several reports) and per repository a table of its reports.
+pub struct TrendsView {
+    pub charts: Vec<Chart>,
+    pub tables: Vec<TrendTable>,
+    pub note: String,
+}
+
+pub struct TrendTable {
+    pub name: String,
+    pub rows: Vec<TrendRow>,
+}
+
+pub struct TrendRow {
+    pub label: String,
+    pub by_severity: [usize; 5],
+    pub total: usize,
+    /// Against the report before: how many (`–` for the first report), then the first
+    /// ones listed.
+    pub new_count: String,
+    pub new: Vec<String>,
+    pub fixed_count: String,
+    pub fixed: Vec<String>,
+    pub ledger: Vec<String>,
+}
+
+/// New or fixed findings listed per report in the HTML trends table, at most.
+const MAX_CHANGES_LISTED: usize = 50;
+
+impl TrendsView {
+    fn of(trends: &crate::trends::Trends) -> Option<TrendsView> {
+        if !trends.any() {
+            return None;
+        }
+        let severity_parts = |counts: &[usize; 5]| -> Vec<(&'static str, usize)> {
+            Severity::DESCENDING
+                .iter()
+                .zip(counts)
+                .map(|(s, n)| (s.as_str(), *n))
+                .collect()
+        };
+        let mut charts = Vec::new();
+        if trends.organisation.len() > 1 {
+            charts.push(Chart::new(
+                "chart-trend-organisation",
+                "Organisation: findings by severity over time",
+                trends
+                    .organisation
+                    .iter()
+                    .map(|p| Row {
+                        label: p.day.clone(),
+                        link: "#trends".to_string(),
+                        parts: severity_parts(&p.by_severity),
+                        keep_end: false,
+                    })
+                    .collect(),
+                "Each day counts every repository at its latest report of that day or before."
+                    .to_string(),
+            ));
+        }
+        let changes = |list: &[crate::trends::Change]| -> Vec<String> {
+            let mut out: Vec<String> = list
+                .iter()
+                .take(MAX_CHANGES_LISTED)
+                .map(|c| visible(&format!("{} {} at {}", c.severity, c.rule_id, c.place)))
+                .collect();
+            if list.len() > MAX_CHANGES_LISTED {
+                out.push(format!(
+                    "… and {} more (all in --format json)",
+                    list.len() - MAX_CHANGES_LISTED
+                ));
+            }
+            out
+        };
+        // Nothing to compare the first report with.
+        let count = |i: usize, n: usize| {
+            if i == 0 {
+                "–".to_string()
+            } else {
+                n.to_string()
+            }
+        };
+        let mut tables = Vec::new();
+        for r in trends.repositories.iter().filter(|r| r.points.len() > 1) {
+            charts.push(Chart::new(
+                &format!(
+                    "chart-trend-{}",
+                    anchor(&r.name).trim_start_matches("rule-")
+                ),
+                &format!("{}: findings by severity over time", r.name),
+                r.points
+                    .iter()
+                    .map(|p| Row {
+                        label: p.label(),
+                        link: "#trends".to_string(),
+                        parts: severity_parts(&p.by_severity),
+                        keep_end: false,
+                    })
+                    .collect(),
+                String::new(),
+            ));
+            tables.push(TrendTable {
+                name: r.name.clone(),
+                rows: r
+                    .points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| TrendRow {
+                        label: p.label(),
+                        by_severity: p.by_severity,
+                        total: p.total,
+                        new_count: count(i, p.new.len()),
+                        new: changes(&p.new),
+                        fixed_count: count(i, p.fixed.len()),
+                        fixed: changes(&p.fixed),
+                        ledger: p
+                            .ledger_changes
+                            .iter()
+                            .map(|c| format!("{}: {} → {}", c.recommendation, c.from, c.to))
+                            .collect(),
+                    })
+                    .collect(),
+            });
+        }
+        Some(TrendsView {
+            charts,
+            tables,
+            note: crate::trends::dating_note(trends).trim_end().to_string(),
+        })
+    }
 }
 
 pub struct Notice {
@@ -116,6 +251,8 @@ pub struct RepositoryRow {
     pub total: usize,
     pub notices: usize,
     pub files_analyzed: usize,
+    /// When its (latest) report was made, as [`crate::trends::TrendPoint::label`] says it.
+    pub scanned: String,
     /// This repository's coverage ledger (from its JSON report), repository named.
     pub ledger: Vec<LedgerRow>,
 }
@@ -308,6 +445,7 @@ impl Page {
                 (!own.rows.is_empty()).then_some(own)
             }),
             repositories: options.repositories.clone(),
+            trends: options.trends.as_ref().and_then(TrendsView::of),
             groups,
             shown,
             data,
@@ -663,6 +801,7 @@ fn rule_docs(report: &Report) -> BTreeMap<&str, RuleView> {
         let sections = [
             "What it checks",
             "Why it matters",
+            "Example",
             "Remediation",
             "References",
         ]
@@ -670,7 +809,7 @@ fn rule_docs(report: &Report) -> BTreeMap<&str, RuleView> {
         .filter_map(|h| {
             doc.section(h)
                 .filter(|b| !b.is_empty())
-                .map(|b| (h.to_string(), b.to_string()))
+                .map(|b| (h.to_string(), super::doc::to_html(b)))
         })
         .collect();
         out.insert(
@@ -689,7 +828,7 @@ fn rule_docs(report: &Report) -> BTreeMap<&str, RuleView> {
                     .collect::<Vec<_>>()
                     .join(", "),
                 count,
-                summary: doc.summary,
+                summary: super::doc::to_html(&doc.summary),
                 sections,
             },
         );

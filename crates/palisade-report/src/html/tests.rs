@@ -172,6 +172,7 @@ fn optional_sections_appear_only_when_given() {
             notices: 0,
             files_analyzed: 3,
             ledger: Vec::new(),
+            scanned: "2026-11-27".to_string(),
         }],
         matrices: vec![Matrix {
             id: "endpoints".to_string(),
