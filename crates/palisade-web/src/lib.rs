@@ -13,6 +13,7 @@ pub mod literal;
 pub mod locate;
 pub mod nginx;
 pub mod rules;
+pub mod server_tls;
 
 use csp::{Disposition, EvalOptions};
 use locate::{ConfigKind, Found};
@@ -175,6 +176,22 @@ impl Analyzer for WebAnalyzer {
                     file.span(at.start, at.end),
                     format!("this block's own add_header lines replace the ones it would inherit, so its responses lose the Content-Security-Policy set on line {parent_line}; repeat the policy here (or use add_header_inherit merge on nginx 1.29.3+)"),
                 ));
+            }
+        }
+        if kind == Some(ConfigKind::Server) {
+            for tls in server_tls::check(&file.text) {
+                if !cx.wants(tls.rule) {
+                    continue;
+                }
+                let mut finding = Finding::new(
+                    tls.rule,
+                    file.span(tls.range.start, tls.range.end),
+                    tls.message,
+                );
+                if let Some(confidence) = tls.confidence {
+                    finding = finding.with_confidence(confidence);
+                }
+                cx.report(finding);
             }
         }
         let mut found = kind
