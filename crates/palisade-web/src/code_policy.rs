@@ -140,7 +140,9 @@ impl<'t> Builder<'t> {
         let policies = self
             .policies
             .iter()
-            .map(|(range, d)| csp::parse_policy_at(&self.decoded, range.clone(), *d, Delivery::Header))
+            .map(|(range, d)| {
+                csp::parse_policy_at(&self.decoded, range.clone(), *d, Delivery::Header)
+            })
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>();
         if policies.is_empty() {
@@ -490,7 +492,10 @@ const DJANGO_CSP_DIRECTIVES: &[&str] = &[
 
 /// Top-level assignments `NAME = value` of the file whose name passes `wanted`: the name,
 /// its range and the value.
-fn top_level_settings(text: &str, wanted: impl Fn(&str) -> bool) -> Vec<(String, Range<usize>, Lit)> {
+fn top_level_settings(
+    text: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<(String, Range<usize>, Lit)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -542,11 +547,10 @@ fn django_csp_3(text: &str, out: &mut CodePolicies) {
     };
     // Nonces go where CSP_INCLUDE_NONCE_IN says (when a template asks for one).
     let mut nonce_in: Vec<String> = Vec::new();
-    if let Some((_, _, v)) = get("CSP_INCLUDE_NONCE_IN") {
-        match sources(&mut b, "CSP_INCLUDE_NONCE_IN", v, no_constants) {
-            Some(list) => nonce_in = list.into_iter().map(|s| s.text).collect(),
-            None => {}
-        }
+    if let Some((_, _, v)) = get("CSP_INCLUDE_NONCE_IN")
+        && let Some(list) = sources(&mut b, "CSP_INCLUDE_NONCE_IN", v, no_constants)
+    {
+        nonce_in = list.into_iter().map(|s| s.text).collect();
     }
     b.begin_policy();
     if get("CSP_DEFAULT_SRC").is_none() {
@@ -555,10 +559,13 @@ fn django_csp_3(text: &str, out: &mut CodePolicies) {
         b.directive(
             "default-src",
             None,
-            &[vec![Src {
-                text: "'self'".into(),
-                at: None,
-            }], srcs]
+            &[
+                vec![Src {
+                    text: "'self'".into(),
+                    at: None,
+                }],
+                srcs,
+            ]
             .concat(),
         );
     }
@@ -577,7 +584,12 @@ fn django_csp_3(text: &str, out: &mut CodePolicies) {
     }
 }
 
-fn with_nonce(directive: &str, mut srcs: Vec<Src>, nonce_in: &[String], at: &Range<usize>) -> Vec<Src> {
+fn with_nonce(
+    directive: &str,
+    mut srcs: Vec<Src>,
+    nonce_in: &[String],
+    at: &Range<usize>,
+) -> Vec<Src> {
     if nonce_in.iter().any(|n| n == directive) {
         srcs.push(Src::placed(RUNTIME_NONCE, at.clone(), false));
     }
@@ -605,9 +617,15 @@ fn django_dict(text: &str, out: &mut CodePolicies) {
     };
     let mut b = Builder::new(text, Lang::Python, first.1.clone());
     let mut any = false;
-    let django_csp_file = ["csp.constants", "\"DIRECTIVES\"", "'DIRECTIVES'", "csp.middleware", "django.utils.csp"]
-        .iter()
-        .any(|sign| text.contains(sign));
+    let django_csp_file = [
+        "csp.constants",
+        "\"DIRECTIVES\"",
+        "'DIRECTIVES'",
+        "csp.middleware",
+        "django.utils.csp",
+    ]
+    .iter()
+    .any(|sign| text.contains(sign));
     for (name, range, value) in &settings {
         let disposition = if name.ends_with("_REPORT_ONLY") {
             Disposition::ReportOnly
@@ -735,7 +753,11 @@ fn talisman(text: &str, out: &mut CodePolicies) {
         let args = literal::call_args(text, open, Lang::Python);
         let name_end = open;
         let mut b = Builder::new(text, Lang::Python, start..name_end);
-        let kw = |k: &str| args.iter().find(|(n, _)| n.as_deref() == Some(k)).map(|(_, v)| v);
+        let kw = |k: &str| {
+            args.iter()
+                .find(|(n, _)| n.as_deref() == Some(k))
+                .map(|(_, v)| v)
+        };
         if args.is_empty() {
             // `Talisman()`, configured later by `init_app(app, …)`.
             continue;
@@ -791,7 +813,8 @@ fn talisman(text: &str, out: &mut CodePolicies) {
                         b.unresolved("a directive", entry.key_range.clone());
                         continue;
                     };
-                    let Some(srcs) = sources(&mut b, &format!("`{key}`"), &entry.value, no_constants)
+                    let Some(srcs) =
+                        sources(&mut b, &format!("`{key}`"), &entry.value, no_constants)
                     else {
                         continue;
                     };
@@ -814,12 +837,19 @@ fn talisman(text: &str, out: &mut CodePolicies) {
         // Talisman adds the nonce to directives it was asked to even when they are absent.
         for name in &nonce_in {
             if !written.contains(name) && !matches!(policy, Some(Lit::Str { .. })) {
-                b.directive(name, None, &[Src::placed(RUNTIME_NONCE, start..name_end, false)]);
+                b.directive(
+                    name,
+                    None,
+                    &[Src::placed(RUNTIME_NONCE, start..name_end, false)],
+                );
             }
         }
         b.end_policy(disposition);
         // Talisman sends X-Frame-Options: SAMEORIGIN unless frame_options is turned off.
-        let guarded = !matches!(kw("frame_options").map(|v| b.resolve(v)), Some(Lit::Null(_)));
+        let guarded = !matches!(
+            kw("frame_options").map(|v| b.resolve(v)),
+            Some(Lit::Null(_))
+        );
         if let Some(found) = b.finish("Flask-Talisman content_security_policy", guarded) {
             out.found.push(found);
         }
@@ -850,7 +880,10 @@ mod tests {
     fn helmet_directives_are_merged_with_its_defaults_and_placed() {
         let js = "const helmet = require('helmet');\napp.use(helmet.contentSecurityPolicy({\n  directives: {\n    scriptSrc: [\"'self'\", \"'unsafe-inline'\"],\n  },\n}));\n";
         let got = checks(js, Lang::Js);
-        assert_eq!(got, vec![(Check::UnsafeInline, "'unsafe-inline'".to_string())]);
+        assert_eq!(
+            got,
+            vec![(Check::UnsafeInline, "'unsafe-inline'".to_string())]
+        );
     }
 
     #[test]
@@ -874,7 +907,12 @@ mod tests {
         let js = "const helmet = require('helmet');\napp.use(helmet({ contentSecurityPolicy: { directives: { scriptSrc: [\"'unsafe-inline'\", ...extra] } } }));\n";
         let found = find(js, Lang::Js).found;
         assert_eq!(found.len(), 1);
-        assert!(found[0].uncertain.as_deref().is_some_and(|u| u.contains("...extra")));
+        assert!(
+            found[0]
+                .uncertain
+                .as_deref()
+                .is_some_and(|u| u.contains("...extra"))
+        );
         let js = "const helmet = require('helmet');\napp.use(helmet({ contentSecurityPolicy: loadPolicy() }));\n";
         let got = find(js, Lang::Js);
         assert!(got.found.is_empty());
@@ -885,18 +923,31 @@ mod tests {
     fn django_csp_3_settings() {
         let py = "CSP_DEFAULT_SRC = (\"'self'\",)\nCSP_SCRIPT_SRC = (\"'self'\", \"'unsafe-eval'\")\nCSP_INCLUDE_NONCE_IN = ['script-src']\n";
         let got = checks(py, Lang::Python);
-        assert!(got.contains(&(Check::UnsafeEval, "'unsafe-eval'".to_string())), "{got:?}");
-        assert!(got.iter().any(|(c, at)| *c == Check::MissingBaseUri && at == "CSP_SCRIPT_SRC"), "{got:?}");
+        assert!(
+            got.contains(&(Check::UnsafeEval, "'unsafe-eval'".to_string())),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(c, at)| *c == Check::MissingBaseUri && at == "CSP_SCRIPT_SRC"),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn django_csp_4_and_django_6_dicts() {
         let py = "from csp.constants import SELF, UNSAFE_INLINE\nCONTENT_SECURITY_POLICY = {\n    \"DIRECTIVES\": {\n        \"default-src\": [SELF],\n        \"script-src\": [SELF, UNSAFE_INLINE],\n        \"object-src\": [\"'none'\"],\n    },\n}\n";
         let got = checks(py, Lang::Python);
-        assert!(got.contains(&(Check::UnsafeInline, "UNSAFE_INLINE".to_string())), "{got:?}");
+        assert!(
+            got.contains(&(Check::UnsafeInline, "UNSAFE_INLINE".to_string())),
+            "{got:?}"
+        );
         let py = "from django.utils.csp import CSP\nSECURE_CSP = {\"default-src\": [CSP.SELF], \"script-src\": [CSP.SELF, \"https:\"]}\n";
         let got = checks(py, Lang::Python);
-        assert!(got.contains(&(Check::PermissiveScriptSource, "https:".to_string())), "{got:?}");
+        assert!(
+            got.contains(&(Check::PermissiveScriptSource, "https:".to_string())),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -905,19 +956,33 @@ mod tests {
         let got = find(py, Lang::Python);
         assert!(got.unreadable.is_empty(), "{:?}", got.unreadable);
         assert_eq!(got.found.len(), 1);
-        assert!(got.found[0].uncertain.as_deref().is_some_and(|u| u.contains("APP_CSP")));
+        assert!(
+            got.found[0]
+                .uncertain
+                .as_deref()
+                .is_some_and(|u| u.contains("APP_CSP"))
+        );
         let checks: Vec<(Check, String)> = checks(py, Lang::Python);
-        assert!(checks.contains(&(Check::UnsafeEval, "'unsafe-eval'".to_string())), "{checks:?}");
+        assert!(
+            checks.contains(&(Check::UnsafeEval, "'unsafe-eval'".to_string())),
+            "{checks:?}"
+        );
     }
 
     #[test]
     fn talisman_dict_string_and_defaults() {
         let py = "from flask_talisman import Talisman\ncsp = {\n    'default-src': \"'self'\",\n    'script-src': [\"'self'\", '*.googleapis.com', \"'unsafe-inline'\"],\n}\nTalisman(app, content_security_policy=csp)\n";
         let got = checks(py, Lang::Python);
-        assert!(got.contains(&(Check::UnsafeInline, "'unsafe-inline'".to_string())), "{got:?}");
+        assert!(
+            got.contains(&(Check::UnsafeInline, "'unsafe-inline'".to_string())),
+            "{got:?}"
+        );
         let py = "Talisman(app, content_security_policy=\"default-src 'self'; script-src * 'unsafe-eval'\")\n";
         let got: Vec<Check> = checks(py, Lang::Python).into_iter().map(|c| c.0).collect();
-        assert!(got.contains(&Check::UnsafeEval) && got.contains(&Check::PermissiveScriptSource), "{got:?}");
+        assert!(
+            got.contains(&Check::UnsafeEval) && got.contains(&Check::PermissiveScriptSource),
+            "{got:?}"
+        );
         let py = "Talisman(app)\nTalisman(app, content_security_policy=None)\n";
         assert!(checks(py, Lang::Python).is_empty());
         let py = "Talisman(app, content_security_policy_nonce_in=['script-src'])\n";

@@ -312,8 +312,7 @@ fn report_found(file: &SourceFile, found: &Found, options: EvalOptions, cx: &mut
         found.frames_guarded || file.text.to_ascii_lowercase().contains("x-frame-options");
     for issue in csp::evaluate(&found.policies, options) {
         let meta = rules::meta_of(issue.check);
-        if !cx.wants(meta) || (issue.check == csp::Check::MissingFrameAncestors && frames_guarded)
-        {
+        if !cx.wants(meta) || (issue.check == csp::Check::MissingFrameAncestors && frames_guarded) {
             continue;
         }
         let range = found.file_range(issue.range.clone());

@@ -121,9 +121,7 @@ pub fn call_args(text: &str, open: usize, lang: Lang) -> Vec<(Option<String>, Li
         if lang == Lang::Python {
             let end = r.ident_end(i);
             let after = r.skip_space(end);
-            if end > i
-                && r.bytes.get(after) == Some(&b'=')
-                && r.bytes.get(after + 1) != Some(&b'=')
+            if end > i && r.bytes.get(after) == Some(&b'=') && r.bytes.get(after + 1) != Some(&b'=')
             {
                 keyword = Some(text[i..end].to_string());
                 i = after + 1;
@@ -198,8 +196,7 @@ impl Reader<'_> {
                 _ => None,
             };
             if let Some(join_at) = join_at {
-                let Some((right, right_end)) = self.primary(self.skip_space(join_at), depth)
-                else {
+                let Some((right, right_end)) = self.primary(self.skip_space(join_at), depth) else {
                     return Some((Lit::Other(start..end), end));
                 };
                 lit = match (lit, right) {
@@ -247,8 +244,7 @@ impl Reader<'_> {
                     let e = self.expression_end(next);
                     return Some((Lit::Other(start..e), e));
                 }
-                Some(b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'?')
-                | Some(b'<' | b'>' | b'!') => {
+                Some(b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'?') | Some(b'<' | b'>' | b'!') => {
                     let e = self.expression_end(next);
                     return Some((Lit::Other(start..e), e));
                 }
@@ -297,8 +293,8 @@ impl Reader<'_> {
             }
             c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {
                 if self.lang == Lang::Python && string_prefix_at(b, start, c) {
-                    let quote_at = (start..b.len().min(start + 3))
-                        .find(|&k| b[k] == b'"' || b[k] == b'\'')?;
+                    let quote_at =
+                        (start..b.len().min(start + 3)).find(|&k| b[k] == b'"' || b[k] == b'\'')?;
                     return Some(self.string(start, quote_at));
                 }
                 let end = self.ident_end(start);
@@ -609,9 +605,9 @@ pub fn assigned_value(text: &str, name: &str, lang: Lang) -> Option<(Lit, usize)
         // An optional type annotation (`: dict[str, list[str]]`, `: Options`).
         let after_trimmed = after.trim_start();
         let eq = if let Some(annotated) = after_trimmed.strip_prefix(':') {
-            annotated.find('=').map(|e| {
-                after.len() - after_trimmed.len() + 1 + e
-            })
+            annotated
+                .find('=')
+                .map(|e| after.len() - after_trimmed.len() + 1 + e)
         } else if after_trimmed.starts_with('=') && !after_trimmed.starts_with("==") {
             Some(after.len() - after_trimmed.len())
         } else {
@@ -647,12 +643,18 @@ mod tests {
         let lit = value(text, Lang::Python);
         assert_eq!(strings(&lit), vec!["'self'", "cdn.example.com", "xy"]);
         let Lit::List(items, _) = &lit else { panic!() };
-        let Lit::Str { range, verbatim, .. } = &items[1] else {
+        let Lit::Str {
+            range, verbatim, ..
+        } = &items[1]
+        else {
             panic!()
         };
         assert!(verbatim);
         assert_eq!(&text[range.clone()], "cdn.example.com");
-        assert!(matches!(value("env.list('X')", Lang::Python), Lit::Other(_)));
+        assert!(matches!(
+            value("env.list('X')", Lang::Python),
+            Lit::Other(_)
+        ));
         assert!(matches!(value("f'{x}'", Lang::Python), Lit::Other(_)));
         assert!(matches!(value("SELF", Lang::Python), Lit::Name(..)));
         assert!(matches!(value("CSP.SELF", Lang::Python), Lit::Name(n, _) if n == "CSP.SELF"));
@@ -678,7 +680,10 @@ mod tests {
             panic!()
         };
         assert!(matches!(items[1], Lit::Func(_)));
-        assert_eq!(strings(&d.get("img-src").expect("img").value), vec!["data:"]);
+        assert_eq!(
+            strings(&d.get("img-src").expect("img").value),
+            vec!["data:"]
+        );
         assert!(matches!(
             lit.get("reportOnly").expect("ro").value,
             Lit::Bool(false, _)
@@ -706,8 +711,24 @@ mod tests {
     #[test]
     fn hostile_input_never_panics() {
         for text in [
-            "{", "[", "(", "'", "\"\"\"", "{'a': ", "f'", "`${", "{...", "é'", "r", "((((", "a.",
-            "{a", "{'a' 1}", "x => ", "lambda", "[1 for x in y]",
+            "{",
+            "[",
+            "(",
+            "'",
+            "\"\"\"",
+            "{'a': ",
+            "f'",
+            "`${",
+            "{...",
+            "é'",
+            "r",
+            "((((",
+            "a.",
+            "{a",
+            "{'a' 1}",
+            "x => ",
+            "lambda",
+            "[1 for x in y]",
         ] {
             let _ = read(text, 0, Lang::Python);
             let _ = read(text, 0, Lang::Js);

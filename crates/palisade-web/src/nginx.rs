@@ -163,7 +163,10 @@ pub fn servers(config: &[Directive]) -> Vec<(&Directive, Vec<&Directive>)> {
             ("http", Some(children)) => {
                 let http_headers: Vec<&Directive> =
                     children.iter().filter(|d| d.name == "add_header").collect();
-                for s in children.iter().filter(|c| c.name == "server" && c.block.is_some()) {
+                for s in children
+                    .iter()
+                    .filter(|c| c.name == "server" && c.block.is_some())
+                {
                     out.push((s, http_headers.clone()));
                 }
             }
@@ -193,7 +196,16 @@ mod tests {
 
     #[test]
     fn broken_and_deep_input() {
-        for text in ["}", "{", "server {", "a \"b", "listen 80", ";;;", "${", "a ${b"] {
+        for text in [
+            "}",
+            "{",
+            "server {",
+            "a \"b",
+            "listen 80",
+            ";;;",
+            "${",
+            "a ${b",
+        ] {
             let _ = parse(text);
         }
         let deep = format!("{}{}", "a {".repeat(10_000), "}".repeat(10_000));

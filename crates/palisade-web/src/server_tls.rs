@@ -136,9 +136,11 @@ fn weak_ciphers(spec: &str) -> Vec<String> {
                 }
                 // `ALL` is broken only if what it brings in is not excluded.
                 if *family == "ALL"
-                    && ["aNULL", "eNULL", "RC4", "DES", "3DES", "EXPORT", "MD5", "LOW"]
-                        .iter()
-                        .all(|f| excluded(f))
+                    && [
+                        "aNULL", "eNULL", "RC4", "DES", "3DES", "EXPORT", "MD5", "LOW",
+                    ]
+                    .iter()
+                    .all(|f| excluded(f))
                 {
                     continue;
                 }
@@ -212,9 +214,7 @@ fn nginx_checks(text: &str, out: &mut Vec<TlsIssue>) {
         }
         _ => {}
     });
-    let has_tls_server = nginx::servers(&config)
-        .iter()
-        .any(|(s, _)| listens_tls(s));
+    let has_tls_server = nginx::servers(&config).iter().any(|(s, _)| listens_tls(s));
     for (server, inherited) in nginx::servers(&config) {
         if listens_tls(server) {
             hsts(server, &inherited, out);
@@ -233,10 +233,7 @@ fn walk<'d>(config: &'d [Directive], f: &mut dyn FnMut(&'d Directive)) {
 
 fn listens_tls(server: &Directive) -> bool {
     server.children().iter().any(|d| {
-        (d.name == "listen"
-            && d.args
-                .iter()
-                .any(|(a, _)| a == "ssl" || a == "quic"))
+        (d.name == "listen" && d.args.iter().any(|(a, _)| a == "ssl" || a == "quic"))
             || (d.name == "ssl" && d.arg(0) == Some("on"))
     })
 }
@@ -288,13 +285,16 @@ fn serves_content(d: &Directive) -> bool {
             | "grpc_pass"
             | "scgi_pass"
             | "try_files"
-    ) || (d.name == "return"
-        && matches!(d.arg(0), Some("200"))
-        && d.args.len() > 1)
+    ) || (d.name == "return" && matches!(d.arg(0), Some("200")) && d.args.len() > 1)
 }
 
 /// A plain-HTTP server: flagged when it serves content and does not send clients to HTTPS.
-fn plain_server(server: &Directive, listen: Range<usize>, has_tls_server: bool, out: &mut Vec<TlsIssue>) {
+fn plain_server(
+    server: &Directive,
+    listen: Range<usize>,
+    has_tls_server: bool,
+    out: &mut Vec<TlsIssue>,
+) {
     let children = server.children();
     let names: Vec<&str> = children
         .iter()
@@ -361,7 +361,10 @@ fn walk_any(config: &[Directive], f: &dyn Fn(&Directive) -> bool) -> bool {
 fn hsts_header(headers: &[&Directive]) -> Option<(String, Range<usize>)> {
     for d in headers {
         match d.name.as_str() {
-            "add_header" if d.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("strict-transport-security")) => {
+            "add_header"
+                if d.arg(0)
+                    .is_some_and(|n| n.eq_ignore_ascii_case("strict-transport-security")) =>
+            {
                 return d.args.get(1).map(|(v, r)| (v.clone(), r.clone()));
             }
             "more_set_headers" => {
@@ -390,7 +393,11 @@ fn hsts(server: &Directive, inherited: &[&Directive], out: &mut Vec<TlsIssue>) {
     let effective: Vec<&Directive> = if own.iter().any(|d| d.name == "add_header") {
         own.clone()
     } else {
-        inherited.iter().copied().chain(own.iter().copied()).collect()
+        inherited
+            .iter()
+            .copied()
+            .chain(own.iter().copied())
+            .collect()
     };
     let includes = children.iter().any(|d| d.name == "include");
     let head = server.range.start..server.range.start + server.name.len();
@@ -427,8 +434,11 @@ fn hsts(server: &Directive, inherited: &[&Directive], out: &mut Vec<TlsIssue>) {
                 if d.name != "location" {
                     return;
                 }
-                let local: Vec<&Directive> =
-                    d.children().iter().filter(|c| c.name == "add_header").collect();
+                let local: Vec<&Directive> = d
+                    .children()
+                    .iter()
+                    .filter(|c| c.name == "add_header")
+                    .collect();
                 if let Some(first) = local.first()
                     && hsts_header(&local).is_none()
                 {
@@ -452,11 +462,14 @@ struct ApacheLine<'t> {
     range: Range<usize>,
 }
 
+/// A `<VirtualHost addr>` section: its address, where its tag is, its directive lines.
+type VirtualHost<'t> = (String, Range<usize>, Vec<ApacheLine<'t>>);
+
 /// The directive lines of an Apache file, grouped: the file's top level and each
 /// `<VirtualHost>` section (with the address it listens on).
-fn apache_sections(text: &str) -> (Vec<ApacheLine<'_>>, Vec<(String, Range<usize>, Vec<ApacheLine<'_>>)>) {
+fn apache_sections(text: &str) -> (Vec<ApacheLine<'_>>, Vec<VirtualHost<'_>>) {
     let mut top = Vec::new();
-    let mut vhosts: Vec<(String, Range<usize>, Vec<ApacheLine<'_>>)> = Vec::new();
+    let mut vhosts: Vec<VirtualHost<'_>> = Vec::new();
     let mut inside = false;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -507,7 +520,9 @@ fn apache_sections(text: &str) -> (Vec<ApacheLine<'_>>, Vec<(String, Range<usize
 
 fn apache(text: &str, out: &mut Vec<TlsIssue>) {
     let (top, vhosts) = apache_sections(text);
-    let all_lines = top.iter().chain(vhosts.iter().flat_map(|(_, _, l)| l.iter()));
+    let all_lines = top
+        .iter()
+        .chain(vhosts.iter().flat_map(|(_, _, l)| l.iter()));
     for l in all_lines {
         if l.name.eq_ignore_ascii_case("SSLProtocol") {
             let words: Vec<&str> = l.args.iter().map(|(a, _)| *a).collect();
@@ -548,10 +563,15 @@ fn apache(text: &str, out: &mut Vec<TlsIssue>) {
     let top_hsts = top.iter().any(|l| apache_sets_hsts(l));
     for (addr, head, lines) in &vhosts {
         let tls = addr.ends_with(":443")
-            || lines
-                .iter()
-                .any(|l| l.name.eq_ignore_ascii_case("SSLEngine") && l.args.first().is_some_and(|(a, _)| a.eq_ignore_ascii_case("on")));
-        let includes = lines.iter().any(|l| l.name.eq_ignore_ascii_case("Include") || l.name.eq_ignore_ascii_case("IncludeOptional"));
+            || lines.iter().any(|l| {
+                l.name.eq_ignore_ascii_case("SSLEngine")
+                    && l.args
+                        .first()
+                        .is_some_and(|(a, _)| a.eq_ignore_ascii_case("on"))
+            });
+        let includes = lines.iter().any(|l| {
+            l.name.eq_ignore_ascii_case("Include") || l.name.eq_ignore_ascii_case("IncludeOptional")
+        });
         if tls {
             let hsts = lines.iter().find(|l| apache_sets_hsts(l));
             match hsts {
@@ -559,7 +579,9 @@ fn apache(text: &str, out: &mut Vec<TlsIssue>) {
                     let mut found = issue(
                         &rules::missing_hsts::META,
                         head.clone(),
-                        format!("this TLS virtual host sends no Strict-Transport-Security header; add `Header always set Strict-Transport-Security \"max-age={MIN_HSTS_MAX_AGE}; includeSubDomains\"`"),
+                        format!(
+                            "this TLS virtual host sends no Strict-Transport-Security header; add `Header always set Strict-Transport-Security \"max-age={MIN_HSTS_MAX_AGE}; includeSubDomains\"`"
+                        ),
                     );
                     if includes {
                         found.confidence = Some(Confidence::Low);
@@ -582,13 +604,22 @@ fn apache(text: &str, out: &mut Vec<TlsIssue>) {
             }
         } else if addr.ends_with(":80") {
             let redirects = lines.iter().any(|l| {
-                (l.name.eq_ignore_ascii_case("Redirect") || l.name.eq_ignore_ascii_case("RedirectPermanent") || l.name.eq_ignore_ascii_case("RedirectMatch") || l.name.eq_ignore_ascii_case("RewriteRule"))
+                (l.name.eq_ignore_ascii_case("Redirect")
+                    || l.name.eq_ignore_ascii_case("RedirectPermanent")
+                    || l.name.eq_ignore_ascii_case("RedirectMatch")
+                    || l.name.eq_ignore_ascii_case("RewriteRule"))
                     && l.args.iter().any(|(a, _)| a.starts_with("https://"))
             });
             let content = lines.iter().any(|l| {
-                ["DocumentRoot", "ProxyPass", "WSGIScriptAlias", "Alias", "ScriptAlias"]
-                    .iter()
-                    .any(|n| l.name.eq_ignore_ascii_case(n))
+                [
+                    "DocumentRoot",
+                    "ProxyPass",
+                    "WSGIScriptAlias",
+                    "Alias",
+                    "ScriptAlias",
+                ]
+                .iter()
+                .any(|n| l.name.eq_ignore_ascii_case(n))
             });
             if content && !redirects {
                 let has_tls = vhosts.iter().any(|(a, _, _)| a.ends_with(":443"));
@@ -608,7 +639,9 @@ fn apache(text: &str, out: &mut Vec<TlsIssue>) {
 
 fn apache_sets_hsts(l: &ApacheLine<'_>) -> bool {
     l.name.eq_ignore_ascii_case("Header")
-        && l.args.iter().any(|(a, _)| a.eq_ignore_ascii_case("Strict-Transport-Security"))
+        && l.args
+            .iter()
+            .any(|(a, _)| a.eq_ignore_ascii_case("Strict-Transport-Security"))
 }
 
 #[cfg(test)]
@@ -624,9 +657,15 @@ mod tests {
 
     #[test]
     fn protocols_and_ciphers() {
-        assert_eq!(legacy_protocols(&["TLSv1", "TLSv1.1", "TLSv1.2"], false), vec!["TLSv1", "TLSv1.1"]);
+        assert_eq!(
+            legacy_protocols(&["TLSv1", "TLSv1.1", "TLSv1.2"], false),
+            vec!["TLSv1", "TLSv1.1"]
+        );
         assert!(legacy_protocols(&["TLSv1.2", "TLSv1.3"], false).is_empty());
-        assert_eq!(legacy_protocols(&["all", "-SSLv3"], true), vec!["TLSv1", "TLSv1.1"]);
+        assert_eq!(
+            legacy_protocols(&["all", "-SSLv3"], true),
+            vec!["TLSv1", "TLSv1.1"]
+        );
         assert!(legacy_protocols(&["all", "-SSLv3", "-TLSv1", "-TLSv1.1"], true).is_empty());
         assert!(legacy_protocols(&["-all", "+TLSv1.2", "+TLSv1.3"], true).is_empty());
         assert!(!weak_ciphers("HIGH:!aNULL:RC4-SHA").is_empty());
@@ -635,16 +674,28 @@ mod tests {
         assert!(!weak_ciphers("ECDHE-RSA-AES128-GCM-SHA256:DES-CBC3-SHA").is_empty());
         assert!(!weak_ciphers("ALL:!aNULL").is_empty());
         assert!(weak_ciphers("ALL:!aNULL:!eNULL:!RC4:!DES:!3DES:!EXPORT:!MD5:!LOW").is_empty());
-        assert_eq!(hsts_max_age("max-age=63072000; includeSubDomains"), Some(63_072_000));
+        assert_eq!(
+            hsts_max_age("max-age=63072000; includeSubDomains"),
+            Some(63_072_000)
+        );
     }
 
     #[test]
     fn nginx_servers() {
         let conf = "server {\n  listen 80;\n  server_name example.com;\n  return 301 https://$host$request_uri;\n}\nserver {\n  listen 443 ssl;\n  ssl_protocols TLSv1 TLSv1.2;\n  add_header Strict-Transport-Security \"max-age=3600\" always;\n  root /srv;\n}\nserver {\n  listen 8080;\n  root /srv;\n}\n";
         let got = ids(conf);
-        assert!(got.contains(&("web/tls-legacy-protocol", "TLSv1".into())), "{got:?}");
-        assert!(got.contains(&("web/missing-hsts", "max-age=3600".into())), "{got:?}");
-        assert!(got.contains(&("web/http-without-https-redirect", "listen 8080;".into())), "{got:?}");
+        assert!(
+            got.contains(&("web/tls-legacy-protocol", "TLSv1".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("web/missing-hsts", "max-age=3600".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("web/http-without-https-redirect", "listen 8080;".into())),
+            "{got:?}"
+        );
         assert_eq!(got.len(), 3, "{got:?}");
     }
 
@@ -652,6 +703,13 @@ mod tests {
     fn apache_vhosts() {
         let conf = "<VirtualHost *:80>\n  DocumentRoot /var/www\n</VirtualHost>\n<VirtualHost *:443>\n  SSLEngine on\n  SSLProtocol all -SSLv3\n  SSLCipherSuite HIGH:!aNULL:!MD5\n</VirtualHost>\n";
         let got: Vec<&str> = ids(conf).into_iter().map(|(id, _)| id).collect();
-        assert_eq!(got, vec!["web/tls-legacy-protocol", "web/http-without-https-redirect", "web/missing-hsts"]);
+        assert_eq!(
+            got,
+            vec![
+                "web/tls-legacy-protocol",
+                "web/http-without-https-redirect",
+                "web/missing-hsts"
+            ]
+        );
     }
 }
