@@ -5,11 +5,15 @@
 //! The engine ([`csp`]) is independent of files: `palisade csp '<policy>'` and a live
 //! prober can use it directly.
 
+pub mod code_policy;
 pub mod csp;
 pub mod html;
 pub mod js;
+pub mod literal;
 pub mod locate;
+pub mod nginx;
 pub mod rules;
+pub mod server_tls;
 
 use csp::{Disposition, EvalOptions};
 use locate::{ConfigKind, Found};
@@ -100,6 +104,7 @@ impl Analyzer for WebAnalyzer {
                 policies,
                 decoded: None,
                 base: 0,
+                ..Found::default()
             };
             report_found(file, &found, EvalOptions::default(), cx);
             return None;
@@ -173,9 +178,38 @@ impl Analyzer for WebAnalyzer {
                 ));
             }
         }
-        let found = kind
+        if kind == Some(ConfigKind::Server) {
+            for tls in server_tls::check(&file.text) {
+                if !cx.wants(tls.rule) {
+                    continue;
+                }
+                let mut finding = Finding::new(
+                    tls.rule,
+                    file.span(tls.range.start, tls.range.end),
+                    tls.message,
+                );
+                if let Some(confidence) = tls.confidence {
+                    finding = finding.with_confidence(confidence);
+                }
+                cx.report(finding);
+            }
+        }
+        let mut found = kind
             .map(|k| locate::find(k, &file.text))
             .unwrap_or_default();
+        if kind == Some(ConfigKind::Code) {
+            let lang = if ext == "py" {
+                literal::Lang::Python
+            } else {
+                literal::Lang::Js
+            };
+            let code = code_policy::find(&file.text, lang);
+            for (at, message) in code.unreadable {
+                let (line, _) = file.position(at);
+                cx.notice(DiagnosticKind::Skipped, Some(line), message);
+            }
+            found.extend(code.found);
+        }
         for f in &found {
             report_found(
                 file,
@@ -274,18 +308,25 @@ impl Analyzer for WebAnalyzer {
 
 /// Reports every issue of the policies found at one place.
 fn report_found(file: &SourceFile, found: &Found, options: EvalOptions, cx: &mut FileContext<'_>) {
-    let mentions_xfo = file.text.to_ascii_lowercase().contains("x-frame-options");
+    let frames_guarded =
+        found.frames_guarded || file.text.to_ascii_lowercase().contains("x-frame-options");
     for issue in csp::evaluate(&found.policies, options) {
         let meta = rules::meta_of(issue.check);
-        if !cx.wants(meta) || (issue.check == csp::Check::MissingFrameAncestors && mentions_xfo) {
+        if !cx.wants(meta) || (issue.check == csp::Check::MissingFrameAncestors && frames_guarded) {
             continue;
         }
         let range = found.file_range(issue.range.clone());
         let span = file.span(range.start, range.end.max(range.start));
-        let mut finding = Finding::new(meta, span, format!("{}: {}", found.what, issue.message))
-            .with_severity(issue.severity);
+        let mut message = format!("{}: {}", found.what, issue.message);
+        if let Some(uncertain) = &found.uncertain {
+            message.push_str(&format!(" — {uncertain}"));
+        }
+        let mut finding = Finding::new(meta, span, message).with_severity(issue.severity);
         if let Some(confidence) = issue.confidence {
             finding = finding.with_confidence(confidence);
+        }
+        if found.uncertain.is_some() {
+            finding = finding.with_confidence(palisade_core::Confidence::Low);
         }
         cx.report(finding);
     }

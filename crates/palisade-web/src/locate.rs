@@ -7,7 +7,7 @@ use crate::csp::{self, Delivery, Policy};
 use std::ops::Range;
 
 /// Policies set at one place of a file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Found {
     /// What set them (`nginx add_header`, `<meta http-equiv>`, …).
     pub what: &'static str,
@@ -17,16 +17,45 @@ pub struct Found {
     pub decoded: Option<String>,
     /// Where the value starts in the file.
     pub base: usize,
+    /// For a policy assembled from several literals (helmet, django-csp, Talisman): which
+    /// part of `decoded` came from where in the file.
+    pub pieces: Vec<Piece>,
+    /// Why the policy may differ from what is served (parts that are not literals): its
+    /// findings are then low confidence.
+    pub uncertain: Option<String>,
+    /// The same code sends X-Frame-Options (helmet and Talisman do by default), so a missing
+    /// frame-ancestors is not a gap.
+    pub frames_guarded: bool,
+}
+
+/// A part of an assembled policy text and where it is written in the file.
+#[derive(Clone, Debug)]
+pub struct Piece {
+    pub decoded: Range<usize>,
+    pub file: Range<usize>,
+    /// The file holds the part byte for byte, so offsets inside it map one to one.
+    pub verbatim: bool,
 }
 
 impl Found {
     /// A range of a policy mapped to bytes of the file.
     pub fn file_range(&self, range: Range<usize>) -> Range<usize> {
-        if self.decoded.is_some() {
-            self.base..self.base
-        } else {
-            range
+        if self.decoded.is_none() {
+            return range;
         }
+        let Some(piece) = self
+            .pieces
+            .iter()
+            .find(|p| p.decoded.start <= range.start && range.start < p.decoded.end)
+        else {
+            return self.base..self.base;
+        };
+        if !piece.verbatim {
+            return piece.file.clone();
+        }
+        let start = piece.file.start + (range.start - piece.decoded.start);
+        let end = piece.file.start + (range.end.min(piece.decoded.end) - piece.decoded.start);
+        start..end.max(start)
     }
 }
 
@@ -96,6 +125,7 @@ fn header_found(what: &'static str, text: &str, name: &str, value: Range<usize>)
         policies: csp::parse_header_value_at(text, value.clone(), disposition),
         decoded: None,
         base: value.start,
+        ..Found::default()
     })
 }
 
@@ -131,6 +161,7 @@ fn html_meta(text: &str) -> Vec<Found> {
                 policies: vec![policy],
                 decoded: Some(decoded),
                 base: content.start,
+                ..Found::default()
             });
         } else {
             // A meta policy is one policy: commas are not separators there.
@@ -140,6 +171,7 @@ fn html_meta(text: &str) -> Vec<Found> {
                 policies: vec![policy],
                 decoded: None,
                 base: content.start,
+                ..Found::default()
             });
         }
     }

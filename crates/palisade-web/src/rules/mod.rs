@@ -27,6 +27,10 @@ palisade_core::register_rules! {
         csp_report_only,
         missing_csp,
         missing_subresource_integrity,
+        tls_legacy_protocol,
+        tls_weak_cipher,
+        http_without_https_redirect,
+        missing_hsts,
     ];
     /// Rules that check one script's syntax tree and data flow.
     pub static JS_RULES: [JsRule] = [
