@@ -135,6 +135,21 @@ fn start() -> Option<Server> {
         CREATE DATABASE test;
         CREATE USER 'meddler'@'10.0.0.7' IDENTIFIED BY 'meddler-pw' REQUIRE SSL;
         GRANT SELECT, UPDATE ON mysql.* TO 'meddler'@'10.0.0.7';
+        CREATE ROLE dba_role;
+        GRANT BINLOG ADMIN, CONNECTION ADMIN, BINLOG MONITOR ON *.* TO dba_role;
+        CREATE USER 'bob'@'10.0.0.8' IDENTIFIED BY 'bob-pw' REQUIRE SSL;
+        GRANT dba_role TO 'bob'@'10.0.0.8';
+        SET DEFAULT ROLE dba_role FOR 'bob'@'10.0.0.8';
+        CREATE ROLE writer_role;
+        CREATE ROLE nested_role;
+        GRANT UPDATE ON mysql.global_priv TO nested_role;
+        GRANT nested_role TO writer_role;
+        CREATE USER 'carol'@'10.0.0.9' IDENTIFIED BY 'carol-pw' REQUIRE SSL;
+        GRANT writer_role TO 'carol'@'10.0.0.9';
+        CREATE USER 'shop'@'10.0.0.10' IDENTIFIED BY 'shop-pw' REQUIRE SSL;
+        GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER ON shop.* TO 'shop'@'10.0.0.10';
+        CREATE USER 'monitor'@'10.0.0.11' IDENTIFIED BY 'monitor-pw' REQUIRE SSL;
+        GRANT BINLOG MONITOR, SLAVE MONITOR ON *.* TO 'monitor'@'10.0.0.11';
     ";
     let out = Command::new(client)
         .args(["--no-defaults", "-u", &user])
@@ -177,16 +192,41 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
             })
             .unwrap_or_default()
     };
-    assert_eq!(line("'app'@'%'"), "x x x x x x", "{matrix}");
-    assert_eq!(line("'ops'@'10.0.0.5'"), ". . x x . .", "{matrix}");
-    assert_eq!(line("'reader'@'10.0.0.6'"), ". . . . . .", "{matrix}");
+    assert_eq!(line("'app'@'%'"), "x x x x x x x x -", "{matrix}");
+    assert_eq!(line("'ops'@'10.0.0.5'"), ". . x x . . . . -", "{matrix}");
+    assert_eq!(line("'reader'@'10.0.0.6'"), ". . . . . . . . -", "{matrix}");
+    assert_eq!(
+        line("'bob'@'10.0.0.8'"),
+        ". . . . . . r . dba_role (default)",
+        "{matrix}"
+    );
+    assert_eq!(
+        line("'monitor'@'10.0.0.11'"),
+        ". . . . . . . . -",
+        "{matrix}"
+    );
     assert!(!matrix.contains("mariadb.sys"));
+    assert!(
+        !matrix.contains("'dba_role'"),
+        "roles are not rows: {matrix}"
+    );
+    let json = palisade_live::mysql::audit::matrix_json(&servers[0].1);
+    let bob = json.iter().find(|r| r.user == "bob").unwrap();
+    assert_eq!(bob.privileges, ["BINLOG ADMIN", "CONNECTION ADMIN"]);
+    assert!(
+        bob.through_roles
+            .iter()
+            .all(|h| h.via.as_deref() == Some("dba_role"))
+    );
     let found = common::ids_and_messages(&report);
     let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
     let expected = [
         "mysql-server/anonymous-account",
+        "mysql-server/application-ddl-privilege",
         "mysql-server/empty-password",
         "mysql-server/empty-password",
+        "mysql-server/global-admin-privilege",
+        "mysql-server/global-admin-privilege",
         "mysql-server/global-admin-privilege",
         "mysql-server/global-admin-privilege",
         "mysql-server/global-admin-privilege",
@@ -217,9 +257,17 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
     assert_eq!(
         message("mysql-server/global-admin-privilege"),
         [
-            "'app'@'%' holds ALL PRIVILEGES ON *.*",
+            "'app'@'%' holds ALL PRIVILEGES ON *.* WITH GRANT OPTION",
+            "'bob'@'10.0.0.8' holds BINLOG ADMIN, CONNECTION ADMIN ON *.* through role `dba_role`",
+            "'carol'@'10.0.0.9' holds UPDATE ON mysql.global_priv through role `writer_role`: it can rewrite every account's credentials and rights",
             "'meddler'@'10.0.0.7' holds SELECT, UPDATE ON mysql.*: it can rewrite every account's credentials and rights",
             "'ops'@'10.0.0.5' holds FILE, PROCESS ON *.*"
+        ]
+    );
+    assert_eq!(
+        message("mysql-server/application-ddl-privilege"),
+        [
+            "'shop'@'10.0.0.10' holds CREATE, DROP, ALTER ON shop.*: the account can change or drop the schema's tables"
         ]
     );
     assert_eq!(

@@ -145,9 +145,7 @@ fn print_matrix(analyzer: &LiveAnalyzer, args: &LiveReportArgs) -> Result<u8, Fa
                 serde_json::json!({
                     "target": target,
                     "version": facts.version,
-                    "accounts": audit::matrix_json(facts).into_iter().map(|(account, user, host, privileges)| {
-                        serde_json::json!({"account": account, "user": user, "host": host, "privileges": privileges})
-                    }).collect::<Vec<_>>(),
+                    "accounts": audit::matrix_json(facts),
                 })
             })
             .collect();

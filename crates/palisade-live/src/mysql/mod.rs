@@ -6,6 +6,7 @@
 //! `SHOW DATABASES` privilege to see every schema).
 
 pub mod audit;
+pub mod grants;
 pub mod proto;
 
 use std::time::Duration;
