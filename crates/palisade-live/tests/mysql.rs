@@ -121,6 +121,9 @@ fn start() -> Option<Server> {
         CREATE USER 'auditor'@'127.0.0.1' IDENTIFIED BY 'audit-pw-1';
         GRANT SELECT ON mysql.* TO 'auditor'@'127.0.0.1';
         GRANT SHOW DATABASES ON *.* TO 'auditor'@'127.0.0.1';
+        CREATE USER 'auditor'@'localhost' IDENTIFIED BY 'audit-pw-1';
+        GRANT SELECT ON mysql.* TO 'auditor'@'localhost';
+        GRANT SHOW DATABASES ON *.* TO 'auditor'@'localhost';
         CREATE USER 'nopass'@'localhost';
         CREATE USER ''@'localhost';
         CREATE USER 'root'@'%' IDENTIFIED BY 'remote-root-pw';
@@ -298,6 +301,44 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
     prints.sort();
     prints.dedup();
     assert_eq!(prints.len(), report.findings.len());
+
+    // The same server through its Unix socket, where the auditor is 'auditor'@'localhost':
+    // the same account findings, named by the socket target. The socket is secure
+    // transport, so --require-tls does not refuse it.
+    let socket = server.dir.path().join("mysqld.sock");
+    let by_socket = format!("mysql://auditor@localhost?socket={}", socket.display());
+    let settings = LiveSettings {
+        mysql_password: Some("audit-pw-1".to_string()),
+        require_tls: true,
+        ..LiveSettings::default()
+    };
+    let (socket_report, failures) = common::scan(std::slice::from_ref(&by_socket), settings);
+    assert!(failures.is_empty(), "{failures:?}");
+    let admin = |r: &palisade_core::Report| -> Vec<String> {
+        common::ids_and_messages(r)
+            .into_iter()
+            .filter(|(id, _)| id.ends_with("admin-privilege") || id.ends_with("ddl-privilege"))
+            .map(|(_, m)| m)
+            .collect()
+    };
+    assert_eq!(admin(&socket_report), admin(&report));
+    for f in &socket_report.findings {
+        assert_eq!(f.location, palisade_core::Place::Target(by_socket.clone()));
+    }
+    // A socket path that does not exist is a clear failure.
+    let missing = format!(
+        "mysql://auditor@localhost?socket={}",
+        server.dir.path().join("absent.sock").display()
+    );
+    let settings = LiveSettings {
+        mysql_password: Some("audit-pw-1".to_string()),
+        ..LiveSettings::default()
+    };
+    let (_, failures) = common::scan(&[missing], settings);
+    assert!(
+        failures[0].contains("cannot connect to the socket"),
+        "{failures:?}"
+    );
 
     // Without the test CA the certificate does not verify: the password is not sent.
     let settings = LiveSettings {
