@@ -93,11 +93,11 @@ fn access_denied() -> Vec<u8> {
 #[derive(Clone, Copy, PartialEq)]
 enum Script {
     /// Greets with caching_sha2_password; fast auth succeeds if the scramble is right.
-    FastAuth,
+    Fast,
     /// Greets with mysql_native_password, switches to caching_sha2_password, fast auth.
-    SwitchThenFastAuth,
+    SwitchThenFast,
     /// Asks for full authentication (the account is not in the server's cache).
-    FullAuth,
+    Full,
 }
 
 /// Starts the peer; the thread returns the cleartext password it was sent, if any.
@@ -110,7 +110,7 @@ fn peer(
     let handle = std::thread::spawn(move || {
         let (mut tcp, _) = listener.accept().unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let plugin = if script == Script::SwitchThenFastAuth {
+        let plugin = if script == Script::SwitchThenFast {
             "mysql_native_password"
         } else {
             "caching_sha2_password"
@@ -135,7 +135,7 @@ fn authenticate<S: Read + Write>(s: &mut S, script: Script, first_seq: u8) -> Op
     assert_eq!(seq, first_seq);
     let mut seq = seq + 1;
     let mut auth = auth_data(&response);
-    if script == Script::SwitchThenFastAuth {
+    if script == Script::SwitchThenFast {
         assert_eq!(auth.len(), 20, "a native-password scramble first");
         let mut switch = vec![0xFE];
         switch.extend_from_slice(b"caching_sha2_password\0");
@@ -147,7 +147,7 @@ fn authenticate<S: Read + Write>(s: &mut S, script: Script, first_seq: u8) -> Op
         auth = data;
     }
     match script {
-        Script::FastAuth | Script::SwitchThenFastAuth => {
+        Script::Fast | Script::SwitchThenFast => {
             if auth == sha2_scramble(PASSWORD) {
                 write_packet(s, seq, &[0x01, 0x03]);
                 write_packet(s, seq + 1, OK);
@@ -156,7 +156,7 @@ fn authenticate<S: Read + Write>(s: &mut S, script: Script, first_seq: u8) -> Op
             }
             None
         }
-        Script::FullAuth => {
+        Script::Full => {
             write_packet(s, seq, &[0x01, 0x04]);
             let (n, clear) = read_packet(s)?;
             if clear == [PASSWORD.as_bytes(), b"\0"].concat() {
@@ -186,13 +186,13 @@ fn connect(port: u16, password: &str, ca: Option<&Path>) -> Result<Conn, String>
 
 #[test]
 fn fast_auth_succeeds_with_the_right_scramble_and_fails_with_a_wrong_one() {
-    let (port, peer_done) = peer(Script::FastAuth, None);
+    let (port, peer_done) = peer(Script::Fast, None);
     let conn = connect(port, PASSWORD, None).expect("fast auth");
     assert_eq!(conn.hello.version, "8.0.36");
     conn.quit();
     assert_eq!(peer_done.join().unwrap(), None);
 
-    let (port, peer_done) = peer(Script::FastAuth, None);
+    let (port, peer_done) = peer(Script::Fast, None);
     let error = connect(port, "wrong", None).err().expect("refused");
     assert!(error.contains("Access denied"), "{error}");
     peer_done.join().unwrap();
@@ -200,7 +200,7 @@ fn fast_auth_succeeds_with_the_right_scramble_and_fails_with_a_wrong_one() {
 
 #[test]
 fn auth_switch_to_caching_sha2_password() {
-    let (port, peer_done) = peer(Script::SwitchThenFastAuth, None);
+    let (port, peer_done) = peer(Script::SwitchThenFast, None);
     connect(port, PASSWORD, None)
         .expect("switch, then fast auth")
         .quit();
@@ -209,7 +209,7 @@ fn auth_switch_to_caching_sha2_password() {
 
 #[test]
 fn full_auth_over_plain_tcp_is_refused_without_sending_the_password() {
-    let (port, peer_done) = peer(Script::FullAuth, None);
+    let (port, peer_done) = peer(Script::Full, None);
     let error = connect(port, PASSWORD, None).err().expect("refused");
     assert!(
         error.contains("RSA") && error.contains("password was not sent"),
@@ -238,7 +238,7 @@ fn full_auth_over_tls_sends_the_cleartext_password() {
         .with_single_cert(certs, key)
         .unwrap(),
     );
-    let (port, peer_done) = peer(Script::FullAuth, Some(config));
+    let (port, peer_done) = peer(Script::Full, Some(config));
     let conn =
         connect(port, PASSWORD, Some(&dir.path().join("ca.pem"))).expect("full auth over TLS");
     assert!(conn.tls.is_some());

@@ -1,8 +1,9 @@
 //! `palisade mysql mysql://user@host:port`: a read-only audit of a MySQL or MariaDB server
-//! (SELECT and SHOW only) — transport, accounts, global privileges, server variables.
+//! (SELECT and SHOW only) — transport, accounts, privileges (global, dynamic, per schema and
+//! table, through roles), server variables. `?socket=/path` connects through a Unix socket.
 //!
-//! The auditing account needs `SELECT` on `mysql.user` (MariaDB: the `mysql.user` view over
-//! `mysql.global_priv`) and may read `SHOW VARIABLES` and `SHOW DATABASES` (with
+//! The auditing account needs `SELECT` on the `mysql` schema (for `mysql.user` and for
+//! `SHOW GRANTS FOR` other accounts) and may read `SHOW VARIABLES` and `SHOW DATABASES` (with
 //! `SHOW DATABASES` privilege to see every schema).
 
 pub mod audit;
