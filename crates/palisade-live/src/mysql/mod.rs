@@ -37,7 +37,7 @@ impl MysqlTarget {
         let mut socket = None;
         for pair in query.into_iter().flat_map(|q| q.split('&')) {
             match pair.split_once('=') {
-                Some(("socket", path)) if path.starts_with('/') => {
+                Some(("socket", path)) if percent_decode(path).starts_with('/') => {
                     socket = Some(std::path::PathBuf::from(percent_decode(path)))
                 }
                 Some(("socket", _)) => {
