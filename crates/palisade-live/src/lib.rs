@@ -107,6 +107,7 @@ impl LiveAnalyzer {
         let options = mysql::proto::ConnectOptions {
             host: &target.host,
             port: target.port,
+            socket: target.socket.as_deref(),
             user: &target.user,
             password: &password,
             timeout: self.timeout(),

@@ -121,6 +121,9 @@ fn start() -> Option<Server> {
         CREATE USER 'auditor'@'127.0.0.1' IDENTIFIED BY 'audit-pw-1';
         GRANT SELECT ON mysql.* TO 'auditor'@'127.0.0.1';
         GRANT SHOW DATABASES ON *.* TO 'auditor'@'127.0.0.1';
+        CREATE USER 'auditor'@'localhost' IDENTIFIED BY 'audit-pw-1';
+        GRANT SELECT ON mysql.* TO 'auditor'@'localhost';
+        GRANT SHOW DATABASES ON *.* TO 'auditor'@'localhost';
         CREATE USER 'nopass'@'localhost';
         CREATE USER ''@'localhost';
         CREATE USER 'root'@'%' IDENTIFIED BY 'remote-root-pw';
@@ -135,6 +138,21 @@ fn start() -> Option<Server> {
         CREATE DATABASE test;
         CREATE USER 'meddler'@'10.0.0.7' IDENTIFIED BY 'meddler-pw' REQUIRE SSL;
         GRANT SELECT, UPDATE ON mysql.* TO 'meddler'@'10.0.0.7';
+        CREATE ROLE dba_role;
+        GRANT BINLOG ADMIN, CONNECTION ADMIN, BINLOG MONITOR ON *.* TO dba_role;
+        CREATE USER 'bob'@'10.0.0.8' IDENTIFIED BY 'bob-pw' REQUIRE SSL;
+        GRANT dba_role TO 'bob'@'10.0.0.8';
+        SET DEFAULT ROLE dba_role FOR 'bob'@'10.0.0.8';
+        CREATE ROLE writer_role;
+        CREATE ROLE nested_role;
+        GRANT UPDATE ON mysql.global_priv TO nested_role;
+        GRANT nested_role TO writer_role;
+        CREATE USER 'carol'@'10.0.0.9' IDENTIFIED BY 'carol-pw' REQUIRE SSL;
+        GRANT writer_role TO 'carol'@'10.0.0.9';
+        CREATE USER 'shop'@'10.0.0.10' IDENTIFIED BY 'shop-pw' REQUIRE SSL;
+        GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER ON shop.* TO 'shop'@'10.0.0.10';
+        CREATE USER 'monitor'@'10.0.0.11' IDENTIFIED BY 'monitor-pw' REQUIRE SSL;
+        GRANT BINLOG MONITOR, SLAVE MONITOR ON *.* TO 'monitor'@'10.0.0.11';
     ";
     let out = Command::new(client)
         .args(["--no-defaults", "-u", &user])
@@ -177,16 +195,41 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
             })
             .unwrap_or_default()
     };
-    assert_eq!(line("'app'@'%'"), "x x x x x x", "{matrix}");
-    assert_eq!(line("'ops'@'10.0.0.5'"), ". . x x . .", "{matrix}");
-    assert_eq!(line("'reader'@'10.0.0.6'"), ". . . . . .", "{matrix}");
+    assert_eq!(line("'app'@'%'"), "x x x x x x x x -", "{matrix}");
+    assert_eq!(line("'ops'@'10.0.0.5'"), ". . x x . . . . -", "{matrix}");
+    assert_eq!(line("'reader'@'10.0.0.6'"), ". . . . . . . . -", "{matrix}");
+    assert_eq!(
+        line("'bob'@'10.0.0.8'"),
+        ". . . . . . r . dba_role (default)",
+        "{matrix}"
+    );
+    assert_eq!(
+        line("'monitor'@'10.0.0.11'"),
+        ". . . . . . . . -",
+        "{matrix}"
+    );
     assert!(!matrix.contains("mariadb.sys"));
+    assert!(
+        !matrix.contains("'dba_role'"),
+        "roles are not rows: {matrix}"
+    );
+    let json = palisade_live::mysql::audit::matrix_json(&servers[0].1);
+    let bob = json.iter().find(|r| r.user == "bob").unwrap();
+    assert_eq!(bob.privileges, ["BINLOG ADMIN", "CONNECTION ADMIN"]);
+    assert!(
+        bob.through_roles
+            .iter()
+            .all(|h| h.via.as_deref() == Some("dba_role"))
+    );
     let found = common::ids_and_messages(&report);
     let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
     let expected = [
         "mysql-server/anonymous-account",
+        "mysql-server/application-ddl-privilege",
         "mysql-server/empty-password",
         "mysql-server/empty-password",
+        "mysql-server/global-admin-privilege",
+        "mysql-server/global-admin-privilege",
         "mysql-server/global-admin-privilege",
         "mysql-server/global-admin-privilege",
         "mysql-server/global-admin-privilege",
@@ -217,9 +260,17 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
     assert_eq!(
         message("mysql-server/global-admin-privilege"),
         [
-            "'app'@'%' holds ALL PRIVILEGES ON *.*",
+            "'app'@'%' holds ALL PRIVILEGES ON *.* WITH GRANT OPTION",
+            "'bob'@'10.0.0.8' holds BINLOG ADMIN, CONNECTION ADMIN ON *.* through role `dba_role`",
+            "'carol'@'10.0.0.9' holds UPDATE ON mysql.global_priv through role `writer_role`: it can rewrite every account's credentials and rights",
             "'meddler'@'10.0.0.7' holds SELECT, UPDATE ON mysql.*: it can rewrite every account's credentials and rights",
             "'ops'@'10.0.0.5' holds FILE, PROCESS ON *.*"
+        ]
+    );
+    assert_eq!(
+        message("mysql-server/application-ddl-privilege"),
+        [
+            "'shop'@'10.0.0.10' holds CREATE, DROP, ALTER ON shop.*: the account can change or drop the schema's tables"
         ]
     );
     assert_eq!(
@@ -250,6 +301,44 @@ fn mariadb_audit_reports_each_hazard_and_nothing_else() {
     prints.sort();
     prints.dedup();
     assert_eq!(prints.len(), report.findings.len());
+
+    // The same server through its Unix socket, where the auditor is 'auditor'@'localhost':
+    // the same account findings, named by the socket target. The socket is secure
+    // transport, so --require-tls does not refuse it.
+    let socket = server.dir.path().join("mysqld.sock");
+    let by_socket = format!("mysql://auditor@localhost?socket={}", socket.display());
+    let settings = LiveSettings {
+        mysql_password: Some("audit-pw-1".to_string()),
+        require_tls: true,
+        ..LiveSettings::default()
+    };
+    let (socket_report, failures) = common::scan(std::slice::from_ref(&by_socket), settings);
+    assert!(failures.is_empty(), "{failures:?}");
+    let admin = |r: &palisade_core::Report| -> Vec<String> {
+        common::ids_and_messages(r)
+            .into_iter()
+            .filter(|(id, _)| id.ends_with("admin-privilege") || id.ends_with("ddl-privilege"))
+            .map(|(_, m)| m)
+            .collect()
+    };
+    assert_eq!(admin(&socket_report), admin(&report));
+    for f in &socket_report.findings {
+        assert_eq!(f.location, palisade_core::Place::Target(by_socket.clone()));
+    }
+    // A socket path that does not exist is a clear failure.
+    let missing = format!(
+        "mysql://auditor@localhost?socket={}",
+        server.dir.path().join("absent.sock").display()
+    );
+    let settings = LiveSettings {
+        mysql_password: Some("audit-pw-1".to_string()),
+        ..LiveSettings::default()
+    };
+    let (_, failures) = common::scan(&[missing], settings);
+    assert!(
+        failures[0].contains("cannot connect to the socket"),
+        "{failures:?}"
+    );
 
     // Without the test CA the certificate does not verify: the password is not sent.
     let settings = LiveSettings {

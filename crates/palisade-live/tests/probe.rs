@@ -355,3 +355,136 @@ fn legacy_tls_versions_are_detected_with_openssl_s_server() {
     }
     assert!(run(false).is_empty());
 }
+
+/// Runs `openssl` with `args` in `dir`, failing the test with its message if it fails.
+fn openssl_in(openssl: &Path, dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new(openssl)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Starts `openssl s_server` on 127.0.0.1 at security level 0 (so it serves weak keys and
+/// SHA-1 chains) with `cert`, `key` and the extra certificates in `chain`.
+fn weak_s_server(
+    openssl: &Path,
+    dir: &Path,
+    cert: &str,
+    key: &str,
+    chain: &str,
+) -> (std::process::Child, u16) {
+    let port = common::free_port();
+    let child = std::process::Command::new(openssl)
+        .current_dir(dir)
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
+        .args(["-cert", cert, "-key", key, "-cert_chain", chain, "-www"])
+        .args(["-cipher", "DEFAULT:@SECLEVEL=0"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "openssl s_server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, port)
+}
+
+/// Weak keys and SHA-1 signatures in a served chain, built with `openssl req`/`x509` at test
+/// time (rcgen makes neither 1024-bit RSA nor SHA-1): a self-signed SHA-1 root (served, never
+/// flagged), an intermediate it signs with SHA-1, and leaves with 1024- and 2048-bit RSA keys.
+#[test]
+fn weak_certificate_keys_and_signatures_are_flagged_but_not_the_root() {
+    let Some(openssl) = palisade_fixtures::find_tool(&["openssl"]) else {
+        eprintln!("openssl not installed: the weak-certificate test is skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |line: &str| {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        openssl_in(&openssl, d, &args)
+    };
+    std::fs::write(
+        d.join("ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    run(
+        "req -x509 -newkey rsa:2048 -sha1 -nodes -keyout root.key -out root.pem -days 3650 -subj /CN=legacy-root -addext basicConstraints=critical,CA:TRUE",
+    );
+    run("req -newkey rsa:2048 -nodes -keyout int.key -out int.csr -subj /CN=legacy-intermediate");
+    run(
+        "x509 -req -in int.csr -CA root.pem -CAkey root.key -CAcreateserial -sha1 -days 3650 -out int.pem -extfile ca.ext",
+    );
+    // Leaf A: 1024-bit RSA, signed by the root with SHA-1.
+    run("genrsa -out small.key 1024");
+    run("req -new -key small.key -subj /CN=127.0.0.1 -out small.csr");
+    run(
+        "x509 -req -in small.csr -CA root.pem -CAkey root.key -CAcreateserial -sha1 -days 365 -out small.pem -extfile leaf.ext",
+    );
+    // Leaf B: 2048-bit RSA signed with SHA-256 by the SHA-1-signed intermediate.
+    run("req -newkey rsa:2048 -nodes -keyout good.key -out good.csr -subj /CN=127.0.0.1");
+    run(
+        "x509 -req -in good.csr -CA int.pem -CAkey int.key -CAcreateserial -sha256 -days 365 -out good.pem -extfile leaf.ext",
+    );
+    let chain = [
+        std::fs::read_to_string(d.join("int.pem")).unwrap(),
+        std::fs::read_to_string(d.join("root.pem")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(d.join("chain.pem"), chain).unwrap();
+    let settings = || LiveSettings {
+        ca_file: Some(d.join("root.pem")),
+        timeout: Some(Duration::from_secs(2)),
+        ..LiveSettings::default()
+    };
+    let weak = |report: &palisade_core::Report| -> Vec<String> {
+        common::ids_and_messages(report)
+            .into_iter()
+            .filter(|(id, _)| id.starts_with("probe/certificate-weak"))
+            .map(|(id, m)| format!("{id}: {m}"))
+            .collect()
+    };
+
+    // A: rustls refuses the handshake with a 1024-bit key; the served chain is still judged.
+    let (mut child, port) = weak_s_server(&openssl, d, "small.pem", "small.key", "root.pem");
+    let (report, failures) = common::scan(&[format!("https://127.0.0.1:{port}/")], settings());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(
+        weak(&report),
+        [
+            "probe/certificate-weak-key: the leaf certificate has a 1024-bit RSA key (at least 2048-bit RSA or 256-bit EC expected)",
+            "probe/certificate-weak-signature: the leaf certificate is signed with sha1WithRSAEncryption, a broken digest",
+        ]
+    );
+
+    // B: the handshake succeeds; only the intermediate's SHA-1 signature is weak, and the
+    // served self-signed SHA-1 root is not judged.
+    let (mut child, port) = weak_s_server(&openssl, d, "good.pem", "good.key", "chain.pem");
+    let (report, failures) = common::scan(&[format!("https://127.0.0.1:{port}/")], settings());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(
+        weak(&report),
+        [
+            "probe/certificate-weak-signature: the served intermediate `legacy-intermediate` is signed with sha1WithRSAEncryption, a broken digest"
+        ]
+    );
+}

@@ -391,9 +391,14 @@ pub struct MysqlArgs {
     /// A file whose first line is the password (else MYSQL_PWD).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// Refuse to authenticate when the server offers no TLS.
+    /// Refuse to authenticate when the server offers no TLS (a Unix socket counts as
+    /// secure, as for the servers themselves).
     #[arg(long)]
     pub require_tls: bool,
+    /// Connect through this Unix socket (as `mysql --socket`), e.g.
+    /// /run/mysqld/mysqld.sock; the same as `mysql://user@localhost?socket=PATH`.
+    #[arg(long, short = 'S', value_name = "PATH")]
+    pub socket: Option<PathBuf>,
     /// Print the grants matrix (account × dangerous global privilege) instead of the
     /// findings, as text or (with --format json) JSON.
     #[arg(long)]

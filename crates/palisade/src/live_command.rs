@@ -29,7 +29,22 @@ pub fn probe(args: ProbeArgs) -> Result<u8, Failure> {
 }
 
 pub fn mysql(args: MysqlArgs) -> Result<u8, Failure> {
-    palisade_live::mysql::MysqlTarget::parse(&args.url).map_err(Failure::usage)?;
+    let mut target = palisade_live::mysql::MysqlTarget::parse(&args.url).map_err(Failure::usage)?;
+    if let Some(socket) = &args.socket {
+        if target.socket.is_some() {
+            return Err(Failure::usage(
+                "give the socket once: either --socket or ?socket= in the URL",
+            ));
+        }
+        if !socket.is_absolute() {
+            return Err(Failure::usage(format!(
+                "--socket {}: give an absolute path",
+                socket.display()
+            )));
+        }
+        target.socket = Some(socket.clone());
+    }
+    let url = target.display();
     let password = match &args.password_file {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -52,7 +67,7 @@ pub fn mysql(args: MysqlArgs) -> Result<u8, Failure> {
         timeout: Some(Duration::from_secs(args.report.timeout.max(1))),
     };
     run(
-        std::slice::from_ref(&args.url),
+        std::slice::from_ref(&url),
         settings,
         "mysql-server/",
         &args.report,
@@ -145,9 +160,7 @@ fn print_matrix(analyzer: &LiveAnalyzer, args: &LiveReportArgs) -> Result<u8, Fa
                 serde_json::json!({
                     "target": target,
                     "version": facts.version,
-                    "accounts": audit::matrix_json(facts).into_iter().map(|(account, user, host, privileges)| {
-                        serde_json::json!({"account": account, "user": user, "host": host, "privileges": privileges})
-                    }).collect::<Vec<_>>(),
+                    "accounts": audit::matrix_json(facts),
                 })
             })
             .collect();

@@ -1,9 +1,11 @@
 //! The checks of a database audit, over what the read-only queries returned.
 
+use super::grants::{self, GrantLine, Level};
 use super::proto::{Conn, ResultSet};
 use crate::rules::mysql_server as r;
 use palisade_core::date::Date;
 use palisade_core::{Finding, Severity};
+use std::collections::{BTreeMap, HashMap};
 
 /// Accounts the server creates for itself (locked, used by its own views and procedures).
 const INTERNAL_ACCOUNTS: &[&str] = &[
@@ -13,24 +15,50 @@ const INTERNAL_ACCOUNTS: &[&str] = &[
     "mysql.infoschema",
 ];
 
-/// The privileges the grants matrix shows, in its column order.
+/// The grants matrix's columns. `ALL PRIVILEGES` implies every other column but GRANT
+/// OPTION; DYNAMIC ADMIN is any of [`grants::ADMIN_DYNAMIC`] (MySQL 8's dynamic privileges
+/// and MariaDB's parts of SUPER).
 pub const MATRIX_PRIVILEGES: &[&str] = &[
     "ALL PRIVILEGES",
     "SUPER",
     "FILE",
     "PROCESS",
     "SHUTDOWN",
+    "CREATE USER",
+    "DYNAMIC ADMIN",
     "GRANT OPTION",
 ];
 
-/// The grants matrix: every account (roles and the server's internal accounts left out) ×
-/// the dangerous global privileges it holds, as text lines.
-pub fn matrix_text(facts: &ServerFacts) -> String {
-    let accounts: Vec<&Account> = facts
+/// The accounts the matrix and the account checks look at: not roles, not the server's own.
+fn audited(facts: &ServerFacts) -> impl Iterator<Item = &Account> {
+    facts
         .accounts
         .iter()
         .filter(|a| !a.is_role && !INTERNAL_ACCOUNTS.contains(&a.user.as_str()))
-        .collect();
+}
+
+/// How an account holds one matrix column: directly (`x`), only through a role (`r`), or not.
+fn cell(a: &Account, column: &str) -> Option<bool> {
+    let matches = |h: &&Held| match column {
+        "DYNAMIC ADMIN" => {
+            grants::is_admin_dynamic(&h.privilege) || h.privilege == "ALL PRIVILEGES"
+        }
+        "GRANT OPTION" => h.privilege == "GRANT OPTION",
+        c => h.privilege == c || h.privilege == "ALL PRIVILEGES",
+    };
+    let held: Vec<&Held> = a.dangerous.iter().filter(matches).collect();
+    if held.is_empty() {
+        None
+    } else {
+        Some(held.iter().any(|h| h.via.is_none()))
+    }
+}
+
+/// The grants matrix: every account (roles and the server's internal accounts left out) ×
+/// the dangerous global privileges it holds, as text lines: `x` held, `r` held only through
+/// a granted role, `.` not held.
+pub fn matrix_text(facts: &ServerFacts) -> String {
+    let accounts: Vec<&Account> = audited(facts).collect();
     let width = accounts
         .iter()
         .map(|a| a.name().chars().count())
@@ -41,35 +69,83 @@ pub fn matrix_text(facts: &ServerFacts) -> String {
     for p in MATRIX_PRIVILEGES {
         out.push_str(&format!("  {p}"));
     }
-    out.push('\n');
+    out.push_str("  roles\n");
     for a in accounts {
         out.push_str(&format!("{:width$}", a.name()));
-        let all = a.dangerous.contains(&"ALL PRIVILEGES");
         for p in MATRIX_PRIVILEGES {
-            let held = all || a.dangerous.contains(p);
-            let cell = if held { "x" } else { "." };
-            out.push_str(&format!("  {cell:^w$}", w = p.len()));
+            let mark = match cell(a, p) {
+                Some(true) => "x",
+                Some(false) => "r",
+                None => ".",
+            };
+            out.push_str(&format!("  {mark:^w$}", w = p.len()));
         }
-        out.push('\n');
+        let roles = if a.roles.is_empty() {
+            "-".to_string()
+        } else {
+            a.roles.join(",")
+        };
+        out.push_str(&format!("  {roles}\n"));
     }
     out
 }
 
-/// The grants matrix as JSON: `[{"account", "user", "host", "privileges": [...]}]`.
-pub fn matrix_json(facts: &ServerFacts) -> Vec<(String, String, String, Vec<&'static str>)> {
-    facts
-        .accounts
-        .iter()
-        .filter(|a| !a.is_role && !INTERNAL_ACCOUNTS.contains(&a.user.as_str()))
+/// One account of the grants matrix, for JSON.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MatrixRow {
+    pub account: String,
+    pub user: String,
+    pub host: String,
+    /// Every dangerous global privilege held, directly or through a role.
+    pub privileges: Vec<String>,
+    /// Those held through a role: `{privilege, role}`.
+    pub through_roles: Vec<Held>,
+    /// The roles granted to the account.
+    pub roles: Vec<String>,
+}
+
+/// The grants matrix as JSON rows.
+pub fn matrix_json(facts: &ServerFacts) -> Vec<MatrixRow> {
+    audited(facts)
         .map(|a| {
-            let privileges = if a.dangerous.contains(&"ALL PRIVILEGES") {
-                MATRIX_PRIVILEGES.to_vec()
-            } else {
-                a.dangerous.clone()
-            };
-            (a.name(), a.user.clone(), a.host.clone(), privileges)
+            let mut privileges: Vec<String> =
+                a.dangerous.iter().map(|h| h.privilege.clone()).collect();
+            privileges.dedup();
+            MatrixRow {
+                account: a.name(),
+                user: a.user.clone(),
+                host: a.host.clone(),
+                privileges,
+                through_roles: a
+                    .dangerous
+                    .iter()
+                    .filter(|h| h.via.is_some())
+                    .cloned()
+                    .collect(),
+                roles: a.roles.clone(),
+            }
         })
         .collect()
+}
+
+/// A dangerous privilege an account holds, and the role it comes through (`None`: granted
+/// to the account itself).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Held {
+    pub privilege: String,
+    #[serde(rename = "role", skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+/// Privileges an account holds on one object (directly or through a role).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectGrant {
+    pub user: String,
+    pub host: String,
+    /// `mysql.*`, `mysql.user`, `*.*`, `shop.*`.
+    pub object: String,
+    pub privileges: Vec<String>,
+    pub via: Option<String>,
 }
 
 /// One row of the user table, as the checks need it.
@@ -85,8 +161,11 @@ pub struct Account {
     pub locked: bool,
     pub is_role: bool,
     pub ssl_type: String,
-    /// Dangerous global privileges it holds (`ALL PRIVILEGES` when it holds every one).
-    pub dangerous: Vec<&'static str>,
+    /// Dangerous global privileges it holds, directly or through roles, in the matrix's
+    /// order (`ALL PRIVILEGES` when it holds every one).
+    pub dangerous: Vec<Held>,
+    /// Roles granted to it (`role` or `role@host`), default roles marked `(default)`.
+    pub roles: Vec<String>,
 }
 
 impl Account {
@@ -105,8 +184,11 @@ pub struct ServerFacts {
     pub variables: Vec<(String, String)>,
     pub accounts: Vec<Account>,
     pub databases: Vec<String>,
-    /// Schema-level grants on the `mysql` schema: (account, privileges).
-    pub mysql_schema_grants: Vec<(String, String, Vec<String>)>,
+    /// Rights beyond reading on the `mysql` schema (schema, table or global level): rights
+    /// over every account.
+    pub system_schema_grants: Vec<ObjectGrant>,
+    /// DDL rights on application schemas (read from SHOW GRANTS only).
+    pub ddl_grants: Vec<ObjectGrant>,
     /// Queries that failed (missing privileges): reported as notices.
     pub unreadable: Vec<String>,
 }
@@ -128,6 +210,7 @@ const PRIVS: &[(&str, &str)] = &[
     ("File_priv", "FILE"),
     ("Process_priv", "PROCESS"),
     ("Shutdown_priv", "SHUTDOWN"),
+    ("Create_user_priv", "CREATE USER"),
     ("Grant_priv", "GRANT OPTION"),
 ];
 
@@ -163,6 +246,27 @@ pub fn collect(conn: &mut Conn) -> ServerFacts {
             "accounts (the auditing account needs SELECT on mysql.user): {e}"
         )),
     }
+    if !facts.accounts.is_empty() && !read_grants(conn, &mut facts) {
+        // Without SHOW GRANTS: the global columns of mysql.user (already read) and the
+        // schema-level grants on `mysql` from mysql.db.
+        schema_grants_on_mysql(conn, &mut facts);
+    }
+    match conn.query("SHOW DATABASES") {
+        Ok(rs) => {
+            facts.databases = rs
+                .rows
+                .into_iter()
+                .filter_map(|r| r.into_iter().next().flatten())
+                .collect()
+        }
+        Err(e) => facts.unreadable.push(format!("databases: {e}")),
+    }
+    facts
+}
+
+/// The fallback for servers where SHOW GRANTS FOR other accounts is refused: rights on the
+/// `mysql` schema from `mysql.db`.
+fn schema_grants_on_mysql(conn: &mut Conn, facts: &mut ServerFacts) {
     match conn.query("SELECT * FROM mysql.db WHERE Db = 'mysql'") {
         Ok(rs) => {
             for row in &rs.rows {
@@ -185,12 +289,14 @@ pub fn collect(conn: &mut Conn) -> ServerFacts {
                             .to_ascii_uppercase()
                     })
                     .collect();
-                if !privileges.is_empty() {
-                    facts.mysql_schema_grants.push((
-                        get("User").unwrap_or_default(),
-                        get("Host").unwrap_or_default(),
+                if privileges.iter().any(|p| !grants::is_read_only(p)) {
+                    facts.system_schema_grants.push(ObjectGrant {
+                        user: get("User").unwrap_or_default(),
+                        host: get("Host").unwrap_or_default(),
+                        object: "mysql.*".to_string(),
                         privileges,
-                    ));
+                        via: None,
+                    });
                 }
             }
         }
@@ -198,17 +304,236 @@ pub fn collect(conn: &mut Conn) -> ServerFacts {
             .unreadable
             .push(format!("schema grants (mysql.db): {e}")),
     }
-    match conn.query("SHOW DATABASES") {
-        Ok(rs) => {
-            facts.databases = rs
-                .rows
-                .into_iter()
-                .filter_map(|r| r.into_iter().next().flatten())
-                .collect()
+}
+
+/// At most this many accounts are read with SHOW GRANTS (one query each).
+const MAX_SHOW_GRANTS: usize = 5000;
+
+/// A string as an SQL literal.
+fn sql_string(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// Reads every account's and role's grants with SHOW GRANTS and resolves roles. `false`
+/// when the server refuses SHOW GRANTS for other accounts (then nothing was changed).
+fn read_grants(conn: &mut Conn, facts: &mut ServerFacts) -> bool {
+    let mut lines: Vec<Vec<GrantLine>> = Vec::with_capacity(facts.accounts.len());
+    let mut failed = Vec::new();
+    for a in facts.accounts.iter().take(MAX_SHOW_GRANTS) {
+        let who = if a.is_role && a.host.is_empty() {
+            sql_string(&a.user)
+        } else {
+            format!("{}@{}", sql_string(&a.user), sql_string(&a.host))
+        };
+        match conn.query(&format!("SHOW GRANTS FOR {who}")) {
+            Ok(rs) => lines.push(
+                rs.rows
+                    .iter()
+                    .filter_map(|r| r.first().cloned().flatten())
+                    .filter_map(|l| grants::parse_line(&l))
+                    .collect(),
+            ),
+            Err(e) => {
+                failed.push(format!("{}: {e}", a.name()));
+                lines.push(Vec::new());
+            }
         }
-        Err(e) => facts.unreadable.push(format!("databases: {e}")),
     }
-    facts
+    if failed.len() == lines.len() {
+        facts.unreadable.push(format!(
+            "SHOW GRANTS (the auditing account needs SELECT on the mysql schema): {}; only global privileges and mysql.db were read",
+            failed.first().map_or("", String::as_str)
+        ));
+        return false;
+    }
+    if facts.accounts.len() > MAX_SHOW_GRANTS {
+        facts.unreadable.push(format!(
+            "only the first {MAX_SHOW_GRANTS} of {} accounts' grants were read",
+            facts.accounts.len()
+        ));
+    }
+    for f in failed {
+        facts.unreadable.push(format!("SHOW GRANTS FOR {f}"));
+    }
+    resolve(facts, &lines);
+    true
+}
+
+/// The order dangerous privileges are listed in: the matrix's, dynamic ones by name.
+fn rank(privilege: &str) -> (usize, String) {
+    let position = MATRIX_PRIVILEGES
+        .iter()
+        .position(|p| *p == privilege)
+        .unwrap_or(6);
+    (position, privilege.to_string())
+}
+
+/// Each account's effective privileges: its own grants and those of every role granted to
+/// it, directly or through other roles (a granted role can be activated with SET ROLE at
+/// any time, so it counts whether or not it is a default role).
+fn resolve(facts: &mut ServerFacts, lines: &[Vec<GrantLine>]) {
+    let index: HashMap<(String, String), usize> = facts
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| ((a.user.clone(), a.host.clone()), i))
+        .collect();
+    let find = |(user, host): &(String, String)| -> Option<usize> {
+        index
+            .get(&(user.clone(), host.clone()))
+            .or_else(|| index.get(&(user.clone(), "%".to_string())))
+            .copied()
+    };
+    // MySQL 8 roles are locked accounts that are granted to others.
+    let mut granted_as_role = vec![false; facts.accounts.len()];
+    for own in lines {
+        for line in own {
+            if let GrantLine::Roles { roles, .. } = line {
+                for r in roles {
+                    if let Some(j) = find(r) {
+                        granted_as_role[j] = true;
+                    }
+                }
+            }
+        }
+    }
+    for (i, a) in facts.accounts.iter_mut().enumerate() {
+        if granted_as_role[i] && a.locked {
+            a.is_role = true;
+        }
+    }
+    let role_name = |j: usize| -> String {
+        let a = &facts.accounts[j];
+        if a.host.is_empty() || a.host == "%" {
+            a.user.clone()
+        } else {
+            format!("{}@{}", a.user, a.host)
+        }
+    };
+
+    let mut dangerous = Vec::with_capacity(facts.accounts.len());
+    let mut roles_of = Vec::with_capacity(facts.accounts.len());
+    let mut system = Vec::new();
+    let mut ddl = Vec::new();
+    for (i, account) in facts.accounts.iter().enumerate() {
+        let mut held: Vec<Held> = Vec::new();
+        let mut granted: Vec<String> = Vec::new();
+        let defaults: Vec<usize> = lines
+            .get(i)
+            .into_iter()
+            .flatten()
+            .filter_map(|l| match l {
+                GrantLine::DefaultRoles(r) => Some(r.iter().filter_map(find).collect::<Vec<_>>()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        // Breadth-first over the role graph; each role once (cycles are possible).
+        let mut queue = vec![(i, None::<String>)];
+        let mut seen = vec![i];
+        while let Some((j, via)) = queue.pop() {
+            for line in lines.get(j).into_iter().flatten() {
+                match line {
+                    GrantLine::Roles { roles, .. } => {
+                        for r in roles {
+                            let Some(k) = find(r) else { continue };
+                            if j == i {
+                                let mark = if defaults.contains(&k) {
+                                    " (default)"
+                                } else {
+                                    ""
+                                };
+                                granted.push(format!("{}{mark}", role_name(k)));
+                            }
+                            if !seen.contains(&k) {
+                                seen.push(k);
+                                queue.push((k, Some(via.clone().unwrap_or_else(|| role_name(k)))));
+                            }
+                        }
+                    }
+                    GrantLine::Privileges(g) => {
+                        let grant = |privileges: Vec<String>| ObjectGrant {
+                            user: account.user.clone(),
+                            host: account.host.clone(),
+                            object: g.level.display(),
+                            privileges,
+                            via: via.clone(),
+                        };
+                        match &g.level {
+                            Level::Global => {
+                                for p in g.privileges.iter().filter(|p| grants::is_admin_global(p))
+                                {
+                                    held.push(Held {
+                                        privilege: p.clone(),
+                                        via: via.clone(),
+                                    });
+                                }
+                                if g.grant_option {
+                                    held.push(Held {
+                                        privilege: "GRANT OPTION".into(),
+                                        via: via.clone(),
+                                    });
+                                }
+                                // Table writes ON *.* reach the mysql schema too.
+                                let writes: Vec<String> = g
+                                    .privileges
+                                    .iter()
+                                    .filter(|p| {
+                                        matches!(
+                                            p.as_str(),
+                                            "INSERT"
+                                                | "UPDATE"
+                                                | "DELETE"
+                                                | "CREATE"
+                                                | "DROP"
+                                                | "ALTER"
+                                        )
+                                    })
+                                    .cloned()
+                                    .collect();
+                                if !writes.is_empty()
+                                    && !g.privileges.iter().any(|p| p == "ALL PRIVILEGES")
+                                {
+                                    system.push(grant(writes));
+                                }
+                            }
+                            Level::Schema(db) | Level::Table(db, _) => {
+                                let writes: Vec<String> = g
+                                    .privileges
+                                    .iter()
+                                    .filter(|p| !grants::is_read_only(p))
+                                    .cloned()
+                                    .collect();
+                                if grants::schema_matches(db, "mysql") {
+                                    if !writes.is_empty() {
+                                        system.push(grant(g.privileges.clone()));
+                                    }
+                                } else {
+                                    let changes = grants::ddl_of(&g.privileges);
+                                    if !changes.is_empty() {
+                                        ddl.push(grant(changes));
+                                    }
+                                }
+                            }
+                            Level::Proxy => {}
+                        }
+                    }
+                    GrantLine::DefaultRoles(_) => {}
+                }
+            }
+        }
+        // One entry per privilege: held directly wins over through a role.
+        held.sort_by_key(|h| (rank(&h.privilege), h.via.is_some(), h.via.clone()));
+        held.dedup_by(|b, a| a.privilege == b.privilege);
+        dangerous.push(held);
+        roles_of.push(granted);
+    }
+    for ((a, held), roles) in facts.accounts.iter_mut().zip(dangerous).zip(roles_of) {
+        a.dangerous = held;
+        a.roles = roles;
+    }
+    facts.system_schema_grants = system;
+    facts.ddl_grants = ddl;
 }
 
 fn accounts_of(rs: &ResultSet) -> Vec<Account> {
@@ -244,7 +569,7 @@ fn accounts_of(rs: &ResultSet) -> Vec<Account> {
                         .is_some_and(|v| v.eq_ignore_ascii_case("Y"))
                 });
             let dangerous = if all {
-                vec!["ALL PRIVILEGES"]
+                vec!["ALL PRIVILEGES", "GRANT OPTION"]
             } else {
                 PRIVS
                     .iter()
@@ -252,6 +577,13 @@ fn accounts_of(rs: &ResultSet) -> Vec<Account> {
                     .map(|(_, p)| *p)
                     .collect()
             };
+            let dangerous = dangerous
+                .into_iter()
+                .map(|p| Held {
+                    privilege: p.to_string(),
+                    via: None,
+                })
+                .collect();
             Account {
                 user: get(row, "User").unwrap_or_default(),
                 host: get(row, "Host").unwrap_or_default(),
@@ -262,6 +594,7 @@ fn accounts_of(rs: &ResultSet) -> Vec<Account> {
                 ssl_type: get(row, "ssl_type").unwrap_or_default(),
                 plugin,
                 dangerous,
+                roles: Vec::new(),
             }
         })
         .collect()
@@ -370,10 +703,25 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
         }
         let local_root = a.user == "root" && local;
         if !a.dangerous.is_empty() && !local_root {
+            // Grouped: what it holds itself, then what each role brings.
+            let mut by_source: BTreeMap<Option<&str>, Vec<&str>> = BTreeMap::new();
+            for h in &a.dangerous {
+                by_source
+                    .entry(h.via.as_deref())
+                    .or_default()
+                    .push(h.privilege.as_str());
+            }
+            let parts: Vec<String> = by_source
+                .iter()
+                .map(|(via, privileges)| match via {
+                    None => global_phrase(privileges),
+                    Some(role) => format!("{} through role `{role}`", global_phrase(privileges)),
+                })
+                .collect();
             out.push(at(
                 &r::global_admin_privilege::META,
                 name.clone(),
-                format!("{name}{locked} holds {} ON *.*", a.dangerous.join(", ")),
+                format!("{name}{locked} holds {}", parts.join("; ")),
             ));
         }
         if (a.host.contains('%') || a.host.is_empty()) && a.user != "root" {
@@ -405,23 +753,62 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
     }
 
     // Rights on the `mysql` schema are rights over every account.
-    for (user, host, privileges) in &facts.mysql_schema_grants {
-        let name = format!("'{user}'@'{host}'");
-        if INTERNAL_ACCOUNTS.contains(&user.as_str())
-            || (user == "root" && is_local_host(host, &facts.hostname))
-            // Reading (an auditing account) is not rewriting.
-            || privileges
-                .iter()
-                .all(|p| matches!(p.as_str(), "SELECT" | "SHOW VIEW"))
-        {
-            continue;
-        }
+    let roles: Vec<(&str, &str)> = facts
+        .accounts
+        .iter()
+        .filter(|a| a.is_role)
+        .map(|a| (a.user.as_str(), a.host.as_str()))
+        .collect();
+    let skipped = |g: &ObjectGrant| {
+        INTERNAL_ACCOUNTS.contains(&g.user.as_str())
+            || (g.user == "root" && is_local_host(&g.host, &facts.hostname))
+            || roles.contains(&(g.user.as_str(), g.host.as_str()))
+    };
+    for g in facts.system_schema_grants.iter().filter(|g| !skipped(g)) {
+        let name = format!("'{}'@'{}'", g.user, g.host);
+        let through = g
+            .via
+            .as_ref()
+            .map(|r| format!(" through role `{r}`"))
+            .unwrap_or_default();
+        let object = if g.object == "*.*" {
+            "*.* (which includes the mysql schema)".to_string()
+        } else {
+            g.object.clone()
+        };
         out.push(at(
             &r::global_admin_privilege::META,
-            format!("{name} mysql.*"),
+            format!("{name} {}", g.object),
             format!(
-                "{name} holds {} ON mysql.*: it can rewrite every account's credentials and rights",
-                privileges.join(", ")
+                "{name} holds {} ON {object}{through}: it can rewrite every account's credentials and rights",
+                g.privileges.join(", ")
+            ),
+        ));
+    }
+
+    // DDL on application schemas, for accounts not already administrators.
+    for g in facts.ddl_grants.iter().filter(|g| !skipped(g)) {
+        let admin = facts
+            .accounts
+            .iter()
+            .find(|a| a.user == g.user && a.host == g.host)
+            .is_some_and(|a| a.dangerous.iter().any(|h| h.privilege == "ALL PRIVILEGES"));
+        if admin {
+            continue;
+        }
+        let name = format!("'{}'@'{}'", g.user, g.host);
+        let through = g
+            .via
+            .as_ref()
+            .map(|r| format!(" through role `{r}`"))
+            .unwrap_or_default();
+        out.push(at(
+            &r::application_ddl_privilege::META,
+            format!("{name} {}", g.object),
+            format!(
+                "{name} holds {} ON {}{through}: the account can change or drop the schema's tables",
+                g.privileges.join(", "),
+                g.object
             ),
         ));
     }
@@ -469,6 +856,30 @@ pub fn check(facts: &ServerFacts, target: &str, today: Date) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// `SUPER, FILE ON *.* WITH GRANT OPTION`, with long lists of dynamic privileges shortened.
+fn global_phrase(privileges: &[&str]) -> String {
+    let grant_option = privileges.contains(&"GRANT OPTION");
+    let listed: Vec<&str> = privileges
+        .iter()
+        .copied()
+        .filter(|p| *p != "GRANT OPTION")
+        .collect();
+    let mut text = if listed.len() > 8 {
+        format!("{} and {} more", listed[..6].join(", "), listed.len() - 6)
+    } else {
+        listed.join(", ")
+    };
+    if text.is_empty() {
+        text = "GRANT OPTION ON *.*".to_string();
+    } else {
+        text.push_str(" ON *.*");
+        if grant_option {
+            text.push_str(" WITH GRANT OPTION");
+        }
+    }
+    text
 }
 
 fn host_phrase(host: &str) -> String {

@@ -38,15 +38,29 @@ fn err<T>(msg: impl Into<String>) -> Result<T, Error> {
 
 enum Stream {
     Plain(TcpStream),
+    #[cfg(unix)]
+    Unix(std::os::unix::net::UnixStream),
     Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
     /// Only while switching from one to the other.
     None,
+}
+
+impl Stream {
+    fn is_unix(&self) -> bool {
+        #[cfg(unix)]
+        if let Stream::Unix(_) = self {
+            return true;
+        }
+        false
+    }
 }
 
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Stream::Plain(s) => s.read(buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
             Stream::None => Ok(0),
         }
@@ -57,6 +71,8 @@ impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
             Stream::Plain(s) => s.write(buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.write(buf),
             Stream::Tls(s) => s.write(buf),
             Stream::None => Ok(0),
         }
@@ -64,6 +80,8 @@ impl Write for Stream {
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Stream::Plain(s) => s.flush(),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.flush(),
             Stream::Tls(s) => s.flush(),
             Stream::None => Ok(()),
         }
@@ -89,6 +107,10 @@ pub struct TlsInfo {
 pub struct ConnectOptions<'a> {
     pub host: &'a str,
     pub port: u16,
+    /// Connect through this Unix socket instead of TCP. The socket is local and trusted
+    /// as the servers treat it: TLS is not negotiated over it, and `require_tls` does not
+    /// apply (MySQL's `require_secure_transport` accepts socket connections too).
+    pub socket: Option<&'a std::path::Path>,
     pub user: &'a str,
     pub password: &'a str,
     pub timeout: Duration,
@@ -123,6 +145,42 @@ impl ResultSet {
 
 impl Conn {
     pub fn connect(options: &ConnectOptions<'_>) -> Result<Conn, Error> {
+        let stream = match options.socket {
+            Some(path) => Self::open_socket(path, options.timeout)?,
+            None => Stream::Plain(Self::open_tcp(options)?),
+        };
+        let mut conn = Conn {
+            stream,
+            seq: 0,
+            hello: ServerHello::default(),
+            tls: None,
+        };
+        conn.handshake(options)?;
+        Ok(conn)
+    }
+
+    #[cfg(unix)]
+    fn open_socket(path: &std::path::Path, timeout: Duration) -> Result<Stream, Error> {
+        let s = std::os::unix::net::UnixStream::connect(path).map_err(|e| {
+            Error(format!(
+                "cannot connect to the socket {}: {e}",
+                path.display()
+            ))
+        })?;
+        let _ = s.set_read_timeout(Some(timeout));
+        let _ = s.set_write_timeout(Some(timeout));
+        Ok(Stream::Unix(s))
+    }
+
+    #[cfg(not(unix))]
+    fn open_socket(path: &std::path::Path, _: Duration) -> Result<Stream, Error> {
+        err(format!(
+            "{}: Unix sockets are not supported on this platform",
+            path.display()
+        ))
+    }
+
+    fn open_tcp(options: &ConnectOptions<'_>) -> Result<TcpStream, Error> {
         let addrs: Vec<_> = match (options.host, options.port).to_socket_addrs() {
             Ok(a) => a.collect(),
             Err(e) => return err(format!("cannot resolve `{}`: {e}", options.host)),
@@ -152,12 +210,13 @@ impl Conn {
         let _ = tcp.set_read_timeout(Some(options.timeout));
         let _ = tcp.set_write_timeout(Some(options.timeout));
         let _ = tcp.set_nodelay(true);
-        let mut conn = Conn {
-            stream: Stream::Plain(tcp),
-            seq: 0,
-            hello: ServerHello::default(),
-            tls: None,
-        };
+        Ok(tcp)
+    }
+
+    /// The greeting, the TLS upgrade and authentication.
+    fn handshake(&mut self, options: &ConnectOptions<'_>) -> Result<(), Error> {
+        let conn = self;
+        let over_socket = options.socket.is_some();
         let greeting = conn.read_packet()?;
         let (hello, scramble, plugin) = parse_handshake(&greeting)?;
         conn.hello = hello;
@@ -168,7 +227,7 @@ impl Conn {
             | CLIENT_SECURE_CONNECTION
             | CLIENT_MULTI_RESULTS
             | CLIENT_PLUGIN_AUTH;
-        if conn.hello.offers_tls {
+        if conn.hello.offers_tls && !over_socket {
             caps |= CLIENT_SSL;
             let mut req = Vec::with_capacity(32);
             req.extend_from_slice(&caps.to_le_bytes());
@@ -177,7 +236,7 @@ impl Conn {
             req.extend_from_slice(&[0; 23]);
             conn.write_packet(&req)?;
             conn.start_tls(options)?;
-        } else if options.require_tls {
+        } else if options.require_tls && !over_socket {
             return err(format!(
                 "{}:{} offers no TLS and --require-tls is set: the password was not sent",
                 options.host, options.port
@@ -196,8 +255,7 @@ impl Conn {
         resp.extend_from_slice(plugin.as_bytes());
         resp.push(0);
         conn.write_packet(&resp)?;
-        conn.finish_auth(options.password, plugin, scramble)?;
-        Ok(conn)
+        conn.finish_auth(options.password, plugin, scramble)
     }
 
     fn start_tls(&mut self, options: &ConnectOptions<'_>) -> Result<(), Error> {
@@ -269,9 +327,13 @@ impl Conn {
                 Some(0x01) if plugin == "caching_sha2_password" => match packet.get(1) {
                     Some(0x03) => continue, // fast auth succeeded; OK follows
                     Some(0x04) => {
-                        if self.tls.is_none() {
+                        // Full authentication sends the password itself: only over TLS or
+                        // a local socket. Over plain TCP the server would offer its RSA key;
+                        // palisade does not implement that exchange and refuses instead.
+                        let secure = self.tls.is_some() || self.stream.is_unix();
+                        if !secure {
                             return err(
-                                "caching_sha2_password needs a TLS connection for a full authentication, and the server offered none",
+                                "caching_sha2_password asks for a full authentication, which palisade does only over TLS or a Unix socket (it does not implement the RSA key exchange for plain TCP): enable TLS on the server, or connect through its socket. The password was not sent",
                             );
                         }
                         let mut clear = password.as_bytes().to_vec();

@@ -201,6 +201,33 @@ pub fn get(url: &Url, roots: &Arc<RootCertStore>, timeout: Duration) -> Result<R
     }
 }
 
+/// The certificates a TLS server sends, also when the handshake then fails (a key rustls
+/// refuses to verify a handshake signature with, such as 1024-bit RSA): the verifier has
+/// recorded the chain by then. `None` when nothing was received.
+pub fn served_chain(
+    url: &Url,
+    roots: &Arc<RootCertStore>,
+    timeout: Duration,
+) -> Option<Verification> {
+    let addr = (url.host.as_str(), url.port)
+        .to_socket_addrs()
+        .ok()?
+        .next()?;
+    let tcp = TcpStream::connect_timeout(&addr, timeout).ok()?;
+    let _ = tcp.set_read_timeout(Some(timeout));
+    let _ = tcp.set_write_timeout(Some(timeout));
+    let (config, seen) = tls::client_config(roots.clone(), true).ok()?;
+    let client = ClientConnection::new(config, tls::server_name(&url.host).ok()?).ok()?;
+    let mut stream = StreamOwned::new(client, tcp);
+    while stream.conn.is_handshaking() {
+        if stream.conn.complete_io(&mut stream.sock).is_err() {
+            break;
+        }
+    }
+    let seen = seen.lock().ok()?.clone();
+    (!seen.chain.is_empty()).then_some(seen)
+}
+
 fn describe(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {

@@ -196,6 +196,11 @@ pub fn probe(
     let chain = match follow(&https_start, &roots, timeout, &mut cx.notes) {
         Ok(chain) => chain,
         Err(e) => {
+            // The handshake may have failed over the certificate itself: still say what
+            // is wrong with it.
+            if let Some(verification) = http::served_chain(&https_start, &roots, timeout) {
+                check_certificate(&mut cx, &verification, today);
+            }
             return Ok(Outcome {
                 target: cx.target,
                 findings: cx.findings,
@@ -227,8 +232,40 @@ pub fn probe(
 
 fn check_certificate(cx: &mut Ctx, v: &crate::tls::Verification, today: Date) {
     use crate::tls::CertProblem;
-    if let Some(leaf) = v.chain.first()
-        && let Some(after) = cert::not_after(leaf)
+    let served: Vec<Option<cert::Summary>> = v.chain.iter().map(|c| cert::summary(c)).collect();
+    for (i, summary) in served.iter().enumerate() {
+        let Some(summary) = summary else {
+            cx.notes.push(format!(
+                "certificate {} of the served chain could not be read",
+                i + 1
+            ));
+            continue;
+        };
+        let which = match (i, &summary.common_name) {
+            (0, _) => "the leaf certificate".to_string(),
+            (_, Some(cn)) => format!("the served intermediate `{cn}`"),
+            (_, None) => format!("served certificate {}", i + 1),
+        };
+        if let Some(weak) = summary.key.weakness() {
+            cx.add(
+                &r::certificate_weak_key::META,
+                format!("key:{i}"),
+                format!("{which} has {weak} (at least 2048-bit RSA or 256-bit EC expected)"),
+            );
+        }
+        if summary.signature.broken && !summary.self_signed {
+            cx.add(
+                &r::certificate_weak_signature::META,
+                format!("signature:{i}"),
+                format!(
+                    "{which} is signed with {}, a broken digest",
+                    summary.signature.name
+                ),
+            );
+        }
+    }
+    if let Some(Some(leaf)) = served.first()
+        && let Some(after) = leaf.not_after
     {
         let left = after.days_since_epoch() - today.days_since_epoch();
         if left < 0 {

@@ -1,7 +1,7 @@
-//! Flags an account other than the local root holding ALL, SUPER, FILE, PROCESS, SHUTDOWN or GRANT OPTION on `*.*`.
+//! Flags an account other than the local root holding ALL, SUPER, FILE, PROCESS, SHUTDOWN, CREATE USER, GRANT OPTION or an administrative dynamic privilege on `*.*`, or write rights on the `mysql` schema.
 //!
 //! ## What it checks
-//! Global privileges (the `*_priv` columns of `mysql.user`) of every account except `root` on the server's own host and the server's internal accounts (`mariadb.sys`, `mysql.sys`, `mysql.session`, `mysql.infoschema`), and write rights on the `mysql` schema itself (`mysql.db`: UPDATE, INSERT, DELETE, … on `mysql.*` rewrite every account; SELECT alone, which an auditing account needs, is not flagged).
+//! Every account's grants, read with `SHOW GRANTS FOR` (MySQL 8 and MariaDB 10.11+ syntax), with the privileges of its granted roles added (roles granted to roles too; a granted role counts even when it is not a default role, since `SET ROLE` activates it at any time). On `*.*`: the static privileges above, and the dynamic privileges that each carry part of SUPER's power — on MySQL 8 `SYSTEM_VARIABLES_ADMIN`, `CONNECTION_ADMIN`, `BINLOG_ADMIN`, `ROLE_ADMIN`, `ENCRYPTION_KEY_ADMIN`, `REPLICATION_SLAVE_ADMIN`, `SET_USER_ID`/`SET_ANY_DEFINER`, `SYSTEM_USER` and the other administrative ones; on MariaDB `BINLOG ADMIN`, `CONNECTION ADMIN`, `READ_ONLY ADMIN`, `SET USER`, `REPLICATION MASTER ADMIN` and the like (read-only ones such as `BINLOG MONITOR` are not flagged). On the `mysql` schema (schema grants, also through a wildcard name such as `%`; table grants such as `UPDATE ON mysql.user`; and INSERT, UPDATE, DELETE, CREATE, DROP or ALTER on `*.*`): anything beyond SELECT, which an auditing account needs. The local root, roles themselves and the server's internal accounts (`mariadb.sys`, `mysql.sys`, `mysql.session`, `mysql.infoschema`) are left out. When SHOW GRANTS is refused, the `*_priv` columns of `mysql.user` and `mysql.db` are read instead (without dynamic privileges or roles).
 //!
 //! ## Why it matters
 //! Application accounts need rights on their own schema only. FILE reads and writes server files, PROCESS shows every session's queries, SUPER and SHUTDOWN stop or reconfigure the server, GRANT OPTION hands rights on: one SQL injection in the application becomes control of the server.
@@ -25,7 +25,7 @@ use palisade_core::{Confidence, Owasp, Recommendation, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "mysql-server/global-admin-privilege",
-    title: "Account holding administrative privileges on every database",
+    title: "Account holding administrative privileges on every database or on the mysql schema",
     severity: Severity::High,
     confidence: Confidence::High,
     cwe: &[250, 269],

@@ -7,6 +7,7 @@ palisade_core::register_rules! {
         anonymous_account,
         remote_root,
         global_admin_privilege,
+        application_ddl_privilege,
         wildcard_host,
         insecure_auth_plugin,
         local_infile_enabled,

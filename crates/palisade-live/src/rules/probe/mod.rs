@@ -16,6 +16,8 @@ palisade_core::register_rules! {
         certificate_untrusted,
         certificate_expired,
         certificate_hostname_mismatch,
+        certificate_weak_key,
+        certificate_weak_signature,
         legacy_tls_version,
     ];
 }
