@@ -62,7 +62,7 @@ impl Vendor {
 const COLUMNS: &[&str] = &["vendor", "service", "data", "last-assessment"];
 
 /// The vendors of an inventory, and a message for each row that could not be read (with its
-/// 1-based row number, the header being row 1).
+/// 1-based row number: the line the row starts on, the header being row 1).
 pub fn read(text: &str) -> (Vec<Vendor>, Vec<String>) {
     let required = ["vendor", "last-assessment"];
     let (table, mut problems) = match crate::roster::csv_table(text, COLUMNS, &required) {
