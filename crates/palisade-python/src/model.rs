@@ -16,6 +16,9 @@ pub const MODULE: ScopeId = usize::MAX;
 /// The model of one Python file.
 pub struct Model<'t> {
     source: &'t [u8],
+    /// `source` as text, checked once: `None` when it is not UTF-8 (then every node's text
+    /// is checked on its own).
+    utf8: Option<&'t str>,
     /// The file's dotted module name (`shop.api.orders`), empty when unknown.
     module: String,
     /// The package relative imports start from (`shop.api` for `shop/api/orders.py` and for
@@ -53,6 +56,7 @@ impl<'t> Model<'t> {
     pub fn new(source: &'t [u8]) -> Model<'t> {
         Model {
             source,
+            utf8: std::str::from_utf8(source).ok(),
             module: String::new(),
             package: String::new(),
             imports: HashMap::new(),
@@ -90,12 +94,15 @@ impl<'t> Model<'t> {
 
     /// The whole file's text.
     pub fn source_text(&self) -> &'t str {
-        std::str::from_utf8(self.source).unwrap_or("")
+        self.utf8.unwrap_or("")
     }
 
     /// The source text of a node.
     pub fn text(&self, node: Node<'_>) -> &'t str {
-        palisade_syntax::text(node, self.source)
+        match self.utf8 {
+            Some(text) => palisade_syntax::text(node, text),
+            None => palisade_syntax::text(node, self.source),
+        }
     }
 
     /// Records an `import …` or `from … import …` statement.
@@ -386,7 +393,10 @@ impl<'t> Model<'t> {
 
     /// The text of a pure name/attribute chain (`self.session.get`), else `None`.
     pub fn dotted(&self, node: Node<'_>) -> Option<String> {
-        crate::grammar::dotted(node, self.source)
+        match self.utf8 {
+            Some(text) => crate::grammar::dotted(node, text),
+            None => crate::grammar::dotted(node, self.source),
+        }
     }
 }
 
