@@ -192,6 +192,7 @@ fn analyze<'t>(
     );
     let mut functions = FunctionExtents::default();
     let mut extractor = inventory.then(|| Extractor::new(file));
+    let mut parents = palisade_syntax::Parents::default();
     {
         let mut consumers: Vec<&mut dyn Consumer<'t>> = vec![&mut nodes];
         if run_rules {
@@ -200,13 +201,13 @@ fn analyze<'t>(
         if let Some(extractor) = extractor.as_mut() {
             consumers.push(extractor);
         }
-        palisade_syntax::traverse(&PYTHON, root, &mut consumers)?;
+        palisade_syntax::traverse_recording_parents(&PYTHON, root, &mut consumers, &mut parents)?;
     }
     let _scopes = run_rules.then(|| model::FunctionTable::install(functions.extents));
     let mut secrets = imported_secrets::SecretFacts::default();
 
     let source = file.text.as_bytes();
-    let mut model = Model::for_file(source, &file.path);
+    let mut model = Model::for_file(source, &file.path).with_tree(root, parents);
     let mut deferred = Vec::new();
     let mut call_sites = Vec::new();
     for kind in IMPORT_KINDS {

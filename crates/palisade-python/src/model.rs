@@ -40,6 +40,10 @@ pub struct Model<'t> {
     /// Per-scope definition indexes, built lazily by [`crate::flow`] for the scopes a rule
     /// asks about.
     pub(crate) flow: crate::flow::FlowCache,
+    /// The file's tree root and the parents of its named nodes, when the analyzer's
+    /// traversal recorded them ([`Model::with_tree`]): climbing the tree is then a lookup.
+    root: Option<Node<'t>>,
+    parents: palisade_syntax::Parents<'t>,
 }
 
 /// What an import binds a local name to.
@@ -65,7 +69,35 @@ impl<'t> Model<'t> {
             parameters: HashMap::new(),
             function_names: HashSet::new(),
             flow: crate::flow::FlowCache::default(),
+            root: None,
+            parents: palisade_syntax::Parents::default(),
         }
+    }
+
+    /// The model with the file's tree root and the parents its traversal recorded.
+    pub fn with_tree(self, root: Node<'t>, parents: palisade_syntax::Parents<'t>) -> Model<'t> {
+        Model {
+            root: Some(root),
+            parents,
+            ..self
+        }
+    }
+
+    /// The parent of a node of the file (`Node::parent`, through the recorded parents).
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.parents.get(node)
+    }
+
+    /// The root of the tree `node` is in.
+    pub fn root_of(&self, node: Node<'t>) -> Node<'t> {
+        if let Some(root) = self.root {
+            return root;
+        }
+        let mut root = node;
+        while let Some(parent) = root.parent() {
+            root = parent;
+        }
+        root
     }
 
     /// The model of the file at `path` (relative to the scan root): relative imports are
