@@ -410,6 +410,16 @@ impl<'t> Model<'t> {
     /// file's imports: `rq.Session` → `requests.Session`. `None` for anything that is not a
     /// name or attribute chain, or whose first part was not imported.
     pub fn resolve(&self, node: Node<'_>) -> Option<String> {
+        // Most chains do not start with an imported name (`self.x`, locals, builtins): look
+        // at the first name before building any text (rules ask this of nearly every call).
+        let mut first = node;
+        while first.kind() == "attribute" {
+            first = first.child_by_field_id(*field::OBJECT)?;
+        }
+        if first.kind() != "identifier" {
+            return None;
+        }
+        self.imports.get(self.text(first)).filter(|i| !i.relative)?;
         let dotted = self.dotted(node)?;
         let (first, rest) = match dotted.split_once('.') {
             Some((f, r)) => (f, Some(r)),
