@@ -85,7 +85,7 @@ impl Analyzer for PythonAnalyzer {
         let active: Vec<&PyRule> = rules::RULES
             .iter()
             .copied()
-            .filter(|r| !cx.is_collecting() && cx.wants(r.meta))
+            .filter(|r| !cx.is_collecting() && cx.wants(r.meta) && r.may_match(&file.text))
             .collect();
         let project_rules = cx.is_collecting()
             || rules::PROJECT_RULES
@@ -192,7 +192,7 @@ fn analyze<'t>(
     );
     let mut functions = FunctionExtents::default();
     let mut extractor = inventory.then(|| Extractor::new(file));
-    let mut parents = palisade_syntax::Parents::default();
+    let mut parents = palisade_syntax::Parents::for_text_of(file.text.len());
     {
         let mut consumers: Vec<&mut dyn Consumer<'t>> = vec![&mut nodes];
         if run_rules {

@@ -191,6 +191,14 @@ pub struct Parents<'t> {
 }
 
 impl<'t> Parents<'t> {
+    /// A table sized for a file of `bytes` bytes (about one named node per ten bytes of
+    /// Python), so that recording rarely grows it.
+    pub fn for_text_of(bytes: usize) -> Parents<'t> {
+        Parents {
+            map: HashMap::with_capacity_and_hasher(bytes / 10, BuildHasherDefault::default()),
+        }
+    }
+
     /// The parent of `node`, as `Node::parent` gives it.
     pub fn get(&self, node: Node<'t>) -> Option<Node<'t>> {
         match self.map.get(&node.id()) {
