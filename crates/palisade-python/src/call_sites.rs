@@ -27,7 +27,7 @@ use crate::grammar::field;
 use crate::model::Model;
 use crate::reach;
 use palisade_core::{Confidence, Finding, Location, ProjectContext, SourceFile};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 /// Call sites kept, at most, per file.
@@ -106,9 +106,61 @@ pub fn qualified_function(model: &Model<'_>, function: Node<'_>) -> Option<(Stri
     Some((qualified, takes_self))
 }
 
+/// The modules of a scan, for telling which call sites can name a function of the scan at
+/// all: every dotted tail of every scanned file's module name (`shop.api.orders` gives
+/// `shop.api.orders`, `api.orders` and `orders`).
+///
+/// Grading a call site's arguments costs a data-flow query per argument, and most calls of
+/// imported project names cannot be a deferred finding's function: `Order.objects.filter`
+/// imported from `shop.models` names `shop.models.Order.objects.filter`, and no scanned file
+/// is the module `shop.models.Order.objects` or `shop.models.Order` (a deferred function is
+/// always `module.function` or `module.Class.method`, see [`qualified_function`]). Such sites
+/// are not recorded; every site [`settle`] could match still is.
+#[derive(Debug, Default)]
+pub struct ScanModules {
+    tails: HashSet<String>,
+}
+
+impl ScanModules {
+    /// The module tails of every scanned path (files of other analyzers too: a superset only
+    /// keeps more sites).
+    pub fn new<'p>(paths: impl IntoIterator<Item = &'p String>) -> ScanModules {
+        let mut tails = HashSet::new();
+        for path in paths {
+            let module = crate::model::module_of(path);
+            let mut rest = module.as_str();
+            while !rest.is_empty() {
+                tails.insert(rest.to_string());
+                rest = rest.split_once('.').map_or("", |(_, tail)| tail);
+            }
+        }
+        ScanModules { tails }
+    }
+
+    /// Whether some function of the scan can be named `callee` (as [`settle`] matches them):
+    /// `module.function` whose module ends with all of `callee` but its last name, or
+    /// `module.Class.method` whose module ends with all of it but its last two names (any
+    /// module when only two are left).
+    pub fn may_define(&self, callee: &str) -> bool {
+        let Some((owner, _)) = callee.rsplit_once('.') else {
+            return true;
+        };
+        self.tails.contains(owner)
+            || owner
+                .rsplit_once('.')
+                .is_none_or(|(module, _)| self.tails.contains(module))
+    }
+}
+
 /// The call sites of `calls` (every `call` node of the file) that call the project's own
-/// functions, each argument graded here. Nothing for test files.
-pub fn record<'t>(model: &Model<'t>, file: &SourceFile, calls: &[Node<'t>]) -> Vec<CallSite> {
+/// functions, each argument graded here. Nothing for test files. With `modules`, only the
+/// sites whose callee a scanned module can define.
+pub fn record<'t>(
+    model: &Model<'t>,
+    file: &SourceFile,
+    calls: &[Node<'t>],
+    modules: Option<&ScanModules>,
+) -> Vec<CallSite> {
     if file.role.is_test() {
         return Vec::new();
     }
@@ -135,7 +187,7 @@ pub fn record<'t>(model: &Model<'t>, file: &SourceFile, calls: &[Node<'t>]) -> V
             continue;
         }
         let qualified = model.qualify(&dotted);
-        if !own(&qualified) {
+        if !own(&qualified) || modules.is_some_and(|m| !m.may_define(&qualified)) {
             continue;
         }
         let Some(arguments) = call.child_by_field_id(*field::ARGUMENTS) else {
@@ -270,6 +322,35 @@ pub fn settle(deferred: Vec<Deferred>, sites: &[CallSite], cx: &mut ProjectConte
 #[cfg(test)]
 mod tests {
     use super::calls;
+
+    #[test]
+    fn only_callees_a_scanned_module_can_define_are_kept() {
+        let paths = [
+            "backend/shop/db.py",
+            "backend/shop/models/__init__.py",
+            "README.md",
+        ]
+        .map(String::from);
+        let modules = super::ScanModules::new(&paths);
+        // Functions of `shop.db`, from any root.
+        assert!(modules.may_define("shop.db.search"));
+        assert!(modules.may_define("backend.shop.db.search"));
+        // A method of a class of `shop.models`.
+        assert!(modules.may_define("shop.models.Order.total"));
+        // Two names: any module's `Class.method`.
+        assert!(modules.may_define("Order.total"));
+        // A manager's method: `shop.models.Order.objects` is no module.
+        assert!(!modules.may_define("shop.models.Order.objects.filter"));
+        assert!(!modules.may_define("shop.other.search"));
+        // Every site `settle` matches passes the filter.
+        for (callee, function) in [
+            ("shop.db.search", "backend.shop.db.search"),
+            ("db.search", "backend.shop.db.search"),
+            ("shop.models.Order.total", "backend.shop.models.Order.total"),
+        ] {
+            assert!(calls(callee, function) && modules.may_define(callee));
+        }
+    }
 
     #[test]
     fn callees_match_by_qualified_name_from_any_root() {

@@ -29,7 +29,7 @@ pub fn enclosing_function<'t>(
     function: &str,
 ) -> Option<Node<'t>> {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = model.parent(current) {
         if parent.kind() == "function_definition"
             && parent
                 .child_by_field_id(*field::NAME)
@@ -97,10 +97,7 @@ pub fn arguments_for<'t>(
     let params = flow::parameter_names(model, function);
     let index = params.iter().position(|p| p == parameter)?;
     let takes_self = params.first().is_some_and(|p| p == "self" || p == "cls");
-    let mut root = function;
-    while let Some(parent) = root.parent() {
-        root = parent;
-    }
+    let root = model.root_of(function);
     let mut sites = 0;
     let mut arguments = Vec::new();
     let mut stack = vec![root];

@@ -282,13 +282,13 @@ pub fn assigned_values<'t>(model: &Model<'t>, node: Node<'t>) -> Vec<Node<'t>> {
         return Vec::new();
     };
     let eval = Eval::new(model, node);
-    let mut scope = scope_node(node);
+    let mut scope = scope_node(model, node);
     let mut pos = node.start_byte();
     let mut at = Some(node);
     loop {
         let index = eval.index(scope);
         if let Some(defs) = eval.defs(&index, &name, pos) {
-            let (reach, _) = reaching(&defs, pos, at, eval.body(&index));
+            let (reach, _) = reaching(model, &defs, pos, at, eval.body(&index));
             return reach
                 .iter()
                 .filter_map(|d| match d.kind {
@@ -303,7 +303,7 @@ pub fn assigned_values<'t>(model: &Model<'t>, node: Node<'t>) -> Vec<Node<'t>> {
         scope = if index.globals.contains(&name) {
             eval.root
         } else {
-            scope_node(scope)
+            scope_node(model, scope)
         };
         pos = scope.end_byte();
         at = None;
@@ -356,9 +356,9 @@ pub fn parameter_names(model: &Model<'_>, function: Node<'_>) -> Vec<String> {
 }
 
 /// The nearest enclosing function (or lambda) of a node, or the module.
-pub fn scope_node(node: Node<'_>) -> Node<'_> {
+pub fn scope_node<'t>(model: &Model<'t>, node: Node<'t>) -> Node<'t> {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = model.parent(current) {
         if is_function(parent) {
             return parent;
         }

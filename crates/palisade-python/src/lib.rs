@@ -54,7 +54,7 @@ const MODEL_KINDS: [&str; 3] = ["assignment", "with_item", "function_definition"
 
 impl Analyzer for PythonAnalyzer {
     type Facts = endpoints::facts::FileFacts;
-    type ScanState = ();
+    type ScanState = ScanState;
 
     fn name(&self) -> &'static str {
         "python"
@@ -79,13 +79,13 @@ impl Analyzer for PythonAnalyzer {
         &self,
         file: &SourceFile,
         cx: &mut FileContext<'_>,
-        _state: &(),
+        state: &ScanState,
     ) -> Option<endpoints::facts::FileFacts> {
         // A collect run (`palisade endpoints`) wants only the inventory facts.
         let active: Vec<&PyRule> = rules::RULES
             .iter()
             .copied()
-            .filter(|r| !cx.is_collecting() && cx.wants(r.meta))
+            .filter(|r| !cx.is_collecting() && cx.wants(r.meta) && r.may_match(&file.text))
             .collect();
         let project_rules = cx.is_collecting()
             || rules::PROJECT_RULES
@@ -112,11 +112,17 @@ impl Analyzer for PythonAnalyzer {
                 ),
             );
         }
+        let modules = cx.scanned_paths().map(|paths| {
+            state
+                .modules
+                .get_or_init(|| call_sites::ScanModules::new(paths))
+        });
         match analyze(
             file,
             parsed.tree.root_node(),
             &active,
             project_rules,
+            modules,
             Some(cx),
         ) {
             Ok(facts) => facts,
@@ -158,14 +164,23 @@ impl Analyzer for PythonAnalyzer {
     }
 }
 
+/// What the Python analyzer shares between the files of one scan.
+#[derive(Debug, Default)]
+pub struct ScanState {
+    /// The scan's module names, built by the first file that records call sites.
+    modules: std::sync::OnceLock<call_sites::ScanModules>,
+}
+
 /// One file's single traversal and what follows it: the model built from the collected
 /// nodes, the `rules` run over them (when `cx` is given), and the inventory's facts (when
-/// `inventory` is set).
+/// `inventory` is set). `modules`: the scan's modules, when known, to record only the call
+/// sites that can name one of its functions.
 fn analyze<'t>(
     file: &'t SourceFile,
     root: Node<'t>,
     rules: &[&PyRule],
     inventory: bool,
+    modules: Option<&call_sites::ScanModules>,
     cx: Option<&mut FileContext<'_>>,
 ) -> Result<Option<FileFacts>, UnknownKind> {
     let run_rules = !rules.is_empty() && cx.is_some();
@@ -177,6 +192,7 @@ fn analyze<'t>(
     );
     let mut functions = FunctionExtents::default();
     let mut extractor = inventory.then(|| Extractor::new(file));
+    let mut parents = palisade_syntax::Parents::for_text_of(file.text.len());
     {
         let mut consumers: Vec<&mut dyn Consumer<'t>> = vec![&mut nodes];
         if run_rules {
@@ -185,13 +201,13 @@ fn analyze<'t>(
         if let Some(extractor) = extractor.as_mut() {
             consumers.push(extractor);
         }
-        palisade_syntax::traverse(&PYTHON, root, &mut consumers)?;
+        palisade_syntax::traverse_recording_parents(&PYTHON, root, &mut consumers, &mut parents)?;
     }
     let _scopes = run_rules.then(|| model::FunctionTable::install(functions.extents));
     let mut secrets = imported_secrets::SecretFacts::default();
 
     let source = file.text.as_bytes();
-    let mut model = Model::for_file(source, &file.path);
+    let mut model = Model::for_file(source, &file.path).with_tree(root, parents);
     let mut deferred = Vec::new();
     let mut call_sites = Vec::new();
     for kind in IMPORT_KINDS {
@@ -270,7 +286,7 @@ fn analyze<'t>(
             .iter()
             .any(|r| r.meta.id == rules::sql_injection::META.id)
         {
-            call_sites = call_sites::record(&model, file, nodes.get("call"));
+            call_sites = call_sites::record(&model, file, nodes.get("call"), modules);
         }
     }
     let mut facts = extractor.and_then(|x| x.finish(root, &model));
@@ -292,7 +308,7 @@ fn analyze<'t>(
 /// parse, traversal and model as a scan's.
 pub(crate) fn inventory_facts(file: &SourceFile) -> Option<FileFacts> {
     let parsed = palisade_syntax::parse(&PYTHON, &file.text).ok()?;
-    analyze(file, parsed.tree.root_node(), &[], true, None)
+    analyze(file, parsed.tree.root_node(), &[], true, None, None)
         .ok()
         .flatten()
 }
@@ -324,7 +340,7 @@ mod tests {
         let file = SourceFile::in_memory("app/queries.py", source);
         let rules = palisade_core::config::RuleSet::all(rules::METAS);
         let mut cx = FileContext::new(&file, &rules);
-        let _ = PythonAnalyzer.check_file(&file, &mut cx, &());
+        let _ = PythonAnalyzer.check_file(&file, &mut cx, &ScanState::default());
         let (_, diagnostics) = cx.into_parts();
         diagnostics
             .into_iter()

@@ -16,6 +16,9 @@ pub const MODULE: ScopeId = usize::MAX;
 /// The model of one Python file.
 pub struct Model<'t> {
     source: &'t [u8],
+    /// `source` as text, checked once: `None` when it is not UTF-8 (then every node's text
+    /// is checked on its own).
+    utf8: Option<&'t str>,
     /// The file's dotted module name (`shop.api.orders`), empty when unknown.
     module: String,
     /// The package relative imports start from (`shop.api` for `shop/api/orders.py` and for
@@ -37,6 +40,10 @@ pub struct Model<'t> {
     /// Per-scope definition indexes, built lazily by [`crate::flow`] for the scopes a rule
     /// asks about.
     pub(crate) flow: crate::flow::FlowCache,
+    /// The file's tree root and the parents of its named nodes, when the analyzer's
+    /// traversal recorded them ([`Model::with_tree`]): climbing the tree is then a lookup.
+    root: Option<Node<'t>>,
+    parents: palisade_syntax::Parents<'t>,
 }
 
 /// What an import binds a local name to.
@@ -53,6 +60,7 @@ impl<'t> Model<'t> {
     pub fn new(source: &'t [u8]) -> Model<'t> {
         Model {
             source,
+            utf8: std::str::from_utf8(source).ok(),
             module: String::new(),
             package: String::new(),
             imports: HashMap::new(),
@@ -61,7 +69,35 @@ impl<'t> Model<'t> {
             parameters: HashMap::new(),
             function_names: HashSet::new(),
             flow: crate::flow::FlowCache::default(),
+            root: None,
+            parents: palisade_syntax::Parents::default(),
         }
+    }
+
+    /// The model with the file's tree root and the parents its traversal recorded.
+    pub fn with_tree(self, root: Node<'t>, parents: palisade_syntax::Parents<'t>) -> Model<'t> {
+        Model {
+            root: Some(root),
+            parents,
+            ..self
+        }
+    }
+
+    /// The parent of a node of the file (`Node::parent`, through the recorded parents).
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.parents.get(node)
+    }
+
+    /// The root of the tree `node` is in.
+    pub fn root_of(&self, node: Node<'t>) -> Node<'t> {
+        if let Some(root) = self.root {
+            return root;
+        }
+        let mut root = node;
+        while let Some(parent) = root.parent() {
+            root = parent;
+        }
+        root
     }
 
     /// The model of the file at `path` (relative to the scan root): relative imports are
@@ -90,12 +126,15 @@ impl<'t> Model<'t> {
 
     /// The whole file's text.
     pub fn source_text(&self) -> &'t str {
-        std::str::from_utf8(self.source).unwrap_or("")
+        self.utf8.unwrap_or("")
     }
 
     /// The source text of a node.
     pub fn text(&self, node: Node<'_>) -> &'t str {
-        palisade_syntax::text(node, self.source)
+        match self.utf8 {
+            Some(text) => palisade_syntax::text(node, text),
+            None => palisade_syntax::text(node, self.source),
+        }
     }
 
     /// Records an `import …` or `from … import …` statement.
@@ -371,6 +410,16 @@ impl<'t> Model<'t> {
     /// file's imports: `rq.Session` → `requests.Session`. `None` for anything that is not a
     /// name or attribute chain, or whose first part was not imported.
     pub fn resolve(&self, node: Node<'_>) -> Option<String> {
+        // Most chains do not start with an imported name (`self.x`, locals, builtins): look
+        // at the first name before building any text (rules ask this of nearly every call).
+        let mut first = node;
+        while first.kind() == "attribute" {
+            first = first.child_by_field_id(*field::OBJECT)?;
+        }
+        if first.kind() != "identifier" {
+            return None;
+        }
+        self.imports.get(self.text(first)).filter(|i| !i.relative)?;
         let dotted = self.dotted(node)?;
         let (first, rest) = match dotted.split_once('.') {
             Some((f, r)) => (f, Some(r)),
@@ -386,7 +435,10 @@ impl<'t> Model<'t> {
 
     /// The text of a pure name/attribute chain (`self.session.get`), else `None`.
     pub fn dotted(&self, node: Node<'_>) -> Option<String> {
-        crate::grammar::dotted(node, self.source)
+        match self.utf8 {
+            Some(text) => crate::grammar::dotted(node, text),
+            None => crate::grammar::dotted(node, self.source),
+        }
     }
 }
 

@@ -11,7 +11,7 @@ fn scan(path: &str, text: &str) -> (Vec<Finding>, Vec<Diagnostic>) {
     let rules = RuleSet::all(analyzer.rules());
     let file = SourceFile::in_memory(path, text);
     let mut cx = FileContext::new(&file, &rules);
-    let _ = analyzer.check_file(&file, &mut cx, &());
+    let _ = analyzer.check_file(&file, &mut cx, &Default::default());
     let (findings, diagnostics) = cx.into_parts();
     (findings, diagnostics)
 }

@@ -8,6 +8,8 @@
 //! table: a node nobody wants costs one array read, and no kind name is compared per node.
 
 use crate::grammar::Grammar;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use tree_sitter::Node;
 
 /// Something that wants to see the nodes of some kinds during a file's one traversal: a
@@ -107,10 +109,37 @@ impl Dispatch {
     /// Walks the tree under `root` once, handing each node to the consumers that want its
     /// kind. `consumers` must be in the order the interests were given to [`Dispatch::new`].
     pub fn walk<'t>(&self, root: Node<'t>, consumers: &mut [&mut dyn Consumer<'t>]) {
+        self.walk_inner(root, consumers, None);
+    }
+
+    /// [`Dispatch::walk`], recording the parent of every named node under `root` on the way.
+    pub fn walk_recording_parents<'t>(
+        &self,
+        root: Node<'t>,
+        consumers: &mut [&mut dyn Consumer<'t>],
+        parents: &mut Parents<'t>,
+    ) {
+        self.walk_inner(root, consumers, Some(parents));
+    }
+
+    fn walk_inner<'t>(
+        &self,
+        root: Node<'t>,
+        consumers: &mut [&mut dyn Consumer<'t>],
+        mut parents: Option<&mut Parents<'t>>,
+    ) {
         let mut cursor = root.walk();
         let mut depth = 0usize;
+        // The nodes above the cursor, when parents are recorded.
+        let mut ancestors: Vec<Node<'t>> = Vec::new();
         loop {
             let node = cursor.node();
+            if let Some(parents) = parents.as_deref_mut()
+                && let Some(&parent) = ancestors.last()
+                && node.is_named()
+            {
+                parents.map.insert(node.id(), parent);
+            }
             for &(consumer, kind) in self.targets(node.kind_id()) {
                 if let Some(c) = consumers.get_mut(consumer as usize) {
                     c.visit(
@@ -124,6 +153,9 @@ impl Dispatch {
             }
             if cursor.goto_first_child() {
                 depth += 1;
+                if parents.is_some() {
+                    ancestors.push(node);
+                }
                 continue;
             }
             loop {
@@ -138,8 +170,67 @@ impl Dispatch {
                     return;
                 }
                 depth -= 1;
+                ancestors.pop();
             }
         }
+    }
+}
+
+/// The parents of a tree's named nodes, recorded during the one traversal
+/// ([`traverse_recording_parents`]).
+///
+/// `Node::parent` is not a pointer read in tree-sitter: it descends from the root again,
+/// scanning the children of every ancestor, so code that climbs from a node to its
+/// enclosing statement, block or function pays for the width and depth of the whole file on
+/// each step (a fifth of a Python scan went there). A lookup here is one hash probe; a node
+/// that was not recorded (anonymous, or outside the walked subtree) falls back to
+/// `Node::parent`, so the answer is always the same.
+#[derive(Debug, Default)]
+pub struct Parents<'t> {
+    map: HashMap<usize, Node<'t>, BuildHasherDefault<NodeIdHasher>>,
+}
+
+impl<'t> Parents<'t> {
+    /// A table sized for a file of `bytes` bytes (about one named node per ten bytes of
+    /// Python), so that recording rarely grows it.
+    pub fn for_text_of(bytes: usize) -> Parents<'t> {
+        Parents {
+            map: HashMap::with_capacity_and_hasher(bytes / 10, BuildHasherDefault::default()),
+        }
+    }
+
+    /// The parent of `node`, as `Node::parent` gives it.
+    pub fn get(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self.map.get(&node.id()) {
+            Some(&parent) => Some(parent),
+            None => node.parent(),
+        }
+    }
+}
+
+/// A hasher for node ids (addresses inside the tree): one multiplication, its high bits
+/// folded down so that the table's bucket bits vary even though addresses are aligned.
+#[derive(Default)]
+pub struct NodeIdHasher(u64);
+
+impl Hasher for NodeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b) ^ self.0.rotate_left(8));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        let product = (value ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = product ^ (product >> 32);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
     }
 }
 
@@ -151,6 +242,18 @@ pub fn traverse<'t>(
 ) -> Result<(), UnknownKind> {
     let dispatch = Dispatch::new(grammar, consumers.iter().map(|c| c.kinds()))?;
     dispatch.walk(root, consumers);
+    Ok(())
+}
+
+/// [`traverse`], recording every named node's parent in `parents` on the way.
+pub fn traverse_recording_parents<'t>(
+    grammar: &Grammar,
+    root: Node<'t>,
+    consumers: &mut [&mut dyn Consumer<'t>],
+    parents: &mut Parents<'t>,
+) -> Result<(), UnknownKind> {
+    let dispatch = Dispatch::new(grammar, consumers.iter().map(|c| c.kinds()))?;
+    dispatch.walk_recording_parents(root, consumers, parents);
     Ok(())
 }
 
@@ -280,6 +383,25 @@ mod tests {
         assert_eq!(calls, ["g(a, h(1))", "h(1)"]);
         assert_eq!(nodes.get("identifier").len(), 7);
         assert!(nodes.get("string").is_empty());
+    }
+
+    #[test]
+    fn recorded_parents_are_the_trees_parents() {
+        let source = "import os\n# note\nclass C:\n    def f(self, a=(1, [2])):\n        return {k: v for k, v in a}  # why\n";
+        let parsed = parse(&PYTHON, source).unwrap();
+        let root = parsed.tree.root_node();
+        let mut parents = Parents::default();
+        traverse_recording_parents(&PYTHON, root, &mut [], &mut parents).unwrap();
+        let mut stack = vec![root];
+        let mut checked = 0;
+        while let Some(node) = stack.pop() {
+            assert_eq!(parents.get(node), node.parent(), "{node:?}");
+            checked += 1;
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+        assert!(checked > 40);
+        assert!(parents.map.len() > 20, "named nodes are recorded");
     }
 
     #[test]

@@ -83,7 +83,10 @@ pub mod nodes;
 pub mod pool;
 pub mod yaml;
 
-pub use dispatch::{Consumer, Dispatch, NodesByKind, UnknownKind, Visit, traverse};
+pub use dispatch::{
+    Consumer, Dispatch, NodesByKind, Parents, UnknownKind, Visit, traverse,
+    traverse_recording_parents,
+};
 pub use grammar::Grammar;
 pub use nodes::{
     Arguments, CallShape, ChainShape, MAX_NESTING, SourceText, StringShape, arguments, callee,

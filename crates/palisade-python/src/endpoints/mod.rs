@@ -262,9 +262,17 @@ pub fn inventory(files: &[SourceFile]) -> Vec<Endpoint> {
     endpoints(&Project::new(facts))
 }
 
-/// Whether a node is a module-level statement (not inside a function or class).
-pub(crate) fn is_module_level(node: tree_sitter::Node<'_>) -> bool {
-    let mut current = node.parent();
+/// Whether a node is a module-level statement (not inside a function or class), climbing
+/// through the model's recorded parents when there is a model.
+pub(crate) fn is_module_level<'t>(
+    model: Option<&crate::model::Model<'t>>,
+    node: tree_sitter::Node<'t>,
+) -> bool {
+    let parent = |n: tree_sitter::Node<'t>| match model {
+        Some(model) => model.parent(n),
+        None => n.parent(),
+    };
+    let mut current = parent(node);
     while let Some(n) = current {
         if matches!(
             n.kind(),
@@ -272,7 +280,7 @@ pub(crate) fn is_module_level(node: tree_sitter::Node<'_>) -> bool {
         ) {
             return false;
         }
-        current = n.parent();
+        current = parent(n);
     }
     true
 }

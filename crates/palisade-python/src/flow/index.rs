@@ -409,6 +409,7 @@ pub(super) fn numeric_annotation(text: &str) -> bool {
 /// from the last one that dominates the use on, and whether the value from before the first
 /// of them can also reach it.
 pub(super) fn reaching<'t>(
+    model: &Model<'t>,
     defs: &[Def<Node<'t>>],
     pos: usize,
     at: Option<Node<'t>>,
@@ -419,18 +420,18 @@ pub(super) fn reaching<'t>(
         let mut current = Some(a);
         while let Some(n) = current {
             set.insert(n.id());
-            current = n.parent();
+            current = model.parent(n);
         }
         set
     });
     let reach: Vec<Def<Node<'t>>> = defs
         .iter()
-        .filter(|d| d.end <= pos && (at.is_none() || !exclusive(d.node, &ancestors)))
+        .filter(|d| d.end <= pos && (at.is_none() || !exclusive(model, d.node, &ancestors)))
         .copied()
         .collect();
     match reach
         .iter()
-        .rposition(|d| d.kind.kills() && dominates(d.node, at, body))
+        .rposition(|d| d.kind.kills() && dominates(model, d.node, at, body))
     {
         Some(i) => (reach[i..].to_vec(), false),
         None => (reach, true),
@@ -440,31 +441,36 @@ pub(super) fn reaching<'t>(
 /// Whether a definition always runs before the use: the block holding it encloses the use
 /// (or, for a use at the end of the scope, is the scope's own body). Early exits are not
 /// considered.
-pub(super) fn dominates(def: Node<'_>, at: Option<Node<'_>>, body: Node<'_>) -> bool {
-    let mut block = def.parent();
+pub(super) fn dominates<'t>(
+    model: &Model<'t>,
+    def: Node<'t>,
+    at: Option<Node<'t>>,
+    body: Node<'t>,
+) -> bool {
+    let mut block = model.parent(def);
     while let Some(b) = block {
         if matches!(b.kind(), "block" | "module") {
             break;
         }
-        block = b.parent();
+        block = model.parent(b);
     }
     let Some(block) = block else {
         return false;
     };
     match at {
-        Some(at) => is_ancestor(block, at),
+        Some(at) => is_ancestor(model, block, at),
         None => block.id() == body.id(),
     }
 }
 
-pub(super) fn is_ancestor(ancestor: Node<'_>, node: Node<'_>) -> bool {
+pub(super) fn is_ancestor<'t>(model: &Model<'t>, ancestor: Node<'t>, node: Node<'t>) -> bool {
     ancestor.start_byte() <= node.start_byte() && node.end_byte() <= ancestor.end_byte() && {
         let mut current = Some(node);
         while let Some(n) = current {
             if n.id() == ancestor.id() {
                 return true;
             }
-            current = n.parent();
+            current = model.parent(n);
         }
         false
     }
@@ -473,13 +479,13 @@ pub(super) fn is_ancestor(ancestor: Node<'_>, node: Node<'_>) -> bool {
 /// Whether a definition and a use (given by the ids of its ancestors) sit in different
 /// branches of the same `if` (or `match`), so that the definition cannot reach the use
 /// (loops aside).
-pub(super) fn exclusive(def: Node<'_>, ancestors: &HashSet<usize>) -> bool {
-    let mut lca = def.parent();
+pub(super) fn exclusive<'t>(model: &Model<'t>, def: Node<'t>, ancestors: &HashSet<usize>) -> bool {
+    let mut lca = model.parent(def);
     while let Some(n) = lca {
         if ancestors.contains(&n.id()) {
             break;
         }
-        lca = n.parent();
+        lca = model.parent(n);
     }
     let Some(lca) = lca else {
         return false;
@@ -487,8 +493,10 @@ pub(super) fn exclusive(def: Node<'_>, ancestors: &HashSet<usize>) -> bool {
     match lca.kind() {
         "if_statement" => !lca
             .child_by_field_id(*field::CONDITION)
-            .is_some_and(|c| is_ancestor(c, def)),
-        "block" => lca.parent().is_some_and(|p| p.kind() == "match_statement"),
+            .is_some_and(|c| is_ancestor(model, c, def)),
+        "block" => model
+            .parent(lca)
+            .is_some_and(|p| p.kind() == "match_statement"),
         _ => false,
     }
 }

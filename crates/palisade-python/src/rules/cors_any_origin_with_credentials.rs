@@ -88,6 +88,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call", "module", "class_definition", "assignment", "pair"],
+    needs_text: &[],
     check,
 };
 

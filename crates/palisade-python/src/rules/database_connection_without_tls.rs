@@ -106,6 +106,7 @@ pub struct RuleOptions {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call", "assignment"],
+    needs_text: &[],
     check,
 };
 

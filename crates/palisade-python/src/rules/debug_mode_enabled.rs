@@ -100,6 +100,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call", "assignment"],
+    needs_text: &[],
     check,
 };
 

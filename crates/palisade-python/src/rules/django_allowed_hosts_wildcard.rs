@@ -73,6 +73,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["module", "class_definition"],
+    needs_text: &[],
     check,
 };
 

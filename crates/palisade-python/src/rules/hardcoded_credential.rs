@@ -75,6 +75,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["default_parameter", "typed_default_parameter", "call"],
+    needs_text: &[],
     check,
 };
 

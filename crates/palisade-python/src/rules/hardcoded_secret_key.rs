@@ -106,6 +106,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["assignment", "call"],
+    needs_text: &[],
     check,
 };
 

@@ -87,6 +87,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["module", "call", "assignment"],
+    needs_text: &[],
     check,
 };
 

@@ -46,6 +46,17 @@ pub struct PyRule {
     /// tree-sitter-python node kinds handed to `check`.
     pub node_kinds: &'static [&'static str],
     pub check: fn(Node<'_>, &mut RuleContext<'_, '_>),
+    /// A cheap first test: the rule can only report in a file whose text contains one of
+    /// these (empty: in any file). A file without any is not shown to the rule, and the
+    /// node kinds only it wants are not collected.
+    pub needs_text: &'static [&'static str],
+}
+
+impl PyRule {
+    /// Whether the rule can report anything in a file with this text.
+    pub fn may_match(&self, text: &str) -> bool {
+        self.needs_text.is_empty() || self.needs_text.iter().any(|t| text.contains(t))
+    }
 }
 
 /// A rule that looks across every Python file of the scan, through the endpoint inventory.

@@ -96,6 +96,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["comparison_operator"],
+    needs_text: &[],
     check,
 };
 

@@ -83,6 +83,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call"],
+    needs_text: &[],
     check,
 };
 

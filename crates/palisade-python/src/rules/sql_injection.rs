@@ -124,6 +124,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call"],
+    needs_text: &[],
     check,
 };
 
@@ -737,7 +738,7 @@ mod tests {
         let file = SourceFile::in_memory("app.py", source);
         let rules = RuleSet::only(&[&META], &[META.id]);
         let mut cx = FileContext::new(&file, &rules);
-        let facts = PythonAnalyzer.check_file(&file, &mut cx, &());
+        let facts = PythonAnalyzer.check_file(&file, &mut cx, &Default::default());
         let (mut findings, _) = cx.into_parts();
         // No other file calls anything: deferred findings keep their grade.
         findings.extend(facts.into_iter().flat_map(|f| f.deferred).map(|d| d.finding));

@@ -91,6 +91,7 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call"],
+    needs_text: &[],
     check,
 };
 

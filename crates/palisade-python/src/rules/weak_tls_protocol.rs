@@ -87,6 +87,9 @@ pub static RULE: PyRule = PyRule {
         "assignment",
         "augmented_assignment",
     ],
+    // Every name it looks for contains `SSL` or `TLS` (or is `MINIMUM_SUPPORTED`), and so
+    // does every keyword it reads (`ssl_version`, `tls_versions`).
+    needs_text: &["SSL", "TLS", "MINIMUM_SUPPORTED", "ssl_", "tls_version"],
     check,
 };
 

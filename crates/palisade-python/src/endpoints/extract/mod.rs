@@ -427,7 +427,7 @@ impl<'t, 'm> Extractor<'t, 'm> {
 
     /// An assignment: Django's `urlpatterns` and settings, or a framework object (an app, a
     /// blueprint, a router, a security scheme) given a name.
-    fn assignment(&mut self, node: Node<'_>) {
+    fn assignment(&mut self, node: Node<'t>) {
         let (Some(left), Some(right)) = (
             node.child_by_field_id(*field::LEFT),
             node.child_by_field_id(*field::RIGHT),
@@ -435,7 +435,7 @@ impl<'t, 'm> Extractor<'t, 'm> {
             return;
         };
         let augmented = node.kind() == "augmented_assignment";
-        let at_module = is_module_level(node);
+        let at_module = is_module_level(self.model, node);
         if self.django_assignment(node, left, right, augmented, at_module) {
             return;
         }

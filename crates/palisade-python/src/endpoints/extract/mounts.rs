@@ -99,7 +99,7 @@ impl<'t> Extractor<'t, '_> {
             let values: Vec<Node<'_>> = self
                 .assignments
                 .iter()
-                .filter(|a| is_module_level(**a))
+                .filter(|a| is_module_level(self.model, **a))
                 .filter(|a| {
                     a.child_by_field_id(*field::LEFT)
                         .is_some_and(|l| self.text(l) == name)

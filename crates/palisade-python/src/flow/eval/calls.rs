@@ -189,7 +189,7 @@ impl<'m, 't> Eval<'m, 't> {
 
     /// Whether `name` is assigned or is a parameter somewhere between `at` and the module.
     pub(super) fn defined_locally(&self, name: &str, at: Node<'t>) -> bool {
-        let mut scope = scope_node(at);
+        let mut scope = scope_node(self.model, at);
         loop {
             let index = self.index(scope);
             if index.defs.contains_key(name)
@@ -201,7 +201,7 @@ impl<'m, 't> Eval<'m, 't> {
             if !is_function(scope) {
                 return false;
             }
-            scope = scope_node(scope);
+            scope = scope_node(self.model, scope);
         }
     }
 
@@ -215,7 +215,7 @@ impl<'m, 't> Eval<'m, 't> {
     /// The function `name` refers to at `at`, when it is defined in an enclosing scope or
     /// the module (and not shadowed by a variable or parameter on the way).
     pub(in crate::flow) fn function_named(&self, name: &str, at: Node<'t>) -> Option<Node<'t>> {
-        let mut scope = scope_node(at);
+        let mut scope = scope_node(self.model, at);
         loop {
             let index = self.index(scope);
             if index.defs.contains_key(name) || index.params.contains_key(name) {
@@ -227,7 +227,7 @@ impl<'m, 't> Eval<'m, 't> {
             if !is_function(scope) {
                 return None;
             }
-            scope = scope_node(scope);
+            scope = scope_node(self.model, scope);
         }
     }
 

@@ -75,7 +75,7 @@ impl<'m, 't> Eval<'m, 't> {
                 {
                     return value;
                 }
-                let scope = scope_node(e);
+                let scope = scope_node(self.model, e);
                 self.walk_name(
                     self.text(e),
                     scope,
@@ -87,7 +87,7 @@ impl<'m, 't> Eval<'m, 't> {
                 )
             }
             "attribute" => {
-                let scope = scope_node(e);
+                let scope = scope_node(self.model, e);
                 match self.model.dotted(e) {
                     Some(dotted) if self.index(scope).defs.contains_key(&dotted) => self.walk_name(
                         &dotted,
@@ -247,11 +247,11 @@ impl<'m, 't> Eval<'m, 't> {
                 if out.is_empty() { constant() } else { out }
             }
             "identifier" => {
-                let scope = scope_node(e);
+                let scope = scope_node(self.model, e);
                 self.walk_name(self.text(e), scope, e.start_byte(), Some(e), e, view, d)
             }
             "attribute" => {
-                let scope = scope_node(e);
+                let scope = scope_node(self.model, e);
                 match self.model.dotted(e) {
                     Some(dotted) if self.index(scope).defs.contains_key(&dotted) => {
                         self.walk_name(&dotted, scope, e.start_byte(), Some(e), e, view, d)

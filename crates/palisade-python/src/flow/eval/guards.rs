@@ -16,7 +16,7 @@ impl<'m, 't> Eval<'m, 't> {
         depth: u32,
     ) -> Option<usize> {
         let mut child = at;
-        let mut current = at.parent();
+        let mut current = self.model.parent(at);
         while let Some(n) = current {
             match n.kind() {
                 "if_statement" | "elif_clause"
@@ -49,7 +49,7 @@ impl<'m, 't> Eval<'m, 't> {
                 break;
             }
             child = n;
-            current = n.parent();
+            current = self.model.parent(n);
         }
         None
     }

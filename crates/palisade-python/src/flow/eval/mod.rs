@@ -139,13 +139,9 @@ pub(super) struct Eval<'m, 't> {
 
 impl<'m, 't> Eval<'m, 't> {
     pub(super) fn new(model: &'m Model<'t>, any: Node<'t>) -> Self {
-        let mut root = any;
-        while let Some(parent) = root.parent() {
-            root = parent;
-        }
         Eval {
             model,
-            root,
+            root: model.root_of(any),
             steps: Cell::new(0),
         }
     }

@@ -10,7 +10,7 @@ impl<'m, 't> Eval<'m, 't> {
     /// An attribute, subscript or call chain: `request.args.get("q")`, `row["name"]`,
     /// `self.TABLE`, `payload.email.lower()`.
     pub(super) fn chain(&self, e: Node<'t>, depth: u32) -> Value<'t> {
-        let scope = scope_node(e);
+        let scope = scope_node(self.model, e);
         if e.kind() == "attribute"
             && let Some(dotted) = self.model.dotted(e)
             && self.index(scope).defs.contains_key(&dotted)
@@ -165,13 +165,13 @@ impl<'m, 't> Eval<'m, 't> {
         if let Some(value) = self.comprehension_binding(e, name, view, depth) {
             return value;
         }
-        let scope = scope_node(e);
+        let scope = scope_node(self.model, e);
         self.walk_name(name, scope, e.start_byte(), Some(e), e, view, depth)
     }
 
     /// The value of `name` seen at node `at` (for `locals()` formatting).
     pub(super) fn name_at(&self, name: &str, at: Node<'t>, view: View, depth: u32) -> Value<'t> {
-        let scope = scope_node(at);
+        let scope = scope_node(self.model, at);
         self.walk_name(name, scope, at.start_byte(), Some(at), at, view, depth)
     }
 
@@ -183,7 +183,7 @@ impl<'m, 't> Eval<'m, 't> {
         view: View,
         depth: u32,
     ) -> Option<Value<'t>> {
-        let mut current = e.parent();
+        let mut current = self.model.parent(e);
         while let Some(n) = current {
             if is_function(n) {
                 return None;
@@ -202,7 +202,7 @@ impl<'m, 't> Eval<'m, 't> {
                     ) else {
                         continue;
                     };
-                    if is_ancestor(right, e) {
+                    if is_ancestor(self.model, right, e) {
                         continue;
                     }
                     let index = if left.kind() == "identifier" {
@@ -223,7 +223,7 @@ impl<'m, 't> Eval<'m, 't> {
                     }
                 }
             }
-            current = n.parent();
+            current = self.model.parent(n);
         }
         None
     }
@@ -253,15 +253,15 @@ impl<'m, 't> Eval<'m, 't> {
             return self.outer(name, scope, &index, use_node, view, d);
         };
         let body = self.body(&index);
-        let (mut reach, mut falls_through) = reaching(&defs, pos, at, body);
+        let (mut reach, mut falls_through) = reaching(self.model, &defs, pos, at, body);
         let mut value: Value<'t> = Vec::new();
         if let Some(at) = at
             && let Some(guard) = guard
         {
             reach.retain(|def| def.node.start_byte() >= guard);
-            let start = reach
-                .iter()
-                .rposition(|def| def.kind.kills() && dominates(def.node, Some(at), body));
+            let start = reach.iter().rposition(|def| {
+                def.kind.kills() && dominates(self.model, def.node, Some(at), body)
+            });
             if let Some(i) = start {
                 reach.drain(..i);
             } else {
@@ -347,7 +347,7 @@ impl<'m, 't> Eval<'m, 't> {
             let parent = if index.globals.contains(name) {
                 self.root
             } else {
-                scope_node(scope)
+                scope_node(self.model, scope)
             };
             return self.walk_name(name, parent, parent.end_byte(), None, use_node, view, depth);
         }
