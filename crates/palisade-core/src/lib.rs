@@ -14,6 +14,7 @@ pub mod engine;
 pub mod finding;
 pub mod fingerprint;
 pub mod git;
+pub mod http_url;
 pub mod options;
 mod register;
 pub mod report;

@@ -6,6 +6,7 @@
 //! back-off on connection failures, 429 and 5xx answers, at most five redirects.
 
 use palisade_core::engine::Online;
+pub use palisade_core::http_url::Url;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,102 +16,6 @@ use std::time::Duration;
 
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 const MAX_REDIRECTS: usize = 5;
-
-/// An `http(s)://host[:port]/path` address.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Url {
-    pub https: bool,
-    pub host: String,
-    pub port: u16,
-    /// Path and query, starting with `/`.
-    pub path: String,
-}
-
-impl Url {
-    pub fn parse(text: &str) -> Result<Url, String> {
-        let (https, rest) = if let Some(r) = text.strip_prefix("https://") {
-            (true, r)
-        } else if let Some(r) = text.strip_prefix("http://") {
-            (false, r)
-        } else {
-            return Err(format!("`{text}` is not an http:// or https:// address"));
-        };
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let authority = &rest[..end];
-        if authority.contains('@') {
-            return Err(format!(
-                "`{text}`: credentials in the address are not accepted"
-            ));
-        }
-        let mut path = rest[end..].split('#').next().unwrap_or("").to_string();
-        if !path.starts_with('/') {
-            path.insert(0, '/');
-        }
-        let default_port = if https { 443 } else { 80 };
-        let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
-            let (host, after) = bracketed
-                .split_once(']')
-                .ok_or_else(|| format!("`{text}`: unclosed `[` in the host"))?;
-            let port = match after.strip_prefix(':') {
-                Some(p) => p.parse().map_err(|_| format!("`{text}`: bad port"))?,
-                None => default_port,
-            };
-            (host.to_string(), port)
-        } else {
-            match authority.rsplit_once(':') {
-                Some((h, p)) => (
-                    h.to_string(),
-                    p.parse().map_err(|_| format!("`{text}`: bad port"))?,
-                ),
-                None => (authority.to_string(), default_port),
-            }
-        };
-        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control()) {
-            return Err(format!("`{text}`: no valid host"));
-        }
-        Ok(Url {
-            https,
-            host: host.to_ascii_lowercase(),
-            port,
-            path,
-        })
-    }
-
-    fn host_header(&self) -> String {
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
-        };
-        if self.port == if self.https { 443 } else { 80 } {
-            host
-        } else {
-            format!("{host}:{}", self.port)
-        }
-    }
-
-    /// Where a `Location` header points, from this address.
-    fn join(&self, location: &str) -> Result<Url, String> {
-        let location = location.trim();
-        if location.starts_with("http://") || location.starts_with("https://") {
-            Url::parse(location)
-        } else if location.starts_with('/') {
-            Ok(Url {
-                path: location.to_string(),
-                ..self.clone()
-            })
-        } else {
-            Err(format!("unsupported redirect target `{location}`"))
-        }
-    }
-}
-
-impl std::fmt::Display for Url {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let scheme = if self.https { "https" } else { "http" };
-        write!(f, "{scheme}://{}{}", self.host_header(), self.path)
-    }
-}
 
 /// The connection, plain or TLS.
 enum Stream {
@@ -366,7 +271,7 @@ impl Client {
         let mut head = format!(
             "{method} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: palisade/{}\r\nAccept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n",
             url.path,
-            url.host_header(),
+            url.authority(),
             env!("CARGO_PKG_VERSION"),
         );
         if let Some(body) = body {

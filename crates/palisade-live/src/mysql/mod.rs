@@ -68,7 +68,7 @@ impl MysqlTarget {
         let (host, port) = if socket.is_some() && hostport.is_empty() {
             ("localhost".to_string(), 3306)
         } else {
-            split_host_port(hostport, 3306)?
+            palisade_core::http_url::split_host_port(hostport, 3306)?
         };
         Ok(MysqlTarget {
             user: userinfo.to_string(),
@@ -124,30 +124,6 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `host`, `host:port`, `[v6]:port`.
-pub(crate) fn split_host_port(s: &str, default: u16) -> Result<(String, u16), String> {
-    if s.is_empty() {
-        return Err("no host in the URL".to_string());
-    }
-    if let Some(v6) = s.strip_prefix('[') {
-        let (host, rest) = v6
-            .split_once(']')
-            .ok_or_else(|| format!("`{s}`: unclosed ["))?;
-        let port = match rest.strip_prefix(':') {
-            Some(p) => p.parse().map_err(|_| format!("`{p}` is not a port"))?,
-            None => default,
-        };
-        return Ok((host.to_string(), port));
-    }
-    match s.rsplit_once(':') {
-        Some((h, p)) => Ok((
-            h.to_string(),
-            p.parse().map_err(|_| format!("`{p}` is not a port"))?,
-        )),
-        None => Ok((s.to_string(), default)),
-    }
 }
 
 /// The settings of a database audit.
