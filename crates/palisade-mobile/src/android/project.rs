@@ -410,6 +410,28 @@ pub enum Exposure {
 }
 
 impl Project {
+    /// The network security config blocks that apply to shipped code: every block of every
+    /// config outside test source sets, except `<debug-overrides>` (which only debuggable
+    /// builds read). Each with its file and source set, so a rule can lower debug-only ones.
+    pub fn shipped_network_blocks(
+        &self,
+    ) -> impl Iterator<Item = (&str, &Place, &super::resources::NetworkBlock)> {
+        self.resources
+            .iter()
+            .filter(|(_, place, _)| place.kind != SetKind::Test)
+            .filter_map(|(path, place, resource)| match resource {
+                Resource::NetworkConfig(config) => Some((path.as_str(), place, config)),
+                _ => None,
+            })
+            .flat_map(|(path, place, config)| {
+                config
+                    .blocks
+                    .iter()
+                    .filter(|b| b.kind != super::resources::BlockKind::DebugOverrides)
+                    .map(move |block| (path, place, block))
+            })
+    }
+
     /// Whether (and how) other apps can start or bind the component.
     pub fn exposure(&self, file: &ManifestFile, c: &Component) -> Option<Exposure> {
         if c.enabled

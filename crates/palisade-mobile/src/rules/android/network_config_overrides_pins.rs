@@ -23,7 +23,6 @@
 //! - OWASP MASVS-NETWORK-2
 
 use crate::android::project::{Project, SetKind};
-use crate::android::resources::{BlockKind, Resource};
 use crate::rules::{ProjectOut, ProjectRule};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -46,25 +45,17 @@ pub static RULE: ProjectRule = ProjectRule {
 };
 
 fn check(project: &Project, out: &mut ProjectOut<'_, '_>) {
-    for (path, place, resource) in &project.resources {
-        let Resource::NetworkConfig(config) = resource else {
-            continue;
-        };
-        if place.kind == SetKind::Test {
-            continue;
-        }
-        for block in config.blocks.iter().filter(|b| b.kind != BlockKind::DebugOverrides) {
-            for span in &block.override_pins {
-                let mut finding = Finding::new(
-                    &META,
-                    *span,
-                    "`overridePins=\"true\"`: certificates of this trust anchor skip the pin-set",
-                );
-                if place.kind == SetKind::Debug {
-                    finding = finding.with_severity(Severity::Low);
-                }
-                out.report(path, finding);
+    for (path, place, block) in project.shipped_network_blocks() {
+        for span in &block.override_pins {
+            let mut finding = Finding::new(
+                &META,
+                *span,
+                "`overridePins=\"true\"`: certificates of this trust anchor skip the pin-set",
+            );
+            if place.kind == SetKind::Debug {
+                finding = finding.with_severity(Severity::Low);
             }
+            out.report(path, finding);
         }
     }
 }

@@ -34,7 +34,6 @@
 //! - OWASP MASVS-NETWORK-2
 
 use crate::android::project::{Project, SetKind};
-use crate::android::resources::{BlockKind, Resource};
 use crate::rules::{ProjectOut, ProjectRule};
 use palisade_core::date::Date;
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
@@ -59,42 +58,34 @@ pub static RULE: ProjectRule = ProjectRule {
 
 fn check(project: &Project, out: &mut ProjectOut<'_, '_>) {
     let today = out.cx.today();
-    for (path, place, resource) in &project.resources {
-        let Resource::NetworkConfig(config) = resource else {
-            continue;
-        };
-        if place.kind == SetKind::Test {
-            continue;
-        }
-        for block in config.blocks.iter().filter(|b| b.kind != BlockKind::DebugOverrides) {
-            for pins in &block.pin_sets {
-                let mut findings = Vec::new();
-                if let Some((text, span)) = &pins.expiration
-                    && let Some(date) = Date::parse(text.trim())
-                    && date < today
-                {
-                    findings.push(Finding::new(
+    for (path, place, block) in project.shipped_network_blocks() {
+        for pins in &block.pin_sets {
+            let mut findings = Vec::new();
+            if let Some((text, span)) = &pins.expiration
+                && let Some(date) = Date::parse(text.trim())
+                && date < today
+            {
+                findings.push(Finding::new(
+                    &META,
+                    *span,
+                    format!("pin-set expired on {date}: Android no longer enforces these pins, so pinning is off for {}", domains(&block.domains)),
+                ));
+            }
+            if pins.pins == 1 {
+                findings.push(
+                    Finding::new(
                         &META,
-                        *span,
-                        format!("pin-set expired on {date}: Android no longer enforces these pins, so pinning is off for {}", domains(&block.domains)),
-                    ));
+                        pins.span,
+                        format!("pin-set with a single pin for {}: no backup pin, so a new server key locks the app out", domains(&block.domains)),
+                    )
+                    .with_severity(Severity::Low),
+                );
+            }
+            for mut finding in findings {
+                if place.kind == SetKind::Debug {
+                    finding = finding.with_severity(Severity::Low);
                 }
-                if pins.pins == 1 {
-                    findings.push(
-                        Finding::new(
-                            &META,
-                            pins.span,
-                            format!("pin-set with a single pin for {}: no backup pin, so a new server key locks the app out", domains(&block.domains)),
-                        )
-                        .with_severity(Severity::Low),
-                    );
-                }
-                for mut finding in findings {
-                    if place.kind == SetKind::Debug {
-                        finding = finding.with_severity(Severity::Low);
-                    }
-                    out.report(path, finding);
-                }
+                out.report(path, finding);
             }
         }
     }

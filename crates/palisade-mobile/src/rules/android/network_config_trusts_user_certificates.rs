@@ -28,7 +28,6 @@
 //! - OWASP MASVS-NETWORK-1
 
 use crate::android::project::{Project, SetKind};
-use crate::android::resources::{BlockKind, Resource};
 use crate::rules::{ProjectOut, ProjectRule};
 use palisade_core::{Confidence, Finding, Owasp, Recommendation, RuleMeta, Severity};
 
@@ -51,25 +50,17 @@ pub static RULE: ProjectRule = ProjectRule {
 };
 
 fn check(project: &Project, out: &mut ProjectOut<'_, '_>) {
-    for (path, place, resource) in &project.resources {
-        let Resource::NetworkConfig(config) = resource else {
-            continue;
-        };
-        if place.kind == SetKind::Test {
-            continue;
-        }
-        for block in config.blocks.iter().filter(|b| b.kind != BlockKind::DebugOverrides) {
-            for span in &block.user_certificates {
-                let mut finding = Finding::new(
-                    &META,
-                    *span,
-                    "user-installed CA certificates are trusted: any CA a user or profile adds can intercept this traffic",
-                );
-                if place.kind == SetKind::Debug {
-                    finding = finding.with_severity(Severity::Low);
-                }
-                out.report(path, finding);
+    for (path, place, block) in project.shipped_network_blocks() {
+        for span in &block.user_certificates {
+            let mut finding = Finding::new(
+                &META,
+                *span,
+                "user-installed CA certificates are trusted: any CA a user or profile adds can intercept this traffic",
+            );
+            if place.kind == SetKind::Debug {
+                finding = finding.with_severity(Severity::Low);
             }
+            out.report(path, finding);
         }
     }
 }
