@@ -174,7 +174,12 @@ impl Analyzer for LiveAnalyzer {
     }
 
     fn settings(&self) -> Option<OptionsType> {
+        // `[analyzers.live]`: the older spelling of `[live]`, kept as an alias.
         Some(OptionsType::of::<LiveConfig>())
+    }
+
+    fn config_table(&self) -> Option<palisade_core::config::ConfigTable> {
+        Some(settings::TABLE)
     }
 
     fn check_file(&self, _: &SourceFile, _: &mut FileContext<'_>, _: &()) -> Option<()> {
@@ -207,6 +212,21 @@ impl Analyzer for LiveAnalyzer {
             }
         }
     }
+}
+
+/// The live targets `palisade.toml` lists: under `[live]`, or its alias `[analyzers.live]`
+/// (the configuration reader refuses a file that gives both).
+pub fn configured_targets(config: &palisade_core::config::Config) -> Vec<String> {
+    config
+        .table::<LiveConfig>(settings::TABLE.key)
+        .or_else(|| {
+            config
+                .analyzer_settings
+                .get("live")
+                .and_then(|v| v.downcast_ref::<LiveConfig>())
+        })
+        .map(LiveConfig::targets)
+        .unwrap_or_default()
 }
 
 /// The live analyzer with default settings, as `analyzers()` lists it: `scan --online

@@ -243,7 +243,7 @@ pub struct CommonScanArgs {
     /// with MYSQL_PWD set); repeatable; needs --online.
     #[arg(long = "target", value_name = "URL", requires = "online")]
     pub targets: Vec<String>,
-    /// Also audit the live targets listed in palisade.toml under `[analyzers.live]` (`urls`,
+    /// Also audit the live targets listed in palisade.toml under `[live]` (`urls`,
     /// `mysql`); implies --online. Without it those targets are never contacted.
     #[arg(long)]
     pub live: bool,

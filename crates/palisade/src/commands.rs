@@ -215,16 +215,10 @@ fn run_scan(
     };
     let mut targets = common.targets.clone();
     if common.live {
-        let configured = prepared
-            .config
-            .analyzer_settings
-            .get("live")
-            .and_then(|v| v.downcast_ref::<palisade_live::LiveConfig>())
-            .map(|c| c.targets())
-            .unwrap_or_default();
+        let configured = palisade_live::configured_targets(&prepared.config);
         if configured.is_empty() && targets.is_empty() {
             return Err(Failure::usage(
-                "--live: palisade.toml lists no target under [analyzers.live] (urls, mysql)",
+                "--live: palisade.toml lists no target under [live] (urls, mysql)",
             ));
         }
         targets.extend(configured);

@@ -1659,6 +1659,33 @@ fn live_commands_fail_clearly_on_unreachable_targets() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
 
+    // A name under the reserved `.invalid` TLD (RFC 6761) resolves nowhere: a DNS error
+    // that names the host, for both the HTTPS and the plain-HTTP variant, and exit code 2.
+    for dead in [
+        "https://no-such-host.invalid/",
+        "http://no-such-host.invalid/",
+    ] {
+        let out = palisade()
+            .args(["probe", dead, "--timeout", "2", "--format", "json"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{dead}: {stderr}");
+        assert!(
+            stderr.contains("cannot resolve `no-such-host.invalid` (DNS)"),
+            "{dead}: {stderr}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(json["findings"].as_array().unwrap().is_empty(), "{json}");
+        assert!(
+            json["diagnostics"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("(DNS)"),
+            "{json}"
+        );
+    }
+
     let out = palisade()
         .args(["mysql", "mysql://app:secret@127.0.0.1:3306"])
         .output()
@@ -1778,11 +1805,11 @@ fn probe_findings_work_in_every_format_with_ignores_and_baselines() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(json["findings"].as_array().unwrap().is_empty(), "{json}");
 
-    // `[analyzers.live]` targets: audited by `scan --live`, never contacted without it.
+    // `[live]` targets: audited by `scan --live`, never contacted without it.
     let config = dir.path().join("live.toml");
-    std::fs::write(&config, format!("[analyzers.live]\nurls = [\"{url}\"]\n")).unwrap();
+    std::fs::write(&config, format!("[live]\nurls = [\"{url}\"]\n")).unwrap();
     let before = connections.load(std::sync::atomic::Ordering::SeqCst);
-    let scan = |live: bool| {
+    let scan = |config: &Path, live: bool| {
         let mut cmd = palisade();
         cmd.args([
             "scan",
@@ -1797,11 +1824,38 @@ fn probe_findings_work_in_every_format_with_ignores_and_baselines() {
         let out = cmd.arg(empty.path()).output().unwrap();
         finding_text(&serde_json::from_slice(&out.stdout).unwrap())
     };
-    assert!(!scan(false).contains("probe/"));
+    assert!(!scan(&config, false).contains("probe/"));
     assert_eq!(
         connections.load(std::sync::atomic::Ordering::SeqCst),
         before
     );
-    assert!(scan(true).contains("probe/no-https-redirect"));
+    assert!(scan(&config, true).contains("probe/no-https-redirect"));
     assert!(connections.load(std::sync::atomic::Ordering::SeqCst) > before);
+
+    // `[analyzers.live]`, the earlier spelling, is an alias of `[live]`.
+    let alias = dir.path().join("alias.toml");
+    std::fs::write(&alias, format!("[analyzers.live]\nurls = [\"{url}\"]\n")).unwrap();
+    assert!(scan(&alias, true).contains("probe/no-https-redirect"));
+
+    // Both spellings in one file: a configuration error at `[live]`, nothing contacted.
+    let both = dir.path().join("both.toml");
+    std::fs::write(
+        &both,
+        format!("[analyzers.live]\nurls = [\"{url}\"]\n\n[live]\nurls = [\"{url}\"]\n"),
+    )
+    .unwrap();
+    let before = connections.load(std::sync::atomic::Ordering::SeqCst);
+    let out = palisade()
+        .args(["scan", "--live", "--config", both.to_str().unwrap()])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("both.toml:4:"), "{stderr}");
+    assert!(stderr.contains("[analyzers.live] (line 1)"), "{stderr}");
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        before
+    );
 }

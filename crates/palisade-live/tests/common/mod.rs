@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod mariadb;
+
 use palisade_core::config::{Config, RuleSet};
 use palisade_core::engine::{self, DynAnalyzer, NetworkAccess, ScanOptions};
 use palisade_core::{Report, ReportedFinding};
