@@ -26,6 +26,10 @@ use android::project::{Fact, Project, SetKind, place_of};
 use palisade_core::engine::ProjectContext;
 use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
 
+/// The largest APK read (256 MiB): far above `scan.max-file-size`, which is meant for
+/// source files, and still bounded, since the archive is held in memory while read.
+const APK_SIZE_LIMIT: u64 = 256 * 1024 * 1024;
+
 /// The Android analyzer: manifests, Gradle, resources, Java and Kotlin.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AndroidAnalyzer;
@@ -70,6 +74,12 @@ impl Analyzer for AndroidAnalyzer {
             ],
             ..FileSelector::default()
         }
+    }
+
+    /// APKs are read member by member, each member capped (see `android::apk`), so the
+    /// whole archive may be far larger than a source file.
+    fn size_limit(&self, path: &str) -> Option<u64> {
+        android::apk::is_archive(path).then_some(APK_SIZE_LIMIT)
     }
 
     /// APKs (zip archives) are read as their decoded manifest and XML resources.

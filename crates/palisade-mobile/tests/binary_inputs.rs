@@ -406,3 +406,36 @@ fn mutated_binary_xml_and_plists_never_panic() {
         }
     }
 }
+
+#[test]
+fn an_apk_larger_than_the_source_file_limit_is_still_read() {
+    // Real APKs are megabytes of dex and assets; the 2 MB limit is meant for source files.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let dex = vec![b'd'; 3 * 1024 * 1024];
+    let apk = zip(
+        &[
+            ("AndroidManifest.xml", &encode(&manifest())),
+            ("classes.dex", &dex),
+        ],
+        zip::CompressionMethod::Stored,
+    );
+    assert!(apk.len() > 3 * 1024 * 1024);
+    write(root, "app-release.apk", &apk);
+    let report = scan(root);
+    assert_no_internal_error(&report);
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.kind == palisade_core::DiagnosticKind::TooLarge),
+        "{:#?}",
+        report.diagnostics
+    );
+    let debuggable = found(
+        &report,
+        "android/debuggable-build",
+        "app-release.apk!/AndroidManifest.xml",
+    );
+    assert_eq!(debuggable.len(), 1, "{:#?}", report.findings);
+}

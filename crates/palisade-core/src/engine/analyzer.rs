@@ -69,6 +69,12 @@ pub trait Analyzer: Send + Sync + 'static {
     fn decode_binary(&self, _path: &str, _bytes: &[u8]) -> Option<Result<String, String>> {
         None
     }
+    /// A larger size limit than `scan.max-file-size` for one of its files, for archives it
+    /// reads member by member under caps of its own (an APK is rarely under the 2 MB
+    /// default meant for source files). `None` keeps the configured limit.
+    fn size_limit(&self, _path: &str) -> Option<u64> {
+        None
+    }
     /// Checks one file, reporting through `cx`, and returns what the project pass needs of
     /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
     fn check_file(
@@ -105,6 +111,7 @@ pub trait DynAnalyzer: Send + Sync {
     fn comment_style(&self, path: &str) -> CommentStyle;
     fn input_kind(&self) -> &'static str;
     fn decode_binary(&self, path: &str, bytes: &[u8]) -> Option<Result<String, String>>;
+    fn size_limit(&self, path: &str) -> Option<u64>;
     /// A fresh scan state (see [`Analyzer::ScanState`]).
     fn new_scan_state(&self) -> ErasedState;
     fn check_file_erased(
@@ -152,6 +159,10 @@ impl<A: Analyzer> DynAnalyzer for A {
 
     fn decode_binary(&self, path: &str, bytes: &[u8]) -> Option<Result<String, String>> {
         Analyzer::decode_binary(self, path, bytes)
+    }
+
+    fn size_limit(&self, path: &str) -> Option<u64> {
+        Analyzer::size_limit(self, path)
     }
 
     fn new_scan_state(&self) -> ErasedState {

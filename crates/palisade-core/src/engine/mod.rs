@@ -470,9 +470,16 @@ fn first_pass(
 
     // Files an analyzer may report in from another file's check (not those too large to read).
     let max_size = options.config.max_file_size();
+    // The configured limit, or the larger one an analyzer that takes the file asks for.
+    let limit_for = |f: &DiscoveredFile, takers: &[usize]| {
+        takers
+            .iter()
+            .filter_map(|&i| analyzers[i].size_limit(&f.path))
+            .fold(max_size, u64::max)
+    };
     let mut scanned: HashSet<String> = wanted
         .iter()
-        .filter(|(f, _)| f.size <= max_size)
+        .filter(|(f, takers)| f.size <= limit_for(f, takers))
         .map(|(f, _)| f.path.clone())
         .collect();
     if let Some(stdin) = &options.stdin {
@@ -504,7 +511,7 @@ fn first_pass(
     let mut outcomes: Vec<FileOutcome> = wanted
         .par_iter()
         .map(|(file, takers)| {
-            let outcome = match read::read_text(file, max_size) {
+            let outcome = match read::read_text(file, limit_for(file, takers)) {
                 Ok(text) => {
                     let comment = analyzers[takers[0]].comment_style(&file.path);
                     let source = SourceFile::from_walk(
