@@ -100,17 +100,30 @@ const LISTED: usize = 4;
 
 fn check(pipeline: &Pipeline, cx: &mut RuleContext<'_, '_>) {
     let workflow = workflow_admits(pipeline.workflow_rules.as_deref());
-    // Without `workflow: rules`, merge-request pipelines exist when some job asks for them.
+    // Without `workflow: rules`, merge-request pipelines exist when some job's rules match
+    // in them: one that asks for them, and also one whose rule matches everywhere (GitLab's
+    // "duplicate pipelines"). A rule palisade cannot evaluate leaves it open.
     let mr_pipelines = match workflow {
         Admits::Yes => Admits::Yes,
         Admits::Unknown => Admits::Unknown,
         Admits::No => Admits::No,
         Admits::NoWorkflow => {
-            let asked = pipeline
+            let reaches: Vec<Reach> = pipeline
                 .jobs
                 .iter()
-                .any(|j| !j.hidden && matches!(job_reach(j), Reach::Explicit(_)));
-            if asked { Admits::Yes } else { Admits::No }
+                .filter(|j| !j.hidden)
+                .map(job_reach)
+                .collect();
+            if reaches
+                .iter()
+                .any(|r| matches!(r, Reach::Explicit(_) | Reach::Always(_)))
+            {
+                Admits::Yes
+            } else if reaches.iter().any(|r| matches!(r, Reach::Maybe(_))) {
+                Admits::Unknown
+            } else {
+                Admits::No
+            }
         }
     };
     for job in pipeline.jobs.iter().filter(|j| !j.hidden) {
