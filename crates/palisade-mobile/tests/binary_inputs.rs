@@ -439,3 +439,63 @@ fn an_apk_larger_than_the_source_file_limit_is_still_read() {
     );
     assert_eq!(debuggable.len(), 1, "{:#?}", report.findings);
 }
+
+/// Strings holding Unicode noncharacters (U+FFFE, U+FFFF) and other characters XML 1.0
+/// cannot carry, in a binary plist and in compiled XML: a notice or findings, never a panic
+/// (the fuzz targets binary_plist and axml found such strings).
+#[test]
+fn noncharacters_in_binary_strings_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (i, odd) in [
+        "\u{FFFF}",
+        "\u{FFFE}",
+        "a\u{FFFF}b",
+        "\u{1}\u{FFFE}",
+        "\u{FDD0}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut ats = plist::Dictionary::new();
+        ats.insert((*odd).into(), plist::Value::Boolean(true));
+        ats.insert("NSAllowsArbitraryLoads".into(), plist::Value::Boolean(true));
+        write(
+            root,
+            &format!("P{i}/Info.plist"),
+            &binary_plist(&[
+                ("CFBundleName", plist::Value::String((*odd).into())),
+                ("NSAppTransportSecurity", plist::Value::Dictionary(ats)),
+            ]),
+        );
+        write(
+            root,
+            &format!("E{i}/App.entitlements"),
+            &binary_plist(&[(odd, plist::Value::String((*odd).into()))]),
+        );
+        let manifest = Element::new(
+            "manifest",
+            &[("package", odd)],
+            vec![Element::new(
+                "application",
+                &[("android:label", odd)],
+                vec![Element::new(
+                    odd,
+                    &[("android:name", odd), ("android:exported", "true")],
+                    vec![],
+                )],
+            )],
+        );
+        let apk = zip(
+            &[("AndroidManifest.xml", &encode(&manifest))],
+            zip::CompressionMethod::Stored,
+        );
+        write(root, &format!("A{i}/app.apk"), &apk);
+        let decoded = axml::to_xml(&encode(&manifest));
+        if let Ok(xml) = decoded {
+            let _ = palisade_mobile::android::manifest::Manifest::parse(&xml);
+        }
+    }
+    let report = scan(root);
+    assert_no_internal_error(&report);
+}

@@ -212,3 +212,198 @@ fn scan_bytes_reads_the_first_byte_as_the_kind() {
     assert!(palisade::fuzz::scan_bytes(b"\x00text\x00with NUL bytes").is_none());
     assert!(palisade::fuzz::scan_bytes(b"").is_none());
 }
+
+/// The parser targets (`palisade::fuzz::parsers`) a fixture seeds, with the first byte that
+/// picks its format (`None`: the target reads one format), as `fuzz/seeds.sh` writes them.
+fn parser_seeds_of(path: &Path) -> Vec<(&'static str, Option<u8>)> {
+    let name = path.to_string_lossy().replace('\\', "/");
+    let file = name.rsplit('/').next().unwrap_or(&name).to_string();
+    let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
+    let lockfile = palisade::fuzz::parsers::LOCKFILES
+        .iter()
+        .position(|l| l.rsplit('/').next() == Some(file.as_str()))
+        .or_else(|| {
+            if file.ends_with(".dockerfile") {
+                Some(21)
+            } else if name.contains("palisade-deps") && ext == "txt" {
+                Some(22)
+            } else {
+                None
+            }
+        });
+    let mut out = Vec::new();
+    if name.contains("palisade-web/fixtures") {
+        out.push(("csp", Some(0)));
+        let config = match ext {
+            "conf" | "htaccess" => Some(0),
+            _ if file == "_headers" => Some(1),
+            _ if file == "netlify.toml" => Some(2),
+            "json" => Some(3),
+            "html" | "htm" => Some(4),
+            "js" | "mjs" | "cjs" | "ts" | "tsx" | "jsx" => Some(5),
+            "py" => Some(6),
+            _ => None,
+        };
+        if let Some(k) = config {
+            out.push(("web_config", Some(k)));
+        }
+    } else if name.contains("palisade-mobile/fixtures") {
+        let kind = match ext {
+            _ if file == "AndroidManifest.xml" => Some(0),
+            "xml" => Some(1),
+            "plist" | "entitlements" => Some(2),
+            "gradle" | "kts" => Some(3),
+            _ if file == "libs.versions.toml" => Some(4),
+            _ => None,
+        };
+        if let Some(k) = kind {
+            out.push(("mobile_xml", Some(k)));
+        }
+    } else if name.contains("palisade-controls/fixtures") && ext == "yml" {
+        out.push(("ci", None));
+    } else if name.contains("tests/data/osv") {
+        out.push(("osv", None));
+    }
+    if let Some(i) = lockfile.filter(|_| name.contains("palisade-deps")) {
+        out.push(("lockfile", Some(i as u8)));
+    }
+    out
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn target(name: &str) -> fn(&[u8]) {
+    palisade::fuzz::parsers::TARGETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("no target {name}"))
+        .1
+}
+
+/// Every parser target on the fixtures that seed it, and their mutations: what a short fuzz
+/// run starts from. A panic fails the test (the targets assert their properties too).
+#[test]
+fn parser_targets_replay_their_seeds_and_mutations() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+    let dirs = [
+        crates.join("palisade-web/fixtures"),
+        crates.join("palisade-mobile/fixtures"),
+        crates.join("palisade-controls/fixtures"),
+        crates.join("palisade-deps/fixtures"),
+        crates.join("palisade-deps/tests/data/osv"),
+    ];
+    for path in dirs.iter().flat_map(|d| files_under(d)) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (name, byte) in parser_seeds_of(&path) {
+            *seen.entry(name).or_default() += 1;
+            let run = target(name);
+            for input in std::iter::once(text.clone()).chain(mutations(&text)) {
+                let mut bytes: Vec<u8> = byte.into_iter().collect();
+                bytes.extend_from_slice(input.as_bytes());
+                run(&bytes);
+            }
+        }
+    }
+    // The code model through the engine: the fixtures once each (their mutations go
+    // through the web analyzer in web_fixtures_and_mutations_never_panic).
+    for path in files_under(&crates.join("palisade-web/fixtures")) {
+        let kind = match path.extension().and_then(|e| e.to_str()) {
+            Some("js") => 0,
+            Some("ts") => 1,
+            Some("tsx") => 2,
+            Some("jsx") => 3,
+            Some("vue") => 4,
+            Some("html") => 5,
+            _ => continue,
+        };
+        let mut bytes = vec![kind];
+        bytes.extend(std::fs::read(&path).unwrap());
+        target("web_code")(&bytes);
+        *seen.entry("web_code").or_default() += 1;
+    }
+    // Versions: every event of the OSV fixtures, per ecosystem, in both orders.
+    for (i, eco) in ["PyPI", "npm", "crates.io", "Maven"].iter().enumerate() {
+        let mut versions = Vec::new();
+        for path in files_under(&crates.join("palisade-deps/tests/data/osv").join(eco)) {
+            let record: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for affected in record["affected"].as_array().into_iter().flatten() {
+                for range in affected["ranges"].as_array().into_iter().flatten() {
+                    for event in range["events"].as_array().into_iter().flatten() {
+                        for v in event.as_object().into_iter().flat_map(|o| o.values()) {
+                            versions.extend(v.as_str().map(str::to_string));
+                        }
+                    }
+                }
+            }
+        }
+        for list in [
+            versions.join("\n"),
+            versions
+                .iter()
+                .rev()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ] {
+            let mut bytes = vec![i as u8];
+            bytes.extend(list.as_bytes());
+            target("version_order")(&bytes);
+        }
+        *seen.entry("version_order").or_default() += 1;
+    }
+    // The binary targets: the mobile fixtures compiled, each cut at eight places and with
+    // bytes flipped at eight.
+    for (name, _, bytes) in
+        palisade::fuzz::parsers::binary_seeds(&crates.join("palisade-mobile/fixtures"))
+    {
+        *seen.entry(name).or_default() += 1;
+        let run = target(name);
+        run(&bytes);
+        for i in 1..8 {
+            let at = bytes.len() * i / 8;
+            run(&bytes[..at]);
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0xFF;
+            run(&flipped);
+        }
+    }
+    for (name, _) in palisade::fuzz::parsers::TARGETS {
+        assert!(
+            seen.get(name).copied().unwrap_or(0) > 0,
+            "no seed for {name}: {seen:?}"
+        );
+    }
+}
+
+/// Writes the binary targets' seeds into `$FUZZ_SEEDS_DIR/<target>/` (run by fuzz/seeds.sh).
+#[test]
+#[ignore = "writes the fuzz seeds; run by fuzz/seeds.sh"]
+fn write_binary_seeds() {
+    let dir = PathBuf::from(std::env::var("FUZZ_SEEDS_DIR").expect("FUZZ_SEEDS_DIR"));
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (name, seed, bytes) in
+        palisade::fuzz::parsers::binary_seeds(&crates.join("palisade-mobile/fixtures"))
+    {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        std::fs::write(dir.join(name).join(seed), bytes).unwrap();
+    }
+}

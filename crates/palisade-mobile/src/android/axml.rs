@@ -474,6 +474,33 @@ pub mod encode {
         out
     }
 
+    /// The compiled form of an XML text (its elements and attributes; text and comments
+    /// dropped), or `None` when it is not XML: the fuzz seeds' way to compile the fixtures.
+    pub fn from_xml(text: &str) -> Option<Vec<u8>> {
+        fn element(node: roxmltree::Node<'_, '_>) -> Element {
+            Element {
+                name: node.tag_name().name().to_string(),
+                attributes: node
+                    .attributes()
+                    .map(|a| {
+                        let name = match a.namespace() {
+                            Some(ANDROID_NS) => format!("android:{}", a.name()),
+                            _ => a.name().to_string(),
+                        };
+                        (name, a.value().to_string())
+                    })
+                    .collect(),
+                children: node
+                    .children()
+                    .filter(|c| c.is_element())
+                    .map(element)
+                    .collect(),
+            }
+        }
+        let doc = crate::xml::parse(text).ok()?;
+        Some(encode(&element(doc.root_element())))
+    }
+
     /// The compiled form of `root`, with the `android` namespace declared on it.
     pub fn encode(root: &Element) -> Vec<u8> {
         let mut pool = Pool {

@@ -149,6 +149,15 @@ impl<'de> Visitor<'de> for RenderVisitor {
     }
 }
 
+/// The binary form of an XML plist, or `None` when the plist crate cannot read it: the fuzz
+/// seeds' way to make binary plists from the fixtures.
+pub fn from_xml(text: &str) -> Option<Vec<u8>> {
+    let value = plist::Value::from_reader_xml(text.as_bytes()).ok()?;
+    let mut out = Vec::new();
+    value.to_writer_binary(&mut out).ok()?;
+    Some(out)
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -7,6 +7,8 @@
 //! panic inside an analyzer is caught by the engine and becomes an "internal error" notice:
 //! [`internal_errors`] finds those, so that a harness can fail on them.
 
+pub mod parsers;
+
 use palisade_core::config::{Config, RuleSet};
 use palisade_core::engine::{self, ScanOptions, Stdin};
 use palisade_core::{CommentStyle, Report, SourceFile};

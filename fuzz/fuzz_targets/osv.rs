@@ -1,0 +1,6 @@
+//! `palisade::fuzz::parsers::osv`: see its documentation (and fuzz/README.md).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| palisade::fuzz::parsers::osv(data));
