@@ -221,15 +221,26 @@ fn symlink_notice(path: &Path, canonical_root: &Path, shown: &str) -> Diagnostic
 }
 
 fn walk_error(root: &Path, err: ignore::Error) -> Diagnostic {
-    let path = match &err {
-        ignore::Error::WithPath { path, .. } => Some(relative(root, path)),
-        _ => None,
-    };
+    let path = error_path(&err).map(|p| relative(root, p));
     Diagnostic {
         path,
         line: None,
         kind: DiagnosticKind::Walk,
         message: err.to_string(),
+    }
+}
+
+/// The path a walk error is about. The walker wraps the path of an unreadable folder in the
+/// folder's depth (`WithDepth { WithPath { … } }`), so the notice named no path.
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
     }
 }
 

@@ -264,7 +264,7 @@ pub fn range_covers(range: &Range, eco: Ecosystem, version: &Version) -> Result<
             events.push((parse(v)?, Kind::LastAffected));
         }
     }
-    events.sort_by(|a, b| bound_cmp(&a.0, &b.0));
+    crate::version::sort_by_rank(&mut events, |a, b| bound_cmp(&a.0, &b.0));
     let here = Bound::At(version.clone());
     let mut covered = false;
     for (bound, kind) in &events {
@@ -580,7 +580,9 @@ impl Database {
             .filter_map(|f| Some((Version::parse(eco, f)?, f.clone())))
             .filter(|(v, _)| v.compare(&current) == Some(Ordering::Greater))
             .collect();
-        candidates.sort_by(|a, b| a.0.compare(&b.0).unwrap_or(Ordering::Equal));
+        crate::version::sort_by_rank(&mut candidates, |a, b| {
+            a.0.compare(&b.0).unwrap_or(Ordering::Equal)
+        });
         candidates.into_iter().find_map(|(v, text)| {
             let clear = hits.iter().all(|(record, _)| {
                 entries_for(record, &key)

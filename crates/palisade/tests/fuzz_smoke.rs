@@ -407,3 +407,35 @@ fn write_binary_seeds() {
         std::fs::write(dir.join(name).join(seed), bytes).unwrap();
     }
 }
+
+/// Inputs the parser targets crashed on, replayed: each was a bug, now fixed.
+#[test]
+fn parser_target_crashes_stay_fixed() {
+    // version_order: Maven's order is not transitive (`1.0-SNAPSHOT < 1.0.0 < 1.w4…` but
+    // `1.0-SNAPSHOT > 1.w4…`), and a sort by it could panic; palisade sorts by rank.
+    let maven =
+        b"\x032.0\n1.0-SNAPSHOT\n1.0-alpha-1\n1.0.0\n1-rc\n1.w4.w11.0-final0\n10%sp.RELEASE\n";
+    target("version_order")(maven);
+    let mut many = vec![3u8];
+    for _ in 0..30 {
+        many.extend_from_slice(b"1.0-SNAPSHOT\n1.0.0\n1.w\n");
+    }
+    target("version_order")(&many);
+    // The same cycle as the events of one OSV range (sorted before the sweep).
+    let events: Vec<String> = ["1.0-SNAPSHOT", "1.0.0", "1.w"]
+        .iter()
+        .cycle()
+        .take(60)
+        .enumerate()
+        .map(|(i, v)| {
+            let kind = if i % 2 == 0 { "introduced" } else { "fixed" };
+            format!("{{\"{kind}\": \"{v}\"}}")
+        })
+        .collect();
+    let record = format!(
+        "{{\"id\": \"X-1\", \"affected\": [{{\"package\": {{\"ecosystem\": \"Maven\", \
+         \"name\": \"g:a\"}}, \"ranges\": [{{\"type\": \"ECOSYSTEM\", \"events\": [{}]}}]}}]}}",
+        events.join(", ")
+    );
+    target("osv")(record.as_bytes());
+}

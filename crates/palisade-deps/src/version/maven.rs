@@ -3,6 +3,11 @@
 //! open a sub-list, trailing "null" items (`0`, `ga`, `final`, `release`, empty lists) are
 //! dropped, and qualifiers rank `alpha < beta < milestone < rc < snapshot < (release) < sp`,
 //! any other word after those, alphabetically.
+//!
+//! That order is Maven's, and like Maven's it is not transitive when a sub-list meets a
+//! qualifier at the same place: `1.0-SNAPSHOT < 1.0.0 < 1.w` but `1.0-SNAPSHOT > 1.w` (a
+//! list is above a string, whatever it holds). Sort with [`super::sort_by_rank`], never
+//! with `slice::sort_by`, which may panic on an order that is not total.
 
 use std::cmp::Ordering;
 
@@ -75,7 +80,14 @@ impl Item {
             (Item::Str(q), None) => q.as_str().cmp(RELEASE),
             (Item::Str(_), Some(Item::Int(_) | Item::List(_))) => Ordering::Less,
             (Item::Str(a), Some(Item::Str(b))) => a.cmp(b),
-            (Item::List(l), None) => l.first().map_or(Ordering::Equal, |f| f.compare(None)),
+            // ComparableVersion's ListItem against null: its first item that is not null
+            // decides (`1-0.w` is above `1`: the `0` is null, the `w` a qualifier after
+            // release), not its first item alone.
+            (Item::List(l), None) => l
+                .iter()
+                .map(|i| i.compare(None))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal),
             (Item::List(_), Some(Item::Int(_))) => Ordering::Less,
             (Item::List(_), Some(Item::Str(_))) => Ordering::Greater,
             (Item::List(a), Some(Item::List(b))) => compare_lists(a, b),
@@ -258,5 +270,42 @@ mod tests {
         assert!(m("2.17.0") > m("2.16.0"));
         assert!(m("2.15.0-rc1") < m("2.15.0"));
         assert!(m("1.2.3") < m("1.2.10"));
+    }
+
+    /// A sub-list against nothing is decided by its first item that is not null (found by
+    /// the version_order fuzz target).
+    #[test]
+    fn a_list_against_nothing_reads_past_its_null_items() {
+        assert_eq!(m("1-0.w").cmp(&m("1")), Ordering::Greater);
+        assert_eq!(m("1").cmp(&m("1-0.w")), Ordering::Less);
+        assert_eq!(m("1-0.rc").cmp(&m("1")), Ordering::Less);
+        assert_eq!(m("1-0-0").cmp(&m("1")), Ordering::Equal);
+    }
+
+    /// Maven's order is not transitive across a sub-list and a qualifier (found by the
+    /// version_order fuzz target); sorting by rank still puts every version somewhere and
+    /// does not panic, and agrees with the order where it is total.
+    #[test]
+    fn maven_is_not_transitive_and_ranking_copes() {
+        let (a, b, c) = (m("1.0-SNAPSHOT"), m("1.0.0"), m("1.w"));
+        assert!(a < b && b < c && a > c);
+        let mut many: Vec<MavenVersion> = ["1.w", "1.0.0", "1.0-SNAPSHOT"]
+            .iter()
+            .cycle()
+            .take(60)
+            .map(|s| m(s))
+            .collect();
+        crate::version::sort_by_rank(&mut many, |x, y| x.cmp(y));
+        assert_eq!(many.len(), 60);
+        let mut plain: Vec<MavenVersion> = ["2.0", "1.0", "1.5", "1.0-rc1", "1.10"]
+            .iter()
+            .map(|s| m(s))
+            .collect();
+        crate::version::sort_by_rank(&mut plain, |x, y| x.cmp(y));
+        let expected: Vec<MavenVersion> = ["1.0-rc1", "1.0", "1.5", "1.10", "2.0"]
+            .iter()
+            .map(|s| m(s))
+            .collect();
+        assert_eq!(plain, expected);
     }
 }

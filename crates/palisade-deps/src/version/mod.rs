@@ -50,3 +50,19 @@ pub fn parse_semver(text: &str) -> Option<semver::Version> {
 pub fn compare(ecosystem: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
     Version::parse(ecosystem, a)?.compare(&Version::parse(ecosystem, b)?)
 }
+
+/// Sorts `items` ascending by `cmp` without assuming that `cmp` is a total order (Maven's
+/// is not; see [`maven`]): each item is ranked by how many others it is greater than, and
+/// the ranks are sorted, stably. Where `cmp` is a total order that is the order itself;
+/// where it is not, the items still all come out in some order, and nothing panics
+/// (`slice::sort_by` may panic on an order that is not total). Quadratic: for the few
+/// versions of a range or a fix list.
+pub fn sort_by_rank<T>(items: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
+    let ranks: Vec<usize> = items
+        .iter()
+        .map(|a| items.iter().filter(|b| cmp(a, b).is_gt()).count())
+        .collect();
+    let mut ranked: Vec<(usize, T)> = ranks.into_iter().zip(items.drain(..)).collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    items.extend(ranked.into_iter().map(|(_, item)| item));
+}
