@@ -22,6 +22,7 @@ palisade_core::register_rules! {
     pub static CODE_RULES: [CodeRule] = [
         dynamic_receiver_exported,
         hard_coded_crypto_key,
+        insecure_random_for_secret,
         pending_intent_mutable_implicit,
         sensitive_data_in_cache_or_external_storage,
         sensitive_data_in_shared_preferences,
