@@ -98,10 +98,12 @@ impl Analyzer for AndroidAnalyzer {
             };
         }
         if lower.ends_with(".java") || lower.ends_with(".kt") {
+            if cx.is_collecting() {
+                // `palisade permissions` collects what the code uses; no rule runs.
+                let uses = android::permissions::api_uses(&file.text);
+                return (!uses.is_empty()).then(|| Fact::ApiUses(file.path.clone(), uses));
+            }
             check_code(file, cx);
-            return None;
-        }
-        if cx.is_collecting() {
             return None;
         }
         if name == "AndroidManifest.xml" {

@@ -33,6 +33,9 @@ pub enum Command {
     Rbac(RbacArgs),
     /// The endpoint inventory of a Python backend: endpoint × authentication × scopes.
     Endpoints(EndpointsArgs),
+    /// The dangerous and special permissions each Android module requests, with the code
+    /// that uses an API needing them; a permission used nowhere is a finding (low).
+    Permissions(PermissionsArgs),
     /// Work with saved reports: `report merge` rolls several repositories' JSON reports
     /// into one organisation report.
     Report {
@@ -479,6 +482,23 @@ pub struct EndpointsArgs {
     pub config: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PermissionsArgs {
+    /// Files or folders holding the Android project (manifests, Gradle files, Java/Kotlin).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: palisade.toml in the first path or a parent); its scan
+    /// settings (exclude, prune-dirs, max-file-size, fail-on) apply.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ListFormat,
+    /// Exit with 1 when a finding is at or above this severity [default: the config's
+    /// scan.fail-on, else high]; an unused permission is low.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
 }
 
 /// `palisade sbom`: the packages of every lockfile and manifest under the paths.

@@ -29,6 +29,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
         Command::WhoCan(args) => crate::k8s_commands::who_can(args),
         Command::Rbac(args) => crate::k8s_commands::rbac(args),
         Command::Endpoints(args) => crate::endpoints_command::endpoints(args),
+        Command::Permissions(args) => crate::permissions_command::permissions(args),
         Command::Report { command } => crate::report_command::run(command),
         Command::Sbom(args) => crate::sbom_command::sbom(args),
         Command::Csp(args) => crate::csp_command::csp(args),

@@ -9,6 +9,7 @@ mod endpoints_command;
 mod k8s_commands;
 mod live_command;
 mod output;
+mod permissions_command;
 mod report_command;
 mod sbom_command;
 mod scan_matrices;

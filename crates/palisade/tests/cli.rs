@@ -1859,3 +1859,140 @@ fn probe_findings_work_in_every_format_with_ignores_and_baselines() {
         before
     );
 }
+
+/// A small Android project for `palisade permissions`: an app module asking for the camera
+/// (used through a library module's code), location (used) and contacts (never used), and
+/// a test that touches contacts (test code does not count).
+fn permissions_project(root: &Path) {
+    write(
+        root,
+        "app/build.gradle.kts",
+        "plugins { id(\"com.android.application\") }\nandroid { namespace = \"org.shop\"\n defaultConfig { targetSdk = 34 } }\n",
+    );
+    write(
+        root,
+        "app/src/main/AndroidManifest.xml",
+        r#"<manifest xmlns:android="http://schemas.android.com/apk/res/android">
+    <uses-permission android:name="android.permission.INTERNET" />
+    <uses-permission android:name="android.permission.CAMERA" />
+    <uses-permission android:name="android.permission.ACCESS_FINE_LOCATION" />
+    <uses-permission android:name="android.permission.READ_CONTACTS" />
+    <application />
+</manifest>
+"#,
+    );
+    write(
+        root,
+        "app/src/main/java/org/shop/Where.kt",
+        "package org.shop\n\nimport android.location.LocationManager\n\nclass Where(private val lm: LocationManager) {\n    // ContactsContract is not used here, only named in a comment\n    fun last() = lm.getLastKnownLocation(\"gps\")\n}\n",
+    );
+    write(
+        root,
+        "scanner/src/main/java/org/shop/scan/Scanner.java",
+        "package org.shop.scan;\n\nclass Scanner {\n    void open(android.content.Context c) {\n        Object m = c.getSystemService(android.hardware.camera2.CameraManager.class);\n    }\n}\n",
+    );
+    write(
+        root,
+        "app/src/test/java/org/shop/ContactsTest.kt",
+        "package org.shop\n\nclass ContactsTest { val uri = android.provider.ContactsContract.Contacts.CONTENT_URI }\n",
+    );
+}
+
+#[test]
+fn permissions_lists_requested_dangerous_permissions_with_their_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    permissions_project(dir.path());
+    let out = palisade()
+        .args([
+            "permissions",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    assert_eq!(report["version"], 1);
+    let list = report["permissions"].as_array().unwrap();
+    // INTERNET is a normal permission: not in the inventory.
+    let names: Vec<&str> = list
+        .iter()
+        .map(|p| p["permission"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "android.permission.CAMERA",
+            "android.permission.ACCESS_FINE_LOCATION",
+            "android.permission.READ_CONTACTS"
+        ]
+    );
+    let camera = &list[0];
+    assert_eq!(camera["level"], "dangerous");
+    assert_eq!(camera["module"], "app");
+    assert_eq!(camera["manifest"]["line"], 3);
+    assert_eq!(
+        camera["uses"][0]["path"],
+        "scanner/src/main/java/org/shop/scan/Scanner.java"
+    );
+    assert_eq!(camera["uses"][0]["api"], "CameraManager");
+    let location = &list[1];
+    assert_eq!(
+        location["uses"][0]["path"],
+        "app/src/main/java/org/shop/Where.kt"
+    );
+    assert_eq!(location["uses"][0]["line"], 5);
+    // Contacts: named only in a comment and in test code.
+    assert_eq!(list[2]["used"], false);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        findings[0]["rule_id"],
+        "android/permission-requested-but-unused"
+    );
+    assert_eq!(findings[0]["severity"], "low");
+    assert_eq!(findings[0]["line"], 5);
+}
+
+#[test]
+fn permissions_exit_codes_follow_fail_on_like_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    permissions_project(dir.path());
+    let path = dir.path().to_str().unwrap();
+    palisade()
+        .args(["permissions", path, "--fail-on", "low"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("READ_CONTACTS"))
+        .stdout(predicate::str::contains("UNUSED"))
+        .stdout(predicate::str::contains(
+            "3 permission requests; 1 with no use",
+        ));
+    palisade()
+        .args(["permissions", path, "--fail-on", "medium"])
+        .assert()
+        .code(0);
+    // Nothing dangerous requested: an empty inventory, exit 0 even at --fail-on low.
+    let empty = tempfile::tempdir().unwrap();
+    write(
+        empty.path(),
+        "app/src/main/AndroidManifest.xml",
+        "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\"><uses-permission android:name=\"android.permission.INTERNET\" /></manifest>\n",
+    );
+    palisade()
+        .args([
+            "permissions",
+            empty.path().to_str().unwrap(),
+            "--fail-on",
+            "low",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "no dangerous or special Android permission",
+        ));
+    palisade().args(["permissions", "-"]).assert().code(2);
+}

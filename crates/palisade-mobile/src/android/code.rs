@@ -195,7 +195,7 @@ impl<'t> Code<'t> {
                     });
                 }
             }
-            (Lang::Java, "variable_declarator") => {
+            (Lang::Java, "variable_declarator" | "resource") => {
                 if let (Some(n), Some(v)) = (
                     node.child_by_field_name("name"),
                     node.child_by_field_name("value"),
@@ -496,28 +496,8 @@ impl<'t> Code<'t> {
                     found = Some(name.to_string());
                     return;
                 }
-                // Locals of the same function, then fields (assignments outside functions
-                // or in other functions of the file).
-                for a in self
-                    .assigns
-                    .iter()
-                    .filter(|a| a.name == name && a.value != n)
-                {
-                    let same_func = match (a.func, func) {
-                        (Some(i), Some(f)) => std::ptr::eq(&self.functions[i], f),
-                        (None, _) => true,
-                        _ => false,
-                    };
-                    // A field: declared outside functions, `this.x = …`, or assigned in a
-                    // function that declares no local of that name.
-                    let is_field = a.func.is_none()
-                        || a.target.starts_with("this.")
-                        || (matches!(a.node.kind(), "assignment_expression" | "assignment")
-                            && !self.declares_local(a.func, name));
-                    if (same_func || is_field)
-                        && a.value.start_byte() < n.start_byte().max(a.value.end_byte())
-                        && let Some(s) = self.tainted_depth(a.value, depth + 1)
-                    {
+                for a in self.reaching_assigns(n, name, func) {
+                    if let Some(s) = self.tainted_depth(a.value, depth + 1) {
                         found = Some(s);
                         return;
                     }
@@ -528,7 +508,68 @@ impl<'t> Code<'t> {
     }
 }
 
-impl Code<'_> {
+impl<'t> Code<'t> {
+    /// The assignments whose value `name` (the identifier `n`, in function `func`) may hold:
+    /// locals of the same function assigned before it, then fields (assignments outside
+    /// functions, `this.x = …`, or in a function that declares no local of that name).
+    pub fn reaching_assigns<'a>(
+        &'a self,
+        n: Node<'t>,
+        name: &'a str,
+        func: Option<&'a Function<'t>>,
+    ) -> impl Iterator<Item = &'a Assign<'t>> + 'a {
+        // Of the declarations of a local in this function before `n`, only the last one
+        // is in scope (two `try (FileOutputStream out = …)` blocks declare two `out`s).
+        let last_declaration = self
+            .assigns
+            .iter()
+            .filter(|a| {
+                a.name == name
+                    && a.func.is_some()
+                    && a.func
+                        .map(|i| &self.functions[i])
+                        .is_some_and(|f| func.is_some_and(|g| std::ptr::eq(f, g)))
+                    && matches!(
+                        a.node.kind(),
+                        "variable_declarator" | "property_declaration" | "resource"
+                    )
+                    && a.node.start_byte() < n.start_byte()
+            })
+            .map(|a| a.node.start_byte())
+            .max();
+        self.assigns
+            .iter()
+            .filter(move |a| a.name == name && a.value != n)
+            .filter(move |a| {
+                let local_declaration = a.func.is_some()
+                    && matches!(
+                        a.node.kind(),
+                        "variable_declarator" | "property_declaration" | "resource"
+                    );
+                let same_func = a
+                    .func
+                    .map(|i| &self.functions[i])
+                    .is_some_and(|f| func.is_some_and(|g| std::ptr::eq(f, g)));
+                // A declaration later in the function is another variable of that name.
+                !(local_declaration
+                    && (last_declaration.is_some_and(|last| a.node.start_byte() < last)
+                        || same_func && a.node.start_byte() > n.start_byte()))
+            })
+            .filter(move |a| {
+                let same_func = match (a.func, func) {
+                    (Some(i), Some(f)) => std::ptr::eq(&self.functions[i], f),
+                    (None, _) => true,
+                    _ => false,
+                };
+                let is_field = a.func.is_none()
+                    || a.target.starts_with("this.")
+                    || (matches!(a.node.kind(), "assignment_expression" | "assignment")
+                        && !self.declares_local(a.func, name));
+                (same_func || is_field)
+                    && a.value.start_byte() < n.start_byte().max(a.value.end_byte())
+            })
+    }
+
     /// Whether function `func` declares a local variable (or has a parameter) `name`.
     fn declares_local(&self, func: Option<usize>, name: &str) -> bool {
         let Some(i) = func else { return false };
@@ -538,7 +579,7 @@ impl Code<'_> {
                     && a.name == name
                     && matches!(
                         a.node.kind(),
-                        "variable_declarator" | "property_declaration"
+                        "variable_declarator" | "property_declaration" | "resource"
                     )
             })
     }

@@ -1,6 +1,6 @@
 //! Helpers the code rules share.
 
-use crate::android::code::Code;
+use crate::android::code::{Call, Code};
 use crate::android::project::{SetKind, place_of};
 use palisade_core::{Finding, Severity};
 use tree_sitter::Node;
@@ -73,4 +73,44 @@ pub fn statements(body: Node<'_>) -> Vec<Node<'_>> {
     body.named_children(&mut cursor)
         .filter(|n| !n.kind().contains("comment"))
         .collect()
+}
+
+/// The receiver expression of a call (`prefs.edit()` of `prefs.edit().putString(…)`), if any.
+pub fn receiver_node<'t>(call: &Call<'t>) -> Option<Node<'t>> {
+    call.node.child_by_field_name("object").or_else(|| {
+        let callee = call.node.named_child(0)?;
+        (call.node.kind() == "call_expression" && callee.kind() == "navigation_expression")
+            .then(|| callee.named_child(0))
+            .flatten()
+    })
+}
+
+/// The call a lambda argument belongs to, for a node inside the lambda's body
+/// (`prefs.edit { putString(…) }`, `file.outputStream().use { it.write(…) }`).
+pub fn enclosing_lambda_call<'a, 't>(code: &'a Code<'t>, node: Node<'t>) -> Option<&'a Call<'t>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "lambda_literal" | "lambda_expression" => {
+                let mut up = n.parent();
+                while let Some(p) = up {
+                    if matches!(p.kind(), "call_expression" | "method_invocation") {
+                        return code.calls.iter().find(|c| c.node == p);
+                    }
+                    if !matches!(
+                        p.kind(),
+                        "annotated_lambda" | "value_argument" | "value_arguments" | "argument_list"
+                    ) {
+                        return None;
+                    }
+                    up = p.parent();
+                }
+                return None;
+            }
+            "method_declaration" | "function_declaration" | "class_body" => return None,
+            _ => {}
+        }
+        current = n.parent();
+    }
+    None
 }

@@ -56,6 +56,12 @@ pub struct Component {
     pub meta_data: Vec<(String, String)>,
     /// `<activity-alias>`: the activity it stands for.
     pub target_activity: Option<String>,
+    /// `android:taskAffinity` (activities).
+    pub task_affinity: Option<Attr>,
+    /// `android:allowTaskReparenting`, as written.
+    pub allow_task_reparenting: Option<Attr>,
+    /// `android:launchMode` (`singleTask`, …).
+    pub launch_mode: Option<Attr>,
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +82,9 @@ pub struct Application {
     pub uses_cleartext_traffic: Option<Attr>,
     pub network_security_config: Option<Attr>,
     pub permission: Option<String>,
+    /// `android:taskAffinity` of the application: the default of its activities.
+    pub task_affinity: Option<Attr>,
+    pub allow_task_reparenting: Option<Attr>,
 }
 
 /// One manifest file.
@@ -145,6 +154,8 @@ fn read_application(app: Node<'_, '_>, m: &mut Manifest) {
         uses_cleartext_traffic: xml::android(app, "usesCleartextTraffic"),
         network_security_config: xml::android(app, "networkSecurityConfig"),
         permission: xml::android_value(app, "permission"),
+        task_affinity: xml::android(app, "taskAffinity"),
+        allow_task_reparenting: xml::android(app, "allowTaskReparenting"),
     };
     for child in app.children().filter(Node::is_element) {
         let kind = match child.tag_name().name() {
@@ -176,6 +187,9 @@ fn read_application(app: Node<'_, '_>, m: &mut Manifest) {
             tools_node: xml::attr(child, Some(TOOLS_NS), "node").map(|a| a.value),
             meta_data: Vec::new(),
             target_activity: xml::android_value(child, "targetActivity"),
+            task_affinity: xml::android(child, "taskAffinity"),
+            allow_task_reparenting: xml::android(child, "allowTaskReparenting"),
+            launch_mode: xml::android(child, "launchMode"),
         };
         for inner in child.children().filter(Node::is_element) {
             match inner.tag_name().name() {

@@ -7,6 +7,8 @@ pub mod code;
 pub mod code_util;
 pub mod gradle;
 pub mod manifest;
+pub mod permissions;
 pub mod platform;
 pub mod project;
 pub mod resources;
+pub mod sensitive;

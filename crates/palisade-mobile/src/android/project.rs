@@ -5,6 +5,7 @@
 
 use super::gradle::{Gradle, Level};
 use super::manifest::{Component, Manifest, PermissionDef};
+use super::permissions::ApiUse;
 use super::resources::Resource;
 use std::collections::HashMap;
 
@@ -21,6 +22,9 @@ pub enum Fact {
     Rendering(String, String),
     /// What one archive contributes: several facts from one file.
     Many(Vec<Fact>),
+    /// The permission-needing APIs a Java or Kotlin file names (collect runs only, for
+    /// `palisade permissions`).
+    ApiUses(String, Vec<ApiUse>),
 }
 
 /// Which builds a source set goes into.
@@ -140,6 +144,8 @@ pub struct Project {
     values: HashMap<String, String>,
     /// The decoded text of archive members, by path (see [`Fact::Rendering`]).
     pub renderings: HashMap<String, String>,
+    /// Code files and the permission-needing APIs they name (collect runs only).
+    pub api_uses: Vec<(String, Vec<ApiUse>)>,
 }
 
 impl Project {
@@ -156,6 +162,7 @@ impl Project {
         for fact in flat {
             match fact {
                 Fact::Many(_) => {}
+                Fact::ApiUses(path, uses) => p.api_uses.push((path, uses)),
                 Fact::Rendering(path, text) => {
                     p.renderings.insert(path, text);
                 }
@@ -188,6 +195,7 @@ impl Project {
         p.manifests.sort_by(|a, b| a.path.cmp(&b.path));
         p.gradles.sort_by(|a, b| a.0.cmp(&b.0));
         p.resources.sort_by(|a, b| a.0.cmp(&b.0));
+        p.api_uses.sort_by(|a, b| a.0.cmp(&b.0));
         p
     }
 

@@ -15,12 +15,17 @@ palisade_core::register_rules! {
         network_config_overrides_pins,
         network_config_pin_set,
         network_config_trusts_user_certificates,
+        task_affinity_hijacking,
         weak_permission_protection_level,
     ];
     /// Rules over one Java or Kotlin file.
     pub static CODE_RULES: [CodeRule] = [
         dynamic_receiver_exported,
+        hard_coded_crypto_key,
+        insecure_random_for_secret,
         pending_intent_mutable_implicit,
+        sensitive_data_in_cache_or_external_storage,
+        sensitive_data_in_shared_preferences,
         sensitive_data_logged,
         sql_injection,
         tls_validation_disabled,
