@@ -7,14 +7,24 @@
 //! - `insertAdjacentHTML(position, html)`, `document.write(…)` / `document.writeln(…)`;
 //! - jQuery `.html(x)`, and `$(x)` / `.append(x)` / `.prepend(x)` / `.after(x)` / `.before(x)`
 //!   / `.replaceWith(x)` when `x` comes from a source;
-//! - React `dangerouslySetInnerHTML={{ __html: x }}`.
+//! - React `dangerouslySetInnerHTML={{ __html: x }}`;
+//! - Vue: `v-html="x"` and `:innerHTML` / `v-bind:innerHTML` in `.vue` templates (`v-html`
+//!   also in plain pages), `innerHTML` / `domProps: { innerHTML }` in render functions
+//!   (`h(…)`, `createElement(…)`), `domPropsInnerHTML` in Vue JSX (and `innerHTML` in Vue or
+//!   Solid JSX). A template expression is evaluated against the component: its `data()`,
+//!   `computed`, `<script setup>` bindings and `this.x = …` assignments;
+//! - Angular `DomSanitizer.bypassSecurityTrustHtml` / `Script` / `Style` / `Url` /
+//!   `ResourceUrl` with a value that is not constant. Angular's own `[innerHTML]` binding is
+//!   not flagged: Angular sanitizes it.
 //!
 //! The value is followed back through local variables, destructuring, concatenation,
-//! template literals and string methods (`slice`, `replace`, `URLSearchParams.get`, …) to its
-//! origin. Sources: `location` (`hash`, `search`, `href`), `document.URL`,
+//! template literals, string methods (`slice`, `replace`, `URLSearchParams.get`, …) and calls
+//! of helper functions of the same file (up to 64 per script) to its origin. Sources: `location` (`hash`, `search`, `href`), `document.URL`,
 //! `document.referrer`, `document.cookie`, `window.name`, the `data` of a `message` event,
 //! `URLSearchParams` built from them, and Express/Koa `req.query` / `params` / `body` /
-//! `cookies` / `headers`. Confidence is high when a source reaches the sink and low when the
+//! `cookies` / `headers`, Vue Router `$route.query` / `params` / `hash` (also of
+//! `useRoute()`), Angular `ActivatedRoute` `snapshot.queryParams` / `params` / `paramMap` /
+//! `queryParamMap` / `fragment` and what its observables hand their subscribers. Confidence is high when a source reaches the sink and low when the
 //! value is not constant but its origin is unknown (a parameter, a call's result). Constants
 //! and values passed through a sanitizer or an encoder (`DOMPurify.sanitize`, any
 //! `*escape*` / `*sanitize*` / `encode*` function, `parseInt`, `Number`) are not flagged, nor
