@@ -650,10 +650,11 @@ impl<'t> Script<'t> {
             .iter()
             .chain(self.nodes("method_definition"))
             .copied()
-            .filter(|n| matches!(self.key_of(*n), Some("data" | "computed")));
+            .filter(|n| matches!(self.key_of(*n), Some("data" | "setup" | "computed")));
         for option in options {
             match self.key_of(option) {
-                Some("data") => {
+                // `data()` and the Composition API's `setup()` return the members.
+                Some("data" | "setup") => {
                     let Some(function) = self.function_of(option) else {
                         continue;
                     };
@@ -879,7 +880,8 @@ impl<'t> Script<'t> {
                 }
                 t
             }
-            "identifier" => {
+            // `{ x }` in an object reads the variable x.
+            "identifier" | "shorthand_property_identifier" => {
                 let name = self.text(node);
                 if name == "location" && self.lookup(name, node).is_none() {
                     return Taint::Source("location".into(), true);
