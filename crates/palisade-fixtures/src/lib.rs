@@ -139,7 +139,7 @@ pub fn parse_annotations(text: &str, ids: &Ids<'_>) -> Result<Vec<Annotation>, S
     for (i, line) in text.lines().enumerate() {
         let line_no = i as u32 + 1;
         let mut body = line.trim_start();
-        for opener in ["<!--", "//", "/*", "#", "--", "*"] {
+        for opener in ["<!--", "//", "{/*", "/*", "#", "--", "*"] {
             if let Some(rest) = body.strip_prefix(opener) {
                 body = rest.trim_start();
                 break;

@@ -2,9 +2,10 @@
 //! `<script>` bodies and event-handler attributes to the JavaScript rules (their findings
 //! placed at the page's lines) and checks subresource URLs (plain HTTP, missing integrity).
 
-use crate::js::{self, Script};
+use crate::js::{self, Script, Taint};
 use crate::rules::{self, JsRule};
 use palisade_core::{DiagnosticKind, FileContext, Finding, SourceFile};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A tag: its lowercased name and attributes (name lowercased, value range in the file).
@@ -98,7 +99,20 @@ pub fn check(file: &SourceFile, cx: &mut FileContext<'_>, js_rules: &[&JsRule]) 
     let wants_sri = cx.wants(&rules::missing_subresource_integrity::META);
     let test_file = palisade_knowledge::roles::is_test_code(&file.path);
     let mut broken = 0usize;
+    let wants_xss = cx.wants(&rules::dom_xss::META);
+    // What the component's scripts say its members hold, and the template bindings that
+    // write HTML (`v-html`, `:innerHTML`): checked once every script has been read.
+    let mut members: HashMap<String, Taint> = HashMap::new();
+    let mut html_bindings: Vec<(String, Range<usize>)> = Vec::new();
+    let binds_html = wants_xss && html_bindings_possible(text);
     for tag in tags(text) {
+        if wants_xss {
+            for (name, range) in &tag.attrs {
+                if is_html_binding(name, vue) && !range.is_empty() {
+                    html_bindings.push((name.clone(), range.clone()));
+                }
+            }
+        }
         // Inline scripts.
         if tag.name == "script" && tag.attr(text, "src").is_none() && !js_rules.is_empty() {
             let lang = tag.attr(text, "lang").map(|(l, _)| l.to_ascii_lowercase());
@@ -114,7 +128,18 @@ pub fn check(file: &SourceFile, cx: &mut FileContext<'_>, js_rules: &[&JsRule]) 
                     _ => &*js::JAVASCRIPT,
                 };
                 if !body.trim().is_empty() {
-                    match js::with_script(grammar, body, tag.end, |s| run(s, file, cx, js_rules)) {
+                    match js::with_script(grammar, body, tag.end, |s| {
+                        run(s, file, cx, js_rules);
+                        if binds_html {
+                            for (k, v) in s.members() {
+                                let joined = match members.remove(&k) {
+                                    Some(old) => old.join(v),
+                                    None => v,
+                                };
+                                members.insert(k, joined);
+                            }
+                        }
+                    }) {
                         Ok(Some(_)) => broken += 1,
                         Ok(None) => {}
                         Err(e) => cx.notice(
@@ -208,6 +233,32 @@ pub fn check(file: &SourceFile, cx: &mut FileContext<'_>, js_rules: &[&JsRule]) 
             }
         }
     }
+    for (name, range) in html_bindings {
+        let expression = decode_entities(&text[range.clone()]);
+        if let Ok(parsed) = palisade_syntax::parse(&js::JAVASCRIPT, &expression) {
+            let root = parsed.tree.root_node();
+            let Some(e) = root
+                .named_child(0)
+                .filter(|n| n.kind() == "expression_statement")
+                .and_then(|n| n.named_child(0))
+            else {
+                continue;
+            };
+            let s = Script::template_expression(&expression, range.start, root, members.clone());
+            let sink = if name == "v-html" {
+                "v-html".to_string()
+            } else {
+                format!("{name} (innerHTML)")
+            };
+            rules::dom_xss::report_at(
+                cx,
+                file.span(range.start, range.end),
+                &sink,
+                s.taint(e),
+                false,
+            );
+        }
+    }
     if broken > 0 {
         cx.notice(
             DiagnosticKind::Parse,
@@ -215,6 +266,48 @@ pub fn check(file: &SourceFile, cx: &mut FileContext<'_>, js_rules: &[&JsRule]) 
             format!("web: {broken} inline script(s) did not parse as JavaScript (templates or broken code); findings elsewhere are still reported"),
         );
     }
+}
+
+/// Whether an attribute binds HTML into the element: Vue `v-html` (also in plain pages that
+/// mount Vue), and in components `:innerHTML` / `v-bind:innerHTML` / `.innerHTML` (names
+/// lowercased). Angular `[innerHTML]` is not one: Angular sanitizes it.
+fn is_html_binding(name: &str, vue: bool) -> bool {
+    if name == "v-html" {
+        return true;
+    }
+    if !vue {
+        return false;
+    }
+    let bound = name
+        .strip_prefix("v-bind:")
+        .or_else(|| name.strip_prefix(':'))
+        .or_else(|| name.strip_prefix('.'));
+    bound.is_some_and(|n| matches!(n, "innerhtml" | "innerhtml.prop" | "inner-html.prop"))
+}
+
+/// The text to look for before modelling a component's members: they only matter when a
+/// template binds HTML.
+fn html_bindings_possible(text: &str) -> bool {
+    let lower_has = |needle: &str| {
+        text.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    text.contains("v-html") || lower_has("innerhtml")
+}
+
+/// An attribute value with the character references Vue's compiler decodes.
+fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Runs the JS rules over one script.

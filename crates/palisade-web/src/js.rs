@@ -9,6 +9,7 @@
 
 use palisade_core::{FileContext, SourceFile, Span};
 use palisade_syntax::Grammar;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use tree_sitter::Node;
@@ -64,6 +65,11 @@ impl Taint {
     }
 }
 
+/// Whether a node kind starts a function scope.
+pub fn is_function_kind(kind: &str) -> bool {
+    is_function(kind)
+}
+
 /// Node kinds that start a function scope.
 fn is_function(kind: &str) -> bool {
     matches!(
@@ -84,6 +90,9 @@ enum Param {
     Unknown,
     /// The event of a `message` listener: its `.data` is attacker-controlled.
     MessageEvent,
+    /// The value an Angular `ActivatedRoute` observable hands its subscriber
+    /// (`route.queryParamMap.subscribe(params => …)`): what the URL says.
+    RouteParams,
 }
 
 #[derive(Clone, Debug)]
@@ -98,7 +107,14 @@ enum Value<'t> {
 struct Binding<'t> {
     pos: usize,
     value: Value<'t>,
+    /// The function (node id, 0 for the top level) the binding belongs to.
+    scope: usize,
+    /// For a parameter: its position in the parameter list.
+    index: usize,
 }
+
+/// How many calls of helper functions one script follows into their bodies.
+const MAX_HELPER_CALLS: usize = 64;
 
 /// One script's syntax tree and data-flow model.
 pub struct Script<'t> {
@@ -115,6 +131,22 @@ pub struct Script<'t> {
     /// Function extents in document order: (start byte, end byte, node id, index of the
     /// enclosing function), so that scopes are found without walking up the tree.
     functions: Vec<(usize, usize, usize, Option<usize>)>,
+    /// Functions of the script by name (`function f() {}`, `const f = (x) => …`), for
+    /// following a value through a helper call.
+    helpers: HashMap<String, Node<'t>>,
+    /// The arguments of the helper calls being followed: (function node id, their taints).
+    frames: RefCell<Vec<(usize, Vec<Taint>)>>,
+    /// Helper calls followed so far (capped by [`MAX_HELPER_CALLS`]).
+    helper_calls: Cell<usize>,
+    /// What followed helper calls returned, by call node id (outside other helper calls).
+    helper_results: RefCell<HashMap<usize, Taint>>,
+    /// What the members of a component or class hold (`this.x`, a Vue component's data,
+    /// computed properties and `<script setup>` bindings), as far as this script tells.
+    members: RefCell<HashMap<String, Taint>>,
+    /// `members` has been computed (lazily, on the first `this.x`).
+    members_ready: Cell<bool>,
+    /// A template expression (Vue): its free identifiers are the component's members.
+    template: bool,
 }
 
 /// Kinds the model and the rules collect.
@@ -127,6 +159,12 @@ const COLLECT: &[&str] = &[
     "jsx_attribute",
     "formal_parameters",
     "import_statement",
+    "function_declaration",
+    "pair",
+    "method_definition",
+    "arrow_function",
+    "public_field_definition",
+    "field_definition",
 ];
 
 const MAX_DEPTH: usize = 24;
@@ -141,10 +179,48 @@ impl<'t> Script<'t> {
             bindings: HashMap::new(),
             imports: Vec::new(),
             functions: Vec::new(),
+            helpers: HashMap::new(),
+            frames: RefCell::new(Vec::new()),
+            helper_calls: Cell::new(0),
+            helper_results: RefCell::new(HashMap::new()),
+            members: RefCell::new(HashMap::new()),
+            members_ready: Cell::new(false),
+            template: false,
         };
         script.collect();
         script.model();
         script
+    }
+
+    /// A template expression of a component (a Vue `v-html` value): names that are not
+    /// bound in it are the component's members, whose values `members` gives.
+    pub fn template_expression(
+        source: &'t str,
+        base: usize,
+        root: Node<'t>,
+        members: HashMap<String, Taint>,
+    ) -> Script<'t> {
+        let script = Script::new(source, base, root);
+        *script.members.borrow_mut() = members;
+        script.members_ready.set(true);
+        Script {
+            template: true,
+            ..script
+        }
+    }
+
+    /// What this script says the members of its component hold: `<script setup>` and
+    /// module-level bindings, Options API `data()` and `computed`, and `this.x = …`
+    /// assignments (joined over every assignment in the script).
+    pub fn members(&self) -> HashMap<String, Taint> {
+        self.ensure_members();
+        self.members.borrow().clone()
+    }
+
+    /// What the member `name` holds (`None`: nothing in the script says).
+    fn member(&self, name: &str) -> Option<Taint> {
+        self.ensure_members();
+        self.members.borrow().get(name).cloned()
     }
 
     pub fn nodes(&self, kind: &str) -> &[Node<'t>] {
@@ -202,10 +278,19 @@ impl<'t> Script<'t> {
     }
 
     fn bind(&mut self, scope: usize, name: &str, pos: usize, value: Value<'t>) {
+        self.bind_param(scope, name, pos, value, 0);
+    }
+
+    fn bind_param(&mut self, scope: usize, name: &str, pos: usize, value: Value<'t>, index: usize) {
         self.bindings
             .entry((scope, name.to_string()))
             .or_default()
-            .push(Binding { pos, value });
+            .push(Binding {
+                pos,
+                value,
+                scope,
+                index,
+            });
     }
 
     fn model(&mut self) {
@@ -217,7 +302,8 @@ impl<'t> Script<'t> {
             ) else {
                 continue;
             };
-            self.bind_pattern(name, value, d.start_byte());
+            // The binding takes effect after its initializer.
+            self.bind_pattern(name, value, d.end_byte());
         }
         let assignments: Vec<Node<'t>> = self
             .nodes("assignment_expression")
@@ -235,21 +321,24 @@ impl<'t> Script<'t> {
             if left.kind() == "identifier" {
                 let scope = self.scope_of(left);
                 let name = self.text(left).to_string();
+                // The new value holds after the assignment, so that `x = f(x)` reads the
+                // previous x.
                 if a.kind() == "augmented_assignment_expression" {
                     // `x += y`: both the old value and y; modelled as a binding of the
                     // whole expression, evaluated specially.
-                    self.bind(scope, &name, a.start_byte(), Value::Expr(a));
+                    self.bind(scope, &name, a.end_byte(), Value::Expr(a));
                 } else {
-                    self.bind(scope, &name, a.start_byte(), Value::Expr(right));
+                    self.bind(scope, &name, a.end_byte(), Value::Expr(right));
                 }
             } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
-                self.bind_pattern(left, right, a.start_byte());
+                self.bind_pattern(left, right, a.end_byte());
             }
         }
         let params: Vec<Node<'t>> = self.nodes("formal_parameters").to_vec();
         for p in params {
             let Some(function) = p.parent() else { continue };
             let message = self.is_message_handler(function);
+            let route = self.is_route_subscriber(function);
             let scope = function.id();
             for i in 0..p.named_child_count() {
                 let Some(param) = p.named_child(i as u32) else {
@@ -266,32 +355,26 @@ impl<'t> Script<'t> {
                 if let Some(ident) = ident {
                     let kind = if message && i == 0 {
                         Param::MessageEvent
+                    } else if route && i == 0 {
+                        Param::RouteParams
                     } else {
                         Param::Unknown
                     };
                     let name = self.text(ident).to_string();
-                    self.bind(scope, &name, 0, Value::Param(kind));
+                    self.bind_param(scope, &name, 0, Value::Param(kind), i);
                 }
             }
         }
         // `x => …` has a bare identifier parameter.
-        let arrows: Vec<Node<'t>> = self
-            .nodes("call_expression")
-            .iter()
-            .filter_map(|c| c.child_by_field_name("arguments"))
-            .flat_map(|args| {
-                (0..args.named_child_count())
-                    .filter_map(move |i| args.named_child(i as u32))
-                    .collect::<Vec<_>>()
-            })
-            .filter(|n| n.kind() == "arrow_function")
-            .collect();
+        let arrows: Vec<Node<'t>> = self.nodes("arrow_function").to_vec();
         for arrow in arrows {
             if let Some(param) = arrow.child_by_field_name("parameter")
                 && param.kind() == "identifier"
             {
                 let kind = if self.is_message_handler(arrow) {
                     Param::MessageEvent
+                } else if self.is_route_subscriber(arrow) {
+                    Param::RouteParams
                 } else {
                     Param::Unknown
                 };
@@ -302,6 +385,33 @@ impl<'t> Script<'t> {
         for bucket in self.bindings.values_mut() {
             bucket.sort_by_key(|b| b.pos);
         }
+        // Helper functions by name; a name defined twice is not followed.
+        let mut helpers: HashMap<String, Option<Node<'t>>> = HashMap::new();
+        let named = self
+            .nodes("function_declaration")
+            .iter()
+            .filter_map(|f| Some((f.child_by_field_name("name")?, *f)))
+            .chain(self.nodes("variable_declarator").iter().filter_map(|d| {
+                let value = d.child_by_field_name("value")?;
+                matches!(
+                    value.kind(),
+                    "arrow_function" | "function_expression" | "function"
+                )
+                .then_some((d.child_by_field_name("name")?, value))
+            }));
+        for (name, function) in named {
+            if name.kind() != "identifier" {
+                continue;
+            }
+            helpers
+                .entry(self.text(name).to_string())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(function));
+        }
+        self.helpers = helpers
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
         let imports: Vec<String> = self
             .nodes("import_statement")
             .iter()
@@ -389,6 +499,290 @@ impl<'t> Script<'t> {
             return self.text(left).ends_with("onmessage");
         }
         false
+    }
+
+    /// Whether `function` subscribes to an Angular `ActivatedRoute` observable
+    /// (`this.route.queryParamMap.subscribe(params => …)`), so that its first parameter
+    /// holds what the URL says.
+    fn is_route_subscriber(&self, function: Node<'t>) -> bool {
+        let Some(parent) = function.parent() else {
+            return false;
+        };
+        if parent.kind() != "arguments" {
+            return false;
+        }
+        let Some(callee) = parent
+            .parent()
+            .and_then(|c| c.child_by_field_name("function"))
+            .filter(|c| c.kind() == "member_expression")
+        else {
+            return false;
+        };
+        if callee
+            .child_by_field_name("property")
+            .is_none_or(|p| self.text(p) != "subscribe")
+        {
+            return false;
+        }
+        let Some(observable) = callee
+            .child_by_field_name("object")
+            .filter(|o| o.kind() == "member_expression")
+        else {
+            return false;
+        };
+        let (Some(object), Some(property)) = (
+            observable.child_by_field_name("object"),
+            observable.child_by_field_name("property"),
+        ) else {
+            return false;
+        };
+        matches!(
+            self.text(property),
+            "queryParams" | "queryParamMap" | "params" | "paramMap" | "fragment"
+        ) && self.text(object).to_ascii_lowercase().contains("route")
+    }
+
+    /// The expressions a function returns (an arrow function's expression body, or the
+    /// values of its `return` statements outside nested functions).
+    fn returns(&self, function: Node<'t>) -> Vec<Node<'t>> {
+        let Some(body) = function.child_by_field_name("body") else {
+            return Vec::new();
+        };
+        if body.kind() != "statement_block" {
+            return vec![body];
+        }
+        let mut out = Vec::new();
+        let mut stack = vec![body];
+        let mut visited = 0usize;
+        while let Some(n) = stack.pop() {
+            visited += 1;
+            if visited > 4096 {
+                break;
+            }
+            if n.kind() == "return_statement" {
+                if let Some(v) = n.named_child(0) {
+                    out.push(v);
+                }
+                continue;
+            }
+            if is_function(n.kind()) || n.kind() == "class_body" {
+                continue;
+            }
+            for i in 0..n.named_child_count() {
+                if let Some(c) = n.named_child(i as u32) {
+                    stack.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    /// The key of an object pair or a method, unquoted.
+    fn key_of(&self, node: Node<'t>) -> Option<&'t str> {
+        let key = node
+            .child_by_field_name("key")
+            .or_else(|| node.child_by_field_name("name"))?;
+        Some(self.text(key).trim_matches(['"', '\'', '`']))
+    }
+
+    /// The function a pair or a method defines (`data() {…}`, `data: function () {…}`).
+    fn function_of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if node.kind() == "method_definition" {
+            return Some(node);
+        }
+        node.child_by_field_name("value")
+            .filter(|v| is_function(v.kind()))
+    }
+
+    /// The members of a component or class and the expressions that give them values.
+    fn member_definitions(&self) -> Vec<(String, Node<'t>, bool)> {
+        // (name, expression or function, whether it is a function whose returns count)
+        let mut defs: Vec<(String, Node<'t>, bool)> = Vec::new();
+        for &d in self.nodes("variable_declarator") {
+            if let (Some(name), Some(value)) = (
+                d.child_by_field_name("name"),
+                d.child_by_field_name("value"),
+            ) && name.kind() == "identifier"
+                && self.scope_of(d) == 0
+            {
+                defs.push((self.text(name).to_string(), value, false));
+            }
+        }
+        for &f in self
+            .nodes("public_field_definition")
+            .iter()
+            .chain(self.nodes("field_definition"))
+        {
+            if let (Some(name), Some(value)) = (
+                f.child_by_field_name("name")
+                    .or_else(|| f.child_by_field_name("property")),
+                f.child_by_field_name("value"),
+            ) {
+                defs.push((self.text(name).to_string(), value, false));
+            }
+        }
+        for &a in self.nodes("assignment_expression") {
+            let (Some(left), Some(right)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if left.kind() != "member_expression" {
+                continue;
+            }
+            let (Some(object), Some(property)) = (
+                left.child_by_field_name("object"),
+                left.child_by_field_name("property"),
+            ) else {
+                continue;
+            };
+            let prop = self.text(property);
+            if object.kind() == "this" {
+                defs.push((prop.to_string(), right, false));
+            } else if prop == "value" && object.kind() == "identifier" {
+                // `html.value = …` of a `<script setup>` ref.
+                defs.push((self.text(object).to_string(), right, false));
+            }
+        }
+        let options = self
+            .nodes("pair")
+            .iter()
+            .chain(self.nodes("method_definition"))
+            .copied()
+            .filter(|n| matches!(self.key_of(*n), Some("data" | "setup" | "computed")));
+        for option in options {
+            match self.key_of(option) {
+                // `data()` and the Composition API's `setup()` return the members.
+                Some("data" | "setup") => {
+                    let Some(function) = self.function_of(option) else {
+                        continue;
+                    };
+                    for returned in self.returns(function) {
+                        let mut object = returned;
+                        while object.kind() == "parenthesized_expression" {
+                            match object.named_child(0) {
+                                Some(o) => object = o,
+                                None => break,
+                            }
+                        }
+                        if object.kind() != "object" {
+                            continue;
+                        }
+                        for i in 0..object.named_child_count() {
+                            let Some(p) = object.named_child(i as u32) else {
+                                continue;
+                            };
+                            match p.kind() {
+                                "pair" => {
+                                    if let (Some(k), Some(v)) =
+                                        (self.key_of(p), p.child_by_field_name("value"))
+                                    {
+                                        defs.push((k.to_string(), v, false));
+                                    }
+                                }
+                                "shorthand_property_identifier" => {
+                                    defs.push((self.text(p).to_string(), p, false));
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                Some("computed") => {
+                    let Some(object) = option
+                        .child_by_field_name("value")
+                        .filter(|v| v.kind() == "object")
+                    else {
+                        continue;
+                    };
+                    for i in 0..object.named_child_count() {
+                        let Some(p) = object.named_child(i as u32) else {
+                            continue;
+                        };
+                        let Some(k) = self.key_of(p) else { continue };
+                        if let Some(function) = self.function_of(p) {
+                            defs.push((k.to_string(), function, true));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        defs
+    }
+
+    /// Evaluates what each member holds, twice so that members built from other members
+    /// (`computed` from `data`) see them.
+    fn ensure_members(&self) {
+        if self.members_ready.replace(true) {
+            return;
+        }
+        let defs = self.member_definitions();
+        if defs.is_empty() {
+            return;
+        }
+        for _ in 0..2 {
+            let mut next: HashMap<String, Taint> = HashMap::new();
+            for (name, node, function) in &defs {
+                let t = if *function {
+                    self.returns(*node)
+                        .into_iter()
+                        .fold(Taint::Const, |t, r| t.join(self.eval(r, 1)))
+                } else {
+                    self.eval(*node, 1)
+                };
+                let joined = match next.remove(name) {
+                    Some(old) => old.join(t),
+                    None => t,
+                };
+                next.insert(name.clone(), joined);
+            }
+            *self.members.borrow_mut() = next;
+        }
+    }
+
+    /// Whether `node` is a Vue Router route object: `useRoute()` or a variable holding it.
+    fn is_use_route(&self, node: Node<'t>) -> bool {
+        let n = self.resolve(node);
+        n.kind() == "call_expression"
+            && n.child_by_field_name("function")
+                .is_some_and(|f| self.text(f) == "useRoute")
+    }
+
+    /// The route data a member expression reads, if it does: Vue Router `$route.query`,
+    /// `params`, `hash`, `fullPath` (also of `useRoute()` and `router.currentRoute`), and
+    /// Angular `ActivatedRoute` `snapshot.queryParams`, `params`, `paramMap`,
+    /// `queryParamMap`, `fragment`.
+    fn route_source(&self, node: Node<'t>) -> Option<Taint> {
+        let text = self.text(node);
+        if text.len() > 512 {
+            return None;
+        }
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let found = route_text(&compact) || {
+            let mut n = node;
+            let mut found = false;
+            for _ in 0..16 {
+                if !matches!(n.kind(), "member_expression" | "subscript_expression") {
+                    break;
+                }
+                let Some(object) = n.child_by_field_name("object") else {
+                    break;
+                };
+                if n.kind() == "member_expression"
+                    && n.child_by_field_name("property")
+                        .is_some_and(|p| VUE_ROUTE_PARTS.contains(&self.text(p)))
+                    && self.is_use_route(object)
+                {
+                    found = true;
+                    break;
+                }
+                n = object;
+            }
+            found
+        };
+        found.then(|| Taint::Source(text.to_string(), false))
     }
 
     /// The index in `functions` of the innermost function that strictly contains `node`
@@ -486,13 +880,15 @@ impl<'t> Script<'t> {
                 }
                 t
             }
-            "identifier" => {
+            // `{ x }` in an object reads the variable x.
+            "identifier" | "shorthand_property_identifier" => {
                 let name = self.text(node);
                 if name == "location" && self.lookup(name, node).is_none() {
                     return Taint::Source("location".into(), true);
                 }
                 match self.lookup(name, node) {
                     Some(b) => self.eval_binding(b, node, d),
+                    None if self.template => self.member(name).unwrap_or(Taint::Unknown),
                     None => Taint::Unknown,
                 }
             }
@@ -567,15 +963,34 @@ impl<'t> Script<'t> {
                 // `x += y` refers to x's previous value: evaluate at the assignment.
                 self.eval(*e, d)
             }
-            Value::Prop(e, prop) => match source_of_member(&format!("{}.{prop}", self.text(*e))) {
-                Some(t) => t,
-                None => self.eval(*e, d),
-            },
+            Value::Prop(e, prop) => {
+                let whole = format!("{}.{prop}", self.text(*e));
+                let compact: String = whole.chars().filter(|c| !c.is_whitespace()).collect();
+                if let Some(t) = source_of_member(&whole) {
+                    t
+                } else if route_text(&compact)
+                    || (VUE_ROUTE_PARTS.contains(&prop.as_str()) && self.is_use_route(*e))
+                {
+                    Taint::Source(whole, false)
+                } else {
+                    self.eval(*e, d)
+                }
+            }
             Value::Param(Param::MessageEvent) => {
                 let _ = use_node;
                 Taint::Unknown
             }
-            Value::Param(Param::Unknown) => Taint::Unknown,
+            Value::Param(Param::RouteParams) => {
+                Taint::Source(format!("{} (route parameters)", self.text(use_node)), false)
+            }
+            Value::Param(Param::Unknown) => {
+                // The argument of the helper call being followed, if any.
+                let frames = self.frames.borrow();
+                match frames.iter().rev().find(|(id, _)| *id == b.scope) {
+                    Some((_, args)) => args.get(b.index).cloned().unwrap_or(Taint::Const),
+                    None => Taint::Unknown,
+                }
+            }
         }
     }
 
@@ -584,9 +999,19 @@ impl<'t> Script<'t> {
         if let Some(t) = source_of_member(text) {
             return t;
         }
+        if let Some(t) = self.route_source(node) {
+            return t;
+        }
         let Some(object) = node.child_by_field_name("object") else {
             return Taint::Unknown;
         };
+        // `this.x`: what the component or class stores in x.
+        if object.kind() == "this"
+            && node.kind() == "member_expression"
+            && let Some(prop) = node.child_by_field_name("property")
+        {
+            return self.member(self.text(prop)).unwrap_or(Taint::Unknown);
+        }
         // `event.data` in a message handler.
         if node.kind() == "member_expression"
             && let Some(prop) = node.child_by_field_name("property")
@@ -609,6 +1034,55 @@ impl<'t> Script<'t> {
             // `location.href.length` and the like stay attacker-controlled text.
             other => other,
         }
+    }
+
+    /// A call of a function defined in the script: what it returns given what its
+    /// arguments are (at most [`MAX_HELPER_CALLS`] calls followed per script, no recursion).
+    fn eval_helper_call(&self, call: Node<'t>, name: &str, d: usize) -> Taint {
+        let Some(&function) = self.helpers.get(name) else {
+            return Taint::Unknown;
+        };
+        let outermost = self.frames.borrow().is_empty();
+        if outermost && let Some(t) = self.helper_results.borrow().get(&call.id()) {
+            return t.clone();
+        }
+        if self.helper_calls.get() >= MAX_HELPER_CALLS
+            || self
+                .frames
+                .borrow()
+                .iter()
+                .any(|(id, _)| *id == function.id())
+        {
+            return Taint::Unknown;
+        }
+        self.helper_calls.set(self.helper_calls.get() + 1);
+        let mut args = Vec::new();
+        if let Some(list) = call
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")
+        {
+            for i in 0..list.named_child_count() {
+                if let Some(a) = list.named_child(i as u32) {
+                    args.push(if a.kind() == "spread_element" {
+                        Taint::Unknown
+                    } else {
+                        self.eval(a, d)
+                    });
+                }
+            }
+        }
+        self.frames.borrow_mut().push((function.id(), args));
+        let t = self
+            .returns(function)
+            .into_iter()
+            .fold(Taint::Const, |t, r| t.join(self.eval(r, d)));
+        self.frames.borrow_mut().pop();
+        if outermost {
+            self.helper_results
+                .borrow_mut()
+                .insert(call.id(), t.clone());
+        }
+        t
     }
 
     fn first_arg(&self, call: Node<'t>) -> Option<Node<'t>> {
@@ -642,10 +1116,19 @@ impl<'t> Script<'t> {
         };
         if callee.kind() == "identifier" {
             return match last {
-                "decodeURIComponent" | "decodeURI" | "unescape" | "String" | "atob" => self
+                "decodeURIComponent" | "decodeURI" | "unescape" | "String" | "atob" | "ref"
+                | "shallowRef" | "toRef" | "unref" | "readonly" | "reactive" => self
                     .first_arg(node)
                     .map_or(Taint::Unknown, |a| self.eval(a, d)),
-                _ => Taint::Unknown,
+                // Vue `computed(() => …)`: what the getter returns.
+                "computed" => match self.first_arg(node) {
+                    Some(f) if is_function(f.kind()) => self
+                        .returns(f)
+                        .into_iter()
+                        .fold(Taint::Const, |t, r| t.join(self.eval(r, d))),
+                    _ => Taint::Unknown,
+                },
+                _ => self.eval_helper_call(node, last, d),
             };
         }
         if callee.kind() == "member_expression"
@@ -687,6 +1170,14 @@ impl<'t> Script<'t> {
                 let from_object = self.eval(object, d);
                 let from_args = if matches!(last, "concat" | "join" | "format") {
                     args_taint(self)
+                } else if matches!(last, "replace" | "replaceAll") {
+                    // The replacement is pasted into the text.
+                    args.and_then(|a| a.named_child(1))
+                        .map_or(Taint::Const, |r| match self.eval(r, d) {
+                            // A replacer function: what it returns is not followed.
+                            _ if is_function(r.kind()) => Taint::Const,
+                            t => t,
+                        })
                 } else {
                     Taint::Const
                 };
@@ -698,6 +1189,36 @@ impl<'t> Script<'t> {
         }
         Taint::Unknown
     }
+}
+
+/// The parts of a Vue Router route that hold what the URL says.
+const VUE_ROUTE_PARTS: &[&str] = &["query", "params", "hash", "fullPath"];
+
+/// Whether a member expression's text (without spaces) reads route data: Vue Router
+/// `$route.query…` (`params`, `hash`, `fullPath`; also `currentRoute(.value).query`) or
+/// Angular `snapshot.queryParams…` (`params`, `paramMap`, `queryParamMap`, `fragment`).
+fn route_text(compact: &str) -> bool {
+    let segment = |needle: &str| {
+        compact.match_indices(needle).any(|(at, m)| {
+            compact[at + m.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, '.' | '[' | '?'))
+        })
+    };
+    VUE_ROUTE_PARTS.iter().any(|p| {
+        segment(&format!("$route.{p}"))
+            || segment(&format!("currentRoute.{p}"))
+            || segment(&format!("currentRoute.value.{p}"))
+    }) || [
+        "queryParams",
+        "queryParamMap",
+        "params",
+        "paramMap",
+        "fragment",
+    ]
+    .iter()
+    .any(|p| segment(&format!("snapshot.{p}")))
 }
 
 /// The source a member expression's text names, if it is one.

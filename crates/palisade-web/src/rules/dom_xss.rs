@@ -7,14 +7,24 @@
 //! - `insertAdjacentHTML(position, html)`, `document.write(…)` / `document.writeln(…)`;
 //! - jQuery `.html(x)`, and `$(x)` / `.append(x)` / `.prepend(x)` / `.after(x)` / `.before(x)`
 //!   / `.replaceWith(x)` when `x` comes from a source;
-//! - React `dangerouslySetInnerHTML={{ __html: x }}`.
+//! - React `dangerouslySetInnerHTML={{ __html: x }}`;
+//! - Vue: `v-html="x"` and `:innerHTML` / `v-bind:innerHTML` in `.vue` templates (`v-html`
+//!   also in plain pages), `innerHTML` / `domProps: { innerHTML }` in render functions
+//!   (`h(…)`, `createElement(…)`), `domPropsInnerHTML` in Vue JSX (and `innerHTML` in Vue or
+//!   Solid JSX). A template expression is evaluated against the component: its `data()`,
+//!   `computed`, `<script setup>` bindings and `this.x = …` assignments;
+//! - Angular `DomSanitizer.bypassSecurityTrustHtml` / `Script` / `Style` / `Url` /
+//!   `ResourceUrl` with a value that is not constant. Angular's own `[innerHTML]` binding is
+//!   not flagged: Angular sanitizes it.
 //!
 //! The value is followed back through local variables, destructuring, concatenation,
-//! template literals and string methods (`slice`, `replace`, `URLSearchParams.get`, …) to its
-//! origin. Sources: `location` (`hash`, `search`, `href`), `document.URL`,
+//! template literals, string methods (`slice`, `replace`, `URLSearchParams.get`, …) and calls
+//! of helper functions of the same file (up to 64 per script) to its origin. Sources: `location` (`hash`, `search`, `href`), `document.URL`,
 //! `document.referrer`, `document.cookie`, `window.name`, the `data` of a `message` event,
 //! `URLSearchParams` built from them, and Express/Koa `req.query` / `params` / `body` /
-//! `cookies` / `headers`. Confidence is high when a source reaches the sink and low when the
+//! `cookies` / `headers`, Vue Router `$route.query` / `params` / `hash` (also of
+//! `useRoute()`), Angular `ActivatedRoute` `snapshot.queryParams` / `params` / `paramMap` /
+//! `queryParamMap` / `fragment` and what its observables hand their subscribers. Confidence is high when a source reaches the sink and low when the
 //! value is not constant but its origin is unknown (a parameter, a call's result). Constants
 //! and values passed through a sanitizer or an encoder (`DOMPurify.sanitize`, any
 //! `*escape*` / `*sanitize*` / `encode*` function, `parseInt`, `Number`) are not flagged, nor
@@ -68,15 +78,26 @@ pub static RULE: super::JsRule = super::JsRule {
 };
 
 fn report(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<'_>, sink: &str, taint: Taint, source_only: bool) {
+    report_at(cx, s.span(file, at), sink, taint, source_only);
+}
+
+/// Reports a sink at `span` given what reaches it (nothing for constants and sanitized
+/// values; only sources when `source_only`).
+pub fn report_at(cx: &mut FileContext<'_>, span: palisade_core::Span, sink: &str, taint: Taint, source_only: bool) {
     let (confidence, what) = match &taint {
         Taint::Source(src, _) => (Confidence::High, format!("`{src}`, which the attacker controls")),
         Taint::Unknown if !source_only => (Confidence::Low, "a value palisade could not trace to a constant".to_string()),
         _ => return,
     };
+    let advice = if sink.starts_with("bypassSecurityTrust") {
+        "Angular's sanitizer is switched off for it, so it can run script; let Angular sanitize the value (bind it without bypassSecurityTrust*), or bypass only for constants"
+    } else {
+        "it is parsed as HTML and can run script; write text with textContent (or {{ }} interpolation), or sanitize with DOMPurify.sanitize"
+    };
     let mut finding = Finding::new(
         &META,
-        s.span(file, at),
-        format!("{sink} receives {what}: it is parsed as HTML and can run script; write text with textContent, or sanitize with DOMPurify.sanitize"),
+        span,
+        format!("{sink} receives {what}: {advice}"),
     )
     .with_confidence(confidence);
     if confidence == Confidence::Low {
@@ -143,12 +164,45 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
                     report(s, file, cx, call, "jQuery $()", s.taint(a), true);
                 }
             }
+            "bypassSecurityTrustHtml" | "bypassSecurityTrustScript" | "bypassSecurityTrustStyle"
+            | "bypassSecurityTrustUrl" | "bypassSecurityTrustResourceUrl"
+                if callee.kind() == "member_expression" =>
+            {
+                if let Some(a) = arg(0) {
+                    report(s, file, cx, call, last, s.taint(a), false);
+                }
+            }
+            // Vue render functions: `h("div", { innerHTML: x })`, Vue 2
+            // `createElement("div", { domProps: { innerHTML: x } })`.
+            "h" | "createElement" | "createVNode" | "_c" if !callee_text.starts_with("document.") => {
+                if let Some(props) = arg(1) {
+                    render_props(s, file, cx, props, 0);
+                }
+            }
             _ => {}
         }
     }
+    let solid_or_vue = s
+        .imports
+        .iter()
+        .any(|m| m == "vue" || m.starts_with("solid-js") || m.starts_with("@vue/"));
     for &attr in s.nodes("jsx_attribute") {
         let Some(name) = attr.named_child(0) else { continue };
-        if s.text(name) != "dangerouslySetInnerHTML" {
+        let name_text = s.text(name);
+        // Vue JSX (`domPropsInnerHTML`, `v-html`) and Solid (`innerHTML`) set the property.
+        if name_text == "domPropsInnerHTML"
+            || name_text == "v-html"
+            || (name_text == "innerHTML" && solid_or_vue)
+        {
+            if let Some(value) = attr.named_child(1)
+                && value.kind() == "jsx_expression"
+                && let Some(e) = value.named_child(0)
+            {
+                report(s, file, cx, attr, name_text, s.taint(e), false);
+            }
+            continue;
+        }
+        if name_text != "dangerouslySetInnerHTML" {
             continue;
         }
         let Some(value) = attr.named_child(1) else { continue };
@@ -177,5 +231,27 @@ fn is_jquery(s: &Script<'_>, callee: Node<'_>) -> bool {
         let resolved = s.resolve(object);
         let t = s.text(resolved);
         t.starts_with("$(") || t.starts_with("jQuery(")
+    }
+}
+
+/// The `innerHTML` (or `domProps.innerHTML`) of a render function's props object.
+fn render_props(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, props: Node<'_>, depth: usize) {
+    let props = s.resolve(props);
+    if props.kind() != "object" || depth > 1 {
+        return;
+    }
+    for i in 0..props.named_child_count() {
+        let Some(pair) = props.named_child(i as u32) else { continue };
+        if pair.kind() != "pair" {
+            continue;
+        }
+        let (Some(k), Some(v)) = (pair.child_by_field_name("key"), pair.child_by_field_name("value")) else {
+            continue;
+        };
+        match s.text(k).trim_matches(['"', '\'']) {
+            "innerHTML" => report(s, file, cx, pair, "innerHTML of a render function", s.taint(v), false),
+            "domProps" => render_props(s, file, cx, v, depth + 1),
+            _ => {}
+        }
     }
 }

@@ -4,14 +4,15 @@
 //! ## What it checks
 //! - `res.cookie(name, value, options)` (also `response.cookie`): no options, or options
 //!   without `secure: true`, or with `httpOnly: false` (Express sets neither flag by itself);
-//! - `ctx.cookies.set(name, value, options)` (Koa): `secure` missing or false, `httpOnly: false`;
+//! - `ctx.cookies.set(name, value, options)` (Koa): `secure: false` or `httpOnly: false`
+//!   (Koa's `cookies` sets `Secure` by itself on HTTPS requests when `secure` is left out);
 //! - `session({ cookie: {…} })` (express-session, also `expressSession(…)`): no
 //!   `cookie.secure` (its default is `false`), or `httpOnly: false`;
 //! - `cookieSession({…})`: `secure: false` or `httpOnly: false` written out.
 //!
 //! A value that is not a literal (`secure: process.env.NODE_ENV === "production"`,
 //! `secure: config.https`) counts as set. Test files are skipped. Deleting a cookie
-//! (`res.clearCookie`) is not flagged.
+//! (`res.clearCookie`, or setting an empty value) is not flagged.
 //!
 //! ## Why it matters
 //! A cookie without `Secure` is also sent over plain HTTP, where anyone on the path can read
@@ -111,8 +112,10 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
             "res.cookie" | "response.cookie" => {
                 ("res.cookie", args.named_child(2).map(|o| s.resolve(o)), false, false)
             }
+            // Koa's `cookies` sets Secure by itself on HTTPS requests (`secure` left
+            // undefined follows the request's protocol).
             t if t.ends_with("cookies.set") => {
-                ("ctx.cookies.set", args.named_child(2).map(|o| s.resolve(o)), false, true)
+                ("ctx.cookies.set", args.named_child(2).map(|o| s.resolve(o)), true, true)
             }
             "session" | "expressSession" => {
                 let Some(opts) = args.named_child(0).map(|o| s.resolve(o)) else { continue };
@@ -124,6 +127,14 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
             "cookieSession" => ("cookie-session", args.named_child(0).map(|o| s.resolve(o)), true, true),
             _ => continue,
         };
+        // Deleting a cookie: an empty value (`ctx.cookies.set("token", "")`, `null`).
+        if matches!(what, "res.cookie" | "ctx.cookies.set")
+            && args.named_child(1).is_some_and(|v| {
+                matches!(s.text(v), "\"\"" | "''" | "``" | "null" | "undefined")
+            })
+        {
+            continue;
+        }
         let mut problems = Vec::new();
         match options {
             Some(o) if o.kind() == "object" => {

@@ -13,6 +13,14 @@
 //! that is not theirs (`config.urlRoot + "/login?next=" + location.hash`): only the start of
 //! a URL decides which site it leads to.
 //!
+//! On Node servers, the URL of Express `res.redirect(…)`, Koa `ctx.redirect(…)` and Fastify
+//! `reply.redirect(…)` (the status code may come first) when it comes from request data
+//! (`req.query.next`, `ctx.query.returnTo`, `request.body.url`). Not flagged there: a target
+//! checked before the redirect (an `if` around it, or an early return before it, whose
+//! condition tests the same value with `includes`, `has`, `startsWith`, a comparison or an
+//! allow-list / validation function), a fixed path or origin at the start, and the `Host`
+//! header (`https://` + `req.headers.host` + `req.url`, the usual HTTPS redirect).
+//!
 //! ## Why it matters
 //! A link to the trusted site that forwards to an attacker's page (`?next=https://evil…`)
 //! makes phishing convincing, and `javascript:` URLs turn the redirect into script execution.
@@ -126,11 +134,19 @@ fn flag(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<'_
     if fixed_prefix(s, value) {
         return;
     }
+    if checked_before(s, at, value) {
+        return;
+    }
     // Only the start of a URL picks the site: a source appended after a value of the
     // product's own (`config.urlRoot + "/login?next=" + location.hash`) stays on it.
     let Taint::Source(src, whole_url) = s.taint(head(s, value)) else { return };
     // The page's own URL (and what string methods make of it) leads back to this origin.
     if whole_url {
+        return;
+    }
+    // The Host header names this server (`https://` + host + url is the HTTPS redirect).
+    let lower = src.to_ascii_lowercase();
+    if lower.contains("host") {
         return;
     }
     cx.report(Finding::new(
@@ -159,14 +175,87 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
                 text
             }
             Some(("window" | "self" | "top", "open")) => text,
+            Some((object, "redirect")) if is_server_response(object) => text,
             _ => continue,
         };
-        if let Some(url) = call
-            .child_by_field_name("arguments")
-            .filter(|a| a.kind() == "arguments")
-            .and_then(|a| a.named_child(0))
-        {
+        let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "arguments") else {
+            continue;
+        };
+        // `res.redirect(301, url)`: the status code first.
+        let url = match args.named_child(0) {
+            Some(first) if first.kind() == "number" && sink.ends_with("redirect") => args.named_child(1),
+            first => first,
+        };
+        if let Some(url) = url {
             flag(s, file, cx, call, url, sink);
         }
     }
+}
+
+/// Whether the object of a `.redirect(…)` call is a server's response: Express `res`,
+/// Koa `ctx` (or `ctx.response`), Fastify `reply`.
+fn is_server_response(object: &str) -> bool {
+    matches!(
+        object,
+        "res" | "response" | "resp" | "ctx" | "context" | "ctx.response" | "reply" | "this"
+    )
+}
+
+/// The words of a condition that say a value is checked against something fixed.
+const CHECKS: &[&str] = &[
+    ".includes(", ".has(", ".indexOf(", ".startsWith(", ".test(", ".match(", "===", "!==", "==", "!=",
+    "allow", "valid", "safe", "trusted", "whitelist", "permitted", "isRelative", "isLocal",
+];
+
+/// Whether the redirect target is checked before the redirect: the call sits inside an
+/// `if` whose condition tests the target, or follows (in an enclosing block) an `if` that
+/// tests it and leaves (return / throw).
+fn checked_before(s: &Script<'_>, at: Node<'_>, value: Node<'_>) -> bool {
+    let target = head(s, value);
+    let mut names: Vec<&str> = vec![s.text(target), s.text(value)];
+    names.retain(|n| !n.is_empty() && n.len() < 200);
+    let tests = |cond: Node<'_>| {
+        let t = s.text(cond);
+        names.iter().any(|n| t.contains(n)) && CHECKS.iter().any(|c| t.contains(c))
+    };
+    let mut child = at;
+    let mut node = at.parent();
+    for _ in 0..64 {
+        let Some(n) = node else { break };
+        if n.kind() == "if_statement"
+            && n.child_by_field_name("consequence").is_some_and(|c| c.id() == child.id())
+            && n.child_by_field_name("condition").is_some_and(tests)
+        {
+            return true;
+        }
+        if n.kind() == "ternary_expression"
+            && n.child_by_field_name("condition").is_some_and(tests)
+        {
+            return true;
+        }
+        if n.kind() == "statement_block" || n.kind() == "program" {
+            // Earlier statements of this block: a guard that leaves.
+            for i in 0..n.named_child_count() {
+                let Some(stmt) = n.named_child(i as u32) else { continue };
+                if stmt.start_byte() >= child.start_byte() {
+                    break;
+                }
+                if stmt.kind() == "if_statement"
+                    && stmt.child_by_field_name("condition").is_some_and(tests)
+                    && stmt.child_by_field_name("consequence").is_some_and(|c| {
+                        let t = s.text(c);
+                        t.contains("return") || t.contains("throw") || t.contains("next(")
+                    })
+                {
+                    return true;
+                }
+            }
+        }
+        if super::super::js::is_function_kind(n.kind()) {
+            break;
+        }
+        child = n;
+        node = n.parent();
+    }
+    false
 }

@@ -8,7 +8,8 @@
 //! flagged when it is a concatenation or a template literal whose constant parts read as SQL
 //! (a statement keyword at the start, checked by palisade's SQL lexer) and whose other parts
 //! are not constant. Confidence is high when request data (`req.query`, `req.body`,
-//! `req.params`, …) or another source is part of it, medium otherwise. Not flagged:
+//! `req.params`, …) or another source is part of it, low when the non-constant part is of
+//! unknown origin (a table name from configuration, a timeout, a helper's result). Not flagged:
 //! placeholders (`"… WHERE id = ?", [id]`), tagged templates (`sql\`…\``, `Prisma.sql`,
 //! `$queryRaw\`…\``), which bind their parts as parameters, and escaped parts
 //! (`mysql.escape(x)`, `connection.escapeId(x)`).
@@ -176,7 +177,7 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
         let taint = s.taint(sql);
         let (confidence, what) = match &taint {
             Taint::Source(src, _) => (Confidence::High, format!("`{src}`, which the client controls,")),
-            Taint::Unknown => (Confidence::Medium, "a value palisade could not trace to a constant".to_string()),
+            Taint::Unknown => (Confidence::Low, "a value palisade could not trace to a constant".to_string()),
             _ => continue,
         };
         let client = s
