@@ -154,7 +154,7 @@ impl Analyzer for DepsAnalyzer {
     }
 
     fn input_kind(&self) -> &'static str {
-        "lockfiles, dependency manifests or Dockerfiles"
+        "lockfiles, dependency manifests, Dockerfiles or Kubernetes manifests"
     }
 
     fn rules(&self) -> &'static [&'static RuleMeta] {
@@ -197,6 +197,9 @@ impl Analyzer for DepsAnalyzer {
                 "**/Dockerfile.*",
                 "**/*.dockerfile",
             ],
+            // Kubernetes manifests, for the images of their workloads (pnpm-lock.yaml is
+            // named above).
+            extensions: &["yaml", "yml"],
             ..FileSelector::default()
         }
     }

@@ -120,6 +120,111 @@ fn parse_one(bytes: &[u8], name: &str, wanted: &HashSet<Key>) -> Parsed {
     }
 }
 
+/// One member of an export: inflated into `buffer` (reused across members) and parsed;
+/// `None` for what is not an advisory file (folders, other names).
+fn read_member(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    i: usize,
+    display: &str,
+    buffer: &mut Vec<u8>,
+    wanted: &HashSet<Key>,
+    ecosystems: &[Ecosystem],
+) -> Option<Parsed> {
+    let mut entry = match archive.by_index(i) {
+        Ok(e) => e,
+        Err(e) => return Some(Parsed::Broken(format!("{display} entry {i}: {e}"))),
+    };
+    let entry_name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+    if !entry.is_file() || !entry_name.ends_with(".json") {
+        return None;
+    }
+    // One advisory is a few kilobytes; a huge entry is not an advisory.
+    if entry.size() > 64 * 1024 * 1024 {
+        return Some(Parsed::Broken(format!(
+            "{display}!{entry_name}: larger than 64 MiB, skipped"
+        )));
+    }
+    buffer.clear();
+    if let Err(e) = entry.read_to_end(buffer) {
+        return Some(Parsed::Broken(format!("{display}!{entry_name}: {e}")));
+    }
+    // A member that is not even shaped like one JSON object (cut off, not JSON) is parsed,
+    // so that it is reported; a well-shaped record about other packages is skipped unparsed.
+    if looks_whole(buffer) && !may_be_wanted(buffer, wanted, ecosystems) {
+        return Some(Parsed::Other { withdrawn: false });
+    }
+    Some(parse_one(
+        buffer,
+        &format!("{display}!{entry_name}"),
+        wanted,
+    ))
+}
+
+/// Whether raw bytes start with `{` and end with `}` (around whitespace).
+fn looks_whole(bytes: &[u8]) -> bool {
+    let trimmed = bytes.trim_ascii();
+    trimmed.first() == Some(&b'{') && trimmed.last() == Some(&b'}')
+}
+
+/// A cheap look at a record's raw JSON before any parsing: whether some `"name": "…"` in it
+/// (package names, and other names, which only cost a full parse) is a package of the scan
+/// in one of the scan's ecosystems. A name written with escapes is taken as possibly wanted.
+/// Records it rejects cannot be about the scan's packages: OSV writes `affected[].package.name`
+/// as a plain `"name"` key.
+fn may_be_wanted(bytes: &[u8], wanted: &HashSet<Key>, ecosystems: &[Ecosystem]) -> bool {
+    const KEY: &[u8] = b"\"name\"";
+    let mut at = 0;
+    while let Some(found) = find(&bytes[at..], KEY) {
+        let mut i = at + found + KEY.len();
+        at = i;
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b':') {
+            continue;
+        }
+        i += 1;
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'"') {
+            continue;
+        }
+        let start = i + 1;
+        let Some(len) = bytes[start..].iter().position(|&b| b == b'"' || b == b'\\') else {
+            return true;
+        };
+        if bytes[start + len] == b'\\' {
+            return true;
+        }
+        let Ok(name) = std::str::from_utf8(&bytes[start..start + len]) else {
+            return true;
+        };
+        if ecosystems
+            .iter()
+            .any(|eco| wanted.contains(&(*eco, eco.normalise(name))))
+        {
+            return true;
+        }
+        at = start + len;
+    }
+    false
+}
+
+/// The first position of `needle` in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = needle[0];
+    let mut from = 0;
+    while let Some(p) = haystack[from..].iter().position(|&b| b == first) {
+        let at = from + p;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// The severity levels OSV data gives, in palisade's terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -406,14 +511,17 @@ impl Database {
     }
 
     fn load_zip(&mut self, path: &Path, wanted: &HashSet<Key>) {
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
+        // The export is read whole (an OSV export is tens to a few hundred MB) and its
+        // members are inflated and parsed in parallel, each worker with its own view of the
+        // archive, in chunks whose results are put back in archive order.
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
             Err(e) => {
                 self.problems.push(format!("{}: {e}", path.display()));
                 return;
             }
         };
-        let mut archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
+        let archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())) {
             Ok(a) => a,
             Err(e) => {
                 self.problems.push(format!(
@@ -423,52 +531,33 @@ impl Database {
                 return;
             }
         };
-        // Entries are inflated one after the other (one reader), then parsed in parallel.
-        const BATCH: usize = 4096;
-        let mut batch: Vec<(String, Vec<u8>)> = Vec::with_capacity(BATCH);
-        for i in 0..archive.len() {
-            let mut entry = match archive.by_index(i) {
-                Ok(e) => e,
-                Err(e) => {
-                    self.problems
-                        .push(format!("{} entry {i}: {e}", path.display()));
-                    continue;
-                }
-            };
-            let entry_name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-            if !entry.is_file() || !entry_name.ends_with(".json") {
-                continue;
-            }
-            // One advisory is a few kilobytes; a huge entry is not an advisory.
-            if entry.size() > 64 * 1024 * 1024 {
-                self.problems.push(format!(
-                    "{}!{}: larger than 64 MiB, skipped",
-                    path.display(),
-                    entry_name
-                ));
-                continue;
-            }
-            let name = format!("{}!{}", path.display(), entry_name);
-            let mut bytes = Vec::with_capacity(entry.size() as usize);
-            if let Err(e) = entry.read_to_end(&mut bytes) {
-                self.problems.push(format!("{name}: {e}"));
-                continue;
-            }
-            batch.push((name, bytes));
-            if batch.len() == BATCH {
-                self.add_batch(std::mem::take(&mut batch), wanted);
-            }
-        }
-        self.add_batch(batch, wanted);
-    }
-
-    fn add_batch(&mut self, batch: Vec<(String, Vec<u8>)>, wanted: &HashSet<Key>) {
         use rayon::prelude::*;
-        let parsed: Vec<Parsed> = batch
-            .par_iter()
-            .map(|(name, bytes)| parse_one(bytes, name, wanted))
+        const CHUNK: usize = 1024;
+        let display = path.display().to_string();
+        let ecosystems: Vec<Ecosystem> = wanted
+            .iter()
+            .map(|(e, _)| *e)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
-        for p in parsed {
+        let chunks = archive.len().div_ceil(CHUNK);
+        let parsed: Vec<Vec<Parsed>> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut archive = archive.clone();
+                let mut out = Vec::new();
+                let mut buffer = Vec::new();
+                for i in c * CHUNK..((c + 1) * CHUNK).min(archive.len()) {
+                    if let Some(p) =
+                        read_member(&mut archive, i, &display, &mut buffer, wanted, &ecosystems)
+                    {
+                        out.push(p);
+                    }
+                }
+                out
+            })
+            .collect();
+        for p in parsed.into_iter().flatten() {
             self.take(p, wanted);
         }
     }
@@ -705,6 +794,40 @@ mod tests {
         );
         assert_eq!(record(A).level(), (Some(Level::Critical), Some(9.8)));
         assert_eq!(record(C).level(), (Some(Level::Medium), None));
+    }
+
+    #[test]
+    fn the_raw_prefilter_keeps_every_record_about_a_wanted_package() {
+        let wanted: HashSet<Key> = [
+            (Ecosystem::PyPI, "django".to_string()),
+            (Ecosystem::Npm, "lodash".to_string()),
+        ]
+        .into();
+        let ecos = [Ecosystem::PyPI, Ecosystem::Npm];
+        let keep = |json: &str| may_be_wanted(json.as_bytes(), &wanted, &ecos);
+        for r in [A, B, C, W, V] {
+            assert!(keep(r), "{r}");
+        }
+        // Spacing and PEP 503 spelling as OSV's exporters or others may write them.
+        assert!(keep(
+            r#"{"affected": [{"package": {"ecosystem": "PyPI", "name" :  "Django_"}}]}"#
+        ));
+        assert!(keep(
+            r#"{"affected": [{"package": {"ecosystem": "PyPI", "name" :  "DJANGO"}}]}"#
+        ));
+        assert!(keep(
+            "{\"affected\":[{\"package\":{\"name\":\n\"lodash\"}}]}"
+        ));
+        // An escaped name is parsed rather than guessed at.
+        assert!(keep(r#"{"affected":[{"package":{"name":"lod\u0061sh"}}]}"#));
+        // Other packages, and names only in the text, are not.
+        assert!(!keep(
+            r#"{"affected":[{"package":{"ecosystem":"npm","name":"left-pad"}}]}"#
+        ));
+        assert!(!keep(
+            r#"{"details":"lodash and django","affected":[{"package":{"name":"x"}}]}"#
+        ));
+        assert!(!keep(r#"{"details":"\"name\": \"lodash\""}"#));
     }
 
     #[test]

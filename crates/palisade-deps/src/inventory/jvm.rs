@@ -17,8 +17,10 @@ fn is_range(version: &str) -> bool {
 }
 
 /// Reads `pom.xml`: each `<dependency>` (in `dependencies` and `dependencyManagement`) with
-/// its version, `${name}` resolved from `<properties>` and `project.version`. A version left
-/// to a parent POM is not known here and is skipped.
+/// its version, `${name}` resolved from `<properties>` and `project.version`. A dependency
+/// whose version this file's `dependencyManagement` gives is checked at that entry; one whose
+/// version is left to a parent POM or an imported BOM is not resolved yet, and the file gets
+/// one notice naming them (NOT CHECKED), never a silent pass.
 pub fn read_pom(file: &SourceFile) -> FileFacts {
     let mut facts = FileFacts::new(&file.path, "pom.xml", Role::Lockfile, Some(ECO));
     let options = roxmltree::ParsingOptions {
@@ -69,6 +71,23 @@ pub fn read_pom(file: &SourceFile) -> FileFacts {
         }
         (!out.contains("${")).then_some(out)
     };
+    // Versions this file manages itself (`dependencyManagement`): a dependency that leaves
+    // its version to them is already checked at the managed entry.
+    let managed: std::collections::BTreeSet<String> = child(root, "dependencyManagement")
+        .and_then(|m| child(m, "dependencies"))
+        .into_iter()
+        .flat_map(|d| d.children())
+        .filter(|d| d.is_element() && d.tag_name().name() == "dependency")
+        .filter(|d| child(*d, "version").is_some())
+        .filter_map(|d| {
+            Some(format!(
+                "{}:{}",
+                text_of(child(d, "groupId"))?,
+                text_of(child(d, "artifactId"))?
+            ))
+        })
+        .collect();
+    let mut unresolved: Vec<String> = Vec::new();
     for dep in root
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "dependency")
@@ -87,10 +106,13 @@ pub fn read_pom(file: &SourceFile) -> FileFacts {
         let line = doc
             .text_pos_at(version_node.unwrap_or(dep).range().start)
             .row;
+        let name = format!("{group}:{artifact}");
         let Some(raw) = text_of(version_node) else {
+            if !managed.contains(&name) {
+                unresolved.push(format!("{name} (line {line})"));
+            }
             continue;
         };
-        let name = format!("{group}:{artifact}");
         match resolve(&raw) {
             Some(v) if is_range(&v) => facts.declared.push(Declared {
                 ecosystem: ECO,
@@ -109,6 +131,17 @@ pub fn read_pom(file: &SourceFile) -> FileFacts {
                 format!("{name}: version `{raw}` names a property this file does not define"),
             ),
         }
+    }
+    if !unresolved.is_empty() {
+        let n = unresolved.len();
+        let shown: Vec<&str> = unresolved.iter().take(5).map(String::as_str).collect();
+        facts.skipped(format!(
+            "{n} dependenc{} NOT CHECKED for known vulnerabilities: {} version comes from a parent POM or an imported BOM, which palisade does not resolve yet: {}{}",
+            if n == 1 { "y" } else { "ies" },
+            if n == 1 { "its" } else { "their" },
+            shown.join(", "),
+            if n > 5 { format!(" and {} more", n - 5) } else { String::new() }
+        ));
     }
     facts
 }
@@ -328,6 +361,27 @@ mod tests {
         );
         assert_eq!(f.declared[0].line, 15);
         assert_eq!(f.problems[0].line, Some(20));
+        // Versions left to this file's dependencyManagement are checked there; those left
+        // to a parent or a BOM are named in one notice.
+        let f = read_pom(&SourceFile::in_memory(
+            "pom.xml",
+            "<project>\n  <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version></parent>\n  <dependencyManagement><dependencies><dependency><groupId>com.x</groupId><artifactId>managed</artifactId><version>1.2</version></dependency></dependencies></dependencyManagement>\n  <dependencies>\n    <dependency><groupId>com.x</groupId><artifactId>managed</artifactId></dependency>\n    <dependency><groupId>org.yaml</groupId><artifactId>snakeyaml</artifactId></dependency>\n  </dependencies>\n</project>\n",
+        ));
+        assert_eq!(pins(&f), [("com.x:managed", "1.2", 3)]);
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        assert!(f.problems[0].skipped);
+        assert!(
+            f.problems[0]
+                .message
+                .starts_with("1 dependency NOT CHECKED for known vulnerabilities: its version comes from a parent POM"),
+            "{}",
+            f.problems[0].message
+        );
+        assert!(
+            f.problems[0]
+                .message
+                .contains("org.yaml:snakeyaml (line 6)")
+        );
         let broken = read_pom(&SourceFile::in_memory(
             "pom.xml",
             "<project>\n<a>\n</project>",

@@ -5,6 +5,7 @@
 
 pub mod jsonpos;
 pub mod jvm;
+pub mod kubernetes;
 pub mod npm;
 pub mod python;
 pub mod runtimes;
@@ -258,6 +259,7 @@ pub fn read(file: &SourceFile) -> Option<FileFacts> {
         "build.gradle" | "build.gradle.kts" => jvm::read_gradle_build(file),
         _ if runtimes::is_dockerfile(&lower) => runtimes::read_dockerfile(file),
         _ if python::is_requirements(&file.path) => python::read_requirements(file),
+        _ if kubernetes::is_yaml(&lower) => kubernetes::read_manifest(file)?,
         _ => return None,
     };
     let mut facts = facts;

@@ -9,7 +9,11 @@
 //! - Node.js: `FROM node:16…`, `.nvmrc`/`.node-version`, `engines.node` in `package.json`;
 //! - distributions: `FROM debian:buster`, `ubuntu:18.04`, `alpine:3.16`, and the distro a
 //!   tag names (`python:3.11-slim-buster`, `node:20-alpine3.16`);
-//! - database servers: `FROM mysql:5.7`, `mariadb:10.4`.
+//! - database servers: `FROM mysql:5.7`, `mariadb:10.4`;
+//! - the same images as the `image:` of a container or init container in a Kubernetes
+//!   workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod), on the
+//!   line of the `image:`. Not read: Helm templates, images a kustomization rewrites,
+//!   Compose files.
 //!
 //! A pinned version past its end of security support (on the scan's date, `--today`) is
 //! *medium*; in a Dockerfile stage that the final image is not built on (a builder whose
