@@ -384,7 +384,8 @@ impl<'a> FileContext<'a> {
     }
 
     /// The paths of every file the scan analyses, when the context was told them (see
-    /// [`FileContext::is_scanned`]).
+    /// [`FileContext::is_scanned`]). A check whose result is cached is never told them
+    /// ([`Analyzer::cache`]): its entry must not depend on the other files of the scan.
     pub fn scanned_paths(&self) -> Option<&HashSet<String>> {
         self.scanned
     }
