@@ -2,7 +2,8 @@
 //! second scan of an unchanged tree answers from the cache with the same report; a changed
 //! file, rule set or configuration is a miss; a corrupt entry is a miss, never an error; two
 //! scans may share a cache. Every scan here names its cache folder inside a temporary folder,
-//! and `XDG_CACHE_HOME`/`HOME` point there too, so no test touches the user's cache.
+//! and `XDG_CACHE_HOME`/`HOME` point there too, so no test touches the user's cache. The
+//! project has files of every cached analyzer: Python, web, secrets and iOS.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -37,6 +38,12 @@ fn project() -> tempfile::TempDir {
     )
     .unwrap();
     fs::write(root.join("templates/index.html"), PAGE).unwrap();
+    fs::create_dir_all(root.join("ios/Shop")).unwrap();
+    fs::write(
+        root.join("ios/Shop/Info.plist"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n    <key>NSAppTransportSecurity</key>\n    <dict>\n        <key>NSAllowsArbitraryLoads</key>\n        <true/>\n    </dict>\n</dict>\n</plist>\n",
+    )
+    .unwrap();
     fs::write(root.join("notes.txt"), "deploy on fridays\n").unwrap();
     dir
 }
@@ -127,7 +134,11 @@ fn a_second_scan_of_an_unchanged_tree_answers_from_the_cache_with_the_same_repor
     let tmp = project();
     let uncached = scan_with(tmp.path(), &["--no-cache"]);
     assert!(uncached["stats"].get("cache").is_none());
-    for rule in ["python/tls-verification-disabled", "python/sql-injection"] {
+    for rule in [
+        "python/tls-verification-disabled",
+        "python/sql-injection",
+        "ios/ats-arbitrary-loads",
+    ] {
         assert!(
             rule_ids(&uncached).contains(&rule.to_string()),
             "{uncached:#}"
