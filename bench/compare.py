@@ -22,6 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+# Timings and results are of full analyses: the result cache stays off.
+os.environ.setdefault("PALISADE_NO_CACHE", "1")
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = Path(os.environ.get("COMPARE_WORK", "/tmp/palisade-compare"))

@@ -7,6 +7,8 @@
 # pip-audit (`-s osv --osv-url`, its only offline-capable route) on the requirements file.
 #
 #   bench/deps.sh [DEPS] [RECORDS] [PROFILE]     defaults: 5000 100000 release
+# Timings are of full analyses: the result cache stays off.
+export PALISADE_NO_CACHE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deps=${1:-5000}

@@ -5,6 +5,8 @@
 # and prints the ratio.
 #
 #   bench/k8s.sh [N] [RUNS]
+# Timings are of full analyses: the result cache stays off.
+export PALISADE_NO_CACHE=1
 set -euo pipefail
 n=${1:-10000}
 runs=${2:-3}

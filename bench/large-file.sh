@@ -9,6 +9,8 @@
 #
 # Prints, per size: scan seconds, parse-only seconds, scan/parse ratio, and the peak RSS of
 # the scan and of the parse-only pass, each also per byte of source.
+# Timings are of full analyses: the result cache stays off.
+export PALISADE_NO_CACHE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/release/palisade}

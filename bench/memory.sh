@@ -3,6 +3,8 @@
 # modules, Kubernetes manifests and other files in nested folders, a few with findings.
 # Usage: bench/memory.sh [N] [PALISADE_BINARY]
 # Prints the wall time and the peak resident set size (GNU time's "Maximum resident set size").
+# Timings are of full analyses: the result cache stays off.
+export PALISADE_NO_CACHE=1
 set -euo pipefail
 n=${1:-400000}
 bin=${2:-target/release/palisade}

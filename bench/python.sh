@@ -5,6 +5,8 @@
 # local rules file or folder (its registry is out of reach here).
 #
 #   bench/python.sh [PATH] [RUNS]      default PATH: Django's source (bench/corpus.sh fetches it)
+# Timings are of full analyses: the result cache stays off.
+export PALISADE_NO_CACHE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-}

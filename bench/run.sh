@@ -8,6 +8,8 @@
 # of a full scan (JSON written to /dev/null), plus a walk-only figure: a scan with only the
 # `palisade` domain selected, so no analyzer runs and the scan walks and classifies the tree
 # without reading any file.
+# Timings are of full analyses: the result cache stays off.
+export PALISADE_NO_CACHE=1
 set -euo pipefail
 target=${1:?usage: bench/run.sh PATH [RUNS]}
 runs=${2:-5}

@@ -25,6 +25,9 @@ import threading
 import tomllib
 from pathlib import Path
 
+# Timings and results are of full analyses: the result cache stays off.
+os.environ.setdefault("PALISADE_NO_CACHE", "1")
+
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}

@@ -165,6 +165,13 @@ pub struct ScanSettings {
     pub fail_confidence: Option<Confidence>,
     /// Default for `--min-confidence`.
     pub min_confidence: Option<Confidence>,
+    /// Whether scans keep their per-file results in the result cache and answer unchanged
+    /// files from it (default true; `--no-cache` or `PALISADE_NO_CACHE=1` turn it off too).
+    pub cache: Option<bool>,
+    /// The result cache's folder, relative to this file's folder [default: the user's
+    /// cache folder, `$XDG_CACHE_HOME/palisade` or `~/.cache/palisade`]. `--cache-dir`
+    /// replaces it.
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]

@@ -173,7 +173,7 @@ pub struct Location {
 ///
 /// Each kind has its own fingerprint recipe (see `fingerprint.rs`) and its own rendering in
 /// every output format.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Place {
     /// A region of a file of the scan.
     File(Location),
@@ -483,6 +483,85 @@ impl Finding {
     /// The order findings are processed in: by place, then rule id and message.
     pub fn sort_key(&self) -> ((u8, &str, &str, u32, u32), &str, &str) {
         (self.location.sort_key(), self.rule.id, &self.message)
+    }
+}
+
+/// A finding as the result cache stores it: its rule by id.
+#[derive(Serialize, Deserialize)]
+struct StoredFinding {
+    rule: String,
+    message: String,
+    severity: Severity,
+    confidence: Confidence,
+    location: Place,
+    #[serde(default)]
+    related: Vec<Related>,
+    #[serde(default)]
+    fix: Option<Fix>,
+    #[serde(default)]
+    secrets: Vec<Span>,
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    only_a_secret: bool,
+    #[serde(default)]
+    properties: serde_json::Map<String, serde_json::Value>,
+}
+
+thread_local! {
+    /// The rules a finding being decoded may name (see [`with_rules`]).
+    static DECODING_RULES: std::cell::Cell<&'static [&'static RuleMeta]> =
+        const { std::cell::Cell::new(&[]) };
+}
+
+/// Runs `decode` with `rules` as the rules that decoded findings may name: a finding is
+/// stored with its rule's id, and a rule must be found again by id (an id not among them
+/// fails the decoding, as a stored entry of another palisade would).
+pub fn with_rules<T>(rules: &'static [&'static RuleMeta], decode: impl FnOnce() -> T) -> T {
+    let before = DECODING_RULES.with(|r| r.replace(rules));
+    let result = decode();
+    DECODING_RULES.with(|r| r.set(before));
+    result
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredFinding {
+            rule: self.rule.id.to_string(),
+            message: self.message.clone(),
+            severity: self.severity,
+            confidence: self.confidence,
+            location: self.location.clone(),
+            related: self.related.clone(),
+            fix: self.fix.clone(),
+            secrets: self.secrets.clone(),
+            content: self.content.clone(),
+            only_a_secret: self.only_a_secret,
+            properties: self.properties.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Finding {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
+        let stored = StoredFinding::deserialize(deserializer)?;
+        let rule = DECODING_RULES
+            .with(|r| r.get().iter().copied().find(|m| m.id == stored.rule))
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{}`", stored.rule)))?;
+        Ok(Finding {
+            rule,
+            message: stored.message,
+            severity: stored.severity,
+            confidence: stored.confidence,
+            location: stored.location,
+            related: stored.related,
+            fix: stored.fix,
+            secrets: stored.secrets,
+            content: stored.content,
+            only_a_secret: stored.only_a_secret,
+            properties: stored.properties,
+        })
     }
 }
 

@@ -5,6 +5,7 @@
 //! analyzers and renderers together.
 
 pub mod baseline;
+pub mod cache;
 pub mod config;
 pub mod coverage;
 pub mod date;
@@ -25,6 +26,7 @@ pub mod source;
 pub mod suppress;
 pub mod taxonomy;
 
+pub use cache::FactsCodec;
 pub use coverage::{Coverage, CoverageEntry, CoverageNote, CoverageStatus};
 pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions};
 pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding, Severity, Span};

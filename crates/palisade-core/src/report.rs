@@ -4,11 +4,11 @@
 use crate::coverage::Coverage;
 use crate::finding::{Confidence, ReportedFinding, Severity};
 use crate::rule::RuleMeta;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a diagnostic was raised. Diagnostics are never findings: they say what palisade could
 /// not check, so that nothing is skipped silently.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DiagnosticKind {
     /// Larger than the configured size limit.
@@ -48,7 +48,7 @@ impl DiagnosticKind {
 }
 
 /// A notice about a file (or the run) that could not be fully checked.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub path: Option<String>,
     pub line: Option<u32>,
@@ -95,6 +95,9 @@ pub struct Stats {
     /// Set when the scan was diff-aware: against what.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<crate::diff::DiffScope>,
+    /// Set when the scan used the result cache: what it found there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<crate::cache::CacheStats>,
     pub duration_ms: u64,
     /// When the scan ran, RFC 3339 in UTC (see [`crate::date::scan_timestamp`]). JSON
     /// writes it at the top level as `scanned_at`, not among the counts.

@@ -28,6 +28,26 @@ pub struct RuleSet {
     known: std::collections::BTreeSet<&'static str>,
     /// Each configured `[analyzers.<name>]` section, parsed.
     analyzer_settings: BTreeMap<String, OptionsValue>,
+    /// What the configuration said of each running rule and analyzer, as written, for the
+    /// result cache's keys (see [`RuleSet::cache_material`]).
+    configured: Configured,
+}
+
+/// The configured settings a rule set was resolved from, as text.
+#[derive(Debug, Default)]
+struct Configured {
+    rules: BTreeMap<&'static str, String>,
+    analyzers: BTreeMap<String, String>,
+}
+
+impl Configured {
+    fn analyzers_of(config: &Config) -> BTreeMap<String, String> {
+        config
+            .analyzers
+            .iter()
+            .map(|(name, table)| (name.clone(), table.to_string()))
+            .collect()
+    }
 }
 
 impl RuleSet {
@@ -44,6 +64,10 @@ impl RuleSet {
             _ => &config.select,
         };
         let mut active = BTreeMap::new();
+        let mut configured = Configured {
+            rules: BTreeMap::new(),
+            analyzers: Configured::analyzers_of(config),
+        };
         for &meta in registry {
             let settings = config.rules.get(meta.id);
             let selected = meta.domain() == "palisade" || selection.selects(meta);
@@ -60,6 +84,11 @@ impl RuleSet {
                     }
                     builder.build().ok()
                 });
+            if let Some(s) = settings {
+                configured
+                    .rules
+                    .insert(meta.id, format!("{:?} {}", s.ignore_paths, s.options));
+            }
             active.insert(
                 meta.id,
                 ActiveRule {
@@ -76,6 +105,7 @@ impl RuleSet {
             active,
             known: registry.iter().map(|r| r.id).collect(),
             analyzer_settings: config.analyzer_settings.clone(),
+            configured,
         }
     }
 
@@ -102,7 +132,30 @@ impl RuleSet {
     /// run every rule of one analyzer, but honour its settings).
     pub fn with_analyzer_settings_of(mut self, config: &Config) -> RuleSet {
         self.analyzer_settings = config.analyzer_settings.clone();
+        self.configured.analyzers = Configured::analyzers_of(config);
         self
+    }
+
+    /// Everything of the rule set that can change what `analyzer`'s file checks report, as
+    /// text for the result cache's keys: which of its rules (`metas`) run, with their
+    /// severity, `ignore-paths` and options as configured, and its `[analyzers.<name>]`
+    /// section.
+    pub fn cache_material(&self, analyzer: &str, metas: &[&'static RuleMeta]) -> String {
+        let mut out = String::new();
+        for meta in metas {
+            let Some(rule) = self.active.get(meta.id) else {
+                continue;
+            };
+            let configured = self
+                .configured
+                .rules
+                .get(meta.id)
+                .map_or("", String::as_str);
+            out.push_str(&format!("{} {} {configured}\n", meta.id, rule.severity));
+        }
+        let section = self.configured.analyzers.get(analyzer);
+        out.push_str(&format!("[analyzers.{analyzer}] {section:?}\n"));
+        out
     }
 
     pub fn get(&self, id: &str) -> Option<&ActiveRule> {

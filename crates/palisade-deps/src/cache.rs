@@ -55,15 +55,8 @@ impl ExportMeta {
     }
 }
 
-/// The user's cache folder for palisade: `$XDG_CACHE_HOME/palisade`, else
-/// `$HOME/.cache/palisade`; `None` when neither is set.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    let nonempty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(xdg) = nonempty("XDG_CACHE_HOME") {
-        return Some(PathBuf::from(xdg).join("palisade"));
-    }
-    nonempty("HOME").map(|home| PathBuf::from(home).join(".cache").join("palisade"))
-}
+/// The user's cache folder for palisade (the scan's result cache lives there too).
+pub use palisade_core::cache::default_cache_dir;
 
 /// The folder of one ecosystem's export in a cache.
 pub fn export_dir(cache: &Path, ecosystem: Ecosystem) -> PathBuf {

@@ -24,7 +24,9 @@ pub mod xml;
 use android::code::{Code, JAVA, KOTLIN, Lang};
 use android::project::{Fact, Project, SetKind, place_of};
 use palisade_core::engine::ProjectContext;
-use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
+use palisade_core::{
+    Analyzer, DiagnosticKind, FactsCodec, FileContext, FileSelector, RuleMeta, SourceFile,
+};
 
 /// The largest APK read (256 MiB): far above `scan.max-file-size`, which is meant for
 /// source files, and still bounded, since the archive is held in memory while read.
@@ -273,6 +275,12 @@ impl Analyzer for IosAnalyzer {
         bytes
             .starts_with(ios::binary::MAGIC)
             .then(|| ios::binary::to_xml(bytes))
+    }
+
+    /// Cached: a plist's findings depend on its path, its text and the rules alone (a binary
+    /// plist's rendering is never cached: the engine caches files it can read again as text).
+    fn cache(&self) -> Option<FactsCodec<()>> {
+        Some(FactsCodec::json(1))
     }
 
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<()> {

@@ -34,7 +34,7 @@ use tree_sitter::Node;
 const MAX_CALL_SITES_PER_FILE: usize = 4_096;
 
 /// A finding whose confidence waits for the call sites of other files.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Deferred {
     /// The finding as its file would report it (medium), its paths filled in.
     pub finding: Finding,
@@ -50,7 +50,7 @@ pub struct Deferred {
 }
 
 /// One argument of a call site, graded in the caller's file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Argument {
     pub confidence: Confidence,
     /// What it passes, for messages (`request data `request.args.get("q")``).
@@ -59,7 +59,7 @@ pub struct Argument {
 }
 
 /// A call of one of the project's own functions.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CallSite {
     /// The callee's qualified name, as the caller's imports resolve it (`shop.db.search`).
     pub callee: String,

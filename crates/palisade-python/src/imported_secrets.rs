@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 /// What one file contributes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecretFacts {
     /// Module-level constants holding a literal that could be a key.
     pub constants: Vec<LiteralConstant>,
@@ -34,14 +34,14 @@ impl SecretFacts {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LiteralConstant {
     pub name: String,
     pub assignment: Span,
     pub literal: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct KeyUse {
     /// The qualified name of the imported constant (`api.constants.KEY`).
     pub qualified: String,

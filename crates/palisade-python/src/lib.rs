@@ -30,7 +30,8 @@ use endpoints::facts::FileFacts;
 use grammar::PYTHON;
 use model::{Model, scope_of};
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile,
+    Analyzer, DiagnosticKind, FactsCodec, FileContext, FileSelector, ProjectContext, RuleMeta,
+    SourceFile,
 };
 use palisade_syntax::{Consumer, NodesByKind, UnknownKind, Visit};
 use rules::{ProjectRule, PyRule, RuleContext};
@@ -73,6 +74,14 @@ impl Analyzer for PythonAnalyzer {
             extensions: &["py", "pyw", "pyi"],
             ..FileSelector::default()
         }
+    }
+
+    /// Cached: a file's findings and facts depend on its text and the rules alone. A cached
+    /// check is not told the scan's modules, so it records every call site of the project's
+    /// own functions (not only those a scanned module can define): more facts, the same
+    /// findings.
+    fn cache(&self) -> Option<FactsCodec<endpoints::facts::FileFacts>> {
+        Some(FactsCodec::json(1))
     }
 
     fn check_file(

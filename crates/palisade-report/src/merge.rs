@@ -232,6 +232,7 @@ pub fn read_json(
             outside_diff: s.outside_diff,
             // Each report says whether it was diff-aware; the merged view is not one scan.
             diff: None,
+            cache: None,
             duration_ms: s.duration_ms,
             scanned_at: input.scanned_at,
         },

@@ -21,7 +21,8 @@ use matcher::{FileKind, Hit, Matcher};
 use palisade_core::engine::SourcesContext;
 use palisade_core::git::RootScope;
 use palisade_core::{
-    Analyzer, Confidence, DiagnosticKind, FileContext, FileSelector, Finding, RuleMeta, SourceFile,
+    Analyzer, Confidence, DiagnosticKind, FactsCodec, FileContext, FileSelector, Finding, RuleMeta,
+    SourceFile,
 };
 use palisade_knowledge::roles::FileRole;
 use std::sync::LazyLock;
@@ -196,6 +197,12 @@ impl Analyzer for SecretsAnalyzer {
 
     fn files(&self) -> FileSelector {
         Self::FILES
+    }
+
+    /// Cached: a file's findings depend on its text and the rules alone (the matcher is
+    /// built once from palisade's own table).
+    fn cache(&self) -> Option<FactsCodec<()>> {
+        Some(FactsCodec::json(1))
     }
 
     fn check_file(

@@ -18,8 +18,8 @@ pub mod server_tls;
 use csp::{Disposition, EvalOptions};
 use locate::{ConfigKind, Found};
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileSelector, Finding, ProjectContext, RuleMeta,
-    SourceFile,
+    Analyzer, DiagnosticKind, FactsCodec, FileContext, FileSelector, Finding, ProjectContext,
+    RuleMeta, SourceFile,
 };
 use palisade_knowledge::roles::{FileRole, file_role};
 
@@ -34,8 +34,25 @@ pub const REPORT_ONLY_PREFIX: &str = "Content-Security-Policy-Report-Only:\n";
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WebAnalyzer;
 
+/// Why a file was not analysed (reported once per folder by the project pass).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Skipped {
+    BuildOutput,
+    Minified,
+}
+
+impl Skipped {
+    /// What the project pass's notice says.
+    pub fn text(self) -> &'static str {
+        match self {
+            Skipped::BuildOutput => "build output (.next/)",
+            Skipped::Minified => "minified or bundled scripts (*.min.*, or very long lines)",
+        }
+    }
+}
+
 /// What the project pass needs of one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebFacts {
     pub path: String,
     /// An HTML page a browser would load (doctype or `<html>`), outside tests and vendored code.
@@ -47,7 +64,7 @@ pub struct WebFacts {
     /// The file is a web server or hosting configuration (nginx, Apache, …).
     pub server_config: bool,
     /// The file was not analysed, and why (reported once per folder).
-    pub skipped: Option<&'static str>,
+    pub skipped: Option<Skipped>,
 }
 
 impl Analyzer for WebAnalyzer {
@@ -84,6 +101,11 @@ impl Analyzer for WebAnalyzer {
             globs: &["**/sites-available/*", "**/sites-enabled/*", "**/conf.d/*"],
             ..FileSelector::default()
         }
+    }
+
+    /// Cached: a file's findings and facts depend on its text and the rules alone.
+    fn cache(&self) -> Option<FactsCodec<WebFacts>> {
+        Some(FactsCodec::json(1))
     }
 
     fn check_file(
@@ -125,9 +147,9 @@ impl Analyzer for WebAnalyzer {
             return Some(WebFacts {
                 path: file.path.clone(),
                 skipped: Some(if build_output {
-                    "build output (.next/)"
+                    Skipped::BuildOutput
                 } else {
-                    "minified or bundled scripts (*.min.*, or very long lines)"
+                    Skipped::Minified
                 }),
                 ..WebFacts::default()
             });
@@ -241,7 +263,7 @@ impl Analyzer for WebAnalyzer {
     fn check_project(&self, facts: Vec<WebFacts>, cx: &mut ProjectContext<'_>) {
         let mut skipped: std::collections::BTreeMap<(String, &str), usize> = Default::default();
         for f in &facts {
-            if let Some(why) = f.skipped {
+            if let Some(why) = f.skipped.map(Skipped::text) {
                 let folder = f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
                 *skipped.entry((folder, why)).or_default() += 1;
             }

@@ -238,6 +238,14 @@ pub struct CommonScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Neither read nor write the result cache: analyse every file afresh (also
+    /// `PALISADE_NO_CACHE=1`, or `cache = false` under [scan] in palisade.toml).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// The result cache's folder [default: the config's scan.cache-dir, else
+    /// $XDG_CACHE_HOME/palisade or ~/.cache/palisade].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Allow rules that need network access (the live checks of --target). Without it
     /// palisade opens no socket.
     #[arg(long)]

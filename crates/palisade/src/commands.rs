@@ -7,6 +7,7 @@ use crate::cli::{
 use crate::{Failure, exit, output};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_core::baseline::Baseline;
+use palisade_core::cache::ResultCache;
 use palisade_core::config::{Config, FailOn, RuleSet, Selection, SettingsSection};
 use palisade_core::diff::ChangedLines;
 use palisade_core::engine::{self, ScanOptions};
@@ -189,6 +190,30 @@ fn rule_patterns(
     Ok(patterns.to_vec())
 }
 
+/// The result cache a scan uses, unless `--no-cache`, `PALISADE_NO_CACHE` or the
+/// configuration's `scan.cache = false` turn it off, or no folder can be named for it.
+fn result_cache(common: &CommonScanArgs, config: &Config) -> Option<ResultCache> {
+    let off_by_env = std::env::var_os("PALISADE_NO_CACHE")
+        .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    if common.no_cache || off_by_env || config.scan.cache == Some(false) {
+        return None;
+    }
+    let dir = match (&common.cache_dir, &config.scan.cache_dir) {
+        (Some(dir), _) => std::path::absolute(dir).unwrap_or_else(|_| dir.clone()),
+        (None, Some(dir)) => {
+            let base = config
+                .source
+                .as_deref()
+                .and_then(std::path::Path::parent)
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            base.join(dir)
+        }
+        (None, None) => palisade_core::cache::default_cache_dir()?,
+    };
+    Some(ResultCache::new(dir, ResultCache::build_id()))
+}
+
 fn run_scan(
     common: &CommonScanArgs,
     prepared: &Prepared,
@@ -227,7 +252,9 @@ fn run_scan(
     let changed = diff_base
         .map(|base| ChangedLines::read(&roots, base).map_err(Failure::usage))
         .transpose()?;
+    let cache = result_cache(common, &prepared.config);
     let options = ScanOptions {
+        cache: cache.as_ref(),
         roots,
         stdin,
         config: &prepared.config,

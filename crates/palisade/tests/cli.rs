@@ -13,6 +13,8 @@ fn workspace() -> PathBuf {
 
 fn palisade() -> Command {
     let mut cmd = Command::cargo_bin("palisade").unwrap();
+    // Tests never write to the user's cache folder.
+    cmd.env("PALISADE_NO_CACHE", "1");
     cmd.current_dir(workspace())
         .env_remove("NO_COLOR")
         .env("PALISADE_TODAY", "2026-11-27");
@@ -1624,6 +1626,7 @@ fn a_default_scan_opens_no_network_socket() {
         assert!(!network_calls(&control).is_empty(), "strace saw no socket");
     }
     let status = traced(&assert_cmd::cargo::cargo_bin("palisade"), &trace)
+        .env("PALISADE_NO_CACHE", "1")
         .args(["scan", "examples/shop", "--format", "json", "--output"])
         .arg(dir.path().join("report.json"))
         .current_dir(workspace())

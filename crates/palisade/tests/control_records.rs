@@ -9,6 +9,8 @@ use std::path::Path;
 
 fn palisade() -> Command {
     let mut cmd = Command::cargo_bin("palisade").unwrap();
+    // Tests never write to the user's cache folder.
+    cmd.env("PALISADE_NO_CACHE", "1");
     cmd.env_remove("NO_COLOR")
         .env("PALISADE_TODAY", "2026-11-27");
     cmd

@@ -17,6 +17,7 @@ fn advisory_db_on_the_command_line_finds_the_demo_vulnerabilities() {
     std::fs::write(&config, "").unwrap();
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .args([
             "scan",
             "--select",
@@ -63,6 +64,7 @@ fn advisory_db_on_the_command_line_finds_the_demo_vulnerabilities() {
     // Without the flag, the same scan says the packages were not checked.
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .args([
             "scan",
             "--select",
@@ -92,6 +94,7 @@ fn advisory_db_on_the_command_line_finds_the_demo_vulnerabilities() {
 fn a_missing_advisory_db_is_a_usage_error() {
     Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .args(["scan", "--advisory-db", "/nonexistent/osv"])
         .arg(shop().join("backend"))
         .assert()
@@ -125,6 +128,7 @@ fn db_update_fills_the_cache_that_a_scan_then_reads() {
 
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(&project)
         .env("XDG_CACHE_HOME", &cache)
         .args(["db", "update", "--ecosystem", "PyPI,npm", "--url"])
@@ -146,6 +150,7 @@ fn db_update_fills_the_cache_that_a_scan_then_reads() {
     // A scan with no --advisory-db reads that cache, and the ledger says how old it is.
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .env("XDG_CACHE_HOME", &cache)
         .args([
             "scan",
@@ -184,6 +189,7 @@ fn db_update_fills_the_cache_that_a_scan_then_reads() {
     // A bad --ecosystem is a usage error before any download.
     Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(&project)
         .env("XDG_CACHE_HOME", &cache)
         .args(["db", "update", "--ecosystem", "Go"])

@@ -47,6 +47,7 @@ fn repository() -> tempfile::TempDir {
 fn scan(root: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(root)
         .args([
             "scan",

@@ -57,6 +57,7 @@ fn a_hostile_tree_is_scanned_to_the_end_with_a_notice_per_hazard() {
     build(dir.path());
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(dir.path())
         .args([
             "scan",

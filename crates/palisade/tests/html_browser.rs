@@ -127,6 +127,7 @@ fn render_shop(dir: &Path) -> PathBuf {
     let file = dir.join("shop.html");
     Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(workspace())
         .env("PALISADE_TODAY", "2026-11-27")
         .args(["scan", "examples/shop", "--format", "html", "-o"])
@@ -240,6 +241,7 @@ fn nothing_from_hostile_files_executes() {
     let file = out.path().join("hostile.html");
     Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .args(["scan", "--format", "html", "--no-progress", "-o"])
         .arg(&file)
         .arg(root.path())
@@ -306,6 +308,7 @@ fn a_large_report_is_listed_a_page_at_a_time() {
     let file = out.path().join("large.html");
     Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .args([
             "scan",
             "--format",
@@ -453,6 +456,7 @@ fn merged_trends_render_and_their_bars_count_right() {
         fs::create_dir_all(report.parent().unwrap()).unwrap();
         Command::cargo_bin("palisade")
             .unwrap()
+            .env("PALISADE_NO_CACHE", "1")
             .current_dir(workspace())
             .args([
                 "scan",
@@ -479,6 +483,7 @@ fn merged_trends_render_and_their_bars_count_right() {
     let file = dir.path().join("org.html");
     Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .args(["report", "merge", "-o"])
         .arg(&file)
         .args(&reports)

@@ -8,6 +8,8 @@ use std::path::Path;
 
 fn palisade() -> Command {
     let mut cmd = Command::cargo_bin("palisade").unwrap();
+    // Tests never write to the user's cache folder.
+    cmd.env("PALISADE_NO_CACHE", "1");
     cmd.env("PALISADE_TODAY", "2026-12-02");
     cmd
 }

@@ -30,6 +30,7 @@ fn mysql_matrix_in_text_and_json() {
     let matrix = |format: &str| {
         let out = Command::cargo_bin("palisade")
             .unwrap()
+            .env("PALISADE_NO_CACHE", "1")
             .current_dir(cwd.path())
             .env_remove("MYSQL_PWD")
             .args([

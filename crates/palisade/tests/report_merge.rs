@@ -11,6 +11,8 @@ fn workspace() -> PathBuf {
 
 fn palisade() -> Command {
     let mut cmd = Command::cargo_bin("palisade").unwrap();
+    // Tests never write to the user's cache folder.
+    cmd.env("PALISADE_NO_CACHE", "1");
     cmd.current_dir(workspace())
         .env("PALISADE_TODAY", "2026-11-27");
     cmd

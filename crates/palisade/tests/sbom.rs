@@ -10,6 +10,7 @@ fn shop() -> std::path::PathBuf {
 fn run(format: &str) -> serde_json::Value {
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .args(["sbom", "--today", "2026-12-01", "--format", format])
         .arg(shop())
         .output()

@@ -71,6 +71,7 @@ fn repository() -> (tempfile::TempDir, String, String) {
 fn palisade(root: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(root)
         .env("PALISADE_TODAY", "2026-11-27")
         .args(["scan", "--no-progress", "--select", "secrets/"])
@@ -180,6 +181,7 @@ fn history_outside_a_repository_is_a_usage_error() {
     // git looks no higher than the temporary folder, even if it sits inside a repository.
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(dir.path())
         .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
         .args(["scan", "--no-progress", "--history", "."])
@@ -197,6 +199,7 @@ fn history_outside_a_repository_is_a_usage_error() {
 fn history_findings(repo: &Path, target: &str) -> Vec<Value> {
     let out = Command::cargo_bin("palisade")
         .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
         .current_dir(repo)
         .args(["scan", "--no-progress", "--select", "secrets/", "--history"])
         .args(["--format", "json", target])

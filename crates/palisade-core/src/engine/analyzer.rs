@@ -8,6 +8,7 @@
 //! and never downcasts anything itself.
 
 use super::network::{self, NetworkAccess, SourcesContext};
+use crate::cache::FactsCodec;
 use crate::config::{ConfigTable, RuleSet};
 use crate::coverage::CoverageNote;
 use crate::finding::{Finding, Place};
@@ -75,6 +76,15 @@ pub trait Analyzer: Send + Sync + 'static {
     fn size_limit(&self, _path: &str) -> Option<u64> {
         None
     }
+    /// How the result cache stores the analyzer's facts, when its file checks may be cached
+    /// (`None`, the default: they always run). An analyzer opts in only when what
+    /// `check_file` reports and returns depends on nothing but the file (its path, role and
+    /// text) and the rule set: no other file read from disk, no state that one file's check
+    /// leaves for another's. Its checks are then not told the scan's other files
+    /// ([`FileContext::scanned_paths`] is `None`). See [`crate::cache`].
+    fn cache(&self) -> Option<FactsCodec<Self::Facts>> {
+        None
+    }
     /// Checks one file, reporting through `cx`, and returns what the project pass needs of
     /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
     fn check_file(
@@ -121,6 +131,12 @@ pub trait DynAnalyzer: Send + Sync {
         state: &(dyn Any + Send + Sync),
     ) -> Option<ErasedFacts>;
     fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>);
+    /// The version of the analyzer's [`FactsCodec`], when its file checks may be cached.
+    fn cache_version(&self) -> Option<u32>;
+    /// Facts as the cache stores them; `None` when they cannot be stored.
+    fn encode_facts(&self, facts: &ErasedFacts) -> Option<serde_json::Value>;
+    /// Facts back from the cache; `None` when the value is not this analyzer's facts.
+    fn decode_facts(&self, value: serde_json::Value) -> Option<ErasedFacts>;
     fn check_sources(&self, cx: &mut SourcesContext<'_>);
 }
 
@@ -197,6 +213,19 @@ impl<A: Analyzer> DynAnalyzer for A {
             .filter_map(|f| f.downcast::<A::Facts>().ok().map(|f| *f))
             .collect();
         self.check_project(typed, cx);
+    }
+
+    fn cache_version(&self) -> Option<u32> {
+        self.cache().map(|codec| codec.version)
+    }
+
+    fn encode_facts(&self, facts: &ErasedFacts) -> Option<serde_json::Value> {
+        self.cache()?.encode(facts.downcast_ref::<A::Facts>()?)
+    }
+
+    fn decode_facts(&self, value: serde_json::Value) -> Option<ErasedFacts> {
+        let facts = self.cache()?.decode(value)?;
+        Some(Box::new(facts))
     }
 
     fn check_sources(&self, cx: &mut SourcesContext<'_>) {
@@ -355,7 +384,8 @@ impl<'a> FileContext<'a> {
     }
 
     /// The paths of every file the scan analyses, when the context was told them (see
-    /// [`FileContext::is_scanned`]).
+    /// [`FileContext::is_scanned`]). A check whose result is cached is never told them
+    /// ([`Analyzer::cache`]): its entry must not depend on the other files of the scan.
     pub fn scanned_paths(&self) -> Option<&HashSet<String>> {
         self.scanned
     }

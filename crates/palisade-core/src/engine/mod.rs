@@ -24,6 +24,7 @@ pub use network::{History, NetworkAccess, Online, SourcesContext};
 pub use read::decode;
 
 use crate::baseline::Baseline;
+use crate::cache::ResultCache;
 use crate::config::{Config, RuleSet, SettingsSection};
 use crate::coverage::{self, AnalyzerInputs, CoverageNote, LedgerFacts};
 use crate::date::Date;
@@ -70,6 +71,8 @@ pub struct ScanOptions<'a> {
     pub history: Option<History>,
     /// A diff-aware scan (`--diff`): only findings the change brought in are reported.
     pub diff: Option<&'a ChangedLines>,
+    /// The result cache, when the run uses one (see [`crate::cache`]).
+    pub cache: Option<&'a ResultCache>,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -90,6 +93,7 @@ impl<'a> ScanOptions<'a> {
             today: None,
             history: None,
             diff: None,
+            cache: None,
         }
     }
 }
@@ -197,6 +201,7 @@ pub fn scan(
     options: &ScanOptions<'_>,
 ) -> Result<Report, ScanError> {
     let started = Instant::now();
+    let cache_before = options.cache.map(ResultCache::stats);
     let all_analyzers = analyzers;
     // Analyzers none of whose rules run are not consulted at all: their files are not read.
     let analyzers: Vec<&dyn DynAnalyzer> = analyzers
@@ -338,6 +343,10 @@ pub fn scan(
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.sort();
     diagnostics.dedup();
+    stats.cache = options
+        .cache
+        .zip(cache_before)
+        .map(|(cache, before)| cache.stats().since(before));
     stats.duration_ms = started.elapsed().as_millis() as u64;
     let mut rules: Vec<&'static RuleMeta> = options.rules.metas().collect();
     rules.sort_by_key(|r| r.id);
@@ -488,7 +497,19 @@ fn first_pass(
     let scanned = &scanned;
     // Each analyzer's state for this scan, dropped when the scan ends.
     let states: Vec<ErasedState> = analyzers.iter().map(|a| a.new_scan_state()).collect();
+    // What the cache keys of each cached analyzer share (none in a collect run, whose checks
+    // may skip their rules).
+    let salts: Vec<Option<Vec<u8>>> = analyzers
+        .iter()
+        .map(|a| {
+            let cache = options.cache.filter(|_| !collecting)?;
+            let version = a.cache_version()?;
+            Some(cache.analyzer_salt(a.name(), version, options.rules, a.rules(), options.network))
+        })
+        .collect();
     let run = Run {
+        cache: options.cache,
+        salts: &salts,
         network: options.network,
         states: &states,
         analyzers,
@@ -715,6 +736,9 @@ pub fn display_root(root: &Path) -> String {
 
 /// What every file of one run is checked with.
 struct Run<'a> {
+    cache: Option<&'a ResultCache>,
+    /// By analyzer: the shared part of its cache keys, when its checks are cached.
+    salts: &'a [Option<Vec<u8>>],
     network: NetworkAccess,
     states: &'a [ErasedState],
     analyzers: &'a [&'a dyn DynAnalyzer],
@@ -803,6 +827,7 @@ impl Run<'_> {
             bytes: source.text.len() as u64,
             ..FileOutcome::default()
         };
+        let mut digest: Option<[u8; 32]> = None;
         for &index in takers {
             let analyzer = self.analyzers[index];
             if !self.selectors[index].takes(&source.text) {
@@ -812,9 +837,33 @@ impl Run<'_> {
             outcome.analyzed = true;
             outcome.readable = true;
             outcome.takers.push(index);
-            let mut cx = FileContext::new(&source, self.rules)
-                .with_scanned(self.scanned)
-                .with_network(self.network);
+            // A cached analyzer's entry for this file: its result without running it.
+            let cached = self
+                .cache
+                .zip(self.salts.get(index).and_then(Option::as_deref))
+                .filter(|_| rereadable)
+                .map(|(cache, salt)| {
+                    let digest =
+                        digest.get_or_insert_with(|| ResultCache::digest(source.text.as_bytes()));
+                    let context = format!("{:?} {:?}", source.role, source.comment);
+                    (
+                        cache,
+                        ResultCache::key(salt, &source.path, &context, digest),
+                    )
+                });
+            if let Some((cache, key)) = &cached
+                && let Some(entry) = cache.get(key, analyzer.rules(), |v| analyzer.decode_facts(v))
+            {
+                outcome.raw.extend(entry.findings);
+                outcome.diagnostics.extend(entry.diagnostics);
+                outcome.facts.extend(entry.facts.map(|f| (index, f)));
+                continue;
+            }
+            let mut cx = FileContext::new(&source, self.rules).with_network(self.network);
+            // A cached check must not depend on the scan's other files.
+            if cached.is_none() {
+                cx = cx.with_scanned(self.scanned);
+            }
             if self.collecting {
                 cx = cx.collecting();
             }
@@ -825,6 +874,16 @@ impl Run<'_> {
             }));
             match run {
                 Ok(((findings, diagnostics), facts)) => {
+                    if let Some((cache, key)) = &cached {
+                        // Facts that cannot be stored leave the file uncached.
+                        let stored = match &facts {
+                            None => Some(None),
+                            Some(f) => analyzer.encode_facts(f).map(Some),
+                        };
+                        if let Some(stored) = stored {
+                            cache.put(key, &findings, &diagnostics, stored);
+                        }
+                    }
                     if !self.collecting {
                         outcome.raw.extend(findings);
                     }

@@ -11,7 +11,7 @@ use palisade_core::{Location, Span};
 use std::collections::BTreeMap;
 
 /// A name as written and what it refers to after the file's imports.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ref {
     /// As written: `views.order_detail`, `login_required`.
     pub text: String,
@@ -33,7 +33,7 @@ pub fn last(name: &str) -> &str {
 
 /// A decorator, a wrapper (`login_required(view)`) or a call in a body: what is called, and
 /// the string arguments that name scopes, roles or permissions.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     pub callee: Ref,
     /// Written with parentheses (`@jwt_required()`), as opposed to a bare name.
@@ -49,7 +49,7 @@ pub struct Call {
 }
 
 /// `Depends(...)` or `Security(...)` (FastAPI).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Dependency {
     pub security: bool,
     /// The dependency callable; for `Depends(require_scope("x"))`, `require_scope`.
@@ -60,7 +60,7 @@ pub struct Dependency {
 }
 
 /// A comparison of a key, token or signature inside a function.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct KeyCompare {
     pub location: Location,
     /// The compared value looks like an API key (an `X-API-Key` header, a name with
@@ -74,7 +74,7 @@ pub struct KeyCompare {
 }
 
 /// What a function body (nested functions included) says about authentication.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// Calls to checks named after authentication (`check_permission(request, "x")`,
     /// `verify_api_key(request)`), with their string arguments.
@@ -146,7 +146,7 @@ impl Body {
 }
 
 /// A function or method.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     /// `module.name`, `module.Class.method`, `module.outer.inner`.
     pub qualified: String,
@@ -167,7 +167,7 @@ pub struct Function {
 }
 
 /// One class attribute of interest (`permission_classes = [IsAuthenticated]`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Attr {
     /// Names and calls in the value (list elements, or the value itself).
     pub items: Vec<Call>,
@@ -176,7 +176,7 @@ pub struct Attr {
 }
 
 /// A DRF `@action` on a viewset method.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DrfAction {
     pub name: String,
     pub detail: bool,
@@ -188,7 +188,7 @@ pub struct DrfAction {
 }
 
 /// A class: views, viewsets, mixins, Flask `MethodView`s, dependency classes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Class {
     pub qualified: String,
     pub name: String,
@@ -210,7 +210,9 @@ pub struct Class {
 }
 
 /// The kind of a framework object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ObjKind {
     FlaskApp,
     Blueprint,
@@ -222,7 +224,7 @@ pub enum ObjKind {
 }
 
 /// An application, blueprint, router or route table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AppObject {
     pub qualified: String,
     pub kind: ObjKind,
@@ -237,7 +239,7 @@ pub struct AppObject {
 }
 
 /// A route declared by a decorator or a registration call.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Route {
     /// The app, blueprint, router or route table it is declared on.
     pub owner: Ref,
@@ -256,7 +258,7 @@ pub struct Route {
 
 /// One object attached to another: a blueprint registered on an app, a router included in
 /// an app, a sub-application, a route table added to an application.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Mount {
     pub parent: Ref,
     pub child: Ref,
@@ -269,7 +271,7 @@ pub struct Mount {
 
 /// A `before_request` function of a Flask app or blueprint, or a middleware of an aiohttp
 /// or FastAPI application.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Guard {
     pub owner: Ref,
     pub function: Ref,
@@ -277,7 +279,7 @@ pub struct Guard {
 }
 
 /// What a Django URL pattern points at.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum UrlTarget {
     View(Ref),
     ClassView {
@@ -295,7 +297,7 @@ pub enum UrlTarget {
 }
 
 /// One `path()`/`re_path()`/`url()` entry.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct UrlEntry {
     pub route: String,
     pub regex: bool,
@@ -305,7 +307,7 @@ pub struct UrlEntry {
 }
 
 /// `router.register("orders", OrderViewSet)`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RouterRegistration {
     pub router: Ref,
     pub prefix: String,
@@ -314,7 +316,7 @@ pub struct RouterRegistration {
 }
 
 /// What a Django settings module says about access control.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Settings {
     /// The `REST_FRAMEWORK = {...}` assignment.
     pub rest_framework: Option<Location>,
@@ -332,7 +334,7 @@ pub struct Settings {
 }
 
 /// A FastAPI security scheme instance (`oauth2_scheme = OAuth2PasswordBearer(...)`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SecurityScheme {
     pub qualified: String,
     /// `OAuth2PasswordBearer`, `APIKeyHeader`, …
@@ -341,7 +343,7 @@ pub struct SecurityScheme {
 }
 
 /// An `Annotated[...]` alias holding dependencies (`CurrentUser = Annotated[User, Depends(...)]`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DependencyAlias {
     pub qualified: String,
     pub dependencies: Vec<Dependency>,
@@ -413,7 +415,7 @@ default_with_location!(Class {
 });
 
 /// Everything the inventory keeps from one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     pub path: String,
     /// Test code, test data or an example, as the walk decided (`SourceFile::role`): its
@@ -422,6 +424,7 @@ pub struct FileFacts {
     /// The dotted module name derived from the path (`shop/api/orders.py` → `shop.api.orders`).
     pub module: String,
     /// Imports of flask, fastapi, aiohttp, django or rest_framework.
+    #[serde(deserialize_with = "known_frameworks")]
     pub frameworks: Vec<&'static str>,
     pub functions: Vec<Function>,
     pub classes: Vec<Class>,
@@ -447,6 +450,22 @@ pub struct FileFacts {
     pub deferred: Vec<crate::call_sites::Deferred>,
     /// Calls of the project's own functions, their arguments graded.
     pub call_sites: Vec<crate::call_sites::CallSite>,
+}
+
+/// Framework names back from the result cache, as the extractor's own constants (a name it
+/// does not know makes the entry unusable).
+fn known_frameworks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+    let names: Vec<String> = serde::Deserialize::deserialize(d)?;
+    names
+        .iter()
+        .map(|name| {
+            super::extract::FRAMEWORKS
+                .iter()
+                .copied()
+                .find(|f| f == name)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown framework `{name}`")))
+        })
+        .collect()
 }
 
 impl FileFacts {

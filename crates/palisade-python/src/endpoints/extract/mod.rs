@@ -47,7 +47,7 @@ const MARKERS: &[&str] = &[
 ];
 
 /// Top-level packages whose import makes a file a web module.
-const FRAMEWORKS: &[&str] = &[
+pub(crate) const FRAMEWORKS: &[&str] = &[
     "flask",
     "fastapi",
     "aiohttp",

@@ -1,0 +1,334 @@
+//! The result cache (`--cache-dir`, `--no-cache`, `PALISADE_NO_CACHE`, `[scan] cache`): a
+//! second scan of an unchanged tree answers from the cache with the same report; a changed
+//! file, rule set or configuration is a miss; a corrupt entry is a miss, never an error; two
+//! scans may share a cache. Every scan here names its cache folder inside a temporary folder,
+//! and `XDG_CACHE_HOME`/`HOME` point there too, so no test touches the user's cache. The
+//! project has files of every cached analyzer: Python, web, secrets and iOS.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const CLIENT: &str = "import requests\n\n\ndef fetch_rates(url):\n    return requests.get(url, verify=False, timeout=5)\n";
+const PAGE: &str = "<!doctype html>\n<html><head><title>Shop</title></head>\n<body><script>document.write(location.hash)</script></body></html>\n";
+
+/// A project with a Python finding, a web page, and a file only the secrets analyzer reads.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("shop");
+    fs::create_dir_all(root.join("api")).unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(root.join("api/client.py"), CLIENT).unwrap();
+    fs::write(
+        root.join("api/views.py"),
+        "from api.client import fetch_rates\n\n\ndef rates(request):\n    return fetch_rates(request.GET['u'])\n",
+    )
+    .unwrap();
+    // A query whose value comes from a caller in another file: the finding waits in the
+    // facts of db.py, and the project pass grades it by the caller in search.py.
+    fs::write(
+        root.join("api/db.py"),
+        "import sqlite3\n\n\ndef search_products(term):\n    conn = sqlite3.connect(\"shop.db\")\n    cur = conn.cursor()\n    cur.execute(f\"SELECT id FROM products WHERE name LIKE '%{term}%'\")\n    return cur.fetchall()\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("api/search.py"),
+        "from flask import Flask, jsonify, request\n\nfrom api import db\n\napp = Flask(__name__)\n\n\n@app.get(\"/search\")\ndef search():\n    return jsonify(db.search_products(request.args.get(\"q\", \"\")))\n",
+    )
+    .unwrap();
+    fs::write(root.join("templates/index.html"), PAGE).unwrap();
+    fs::create_dir_all(root.join("ios/Shop")).unwrap();
+    fs::write(
+        root.join("ios/Shop/Info.plist"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n    <key>NSAppTransportSecurity</key>\n    <dict>\n        <key>NSAllowsArbitraryLoads</key>\n        <true/>\n    </dict>\n</dict>\n</plist>\n",
+    )
+    .unwrap();
+    fs::write(root.join("notes.txt"), "deploy on fridays\n").unwrap();
+    dir
+}
+
+fn command(tmp: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("palisade").unwrap();
+    cmd.env_remove("PALISADE_NO_CACHE")
+        .env("XDG_CACHE_HOME", tmp.join("xdg"))
+        .env("HOME", tmp.join("home"))
+        .current_dir(tmp);
+    cmd
+}
+
+fn scan_with(tmp: &Path, args: &[&str]) -> Value {
+    let out = command(tmp)
+        .args([
+            "scan",
+            "shop",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--no-progress",
+            "--today",
+            "2026-12-02",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn scan(tmp: &Path, args: &[&str]) -> Value {
+    let cache = cache_dir(tmp);
+    let mut all = vec!["--cache-dir", cache.to_str().unwrap()];
+    all.extend_from_slice(args);
+    scan_with(tmp, &all)
+}
+
+fn cache_dir(tmp: &Path) -> PathBuf {
+    tmp.join("cache")
+}
+
+/// The report without what differs between two runs of the same scan (timings, counts of
+/// the cache itself).
+fn content(report: &Value) -> Value {
+    let mut report = report.clone();
+    let object = report.as_object_mut().unwrap();
+    object.remove("stats");
+    object.remove("scanned_at");
+    report
+}
+
+fn cache_stats(report: &Value) -> (u64, u64, u64) {
+    let c = &report["stats"]["cache"];
+    (
+        c["hits"].as_u64().unwrap(),
+        c["misses"].as_u64().unwrap(),
+        c["writes"].as_u64().unwrap(),
+    )
+}
+
+fn rule_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(shards) = fs::read_dir(dir.join("results")) else {
+        return found;
+    };
+    for shard in shards.flatten() {
+        for entry in fs::read_dir(shard.path()).unwrap().flatten() {
+            found.push(entry.path());
+        }
+    }
+    found
+}
+
+#[test]
+fn a_second_scan_of_an_unchanged_tree_answers_from_the_cache_with_the_same_report() {
+    let tmp = project();
+    let uncached = scan_with(tmp.path(), &["--no-cache"]);
+    assert!(uncached["stats"].get("cache").is_none());
+    for rule in [
+        "python/tls-verification-disabled",
+        "python/sql-injection",
+        "ios/ats-arbitrary-loads",
+    ] {
+        assert!(
+            rule_ids(&uncached).contains(&rule.to_string()),
+            "{uncached:#}"
+        );
+    }
+
+    let cold = scan(tmp.path(), &[]);
+    let (hits, misses, writes) = cache_stats(&cold);
+    assert_eq!(hits, 0);
+    assert!(
+        misses >= 4,
+        "python, web and secrets each read files: {misses}"
+    );
+    assert_eq!(writes, misses);
+    assert_eq!(entries(&cache_dir(tmp.path())).len() as u64, writes);
+    assert!(cache_dir(tmp.path()).join("CACHEDIR.TAG").is_file());
+
+    let warm = scan(tmp.path(), &[]);
+    assert_eq!(cache_stats(&warm), (misses, 0, 0));
+    assert_eq!(content(&warm), content(&cold));
+    assert_eq!(content(&warm), content(&uncached));
+}
+
+#[test]
+fn a_changed_file_is_a_miss_and_its_findings_change() {
+    let tmp = project();
+    let cold = scan(tmp.path(), &[]);
+    let (_, misses, _) = cache_stats(&cold);
+    fs::write(
+        tmp.path().join("shop/api/client.py"),
+        CLIENT.replace("verify=False", "verify=True"),
+    )
+    .unwrap();
+    let warm = scan(tmp.path(), &[]);
+    let (hits, changed, writes) = cache_stats(&warm);
+    // The Python, web and secrets analyzers read client.py; nothing else changed.
+    assert_eq!(changed, 3);
+    assert_eq!(writes, 3);
+    assert_eq!(hits, misses - 3);
+    assert!(!rule_ids(&warm).contains(&"python/tls-verification-disabled".to_string()));
+    assert_eq!(
+        content(&warm),
+        content(&scan_with(tmp.path(), &["--no-cache"]))
+    );
+}
+
+#[test]
+fn a_changed_rule_set_or_configuration_invalidates_the_entries_it_touches() {
+    let tmp = project();
+    let cold = scan(tmp.path(), &[]);
+    let (_, misses, _) = cache_stats(&cold);
+
+    // Another rule set for the Python analyzer: its four files miss, the others hit.
+    let fewer = scan(
+        tmp.path(),
+        &["--ignore", "python/tls-verification-disabled"],
+    );
+    let (hits, missed, _) = cache_stats(&fewer);
+    assert_eq!(missed, 4);
+    assert_eq!(hits, misses - 4);
+    assert!(!rule_ids(&fewer).contains(&"python/tls-verification-disabled".to_string()));
+
+    // A rule's ignore-paths in palisade.toml: the Python entries miss again (and the
+    // secrets analyzer reads the new palisade.toml).
+    fs::write(
+        tmp.path().join("shop/palisade.toml"),
+        "[rules.\"python/tls-verification-disabled\"]\nignore-paths = [\"api/**\"]\n",
+    )
+    .unwrap();
+    let configured = scan(tmp.path(), &[]);
+    let (_, missed, _) = cache_stats(&configured);
+    assert_eq!(missed, 5);
+    assert!(!rule_ids(&configured).contains(&"python/tls-verification-disabled".to_string()));
+
+    // `[scan] cache = false`: no cache at all.
+    fs::write(
+        tmp.path().join("shop/palisade.toml"),
+        "[scan]\ncache = false\n",
+    )
+    .unwrap();
+    let before = entries(&cache_dir(tmp.path())).len();
+    let off = scan(tmp.path(), &[]);
+    assert!(off["stats"].get("cache").is_none());
+    assert_eq!(entries(&cache_dir(tmp.path())).len(), before);
+}
+
+#[test]
+fn the_configured_cache_dir_is_relative_to_the_configuration() {
+    let tmp = project();
+    fs::write(
+        tmp.path().join("shop/palisade.toml"),
+        "[scan]\ncache-dir = \".palisade-cache\"\n",
+    )
+    .unwrap();
+    let report = scan_with(tmp.path(), &[]);
+    let (_, _, writes) = cache_stats(&report);
+    assert!(writes > 0);
+    assert_eq!(
+        entries(&tmp.path().join("shop/.palisade-cache")).len() as u64,
+        writes
+    );
+    assert!(!tmp.path().join("xdg").exists());
+}
+
+#[test]
+fn without_a_cache_nothing_is_written_anywhere() {
+    let tmp = project();
+    let report = scan_with(tmp.path(), &["--no-cache"]);
+    assert!(report["stats"].get("cache").is_none());
+    let out = command(tmp.path())
+        .env("PALISADE_NO_CACHE", "1")
+        .args(["scan", "shop", "--format", "json", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!tmp.path().join("xdg").exists());
+    assert!(!tmp.path().join("home").exists());
+    assert!(!cache_dir(tmp.path()).exists());
+
+    // By default the cache is the user's cache folder.
+    let default = scan_with(tmp.path(), &[]);
+    let (_, _, writes) = cache_stats(&default);
+    assert_eq!(
+        entries(&tmp.path().join("xdg/palisade")).len() as u64,
+        writes
+    );
+}
+
+#[test]
+fn a_corrupt_or_foreign_entry_is_a_miss_not_an_error() {
+    let tmp = project();
+    let cold = scan(tmp.path(), &[]);
+    let (_, misses, _) = cache_stats(&cold);
+    let stored = entries(&cache_dir(tmp.path()));
+    for (i, entry) in stored.iter().enumerate() {
+        let text = fs::read_to_string(entry).unwrap();
+        let spoiled = match i % 4 {
+            0 => "{not json".to_string(),
+            1 => String::new(),
+            // Another build's entry.
+            2 => text.replacen("\"build\":\"", "\"build\":\"0.0.0+", 1),
+            // An entry naming a rule palisade does not have.
+            _ => text
+                .replace("python/", "nosuch/")
+                .replace("secrets/", "nosuch/"),
+        };
+        fs::write(entry, spoiled).unwrap();
+    }
+    let warm = scan(tmp.path(), &[]);
+    let (hits, missed, _) = cache_stats(&warm);
+    assert!(
+        missed >= stored.len() as u64 * 3 / 4,
+        "{hits} hits, {missed} misses"
+    );
+    assert_eq!(hits + missed, misses);
+    assert_eq!(content(&warm), content(&cold));
+}
+
+#[test]
+fn two_scans_may_share_a_cache() {
+    let tmp = project();
+    let expected = content(&scan_with(tmp.path(), &["--no-cache"]));
+    let cache = cache_dir(tmp.path());
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("palisade"))
+            .env_remove("PALISADE_NO_CACHE")
+            .env("XDG_CACHE_HOME", tmp.path().join("xdg"))
+            .current_dir(tmp.path())
+            .args(["scan", "shop", "--format", "json", "--fail-on", "none"])
+            .args(["--no-progress", "--today", "2026-12-02", "--cache-dir"])
+            .arg(&cache)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    for _ in 0..3 {
+        let runs: Vec<_> = (0..2).map(|_| spawn()).collect();
+        for run in runs {
+            let out = run.wait_with_output().unwrap();
+            assert!(out.status.success());
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(content(&report), expected);
+        }
+    }
+    // No temporary file is left behind, and every entry reads back.
+    for entry in entries(&cache) {
+        let name = entry.file_name().unwrap().to_string_lossy().to_string();
+        assert!(!name.starts_with(".tmp-"), "{name}");
+    }
+    let warm = scan(tmp.path(), &[]);
+    let (_, misses, writes) = cache_stats(&warm);
+    assert_eq!((misses, writes), (0, 0));
+}
