@@ -59,28 +59,8 @@ fn table(endpoints: &[Endpoint]) -> String {
             ]
         })
         .collect();
-    let headers = ["METHODS", "PATH", "AUTH", "SCOPES", "HANDLER"];
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut out = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-            if i + 1 == cells.len() {
-                out.push_str(cell);
-            } else {
-                out.push_str(&format!("{cell:<w$}  "));
-            }
-        }
-        out.trim_end().to_string() + "\n"
-    };
-    let mut out = line(headers.to_vec());
-    for row in &rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
+    let mut out =
+        crate::output::aligned_table(&["METHODS", "PATH", "AUTH", "SCOPES", "HANDLER"], &rows);
     let open = endpoints.iter().filter(|e| e.checks.is_empty()).count();
     let open_changing = endpoints
         .iter()

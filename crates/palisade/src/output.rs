@@ -55,3 +55,31 @@ fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
     temp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }
+
+/// A plain-text table: a header row, then one row per entry, columns padded to their widest
+/// cell and separated by two spaces; the last column is never padded, so no line ends in
+/// blanks. Used by the inventory commands (`endpoints`, `permissions`).
+pub fn aligned_table<Row: AsRef<[String]>>(headers: &[&str], rows: &[Row]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row.as_ref()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        out.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers.to_vec());
+    for row in rows {
+        out.push_str(&line(row.as_ref().iter().map(String::as_str).collect()));
+    }
+    out
+}

@@ -127,28 +127,7 @@ fn table(entries: &[Entry<'_>]) -> String {
             ]
         })
         .collect();
-    let headers = ["MANIFEST", "PERMISSION", "LEVEL", "USES"];
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut out = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-            if i + 1 == cells.len() {
-                out.push_str(cell);
-            } else {
-                out.push_str(&format!("{cell:<w$}  "));
-            }
-        }
-        out.trim_end().to_string() + "\n"
-    };
-    let mut out = line(headers.to_vec());
-    for row in &rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
+    let mut out = crate::output::aligned_table(&["MANIFEST", "PERMISSION", "LEVEL", "USES"], &rows);
     let unused: Vec<&Entry<'_>> = entries.iter().filter(|e| e.uses.is_empty()).collect();
     out.push_str(&format!(
         "\n{} permission request{}; {} with no use in the project's code.\n",
