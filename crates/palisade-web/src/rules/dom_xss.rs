@@ -160,7 +160,9 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
                 }
             }
             "$" | "jQuery" if callee.kind() == "identifier" => {
-                if let Some(a) = arg(0) {
+                if let Some(a) = arg(0)
+                    && !is_selector_text(s, a)
+                {
                     report(s, file, cx, call, "jQuery $()", s.taint(a), true);
                 }
             }
@@ -224,6 +226,33 @@ fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {
 }
 
 /// Whether a member call's object is a jQuery object (`$(…)`, `jQuery(…)`, `$el`).
+/// Whether a `$(...)` argument is a selector, not markup: since jQuery 1.9 a string is parsed
+/// as HTML only when it starts with `<`, so `$('a[href="' + location.hash + '"]')` with a
+/// constant start that is not `<` only selects elements (the CTFd settings page does this).
+fn is_selector_text(s: &Script<'_>, arg: Node<'_>) -> bool {
+    let mut node = arg;
+    // The left-most operand of a concatenation is what the string starts with.
+    while node.kind() == "binary_expression"
+        && let Some(left) = node.child_by_field_name("left")
+    {
+        node = left;
+    }
+    let start = match node.kind() {
+        "string" | "template_string" => {
+            let Some(first) = node.named_child(0) else {
+                return false;
+            };
+            if first.kind() != "string_fragment" {
+                return false;
+            }
+            s.text(first)
+        }
+        _ => return false,
+    };
+    let start = start.trim_start();
+    !start.is_empty() && !start.starts_with('<')
+}
+
 fn is_jquery(s: &Script<'_>, callee: Node<'_>) -> bool {
     let Some(object) = callee.child_by_field_name("object") else { return false };
     let text = s.text(object);
