@@ -65,6 +65,10 @@ pub struct WebFacts {
     pub server_config: bool,
     /// The file was not analysed, and why (reported once per folder).
     pub skipped: Option<Skipped>,
+    /// The text of an nginx configuration: the project pass checks it with its `include`s
+    /// followed (see [`nginx::compose`]).
+    #[serde(default)]
+    pub nginx: Option<String>,
 }
 
 impl Analyzer for WebAnalyzer {
@@ -105,7 +109,7 @@ impl Analyzer for WebAnalyzer {
 
     /// Cached: a file's findings and facts depend on its text and the rules alone.
     fn cache(&self) -> Option<FactsCodec<WebFacts>> {
-        Some(FactsCodec::json(1))
+        Some(FactsCodec::json(2))
     }
 
     fn check_file(
@@ -188,19 +192,13 @@ impl Analyzer for WebAnalyzer {
         if kind == Some(ConfigKind::Html) || ext == "vue" {
             html::check(file, cx, &js_rules);
         }
-        if kind == Some(ConfigKind::Server)
-            && cx.wants(&rules::csp_dropped_by_nested_add_header::META)
-        {
-            for (at, parent) in locate::nginx_dropped_policies(&file.text) {
-                let (parent_line, _) = file.position(parent);
-                cx.report(Finding::new(
-                    &rules::csp_dropped_by_nested_add_header::META,
-                    file.span(at.start, at.end),
-                    format!("this block's own add_header lines replace the ones it would inherit, so its responses lose the Content-Security-Policy set on line {parent_line}; repeat the policy here (or use add_header_inherit merge on nginx 1.29.3+)"),
-                ));
+        // nginx files are checked in the project pass, with their includes followed.
+        let mut nginx_text = None;
+        if kind == Some(ConfigKind::Server) && !server_tls::is_apache(&file.text) {
+            if nginx::looks_like_nginx(&file.text) {
+                nginx_text = Some(file.text.clone());
             }
-        }
-        if kind == Some(ConfigKind::Server) {
+        } else if kind == Some(ConfigKind::Server) {
             for tls in server_tls::check(&file.text) {
                 if !cx.wants(tls.rule) {
                     continue;
@@ -257,10 +255,12 @@ impl Analyzer for WebAnalyzer {
                 )
             ),
             skipped: None,
+            nginx: nginx_text,
         })
     }
 
     fn check_project(&self, facts: Vec<WebFacts>, cx: &mut ProjectContext<'_>) {
+        nginx_project(&facts, cx);
         let mut skipped: std::collections::BTreeMap<(String, &str), usize> = Default::default();
         for f in &facts {
             if let Some(why) = f.skipped.map(Skipped::text) {
@@ -325,6 +325,88 @@ impl Analyzer for WebAnalyzer {
             )
             .with_path(pages[0]),
         );
+    }
+}
+
+/// The nginx checks that depend on how blocks nest (HTTPS, HSTS, `add_header`
+/// inheritance), run on each configuration with its `include`s spliced in. A snippet that
+/// other files include is checked through them only, and an issue in it is reported once, at
+/// the line where it is written.
+fn nginx_project(facts: &[WebFacts], cx: &mut ProjectContext<'_>) {
+    let nginx_rules = [
+        &rules::csp_dropped_by_nested_add_header::META,
+        &rules::tls_legacy_protocol::META,
+        &rules::tls_weak_cipher::META,
+        &rules::http_without_https_redirect::META,
+        &rules::missing_hsts::META,
+    ];
+    if !facts.iter().any(|f| f.nginx.is_some()) || !nginx_rules.iter().any(|r| cx.wants(r)) {
+        return;
+    }
+    let files: Vec<(&str, Option<&str>)> = facts
+        .iter()
+        .filter(|f| f.server_config || f.nginx.is_some())
+        .map(|f| (f.path.as_str(), f.nginx.as_deref()))
+        .collect();
+    let composed = nginx::compose(&files);
+    let sources: Vec<Option<SourceFile>> = files
+        .iter()
+        .map(|(path, text)| text.map(|t| SourceFile::in_memory(path, t)))
+        .collect();
+    // (rule, file, range) → finding: a snippet included by several blocks is one finding.
+    let mut found: std::collections::BTreeMap<(&str, usize, usize, usize), Finding> =
+        Default::default();
+    for config in &composed.roots {
+        for tls in server_tls::check_nginx(config) {
+            let Some(source) = sources.get(tls.file).and_then(Option::as_ref) else {
+                continue;
+            };
+            let key = (tls.rule.id, tls.file, tls.range.start, tls.range.end);
+            let mut finding = Finding::new(
+                tls.rule,
+                source.span(tls.range.start, tls.range.end),
+                tls.message,
+            )
+            .with_path(source.path.as_str());
+            if let Some(confidence) = tls.confidence {
+                finding = finding.with_confidence(confidence);
+            }
+            found.entry(key).or_insert(finding);
+        }
+        for dropped in nginx::dropped_policies(config) {
+            let (Some(source), Some(policy_source)) = (
+                sources.get(dropped.first.file).and_then(Option::as_ref),
+                sources.get(dropped.policy.file).and_then(Option::as_ref),
+            ) else {
+                continue;
+            };
+            let meta = &rules::csp_dropped_by_nested_add_header::META;
+            let at = &dropped.first.range;
+            let (line, _) = policy_source.position(dropped.policy.range.start);
+            let set_at = if dropped.policy.file == dropped.first.file {
+                format!("line {line}")
+            } else {
+                format!("`{}` line {line}", policy_source.path)
+            };
+            found
+                .entry((meta.id, dropped.first.file, at.start, at.end))
+                .or_insert_with(|| {
+                    let finding = Finding::new(
+                        meta,
+                        source.span(at.start, at.end),
+                        format!("this block's own add_header lines replace the ones it would inherit, so its responses lose the Content-Security-Policy set on {set_at}; repeat the policy here (or use add_header_inherit merge on nginx 1.29.3+)"),
+                    )
+                    .with_path(source.path.as_str());
+                    if dropped.unseen_include {
+                        finding.with_confidence(palisade_core::Confidence::Low)
+                    } else {
+                        finding
+                    }
+                });
+        }
+    }
+    for finding in found.into_values() {
+        cx.report(finding);
     }
 }
 

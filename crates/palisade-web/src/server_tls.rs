@@ -4,8 +4,10 @@
 //! ([`crate::rules::tls_legacy_protocol`], [`crate::rules::tls_weak_cipher`],
 //! [`crate::rules::http_without_https_redirect`], [`crate::rules::missing_hsts`]).
 //!
-//! What a file `include`s is not read, so a server block with `include` lines gets
-//! low-confidence "missing" findings: the missing line may be in the included file.
+//! nginx configurations are checked as composed by [`nginx::compose`] (their `include`s
+//! spliced in), so each issue also says which file it is in. An `include` that matches no
+//! scanned file stays unknown: a server block with one gets low-confidence "missing"
+//! findings, since the missing line may be in the file palisade could not see.
 
 use crate::nginx::{self, Directive};
 use crate::rules;
@@ -19,24 +21,36 @@ pub struct TlsIssue {
     pub range: Range<usize>,
     pub message: String,
     pub confidence: Option<Confidence>,
+    /// The file of a composed nginx configuration the issue is in ([`Directive::file`]);
+    /// 0 for a file checked alone.
+    pub file: usize,
 }
 
 /// HSTS shorter than this (one year, in seconds) is flagged.
 pub const MIN_HSTS_MAX_AGE: u64 = 31_536_000;
 
-/// The HTTPS issues of a server configuration file (nginx or Apache, told apart by their
-/// syntax).
+/// The HTTPS issues of a server configuration file read alone (nginx or Apache, told apart
+/// by their syntax).
 pub fn check(text: &str) -> Vec<TlsIssue> {
     let mut out = Vec::new();
     if is_apache(text) {
         apache(text, &mut out);
     } else {
-        nginx_checks(text, &mut out);
+        nginx_checks(&nginx::parse(text), &mut out);
     }
     out
 }
 
-fn is_apache(text: &str) -> bool {
+/// The HTTPS issues of one nginx configuration (composed with its includes, see
+/// [`nginx::compose`]).
+pub fn check_nginx(config: &[Directive]) -> Vec<TlsIssue> {
+    let mut out = Vec::new();
+    nginx_checks(config, &mut out);
+    out
+}
+
+/// Whether a server configuration is Apache's rather than nginx's.
+pub fn is_apache(text: &str) -> bool {
     text.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with("<VirtualHost")
@@ -172,23 +186,37 @@ fn issue(rule: &'static RuleMeta, range: Range<usize>, message: String) -> TlsIs
         range,
         message,
         confidence: None,
+        file: 0,
+    }
+}
+
+/// An issue at a place of `d`'s file.
+fn issue_at(
+    rule: &'static RuleMeta,
+    d: &Directive,
+    range: Range<usize>,
+    message: String,
+) -> TlsIssue {
+    TlsIssue {
+        file: d.file,
+        ..issue(rule, range, message)
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // nginx
 
-fn nginx_checks(text: &str, out: &mut Vec<TlsIssue>) {
-    let config = nginx::parse(text);
-    walk(&config, &mut |d| match d.name.as_str() {
+fn nginx_checks(config: &[Directive], out: &mut Vec<TlsIssue>) {
+    walk(config, &mut |d| match d.name.as_str() {
         "ssl_protocols" => {
             let words: Vec<&str> = d.args.iter().map(|(a, _)| a.as_str()).collect();
             let legacy = legacy_protocols(&words, false);
             if let Some(first) = legacy.first()
                 && let Some((_, at)) = d.args.iter().find(|(a, _)| a == first)
             {
-                out.push(issue(
+                out.push(issue_at(
                     &rules::tls_legacy_protocol::META,
+                    d,
                     at.clone(),
                     format!(
                         "ssl_protocols enables {}: these versions have known attacks (BEAST, POODLE) and current browsers refuse them; use `ssl_protocols TLSv1.2 TLSv1.3;`",
@@ -201,8 +229,9 @@ fn nginx_checks(text: &str, out: &mut Vec<TlsIssue>) {
             if let Some((spec, at)) = d.args.first() {
                 let weak = weak_ciphers(spec);
                 if !weak.is_empty() {
-                    out.push(issue(
+                    out.push(issue_at(
                         &rules::tls_weak_cipher::META,
+                        d,
                         at.clone(),
                         format!(
                             "ssl_ciphers enables {}; use a modern list such as Mozilla's \"intermediate\" configuration (ECDHE with AES-GCM or ChaCha20-Poly1305)",
@@ -214,8 +243,8 @@ fn nginx_checks(text: &str, out: &mut Vec<TlsIssue>) {
         }
         _ => {}
     });
-    let has_tls_server = nginx::servers(&config).iter().any(|(s, _)| listens_tls(s));
-    for (server, inherited) in nginx::servers(&config) {
+    let has_tls_server = nginx::servers(config).iter().any(|(s, _)| listens_tls(s));
+    for (server, inherited) in nginx::servers(config) {
         if listens_tls(server) {
             hsts(server, &inherited, out);
         } else if let Some(listen) = plain_listen(server) {
@@ -239,15 +268,18 @@ fn listens_tls(server: &Directive) -> bool {
 }
 
 /// The server's first `listen` on plain HTTP to a non-loopback address (no `listen` at
-/// all means port 80).
-fn plain_listen(server: &Directive) -> Option<Range<usize>> {
+/// all means port 80), with the file it is written in.
+fn plain_listen(server: &Directive) -> Option<(usize, Range<usize>)> {
     let listens: Vec<&Directive> = server
         .children()
         .iter()
         .filter(|d| d.name == "listen")
         .collect();
     if listens.is_empty() {
-        return Some(server.range.start..server.range.start + server.name.len());
+        return Some((
+            server.file,
+            server.range.start..server.range.start + server.name.len(),
+        ));
     }
     listens
         .into_iter()
@@ -259,7 +291,7 @@ fn plain_listen(server: &Directive) -> Option<Range<usize>> {
                 || addr.starts_with("unix:");
             !loopback && !d.args.iter().any(|(a, _)| a == "ssl" || a == "quic")
         })
-        .map(|d| d.range.clone())
+        .map(|d| (d.file, d.range.clone()))
 }
 
 /// Whether a `return`/`rewrite` sends the client to HTTPS.
@@ -291,7 +323,7 @@ fn serves_content(d: &Directive) -> bool {
 /// A plain-HTTP server: flagged when it serves content and does not send clients to HTTPS.
 fn plain_server(
     server: &Directive,
-    listen: Range<usize>,
+    (listen_file, listen): (usize, Range<usize>),
     has_tls_server: bool,
     out: &mut Vec<TlsIssue>,
 ) {
@@ -345,6 +377,7 @@ fn plain_server(
             "this server answers on plain HTTP with content and never redirects to HTTPS; if TLS is not terminated by a proxy in front of it, serve the site over HTTPS and redirect here with `return 301 https://$host$request_uri;`".to_string()
         },
     );
+    found.file = listen_file;
     if !has_tls_server || includes {
         found.confidence = Some(Confidence::Low);
     }
@@ -357,22 +390,23 @@ fn walk_any(config: &[Directive], f: &dyn Fn(&Directive) -> bool) -> bool {
     hit
 }
 
-/// The HSTS value among `add_header`/`more_set_headers` lines, with where it is.
-fn hsts_header(headers: &[&Directive]) -> Option<(String, Range<usize>)> {
+/// The HSTS value among `add_header`/`more_set_headers` lines, with where it is (the
+/// directive and the value's range).
+fn hsts_header<'d>(headers: &[&'d Directive]) -> Option<(String, &'d Directive, Range<usize>)> {
     for d in headers {
         match d.name.as_str() {
             "add_header"
                 if d.arg(0)
                     .is_some_and(|n| n.eq_ignore_ascii_case("strict-transport-security")) =>
             {
-                return d.args.get(1).map(|(v, r)| (v.clone(), r.clone()));
+                return d.args.get(1).map(|(v, r)| (v.clone(), *d, r.clone()));
             }
             "more_set_headers" => {
                 for (a, r) in &d.args {
                     if let Some((n, v)) = a.split_once(':')
                         && n.trim().eq_ignore_ascii_case("strict-transport-security")
                     {
-                        return Some((v.trim().to_string(), r.clone()));
+                        return Some((v.trim().to_string(), *d, r.clone()));
                     }
                 }
             }
@@ -399,29 +433,34 @@ fn hsts(server: &Directive, inherited: &[&Directive], out: &mut Vec<TlsIssue>) {
             .chain(own.iter().copied())
             .collect()
     };
-    let includes = children.iter().any(|d| d.name == "include");
+    let unseen = children.iter().find(|d| d.name == "include");
     let head = server.range.start..server.range.start + server.name.len();
     match hsts_header(&effective) {
         None => {
-            let mut found = issue(
+            let mut found = issue_at(
                 &rules::missing_hsts::META,
+                server,
                 head,
                 format!(
                     "this TLS server sends no Strict-Transport-Security header, so a browser that once typed the plain http:// address can be downgraded; add `add_header Strict-Transport-Security \"max-age={MIN_HSTS_MAX_AGE}; includeSubDomains\" always;`"
                 ),
             );
-            if includes {
+            if let Some(include) = unseen {
                 found.confidence = Some(Confidence::Low);
-                found.message.push_str(" (the server `include`s other files, which palisade does not read: the header may be there)");
+                found.message.push_str(&format!(
+                    " (the server includes `{}`, which is not in the scan: the header may be there)",
+                    include.arg(0).unwrap_or_default()
+                ));
             }
             out.push(found);
         }
-        Some((value, at)) => {
+        Some((value, d, at)) => {
             if let Some(age) = hsts_max_age(&value)
                 && age < MIN_HSTS_MAX_AGE
             {
-                out.push(issue(
+                out.push(issue_at(
                     &rules::missing_hsts::META,
+                    d,
                     at,
                     format!(
                         "Strict-Transport-Security max-age={age} is under one year ({MIN_HSTS_MAX_AGE} s): browsers forget the HTTPS-only rule soon and the next plain-HTTP visit can be intercepted; use max-age={MIN_HSTS_MAX_AGE} or more"
@@ -442,8 +481,9 @@ fn hsts(server: &Directive, inherited: &[&Directive], out: &mut Vec<TlsIssue>) {
                 if let Some(first) = local.first()
                     && hsts_header(&local).is_none()
                 {
-                    out.push(issue(
+                    out.push(issue_at(
                         &rules::missing_hsts::META,
+                        first,
                         first.range.clone(),
                         "this location's own add_header lines replace the server's, so its responses lose Strict-Transport-Security; repeat the header here (or keep all security headers in one included file)".to_string(),
                     ));

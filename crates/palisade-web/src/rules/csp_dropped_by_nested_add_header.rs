@@ -8,8 +8,11 @@
 //! whose `add_header` lines set one.
 //! nginx inherits `add_header` from the enclosing level only when a block has none of its
 //! own, so such a block serves its responses without the policy. Reported at the block's
-//! first `add_header`. Confidence is medium: `include`d files are not followed, and nginx
-//! 1.29.3's `add_header_inherit merge` changes the rule.
+//! first `add_header`. `include` lines are followed across the scanned files (the included
+//! directives take the `include` line's place, so a policy or header kept in a snippet
+//! counts where it is included, and the finding is at the line where the header is written).
+//! Confidence is medium (nginx 1.29.3's `add_header_inherit merge` changes the rule), low
+//! when the block `include`s a file that is not in the scan, which may hold the policy.
 //!
 //! ## Why it matters
 //! The policy looks set for the whole site, but the pages under this location (often the
@@ -50,5 +53,5 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("csp_dropped_by_nested_add_header.rs"),
 };
 
-/// Reported by the analyzer's nginx pass ([`crate::locate::nginx_dropped_policies`]).
+/// Reported by the analyzer's nginx pass ([`crate::nginx::dropped_policies`], on each configuration with its `include`s followed).
 pub static RULE: super::PolicyRule = super::PolicyRule { meta: &META };

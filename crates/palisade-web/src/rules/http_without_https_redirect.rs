@@ -13,7 +13,8 @@
 //! Confidence is medium when the same file also runs TLS servers (so TLS is terminated
 //! here and the plain server is a gap), low otherwise: many containers run nginx on port 80
 //! behind a proxy or load balancer that does TLS, which palisade cannot see. It is low too
-//! when the server `include`s files palisade does not read.
+//! when the server `include`s a file that is not in the scan (nginx includes that are in
+//! the scan are followed: a redirect or TLS server kept in an included file counts).
 //!
 //! ## Why it matters
 //! Content served over HTTP can be read and changed by anyone on the network path, and a

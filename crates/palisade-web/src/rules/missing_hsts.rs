@@ -11,8 +11,11 @@
 //! `<VirtualHost *:443>` (or one with `SSLEngine on`) with no `Header … Strict-Transport-Security`
 //! in it or at the file's top level.
 //!
-//! A server that `include`s other files gets a low-confidence finding: palisade does not
-//! follow includes yet, and the header is often kept in a shared snippet.
+//! nginx `include` lines are followed across the scanned files (relative to the including
+//! file's folder or the nginx prefix, absolute paths such as `/etc/nginx/snippets/…` by
+//! their trailing folders, globs), so a header kept in a shared snippet counts where it is
+//! included. A server with an `include` that matches no scanned file gets a low-confidence
+//! finding: the header may be in it.
 //!
 //! ## Why it matters
 //! Without HSTS a browser that follows an `http://` link or bookmark makes one plain

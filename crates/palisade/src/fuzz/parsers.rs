@@ -106,7 +106,14 @@ pub fn web_config(data: &[u8]) {
         let config = palisade_web::nginx::parse(text);
         std::hint::black_box(palisade_web::nginx::servers(&config));
         std::hint::black_box(palisade_web::server_tls::check(text));
-        std::hint::black_box(locate::nginx_dropped_policies(text));
+        std::hint::black_box(palisade_web::nginx::dropped_policies(&config));
+        let composed = palisade_web::nginx::compose(&[
+            ("nginx.conf", Some(text)),
+            ("conf.d/a.conf", Some(text)),
+        ]);
+        for root in &composed.roots {
+            std::hint::black_box(palisade_web::server_tls::check_nginx(root));
+        }
     }
     std::hint::black_box(locate::mentions_csp(text));
 }
