@@ -966,7 +966,7 @@ impl<'t> Script<'t> {
             Value::Prop(e, prop) => {
                 let whole = format!("{}.{prop}", self.text(*e));
                 let compact: String = whole.chars().filter(|c| !c.is_whitespace()).collect();
-                if let Some(t) = source_of_member(&whole) {
+                if let Some(t) = source_of_member(&whole).or_else(|| request_source(&whole)) {
                     t
                 } else if route_text(&compact)
                     || (VUE_ROUTE_PARTS.contains(&prop.as_str()) && self.is_use_route(*e))
@@ -1132,6 +1132,16 @@ impl<'t> Script<'t> {
             };
         }
         if callee.kind() == "member_expression"
+            && request_call_source(
+                callee_text,
+                self.first_arg(node)
+                    .filter(|a| a.kind() == "string")
+                    .map(|a| self.text(a)),
+            )
+        {
+            return Taint::Source(self.text(node).to_string(), false);
+        }
+        if callee.kind() == "member_expression"
             && let Some(object) = callee.child_by_field_name("object")
         {
             if callee_text == "JSON.parse" || callee_text == "JSON.stringify" {
@@ -1250,18 +1260,89 @@ pub fn source_of_member(text: &str) -> Option<Taint> {
     }
 }
 
-/// `req.query`, `req.params`, `req.body`, `req.cookies`, `req.headers` (and `request.`,
-/// `ctx.request.`, `ctx.query`, `ctx.params`), with anything after.
-pub fn request_source(text: &str) -> Option<Taint> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let rest = compact
+/// What a request source reads, for the rules whose risk depends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestPart {
+    /// Parameters, body, cookies: decoded values the sender chooses freely.
+    Data,
+    /// The raw URL or path (`req.url`, `originalUrl`, `path`, Koa `querystring`): chosen
+    /// freely by a sender, but a victim's browser percent-encodes `<`, `>` and `"` in it.
+    Url,
+    /// A header (`req.headers.x`, `req.get('x')`, `hostname`): set by whoever sends the
+    /// request, which a victim's browser does not let a third party do.
+    Header,
+}
+
+/// The request object names and prefixes request sources start with: Express/Next.js
+/// `req`, Fastify `request`, Koa `ctx` and `ctx.request`.
+fn request_rest(compact: &str) -> Option<&str> {
+    compact
         .strip_prefix("req.")
         .or_else(|| compact.strip_prefix("request."))
         .or_else(|| compact.strip_prefix("ctx.request."))
-        .or_else(|| compact.strip_prefix("ctx."))?;
+        .or_else(|| compact.strip_prefix("ctx."))
+}
+
+/// Which part of a request a source's text reads (`None`: not a request source).
+pub fn request_part(src: &str) -> Option<RequestPart> {
+    let compact: String = src.chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = request_rest(&compact)?;
+    let head = rest.split(['.', '[', '?', '(']).next().unwrap_or("");
+    Some(match head {
+        "query" | "params" | "body" | "cookies" | "signedCookies" | "param" => RequestPart::Data,
+        "url" | "originalUrl" | "path" | "href" | "querystring" | "search" => RequestPart::Url,
+        "headers" | "header" | "get" | "hostname" | "host" => RequestPart::Header,
+        _ => return None,
+    })
+}
+
+/// `req.query`, `req.params`, `req.body`, `req.cookies`, `req.headers`, the raw URL
+/// (`req.url`, `originalUrl`, `path`; Koa `ctx.url`, `querystring`, `href`) and the host
+/// (`req.hostname`) — also of `request.` and `ctx.request.` — with anything after.
+pub fn request_source(text: &str) -> Option<Taint> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = request_rest(&compact)?;
     let head = rest.split(['.', '[', '?']).next().unwrap_or("");
-    matches!(head, "query" | "params" | "body" | "cookies" | "headers")
-        .then(|| Taint::Source(text.to_string(), false))
+    matches!(
+        head,
+        "query"
+            | "params"
+            | "body"
+            | "cookies"
+            | "signedCookies"
+            | "headers"
+            | "header"
+            | "url"
+            | "originalUrl"
+            | "path"
+            | "href"
+            | "querystring"
+            | "search"
+            | "hostname"
+            | "host"
+    )
+    .then(|| Taint::Source(text.to_string(), false))
+}
+
+/// A call that reads request data: Express `req.get('X-Name')` / `req.header(…)` /
+/// `req.param('id')`, Koa `ctx.get(…)`, with a name as its first argument.
+fn request_call_source(callee: &str, first_arg: Option<&str>) -> bool {
+    let compact: String = callee.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(method) = request_rest(&compact) else {
+        return false;
+    };
+    if !matches!(method, "get" | "header" | "param") {
+        return false;
+    }
+    // A name, not a URL (`request.get('https://…')` of the request library).
+    first_arg.is_some_and(|a| {
+        let name = a.trim_matches(['"', '\'', '`']);
+        a.len() > name.len()
+            && !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 /// Whether a callee sanitizes or encodes its argument for the sinks the rules watch.
@@ -1355,6 +1436,48 @@ mod tests {
             ),
             Taint::Source(..)
         ));
+    }
+
+    #[test]
+    fn request_url_headers_and_getters() {
+        for code in [
+            "app.use((req, res) => { sink('x' + req.originalUrl); });",
+            "app.use((req, res) => { const { url } = req; sink(url); });",
+            "app.use((req, res) => { sink(req.get('X-Forwarded-Prefix')); });",
+            "app.use((req, res) => { sink(req.header('referer')); });",
+            "app.use((req, res) => { sink(req.headers['user-agent']); });",
+            "router.get('/', async (ctx) => { sink(ctx.path); });",
+            "router.get('/', async (ctx) => { sink(ctx.get('Referer')); });",
+            "fastify.get('/', async (request, reply) => { sink(request.url); });",
+        ] {
+            assert!(
+                matches!(taint_of_last_call_arg(code), Taint::Source(..)),
+                "{code}"
+            );
+        }
+        for code in [
+            "request.get('https://api.example.com/x', cb); sink(request.get(url));",
+            "app.use((req, res) => { sink(req.method); });",
+            "function draw(ctx) { sink(ctx.lineWidth); }",
+            "const m = new Map(); sink(m.get('a'));",
+        ] {
+            assert!(
+                !matches!(taint_of_last_call_arg(code), Taint::Source(..)),
+                "{code}"
+            );
+        }
+        assert_eq!(request_part("req.query.next"), Some(RequestPart::Data));
+        assert_eq!(request_part("req.originalUrl"), Some(RequestPart::Url));
+        assert_eq!(
+            request_part("ctx.request.querystring"),
+            Some(RequestPart::Url)
+        );
+        assert_eq!(request_part("req.get('host')"), Some(RequestPart::Header));
+        assert_eq!(
+            request_part("req.headers.referer"),
+            Some(RequestPart::Header)
+        );
+        assert_eq!(request_part("location.hash"), None);
     }
 
     #[test]

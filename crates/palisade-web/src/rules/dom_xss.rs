@@ -22,7 +22,8 @@
 //! of helper functions of the same file (up to 64 per script) to its origin. Sources: `location` (`hash`, `search`, `href`), `document.URL`,
 //! `document.referrer`, `document.cookie`, `window.name`, the `data` of a `message` event,
 //! `URLSearchParams` built from them, and Express/Koa `req.query` / `params` / `body` /
-//! `cookies` / `headers`, Vue Router `$route.query` / `params` / `hash` (also of
+//! `cookies` (request headers, `req.get(…)` and the raw `req.url` / `path` count with low
+//! confidence: a victim's browser encodes `<` in the URL and sets its own headers), Vue Router `$route.query` / `params` / `hash` (also of
 //! `useRoute()`), Angular `ActivatedRoute` `snapshot.queryParams` / `params` / `paramMap` /
 //! `queryParamMap` / `fragment` and what its observables hand their subscribers. Confidence is high when a source reaches the sink and low when the
 //! value is not constant but its origin is unknown (a parameter, a call's result). Constants
@@ -53,7 +54,7 @@
 //! - OWASP Top 10 2021, A03 Injection
 //! - OWASP DOM based XSS Prevention Cheat Sheet
 
-use crate::js::{Script, Taint};
+use crate::js::{RequestPart, Script, Taint};
 use palisade_core::{
     Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity, SourceFile,
 };
@@ -85,6 +86,13 @@ fn report(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<
 /// values; only sources when `source_only`).
 pub fn report_at(cx: &mut FileContext<'_>, span: palisade_core::Span, sink: &str, taint: Taint, source_only: bool) {
     let (confidence, what) = match &taint {
+        // A victim's browser percent-encodes `<` in the URL it sends and lets no third
+        // party set its headers: reflected, those are rarely exploitable.
+        Taint::Source(src, _)
+            if matches!(crate::js::request_part(src), Some(RequestPart::Url | RequestPart::Header)) =>
+        {
+            (Confidence::Low, format!("`{src}`, which the sender of the request controls (a victim's browser encodes `<` in URLs and sets its own headers)"))
+        }
         Taint::Source(src, _) => (Confidence::High, format!("`{src}`, which the attacker controls")),
         Taint::Unknown if !source_only => (Confidence::Low, "a value palisade could not trace to a constant".to_string()),
         _ => return,

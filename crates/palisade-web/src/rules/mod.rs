@@ -35,11 +35,13 @@ palisade_core::register_rules! {
     /// Rules that check one script's syntax tree and data flow.
     pub static JS_RULES: [JsRule] = [
         code_injection,
+        command_injection,
         dom_xss,
         insecure_cookie,
         message_without_origin_check,
         open_redirect,
         plaintext_http_url,
+        reflected_xss,
         sql_injection,
     ];
 }

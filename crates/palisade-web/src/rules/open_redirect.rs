@@ -19,7 +19,12 @@
 //! checked before the redirect (an `if` around it, or an early return before it, whose
 //! condition tests the same value with `includes`, `has`, `startsWith`, a comparison or an
 //! allow-list / validation function), a fixed path or origin at the start, and the `Host`
-//! header (`https://` + `req.headers.host` + `req.url`, the usual HTTPS redirect).
+//! header (`https://` + `req.headers.host` + `req.url`, the usual HTTPS redirect). The raw
+//! request path (`req.url`, `req.originalUrl`, `req.path`, Koa `ctx.url`) as the whole
+//! target is low confidence: it stays on the site unless the request was for
+//! `//evil.example/…`, which browsers read as another host (a middleware that runs for
+//! every path is open to that; a route whose pattern must match usually is not). Other headers (`Referer`,
+//! `X-Forwarded-*`, via `req.headers` or `req.get(…)`) are low confidence.
 //!
 //! ## Why it matters
 //! A link to the trusted site that forwards to an attacker's page (`?next=https://evil…`)
@@ -40,7 +45,7 @@
 //! - CWE-601: URL Redirection to Untrusted Site ('Open Redirect')
 //! - OWASP Unvalidated Redirects and Forwards Cheat Sheet
 
-use crate::js::{Script, Taint};
+use crate::js::{RequestPart, Script, Taint};
 use palisade_core::{
     Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity, SourceFile,
 };
@@ -104,7 +109,7 @@ fn fixed_prefix(s: &Script<'_>, node: Node<'_>) -> bool {
 
 /// The part of a URL that decides where it leads: the left end of a concatenation, the
 /// first substitution of a template literal that starts with one.
-fn head<'t>(s: &Script<'t>, node: Node<'t>) -> Node<'t> {
+pub(crate) fn head<'t>(s: &Script<'t>, node: Node<'t>) -> Node<'t> {
     let mut n = s.resolve(node);
     for _ in 0..32 {
         match n.kind() {
@@ -149,11 +154,31 @@ fn flag(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>, at: Node<'_
     if lower.contains("host") {
         return;
     }
-    cx.report(Finding::new(
-        &META,
-        s.span(file, at),
-        format!("{sink} navigates to a URL built from `{src}`, which the attacker controls: an open redirect, or script execution with a javascript: URL; allow only checked relative paths or listed destinations"),
-    ));
+    let finding = match crate::js::request_part(&src) {
+        // `req.url` is a path of this site, unless it starts with `//` (`GET //evil.example`),
+        // which a browser reads as another host — and a route's own pattern often rules
+        // that out.
+        Some(RequestPart::Url) => Finding::new(
+            &META,
+            s.span(file, at),
+            format!("{sink} navigates to `{src}`, the raw path of the request: a request for `//evil.example/…` makes it a protocol-relative URL to another site; redirect to a checked path (collapse leading slashes) or build the URL from a fixed origin"),
+        )
+        .with_confidence(Confidence::Low),
+        // Another header (Referer, X-Forwarded-*): the sender sets it, a victim's browser
+        // sends what the linking page was.
+        Some(RequestPart::Header) => Finding::new(
+            &META,
+            s.span(file, at),
+            format!("{sink} navigates to a URL taken from `{src}`, a header the sender of the request sets (the Referer is whatever page linked here): an open redirect to an attacker's page; redirect only to checked relative paths or listed destinations"),
+        )
+        .with_confidence(Confidence::Low),
+        _ => Finding::new(
+            &META,
+            s.span(file, at),
+            format!("{sink} navigates to a URL built from `{src}`, which the attacker controls: an open redirect, or script execution with a javascript: URL; allow only checked relative paths or listed destinations"),
+        ),
+    };
+    cx.report(finding);
 }
 
 fn check(s: &Script<'_>, file: &SourceFile, cx: &mut FileContext<'_>) {

@@ -8,7 +8,8 @@
 //! flagged when it is a concatenation or a template literal whose constant parts read as SQL
 //! (a statement keyword at the start, checked by palisade's SQL lexer) and whose other parts
 //! are not constant. Confidence is high when request data (`req.query`, `req.body`,
-//! `req.params`, …) or another source is part of it, low when the non-constant part is of
+//! `req.params`, headers via `req.headers` / `req.get(…)`, the raw `req.url` / `req.path`,
+//! and the same of Koa `ctx` and Fastify `request`) or another source is part of it, low when the non-constant part is of
 //! unknown origin (a table name from configuration, a timeout, a helper's result). Not flagged:
 //! placeholders (`"… WHERE id = ?", [id]`), tagged templates (`sql\`…\``, `Prisma.sql`,
 //! `$queryRaw\`…\``), which bind their parts as parameters, and escaped parts

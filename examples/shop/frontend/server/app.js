@@ -2,6 +2,7 @@
 const express = require("express");
 const session = require("express-session");
 const mysql = require("mysql2/promise");
+const { exec, execFile } = require("child_process");
 
 const app = express();
 const pool = mysql.createPool({
@@ -36,6 +37,32 @@ app.post("/api/preferences", (req, res) => {
   // Fixed twin of the session cookie: Secure, HttpOnly, SameSite.
   res.cookie("prefs", "compact", { secure: true, httpOnly: true, sameSite: "lax" });
   res.status(204).end();
+});
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+}
+
+app.get("/search", (req, res) => {
+  // Insecure: the search term is sent back inside HTML.
+  res.send(`<h1>Results for ${req.query.q}</h1>`);
+});
+
+app.get("/search/plain", (req, res) => {
+  // Fixed twin: escaped for HTML.
+  res.send(`<h1>Results for ${escapeHtml(req.query.q)}</h1>`);
+});
+
+app.post("/api/orders/:id/label", (req, res) => {
+  // Insecure: the order id goes through a shell.
+  exec("lpr -P labels /srv/labels/" + req.params.id + ".pdf", (err) => res.sendStatus(err ? 500 : 204));
+});
+
+app.post("/api/orders/:id/invoice", (req, res) => {
+  // Fixed twin: no shell, the id is one argument.
+  execFile("lpr", ["-P", "invoices", "--", `/srv/invoices/${req.params.id}.pdf`], (err) =>
+    res.sendStatus(err ? 500 : 204)
+  );
 });
 
 app.listen(3000);
