@@ -134,6 +134,10 @@ pub struct Script<'t> {
     /// Functions of the script by name (`function f() {}`, `const f = (x) => …`), for
     /// following a value through a helper call.
     helpers: HashMap<String, Node<'t>>,
+    /// Methods of the script's classes and object literals by name (`helper(x) {…}`, Vue
+    /// `methods: { format(x) {…} }`, `helper = (x) => …` fields), for following a value
+    /// through `this.helper(x)`.
+    methods: HashMap<String, Node<'t>>,
     /// The arguments of the helper calls being followed: (function node id, their taints).
     frames: RefCell<Vec<(usize, Vec<Taint>)>>,
     /// Helper calls followed so far (capped by [`MAX_HELPER_CALLS`]).
@@ -180,6 +184,7 @@ impl<'t> Script<'t> {
             imports: Vec::new(),
             functions: Vec::new(),
             helpers: HashMap::new(),
+            methods: HashMap::new(),
             frames: RefCell::new(Vec::new()),
             helper_calls: Cell::new(0),
             helper_results: RefCell::new(HashMap::new()),
@@ -409,6 +414,49 @@ impl<'t> Script<'t> {
                 .or_insert(Some(function));
         }
         self.helpers = helpers
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        // Methods by name; a name defined twice (two classes) is not followed.
+        let mut methods: HashMap<String, Option<Node<'t>>> = HashMap::new();
+        let is_fn = |n: Node<'_>| {
+            matches!(
+                n.kind(),
+                "arrow_function" | "function_expression" | "function"
+            )
+        };
+        let defined = self
+            .nodes("method_definition")
+            .iter()
+            .filter_map(|m| Some((m.child_by_field_name("name")?, *m)))
+            .chain(
+                self.nodes("pair")
+                    .iter()
+                    .chain(self.nodes("public_field_definition"))
+                    .chain(self.nodes("field_definition"))
+                    .filter_map(|p| {
+                        let key = p
+                            .child_by_field_name("key")
+                            .or_else(|| p.child_by_field_name("name"))
+                            .or_else(|| p.child_by_field_name("property"))?;
+                        let value = p.child_by_field_name("value")?;
+                        is_fn(value).then_some((key, value))
+                    }),
+            );
+        for (name, function) in defined {
+            if !matches!(name.kind(), "property_identifier" | "identifier") {
+                continue;
+            }
+            let name = self.text(name);
+            if name == "constructor" {
+                continue;
+            }
+            methods
+                .entry(name.to_string())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(function));
+        }
+        self.methods = methods
             .into_iter()
             .filter_map(|(k, v)| Some((k, v?)))
             .collect();
@@ -1042,6 +1090,12 @@ impl<'t> Script<'t> {
         let Some(&function) = self.helpers.get(name) else {
             return Taint::Unknown;
         };
+        self.eval_function_call(call, function, d)
+    }
+
+    /// A call of `function` (a helper or a method of the script): what it returns given
+    /// what its arguments are.
+    fn eval_function_call(&self, call: Node<'t>, function: Node<'t>, d: usize) -> Taint {
         let outermost = self.frames.borrow().is_empty();
         if outermost && let Some(t) = self.helper_results.borrow().get(&call.id()) {
             return t.clone();
@@ -1130,6 +1184,17 @@ impl<'t> Script<'t> {
                 },
                 _ => self.eval_helper_call(node, last, d),
             };
+        }
+        // `this.helper(x)`: a method of the script's class or component (Vue `methods`).
+        if callee.kind() == "member_expression"
+            && callee
+                .child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "this")
+            && let Some(&function) = callee
+                .child_by_field_name("property")
+                .and_then(|p| self.methods.get(self.text(p)))
+        {
+            return self.eval_function_call(node, function, d);
         }
         if callee.kind() == "member_expression"
             && request_call_source(
@@ -1436,6 +1501,33 @@ mod tests {
             ),
             Taint::Source(..)
         ));
+    }
+
+    #[test]
+    fn this_method_calls_are_followed() {
+        assert!(matches!(
+            taint_of_last_call_arg(
+                "class A { wrap(t) { return '<b>' + t + '</b>'; } run() { sink(this.wrap(location.hash)); } }"
+            ),
+            Taint::Source(..)
+        ));
+        assert_eq!(
+            taint_of_last_call_arg(
+                "class A { title() { return 'x'; } run() { sink(this.title()); } }"
+            ),
+            Taint::Const
+        );
+        // Two methods of one name (two classes): not followed.
+        assert_eq!(
+            taint_of_last_call_arg(
+                "class A { f(t) { return t; } } class B { f(t) { return 'c'; } g() { sink(this.f(location.hash)); } }"
+            ),
+            Taint::Unknown
+        );
+        // Recursion ends.
+        let _ = taint_of_last_call_arg(
+            "class A { f(t) { return this.f(t + 1); } g() { sink(this.f(1)); } }",
+        );
     }
 
     #[test]
