@@ -206,7 +206,56 @@ fn issue_at(
 // ---------------------------------------------------------------------------------------
 // nginx
 
+/// The `ssl_protocols` / `ssl_ciphers` lines of a level (the top of a file or an `http`
+/// block) that no TLS server inherits: every TLS server of the level sets its own
+/// (directly or through an included file), which replaces them.
+fn overridden_at_level(config: &[Directive]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut levels: Vec<&[Directive]> = vec![config];
+    levels.extend(
+        config
+            .iter()
+            .filter(|d| d.name == "http")
+            .map(|d| d.children()),
+    );
+    for level in levels {
+        let servers: Vec<&Directive> = level
+            .iter()
+            .filter(|d| d.name == "server" && d.block.is_some() && listens_tls(d))
+            .collect();
+        if servers.is_empty() {
+            continue;
+        }
+        for name in ["ssl_protocols", "ssl_ciphers"] {
+            // A server that includes a file not in the scan may set its own there.
+            if servers.iter().all(|s| {
+                s.children()
+                    .iter()
+                    .any(|c| c.name == name || c.name == "include")
+            }) {
+                out.extend(
+                    level
+                        .iter()
+                        .filter(|d| d.name == name)
+                        .map(|d| (d.file, d.range.start)),
+                );
+            }
+        }
+    }
+    out
+}
+
+const OVERRIDDEN: &str = " (every TLS server here sets its own or includes a file that may, which replaces this line; it still applies to any server added later without one)";
+
 fn nginx_checks(config: &[Directive], out: &mut Vec<TlsIssue>) {
+    let overridden = overridden_at_level(config);
+    let mark = |d: &Directive, mut found: TlsIssue| {
+        if overridden.contains(&(d.file, d.range.start)) {
+            found.confidence = Some(Confidence::Low);
+            found.message.push_str(OVERRIDDEN);
+        }
+        found
+    };
     walk(config, &mut |d| match d.name.as_str() {
         "ssl_protocols" => {
             let words: Vec<&str> = d.args.iter().map(|(a, _)| a.as_str()).collect();
@@ -214,7 +263,7 @@ fn nginx_checks(config: &[Directive], out: &mut Vec<TlsIssue>) {
             if let Some(first) = legacy.first()
                 && let Some((_, at)) = d.args.iter().find(|(a, _)| a == first)
             {
-                out.push(issue_at(
+                out.push(mark(d, issue_at(
                     &rules::tls_legacy_protocol::META,
                     d,
                     at.clone(),
@@ -222,14 +271,14 @@ fn nginx_checks(config: &[Directive], out: &mut Vec<TlsIssue>) {
                         "ssl_protocols enables {}: these versions have known attacks (BEAST, POODLE) and current browsers refuse them; use `ssl_protocols TLSv1.2 TLSv1.3;`",
                         legacy.join(", ")
                     ),
-                ));
+                )));
             }
         }
         "ssl_ciphers" => {
             if let Some((spec, at)) = d.args.first() {
                 let weak = weak_ciphers(spec);
                 if !weak.is_empty() {
-                    out.push(issue_at(
+                    out.push(mark(d, issue_at(
                         &rules::tls_weak_cipher::META,
                         d,
                         at.clone(),
@@ -237,7 +286,7 @@ fn nginx_checks(config: &[Directive], out: &mut Vec<TlsIssue>) {
                             "ssl_ciphers enables {}; use a modern list such as Mozilla's \"intermediate\" configuration (ECDHE with AES-GCM or ChaCha20-Poly1305)",
                             weak.join(", ")
                         ),
-                    ));
+                    )));
                 }
             }
         }

@@ -5,7 +5,11 @@
 //! `SSLProtocol` lines whose `+`/`-` words leave one of them enabled (`all` includes TLS 1.0
 //! and 1.1 unless they are removed with `-TLSv1 -TLSv1.1`). Reported at the first legacy
 //! version. A configuration that does not set the protocols is not flagged: current nginx
-//! and httpd default to TLS 1.2 and 1.3.
+//! and httpd default to TLS 1.2 and 1.3. nginx `include`s are followed (a line in a shared
+//! snippet is reported once, there); an `ssl_protocols` line of the `http` level (or a
+//! file's top) that every TLS server of that level replaces with its own, directly or in
+//! an included file, or may replace in an included file that is not in the scan, is low
+//! confidence (Debian's stock `nginx.conf` keeps TLS 1.0/1.1 there).
 //!
 //! ## Why it matters
 //! TLS 1.0 and 1.1 rely on SHA-1 and CBC constructions with known attacks (BEAST, Lucky 13),

@@ -6,7 +6,9 @@
 //! `AECDH`), export-grade keys (`EXPORT`, `EXP-…`), broken primitives (`RC4`, `RC2`, `MD5`,
 //! `DES`, `3DES`/`DES-CBC3`, `IDEA`), `LOW`, or `ALL` is flagged when the string adds it and
 //! does not remove it with `!`/`-`. Names are matched by their parts, so `EDH` or
-//! `ECDHE-RSA-AES128-GCM-SHA256` are not mistaken for DES or export suites.
+//! `ECDHE-RSA-AES128-GCM-SHA256` are not mistaken for DES or export suites. nginx `include`s
+//! are followed; an `http`-level `ssl_ciphers` that every TLS server of that level replaces
+//! (or may replace in an included file that is not in the scan) is low confidence.
 //!
 //! ## Why it matters
 //! A client and server negotiate the best suite both accept, but an active attacker can
