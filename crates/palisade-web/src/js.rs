@@ -113,6 +113,9 @@ struct Binding<'t> {
     index: usize,
 }
 
+/// The stand-in for a function's arguments in a method summary ([`Script::members`]).
+const ARGUMENT: &str = "\u{1}argument";
+
 /// How many calls of helper functions one script follows into their bodies.
 const MAX_HELPER_CALLS: usize = 64;
 
@@ -219,7 +222,36 @@ impl<'t> Script<'t> {
     /// assignments (joined over every assignment in the script).
     pub fn members(&self) -> HashMap<String, Taint> {
         self.ensure_members();
-        self.members.borrow().clone()
+        let mut out = self.members.borrow().clone();
+        // What each method and top-level function returns, for template calls
+        // (`v-html="format(msg)"`), under `name()`: the arguments' marker when it returns
+        // what it is given.
+        if !self.template {
+            let mut functions: Vec<(&String, &Node<'t>)> =
+                self.methods.iter().chain(self.helpers.iter()).collect();
+            functions.sort_by_key(|(_, f)| f.start_byte());
+            for (name, &function) in functions {
+                let t = self.summary(function);
+                out.insert(format!("{name}()"), t);
+            }
+        }
+        out
+    }
+
+    /// What `function` returns when every argument is the [`ARGUMENT`] marker.
+    fn summary(&self, function: Node<'t>) -> Taint {
+        if self.helper_calls.get() >= MAX_HELPER_CALLS {
+            return Taint::Unknown;
+        }
+        self.helper_calls.set(self.helper_calls.get() + 1);
+        let args = vec![Taint::Source(ARGUMENT.to_string(), false); 8];
+        self.frames.borrow_mut().push((function.id(), args));
+        let t = self
+            .returns(function)
+            .into_iter()
+            .fold(Taint::Const, |t, r| t.join(self.eval(r, 1)));
+        self.frames.borrow_mut().pop();
+        t
     }
 
     /// What the member `name` holds (`None`: nothing in the script says).
@@ -1182,6 +1214,16 @@ impl<'t> Script<'t> {
                         .fold(Taint::Const, |t, r| t.join(self.eval(r, d))),
                     _ => Taint::Unknown,
                 },
+                // A template's call of a method of its component: what the method returns
+                // given these arguments.
+                _ if self.template
+                    && let Some(summary) = self.member(&format!("{last}()")) =>
+                {
+                    match summary {
+                        Taint::Source(s, _) if s == ARGUMENT => args_taint(self),
+                        other => other,
+                    }
+                }
                 _ => self.eval_helper_call(node, last, d),
             };
         }

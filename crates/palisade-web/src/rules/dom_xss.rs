@@ -19,8 +19,9 @@
 //!
 //! The value is followed back through local variables, destructuring, concatenation,
 //! template literals, string methods (`slice`, `replace`, `URLSearchParams.get`, …) and calls
-//! of helper functions of the same file and `this.method(x)` calls of its classes and Vue
-//! `methods` (up to 64 per script) to its origin. Sources: `location` (`hash`, `search`, `href`), `document.URL`,
+//! of helper functions of the same file, `this.method(x)` calls of its classes and Vue
+//! `methods`, and a template's calls of its component's methods (`v-html="format(msg)"`)
+//! (up to 64 per script) to its origin. Sources: `location` (`hash`, `search`, `href`), `document.URL`,
 //! `document.referrer`, `document.cookie`, `window.name`, the `data` of a `message` event,
 //! `URLSearchParams` built from them, and Express/Koa `req.query` / `params` / `body` /
 //! `cookies` (request headers, `req.get(…)` and the raw `req.url` / `path` count with low
