@@ -40,6 +40,8 @@ pub struct Call<'t> {
 pub struct Function<'t> {
     pub name: String,
     pub params: Vec<String>,
+    /// The declared type of each parameter (`Uri`, `Uri?`), empty where none is written.
+    pub param_types: Vec<String>,
     pub node: Node<'t>,
     /// The body: a block, or Kotlin's `= expression`.
     pub body: Option<Node<'t>>,
@@ -271,6 +273,7 @@ impl<'t> Code<'t> {
             .map(|n| self.text(n).to_string())
             .unwrap_or_default();
         let mut params = Vec::new();
+        let mut param_types = Vec::new();
         let mut body = node.child_by_field_name("body");
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -282,6 +285,14 @@ impl<'t> Code<'t> {
                             .or_else(|| p.named_child(0).filter(|n| n.kind() == "identifier"));
                         if let Some(n) = n {
                             params.push(self.text(n).to_string());
+                            // Java's `type` field; Kotlin's type follows the name.
+                            let ty = p.child_by_field_name("type").or_else(|| {
+                                named_children(p).into_iter().find(|c| {
+                                    c.kind().ends_with("_type") || c.kind() == "user_type"
+                                })
+                            });
+                            param_types
+                                .push(ty.map(|t| self.text(t).to_string()).unwrap_or_default());
                         }
                     }
                 }
@@ -292,6 +303,7 @@ impl<'t> Code<'t> {
         Function {
             name,
             params,
+            param_types,
             node,
             body,
         }
@@ -457,23 +469,52 @@ impl<'t> Code<'t> {
     /// directly or through local variables of the function and fields of the file (up to a
     /// few assignments deep). Returns the source's text.
     pub fn tainted(&self, node: Node<'t>) -> Option<String> {
-        self.tainted_depth(node, 0)
+        self.tainted_depth(node, 0, &|_| false)
     }
 
-    fn tainted_depth(&self, node: Node<'t>, depth: u32) -> Option<String> {
+    /// Like [`Code::tainted`], but the flow stops at the expressions `stop` accepts (a
+    /// rule's sanitisers: `File(name).getName()`, `Integer.parseInt(id)`): a value read only
+    /// through them is not tainted.
+    pub fn tainted_unless(
+        &self,
+        node: Node<'t>,
+        stop: &dyn Fn(Node<'t>) -> bool,
+    ) -> Option<String> {
+        self.tainted_depth(node, 0, stop)
+    }
+
+    fn tainted_depth(
+        &self,
+        node: Node<'t>,
+        depth: u32,
+        stop: &dyn Fn(Node<'t>) -> bool,
+    ) -> Option<String> {
         if depth > 4 {
             return None;
         }
         let func = self.func_of(node);
         let mut found = None;
+        let mut stopped: Vec<Node<'t>> = Vec::new();
         visit(node, &mut |n| {
-            if found.is_some() {
+            if found.is_some()
+                || stopped
+                    .iter()
+                    .any(|s| s.start_byte() <= n.start_byte() && n.end_byte() <= s.end_byte())
+            {
+                return;
+            }
+            if stop(n) {
+                stopped.push(n);
                 return;
             }
             if matches!(n.kind(), "method_invocation" | "call_expression")
                 && let Some(call) = self.calls.iter().find(|c| c.node == n)
-                && is_source_call(call)
+                && (is_source_call(call) || self.is_uri_parameter_part(call, func))
             {
+                found = Some(self.text(n).to_string());
+                return;
+            }
+            if n.kind() == "navigation_expression" && self.is_source_property(n, func) {
                 found = Some(self.text(n).to_string());
                 return;
             }
@@ -497,7 +538,7 @@ impl<'t> Code<'t> {
                     return;
                 }
                 for a in self.reaching_assigns(n, name, func) {
-                    if let Some(s) = self.tainted_depth(a.value, depth + 1) {
+                    if let Some(s) = self.tainted_depth(a.value, depth + 1, stop) {
                         found = Some(s);
                         return;
                     }
@@ -505,6 +546,53 @@ impl<'t> Code<'t> {
             }
         });
         found
+    }
+
+    /// Kotlin's property forms of the sources: `intent.data`, `intent.extras`,
+    /// `uri.lastPathSegment`, `uri.pathSegments`, and `uri.path` of a `Uri` parameter.
+    fn is_source_property(&self, n: Node<'_>, func: Option<&Function<'_>>) -> bool {
+        let count = n.named_child_count();
+        let (Some(recv), Some(member)) = (
+            n.named_child(0),
+            n.named_child(count.saturating_sub(1) as u32),
+        ) else {
+            return false;
+        };
+        let member = self.text(member);
+        let recv_text = self.text(recv).trim_end_matches(['?', '!']);
+        match member {
+            "data" | "extras" | "dataString" => {
+                recv_text == "intent"
+                    || recv_text.ends_with(".intent")
+                    || recv_text.ends_with("?.intent")
+            }
+            "lastPathSegment" | "pathSegments" | "encodedPath" | "encodedQuery" | "fragment"
+            | "encodedFragment" => true,
+            "path" => self.is_uri_parameter(recv, func),
+            _ => false,
+        }
+    }
+
+    /// `uri.getPath()` (or `getEncodedPath`) of a function's `Uri` parameter: a deep link's
+    /// or a caller's URI handed to the method.
+    fn is_uri_parameter_part(&self, call: &Call<'t>, func: Option<&Function<'t>>) -> bool {
+        call.name == "getPath"
+            && call.args.is_empty()
+            && crate::android::code_util::receiver_node(call)
+                .is_some_and(|r| self.is_uri_parameter(r, func))
+    }
+
+    fn is_uri_parameter(&self, recv: Node<'_>, func: Option<&Function<'_>>) -> bool {
+        let recv = unwrap_parens(recv);
+        if recv.kind() != "identifier" {
+            return false;
+        }
+        let name = self.text(recv);
+        func.is_some_and(|f| {
+            f.params.iter().zip(&f.param_types).any(|(p, t)| {
+                p == name && t.trim_end_matches('?').rsplit('.').next() == Some("Uri")
+            })
+        })
     }
 }
 
@@ -565,7 +653,10 @@ impl<'t> Code<'t> {
                     || a.target.starts_with("this.")
                     || (matches!(a.node.kind(), "assignment_expression" | "assignment")
                         && !self.declares_local(a.func, name));
-                (same_func || is_field)
+                // A local or parameter of that name hides the field.
+                let shadowed = last_declaration.is_some()
+                    || func.is_some_and(|f| f.params.iter().any(|p| p == name));
+                (same_func || is_field && !shadowed)
                     && a.value.start_byte() < n.start_byte().max(a.value.end_byte())
             })
     }
@@ -605,11 +696,27 @@ fn is_source_call(call: &Call<'_>) -> bool {
         || (matches!(n, "data" | "extras") && call.receiver.as_deref() == Some("intent"))
 }
 
-/// Arguments of `ContentProvider.query/update/delete` that callers from other apps choose.
+/// Arguments of `ContentProvider` methods that callers from other apps choose: the
+/// `selection`/`sortOrder` of `query/update/delete`, and the `Uri` of `openFile`,
+/// `openAssetFile` and `openTypedAssetFile`.
 fn is_provider_argument(func: &Function<'_>, name: &str) -> bool {
-    matches!(func.name.as_str(), "query" | "update" | "delete")
+    (matches!(func.name.as_str(), "query" | "update" | "delete")
         && func.params.iter().any(|p| p == name)
-        && matches!(name, "selection" | "sortOrder" | "where" | "projection")
+        && matches!(name, "selection" | "sortOrder" | "where" | "projection"))
+        || (is_provider_file_method(func) && func.params.first().is_some_and(|p| p == name))
+}
+
+/// `ContentProvider.openFile/openAssetFile/openTypedAssetFile(uri, …)`: the first parameter
+/// is a `Uri` (by its declared type, when one is written).
+pub fn is_provider_file_method(func: &Function<'_>) -> bool {
+    matches!(
+        func.name.as_str(),
+        "openFile" | "openAssetFile" | "openTypedAssetFile"
+    ) && func.params.len() >= 2
+        && func
+            .param_types
+            .first()
+            .is_none_or(|t| t.is_empty() || t.trim_end_matches('?').ends_with("Uri"))
 }
 
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {

@@ -40,7 +40,7 @@
 
 use crate::android::code::Code;
 use crate::rules::CodeRule;
-use crate::android::code_util::in_source_set;
+use crate::android::code_util::{in_source_set, short};
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
 
@@ -138,13 +138,4 @@ fn is_ddl(code: &Code<'_>, sql: Node<'_>) -> bool {
         ["CREATE ", "ALTER ", "DROP ", "PRAGMA "].iter().any(|k| t.starts_with(k))
             || t.starts_with("INSERT INTO") && t.contains("SELECT")
     })
-}
-
-fn short(text: &str) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 60 {
-        format!("{}…", one_line.chars().take(60).collect::<String>())
-    } else {
-        one_line
-    }
 }
