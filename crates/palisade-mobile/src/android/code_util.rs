@@ -245,6 +245,13 @@ fn is_implicit_constructor(code: &Code<'_>, call: &Call<'_>) -> bool {
                 if let Some(c) = code.calls.iter().find(|c| c.node == n) {
                     explicit |= is_explicit_setter(&c.name) && c.receiver.is_none();
                 }
+                // `component = ComponentName(…)`, `` `package` = packageName ``.
+                if matches!(n.kind(), "assignment" | "assignment_expression")
+                    && let Some(l) = n.child_by_field_name("left").or_else(|| n.named_child(0))
+                {
+                    explicit |=
+                        matches!(code.text(l), "component" | "`package`" | "this.component");
+                }
             });
             explicit
         })

@@ -4,7 +4,7 @@
 //! `token != null`); and, for the storage rules, values that reach a sink through local
 //! variables and fields of the same class (the data flow of [`Code::reaching_assigns`]).
 
-use crate::android::code::{Code, visit};
+use crate::android::code::{Code, last_segment, visit};
 use palisade_knowledge::words::words;
 use tree_sitter::Node;
 
@@ -367,6 +367,9 @@ const HARMLESS: &[&str] = &[
     "fcm",
     "gcm",
     "firebase",
+    // Audio and media sessions are playback handles, not logins.
+    "audio",
+    "media",
 ];
 
 /// Whether a variable, field, property or getter name names a secret: the word `password`,
@@ -440,6 +443,21 @@ fn is_secret_words(w: &[String]) -> bool {
         .any(|x| HARMLESS.contains(&x.as_str()) && !needed.contains(&x.as_str()))
 }
 
+/// The text of a storage or extra key: a literal, a constant's literal value (a field of
+/// the file), or the constant's name.
+pub fn key_text(code: &Code<'_>, key: Node<'_>) -> Option<String> {
+    if let Some(l) = code.literal(key) {
+        return Some(l);
+    }
+    let t = code.text(key);
+    let name = last_segment(t);
+    code.assigns
+        .iter()
+        .filter(|a| a.name == name && a.func.is_none())
+        .find_map(|a| code.literal(a.value))
+        .or_else(|| code.is_constant(key).then(|| name.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{is_secret_key, is_secret_name};
@@ -476,6 +494,8 @@ mod tests {
             "tokenUrl",
             "pushToken",
             "fcmToken",
+            "audioSessionId",
+            "mediaSessionToken",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }

@@ -20,6 +20,7 @@ palisade_core::register_rules! {
     ];
     /// Rules over one Java or Kotlin file.
     pub static CODE_RULES: [CodeRule] = [
+        broadcast_sensitive_extras,
         command_injection,
         dynamic_receiver_exported,
         hard_coded_crypto_key,
