@@ -465,9 +465,10 @@ impl<'t> Code<'t> {
     }
 
     /// Whether the value of `node` comes from outside the app: an intent's extras or data,
-    /// a deep link's URI parts, or a `ContentProvider` method's selection arguments —
-    /// directly or through local variables of the function and fields of the file (up to a
-    /// few assignments deep). Returns the source's text.
+    /// a deep link's URI parts, or a `ContentProvider` method's selection arguments or file
+    /// URI — directly, through local variables of the function and fields of the file, or
+    /// through the parameters of a function the file calls with such a value (up to a few
+    /// steps deep). Returns the source's text.
     pub fn tainted(&self, node: Node<'t>) -> Option<String> {
         self.tainted_depth(node, 0, &|_| false)
     }
@@ -503,10 +504,6 @@ impl<'t> Code<'t> {
             {
                 return;
             }
-            if stop(n) {
-                stopped.push(n);
-                return;
-            }
             if matches!(n.kind(), "method_invocation" | "call_expression")
                 && let Some(call) = self.calls.iter().find(|c| c.node == n)
                 && (is_source_call(call) || self.is_uri_parameter_part(call, func))
@@ -516,6 +513,10 @@ impl<'t> Code<'t> {
             }
             if n.kind() == "navigation_expression" && self.is_source_property(n, func) {
                 found = Some(self.text(n).to_string());
+                return;
+            }
+            if stop(n) {
+                stopped.push(n);
                 return;
             }
             let name = match n.kind() {
@@ -543,9 +544,39 @@ impl<'t> Code<'t> {
                         return;
                     }
                 }
+                // A parameter: the arguments the file's own calls of the function pass.
+                if let Some(f) = func
+                    && let Some(s) = self.tainted_parameter(f, name, depth, stop)
+                {
+                    found = Some(s);
+                }
             }
         });
         found
+    }
+
+    /// The source of parameter `name` of `f`, when a call of `f` in this file (by name, with
+    /// as many arguments as `f` has parameters, on no receiver or `this`) passes a tainted
+    /// argument in its place: `open(link.lastPathSegment)` → `fun open(name: String)`.
+    fn tainted_parameter(
+        &self,
+        f: &Function<'t>,
+        name: &str,
+        depth: u32,
+        stop: &dyn Fn(Node<'t>) -> bool,
+    ) -> Option<String> {
+        let i = f.params.iter().position(|p| p == name)?;
+        self.calls
+            .iter()
+            .filter(|c| {
+                c.name == f.name
+                    && !c.constructor
+                    && c.args.len() == f.params.len()
+                    && c.receiver.as_deref().is_none_or(|r| r == "this")
+                    && !(f.node.start_byte() <= c.node.start_byte()
+                        && c.node.end_byte() <= f.node.end_byte())
+            })
+            .find_map(|c| self.tainted_depth(c.args[i], depth + 1, stop))
     }
 
     /// Kotlin's property forms of the sources: `intent.data`, `intent.extras`,
@@ -677,9 +708,22 @@ impl<'t> Code<'t> {
 }
 
 /// Calls whose result is attacker-controlled input for an exported component.
+/// Numbers and flags (`getIntExtra`, `getBooleanExtra`, …) carry no text to inject.
 fn is_source_call(call: &Call<'_>) -> bool {
     let n = call.name.as_str();
-    (n.starts_with("get") && n.ends_with("Extra"))
+    (n.starts_with("get")
+        && n.ends_with("Extra")
+        && !matches!(
+            n,
+            "getIntExtra"
+                | "getLongExtra"
+                | "getBooleanExtra"
+                | "getFloatExtra"
+                | "getDoubleExtra"
+                | "getShortExtra"
+                | "getByteExtra"
+                | "getCharExtra"
+        ))
         || matches!(
             n,
             "getExtras"

@@ -170,8 +170,8 @@ pub fn identifiers<'t>(code: &Code<'t>, node: Node<'_>) -> Vec<&'t str> {
     names
 }
 
-/// Whether an intent expression is implicit: a constructor with no class argument (only an
-/// action, or nothing), directly or through a local variable of the function, that no
+/// Whether an intent expression is implicit: a constructor with no class argument (an
+/// action, an action and a data URI, or nothing), directly or through a local variable of the function, that no
 /// `setClass`/`setClassName`/`setComponent`/`setPackage` (or `component =`/`package =`, or
 /// a chained call on the constructor) makes explicit in the same function.
 pub fn is_implicit_intent<'t>(code: &Code<'t>, at: Node<'t>, intent: Node<'t>) -> bool {
@@ -221,6 +221,16 @@ pub fn is_implicit_intent<'t>(code: &Code<'t>, at: Node<'t>, intent: Node<'t>) -
     !made_explicit
 }
 
+/// A class argument: `X.class`, `X::class.java`, or a variable named for a class.
+fn names_class(text: &str) -> bool {
+    let t = text.trim();
+    t.ends_with(".class")
+        || t.ends_with("::class.java")
+        || t.ends_with("::class")
+        || t.to_ascii_lowercase().contains("class")
+        || t.to_ascii_lowercase().contains("clazz")
+}
+
 fn is_explicit_setter(name: &str) -> bool {
     matches!(
         name,
@@ -232,7 +242,14 @@ fn is_explicit_setter(name: &str) -> bool {
 /// (`Intent(ACTION).putExtra(…)`) without an explicit setter.
 fn is_implicit_constructor(code: &Code<'_>, call: &Call<'_>) -> bool {
     if call.constructor {
-        return call.name == "Intent" && call.args.len() <= 1;
+        // `Intent(action)`, `Intent()`, and `Intent(action, uri)`; `Intent(context,
+        // X::class.java)` and `Intent(action, uri, context, X.class)` name a class.
+        return call.name == "Intent"
+            && match call.args.as_slice() {
+                [] | [_] => true,
+                [_, second] => !names_class(code.text(*second)),
+                _ => false,
+            };
     }
     if is_explicit_setter(&call.name) {
         return false;
@@ -327,4 +344,24 @@ pub fn tainted_names<'t>(code: &Code<'t>, node: Node<'t>) -> Vec<&'t str> {
         }
     });
     names
+}
+
+/// A look-up of stored data by the value (`getFile(uri)`, `dao.findByPath(path)`,
+/// `ALLOWED.get(i)`): a call named `get…`/`find…`/`query…`/`lookup…`/`load…`/`fetch…` with
+/// arguments, on no receiver or on one the value did not come from. What it returns is the
+/// app's record, not the input (the input only chose it).
+pub fn is_lookup<'t>(code: &Code<'t>, n: Node<'t>) -> bool {
+    let Some(call) = code.calls.iter().find(|c| c.node == n) else {
+        return false;
+    };
+    let name = call.name.as_str();
+    // `getString(R.string.fmt, value)` formats the value into a resource string.
+    let formats = name == "getString" && call.args.len() > 1;
+    !call.constructor
+        && !formats
+        && !call.args.is_empty()
+        && ["get", "find", "query", "lookup", "load", "fetch"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        && receiver_node(call).is_none_or(|r| code.tainted(r).is_none())
 }

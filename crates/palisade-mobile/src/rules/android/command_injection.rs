@@ -3,7 +3,8 @@
 //! ## What it checks
 //! The command of `Runtime.getRuntime().exec(…)` (also through a local `Runtime`), of
 //! `ProcessBuilder(…)` and of `processBuilder.command(…)` when a value in it comes —
-//! directly or through local variables and fields of the class — from a deep link's URI
+//! directly or through local variables, fields of the class and parameters of functions the
+//! file calls with it — from a deep link's URI
 //! parts, the `uri` of a `ContentProvider`'s `openFile`, or an intent extra (the sources of
 //! `android/path-traversal`).
 //! - Command text (`exec("ping -c 1 " + host)`), a shell's script (`sh -c …`) or the program
@@ -15,7 +16,8 @@
 //! Intent extras give low confidence (the component may be private; the manifest says),
 //! deep links and provider URIs high.
 //!
-//! Not reported: constant commands and argument vectors, values converted to numbers, and
+//! Not reported: constant commands and argument vectors, values converted to numbers,
+//! numeric extras, the app's own records looked up by the value (`getCommand(name)`), and
 //! values an `if`/`when`/`require` of the function checks against an allow-list or a pattern
 //! (`matches`, `contains`, `in`, `equals`).
 //!
@@ -42,7 +44,7 @@
 
 use crate::android::code::{Call, Code, unwrap_parens};
 use crate::android::code_util::{
-    checked_in_function, in_source_set, is_extra, is_number_or_digest, receiver_node, short,
+    checked_in_function, in_source_set, is_extra, is_lookup, is_number_or_digest, receiver_node, short,
     tainted_names,
 };
 use crate::rules::CodeRule;
@@ -69,11 +71,12 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         let Some(args) = command_arguments(code, call) else { continue };
         let stop = |n: Node<'_>| {
             matches!(n.kind(), "method_invocation" | "call_expression")
-                && code
+                && (code
                     .calls
                     .iter()
                     .find(|c| c.node == n)
                     .is_some_and(|c| is_number_or_digest(&c.name))
+                    || is_lookup(code, n))
         };
         let elements = argv(code, &args);
         let Some((index, element, source)) = elements

@@ -3,8 +3,8 @@
 //! ## What it checks
 //! The path arguments of `File(…)`, `FileInputStream`, `FileOutputStream`, `FileReader`,
 //! `FileWriter`, `RandomAccessFile`, `ParcelFileDescriptor.open`, `Paths.get` and `Path.of`
-//! when a value in them comes — directly or through local variables and fields of the class
-//! — from:
+//! when a value in them comes — directly or through local variables, fields of the class
+//! and parameters of functions the file calls with it — from:
 //! - a deep link's URI parts (`getData()`, `getPath()` of a `Uri` parameter,
 //!   `getQueryParameter`, `getLastPathSegment`, `getPathSegments`, Kotlin's `uri.path`,
 //!   `uri.lastPathSegment`), or the `uri` argument of a `ContentProvider`'s `openFile`,
@@ -22,8 +22,10 @@
 //!   `matches`, `equals`, `startsWith`, Kotlin's `in`, or an allow-list;
 //! - values read through a sanitiser: the last name of a path (`File(x).getName()`,
 //!   `.name`, `.extension`, `FilenameUtils.getName`), a number (`parseInt`, `toLong`, …), a hash or an
-//!   encoding (`Uri.encode`, `URLEncoder.encode`), `sanitize…`, or the provider's own mapping
-//!   (`getFileForUri`);
+//!   encoding (`Uri.encode`, `URLEncoder.encode`), `sanitize…`, the provider's own mapping
+//!   (`getFileForUri`), or a look-up of the app's own records by the value
+//!   (`storage.getFileByPath(uri.getPath()).getFileName()`: the name is the record's);
+//! - numeric and boolean extras (`getIntExtra`, …);
 //! - `openFileOutput`, `openFileInput`, `deleteFile` and `getFileStreamPath`: Android
 //!   rejects names with a path separator there.
 //!
@@ -54,7 +56,7 @@
 //!   traversal"
 
 use crate::android::code::{Call, Code, Lang, is_provider_file_method, last_segment, unwrap_parens, visit};
-use crate::android::code_util::{checked_in_function, in_source_set, is_extra, is_number_or_digest, short,
+use crate::android::code_util::{checked_in_function, in_source_set, is_extra, is_lookup, is_number_or_digest, short,
     tainted_names};
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
@@ -92,7 +94,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         if call.node.parent().is_some_and(|p| is_sanitiser(code, p) && p.named_child(0) == Some(call.node)) {
             continue;
         }
-        let stop = |n: Node<'_>| is_sanitiser(code, n) || is_path_sink(code, n);
+        let stop = |n: Node<'_>| is_sanitiser(code, n) || is_path_sink(code, n) || is_lookup(code, n);
         let Some((arg, source)) = paths
             .iter()
             .find_map(|a| code.tainted_unless(*a, &stop).map(|s| (*a, s)))

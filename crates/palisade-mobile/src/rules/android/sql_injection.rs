@@ -7,8 +7,9 @@
 //! chains with a literal, Kotlin templates (`"… $id"`), `String.format`. Local variables
 //! holding such a string are followed inside the method.
 //! - If a dynamic part comes from an intent extra, a deep link's URI, or the `selection`
-//!   / `sortOrder` of a `ContentProvider` method — directly, or through local variables and
-//!   fields of the class — the finding is *high*, high confidence.
+//!   / `sortOrder` of a `ContentProvider` method — directly, or through local variables,
+//!   fields of the class and parameters of functions the file calls with it — the finding
+//!   is *high*, high confidence.
 //! - Other dynamic parts (a variable palisade cannot trace) give a *low* finding with low
 //!   confidence: the value may be an id the app computed. Schema statements (`CREATE`,
 //!   `ALTER`, `DROP`, `PRAGMA`) built from table or column names are not reported unless the

@@ -2,7 +2,8 @@
 //!
 //! ## What it checks
 //! `loadUrl(url)` and `loadDataWithBaseURL(base, …)` where the URL comes — directly or through
-//! local variables and fields of the class — from an intent extra or data, or a deep link's
+//! local variables, fields of the class and parameters of functions the file calls with
+//! it — from an intent extra or data, or a deep link's
 //! URI parts (`getStringExtra`, `getData`, `getQueryParameter`, …), in a function that has
 //! no condition looking at that value (an `if`/`when` whose condition names it or its host:
 //! `startsWith`, `host ==`, an allow-list `contains`, …).
