@@ -373,7 +373,7 @@ const HARMLESS: &[&str] = &[
 ];
 
 /// Whether a variable, field, property or getter name names a secret: the word `password`,
-/// `passcode`, `pincode`, `passwd`, `passphrase`, `token`, `secret`, `otp`, `pin`, `cvv`/`cvc`, `ssn`,
+/// `pass`/`pwd` (also `newpass`, `userPwd`), `passcode`, `pincode`, `passwd`, `passphrase`, `token`, `secret`, `otp`, `pin`, `cvv`/`cvc`, `ssn`,
 /// `credential(s)`, `apikey`/`api` + `key`, `session` + `id`/`token`/`key`, `card` +
 /// `number`, or `private` + `key`, and none of the [`HARMLESS`] words.
 pub fn is_secret_name(name: &str) -> bool {
@@ -409,9 +409,23 @@ pub fn is_secret_key(key: &str) -> bool {
     is_secret_words(&w)
 }
 
+/// Short forms of "password": `pass`, `pwd`, `passwd`-like run-together names (`newpass`,
+/// `userpass`, `oldpwd`) — not `bypass`, `compass` or `passenger`.
+fn is_password_short(word: &str) -> bool {
+    const OWNERS: &[&str] = &[
+        "new", "old", "user", "my", "confirm", "admin", "db", "root", "login", "account", "current",
+    ];
+    matches!(word, "pass" | "pwd")
+        || ["pass", "pwd"].iter().any(|p| {
+            word.strip_suffix(p)
+                .is_some_and(|owner| OWNERS.contains(&owner))
+        })
+}
+
 fn is_secret_words(w: &[String]) -> bool {
     let has = |x: &str| w.iter().any(|y| y == x);
     let secret = has("password")
+        || w.iter().any(|x| is_password_short(x))
         || has("passcode")
         || has("pincode")
         || has("passwd")
@@ -510,6 +524,8 @@ mod tests {
             "session_id.txt",
             "pin",
             "api_key",
+            "newpass",
+            "user_pwd",
         ] {
             assert!(is_secret_key(yes), "{yes}");
         }
@@ -521,6 +537,10 @@ mod tests {
             "theme",
             "avatar.png",
             "password_hint",
+            "bypass",
+            "compass_heading",
+            "passenger",
+            "boarding_pass_url",
         ] {
             assert!(!is_secret_key(no), "{no}");
         }
