@@ -7,6 +7,8 @@
 
 use palisade_core::{SourceFile, Span};
 use palisade_syntax::{Grammar, text};
+use std::cell::Cell;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 use tree_sitter::Node;
 
@@ -14,6 +16,14 @@ pub static JAVA: LazyLock<Grammar> =
     LazyLock::new(|| Grammar::new("java", tree_sitter_java::LANGUAGE));
 pub static KOTLIN: LazyLock<Grammar> =
     LazyLock::new(|| Grammar::new("kotlin", tree_sitter_kotlin_ng::LANGUAGE));
+
+/// How many steps (an expression, an assignment or a call site followed) one taint question
+/// may take before it gives up with "not tainted".
+const TAINT_BUDGET: u32 = 400;
+
+/// How many such steps all the taint questions of one file may take together; past it the
+/// answers are "not tainted" and the analyzer says so in a notice.
+const FILE_TAINT_BUDGET: u32 = 20_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -65,6 +75,10 @@ pub struct Code<'t> {
     pub calls: Vec<Call<'t>>,
     pub functions: Vec<Function<'t>>,
     pub assigns: Vec<Assign<'t>>,
+    /// (function index, name) of every local declaration and parameter.
+    locals: HashSet<(usize, String)>,
+    /// What is left of the file's taint budget.
+    taint_steps: Cell<u32>,
 }
 
 impl<'t> Code<'t> {
@@ -75,8 +89,27 @@ impl<'t> Code<'t> {
             calls: Vec::new(),
             functions: Vec::new(),
             assigns: Vec::new(),
+            locals: HashSet::new(),
+            taint_steps: Cell::new(FILE_TAINT_BUDGET),
         };
         code.walk(root, None);
+        let mut locals = HashSet::new();
+        for a in &code.assigns {
+            if let Some(i) = a.func
+                && matches!(
+                    a.node.kind(),
+                    "variable_declarator" | "property_declaration" | "resource"
+                )
+            {
+                locals.insert((i, a.name.clone()));
+            }
+        }
+        for (i, f) in code.functions.iter().enumerate() {
+            for p in &f.params {
+                locals.insert((i, p.clone()));
+            }
+        }
+        code.locals = locals;
         code
     }
 
@@ -470,7 +503,7 @@ impl<'t> Code<'t> {
     /// through the parameters of a function the file calls with such a value (up to a few
     /// steps deep). Returns the source's text.
     pub fn tainted(&self, node: Node<'t>) -> Option<String> {
-        self.tainted_depth(node, 0, &|_| false)
+        self.tainted_depth(node, 0, &|_| false, &Cell::new(TAINT_BUDGET))
     }
 
     /// Like [`Code::tainted`], but the flow stops at the expressions `stop` accepts (a
@@ -481,7 +514,7 @@ impl<'t> Code<'t> {
         node: Node<'t>,
         stop: &dyn Fn(Node<'t>) -> bool,
     ) -> Option<String> {
-        self.tainted_depth(node, 0, stop)
+        self.tainted_depth(node, 0, stop, &Cell::new(TAINT_BUDGET))
     }
 
     fn tainted_depth(
@@ -489,10 +522,15 @@ impl<'t> Code<'t> {
         node: Node<'t>,
         depth: u32,
         stop: &dyn Fn(Node<'t>) -> bool,
+        budget: &Cell<u32>,
     ) -> Option<String> {
-        if depth > 4 {
+        // Each step may fan out to every assignment of a name and every call of a function;
+        // the budget bounds one question's work on a hostile file.
+        if depth > 4 || budget.get() == 0 || self.taint_steps.get() == 0 {
             return None;
         }
+        budget.set(budget.get() - 1);
+        self.taint_steps.set(self.taint_steps.get() - 1);
         let func = self.func_of(node);
         let mut found = None;
         let mut stopped: Vec<Node<'t>> = Vec::new();
@@ -539,14 +577,14 @@ impl<'t> Code<'t> {
                     return;
                 }
                 for a in self.reaching_assigns(n, name, func) {
-                    if let Some(s) = self.tainted_depth(a.value, depth + 1, stop) {
+                    if let Some(s) = self.tainted_depth(a.value, depth + 1, stop, budget) {
                         found = Some(s);
                         return;
                     }
                 }
                 // A parameter: the arguments the file's own calls of the function pass.
                 if let Some(f) = func
-                    && let Some(s) = self.tainted_parameter(f, name, depth, stop)
+                    && let Some(s) = self.tainted_parameter(f, name, depth, stop, budget)
                 {
                     found = Some(s);
                 }
@@ -564,6 +602,7 @@ impl<'t> Code<'t> {
         name: &str,
         depth: u32,
         stop: &dyn Fn(Node<'t>) -> bool,
+        budget: &Cell<u32>,
     ) -> Option<String> {
         let i = f.params.iter().position(|p| p == name)?;
         self.calls
@@ -576,7 +615,7 @@ impl<'t> Code<'t> {
                     && !(f.node.start_byte() <= c.node.start_byte()
                         && c.node.end_byte() <= f.node.end_byte())
             })
-            .find_map(|c| self.tainted_depth(c.args[i], depth + 1, stop))
+            .find_map(|c| self.tainted_depth(c.args[i], depth + 1, stop, budget))
     }
 
     /// Kotlin's property forms of the sources: `intent.data`, `intent.extras`,
@@ -694,16 +733,12 @@ impl<'t> Code<'t> {
 
     /// Whether function `func` declares a local variable (or has a parameter) `name`.
     fn declares_local(&self, func: Option<usize>, name: &str) -> bool {
-        let Some(i) = func else { return false };
-        self.functions[i].params.iter().any(|p| p == name)
-            || self.assigns.iter().any(|a| {
-                a.func == Some(i)
-                    && a.name == name
-                    && matches!(
-                        a.node.kind(),
-                        "variable_declarator" | "property_declaration" | "resource"
-                    )
-            })
+        func.is_some_and(|i| self.locals.contains(&(i, name.to_string())))
+    }
+
+    /// Whether the file's taint questions ran out of budget (some answers were cut short).
+    pub fn taint_budget_exhausted(&self) -> bool {
+        self.taint_steps.get() == 0
     }
 }
 
