@@ -13,7 +13,9 @@
 //!
 //! The extras are read from the intent's own expression (`Intent(A).putExtra(…)`,
 //! `Intent(A).apply { putExtra(…) }`) and, for an intent held in a local, from
-//! `intent.putExtra(…)` calls of the same function before the send.
+//! `intent.putExtra(…)` calls of the same function before the send; a
+//! `putExtras(bundle)` adds the bundle's `putString(key, value)`-style calls found the
+//! same way.
 //!
 //! Not reported: `LocalBroadcastManager` (never leaves the process), explicit intents, a
 //! receiver permission, extras that are not secrets or whose value is a constant.
@@ -135,22 +137,52 @@ fn declared_as_local_manager(src: &str, name: &str) -> bool {
 
 /// The `putExtra` calls that fill the intent: in its own expression, in the expression a
 /// local was given, and `name.putExtra(…)` (or `name.apply { putExtra(…) }`) calls of the
-/// function before the send.
+/// function before the send. A `putExtras(bundle)` adds the bundle's `put…(key, value)`
+/// calls, found the same way.
 fn extras<'a, 't>(code: &'a Code<'t>, send: &Call<'t>, intent: Node<'t>) -> Vec<&'a Call<'t>> {
-    let mut roots = vec![unwrap_parens(intent)];
-    let intent = unwrap_parens(intent);
+    let is_extra = |c: &Call<'_>| c.name == "putExtra";
+    let mut out = puts(code, send, intent, &is_extra);
+    let bundles: Vec<Node<'t>> = out
+        .iter()
+        .filter(|c| c.name == "putExtras")
+        .filter_map(|c| c.args.first().copied())
+        .collect();
+    let is_put = |c: &Call<'_>| c.name.starts_with("put") && c.args.len() == 2;
+    for bundle in bundles {
+        for c in puts(code, send, bundle, &is_put) {
+            if !out.iter().any(|o| o.node == c.node) {
+                out.push(c);
+            }
+        }
+    }
+    out.retain(|c| c.name != "putExtras");
+    out
+}
+
+/// The calls `wanted` accepts (or `putExtras`) that fill the object `target` evaluates
+/// to: in its expression, in the expression a local was given, and on the local's name
+/// (also in `name.apply { … }`) in the function before `send`.
+fn puts<'a, 't>(
+    code: &'a Code<'t>,
+    send: &Call<'t>,
+    target: Node<'t>,
+    wanted: &dyn Fn(&Call<'t>) -> bool,
+) -> Vec<&'a Call<'t>> {
+    let wanted = |c: &Call<'t>| wanted(c) || c.name == "putExtras";
+    let target = unwrap_parens(target);
+    let mut roots = vec![target];
     let mut name = None;
-    if intent.kind() == "identifier" {
-        let n = code.text(intent);
+    if target.kind() == "identifier" {
+        let n = code.text(target);
         name = Some(n);
-        if let Some(a) = code.reaching_assigns(intent, n, code.func_of(intent)).last() {
+        if let Some(a) = code.reaching_assigns(target, n, code.func_of(target)).last() {
             roots.push(a.value);
         }
     }
     let mut out = Vec::new();
     for root in roots {
         visit(root, &mut |n| {
-            if let Some(c) = code.calls.iter().find(|c| c.node == n && c.name == "putExtra") {
+            if let Some(c) = code.calls.iter().find(|c| c.node == n && wanted(c)) {
                 out.push(c);
             }
         });
@@ -158,17 +190,17 @@ fn extras<'a, 't>(code: &'a Code<'t>, send: &Call<'t>, intent: Node<'t>) -> Vec<
     if let Some(name) = name {
         let func = code.func_of(send.node).map(|f| f.node.id());
         for c in &code.calls {
-            if c.name != "putExtra"
+            if !wanted(c)
                 || c.node.start_byte() > send.node.start_byte()
                 || code.func_of(c.node).map(|f| f.node.id()) != func
             {
                 continue;
             }
-            let on_intent = c.receiver.as_deref() == Some(name)
+            let on_target = c.receiver.as_deref() == Some(name)
                 || c.receiver.is_none()
                     && enclosing_lambda_call(code, c.node)
                         .is_some_and(|l| l.receiver.as_deref() == Some(name));
-            if on_intent && !out.iter().any(|o| o.node == c.node) {
+            if on_target && !out.iter().any(|o| o.node == c.node) {
                 out.push(c);
             }
         }
