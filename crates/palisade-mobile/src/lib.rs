@@ -242,6 +242,16 @@ fn check_code(file: &SourceFile, cx: &mut FileContext<'_>) {
             (rule.check)(&code, cx);
         }
     }
+    if code.taint_budget_exhausted() {
+        cx.notice(
+            DiagnosticKind::Skipped,
+            None,
+            format!(
+                "{}: data flow from intents and links was cut short (too many assignments and calls to follow); some input rules may miss findings here",
+                grammar.name()
+            ),
+        );
+    }
 }
 
 impl Analyzer for IosAnalyzer {

@@ -128,3 +128,40 @@ fn deep_and_huge_input_is_bounded() {
         report.diagnostics
     );
 }
+
+/// A file built to make the taint questions fan out (one helper called from hundreds of
+/// places, a name assigned hundreds of times, chains of helpers) is scanned in bounded time.
+#[test]
+fn taint_fan_out_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut kt = String::from(
+        "package x\n\nimport java.io.File\n\nclass Hostile : android.app.Activity() {\n    var name = \"\"\n",
+    );
+    for i in 0..300 {
+        kt.push_str(&format!("    fun f{i}(a: String) {{ name = a; f{}(name); File(filesDir, a).delete(); Runtime.getRuntime().exec(a) }}\n", (i + 1) % 300));
+    }
+    kt.push_str("    fun start() {\n");
+    for i in 0..300 {
+        kt.push_str(&format!(
+            "        f{i}(name)\n        name = name + \"{i}\"\n"
+        ));
+    }
+    kt.push_str("    }\n}\n");
+    write(root, "app/src/main/java/x/Hostile.kt", &kt);
+    let started = std::time::Instant::now();
+    let report = scan(root);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.path.as_deref().is_some_and(|p| p.ends_with("Hostile.kt"))),
+        "{:?}",
+        report.diagnostics
+    );
+}

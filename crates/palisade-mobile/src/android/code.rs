@@ -7,6 +7,8 @@
 
 use palisade_core::{SourceFile, Span};
 use palisade_syntax::{Grammar, text};
+use std::cell::Cell;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 use tree_sitter::Node;
 
@@ -14,6 +16,14 @@ pub static JAVA: LazyLock<Grammar> =
     LazyLock::new(|| Grammar::new("java", tree_sitter_java::LANGUAGE));
 pub static KOTLIN: LazyLock<Grammar> =
     LazyLock::new(|| Grammar::new("kotlin", tree_sitter_kotlin_ng::LANGUAGE));
+
+/// How many steps (an expression, an assignment or a call site followed) one taint question
+/// may take before it gives up with "not tainted".
+const TAINT_BUDGET: u32 = 400;
+
+/// How many such steps all the taint questions of one file may take together; past it the
+/// answers are "not tainted" and the analyzer says so in a notice.
+const FILE_TAINT_BUDGET: u32 = 20_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -40,6 +50,8 @@ pub struct Call<'t> {
 pub struct Function<'t> {
     pub name: String,
     pub params: Vec<String>,
+    /// The declared type of each parameter (`Uri`, `Uri?`), empty where none is written.
+    pub param_types: Vec<String>,
     pub node: Node<'t>,
     /// The body: a block, or Kotlin's `= expression`.
     pub body: Option<Node<'t>>,
@@ -63,6 +75,10 @@ pub struct Code<'t> {
     pub calls: Vec<Call<'t>>,
     pub functions: Vec<Function<'t>>,
     pub assigns: Vec<Assign<'t>>,
+    /// (function index, name) of every local declaration and parameter.
+    locals: HashSet<(usize, String)>,
+    /// What is left of the file's taint budget.
+    taint_steps: Cell<u32>,
 }
 
 impl<'t> Code<'t> {
@@ -73,8 +89,27 @@ impl<'t> Code<'t> {
             calls: Vec::new(),
             functions: Vec::new(),
             assigns: Vec::new(),
+            locals: HashSet::new(),
+            taint_steps: Cell::new(FILE_TAINT_BUDGET),
         };
         code.walk(root, None);
+        let mut locals = HashSet::new();
+        for a in &code.assigns {
+            if let Some(i) = a.func
+                && matches!(
+                    a.node.kind(),
+                    "variable_declarator" | "property_declaration" | "resource"
+                )
+            {
+                locals.insert((i, a.name.clone()));
+            }
+        }
+        for (i, f) in code.functions.iter().enumerate() {
+            for p in &f.params {
+                locals.insert((i, p.clone()));
+            }
+        }
+        code.locals = locals;
         code
     }
 
@@ -271,6 +306,7 @@ impl<'t> Code<'t> {
             .map(|n| self.text(n).to_string())
             .unwrap_or_default();
         let mut params = Vec::new();
+        let mut param_types = Vec::new();
         let mut body = node.child_by_field_name("body");
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -282,6 +318,14 @@ impl<'t> Code<'t> {
                             .or_else(|| p.named_child(0).filter(|n| n.kind() == "identifier"));
                         if let Some(n) = n {
                             params.push(self.text(n).to_string());
+                            // Java's `type` field; Kotlin's type follows the name.
+                            let ty = p.child_by_field_name("type").or_else(|| {
+                                named_children(p).into_iter().find(|c| {
+                                    c.kind().ends_with("_type") || c.kind() == "user_type"
+                                })
+                            });
+                            param_types
+                                .push(ty.map(|t| self.text(t).to_string()).unwrap_or_default());
                         }
                     }
                 }
@@ -292,6 +336,7 @@ impl<'t> Code<'t> {
         Function {
             name,
             params,
+            param_types,
             node,
             body,
         }
@@ -453,28 +498,63 @@ impl<'t> Code<'t> {
     }
 
     /// Whether the value of `node` comes from outside the app: an intent's extras or data,
-    /// a deep link's URI parts, or a `ContentProvider` method's selection arguments —
-    /// directly or through local variables of the function and fields of the file (up to a
-    /// few assignments deep). Returns the source's text.
+    /// a deep link's URI parts, or a `ContentProvider` method's selection arguments or file
+    /// URI — directly, through local variables of the function and fields of the file, or
+    /// through the parameters of a function the file calls with such a value (up to a few
+    /// steps deep). Returns the source's text.
     pub fn tainted(&self, node: Node<'t>) -> Option<String> {
-        self.tainted_depth(node, 0)
+        self.tainted_depth(node, 0, &|_| false, &Cell::new(TAINT_BUDGET))
     }
 
-    fn tainted_depth(&self, node: Node<'t>, depth: u32) -> Option<String> {
-        if depth > 4 {
+    /// Like [`Code::tainted`], but the flow stops at the expressions `stop` accepts (a
+    /// rule's sanitisers: `File(name).getName()`, `Integer.parseInt(id)`): a value read only
+    /// through them is not tainted.
+    pub fn tainted_unless(
+        &self,
+        node: Node<'t>,
+        stop: &dyn Fn(Node<'t>) -> bool,
+    ) -> Option<String> {
+        self.tainted_depth(node, 0, stop, &Cell::new(TAINT_BUDGET))
+    }
+
+    fn tainted_depth(
+        &self,
+        node: Node<'t>,
+        depth: u32,
+        stop: &dyn Fn(Node<'t>) -> bool,
+        budget: &Cell<u32>,
+    ) -> Option<String> {
+        // Each step may fan out to every assignment of a name and every call of a function;
+        // the budget bounds one question's work on a hostile file.
+        if depth > 4 || budget.get() == 0 || self.taint_steps.get() == 0 {
             return None;
         }
+        budget.set(budget.get() - 1);
+        self.taint_steps.set(self.taint_steps.get() - 1);
         let func = self.func_of(node);
         let mut found = None;
+        let mut stopped: Vec<Node<'t>> = Vec::new();
         visit(node, &mut |n| {
-            if found.is_some() {
+            if found.is_some()
+                || stopped
+                    .iter()
+                    .any(|s| s.start_byte() <= n.start_byte() && n.end_byte() <= s.end_byte())
+            {
                 return;
             }
             if matches!(n.kind(), "method_invocation" | "call_expression")
                 && let Some(call) = self.calls.iter().find(|c| c.node == n)
-                && is_source_call(call)
+                && (is_source_call(call) || self.is_uri_parameter_part(call, func))
             {
                 found = Some(self.text(n).to_string());
+                return;
+            }
+            if n.kind() == "navigation_expression" && self.is_source_property(n, func) {
+                found = Some(self.text(n).to_string());
+                return;
+            }
+            if stop(n) {
+                stopped.push(n);
                 return;
             }
             let name = match n.kind() {
@@ -497,14 +577,92 @@ impl<'t> Code<'t> {
                     return;
                 }
                 for a in self.reaching_assigns(n, name, func) {
-                    if let Some(s) = self.tainted_depth(a.value, depth + 1) {
+                    if let Some(s) = self.tainted_depth(a.value, depth + 1, stop, budget) {
                         found = Some(s);
                         return;
                     }
                 }
+                // A parameter: the arguments the file's own calls of the function pass.
+                if let Some(f) = func
+                    && let Some(s) = self.tainted_parameter(f, name, depth, stop, budget)
+                {
+                    found = Some(s);
+                }
             }
         });
         found
+    }
+
+    /// The source of parameter `name` of `f`, when a call of `f` in this file (by name, with
+    /// as many arguments as `f` has parameters, on no receiver or `this`) passes a tainted
+    /// argument in its place: `open(link.lastPathSegment)` → `fun open(name: String)`.
+    fn tainted_parameter(
+        &self,
+        f: &Function<'t>,
+        name: &str,
+        depth: u32,
+        stop: &dyn Fn(Node<'t>) -> bool,
+        budget: &Cell<u32>,
+    ) -> Option<String> {
+        let i = f.params.iter().position(|p| p == name)?;
+        self.calls
+            .iter()
+            .filter(|c| {
+                c.name == f.name
+                    && !c.constructor
+                    && c.args.len() == f.params.len()
+                    && c.receiver.as_deref().is_none_or(|r| r == "this")
+                    && !(f.node.start_byte() <= c.node.start_byte()
+                        && c.node.end_byte() <= f.node.end_byte())
+            })
+            .find_map(|c| self.tainted_depth(c.args[i], depth + 1, stop, budget))
+    }
+
+    /// Kotlin's property forms of the sources: `intent.data`, `intent.extras`,
+    /// `uri.lastPathSegment`, `uri.pathSegments`, and `uri.path` of a `Uri` parameter.
+    fn is_source_property(&self, n: Node<'_>, func: Option<&Function<'_>>) -> bool {
+        let count = n.named_child_count();
+        let (Some(recv), Some(member)) = (
+            n.named_child(0),
+            n.named_child(count.saturating_sub(1) as u32),
+        ) else {
+            return false;
+        };
+        let member = self.text(member);
+        let recv_text = self.text(recv).trim_end_matches(['?', '!']);
+        match member {
+            "data" | "extras" | "dataString" => {
+                recv_text == "intent"
+                    || recv_text.ends_with(".intent")
+                    || recv_text.ends_with("?.intent")
+            }
+            "lastPathSegment" | "pathSegments" | "encodedPath" | "encodedQuery" | "fragment"
+            | "encodedFragment" => true,
+            "path" => self.is_uri_parameter(recv, func),
+            _ => false,
+        }
+    }
+
+    /// `uri.getPath()` (or `getEncodedPath`) of a function's `Uri` parameter: a deep link's
+    /// or a caller's URI handed to the method.
+    fn is_uri_parameter_part(&self, call: &Call<'t>, func: Option<&Function<'t>>) -> bool {
+        call.name == "getPath"
+            && call.args.is_empty()
+            && crate::android::code_util::receiver_node(call)
+                .is_some_and(|r| self.is_uri_parameter(r, func))
+    }
+
+    fn is_uri_parameter(&self, recv: Node<'_>, func: Option<&Function<'_>>) -> bool {
+        let recv = unwrap_parens(recv);
+        if recv.kind() != "identifier" {
+            return false;
+        }
+        let name = self.text(recv);
+        func.is_some_and(|f| {
+            f.params.iter().zip(&f.param_types).any(|(p, t)| {
+                p == name && t.trim_end_matches('?').rsplit('.').next() == Some("Uri")
+            })
+        })
     }
 }
 
@@ -565,30 +723,42 @@ impl<'t> Code<'t> {
                     || a.target.starts_with("this.")
                     || (matches!(a.node.kind(), "assignment_expression" | "assignment")
                         && !self.declares_local(a.func, name));
-                (same_func || is_field)
+                // A local or parameter of that name hides the field.
+                let shadowed = last_declaration.is_some()
+                    || func.is_some_and(|f| f.params.iter().any(|p| p == name));
+                (same_func || is_field && !shadowed)
                     && a.value.start_byte() < n.start_byte().max(a.value.end_byte())
             })
     }
 
     /// Whether function `func` declares a local variable (or has a parameter) `name`.
     fn declares_local(&self, func: Option<usize>, name: &str) -> bool {
-        let Some(i) = func else { return false };
-        self.functions[i].params.iter().any(|p| p == name)
-            || self.assigns.iter().any(|a| {
-                a.func == Some(i)
-                    && a.name == name
-                    && matches!(
-                        a.node.kind(),
-                        "variable_declarator" | "property_declaration" | "resource"
-                    )
-            })
+        func.is_some_and(|i| self.locals.contains(&(i, name.to_string())))
+    }
+
+    /// Whether the file's taint questions ran out of budget (some answers were cut short).
+    pub fn taint_budget_exhausted(&self) -> bool {
+        self.taint_steps.get() == 0
     }
 }
 
 /// Calls whose result is attacker-controlled input for an exported component.
+/// Numbers and flags (`getIntExtra`, `getBooleanExtra`, …) carry no text to inject.
 fn is_source_call(call: &Call<'_>) -> bool {
     let n = call.name.as_str();
-    (n.starts_with("get") && n.ends_with("Extra"))
+    (n.starts_with("get")
+        && n.ends_with("Extra")
+        && !matches!(
+            n,
+            "getIntExtra"
+                | "getLongExtra"
+                | "getBooleanExtra"
+                | "getFloatExtra"
+                | "getDoubleExtra"
+                | "getShortExtra"
+                | "getByteExtra"
+                | "getCharExtra"
+        ))
         || matches!(
             n,
             "getExtras"
@@ -605,11 +775,27 @@ fn is_source_call(call: &Call<'_>) -> bool {
         || (matches!(n, "data" | "extras") && call.receiver.as_deref() == Some("intent"))
 }
 
-/// Arguments of `ContentProvider.query/update/delete` that callers from other apps choose.
+/// Arguments of `ContentProvider` methods that callers from other apps choose: the
+/// `selection`/`sortOrder` of `query/update/delete`, and the `Uri` of `openFile`,
+/// `openAssetFile` and `openTypedAssetFile`.
 fn is_provider_argument(func: &Function<'_>, name: &str) -> bool {
-    matches!(func.name.as_str(), "query" | "update" | "delete")
+    (matches!(func.name.as_str(), "query" | "update" | "delete")
         && func.params.iter().any(|p| p == name)
-        && matches!(name, "selection" | "sortOrder" | "where" | "projection")
+        && matches!(name, "selection" | "sortOrder" | "where" | "projection"))
+        || (is_provider_file_method(func) && func.params.first().is_some_and(|p| p == name))
+}
+
+/// `ContentProvider.openFile/openAssetFile/openTypedAssetFile(uri, …)`: the first parameter
+/// is a `Uri` (by its declared type, when one is written).
+pub fn is_provider_file_method(func: &Function<'_>) -> bool {
+    matches!(
+        func.name.as_str(),
+        "openFile" | "openAssetFile" | "openTypedAssetFile"
+    ) && func.params.len() >= 2
+        && func
+            .param_types
+            .first()
+            .is_none_or(|t| t.is_empty() || t.trim_end_matches('?').ends_with("Uri"))
 }
 
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {

@@ -4,7 +4,7 @@
 //! `token != null`); and, for the storage rules, values that reach a sink through local
 //! variables and fields of the same class (the data flow of [`Code::reaching_assigns`]).
 
-use crate::android::code::{Code, visit};
+use crate::android::code::{Code, last_segment, visit};
 use palisade_knowledge::words::words;
 use tree_sitter::Node;
 
@@ -367,10 +367,13 @@ const HARMLESS: &[&str] = &[
     "fcm",
     "gcm",
     "firebase",
+    // Audio and media sessions are playback handles, not logins.
+    "audio",
+    "media",
 ];
 
 /// Whether a variable, field, property or getter name names a secret: the word `password`,
-/// `passcode`, `pincode`, `passwd`, `passphrase`, `token`, `secret`, `otp`, `pin`, `cvv`/`cvc`, `ssn`,
+/// `pass`/`pwd` (also `newpass`, `userPwd`), `passcode`, `pincode`, `passwd`, `passphrase`, `token`, `secret`, `otp`, `pin`, `cvv`/`cvc`, `ssn`,
 /// `credential(s)`, `apikey`/`api` + `key`, `session` + `id`/`token`/`key`, `card` +
 /// `number`, or `private` + `key`, and none of the [`HARMLESS`] words.
 pub fn is_secret_name(name: &str) -> bool {
@@ -406,9 +409,23 @@ pub fn is_secret_key(key: &str) -> bool {
     is_secret_words(&w)
 }
 
+/// Short forms of "password": `pass`, `pwd`, `passwd`-like run-together names (`newpass`,
+/// `userpass`, `oldpwd`) — not `bypass`, `compass` or `passenger`.
+fn is_password_short(word: &str) -> bool {
+    const OWNERS: &[&str] = &[
+        "new", "old", "user", "my", "confirm", "admin", "db", "root", "login", "account", "current",
+    ];
+    matches!(word, "pass" | "pwd")
+        || ["pass", "pwd"].iter().any(|p| {
+            word.strip_suffix(p)
+                .is_some_and(|owner| OWNERS.contains(&owner))
+        })
+}
+
 fn is_secret_words(w: &[String]) -> bool {
     let has = |x: &str| w.iter().any(|y| y == x);
     let secret = has("password")
+        || w.iter().any(|x| is_password_short(x))
         || has("passcode")
         || has("pincode")
         || has("passwd")
@@ -438,6 +455,21 @@ fn is_secret_words(w: &[String]) -> bool {
     };
     !w.iter()
         .any(|x| HARMLESS.contains(&x.as_str()) && !needed.contains(&x.as_str()))
+}
+
+/// The text of a storage or extra key: a literal, a constant's literal value (a field of
+/// the file), or the constant's name.
+pub fn key_text(code: &Code<'_>, key: Node<'_>) -> Option<String> {
+    if let Some(l) = code.literal(key) {
+        return Some(l);
+    }
+    let t = code.text(key);
+    let name = last_segment(t);
+    code.assigns
+        .iter()
+        .filter(|a| a.name == name && a.func.is_none())
+        .find_map(|a| code.literal(a.value))
+        .or_else(|| code.is_constant(key).then(|| name.to_string()))
 }
 
 #[cfg(test)]
@@ -476,6 +508,8 @@ mod tests {
             "tokenUrl",
             "pushToken",
             "fcmToken",
+            "audioSessionId",
+            "mediaSessionToken",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
@@ -490,6 +524,8 @@ mod tests {
             "session_id.txt",
             "pin",
             "api_key",
+            "newpass",
+            "user_pwd",
         ] {
             assert!(is_secret_key(yes), "{yes}");
         }
@@ -501,6 +537,10 @@ mod tests {
             "theme",
             "avatar.png",
             "password_hint",
+            "bypass",
+            "compass_heading",
+            "passenger",
+            "boarding_pass_url",
         ] {
             assert!(!is_secret_key(no), "{no}");
         }

@@ -20,9 +20,12 @@ palisade_core::register_rules! {
     ];
     /// Rules over one Java or Kotlin file.
     pub static CODE_RULES: [CodeRule] = [
+        broadcast_sensitive_extras,
+        command_injection,
         dynamic_receiver_exported,
         hard_coded_crypto_key,
         insecure_random_for_secret,
+        path_traversal,
         pending_intent_mutable_implicit,
         sensitive_data_in_cache_or_external_storage,
         sensitive_data_in_shared_preferences,

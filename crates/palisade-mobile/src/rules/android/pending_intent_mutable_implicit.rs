@@ -29,11 +29,10 @@
 //! - CWE-927: Use of Implicit Intent for Sensitive Communication
 //! - Android developers: PendingIntent, "Specify mutability"; OWASP MASVS-PLATFORM-1
 
-use crate::android::code::{Call, Code, unwrap_parens};
-use crate::android::code_util::in_source_set;
+use crate::android::code::Code;
+use crate::android::code_util::{in_source_set, is_implicit_intent};
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
-use tree_sitter::Node;
 
 pub static META: RuleMeta = RuleMeta {
     id: "android/pending-intent-mutable-implicit",
@@ -70,7 +69,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         if !flags.contains("FLAG_MUTABLE") {
             continue;
         }
-        if is_implicit(code, call, call.args[2]) {
+        if is_implicit_intent(code, call.node, call.args[2]) {
             cx.report(in_source_set(
                 code,
                 Finding::new(
@@ -81,46 +80,4 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
             ));
         }
     }
-}
-
-/// Whether the intent expression is implicit: a constructor with no class argument, directly
-/// or through a local variable that no `setClass`/`setComponent`/`setPackage` touches.
-fn is_implicit<'t>(code: &Code<'t>, call: &Call<'t>, intent: Node<'t>) -> bool {
-    let intent = unwrap_parens(intent);
-    if let Some(ctor) = code.calls.iter().find(|c| c.node == intent) {
-        return ctor.constructor && ctor.name == "Intent" && ctor.args.len() <= 1;
-    }
-    if intent.kind() != "identifier" {
-        return false;
-    }
-    let name = code.text(intent);
-    let func = code.func_of(call.node).map(|f| f.node.id());
-    let same_func = |n: Node<'_>| code.func_of(n).map(|f| f.node.id()) == func;
-    let Some(assign) = code
-        .assigns
-        .iter()
-        .rfind(|a| a.name == name && same_func(a.node) && a.node.start_byte() < call.node.start_byte())
-    else {
-        return false;
-    };
-    let Some(ctor) = code.calls.iter().find(|c| c.node == unwrap_parens(assign.value)) else {
-        return false;
-    };
-    if !(ctor.constructor && ctor.name == "Intent" && ctor.args.len() <= 1) {
-        return false;
-    }
-    // Made explicit later in the function: `intent.setPackage(…)`, `intent.component = …`.
-    let made_explicit = code.calls.iter().any(|c| {
-        c.receiver.as_deref() == Some(name)
-            && matches!(
-                c.name.as_str(),
-                "setClass" | "setClassName" | "setComponent" | "setPackage"
-            )
-            && same_func(c.node)
-    }) || code.assigns.iter().any(|a| {
-        a.target.starts_with(&format!("{name}."))
-            && matches!(a.name.as_str(), "component" | "package")
-            && same_func(a.node)
-    });
-    !made_explicit
 }

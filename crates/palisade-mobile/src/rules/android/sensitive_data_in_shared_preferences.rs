@@ -37,7 +37,7 @@
 
 use crate::android::code::{Call, Code, last_segment};
 use crate::android::code_util::{enclosing_lambda_call, in_source_set, receiver_node};
-use crate::android::sensitive::{is_protecting, is_secret_key, secret_flow};
+use crate::android::sensitive::{is_protecting, is_secret_key, key_text, secret_flow};
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -99,20 +99,6 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
             ),
         ));
     }
-}
-
-/// The text of a key: a literal, a constant's literal value, or the constant's name.
-pub fn key_text(code: &Code<'_>, key: Node<'_>) -> Option<String> {
-    if let Some(l) = code.literal(key) {
-        return Some(l);
-    }
-    let t = code.text(key);
-    let name = last_segment(t);
-    code.assigns
-        .iter()
-        .filter(|a| a.name == name && a.func.is_none())
-        .find_map(|a| code.literal(a.value))
-        .or_else(|| code.is_constant(key).then(|| name.to_string()))
 }
 
 /// The expression the preferences of an editor call come from (`prefs` of

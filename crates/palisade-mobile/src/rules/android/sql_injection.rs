@@ -7,8 +7,9 @@
 //! chains with a literal, Kotlin templates (`"… $id"`), `String.format`. Local variables
 //! holding such a string are followed inside the method.
 //! - If a dynamic part comes from an intent extra, a deep link's URI, or the `selection`
-//!   / `sortOrder` of a `ContentProvider` method — directly, or through local variables and
-//!   fields of the class — the finding is *high*, high confidence.
+//!   / `sortOrder` of a `ContentProvider` method — directly, or through local variables,
+//!   fields of the class and parameters of functions the file calls with it — the finding
+//!   is *high*, high confidence.
 //! - Other dynamic parts (a variable palisade cannot trace) give a *low* finding with low
 //!   confidence: the value may be an id the app computed. Schema statements (`CREATE`,
 //!   `ALTER`, `DROP`, `PRAGMA`) built from table or column names are not reported unless the
@@ -40,7 +41,7 @@
 
 use crate::android::code::Code;
 use crate::rules::CodeRule;
-use crate::android::code_util::in_source_set;
+use crate::android::code_util::{in_source_set, short};
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
 
@@ -138,13 +139,4 @@ fn is_ddl(code: &Code<'_>, sql: Node<'_>) -> bool {
         ["CREATE ", "ALTER ", "DROP ", "PRAGMA "].iter().any(|k| t.starts_with(k))
             || t.starts_with("INSERT INTO") && t.contains("SELECT")
     })
-}
-
-fn short(text: &str) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 60 {
-        format!("{}…", one_line.chars().take(60).collect::<String>())
-    } else {
-        one_line
-    }
 }

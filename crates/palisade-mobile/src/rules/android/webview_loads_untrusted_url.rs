@@ -2,7 +2,8 @@
 //!
 //! ## What it checks
 //! `loadUrl(url)` and `loadDataWithBaseURL(base, …)` where the URL comes — directly or through
-//! local variables and fields of the class — from an intent extra or data, or a deep link's
+//! local variables, fields of the class and parameters of functions the file calls with
+//! it — from an intent extra or data, or a deep link's
 //! URI parts (`getStringExtra`, `getData`, `getQueryParameter`, …), in a function that has
 //! no condition looking at that value (an `if`/`when` whose condition names it or its host:
 //! `startsWith`, `host ==`, an allow-list `contains`, …).
@@ -31,8 +32,8 @@
 //! - CWE-939: Improper Authorization in Handler for Custom URL Scheme
 //! - OWASP MASVS-PLATFORM-2; MASTG "Testing WebView URL loading"
 
-use crate::android::code::{Code, visit};
-use crate::android::code_util::in_source_set;
+use crate::android::code::Code;
+use crate::android::code_util::{checked_in_function, identifiers, in_source_set};
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -59,7 +60,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         }
         let Some(&url) = call.args.first() else { continue };
         let Some(source) = code.tainted(url) else { continue };
-        if checked_in_function(code, call.node, url) {
+        if checked(code, call.node, url) {
             continue;
         }
         // A deep link's URI reaches an exported `VIEW` activity by design; an extra may come
@@ -86,29 +87,12 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
 
 /// Whether the function holding the call has a condition that names the URL's variable (or
 /// its source) — an allow-list check, which palisade does not try to judge.
-fn checked_in_function(code: &Code<'_>, call: Node<'_>, url: Node<'_>) -> bool {
-    let Some(func) = code.func_of(call) else {
-        return false;
-    };
-    let mut names: Vec<&str> = Vec::new();
-    visit(url, &mut |n| {
-        if n.kind() == "identifier" {
-            names.push(code.text(n));
-        }
-    });
-    let mut checked = false;
-    visit(func.node, &mut |n| {
-        if checked || !matches!(n.kind(), "if_statement" | "if_expression" | "when_expression") {
-            return;
-        }
-        let cond = n.child_by_field_name("condition").or_else(|| n.named_child(0));
-        if let Some(cond) = cond {
-            let t = code.text(cond);
-            checked = names.iter().any(|v| t.contains(v))
-                && ["startsWith", "host", "scheme", "contains", "equals", "==", "matches", "allow", "trusted"]
-                    .iter()
-                    .any(|k| t.contains(k));
-        }
-    });
-    checked
+fn checked(code: &Code<'_>, call: Node<'_>, url: Node<'_>) -> bool {
+    let names = identifiers(code, url);
+    checked_in_function(
+        code,
+        call,
+        &names,
+        &["startsWith", "host", "scheme", "contains", "equals", "==", "matches", "allow", "trusted"],
+    )
 }
