@@ -347,7 +347,6 @@ fn report_found(file: &SourceFile, found: &Found, options: EvalOptions, cx: &mut
     }
 }
 
-/// Whether a script is a minified bundle: `.min.js`, or lines averaging over 300 characters.
 /// Why a scan leaves a file of the web analyzer unanalysed: build output (`.next/`), or — for
 /// a script — a minified bundle.
 fn skip_reason(path: &str, text: &str, script: bool) -> Option<Skipped> {
@@ -367,6 +366,7 @@ fn is_product(path: &str) -> bool {
     matches!(file_role(path), FileRole::Source | FileRole::Example)
 }
 
+/// Whether a script is a minified bundle: `.min.js`, or lines averaging over 300 characters.
 fn is_minified(path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name.contains(".min.") {
