@@ -5,12 +5,14 @@
 
 Brings the corpora (a Django sdist from PyPI; saleor at the ecosystem check's pinned commit
 when its mirror is on the machine; a generated Kubernetes tree; 100 MB of mixed text for
-the secrets detectors), installs the competitors from PyPI into a virtualenv under
+the secrets detectors; the JS/TS and Android trees of bench/codebench.py when their git
+mirrors are on the machine), installs the competitors from PyPI into a virtualenv under
 /tmp/palisade-compare (bandit, checkov, detect-secrets, semgrep, mobsfscan), and prints,
 per corpus and tool, wall time, CPU time (user + system) and peak RSS, with the ratio of
-each competitor's wall time to palisade's. semgrep runs only when SEMGREP_RULES names a
-local rules file or folder (its registry is out of reach offline). Python 3.11 standard
-library only; run it on an otherwise idle machine.
+each competitor's wall time to palisade's. semgrep runs on Python only when SEMGREP_RULES
+names a local rules file or folder (its registry is out of reach offline); on JS/TS with
+the javascript/ and typescript/ folders of semgrep-rules (see codebench.py). Python 3.11
+standard library only; run it on an otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pathlib import Path
 
 # Timings and results are of full analyses: the result cache stays off.
 os.environ.setdefault("PALISADE_NO_CACHE", "1")
+# semgrep's version check waits minutes for a network that is not there.
+os.environ.setdefault("SEMGREP_ENABLE_VERSION_CHECK", "0")
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -77,6 +81,13 @@ def corpora() -> dict[str, Path]:
     secrets = Path("/tmp/palisade-secrets-bench/tree")
     if secrets.exists():
         out["secrets: bench/secrets tree"] = secrets
+    # Real JS/TS and Android trees at pinned commits, from the git mirrors codebench.py names.
+    sys.path.insert(0, str(HERE))
+    import codebench
+    for kind, label, sources in (("js", "js: 4 TS products, 7,372 files", codebench.JS_SOURCES),
+                                 ("android", "android: Nextcloud app", codebench.ANDROID_SOURCES)):
+        if all((codebench.MIRRORS / mirror / "repo").exists() for mirror, _, _ in sources):
+            out[label] = codebench.build_corpus(kind, sources)
     return out
 
 
@@ -94,6 +105,21 @@ def commands(kind: str, path: Path, palisade: str, bins: Path) -> list[tuple[str
                                      "--metrics=off", "--quiet", "--json", "-o", "/dev/null",
                                      str(path)]))
         return cmds
+    if kind == "js":
+        cmds = [("palisade --domain web", p + ["--domain", "web"]),
+                ("palisade parse-only (floor)", [palisade, "parse-only", str(path)])]
+        import codebench
+        js_rules = [str(r) for r in codebench.semgrep_rules()]
+        if js_rules:
+            configs = [arg for r in js_rules for arg in ("--config", r)]
+            cmds.append(("semgrep (js+ts rules)", [str(bins / "semgrep"), "scan", *configs,
+                                                   "--metrics=off", "--quiet", "--json", "-o",
+                                                   "/dev/null", str(path)]))
+        return cmds
+    if kind == "android":
+        return [("palisade --domain android", p + ["--domain", "android"]),
+                ("palisade parse-only (floor)", [palisade, "parse-only", str(path)]),
+                ("mobsfscan", [str(bins / "mobsfscan"), str(path), "--json", "-o", "/dev/null"])]
     if kind == "k8s":
         return [("palisade --domain k8s", p + ["--domain", "k8s"]),
                 ("checkov (kubernetes)", [str(bins / "checkov"), "-d", str(path), "--framework",
@@ -109,6 +135,8 @@ def main() -> int:
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     bins = install(args.skip_install)
+    # mobsfscan runs the semgrep installed beside it.
+    os.environ["PATH"] = f"{bins}{os.pathsep}{os.environ['PATH']}"
     print(f"{'corpus':34} {'tool':30} {'wall s':>8} {'cpu s':>8} {'rss MB':>8} {'x palisade':>10}")
     for name, path in corpora().items():
         kind = name.split(":")[0]

@@ -7,8 +7,9 @@
 #
 #   bench/large-file.sh [PALISADE_BINARY] [SIZES_KB...]   default: target/release/palisade 256 512 1024 2000
 #
-# Prints, per size: scan seconds, parse-only seconds, scan/parse ratio, and the peak RSS of
-# the scan and of the parse-only pass, each also per byte of source.
+# Prints, per size: scan seconds (wall, and CPU = user + system), parse-only seconds, the
+# scan/parse wall ratio, and the peak RSS of the scan and of the parse-only pass, each also
+# per byte of source.
 # Timings are of full analyses: the result cache stays off.
 export PALISADE_NO_CACHE=1
 set -euo pipefail
@@ -67,17 +68,21 @@ while size < limit:
 open(path, "w").write("".join(out))
 PY
   bytes=$(stat -c %s "$file")
-  /usr/bin/time -f "%e %M" -o "$dir/time" "$bin" scan "$file" --config "$dir/palisade.toml" \
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/time" "$bin" scan "$file" --config "$dir/palisade.toml" \
     --format json --output /dev/null --fail-on none --no-progress
-  read -r scan_s scan_kb <"$dir/time"
-  /usr/bin/time -f "%e %M" -o "$dir/time" "$bin" parse-only "$file" >/dev/null 2>&1 || true
-  read -r parse_s parse_kb <"$dir/time"
-  python3 - "$kb" "$bytes" "$scan_s" "$parse_s" "$scan_kb" "$parse_kb" <<'PY'
+  read -r scan_s scan_kb scan_user scan_sys <"$dir/time"
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/time" "$bin" parse-only "$file" >/dev/null 2>&1 || true
+  read -r parse_s parse_kb parse_user parse_sys <"$dir/time"
+  python3 - "$kb" "$bytes" "$scan_s" "$parse_s" "$scan_kb" "$parse_kb" \
+    "$scan_user" "$scan_sys" "$parse_user" "$parse_sys" <<'PY'
 import sys
 kb, size, scan, parse = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 rss, parse_rss = int(sys.argv[5]), int(sys.argv[6])
+scan_cpu = float(sys.argv[7]) + float(sys.argv[8])
+parse_cpu = float(sys.argv[9]) + float(sys.argv[10])
 ratio = scan / parse if parse > 0 else float("nan")
-print(f"{kb:>6} KB  scan {scan:6.2f} s  parse-only {parse:6.2f} s  ratio {ratio:5.1f}  "
+print(f"{kb:>6} KB  scan {scan:6.2f} s ({scan_cpu:.2f} s CPU)  "
+      f"parse-only {parse:6.2f} s ({parse_cpu:.2f} s CPU)  ratio {ratio:5.1f}  "
       f"peak RSS {rss / 1024:6.1f} MB = {rss * 1024 / size:5.1f} B/byte "
       f"(parse-only {parse_rss / 1024:6.1f} MB = {parse_rss * 1024 / size:5.1f} B/byte)")
 PY

@@ -2,7 +2,8 @@
 # Peak memory of a full scan on a generated tree of N small files (default 400,000): Python
 # modules, Kubernetes manifests and other files in nested folders, a few with findings.
 # Usage: bench/memory.sh [N] [PALISADE_BINARY]
-# Prints the wall time and the peak resident set size (GNU time's "Maximum resident set size").
+# Prints the CPU time (user, system), the wall time and the peak resident set size (GNU
+# time's "Maximum resident set size").
 # Timings are of full analyses: the result cache stays off.
 export PALISADE_NO_CACHE=1
 set -euo pipefail
@@ -37,4 +38,4 @@ PY
 fi
 echo "tree: $dir ($n files, $(du -sh "$dir" | cut -f1))"
 /usr/bin/time -v "$bin" scan "$dir" --format json --output /dev/null --fail-on none --no-progress 2> /tmp/palisade-memory.time || true
-grep -E "Elapsed|Maximum resident" /tmp/palisade-memory.time
+grep -E "User time|System time|Elapsed|Maximum resident" /tmp/palisade-memory.time

@@ -44,6 +44,48 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// What an Android scan does with one file before any rule runs: the floor that
+/// `palisade parse-only` measures the Android analysis against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AndroidPass {
+    /// Neither Java, Kotlin nor an XML file the analyzer reads (Gradle files, APKs, …).
+    Other,
+    /// Java or Kotlin in a test source set or folder: a scan does not parse it.
+    Test,
+    /// Parsed: `java`/`kotlin` with tree-sitter, `android-xml` (a manifest or an XML
+    /// resource the analyzer selected) with roxmltree; whether it had an error.
+    Parsed { language: &'static str, error: bool },
+}
+
+/// Parses `text` (at `path`, relative to the scan root, a file the analyzer's
+/// [`Analyzer::files`] selects) as a scan would — Java/Kotlin outside test source sets with
+/// the same grammars, manifests and XML resources with roxmltree — and throws the result away.
+pub fn parse_only(path: &str, text: &str) -> AndroidPass {
+    let lower = file_name(path).to_ascii_lowercase();
+    if lower.ends_with(".java") || lower.ends_with(".kt") {
+        if place_of(path).kind == SetKind::Test {
+            return AndroidPass::Test;
+        }
+        let grammar = if lower.ends_with(".kt") {
+            &*KOTLIN
+        } else {
+            &*JAVA
+        };
+        let error = !palisade_syntax::parse(grammar, text).is_ok_and(|p| p.syntax_error.is_none());
+        return AndroidPass::Parsed {
+            language: grammar.name(),
+            error,
+        };
+    }
+    if lower.ends_with(".xml") && !android::apk::is_archive(path) {
+        return AndroidPass::Parsed {
+            language: "android-xml",
+            error: xml::parse(text).is_err(),
+        };
+    }
+    AndroidPass::Other
+}
+
 impl Analyzer for AndroidAnalyzer {
     type Facts = Fact;
     type ScanState = ();

@@ -145,22 +145,15 @@ impl Analyzer for WebAnalyzer {
             return None;
         }
         let grammar = js::grammar_for(ext);
-        let build_output = lower_path.starts_with(".next/") || lower_path.contains("/.next/");
-        if build_output || (grammar.is_some() && is_minified(file)) {
+        if let Some(skipped) = skip_reason(&file.path, &file.text, grammar.is_some()) {
             // One notice per folder, from the project pass.
             return Some(WebFacts {
                 path: file.path.clone(),
-                skipped: Some(if build_output {
-                    Skipped::BuildOutput
-                } else {
-                    Skipped::Minified
-                }),
+                skipped: Some(skipped),
                 ..WebFacts::default()
             });
         }
-        let role = file_role(&file.path);
-        let product = matches!(role, FileRole::Source | FileRole::Example);
-        if !product {
+        if !is_product(&file.path) {
             // Tests, fixtures, vendored and generated files: what they set or do is not what
             // the product serves. They still count as "a policy is set somewhere".
             return Some(WebFacts {
@@ -436,14 +429,78 @@ fn report_found(file: &SourceFile, found: &Found, options: EvalOptions, cx: &mut
     }
 }
 
+/// Why a scan leaves a file of the web analyzer unanalysed: build output (`.next/`), or — for
+/// a script — a minified bundle.
+fn skip_reason(path: &str, text: &str, script: bool) -> Option<Skipped> {
+    let lower_path = path.to_ascii_lowercase();
+    if lower_path.starts_with(".next/") || lower_path.contains("/.next/") {
+        Some(Skipped::BuildOutput)
+    } else if script && is_minified(path, text) {
+        Some(Skipped::Minified)
+    } else {
+        None
+    }
+}
+
+/// Whether the file is the product's own code (not tests, fixtures, vendored or generated
+/// files): only those are parsed and checked by the rules.
+fn is_product(path: &str) -> bool {
+    matches!(file_role(path), FileRole::Source | FileRole::Example)
+}
+
 /// Whether a script is a minified bundle: `.min.js`, or lines averaging over 300 characters.
-fn is_minified(file: &SourceFile) -> bool {
-    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+fn is_minified(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
     if name.contains(".min.") {
         return true;
     }
-    let lines = file.text.lines().count().max(1);
-    file.text.len() > 2000 && file.text.len() / lines > 300
+    let lines = text.lines().count().max(1);
+    text.len() > 2000 && text.len() / lines > 300
+}
+
+/// What a scan does with one JavaScript/TypeScript file before any rule runs: the floor
+/// that `palisade parse-only` measures the web analysis against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptPass {
+    /// Not a script file (HTML, Vue, server configurations, Python): not part of the floor.
+    NotScript,
+    /// Skipped with a notice, unparsed.
+    Skipped(Skipped),
+    /// Tests, fixtures, vendored or generated scripts: a scan only looks for a policy
+    /// mention there, without parsing.
+    NotProduct,
+    /// Parsed with the grammar named (`javascript`, `typescript`, `tsx`); whether the tree
+    /// has a syntax error.
+    Parsed {
+        language: &'static str,
+        syntax_error: bool,
+    },
+}
+
+/// Selects and parses `text` (at `path`, relative to the scan root) as a scan would — same
+/// extensions, same skip rules, same grammar — and throws the tree away.
+pub fn parse_only(path: &str, text: &str) -> ScriptPass {
+    let lower_path = path.to_ascii_lowercase();
+    let ext = lower_path.rsplit_once('.').map_or("", |(_, e)| e);
+    let Some(grammar) = js::grammar_for(ext) else {
+        return ScriptPass::NotScript;
+    };
+    if let Some(skipped) = skip_reason(path, text, true) {
+        return ScriptPass::Skipped(skipped);
+    }
+    if !is_product(path) {
+        return ScriptPass::NotProduct;
+    }
+    match palisade_syntax::parse(grammar, text) {
+        Ok(parsed) => ScriptPass::Parsed {
+            language: grammar.name(),
+            syntax_error: parsed.syntax_error.is_some(),
+        },
+        Err(_) => ScriptPass::Parsed {
+            language: grammar.name(),
+            syntax_error: true,
+        },
+    }
 }
 
 /// The line of an HTML page's doctype or `<html>` element within its first 2 KiB, if the

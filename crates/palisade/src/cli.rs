@@ -77,8 +77,10 @@ pub enum Command {
         #[arg(long)]
         readme: Option<PathBuf>,
     },
-    /// Walk, read and parse every Python file without running any rule, and print the time:
-    /// the floor that the Python analysis is measured against (bench/python.sh).
+    /// Walk, read and parse every Python, JavaScript/TypeScript, Java/Kotlin and Android XML
+    /// file a scan would parse (same selection and skip rules) on all cores, without running
+    /// any rule, and print per language the files, bytes and time: the floor the analyses are
+    /// measured against (bench/python.sh, bench/js.sh, bench/android.sh).
     #[command(hide = true)]
     ParseOnly {
         #[arg(default_value = ".")]

@@ -585,14 +585,37 @@ fn explain(id: &str) -> Result<u8, Failure> {
     Ok(exit::CLEAN)
 }
 
+/// What `palisade parse-only` did with one file.
+enum ParseOutcome {
+    /// Parsed as `language`: the text's length, the time the parse took, and whether the
+    /// parser reported an error.
+    Parsed {
+        language: &'static str,
+        bytes: u64,
+        elapsed: Duration,
+        error: bool,
+    },
+    /// Left unparsed, as a scan leaves it: why.
+    Skipped(&'static str),
+}
+
+/// Walks the paths as a scan does and parses every Python, JavaScript/TypeScript,
+/// Java/Kotlin and Android XML file that a scan would parse (same selection, same skip
+/// rules, same parsers) on all cores, without running any rule: the floor the analyses are
+/// measured against (bench/). Prints per language the files, bytes and parse time.
 fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
+    use palisade_core::Analyzer;
     use rayon::prelude::*;
+    use std::collections::BTreeMap;
     let started = Instant::now();
     let config = Config::default();
     let settings = palisade_core::discover::WalkSettings {
         prune_dirs: config.prune_dirs(),
         exclude: Vec::new(),
     };
+    let python = palisade_python::PythonAnalyzer.files().compile();
+    let web = palisade_web::WebAnalyzer.files().compile();
+    let android = palisade_mobile::AndroidAnalyzer.files().compile();
     let mut files = Vec::new();
     for path in paths {
         if !path.exists() {
@@ -602,23 +625,109 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
             )));
         }
         let (found, _) = palisade_core::discover::walk(path, "", &settings);
-        let python = palisade_core::Analyzer::files(&palisade_python::PythonAnalyzer);
-        files.extend(found.into_iter().filter(|f| python.selects(&f.path)));
+        files.extend(found.into_iter().filter(|f| {
+            python.selects(&f.path) || web.selects(&f.path) || android.selects(&f.path)
+        }));
     }
-    let (parsed, bytes): (usize, u64) = files
+    let outcomes: Vec<ParseOutcome> = files
         .par_iter()
-        .filter(|f| f.size <= config.max_file_size())
-        .filter_map(|f| std::fs::read(&f.abs_path).ok())
-        .filter_map(|b| engine::decode(&b).ok())
-        .map(|text| {
-            palisade_python::parse_only(&text);
-            (1, text.len() as u64)
+        .filter_map(|f| {
+            if f.size > config.max_file_size() {
+                return Some(ParseOutcome::Skipped("over scan.max-file-size"));
+            }
+            let Some(text) = std::fs::read(&f.abs_path)
+                .ok()
+                .and_then(|b| engine::decode(&b).ok())
+            else {
+                return Some(ParseOutcome::Skipped("unreadable or not text"));
+            };
+            let parse_started = Instant::now();
+            let parsed = |language: &'static str, error: bool| ParseOutcome::Parsed {
+                language,
+                bytes: text.len() as u64,
+                elapsed: parse_started.elapsed(),
+                error,
+            };
+            if python.selects(&f.path) {
+                return Some(parsed("python", !palisade_python::parse_only(&text)));
+            }
+            match palisade_web::parse_only(&f.path, &text) {
+                palisade_web::ScriptPass::NotScript => {}
+                palisade_web::ScriptPass::Parsed {
+                    language,
+                    syntax_error,
+                } => return Some(parsed(language, syntax_error)),
+                palisade_web::ScriptPass::Skipped(palisade_web::Skipped::Minified) => {
+                    return Some(ParseOutcome::Skipped("minified or bundled scripts"));
+                }
+                palisade_web::ScriptPass::Skipped(palisade_web::Skipped::BuildOutput) => {
+                    return Some(ParseOutcome::Skipped("scripts in build output (.next/)"));
+                }
+                palisade_web::ScriptPass::NotProduct => {
+                    return Some(ParseOutcome::Skipped(
+                        "test, fixture, vendored or generated scripts",
+                    ));
+                }
+            }
+            if android.selects(&f.path) {
+                return match palisade_mobile::parse_only(&f.path, &text) {
+                    palisade_mobile::AndroidPass::Parsed { language, error } => {
+                        Some(parsed(language, error))
+                    }
+                    palisade_mobile::AndroidPass::Test => {
+                        Some(ParseOutcome::Skipped("Java/Kotlin test sources"))
+                    }
+                    palisade_mobile::AndroidPass::Other => None,
+                };
+            }
+            None
         })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    println!(
-        "parsed {parsed} Python files ({bytes} bytes) in {} ms",
-        started.elapsed().as_millis()
+        .collect();
+    let mut by_language: BTreeMap<&str, (usize, u64, Duration, usize)> = BTreeMap::new();
+    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
+    for outcome in outcomes {
+        match outcome {
+            ParseOutcome::Parsed {
+                language,
+                bytes,
+                elapsed,
+                error,
+            } => {
+                let tally = by_language.entry(language).or_default();
+                tally.0 += 1;
+                tally.1 += bytes;
+                tally.2 += elapsed;
+                tally.3 += usize::from(error);
+            }
+            ParseOutcome::Skipped(why) => *skipped.entry(why).or_default() += 1,
+        }
+    }
+    let files: usize = by_language.values().map(|t| t.0).sum();
+    let bytes: u64 = by_language.values().map(|t| t.1).sum();
+    let mut out = format!(
+        "parsed {files} files ({bytes} bytes) in {} ms on {} threads\n",
+        started.elapsed().as_millis(),
+        rayon::current_num_threads()
     );
+    if !by_language.is_empty() {
+        out.push_str(&format!(
+            "  {:<12} {:>8} {:>12} {:>10} {:>8}\n",
+            "language", "files", "bytes", "parse ms", "errors"
+        ));
+    }
+    for (language, (files, bytes, elapsed, errors)) in &by_language {
+        out.push_str(&format!(
+            "  {language:<12} {files:>8} {bytes:>12} {:>10} {errors:>8}\n",
+            elapsed.as_millis()
+        ));
+    }
+    if !by_language.is_empty() {
+        out.push_str("  (parse ms: time spent parsing, summed over threads; errors: files with a syntax error)\n");
+    }
+    for (why, count) in &skipped {
+        out.push_str(&format!("not parsed, as in a scan: {count} {why}\n"));
+    }
+    print!("{out}");
     Ok(exit::CLEAN)
 }
 

@@ -1999,3 +1999,114 @@ fn permissions_exit_codes_follow_fail_on_like_scan() {
         ));
     palisade().args(["permissions", "-"]).assert().code(2);
 }
+
+/// `palisade parse-only` parses what a scan would parse, per language, and leaves out what a
+/// scan leaves out (pruned folders, minified bundles, test scripts and test source sets,
+/// files no analyzer parses).
+#[test]
+fn parse_only_counts_per_language_as_a_scan_selects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "api/app.py", "import os\nprint(os.getcwd())\n");
+    write(root, "web/main.js", "document.title = 'shop';\n");
+    write(root, "web/cart.mjs", "export const n = 1;\n");
+    write(
+        root,
+        "web/api.ts",
+        "export const f = (x: number): number => x + 1;\n",
+    );
+    write(
+        root,
+        "web/View.tsx",
+        "export const V = () => <div>{1}</div>;\n",
+    );
+    // Skipped as a scan skips them: a minified bundle, a test script, node_modules and
+    // dist/ (pruned by the walk), a stylesheet no analyzer parses.
+    write(root, "web/vendor.min.js", "var a=1;\n");
+    write(root, "web/tests/cart.test.ts", "it('adds', () => {});\n");
+    write(
+        root,
+        "web/node_modules/lib/index.js",
+        "module.exports = 1;\n",
+    );
+    write(root, "web/dist/app.js", "var b = 2;\n");
+    write(root, "web/site.css", "body { color: red }\n");
+    write(
+        root,
+        "app/src/main/java/shop/Main.java",
+        "package shop;\nclass Main { void run() {} }\n",
+    );
+    write(
+        root,
+        "app/src/main/kotlin/shop/Cart.kt",
+        "package shop\nclass Cart { fun add() {} }\n",
+    );
+    write(
+        root,
+        "app/src/test/java/shop/MainTest.java",
+        "package shop;\nclass MainTest {}\n",
+    );
+    write(
+        root,
+        "app/src/main/AndroidManifest.xml",
+        "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\" package=\"shop\"/>\n",
+    );
+    write(
+        root,
+        "app/src/main/res/xml/network_security_config.xml",
+        "<network-security-config><base-config cleartextTrafficPermitted=\"false\"/></network-security-config>\n",
+    );
+    // A layout: no Android rule reads it, so neither a scan nor the floor parses it.
+    write(
+        root,
+        "app/src/main/res/layout/main.xml",
+        "<LinearLayout/>\n",
+    );
+    write(root, "app/build.gradle", "android { compileSdk 34 }\n");
+    let out = palisade()
+        .args(["parse-only", root.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let row = |language: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(language))
+            .unwrap_or_else(|| panic!("no {language} row in:\n{text}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(text.starts_with("parsed 9 files ("), "{text}");
+    assert_eq!(row("python")[1], "1", "{text}");
+    assert_eq!(row("javascript")[1], "2", "{text}");
+    assert_eq!(row("typescript")[1], "1", "{text}");
+    assert_eq!(row("tsx")[1], "1", "{text}");
+    assert_eq!(row("java")[1], "1", "{text}");
+    assert_eq!(row("kotlin")[1], "1", "{text}");
+    assert_eq!(row("android-xml")[1], "2", "{text}");
+    // Bytes are the decoded text's: main.js is 25 bytes, cart.mjs 20.
+    assert_eq!(row("javascript")[2], "45", "{text}");
+    for row_name in ["python", "javascript", "java", "android-xml"] {
+        assert_eq!(row(row_name)[4], "0", "no syntax error expected:\n{text}");
+    }
+    assert!(
+        text.contains("not parsed, as in a scan: 1 minified or bundled scripts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not parsed, as in a scan: 1 test, fixture, vendored or generated scripts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not parsed, as in a scan: 1 Java/Kotlin test sources"),
+        "{text}"
+    );
+    // A folder that does not exist is a usage error.
+    palisade()
+        .args(["parse-only", root.join("nope").to_str().unwrap()])
+        .assert()
+        .code(2);
+}
