@@ -233,7 +233,10 @@ impl Analyzer for DepsAnalyzer {
         Some(facts)
     }
 
-    fn check_project(&self, files: Vec<FileFacts>, cx: &mut ProjectContext<'_>) {
+    fn check_project(&self, mut files: Vec<FileFacts>, cx: &mut ProjectContext<'_>) {
+        for (path, message) in inventory::jvm::resolve_poms(&mut files) {
+            cx.notice(Some(&path), DiagnosticKind::Skipped, message);
+        }
         let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for file in &files {
             for (include, line) in &file.includes {
