@@ -69,7 +69,16 @@ impl Releases {
             .drain(..)
             .filter_map(|r| Some((Version::parse(ecosystem, &r.version)?, r)))
             .collect();
-        parsed.sort_by(|a, b| a.0.compare(&b.0).unwrap_or(Ordering::Equal));
+        let cmp = |a: &(Version, Release), b: &(Version, Release)| {
+            a.0.compare(&b.0).unwrap_or(Ordering::Equal)
+        };
+        if ecosystem == Ecosystem::Maven {
+            // Maven's order is not total (see `version::maven`): ranked, never `sort_by`,
+            // which may panic on such an order — the document comes from the network.
+            version::sort_by_rank(&mut parsed, cmp);
+        } else {
+            parsed.sort_by(cmp);
+        }
         self.stable = parsed.into_iter().map(|(_, r)| r).collect();
         self
     }
@@ -395,6 +404,22 @@ mod tests {
         ] {
             assert!(!maven_prerelease(release), "{release}");
         }
+    }
+
+    #[test]
+    fn odd_maven_versions_sort_without_panicking() {
+        let versions: String = [
+            "1", "1-0", "1.0.0.0", "1-a", "1.a", "1-1", "1.0-sp", "1-sp-1", "1.1", "1-final",
+            "1.0.ga", "2", "x", "1--1", "",
+        ]
+        .iter()
+        .map(|v| format!("<version>{v}</version>"))
+        .collect();
+        let doc = format!(
+            "<metadata><versioning><versions>{versions}</versions></versioning></metadata>"
+        );
+        let releases = parse_maven_metadata(doc.as_bytes()).unwrap();
+        assert_eq!(releases.latest().map(|r| r.version.as_str()), Some("2"));
     }
 
     #[test]

@@ -50,6 +50,9 @@ fn release(release: Vec<u64>) -> Pep440 {
 /// The upper bound of a caret (`^`) or tilde (`~`) range over `parts`: the first non-zero
 /// part (caret) or the minor (tilde; the major when only it is given) goes up by one.
 fn bump(parts: &[u64], caret: bool) -> Vec<u64> {
+    if parts.is_empty() {
+        return vec![u64::MAX];
+    }
     let at = if caret {
         parts
             .iter()
@@ -59,9 +62,9 @@ fn bump(parts: &[u64], caret: bool) -> Vec<u64> {
         // `~1.2.3` and `~1.2` allow patch releases, `~1` minor ones.
         1.min(parts.len().saturating_sub(1))
     };
-    let mut upper: Vec<u64> = parts[..=at.min(parts.len().saturating_sub(1))].to_vec();
+    let mut upper: Vec<u64> = parts[..=at.min(parts.len() - 1)].to_vec();
     if let Some(last) = upper.last_mut() {
-        *last += 1;
+        *last = last.saturating_add(1);
     }
     upper
 }
@@ -156,7 +159,7 @@ fn semver_of(parts: &[u64]) -> semver::Version {
 fn next_after(parts: &[u64]) -> semver::Version {
     let mut up = parts.to_vec();
     if let Some(last) = up.last_mut() {
-        *last += 1;
+        *last = last.saturating_add(1);
     }
     semver_of(&up)
 }
