@@ -77,10 +77,12 @@ pub struct DepsSettings {
     /// The npm registry that `scan --online` asks for the latest releases (`<url>/<name>`)
     /// [default: https://registry.npmjs.org].
     pub npm_url: Option<String>,
-    /// The Maven repository that `scan --online` asks for the latest releases
-    /// (`<url>/<group path>/<artifact>/maven-metadata.xml`) [default:
-    /// https://repo1.maven.org/maven2].
-    pub maven_url: Option<String>,
+    /// The Maven repositories that `scan --online` asks for the latest releases
+    /// (`<url>/<group path>/<artifact>/maven-metadata.xml`), one or a list, asked in order
+    /// until one knows the artifact [default: Maven Central
+    /// (https://repo1.maven.org/maven2), then Google's Maven repository for Android
+    /// artifacts (https://dl.google.com/android/maven2)].
+    pub maven_url: Option<Paths>,
     /// The cache folder `db update` writes and scans read [default:
     /// $XDG_CACHE_HOME/palisade, else ~/.cache/palisade]. Relative paths start at the
     /// folder of palisade.toml.

@@ -7,7 +7,9 @@
 //! - npm: `GET {npm-url}/{name}` (a scoped name's `/` written `%2F`) — `dist-tags.latest`,
 //!   the published `versions` and the `time` of each;
 //! - Maven: `GET {maven-url}/{group/as/path}/{artifact}/maven-metadata.xml` — the listed
-//!   `versions` (Maven Central's metadata carries no date per version).
+//!   `versions` (Maven Central's metadata carries no date per version); each repository of
+//!   the list in turn (Maven Central, then Google's for Android artifacts) until one knows
+//!   the artifact.
 //!
 //! Pre-releases and yanked releases (a PyPI release whose every file is yanked; an npm
 //! version no longer published) never count as the latest.
@@ -22,7 +24,10 @@ use std::cmp::Ordering;
 
 pub const DEFAULT_PYPI_URL: &str = "https://pypi.org";
 pub const DEFAULT_NPM_URL: &str = "https://registry.npmjs.org";
-pub const DEFAULT_MAVEN_URL: &str = "https://repo1.maven.org/maven2";
+pub const DEFAULT_MAVEN_URLS: &[&str] = &[
+    "https://repo1.maven.org/maven2",
+    "https://dl.google.com/android/maven2",
+];
 
 /// A registry document may be large (an npm package with thousands of versions).
 const MAX_DOCUMENT_BYTES: u64 = 128 * 1024 * 1024;
@@ -138,6 +143,32 @@ fn valid_name(name: &str, punctuation: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || punctuation.contains(c))
+}
+
+/// Asks the registries at `bases`, in order, about one package: the first that knows it
+/// answers; `Ok(None)` when none does. A registry that cannot be reached makes the answer
+/// `Unreachable` only when no other one knows the package.
+pub fn fetch_first(
+    online: Online,
+    client: &Client,
+    ecosystem: Ecosystem,
+    bases: &[String],
+    name: &str,
+) -> Result<Option<Releases>, Failure> {
+    let mut unreachable = None;
+    for base in bases {
+        match fetch(online, client, ecosystem, base, name) {
+            Ok(None) => {}
+            Err(Failure::Unreachable(e)) => {
+                unreachable.get_or_insert(e);
+            }
+            other => return other,
+        }
+    }
+    match unreachable {
+        Some(e) => Err(Failure::Unreachable(e)),
+        None => Ok(None),
+    }
 }
 
 /// Asks the registry at `base` about one package: `Ok(None)` when it does not know it.

@@ -17,17 +17,23 @@ fn data() -> PathBuf {
 }
 
 /// Serves `tests/data/registry`: `/pypi/pypi/{name}/json`, `/npm/{name}`,
-/// `/maven/{group path}/{artifact}/maven-metadata.xml`; anything else is a 404.
+/// `/maven/{group path}/{artifact}/maven-metadata.xml` (Maven Central's) and the same under
+/// `/google/` (Google's Maven repository); anything else is a 404.
 fn registry() -> Server {
     Server::start(|r: &Request| {
         let file = if let Some(rest) = r.path.strip_prefix("/pypi/pypi/") {
             rest.strip_suffix("/json").map(|n| format!("pypi-{n}.json"))
         } else if let Some(name) = r.path.strip_prefix("/npm/") {
             Some(format!("npm-{name}.json"))
-        } else if let Some(rest) = r.path.strip_prefix("/maven/") {
+        } else if let Some((repo, rest)) = r
+            .path
+            .strip_prefix('/')
+            .and_then(|p| p.split_once('/'))
+            .filter(|(repo, _)| matches!(*repo, "maven" | "google"))
+        {
             rest.strip_suffix("/maven-metadata.xml").and_then(|ga| {
                 let (group, artifact) = ga.rsplit_once('/')?;
-                Some(format!("maven-{}-{artifact}.xml", group.replace('/', ".")))
+                Some(format!("{repo}-{}-{artifact}.xml", group.replace('/', ".")))
             })
         } else {
             None
@@ -177,6 +183,16 @@ six==1.15.0
     );
 }
 
+/// An Android build's version catalog: the Android Gradle plugin is on Google's Maven
+/// repository only.
+fn android(root: &Path) {
+    write(
+        root,
+        "android/gradle/libs.versions.toml",
+        "[versions]\nagp = \"7.4.2\"\n\n[libraries]\nandroid-gradle = { module = \"com.android.tools.build:gradle\", version.ref = \"agp\" }\n",
+    );
+}
+
 fn scan(root: &Path, config_text: &str, network: NetworkAccess) -> Report {
     let analyzers: [&dyn engine::DynAnalyzer; 1] = [&DepsAnalyzer];
     let registry = engine::registry(&analyzers);
@@ -192,7 +208,7 @@ fn scan(root: &Path, config_text: &str, network: NetworkAccess) -> Report {
 
 fn config(base: &str, extra: &str) -> String {
     format!(
-        "[analyzers.deps]\npypi-url = \"{base}/pypi\"\nnpm-url = \"{base}/npm\"\nmaven-url = \"{base}/maven\"\nretries = 0\ntimeout-seconds = 5\n\n[rules.\"deps/vulnerable-dependency\"]\nenabled = false\n{extra}"
+        "[analyzers.deps]\npypi-url = \"{base}/pypi\"\nnpm-url = \"{base}/npm\"\nmaven-url = [\"{base}/maven\", \"{base}/google\"]\nretries = 0\ntimeout-seconds = 5\n\n[rules.\"deps/vulnerable-dependency\"]\nenabled = false\n{extra}"
     )
 }
 
@@ -228,10 +244,12 @@ fn direct_dependencies_behind_a_major_or_too_old_are_reported_with_the_registry_
     let server = registry();
     let dir = tempfile::tempdir().unwrap();
     project(dir.path());
+    android(dir.path());
     let report = scan(dir.path(), &config(&server.base, ""), NetworkAccess::Online);
     assert_eq!(
         outdated(&report),
         [
+            "android/gradle/libs.versions.toml:5 com.android.tools.build:gradle",
             "api/poetry.lock:2 flask",
             "java/pom.xml:11 com.google.guava:guava",
             "requirements.txt:16 six",
@@ -280,6 +298,9 @@ fn direct_dependencies_behind_a_major_or_too_old_are_reported_with_the_registry_
     assert_eq!(guava.properties["latest"], "33.4.0-jre");
     assert_eq!(guava.properties["majors_behind"], 2);
     assert_eq!(guava.properties["age_days"], serde_json::Value::Null);
+    // Not on Maven Central: the next repository of the list has it; the alpha is no release.
+    let agp = find("com.android.tools.build:gradle");
+    assert_eq!(agp.properties["latest"], "8.7.3");
     // The scoped name is asked for with its `/` encoded.
     let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
     assert!(

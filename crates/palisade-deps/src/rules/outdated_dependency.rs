@@ -2,8 +2,9 @@
 //!
 //! ## What it checks
 //! Only with `--online`: the rule asks each package's registry for its releases (PyPI's JSON
-//! API, the npm registry, Maven Central's `maven-metadata.xml`; addresses `pypi-url`,
-//! `npm-url`, `maven-url` in `[analyzers.deps]`, with the same `timeout-seconds` and
+//! API, the npm registry, `maven-metadata.xml` of Maven Central then Google's Maven
+//! repository for Android artifacts; addresses `pypi-url`, `npm-url`, `maven-url` (one or a
+//! list) in `[analyzers.deps]`, with the same `timeout-seconds` and
 //! `retries` as the OSV API). Offline it opens no socket and reports nothing: a notice
 //! counts the direct dependencies NOT CHECKED (only in scans that have some, so scans
 //! without dependency files are not told about registries).
@@ -203,14 +204,23 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
     let options = cx.rules().options::<RuleOptions>(&META).into_owned();
     let (candidates, undecided) = candidates(&project.files);
     let settings = &project.settings;
-    let base_of = |eco: Ecosystem| -> String {
+    let bases_of = |eco: Ecosystem| -> Vec<String> {
+        let one = |configured: &Option<String>, default: &str| {
+            vec![configured.clone().unwrap_or_else(|| default.to_string())]
+        };
         match eco {
-            Ecosystem::PyPI => settings.pypi_url.as_deref().unwrap_or(registry::DEFAULT_PYPI_URL),
-            Ecosystem::Npm => settings.npm_url.as_deref().unwrap_or(registry::DEFAULT_NPM_URL),
-            _ => settings.maven_url.as_deref().unwrap_or(registry::DEFAULT_MAVEN_URL),
+            Ecosystem::PyPI => one(&settings.pypi_url, registry::DEFAULT_PYPI_URL),
+            Ecosystem::Npm => one(&settings.npm_url, registry::DEFAULT_NPM_URL),
+            _ => match &settings.maven_url {
+                Some(urls) => urls.list(),
+                None => registry::DEFAULT_MAVEN_URLS
+                    .iter()
+                    .map(|u| u.to_string())
+                    .collect(),
+            },
         }
-        .to_string()
     };
+    let base_of = |eco: Ecosystem| bases_of(eco).join(", ");
     let keys: BTreeSet<Key> = candidates
         .iter()
         .map(|c| (c.ecosystem, c.ecosystem.normalise(c.name)))
@@ -248,7 +258,7 @@ fn check(project: &Project, cx: &mut ProjectContext<'_>) {
                     if down.lock().is_ok_and(|d| d.contains_key(&key.0)) {
                         continue;
                     }
-                    let answer = registry::fetch(online, &client, key.0, &base_of(key.0), &key.1);
+                    let answer = registry::fetch_first(online, &client, key.0, &bases_of(key.0), &key.1);
                     if let (Err(Failure::Unreachable(e)), Ok(mut d)) = (&answer, down.lock()) {
                         d.entry(key.0).or_insert_with(|| e.clone());
                     }
