@@ -43,7 +43,8 @@ pub struct Release {
 /// What a registry says about one package.
 #[derive(Clone, Debug, Default)]
 pub struct Releases {
-    /// Every release that is neither a pre-release nor yanked, up to the latest, ascending.
+    /// Every release that is neither a pre-release nor yanked, up to the latest, ascending
+    /// (Maven: only the last, the latest, is in its place).
     pub stable: Vec<Release>,
     /// Every version the registry dates (yanked and pre-releases too), for the age of the
     /// installed one.
@@ -78,9 +79,20 @@ impl Releases {
             a.0.compare(&b.0).unwrap_or(Ordering::Equal)
         };
         if ecosystem == Ecosystem::Maven {
-            // Maven's order is not total (see `version::maven`): ranked, never `sort_by`,
-            // which may panic on such an order — the document comes from the network.
-            version::sort_by_rank(&mut parsed, cmp);
+            // Maven's order is not total (see `version::maven`), so never `sort_by`, which
+            // may panic on such an order (the document comes from the network); and an
+            // artifact may list thousands of versions. Only the latest is needed (Maven
+            // ranges are not read): the greatest goes last, in one pass.
+            let mut best = 0;
+            for i in 1..parsed.len() {
+                if cmp(&parsed[i], &parsed[best]) == Ordering::Greater {
+                    best = i;
+                }
+            }
+            if !parsed.is_empty() {
+                let last = parsed.len() - 1;
+                parsed.swap(best, last);
+            }
         } else {
             parsed.sort_by(cmp);
         }
