@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod net;
 pub mod online;
 pub mod osv;
+pub mod registry;
 pub mod rules;
 pub mod sbom;
 pub mod version;
@@ -70,6 +71,18 @@ pub struct DepsSettings {
     pub download_url: Option<String>,
     /// The OSV API that `scan --online` asks [default: https://api.osv.dev].
     pub api_url: Option<String>,
+    /// The PyPI JSON API that `scan --online` asks for the latest releases
+    /// (`<url>/pypi/<name>/json`) [default: https://pypi.org].
+    pub pypi_url: Option<String>,
+    /// The npm registry that `scan --online` asks for the latest releases (`<url>/<name>`)
+    /// [default: https://registry.npmjs.org].
+    pub npm_url: Option<String>,
+    /// The Maven repositories that `scan --online` asks for the latest releases
+    /// (`<url>/<group path>/<artifact>/maven-metadata.xml`), one or a list, asked in order
+    /// until one knows the artifact [default: Maven Central
+    /// (https://repo1.maven.org/maven2), then Google's Maven repository for Android
+    /// artifacts (https://dl.google.com/android/maven2)].
+    pub maven_url: Option<Paths>,
     /// The cache folder `db update` writes and scans read [default:
     /// $XDG_CACHE_HOME/palisade, else ~/.cache/palisade]. Relative paths start at the
     /// folder of palisade.toml.
@@ -222,7 +235,10 @@ impl Analyzer for DepsAnalyzer {
         Some(facts)
     }
 
-    fn check_project(&self, files: Vec<FileFacts>, cx: &mut ProjectContext<'_>) {
+    fn check_project(&self, mut files: Vec<FileFacts>, cx: &mut ProjectContext<'_>) {
+        for (path, message) in inventory::jvm::resolve_poms(&mut files) {
+            cx.notice(Some(&path), DiagnosticKind::Skipped, message);
+        }
         let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for file in &files {
             for (include, line) in &file.includes {
@@ -247,6 +263,7 @@ impl Analyzer for DepsAnalyzer {
             files,
             db,
             today: cx.today(),
+            settings: scan_settings(cx),
         };
         for rule in rules::RULES {
             if cx.wants(rule.meta) {
@@ -254,6 +271,21 @@ impl Analyzer for DepsAnalyzer {
             }
         }
     }
+}
+
+/// The `[analyzers.deps]` settings of the scan: its configuration holds the parsed section
+/// (and `--advisory-db`); the rule set carries the same settings when it was resolved from
+/// that configuration.
+fn scan_settings(cx: &ProjectContext<'_>) -> DepsSettings {
+    cx.config()
+        .and_then(|c| c.analyzer_settings.get(NAME))
+        .and_then(|s| s.downcast_ref::<DepsSettings>())
+        .cloned()
+        .unwrap_or_else(|| {
+            cx.rules()
+                .analyzer_settings::<DepsSettings>(NAME)
+                .into_owned()
+        })
 }
 
 /// The advisory database of the run, or `None` (with a notice saying what was not checked)
@@ -273,18 +305,7 @@ fn load_database(files: &[FileFacts], cx: &mut ProjectContext<'_>) -> Option<osv
     if wanted.is_empty() {
         return None;
     }
-    // The scan's configuration holds the parsed section (and `--advisory-db`); the rule set
-    // carries the same settings when it was resolved from that configuration.
-    let settings = cx
-        .config()
-        .and_then(|c| c.analyzer_settings.get(NAME))
-        .and_then(|s| s.downcast_ref::<DepsSettings>())
-        .cloned()
-        .unwrap_or_else(|| {
-            cx.rules()
-                .analyzer_settings::<DepsSettings>(NAME)
-                .into_owned()
-        });
+    let settings = scan_settings(cx);
     let base: PathBuf = cx
         .config()
         .and_then(|c| c.source.as_deref())

@@ -107,7 +107,7 @@ fn without_advisory_data_the_packages_are_reported_not_checked() {
     let notice = report
         .diagnostics
         .iter()
-        .find(|d| d.message.contains("NOT CHECKED"))
+        .find(|d| d.message.contains("NOT CHECKED for known vulnerabilities"))
         .expect("a not-checked notice");
     assert_eq!(notice.kind, DiagnosticKind::Skipped);
     assert!(

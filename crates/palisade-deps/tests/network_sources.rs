@@ -20,6 +20,11 @@ use std::time::Duration;
 const REQUESTS_ADVISORY: &str = r#"{"id":"TEST-NET-1","aliases":["CVE-0000-0100"],"summary":"over the network","affected":[{"package":{"ecosystem":"PyPI","name":"requests"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.20.0"}]}]}],"severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}"#;
 const FLASK_ADVISORY: &str = r#"{"id":"TEST-NET-2","affected":[{"package":{"ecosystem":"PyPI","name":"flask"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.2.5"}]}]}],"database_specific":{"severity":"HIGH"}}"#;
 
+/// Online scans here ask the OSV API only: the registries' latest releases
+/// (`deps/outdated-dependency`) are tested in `outdated_online.rs`, and no test may reach
+/// beyond loopback.
+const NO_REGISTRIES: &str = "\n[rules.\"deps/outdated-dependency\"]\nenabled = false\n";
+
 fn export(records: &[&str]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -292,7 +297,7 @@ fn online_scans_ask_the_osv_api_in_batches_with_pages_then_fetch_each_record() {
     )
     .unwrap();
     let config = format!(
-        "[analyzers.deps]\napi-url = \"{}/api\"\ncache-dir = \"no-cache\"\nretries = 0\n",
+        "[analyzers.deps]\napi-url = \"{}/api\"\ncache-dir = \"no-cache\"\nretries = 0\n{NO_REGISTRIES}",
         server.base
     );
     let report = scan(dir.path(), &config, NetworkAccess::Online, "2026-12-01");
@@ -348,7 +353,7 @@ fn an_unreachable_api_is_a_not_checked_notice_not_a_clean_result() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "requests==2.19.1\n").unwrap();
     let config = format!(
-        "[analyzers.deps]\napi-url = \"http://127.0.0.1:{port}\"\nretries = 0\ntimeout-seconds = 2\n"
+        "[analyzers.deps]\napi-url = \"http://127.0.0.1:{port}\"\nretries = 0\ntimeout-seconds = 2\n{NO_REGISTRIES}"
     );
     let report = scan(dir.path(), &config, NetworkAccess::Online, "2026-12-01");
     assert!(report.findings.is_empty());

@@ -14,7 +14,10 @@ pub fn sbom(args: SbomArgs) -> Result<u8, Failure> {
         ));
     }
     let config = sources::load_config(args.config.as_deref(), &args.paths)?;
-    let files = sources::collect_facts(&DepsAnalyzer, &args.paths, &config, None)?;
+    let mut files = sources::collect_facts(&DepsAnalyzer, &args.paths, &config, None)?;
+    // Versions a pom.xml leaves to its parent POMs and imported BOMs in the tree (what stays
+    // unresolved is left out of the SBOM, as a scan says it is not checked).
+    palisade_deps::inventory::jvm::resolve_poms(&mut files);
     let today = args.today.unwrap_or_else(palisade_core::date::Date::today);
     let timestamp = format!("{today}T00:00:00Z");
     // The project's name: the first path's folder name.

@@ -52,6 +52,51 @@ fn cyclonedx_lists_every_pinned_package_with_its_purl_and_place() {
 }
 
 #[test]
+fn maven_modules_take_their_versions_from_the_parent_and_the_imported_bom() {
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../palisade-deps/fixtures/vulnerable-dependency-maven-modules");
+    let out = Command::cargo_bin("palisade")
+        .unwrap()
+        .env("PALISADE_NO_CACHE", "1")
+        .args([
+            "sbom",
+            "--today",
+            "2026-12-01",
+            "--format",
+            "cyclonedx-json",
+        ])
+        .arg(modules)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let bom: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |purl: &str| -> Vec<String> {
+        bom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["purl"] == purl)
+            .flat_map(|c| c["evidence"]["occurrences"].as_array().unwrap().clone())
+            .map(|o| format!("{}:{}", o["location"].as_str().unwrap(), o["line"]))
+            .collect()
+    };
+    // The service module's own lines, with the parent's and the BOM's versions.
+    assert_eq!(
+        at("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
+        ["pom.xml:23", "service/pom.xml:13"]
+    );
+    assert_eq!(
+        at("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.8"),
+        ["bom/pom.xml:17", "service/pom.xml:19"]
+    );
+    // The web module overrides the parent's property.
+    assert_eq!(
+        at("pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1"),
+        ["web/pom.xml:17"]
+    );
+}
+
+#[test]
 fn spdx_describes_every_package() {
     let doc = run("spdx-json");
     assert_eq!(doc["spdxVersion"], "SPDX-2.3");

@@ -1,5 +1,7 @@
-//! JVM and Android: `pom.xml` (literal versions and `${properties}`), `gradle.lockfile`
-//! and Gradle version catalogs (`gradle/libs.versions.toml`).
+//! JVM and Android: `pom.xml` (literal versions and `${properties}`, with what a module
+//! leaves to its parent POMs and imported BOMs resolved across the scan's pom.xml files by
+//! [`resolve_poms`]), `gradle.lockfile` and Gradle version catalogs
+//! (`gradle/libs.versions.toml`).
 
 use super::{Declared, Ecosystem, FileFacts, Package, Role, line_at};
 use palisade_core::SourceFile;
@@ -16,11 +18,107 @@ fn is_range(version: &str) -> bool {
         || version.ends_with('+')
 }
 
+/// What a `pom.xml` says that its modules and its own unresolved dependencies need: its
+/// coordinates, its parent, its properties, its `dependencyManagement`, and the dependencies
+/// whose version this file alone cannot give.
+#[derive(Clone, Debug, Default)]
+pub struct PomModel {
+    /// `groupId` (inherited from the parent when the file has none), `artifactId`,
+    /// `version` (likewise inherited), as written.
+    pub group: Option<String>,
+    pub artifact: Option<String>,
+    pub version: Option<String>,
+    pub parent: Option<ParentRef>,
+    /// `<properties>`, as written.
+    pub properties: BTreeMap<String, String>,
+    /// `dependencyManagement` entries, in order, versions as written.
+    pub managed: Vec<Managed>,
+    /// Dependencies whose version needs a parent POM or an imported BOM.
+    pub pending: Vec<Pending>,
+}
+
+/// A `<parent>`.
+#[derive(Clone, Debug, Default)]
+pub struct ParentRef {
+    pub group: String,
+    pub artifact: String,
+    pub version: Option<String>,
+    /// Where the parent's pom.xml is, relative to this file's folder (`../pom.xml` unless
+    /// `<relativePath>` says otherwise; empty when it says the parent is not in the tree).
+    pub relative_path: String,
+}
+
+/// A `dependencyManagement` entry.
+#[derive(Clone, Debug)]
+pub struct Managed {
+    pub group: String,
+    pub artifact: String,
+    pub version: Option<String>,
+    /// `<scope>import</scope>`: a BOM whose own `dependencyManagement` is imported.
+    pub import: bool,
+}
+
+/// A dependency this file alone cannot give a version for.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    /// `group:artifact`.
+    pub name: String,
+    /// The version as written (`${spring.version}`), or `None` when it is left to a
+    /// `dependencyManagement` entry.
+    pub version: Option<String>,
+    pub line: u32,
+    pub dev: bool,
+}
+
+/// `${name}` references of `value` replaced from `properties` (a few rounds, for properties
+/// made of other properties); `None` when one is not defined.
+fn interpolate(value: &str, properties: &BTreeMap<String, String>) -> Option<String> {
+    let mut out = value.to_string();
+    for _ in 0..8 {
+        let Some(start) = out.find("${") else {
+            return Some(out);
+        };
+        let end = out[start..].find('}')? + start;
+        let name = &out[start + 2..end];
+        let value = properties.get(name)?;
+        out = format!("{}{}{}", &out[..start], value, &out[end + 1..]);
+    }
+    (!out.contains("${")).then_some(out)
+}
+
+/// The built-in properties of a model (`project.version`, `project.groupId`, …) beside its
+/// own.
+fn builtin_properties(model: &PomModel, properties: &mut BTreeMap<String, String>) {
+    let mut set = |names: &[&str], value: &Option<String>| {
+        if let Some(v) = value {
+            for name in names {
+                properties.insert(name.to_string(), v.clone());
+            }
+        }
+    };
+    set(
+        &["project.version", "pom.version", "version"],
+        &model.version,
+    );
+    set(&["project.groupId", "pom.groupId", "groupId"], &model.group);
+    set(&["project.artifactId", "pom.artifactId"], &model.artifact);
+    if let Some(parent) = &model.parent {
+        set(
+            &["project.parent.version", "parent.version"],
+            &parent.version,
+        );
+        set(
+            &["project.parent.groupId", "parent.groupId"],
+            &Some(parent.group.clone()),
+        );
+    }
+}
+
 /// Reads `pom.xml`: each `<dependency>` (in `dependencies` and `dependencyManagement`) with
 /// its version, `${name}` resolved from `<properties>` and `project.version`. A dependency
 /// whose version this file's `dependencyManagement` gives is checked at that entry; one whose
-/// version is left to a parent POM or an imported BOM is not resolved yet, and the file gets
-/// one notice naming them (NOT CHECKED), never a silent pass.
+/// version is left to a parent POM or an imported BOM, or names a property this file does
+/// not define, waits for [`resolve_poms`], which reads the parents and BOMs of the scan.
 pub fn read_pom(file: &SourceFile) -> FileFacts {
     let mut facts = FileFacts::new(&file.path, "pom.xml", Role::Lockfile, Some(ECO));
     let options = roxmltree::ParsingOptions {
@@ -45,49 +143,68 @@ pub fn read_pom(file: &SourceFile) -> FileFacts {
     let text_of = |node: Option<roxmltree::Node<'_, '_>>| {
         node.and_then(|n| n.text()).map(|t| t.trim().to_string())
     };
-    let mut properties: BTreeMap<String, String> = BTreeMap::new();
+    let mut model = PomModel {
+        artifact: text_of(child(root, "artifactId")),
+        ..PomModel::default()
+    };
+    if let Some(parent) = child(root, "parent")
+        && let (Some(group), Some(artifact)) = (
+            text_of(child(parent, "groupId")),
+            text_of(child(parent, "artifactId")),
+        )
+    {
+        let relative_path = match child(parent, "relativePath") {
+            Some(node) => node.text().unwrap_or("").trim().to_string(),
+            None => "../pom.xml".to_string(),
+        };
+        model.parent = Some(ParentRef {
+            group,
+            artifact,
+            version: text_of(child(parent, "version")),
+            relative_path,
+        });
+    }
+    model.group =
+        text_of(child(root, "groupId")).or_else(|| model.parent.as_ref().map(|p| p.group.clone()));
+    model.version = text_of(child(root, "version"))
+        .or_else(|| model.parent.as_ref().and_then(|p| p.version.clone()));
     if let Some(props) = child(root, "properties") {
         for p in props.children().filter(|c| c.is_element()) {
-            properties.insert(
+            model.properties.insert(
                 p.tag_name().name().to_string(),
                 p.text().unwrap_or("").trim().to_string(),
             );
         }
     }
-    if let Some(v) = text_of(child(root, "version")) {
-        properties.insert("project.version".to_string(), v);
-    }
-    let resolve = |value: &str| -> Option<String> {
-        let mut out = value.to_string();
-        // A few rounds for properties defined by other properties.
-        for _ in 0..5 {
-            let Some(start) = out.find("${") else {
-                return Some(out);
-            };
-            let end = out[start..].find('}')? + start;
-            let name = &out[start + 2..end];
-            let value = properties.get(name)?;
-            out = format!("{}{}{}", &out[..start], value, &out[end + 1..]);
-        }
-        (!out.contains("${")).then_some(out)
-    };
+    let mut properties = model.properties.clone();
+    builtin_properties(&model, &mut properties);
     // Versions this file manages itself (`dependencyManagement`): a dependency that leaves
     // its version to them is already checked at the managed entry.
-    let managed: std::collections::BTreeSet<String> = child(root, "dependencyManagement")
+    for d in child(root, "dependencyManagement")
         .and_then(|m| child(m, "dependencies"))
         .into_iter()
         .flat_map(|d| d.children())
         .filter(|d| d.is_element() && d.tag_name().name() == "dependency")
-        .filter(|d| child(*d, "version").is_some())
-        .filter_map(|d| {
-            Some(format!(
-                "{}:{}",
-                text_of(child(d, "groupId"))?,
-                text_of(child(d, "artifactId"))?
-            ))
-        })
+    {
+        let (Some(group), Some(artifact)) = (
+            text_of(child(d, "groupId")),
+            text_of(child(d, "artifactId")),
+        ) else {
+            continue;
+        };
+        model.managed.push(Managed {
+            group,
+            artifact,
+            version: text_of(child(d, "version")),
+            import: text_of(child(d, "scope")).as_deref() == Some("import"),
+        });
+    }
+    let managed_here: std::collections::BTreeSet<String> = model
+        .managed
+        .iter()
+        .filter(|m| m.version.is_some())
+        .map(|m| managed_name(m, &properties))
         .collect();
-    let mut unresolved: Vec<String> = Vec::new();
     for dep in root
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "dependency")
@@ -106,44 +223,312 @@ pub fn read_pom(file: &SourceFile) -> FileFacts {
         let line = doc
             .text_pos_at(version_node.unwrap_or(dep).range().start)
             .row;
+        // `<groupId>${project.groupId}</groupId>`, common for a build's own modules.
+        let group = interpolate(&group, &properties).unwrap_or(group);
+        let artifact = interpolate(&artifact, &properties).unwrap_or(artifact);
         let name = format!("{group}:{artifact}");
+        let dev = text_of(child(dep, "scope")).as_deref() == Some("test");
         let Some(raw) = text_of(version_node) else {
-            if !managed.contains(&name) {
-                unresolved.push(format!("{name} (line {line})"));
+            if !managed_here.contains(&name) {
+                model.pending.push(Pending {
+                    name,
+                    version: None,
+                    line,
+                    dev,
+                });
             }
             continue;
         };
-        match resolve(&raw) {
-            Some(v) if is_range(&v) => facts.declared.push(Declared {
-                ecosystem: ECO,
+        match interpolate(&raw, &properties) {
+            Some(v) => add_pom_dependency(&mut facts, name, v, line, dev),
+            None => model.pending.push(Pending {
                 name,
-                spec: v,
+                version: Some(raw),
                 line,
+                dev,
             }),
-            Some(v) => {
-                let mut p = Package::new(ECO, &name, &v, line);
-                p.direct = Some(true);
-                p.dev = text_of(child(dep, "scope")).as_deref() == Some("test");
-                facts.packages.push(p);
-            }
-            None => facts.problem(
-                Some(line),
-                format!("{name}: version `{raw}` names a property this file does not define"),
-            ),
         }
     }
-    if !unresolved.is_empty() {
+    facts.pom = Some(Box::new(model));
+    facts
+}
+
+/// The `group:artifact` of a managed entry, its `${…}` replaced where `properties` can.
+fn managed_name(m: &Managed, properties: &BTreeMap<String, String>) -> String {
+    format!(
+        "{}:{}",
+        interpolate(&m.group, properties).unwrap_or_else(|| m.group.clone()),
+        interpolate(&m.artifact, properties).unwrap_or_else(|| m.artifact.clone())
+    )
+}
+
+/// A dependency of a pom.xml with its version resolved: a package, or a declared range.
+fn add_pom_dependency(facts: &mut FileFacts, name: String, version: String, line: u32, dev: bool) {
+    if is_range(&version) {
+        facts.declared.push(Declared {
+            ecosystem: ECO,
+            name,
+            spec: version,
+            line,
+        });
+    } else {
+        let mut p = Package::new(ECO, &name, &version, line);
+        p.direct = Some(true);
+        p.dev = dev;
+        facts.packages.push(p);
+    }
+}
+
+/// The path of `relative` (a file or a folder holding `pom.xml`) from `folder`, normalised
+/// (`a/b` + `../pom.xml` → `a/pom.xml`); `None` when it leaves the scan root.
+fn join_path(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    if parts.last().is_none_or(|last| !last.ends_with(".xml")) {
+        parts.push("pom.xml");
+    }
+    Some(parts.join("/"))
+}
+
+/// What a POM's parents and imported BOMs add up to.
+#[derive(Default)]
+struct Effective {
+    properties: BTreeMap<String, String>,
+    /// `group:artifact` → version (resolved; `None` when a property is missing).
+    managed: BTreeMap<String, Option<String>>,
+    /// Parents and BOMs that are not part of the scan, for the notice.
+    missing: Vec<String>,
+}
+
+/// The pom.xml files of a scan, by path and by `group:artifact`.
+struct Poms<'a> {
+    models: Vec<(&'a str, &'a PomModel)>,
+}
+
+impl<'a> Poms<'a> {
+    fn by_path(&self, path: &str) -> Option<usize> {
+        self.models.iter().position(|(p, _)| *p == path)
+    }
+
+    /// The parent of model `i` in the scan, or a description of it when it is not there.
+    fn parent_of(&self, i: usize) -> Result<Option<usize>, String> {
+        let (path, model) = self.models[i];
+        let Some(parent) = &model.parent else {
+            return Ok(None);
+        };
+        let describe = || {
+            format!(
+                "parent {}:{}{}",
+                parent.group,
+                parent.artifact,
+                parent
+                    .version
+                    .as_ref()
+                    .map(|v| format!(":{v}"))
+                    .unwrap_or_default()
+            )
+        };
+        let folder = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let found = (!parent.relative_path.is_empty())
+            .then(|| join_path(folder, &parent.relative_path))
+            .flatten()
+            .and_then(|p| self.by_path(&p))
+            .filter(|&j| {
+                let m = self.models[j].1;
+                m.group.as_deref() == Some(parent.group.as_str())
+                    && m.artifact.as_deref() == Some(parent.artifact.as_str())
+            })
+            // A parent elsewhere in the tree, found by its coordinates.
+            .or_else(|| {
+                self.by_coordinates(&parent.group, &parent.artifact, parent.version.as_deref())
+            });
+        match found {
+            Some(j) if j != i => Ok(Some(j)),
+            _ => Err(describe()),
+        }
+    }
+
+    /// The only POM of the scan with these coordinates (and version, when both say).
+    fn by_coordinates(&self, group: &str, artifact: &str, version: Option<&str>) -> Option<usize> {
+        let mut found = self.models.iter().enumerate().filter(|(_, (_, m))| {
+            m.group.as_deref() == Some(group)
+                && m.artifact.as_deref() == Some(artifact)
+                && (version.is_none() || m.version.is_none() || m.version.as_deref() == version)
+        });
+        let first = found.next().map(|(j, _)| j);
+        found.next().is_none().then_some(first).flatten()
+    }
+
+    /// Model `i` with its parents (properties, `dependencyManagement`) and the BOMs any of
+    /// them imports. `depth` bounds chains and cycles.
+    fn effective(&self, i: usize, depth: usize) -> Effective {
+        let mut out = Effective::default();
+        if depth > 16 {
+            return out;
+        }
+        // The model and its parents, nearest first.
+        let mut chain = vec![i];
+        loop {
+            let last = *chain.last().unwrap_or(&i);
+            match self.parent_of(last) {
+                Ok(Some(j)) if !chain.contains(&j) && chain.len() < 32 => chain.push(j),
+                Ok(_) => break,
+                Err(missing) => {
+                    out.missing.push(missing);
+                    break;
+                }
+            }
+        }
+        // Properties: the nearest definition wins.
+        for &j in chain.iter().rev() {
+            let model = self.models[j].1;
+            out.properties
+                .extend(model.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        builtin_properties(self.models[i].1, &mut out.properties);
+        // Managed versions: the nearest explicit entry wins, then imported BOMs in order.
+        let mut imports = Vec::new();
+        for &j in &chain {
+            for m in &self.models[j].1.managed {
+                let name = managed_name(m, &out.properties);
+                if m.import {
+                    imports.push(m);
+                } else if let Some(v) = &m.version {
+                    out.managed
+                        .entry(name)
+                        .or_insert_with(|| interpolate(v, &out.properties));
+                }
+            }
+        }
+        for m in imports {
+            let version = m
+                .version
+                .as_deref()
+                .and_then(|v| interpolate(v, &out.properties));
+            let group = interpolate(&m.group, &out.properties).unwrap_or_else(|| m.group.clone());
+            match self.by_coordinates(&group, &m.artifact, version.as_deref()) {
+                Some(j) if j != i => {
+                    let bom = self.effective(j, depth + 1);
+                    for (name, v) in bom.managed {
+                        out.managed.entry(name).or_insert(v);
+                    }
+                    out.missing.extend(bom.missing);
+                }
+                _ => out.missing.push(format!(
+                    "imported BOM {group}:{}{}",
+                    m.artifact,
+                    version.map(|v| format!(":{v}")).unwrap_or_default()
+                )),
+            }
+        }
+        out
+    }
+}
+
+/// For one pom.xml: its index, the dependencies resolved (name, version, line, test scope),
+/// those still unresolved (for the notice), and the POMs not in the scan.
+type Resolution = (
+    usize,
+    Vec<(String, String, u32, bool)>,
+    Vec<String>,
+    Vec<String>,
+);
+
+/// Resolves what each pom.xml of the scan left to its parent POMs and imported BOMs, from
+/// the pom.xml files of the scan: a parent found by `<relativePath>` (default
+/// `../pom.xml`, its coordinates checked) or, failing that, by its coordinates; BOMs by their
+/// coordinates. Properties of the nearest POM win; a dependency's missing version comes
+/// from the nearest `dependencyManagement` entry, then from imported BOMs. What stays
+/// unresolved is named in one NOT CHECKED notice per file (returned with its path), never
+/// dropped silently.
+pub fn resolve_poms(files: &mut [FileFacts]) -> Vec<(String, String)> {
+    let resolved: Vec<Resolution> = {
+        let poms = Poms {
+            models: files
+                .iter()
+                .filter_map(|f| Some((f.path.as_str(), f.pom.as_deref()?)))
+                .collect(),
+        };
+        let index_of: Vec<usize> = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.pom.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        let mut out = Vec::new();
+        for (k, (_, model)) in poms.models.iter().enumerate() {
+            if model.pending.is_empty() {
+                continue;
+            }
+            let effective = poms.effective(k, 0);
+            let mut found = Vec::new();
+            let mut unresolved = Vec::new();
+            for p in &model.pending {
+                let version = match &p.version {
+                    Some(raw) => interpolate(raw, &effective.properties),
+                    None => effective.managed.get(&p.name).cloned().flatten(),
+                };
+                match version {
+                    Some(v) => found.push((p.name.clone(), v, p.line, p.dev)),
+                    None => unresolved.push(match &p.version {
+                        Some(raw) => format!("{} `{raw}` (line {})", p.name, p.line),
+                        None => format!("{} (line {})", p.name, p.line),
+                    }),
+                }
+            }
+            let mut missing = effective.missing;
+            missing.sort();
+            missing.dedup();
+            out.push((index_of[k], found, unresolved, missing));
+        }
+        out
+    };
+    let mut notices = Vec::new();
+    for (i, found, unresolved, missing) in resolved {
+        let facts = &mut files[i];
+        for (name, version, line, dev) in found {
+            add_pom_dependency(facts, name, version, line, dev);
+        }
+        facts.packages.sort_by_key(|p| p.line);
+        if unresolved.is_empty() {
+            continue;
+        }
         let n = unresolved.len();
         let shown: Vec<&str> = unresolved.iter().take(5).map(String::as_str).collect();
-        facts.skipped(format!(
-            "{n} dependenc{} NOT CHECKED for known vulnerabilities: {} version comes from a parent POM or an imported BOM, which palisade does not resolve yet: {}{}",
-            if n == 1 { "y" } else { "ies" },
-            if n == 1 { "its" } else { "their" },
-            shown.join(", "),
-            if n > 5 { format!(" and {} more", n - 5) } else { String::new() }
+        let its = if n == 1 { "its" } else { "their" };
+        let why = if missing.is_empty() {
+            format!(
+                "{its} version is given neither by this file nor by its parent POMs or imported BOMs in the scan"
+            )
+        } else {
+            format!(
+                "{its} version comes from a POM that is not part of the scan ({})",
+                missing.join(", ")
+            )
+        };
+        notices.push((
+            facts.path.clone(),
+            format!(
+                "{n} dependenc{} NOT CHECKED for known vulnerabilities: {why}: {}{}",
+                if n == 1 { "y" } else { "ies" },
+                shown.join(", "),
+                if n > 5 {
+                    format!(" and {} more", n - 5)
+                } else {
+                    String::new()
+                }
+            ),
         ));
     }
-    facts
+    notices
 }
 
 /// Reads `gradle.lockfile`: `group:artifact:version=configurations` lines.
@@ -360,33 +745,146 @@ mod tests {
             [("org.apache.logging.log4j:log4j-core", "2.14.1", 10)]
         );
         assert_eq!(f.declared[0].line, 15);
-        assert_eq!(f.problems[0].line, Some(20));
+        // A property this file does not define waits for its parent POMs.
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let notices = resolve_poms(&mut [f]);
+        assert_eq!(notices.len(), 1);
+        assert!(
+            notices[0]
+                .1
+                .contains("given neither by this file nor by its parent POMs")
+                && notices[0].1.contains("com.x:z `${missing}` (line 20)"),
+            "{notices:?}"
+        );
         // Versions left to this file's dependencyManagement are checked there; those left
-        // to a parent or a BOM are named in one notice.
+        // to a parent or a BOM outside the scan are named in one notice.
         let f = read_pom(&SourceFile::in_memory(
             "pom.xml",
-            "<project>\n  <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version></parent>\n  <dependencyManagement><dependencies><dependency><groupId>com.x</groupId><artifactId>managed</artifactId><version>1.2</version></dependency></dependencies></dependencyManagement>\n  <dependencies>\n    <dependency><groupId>com.x</groupId><artifactId>managed</artifactId></dependency>\n    <dependency><groupId>org.yaml</groupId><artifactId>snakeyaml</artifactId></dependency>\n  </dependencies>\n</project>\n",
+            "<project>\n  <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version><relativePath/></parent>\n  <dependencyManagement><dependencies><dependency><groupId>com.x</groupId><artifactId>managed</artifactId><version>1.2</version></dependency></dependencies></dependencyManagement>\n  <dependencies>\n    <dependency><groupId>com.x</groupId><artifactId>managed</artifactId></dependency>\n    <dependency><groupId>org.yaml</groupId><artifactId>snakeyaml</artifactId></dependency>\n  </dependencies>\n</project>\n",
         ));
         assert_eq!(pins(&f), [("com.x:managed", "1.2", 3)]);
-        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
-        assert!(f.problems[0].skipped);
-        assert!(
-            f.problems[0]
-                .message
-                .starts_with("1 dependency NOT CHECKED for known vulnerabilities: its version comes from a parent POM"),
-            "{}",
-            f.problems[0].message
-        );
-        assert!(
-            f.problems[0]
-                .message
-                .contains("org.yaml:snakeyaml (line 6)")
+        let mut files = [f];
+        let notices = resolve_poms(&mut files);
+        assert_eq!(pins(&files[0]), [("com.x:managed", "1.2", 3)]);
+        assert_eq!(
+            notices,
+            [(
+                "pom.xml".to_string(),
+                "1 dependency NOT CHECKED for known vulnerabilities: its version comes from a POM that is not part of the scan (parent org.springframework.boot:spring-boot-starter-parent:3.3.0): org.yaml:snakeyaml (line 6)".to_string()
+            )]
         );
         let broken = read_pom(&SourceFile::in_memory(
             "pom.xml",
             "<project>\n<a>\n</project>",
         ));
         assert_eq!(broken.problems[0].line, Some(3));
+    }
+
+    fn pom(path: &str, text: &str) -> FileFacts {
+        read_pom(&SourceFile::in_memory(path, text))
+    }
+
+    #[test]
+    fn parent_poms_and_imported_boms_of_the_tree() {
+        let dep = |g: &str, a: &str, v: &str| {
+            let v = if v.is_empty() {
+                String::new()
+            } else {
+                format!("<version>{v}</version>")
+            };
+            format!(
+                "<dependency><groupId>{g}</groupId><artifactId>{a}</artifactId>{v}</dependency>"
+            )
+        };
+        let root = format!(
+            "<project>\n<groupId>shop</groupId><artifactId>parent</artifactId><version>1.0</version><packaging>pom</packaging>\n<properties><log4j.version>2.14.1</log4j.version></properties>\n<dependencyManagement><dependencies>\n{}\n<dependency><groupId>shop</groupId><artifactId>bom</artifactId><version>${{project.version}}</version><type>pom</type><scope>import</scope></dependency>\n</dependencies></dependencyManagement>\n</project>\n",
+            dep("org.apache.logging.log4j", "log4j-core", "${log4j.version}")
+        );
+        let bom = format!(
+            "<project>\n<groupId>shop</groupId><artifactId>bom</artifactId><version>1.0</version><packaging>pom</packaging>\n<properties><jackson.version>2.9.8</jackson.version></properties>\n<dependencyManagement><dependencies>\n{}\n</dependencies></dependencyManagement>\n</project>\n",
+            dep(
+                "com.fasterxml.jackson.core",
+                "jackson-databind",
+                "${jackson.version}"
+            )
+        );
+        let service = format!(
+            "<project>\n<parent><groupId>shop</groupId><artifactId>parent</artifactId><version>1.0</version></parent>\n<artifactId>service</artifactId>\n<dependencies>\n{}\n{}\n{}\n{}\n</dependencies>\n</project>\n",
+            dep("org.apache.logging.log4j", "log4j-core", ""),
+            dep("com.fasterxml.jackson.core", "jackson-databind", ""),
+            dep("org.apache.logging.log4j", "log4j-api", "${log4j.version}"),
+            dep("org.yaml", "snakeyaml", ""),
+        );
+        // A module that overrides the parent's property: its own value wins.
+        let web = format!(
+            "<project>\n<parent><groupId>shop</groupId><artifactId>parent</artifactId><version>1.0</version><relativePath>../pom.xml</relativePath></parent>\n<artifactId>web</artifactId>\n<properties><log4j.version>2.17.1</log4j.version></properties>\n<dependencies>\n{}\n</dependencies>\n</project>\n",
+            dep("org.apache.logging.log4j", "log4j-core", ""),
+        );
+        // Two folders down, with the relativePath that says so.
+        let deep = format!(
+            "<project>\n<parent><groupId>shop</groupId><artifactId>parent</artifactId><version>1.0</version><relativePath>../../pom.xml</relativePath></parent>\n<artifactId>deep</artifactId>\n<dependencies>\n{}\n</dependencies>\n</project>\n",
+            dep("org.apache.logging.log4j", "log4j-core", ""),
+        );
+        // ../pom.xml is not this module's parent (other coordinates): not used.
+        let stranger = format!(
+            "<project>\n<parent><groupId>com.other</groupId><artifactId>parent</artifactId><version>1.0</version></parent>\n<artifactId>stranger</artifactId>\n<dependencies>\n{}\n</dependencies>\n</project>\n",
+            dep("org.apache.logging.log4j", "log4j-core", ""),
+        );
+        let mut files = [
+            pom("pom.xml", &root),
+            pom("bom/pom.xml", &bom),
+            pom("service/pom.xml", &service),
+            pom("web/pom.xml", &web),
+            pom("libs/deep/pom.xml", &deep),
+            pom("stranger/pom.xml", &stranger),
+        ];
+        let notices = resolve_poms(&mut files);
+        assert_eq!(
+            pins(&files[0]),
+            [
+                ("org.apache.logging.log4j:log4j-core", "2.14.1", 5),
+                ("shop:bom", "1.0", 6)
+            ]
+        );
+        assert_eq!(
+            pins(&files[1]),
+            [("com.fasterxml.jackson.core:jackson-databind", "2.9.8", 5)]
+        );
+        assert_eq!(
+            pins(&files[2]),
+            [
+                ("org.apache.logging.log4j:log4j-core", "2.14.1", 5),
+                ("com.fasterxml.jackson.core:jackson-databind", "2.9.8", 6),
+                ("org.apache.logging.log4j:log4j-api", "2.14.1", 7),
+            ]
+        );
+        assert!(files[2].packages.iter().all(|p| p.direct == Some(true)));
+        assert_eq!(
+            pins(&files[3]),
+            [("org.apache.logging.log4j:log4j-core", "2.17.1", 6)]
+        );
+        assert_eq!(
+            pins(&files[4]),
+            [("org.apache.logging.log4j:log4j-core", "2.14.1", 5)]
+        );
+        assert!(pins(&files[5]).is_empty());
+        assert_eq!(
+            notices,
+            [
+                (
+                    "service/pom.xml".to_string(),
+                    "1 dependency NOT CHECKED for known vulnerabilities: its version is given neither by this file nor by its parent POMs or imported BOMs in the scan: org.yaml:snakeyaml (line 8)".to_string()
+                ),
+                (
+                    "stranger/pom.xml".to_string(),
+                    "1 dependency NOT CHECKED for known vulnerabilities: its version comes from a POM that is not part of the scan (parent com.other:parent:1.0): org.apache.logging.log4j:log4j-core (line 5)".to_string()
+                ),
+            ]
+        );
+        // A parent that names itself, or two that name each other, end the chain.
+        let looped = "<project>\n<parent><groupId>a</groupId><artifactId>b</artifactId><version>1</version><relativePath>pom.xml</relativePath></parent>\n<groupId>a</groupId><artifactId>b</artifactId><version>1</version>\n<dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId></dependency></dependencies>\n</project>\n";
+        let notices = resolve_poms(&mut [pom("pom.xml", looped)]);
+        assert_eq!(notices.len(), 1);
     }
 
     #[test]

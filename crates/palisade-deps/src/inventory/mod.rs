@@ -189,6 +189,9 @@ pub struct FileFacts {
     /// Other files this one includes (`-r base.txt`), relative to the scan root.
     pub includes: Vec<(String, u32)>,
     pub problems: Vec<Problem>,
+    /// A `pom.xml`'s model, for what only its parent POMs and imported BOMs can resolve
+    /// ([`jvm::resolve_poms`]).
+    pub pom: Option<Box<jvm::PomModel>>,
 }
 
 impl FileFacts {
@@ -204,6 +207,7 @@ impl FileFacts {
             images: Vec::new(),
             includes: Vec::new(),
             problems: Vec::new(),
+            pom: None,
         }
     }
 

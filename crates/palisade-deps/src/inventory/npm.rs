@@ -53,19 +53,40 @@ pub fn read_package_lock(file: &SourceFile) -> FileFacts {
     let keys = KeyOffsets::scan(&file.text);
     let line_of = |path: &[&str]| keys.get(path).map_or(1, |at| line_at(file, at));
     if let Some(packages) = doc.get("packages").and_then(Value::as_object) {
-        // Direct dependencies are those the root package names; hoisted transitive ones sit
-        // at the top of node_modules too.
-        let root = packages.get("");
-        let direct: std::collections::HashSet<&str> = [
-            "dependencies",
-            "devDependencies",
-            "optionalDependencies",
-            "peerDependencies",
-        ]
-        .iter()
-        .filter_map(|k| root.and_then(|r| r.get(*k)).and_then(Value::as_object))
-        .flat_map(|m| m.keys().map(String::as_str))
-        .collect();
+        // Direct dependencies are those the root package or a workspace (an entry outside
+        // node_modules: `packages/ui`) names; hoisted transitive ones sit at the top of
+        // node_modules too.
+        let declared_by = |entry: &Value| -> std::collections::HashSet<String> {
+            [
+                "dependencies",
+                "devDependencies",
+                "optionalDependencies",
+                "peerDependencies",
+            ]
+            .iter()
+            .filter_map(|k| entry.get(*k).and_then(Value::as_object))
+            .flat_map(|m| m.keys().cloned())
+            .collect()
+        };
+        // Folder ("" for the root) → the names it declares.
+        let workspaces: std::collections::HashMap<&str, std::collections::HashSet<String>> =
+            packages
+                .iter()
+                .filter(|(path, _)| !path.contains("node_modules/"))
+                .map(|(path, entry)| (path.as_str(), declared_by(entry)))
+                .collect();
+        let is_direct = |folder: &str, name: &str| -> bool {
+            let here = workspaces
+                .get(folder)
+                .is_some_and(|names| names.contains(name));
+            // Hoisted to the root's node_modules from a workspace that declares it (and has
+            // no copy of its own in its folder).
+            here || (folder.is_empty()
+                && workspaces.iter().any(|(ws, names)| {
+                    names.contains(name)
+                        && !packages.contains_key(&format!("{ws}/node_modules/{name}"))
+                }))
+        };
         for (path, entry) in packages {
             let Some(at) = path.rfind("node_modules/") else {
                 continue; // the root or a workspace folder
@@ -87,7 +108,7 @@ pub fn read_package_lock(file: &SourceFile) -> FileFacts {
             let mut p = Package::new(ECO, real, v, line);
             p.origin = origin_of(resolved, v);
             p.dev = entry.get("dev").and_then(Value::as_bool) == Some(true);
-            p.direct = Some(at == 0 && direct.contains(installed_as));
+            p.direct = Some(is_direct(path[..at].trim_end_matches('/'), installed_as));
             if let Some(i) = entry.get("integrity").and_then(Value::as_str) {
                 p.hashes.push(i.to_string());
             }
@@ -127,7 +148,10 @@ fn walk_v1(
             let mut p = Package::new(ECO, real, version, line);
             p.origin = origin_of(resolved, version);
             p.dev = entry.get("dev").and_then(Value::as_bool) == Some(true);
-            p.direct = Some(top);
+            // A v1 lockfile hoists transitive packages to the top level beside the direct
+            // ones and does not say which are which (the package.json beside it does);
+            // nested ones are transitive.
+            p.direct = if top { None } else { Some(false) };
             if let Some(i) = entry.get("integrity").and_then(Value::as_str) {
                 p.hashes.push(i.to_string());
             }
@@ -605,6 +629,43 @@ mod tests {
         assert_eq!(f.format, "package-lock.json v3");
         let direct: Vec<Option<bool>> = f.packages.iter().map(|p| p.direct).collect();
         assert_eq!(direct, [Some(true), Some(false), Some(false), Some(false)]);
+        // A workspace's own dependencies are direct, hoisted to the root or installed in
+        // its folder; what they pull in is not.
+        let (_, f) = pins(
+            "package-lock.json",
+            r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "name": "root", "workspaces": ["packages/ui"], "devDependencies": { "eslint": "^9" } },
+    "packages/ui": { "version": "0.0.1", "dependencies": { "react": "^18", "lodash": "^3" } },
+    "node_modules/ui": { "resolved": "packages/ui", "link": true },
+    "node_modules/eslint": { "version": "9.1.0" },
+    "node_modules/react": { "version": "18.3.1" },
+    "node_modules/lodash": { "version": "4.17.21" },
+    "packages/ui/node_modules/lodash": { "version": "3.10.1" },
+    "node_modules/scheduler": { "version": "0.23.2" },
+    "node_modules/react/node_modules/loose-envify": { "version": "1.4.0" }
+  }
+}"#,
+        );
+        let mut direct: Vec<(String, bool)> = f
+            .packages
+            .iter()
+            .map(|p| (format!("{}@{}", p.name, p.version), p.direct == Some(true)))
+            .collect();
+        direct.sort();
+        assert_eq!(
+            direct,
+            [
+                ("eslint@9.1.0".to_string(), true),
+                ("lodash@3.10.1".to_string(), true),
+                // Hoisted for some other package: the workspace has its own copy.
+                ("lodash@4.17.21".to_string(), false),
+                ("loose-envify@1.4.0".to_string(), false),
+                ("react@18.3.1".to_string(), true),
+                ("scheduler@0.23.2".to_string(), false),
+            ]
+        );
         let (p, _) = pins(
             "package-lock.json",
             r#"{

@@ -60,7 +60,52 @@ pub fn read_requirements(file: &SourceFile) -> FactsOf {
     if facts.declared.iter().any(|_| true) {
         facts.role = Role::Manifest;
     }
+    mark_pulled_in(&lines, &mut facts);
     facts
+}
+
+/// `pip-compile` and `uv pip compile` write under each pin what asked for it: `# via -r
+/// requirements.in` (or `# via name (pyproject.toml)`) for what the project asks for itself,
+/// `# via otherpackage` for what other packages pull in. A pin whose every `via` is another
+/// package is not a direct dependency.
+fn mark_pulled_in(lines: &[&str], facts: &mut FileFacts) {
+    for p in &mut facts.packages {
+        let mut via: Vec<&str> = Vec::new();
+        let mut in_via = false;
+        // The comment lines right after the pin's (possibly continued) line.
+        let start = lines
+            .iter()
+            .enumerate()
+            .skip(p.line.saturating_sub(1) as usize)
+            .find(|(_, l)| !l.trim_end().ends_with('\\'))
+            .map_or(lines.len(), |(i, _)| i + 1);
+        for line in &lines[start.min(lines.len())..] {
+            let Some(comment) = line.trim_start().strip_prefix('#') else {
+                break;
+            };
+            let comment = comment.trim();
+            if let Some(rest) = comment
+                .strip_prefix("via")
+                .filter(|r| r.is_empty() || r.starts_with(' '))
+            {
+                in_via = true;
+                if !rest.trim().is_empty() {
+                    via.push(rest.trim());
+                }
+                continue;
+            }
+            if in_via && line.starts_with(|c: char| c.is_whitespace()) && !comment.is_empty() {
+                via.push(comment);
+            } else {
+                break;
+            }
+        }
+        let by_project =
+            |v: &&str| v.starts_with("-r ") || v.starts_with("--requirement") || v.ends_with(')');
+        if !via.is_empty() && !via.iter().any(by_project) && p.direct == Some(true) {
+            p.direct = Some(false);
+        }
+    }
 }
 
 type FactsOf = FileFacts;

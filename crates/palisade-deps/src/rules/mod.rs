@@ -16,6 +16,7 @@ palisade_core::register_rules! {
         end_of_life_runtime,
         unlocked_dependencies,
         base_image_not_pinned,
+        outdated_dependency,
     ];
 }
 
@@ -26,6 +27,8 @@ pub struct Project {
     /// check, never that nothing was found.
     pub db: Option<Database>,
     pub today: Date,
+    /// The `[analyzers.deps]` settings of the scan (registry addresses, timeouts).
+    pub settings: crate::DepsSettings,
 }
 
 /// A rule over the project's inventory.

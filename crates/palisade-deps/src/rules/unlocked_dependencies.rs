@@ -58,7 +58,7 @@ pub static RULE: ProjectRule = ProjectRule {
 };
 
 /// Whether `lock` pins the dependencies of `manifest` (of `ecosystem`).
-fn locks(lock: &FileFacts, manifest: &FileFacts, ecosystem: Ecosystem) -> bool {
+pub(crate) fn locks(lock: &FileFacts, manifest: &FileFacts, ecosystem: Ecosystem) -> bool {
     let folder = manifest.folder();
     if lock.role != Role::Lockfile || lock.ecosystem != Some(ecosystem) {
         return false;

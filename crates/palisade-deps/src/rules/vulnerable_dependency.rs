@@ -3,7 +3,8 @@
 //! ## What it checks
 //! Every package a lockfile or manifest pins to one version — `requirements*.txt` (`==`),
 //! `poetry.lock`, `pdm.lock`, `uv.lock`, `Pipfile.lock`, `package-lock.json` (v1–v3),
-//! `yarn.lock` (v1 and Berry), `pnpm-lock.yaml`, `bun.lock`, `Cargo.lock`, `pom.xml`, `gradle.lockfile`,
+//! `yarn.lock` (v1 and Berry), `pnpm-lock.yaml`, `bun.lock`, `Cargo.lock`, `pom.xml` (with the versions
+//! its parent POMs and imported BOMs in the scan manage), `gradle.lockfile`,
 //! `gradle/libs.versions.toml`, literal coordinates in `build.gradle(.kts)` — is matched against OSV advisories with the
 //! ecosystem's own version order (PEP 440, SemVer, Maven's ComparableVersion). `SEMVER` and
 //! `ECOSYSTEM` ranges (`introduced`, `fixed`, `last_affected`, `limit`) and explicit

@@ -5,6 +5,7 @@
 
 pub mod maven;
 pub mod pep440;
+pub mod range;
 
 use crate::inventory::Ecosystem;
 use std::cmp::Ordering;
