@@ -3,16 +3,16 @@
 //! export, retries), scans reading the cache and saying how old it is, and `--online`
 //! asking the OSV API (batch queries with pages, then each record).
 
+mod common;
+
 use palisade_core::Report;
-use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, NetworkAccess, Online, ScanOptions};
+use palisade_core::engine::{NetworkAccess, Online};
 use palisade_core::taxonomy::Recommendation;
 use palisade_deps::cache;
 use palisade_deps::inventory::Ecosystem;
-use palisade_deps::{DepsAnalyzer, net::Client};
+use palisade_deps::net::Client;
 use palisade_fixtures::loopback::{Request, Server};
 use std::io::Write;
-use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -44,19 +44,6 @@ fn client(retries: u32) -> Client {
 
 fn ok(body: Vec<u8>) -> (u16, Vec<(String, String)>, Vec<u8>) {
     (200, Vec::new(), body)
-}
-
-fn scan(root: &Path, config_text: &str, network: NetworkAccess, today: &str) -> Report {
-    let analyzers: [&dyn engine::DynAnalyzer; 1] = [&DepsAnalyzer];
-    let registry = engine::registry(&analyzers);
-    let path = root.join("palisade.toml");
-    std::fs::write(&path, config_text).unwrap();
-    let config = Config::load(&path, &registry, &engine::settings_sections(&analyzers)).unwrap();
-    let rules = RuleSet::resolve(&registry, &config, None);
-    let mut options = ScanOptions::new(vec![root.to_path_buf()], &config, &rules);
-    options.today = palisade_core::date::Date::parse(today);
-    options.network = network;
-    engine::scan(&analyzers, &options).unwrap()
 }
 
 fn vendor_inputs(report: &Report) -> Vec<String> {
@@ -111,7 +98,7 @@ fn db_update_downloads_records_where_from_and_scans_read_the_cache() {
         cache_dir.display().to_string()
     );
     let today = meta.date().to_string();
-    let report = scan(&project, &config, NetworkAccess::Offline, &today);
+    let report = common::scan(&project, &config, NetworkAccess::Offline, &today);
     let finding = report
         .findings
         .iter()
@@ -149,7 +136,7 @@ fn db_update_downloads_records_where_from_and_scans_read_the_cache() {
     // Thirty days later the same cache is stale, and the scan says so.
     let later =
         palisade_core::date::Date::from_days_since_epoch(meta.date().days_since_epoch() + 30);
-    let report = scan(
+    let report = common::scan(
         &project,
         &config,
         NetworkAccess::Offline,
@@ -300,7 +287,7 @@ fn online_scans_ask_the_osv_api_in_batches_with_pages_then_fetch_each_record() {
         "[analyzers.deps]\napi-url = \"{}/api\"\ncache-dir = \"no-cache\"\nretries = 0\n{NO_REGISTRIES}",
         server.base
     );
-    let report = scan(dir.path(), &config, NetworkAccess::Online, "2026-12-01");
+    let report = common::scan(dir.path(), &config, NetworkAccess::Online, "2026-12-01");
     let ids: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
     // requests 2.19.1 is affected; flask 2.2.5 is the fixed version: the API named the
     // record, the local matching (the same as offline) clears it.
@@ -331,7 +318,7 @@ fn online_scans_ask_the_osv_api_in_batches_with_pages_then_fetch_each_record() {
     // An offline scan with the same configuration opens no connection: the cache (empty
     // here) is the source, and the packages are reported not checked.
     let before = server.requests().len();
-    let report = scan(dir.path(), &config, NetworkAccess::Offline, "2026-12-01");
+    let report = common::scan(dir.path(), &config, NetworkAccess::Offline, "2026-12-01");
     assert_eq!(server.requests().len(), before);
     assert!(report.findings.is_empty());
     assert!(
@@ -355,7 +342,7 @@ fn an_unreachable_api_is_a_not_checked_notice_not_a_clean_result() {
     let config = format!(
         "[analyzers.deps]\napi-url = \"http://127.0.0.1:{port}\"\nretries = 0\ntimeout-seconds = 2\n{NO_REGISTRIES}"
     );
-    let report = scan(dir.path(), &config, NetworkAccess::Online, "2026-12-01");
+    let report = common::scan(dir.path(), &config, NetworkAccess::Online, "2026-12-01");
     assert!(report.findings.is_empty());
     let notice = report
         .diagnostics

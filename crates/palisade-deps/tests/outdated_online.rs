@@ -2,11 +2,11 @@
 //! API documents, npm registry documents and Maven `maven-metadata.xml` files
 //! (`tests/data/registry/`). Nothing here reaches beyond 127.0.0.1.
 
+mod common;
+
 use palisade_core::Report;
-use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, NetworkAccess, ScanOptions};
+use palisade_core::engine::NetworkAccess;
 use palisade_core::taxonomy::Recommendation;
-use palisade_deps::DepsAnalyzer;
 use palisade_fixtures::loopback::{Request, Server};
 use std::path::{Path, PathBuf};
 
@@ -194,16 +194,7 @@ fn android(root: &Path) {
 }
 
 fn scan(root: &Path, config_text: &str, network: NetworkAccess) -> Report {
-    let analyzers: [&dyn engine::DynAnalyzer; 1] = [&DepsAnalyzer];
-    let registry = engine::registry(&analyzers);
-    let path = root.join("palisade.toml");
-    std::fs::write(&path, config_text).unwrap();
-    let config = Config::load(&path, &registry, &engine::settings_sections(&analyzers)).unwrap();
-    let rules = RuleSet::resolve(&registry, &config, None);
-    let mut options = ScanOptions::new(vec![root.to_path_buf()], &config, &rules);
-    options.today = palisade_core::date::Date::parse(TODAY);
-    options.network = network;
-    engine::scan(&analyzers, &options).unwrap()
+    common::scan(root, config_text, network, TODAY)
 }
 
 fn config(base: &str, extra: &str) -> String {
