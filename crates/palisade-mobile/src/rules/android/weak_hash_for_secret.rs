@@ -2,8 +2,8 @@
 //!
 //! ## What it checks
 //! The input of a weak digest — `MessageDigest.getInstance("MD5" | "SHA-1" | "SHA1" | "SHA" |
-//! "MD2" | "MD4")` (held in a variable or field, or chained: `.digest(x)`, `.update(x)`),
-//! commons-codec's `DigestUtils.md5Hex/md5/sha1Hex/sha1/shaHex/md2Hex(x)`, Guava's
+//! "MD2" | "MD4")` (held in a variable or field, or chained: `.digest(x)`, `.update(x)`,
+//! `.apply { update(x) }`), commons-codec's `DigestUtils.md5Hex/md5/sha1Hex/sha1/shaHex/md2Hex(x)`, Guava's
 //! `Hashing.md5()`/`Hashing.sha1()` (`.hashString(x, …)`, `.hashBytes(x)`, `.newHasher()
 //! .putString(x, …)`), or the app's own helper named for the algorithm (`md5(x)`,
 //! `toSha1(x)`, Kotlin's `x.md5()`) — when that input is a secret by the crate's
@@ -45,7 +45,7 @@
 //! - OWASP MASVS-CRYPTO-1; MASTG "Testing the Configuration of Cryptographic Standard Algorithms"
 
 use crate::android::code::{Call, Code, last_segment, unwrap_parens};
-use crate::android::code_util::{in_source_set, receiver_node};
+use crate::android::code_util::{enclosing_lambda_call, in_source_set, receiver_node};
 use crate::android::sensitive::secret_flow;
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
@@ -135,7 +135,16 @@ fn weak_hash_inputs<'t>(code: &Code<'t>, call: &Call<'t>) -> Option<(String, Vec
             | "putUnencodedChars"
     ) && !call.args.is_empty()
     {
-        let recv = receiver_node(call)?;
+        // `MessageDigest.getInstance("MD5").apply { update(pin.toByteArray()) }`: the
+        // scope function's receiver is the digest.
+        let recv = match receiver_node(call) {
+            Some(r) => r,
+            None => {
+                let scope = enclosing_lambda_call(code, call.node)
+                    .filter(|l| matches!(l.name.as_str(), "apply" | "run"))?;
+                receiver_node(scope)?
+            }
+        };
         let algorithm = weak_digest_of(code, recv, 0)?;
         let inputs = if matches!(name, "hashString" | "putString") {
             call.args[..1].to_vec()
