@@ -33,6 +33,8 @@ palisade_core::register_rules! {
         sql_injection,
         tls_validation_disabled,
         weak_cipher_mode,
+        weak_hash_for_secret,
+        webview_debugging_enabled,
         webview_file_url_access,
         webview_javascript_interface,
         webview_loads_untrusted_url,
