@@ -395,15 +395,17 @@ fn notices(report: &Report, budget: usize) -> String {
     );
     let mut listed = 0;
     for d in report.diagnostics.iter().take(MAX_NOTICES) {
+        // A project-wide notice has no place; it is written without one.
         let place = match (&d.path, d.line) {
-            (Some(path), Some(line)) => format!("{}:{line}", clip(path, MAX_CELL)),
-            (Some(path), None) => clip(path, MAX_CELL),
-            (None, _) => "-".to_string(),
+            (Some(path), Some(line)) => {
+                format!("{}: ", text(&format!("{}:{line}", clip(path, MAX_CELL))))
+            }
+            (Some(path), None) => format!("{}: ", text(&clip(path, MAX_CELL))),
+            (None, _) => String::new(),
         };
         let line = format!(
-            "- {}: {}: {}\n",
+            "- {}: {place}{}\n",
             d.kind.as_str(),
-            text(&place),
             text(&clip(&d.message, MAX_CELL))
         );
         if github_length(&out) + github_length(&line) > budget / 4 {

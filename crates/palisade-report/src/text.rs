@@ -156,12 +156,13 @@ pub fn render(report: &Report, options: TextOptions) -> String {
             )
         );
         for d in &report.diagnostics {
+            // A project-wide notice has no place; it is written without one.
             let place = match (&d.path, d.line) {
-                (Some(path), Some(line)) => format!("{path}:{line}"),
-                (Some(path), None) => path.clone(),
-                (None, _) => "-".to_string(),
+                (Some(path), Some(line)) => format!("{path}:{line}: "),
+                (Some(path), None) => format!("{path}: "),
+                (None, _) => String::new(),
             };
-            let _ = writeln!(out, "  {place}: {} [{}]", d.message, d.kind.as_str());
+            let _ = writeln!(out, "  {place}{} [{}]", d.message, d.kind.as_str());
         }
     }
     out
