@@ -4,7 +4,7 @@
 //! `token != null`); and, for the storage rules, values that reach a sink through local
 //! variables and fields of the same class (the data flow of [`Code::reaching_assigns`]).
 
-use crate::android::code::{Code, last_segment, visit};
+use crate::android::code::{Code, last_segment, unwrap_parens, visit};
 use palisade_knowledge::words::words;
 use tree_sitter::Node;
 
@@ -383,6 +383,21 @@ pub fn is_secret_name(name: &str) -> bool {
         .unwrap_or(name);
     let w: Vec<String> = words(stripped).into_iter().filter(|x| x != "m").collect();
     is_secret_words(&w)
+}
+
+/// Whether `value`, kept under the storage key, extra key or file name `key`, is the secret
+/// that key names: the key is secret-named, and the value is neither a constant, `null`, nor
+/// the result of a protecting call (`encrypt(…)`, `hash(…)`). The storage and broadcast
+/// rules ask this when the value's own name says nothing (`put("auth_token", resp.body)`).
+pub fn is_secret_under_key<'t>(code: &Code<'t>, key: &str, value: Node<'t>) -> bool {
+    let value = unwrap_parens(value);
+    is_secret_key(key)
+        && !code.is_constant(value)
+        && code.text(value) != "null"
+        && !code
+            .calls
+            .iter()
+            .any(|c| c.node == value && is_protecting(&c.name))
 }
 
 /// Whether a storage key or file name names a secret (`"auth_token"`, `KEY_PASSWORD`,

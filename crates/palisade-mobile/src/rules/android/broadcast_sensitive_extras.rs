@@ -43,7 +43,7 @@
 
 use crate::android::code::{Call, Code, unwrap_parens, visit};
 use crate::android::code_util::{enclosing_lambda_call, in_source_set, is_implicit_intent, receiver_node};
-use crate::android::sensitive::{is_protecting, is_secret_key, key_text, secret_flow};
+use crate::android::sensitive::{is_secret_under_key, key_text, secret_flow};
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -215,12 +215,5 @@ fn secret_extra(code: &Code<'_>, extra: &Call<'_>) -> Option<String> {
         return Some(format!("`{name}`"));
     }
     let k = key_text(code, key)?;
-    (is_secret_key(&k)
-        && !code.is_constant(value)
-        && code.text(value) != "null"
-        && !code
-            .calls
-            .iter()
-            .any(|c| c.node == unwrap_parens(value) && is_protecting(&c.name)))
-    .then(|| format!("the extra `{k}`"))
+    is_secret_under_key(code, &k, value).then(|| format!("the extra `{k}`"))
 }

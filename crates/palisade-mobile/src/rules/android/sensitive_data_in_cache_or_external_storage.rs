@@ -40,7 +40,7 @@
 
 use crate::android::code::{Code, visit};
 use crate::android::code_util::{enclosing_lambda_call, in_source_set, receiver_node};
-use crate::android::sensitive::{is_protecting, is_secret_key, secret_flow};
+use crate::android::sensitive::{is_secret_under_key, secret_flow};
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -109,9 +109,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
         let what = if let Some((_, name)) = secret_flow(code, value) {
             format!("`{name}`")
         } else if let Some(file_name) = &place.file_name
-            && is_secret_key(file_name)
-            && !code.is_constant(value)
-            && !code.calls.iter().any(|c| c.node == value && is_protecting(&c.name))
+            && is_secret_under_key(code, file_name, value)
         {
             format!("data for `{file_name}`")
         } else {

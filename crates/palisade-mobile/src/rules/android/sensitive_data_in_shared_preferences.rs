@@ -37,7 +37,7 @@
 
 use crate::android::code::{Call, Code, last_segment};
 use crate::android::code_util::{enclosing_lambda_call, in_source_set, receiver_node};
-use crate::android::sensitive::{is_protecting, is_secret_key, key_text, secret_flow};
+use crate::android::sensitive::{is_secret_under_key, key_text, secret_flow};
 use crate::rules::CodeRule;
 use palisade_core::{Confidence, FileContext, Finding, Owasp, Recommendation, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -75,13 +75,7 @@ fn check(code: &Code<'_>, cx: &mut FileContext<'_>) {
             format!("`{name}`")
         } else if matches!(call.name.as_str(), "putString" | "putStringSet")
             && let Some(k) = key_text(code, key)
-            && is_secret_key(&k)
-            && !code.is_constant(value)
-            && code.text(value) != "null"
-            && !code
-                .calls
-                .iter()
-                .any(|c| c.node == value && is_protecting(&c.name))
+            && is_secret_under_key(code, &k, value)
         {
             format!("the value of key `{k}`")
         } else {
