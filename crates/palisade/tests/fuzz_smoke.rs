@@ -5,6 +5,7 @@
 //! analyzer may panic (the engine would turn it into an "internal error" notice) and no
 //! input may hang the test. The long fuzz runs are not here: see fuzz/README.md.
 
+use palisade::fuzz::parsers::files_under;
 use palisade::fuzz::{KINDS, internal_errors, scan_as};
 use std::path::{Path, PathBuf};
 
@@ -141,19 +142,7 @@ fn no_panic_on_own_fixtures(krate: &str, analyzer: &'static str, at_least: usize
         .join("..")
         .join(krate)
         .join("fixtures");
-    let mut stack = vec![root.clone()];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files = files_under(&root);
     assert!(files.len() >= at_least, "{krate}: {} fixtures", files.len());
     for path in &files {
         let Ok(text) = std::fs::read_to_string(path) else {
@@ -268,23 +257,6 @@ fn parser_seeds_of(path: &Path) -> Vec<(&'static str, Option<u8>)> {
         out.push(("lockfile", Some(i as u8)));
     }
     out
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut stack = vec![dir.to_path_buf()];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 fn target(name: &str) -> fn(&[u8]) {

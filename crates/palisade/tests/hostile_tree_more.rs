@@ -45,7 +45,12 @@ fn scan(dir: &Path, as_nobody: bool) -> Value {
         c.args(args);
         c
     };
-    let out = command.current_dir(dir).output().unwrap();
+    // A full analysis, and nothing written to the user's result cache.
+    let out = command
+        .env("PALISADE_NO_CACHE", "1")
+        .current_dir(dir)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     serde_json::from_slice(&out.stdout).unwrap()

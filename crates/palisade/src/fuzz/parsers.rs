@@ -215,7 +215,8 @@ pub fn binary_plist(data: &[u8]) {
     no_internal_error("ios", "ios/Shop/Shop.entitlements", xml);
 }
 
-/// Every file name the dependency inventory reads (lockfiles, manifests, runtime pins).
+/// Every file name the dependency inventory reads (lockfiles, manifests, runtime pins), as
+/// a path in a project; the names follow `DepsAnalyzer::files`.
 pub const LOCKFILES: &[&str] = &[
     "poetry.lock",
     "pdm.lock",
@@ -241,6 +242,9 @@ pub const LOCKFILES: &[&str] = &[
     "Dockerfile",
     "requirements.txt",
     "requirements/dev.txt",
+    // Appended, not sorted in, so the indices fuzz/seeds.sh writes stay valid.
+    ".node-version",
+    "Containerfile",
 ];
 
 /// The dependency inventory's reader for the file name the first byte picks
@@ -422,15 +426,11 @@ pub const TARGETS: &[Target] = &[
 /// A seed: its target, its name, its bytes.
 pub type Seed = (&'static str, String, Vec<u8>);
 
-/// Seeds for the binary targets, made from the mobile analyzers' XML fixtures under
-/// `fixtures` (the `palisade-mobile/fixtures` folder): each Android XML file compiled to
-/// binary XML (`axml`), each manifest also packed as an APK with the resources beside it
-/// (`apk`), each plist converted to a binary plist (`binary_plist`). Returns (target, seed
-/// name, bytes).
-pub fn binary_seeds(fixtures: &std::path::Path) -> Vec<Seed> {
-    use std::io::Write;
+/// Every file below `dir` (the repository's own fixture folders), sorted so seeds come in a
+/// stable order.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut stack = vec![dir.to_path_buf()];
     let mut files = Vec::new();
-    let mut stack = vec![fixtures.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
@@ -442,6 +442,17 @@ pub fn binary_seeds(fixtures: &std::path::Path) -> Vec<Seed> {
         }
     }
     files.sort();
+    files
+}
+
+/// Seeds for the binary targets, made from the mobile analyzers' XML fixtures under
+/// `fixtures` (the `palisade-mobile/fixtures` folder): each Android XML file compiled to
+/// binary XML (`axml`), each manifest also packed as an APK with the resources beside it
+/// (`apk`), each plist converted to a binary plist (`binary_plist`). Returns (target, seed
+/// name, bytes).
+pub fn binary_seeds(fixtures: &std::path::Path) -> Vec<Seed> {
+    use std::io::Write;
+    let files = files_under(fixtures);
     let mut out = Vec::new();
     for path in &files {
         let Ok(text) = std::fs::read_to_string(path) else {
