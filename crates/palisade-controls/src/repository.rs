@@ -13,7 +13,7 @@ use std::path::Path;
 pub struct Repo<'a> {
     pub root: &'a Path,
     /// Every file of the walk, relative to the root, `/`-separated, sorted.
-    pub files: &'a [String],
+    pub files: &'a [&'a str],
 }
 
 impl Repo<'_> {
@@ -161,12 +161,9 @@ pub fn pattern_matcher(pattern: &str) -> Option<GlobMatcher> {
 
 /// The sensitive files of `files` that no CODEOWNERS rule gives an owner (the last matching
 /// rule decides), grouped by why they are sensitive.
-pub fn uncovered<'f>(
-    rules: &[OwnerRule],
-    files: &'f [String],
-) -> BTreeMap<Sensitive, Vec<&'f str>> {
+pub fn uncovered<'f>(rules: &[OwnerRule], files: &[&'f str]) -> BTreeMap<Sensitive, Vec<&'f str>> {
     let mut out: BTreeMap<Sensitive, Vec<&str>> = BTreeMap::new();
-    for path in files {
+    for &path in files {
         let Some((kind, _)) = sensitive::classify(path) else {
             continue;
         };
@@ -210,8 +207,7 @@ mod tests {
 
     fn owned(text: &str, path: &str) -> bool {
         let (rules, _) = parse_codeowners(text);
-        let files = [path.to_string()];
-        uncovered(&rules, &files).is_empty()
+        uncovered(&rules, &[path]).is_empty()
     }
 
     #[test]

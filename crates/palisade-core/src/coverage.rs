@@ -208,28 +208,90 @@ impl Coverage {
     }
 }
 
-/// What the engine gathered about one analyzer: its rules, what it reads, and the files it
-/// was handed.
+/// What the engine gathered about one analyzer: its rules and what it reads. The files it
+/// was handed are counted in [`FileInputs`], per recommendation.
 pub(crate) struct AnalyzerInputs {
     pub rules: &'static [&'static RuleMeta],
     /// What the analyzer reads, for "no … found" (`Kubernetes manifests`).
     pub description: String,
-    /// Files of the scan it checked, each with the rules that read it
-    /// ([`crate::engine::Analyzer::rules_for`]).
-    pub files: Vec<(String, &'static [&'static RuleMeta])>,
     /// Files its selector took by name that could not be read (too large, binary, …).
     pub unreadable: usize,
+}
+
+/// The files of the scan that count as inputs of each recommendation, built from each file's
+/// [`file_input_bits`] (set while the file is analysed), so that no list of paths per
+/// recommendation is kept for a tree of any size: a count, the first paths to list, and a
+/// lookup that keeps an inspected input that is also a file from counting twice.
+pub(crate) struct FileInputs<'a> {
+    /// By recommendation, in [`Recommendation::ALL`] order.
+    counts: [usize; Recommendation::ALL.len()],
+    /// By recommendation: its first [`MAX_LISTED_INPUTS`] files, sorted.
+    listed: [Vec<&'a str>; Recommendation::ALL.len()],
+    /// The bits of a walked file (0 for a path that is none).
+    bits_of: &'a dyn Fn(&str) -> u16,
+}
+
+impl<'a> FileInputs<'a> {
+    /// `files`: every file with its bits, sorted by path.
+    pub(crate) fn new(
+        files: impl IntoIterator<Item = (&'a str, u16)>,
+        bits_of: &'a dyn Fn(&str) -> u16,
+    ) -> FileInputs<'a> {
+        let mut counts = [0; Recommendation::ALL.len()];
+        let mut listed: [Vec<&'a str>; Recommendation::ALL.len()] = Default::default();
+        for (path, bits) in files {
+            for (index, count) in counts.iter_mut().enumerate() {
+                if bits & (1 << index) != 0 {
+                    *count += 1;
+                    if listed[index].len() < MAX_LISTED_INPUTS {
+                        listed[index].push(path);
+                    }
+                }
+            }
+        }
+        FileInputs {
+            counts,
+            listed,
+            bits_of,
+        }
+    }
+}
+
+/// A recommendation's place in [`Recommendation::ALL`], its bit in [`file_input_bits`].
+fn rec_index(recommendation: Recommendation) -> usize {
+    Recommendation::ALL
+        .iter()
+        .position(|r| *r == recommendation)
+        .unwrap_or(0)
+}
+
+/// The recommendations a file counts as an input of, one bit each: those of the rules that
+/// read it (`readers`, by every analyzer that took it: `Analyzer::rules_for`) that ran and
+/// apply to its path (`applies`: not in their `ignore-paths`).
+pub(crate) fn file_input_bits<'r>(
+    readers: impl IntoIterator<Item = &'r &'static RuleMeta>,
+    ran: impl Fn(&RuleMeta) -> bool,
+    applies: impl Fn(&str) -> bool,
+) -> u16 {
+    let mut bits = 0;
+    for rule in readers {
+        let bit = 1 << rec_index(rule.recommendation);
+        if bits & bit == 0 && counted(rule.id) && ran(rule) && applies(rule.id) {
+            bits |= bit;
+        }
+    }
+    bits
 }
 
 /// Everything [`build`] needs.
 pub(crate) struct LedgerFacts<'a> {
     /// Every rule palisade has (to tell "no rule yet" from "not selected").
     pub registry: &'a [&'static RuleMeta],
-    /// Whether rule `id` ran, and on `path` (its `ignore-paths`).
+    /// Whether rule `id` ran.
     pub ran: &'a dyn Fn(&RuleMeta) -> bool,
-    pub applies: &'a dyn Fn(&str, &str) -> bool,
     /// Every analyzer that took part (those with at least one rule that ran).
     pub analyzers: &'a [AnalyzerInputs],
+    pub files: FileInputs<'a>,
     pub notes: &'a [CoverageNote],
     pub findings: &'a [ReportedFinding],
     /// Findings a baseline hid, by recommendation and severity.
@@ -238,7 +300,7 @@ pub(crate) struct LedgerFacts<'a> {
     pub suppressed: &'a [Recommendation],
 }
 
-fn counted(rule_id: &str) -> bool {
+pub(crate) fn counted(rule_id: &str) -> bool {
     !rule_id.starts_with("palisade/")
 }
 
@@ -262,32 +324,26 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
     rules.sort_unstable();
     rules.dedup();
 
-    let mut inputs: BTreeSet<String> = BTreeSet::new();
     let mut unreadable = 0;
     let mut descriptions: Vec<&str> = Vec::new();
     for analyzer in facts.analyzers {
-        let own: Vec<&'static str> = analyzer
+        let own = analyzer
             .rules
             .iter()
-            .filter(|r| r.recommendation == rec && counted(r.id) && rules.contains(&r.id))
-            .map(|r| r.id)
-            .collect();
-        if own.is_empty() {
+            .any(|r| r.recommendation == rec && counted(r.id) && rules.contains(&r.id));
+        if !own {
             continue;
         }
         if !analyzer.description.is_empty() && !descriptions.contains(&&*analyzer.description) {
             descriptions.push(&analyzer.description);
         }
         unreadable += analyzer.unreadable;
-        for (path, readers) in &analyzer.files {
-            let counts = own
-                .iter()
-                .any(|id| readers.iter().any(|r| r.id == *id) && (facts.applies)(id, path));
-            if counts {
-                inputs.insert(path.clone());
-            }
-        }
     }
+    let bit = 1 << rec_index(rec);
+    let mut n_inputs = facts.files.counts[rec_index(rec)];
+    // Listed: the first files and the inspected inputs that are not files of the scan,
+    // sorted together.
+    let mut inputs: BTreeSet<&str> = facts.files.listed[rec_index(rec)].iter().copied().collect();
     let mut missing = Vec::new();
     for note in facts.notes {
         match note {
@@ -295,7 +351,9 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
                 recommendation,
                 input,
             } if *recommendation == rec => {
-                inputs.insert(input.clone());
+                if (facts.files.bits_of)(input) & bit == 0 && inputs.insert(input) {
+                    n_inputs += 1;
+                }
             }
             CoverageNote::NeedsAttestation {
                 recommendation,
@@ -324,7 +382,6 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
 
     let n_rules = rules.len();
     let rules_text = format!("{n_rules} rule{}", if n_rules == 1 { "" } else { "s" });
-    let n_inputs = inputs.len();
     let inputs_text = format!("{n_inputs} input{}", if n_inputs == 1 { "" } else { "s" });
     let (status, reason) = if rules.is_empty() {
         let reason = if known.is_empty() {
@@ -354,7 +411,7 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
             CoverageStatus::NeedsAttestation,
             format!("not recorded: {}", missing.join("; ")),
         )
-    } else if inputs.is_empty() && unreadable > 0 {
+    } else if n_inputs == 0 && unreadable > 0 {
         (
             CoverageStatus::NotChecked,
             format!(
@@ -362,7 +419,7 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
                 if unreadable == 1 { "" } else { "s" }
             ),
         )
-    } else if inputs.is_empty() {
+    } else if n_inputs == 0 {
         let what = if descriptions.is_empty() {
             "inputs for its rules".to_string()
         } else {
@@ -391,7 +448,11 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
         reason,
         rules,
         inputs_total: n_inputs,
-        inputs: inputs.into_iter().take(MAX_LISTED_INPUTS).collect(),
+        inputs: inputs
+            .into_iter()
+            .take(MAX_LISTED_INPUTS)
+            .map(str::to_string)
+            .collect(),
         findings,
         missing_attestations: missing,
     }
@@ -452,30 +513,38 @@ mod tests {
             AnalyzerInputs {
                 rules: &K8S_RULES,
                 description: "Kubernetes manifests".into(),
-                files: files
-                    .into_iter()
-                    .map(|f| {
-                        // `backup.yaml` is read by no k8s rule (as an analyzer's `rules_for`
-                        // can say).
-                        let readers: &'static [&'static RuleMeta] =
-                            if f == "backup.yaml" { &[] } else { &K8S_RULES };
-                        (f, readers)
-                    })
-                    .collect(),
                 unreadable: 0,
             },
             AnalyzerInputs {
                 rules: &PY_RULES,
                 description: "Python files".into(),
-                files: Vec::new(),
                 unreadable: 2,
             },
         ];
+        let ran = |r: &RuleMeta| r.id != "controls/backup-record" || !notes.is_empty();
+        // The files the k8s analyzer took, as the engine marks them; `backup.yaml` is read by
+        // no k8s rule (as an analyzer's `rules_for` can say).
+        let mut marked: Vec<(String, u16)> = files
+            .into_iter()
+            .map(|f| {
+                let readers: &[&'static RuleMeta] =
+                    if f == "backup.yaml" { &[] } else { &K8S_RULES };
+                let bits = file_input_bits(readers, ran, |_| f != "ignored.yaml");
+                (f, bits)
+            })
+            .collect();
+        marked.sort();
+        let bits_of = |path: &str| {
+            marked
+                .iter()
+                .find(|(f, _)| f == path)
+                .map_or(0, |(_, bits)| *bits)
+        };
         build(&LedgerFacts {
             registry: &registry,
-            ran: &|r: &RuleMeta| r.id != "controls/backup-record" || !notes.is_empty(),
-            applies: &|_, path| path != "ignored.yaml",
+            ran: &ran,
             analyzers: &analyzers,
+            files: FileInputs::new(marked.iter().map(|(f, b)| (f.as_str(), *b)), &bits_of),
             notes,
             findings,
             baselined,

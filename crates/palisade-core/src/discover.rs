@@ -9,7 +9,7 @@ use ignore::{WalkBuilder, WalkState};
 use palisade_knowledge::roles::{FileRole, file_role};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The ignore file palisade reads beside `.gitignore`, with the same syntax.
 pub const IGNORE_FILE_NAME: &str = ".palisadeignore";
@@ -26,8 +26,8 @@ pub struct DiscoveredFile {
     /// files test code) and shared by every analyzer through `SourceFile::role`.
     pub role: FileRole,
     /// The root it was found under, as given to the walk (for a file given as a root, its
-    /// folder).
-    pub root: PathBuf,
+    /// folder): shared by all its files.
+    pub root: Arc<Path>,
 }
 
 /// What the walk needs to know.
@@ -69,7 +69,7 @@ pub fn walk(
         };
         let file = DiscoveredFile {
             role: file_role(&name_for_role(root)),
-            root: root.parent().map(Path::to_path_buf).unwrap_or_default(),
+            root: Arc::from(root.parent().unwrap_or(Path::new(""))),
             path,
             abs_path: root.to_path_buf(),
             size,
@@ -111,10 +111,12 @@ pub fn walk(
         })
         .build_parallel();
 
+    let shared_root: Arc<Path> = Arc::from(root);
     walker.run(|| {
         let files = &files;
         let diagnostics = &diagnostics;
         let root = root.to_path_buf();
+        let shared_root = Arc::clone(&shared_root);
         let canonical_root = canonical_root.clone();
         Box::new(move |result| {
             let entry = match result {
@@ -156,7 +158,7 @@ pub fn walk(
                     abs_path: entry.path().to_path_buf(),
                     size,
                     role: file_role(&rel),
-                    root: root.clone(),
+                    root: Arc::clone(&shared_root),
                 },
             );
             WalkState::Continue

@@ -28,7 +28,7 @@ pub mod taxonomy;
 
 pub use cache::FactsCodec;
 pub use coverage::{Coverage, CoverageEntry, CoverageNote, CoverageStatus};
-pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions};
+pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions, ScannedPaths};
 pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding, Severity, Span};
 pub use options::OptionsType;
 pub use report::{Diagnostic, DiagnosticKind, Report};

@@ -302,7 +302,7 @@ fn kustomization_dirs(file: &SourceFile, cx: &FileContext<'_>, root: &Path) -> V
     };
     let mut dirs: Vec<PathBuf> = scanned
         .iter()
-        .filter(|p| kustomize::is_kustomization(Path::new(p.as_str())))
+        .filter(|p| kustomize::is_kustomization(Path::new(p)))
         .filter_map(|p| p.strip_prefix(prefix.as_str()))
         .filter_map(|rel| given_root.join(rel).canonicalize().ok())
         .filter(|abs| abs.starts_with(root))

@@ -118,19 +118,22 @@ pub fn qualified_function(model: &Model<'_>, function: Node<'_>) -> Option<(Stri
 /// are not recorded; every site [`settle`] could match still is.
 #[derive(Debug, Default)]
 pub struct ScanModules {
-    tails: HashSet<String>,
+    /// The hashes of the module tails: a tree of many modules costs a few bytes per tail,
+    /// and a collision only keeps a site that [`settle`] then matches to nothing.
+    tails: HashSet<u64>,
 }
 
 impl ScanModules {
-    /// The module tails of every scanned path (files of other analyzers too: a superset only
-    /// keeps more sites).
-    pub fn new<'p>(paths: impl IntoIterator<Item = &'p String>) -> ScanModules {
+    /// The module tails of every scanned path that the Python analyzer reads (the others
+    /// define no function).
+    pub fn new<'p>(paths: impl IntoIterator<Item = &'p str>) -> ScanModules {
         let mut tails = HashSet::new();
-        for path in paths {
+        let python = |p: &&str| [".py", ".pyw", ".pyi"].iter().any(|ext| p.ends_with(ext));
+        for path in paths.into_iter().filter(python) {
             let module = crate::model::module_of(path);
             let mut rest = module.as_str();
             while !rest.is_empty() {
-                tails.insert(rest.to_string());
+                tails.insert(tail_hash(rest));
                 rest = rest.split_once('.').map_or("", |(_, tail)| tail);
             }
         }
@@ -145,11 +148,16 @@ impl ScanModules {
         let Some((owner, _)) = callee.rsplit_once('.') else {
             return true;
         };
-        self.tails.contains(owner)
+        self.tails.contains(&tail_hash(owner))
             || owner
                 .rsplit_once('.')
-                .is_none_or(|(module, _)| self.tails.contains(module))
+                .is_none_or(|(module, _)| self.tails.contains(&tail_hash(module)))
     }
+}
+
+fn tail_hash(tail: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(tail)
 }
 
 /// The call sites of `calls` (every `call` node of the file) that call the project's own
@@ -329,9 +337,8 @@ mod tests {
             "backend/shop/db.py",
             "backend/shop/models/__init__.py",
             "README.md",
-        ]
-        .map(String::from);
-        let modules = super::ScanModules::new(&paths);
+        ];
+        let modules = super::ScanModules::new(paths);
         // Functions of `shop.db`, from any root.
         assert!(modules.may_define("shop.db.search"));
         assert!(modules.may_define("backend.shop.db.search"));

@@ -17,7 +17,6 @@ use crate::report::{Diagnostic, DiagnosticKind};
 use crate::rule::RuleMeta;
 use crate::source::{CommentStyle, FileSelector, SourceFile};
 use std::any::Any;
-use std::collections::HashSet;
 
 /// One analysis domain: its rules and how it checks files.
 pub trait Analyzer: Send + Sync + 'static {
@@ -327,13 +326,47 @@ fn applies(rules: &RuleSet, finding: &Finding, network: NetworkAccess) -> bool {
     }
 }
 
+/// The paths of the files a scan analyses (as reports name them), sorted: one borrowed
+/// slice per file rather than a set of copies, since a scan of a large tree holds it from
+/// the walk to the end of the first pass.
+#[derive(Debug, Default)]
+pub struct ScannedPaths<'a> {
+    sorted: Vec<&'a str>,
+}
+
+impl<'a> ScannedPaths<'a> {
+    pub fn new(paths: impl IntoIterator<Item = &'a str>) -> ScannedPaths<'a> {
+        let mut sorted: Vec<&'a str> = paths.into_iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        ScannedPaths { sorted }
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.sorted.binary_search(&path).is_ok()
+    }
+
+    /// Every path, sorted.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
+        self.sorted.iter().copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+}
+
 /// What an analyzer may do while checking one file.
 pub struct FileContext<'a> {
     file: &'a SourceFile,
     rules: &'a RuleSet,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
-    scanned: Option<&'a HashSet<String>>,
+    scanned: Option<&'a ScannedPaths<'a>>,
     collecting: bool,
     network: NetworkAccess,
 }
@@ -353,7 +386,7 @@ impl<'a> FileContext<'a> {
 
     /// Tells the context which files the scan analyses (their paths), for
     /// [`FileContext::is_scanned`].
-    pub fn with_scanned(mut self, scanned: &'a HashSet<String>) -> FileContext<'a> {
+    pub fn with_scanned(mut self, scanned: &'a ScannedPaths<'a>) -> FileContext<'a> {
         self.scanned = Some(scanned);
         self
     }
@@ -386,7 +419,7 @@ impl<'a> FileContext<'a> {
     /// The paths of every file the scan analyses, when the context was told them (see
     /// [`FileContext::is_scanned`]). A check whose result is cached is never told them
     /// ([`Analyzer::cache`]): its entry must not depend on the other files of the scan.
-    pub fn scanned_paths(&self) -> Option<&HashSet<String>> {
+    pub fn scanned_paths(&self) -> Option<&ScannedPaths<'a>> {
         self.scanned
     }
 

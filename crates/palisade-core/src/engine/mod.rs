@@ -19,14 +19,16 @@ mod ignores;
 mod network;
 mod read;
 
-pub use analyzer::{Analyzer, DynAnalyzer, ErasedFacts, ErasedState, FileContext, ProjectContext};
+pub use analyzer::{
+    Analyzer, DynAnalyzer, ErasedFacts, ErasedState, FileContext, ProjectContext, ScannedPaths,
+};
 pub use network::{History, NetworkAccess, Online, SourcesContext};
 pub use read::decode;
 
 use crate::baseline::Baseline;
 use crate::cache::ResultCache;
 use crate::config::{Config, RuleSet, SettingsSection};
-use crate::coverage::{self, AnalyzerInputs, CoverageNote, LedgerFacts};
+use crate::coverage::{self, AnalyzerInputs, CoverageNote, FileInputs, LedgerFacts};
 use crate::date::Date;
 use crate::diff::ChangedLines;
 use crate::discover::{self, DiscoveredFile, WalkSettings};
@@ -40,9 +42,9 @@ use finalize::{Counts, Finalizer};
 use ignores::Ignores;
 use palisade_knowledge::roles::FileRole;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Everything a scan needs besides the analyzers.
@@ -122,7 +124,8 @@ struct FileOutcome {
     /// Findings before suppressions and filters.
     raw: Vec<Finding>,
     suppressions: Vec<suppress::Suppression>,
-    /// Facts for the project pass, by analyzer index.
+    /// Facts for the project pass, by analyzer index (moved to [`FirstPass::facts`] at the
+    /// end of the first pass).
     facts: Vec<(usize, ErasedFacts)>,
     /// The analyzers (by index) that checked the file, or that would have, had it been
     /// readable (`readable` false): for the coverage ledger.
@@ -134,6 +137,16 @@ struct FileOutcome {
 }
 
 impl FileOutcome {
+    /// Whether anything is left to do with it after the first pass (its facts taken out):
+    /// findings to finalise, suppressions to apply, notices, or a text that cannot be read
+    /// again. Most files of a large tree have none of these.
+    fn worth_keeping(&self) -> bool {
+        !self.raw.is_empty()
+            || !self.suppressions.is_empty()
+            || !self.diagnostics.is_empty()
+            || self.file.as_ref().is_some_and(|f| f.text.is_some())
+    }
+
     fn skipped(diagnostic: Diagnostic, takers: &[usize]) -> FileOutcome {
         FileOutcome {
             diagnostics: vec![diagnostic],
@@ -184,15 +197,102 @@ impl KeptFile {
     }
 }
 
-/// What the first pass produced: per-file outcomes, findings that are in no file of the scan,
-/// and the walk's own notices.
+/// What the first pass produced: the walked files, the outcomes of the files with anything
+/// left to do, findings that are in no file of the scan, and the walk's own notices.
 struct FirstPass {
     files_discovered: usize,
-    /// Every walked file's path, sorted.
-    walked: Vec<String>,
+    walked: Walked,
+    /// Outcomes worth keeping ([`FileOutcome::worth_keeping`]), in file order; a later pass
+    /// that reports in another file of the scan reopens it ([`Walked::reopen`]).
     outcomes: Vec<FileOutcome>,
+    /// By analyzer: the facts of its files for the project pass, in file order.
+    facts: Vec<Vec<ErasedFacts>>,
+    tally: Tally,
     loose: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// What every file of the first pass adds to the scan's statistics, whether or not its
+/// outcome is kept.
+#[derive(Default)]
+struct Tally {
+    analyzed: AtomicUsize,
+    bytes: AtomicU64,
+    skipped: AtomicUsize,
+}
+
+impl Tally {
+    fn add(&self, outcome: &FileOutcome) {
+        if outcome.analyzed {
+            self.analyzed.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(outcome.bytes, Ordering::Relaxed);
+        } else if !outcome.diagnostics.is_empty() {
+            // Not read (too large, binary, …): its notice says why. A file that every
+            // selecting analyzer's content sniff declined is neither analysed nor skipped.
+            self.skipped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Every file of the walk, sorted by path, with what the end of the scan needs of each in a
+/// few bytes ([`FileMark`]): the memory of a scan grows with its tree by little more than the
+/// list of paths.
+struct Walked {
+    files: Vec<DiscoveredFile>,
+    /// By file of `files`.
+    marks: Vec<FileMark>,
+}
+
+/// What the end of a scan needs of a file once its outcome is dropped.
+#[derive(Clone, Copy)]
+struct FileMark {
+    /// Read and handed to analyzers: a later pass may report in it.
+    read: bool,
+    /// Its comment syntax (from the analyzers that read it), for its suppressions.
+    comment: CommentStyle,
+    /// The recommendations it counts as an input of ([`coverage::file_input_bits`]).
+    inputs: u16,
+}
+
+impl Default for FileMark {
+    fn default() -> FileMark {
+        FileMark {
+            read: false,
+            comment: CommentStyle::None,
+            inputs: 0,
+        }
+    }
+}
+
+impl Walked {
+    fn index_of(&self, path: &str) -> Option<usize> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+    }
+
+    /// The outcome of a file whose first-pass outcome was dropped (it had no findings, no
+    /// suppressions, no facts and no notices), for findings a later pass reports in it; its
+    /// text is read again for their snippets. `None` for a file that was not read.
+    fn reopen(&self, path: &str) -> Option<FileOutcome> {
+        let index = self.index_of(path)?;
+        let (file, mark) = (&self.files[index], self.marks[index]);
+        mark.read.then(|| FileOutcome {
+            readable: true,
+            file: Some(KeptFile {
+                path: file.path.clone(),
+                abs_path: file.abs_path.clone(),
+                comment: mark.comment,
+                role: file.role,
+                text: None,
+            }),
+            ..FileOutcome::default()
+        })
+    }
+
+    fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|f| f.path.as_str())
+    }
 }
 
 /// Runs a scan.
@@ -214,6 +314,8 @@ pub fn scan(
         files_discovered,
         walked,
         mut outcomes,
+        mut facts,
+        tally,
         mut loose,
         mut diagnostics,
     } = first;
@@ -222,7 +324,7 @@ pub fn scan(
     // Pass 2: analyzers that look across files.
     let mut notes: Vec<CoverageNote> = Vec::new();
     for (index, analyzer) in analyzers.iter().enumerate() {
-        let facts = take_facts(&mut outcomes, index);
+        let facts = std::mem::take(&mut facts[index]);
         let mut cx =
             ProjectContext::new(options.rules, options.network).with_scan(options.config, today);
         let result = guarded(
@@ -235,16 +337,17 @@ pub fn scan(
                 (cx.findings, cx.diagnostics)
             },
         );
-        absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
+        absorb(result, &mut outcomes, &walked, &mut loose, &mut diagnostics);
     }
 
     // The sources phase: what is not a file of the walk (history, live targets, advisories).
+    let walked_paths: Vec<&str> = walked.paths().collect();
     for analyzer in &analyzers {
         let mut cx = SourcesContext {
             rules: options.rules,
             network: options.network,
             roots: &options.roots,
-            walked: &walked,
+            walked: &walked_paths,
             targets: options.targets,
             config: options.config,
             today,
@@ -263,8 +366,9 @@ pub fn scan(
                 (cx.findings, cx.diagnostics)
             },
         );
-        absorb(result, &mut outcomes, &mut loose, &mut diagnostics);
+        absorb(result, &mut outcomes, &walked, &mut loose, &mut diagnostics);
     }
+    drop(walked_paths);
     diagnostics.extend(network::offline_notice(
         options.rules,
         options.network,
@@ -288,6 +392,9 @@ pub fn scan(
 
     let mut stats = Stats {
         files_discovered,
+        files_analyzed: tally.analyzed.into_inner(),
+        bytes_analyzed: tally.bytes.into_inner(),
+        files_skipped: tally.skipped.into_inner(),
         scanned_at: Some(crate::date::scan_timestamp(options.today)),
         ..Stats::default()
     };
@@ -295,14 +402,6 @@ pub fn scan(
     let mut file_diagnostics = Vec::new();
     let mut suppressed_of: Vec<Recommendation> = Vec::new();
     for mut outcome in outcomes {
-        if outcome.analyzed {
-            stats.files_analyzed += 1;
-            stats.bytes_analyzed += outcome.bytes;
-        } else if !outcome.diagnostics.is_empty() {
-            // Not read (too large, binary, …): its notice says why. A file that every
-            // selecting analyzer's content sniff declined is neither analysed nor skipped.
-            stats.files_skipped += 1;
-        }
         stats.suppressed += outcome.counts.suppressed;
         stats.below_min_confidence += outcome.counts.below_min_confidence;
         suppressed_of.append(&mut outcome.counts.suppressed_of);
@@ -351,11 +450,23 @@ pub fn scan(
     let mut rules: Vec<&'static RuleMeta> = options.rules.metas().collect();
     rules.sort_by_key(|r| r.id);
     let network = options.network;
+    let bits_of = |path: &str| {
+        walked
+            .index_of(path)
+            .map_or(0, |index| walked.marks[index].inputs)
+    };
     let coverage = coverage::build(&LedgerFacts {
         registry: &registry(all_analyzers),
         ran: &|r| network::runs(options.rules, r, network),
-        applies: &|id, path| options.rules.applies(id, path),
         analyzers: &inputs,
+        files: FileInputs::new(
+            walked
+                .files
+                .iter()
+                .zip(&walked.marks)
+                .map(|(f, m)| (f.path.as_str(), m.inputs)),
+            &bits_of,
+        ),
         notes: &notes,
         findings: &findings,
         baselined: &baselined,
@@ -388,21 +499,14 @@ fn analyzer_inputs(
                 "" => format!("files for the {} analyzer", a.name()),
                 kind => kind.to_string(),
             },
-            files: Vec::new(),
             unreadable: 0,
         })
         .collect();
-    for outcome in outcomes {
+    // An unreadable file has a notice, so its outcome is always kept.
+    for outcome in outcomes.iter().filter(|o| !o.readable) {
         for &index in &outcome.takers {
-            let Some(entry) = inputs.get_mut(index) else {
-                continue;
-            };
-            match (&outcome.file, outcome.readable) {
-                (Some(file), true) => entry
-                    .files
-                    .push((file.path.clone(), analyzers[index].rules_for(&file.path))),
-                (_, false) => entry.unreadable += 1,
-                _ => {}
+            if let Some(entry) = inputs.get_mut(index) {
+                entry.unreadable += 1;
             }
         }
     }
@@ -426,12 +530,14 @@ pub fn collect<A: Analyzer>(
     let erased: &dyn DynAnalyzer = analyzer;
     let first = first_pass(&[erased], options, true)?;
     let FirstPass {
-        mut outcomes,
+        outcomes,
+        facts,
         mut diagnostics,
         ..
     } = first;
-    let facts = take_facts(&mut outcomes, 0)
+    let facts = facts
         .into_iter()
+        .flatten()
         .filter_map(|f| f.downcast::<A::Facts>().ok().map(|f| *f))
         .collect();
     for outcome in outcomes {
@@ -456,44 +562,42 @@ fn first_pass(
     }
     let (files, mut diagnostics) = walk_roots(options);
     let selectors: Vec<CompiledSelector> = analyzers.iter().map(|a| a.files().compile()).collect();
-    // Each file with the analyzers whose selectors take its name. A file given directly on
-    // the command line is reported under its file name, but is also selected by the path it
-    // was given as (`.github/workflows/ci.yml` is a workflow even when named alone).
-    let wanted: Vec<(&DiscoveredFile, Vec<usize>)> = files
-        .iter()
-        .filter_map(|f| {
+    // By file: the analyzers (one bit each) whose selectors take its name. A file given
+    // directly on the command line is reported under its file name, but is also selected by
+    // the path it was given as (`.github/workflows/ci.yml` is a workflow even when named
+    // alone).
+    let takers: Vec<Takers> = files
+        .par_iter()
+        .map(|f| {
             let given = options
                 .roots
                 .iter()
                 .find(|root| **root == f.abs_path)
                 .map(|root| root.to_string_lossy().replace('\\', "/"));
-            let takers: Vec<usize> = (0..selectors.len())
-                .filter(|&i| {
-                    selectors[i].selects(&f.path)
-                        || given.as_deref().is_some_and(|p| selectors[i].selects(p))
-                })
-                .collect();
-            (!takers.is_empty()).then_some((f, takers))
+            Takers::from_fn(selectors.len(), |i| {
+                selectors[i].selects(&f.path)
+                    || given.as_deref().is_some_and(|p| selectors[i].selects(p))
+            })
         })
         .collect();
 
     // Files an analyzer may report in from another file's check (not those too large to read).
     let max_size = options.config.max_file_size();
     // The configured limit, or the larger one an analyzer that takes the file asks for.
-    let limit_for = |f: &DiscoveredFile, takers: &[usize]| {
+    let limit_for = |f: &DiscoveredFile, takers: Takers| {
         takers
             .iter()
-            .filter_map(|&i| analyzers[i].size_limit(&f.path))
+            .filter_map(|i| analyzers[i].size_limit(&f.path))
             .fold(max_size, u64::max)
     };
-    let mut scanned: HashSet<String> = wanted
-        .iter()
-        .filter(|(f, takers)| f.size <= limit_for(f, takers))
-        .map(|(f, _)| f.path.clone())
-        .collect();
-    if let Some(stdin) = &options.stdin {
-        scanned.insert(stdin.file.path.clone());
-    }
+    let scanned = ScannedPaths::new(
+        files
+            .iter()
+            .zip(&takers)
+            .filter(|(f, takers)| !takers.is_empty() && f.size <= limit_for(f, **takers))
+            .map(|(f, _)| f.path.as_str())
+            .chain(options.stdin.as_ref().map(|s| s.file.path.as_str())),
+    );
     let scanned = &scanned;
     // Each analyzer's state for this scan, dropped when the scan ends.
     let states: Vec<ErasedState> = analyzers.iter().map(|a| a.new_scan_state()).collect();
@@ -521,7 +625,8 @@ fn first_pass(
 
     let done = AtomicUsize::new(0);
     let found = AtomicUsize::new(0);
-    let total = wanted.len() + usize::from(options.stdin.is_some());
+    let total =
+        takers.iter().filter(|t| !t.is_empty()).count() + usize::from(options.stdin.is_some());
     let report_progress = |n: usize| {
         if let Some(progress) = options.progress {
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -529,10 +634,17 @@ fn first_pass(
             progress(d, total, f);
         }
     };
-    let mut outcomes: Vec<FileOutcome> = wanted
+    let tally = Tally::default();
+    // Each file's mark, and its outcome when worth keeping (boxed: most are not).
+    let analysed: Vec<(FileMark, Option<Box<FileOutcome>>)> = files
         .par_iter()
-        .map(|(file, takers)| {
-            let outcome = match read::read_text(file, limit_for(file, takers)) {
+        .zip(&takers)
+        .map(|(file, &selected)| {
+            if selected.is_empty() {
+                return (FileMark::default(), None);
+            }
+            let takers: Vec<usize> = selected.iter().collect();
+            let outcome = match read::read_text(file, limit_for(file, selected)) {
                 Ok(text) => {
                     let comment = analyzers[takers[0]].comment_style(&file.path);
                     let source = SourceFile::from_walk(
@@ -542,18 +654,46 @@ fn first_pass(
                         file.role,
                         text,
                     )
-                    .with_root(file.root.clone());
-                    run.analyze(source, takers, true)
+                    .with_root(file.root.to_path_buf());
+                    run.analyze(source, &takers, true)
                 }
                 Err(diagnostic) if diagnostic.kind == DiagnosticKind::Binary => {
-                    run.analyze_binary(file, takers, diagnostic)
+                    run.analyze_binary(file, &takers, diagnostic)
                 }
-                Err(diagnostic) => FileOutcome::skipped(diagnostic, takers),
+                Err(diagnostic) => FileOutcome::skipped(diagnostic, &takers),
             };
             report_progress(outcome.raw.len());
-            outcome
+            tally.add(&outcome);
+            let mark = FileMark {
+                read: outcome.file.is_some(),
+                comment: outcome
+                    .file
+                    .as_ref()
+                    .map_or(CommentStyle::None, |f| f.comment),
+                inputs: run.input_bits(&outcome),
+            };
+            let kept = outcome.worth_keeping() || !outcome.facts.is_empty();
+            (mark, kept.then(|| Box::new(outcome)))
         })
         .collect();
+    drop(takers);
+    let mut marks = Vec::with_capacity(analysed.len());
+    let mut outcomes = Vec::new();
+    let mut facts: Vec<Vec<ErasedFacts>> = analyzers.iter().map(|_| Vec::new()).collect();
+    let mut keep = |mut outcome: FileOutcome, outcomes: &mut Vec<FileOutcome>| {
+        for (index, f) in outcome.facts.drain(..) {
+            facts[index].push(f);
+        }
+        if outcome.worth_keeping() {
+            outcomes.push(outcome);
+        }
+    };
+    for (mark, outcome) in analysed {
+        marks.push(mark);
+        if let Some(outcome) = outcome {
+            keep(*outcome, &mut outcomes);
+        }
+    }
     if let Some(stdin) = &options.stdin {
         let copy = SourceFile::new(
             stdin.file.path.clone(),
@@ -566,8 +706,10 @@ fn first_pass(
             .collect();
         let outcome = run.analyze(copy, &takers, false);
         report_progress(outcome.raw.len());
-        outcomes.push(outcome);
+        tally.add(&outcome);
+        keep(outcome, &mut outcomes);
     }
+    let walked = Walked { files, marks };
 
     // Findings an analyzer reported in another file than the one it was checking, or about
     // a place that is no file.
@@ -584,14 +726,46 @@ fn first_pass(
         elsewhere.extend(there);
     }
     let mut loose = Vec::new();
-    route(&mut outcomes, elsewhere, &mut loose, &mut diagnostics);
+    route(
+        &mut outcomes,
+        &walked,
+        elsewhere,
+        &mut loose,
+        &mut diagnostics,
+    );
+    outcomes.shrink_to_fit();
     Ok(FirstPass {
-        files_discovered: files.len(),
-        walked: files.iter().map(|f| f.path.clone()).collect(),
+        files_discovered: walked.files.len(),
+        walked,
         outcomes,
+        facts,
+        tally,
         loose,
         diagnostics,
     })
+}
+
+/// The analyzers that take a file, one bit per analyzer index (a scan has a few dozen at
+/// most; indexes from 64 on are never set).
+#[derive(Clone, Copy, Default)]
+struct Takers(u64);
+
+impl Takers {
+    fn from_fn(count: usize, mut takes: impl FnMut(usize) -> bool) -> Takers {
+        Takers(
+            (0..count.min(64))
+                .filter(|&i| takes(i))
+                .fold(0, |bits, i| bits | 1 << i),
+        )
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn iter(self) -> impl Iterator<Item = usize> {
+        (0..64).filter(move |i| self.0 & (1 << i) != 0)
+    }
 }
 
 /// What a phase beyond single files produced, or the notice that replaces it when the
@@ -619,14 +793,15 @@ fn guarded(
 /// Routes a phase's findings and keeps its notices.
 fn absorb(
     result: PhaseResult,
-    outcomes: &mut [FileOutcome],
+    outcomes: &mut Vec<FileOutcome>,
+    walked: &Walked,
     loose: &mut Vec<Finding>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     match result {
         Ok((findings, notes)) => {
             diagnostics.extend(notes);
-            route(outcomes, findings, loose, diagnostics);
+            route(outcomes, walked, findings, loose, diagnostics);
         }
         Err(notice) => diagnostics.push(notice),
     }
@@ -648,30 +823,26 @@ fn walk_roots(options: &ScanOptions<'_>) -> (Vec<DiscoveredFile>, Vec<Diagnostic
             String::new()
         };
         let (found, notes) = discover::walk(root, &prefix, &settings);
-        files.extend(found);
+        if files.is_empty() {
+            files = found;
+        } else {
+            files.extend(found);
+        }
         diagnostics.extend(notes);
     }
     files.sort();
     files.dedup_by(|a, b| a.path == b.path);
+    files.shrink_to_fit();
     (files, diagnostics)
 }
 
-/// Takes analyzer `index`'s facts out of every outcome, in file order.
-fn take_facts(outcomes: &mut [FileOutcome], index: usize) -> Vec<ErasedFacts> {
-    outcomes
-        .iter_mut()
-        .filter_map(|o| {
-            let at = o.facts.iter().position(|(i, _)| *i == index)?;
-            Some(o.facts.swap_remove(at).1)
-        })
-        .collect()
-}
-
-/// Hands file findings to the outcome of the file they are in, and keeps the others (a
-/// folder, the repository, a target, a commit) aside. A finding in a file that was not
-/// analysed is a bug in the analyzer that reported it: it becomes a diagnostic.
+/// Hands file findings to the outcome of the file they are in (reopening a file whose
+/// outcome the first pass dropped), and keeps the others (a folder, the repository, a
+/// target, a commit) aside. A finding in a file that was not analysed is a bug in the
+/// analyzer that reported it: it becomes a diagnostic.
 fn route(
-    outcomes: &mut [FileOutcome],
+    outcomes: &mut Vec<FileOutcome>,
+    walked: &Walked,
     findings: Vec<Finding>,
     loose: &mut Vec<Finding>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -679,7 +850,7 @@ fn route(
     if findings.is_empty() {
         return;
     }
-    let by_path: HashMap<String, usize> = outcomes
+    let mut by_path: HashMap<String, usize> = outcomes
         .iter()
         .enumerate()
         .filter_map(|(i, o)| Some((o.file.as_ref()?.path.clone(), i)))
@@ -689,8 +860,14 @@ fn route(
             loose.push(finding);
             continue;
         };
-        match by_path.get(location.path.as_str()) {
-            Some(&i) => outcomes[i].raw.push(finding),
+        let at = by_path.get(location.path.as_str()).copied().or_else(|| {
+            let reopened = walked.reopen(&location.path)?;
+            outcomes.push(reopened);
+            by_path.insert(location.path.clone(), outcomes.len() - 1);
+            Some(outcomes.len() - 1)
+        });
+        match at {
+            Some(i) => outcomes[i].raw.push(finding),
             // A file outside the walk (the configuration file in a parent folder) whose rule
             // supplied the lines' content: finalised from that content.
             None if finding.content.is_some() => loose.push(finding),
@@ -744,11 +921,28 @@ struct Run<'a> {
     analyzers: &'a [&'a dyn DynAnalyzer],
     selectors: &'a [CompiledSelector],
     rules: &'a RuleSet,
-    scanned: &'a HashSet<String>,
+    scanned: &'a ScannedPaths<'a>,
     collecting: bool,
 }
 
 impl Run<'_> {
+    /// The recommendations `outcome`'s file counts as an input of in the coverage ledger
+    /// (none in a collect run, which has no ledger).
+    fn input_bits(&self, outcome: &FileOutcome) -> u16 {
+        let Some(file) = outcome.file.as_ref().filter(|_| outcome.readable) else {
+            return 0;
+        };
+        let readers = outcome
+            .takers
+            .iter()
+            .flat_map(|&i| self.analyzers[i].rules_for(&file.path));
+        coverage::file_input_bits(
+            readers,
+            |r| network::runs(self.rules, r, self.network),
+            |id| self.rules.applies(id, &file.path),
+        )
+    }
+
     /// A binary file the selectors took by name: the analyzers that read its format in
     /// binary form (`Analyzer::decode_binary`) check their text rendering of it; when none
     /// does, it is skipped with the binary notice, as before. The rendering exists only in
@@ -795,7 +989,7 @@ impl Run<'_> {
                 file.role,
                 text,
             )
-            .with_root(file.root.clone());
+            .with_root(file.root.to_path_buf());
             let mut one = self.analyze(source, &[index], false);
             one.bytes = bytes.len() as u64;
             // Two analyzers reading one binary format is not a case palisade has; the first

@@ -58,7 +58,7 @@ pub struct SourcesContext<'a> {
     pub(crate) rules: &'a RuleSet,
     pub(crate) network: NetworkAccess,
     pub(crate) roots: &'a [PathBuf],
-    pub(crate) walked: &'a [String],
+    pub(crate) walked: &'a [&'a str],
     pub(crate) targets: &'a [String],
     pub(crate) config: &'a Config,
     pub(crate) today: Date,
@@ -68,7 +68,7 @@ pub struct SourcesContext<'a> {
     pub(crate) coverage: Vec<CoverageNote>,
 }
 
-impl SourcesContext<'_> {
+impl<'a> SourcesContext<'a> {
     /// Tells the coverage ledger that `input` (a record, a document: something that is not a
     /// file of the walk) was inspected for `recommendation`.
     pub fn inspected(&mut self, recommendation: Recommendation, input: impl Into<String>) {
@@ -130,7 +130,7 @@ impl SourcesContext<'_> {
     /// Every file of the scan's one walk (ignore files, pruned folders and `scan.exclude`
     /// applied), as reports name them, sorted: for checks about the repository as a whole
     /// (which sensitive files CODEOWNERS covers), so that they need no walk of their own.
-    pub fn walked_files(&self) -> &[String] {
+    pub fn walked_files(&self) -> &'a [&'a str] {
         self.walked
     }
 

@@ -63,7 +63,7 @@ pub static META: RuleMeta = RuleMeta {
 
 fn check(repo: &Repo<'_>) -> Outcome {
     let mut out = Outcome::default();
-    let sensitive: Vec<&String> = repo
+    let sensitive: Vec<&&str> = repo
         .files
         .iter()
         .filter(|f| crate::sensitive::classify(f).is_some())
