@@ -635,16 +635,22 @@ fn first_pass(
         }
     };
     let tally = Tally::default();
-    // Each file's mark, and its outcome when worth keeping (boxed: most are not).
-    let analysed: Vec<(FileMark, Option<Box<FileOutcome>>)> = files
+    // Each file's mark, its facts, and its outcome when worth keeping (boxed: most are not,
+    // while most files have facts).
+    type Analysed = (
+        FileMark,
+        Vec<(usize, ErasedFacts)>,
+        Option<Box<FileOutcome>>,
+    );
+    let analysed: Vec<Analysed> = files
         .par_iter()
         .zip(&takers)
         .map(|(file, &selected)| {
             if selected.is_empty() {
-                return (FileMark::default(), None);
+                return (FileMark::default(), Vec::new(), None);
             }
             let takers: Vec<usize> = selected.iter().collect();
-            let outcome = match read::read_text(file, limit_for(file, selected)) {
+            let mut outcome = match read::read_text(file, limit_for(file, selected)) {
                 Ok(text) => {
                     let comment = analyzers[takers[0]].comment_style(&file.path);
                     let source = SourceFile::from_walk(
@@ -672,27 +678,24 @@ fn first_pass(
                     .map_or(CommentStyle::None, |f| f.comment),
                 inputs: run.input_bits(&outcome),
             };
-            let kept = outcome.worth_keeping() || !outcome.facts.is_empty();
-            (mark, kept.then(|| Box::new(outcome)))
+            let facts = std::mem::take(&mut outcome.facts);
+            (
+                mark,
+                facts,
+                outcome.worth_keeping().then(|| Box::new(outcome)),
+            )
         })
         .collect();
     drop(takers);
     let mut marks = Vec::with_capacity(analysed.len());
     let mut outcomes = Vec::new();
     let mut facts: Vec<Vec<ErasedFacts>> = analyzers.iter().map(|_| Vec::new()).collect();
-    let mut keep = |mut outcome: FileOutcome, outcomes: &mut Vec<FileOutcome>| {
-        for (index, f) in outcome.facts.drain(..) {
+    for (mark, file_facts, outcome) in analysed {
+        marks.push(mark);
+        for (index, f) in file_facts {
             facts[index].push(f);
         }
-        if outcome.worth_keeping() {
-            outcomes.push(outcome);
-        }
-    };
-    for (mark, outcome) in analysed {
-        marks.push(mark);
-        if let Some(outcome) = outcome {
-            keep(*outcome, &mut outcomes);
-        }
+        outcomes.extend(outcome.map(|o| *o));
     }
     if let Some(stdin) = &options.stdin {
         let copy = SourceFile::new(
@@ -704,10 +707,13 @@ fn first_pass(
         let takers: Vec<usize> = (0..analyzers.len())
             .filter(|&i| analyzers[i].name() == stdin.analyzer)
             .collect();
-        let outcome = run.analyze(copy, &takers, false);
+        let mut outcome = run.analyze(copy, &takers, false);
         report_progress(outcome.raw.len());
         tally.add(&outcome);
-        keep(outcome, &mut outcomes);
+        for (index, f) in outcome.facts.drain(..) {
+            facts[index].push(f);
+        }
+        outcomes.push(outcome);
     }
     let walked = Walked { files, marks };
 
