@@ -5,7 +5,8 @@
 # local rules file or folder (its registry is out of reach here).
 #
 #   bench/python.sh [PATH] [RUNS]      default PATH: Django's source (bench/corpus.sh fetches it)
-# Timings are of full analyses: the result cache stays off.
+# Timings are of full analyses: the result cache stays off. Each command runs RUNS times; the
+# best wall time and the best CPU time (user+sys of all threads) are kept.
 export PALISADE_NO_CACHE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,40 +17,42 @@ if [ -z "$target" ]; then
 fi
 runs=${2:-3}
 cargo build --release --locked --quiet -p palisade
-bin=target/release/palisade
+bin=${CARGO_TARGET_DIR:-target}/release/palisade
 
-best() { # best wall time of RUNS runs of the command, in seconds
+best() { # best wall and best CPU (user+sys, all threads) of RUNS runs of the command, in seconds
   python3 - "$runs" "$@" <<'PY'
-import subprocess, sys, time
+import os, subprocess, sys, time
 runs = int(sys.argv[1]); cmd = sys.argv[2:]
-times = []
+walls, cpus = [], []
 for _ in range(runs):
     t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    times.append(time.perf_counter() - t)
-print(f"{min(times):.3f}")
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(p.pid, 0)
+    walls.append(time.perf_counter() - t)
+    cpus.append(usage.ru_utime + usage.ru_stime)
+print(f"{min(walls):.3f} {min(cpus):.3f}")
 PY
 }
 
-floor=$(best "$bin" parse-only "$target")
-full=$(best "$bin" scan "$target" --domain python --format json --fail-on none --no-progress)
+read -r floor floor_cpu <<<"$(best "$bin" parse-only "$target")"
+read -r full full_cpu <<<"$(best "$bin" scan "$target" --domain python --format json --fail-on none --no-progress)"
 "$bin" parse-only "$target"
-python3 - "$floor" "$full" <<'PY'
+python3 - "$floor" "$full" "$floor_cpu" "$full_cpu" <<'PY'
 import sys
-floor, full = map(float, sys.argv[1:])
-print(f"parse-only floor: {floor:.3f} s; full Python analysis: {full:.3f} s ({full / floor:.2f}x the floor)")
+floor, full, floor_cpu, full_cpu = map(float, sys.argv[1:])
+print(f"parse-only floor: {floor:.3f} s wall, {floor_cpu:.3f} s CPU; full Python analysis: {full:.3f} s wall, {full_cpu:.3f} s CPU")
+print(f"ratio to the floor: {full / floor:.2f}x by wall, {full_cpu / floor_cpu:.2f}x by CPU (CPU is steadier on a shared machine)")
 PY
 for tool in bandit semgrep; do
   if command -v "$tool" >/dev/null 2>&1; then
-    start=$(date +%s.%N)
     case $tool in
-      bandit) bandit -r -q -f json -o /tmp/bandit-bench.json "$target" >/dev/null 2>&1 || true ;;
+      bandit) cmd=(bandit -r -q -f json -o /tmp/bandit-bench.json "$target") ;;
       semgrep)
         if [ -z "${SEMGREP_RULES:-}" ]; then echo "semgrep: set SEMGREP_RULES to a local rules path to compare"; continue; fi
-        semgrep scan --config "$SEMGREP_RULES" --metrics=off --quiet --json -o /tmp/semgrep-bench.json "$target" >/dev/null 2>&1 || true ;;
+        cmd=(semgrep scan --config "$SEMGREP_RULES" --metrics=off --quiet --json -o /tmp/semgrep-bench.json "$target") ;;
     esac
-    end=$(date +%s.%N)
-    python3 -c "print(f'$tool: {$end - $start:.1f} s ({($end - $start) / $full:.0f}x palisade)')"
+    read -r wall cpu <<<"$(runs=1 best "${cmd[@]}")"
+    python3 -c "print(f'$tool: {$wall:.1f} s wall, {$cpu:.1f} s CPU ({$wall / $full:.0f}x palisade by wall, {$cpu / $full_cpu:.0f}x by CPU)')"
   else
     echo "$tool not installed (pip install $tool) — no comparison"
   fi

@@ -88,7 +88,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call", "module", "class_definition", "assignment", "pair"],
-    needs_text: &[],
+    // Sound: nothing is reported without credentials switched on, and every switch spells them: `supports_credentials`, `allow_credentials`, `CORS_ALLOW_CREDENTIALS`, `CORS_SUPPORTS_CREDENTIALS`, `Access-Control-Allow-Credentials` (a header spelled in mixed case inside the word, `CrEdentials`, is not seen).
+    needs_text: &["credentials", "Credentials", "CREDENTIALS"],
     check,
 };
 

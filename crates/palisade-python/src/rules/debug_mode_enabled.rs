@@ -100,7 +100,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call", "assignment"],
-    needs_text: &[],
+    // Sound: every switch it reports spells debug: `debug=`, `DEBUG`, `use_debugger`, `DebuggedApplication`, `aiohttp_debugtoolbar`.
+    needs_text: &["debug", "DEBUG", "Debug"],
     check,
 };
 

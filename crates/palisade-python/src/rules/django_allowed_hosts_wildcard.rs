@@ -73,7 +73,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["module", "class_definition"],
-    needs_text: &[],
+    // Sound: every report is about a setting spelled `ALLOWED_HOSTS`.
+    needs_text: &["ALLOWED_HOSTS"],
     check,
 };
 

@@ -87,7 +87,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["module", "call", "assignment"],
-    needs_text: &[],
+    // Sound: the settings it reports spell `COOKIE`, the calls `set_cookie`/`set_signed_cookie`, and the production-settings check is reported at `DEBUG = False`.
+    needs_text: &["COOKIE", "cookie", "Cookie", "DEBUG"],
     check,
 };
 

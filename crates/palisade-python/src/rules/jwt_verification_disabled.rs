@@ -78,7 +78,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call"],
-    needs_text: &[],
+    // Sound: every sink resolves to a `jwt.` or `jose.jwt.` name, whose import spells `jwt`.
+    needs_text: &["jwt"],
     check,
 };
 

@@ -104,7 +104,8 @@ pub struct RuleOptions {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call", "assignment"],
-    needs_text: &[],
+    // Sound: a reported URL parses as `scheme://…` from the raw text of a string literal, and the plaintext connection classes are `HTTPConnection`/`HTTPConnectionPool`.
+    needs_text: &["://", "HTTPConnection"],
     check,
 };
 

@@ -83,7 +83,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call"],
-    needs_text: &[],
+    // Sound: a resolved name's last part is spelled in the file (in the call or its import): `system`, `popen`, `getoutput`, `getstatusoutput`, `create_subprocess_shell`, or the `shell=` keyword the `subprocess` functions need.
+    needs_text: &["system", "popen", "getoutput", "getstatusoutput", "shell"],
     check,
 };
 

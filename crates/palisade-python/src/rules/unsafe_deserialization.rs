@@ -91,7 +91,8 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call"],
-    needs_text: &[],
+    // Sound: every sink resolves through an import of one of these packages (`_pickle`, `cPickle`, `cloudpickle`, `jsonpickle` and `ruamel.yaml` included).
+    needs_text: &["pickle", "Pickle", "dill", "joblib", "pandas", "marshal", "yaml", "shelve", "numpy", "torch"],
     check,
 };
 
