@@ -269,7 +269,9 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
         let own: Vec<&'static str> = analyzer
             .rules
             .iter()
-            .filter(|r| r.recommendation == rec && counted(r.id) && rules.contains(&r.id))
+            .filter(|r| {
+                r.recommendation == rec && counted(r.id) && rules.binary_search(&r.id).is_ok()
+            })
             .map(|r| r.id)
             .collect();
         if own.is_empty() {
