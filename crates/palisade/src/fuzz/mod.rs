@@ -10,9 +10,10 @@
 pub mod parsers;
 
 use palisade_core::config::{Config, RuleSet};
-use palisade_core::engine::{self, ScanOptions, Stdin};
+use palisade_core::engine::{self, DynAnalyzer, ScanOptions, Stdin};
 use palisade_core::{CommentStyle, Report, SourceFile};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// The kinds of file an input is read as: the analyzer that reads it and the path it is
 /// given (analyzers look at names: a workflow, a `.env` file).
@@ -67,15 +68,39 @@ pub fn scan_named(
     comment: CommentStyle,
     text: String,
 ) -> Report {
-    let analyzers = crate::analyzers();
-    let config = Config::default();
-    let rules = RuleSet::all(&engine::registry(&analyzers));
+    let Setup {
+        analyzers,
+        config,
+        rules,
+    } = setup();
     let file = SourceFile::new(path, PathBuf::from(path), comment, text);
     let options = ScanOptions {
         stdin: Some(Stdin { file, analyzer }),
-        ..ScanOptions::new(Vec::new(), &config, &rules)
+        ..ScanOptions::new(Vec::new(), config, rules)
     };
-    engine::scan(&analyzers, &options).expect("a scan without roots cannot fail to start")
+    engine::scan(analyzers, &options).expect("a scan without roots cannot fail to start")
+}
+
+/// What every scan of [`scan_named`] shares: the analyzers, the default configuration and
+/// every rule. Built once per process (a fuzz target scans one small file per input); none
+/// of it changes during a scan.
+struct Setup {
+    analyzers: Vec<&'static dyn DynAnalyzer>,
+    config: Config,
+    rules: RuleSet,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let analyzers = crate::analyzers();
+        let rules = RuleSet::all(&engine::registry(&analyzers));
+        Setup {
+            analyzers,
+            config: Config::default(),
+            rules,
+        }
+    })
 }
 
 /// The engine's notices that an analyzer panicked.
