@@ -473,15 +473,7 @@ impl<'a> FileContext<'a> {
     /// The scan root this file was found under: the one the walk recorded, else its absolute
     /// path minus its relative one.
     pub fn root(&self) -> Option<std::path::PathBuf> {
-        if let Some(root) = &self.file.root {
-            return Some(root.clone());
-        }
-        let depth = self.file.path.split('/').count();
-        let mut root = self.file.abs_path.as_path();
-        for _ in 0..depth {
-            root = root.parent()?;
-        }
-        Some(root.to_path_buf())
+        self.file.scan_root()
     }
 
     /// Records that (part of) this file could not be checked.
