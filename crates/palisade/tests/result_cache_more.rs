@@ -83,14 +83,6 @@ fn counts(report: &Value, analyzer: &str) -> (u64, u64) {
     )
 }
 
-fn has(report: &Value, rule: &str) -> bool {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["rule_id"].as_str() == Some(rule))
-}
-
 #[test]
 fn k8s_ci_android_and_deps_answer_a_second_scan_from_the_cache() {
     let tmp = project();
