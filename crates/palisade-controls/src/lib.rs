@@ -24,7 +24,9 @@ pub mod workflow;
 
 use gitlab::Pipeline;
 use palisade_core::engine::SourcesContext;
-use palisade_core::{Analyzer, DiagnosticKind, FileContext, FileSelector, RuleMeta, SourceFile};
+use palisade_core::{
+    Analyzer, DiagnosticKind, FactsCodec, FileContext, FileSelector, RuleMeta, SourceFile,
+};
 use std::sync::LazyLock;
 use workflow::Workflow;
 
@@ -74,6 +76,25 @@ impl Analyzer for CiAnalyzer {
         } else {
             PIPELINE.as_slice()
         }
+    }
+
+    /// Cached: a pipeline's findings depend on its text, its path and the rules, and on
+    /// whether it lives under `.github/workflows/` on disk (a workflow named alone on the
+    /// command line is reported under its file name), which is in the key.
+    fn cache(&self) -> Option<FactsCodec<()>> {
+        Some(FactsCodec::json(1))
+    }
+
+    fn cache_key(
+        &self,
+        file: &SourceFile,
+        _scanned: &std::collections::HashSet<String>,
+        _state: &(),
+    ) -> Option<String> {
+        Some(format!(
+            "github={}",
+            is_github_workflow(&file.abs_path.to_string_lossy())
+        ))
     }
 
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<()> {

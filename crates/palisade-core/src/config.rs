@@ -172,6 +172,11 @@ pub struct ScanSettings {
     /// cache folder, `$XDG_CACHE_HOME/palisade` or `~/.cache/palisade`]. `--cache-dir`
     /// replaces it.
     pub cache_dir: Option<String>,
+    /// Result cache entries no scan used for this many days are removed at the end of a
+    /// scan (checked at most once a day; default 30, 0 keeps them). Entries of other
+    /// palisade versions and builds are removed a day after their last use whatever this
+    /// says.
+    pub cache_max_age_days: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]

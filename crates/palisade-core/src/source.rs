@@ -195,6 +195,20 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The scan root this file was found under: the one the walk recorded, else its absolute
+    /// path minus its relative one.
+    pub fn scan_root(&self) -> Option<PathBuf> {
+        if let Some(root) = &self.root {
+            return Some(root.clone());
+        }
+        let depth = self.path.split('/').count();
+        let mut root = self.abs_path.as_path();
+        for _ in 0..depth {
+            root = root.parent()?;
+        }
+        Some(root.to_path_buf())
+    }
+
     pub fn new(
         path: impl Into<String>,
         abs_path: PathBuf,

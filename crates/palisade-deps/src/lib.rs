@@ -26,7 +26,8 @@ use palisade_core::coverage::CoverageNote;
 use palisade_core::options::OptionsType;
 use palisade_core::taxonomy::Recommendation;
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileSelector, ProjectContext, RuleMeta, SourceFile,
+    Analyzer, DiagnosticKind, FactsCodec, FileContext, FileSelector, ProjectContext, RuleMeta,
+    SourceFile,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -219,6 +220,14 @@ impl Analyzer for DepsAnalyzer {
 
     fn settings(&self) -> Option<OptionsType> {
         Some(SETTINGS)
+    }
+
+    /// Cached: a file's inventory depends on its path and text alone. Everything that
+    /// looks further (parent POMs, included requirements, the advisory data, the registries
+    /// of an online run, the scan's date) happens in the project pass, which runs again
+    /// over the cached inventories.
+    fn cache(&self) -> Option<FactsCodec<FileFacts>> {
+        Some(FactsCodec::json(1))
     }
 
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _: &()) -> Option<FileFacts> {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 pub const DEFAULT_NAMESPACE: &str = "default";
 
 /// Everything kept from one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     pub roles: Vec<Role>,
     pub bindings: Vec<Binding>,
@@ -167,20 +167,22 @@ impl FileFacts {
 }
 
 /// A string in a manifest and where it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     pub value: String,
     pub location: Location,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum RoleKind {
     Role,
     ClusterRole,
 }
 
 /// A Role or ClusterRole.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Role {
     pub kind: RoleKind,
     pub name: String,
@@ -197,7 +199,7 @@ pub struct Role {
 }
 
 /// One entry of a role's `rules`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PolicyRule {
     pub api_groups: Vec<Item>,
     pub resources: Vec<Item>,
@@ -208,14 +210,16 @@ pub struct PolicyRule {
     pub location: Location,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum BindingKind {
     RoleBinding,
     ClusterRoleBinding,
 }
 
 /// A RoleBinding or ClusterRoleBinding.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Binding {
     pub kind: BindingKind,
     pub name: String,
@@ -227,7 +231,9 @@ pub struct Binding {
     pub location: Location,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum SubjectKind {
     User,
     Group,
@@ -245,7 +251,7 @@ impl SubjectKind {
 }
 
 /// Who a binding grants to.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Subject {
     pub kind: SubjectKind,
     pub name: String,
@@ -364,7 +370,7 @@ pub const CONTROLLER_ACCOUNTS: &[&str] = &[
     "volumeattributesclass-protection-controller",
 ];
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ServiceAccount {
     pub name: String,
     pub namespace: String,
@@ -373,7 +379,7 @@ pub struct ServiceAccount {
 }
 
 /// A pod template: a built-in workload.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Workload {
     pub kind: String,
     pub name: String,
@@ -403,7 +409,7 @@ pub struct Workload {
     pub location: Location,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Namespace {
     pub name: String,
     pub labels: BTreeMap<String, String>,
@@ -411,7 +417,7 @@ pub struct Namespace {
 }
 
 /// Evidence that something is backed up: a dump CronJob, a Velero or snapshot schedule.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Backup {
     pub kind: String,
     pub name: String,

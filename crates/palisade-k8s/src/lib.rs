@@ -55,8 +55,8 @@ pub mod vocabulary;
 pub mod yaml;
 
 use palisade_core::{
-    Analyzer, DiagnosticKind, FileContext, FileSelector, OptionsType, ProjectContext, RuleMeta,
-    SourceFile, Span,
+    Analyzer, DiagnosticKind, FactsCodec, FileContext, FileSelector, OptionsType, ProjectContext,
+    RuleMeta, SourceFile, Span,
 };
 use rules::{K8sRule, ProjectRule, RuleContext};
 use settings::K8sSettings;
@@ -108,6 +108,36 @@ impl Analyzer for KubernetesAnalyzer {
         Some(OptionsType::of::<K8sSettings>())
     }
 
+    /// Cached when the scan has no kustomization file: a manifest's findings and facts
+    /// then depend on its path, role and text, the rules and `[analyzers.k8s]`, and on two
+    /// things of the disk that go into its key: the scan root it lies under (its facts keep
+    /// it, so that roots scanned together stay separate projects) and the Helm chart it is
+    /// a template of (a `Chart.yaml` above it). With a kustomization in the scan, a manifest
+    /// may be checked through a rendering of other files (or left to one): nothing is
+    /// cached then. The project rules (RBAC, network policies, backups, …) run again over
+    /// the cached facts.
+    fn cache(&self) -> Option<FactsCodec<facts::FileFacts>> {
+        Some(FactsCodec::json(1))
+    }
+
+    fn cache_key(
+        &self,
+        file: &SourceFile,
+        scanned: &HashSet<String>,
+        renderings: &kustomize::Renderings,
+    ) -> Option<String> {
+        if kustomize::is_kustomization(Path::new(&file.path))
+            || renderings.scan_has_kustomization(scanned)
+        {
+            return None;
+        }
+        Some(format!(
+            "root={:?} chart={:?}",
+            scan_root(file),
+            helm::chart_of(file)
+        ))
+    }
+
     fn check_file(
         &self,
         file: &SourceFile,
@@ -133,7 +163,7 @@ impl Analyzer for KubernetesAnalyzer {
                 ..Default::default()
             });
         }
-        let root = scan_root(file, cx);
+        let root = scan_root(file);
         if kustomize::is_kustomization(Path::new(&file.path)) {
             // Not rendering: the kustomization itself is no object, its files are checked raw.
             if !settings(cx).kustomize {
@@ -256,9 +286,9 @@ fn settings(cx: &FileContext<'_>) -> K8sSettings {
 
 /// The scanned root (canonical) `file` was found under; its own folder when that cannot be
 /// told (several roots at once).
-fn scan_root(file: &SourceFile, cx: &FileContext<'_>) -> Option<PathBuf> {
+fn scan_root(file: &SourceFile) -> Option<PathBuf> {
     let abs = file.abs_path.canonicalize().ok()?;
-    cx.root()
+    file.scan_root()
         .and_then(|r| r.canonicalize().ok())
         .filter(|r| abs.starts_with(r))
         .or_else(|| abs.parent().map(Path::to_path_buf))
@@ -270,7 +300,7 @@ fn plan(
     cx: &FileContext<'_>,
     renderings: &kustomize::Renderings,
 ) -> Option<std::sync::Arc<kustomize::Plan>> {
-    let root = scan_root(file, cx)?;
+    let root = scan_root(file)?;
     let timeout = settings(cx).kustomize_timeout();
     Some(renderings.plan(&root, timeout, || kustomization_dirs(file, cx, &root)))
 }
@@ -324,7 +354,7 @@ fn check_kustomization(
     cx: &mut FileContext<'_>,
     renderings: &kustomize::Renderings,
 ) -> Option<facts::FileFacts> {
-    let root = scan_root(file, cx)?;
+    let root = scan_root(file)?;
     let plan = plan(file, cx, renderings)?;
     let dir = file
         .abs_path

@@ -131,6 +131,14 @@ impl Analyzer for AndroidAnalyzer {
         android::apk::is_archive(path).then(|| android::apk::render(bytes))
     }
 
+    /// Cached: a manifest's, Gradle file's or resource's facts, and a source file's
+    /// findings, depend on its path and text and the rules alone; merging the module's
+    /// manifests, Gradle files and resources happens in the project pass, which runs again
+    /// over the cached facts. APKs are decoded in memory and never cached.
+    fn cache(&self) -> Option<FactsCodec<Fact>> {
+        Some(FactsCodec::json(1))
+    }
+
     fn check_file(&self, file: &SourceFile, cx: &mut FileContext<'_>, _state: &()) -> Option<Fact> {
         let name = file_name(&file.path);
         let lower = name.to_ascii_lowercase();

@@ -43,7 +43,7 @@ pub fn line(node: Node<'_, '_>) -> u32 {
 }
 
 /// An attribute value with the span of the whole attribute (`android:exported="true"`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Attr {
     pub value: String,
     pub span: Span,

@@ -211,7 +211,11 @@ fn result_cache(common: &CommonScanArgs, config: &Config) -> Option<ResultCache>
         }
         (None, None) => palisade_core::cache::default_cache_dir()?,
     };
-    Some(ResultCache::new(dir, ResultCache::build_id()))
+    let max_age = config
+        .scan
+        .cache_max_age_days
+        .unwrap_or(palisade_core::cache::DEFAULT_MAX_AGE_DAYS);
+    Some(ResultCache::new(dir, ResultCache::build_id()).with_max_age_days(max_age))
 }
 
 fn run_scan(

@@ -116,14 +116,20 @@ fn rule_ids(report: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The files in the entry folders (`results/<build>/<shard>/`) of a cache: entries, and
+/// temporary files a writer left.
 fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
-    let Ok(shards) = fs::read_dir(dir.join("results")) else {
+    let Ok(builds) = fs::read_dir(dir.join("results")) else {
         return found;
     };
-    for shard in shards.flatten() {
-        for entry in fs::read_dir(shard.path()).unwrap().flatten() {
-            found.push(entry.path());
+    for build in builds.flatten().filter(|b| b.path().is_dir()) {
+        for shard in fs::read_dir(build.path()).unwrap().flatten() {
+            if shard.path().is_dir() {
+                for entry in fs::read_dir(shard.path()).unwrap().flatten() {
+                    found.push(entry.path());
+                }
+            }
         }
     }
     found

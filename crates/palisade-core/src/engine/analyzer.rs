@@ -84,6 +84,21 @@ pub trait Analyzer: Send + Sync + 'static {
     fn cache(&self) -> Option<FactsCodec<Self::Facts>> {
         None
     }
+    /// For an analyzer that opts in to the cache: what its check of `file` reads besides
+    /// the file's path, role, text and the rule set (whether a folder holds a marker file,
+    /// where the scan root is on disk, the scan's other files), added to the file's cache
+    /// key; or `None` when the check of this file must run in this scan (it is then told
+    /// the scan's files, `scanned`, as an uncached check is). The default: nothing more.
+    /// Called before the cache is looked up, for every file the analyzer takes: keep it
+    /// cheap (per-scan work belongs in the scan state, computed once).
+    fn cache_key(
+        &self,
+        _file: &SourceFile,
+        _scanned: &HashSet<String>,
+        _state: &Self::ScanState,
+    ) -> Option<String> {
+        Some(String::new())
+    }
     /// Checks one file, reporting through `cx`, and returns what the project pass needs of
     /// it. Must not panic on any input: malformed input becomes `cx.notice(...)`.
     fn check_file(
@@ -132,6 +147,13 @@ pub trait DynAnalyzer: Send + Sync {
     fn check_project_erased(&self, facts: Vec<ErasedFacts>, cx: &mut ProjectContext<'_>);
     /// The version of the analyzer's [`FactsCodec`], when its file checks may be cached.
     fn cache_version(&self) -> Option<u32>;
+    /// See [`Analyzer::cache_key`].
+    fn cache_key_erased(
+        &self,
+        file: &SourceFile,
+        scanned: &HashSet<String>,
+        state: &(dyn Any + Send + Sync),
+    ) -> Option<String>;
     /// Facts as the cache stores them; `None` when they cannot be stored.
     fn encode_facts(&self, facts: &ErasedFacts) -> Option<serde_json::Value>;
     /// Facts back from the cache; `None` when the value is not this analyzer's facts.
@@ -216,6 +238,16 @@ impl<A: Analyzer> DynAnalyzer for A {
 
     fn cache_version(&self) -> Option<u32> {
         self.cache().map(|codec| codec.version)
+    }
+
+    fn cache_key_erased(
+        &self,
+        file: &SourceFile,
+        scanned: &HashSet<String>,
+        state: &(dyn Any + Send + Sync),
+    ) -> Option<String> {
+        // Another state type would be an engine bug: the file is then not cached.
+        self.cache_key(file, scanned, state.downcast_ref::<A::ScanState>()?)
     }
 
     fn encode_facts(&self, facts: &ErasedFacts) -> Option<serde_json::Value> {
@@ -474,15 +506,7 @@ impl<'a> FileContext<'a> {
     /// The scan root this file was found under: the one the walk recorded, else its absolute
     /// path minus its relative one.
     pub fn root(&self) -> Option<std::path::PathBuf> {
-        if let Some(root) = &self.file.root {
-            return Some(root.clone());
-        }
-        let depth = self.file.path.split('/').count();
-        let mut root = self.file.abs_path.as_path();
-        for _ in 0..depth {
-            root = root.parent()?;
-        }
-        Some(root.to_path_buf())
+        self.file.scan_root()
     }
 
     /// Records that (part of) this file could not be checked.

@@ -302,6 +302,9 @@ pub fn scan(
 ) -> Result<Report, ScanError> {
     let started = Instant::now();
     let cache_before = options.cache.map(ResultCache::stats);
+    if let Some(cache) = options.cache {
+        cache.mark_in_use();
+    }
     let all_analyzers = analyzers;
     // Analyzers none of whose rules run are not consulted at all: their files are not read.
     let analyzers: Vec<&dyn DynAnalyzer> = analyzers
@@ -442,10 +445,14 @@ pub fn scan(
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.sort();
     diagnostics.dedup();
+    if let Some(cache) = options.cache {
+        cache.mark_in_use();
+        cache.prune();
+    }
     stats.cache = options
         .cache
         .zip(cache_before)
-        .map(|(cache, before)| cache.stats().since(before));
+        .map(|(cache, before)| cache.stats().since(&before));
     stats.duration_ms = started.elapsed().as_millis() as u64;
     let mut rules: Vec<&'static RuleMeta> = options.rules.metas().collect();
     rules.sort_by_key(|r| r.id);
@@ -1038,21 +1045,29 @@ impl Run<'_> {
             outcome.readable = true;
             outcome.takers.push(index);
             // A cached analyzer's entry for this file: its result without running it.
+            let state: &(dyn std::any::Any + Send + Sync) = self.states[index].as_ref();
             let cached = self
                 .cache
                 .zip(self.salts.get(index).and_then(Option::as_deref))
                 .filter(|_| rereadable)
-                .map(|(cache, salt)| {
+                .and_then(|(cache, salt)| {
+                    let extra = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        analyzer.cache_key_erased(&source, self.scanned, state)
+                    }))
+                    .ok()
+                    .flatten()?;
                     let digest =
                         digest.get_or_insert_with(|| ResultCache::digest(source.text.as_bytes()));
-                    let context = format!("{:?} {:?}", source.role, source.comment);
-                    (
+                    let context = format!("{:?} {:?} {extra}", source.role, source.comment);
+                    Some((
                         cache,
                         ResultCache::key(salt, &source.path, &context, digest),
-                    )
+                    ))
                 });
             if let Some((cache, key)) = &cached
-                && let Some(entry) = cache.get(key, analyzer.rules(), |v| analyzer.decode_facts(v))
+                && let Some(entry) = cache.get(analyzer.name(), key, analyzer.rules(), |v| {
+                    analyzer.decode_facts(v)
+                })
             {
                 outcome.raw.extend(entry.findings);
                 outcome.diagnostics.extend(entry.diagnostics);
@@ -1068,7 +1083,6 @@ impl Run<'_> {
                 cx = cx.collecting();
             }
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let state: &(dyn std::any::Any + Send + Sync) = self.states[index].as_ref();
                 let facts = analyzer.check_file_erased(&source, &mut cx, state);
                 (cx.into_parts(), facts)
             }));
@@ -1081,7 +1095,7 @@ impl Run<'_> {
                             Some(f) => analyzer.encode_facts(f).map(Some),
                         };
                         if let Some(stored) = stored {
-                            cache.put(key, &findings, &diagnostics, stored);
+                            cache.put(analyzer.name(), key, &findings, &diagnostics, stored);
                         }
                     }
                     if !self.collecting {

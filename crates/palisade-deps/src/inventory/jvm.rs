@@ -21,7 +21,7 @@ fn is_range(version: &str) -> bool {
 /// What a `pom.xml` says that its modules and its own unresolved dependencies need: its
 /// coordinates, its parent, its properties, its `dependencyManagement`, and the dependencies
 /// whose version this file alone cannot give.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PomModel {
     /// `groupId` (inherited from the parent when the file has none), `artifactId`,
     /// `version` (likewise inherited), as written.
@@ -38,7 +38,7 @@ pub struct PomModel {
 }
 
 /// A `<parent>`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ParentRef {
     pub group: String,
     pub artifact: String,
@@ -49,7 +49,7 @@ pub struct ParentRef {
 }
 
 /// A `dependencyManagement` entry.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Managed {
     pub group: String,
     pub artifact: String,
@@ -59,7 +59,7 @@ pub struct Managed {
 }
 
 /// A dependency this file alone cannot give a version for.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Pending {
     /// `group:artifact`.
     pub name: String,

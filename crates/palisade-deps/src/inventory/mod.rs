@@ -15,7 +15,9 @@ use palisade_core::SourceFile;
 use serde::Serialize;
 
 /// A package ecosystem, as OSV names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Ecosystem {
     PyPI,
     Npm,
@@ -74,7 +76,7 @@ pub fn normalise_pypi(name: &str) -> String {
 }
 
 /// Where a package comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// The ecosystem's registry: advisories apply.
@@ -86,7 +88,7 @@ pub enum Origin {
 }
 
 /// One installed (locked or exactly pinned) package.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Package {
     pub ecosystem: Ecosystem,
     /// As written in the file.
@@ -119,7 +121,7 @@ impl Package {
 }
 
 /// A dependency declared by a range, not an exact version (`requests>=2`, `"^4.17.0"`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Declared {
     pub ecosystem: Ecosystem,
     pub name: String,
@@ -128,7 +130,7 @@ pub struct Declared {
 }
 
 /// A language runtime or base image the file asks for, with its line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RuntimeRef {
     /// `python`, `node`, `debian`, `ubuntu`, `alpine`, `mysql`, `mariadb`.
     pub product: String,
@@ -145,7 +147,7 @@ pub struct RuntimeRef {
 }
 
 /// A `FROM` line of a Dockerfile.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ImageRef {
     pub image: String,
     pub line: u32,
@@ -154,7 +156,7 @@ pub struct ImageRef {
 }
 
 /// What kind of file this is, for the rules that look across files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Role {
     /// Records the exact version of every package (a lockfile, a fully pinned requirements file).
     Lockfile,
@@ -165,7 +167,7 @@ pub enum Role {
 }
 
 /// A part of a file that could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub line: Option<u32>,
     pub message: String,
@@ -174,7 +176,7 @@ pub struct Problem {
 }
 
 /// Everything the inventory keeps of one file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     /// Relative to the scan root.
     pub path: String,

@@ -105,9 +105,19 @@ type Cell = Arc<OnceLock<Arc<Plan>>>;
 #[derive(Debug, Default)]
 pub struct Renderings {
     cells: Mutex<HashMap<PathBuf, Cell>>,
+    /// Whether the scan analyses a kustomization file (asked once per scan).
+    kustomized: std::sync::OnceLock<bool>,
 }
 
 impl Renderings {
+    /// Whether any of the scan's files (`scanned`) is a kustomization file: then manifests
+    /// may be checked through renderings that read other files, and none is cached.
+    pub fn scan_has_kustomization(&self, scanned: &std::collections::HashSet<String>) -> bool {
+        *self
+            .kustomized
+            .get_or_init(|| scanned.iter().any(|p| is_kustomization(Path::new(p))))
+    }
+
     /// The plan of the scan root `root` (canonical), whose kustomization folders (canonical)
     /// are `dirs`: made on first request, while other threads asking for it wait.
     pub fn plan(

@@ -3,7 +3,7 @@
 //! whether a release build type is debuggable.
 
 /// An SDK level as a build file writes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Level {
     Literal(u32),
     /// A reference to a value defined elsewhere (`libs.versions.targetSdk.get().toInt()`,
@@ -11,7 +11,7 @@ pub enum Level {
     Named(String),
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Gradle {
     pub target_sdk: Option<Level>,
     pub min_sdk: Option<Level>,

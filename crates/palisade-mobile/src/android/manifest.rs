@@ -7,7 +7,7 @@ use palisade_core::Span;
 use roxmltree::Node;
 
 /// The kind of an application component.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     Activity,
     Service,
@@ -26,14 +26,14 @@ impl Kind {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct IntentFilter {
     pub actions: Vec<String>,
     pub categories: Vec<String>,
     pub schemes: Vec<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Component {
     pub kind: Kind,
     /// `android:name` as written (`.ui.MainActivity`).
@@ -64,7 +64,7 @@ pub struct Component {
     pub launch_mode: Option<Attr>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PermissionDef {
     pub name: String,
     /// `android:protectionLevel` as written (`signature|privileged`); `None` is `normal`.
@@ -72,7 +72,7 @@ pub struct PermissionDef {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Application {
     pub span: Option<Span>,
     pub debuggable: Option<Attr>,
@@ -88,7 +88,7 @@ pub struct Application {
 }
 
 /// One manifest file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
     pub package: Option<String>,
     pub min_sdk: Option<u32>,

@@ -10,7 +10,7 @@ use super::resources::Resource;
 use std::collections::HashMap;
 
 /// What one file contributes to the project model.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum Fact {
     Manifest(String, Box<Manifest>),
     Gradle(String, Gradle),
@@ -23,7 +23,8 @@ pub enum Fact {
     /// What one archive contributes: several facts from one file.
     Many(Vec<Fact>),
     /// The permission-needing APIs a Java or Kotlin file names (collect runs only, for
-    /// `palisade permissions`).
+    /// `palisade permissions`; collect runs are never cached, so these are not stored).
+    #[serde(skip)]
     ApiUses(String, Vec<ApiUse>),
 }
 

@@ -6,7 +6,7 @@ use palisade_core::Span;
 use roxmltree::Node;
 
 /// One `<base-config>`, `<domain-config>` or `<debug-overrides>` block.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct NetworkBlock {
     pub kind: BlockKind,
     pub span: Span,
@@ -24,27 +24,27 @@ pub struct NetworkBlock {
 
 /// One `<pin-set>`: its `expiration` (as written, with the attribute's span) and how many
 /// `<pin>`s it holds.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PinSet {
     pub span: Span,
     pub expiration: Option<(String, Span)>,
     pub pins: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlockKind {
     Base,
     Domain,
     DebugOverrides,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkConfig {
     pub blocks: Vec<NetworkBlock>,
 }
 
 /// One entry of a FileProvider paths file (`<root-path name="root" path="/"/>`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SharedPath {
     pub element: String,
     pub path: String,
@@ -52,7 +52,7 @@ pub struct SharedPath {
 }
 
 /// What a `res/xml` or `res/values` file holds, for the rules.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Resource {
     NetworkConfig(NetworkConfig),
     Paths(Vec<SharedPath>),
