@@ -88,7 +88,7 @@ impl Analyzer for CiAnalyzer {
     fn cache_key(
         &self,
         file: &SourceFile,
-        _scanned: &std::collections::HashSet<String>,
+        _scanned: &palisade_core::ScannedPaths<'_>,
         _state: &(),
     ) -> Option<String> {
         Some(format!(

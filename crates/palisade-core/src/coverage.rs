@@ -327,12 +327,9 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
     let mut unreadable = 0;
     let mut descriptions: Vec<&str> = Vec::new();
     for analyzer in facts.analyzers {
-        let own = analyzer
-            .rules
-            .iter()
-            .any(|r| {
-                r.recommendation == rec && counted(r.id) && rules.binary_search(&r.id).is_ok()
-            });
+        let own = analyzer.rules.iter().any(|r| {
+            r.recommendation == rec && counted(r.id) && rules.binary_search(&r.id).is_ok()
+        });
         if !own {
             continue;
         }

@@ -123,7 +123,7 @@ impl Analyzer for KubernetesAnalyzer {
     fn cache_key(
         &self,
         file: &SourceFile,
-        scanned: &HashSet<String>,
+        scanned: &palisade_core::ScannedPaths<'_>,
         renderings: &kustomize::Renderings,
     ) -> Option<String> {
         if kustomize::is_kustomization(Path::new(&file.path))

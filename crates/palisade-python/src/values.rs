@@ -20,6 +20,44 @@ use tree_sitter::Node;
 /// How many names deep a value is followed.
 const MAX_DEPTH: u32 = 8;
 
+/// How many names one question (`is_constant`, `outside_origin`) may follow in all. Depth
+/// alone does not bound the work: names assigned from several other names each, eight deep,
+/// are exponentially many paths (a fuzzed file took 15 s in one rule). Past the budget a
+/// name's value is unknown: not a constant, and of no known outside origin.
+const MAX_NAMES_FOLLOWED: u32 = 500;
+
+thread_local! {
+    /// Names followed so far by the question running on this thread, if one is.
+    static FOLLOWED: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs one question under a fresh budget (a question asked inside another, from a rule's
+/// `safe` callback, shares the outer one). The budget ends with the question, even if it
+/// panics.
+fn budgeted<R>(question: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            if self.0 {
+                FOLLOWED.set(None);
+            }
+        }
+    }
+    let outermost = FOLLOWED.get().is_none();
+    if outermost {
+        FOLLOWED.set(Some(0));
+    }
+    let _reset = Reset(outermost);
+    question()
+}
+
+/// Counts one more name followed; false once the question's budget is spent.
+fn may_follow_name() -> bool {
+    let followed = FOLLOWED.get().unwrap_or(0) + 1;
+    FOLLOWED.set(Some(followed));
+    followed <= MAX_NAMES_FOLLOWED
+}
+
 /// The text of a string literal (or implicit concatenation of literals) without quotes,
 /// prefixes or interpolation; escape sequences are kept as written. `None` for f-strings with
 /// interpolations and anything that is not a string literal.
@@ -215,7 +253,7 @@ fn is_constant_name(name: &str) -> bool {
 /// lists and tuples of constants; names whose every assignment in scope is a constant; and
 /// UPPER_SNAKE_CASE names defined in another module (constants by convention).
 pub fn is_constant<'t>(model: &Model<'t>, node: Node<'t>) -> bool {
-    constant(model, node, &|_, _| false, 0)
+    budgeted(|| constant(model, node, &|_, _| false, 0))
 }
 
 /// `is_constant`, where `safe` may also accept a node as harmless (a rule's sanitizer, such
@@ -225,7 +263,7 @@ pub fn is_constant_with<'t>(
     node: Node<'t>,
     safe: &dyn Fn(&Model<'t>, Node<'t>) -> bool,
 ) -> bool {
-    constant(model, node, safe, 0)
+    budgeted(|| constant(model, node, safe, 0))
 }
 
 /// String methods that keep a constant constant.
@@ -328,6 +366,9 @@ fn name_constant<'t>(
     let Some(dotted) = model.dotted(node) else {
         return false;
     };
+    if !may_follow_name() {
+        return false;
+    }
     let first = dotted.split('.').next().unwrap_or("");
     if parameter_named(model, node, first).is_some() {
         return false;
@@ -381,7 +422,7 @@ pub struct Origin<'t> {
 /// operators, calls (their receiver and arguments), subscripts, f-strings and, within the
 /// function, the assignments of the names it uses.
 pub fn outside_origin<'t>(model: &Model<'t>, node: Node<'t>) -> Option<Origin<'t>> {
-    origin(model, node, 0)
+    budgeted(|| origin(model, node, 0))
 }
 
 impl From<Source> for OriginKind {
@@ -503,6 +544,9 @@ fn name_origin<'t>(
     name: &str,
     depth: u32,
 ) -> Option<Origin<'t>> {
+    if !may_follow_name() {
+        return None;
+    }
     let values = model.values(scope_of(node), name);
     if let Some(o) = values.iter().find_map(|v| origin(model, *v, depth + 1)) {
         return Some(o);

@@ -82,6 +82,28 @@ def constant_cycle():
     );
 }
 
+/// Names assigned from several other names each, many deep: following every path would take
+/// minutes (as a fuzzed file did); the budget per question ends it, and the parameter that
+/// reaches the command on the shortest path is still found.
+#[test]
+fn branching_assignment_chains_are_followed_within_a_budget() {
+    let mut text = String::from("import os\n\ndef build(arg):\n    v0 = arg\n");
+    for i in 1..=12 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "    v{i} = v{p} + '-' + v{p}\n    if v{p}:\n        v{i} = v{p} + v{p} + v{p}\n"
+        ));
+    }
+    text.push_str("    os.system(v12)\n    os.system(v3)\n");
+    // (The flow index may note that it did not follow the chain to its end.)
+    let (findings, _) = scan("ops/chain.py", &text);
+    let found = rules_at(&findings);
+    assert!(
+        found.contains(&("python/shell-command-injection".to_string(), 42)),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn secrets_are_masked_and_never_in_messages() {
     let literal = "q7w-x0k2-z9v-t1m3";

@@ -94,7 +94,7 @@ pub trait Analyzer: Send + Sync + 'static {
     fn cache_key(
         &self,
         _file: &SourceFile,
-        _scanned: &HashSet<String>,
+        _scanned: &ScannedPaths<'_>,
         _state: &Self::ScanState,
     ) -> Option<String> {
         Some(String::new())
@@ -151,7 +151,7 @@ pub trait DynAnalyzer: Send + Sync {
     fn cache_key_erased(
         &self,
         file: &SourceFile,
-        scanned: &HashSet<String>,
+        scanned: &ScannedPaths<'_>,
         state: &(dyn Any + Send + Sync),
     ) -> Option<String>;
     /// Facts as the cache stores them; `None` when they cannot be stored.
@@ -243,7 +243,7 @@ impl<A: Analyzer> DynAnalyzer for A {
     fn cache_key_erased(
         &self,
         file: &SourceFile,
-        scanned: &HashSet<String>,
+        scanned: &ScannedPaths<'_>,
         state: &(dyn Any + Send + Sync),
     ) -> Option<String> {
         // Another state type would be an engine bug: the file is then not cached.

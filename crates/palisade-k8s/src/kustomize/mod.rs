@@ -112,7 +112,7 @@ pub struct Renderings {
 impl Renderings {
     /// Whether any of the scan's files (`scanned`) is a kustomization file: then manifests
     /// may be checked through renderings that read other files, and none is cached.
-    pub fn scan_has_kustomization(&self, scanned: &std::collections::HashSet<String>) -> bool {
+    pub fn scan_has_kustomization(&self, scanned: &palisade_core::ScannedPaths<'_>) -> bool {
         *self
             .kustomized
             .get_or_init(|| scanned.iter().any(|p| is_kustomization(Path::new(p))))
