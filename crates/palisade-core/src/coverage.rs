@@ -349,10 +349,11 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
             CoverageNote::Inspected {
                 recommendation,
                 input,
-            } if *recommendation == rec => {
-                if (facts.files.bits_of)(input) & bit == 0 && inputs.insert(input) {
-                    n_inputs += 1;
-                }
+            } if *recommendation == rec
+                && (facts.files.bits_of)(input) & bit == 0
+                && inputs.insert(input) =>
+            {
+                n_inputs += 1;
             }
             CoverageNote::NeedsAttestation {
                 recommendation,
