@@ -300,7 +300,7 @@ pub(crate) struct LedgerFacts<'a> {
     pub suppressed: &'a [Recommendation],
 }
 
-pub(crate) fn counted(rule_id: &str) -> bool {
+fn counted(rule_id: &str) -> bool {
     !rule_id.starts_with("palisade/")
 }
 

@@ -331,12 +331,7 @@ fn online_scans_ask_the_osv_api_in_batches_with_pages_then_fetch_each_record() {
 
 #[test]
 fn an_unreachable_api_is_a_not_checked_notice_not_a_clean_result() {
-    // A port nothing listens on: bind, note the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = palisade_fixtures::loopback::closed_port();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "requests==2.19.1\n").unwrap();
     let config = format!(

@@ -373,11 +373,7 @@ fn offline_the_rule_opens_no_socket_and_says_what_it_did_not_check() {
 
 #[test]
 fn an_unreachable_registry_is_a_notice_and_the_scan_goes_on() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = palisade_fixtures::loopback::closed_port();
     let dir = tempfile::tempdir().unwrap();
     project(dir.path());
     let report = scan(

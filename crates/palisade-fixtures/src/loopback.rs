@@ -60,6 +60,15 @@ impl Server {
     }
 }
 
+/// A loopback port nothing listens on (bound, noted, closed), for tests of a service that
+/// cannot be reached.
+pub fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
 fn read_request(stream: &mut std::net::TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut line = String::new();

@@ -382,14 +382,6 @@ impl<'a> ScannedPaths<'a> {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
         self.sorted.iter().copied()
     }
-
-    pub fn len(&self) -> usize {
-        self.sorted.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.sorted.is_empty()
-    }
 }
 
 /// What an analyzer may do while checking one file.
