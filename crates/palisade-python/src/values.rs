@@ -669,3 +669,28 @@ pub fn enclosing_class<'t>(node: Node<'t>) -> Option<Node<'t>> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{FOLLOWED, MAX_NAMES_FOLLOWED, budgeted, may_follow_name};
+
+    #[test]
+    fn a_question_follows_at_most_its_budget_of_names_and_the_next_starts_afresh() {
+        budgeted(|| {
+            for _ in 0..MAX_NAMES_FOLLOWED {
+                assert!(may_follow_name());
+            }
+            assert!(!may_follow_name());
+            // A question asked inside (a rule's `safe` callback) shares the spent budget.
+            assert!(!budgeted(may_follow_name));
+        });
+        assert_eq!(FOLLOWED.get(), None);
+        assert!(budgeted(may_follow_name));
+    }
+
+    #[test]
+    fn the_budget_ends_with_a_question_that_panics() {
+        let _ = std::panic::catch_unwind(|| budgeted(|| panic!("a rule's bug")));
+        assert_eq!(FOLLOWED.get(), None);
+    }
+}
