@@ -318,7 +318,10 @@ fn repository_rules(cx: &mut SourcesContext<'_>) {
     let root = root.clone();
     // The scan's own walk: one root, so its paths are relative to it.
     let files = cx.walked_files();
-    let repo = repository::Repo { root: &root, files };
+    let repo = repository::Repo {
+        root: &root,
+        files: &files,
+    };
     for rule in wanted {
         let outcome = (rule.check)(&repo);
         for input in outcome.inspected {

@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex};
 /// The ignore file palisade reads beside `.gitignore`, with the same syntax.
 pub const IGNORE_FILE_NAME: &str = ".palisadeignore";
 
-/// One file found by the walk.
+/// One file found by the walk, owned (for callers that keep a few files; a scan keeps the
+/// walk as a [`FileList`]).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DiscoveredFile {
     /// The path reports show: relative to the scan root, `/`-separated.
@@ -22,12 +23,252 @@ pub struct DiscoveredFile {
     pub abs_path: PathBuf,
     pub size: u64,
     /// What the file is for (source, test, fixture, example, generated, vendored), decided
-    /// once here from its path relative to its own root (a root's name never makes its
-    /// files test code) and shared by every analyzer through `SourceFile::role`.
+    /// once by the walk from its path relative to its own root (a root's name never makes
+    /// its files test code) and shared by every analyzer through `SourceFile::role`.
     pub role: FileRole,
     /// The root it was found under, as given to the walk (for a file given as a root, its
     /// folder): shared by all its files.
     pub root: Arc<Path>,
+}
+
+/// The files of a walk, sorted by report path, in a few bytes each beyond their paths: a
+/// scan of a large tree holds this list from the walk to its end, so it keeps one string of
+/// all paths and an 8-byte entry per file, rather than two strings and an 80-byte record.
+/// A file's path on disk is its root joined with its report path (less the root's prefix);
+/// the few for which that is not true (a name that is not UTF-8, a file given as a root
+/// under a prefix) keep theirs aside.
+#[derive(Debug, Default)]
+pub struct FileList {
+    /// The report paths, in the order they were found.
+    text: String,
+    /// One per file, sorted by report path.
+    entries: Vec<Entry>,
+    /// By entry: its size when the walk saw it, until [`FileList::forget_sizes`].
+    sizes: Vec<u64>,
+    roots: Vec<WalkRoot>,
+    /// By entry: its index in `roots`; empty when there is one root.
+    root_of: Vec<u32>,
+    /// By `Entry::start` (sorted): the disk path of a file it cannot be derived for.
+    exact: Vec<(u32, PathBuf)>,
+}
+
+/// The longest report path a list holds, in bytes (far beyond any file system's limit).
+const MAX_PATH_LEN: usize = u16::MAX as usize;
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Where the report path lies in `FileList::text` (unique per entry).
+    start: u32,
+    len: u16,
+    role: FileRole,
+}
+
+#[derive(Debug)]
+struct WalkRoot {
+    /// The folder the walk started from (a single file's folder).
+    dir: Arc<Path>,
+    /// How many leading bytes of a report path are the root's prefix (and its `/`).
+    prefix_len: usize,
+}
+
+/// One file of a [`FileList`].
+#[derive(Clone, Copy, Debug)]
+pub struct WalkedFile<'a> {
+    pub path: &'a str,
+    /// Its size when the walk saw it (`None` once the list forgot sizes).
+    pub size: Option<u64>,
+    pub role: FileRole,
+    /// The root it was found under (see [`DiscoveredFile::root`]).
+    pub root: &'a Arc<Path>,
+    list: &'a FileList,
+    index: usize,
+}
+
+impl WalkedFile<'_> {
+    /// Its index in its list.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Its path on disk.
+    pub fn abs_path(&self) -> PathBuf {
+        let entry = &self.list.entries[self.index];
+        if let Ok(at) = self
+            .list
+            .exact
+            .binary_search_by_key(&entry.start, |(s, _)| *s)
+        {
+            return self.list.exact[at].1.clone();
+        }
+        let prefix_len = self.list.roots[self.list.root_index(self.index)].prefix_len;
+        self.root
+            .join(self.path.get(prefix_len..).unwrap_or(self.path))
+    }
+
+    pub fn to_owned(&self) -> DiscoveredFile {
+        DiscoveredFile {
+            path: self.path.to_string(),
+            abs_path: self.abs_path(),
+            size: self.size.unwrap_or(0),
+            role: self.role,
+            root: Arc::clone(self.root),
+        }
+    }
+}
+
+impl FileList {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> WalkedFile<'_> {
+        let entry = &self.entries[index];
+        WalkedFile {
+            path: self.entry_path(entry),
+            size: self.sizes.get(index).copied(),
+            role: entry.role,
+            root: &self.roots[self.root_index(index)].dir,
+            list: self,
+            index,
+        }
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = WalkedFile<'_>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The report paths, sorted.
+    pub fn paths(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.entries.iter().map(|e| self.entry_path(e))
+    }
+
+    /// The index of the file reported as `path`.
+    pub fn index_of(&self, path: &str) -> Option<usize> {
+        self.entries
+            .binary_search_by(|e| self.entry_path(e).cmp(path))
+            .ok()
+    }
+
+    /// Drops the sizes the walk saw, once they have served (a reader checks the size of
+    /// what it opens anyway).
+    pub fn forget_sizes(&mut self) {
+        self.sizes = Vec::new();
+    }
+
+    pub fn into_owned(self) -> Vec<DiscoveredFile> {
+        self.iter().map(|f| f.to_owned()).collect()
+    }
+
+    fn root_index(&self, index: usize) -> usize {
+        self.root_of.get(index).map_or(0, |&r| r as usize)
+    }
+
+    fn entry_path(&self, entry: &Entry) -> &str {
+        let start = entry.start as usize;
+        self.text
+            .get(start..start + usize::from(entry.len))
+            .unwrap_or("")
+    }
+
+    /// Another walk's files added to these; a file found by both (a root inside another) is
+    /// kept once, with the disk path that sorts first.
+    pub fn merge(&mut self, other: FileList) {
+        if self.roots.is_empty() {
+            *self = other;
+            return;
+        }
+        let Ok(base) = u32::try_from(self.text.len()) else {
+            return;
+        };
+        if u32::try_from(self.text.len() + other.text.len()).is_err() {
+            return;
+        }
+        let first_root = self.roots.len() as u32;
+        if self.root_of.is_empty() {
+            self.root_of = vec![0; self.entries.len()];
+        }
+        self.root_of.extend(
+            (0..other.entries.len())
+                .map(|i| first_root + other.root_of.get(i).copied().unwrap_or(0)),
+        );
+        self.text.push_str(&other.text);
+        self.roots.extend(other.roots);
+        self.exact
+            .extend(other.exact.into_iter().map(|(s, path)| (s + base, path)));
+        self.entries
+            .extend(other.entries.into_iter().map(|e| Entry {
+                start: e.start + base,
+                ..e
+            }));
+        self.sizes.extend(other.sizes);
+        self.sort();
+    }
+
+    /// Sorts the entries by report path (then disk path) and drops later copies of a path.
+    fn sort(&mut self) {
+        self.exact.sort_by_key(|(start, _)| *start);
+        let disk = |list: &FileList, i: usize| list.get(i).abs_path();
+        let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            self.entry_path(&self.entries[a])
+                .cmp(self.entry_path(&self.entries[b]))
+                .then_with(|| disk(self, a).cmp(&disk(self, b)))
+        });
+        order.dedup_by(|a, b| {
+            self.entry_path(&self.entries[*a as usize])
+                == self.entry_path(&self.entries[*b as usize])
+        });
+        self.entries = order.iter().map(|&i| self.entries[i as usize]).collect();
+        if !self.sizes.is_empty() {
+            self.sizes = order.iter().map(|&i| self.sizes[i as usize]).collect();
+        }
+        if !self.root_of.is_empty() {
+            self.root_of = order.iter().map(|&i| self.root_of[i as usize]).collect();
+        }
+        if !self.exact.is_empty() {
+            let kept: std::collections::HashSet<u32> =
+                self.entries.iter().map(|e| e.start).collect();
+            self.exact.retain(|(start, _)| kept.contains(start));
+        }
+        self.text.shrink_to_fit();
+        self.exact.shrink_to_fit();
+    }
+}
+
+/// Gathers the files of one walk, from its threads.
+#[derive(Default)]
+struct ListBuilder {
+    list: FileList,
+    /// Set when the paths outgrew the list (over 4 GB of path text).
+    full: bool,
+}
+
+impl ListBuilder {
+    /// Adds a file; `false` when its path is too long to keep (see [`MAX_PATH_LEN`]).
+    fn push(&mut self, path: &str, size: u64, role: FileRole, abs_path: Option<PathBuf>) -> bool {
+        let Ok(len) = u16::try_from(path.len()) else {
+            return false;
+        };
+        let start = u32::try_from(self.list.text.len())
+            .ok()
+            .filter(|start| start.checked_add(u32::from(len)).is_some());
+        let Some(start) = start else {
+            self.full = true;
+            return true;
+        };
+        self.list.text.push_str(path);
+        self.list.entries.push(Entry { start, len, role });
+        self.list.sizes.push(size);
+        if let Some(abs_path) = abs_path {
+            self.list.exact.push((start, abs_path));
+        }
+        true
+    }
 }
 
 /// What the walk needs to know.
@@ -41,11 +282,7 @@ pub struct WalkSettings {
 
 /// Walks `root` (a folder or a single file). `prefix` is put before every relative path
 /// (used when several roots are scanned at once, so their paths stay distinct).
-pub fn walk(
-    root: &Path,
-    prefix: &str,
-    settings: &WalkSettings,
-) -> (Vec<DiscoveredFile>, Vec<Diagnostic>) {
+pub fn walk(root: &Path, prefix: &str, settings: &WalkSettings) -> (FileList, Vec<Diagnostic>) {
     let display = |rel: &str| {
         if prefix.is_empty() {
             rel.to_string()
@@ -67,21 +304,25 @@ pub fn walk(
         } else {
             prefix.to_string()
         };
-        let file = DiscoveredFile {
-            role: file_role(&name_for_role(root)),
-            root: Arc::from(root.parent().unwrap_or(Path::new(""))),
-            path,
-            abs_path: root.to_path_buf(),
-            size,
-        };
-        return (vec![file], Vec::new());
+        let dir: Arc<Path> = Arc::from(root.parent().unwrap_or(Path::new("")));
+        // Its disk path is its folder joined with its name, unless it is shown under a prefix
+        // or its name is not UTF-8.
+        let exact = (dir.join(&path) != root).then(|| root.to_path_buf());
+        let mut builder = ListBuilder::default();
+        builder.list.roots.push(WalkRoot { dir, prefix_len: 0 });
+        builder.push(&path, size, file_role(&name_for_role(root)), exact);
+        return (builder.list, Vec::new());
     }
 
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let prune: BTreeSet<String> = settings.prune_dirs.iter().cloned().collect();
     let exclude = build_globs(&settings.exclude);
 
-    let files = Mutex::new(Vec::new());
+    let prefix_len = match prefix.trim_end_matches('/') {
+        "" if prefix.is_empty() => 0,
+        trimmed => trimmed.len() + 1,
+    };
+    let files = Mutex::new(ListBuilder::default());
     let diagnostics = Mutex::new(Vec::new());
     let walker = WalkBuilder::new(root)
         .hidden(false)
@@ -111,12 +352,10 @@ pub fn walk(
         })
         .build_parallel();
 
-    let shared_root: Arc<Path> = Arc::from(root);
     walker.run(|| {
         let files = &files;
         let diagnostics = &diagnostics;
         let root = root.to_path_buf();
-        let shared_root = Arc::clone(&shared_root);
         let canonical_root = canonical_root.clone();
         Box::new(move |result| {
             let entry = match result {
@@ -151,23 +390,46 @@ pub fn walk(
                 }
             }
             let size = entry.metadata().map_or(0, |m| m.len());
-            push(
-                files,
-                DiscoveredFile {
-                    path: display(&rel),
-                    abs_path: entry.path().to_path_buf(),
-                    size,
-                    role: file_role(&rel),
-                    root: Arc::clone(&shared_root),
-                },
-            );
+            // The disk path is derived from the report path, except for a name that is not
+            // UTF-8 (whose report path is lossy) or a path outside the root.
+            let exact = (entry.path().to_str().is_none() || !entry.path().starts_with(&root))
+                .then(|| entry.path().to_path_buf());
+            let role = file_role(&rel);
+            let path = display(&rel);
+            let kept = files
+                .lock()
+                .map_or(true, |mut files| files.push(&path, size, role, exact));
+            if !kept {
+                push(
+                    diagnostics,
+                    Diagnostic::file(
+                        &path,
+                        DiagnosticKind::Skipped,
+                        format!("a path longer than {MAX_PATH_LEN} bytes; not read"),
+                    ),
+                );
+            }
             WalkState::Continue
         })
     });
 
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort();
+    let mut builder = files.into_inner().unwrap_or_default();
     let mut diagnostics = diagnostics.into_inner().unwrap_or_default();
+    if builder.full {
+        diagnostics.push(Diagnostic {
+            path: None,
+            line: None,
+            kind: DiagnosticKind::Walk,
+            message: "the tree's paths exceed 4 GB; the files found after that were not scanned"
+                .to_string(),
+        });
+    }
+    builder.list.roots.push(WalkRoot {
+        dir: Arc::from(root),
+        prefix_len,
+    });
+    let mut files = builder.list;
+    files.sort();
     diagnostics.sort();
     (files, diagnostics)
 }
@@ -279,7 +541,7 @@ mod tests {
             exclude: vec!["vendor/**".into()],
         };
         let (files, diags) = walk(dir.path(), "", &settings);
-        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let paths: Vec<&str> = files.paths().collect();
         assert_eq!(
             paths,
             [
@@ -329,8 +591,7 @@ mod tests {
             fs::write(p, "x = 1\n").unwrap();
         }
         let (files, _) = walk(&root, "tests/product", &WalkSettings::default());
-        let roles: Vec<(&str, FileRole)> =
-            files.iter().map(|f| (f.path.as_str(), f.role)).collect();
+        let roles: Vec<(&str, FileRole)> = files.iter().map(|f| (f.path, f.role)).collect();
         assert_eq!(
             roles,
             [
@@ -338,6 +599,85 @@ mod tests {
                 ("tests/product/app/views.py", FileRole::Source),
                 ("tests/product/examples/demo.py", FileRole::Example),
             ]
+        );
+    }
+
+    #[test]
+    fn disk_paths_are_derived_from_report_paths_and_prefixes() {
+        let dir = tree();
+        let (plain, _) = walk(dir.path(), "", &WalkSettings::default());
+        let (prefixed, _) = walk(dir.path(), "product/", &WalkSettings::default());
+        for list in [&plain, &prefixed] {
+            assert_eq!(list.len(), 6);
+            for file in list.iter() {
+                let abs = file.abs_path();
+                assert!(abs.is_file(), "{abs:?} for {}", file.path);
+                assert!(abs.ends_with(file.path.trim_start_matches("product/")));
+                assert_eq!(list.index_of(file.path), Some(file.index()));
+                assert_eq!(file.size, Some(fs::metadata(&abs).unwrap().len()));
+            }
+        }
+        assert_eq!(prefixed.get(0).path, "product/.gitignore");
+        assert_eq!(plain.index_of("app/nowhere.py"), None);
+
+        // A file given as a root: under a prefix its report path is the prefix alone.
+        let single = dir.path().join("app/main.py");
+        let (named, _) = walk(&single, "", &WalkSettings::default());
+        let (shown, _) = walk(&single, "given/main.py", &WalkSettings::default());
+        assert_eq!(named.get(0).path, "main.py");
+        assert_eq!(shown.get(0).path, "given/main.py");
+        assert_eq!(named.get(0).abs_path(), single);
+        assert_eq!(shown.get(0).abs_path(), single);
+    }
+
+    #[test]
+    fn merged_walks_keep_a_file_found_twice_once_and_their_own_roots() {
+        let dir = tree();
+        let inner = dir.path().join("app");
+        let (mut list, _) = walk(dir.path(), "outer", &WalkSettings::default());
+        let (nested, _) = walk(&inner, "outer/app", &WalkSettings::default());
+        let (other, _) = walk(&inner, "other", &WalkSettings::default());
+        let before = list.len();
+        list.merge(nested);
+        assert_eq!(
+            list.len(),
+            before,
+            "the nested root's files are the outer one's"
+        );
+        list.merge(other);
+        let paths: Vec<&str> = list.paths().collect();
+        let mut sorted = paths.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(paths, sorted);
+        let moved = list.get(list.index_of("other/main.py").unwrap());
+        assert_eq!(moved.abs_path(), inner.join("main.py"));
+        assert_eq!(&**moved.root, inner.as_path());
+        let outer = list.get(list.index_of("outer/deploy/k8s.yaml").unwrap());
+        assert_eq!(outer.abs_path(), dir.path().join("deploy/k8s.yaml"));
+        list.forget_sizes();
+        assert_eq!(list.get(0).size, None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf8_keeps_its_disk_path() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.py");
+        let file = dir.path().join(name);
+        if fs::write(&file, "x = 1\n").is_err() {
+            eprintln!("the file system refuses non-UTF-8 names: skipped");
+            return;
+        }
+        fs::write(dir.path().join("b.py"), "x = 1\n").unwrap();
+        let (list, _) = walk(dir.path(), "", &WalkSettings::default());
+        assert_eq!(list.len(), 2);
+        let odd = list.iter().find(|f| f.path.starts_with("caf")).unwrap();
+        assert_eq!(odd.abs_path(), file);
+        assert_eq!(
+            list.get(list.index_of("b.py").unwrap()).abs_path(),
+            dir.path().join("b.py")
         );
     }
 

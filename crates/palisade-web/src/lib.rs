@@ -71,6 +71,25 @@ pub struct WebFacts {
     pub nginx: Option<String>,
 }
 
+impl WebFacts {
+    /// The facts, when the project pass reads anything in them: most code files of a large
+    /// tree set no policy, serve no page and configure no server, and a scan holds every
+    /// file's facts until its project pass.
+    fn worth_keeping(self) -> Option<WebFacts> {
+        let WebFacts {
+            path: _,
+            html_entry,
+            entry_line: _,
+            csp_seen,
+            server_config,
+            skipped,
+            nginx,
+        } = &self;
+        (*html_entry || *csp_seen || *server_config || skipped.is_some() || nginx.is_some())
+            .then_some(self)
+    }
+}
+
 impl Analyzer for WebAnalyzer {
     type Facts = WebFacts;
     type ScanState = ();
@@ -156,11 +175,12 @@ impl Analyzer for WebAnalyzer {
         if !is_product(&file.path) {
             // Tests, fixtures, vendored and generated files: what they set or do is not what
             // the product serves. They still count as "a policy is set somewhere".
-            return Some(WebFacts {
+            return WebFacts {
                 path: file.path.clone(),
                 csp_seen: locate::mentions_csp(&file.text),
                 ..WebFacts::default()
-            });
+            }
+            .worth_keeping();
         }
         let js_rules: Vec<&rules::JsRule> = rules::JS_RULES
             .iter()
@@ -233,7 +253,7 @@ impl Analyzer for WebAnalyzer {
                 cx,
             );
         }
-        Some(WebFacts {
+        WebFacts {
             path: file.path.clone(),
             html_entry: kind == Some(ConfigKind::Html) && entry_line(&file.text).is_some(),
             entry_line: entry_line(&file.text).unwrap_or(1),
@@ -249,7 +269,8 @@ impl Analyzer for WebAnalyzer {
             ),
             skipped: None,
             nginx: nginx_text,
-        })
+        }
+        .worth_keeping()
     }
 
     fn check_project(&self, facts: Vec<WebFacts>, cx: &mut ProjectContext<'_>) {

@@ -447,7 +447,7 @@ fn init(args: InitArgs) -> Result<u8, Failure> {
         exclude: Vec::new(),
     };
     let (found, _) = palisade_core::discover::walk(&args.dir, "", &settings);
-    let files: Vec<String> = found.into_iter().map(|f| f.path).collect();
+    let files: Vec<String> = found.paths().map(str::to_string).collect();
     let today = args.today.unwrap_or_else(palisade_core::date::Date::today);
     for planned in palisade_controls::init::plan(&files, today) {
         let path = args.dir.join(planned.path);
@@ -629,9 +629,14 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
             )));
         }
         let (found, _) = palisade_core::discover::walk(path, "", &settings);
-        files.extend(found.into_iter().filter(|f| {
-            python.selects(&f.path) || web.selects(&f.path) || android.selects(&f.path)
-        }));
+        files.extend(
+            found
+                .iter()
+                .filter(|f| {
+                    python.selects(f.path) || web.selects(f.path) || android.selects(f.path)
+                })
+                .map(|f| f.to_owned()),
+        );
     }
     let outcomes: Vec<ParseOutcome> = files
         .par_iter()

@@ -11,6 +11,7 @@ use super::network::{self, NetworkAccess, SourcesContext};
 use crate::cache::FactsCodec;
 use crate::config::{ConfigTable, RuleSet};
 use crate::coverage::CoverageNote;
+use crate::discover::FileList;
 use crate::finding::{Finding, Place};
 use crate::options::OptionsType;
 use crate::report::{Diagnostic, DiagnosticKind};
@@ -358,29 +359,68 @@ fn applies(rules: &RuleSet, finding: &Finding, network: NetworkAccess) -> bool {
     }
 }
 
-/// The paths of the files a scan analyses (as reports name them), sorted: one borrowed
-/// slice per file rather than a set of copies, since a scan of a large tree holds it from
-/// the walk to the end of the first pass.
+/// The paths of the files a scan analyses (as reports name them): indices into the walk's
+/// [`FileList`] rather than a set of copies, since a scan of a large tree holds it from the
+/// walk to the end of the first pass.
 #[derive(Debug, Default)]
 pub struct ScannedPaths<'a> {
-    sorted: Vec<&'a str>,
+    walk: Option<&'a FileList>,
+    /// Indices of the analysed files of `walk`, ascending (so their paths are sorted).
+    picked: Vec<u32>,
+    /// Analysed paths that are not of the walk (standard input), sorted.
+    others: Vec<&'a str>,
 }
 
 impl<'a> ScannedPaths<'a> {
     pub fn new(paths: impl IntoIterator<Item = &'a str>) -> ScannedPaths<'a> {
-        let mut sorted: Vec<&'a str> = paths.into_iter().collect();
-        sorted.sort_unstable();
-        sorted.dedup();
-        ScannedPaths { sorted }
+        let mut others: Vec<&'a str> = paths.into_iter().collect();
+        others.sort_unstable();
+        others.dedup();
+        ScannedPaths {
+            walk: None,
+            picked: Vec::new(),
+            others,
+        }
+    }
+
+    /// The files of `walk` that `picked` (by index) takes, and `others`.
+    pub(crate) fn of_walk(
+        walk: &'a FileList,
+        mut picked: Vec<u32>,
+        others: impl IntoIterator<Item = &'a str>,
+    ) -> ScannedPaths<'a> {
+        picked.sort_unstable();
+        picked.dedup();
+        picked.shrink_to_fit();
+        ScannedPaths {
+            walk: Some(walk),
+            picked,
+            ..ScannedPaths::new(others)
+        }
     }
 
     pub fn contains(&self, path: &str) -> bool {
-        self.sorted.binary_search(&path).is_ok()
+        let walked = self
+            .walk
+            .and_then(|w| w.index_of(path))
+            .is_some_and(|i| u32::try_from(i).is_ok_and(|i| self.picked.binary_search(&i).is_ok()));
+        walked || self.others.binary_search(&path).is_ok()
     }
 
     /// Every path, sorted.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
-        self.sorted.iter().copied()
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let walk = self.walk;
+        let mut walked = self
+            .picked
+            .iter()
+            .filter_map(move |&i| Some(walk?.get(i as usize).path))
+            .peekable();
+        let mut others = self.others.iter().copied().peekable();
+        std::iter::from_fn(move || match (walked.peek(), others.peek()) {
+            (Some(a), Some(b)) if b < a => others.next(),
+            (Some(_), _) => walked.next(),
+            (None, _) => others.next(),
+        })
     }
 }
 

@@ -31,7 +31,7 @@ use crate::config::{Config, RuleSet, SettingsSection};
 use crate::coverage::{self, AnalyzerInputs, CoverageNote, FileInputs, LedgerFacts};
 use crate::date::Date;
 use crate::diff::ChangedLines;
-use crate::discover::{self, DiscoveredFile, WalkSettings};
+use crate::discover::{self, FileList, WalkSettings, WalkedFile};
 use crate::finding::{Confidence, Finding, Place, ReportedFinding};
 use crate::report::{Diagnostic, DiagnosticKind, Report, Stats};
 use crate::rule::RuleMeta;
@@ -44,6 +44,7 @@ use palisade_knowledge::roles::FileRole;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -238,7 +239,7 @@ impl Tally {
 /// few bytes ([`FileMark`]): the memory of a scan grows with its tree by little more than the
 /// list of paths.
 struct Walked {
-    files: Vec<DiscoveredFile>,
+    files: FileList,
     /// By file of `files`.
     marks: Vec<FileMark>,
 }
@@ -266,9 +267,7 @@ impl Default for FileMark {
 
 impl Walked {
     fn index_of(&self, path: &str) -> Option<usize> {
-        self.files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
+        self.files.index_of(path)
     }
 
     /// The outcome of a file whose first-pass outcome was dropped (it had no findings, no
@@ -276,22 +275,18 @@ impl Walked {
     /// text is read again for their snippets. `None` for a file that was not read.
     fn reopen(&self, path: &str) -> Option<FileOutcome> {
         let index = self.index_of(path)?;
-        let (file, mark) = (&self.files[index], self.marks[index]);
+        let (file, mark) = (self.files.get(index), self.marks[index]);
         mark.read.then(|| FileOutcome {
             readable: true,
             file: Some(KeptFile {
-                path: file.path.clone(),
-                abs_path: file.abs_path.clone(),
+                path: file.path.to_string(),
+                abs_path: file.abs_path(),
                 comment: mark.comment,
                 role: file.role,
                 text: None,
             }),
             ..FileOutcome::default()
         })
-    }
-
-    fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.iter().map(|f| f.path.as_str())
     }
 }
 
@@ -344,13 +339,12 @@ pub fn scan(
     }
 
     // The sources phase: what is not a file of the walk (history, live targets, advisories).
-    let walked_paths: Vec<&str> = walked.paths().collect();
     for analyzer in &analyzers {
         let mut cx = SourcesContext {
             rules: options.rules,
             network: options.network,
             roots: &options.roots,
-            walked: &walked_paths,
+            walked: &walked.files,
             targets: options.targets,
             config: options.config,
             today,
@@ -371,7 +365,6 @@ pub fn scan(
         );
         absorb(result, &mut outcomes, &walked, &mut loose, &mut diagnostics);
     }
-    drop(walked_paths);
     diagnostics.extend(network::offline_notice(
         options.rules,
         options.network,
@@ -469,9 +462,9 @@ pub fn scan(
         files: FileInputs::new(
             walked
                 .files
-                .iter()
+                .paths()
                 .zip(&walked.marks)
-                .map(|(f, m)| (f.path.as_str(), m.inputs)),
+                .map(|(path, m)| (path, m.inputs)),
             &bits_of,
         ),
         notes: &notes,
@@ -567,43 +560,50 @@ fn first_pass(
             return Err(ScanError::NotFound(root.display().to_string()));
         }
     }
-    let (files, mut diagnostics) = walk_roots(options);
+    let (mut files, mut diagnostics) = walk_roots(options);
     let selectors: Vec<CompiledSelector> = analyzers.iter().map(|a| a.files().compile()).collect();
     // By file: the analyzers (one bit each) whose selectors take its name. A file given
     // directly on the command line is reported under its file name, but is also selected by
     // the path it was given as (`.github/workflows/ci.yml` is a workflow even when named
     // alone).
-    let takers: Vec<Takers> = files
-        .par_iter()
-        .map(|f| {
-            let given = options
-                .roots
-                .iter()
-                .find(|root| **root == f.abs_path)
-                .map(|root| root.to_string_lossy().replace('\\', "/"));
-            Takers::from_fn(selectors.len(), |i| {
-                selectors[i].selects(&f.path)
-                    || given.as_deref().is_some_and(|p| selectors[i].selects(p))
-            })
+    let given_files: Vec<&PathBuf> = options.roots.iter().filter(|r| r.is_file()).collect();
+    // Decided twice (for the scanned set, then for the analysis) rather than kept: a large
+    // tree would hold eight bytes per file for it.
+    let takers_of = |f: &WalkedFile<'_>| {
+        let given = (!given_files.is_empty())
+            .then(|| f.abs_path())
+            .and_then(|abs| given_files.iter().find(|root| ***root == abs))
+            .map(|root| root.to_string_lossy().replace('\\', "/"));
+        Takers::from_fn(selectors.len(), |i| {
+            selectors[i].selects(f.path)
+                || given.as_deref().is_some_and(|p| selectors[i].selects(p))
         })
-        .collect();
+    };
 
     // Files an analyzer may report in from another file's check (not those too large to read).
     let max_size = options.config.max_file_size();
     // The configured limit, or the larger one an analyzer that takes the file asks for.
-    let limit_for = |f: &DiscoveredFile, takers: Takers| {
+    let limit_for = |f: &WalkedFile<'_>, takers: Takers| {
         takers
             .iter()
-            .filter_map(|i| analyzers[i].size_limit(&f.path))
+            .filter_map(|i| analyzers[i].size_limit(f.path))
             .fold(max_size, u64::max)
     };
-    let scanned = ScannedPaths::new(
-        files
-            .iter()
-            .zip(&takers)
-            .filter(|(f, takers)| !takers.is_empty() && f.size <= limit_for(f, **takers))
-            .map(|(f, _)| f.path.as_str())
-            .chain(options.stdin.as_ref().map(|s| s.file.path.as_str())),
+    let picked: Vec<u32> = (0..files.len())
+        .into_par_iter()
+        .filter(|&index| {
+            let f = files.get(index);
+            let takers = takers_of(&f);
+            !takers.is_empty() && f.size.unwrap_or(0) <= limit_for(&f, takers)
+        })
+        .filter_map(|index| u32::try_from(index).ok())
+        .collect();
+    let total = picked.len() + usize::from(options.stdin.is_some());
+    files.forget_sizes();
+    let scanned = ScannedPaths::of_walk(
+        &files,
+        picked,
+        options.stdin.as_ref().map(|s| s.file.path.as_str()),
     );
     let scanned = &scanned;
     // Each analyzer's state for this scan, dropped when the scan ends.
@@ -632,8 +632,6 @@ fn first_pass(
 
     let done = AtomicUsize::new(0);
     let found = AtomicUsize::new(0);
-    let total =
-        takers.iter().filter(|t| !t.is_empty()).count() + usize::from(options.stdin.is_some());
     let report_progress = |n: usize| {
         if let Some(progress) = options.progress {
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -642,27 +640,25 @@ fn first_pass(
         }
     };
     let tally = Tally::default();
-    // Each file's mark, its facts, and its outcome when worth keeping (boxed: most are not,
-    // while most files have facts).
-    type Analysed = (
-        FileMark,
-        Vec<(usize, ErasedFacts)>,
-        Option<Box<FileOutcome>>,
-    );
-    let analysed: Vec<Analysed> = files
-        .par_iter()
-        .zip(&takers)
-        .map(|(file, &selected)| {
+    // Each file's mark, and its facts and outcome when it has any (boxed: most files of a
+    // large tree have neither).
+    type Analysed = (Vec<(usize, ErasedFacts)>, Option<FileOutcome>);
+    let analysed: Mutex<Vec<(u32, Box<Analysed>)>> = Mutex::new(Vec::new());
+    let marks: Vec<FileMark> = (0..files.len())
+        .into_par_iter()
+        .map(|index| {
+            let file = files.get(index);
+            let selected = takers_of(&file);
             if selected.is_empty() {
-                return (FileMark::default(), Vec::new(), None);
+                return FileMark::default();
             }
             let takers: Vec<usize> = selected.iter().collect();
-            let mut outcome = match read::read_text(file, limit_for(file, selected)) {
+            let mut outcome = match read::read_text(&file, limit_for(&file, selected)) {
                 Ok(text) => {
-                    let comment = analyzers[takers[0]].comment_style(&file.path);
+                    let comment = analyzers[takers[0]].comment_style(file.path);
                     let source = SourceFile::from_walk(
-                        file.path.clone(),
-                        file.abs_path.clone(),
+                        file.path.to_string(),
+                        file.abs_path(),
                         comment,
                         file.role,
                         text,
@@ -671,7 +667,7 @@ fn first_pass(
                     run.analyze(source, &takers, true)
                 }
                 Err(diagnostic) if diagnostic.kind == DiagnosticKind::Binary => {
-                    run.analyze_binary(file, &takers, diagnostic)
+                    run.analyze_binary(&file, &takers, diagnostic)
                 }
                 Err(diagnostic) => FileOutcome::skipped(diagnostic, &takers),
             };
@@ -685,24 +681,27 @@ fn first_pass(
                     .map_or(CommentStyle::None, |f| f.comment),
                 inputs: run.input_bits(&outcome),
             };
-            let facts = std::mem::take(&mut outcome.facts);
-            (
-                mark,
-                facts,
-                outcome.worth_keeping().then(|| Box::new(outcome)),
-            )
+            let mut facts = std::mem::take(&mut outcome.facts);
+            facts.shrink_to_fit();
+            let kept = outcome.worth_keeping().then_some(outcome);
+            if !facts.is_empty() || kept.is_some() {
+                let mut analysed = analysed.lock().unwrap_or_else(|e| e.into_inner());
+                analysed.push((index as u32, Box::new((facts, kept))));
+            }
+            mark
         })
         .collect();
-    drop(takers);
-    let mut marks = Vec::with_capacity(analysed.len());
+    let mut analysed = analysed.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In file order, as the project passes expect their facts.
+    analysed.sort_unstable_by_key(|(index, _)| *index);
     let mut outcomes = Vec::new();
     let mut facts: Vec<Vec<ErasedFacts>> = analyzers.iter().map(|_| Vec::new()).collect();
-    for (mark, file_facts, outcome) in analysed {
-        marks.push(mark);
+    for (_, rest) in analysed {
+        let (file_facts, outcome) = *rest;
         for (index, f) in file_facts {
             facts[index].push(f);
         }
-        outcomes.extend(outcome.map(|o| *o));
+        outcomes.extend(outcome);
     }
     if let Some(stdin) = &options.stdin {
         let copy = SourceFile::new(
@@ -821,12 +820,12 @@ fn absorb(
 }
 
 /// Walks every root; files found twice (a root inside another) are kept once.
-fn walk_roots(options: &ScanOptions<'_>) -> (Vec<DiscoveredFile>, Vec<Diagnostic>) {
+fn walk_roots(options: &ScanOptions<'_>) -> (FileList, Vec<Diagnostic>) {
     let settings = WalkSettings {
         prune_dirs: options.config.prune_dirs(),
         exclude: options.config.scan.exclude.clone(),
     };
-    let mut files = Vec::new();
+    let mut files = FileList::default();
     let mut diagnostics = Vec::new();
     let several = options.roots.len() > 1;
     for root in &options.roots {
@@ -836,16 +835,9 @@ fn walk_roots(options: &ScanOptions<'_>) -> (Vec<DiscoveredFile>, Vec<Diagnostic
             String::new()
         };
         let (found, notes) = discover::walk(root, &prefix, &settings);
-        if files.is_empty() {
-            files = found;
-        } else {
-            files.extend(found);
-        }
+        files.merge(found);
         diagnostics.extend(notes);
     }
-    files.sort();
-    files.dedup_by(|a, b| a.path == b.path);
-    files.shrink_to_fit();
     (files, diagnostics)
 }
 
@@ -962,11 +954,11 @@ impl Run<'_> {
     /// memory, so it is kept for the findings' snippets.
     fn analyze_binary(
         &self,
-        file: &DiscoveredFile,
+        file: &WalkedFile<'_>,
         takers: &[usize],
         binary_notice: Diagnostic,
     ) -> FileOutcome {
-        let Ok(bytes) = std::fs::read(&file.abs_path) else {
+        let Ok(bytes) = std::fs::read(file.abs_path()) else {
             return FileOutcome::skipped(binary_notice, takers);
         };
         let mut outcome: Option<FileOutcome> = None;
@@ -974,13 +966,13 @@ impl Run<'_> {
         for &index in takers {
             let analyzer = self.analyzers[index];
             let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                analyzer.decode_binary(&file.path, &bytes)
+                analyzer.decode_binary(file.path, &bytes)
             }));
             let text = match decoded {
                 Ok(None) => continue,
                 Ok(Some(Ok(text))) => text,
                 Ok(Some(Err(why))) => {
-                    notices.push(Diagnostic::file(&file.path, DiagnosticKind::Parse, why));
+                    notices.push(Diagnostic::file(file.path, DiagnosticKind::Parse, why));
                     continue;
                 }
                 Err(_) => {
@@ -996,9 +988,9 @@ impl Run<'_> {
                 }
             };
             let source = SourceFile::from_walk(
-                file.path.clone(),
-                file.abs_path.clone(),
-                analyzer.comment_style(&file.path),
+                file.path.to_string(),
+                file.abs_path(),
+                analyzer.comment_style(file.path),
                 file.role,
                 text,
             )

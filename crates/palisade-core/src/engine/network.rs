@@ -58,7 +58,7 @@ pub struct SourcesContext<'a> {
     pub(crate) rules: &'a RuleSet,
     pub(crate) network: NetworkAccess,
     pub(crate) roots: &'a [PathBuf],
-    pub(crate) walked: &'a [&'a str],
+    pub(crate) walked: &'a crate::discover::FileList,
     pub(crate) targets: &'a [String],
     pub(crate) config: &'a Config,
     pub(crate) today: Date,
@@ -130,8 +130,9 @@ impl<'a> SourcesContext<'a> {
     /// Every file of the scan's one walk (ignore files, pruned folders and `scan.exclude`
     /// applied), as reports name them, sorted: for checks about the repository as a whole
     /// (which sensitive files CODEOWNERS covers), so that they need no walk of their own.
-    pub fn walked_files(&self) -> &'a [&'a str] {
-        self.walked
+    /// Listed on request: a scan of a large tree does not hold the list otherwise.
+    pub fn walked_files(&self) -> Vec<&'a str> {
+        self.walked.paths().collect()
     }
 
     /// Live targets the user named (URLs, `mysql://user@host:port`).

@@ -1,23 +1,31 @@
 //! Reading a discovered file once, as text: size limit, binary content and encodings are
 //! decided here, each refusal a diagnostic that says why.
 
-use crate::discover::DiscoveredFile;
+use crate::discover::WalkedFile;
 use crate::report::{Diagnostic, DiagnosticKind};
 
 /// Reads a discovered file as text, or says why it cannot be analysed.
-pub(crate) fn read_text(file: &DiscoveredFile, max_size: u64) -> Result<String, Diagnostic> {
-    let skip = |kind, message: String| Diagnostic::file(&file.path, kind, message);
-    if file.size > max_size {
+pub(crate) fn read_text(file: &WalkedFile<'_>, max_size: u64) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let skip = |kind, message: String| Diagnostic::file(file.path, kind, message);
+    let unreadable =
+        |e: std::io::Error| skip(DiagnosticKind::Unreadable, format!("cannot read: {e}"));
+    let opened = std::fs::File::open(file.abs_path()).map_err(unreadable)?;
+    let size = opened.metadata().map_err(unreadable)?.len();
+    if size > max_size {
         return Err(skip(
             DiagnosticKind::TooLarge,
             format!(
-                "{} bytes is over the {} byte limit; not analysed (raise `scan.max-file-size` in palisade.toml to analyse it)",
-                file.size, max_size
+                "{size} bytes is over the {max_size} byte limit; not analysed (raise `scan.max-file-size` in palisade.toml to analyse it)"
             ),
         ));
     }
-    let bytes = std::fs::read(&file.abs_path)
-        .map_err(|e| skip(DiagnosticKind::Unreadable, format!("cannot read: {e}")))?;
+    // One byte past the limit tells a file that grew since it was measured.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    opened
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     if bytes.len() as u64 > max_size {
         return Err(skip(
             DiagnosticKind::TooLarge,
