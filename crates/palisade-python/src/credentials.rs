@@ -47,12 +47,36 @@ pub fn is_env_helper(model: &Model<'_>, call: Node<'_>) -> bool {
     let Some(function) = call.child_by_field_id(*field::FUNCTION) else {
         return false;
     };
-    let Some(dotted) = model.dotted(function) else {
-        return false;
+    // Asked of every call: the last two names of the chain, read from the nodes without
+    // building the dotted name (which only tells whether the callee is a pure name chain).
+    let (last, owner) = match function.kind() {
+        "identifier" => (model.text(function), ""),
+        "attribute" => {
+            let (Some(member), Some(object)) = (
+                function.child_by_field_id(*field::ATTRIBUTE),
+                function.child_by_field_id(*field::OBJECT),
+            ) else {
+                return false;
+            };
+            let owner = match object.kind() {
+                "identifier" => object,
+                "attribute" => match object.child_by_field_id(*field::ATTRIBUTE) {
+                    Some(name) => name,
+                    None => return false,
+                },
+                _ => return false,
+            };
+            (model.text(member), model.text(owner))
+        }
+        _ => return false,
     };
-    let mut parts = dotted.rsplit('.');
-    let last = parts.next().unwrap_or("").to_ascii_lowercase();
-    let owner = parts.next().unwrap_or("").to_ascii_lowercase();
-    let says = |w: &str| w.contains("env") || w.contains("setting") || w.contains("config");
-    says(&last) || (last == "get" && says(&owner))
+    let says = |w: &str| {
+        ["env", "setting", "config"].iter().any(|k| {
+            w.as_bytes()
+                .windows(k.len())
+                .any(|s| s.eq_ignore_ascii_case(k.as_bytes()))
+        })
+    };
+    (says(last) || (last.eq_ignore_ascii_case("get") && says(owner)))
+        && model.dotted(function).is_some()
 }

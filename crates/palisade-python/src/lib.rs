@@ -100,7 +100,9 @@ impl Analyzer for PythonAnalyzer {
             || rules::PROJECT_RULES
                 .iter()
                 .any(|r| cx.rules().is_enabled(r.meta.id))
-            || cx.rules().is_enabled(rules::hardcoded_secret_key::META.id);
+            || cx.rules().is_enabled(rules::hardcoded_secret_key::META.id)
+            // Its call sites are recorded in every file (see `analyze`).
+            || cx.wants(&rules::sql_injection::META);
         if active.is_empty() && !project_rules {
             return None;
         }
@@ -192,12 +194,18 @@ fn analyze<'t>(
     modules: Option<&call_sites::ScanModules>,
     cx: Option<&mut FileContext<'_>>,
 ) -> Result<Option<FileFacts>, UnknownKind> {
-    let run_rules = !rules.is_empty() && cx.is_some();
+    // Other files' SQL findings may wait on this file's calls of their functions: recorded
+    // whenever the SQL rule runs in the scan, even in a file its text test leaves out.
+    let record_calls = cx
+        .as_ref()
+        .is_some_and(|cx| !cx.is_collecting() && cx.wants(&rules::sql_injection::META));
+    let run_rules = (!rules.is_empty() || record_calls) && cx.is_some();
     let mut nodes = NodesByKind::new(
         IMPORT_KINDS
             .iter()
             .chain(MODEL_KINDS.iter().filter(|_| run_rules))
-            .chain(rules.iter().flat_map(|r| r.node_kinds.iter())),
+            .chain(rules.iter().flat_map(|r| r.node_kinds.iter()))
+            .chain(std::iter::once(&"call").filter(|_| record_calls)),
     );
     let mut functions = FunctionExtents::default();
     let mut extractor = inventory.then(|| Extractor::new(file));
@@ -290,11 +298,7 @@ fn analyze<'t>(
                 "Python: the file's data-flow budget ran out (a very large or generated file); values past that point were not followed, so findings built from them may be missing",
             );
         }
-        // Other files' SQL findings may wait on this file's calls of their functions.
-        if rules
-            .iter()
-            .any(|r| r.meta.id == rules::sql_injection::META.id)
-        {
+        if record_calls {
             call_sites = call_sites::record(&model, file, nodes.get("call"), modules);
         }
     }

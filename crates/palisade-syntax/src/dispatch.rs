@@ -58,6 +58,9 @@ pub struct Dispatch {
     starts: Vec<u32>,
     /// (consumer index, index of the kind in that consumer's list).
     targets: Vec<(u32, u32)>,
+    /// Whether each kind id is a named kind: read from here instead of asking each node
+    /// (one call into tree-sitter fewer per node when parents are recorded).
+    named: Vec<bool>,
 }
 
 impl Dispatch {
@@ -93,7 +96,14 @@ impl Dispatch {
             .filter(|&(id, _, _)| (id as usize) < count)
             .map(|(_, consumer, index)| (consumer, index))
             .collect();
-        Ok(Dispatch { starts, targets })
+        let named = (0..count)
+            .map(|id| u16::try_from(id).is_ok_and(|id| grammar.language().node_kind_is_named(id)))
+            .collect();
+        Ok(Dispatch {
+            starts,
+            targets,
+            named,
+        })
     }
 
     /// The consumers (and their kind indexes) that want nodes of kind `id`.
@@ -134,13 +144,15 @@ impl Dispatch {
         let mut ancestors: Vec<Node<'t>> = Vec::new();
         loop {
             let node = cursor.node();
+            let id = node.kind_id();
             if let Some(parents) = parents.as_deref_mut()
                 && let Some(&parent) = ancestors.last()
-                && node.is_named()
+                // `ERROR` and ids past the table: asked of the node.
+                && self.named.get(id as usize).copied().unwrap_or_else(|| node.is_named())
             {
                 parents.map.insert(node.id(), parent);
             }
-            for &(consumer, kind) in self.targets(node.kind_id()) {
+            for &(consumer, kind) in self.targets(id) {
                 if let Some(c) = consumers.get_mut(consumer as usize) {
                     c.visit(
                         node,

@@ -90,6 +90,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call"],
     // Sound: the builtins, or the last part of a resolved evaluating function, spelled in the call or its import.
     needs_text: &["eval", "exec", "compile", "sympify", "parse_expr"],
+    text_test: None,
     check,
 };
 

@@ -90,6 +90,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call", "module", "class_definition", "assignment", "pair"],
     // Sound: nothing is reported without credentials switched on, and every switch spells them: `supports_credentials`, `allow_credentials`, `CORS_ALLOW_CREDENTIALS`, `CORS_SUPPORTS_CREDENTIALS`, `Access-Control-Allow-Credentials` (a header spelled in mixed case inside the word, `CrEdentials`, is not seen).
     needs_text: &["credentials", "Credentials", "CREDENTIALS"],
+    text_test: None,
     check,
 };
 

@@ -107,6 +107,7 @@ pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call", "assignment"],
     needs_text: &[],
+    text_test: None,
     check,
 };
 

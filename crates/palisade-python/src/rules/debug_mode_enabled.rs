@@ -102,6 +102,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call", "assignment"],
     // Sound: every switch it reports spells debug: `debug=`, `DEBUG`, `use_debugger`, `DebuggedApplication`, `aiohttp_debugtoolbar`.
     needs_text: &["debug", "DEBUG", "Debug"],
+    text_test: None,
     check,
 };
 

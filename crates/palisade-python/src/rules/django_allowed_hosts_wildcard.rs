@@ -75,6 +75,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["module", "class_definition"],
     // Sound: every report is about a setting spelled `ALLOWED_HOSTS`.
     needs_text: &["ALLOWED_HOSTS"],
+    text_test: None,
     check,
 };
 

@@ -76,6 +76,7 @@ pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["default_parameter", "typed_default_parameter", "call"],
     needs_text: &[],
+    text_test: None,
     check,
 };
 

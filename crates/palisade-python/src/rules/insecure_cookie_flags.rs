@@ -89,6 +89,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["module", "call", "assignment"],
     // Sound: the settings it reports spell `COOKIE`, the calls `set_cookie`/`set_signed_cookie`, and the production-settings check is reported at `DEBUG = False`.
     needs_text: &["COOKIE", "cookie", "Cookie", "DEBUG"],
+    text_test: None,
     check,
 };
 

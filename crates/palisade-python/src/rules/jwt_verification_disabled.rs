@@ -80,6 +80,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call"],
     // Sound: every sink resolves to a `jwt.` or `jose.jwt.` name, whose import spells `jwt`.
     needs_text: &["jwt"],
+    text_test: None,
     check,
 };
 

@@ -50,13 +50,45 @@ pub struct PyRule {
     /// these (empty: in any file). A file without any is not shown to the rule, and the
     /// node kinds only it wants are not collected.
     pub needs_text: &'static [&'static str],
+    /// A finer first test, for a rule whose necessary words are too common as parts of
+    /// other words for `needs_text` (asked when `needs_text` finds none of its words).
+    pub text_test: Option<fn(&str) -> bool>,
 }
 
 impl PyRule {
     /// Whether the rule can report anything in a file with this text.
     pub fn may_match(&self, text: &str) -> bool {
-        self.needs_text.is_empty() || self.needs_text.iter().any(|t| text.contains(t))
+        match self.text_test {
+            None => self.needs_text.is_empty() || self.needs_text.iter().any(|t| text.contains(t)),
+            Some(test) => self.needs_text.iter().any(|t| text.contains(t)) || test(text),
+        }
     }
+}
+
+/// Whether `text` can hold the name `word` (an identifier token, as an attribute or a
+/// variable): an occurrence not inside a longer name. The tokenizer takes every ASCII letter,
+/// digit and `_` next to a name into it, so `draw` and `raw_data` hold no `raw`; the one
+/// exception is a number right before it (`1raw` lexes as `1` and `raw`), which counts as a
+/// boundary, and so does any non-ASCII neighbour (on the safe side).
+/// Occurrences in strings and comments count too: it is a first test only.
+pub fn has_name(text: &str, word: &str) -> bool {
+    let bytes = text.as_bytes();
+    let name_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    text.match_indices(word).any(|(at, _)| {
+        if bytes.get(at + word.len()).is_some_and(name_byte) {
+            return false;
+        }
+        // The run of name bytes right before: none, or a number's (a run longer than
+        // `MAX_RUN` counts as one too, so that a file of one long name stays linear).
+        const MAX_RUN: usize = 256;
+        let run = bytes[..at]
+            .iter()
+            .rev()
+            .take(MAX_RUN + 1)
+            .take_while(|b| name_byte(b))
+            .count();
+        run == 0 || run > MAX_RUN || bytes[at - run].is_ascii_digit()
+    })
 }
 
 /// A rule that looks across every Python file of the scan, through the endpoint inventory.

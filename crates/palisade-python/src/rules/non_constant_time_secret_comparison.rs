@@ -97,6 +97,7 @@ pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["comparison_operator"],
     needs_text: &[],
+    text_test: None,
     check,
 };
 

@@ -106,6 +106,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call", "assignment"],
     // Sound: a reported URL parses as `scheme://…` from the raw text of a string literal, and the plaintext connection classes are `HTTPConnection`/`HTTPConnectionPool`.
     needs_text: &["://", "HTTPConnection"],
+    text_test: None,
     check,
 };
 

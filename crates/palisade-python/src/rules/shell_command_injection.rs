@@ -85,6 +85,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call"],
     // Sound: a resolved name's last part is spelled in the file (in the call or its import): `system`, `popen`, `getoutput`, `getstatusoutput`, `create_subprocess_shell`, or the `shell=` keyword the `subprocess` functions need.
     needs_text: &["system", "popen", "getoutput", "getstatusoutput", "shell"],
+    text_test: None,
     check,
 };
 

@@ -124,9 +124,42 @@ pub static META: RuleMeta = RuleMeta {
 pub static RULE: PyRule = PyRule {
     meta: &META,
     node_kinds: &["call"],
-    needs_text: &[],
+    needs_text: SINK_WORDS,
+    text_test: Some(may_call_raw_or_extra),
     check,
 };
+
+/// Words a file holds when it has any sink (`sink`; a `wrapper_sink` needs a sink in a
+/// helper of the same file). Sound, case by case:
+/// - `execute`, `executemany`, `executescript`, `exec_driver_sql`: the method name is spelled
+///   in the call (`execute` is a part of the first three);
+/// - the resolved sinks (`sqlalchemy.text`, `sqlmodel.text`, `RawSQL`, `psycopg.sql.SQL`,
+///   pandas' `read_sql*`): `Model::resolve` only follows non-relative imports, whose module
+///   path is spelled in the import statement (`sqlalchemy`, `sqlmodel`, `psycopg` is a part
+///   of `psycopg2`), and the last name of a resolved chain is spelled in the call or in the
+///   import that binds it (`RawSQL`, `read_sql` is a part of `read_sql_query`);
+/// - asyncpg's and pg8000's query methods count only in files that import the driver
+///   (`Model::imports_package`, from the import's spelled module path).
+///
+/// Django's `raw` and `extra` methods are spelled in the call too, but are too common as
+/// parts of other words: [`may_call_raw_or_extra`] looks for them as whole names.
+const SINK_WORDS: &[&str] = &[
+    "execute",
+    "exec_driver_sql",
+    "sqlalchemy",
+    "sqlmodel",
+    "RawSQL",
+    "psycopg",
+    "read_sql",
+    "asyncpg",
+    "pg8000",
+];
+
+/// Whether a file can call a `raw` or `extra` method (the Django sinks): the method's name
+/// is an identifier token of the call ([`super::has_name`]).
+fn may_call_raw_or_extra(text: &str) -> bool {
+    super::has_name(text, "raw") || super::has_name(text, "extra")
+}
 
 /// Top-level packages (or package prefixes) of database drivers and toolkits.
 const DB_PACKAGES: &[&str] = &[
@@ -754,6 +787,43 @@ mod tests {
                 (f.location.line(), f.confidence, f.message, notes)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_file_without_sink_words_is_not_checked_but_its_call_sites_are_recorded() {
+        let caller = "from flask import request\nfrom shop import db\n\ndef search():\n    return db.search_products(request.args.get(\"q\"))\n";
+        assert!(!RULE.may_match(caller));
+        let file = SourceFile::in_memory("shop/views.py", caller);
+        let rules = RuleSet::only(&[&META], &[META.id]);
+        let mut cx = FileContext::new(&file, &rules);
+        let facts = PythonAnalyzer.check_file(&file, &mut cx, &Default::default());
+        let sites = facts.map(|f| f.call_sites).unwrap_or_default();
+        assert_eq!(sites.len(), 1, "{sites:?}");
+        assert_eq!(sites[0].callee, "shop.db.search_products");
+        assert_eq!(sites[0].positional[0].confidence, Confidence::High);
+    }
+
+    #[test]
+    fn every_sink_form_passes_the_text_test() {
+        for source in [
+            "cur.execute(q)",
+            "conn.exec_driver_sql(q)",
+            "from sqlalchemy import text as t\nt(q)",
+            "import sqlmodel\nsqlmodel.text(q)",
+            "from django.db.models import RawSQL\nRawSQL(q, [])",
+            "from psycopg2 import sql\nsql.SQL(q)",
+            "import pandas as pd\npd.read_sql_query(q, conn)",
+            "import asyncpg\nawait conn.fetch(q)",
+            "import pg8000\nconn.run(q)",
+            "User.objects.raw(q)",
+            "qs = (User.objects\n  .extra(where=[q]))",
+            "x = 1.raw",
+        ] {
+            assert!(RULE.may_match(source), "{source}");
+        }
+        for source in ["draw(q)", "raw_data = extras.get(q)", "text = read(q)", "cursor = c"] {
+            assert!(!RULE.may_match(source), "{source}");
+        }
     }
 
     #[test]

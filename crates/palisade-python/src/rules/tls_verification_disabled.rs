@@ -81,6 +81,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call", "assignment"],
     // Sound: every switch it reports is spelled in the file: `verify`/`verify_ssl`/`verify_certs`/`verify_mode`, `ssl`, urllib3's pools, Tornado's and pymongo's keywords.
     needs_text: &["verify", "ssl", "urllib3", "validate_cert", "tlsAllowInvalidCertificates", "tlsInsecure"],
+    text_test: None,
     check,
 };
 

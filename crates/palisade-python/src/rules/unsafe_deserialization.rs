@@ -93,6 +93,7 @@ pub static RULE: PyRule = PyRule {
     node_kinds: &["call"],
     // Sound: every sink resolves through an import of one of these packages (`_pickle`, `cPickle`, `cloudpickle`, `jsonpickle` and `ruamel.yaml` included).
     needs_text: &["pickle", "Pickle", "dill", "joblib", "pandas", "marshal", "yaml", "shelve", "numpy", "torch"],
+    text_test: None,
     check,
 };
 

@@ -90,6 +90,7 @@ pub static RULE: PyRule = PyRule {
     // Every name it looks for contains `SSL` or `TLS` (or is `MINIMUM_SUPPORTED`), and so
     // does every keyword it reads (`ssl_version`, `tls_versions`).
     needs_text: &["SSL", "TLS", "MINIMUM_SUPPORTED", "ssl_", "tls_version"],
+    text_test: None,
     check,
 };
 

@@ -28,18 +28,16 @@ impl<'m, 't> Eval<'m, 't> {
                     return Some(n.start_byte());
                 }
                 "block" | "module" => {
-                    // Guards sit just before what they guard: look a few statements back.
-                    let mut statement = child.prev_named_sibling();
+                    // Guards sit just before what they guard: look a few statements back,
+                    // read from `n`'s children (`prev_named_sibling` finds the parent again
+                    // from the root on every step).
+                    let before = preceding_named(n, child, GUARD_LOOKBACK);
                     let mut seen = 0;
-                    while let Some(st) = statement {
-                        if seen == GUARD_LOOKBACK {
-                            break;
-                        }
+                    for &st in before.iter().rev() {
                         if self.is_exit_guard(st, name, depth) {
                             return Some(st.start_byte());
                         }
                         seen += 1;
-                        statement = st.prev_named_sibling();
                     }
                     self.charge(seen as u64);
                 }
@@ -154,4 +152,28 @@ impl<'m, 't> Eval<'m, 't> {
             _ => false,
         }
     }
+}
+
+/// The (at most `count`) named children of `parent` right before its child `child`, in
+/// document order: what `child.prev_named_sibling()` steps through, nearest last.
+fn preceding_named<'t>(parent: Node<'t>, child: Node<'t>, count: usize) -> Vec<Node<'t>> {
+    let mut before = Vec::with_capacity(count + 1);
+    let mut cursor = parent.walk();
+    for sibling in parent.named_children(&mut cursor) {
+        if sibling.id() == child.id() {
+            return before;
+        }
+        if before.len() == count {
+            before.remove(0);
+        }
+        before.push(sibling);
+    }
+    // Not a named child of `parent` (never expected): its siblings as tree-sitter gives them.
+    let mut before = Vec::new();
+    let mut sibling = child.prev_named_sibling();
+    while let Some(node) = sibling.filter(|_| before.len() < count) {
+        before.insert(0, node);
+        sibling = node.prev_named_sibling();
+    }
+    before
 }
