@@ -19,12 +19,14 @@
 //!    assignment (`if TYPE_CHECKING:`, `try: import …`, calls), the simple assignments of the
 //!    names the chunk (or its context) mentions, and the small top-level functions
 //!    (≤ [`MAX_HELPER_BYTES`], what `python/sql-injection` follows as a wrapper) it mentions.
-//!    The first chunk's context is all of the module-level code and the small classes without
-//!    methods (config classes), for the rules that read a settings module as a whole. So each chunk's parse is the file with some of its
-//!    top-level `def`s and `class`es left out, in the file's order.
+//!    So each chunk's parse is the file with some of its top-level statements left out, in
+//!    the file's order.
 //! 4. The rules and the endpoint extractor look only at the chunk's own nodes (a context
 //!    statement is checked in its own chunk, once); the chunk's tree is dropped before the
 //!    next is parsed, and the facts of the chunks are merged.
+//! 5. The rules that read a settings module as a whole (their node kind is `module`) run
+//!    first, on a parse of all the module-level code and the small classes without methods
+//!    (config classes), and look only at the module node there.
 //!
 //! What a chunk cannot see (documented in docs/ and tested in `tests` below):
 //! - the top-level `def`s and `class`es of other chunks except the small functions it names:
@@ -320,6 +322,68 @@ pub struct Plan<'s> {
     text: &'s str,
     statements: Vec<Statement<'s>>,
     chunks: Vec<Range<usize>>,
+    /// Per import statement (by statement index): what it binds.
+    imports: std::collections::HashMap<usize, Imported>,
+}
+
+/// What one top-level import statement binds, read from its text.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Imported {
+    /// The local names it binds (`c` for `import a.b as c`, `a` for `import a.b`).
+    names: Vec<String>,
+    /// The top-level packages it imports (none for a relative import).
+    packages: Vec<String>,
+    /// `from … import *`: binds names no text shows.
+    star: bool,
+}
+
+/// Reads an import statement's text (comments, brackets and continuations allowed).
+fn imported(statement: &str) -> Imported {
+    let mut clean = String::with_capacity(statement.len());
+    for line in statement.lines() {
+        clean.push_str(line.split('#').next().unwrap_or(""));
+        clean.push(' ');
+    }
+    let clean = clean.replace(['(', ')', '\\'], " ");
+    let mut out = Imported::default();
+    let bound = |part: &str, dotted: bool| -> Option<String> {
+        let mut words = part.split_whitespace();
+        let name = words.next()?;
+        Some(match (words.next(), words.next()) {
+            (Some("as"), Some(alias)) => alias.to_string(),
+            _ if dotted => name.split('.').next().unwrap_or(name).to_string(),
+            _ => name.to_string(),
+        })
+    };
+    let clean = clean.trim_start();
+    if let Some(rest) = clean.strip_prefix("import ") {
+        for part in rest.split(',') {
+            if let Some(module) = part.split_whitespace().next() {
+                out.packages
+                    .push(module.split('.').next().unwrap_or(module).to_string());
+            }
+            out.names.extend(bound(part, true));
+        }
+    } else if let Some(rest) = clean.strip_prefix("from ") {
+        let Some((module, names)) = rest.split_once(" import ") else {
+            out.star = true;
+            return out;
+        };
+        let module = module.trim();
+        if !module.starts_with('.') {
+            out.packages
+                .push(module.split('.').next().unwrap_or(module).to_string());
+        }
+        if names.trim() == "*" {
+            out.star = true;
+        }
+        for part in names.split(',') {
+            out.names.extend(bound(part, false));
+        }
+    } else {
+        out.star = true;
+    }
+    out
 }
 
 impl<'s> Plan<'s> {
@@ -346,11 +410,21 @@ impl<'s> Plan<'s> {
             }
         }
         chunks.push(first..statements.len());
-        (chunks.len() > 1).then_some(Plan {
+        if chunks.len() < 2 {
+            return None;
+        }
+        let mut plan = Plan {
             text,
             statements,
             chunks,
-        })
+            imports: std::collections::HashMap::new(),
+        };
+        for (i, statement) in plan.statements.iter().enumerate() {
+            if statement.kind == Kind::Import {
+                plan.imports.insert(i, imported(&text[plan.bytes(i)]));
+            }
+        }
+        Some(plan)
     }
 
     pub fn chunks(&self) -> usize {
@@ -373,13 +447,21 @@ impl<'s> Plan<'s> {
     }
 
     /// The statements chunk `k` is parsed with: its own and its context, in file order.
-    pub fn parsed_statements(&self, k: usize) -> Vec<usize> {
-        let own = self.chunks[k].clone();
+    /// `None`: the module-level parse, for the rules that read a settings module as a whole:
+    /// all the module-level code and the small classes without methods (config classes).
+    pub fn parsed_statements(&self, k: Option<usize>) -> Vec<usize> {
         let mut included = vec![false; self.statements.len()];
-        for i in own.clone() {
-            included[i] = true;
+        let mut mentioned: HashSet<&str> = HashSet::new();
+        if let Some(k) = k {
+            for i in self.chunks[k].clone() {
+                included[i] = true;
+            }
+            mentioned.extend(words(&self.text[self.own(k)]));
         }
-        let mut mentioned: HashSet<&str> = words(&self.text[self.own(k)]).collect();
+        let module = k.is_none();
+        // The packages imported so far: the first import of each is always parsed, so that
+        // whether the file imports a package is answered as for the whole file.
+        let mut packages: HashSet<&str> = HashSet::new();
         let mut config_classes = 0;
         for round in 0..=CONTEXT_ROUNDS {
             let mut grew = false;
@@ -388,17 +470,35 @@ impl<'s> Plan<'s> {
                     continue;
                 }
                 let wanted = match statement.kind {
-                    Kind::Import | Kind::Other => true,
-                    Kind::Assign => k == 0 || mentioned.contains(statement.name),
+                    Kind::Other => true,
+                    // An import whose names the chunk mentions, the first of its package, or
+                    // one whose names the text does not show.
+                    Kind::Import => match self.imports.get(&i) {
+                        Some(import) => {
+                            let first_of_package = import
+                                .packages
+                                .iter()
+                                .any(|p| !packages.contains(p.as_str()));
+                            packages.extend(import.packages.iter().map(String::as_str));
+                            module
+                                || import.star
+                                || first_of_package
+                                || import.names.iter().any(|n| mentioned.contains(n.as_str()))
+                        }
+                        None => true,
+                    },
+                    Kind::Assign => module || mentioned.contains(statement.name),
+                    // Helpers are followed one level deep: only those the chunk's own text or
+                    // the module-level code names.
                     Kind::Def => {
-                        round < CONTEXT_ROUNDS
+                        round == 0
                             && mentioned.contains(statement.name)
                             && self.bytes(i).len() <= MAX_HELPER_BYTES
                     }
                     // Config classes (`class ProductionConfig:` holding only settings),
                     // which the settings rules read with the module.
                     Kind::Class => {
-                        k == 0
+                        module
                             && round == 0
                             && self.bytes(i).len() <= MAX_HELPER_BYTES
                             && config_classes + self.bytes(i).len() <= CHUNK_BYTES
@@ -425,8 +525,9 @@ impl<'s> Plan<'s> {
             .collect()
     }
 
-    /// The included ranges of chunk `k`'s parse: runs of consecutive statements merged.
-    pub fn ranges(&self, k: usize) -> Vec<tree_sitter::Range> {
+    /// The included ranges of chunk `k`'s parse (`None`: the module-level parse), runs of
+    /// consecutive statements merged.
+    pub fn ranges(&self, k: Option<usize>) -> Vec<tree_sitter::Range> {
         let mut ranges: Vec<tree_sitter::Range> = Vec::new();
         for i in self.parsed_statements(k) {
             let bytes = self.bytes(i);
@@ -452,7 +553,7 @@ impl<'s> Plan<'s> {
     }
 
     /// The bytes chunk `k`'s parse covers.
-    pub fn parsed_bytes(&self, k: usize) -> usize {
+    pub fn parsed_bytes(&self, k: Option<usize>) -> usize {
         self.ranges(k)
             .iter()
             .map(|r| r.end_byte - r.start_byte)
@@ -494,7 +595,7 @@ pub fn parse_ranges(
 /// whether none has a syntax error.
 pub fn parse_only(text: &str, plan: &Plan<'_>) -> bool {
     (0..plan.chunks())
-        .all(|k| parse_ranges(text, &plan.ranges(k)).is_ok_and(|p| p.syntax_error.is_none()))
+        .all(|k| parse_ranges(text, &plan.ranges(Some(k))).is_ok_and(|p| p.syntax_error.is_none()))
 }
 
 /// The part of a chunk's tree that is the chunk's own (the rest is context).
@@ -502,7 +603,8 @@ pub struct Own<'a> {
     bytes: Range<usize>,
     /// The chunk's 1-based lines.
     pub(crate) lines: Range<u32>,
-    first: bool,
+    /// The module-level parse, whose own node is the module.
+    module: bool,
     /// The bytes the chunk's parse covers (to size tables).
     pub(crate) parsed_bytes: usize,
     /// Whether a chunk already said that the data-flow budget ran out.
@@ -511,10 +613,10 @@ pub struct Own<'a> {
 
 impl Own<'_> {
     /// Whether a node is the chunk's own: it starts in the chunk's bytes. The module node
-    /// belongs to the first chunk, whose tree holds all the module-level code.
+    /// belongs to the module-level parse.
     pub fn holds(&self, node: Node<'_>) -> bool {
         if node.kind() == "module" {
-            return self.first;
+            return self.module;
         }
         self.bytes.contains(&node.start_byte())
     }
@@ -587,8 +689,19 @@ pub(crate) fn analyze_file(
     let budget_noticed = Cell::new(false);
     let mut facts = None;
     let mut first_error: Option<u32> = None;
-    for k in 0..plan.chunks() {
-        let ranges = plan.ranges(k);
+    // The rules that read the module as a whole run on the module-level parse; every other
+    // rule, on the chunks.
+    let module_rules: Vec<&PyRule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.node_kinds.contains(&"module"))
+        .collect();
+    let parts = (!module_rules.is_empty())
+        .then_some(None)
+        .into_iter()
+        .chain((0..plan.chunks()).map(Some));
+    for part in parts {
+        let ranges = plan.ranges(part);
         let parsed = match parse_ranges(&file.text, &ranges) {
             Ok(parsed) => parsed,
             Err(failure) => {
@@ -601,18 +714,35 @@ pub(crate) fn analyze_file(
         if let Some(error) = parsed.syntax_error {
             first_error = Some(first_error.map_or(error.line, |l| l.min(error.line)));
         }
-        let chunk = &plan.chunks[k];
-        let first_line = plan.statements[chunk.start].row as u32 + 1;
-        let end_line = plan
-            .statements
-            .get(chunk.end)
-            .map_or(u32::MAX, |next| next.row as u32 + 1);
-        let own = Own {
-            bytes: plan.own(k),
-            lines: first_line..end_line,
-            first: k == 0,
-            parsed_bytes: ranges.iter().map(|r| r.end_byte - r.start_byte).sum(),
-            budget_noticed: &budget_noticed,
+        let parsed_bytes = ranges.iter().map(|r| r.end_byte - r.start_byte).sum();
+        let (own, rules, inventory) = match part {
+            Some(k) => {
+                let chunk = &plan.chunks[k];
+                let first_line = plan.statements[chunk.start].row as u32 + 1;
+                let end_line = plan
+                    .statements
+                    .get(chunk.end)
+                    .map_or(u32::MAX, |next| next.row as u32 + 1);
+                let own = Own {
+                    bytes: plan.own(k),
+                    lines: first_line..end_line,
+                    module: false,
+                    parsed_bytes,
+                    budget_noticed: &budget_noticed,
+                };
+                (own, rules, inventory)
+            }
+            // Only the module node is the module-level parse's own.
+            None => {
+                let own = Own {
+                    bytes: 0..0,
+                    lines: 0..0,
+                    module: true,
+                    parsed_bytes,
+                    budget_noticed: &budget_noticed,
+                };
+                (own, module_rules.as_slice(), false)
+            }
         };
         let part = crate::analyze(
             file,
@@ -840,6 +970,29 @@ mod tests {
     }
 
     #[test]
+    fn import_statements_are_read_for_the_names_they_bind() {
+        let names = |text: &str| {
+            let i = imported(text);
+            (i.names, i.packages, i.star)
+        };
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            names("import os.path, requests as rq  # comment\n\n"),
+            (strings(&["os", "rq"]), strings(&["os", "requests"]), false)
+        );
+        assert_eq!(
+            names("from django.db import (\n    connection,  # the default\n    models as m,\n)\n"),
+            (strings(&["connection", "m"]), strings(&["django"]), false)
+        );
+        assert_eq!(
+            names("from . import views\n"),
+            (strings(&["views"]), strings(&[]), false)
+        );
+        assert!(names("from ssl import *\n").2);
+        assert!(names("from \\\n  x import y\n").0 == strings(&["y"]));
+    }
+
+    #[test]
     fn broken_text_splits_without_panicking() {
         // An unclosed bracket holds the rest of the file; an unclosed string ends with its
         // line; a stray closer is ignored.
@@ -994,13 +1147,12 @@ mod tests {
         };
         let plan = Plan::new(&text, small.chunk).unwrap();
         assert!(plan.chunks() > 10, "{}", plan.chunks());
-        // No chunk's parse is much larger than the chunk: the context is what it names (the
-        // first chunk's is all the module-level code).
-        for k in 1..plan.chunks() {
+        // No chunk's parse is much larger than the chunk: the context is what it names.
+        for k in 0..plan.chunks() {
             assert!(
-                plan.parsed_bytes(k) < plan.own(k).len() + 4_000,
+                plan.parsed_bytes(Some(k)) < plan.own(k).len() + 4_000,
                 "chunk {k}: {} parsed for {} own",
-                plan.parsed_bytes(k),
+                plan.parsed_bytes(Some(k)),
                 plan.own(k).len()
             );
         }
