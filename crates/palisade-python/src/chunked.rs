@@ -28,7 +28,7 @@
 //!    first, on a parse of all the module-level code and the small classes without methods
 //!    (config classes), and look only at the module node there.
 //!
-//! What a chunk cannot see (documented in docs/ and tested in `tests` below):
+//! What a chunk cannot see (also in the README, "What a scan reads"):
 //! - the top-level `def`s and `class`es of other chunks except the small functions it names:
 //!   a function's call sites in other chunks are not counted when a rule asks how the file
 //!   calls it (`callers::arguments_for`), a large helper of another chunk is not followed,
@@ -40,9 +40,15 @@
 //!   first name only when the context is chosen;
 //! - each chunk has its own data-flow budget.
 //!
-//! Each of these can only hide a fact from a chunk; in the measurements (bench/large-file.sh
-//! and concatenated real modules) the chunked scan reports the same findings as a whole-file
-//! scan. A file with no boundary to split at is parsed whole, as before.
+//! Each of these can only hide a fact from a chunk. Measured (release build): the generated
+//! module of bench/large-file.sh at 2000 KB peaks at 49 MB (25 B per byte; 15 B per byte
+//! above the process's own 19 MB) instead of 181 MB; three real-code files of 3 MB (all of
+//! saleor's, Django's and Django's tests' modules concatenated) get the same findings at the
+//! same places, except that 5 of Django's 36 have another confidence (a `sql-injection` or
+//! `code-injection` graded by callers that sit in other chunks: 4 lower, 1 higher). The
+//! tests below hold the equivalence on a generated module and on this crate's fixtures
+//! concatenated. A file with no boundary to split at is parsed whole, as before, and a
+//! chunked file gets no notice of its own: nothing is skipped.
 
 use crate::endpoints::facts::FileFacts;
 use crate::rules::PyRule;
