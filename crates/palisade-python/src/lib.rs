@@ -9,6 +9,7 @@
 
 pub mod call_sites;
 pub mod callers;
+pub mod chunked;
 pub mod credentials;
 pub mod dsn;
 pub mod endpoints;
@@ -43,7 +44,12 @@ pub struct PythonAnalyzer;
 
 /// Parses one file and throws the tree away: the floor the benchmark compares the full
 /// analysis with (`palisade parse-only`).
+/// A file larger than [`chunked::CHUNKED_ABOVE`] is parsed chunk by chunk, as a scan
+/// parses it.
 pub fn parse_only(text: &str) -> bool {
+    if let Some(plan) = chunked::Plan::for_file(text) {
+        return chunked::parse_only(text, &plan);
+    }
     palisade_syntax::parse(&PYTHON, text).is_ok_and(|parsed| parsed.syntax_error.is_none())
 }
 
@@ -106,6 +112,10 @@ impl Analyzer for PythonAnalyzer {
         if active.is_empty() && !project_rules {
             return None;
         }
+        // A large file is never parsed whole (see chunked.rs).
+        if let Some(plan) = chunked::Plan::for_file(&file.text) {
+            return chunked::check_file(file, &plan, &active, project_rules, cx, state);
+        }
         let parsed = match palisade_syntax::parse(&PYTHON, &file.text) {
             Ok(parsed) => parsed,
             Err(failure) => {
@@ -135,6 +145,7 @@ impl Analyzer for PythonAnalyzer {
             project_rules,
             modules,
             Some(cx),
+            None,
         ) {
             Ok(facts) => facts,
             // A rule declared a kind the grammar lacks: a bug the unit tests catch.
@@ -185,20 +196,23 @@ pub struct ScanState {
 /// One file's single traversal and what follows it: the model built from the collected
 /// nodes, the `rules` run over them (when `cx` is given), and the inventory's facts (when
 /// `inventory` is set). `modules`: the scan's modules, when known, to record only the call
-/// sites that can name one of its functions.
-fn analyze<'t>(
+/// sites that can name one of its functions. `own`: for a chunk of a large file, the part
+/// of the tree the rules and the extractor look at (the rest is context, see chunked.rs).
+pub(crate) fn analyze<'t>(
     file: &'t SourceFile,
     root: Node<'t>,
     rules: &[&PyRule],
     inventory: bool,
     modules: Option<&call_sites::ScanModules>,
     cx: Option<&mut FileContext<'_>>,
+    own: Option<&chunked::Own>,
 ) -> Result<Option<FileFacts>, UnknownKind> {
     // Other files' SQL findings may wait on this file's calls of their functions: recorded
     // whenever the SQL rule runs in the scan, even in a file its text test leaves out.
     let record_calls = cx
         .as_ref()
         .is_some_and(|cx| !cx.is_collecting() && cx.wants(&rules::sql_injection::META));
+    let mine = |node: &Node<'_>| own.is_none_or(|own| own.holds(*node));
     let run_rules = (!rules.is_empty() || record_calls) && cx.is_some();
     let mut nodes = NodesByKind::new(
         IMPORT_KINDS
@@ -209,14 +223,22 @@ fn analyze<'t>(
     );
     let mut functions = FunctionExtents::default();
     let mut extractor = inventory.then(|| Extractor::new(file));
-    let mut parents = palisade_syntax::Parents::for_text_of(file.text.len());
+    let mut parents =
+        palisade_syntax::Parents::for_text_of(own.map_or(file.text.len(), |o| o.parsed_bytes));
     {
         let mut consumers: Vec<&mut dyn Consumer<'t>> = vec![&mut nodes];
         if run_rules {
             consumers.push(&mut functions);
         }
+        let mut own_extractor;
         if let Some(extractor) = extractor.as_mut() {
-            consumers.push(extractor);
+            match own {
+                Some(own) => {
+                    own_extractor = chunked::OwnOnly::new(extractor, own);
+                    consumers.push(&mut own_extractor);
+                }
+                None => consumers.push(extractor),
+            }
         }
         palisade_syntax::traverse_recording_parents(&PYTHON, root, &mut consumers, &mut parents)?;
     }
@@ -264,8 +286,14 @@ fn analyze<'t>(
                 .iter()
                 .any(|r| r.meta.id == rules::hardcoded_secret_key::META.id)
         {
-            secrets =
-                imported_secrets::collect(&model, file, nodes.get("assignment"), nodes.get("call"));
+            let assignments: Vec<Node<'t>> = nodes
+                .get("assignment")
+                .iter()
+                .copied()
+                .filter(mine)
+                .collect();
+            let calls: Vec<Node<'t>> = nodes.get("call").iter().copied().filter(mine).collect();
+            secrets = imported_secrets::collect(&model, file, &assignments, &calls);
         }
         let mut rcx = RuleContext {
             model: &model,
@@ -275,14 +303,16 @@ fn analyze<'t>(
         };
         for rule in rules {
             for kind in rule.node_kinds {
-                for &node in nodes.get(kind) {
-                    (rule.check)(node, &mut rcx);
+                for node in nodes.get(kind).iter().filter(|n| mine(n)) {
+                    (rule.check)(*node, &mut rcx);
                 }
             }
         }
         deferred = rcx.deferred;
         // Every skipped input gets a notice: what the analysis did not follow to the end.
-        if let Some((line, limit)) = flow::depth_limited(&model) {
+        if let Some((line, limit)) = flow::depth_limited(&model)
+            && own.is_none_or(|own| own.lines.contains(&line))
+        {
             rcx.out.notice(
                 DiagnosticKind::Skipped,
                 Some(line),
@@ -291,7 +321,7 @@ fn analyze<'t>(
                 ),
             );
         }
-        if model.flow.budget_spent() {
+        if model.flow.budget_spent() && own.is_none_or(chunked::Own::first_budget_notice) {
             rcx.out.notice(
                 DiagnosticKind::Skipped,
                 None,
@@ -299,7 +329,8 @@ fn analyze<'t>(
             );
         }
         if record_calls {
-            call_sites = call_sites::record(&model, file, nodes.get("call"), modules);
+            let calls: Vec<Node<'t>> = nodes.get("call").iter().copied().filter(mine).collect();
+            call_sites = call_sites::record(&model, file, &calls, modules);
         }
     }
     let mut facts = extractor.and_then(|x| x.finish(root, &model));
@@ -320,8 +351,13 @@ fn analyze<'t>(
 /// The inventory facts of one file, for `palisade endpoints` (no rules run): the same
 /// parse, traversal and model as a scan's.
 pub(crate) fn inventory_facts(file: &SourceFile) -> Option<FileFacts> {
+    if let Some(plan) = chunked::Plan::for_file(&file.text) {
+        return chunked::analyze_file(file, &plan, &[], true, None, None)
+            .ok()
+            .flatten();
+    }
     let parsed = palisade_syntax::parse(&PYTHON, &file.text).ok()?;
-    analyze(file, parsed.tree.root_node(), &[], true, None, None)
+    analyze(file, parsed.tree.root_node(), &[], true, None, None, None)
         .ok()
         .flatten()
 }

@@ -256,7 +256,7 @@ fn check(call: Node<'_>, cx: &mut RuleContext<'_, '_>) {
 }
 
 /// Largest helper (in bytes of source) examined as a possible wrapper of a sink.
-const MAX_WRAPPER_BYTES: usize = 8_000;
+pub(crate) const MAX_WRAPPER_BYTES: usize = 8_000;
 
 /// A call to a function or method of this file that passes one of its parameters, unchanged,
 /// as the query of a sink (`def run(conn, query, params=None): cur.execute(query, params)`):
