@@ -209,7 +209,12 @@ impl FileList {
     }
 
     /// Sorts the entries by report path (then disk path) and drops later copies of a path.
+    /// In place: on a large tree the list is most of a scan's memory, and a sorted copy
+    /// beside it would double it.
     fn sort(&mut self) {
+        self.text.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.sizes.shrink_to_fit();
         self.exact.sort_by_key(|(start, _)| *start);
         let disk = |list: &FileList, i: usize| list.get(i).abs_path();
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
@@ -219,24 +224,57 @@ impl FileList {
                 .cmp(self.entry_path(&self.entries[b]))
                 .then_with(|| disk(self, a).cmp(&disk(self, b)))
         });
-        order.dedup_by(|a, b| {
-            self.entry_path(&self.entries[*a as usize])
-                == self.entry_path(&self.entries[*b as usize])
-        });
-        self.entries = order.iter().map(|&i| self.entries[i as usize]).collect();
-        if !self.sizes.is_empty() {
-            self.sizes = order.iter().map(|&i| self.sizes[i as usize]).collect();
+        permute(&mut self.entries, &order);
+        permute(&mut self.sizes, &order);
+        permute(&mut self.root_of, &order);
+        drop(order);
+        // A path found again (a root inside another) follows its first copy.
+        let keep: Vec<bool> = (0..self.entries.len())
+            .map(|i| {
+                i == 0 || self.entry_path(&self.entries[i]) != self.entry_path(&self.entries[i - 1])
+            })
+            .collect();
+        if keep.iter().all(|&k| k) {
+            return;
         }
-        if !self.root_of.is_empty() {
-            self.root_of = order.iter().map(|&i| self.root_of[i as usize]).collect();
+        let retain = |i: &mut usize| {
+            *i += 1;
+            keep[*i - 1]
+        };
+        let mut at = 0;
+        self.entries.retain(|_| retain(&mut at));
+        let mut at = 0;
+        self.sizes.retain(|_| retain(&mut at));
+        let mut at = 0;
+        self.root_of.retain(|_| retain(&mut at));
+        let kept: std::collections::HashSet<u32> = self.entries.iter().map(|e| e.start).collect();
+        self.exact.retain(|(start, _)| kept.contains(start));
+    }
+}
+
+/// Reorders `items` (when there is one per index of `order`) so that item `i` is the one
+/// that was at `order[i]`, following each cycle of the permutation in place.
+fn permute<T: Copy>(items: &mut [T], order: &[u32]) {
+    if items.len() != order.len() {
+        return;
+    }
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
         }
-        if !self.exact.is_empty() {
-            let kept: std::collections::HashSet<u32> =
-                self.entries.iter().map(|e| e.start).collect();
-            self.exact.retain(|(start, _)| kept.contains(start));
+        let first = items[start];
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = order[at] as usize;
+            if from == start {
+                items[at] = first;
+                break;
+            }
+            items[at] = items[from];
+            at = from;
         }
-        self.text.shrink_to_fit();
-        self.exact.shrink_to_fit();
     }
 }
 
@@ -679,6 +717,17 @@ mod tests {
             list.get(list.index_of("b.py").unwrap()).abs_path(),
             dir.path().join("b.py")
         );
+    }
+
+    #[test]
+    fn permuting_in_place_follows_every_cycle() {
+        let order = [3u32, 0, 4, 1, 2, 5];
+        let mut items = ['a', 'b', 'c', 'd', 'e', 'f'];
+        permute(&mut items, &order);
+        assert_eq!(items, ['d', 'a', 'e', 'b', 'c', 'f']);
+        // A list of another length (no roots recorded) is left alone.
+        let mut none: [u32; 0] = [];
+        permute(&mut none, &order);
     }
 
     #[test]
