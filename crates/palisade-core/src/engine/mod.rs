@@ -977,7 +977,7 @@ impl Run<'_> {
                 }
                 Err(_) => {
                     notices.push(Diagnostic::file(
-                        &file.path,
+                        file.path,
                         DiagnosticKind::Parse,
                         format!(
                             "internal error in the {} analyzer while decoding this binary file (please report it)",
