@@ -40,6 +40,9 @@ pub struct Model<'t> {
     /// Per-scope definition indexes, built lazily by [`crate::flow`] for the scopes a rule
     /// asks about.
     pub(crate) flow: crate::flow::FlowCache,
+    /// Per-scope indexes of what binds a name besides assignments, built lazily by
+    /// [`crate::values`] (as byte ranges, like `flow`).
+    pub(crate) bindings: crate::values::BindingsCache,
     /// The file's tree root and the parents of its named nodes, when the analyzer's
     /// traversal recorded them ([`Model::with_tree`]): climbing the tree is then a lookup.
     root: Option<Node<'t>>,
@@ -69,6 +72,7 @@ impl<'t> Model<'t> {
             parameters: HashMap::new(),
             function_names: HashSet::new(),
             flow: crate::flow::FlowCache::default(),
+            bindings: crate::values::BindingsCache::default(),
             root: None,
             parents: palisade_syntax::Parents::default(),
         }

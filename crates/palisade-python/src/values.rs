@@ -12,9 +12,13 @@
 //! scope, which this module finds by walking the scope's subtree (a walk of the tree, never a
 //! re-parse). Every recursion is bounded, so cyclic assignments (`x = x + 1`) end as "unknown".
 
+use crate::flow::NodeRef;
 use crate::grammar::field;
 use crate::model::{Model, scope_of};
 use crate::sources::{self, Source};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 use tree_sitter::Node;
 
 /// How many names deep a value is followed.
@@ -159,8 +163,49 @@ struct Bindings<'t> {
     unknown: bool,
 }
 
+/// The [`Bindings`] of every name of the scopes questions have looked in, kept in the
+/// [`Model`] for the file as byte ranges (so that the model keeps no extra lifetime): each
+/// scope's subtree is walked once, the first time a name of it is followed, instead of once
+/// per name followed (a 24 KB fuzzed file of module-level code with many `yaml.load` calls
+/// took 10 s re-walking the module for every name each call's origin followed).
+#[derive(Default)]
+pub(crate) struct BindingsCache {
+    /// By the id of the scope's node (a function, lambda or the module root).
+    scopes: RefCell<HashMap<usize, Rc<ScopeBindings>>>,
+    /// Scope subtrees walked so far (at most one per scope).
+    walks: Cell<u32>,
+}
+
+impl BindingsCache {
+    /// How many scope subtrees were walked for this file.
+    #[cfg(test)]
+    pub(crate) fn walks(&self) -> u32 {
+        self.walks.get()
+    }
+}
+
+/// [`Bindings`] with its nodes as byte ranges.
+#[derive(Clone, Default)]
+struct BindingRefs {
+    augmented: Vec<NodeRef>,
+    loop_iterables: Vec<NodeRef>,
+    unknown: bool,
+}
+
+/// One scope's bindings other than plain assignments, by name, from one walk of its subtree
+/// (nested functions and lambdas excluded).
+#[derive(Default)]
+struct ScopeBindings {
+    /// Augmented assignments and `for` iterables, by the target's dotted name.
+    by_name: HashMap<String, BindingRefs>,
+    /// The text of each `except … as …` pattern: a name the text ends with counts as bound
+    /// to an unknown value (matched when a name is first asked about, then remembered).
+    except_aliases: Vec<String>,
+    /// Names already asked about, with the `except` aliases applied.
+    answered: RefCell<HashMap<String, Rc<BindingRefs>>>,
+}
+
 fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'t> {
-    let mut out = Bindings::default();
     let root = match enclosing_function(use_site) {
         Some(f) => f,
         None => {
@@ -171,6 +216,42 @@ fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'
             top
         }
     };
+    let cache = &model.bindings;
+    let scope = cache.scopes.borrow().get(&root.id()).cloned();
+    let scope = scope.unwrap_or_else(|| {
+        cache.walks.set(cache.walks.get() + 1);
+        let scope = Rc::new(scope_bindings(model, root));
+        cache
+            .scopes
+            .borrow_mut()
+            .insert(root.id(), Rc::clone(&scope));
+        scope
+    });
+    let known = scope.answered.borrow().get(name).cloned();
+    let refs = known.unwrap_or_else(|| {
+        let mut refs = scope.by_name.get(name).cloned().unwrap_or_default();
+        refs.unknown |= scope.except_aliases.iter().any(|t| t.ends_with(name));
+        let refs = Rc::new(refs);
+        scope
+            .answered
+            .borrow_mut()
+            .insert(name.to_string(), Rc::clone(&refs));
+        refs
+    });
+    let resolve = |nodes: &[NodeRef]| -> Vec<Node<'t>> {
+        nodes.iter().filter_map(|n| n.resolve(root)).collect()
+    };
+    Bindings {
+        augmented: resolve(&refs.augmented),
+        loop_iterables: resolve(&refs.loop_iterables),
+        unknown: refs.unknown,
+    }
+}
+
+/// Walks the subtree of the scope `root` once and records, for every name, what binds it
+/// besides plain assignments.
+fn scope_bindings(model: &Model<'_>, root: Node<'_>) -> ScopeBindings {
+    let mut out = ScopeBindings::default();
     let mut cursor = root.walk();
     let mut first = true;
     'walk: loop {
@@ -183,9 +264,13 @@ fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'
                     if let (Some(left), Some(right)) = (
                         node.child_by_field_id(*field::LEFT),
                         node.child_by_field_id(*field::RIGHT),
-                    ) && model.dotted(left).as_deref() == Some(name)
+                    ) && let Some(target) = model.dotted(left)
                     {
-                        out.augmented.push(right);
+                        out.by_name
+                            .entry(target)
+                            .or_default()
+                            .augmented
+                            .push(NodeRef::of(right));
                     }
                 }
                 "for_statement" | "for_in_clause" => {
@@ -193,24 +278,38 @@ fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'
                         node.child_by_field_id(*field::LEFT),
                         node.child_by_field_id(*field::RIGHT),
                     ) {
-                        if model.dotted(left).as_deref() == Some(name) {
-                            out.loop_iterables.push(right);
-                        } else if left.kind() != "identifier" && binds(model, left, name) {
-                            out.unknown = true;
+                        let target = model.dotted(left);
+                        if let Some(target) = &target {
+                            out.by_name
+                                .entry(target.clone())
+                                .or_default()
+                                .loop_iterables
+                                .push(NodeRef::of(right));
+                        }
+                        if left.kind() != "identifier" {
+                            // Every other name the pattern binds gets an unknown value.
+                            let mut names = Vec::new();
+                            bound_names(model, left, &mut names);
+                            for bound in names {
+                                if target.as_deref() != Some(bound) {
+                                    out.by_name.entry(bound.to_string()).or_default().unknown =
+                                        true;
+                                }
+                            }
                         }
                     }
                 }
                 "named_expression" | "as_pattern" => {
-                    if let Some(n) = node.child_by_field_id(*field::NAME)
-                        && model.text(n) == name
-                    {
-                        out.unknown = true;
+                    if let Some(n) = node.child_by_field_id(*field::NAME) {
+                        out.by_name
+                            .entry(model.text(n).to_string())
+                            .or_default()
+                            .unknown = true;
                     }
                     if node.kind() == "as_pattern"
                         && node.parent().is_some_and(|p| p.kind() == "except_clause")
-                        && model.text(node).ends_with(name)
                     {
-                        out.unknown = true;
+                        out.except_aliases.push(model.text(node).to_string());
                     }
                 }
                 _ => {}
@@ -228,15 +327,16 @@ fn bindings<'t>(model: &Model<'t>, use_site: Node<'t>, name: &str) -> Bindings<'
     out
 }
 
-/// Whether a target pattern binds `name` anywhere inside it.
-fn binds(model: &Model<'_>, pattern: Node<'_>, name: &str) -> bool {
+/// The names a target pattern binds: the text of every identifier inside it.
+fn bound_names<'t>(model: &Model<'t>, pattern: Node<'_>, out: &mut Vec<&'t str>) {
     if pattern.kind() == "identifier" {
-        return model.text(pattern) == name;
+        out.push(model.text(pattern));
+        return;
     }
     let mut cursor = pattern.walk();
-    pattern
-        .named_children(&mut cursor)
-        .any(|c| binds(model, c, name))
+    for child in pattern.named_children(&mut cursor) {
+        bound_names(model, child, out);
+    }
 }
 
 /// Whether a name written in UPPER_SNAKE_CASE (`BACKUP_SCRIPT`, `settings.REPORT_CMD`).
@@ -672,7 +772,9 @@ pub fn enclosing_class<'t>(node: Node<'t>) -> Option<Node<'t>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{FOLLOWED, MAX_NAMES_FOLLOWED, budgeted, may_follow_name};
+    use super::{FOLLOWED, MAX_NAMES_FOLLOWED, OriginKind, budgeted, may_follow_name};
+    use crate::grammar::field;
+    use crate::model::Model;
 
     #[test]
     fn a_question_follows_at_most_its_budget_of_names_and_the_next_starts_afresh() {
@@ -692,5 +794,50 @@ mod tests {
     fn the_budget_ends_with_a_question_that_panics() {
         let _ = std::panic::catch_unwind(|| budgeted(|| panic!("a rule's bug")));
         assert_eq!(FOLLOWED.get(), None);
+    }
+
+    /// Every question follows names through the bindings of their scope; the scope's
+    /// subtree is walked once for all of them (walking it per name followed made a fuzzed
+    /// file of module-level code take 10 s), and what the walk found is still used.
+    #[test]
+    fn each_scope_is_walked_once_for_the_bindings_of_all_its_names() {
+        let source = "import sys\n\ndef handler():\n    total = ''\n    for item in sys.argv:\n        total += item\n    use(total)\n    use(total)\n\nfor arg in sys.argv:\n    use(arg)\n    use(arg)\ntry:\n    pass\nexcept OSError as err:\n    use(err)\n";
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let mut model = Model::new(source.as_bytes());
+        let mut arguments = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" | "import_from_statement" => model.add_import(node),
+                "call"
+                    if node
+                        .child_by_field_id(*field::FUNCTION)
+                        .is_some_and(|f| &source[f.byte_range()] == "use") =>
+                {
+                    arguments.push(super::positional_argument(node, 0).unwrap());
+                }
+                _ => {}
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        assert_eq!(arguments.len(), 5);
+        for argument in arguments {
+            let name = &source[argument.byte_range()];
+            let origin = super::outside_origin(&model, argument).map(|o| o.kind);
+            if name == "err" {
+                // `except … as err`: bound to an unknown value, of no known origin.
+                assert_eq!(origin, None);
+                assert!(!super::is_constant(&model, argument));
+            } else {
+                assert_eq!(origin, Some(OriginKind::CommandLine), "{name}");
+            }
+        }
+        // The function's scope and the module's, each once.
+        assert_eq!(model.bindings.walks(), 2);
     }
 }

@@ -153,3 +153,39 @@ fn non_settings_modules_may_say_debug() {
         vec![("python/debug-mode-enabled".to_string(), 1)]
     );
 }
+
+/// Many deserialization calls at module level, each tracing a branching chain of names
+/// through a long module: each name followed walked the whole module again for its bindings
+/// (a fuzzed 24 KB file took 10 s; this one several minutes in a debug build); each scope
+/// is now walked once per file, and the origin on the shortest path is still found.
+#[test]
+fn many_questions_in_one_long_scope_walk_it_once() {
+    let mut text = String::from("import pickle\nimport sys\n\nv0 = sys.argv[1]\n");
+    for i in 1..=12 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "v{i} = v{p} + '-' + v{p}\nif v{p}:\n    v{i} = v{p} + v{p} + v{p}\n"
+        ));
+    }
+    for i in 0..1500 {
+        text.push_str(&format!(
+            "setting_{i} = load_setting('key_{i}', default={i})\n"
+        ));
+    }
+    for i in 0..20 {
+        text.push_str(&format!("state_{i} = pickle.loads(v12)\n"));
+    }
+    text.push_str("restored = pickle.loads(v3)\n");
+    let last = text.lines().count() as u32;
+    let (findings, _) = scan("ops/restore.py", &text);
+    let deserialized: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule_id() == "python/unsafe-deserialization")
+        .collect();
+    assert_eq!(deserialized.len(), 21, "{findings:?}");
+    let restored = deserialized
+        .iter()
+        .find(|f| f.location.line() == last)
+        .expect("the last call is reported");
+    assert_eq!(restored.confidence, palisade_core::Confidence::High);
+}

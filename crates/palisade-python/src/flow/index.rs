@@ -9,14 +9,14 @@ use tree_sitter::Node;
 
 /// A node named by its byte range and kind, turned back into a node through the tree's root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) struct NodeRef {
+pub(crate) struct NodeRef {
     start: usize,
     end: usize,
     kind: u16,
 }
 
 impl NodeRef {
-    pub(super) fn of(node: Node<'_>) -> NodeRef {
+    pub(crate) fn of(node: Node<'_>) -> NodeRef {
         NodeRef {
             start: node.start_byte(),
             end: node.end_byte(),
@@ -24,7 +24,7 @@ impl NodeRef {
         }
     }
 
-    pub(super) fn resolve<'t>(self, root: Node<'t>) -> Option<Node<'t>> {
+    pub(crate) fn resolve<'t>(self, root: Node<'t>) -> Option<Node<'t>> {
         let mut node = root.descendant_for_byte_range(self.start, self.end)?;
         loop {
             if node.kind_id() == self.kind
