@@ -303,29 +303,40 @@ fn a_corrupt_or_foreign_entry_is_a_miss_not_an_error() {
     assert_eq!(content(&warm), content(&cold));
 }
 
+/// Starts a scan of `tmp`'s project with the cache `cache` and `args`, without waiting.
+fn spawn_scan(tmp: &Path, cache: &Path, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("palisade"))
+        .env_remove("PALISADE_NO_CACHE")
+        .env("XDG_CACHE_HOME", tmp.join("xdg"))
+        .current_dir(tmp)
+        .args(["scan", "shop", "--format", "json", "--fail-on", "none"])
+        .args(["--no-progress", "--today", "2026-12-02", "--cache-dir"])
+        .arg(cache)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Runs scans with the cache `cache` at once, one per argument list; their reports.
+fn scans_at_once(tmp: &Path, cache: &Path, args: &[&[&str]]) -> Vec<Value> {
+    let runs: Vec<_> = args.iter().map(|a| spawn_scan(tmp, cache, a)).collect();
+    runs.into_iter()
+        .map(|run| {
+            let out = run.wait_with_output().unwrap();
+            assert!(out.status.success());
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect()
+}
+
 #[test]
 fn two_scans_may_share_a_cache() {
     let tmp = project();
     let expected = content(&scan_with(tmp.path(), &["--no-cache"]));
     let cache = cache_dir(tmp.path());
-    let spawn = || {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("palisade"))
-            .env_remove("PALISADE_NO_CACHE")
-            .env("XDG_CACHE_HOME", tmp.path().join("xdg"))
-            .current_dir(tmp.path())
-            .args(["scan", "shop", "--format", "json", "--fail-on", "none"])
-            .args(["--no-progress", "--today", "2026-12-02", "--cache-dir"])
-            .arg(&cache)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
     for _ in 0..3 {
-        let runs: Vec<_> = (0..2).map(|_| spawn()).collect();
-        for run in runs {
-            let out = run.wait_with_output().unwrap();
-            assert!(out.status.success());
-            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for report in scans_at_once(tmp.path(), &cache, &[&[], &[]]) {
             assert_eq!(content(&report), expected);
         }
     }
@@ -337,6 +348,47 @@ fn two_scans_may_share_a_cache() {
     let warm = scan(tmp.path(), &[]);
     let (_, misses, writes) = cache_stats(&warm);
     assert_eq!((misses, writes), (0, 0));
+}
+
+/// A Kubernetes-only scan prunes this build's entries past `scan.cache-max-age-days` (30 by
+/// default) — among them the Python ones, which it does not read — while a full scan reads
+/// them: neither report changes (an entry removed under a reader is a miss), and the cache
+/// still reads back.
+#[test]
+fn pruning_while_another_scan_uses_the_cache_never_changes_a_report() {
+    let tmp = project();
+    let expected = content(&scan_with(tmp.path(), &["--no-cache"]));
+    let expected_k8s = content(&scan_with(tmp.path(), &["--no-cache", "--domain", "k8s"]));
+    let cache = cache_dir(tmp.path());
+    scan(tmp.path(), &[]);
+    let forty_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 86_400);
+    let mut pruned = 0;
+    for round in 0..3 {
+        // Every entry aged past the limit, one more that no scan reads, and the once-a-day
+        // stamp gone, so that each scan's end walks the entries and removes the old ones.
+        let found = entries(&cache);
+        let shard = found[0].parent().unwrap().to_path_buf();
+        fs::write(shard.join(format!("unused-{round}.json")), "{}").unwrap();
+        for entry in entries(&cache) {
+            let file = fs::File::options().write(true).open(&entry).unwrap();
+            file.set_modified(forty_days_ago).unwrap();
+        }
+        for build in fs::read_dir(cache.join("results")).unwrap().flatten() {
+            let _ = fs::remove_file(build.path().join("pruned"));
+        }
+        let reports = scans_at_once(tmp.path(), &cache, &[&["--domain", "k8s"], &[]]);
+        assert_eq!(content(&reports[0]), expected_k8s);
+        assert_eq!(content(&reports[1]), expected);
+        for report in &reports {
+            pruned += report["stats"]["cache"]["pruned"].as_u64().unwrap();
+        }
+    }
+    assert!(
+        pruned >= 3,
+        "{pruned} entries pruned: the race was not exercised"
+    );
+    let after = scan(tmp.path(), &[]);
+    assert_eq!(content(&after), expected);
 }
 
 /// The Kubernetes, CI, Android and dependency analyzers: a second scan answers every file of
