@@ -159,10 +159,6 @@ impl FileList {
         self.sizes = Vec::new();
     }
 
-    pub fn into_owned(self) -> Vec<DiscoveredFile> {
-        self.iter().map(|f| f.to_owned()).collect()
-    }
-
     fn root_index(&self, index: usize) -> usize {
         self.root_of.get(index).map_or(0, |&r| r as usize)
     }
@@ -175,17 +171,18 @@ impl FileList {
     }
 
     /// Another walk's files added to these; a file found by both (a root inside another) is
-    /// kept once, with the disk path that sorts first.
-    pub fn merge(&mut self, other: FileList) {
+    /// kept once, with the disk path that sorts first. `false` (and nothing added) when the
+    /// paths together would pass 4 GB.
+    pub fn merge(&mut self, other: FileList) -> bool {
         if self.roots.is_empty() {
             *self = other;
-            return;
+            return true;
         }
         let Ok(base) = u32::try_from(self.text.len()) else {
-            return;
+            return false;
         };
         if u32::try_from(self.text.len() + other.text.len()).is_err() {
-            return;
+            return false;
         }
         let first_root = self.roots.len() as u32;
         if self.root_of.is_empty() {
@@ -206,6 +203,7 @@ impl FileList {
             }));
         self.sizes.extend(other.sizes);
         self.sort();
+        true
     }
 
     /// Sorts the entries by report path (then disk path) and drops later copies of a path.

@@ -835,8 +835,17 @@ fn walk_roots(options: &ScanOptions<'_>) -> (FileList, Vec<Diagnostic>) {
             String::new()
         };
         let (found, notes) = discover::walk(root, &prefix, &settings);
-        files.merge(found);
         diagnostics.extend(notes);
+        if !files.merge(found) {
+            diagnostics.push(Diagnostic {
+                path: Some(display_root(root)),
+                line: None,
+                kind: DiagnosticKind::Walk,
+                message:
+                    "the scan's paths together exceed 4 GB; this root's files were not scanned"
+                        .to_string(),
+            });
+        }
     }
     (files, diagnostics)
 }
