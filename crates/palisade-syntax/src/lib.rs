@@ -92,4 +92,7 @@ pub use nodes::{
     Arguments, CallShape, ChainShape, MAX_NESTING, SourceText, StringShape, arguments, callee,
     dotted, line, span, string_value, text,
 };
-pub use pool::{ParseFailure, Parsed, SyntaxError, first_error_line, parse, with_parser};
+pub use pool::{
+    ParseFailure, Parsed, SyntaxError, first_error_line, parse, parse_budget, parse_within,
+    with_parser,
+};
