@@ -575,26 +575,13 @@ fn end_of(text: &str, last: Statement<'_>) -> tree_sitter::Point {
     tree_sitter::Point::new(last.row + rows, column)
 }
 
-/// Parses the parts of `text` the `ranges` cover, with this thread's Python parser (its
-/// included ranges are reset afterwards).
+/// Parses the parts of `text` the `ranges` cover, with this thread's Python parser, within
+/// the time budget of the bytes they cover (see [`palisade_syntax::parse_budget`]).
 pub fn parse_ranges(
     text: &str,
     ranges: &[tree_sitter::Range],
 ) -> Result<palisade_syntax::Parsed, palisade_syntax::ParseFailure> {
-    let tree = palisade_syntax::with_parser(&crate::grammar::PYTHON, |parser| {
-        if parser.set_included_ranges(ranges).is_err() {
-            return None;
-        }
-        let tree = parser.parse(text, None);
-        let _ = parser.set_included_ranges(&[]);
-        tree
-    })?
-    .ok_or(palisade_syntax::ParseFailure::GaveUp)?;
-    let root = tree.root_node();
-    let syntax_error = root.has_error().then(|| palisade_syntax::SyntaxError {
-        line: palisade_syntax::first_error_line(root),
-    });
-    Ok(palisade_syntax::Parsed { tree, syntax_error })
+    palisade_syntax::parse_ranges(&crate::grammar::PYTHON, text, ranges)
 }
 
 /// Parses every chunk of a planned file in turn, as a scan does, for `palisade parse-only`:
@@ -671,7 +658,7 @@ pub(crate) fn check_file(
     let modules = cx.scanned_paths().map(|paths| {
         state
             .modules
-            .get_or_init(|| crate::call_sites::ScanModules::new(paths.iter()))
+            .get_or_init(|| crate::call_sites::ScanModules::new(|| paths.iter()))
     });
     match analyze_file(file, plan, rules, inventory, modules, Some(cx)) {
         Ok(facts) => facts,

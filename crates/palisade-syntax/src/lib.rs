@@ -93,6 +93,7 @@ pub use nodes::{
     dotted, line, span, string_value, text,
 };
 pub use pool::{
-    ParseFailure, Parsed, SyntaxError, first_error_line, parse, parse_budget, parse_within,
+    ParseFailure, Parsed, SyntaxError, first_error_line, parse, parse_budget, parse_ranges,
+    parse_within,
     with_parser,
 };

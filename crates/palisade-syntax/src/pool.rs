@@ -6,7 +6,7 @@ use crate::grammar::Grammar;
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
-use tree_sitter::{Node, ParseOptions, Parser, Tree};
+use tree_sitter::{Node, ParseOptions, Parser, Range, Tree};
 
 /// The time any one parse may take: a base plus a share per byte, about thirty times what a
 /// parse of real code takes on a loaded machine (0.1 µs a byte). Some grammars' error
@@ -71,6 +71,32 @@ pub fn parse_within(
     text: &str,
     budget: Duration,
 ) -> Result<Parsed, ParseFailure> {
+    parse_in(grammar, text, &[], budget)
+}
+
+/// [`parse`] of only the parts of `text` that `ranges` cover (tree-sitter's included ranges,
+/// which must be in order and not overlap), with the budget of the bytes they cover. The
+/// parser reads the whole text again afterwards.
+pub fn parse_ranges(
+    grammar: &Grammar,
+    text: &str,
+    ranges: &[Range],
+) -> Result<Parsed, ParseFailure> {
+    let covered = ranges
+        .iter()
+        .map(|r| r.end_byte.saturating_sub(r.start_byte))
+        .sum();
+    parse_in(grammar, text, ranges, parse_budget(covered))
+}
+
+/// Parses the parts of `text` that `ranges` cover (all of it when there are none) within
+/// `budget`. Ranges the parser refuses give no tree, as a parse past its budget does.
+fn parse_in(
+    grammar: &Grammar,
+    text: &str,
+    ranges: &[Range],
+    budget: Duration,
+) -> Result<Parsed, ParseFailure> {
     let deadline = Instant::now() + budget;
     let mut in_time = |_: &tree_sitter::ParseState| {
         if Instant::now() < deadline {
@@ -81,6 +107,9 @@ pub fn parse_within(
     };
     let bytes = text.as_bytes();
     let tree = with_parser(grammar, |parser| {
+        if !ranges.is_empty() && parser.set_included_ranges(ranges).is_err() {
+            return None;
+        }
         let tree = parser.parse_with_options(
             &mut |at: usize, _| bytes.get(at..).unwrap_or_default(),
             None,
@@ -89,6 +118,9 @@ pub fn parse_within(
         if tree.is_none() {
             // A cancelled parser resumes the cancelled parse on its next call unless reset.
             parser.reset();
+        }
+        if !ranges.is_empty() {
+            let _ = parser.set_included_ranges(&[]);
         }
         tree
     })?
@@ -192,6 +224,31 @@ mod tests {
         assert_eq!(root.end_byte(), other.len());
         assert_eq!(parsed.syntax_error, None);
         assert!(parse_budget(long.len()) >= Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_ranged_parse_past_its_budget_gives_up_and_the_next_parse_reads_the_whole_text() {
+        let long: String = (0..2_000)
+            .map(|i| format!("v{i} = f({i}) + g({i})\n"))
+            .collect();
+        let half = long.len() / 2;
+        let cut = long[..half].rfind('\n').map_or(0, |e| e + 1);
+        let first_half = [Range {
+            start_byte: 0,
+            end_byte: cut,
+            start_point: tree_sitter::Point::new(0, 0),
+            end_point: tree_sitter::Point::new(long[..cut].lines().count(), 0),
+        }];
+        let parsed = parse_ranges(&PYTHON, &long, &first_half).unwrap();
+        assert_eq!(parsed.tree.root_node().end_byte(), cut);
+        assert_eq!(
+            parse_in(&PYTHON, &long, &first_half, Duration::ZERO).err(),
+            Some(ParseFailure::GaveUp)
+        );
+        // The parser's ranges are gone: the next file is read whole.
+        let parsed = parse(&PYTHON, &long).unwrap();
+        assert_eq!(parsed.tree.root_node().end_byte(), long.len());
+        assert_eq!(parsed.tree.root_node().named_child_count(), 2_000);
     }
 
     #[test]
