@@ -21,7 +21,8 @@ pub struct DiscoveredFile {
     /// The path reports show: relative to the scan root, `/`-separated.
     pub path: String,
     pub abs_path: PathBuf,
-    pub size: u64,
+    /// Its size, when the walk kept it (see [`WalkedFile::large_size`]).
+    pub large_size: Option<u64>,
     /// What the file is for (source, test, fixture, example, generated, vendored), decided
     /// once by the walk from its path relative to its own root (a root's name never makes
     /// its files test code) and shared by every analyzer through `SourceFile::role`.
@@ -33,7 +34,8 @@ pub struct DiscoveredFile {
 
 /// The files of a walk, sorted by report path, in a few bytes each beyond their paths: a
 /// scan of a large tree holds this list from the walk to its end, so it keeps one string of
-/// all paths and an 8-byte entry per file, rather than two strings and an 80-byte record.
+/// all paths and an 8-byte entry per file, rather than two strings and an 80-byte record,
+/// and the sizes of the few files over [`WalkSettings::sizes_kept_over`] only.
 /// A file's path on disk is its root joined with its report path (less the root's prefix);
 /// the few for which that is not true (a name that is not UTF-8, a file given as a root
 /// under a prefix) keep theirs aside.
@@ -43,8 +45,9 @@ pub struct FileList {
     text: String,
     /// One per file, sorted by report path.
     entries: Vec<Entry>,
-    /// By entry: its size when the walk saw it, until [`FileList::forget_sizes`].
-    sizes: Vec<u64>,
+    /// By `Entry::start` (sorted): the size the walk saw of each file over
+    /// [`WalkSettings::sizes_kept_over`].
+    large: Vec<(u32, u64)>,
     roots: Vec<WalkRoot>,
     /// By entry: its index in `roots`; empty when there is one root.
     root_of: Vec<u32>,
@@ -75,8 +78,9 @@ struct WalkRoot {
 #[derive(Clone, Copy, Debug)]
 pub struct WalkedFile<'a> {
     pub path: &'a str,
-    /// Its size when the walk saw it (`None` once the list forgot sizes).
-    pub size: Option<u64>,
+    /// Its size when the walk saw it, if that was over the walk's
+    /// [`WalkSettings::sizes_kept_over`] (`None`: no larger).
+    pub large_size: Option<u64>,
     pub role: FileRole,
     /// The root it was found under (see [`DiscoveredFile::root`]).
     pub root: &'a Arc<Path>,
@@ -109,7 +113,7 @@ impl WalkedFile<'_> {
         DiscoveredFile {
             path: self.path.to_string(),
             abs_path: self.abs_path(),
-            size: self.size.unwrap_or(0),
+            large_size: self.large_size,
             role: self.role,
             root: Arc::clone(self.root),
         }
@@ -129,7 +133,11 @@ impl FileList {
         let entry = &self.entries[index];
         WalkedFile {
             path: self.entry_path(entry),
-            size: self.sizes.get(index).copied(),
+            large_size: self
+                .large
+                .binary_search_by_key(&entry.start, |(s, _)| *s)
+                .ok()
+                .map(|at| self.large[at].1),
             role: entry.role,
             root: &self.roots[self.root_index(index)].dir,
             list: self,
@@ -151,12 +159,6 @@ impl FileList {
         self.entries
             .binary_search_by(|e| self.entry_path(e).cmp(path))
             .ok()
-    }
-
-    /// Drops the sizes the walk saw, once they have served (a reader checks the size of
-    /// what it opens anyway).
-    pub fn forget_sizes(&mut self) {
-        self.sizes = Vec::new();
     }
 
     fn root_index(&self, index: usize) -> usize {
@@ -201,7 +203,8 @@ impl FileList {
                 start: e.start + base,
                 ..e
             }));
-        self.sizes.extend(other.sizes);
+        self.large
+            .extend(other.large.into_iter().map(|(s, size)| (s + base, size)));
         self.sort();
         true
     }
@@ -212,8 +215,9 @@ impl FileList {
     fn sort(&mut self) {
         self.text.shrink_to_fit();
         self.entries.shrink_to_fit();
-        self.sizes.shrink_to_fit();
         self.exact.sort_by_key(|(start, _)| *start);
+        self.large.sort_by_key(|(start, _)| *start);
+        self.large.shrink_to_fit();
         let disk = |list: &FileList, i: usize| list.get(i).abs_path();
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
         order.sort_by(|&a, &b| {
@@ -223,7 +227,6 @@ impl FileList {
                 .then_with(|| disk(self, a).cmp(&disk(self, b)))
         });
         permute(&mut self.entries, &order);
-        permute(&mut self.sizes, &order);
         permute(&mut self.root_of, &order);
         drop(order);
         // A path found again (a root inside another) follows its first copy.
@@ -242,11 +245,10 @@ impl FileList {
         let mut at = 0;
         self.entries.retain(|_| retain(&mut at));
         let mut at = 0;
-        self.sizes.retain(|_| retain(&mut at));
-        let mut at = 0;
         self.root_of.retain(|_| retain(&mut at));
         let kept: std::collections::HashSet<u32> = self.entries.iter().map(|e| e.start).collect();
         self.exact.retain(|(start, _)| kept.contains(start));
+        self.large.retain(|(start, _)| kept.contains(start));
     }
 }
 
@@ -286,7 +288,13 @@ struct ListBuilder {
 
 impl ListBuilder {
     /// Adds a file; `false` when its path is too long to keep (see [`MAX_PATH_LEN`]).
-    fn push(&mut self, path: &str, size: u64, role: FileRole, abs_path: Option<PathBuf>) -> bool {
+    fn push(
+        &mut self,
+        path: &str,
+        size: Option<u64>,
+        role: FileRole,
+        abs_path: Option<PathBuf>,
+    ) -> bool {
         let Ok(len) = u16::try_from(path.len()) else {
             return false;
         };
@@ -299,7 +307,9 @@ impl ListBuilder {
         };
         self.list.text.push_str(path);
         self.list.entries.push(Entry { start, len, role });
-        self.list.sizes.push(size);
+        if let Some(size) = size {
+            self.list.large.push((start, size));
+        }
         if let Some(abs_path) = abs_path {
             self.list.exact.push((start, abs_path));
         }
@@ -314,6 +324,10 @@ pub struct WalkSettings {
     pub prune_dirs: Vec<String>,
     /// Globs (relative to the root) of files and folders to leave out.
     pub exclude: Vec<String>,
+    /// The list keeps the sizes of larger files only (all of them at 0): a scan passes its
+    /// smallest size limit, below which a file's size decides nothing, and so keeps no size
+    /// for nearly every file of a large tree.
+    pub sizes_kept_over: u64,
 }
 
 /// Walks `root` (a folder or a single file). `prefix` is put before every relative path
@@ -335,6 +349,7 @@ pub fn walk(root: &Path, prefix: &str, settings: &WalkSettings) -> (FileList, Ve
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let size = root.metadata().map_or(0, |m| m.len());
+        let size = (size > settings.sizes_kept_over).then_some(size);
         let path = if prefix.is_empty() {
             name
         } else {
@@ -353,6 +368,7 @@ pub fn walk(root: &Path, prefix: &str, settings: &WalkSettings) -> (FileList, Ve
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let prune: BTreeSet<String> = settings.prune_dirs.iter().cloned().collect();
     let exclude = build_globs(&settings.exclude);
+    let sizes_kept_over = settings.sizes_kept_over;
 
     let prefix_len = match prefix.trim_end_matches('/') {
         "" if prefix.is_empty() => 0,
@@ -426,6 +442,7 @@ pub fn walk(root: &Path, prefix: &str, settings: &WalkSettings) -> (FileList, Ve
                 }
             }
             let size = entry.metadata().map_or(0, |m| m.len());
+            let size = (size > sizes_kept_over).then_some(size);
             // The disk path is derived from the report path, except for a name that is not
             // UTF-8 (whose report path is lossy) or a path outside the root.
             let exact = (entry.path().to_str().is_none() || !entry.path().starts_with(&root))
@@ -575,6 +592,7 @@ mod tests {
         let settings = WalkSettings {
             prune_dirs: vec!["node_modules".into()],
             exclude: vec!["vendor/**".into()],
+            ..WalkSettings::default()
         };
         let (files, diags) = walk(dir.path(), "", &settings);
         let paths: Vec<&str> = files.paths().collect();
@@ -650,7 +668,7 @@ mod tests {
                 assert!(abs.is_file(), "{abs:?} for {}", file.path);
                 assert!(abs.ends_with(file.path.trim_start_matches("product/")));
                 assert_eq!(list.index_of(file.path), Some(file.index()));
-                assert_eq!(file.size, Some(fs::metadata(&abs).unwrap().len()));
+                assert_eq!(file.large_size, Some(fs::metadata(&abs).unwrap().len()));
             }
         }
         assert_eq!(prefixed.get(0).path, "product/.gitignore");
@@ -664,6 +682,29 @@ mod tests {
         assert_eq!(shown.get(0).path, "given/main.py");
         assert_eq!(named.get(0).abs_path(), single);
         assert_eq!(shown.get(0).abs_path(), single);
+    }
+
+    #[test]
+    fn only_sizes_over_the_threshold_are_kept() {
+        let dir = tree();
+        fs::write(dir.path().join("app/big.py"), "x = 1\n".repeat(1_000)).unwrap();
+        let settings = WalkSettings {
+            sizes_kept_over: 5_999,
+            ..WalkSettings::default()
+        };
+        let (list, _) = walk(dir.path(), "", &settings);
+        let sized: Vec<(&str, Option<u64>)> = list
+            .iter()
+            .filter(|f| f.large_size.is_some())
+            .map(|f| (f.path, f.large_size))
+            .collect();
+        assert_eq!(sized, [("app/big.py", Some(6_000))]);
+        let single = WalkSettings {
+            sizes_kept_over: 6_000,
+            ..WalkSettings::default()
+        };
+        let (one, _) = walk(&dir.path().join("app/big.py"), "", &single);
+        assert_eq!(one.get(0).large_size, None);
     }
 
     #[test]
@@ -691,8 +732,6 @@ mod tests {
         assert_eq!(&**moved.root, inner.as_path());
         let outer = list.get(list.index_of("outer/deploy/k8s.yaml").unwrap());
         assert_eq!(outer.abs_path(), dir.path().join("deploy/k8s.yaml"));
-        list.forget_sizes();
-        assert_eq!(list.get(0).size, None);
     }
 
     #[cfg(unix)]

@@ -126,10 +126,19 @@ pub struct ScanModules {
 impl ScanModules {
     /// The module tails of every scanned path that the Python analyzer reads (the others
     /// define no function).
-    pub fn new<'p>(paths: impl IntoIterator<Item = &'p str>) -> ScanModules {
-        let mut tails = Vec::new();
+    pub fn new<'p, P>(paths: impl Fn() -> P) -> ScanModules
+    where
+        P: Iterator<Item = &'p str>,
+    {
         let python = |p: &&str| [".py", ".pyw", ".pyi"].iter().any(|ext| p.ends_with(ext));
-        for path in paths.into_iter().filter(python) {
+        // Counted first: on a large tree a growing list would reach twice its size, and its
+        // copy when shrunk three times.
+        let count = paths()
+            .filter(python)
+            .map(|path| crate::model::module_of(path).split('.').count())
+            .sum();
+        let mut tails = Vec::with_capacity(count);
+        for path in paths().filter(python) {
             let module = crate::model::module_of(path);
             let mut rest = module.as_str();
             while !rest.is_empty() {
@@ -139,7 +148,6 @@ impl ScanModules {
         }
         tails.sort_unstable();
         tails.dedup();
-        tails.shrink_to_fit();
         ScanModules { tails }
     }
 
@@ -344,7 +352,7 @@ mod tests {
             "backend/shop/models/__init__.py",
             "README.md",
         ];
-        let modules = super::ScanModules::new(paths);
+        let modules = super::ScanModules::new(|| paths.into_iter());
         // Functions of `shop.db`, from any root.
         assert!(modules.may_define("shop.db.search"));
         assert!(modules.may_define("backend.shop.db.search"));

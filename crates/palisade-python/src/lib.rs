@@ -136,7 +136,7 @@ impl Analyzer for PythonAnalyzer {
         let modules = cx.scanned_paths().map(|paths| {
             state
                 .modules
-                .get_or_init(|| call_sites::ScanModules::new(paths.iter()))
+                .get_or_init(|| call_sites::ScanModules::new(|| paths.iter()))
         });
         match analyze(
             file,

@@ -445,6 +445,7 @@ fn init(args: InitArgs) -> Result<u8, Failure> {
     let settings = palisade_core::discover::WalkSettings {
         prune_dirs: config.prune_dirs(),
         exclude: Vec::new(),
+        sizes_kept_over: u64::MAX,
     };
     let (found, _) = palisade_core::discover::walk(&args.dir, "", &settings);
     let files: Vec<String> = found.paths().map(str::to_string).collect();
@@ -616,6 +617,7 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
     let settings = palisade_core::discover::WalkSettings {
         prune_dirs: config.prune_dirs(),
         exclude: Vec::new(),
+        sizes_kept_over: config.max_file_size(),
     };
     let python = palisade_python::PythonAnalyzer.files().compile();
     let web = palisade_web::WebAnalyzer.files().compile();
@@ -641,7 +643,7 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
     let outcomes: Vec<ParseOutcome> = files
         .par_iter()
         .filter_map(|f| {
-            if f.size > config.max_file_size() {
+            if f.large_size.is_some() {
                 return Some(ParseOutcome::Skipped("over scan.max-file-size"));
             }
             let Some(text) = std::fs::read(&f.abs_path)

@@ -359,14 +359,14 @@ fn applies(rules: &RuleSet, finding: &Finding, network: NetworkAccess) -> bool {
     }
 }
 
-/// The paths of the files a scan analyses (as reports name them): indices into the walk's
-/// [`FileList`] rather than a set of copies, since a scan of a large tree holds it from the
-/// walk to the end of the first pass.
+/// The paths of the files a scan analyses (as reports name them): one bit per file of the
+/// walk's [`FileList`] rather than a set of copies or of indices, since a scan of a large
+/// tree holds it from the walk to the end of the first pass.
 #[derive(Debug, Default)]
 pub struct ScannedPaths<'a> {
     walk: Option<&'a FileList>,
-    /// Indices of the analysed files of `walk`, ascending (so their paths are sorted).
-    picked: Vec<u32>,
+    /// Bit `i % 64` of word `i / 64` is set when file `i` of `walk` is analysed.
+    picked: Vec<u64>,
     /// Analysed paths that are not of the walk (standard input), sorted.
     others: Vec<&'a str>,
 }
@@ -383,15 +383,25 @@ impl<'a> ScannedPaths<'a> {
         }
     }
 
-    /// The files of `walk` that `picked` (by index) takes, and `others`.
+    /// The files of `walk` that `picks` takes (by index), and `others`. `picks` is asked
+    /// once for each file, on all cores.
     pub(crate) fn of_walk(
         walk: &'a FileList,
-        mut picked: Vec<u32>,
+        picks: impl Fn(usize) -> bool + Sync,
         others: impl IntoIterator<Item = &'a str>,
     ) -> ScannedPaths<'a> {
-        picked.sort_unstable();
-        picked.dedup();
-        picked.shrink_to_fit();
+        use rayon::prelude::*;
+        let picked = (0..walk.len().div_ceil(64))
+            .into_par_iter()
+            .map(|word| {
+                (0..64)
+                    .filter(|bit| {
+                        let index = word * 64 + bit;
+                        index < walk.len() && picks(index)
+                    })
+                    .fold(0u64, |bits, bit| bits | 1 << bit)
+            })
+            .collect();
         ScannedPaths {
             walk: Some(walk),
             picked,
@@ -399,21 +409,36 @@ impl<'a> ScannedPaths<'a> {
         }
     }
 
+    /// How many files it holds.
+    pub fn len(&self) -> usize {
+        let walked: u32 = self.picked.iter().map(|w| w.count_ones()).sum();
+        walked as usize + self.others.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn is_picked(&self, index: usize) -> bool {
+        self.picked
+            .get(index / 64)
+            .is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+
     pub fn contains(&self, path: &str) -> bool {
         let walked = self
             .walk
             .and_then(|w| w.index_of(path))
-            .is_some_and(|i| u32::try_from(i).is_ok_and(|i| self.picked.binary_search(&i).is_ok()));
+            .is_some_and(|i| self.is_picked(i));
         walked || self.others.binary_search(&path).is_ok()
     }
 
     /// Every path, sorted.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         let walk = self.walk;
-        let mut walked = self
-            .picked
-            .iter()
-            .filter_map(move |&i| Some(walk?.get(i as usize).path))
+        let mut walked = (0..walk.map_or(0, FileList::len))
+            .filter(|&i| self.is_picked(i))
+            .filter_map(move |i| Some(walk?.get(i).path))
             .peekable();
         let mut others = self.others.iter().copied().peekable();
         std::iter::from_fn(move || match (walked.peek(), others.peek()) {

@@ -560,7 +560,7 @@ fn first_pass(
             return Err(ScanError::NotFound(root.display().to_string()));
         }
     }
-    let (mut files, mut diagnostics) = walk_roots(options);
+    let (files, mut diagnostics) = walk_roots(options);
     let selectors: Vec<CompiledSelector> = analyzers.iter().map(|a| a.files().compile()).collect();
     // By file: the analyzers (one bit each) whose selectors take its name. A file given
     // directly on the command line is reported under its file name, but is also selected by
@@ -589,22 +589,17 @@ fn first_pass(
             .filter_map(|i| analyzers[i].size_limit(f.path))
             .fold(max_size, u64::max)
     };
-    let picked: Vec<u32> = (0..files.len())
-        .into_par_iter()
-        .filter(|&index| {
-            let f = files.get(index);
-            let takers = takers_of(&f);
-            !takers.is_empty() && f.size.unwrap_or(0) <= limit_for(&f, takers)
-        })
-        .filter_map(|index| u32::try_from(index).ok())
-        .collect();
-    let total = picked.len() + usize::from(options.stdin.is_some());
-    files.forget_sizes();
     let scanned = ScannedPaths::of_walk(
         &files,
-        picked,
+        |index| {
+            let f = files.get(index);
+            let takers = takers_of(&f);
+            // The walk kept the sizes of files over `max_size` only: any other is no larger.
+            !takers.is_empty() && f.large_size.unwrap_or(0) <= limit_for(&f, takers)
+        },
         options.stdin.as_ref().map(|s| s.file.path.as_str()),
     );
+    let total = scanned.len();
     let scanned = &scanned;
     // Each analyzer's state for this scan, dropped when the scan ends.
     let states: Vec<ErasedState> = analyzers.iter().map(|a| a.new_scan_state()).collect();
@@ -824,6 +819,7 @@ fn walk_roots(options: &ScanOptions<'_>) -> (FileList, Vec<Diagnostic>) {
     let settings = WalkSettings {
         prune_dirs: options.config.prune_dirs(),
         exclude: options.config.scan.exclude.clone(),
+        sizes_kept_over: options.config.max_file_size(),
     };
     let mut files = FileList::default();
     let mut diagnostics = Vec::new();
