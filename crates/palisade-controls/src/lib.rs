@@ -317,7 +317,8 @@ fn repository_rules(cx: &mut SourcesContext<'_>) {
     }
     let root = root.clone();
     // The scan's own walk: one root, so its paths are relative to it.
-    let files = cx.walked_files();
+    let walked = cx.walked_files();
+    let files: Vec<&str> = walked.iter().map(String::as_str).collect();
     let repo = repository::Repo {
         root: &root,
         files: &files,

@@ -226,7 +226,7 @@ pub(crate) struct FileInputs<'a> {
     /// By recommendation, in [`Recommendation::ALL`] order.
     counts: [usize; Recommendation::ALL.len()],
     /// By recommendation: its first [`MAX_LISTED_INPUTS`] files, sorted.
-    listed: [Vec<&'a str>; Recommendation::ALL.len()],
+    listed: [Vec<String>; Recommendation::ALL.len()],
     /// The bits of a walked file (0 for a path that is none).
     bits_of: &'a dyn Fn(&str) -> u16,
 }
@@ -234,17 +234,17 @@ pub(crate) struct FileInputs<'a> {
 impl<'a> FileInputs<'a> {
     /// `files`: every file with its bits, sorted by path.
     pub(crate) fn new(
-        files: impl IntoIterator<Item = (&'a str, u16)>,
+        files: impl IntoIterator<Item = (String, u16)>,
         bits_of: &'a dyn Fn(&str) -> u16,
     ) -> FileInputs<'a> {
         let mut counts = [0; Recommendation::ALL.len()];
-        let mut listed: [Vec<&'a str>; Recommendation::ALL.len()] = Default::default();
+        let mut listed: [Vec<String>; Recommendation::ALL.len()] = Default::default();
         for (path, bits) in files {
             for (index, count) in counts.iter_mut().enumerate() {
                 if bits & (1 << index) != 0 {
                     *count += 1;
                     if listed[index].len() < MAX_LISTED_INPUTS {
-                        listed[index].push(path);
+                        listed[index].push(path.clone());
                     }
                 }
             }
@@ -342,7 +342,10 @@ fn entry(rec: Recommendation, facts: &LedgerFacts<'_>) -> CoverageEntry {
     let mut n_inputs = facts.files.counts[rec_index(rec)];
     // Listed: the first files and the inspected inputs that are not files of the scan,
     // sorted together.
-    let mut inputs: BTreeSet<&str> = facts.files.listed[rec_index(rec)].iter().copied().collect();
+    let mut inputs: BTreeSet<&str> = facts.files.listed[rec_index(rec)]
+        .iter()
+        .map(String::as_str)
+        .collect();
     let mut missing = Vec::new();
     for note in facts.notes {
         match note {
@@ -544,7 +547,7 @@ mod tests {
             registry: &registry,
             ran: &ran,
             analyzers: &analyzers,
-            files: FileInputs::new(marked.iter().map(|(f, b)| (f.as_str(), *b)), &bits_of),
+            files: FileInputs::new(marked.iter().map(|(f, b)| (f.clone(), *b)), &bits_of),
             notes,
             findings,
             baselined,

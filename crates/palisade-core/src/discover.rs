@@ -7,7 +7,7 @@ use crate::report::{Diagnostic, DiagnosticKind};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 use palisade_knowledge::roles::{FileRole, file_role};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -32,37 +32,50 @@ pub struct DiscoveredFile {
     pub root: Arc<Path>,
 }
 
-/// The files of a walk, sorted by report path, in a few bytes each beyond their paths: a
-/// scan of a large tree holds this list from the walk to its end, so it keeps one string of
-/// all paths and an 8-byte entry per file, rather than two strings and an 80-byte record,
-/// and the sizes of the few files over [`WalkSettings::sizes_kept_over`] only.
+/// The files of a walk, sorted by report path, in a few bytes each beyond their names: a
+/// scan of a large tree holds this list from the walk to its end, so it keeps each folder's
+/// path once, one string of all file names and a 12-byte entry per file (rather than a
+/// string per path and an 80-byte record), and the sizes of the few files over
+/// [`WalkSettings::sizes_kept_over`] only. A report path is its folder, `/` and its name.
 /// A file's path on disk is its root joined with its report path (less the root's prefix);
 /// the few for which that is not true (a name that is not UTF-8, a file given as a root
 /// under a prefix) keep theirs aside.
 #[derive(Debug, Default)]
 pub struct FileList {
-    /// The report paths, in the order they were found.
-    text: String,
+    /// The folders of the report paths (`""` for a file at the top), each once per walk.
+    folders: Vec<Span>,
+    folder_text: String,
+    /// The file names, in the order they were found.
+    names: String,
     /// One per file, sorted by report path.
     entries: Vec<Entry>,
-    /// By `Entry::start` (sorted): the size the walk saw of each file over
+    /// By `Entry::name_start` (sorted): the size the walk saw of each file over
     /// [`WalkSettings::sizes_kept_over`].
     large: Vec<(u32, u64)>,
     roots: Vec<WalkRoot>,
     /// By entry: its index in `roots`; empty when there is one root.
     root_of: Vec<u32>,
-    /// By `Entry::start` (sorted): the disk path of a file it cannot be derived for.
+    /// By `Entry::name_start` (sorted): the disk path of a file it cannot be derived for.
     exact: Vec<(u32, PathBuf)>,
 }
 
 /// The longest report path a list holds, in bytes (far beyond any file system's limit).
 const MAX_PATH_LEN: usize = u16::MAX as usize;
 
+/// Where a folder's path lies in `FileList::folder_text`.
 #[derive(Clone, Copy, Debug)]
-struct Entry {
-    /// Where the report path lies in `FileList::text` (unique per entry).
+struct Span {
     start: u32,
     len: u16,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Its folder's index in `FileList::folders`.
+    folder: u32,
+    /// Where its name lies in `FileList::names` (unique per entry).
+    name_start: u32,
+    name_len: u16,
     role: FileRole,
 }
 
@@ -75,9 +88,10 @@ struct WalkRoot {
 }
 
 /// One file of a [`FileList`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct WalkedFile<'a> {
-    pub path: &'a str,
+    /// Its report path (put together from its folder and name when asked for).
+    pub path: String,
     /// Its size when the walk saw it, if that was over the walk's
     /// [`WalkSettings::sizes_kept_over`] (`None`: no larger).
     pub large_size: Option<u64>,
@@ -100,18 +114,18 @@ impl WalkedFile<'_> {
         if let Ok(at) = self
             .list
             .exact
-            .binary_search_by_key(&entry.start, |(s, _)| *s)
+            .binary_search_by_key(&entry.name_start, |(s, _)| *s)
         {
             return self.list.exact[at].1.clone();
         }
         let prefix_len = self.list.roots[self.list.root_index(self.index)].prefix_len;
         self.root
-            .join(self.path.get(prefix_len..).unwrap_or(self.path))
+            .join(self.path.get(prefix_len..).unwrap_or(&self.path))
     }
 
     pub fn to_owned(&self) -> DiscoveredFile {
         DiscoveredFile {
-            path: self.path.to_string(),
+            path: self.path.clone(),
             abs_path: self.abs_path(),
             large_size: self.large_size,
             role: self.role,
@@ -135,7 +149,7 @@ impl FileList {
             path: self.entry_path(entry),
             large_size: self
                 .large
-                .binary_search_by_key(&entry.start, |(s, _)| *s)
+                .binary_search_by_key(&entry.name_start, |(s, _)| *s)
                 .ok()
                 .map(|at| self.large[at].1),
             role: entry.role,
@@ -150,14 +164,17 @@ impl FileList {
     }
 
     /// The report paths, sorted.
-    pub fn paths(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+    pub fn paths(&self) -> impl ExactSizeIterator<Item = String> + '_ {
         self.entries.iter().map(|e| self.entry_path(e))
     }
 
     /// The index of the file reported as `path`.
     pub fn index_of(&self, path: &str) -> Option<usize> {
+        let (folder, name) = split_path(path);
         self.entries
-            .binary_search_by(|e| self.entry_path(e).cmp(path))
+            .binary_search_by(|e| {
+                compare_paths(self.parts(e), (folder.as_bytes(), name.as_bytes()))
+            })
             .ok()
     }
 
@@ -165,27 +182,61 @@ impl FileList {
         self.root_of.get(index).map_or(0, |&r| r as usize)
     }
 
-    fn entry_path(&self, entry: &Entry) -> &str {
-        let start = entry.start as usize;
-        self.text
-            .get(start..start + usize::from(entry.len))
-            .unwrap_or("")
+    /// An entry's folder and name.
+    fn parts(&self, entry: &Entry) -> (&[u8], &[u8]) {
+        let folder = self
+            .folders
+            .get(entry.folder as usize)
+            .map_or(&[][..], |span| {
+                let start = span.start as usize;
+                self.folder_text
+                    .as_bytes()
+                    .get(start..start + usize::from(span.len))
+                    .unwrap_or_default()
+            });
+        let start = entry.name_start as usize;
+        let name = self
+            .names
+            .as_bytes()
+            .get(start..start + usize::from(entry.name_len))
+            .unwrap_or_default();
+        (folder, name)
+    }
+
+    fn entry_path(&self, entry: &Entry) -> String {
+        let (folder, name) = self.parts(entry);
+        // Both parts are slices of strings at the bounds they were pushed with.
+        let folder = std::str::from_utf8(folder).unwrap_or_default();
+        let name = std::str::from_utf8(name).unwrap_or_default();
+        if folder.is_empty() {
+            name.to_string()
+        } else {
+            format!("{folder}/{name}")
+        }
     }
 
     /// Another walk's files added to these; a file found by both (a root inside another) is
     /// kept once, with the disk path that sorts first. `false` (and nothing added) when the
-    /// paths together would pass 4 GB.
+    /// names or folders together would pass 4 GB.
     pub fn merge(&mut self, other: FileList) -> bool {
         if self.roots.is_empty() {
             *self = other;
             return true;
         }
-        let Ok(base) = u32::try_from(self.text.len()) else {
+        let (Ok(base), Ok(folder_base)) = (
+            u32::try_from(self.names.len()),
+            u32::try_from(self.folders.len()),
+        ) else {
             return false;
         };
-        if u32::try_from(self.text.len() + other.text.len()).is_err() {
+        let fits = |a: usize, b: usize| u32::try_from(a + b).is_ok();
+        if !fits(self.names.len(), other.names.len())
+            || !fits(self.folder_text.len(), other.folder_text.len())
+            || !fits(self.folders.len(), other.folders.len())
+        {
             return false;
         }
+        let text_base = self.folder_text.len() as u32;
         let first_root = self.roots.len() as u32;
         if self.root_of.is_empty() {
             self.root_of = vec![0; self.entries.len()];
@@ -194,17 +245,23 @@ impl FileList {
             (0..other.entries.len())
                 .map(|i| first_root + other.root_of.get(i).copied().unwrap_or(0)),
         );
-        self.text.push_str(&other.text);
+        self.names.push_str(&other.names);
+        self.folder_text.push_str(&other.folder_text);
+        self.folders.extend(other.folders.into_iter().map(|s| Span {
+            start: s.start + text_base,
+            ..s
+        }));
         self.roots.extend(other.roots);
         self.exact
             .extend(other.exact.into_iter().map(|(s, path)| (s + base, path)));
-        self.entries
-            .extend(other.entries.into_iter().map(|e| Entry {
-                start: e.start + base,
-                ..e
-            }));
         self.large
             .extend(other.large.into_iter().map(|(s, size)| (s + base, size)));
+        self.entries
+            .extend(other.entries.into_iter().map(|e| Entry {
+                folder: e.folder + folder_base,
+                name_start: e.name_start + base,
+                ..e
+            }));
         self.sort();
         true
     }
@@ -213,7 +270,9 @@ impl FileList {
     /// In place: on a large tree the list is most of a scan's memory, and a sorted copy
     /// beside it would double it.
     fn sort(&mut self) {
-        self.text.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.folder_text.shrink_to_fit();
+        self.folders.shrink_to_fit();
         self.entries.shrink_to_fit();
         self.exact.sort_by_key(|(start, _)| *start);
         self.large.sort_by_key(|(start, _)| *start);
@@ -222,8 +281,7 @@ impl FileList {
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
         order.sort_by(|&a, &b| {
             let (a, b) = (a as usize, b as usize);
-            self.entry_path(&self.entries[a])
-                .cmp(self.entry_path(&self.entries[b]))
+            self.compare_entries(a, b)
                 .then_with(|| disk(self, a).cmp(&disk(self, b)))
         });
         permute(&mut self.entries, &order);
@@ -231,9 +289,7 @@ impl FileList {
         drop(order);
         // A path found again (a root inside another) follows its first copy.
         let keep: Vec<bool> = (0..self.entries.len())
-            .map(|i| {
-                i == 0 || self.entry_path(&self.entries[i]) != self.entry_path(&self.entries[i - 1])
-            })
+            .map(|i| i == 0 || self.compare_entries(i, i - 1).is_ne())
             .collect();
         if keep.iter().all(|&k| k) {
             return;
@@ -246,10 +302,46 @@ impl FileList {
         self.entries.retain(|_| retain(&mut at));
         let mut at = 0;
         self.root_of.retain(|_| retain(&mut at));
-        let kept: std::collections::HashSet<u32> = self.entries.iter().map(|e| e.start).collect();
+        let kept: std::collections::HashSet<u32> =
+            self.entries.iter().map(|e| e.name_start).collect();
         self.exact.retain(|(start, _)| kept.contains(start));
         self.large.retain(|(start, _)| kept.contains(start));
     }
+
+    /// The order of two entries' report paths.
+    fn compare_entries(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let (a, b) = (&self.entries[a], &self.entries[b]);
+        if a.folder == b.folder {
+            return self.parts(a).1.cmp(self.parts(b).1);
+        }
+        compare_paths(self.parts(a), self.parts(b))
+    }
+}
+
+/// A report path's folder (`""` at the top) and name.
+fn split_path(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// The order of two report paths given as folder and name, as the order of the whole paths
+/// (`folder/name`, or `name` alone at the top) without putting them together.
+fn compare_paths(a: (&[u8], &[u8]), b: (&[u8], &[u8])) -> std::cmp::Ordering {
+    let ((folder_a, name_a), (folder_b, name_b)) = (a, b);
+    if folder_a == folder_b {
+        return name_a.cmp(name_b);
+    }
+    // Two folders that differ before either ends order their paths.
+    let common = folder_a.len().min(folder_b.len());
+    if folder_a[..common] != folder_b[..common] {
+        return folder_a[..common].cmp(&folder_b[..common]);
+    }
+    whole_path(folder_a, name_a).cmp(whole_path(folder_b, name_b))
+}
+
+/// The bytes of a report path given as folder and name.
+fn whole_path<'a>(folder: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = &'a u8> {
+    let slash: &'static [u8] = if folder.is_empty() { b"" } else { b"/" };
+    folder.iter().chain(slash).chain(name)
 }
 
 /// Reorders `items` (when there is one per index of `order`) so that item `i` is the one
@@ -282,7 +374,9 @@ fn permute<T: Copy>(items: &mut [T], order: &[u32]) {
 #[derive(Default)]
 struct ListBuilder {
     list: FileList,
-    /// Set when the paths outgrew the list (over 4 GB of path text).
+    /// The index of each folder in `list.folders`.
+    folder_index: HashMap<Box<str>, u32>,
+    /// Set when the paths outgrew the list (over 4 GB of names or folders).
     full: bool,
 }
 
@@ -295,25 +389,55 @@ impl ListBuilder {
         role: FileRole,
         abs_path: Option<PathBuf>,
     ) -> bool {
-        let Ok(len) = u16::try_from(path.len()) else {
+        if path.len() > MAX_PATH_LEN {
             return false;
-        };
-        let start = u32::try_from(self.list.text.len())
-            .ok()
-            .filter(|start| start.checked_add(u32::from(len)).is_some());
-        let Some(start) = start else {
+        }
+        let (folder, name) = split_path(path);
+        let Some(folder) = self.folder(folder) else {
             self.full = true;
             return true;
         };
-        self.list.text.push_str(path);
-        self.list.entries.push(Entry { start, len, role });
+        let name_start = u32::try_from(self.list.names.len())
+            .ok()
+            .filter(|start| start.checked_add(name.len() as u32).is_some());
+        let Some(name_start) = name_start else {
+            self.full = true;
+            return true;
+        };
+        self.list.names.push_str(name);
+        self.list.entries.push(Entry {
+            folder,
+            name_start,
+            // No longer than the path.
+            name_len: name.len() as u16,
+            role,
+        });
         if let Some(size) = size {
-            self.list.large.push((start, size));
+            self.list.large.push((name_start, size));
         }
         if let Some(abs_path) = abs_path {
-            self.list.exact.push((start, abs_path));
+            self.list.exact.push((name_start, abs_path));
         }
         true
+    }
+
+    /// The index of `folder` in the list's folders, added when new; `None` past 4 GB.
+    fn folder(&mut self, folder: &str) -> Option<u32> {
+        if let Some(&index) = self.folder_index.get(folder) {
+            return Some(index);
+        }
+        let index = u32::try_from(self.list.folders.len()).ok()?;
+        let start = u32::try_from(self.list.folder_text.len())
+            .ok()
+            .filter(|start| start.checked_add(folder.len() as u32).is_some())?;
+        self.list.folder_text.push_str(folder);
+        self.list.folders.push(Span {
+            start,
+            // No longer than the path.
+            len: folder.len() as u16,
+        });
+        self.folder_index.insert(folder.into(), index);
+        Some(index)
     }
 }
 
@@ -481,6 +605,8 @@ pub fn walk(root: &Path, prefix: &str, settings: &WalkSettings) -> (FileList, Ve
         dir: Arc::from(root),
         prefix_len,
     });
+    // Not needed once the walk is over; the sort is the walk's peak.
+    builder.folder_index = HashMap::new();
     let mut files = builder.list;
     files.sort();
     diagnostics.sort();
@@ -595,7 +721,7 @@ mod tests {
             ..WalkSettings::default()
         };
         let (files, diags) = walk(dir.path(), "", &settings);
-        let paths: Vec<&str> = files.paths().collect();
+        let paths: Vec<String> = files.paths().collect();
         assert_eq!(
             paths,
             [
@@ -645,7 +771,9 @@ mod tests {
             fs::write(p, "x = 1\n").unwrap();
         }
         let (files, _) = walk(&root, "tests/product", &WalkSettings::default());
-        let roles: Vec<(&str, FileRole)> = files.iter().map(|f| (f.path, f.role)).collect();
+        let files: Vec<WalkedFile<'_>> = files.iter().collect();
+        let roles: Vec<(&str, FileRole)> =
+            files.iter().map(|f| (f.path.as_str(), f.role)).collect();
         assert_eq!(
             roles,
             [
@@ -667,7 +795,7 @@ mod tests {
                 let abs = file.abs_path();
                 assert!(abs.is_file(), "{abs:?} for {}", file.path);
                 assert!(abs.ends_with(file.path.trim_start_matches("product/")));
-                assert_eq!(list.index_of(file.path), Some(file.index()));
+                assert_eq!(list.index_of(&file.path), Some(file.index()));
                 assert_eq!(file.large_size, Some(fs::metadata(&abs).unwrap().len()));
             }
         }
@@ -685,6 +813,62 @@ mod tests {
     }
 
     #[test]
+    fn paths_kept_as_folder_and_name_sort_as_whole_paths() {
+        // Folders that are prefixes of others, and names that sort around `/`.
+        let paths = [
+            "a.py",
+            "a",
+            "a-c/x.py",
+            "a/b.py",
+            "a/b/c.py",
+            "a/b-c.py",
+            "a/b/.env",
+            "ab.py",
+            "a/b",
+            "a.b/c",
+            "b",
+            "a/b/c/d",
+            "a-/b",
+            "a0/b",
+            "é/x",
+            "a/b/c.py.bak",
+        ];
+        for x in paths {
+            for y in paths {
+                let (fx, nx) = split_path(x);
+                let (fy, ny) = split_path(y);
+                assert_eq!(
+                    compare_paths(
+                        (fx.as_bytes(), nx.as_bytes()),
+                        (fy.as_bytes(), ny.as_bytes())
+                    ),
+                    x.cmp(y),
+                    "{x} against {y}"
+                );
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for path in [
+            "a.py", "a-c/x.py", "a/b.py", "a/b/c.py", "a/b-c.py", "ab.py", "a0/b",
+        ] {
+            let p = dir.path().join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x = 1\n").unwrap();
+        }
+        let (list, _) = walk(dir.path(), "", &WalkSettings::default());
+        let listed: Vec<String> = list.paths().collect();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted);
+        assert_eq!(listed.len(), 7);
+        for (index, path) in listed.iter().enumerate() {
+            assert_eq!(list.index_of(path), Some(index));
+        }
+        assert_eq!(list.index_of("a/b"), None);
+        assert_eq!(list.index_of("a"), None);
+    }
+
+    #[test]
     fn only_sizes_over_the_threshold_are_kept() {
         let dir = tree();
         fs::write(dir.path().join("app/big.py"), "x = 1\n".repeat(1_000)).unwrap();
@@ -693,12 +877,12 @@ mod tests {
             ..WalkSettings::default()
         };
         let (list, _) = walk(dir.path(), "", &settings);
-        let sized: Vec<(&str, Option<u64>)> = list
+        let sized: Vec<(String, Option<u64>)> = list
             .iter()
             .filter(|f| f.large_size.is_some())
             .map(|f| (f.path, f.large_size))
             .collect();
-        assert_eq!(sized, [("app/big.py", Some(6_000))]);
+        assert_eq!(sized, [("app/big.py".to_string(), Some(6_000))]);
         let single = WalkSettings {
             sizes_kept_over: 6_000,
             ..WalkSettings::default()
@@ -722,7 +906,7 @@ mod tests {
             "the nested root's files are the outer one's"
         );
         list.merge(other);
-        let paths: Vec<&str> = list.paths().collect();
+        let paths: Vec<String> = list.paths().collect();
         let mut sorted = paths.clone();
         sorted.sort_unstable();
         sorted.dedup();

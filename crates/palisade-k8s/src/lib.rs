@@ -332,9 +332,11 @@ fn kustomization_dirs(file: &SourceFile, cx: &FileContext<'_>, root: &Path) -> V
     };
     let mut dirs: Vec<PathBuf> = scanned
         .iter()
-        .filter(|p| kustomize::is_kustomization(Path::new(p)))
-        .filter_map(|p| p.strip_prefix(prefix.as_str()))
-        .filter_map(|rel| given_root.join(rel).canonicalize().ok())
+        .filter(|p| kustomize::is_kustomization(Path::new(&**p)))
+        .filter_map(|p| {
+            let rel = p.strip_prefix(prefix.as_str())?;
+            given_root.join(rel).canonicalize().ok()
+        })
         .filter(|abs| abs.starts_with(root))
         .filter_map(|abs| abs.parent().map(Path::to_path_buf))
         .collect();

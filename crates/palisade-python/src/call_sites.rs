@@ -126,20 +126,25 @@ pub struct ScanModules {
 impl ScanModules {
     /// The module tails of every scanned path that the Python analyzer reads (the others
     /// define no function).
-    pub fn new<'p, P>(paths: impl Fn() -> P) -> ScanModules
+    pub fn new<P, S>(paths: impl Fn() -> P) -> ScanModules
     where
-        P: Iterator<Item = &'p str>,
+        P: Iterator<Item = S>,
+        S: AsRef<str>,
     {
-        let python = |p: &&str| [".py", ".pyw", ".pyi"].iter().any(|ext| p.ends_with(ext));
+        let python = |p: &S| {
+            [".py", ".pyw", ".pyi"]
+                .iter()
+                .any(|ext| p.as_ref().ends_with(ext))
+        };
         // Counted first: on a large tree a growing list would reach twice its size, and its
         // copy when shrunk three times.
         let count = paths()
             .filter(python)
-            .map(|path| crate::model::module_of(path).split('.').count())
+            .map(|path| crate::model::module_of(path.as_ref()).split('.').count())
             .sum();
         let mut tails = Vec::with_capacity(count);
         for path in paths().filter(python) {
-            let module = crate::model::module_of(path);
+            let module = crate::model::module_of(path.as_ref());
             let mut rest = module.as_str();
             while !rest.is_empty() {
                 tails.push(tail_hash(rest));

@@ -94,6 +94,5 @@ pub use nodes::{
 };
 pub use pool::{
     ParseFailure, Parsed, SyntaxError, first_error_line, parse, parse_budget, parse_ranges,
-    parse_within,
-    with_parser,
+    parse_within, with_parser,
 };

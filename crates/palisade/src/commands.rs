@@ -448,7 +448,7 @@ fn init(args: InitArgs) -> Result<u8, Failure> {
         sizes_kept_over: u64::MAX,
     };
     let (found, _) = palisade_core::discover::walk(&args.dir, "", &settings);
-    let files: Vec<String> = found.paths().map(str::to_string).collect();
+    let files: Vec<String> = found.paths().collect();
     let today = args.today.unwrap_or_else(palisade_core::date::Date::today);
     for planned in palisade_controls::init::plan(&files, today) {
         let path = args.dir.join(planned.path);
@@ -635,7 +635,7 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
             found
                 .iter()
                 .filter(|f| {
-                    python.selects(f.path) || web.selects(f.path) || android.selects(f.path)
+                    python.selects(&f.path) || web.selects(&f.path) || android.selects(&f.path)
                 })
                 .map(|f| f.to_owned()),
         );

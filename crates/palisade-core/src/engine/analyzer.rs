@@ -18,6 +18,7 @@ use crate::report::{Diagnostic, DiagnosticKind};
 use crate::rule::RuleMeta;
 use crate::source::{CommentStyle, FileSelector, SourceFile};
 use std::any::Any;
+use std::borrow::Cow;
 
 /// One analysis domain: its rules and how it checks files.
 pub trait Analyzer: Send + Sync + 'static {
@@ -434,13 +435,13 @@ impl<'a> ScannedPaths<'a> {
     }
 
     /// Every path, sorted.
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = Cow<'a, str>> + '_ {
         let walk = self.walk;
         let mut walked = (0..walk.map_or(0, FileList::len))
             .filter(|&i| self.is_picked(i))
-            .filter_map(move |i| Some(walk?.get(i).path))
+            .filter_map(move |i| Some(Cow::Owned(walk?.get(i).path)))
             .peekable();
-        let mut others = self.others.iter().copied().peekable();
+        let mut others = self.others.iter().map(|&p| Cow::Borrowed(p)).peekable();
         std::iter::from_fn(move || match (walked.peek(), others.peek()) {
             (Some(a), Some(b)) if b < a => others.next(),
             (Some(_), _) => walked.next(),

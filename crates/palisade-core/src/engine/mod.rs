@@ -241,11 +241,68 @@ impl Tally {
 struct Walked {
     files: FileList,
     /// By file of `files`.
-    marks: Vec<FileMark>,
+    marks: FileMarks,
+}
+
+/// A [`FileMark`] for each file of a walk, in one byte each: the files of a tree share a
+/// handful of distinct marks (a comment syntax and the inputs of the analyzers that read
+/// them), so each file keeps its mark's place in a table of them. Past 255 distinct marks,
+/// a file's own is kept aside.
+#[derive(Default)]
+struct FileMarks {
+    /// By file: its mark's index in `distinct`, or [`FileMarks::ASIDE`].
+    of_file: Vec<u8>,
+    distinct: Vec<FileMark>,
+    /// By file index (sorted once gathered): the marks that did not fit in `distinct`.
+    aside: Vec<(u32, FileMark)>,
+}
+
+impl FileMarks {
+    const ASIDE: u8 = u8::MAX;
+
+    /// The marks of files `0..len`, `mark_of` asked once for each, on all cores.
+    fn gather(len: usize, mark_of: impl Fn(usize) -> FileMark + Sync) -> FileMarks {
+        let table = Mutex::new(FileMarks::default());
+        let of_file: Vec<u8> = (0..len)
+            .into_par_iter()
+            .map(|index| {
+                let mark = mark_of(index);
+                let mut table = table.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(at) = table.distinct.iter().position(|m| *m == mark) {
+                    return at as u8;
+                }
+                if table.distinct.len() < usize::from(FileMarks::ASIDE) {
+                    table.distinct.push(mark);
+                    return (table.distinct.len() - 1) as u8;
+                }
+                table.aside.push((index as u32, mark));
+                FileMarks::ASIDE
+            })
+            .collect();
+        let mut marks = table.into_inner().unwrap_or_else(|e| e.into_inner());
+        marks.aside.sort_unstable_by_key(|(index, _)| *index);
+        marks.of_file = of_file;
+        marks
+    }
+
+    fn get(&self, index: usize) -> FileMark {
+        match self.of_file.get(index) {
+            Some(&FileMarks::ASIDE) => self
+                .aside
+                .binary_search_by_key(&(index as u32), |(i, _)| *i)
+                .map_or_else(|_| FileMark::default(), |at| self.aside[at].1),
+            Some(&at) => self.distinct[usize::from(at)],
+            None => FileMark::default(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = FileMark> + '_ {
+        (0..self.of_file.len()).map(|index| self.get(index))
+    }
 }
 
 /// What the end of a scan needs of a file once its outcome is dropped.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 struct FileMark {
     /// Read and handed to analyzers: a later pass may report in it.
     read: bool,
@@ -275,7 +332,7 @@ impl Walked {
     /// text is read again for their snippets. `None` for a file that was not read.
     fn reopen(&self, path: &str) -> Option<FileOutcome> {
         let index = self.index_of(path)?;
-        let (file, mark) = (self.files.get(index), self.marks[index]);
+        let (file, mark) = (self.files.get(index), self.marks.get(index));
         mark.read.then(|| FileOutcome {
             readable: true,
             file: Some(KeptFile {
@@ -453,18 +510,20 @@ pub fn scan(
     let bits_of = |path: &str| {
         walked
             .index_of(path)
-            .map_or(0, |index| walked.marks[index].inputs)
+            .map_or(0, |index| walked.marks.get(index).inputs)
     };
     let coverage = coverage::build(&LedgerFacts {
         registry: &registry(all_analyzers),
         ran: &|r| network::runs(options.rules, r, network),
         analyzers: &inputs,
         files: FileInputs::new(
+            // Only files with inputs: a path is put together for each.
             walked
-                .files
-                .paths()
-                .zip(&walked.marks)
-                .map(|(path, m)| (path, m.inputs)),
+                .marks
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.inputs != 0)
+                .map(|(index, m)| (walked.files.get(index).path, m.inputs)),
             &bits_of,
         ),
         notes: &notes,
@@ -575,7 +634,7 @@ fn first_pass(
             .and_then(|abs| given_files.iter().find(|root| ***root == abs))
             .map(|root| root.to_string_lossy().replace('\\', "/"));
         Takers::from_fn(selectors.len(), |i| {
-            selectors[i].selects(f.path)
+            selectors[i].selects(&f.path)
                 || given.as_deref().is_some_and(|p| selectors[i].selects(p))
         })
     };
@@ -586,7 +645,7 @@ fn first_pass(
     let limit_for = |f: &WalkedFile<'_>, takers: Takers| {
         takers
             .iter()
-            .filter_map(|i| analyzers[i].size_limit(f.path))
+            .filter_map(|i| analyzers[i].size_limit(&f.path))
             .fold(max_size, u64::max)
     };
     let scanned = ScannedPaths::of_walk(
@@ -639,53 +698,50 @@ fn first_pass(
     // large tree have neither).
     type Analysed = (Vec<(usize, ErasedFacts)>, Option<FileOutcome>);
     let analysed: Mutex<Vec<(u32, Box<Analysed>)>> = Mutex::new(Vec::new());
-    let marks: Vec<FileMark> = (0..files.len())
-        .into_par_iter()
-        .map(|index| {
-            let file = files.get(index);
-            let selected = takers_of(&file);
-            if selected.is_empty() {
-                return FileMark::default();
+    let marks = FileMarks::gather(files.len(), |index| {
+        let file = files.get(index);
+        let selected = takers_of(&file);
+        if selected.is_empty() {
+            return FileMark::default();
+        }
+        let takers: Vec<usize> = selected.iter().collect();
+        let mut outcome = match read::read_text(&file, limit_for(&file, selected)) {
+            Ok(text) => {
+                let comment = analyzers[takers[0]].comment_style(&file.path);
+                let source = SourceFile::from_walk(
+                    file.path.to_string(),
+                    file.abs_path(),
+                    comment,
+                    file.role,
+                    text,
+                )
+                .with_root(file.root.to_path_buf());
+                run.analyze(source, &takers, true)
             }
-            let takers: Vec<usize> = selected.iter().collect();
-            let mut outcome = match read::read_text(&file, limit_for(&file, selected)) {
-                Ok(text) => {
-                    let comment = analyzers[takers[0]].comment_style(file.path);
-                    let source = SourceFile::from_walk(
-                        file.path.to_string(),
-                        file.abs_path(),
-                        comment,
-                        file.role,
-                        text,
-                    )
-                    .with_root(file.root.to_path_buf());
-                    run.analyze(source, &takers, true)
-                }
-                Err(diagnostic) if diagnostic.kind == DiagnosticKind::Binary => {
-                    run.analyze_binary(&file, &takers, diagnostic)
-                }
-                Err(diagnostic) => FileOutcome::skipped(diagnostic, &takers),
-            };
-            report_progress(outcome.raw.len());
-            tally.add(&outcome);
-            let mark = FileMark {
-                read: outcome.file.is_some(),
-                comment: outcome
-                    .file
-                    .as_ref()
-                    .map_or(CommentStyle::None, |f| f.comment),
-                inputs: run.input_bits(&outcome),
-            };
-            let mut facts = std::mem::take(&mut outcome.facts);
-            facts.shrink_to_fit();
-            let kept = outcome.worth_keeping().then_some(outcome);
-            if !facts.is_empty() || kept.is_some() {
-                let mut analysed = analysed.lock().unwrap_or_else(|e| e.into_inner());
-                analysed.push((index as u32, Box::new((facts, kept))));
+            Err(diagnostic) if diagnostic.kind == DiagnosticKind::Binary => {
+                run.analyze_binary(&file, &takers, diagnostic)
             }
-            mark
-        })
-        .collect();
+            Err(diagnostic) => FileOutcome::skipped(diagnostic, &takers),
+        };
+        report_progress(outcome.raw.len());
+        tally.add(&outcome);
+        let mark = FileMark {
+            read: outcome.file.is_some(),
+            comment: outcome
+                .file
+                .as_ref()
+                .map_or(CommentStyle::None, |f| f.comment),
+            inputs: run.input_bits(&outcome),
+        };
+        let mut facts = std::mem::take(&mut outcome.facts);
+        facts.shrink_to_fit();
+        let kept = outcome.worth_keeping().then_some(outcome);
+        if !facts.is_empty() || kept.is_some() {
+            let mut analysed = analysed.lock().unwrap_or_else(|e| e.into_inner());
+            analysed.push((index as u32, Box::new((facts, kept))));
+        }
+        mark
+    });
     let mut analysed = analysed.into_inner().unwrap_or_else(|e| e.into_inner());
     // In file order, as the project passes expect their facts.
     analysed.sort_unstable_by_key(|(index, _)| *index);
@@ -971,18 +1027,18 @@ impl Run<'_> {
         for &index in takers {
             let analyzer = self.analyzers[index];
             let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                analyzer.decode_binary(file.path, &bytes)
+                analyzer.decode_binary(&file.path, &bytes)
             }));
             let text = match decoded {
                 Ok(None) => continue,
                 Ok(Some(Ok(text))) => text,
                 Ok(Some(Err(why))) => {
-                    notices.push(Diagnostic::file(file.path, DiagnosticKind::Parse, why));
+                    notices.push(Diagnostic::file(&file.path, DiagnosticKind::Parse, why));
                     continue;
                 }
                 Err(_) => {
                     notices.push(Diagnostic::file(
-                        file.path,
+                        &file.path,
                         DiagnosticKind::Parse,
                         format!(
                             "internal error in the {} analyzer while decoding this binary file (please report it)",
@@ -995,7 +1051,7 @@ impl Run<'_> {
             let source = SourceFile::from_walk(
                 file.path.to_string(),
                 file.abs_path(),
-                analyzer.comment_style(file.path),
+                analyzer.comment_style(&file.path),
                 file.role,
                 text,
             )
@@ -1170,6 +1226,30 @@ pub fn settings_sections(analyzers: &[&dyn DynAnalyzer]) -> Vec<SettingsSection>
 #[cfg(test)]
 mod tests {
     use super::finalize::{mask_line, redact_line, reported_severity};
+    use super::{FileMark, FileMarks};
+    use crate::source::CommentStyle;
+
+    #[test]
+    fn file_marks_share_a_table_and_keep_the_rest_aside() {
+        // 300 distinct marks over 1,000 files: the first 255 go in the table.
+        let mark_of = |index: usize| FileMark {
+            read: index % 2 == 0,
+            comment: if index % 3 == 0 {
+                CommentStyle::Hash
+            } else {
+                CommentStyle::Slash
+            },
+            inputs: (index % 300) as u16,
+        };
+        let marks = FileMarks::gather(1_000, mark_of);
+        assert_eq!(marks.distinct.len(), 255);
+        assert!(!marks.aside.is_empty());
+        for index in 0..1_000 {
+            assert!(marks.get(index) == mark_of(index), "file {index}");
+        }
+        assert!(marks.iter().eq((0..1_000).map(mark_of)));
+        assert!(marks.get(1_000) == FileMark::default());
+    }
     use crate::config::ActiveRule;
     use crate::finding::{Severity, Span};
     use crate::rule::RuleMeta;

@@ -131,7 +131,7 @@ impl<'a> SourcesContext<'a> {
     /// applied), as reports name them, sorted: for checks about the repository as a whole
     /// (which sensitive files CODEOWNERS covers), so that they need no walk of their own.
     /// Listed on request: a scan of a large tree does not hold the list otherwise.
-    pub fn walked_files(&self) -> Vec<&'a str> {
+    pub fn walked_files(&self) -> Vec<String> {
         self.walked.paths().collect()
     }
 

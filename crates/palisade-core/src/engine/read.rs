@@ -7,7 +7,7 @@ use crate::report::{Diagnostic, DiagnosticKind};
 /// Reads a discovered file as text, or says why it cannot be analysed.
 pub(crate) fn read_text(file: &WalkedFile<'_>, max_size: u64) -> Result<String, Diagnostic> {
     use std::io::Read;
-    let skip = |kind, message: String| Diagnostic::file(file.path, kind, message);
+    let skip = |kind, message: String| Diagnostic::file(&file.path, kind, message);
     let unreadable =
         |e: std::io::Error| skip(DiagnosticKind::Unreadable, format!("cannot read: {e}"));
     let opened = std::fs::File::open(file.abs_path()).map_err(unreadable)?;

@@ -115,7 +115,7 @@ impl Renderings {
     pub fn scan_has_kustomization(&self, scanned: &palisade_core::ScannedPaths<'_>) -> bool {
         *self
             .kustomized
-            .get_or_init(|| scanned.iter().any(|p| is_kustomization(Path::new(p))))
+            .get_or_init(|| scanned.iter().any(|p| is_kustomization(Path::new(&*p))))
     }
 
     /// The plan of the scan root `root` (canonical), whose kustomization folders (canonical)
