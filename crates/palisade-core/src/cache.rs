@@ -32,6 +32,34 @@
 //! it, at most once a day) and temporary files a dead scan left. Removing never races a
 //! writer into a wrong answer: a writer renames a complete file into place, and an entry
 //! removed meanwhile is only a miss for the next scan.
+//!
+//! ## The size cap
+//!
+//! Age alone lets a busy cache (a CI runner scanning a monorepo on every push) grow without
+//! bound between two daily prunes, so this build's entries are also kept under
+//! `scan.cache-max-size-mb` (1024 MiB by default; `0`: no cap): when they exceed it, the
+//! least recently used (oldest time first; reading refreshes the time at most once a day,
+//! so recency is told to the day) are removed until they take at most 80% of the cap (the
+//! low-water mark), so that the next scans do not each remove a few entries again. The size
+//! is the entries' length in bytes (the disk gives each file whole blocks, a little more).
+//! Temporary files are neither counted nor removed by the cap: only those older than an
+//! hour, as above.
+//!
+//! Measuring the size means walking every entry, which a scan of an unchanged tree should
+//! not pay for. So the walk is not done on every scan: the build's folder holds a ledger,
+//! `size`, whose first line is the size the last walk measured, followed by one line per
+//! scan since with the bytes of the entries it wrote (appended at its end, in one small
+//! write). A scan walks the entries only when the ledger's sum is over the cap (or the
+//! ledger cannot be read), or for the daily age prune, which measures the size too (a walk
+//! for the cap removes what the daily one would as well); each walk rewrites the ledger
+//! with what it measured. A warm scan that wrote nothing therefore
+//! reads one small file; a scan that writes walks only when the cache may be full, and
+//! after a removal down to the low-water mark the next walk waits until a fifth of the cap
+//! was written again. The sum can overstate the size (an entry rewritten counts twice;
+//! another scan removed entries), which only costs a walk that finds less to do. It can
+//! understate it when a scan dies before appending, or appends while another scan
+//! walks (its line is lost with the rewritten ledger); the daily walk measures afresh, so
+//! the cache is then over the cap for at most a day, by what such scans wrote.
 
 use crate::config::RuleSet;
 use crate::engine::NetworkAccess;
@@ -46,7 +74,7 @@ use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// Bumped when the entry format or the key recipe changes.
@@ -62,6 +90,12 @@ const OTHER_BUILD_GRACE: Duration = Duration::from_secs(24 * 3600);
 const STALE_TEMP: Duration = Duration::from_secs(3600);
 /// The default `scan.cache-max-age-days`.
 pub const DEFAULT_MAX_AGE_DAYS: u32 = 30;
+/// The default `scan.cache-max-size-mb`.
+pub const DEFAULT_MAX_SIZE_MB: u64 = 1024;
+/// Over the size cap, entries are removed until they take at most this share of it (%).
+const LOW_WATER_PERCENT: u64 = 80;
+/// The ledger of the build's size (see the module's "The size cap").
+const LEDGER: &str = "size";
 
 /// How long ago `time` was (zero for a time in the future).
 fn age(time: SystemTime) -> Duration {
@@ -136,7 +170,8 @@ pub struct CacheStats {
     pub misses: usize,
     /// Entries written.
     pub writes: usize,
-    /// Entries removed at the end of the scan (unused too long, or another build's).
+    /// Entries removed at the end of the scan (unused too long, another build's, or the
+    /// least recently used of a cache over `scan.cache-max-size-mb`).
     pub pruned: usize,
     /// The same counts by analyzer (those that used the cache in the scan).
     pub analyzers: BTreeMap<String, CacheCounts>,
@@ -157,7 +192,11 @@ pub struct ResultCache {
     counts: Mutex<BTreeMap<String, CacheCounts>>,
     temp: AtomicUsize,
     max_age: Option<Duration>,
+    /// The size cap in bytes, `None` for none.
+    max_size: Option<u64>,
     pruned: AtomicUsize,
+    /// Bytes of the entries written since the last [`ResultCache::prune`].
+    written: AtomicU64,
 }
 
 impl ResultCache {
@@ -172,8 +211,17 @@ impl ResultCache {
             max_age: Some(Duration::from_secs(
                 u64::from(DEFAULT_MAX_AGE_DAYS) * 86_400,
             )),
+            max_size: Some(DEFAULT_MAX_SIZE_MB << 20),
             pruned: AtomicUsize::new(0),
+            written: AtomicU64::new(0),
         }
+    }
+
+    /// [`ResultCache::prune`] keeps this build's entries under `mb` MiB, removing the least
+    /// recently used; `0`: no cap.
+    pub fn with_max_size_mb(mut self, mb: u64) -> ResultCache {
+        self.max_size = (mb > 0).then(|| mb.saturating_mul(1 << 20));
+        self
     }
 
     /// Entries not used for `days` days are removed by [`ResultCache::prune`]; `0` keeps
@@ -200,7 +248,10 @@ impl ResultCache {
     ///   with one rename, then deleted, so a scan never sees half a folder;
     /// - at most once a day, this build's entries not used for the maximum age (their time
     ///   is refreshed when a scan reads them), and temporary files older than an hour (a
-    ///   scan that died while writing; a scan writing now has younger ones).
+    ///   scan that died while writing; a scan writing now has younger ones);
+    /// - when the size ledger says this build's entries may be over the size cap (and in the
+    ///   daily walk), the least recently used entries until they take 80% of the cap, never
+    ///   a temporary file (see the module's "The size cap").
     ///
     /// Two scans pruning at once only find less to do. An entry removed as another scan
     /// rewrites it is a miss for the next scan, never a wrong answer. Errors are ignored.
@@ -240,37 +291,111 @@ impl ResultCache {
                 }
             }
         }
-        let stamp = own.join("pruned");
-        if !own.is_dir() || modified(&stamp).is_some_and(|t| age(t) < PRUNE_EVERY) {
+        if !own.is_dir() {
             return;
         }
-        // Stamped first: a scan finishing meanwhile skips the walk.
-        touch(&stamp);
-        let Ok(shards) = std::fs::read_dir(&own) else {
+        let ledger = own.join(LEDGER);
+        let written = self.written.swap(0, Ordering::Relaxed);
+        if written > 0 {
+            append_line(&ledger, written);
+        }
+        let stamp = own.join("pruned");
+        let daily = modified(&stamp).is_none_or(|t| age(t) >= PRUNE_EVERY);
+        let full = self
+            .max_size
+            .is_some_and(|cap| ledger_sum(&ledger).is_none_or(|size| size > cap));
+        if !daily && !full {
+            return;
+        }
+        if daily {
+            // Stamped first: a scan finishing meanwhile skips the walk.
+            touch(&stamp);
+        }
+        self.walk(&own, &ledger);
+    }
+
+    /// Walks this build's entries (in `own`): removes those past the maximum age and the
+    /// temporary files of dead scans, then, over the size cap, the least recently used
+    /// entries down to the low-water mark, and writes the size left to the `ledger`.
+    fn walk(&self, own: &Path, ledger: &Path) {
+        let Ok(children) = std::fs::read_dir(own) else {
             return;
         };
-        for shard in shards.flatten() {
-            if !shard.file_type().is_ok_and(|t| t.is_dir()) {
+        // (time, length, path) of each entry kept.
+        let mut kept: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
+        for child in children.flatten() {
+            let Ok(kind) = child.file_type() else {
+                continue;
+            };
+            if !kind.is_dir() {
+                // The folder's markers and ledger; a ledger's temporary file a dead scan left.
+                let name = child.file_name();
+                if name.to_string_lossy().starts_with(".tmp-")
+                    && modified(&child.path()).is_some_and(|t| age(t) > STALE_TEMP)
+                {
+                    let _ = std::fs::remove_file(child.path());
+                }
                 continue;
             }
-            let Ok(entries) = std::fs::read_dir(shard.path()) else {
+            let Ok(entries) = std::fs::read_dir(child.path()) else {
                 continue;
             };
             for entry in entries.flatten() {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
-                let Some(time) = entry.metadata().and_then(|m| m.modified()).ok() else {
+                let Ok(meta) = entry.metadata() else {
                     continue;
                 };
+                let Ok(time) = meta.modified() else {
+                    continue;
+                };
+                // A live writer's temporary file is younger than STALE_TEMP: left alone.
                 let old = if name.starts_with(".tmp-") {
                     age(time) > STALE_TEMP
                 } else {
                     self.max_age.is_some_and(|max| age(time) > max)
                 };
-                if old && std::fs::remove_file(entry.path()).is_ok() && !name.starts_with('.') {
-                    self.pruned.fetch_add(1, Ordering::Relaxed);
+                if old {
+                    if std::fs::remove_file(entry.path()).is_ok() && !name.starts_with('.') {
+                        self.pruned.fetch_add(1, Ordering::Relaxed);
+                    }
+                } else if !name.starts_with('.') && meta.is_file() {
+                    kept.push((time, meta.len(), entry.path()));
                 }
             }
+        }
+        let mut size = kept
+            .iter()
+            .map(|(_, len, _)| *len)
+            .fold(0, u64::saturating_add);
+        if let Some(cap) = self.max_size
+            && size > cap
+        {
+            let low =
+                u64::try_from(u128::from(cap) * u128::from(LOW_WATER_PERCENT) / 100).unwrap_or(cap);
+            kept.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
+            for (_, len, path) in &kept {
+                if size <= low {
+                    break;
+                }
+                if std::fs::remove_file(path).is_ok() {
+                    self.pruned.fetch_add(1, Ordering::Relaxed);
+                }
+                // Gone, or removed by another scan meanwhile; one that cannot be removed is
+                // not made up for by removing more.
+                size = size.saturating_sub(*len);
+            }
+        }
+        let temp = own.join(format!(
+            ".tmp-{}-{}-{LEDGER}",
+            std::process::id(),
+            self.temp.fetch_add(1, Ordering::Relaxed)
+        ));
+        if std::fs::write(&temp, format!("{size}\n"))
+            .and_then(|()| std::fs::rename(&temp, ledger))
+            .is_err()
+        {
+            let _ = std::fs::remove_file(&temp);
         }
     }
 
@@ -466,7 +591,11 @@ impl ResultCache {
         ));
         let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, &path));
         match written {
-            Ok(()) => self.count(analyzer, |c| c.writes += 1),
+            Ok(()) => {
+                self.count(analyzer, |c| c.writes += 1);
+                self.written
+                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            }
             Err(_) => {
                 let _ = std::fs::remove_file(&temp);
             }
@@ -483,6 +612,34 @@ impl ResultCache {
             );
         }
     }
+}
+
+/// Appends `bytes` as a line to the size ledger (made when missing), in one write: scans
+/// appending at once do not mix their lines.
+fn append_line(ledger: &Path, bytes: u64) {
+    use std::io::Write as _;
+    if let Ok(mut file) = std::fs::File::options()
+        .append(true)
+        .create(true)
+        .open(ledger)
+    {
+        let _ = file.write_all(format!("{bytes}\n").as_bytes());
+    }
+}
+
+/// The size the ledger tells: its lines summed, `0` when there is none yet, `None` when it
+/// cannot be read or holds something other than numbers (a walk then measures afresh).
+fn ledger_sum(ledger: &Path) -> Option<u64> {
+    let text = match std::fs::read_to_string(ledger) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(0),
+        Err(_) => return None,
+    };
+    text.lines()
+        .filter(|line| !line.is_empty())
+        .try_fold(0u64, |sum, line| {
+            Some(sum.saturating_add(line.parse().ok()?))
+        })
 }
 
 /// The entries (`*.json` files) under `dir`, at any depth.
@@ -547,5 +704,281 @@ impl CacheStats {
             pruned: self.pruned - before.pruned,
             analyzers,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const DAY: Duration = Duration::from_secs(86_400);
+
+    /// A cache in `dir` with a cap of `cap` bytes.
+    fn capped(dir: &Path, cap: Option<u64>) -> ResultCache {
+        let mut cache = ResultCache::new(dir, "test-build");
+        cache.max_size = cap;
+        cache
+    }
+
+    fn set_time(path: &Path, time: SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+
+    /// Entry `i`: `len` bytes, last used `i` days ago, in a shard of its own (shard names do
+    /// not follow the age, so a walk's order is not the eviction's).
+    fn entry(cache: &ResultCache, i: u64, len: usize) -> PathBuf {
+        let shard = cache
+            .build_dir()
+            .join(format!("{:02x}", (i * 53 + 7) % 256));
+        std::fs::create_dir_all(&shard).unwrap();
+        let path = shard.join(format!("{i:062x}.json"));
+        std::fs::write(&path, vec![b'x'; len]).unwrap();
+        set_time(&path, SystemTime::now() - DAY * i as u32);
+        path
+    }
+
+    /// Twelve entries of 1,000 bytes, entry `i` used `i` days ago.
+    fn twelve(cache: &ResultCache) -> Vec<PathBuf> {
+        (0..12).map(|i| entry(cache, i, 1000)).collect()
+    }
+
+    fn kept(paths: &[PathBuf]) -> BTreeSet<usize> {
+        (0..paths.len()).filter(|&i| paths[i].exists()).collect()
+    }
+
+    /// The daily walk's stamp set now, so that only the ledger can start a walk.
+    fn walked_today(cache: &ResultCache) {
+        touch(&cache.build_dir().join("pruned"));
+    }
+
+    #[test]
+    fn over_the_cap_the_least_recently_used_go_first_down_to_the_low_water_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = capped(dir.path(), Some(10_000));
+        let entries = twelve(&cache);
+        // No stamp yet: the daily walk, which measures 12,000 bytes against a 10,000 cap.
+        cache.prune();
+        // Down to 8,000 bytes: the four oldest go, the eight newest stay.
+        assert_eq!(kept(&entries), (0..8).collect());
+        assert_eq!(cache.pruned(), 4);
+        assert_eq!(cache.stats().pruned, 4);
+        assert_eq!(ledger_sum(&cache.build_dir().join(LEDGER)), Some(8000));
+        // Under the cap now: the next walk removes nothing.
+        cache.prune();
+        let _ = std::fs::remove_file(cache.build_dir().join("pruned"));
+        cache.prune();
+        assert_eq!(kept(&entries), (0..8).collect());
+        assert_eq!(cache.pruned(), 4);
+    }
+
+    /// Between daily walks the entries are walked only when the ledger (the last measure
+    /// plus what scans wrote since) says the cap may be reached.
+    #[test]
+    fn the_ledger_decides_when_a_scan_walks_the_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = capped(dir.path(), Some(10_000));
+        let entries = twelve(&cache);
+        walked_today(&cache);
+        // 12,000 bytes the ledger does not know of: no walk, nothing removed.
+        cache.prune();
+        assert_eq!(kept(&entries).len(), 12);
+        let ledger = cache.build_dir().join(LEDGER);
+        std::fs::write(&ledger, "9900\n").unwrap();
+        cache.prune();
+        assert_eq!(kept(&entries).len(), 12);
+        assert_eq!(cache.pruned(), 0);
+        // A scan writes one entry: it is appended, the sum passes the cap, the walk measures
+        // 12,000 bytes plus the entry and removes the oldest down to 8,000.
+        let key = ResultCache::key(b"salt", "a.txt", "", &ResultCache::digest(b"a"));
+        cache.put("test", &key, &[], &[], None);
+        let new = cache.entry_path(&key);
+        let len = std::fs::metadata(&new).unwrap().len();
+        assert_eq!(ledger_sum(&ledger), Some(9900));
+        cache.prune();
+        let removed = (4000 + len).div_ceil(1000) as usize;
+        assert_eq!(kept(&entries), (0..12 - removed).collect());
+        assert!(new.exists(), "the newest entry is kept");
+        assert_eq!(cache.pruned(), removed);
+        assert_eq!(
+            ledger_sum(&ledger),
+            Some(12_000 + len - 1000 * removed as u64)
+        );
+    }
+
+    #[test]
+    fn no_cap_removes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = capped(dir.path(), Some(10_000)).with_max_size_mb(0);
+        let entries = twelve(&cache);
+        cache.prune();
+        assert_eq!(kept(&entries).len(), 12);
+        std::fs::write(cache.build_dir().join(LEDGER), "99999999999\n").unwrap();
+        let _ = std::fs::remove_file(cache.build_dir().join("pruned"));
+        cache.prune();
+        assert_eq!(kept(&entries).len(), 12);
+        assert_eq!(cache.pruned(), 0);
+        assert_eq!(
+            ResultCache::new(dir.path(), "b")
+                .with_max_size_mb(2)
+                .max_size,
+            Some(2 << 20)
+        );
+    }
+
+    /// A concurrent scan's temporary files (younger than STALE_TEMP) are neither removed
+    /// nor counted toward the cap; a dead scan's are removed, and not counted as pruned.
+    #[test]
+    fn a_live_writers_temporary_files_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = capped(dir.path(), Some(10_000));
+        let entries = twelve(&cache);
+        let shard = entries[3].parent().unwrap().to_path_buf();
+        let live = shard.join(".tmp-4242-0-0123.json");
+        std::fs::write(&live, vec![b'x'; 50_000]).unwrap();
+        set_time(&live, SystemTime::now() - STALE_TEMP / 6);
+        let dead = shard.join(".tmp-4243-0-4567.json");
+        std::fs::write(&dead, b"{").unwrap();
+        set_time(&dead, SystemTime::now() - STALE_TEMP * 2);
+        // A ledger being rewritten, and one a dead scan left.
+        let live_ledger = cache.build_dir().join(".tmp-4242-1-size");
+        std::fs::write(&live_ledger, "1\n").unwrap();
+        let dead_ledger = cache.build_dir().join(".tmp-4243-1-size");
+        std::fs::write(&dead_ledger, "1\n").unwrap();
+        set_time(&dead_ledger, SystemTime::now() - STALE_TEMP * 2);
+        cache.prune();
+        assert!(live.exists());
+        assert!(live_ledger.exists());
+        assert!(!dead.exists());
+        assert!(!dead_ledger.exists());
+        // The 50,000 bytes being written did not count: only the four oldest entries went.
+        assert_eq!(kept(&entries), (0..8).collect());
+        assert_eq!(cache.pruned(), 4);
+    }
+
+    #[test]
+    fn a_ledger_that_cannot_be_read_is_measured_afresh() {
+        assert_eq!(ledger_sum(Path::new("/nonexistent/palisade/size")), Some(0));
+        let dir = tempfile::tempdir().unwrap();
+        let cache = capped(dir.path(), Some(10_000));
+        let entries = twelve(&cache);
+        walked_today(&cache);
+        let ledger = cache.build_dir().join(LEDGER);
+        std::fs::write(&ledger, "12\n3").unwrap();
+        assert_eq!(ledger_sum(&ledger), Some(15));
+        std::fs::write(&ledger, "12\n3 garbled").unwrap();
+        assert_eq!(ledger_sum(&ledger), None);
+        cache.prune();
+        assert_eq!(kept(&entries), (0..8).collect());
+        assert_eq!(ledger_sum(&ledger), Some(8000));
+    }
+
+    /// Through whole scans: entries removed over the cap are misses, analysed again, and the
+    /// report is the same.
+    #[test]
+    fn a_scan_after_eviction_gives_the_same_report() {
+        use crate::config::{Config, RuleSet};
+        use crate::engine::{self, Analyzer, FileContext, ScanOptions};
+        use crate::finding::{Confidence, Severity};
+        use crate::source::{FileSelector, SourceFile};
+        use crate::taxonomy::{Owasp, Recommendation};
+
+        static WORD: RuleMeta = RuleMeta {
+            id: "test/word",
+            title: "A word",
+            severity: Severity::Low,
+            confidence: Confidence::High,
+            cwe: &[],
+            owasp: Owasp::A05,
+            recommendation: Recommendation::PythonBackend,
+            needs_network: false,
+            options: &[],
+            source: "",
+        };
+        /// Reports every line that says `secret`, cached.
+        struct Words;
+        impl Analyzer for Words {
+            type Facts = ();
+            type ScanState = ();
+            fn name(&self) -> &'static str {
+                "words"
+            }
+            fn rules(&self) -> &'static [&'static RuleMeta] {
+                static RULES: [&RuleMeta; 1] = [&WORD];
+                &RULES
+            }
+            fn files(&self) -> FileSelector {
+                FileSelector {
+                    extensions: &["txt"],
+                    names: &[],
+                    except_names: &[],
+                    globs: &[],
+                    sniff: None,
+                }
+            }
+            fn cache(&self) -> Option<FactsCodec<()>> {
+                Some(FactsCodec::json(1))
+            }
+            fn check_file(
+                &self,
+                file: &SourceFile,
+                cx: &mut FileContext<'_>,
+                _state: &(),
+            ) -> Option<()> {
+                for n in 1..=file.line_count() {
+                    if file.line(n).contains("secret") {
+                        cx.report(Finding::new(&WORD, file.line_span(n), "a secret"));
+                    }
+                }
+                None
+            }
+        }
+
+        let tree = tempfile::tempdir().unwrap();
+        for i in 0..20 {
+            let text = format!("line {i}\nsecret {i}\n{}secret again\n", "pad\n".repeat(i));
+            std::fs::write(tree.path().join(format!("f{i:02}.txt")), text).unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let analyzers: [&dyn engine::DynAnalyzer; 1] = [&Words];
+        let registry = engine::registry(&analyzers);
+        let config = Config::default();
+        let rules = RuleSet::all(&registry);
+        let scan = |cache: &ResultCache| {
+            let mut options = ScanOptions::new(vec![tree.path().to_path_buf()], &config, &rules);
+            options.cache = Some(cache);
+            let report = engine::scan(&analyzers, &options).unwrap();
+            let stats = report.stats.cache.clone().unwrap();
+            (report, stats)
+        };
+        let uncapped = capped(dir.path(), None);
+        let (first, stats) = scan(&uncapped);
+        assert_eq!(first.findings.len(), 40);
+        assert_eq!((stats.misses, stats.writes, stats.pruned), (20, 20, 0));
+        let ledger = uncapped.build_dir().join(LEDGER);
+        let size = ledger_sum(&ledger).unwrap();
+        assert!(size > 0);
+
+        // Half the size as the cap: the scan reads every entry, then removes the least
+        // recently used down to 40% of what there was.
+        let cache = capped(dir.path(), Some(size / 2));
+        let (second, stats) = scan(&cache);
+        assert_eq!((stats.hits, stats.misses), (20, 0));
+        assert!(stats.pruned >= 10, "{stats:?}");
+        assert!(ledger_sum(&ledger).unwrap() <= size / 2 * 4 / 5);
+        assert_eq!(second.findings, first.findings);
+
+        // The next scan analyses the removed files again: same findings, same notices.
+        let (third, third_stats) = scan(&cache);
+        assert_eq!(third_stats.misses, stats.pruned);
+        assert_eq!(third_stats.hits, 20 - stats.pruned);
+        assert_eq!(third_stats.writes, stats.pruned);
+        assert_eq!(third.findings, first.findings);
+        assert_eq!(third.diagnostics, first.diagnostics);
     }
 }

@@ -177,6 +177,11 @@ pub struct ScanSettings {
     /// palisade versions and builds are removed a day after their last use whatever this
     /// says.
     pub cache_max_age_days: Option<u32>,
+    /// The result cache entries of this palisade build are kept under this many MiB: at the
+    /// end of a scan that finds them over it, the least recently used are removed until they
+    /// take 80% of it (default 1024, 0 for no cap). The size is measured only when what
+    /// scans wrote since the last measure may have reached it, and at least once a day.
+    pub cache_max_size_mb: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -792,6 +797,16 @@ mod tests {
     }
 
     #[test]
+    fn the_result_cache_settings_parse() {
+        let config = parse("[scan]\ncache-max-age-days = 7\ncache-max-size-mb = 0\n").unwrap();
+        assert_eq!(config.scan.cache_max_age_days, Some(7));
+        assert_eq!(config.scan.cache_max_size_mb, Some(0));
+        assert_eq!(parse("").unwrap().scan.cache_max_size_mb, None);
+        let err = parse("[scan]\ncache-max-size-mb = -1\n").unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+    }
+
+    #[test]
     fn unknown_key_names_line_and_key() {
         let err = parse("[scan]\nmax-file-size = 10\nfail_on = \"high\"\n").unwrap_err();
         assert_eq!(err.line, Some(3));
@@ -956,6 +971,8 @@ mod tests {
         for key in [
             "max-file-size",
             "prune-dirs",
+            "cache-max-age-days",
+            "cache-max-size-mb",
             "ignore-paths",
             "recommendations",
         ] {

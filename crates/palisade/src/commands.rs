@@ -215,7 +215,15 @@ fn result_cache(common: &CommonScanArgs, config: &Config) -> Option<ResultCache>
         .scan
         .cache_max_age_days
         .unwrap_or(palisade_core::cache::DEFAULT_MAX_AGE_DAYS);
-    Some(ResultCache::new(dir, ResultCache::build_id()).with_max_age_days(max_age))
+    let max_size = config
+        .scan
+        .cache_max_size_mb
+        .unwrap_or(palisade_core::cache::DEFAULT_MAX_SIZE_MB);
+    Some(
+        ResultCache::new(dir, ResultCache::build_id())
+            .with_max_age_days(max_age)
+            .with_max_size_mb(max_size),
+    )
 }
 
 fn run_scan(

@@ -391,6 +391,47 @@ fn pruning_while_another_scan_uses_the_cache_never_changes_a_report() {
     assert_eq!(content(&after), expected);
 }
 
+/// `scan.cache-max-size-mb`: a cache over its cap loses its least recently used entries at
+/// the end of a scan (counted in `stats.cache.pruned`), and the report does not change.
+#[test]
+fn a_cache_over_its_size_cap_loses_its_least_recently_used_entries() {
+    let tmp = project();
+    fs::write(
+        tmp.path().join("shop/palisade.toml"),
+        "[scan]\ncache-max-size-mb = 1\n",
+    )
+    .unwrap();
+    let cold = scan(tmp.path(), &[]);
+    let cache = cache_dir(tmp.path());
+    let found = entries(&cache);
+    assert!(!found.is_empty());
+    let build = found[0].parent().unwrap().parent().unwrap().to_path_buf();
+    // An entry of 2 MiB that no scan used for five days, unknown to the size ledger.
+    let big = build.join("00").join(format!("{}.json", "0".repeat(62)));
+    fs::create_dir_all(big.parent().unwrap()).unwrap();
+    fs::write(&big, vec![b' '; 2 << 20]).unwrap();
+    let five_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(5 * 86_400);
+    fs::File::options()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_modified(five_days_ago)
+        .unwrap();
+    // The ledger says the cache is under its cap: the warm scan does not walk it.
+    let warm = scan(tmp.path(), &[]);
+    assert!(big.exists());
+    assert_eq!(warm["stats"]["cache"]["pruned"].as_u64(), Some(0));
+    // The daily walk measures it, over the cap, and removes the least recently used entry
+    // down to 80% of the cap: the planted one, and only it.
+    fs::remove_file(build.join("pruned")).unwrap();
+    let after = scan(tmp.path(), &[]);
+    assert!(!big.exists());
+    assert_eq!(after["stats"]["cache"]["pruned"].as_u64(), Some(1));
+    assert_eq!(after["stats"]["cache"]["misses"].as_u64(), Some(0));
+    assert_eq!(entries(&cache).len(), found.len());
+    assert_eq!(content(&after), content(&cold));
+}
+
 /// The Kubernetes, CI, Android and dependency analyzers: a second scan answers every file of
 /// each from the cache with the same findings; an edited RoleBinding is the only file
 /// analysed again and the RBAC finding follows it; another build's entries are removed at the
