@@ -1233,8 +1233,8 @@ mod tests {
     fn file_marks_share_a_table_and_keep_the_rest_aside() {
         // 300 distinct marks over 1,000 files: the first 255 go in the table.
         let mark_of = |index: usize| FileMark {
-            read: index % 2 == 0,
-            comment: if index % 3 == 0 {
+            read: index.is_multiple_of(2),
+            comment: if index.is_multiple_of(3) {
                 CommentStyle::Hash
             } else {
                 CommentStyle::Slash
