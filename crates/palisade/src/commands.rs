@@ -621,10 +621,11 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
     use rayon::prelude::*;
     use std::collections::BTreeMap;
     let started = Instant::now();
-    let config = Config::default();
+    // The scan's own configuration (palisade.toml), for its size limit and exclusions.
+    let config = crate::sources::load_config(None, paths)?;
     let settings = palisade_core::discover::WalkSettings {
         prune_dirs: config.prune_dirs(),
-        exclude: Vec::new(),
+        exclude: config.scan.exclude.clone(),
         sizes_kept_over: config.max_file_size(),
     };
     let python = palisade_python::PythonAnalyzer.files().compile();

@@ -2000,6 +2000,32 @@ fn permissions_exit_codes_follow_fail_on_like_scan() {
     palisade().args(["permissions", "-"]).assert().code(2);
 }
 
+/// `palisade parse-only` reads the scan's palisade.toml: a file over its `max-file-size`
+/// and a folder its `exclude` leaves out are not parsed, as a scan would not read them.
+#[test]
+fn parse_only_follows_the_configured_size_limit_and_exclusions() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "palisade.toml",
+        "[scan]\nmax-file-size = 200\nexclude = [\"legacy/**\"]\n",
+    );
+    write(root, "api/app.py", "import os\nprint(os.getcwd())\n");
+    write(root, "api/tables.py", &"ROW = 1\n".repeat(40));
+    write(root, "legacy/old.py", "print('old')\n");
+    let out = palisade()
+        .args(["parse-only", root.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("parsed 1 files ("), "{text}");
+    assert!(text.contains("1 over scan.max-file-size"), "{text}");
+}
+
 /// `palisade parse-only` parses what a scan would parse, per language, and leaves out what a
 /// scan leaves out (pruned folders, minified bundles, test scripts and test source sets,
 /// files no analyzer parses).
