@@ -125,7 +125,7 @@ pub struct ScanModules {
 
 impl ScanModules {
     /// The module tails of every scanned path that the Python analyzer reads (the others
-    /// define no function).
+    /// define no function). `paths` is called twice: to count the tails, then to gather them.
     pub fn new<P, S>(paths: impl Fn() -> P) -> ScanModules
     where
         P: Iterator<Item = S>,
