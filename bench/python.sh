@@ -35,13 +35,17 @@ PY
 }
 
 read -r floor floor_cpu <<<"$(best "$bin" parse-only "$target")"
+# The floor plus one bare traversal of every tree (the scan's walk, with no rule to call):
+# what any analysis that looks at every node pays before it does anything.
+read -r walked walked_cpu <<<"$(best "$bin" parse-only --walk "$target")"
 read -r full full_cpu <<<"$(best "$bin" scan "$target" --domain python --format json --fail-on none --no-progress)"
 "$bin" parse-only "$target"
-python3 - "$floor" "$full" "$floor_cpu" "$full_cpu" <<'PY'
+python3 - "$floor" "$full" "$floor_cpu" "$full_cpu" "$walked" "$walked_cpu" <<'PY'
 import sys
-floor, full, floor_cpu, full_cpu = map(float, sys.argv[1:])
+floor, full, floor_cpu, full_cpu, walked, walked_cpu = map(float, sys.argv[1:])
 print(f"parse-only floor: {floor:.3f} s wall, {floor_cpu:.3f} s CPU; full Python analysis: {full:.3f} s wall, {full_cpu:.3f} s CPU")
 print(f"ratio to the floor: {full / floor:.2f}x by wall, {full_cpu / floor_cpu:.2f}x by CPU (CPU is steadier on a shared machine)")
+print(f"parse and one bare walk of every tree: {walked:.3f} s wall, {walked_cpu:.3f} s CPU ({walked_cpu / floor_cpu:.2f}x the floor by CPU)")
 PY
 for tool in bandit semgrep; do
   if command -v "$tool" >/dev/null 2>&1; then

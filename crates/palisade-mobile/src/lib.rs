@@ -59,8 +59,9 @@ pub enum AndroidPass {
 
 /// Parses `text` (at `path`, relative to the scan root, a file the analyzer's
 /// [`Analyzer::files`] selects) as a scan would — Java/Kotlin outside test source sets with
-/// the same grammars, manifests and XML resources with roxmltree — and throws the result away.
-pub fn parse_only(path: &str, text: &str) -> AndroidPass {
+/// the same grammars, manifests and XML resources with roxmltree — and throws the result away;
+/// with `walk`, a Java or Kotlin tree after one bare traversal ([`palisade_syntax::bare_walk`]).
+pub fn parse_only(path: &str, text: &str, walk: bool) -> AndroidPass {
     let lower = file_name(path).to_ascii_lowercase();
     if lower.ends_with(".java") || lower.ends_with(".kt") {
         if place_of(path).kind == SetKind::Test {
@@ -71,7 +72,12 @@ pub fn parse_only(path: &str, text: &str) -> AndroidPass {
         } else {
             &*JAVA
         };
-        let error = !palisade_syntax::parse(grammar, text).is_ok_and(|p| p.syntax_error.is_none());
+        let error = !palisade_syntax::parse(grammar, text).is_ok_and(|p| {
+            if walk {
+                palisade_syntax::bare_walk(grammar, p.tree.root_node());
+            }
+            p.syntax_error.is_none()
+        });
         return AndroidPass::Parsed {
             language: grammar.name(),
             error,

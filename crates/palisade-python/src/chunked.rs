@@ -584,11 +584,17 @@ pub fn parse_ranges(
     palisade_syntax::parse_ranges(&crate::grammar::PYTHON, text, ranges)
 }
 
-/// Parses every chunk of a planned file in turn, as a scan does, for `palisade parse-only`:
-/// whether none has a syntax error.
-pub fn parse_only(text: &str, plan: &Plan<'_>) -> bool {
-    (0..plan.chunks())
-        .all(|k| parse_ranges(text, &plan.ranges(Some(k))).is_ok_and(|p| p.syntax_error.is_none()))
+/// Parses every chunk of a planned file in turn, as a scan does, for `palisade parse-only`
+/// (with `walk`, each chunk's tree walked once): whether none has a syntax error.
+pub fn parse_only(text: &str, plan: &Plan<'_>, walk: bool) -> bool {
+    (0..plan.chunks()).all(|k| {
+        parse_ranges(text, &plan.ranges(Some(k))).is_ok_and(|p| {
+            if walk {
+                palisade_syntax::bare_walk(&crate::grammar::PYTHON, p.tree.root_node());
+            }
+            p.syntax_error.is_none()
+        })
+    })
 }
 
 /// The part of a chunk's tree that is the chunk's own (the rest is context).

@@ -43,14 +43,20 @@ use tree_sitter::Node;
 pub struct PythonAnalyzer;
 
 /// Parses one file and throws the tree away: the floor the benchmark compares the full
-/// analysis with (`palisade parse-only`).
+/// analysis with (`palisade parse-only`); with `walk`, after one bare traversal of the tree
+/// ([`palisade_syntax::bare_walk`]). Whether it parsed without a syntax error.
 /// A file larger than [`chunked::CHUNKED_ABOVE`] is parsed chunk by chunk, as a scan
 /// parses it.
-pub fn parse_only(text: &str) -> bool {
+pub fn parse_only(text: &str, walk: bool) -> bool {
     if let Some(plan) = chunked::Plan::for_file(text) {
-        return chunked::parse_only(text, &plan);
+        return chunked::parse_only(text, &plan, walk);
     }
-    palisade_syntax::parse(&PYTHON, text).is_ok_and(|parsed| parsed.syntax_error.is_none())
+    palisade_syntax::parse(&PYTHON, text).is_ok_and(|parsed| {
+        if walk {
+            palisade_syntax::bare_walk(&PYTHON, parsed.tree.root_node());
+        }
+        parsed.syntax_error.is_none()
+    })
 }
 
 /// Node kinds the model's imports need, whatever else runs.

@@ -246,6 +246,15 @@ impl Hasher for NodeIdHasher {
     }
 }
 
+/// The scan's traversal of `root` with nobody to dispatch to: every node visited once, in
+/// the same loop, and nothing else. `palisade parse-only --walk` adds it to the parse floor,
+/// to measure what visiting a tree costs before any rule looks at a node.
+pub fn bare_walk(grammar: &Grammar, root: Node<'_>) {
+    if let Ok(dispatch) = Dispatch::new(grammar, std::iter::empty()) {
+        dispatch.walk(root, &mut []);
+    }
+}
+
 /// Walks `root` once for `consumers`, each asking for its own [`Consumer::kinds`].
 pub fn traverse<'t>(
     grammar: &Grammar,

@@ -84,7 +84,7 @@ pub mod pool;
 pub mod yaml;
 
 pub use dispatch::{
-    Consumer, Dispatch, NodesByKind, Parents, UnknownKind, Visit, traverse,
+    Consumer, Dispatch, NodesByKind, Parents, UnknownKind, Visit, bare_walk, traverse,
     traverse_recording_parents,
 };
 pub use grammar::Grammar;

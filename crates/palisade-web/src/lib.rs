@@ -499,8 +499,9 @@ pub enum ScriptPass {
 }
 
 /// Selects and parses `text` (at `path`, relative to the scan root) as a scan would — same
-/// extensions, same skip rules, same grammar — and throws the tree away.
-pub fn parse_only(path: &str, text: &str) -> ScriptPass {
+/// extensions, same skip rules, same grammar — and throws the tree away; with `walk`, after
+/// one bare traversal of it ([`palisade_syntax::bare_walk`]).
+pub fn parse_only(path: &str, text: &str, walk: bool) -> ScriptPass {
     let lower_path = path.to_ascii_lowercase();
     let ext = lower_path.rsplit_once('.').map_or("", |(_, e)| e);
     let Some(grammar) = js::grammar_for(ext) else {
@@ -513,10 +514,15 @@ pub fn parse_only(path: &str, text: &str) -> ScriptPass {
         return ScriptPass::NotProduct;
     }
     match palisade_syntax::parse(grammar, text) {
-        Ok(parsed) => ScriptPass::Parsed {
-            language: grammar.name(),
-            syntax_error: parsed.syntax_error.is_some(),
-        },
+        Ok(parsed) => {
+            if walk {
+                palisade_syntax::bare_walk(grammar, parsed.tree.root_node());
+            }
+            ScriptPass::Parsed {
+                language: grammar.name(),
+                syntax_error: parsed.syntax_error.is_some(),
+            }
+        }
         Err(_) => ScriptPass::Parsed {
             language: grammar.name(),
             syntax_error: true,

@@ -85,6 +85,10 @@ pub enum Command {
     ParseOnly {
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Also walk every tree once, node by node, as a scan's traversal does with no rule
+        /// to call: the floor plus what visiting the tree costs.
+        #[arg(long)]
+        walk: bool,
     },
 }
 

@@ -50,7 +50,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<u8, Failure> {
             Ok(exit::CLEAN)
         }
         Command::GenerateDocs { dir, readme } => generate_docs(&dir, readme.as_deref()),
-        Command::ParseOnly { paths } => parse_only(&paths),
+        Command::ParseOnly { paths, walk } => parse_only(&paths, walk),
     }
 }
 
@@ -615,8 +615,9 @@ enum ParseOutcome {
 /// Walks the paths as a scan does and parses every Python, JavaScript/TypeScript,
 /// Java/Kotlin and Android XML file that a scan would parse (same selection, same skip
 /// rules, same parsers) on all cores, without running any rule: the floor the analyses are
-/// measured against (bench/). Prints per language the files, bytes and parse time.
-fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
+/// measured against (bench/). Prints per language the files, bytes and parse time. With
+/// `walk`, each tree is also walked once with nobody to call (the time counts as parse time).
+fn parse_only(paths: &[std::path::PathBuf], walk: bool) -> Result<u8, Failure> {
     use palisade_core::Analyzer;
     use rayon::prelude::*;
     use std::collections::BTreeMap;
@@ -669,9 +670,9 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
                 error,
             };
             if python.selects(&f.path) {
-                return Some(parsed("python", !palisade_python::parse_only(&text)));
+                return Some(parsed("python", !palisade_python::parse_only(&text, walk)));
             }
-            match palisade_web::parse_only(&f.path, &text) {
+            match palisade_web::parse_only(&f.path, &text, walk) {
                 palisade_web::ScriptPass::NotScript => {}
                 palisade_web::ScriptPass::Parsed {
                     language,
@@ -690,7 +691,7 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
                 }
             }
             if android.selects(&f.path) {
-                return match palisade_mobile::parse_only(&f.path, &text) {
+                return match palisade_mobile::parse_only(&f.path, &text, walk) {
                     palisade_mobile::AndroidPass::Parsed { language, error } => {
                         Some(parsed(language, error))
                     }
@@ -725,9 +726,14 @@ fn parse_only(paths: &[std::path::PathBuf]) -> Result<u8, Failure> {
     let files: usize = by_language.values().map(|t| t.0).sum();
     let bytes: u64 = by_language.values().map(|t| t.1).sum();
     let mut out = format!(
-        "parsed {files} files ({bytes} bytes) in {} ms on {} threads\n",
+        "parsed {files} files ({bytes} bytes) in {} ms on {} threads{}\n",
         started.elapsed().as_millis(),
-        rayon::current_num_threads()
+        rayon::current_num_threads(),
+        if walk {
+            ", each tree walked once (in parse ms)"
+        } else {
+            ""
+        }
     );
     if !by_language.is_empty() {
         out.push_str(&format!(
