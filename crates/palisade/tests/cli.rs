@@ -1378,6 +1378,59 @@ fn a_helm_chart_gives_one_notice_instead_of_parse_errors() {
     );
 }
 
+/// Routes that tests and examples declare are not the product's endpoints, and neither are
+/// the product's routes as a test app mounts them under a prefix of its own: the inventory
+/// lists the product's routes once, as the product mounts them.
+#[test]
+fn endpoints_leaves_out_what_tests_and_examples_declare_or_mount() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "shop/orders.py",
+        "from flask import Blueprint\n\nbp = Blueprint(\"orders\", __name__)\n\n\n@bp.route(\"/orders\", methods=[\"POST\"])\ndef create_order():\n    return {}, 201\n",
+    );
+    write(
+        root,
+        "shop/app.py",
+        "from flask import Flask\n\nfrom shop.orders import bp\n\napp = Flask(__name__)\napp.register_blueprint(bp, url_prefix=\"/api\")\n",
+    );
+    write(
+        root,
+        "tests/test_orders.py",
+        "from flask import Flask\n\nfrom shop.orders import bp\n\ntest_app = Flask(__name__)\ntest_app.register_blueprint(bp, url_prefix=\"/sandbox\")\n\n\n@test_app.route(\"/reset\", methods=[\"POST\"])\ndef reset_database():\n    return \"\"\n\n\ndef test_create_order():\n    client = test_app.test_client()\n    assert client.post(\"/sandbox/orders\").status_code == 201\n",
+    );
+    write(
+        root,
+        "examples/minimal.py",
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route(\"/hello\", methods=[\"POST\"])\ndef hello():\n    return \"hi\"\n",
+    );
+    let out = palisade()
+        .args(["endpoints", root.to_str().unwrap(), "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    let listed: Vec<(String, String)> = report["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["handler"]["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [("/api/orders".to_string(), "shop/orders.py".to_string())],
+        "{report:#}"
+    );
+}
+
 #[test]
 fn endpoints_lists_every_route_with_joined_paths_auth_and_scopes() {
     let fastapi = "crates/palisade-python/fixtures/unauthenticated-state-changing-endpoint-fastapi";
@@ -2130,6 +2183,35 @@ fn parse_only_counts_per_language_as_a_scan_selects() {
         text.contains("not parsed, as in a scan: 1 Java/Kotlin test sources"),
         "{text}"
     );
+    // With --walk every tree is also walked once: the same files, bytes and syntax errors
+    // (only the time differs).
+    let walked = palisade()
+        .args(["parse-only", "--walk", root.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let walked = String::from_utf8(walked).unwrap();
+    let counts = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .map(|l| {
+                let cells: Vec<&str> = l.split_whitespace().collect();
+                if cells.len() == 5 {
+                    // language, files, bytes, (time), syntax errors
+                    vec![cells[0], cells[1], cells[2], cells[4]]
+                } else if l.starts_with("parsed ") {
+                    cells.into_iter().take(2).collect()
+                } else {
+                    cells
+                }
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+            })
+            .collect()
+    };
+    assert_eq!(counts(&walked), counts(&text), "{walked}\n{text}");
     // A folder that does not exist is a usage error.
     palisade()
         .args(["parse-only", root.join("nope").to_str().unwrap()])
