@@ -2,13 +2,16 @@
 # The Python benchmark: times palisade's full Python analysis of a tree against a parse-only
 # pass over the same files (the floor: walk, read, one tree-sitter parse per file), and — when
 # installed (pip install bandit) — bandit on the same tree, and semgrep when SEMGREP_RULES names a
-# local rules file or folder (its registry is out of reach here).
+# local rules file or folder (its registry is out of reach here): the python/ folder of the
+# public semgrep-rules repository, as bench/codebench.py pins it for JS, is the fair match.
 #
 #   bench/python.sh [PATH] [RUNS]      default PATH: Django's source (bench/corpus.sh fetches it)
 # Timings are of full analyses: the result cache stays off. Each command runs RUNS times (the
 # three palisade ones round by round); the best wall time and the best CPU time (user+sys of
 # all threads) are kept.
 export PALISADE_NO_CACHE=1
+# semgrep never contacts its registry or version server here (SEMGREP_RULES is a local path).
+export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-}
