@@ -171,6 +171,14 @@ impl RuleSet {
         self.active.contains_key(id)
     }
 
+    /// Whether the rule runs on some files only (it is enabled with `ignore-paths`): only then
+    /// can [`RuleSet::applies`] differ from [`RuleSet::is_enabled`] from one file to the next.
+    pub fn depends_on_path(&self, id: &str) -> bool {
+        self.active
+            .get(id)
+            .is_some_and(|r| r.ignore_paths.is_some())
+    }
+
     /// Whether the rule runs on this file (enabled, and the path not ignored for it).
     pub fn applies(&self, id: &str, path: &str) -> bool {
         self.active

@@ -173,11 +173,14 @@ impl Matcher {
         kind: FileKind,
         enabled: &dyn Fn(&'static Detector) -> bool,
     ) -> Vec<Hit> {
-        let gated = self.detectors_gated(text);
+        let mut gated = vec![false; DETECTORS.len()];
+        for i in self.detectors_gated(text) {
+            gated[i] = true;
+        }
         let runs = |d: &'static Detector| {
             kind.admits(d.files)
+                && (d.keywords.is_empty() || gated.get(d.index()).copied().unwrap_or(false))
                 && enabled(d)
-                && (d.keywords.is_empty() || gated.iter().any(|&i| std::ptr::eq(DETECTORS[i], d)))
         };
         let mut hits: Vec<Hit> = Vec::new();
         // Tokens a specific detector recognised by shape and then rejected (a checksum that

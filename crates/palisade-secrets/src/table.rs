@@ -86,13 +86,27 @@ impl Detector {
 
     /// The detector's rule metadata (generated once per process).
     pub fn meta(&'static self) -> &'static RuleMeta {
-        let index = crate::detectors::DETECTORS
-            .iter()
-            .position(|d| std::ptr::eq(*d, self))
-            .unwrap_or_default();
-        &METAS[index]
+        &METAS[self.index()]
+    }
+
+    /// The detector's place in [`crate::detectors::DETECTORS`] (and in [`METAS`]): asked for
+    /// every detector a file could run, so a table lookup rather than a search.
+    pub fn index(&'static self) -> usize {
+        INDEXES
+            .get(&(self as *const Detector as usize))
+            .copied()
+            .unwrap_or_default()
     }
 }
+
+/// Each detector's index in [`crate::detectors::DETECTORS`], by the detector's address.
+static INDEXES: LazyLock<std::collections::HashMap<usize, usize>> = LazyLock::new(|| {
+    crate::detectors::DETECTORS
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (*d as *const Detector as usize, i))
+        .collect()
+});
 
 /// The rule metadata of every detector, in table order.
 pub static METAS: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
@@ -112,6 +126,14 @@ pub static METAS: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// The index of `meta` in [`METAS`] (that of its detector), when it is one of them: found
+/// from its address, as it is asked for every detector a file could run.
+pub fn meta_index(meta: &RuleMeta) -> Option<usize> {
+    let offset = (meta as *const RuleMeta as usize).checked_sub(METAS.as_ptr() as usize)?;
+    let size = std::mem::size_of::<RuleMeta>();
+    Some(offset / size).filter(|&i| offset % size == 0 && i < METAS.len())
+}
 
 /// References to [`METAS`], the list the analyzer registers.
 pub static META_REFS: LazyLock<Vec<&'static RuleMeta>> = LazyLock::new(|| METAS.iter().collect());

@@ -359,6 +359,46 @@ fn config_disables_rules_overrides_severity_and_ignores_paths() {
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
 }
 
+/// A secrets rule's `ignore-paths` holds file by file, although which detectors run is worked
+/// out once per scan: the rule is silent in the ignored folder only, and the other detectors
+/// still run there.
+#[test]
+fn a_secrets_rule_ignores_its_paths_and_leaves_the_others_running_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = "SENDGRID_API_KEY=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\nAIRTABLE_TOKEN=patfokCeDOHNUywr4.cc33c1ed4dff19c9dc0bb67681d901630c5973cf1e9cb63fecdcad0205852d86\n";
+    write(dir.path(), "deploy/prod.txt", env);
+    write(dir.path(), "deploy/staging/app.txt", env);
+    let found = |report: &Value| -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["location"]["path"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let pair = |rule: &str, path: &str| (rule.to_string(), path.to_string());
+    let report = scan_with_config(
+        dir.path(),
+        "[select]\ndomains = [\"secrets\"]\n\n[rules.\"secrets/sendgrid-api-key\"]\nignore-paths = [\"deploy/staging/**\"]\n",
+    );
+    assert_eq!(
+        found(&report),
+        [
+            pair("secrets/airtable-token", "deploy/prod.txt"),
+            pair("secrets/airtable-token", "deploy/staging/app.txt"),
+            pair("secrets/sendgrid-api-key", "deploy/prod.txt"),
+        ],
+        "{report:#}"
+    );
+}
+
 /// `[[ignore]]` entries hide findings by path glob or fingerprint, count as suppressed, and an
 /// entry that hides nothing or has expired is reported at its line in palisade.toml.
 #[test]
