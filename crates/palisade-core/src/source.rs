@@ -311,8 +311,10 @@ impl SourceFile {
 
 /// The byte offset where each line starts.
 fn line_starts(text: &str) -> Vec<usize> {
+    // memchr's vectorised search: every file read is split into lines, and on a tree of
+    // many small files std's `match_indices` was a twentieth of a secrets scan.
     let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
     starts
 }
 
