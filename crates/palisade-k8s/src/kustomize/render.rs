@@ -145,19 +145,31 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receive
 /// left out (messages are shorter and stay relative).
 fn first_error(stderr: &[u8], dir: &Path) -> String {
     let text = String::from_utf8_lossy(stderr);
-    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+    let mut lines = text.lines();
+    let Some(line) = lines.by_ref().map(str::trim).find(|l| !l.is_empty()) else {
         return "it failed without a message".to_string();
     };
-    // kubectl: `E1127 22:45:43.963536   10245 run.go:72] "command failed" err="…"`
-    let message = match line.find("err=\"") {
-        Some(at) => {
-            let rest = &line[at + 5..];
-            rest.strip_suffix('"')
-                .unwrap_or(rest)
-                .replace("\\\"", "\"")
-                .replace("\\'", "'")
-        }
-        None => line.strip_prefix("Error: ").unwrap_or(line).to_string(),
+    // kubectl: `E1127 22:45:43.963536   10245 run.go:72] "command failed" err="…"`, or, for
+    // a message of several lines, `err=<` followed by its lines, indented, up to ` >`. The
+    // log prefix (time, process) never reaches the notice: a report stays the same from one
+    // scan to the next.
+    let message = if let Some(at) = line.find("err=\"") {
+        let rest = &line[at + 5..];
+        rest.strip_suffix('"')
+            .unwrap_or(rest)
+            .replace("\\\"", "\"")
+            .replace("\\'", "'")
+    } else if line.ends_with("err=<") {
+        lines
+            .take_while(|l| l.trim() != ">")
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else if let Some((_, rest)) = line.split_once("] ").filter(|_| is_klog_line(line)) {
+        rest.to_string()
+    } else {
+        line.strip_prefix("Error: ").unwrap_or(line).to_string()
     };
     let message = message.replace(&format!("{}/", dir.display()), "");
     let mut short: String = message.chars().take(300).collect();
@@ -165,6 +177,15 @@ fn first_error(stderr: &[u8], dir: &Path) -> String {
         short.push('…');
     }
     short
+}
+
+/// Whether `line` starts with klog's prefix: a severity letter and the date (`E1127 `).
+fn is_klog_line(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.len() > 6
+        && b"IWEF".contains(&bytes[0])
+        && bytes[1..5].iter().all(u8::is_ascii_digit)
+        && bytes[5] == b' '
 }
 
 #[cfg(test)]
@@ -180,6 +201,18 @@ mod tests {
         assert_eq!(
             first_error(b"Error: must build at directory\n", Path::new("/k")),
             "must build at directory"
+        );
+        let several = b"E1203 21:34:12.105050   29277 run.go:72] \"command failed\" err=<\n\ttrouble configuring builtin HelmChartInflationGenerator with config: `\n\tname: chart\n\t`: must specify --enable-helm\n >\n";
+        assert_eq!(
+            first_error(several, Path::new("/k")),
+            "trouble configuring builtin HelmChartInflationGenerator with config: ` name: chart `: must specify --enable-helm"
+        );
+        assert_eq!(
+            first_error(
+                b"W1203 21:34:12.105050   29277 run.go:72] something else\n",
+                Path::new("/k")
+            ),
+            "something else"
         );
     }
 
