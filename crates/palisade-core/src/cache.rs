@@ -572,15 +572,22 @@ impl ResultCache {
             diagnostics,
             facts: facts.into_iter().collect(),
         };
-        let Ok(bytes) = serde_json::to_vec(&stored) else {
-            return;
+        if self.write(&stored) {
+            self.count(analyzer, |c| c.writes += 1);
+        }
+    }
+
+    /// Writes an entry in its place, atomically; whether it was written.
+    fn write(&self, stored: &StoredRef<'_>) -> bool {
+        let Ok(bytes) = serde_json::to_vec(stored) else {
+            return false;
         };
-        let path = self.entry_path(key);
+        let path = self.entry_path(stored.key);
         let Some(folder) = path.parent() else {
-            return;
+            return false;
         };
         if std::fs::create_dir_all(folder).is_err() {
-            return;
+            return false;
         }
         self.tag();
         let temp = folder.join(format!(
@@ -592,12 +599,13 @@ impl ResultCache {
         let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, &path));
         match written {
             Ok(()) => {
-                self.count(analyzer, |c| c.writes += 1);
                 self.written
                     .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                true
             }
             Err(_) => {
                 let _ = std::fs::remove_file(&temp);
+                false
             }
         }
     }
@@ -611,6 +619,89 @@ impl ResultCache {
                 "Signature: 8a477f597d28d172789f06886806bc55\n# palisade's cache; see https://bford.info/cachedir/\n",
             );
         }
+    }
+}
+
+/// A keyed store for what an analyzer derives from several files at once and is dear to
+/// make again (a Kustomize rendering, which runs a tool): a text under a key that the
+/// analyzer computes from everything the text depends on ([`StashKey`]). Its entries live
+/// with the result cache's, in this build's folder, and are pruned and capped alike; a
+/// missing or unreadable one is a miss. What the analyzer makes of the text is not stored:
+/// its file checks run again (or are cached on their own terms).
+#[derive(Clone, Copy)]
+pub struct Stash<'a> {
+    cache: &'a ResultCache,
+    analyzer: &'static str,
+}
+
+/// The key of a [`Stash`] entry: a digest of the fields added, each length-prefixed so that
+/// no two lists of fields make the same key.
+#[derive(Clone)]
+pub struct StashKey(Sha256);
+
+impl Default for StashKey {
+    fn default() -> StashKey {
+        StashKey::new()
+    }
+}
+
+impl StashKey {
+    pub fn new() -> StashKey {
+        StashKey(Sha256::new())
+    }
+
+    /// Adds one field to the key.
+    pub fn field(&mut self, bytes: &[u8]) -> &mut StashKey {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// The digest of the fields added so far, in hex.
+    pub fn hex(&self) -> String {
+        let mut hex = String::with_capacity(64);
+        for b in self.0.clone().finalize() {
+            let _ = write!(hex, "{b:02x}");
+        }
+        hex
+    }
+}
+
+impl<'a> Stash<'a> {
+    /// The stash of `analyzer` in `cache`.
+    pub fn new(cache: &'a ResultCache, analyzer: &'static str) -> Stash<'a> {
+        Stash { cache, analyzer }
+    }
+
+    /// The entry's key: the analyzer's key, salted with the entry format, the build and the
+    /// analyzer's name (so a rebuilt binary, or another analyzer, never reads it).
+    fn key(&self, key: &StashKey) -> String {
+        key.clone()
+            .field(format!("palisade-stash/{FORMAT}").as_bytes())
+            .field(self.cache.build.as_bytes())
+            .field(self.analyzer.as_bytes())
+            .hex()
+    }
+
+    /// The text stored under `key`, if any.
+    pub fn get(&self, key: &StashKey) -> Option<String> {
+        let mut stored = self.cache.read(&self.key(key), &[])?;
+        match stored.facts.pop()? {
+            serde_json::Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Stores `text` under `key`; a failure only means the next scan misses.
+    pub fn put(&self, key: &StashKey, text: &str) {
+        let key = self.key(key);
+        self.cache.write(&StoredRef {
+            key: &key,
+            build: &self.cache.build,
+            findings: &[],
+            diagnostics: &[],
+            facts: vec![serde_json::Value::String(text.to_string())],
+        });
     }
 }
 

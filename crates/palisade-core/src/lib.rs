@@ -26,7 +26,7 @@ pub mod source;
 pub mod suppress;
 pub mod taxonomy;
 
-pub use cache::FactsCodec;
+pub use cache::{FactsCodec, Stash, StashKey};
 pub use coverage::{Coverage, CoverageEntry, CoverageNote, CoverageStatus};
 pub use engine::{Analyzer, DynAnalyzer, FileContext, ProjectContext, ScanOptions, ScannedPaths};
 pub use finding::{Confidence, Finding, Location, Place, Related, ReportedFinding, Severity, Span};

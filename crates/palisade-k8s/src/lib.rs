@@ -302,7 +302,9 @@ fn plan(
 ) -> Option<std::sync::Arc<kustomize::Plan>> {
     let root = scan_root(file)?;
     let timeout = settings(cx).kustomize_timeout();
-    Some(renderings.plan(&root, timeout, || kustomization_dirs(file, cx, &root)))
+    Some(renderings.plan(&root, timeout, cx.stash(), || {
+        kustomization_dirs(file, cx, &root)
+    }))
 }
 
 /// The folders (canonical) of the kustomization files this scan analyses under `root`

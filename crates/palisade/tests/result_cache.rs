@@ -562,3 +562,134 @@ mod other_analyzers {
         assert_eq!(content(&warm), content(&cold));
     }
 }
+
+/// Kustomize renderings are stashed in the cache: a re-scan whose rendering inputs are
+/// unchanged does not start the tool again, and a change to any of them (a patch, a
+/// generator's file) renders afresh.
+mod kustomize {
+    use super::*;
+
+    const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/shop/api:2.14.0\n";
+    const PATCH: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          securityContext:\n            privileged: PRIVILEGED\n";
+
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("shop/deploy");
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write("base/kustomization.yaml", "resources:\n  - api.yaml\n");
+        write("base/api.yaml", DEPLOYMENT);
+        write(
+            "overlays/prod/kustomization.yaml",
+            "resources:\n  - ../../base\npatches:\n  - path: privileged.yaml\nconfigMapGenerator:\n  - name: api-settings\n    files:\n      - settings.ini\n",
+        );
+        write(
+            "overlays/prod/privileged.yaml",
+            &PATCH.replace("PRIVILEGED", "true"),
+        );
+        write("overlays/prod/settings.ini", "[api]\nworkers = 4\n");
+        dir
+    }
+
+    /// A folder with a `kubectl` (or `kustomize`) that notes each run in `tmp/runs` and
+    /// hands over to the real one.
+    fn counting_tool(tmp: &Path) -> Option<PathBuf> {
+        let real = palisade_fixtures::required_tool(&["kubectl", "kustomize"])?;
+        let bin = tmp.join("bin");
+        fs::create_dir_all(&bin).unwrap();
+        let tool = bin.join(real.file_name().unwrap());
+        fs::write(
+            &tool,
+            format!(
+                "#!/bin/sh\necho run >> '{}'\nexec '{}' \"$@\"\n",
+                tmp.join("runs").display(),
+                real.display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&tool, fs::Permissions::from_mode(0o755)).unwrap();
+        Some(bin)
+    }
+
+    fn runs(tmp: &Path) -> usize {
+        fs::read_to_string(tmp.join("runs"))
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    }
+
+    fn scan_k8s(tmp: &Path, bin: &Path, args: &[&str]) -> Value {
+        let cache = cache_dir(tmp);
+        let out = command(tmp)
+            .env("PATH", bin)
+            .args(["scan", "shop", "--domain", "k8s", "--format", "json"])
+            .args([
+                "--fail-on",
+                "none",
+                "--no-progress",
+                "--today",
+                "2026-12-02",
+            ])
+            .args(["--cache-dir", cache.to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn privileged(report: &Value) -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "k8s/privileged-container")
+            .map(|f| f["location"]["path"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_rendering_is_not_made_again_and_a_changed_input_renders_afresh() {
+        let tmp = project();
+        let tmp = tmp.path();
+        let Some(bin) = counting_tool(tmp) else {
+            return;
+        };
+        let cold = scan_k8s(tmp, &bin, &[]);
+        assert_eq!(runs(tmp), 1, "one entry point: {cold:#}");
+        assert_eq!(privileged(&cold), ["deploy/overlays/prod/privileged.yaml"]);
+        let warm = scan_k8s(tmp, &bin, &[]);
+        assert_eq!(runs(tmp), 1, "answered from the stash");
+        assert_eq!(content(&warm), content(&cold));
+        let uncached = scan_k8s(tmp, &bin, &["--no-cache"]);
+        assert_eq!(runs(tmp), 2, "--no-cache renders");
+        assert_eq!(content(&uncached), content(&cold));
+
+        // The patch changes: rendered again, and the finding goes.
+        fs::write(
+            tmp.join("shop/deploy/overlays/prod/privileged.yaml"),
+            PATCH.replace("PRIVILEGED", "false"),
+        )
+        .unwrap();
+        let patched = scan_k8s(tmp, &bin, &[]);
+        assert_eq!(runs(tmp), 3);
+        assert_eq!(privileged(&patched), Vec::<String>::new());
+        // A file only a generator reads (no object of its own) changes: rendered again.
+        fs::write(
+            tmp.join("shop/deploy/overlays/prod/settings.ini"),
+            "[api]\nworkers = 8\n",
+        )
+        .unwrap();
+        scan_k8s(tmp, &bin, &[]);
+        assert_eq!(runs(tmp), 4);
+        // A file no rendering reads changes: nothing is rendered.
+        fs::write(tmp.join("shop/deploy/README.md"), "how we deploy\n").unwrap();
+        let again = scan_k8s(tmp, &bin, &[]);
+        assert_eq!(runs(tmp), 4);
+        assert_eq!(privileged(&again), Vec::<String>::new());
+    }
+}

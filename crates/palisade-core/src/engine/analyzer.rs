@@ -8,7 +8,7 @@
 //! and never downcasts anything itself.
 
 use super::network::{self, NetworkAccess, SourcesContext};
-use crate::cache::FactsCodec;
+use crate::cache::{FactsCodec, Stash};
 use crate::config::{ConfigTable, RuleSet};
 use crate::coverage::CoverageNote;
 use crate::discover::FileList;
@@ -459,6 +459,7 @@ pub struct FileContext<'a> {
     scanned: Option<&'a ScannedPaths<'a>>,
     collecting: bool,
     network: NetworkAccess,
+    stash: Option<Stash<'a>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -471,7 +472,19 @@ impl<'a> FileContext<'a> {
             scanned: None,
             collecting: false,
             network: NetworkAccess::Offline,
+            stash: None,
         }
+    }
+
+    /// Gives the check the analyzer's [`Stash`] in the scan's result cache.
+    pub fn with_stash(mut self, stash: Stash<'a>) -> FileContext<'a> {
+        self.stash = Some(stash);
+        self
+    }
+
+    /// The analyzer's [`Stash`], when the scan has a result cache (not with `--no-cache`).
+    pub fn stash(&self) -> Option<Stash<'a>> {
+        self.stash
     }
 
     /// Tells the context which files the scan analyses (their paths), for

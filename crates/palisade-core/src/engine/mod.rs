@@ -1128,6 +1128,9 @@ impl Run<'_> {
                 continue;
             }
             let mut cx = FileContext::new(&source, self.rules).with_network(self.network);
+            if let Some(cache) = self.cache {
+                cx = cx.with_stash(crate::cache::Stash::new(cache, analyzer.name()));
+            }
             // A cached check must not depend on the scan's other files.
             if cached.is_none() {
                 cx = cx.with_scanned(self.scanned);

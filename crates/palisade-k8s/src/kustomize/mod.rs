@@ -24,6 +24,7 @@
 //! same key path there (see `mapping`).
 
 mod blame;
+mod inputs;
 mod key_path;
 mod mapping;
 mod render;
@@ -33,7 +34,7 @@ pub use mapping::{check_rendered, report_path};
 pub use render::TIMEOUT;
 pub use tree::{FILE_NAMES, Inline, Role, Source, file_in, is_kustomization};
 
-use palisade_core::DiagnosticKind;
+use palisade_core::{DiagnosticKind, Stash};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -119,25 +120,28 @@ impl Renderings {
     }
 
     /// The plan of the scan root `root` (canonical), whose kustomization folders (canonical)
-    /// are `dirs`: made on first request, while other threads asking for it wait.
+    /// are `dirs`: made on first request, while other threads asking for it wait. With a
+    /// `stash` (the scan has a result cache), a rendering whose inputs are unchanged since
+    /// a scan stashed it is not made again.
     pub fn plan(
         &self,
         root: &Path,
         timeout: Duration,
+        stash: Option<Stash<'_>>,
         dirs: impl FnOnce() -> Vec<PathBuf>,
     ) -> Arc<Plan> {
         let cell = {
             let mut map = self.cells.lock().unwrap_or_else(|e| e.into_inner());
             map.entry(root.to_path_buf()).or_default().clone()
         };
-        cell.get_or_init(|| Arc::new(make_plan(root, timeout, dirs())))
+        cell.get_or_init(|| Arc::new(make_plan(root, timeout, stash, dirs())))
             .clone()
     }
 }
 
 /// Renders the entry points among `dirs`, in parallel, and the kustomizations included by
 /// those that could not be rendered.
-fn make_plan(root: &Path, timeout: Duration, dirs: Vec<PathBuf>) -> Plan {
+fn make_plan(root: &Path, timeout: Duration, stash: Option<Stash<'_>>, dirs: Vec<PathBuf>) -> Plan {
     let refs: HashMap<PathBuf, Refs> = dirs
         .into_iter()
         .filter_map(|d| Some((d.clone(), Refs::read(&d)?)))
@@ -156,7 +160,7 @@ fn make_plan(root: &Path, timeout: Duration, dirs: Vec<PathBuf>) -> Plan {
     let cascade = render::find_tool().is_some();
     while !wave.is_empty() {
         let mut next = Vec::new();
-        for (dir, mut outcome) in render_all(&wave, root, timeout) {
+        for (dir, mut outcome) in render_all(&wave, root, timeout, stash) {
             if let Outcome::NotRendered { message, .. } = &mut outcome
                 && cascade
             {
@@ -198,7 +202,12 @@ fn make_plan(root: &Path, timeout: Duration, dirs: Vec<PathBuf>) -> Plan {
 /// Renders every folder of `dirs`, as many at once as the machine has cores (the tool is a
 /// process of its own: plain threads, not the engine's pool, whose threads may all be
 /// waiting for this plan).
-fn render_all(dirs: &[PathBuf], root: &Path, timeout: Duration) -> Vec<(PathBuf, Outcome)> {
+fn render_all(
+    dirs: &[PathBuf],
+    root: &Path,
+    timeout: Duration,
+    stash: Option<Stash<'_>>,
+) -> Vec<(PathBuf, Outcome)> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, dirs.len().max(1));
@@ -212,7 +221,7 @@ fn render_all(dirs: &[PathBuf], root: &Path, timeout: Duration) -> Vec<(PathBuf,
                     let Some(dir) = dirs.get(i) else {
                         break;
                     };
-                    let outcome = render(dir, root, timeout);
+                    let outcome = render(dir, root, timeout, stash);
                     done.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push((dir.clone(), outcome));
@@ -226,8 +235,9 @@ fn render_all(dirs: &[PathBuf], root: &Path, timeout: Duration) -> Vec<(PathBuf,
 }
 
 /// Renders the kustomization in `dir`, unless its tree names anything remote or outside
-/// `root`.
-fn render(dir: &Path, root: &Path, timeout: Duration) -> Outcome {
+/// `root`; or takes the rendering a scan stashed when nothing it reads has changed since
+/// (only successful renderings are stashed: a failure may be the machine's, a timeout).
+fn render(dir: &Path, root: &Path, timeout: Duration, stash: Option<Stash<'_>>) -> Outcome {
     let tree = tree::Tree::read(dir, root);
     let not_rendered = |kind, message: String| Outcome::NotRendered { kind, message };
     if let Some(remote) = tree.remote {
@@ -253,7 +263,17 @@ fn render(dir: &Path, root: &Path, timeout: Duration) -> Outcome {
                 .to_string(),
         );
     };
-    match render::run(&tool, dir, timeout) {
+    let key = stash.and_then(|_| inputs::key(dir, root, &tool));
+    let stashed = stash.zip(key.as_ref());
+    let rendered = match stashed.and_then(|(stash, key)| stash.get(key)) {
+        Some(text) => Ok(text),
+        None => render::run(&tool, dir, timeout).inspect(|text| {
+            if let Some((stash, key)) = stashed {
+                stash.put(key, text);
+            }
+        }),
+    };
+    match rendered {
         Ok(text) => {
             let covered = tree.sources.iter().map(|s| s.path.clone()).collect();
             Outcome::Rendered(Rendered {
@@ -311,7 +331,7 @@ mod tests {
         .iter()
         .map(|d| root.join(d))
         .collect();
-        let plan = make_plan(&root, TIMEOUT, dirs);
+        let plan = make_plan(&root, TIMEOUT, None, dirs);
         assert!(plan.outcome(&root.join("overlays/prod")).is_some());
         for not_on_its_own in ["base", "components/debug", "components/unused"] {
             assert!(
@@ -348,7 +368,7 @@ mod tests {
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
         );
         let dirs = vec![root.join("base"), root.join("overlays/prod")];
-        let plan = make_plan(&root, TIMEOUT, dirs);
+        let plan = make_plan(&root, TIMEOUT, None, dirs);
         match plan.outcome(&root.join("overlays/prod")) {
             Some(Outcome::NotRendered { message, .. }) => {
                 assert!(message.contains("rendered on their own"), "{message}");
