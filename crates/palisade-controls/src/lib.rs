@@ -85,12 +85,7 @@ impl Analyzer for CiAnalyzer {
         Some(FactsCodec::json(1))
     }
 
-    fn cache_key(
-        &self,
-        file: &SourceFile,
-        _scanned: &palisade_core::ScannedPaths<'_>,
-        _state: &(),
-    ) -> Option<String> {
+    fn cache_key(&self, file: &SourceFile, _cx: &FileContext<'_>, _state: &()) -> Option<String> {
         Some(format!(
             "github={}",
             is_github_workflow(&file.abs_path.to_string_lossy())

@@ -108,34 +108,54 @@ impl Analyzer for KubernetesAnalyzer {
         Some(OptionsType::of::<K8sSettings>())
     }
 
-    /// Cached when the scan has no kustomization file: a manifest's findings and facts
-    /// then depend on its path, role and text, the rules and `[analyzers.k8s]`, and on two
-    /// things of the disk that go into its key: the scan root it lies under (its facts keep
-    /// it, so that roots scanned together stay separate projects) and the Helm chart it is
-    /// a template of (a `Chart.yaml` above it). With a kustomization in the scan, a manifest
-    /// may be checked through a rendering of other files (or left to one): nothing is
-    /// cached then. The project rules (RBAC, network policies, backups, …) run again over
-    /// the cached facts.
+    /// Cached. A manifest's findings and facts depend on its path, role and text, the rules
+    /// and `[analyzers.k8s]`, and on what of the disk goes into its key: the scan root it
+    /// lies under (its facts keep it, so that roots scanned together stay separate
+    /// projects), the Helm chart it is a template of (a `Chart.yaml` above it), and, in a
+    /// scan with kustomizations, whether a rendering covers it (it is then not checked raw).
+    /// A kustomization's check depends on its rendering: its key is the digest of every file
+    /// the rendering read (`kustomize::inputs`), or says that it is not rendered on its own
+    /// (a base or component, checked through the kustomizations that include it); one that
+    /// did not render, or whose inputs
+    /// could not all be told, or one of whose sources is not a file of the scan (a finding
+    /// there is reported elsewhere) is checked again. The project rules (RBAC, network
+    /// policies, backups, …) run again over the cached facts.
     fn cache(&self) -> Option<FactsCodec<facts::FileFacts>> {
-        Some(FactsCodec::json(1))
+        Some(FactsCodec::json(2))
     }
 
     fn cache_key(
         &self,
         file: &SourceFile,
-        scanned: &palisade_core::ScannedPaths<'_>,
+        cx: &FileContext<'_>,
         renderings: &kustomize::Renderings,
     ) -> Option<String> {
-        if kustomize::is_kustomization(Path::new(&file.path))
-            || renderings.scan_has_kustomization(scanned)
-        {
-            return None;
+        let root = scan_root(file);
+        let chart = helm::chart_of(file);
+        let kustomized = chart.is_none()
+            && settings(cx).kustomize
+            && renderings.scan_has_kustomization(cx.scanned_paths()?);
+        if !kustomized {
+            return Some(format!("root={root:?} chart={chart:?}"));
         }
-        Some(format!(
-            "root={:?} chart={:?}",
-            scan_root(file),
-            helm::chart_of(file)
-        ))
+        if !kustomize::is_kustomization(Path::new(&file.path)) {
+            let covered = covered_by_kustomization(file, cx, renderings);
+            return Some(format!("root={root:?} covered={covered}"));
+        }
+        let dir = file.abs_path.canonicalize().ok()?.parent()?.to_path_buf();
+        match plan(file, cx, renderings)?.outcome(&dir) {
+            // A base or component: checked through the kustomizations that include it.
+            None => Some(format!("root={root:?} included")),
+            Some(kustomize::Outcome::Rendered(rendered))
+                if kustomize::every_source_scanned(file, rendered, cx) =>
+            {
+                Some(format!(
+                    "root={root:?} rendering={}",
+                    rendered.inputs.as_ref()?
+                ))
+            }
+            Some(_) => None,
+        }
     }
 
     fn check_file(

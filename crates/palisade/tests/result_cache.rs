@@ -659,15 +659,32 @@ mod kustomize {
         let Some(bin) = counting_tool(tmp) else {
             return;
         };
+        let k8s = |r: &Value, what: &str| r["stats"]["cache"]["analyzers"]["k8s"][what].as_u64();
         let cold = scan_k8s(tmp, &bin, &[]);
         assert_eq!(runs(tmp), 1, "one entry point: {cold:#}");
         assert_eq!(privileged(&cold), ["deploy/overlays/prod/privileged.yaml"]);
         let warm = scan_k8s(tmp, &bin, &[]);
         assert_eq!(runs(tmp), 1, "answered from the stash");
         assert_eq!(content(&warm), content(&cold));
+        // Every manifest and the kustomization answer from the cache too.
+        assert_eq!(k8s(&warm, "misses"), Some(0), "{:#}", warm["stats"]);
+        assert_eq!(k8s(&warm, "hits"), k8s(&cold, "misses"));
+        // Two kustomizations, the deployment and the patch.
+        assert_eq!(k8s(&cold, "misses"), Some(4), "{:#}", cold["stats"]);
         let uncached = scan_k8s(tmp, &bin, &["--no-cache"]);
         assert_eq!(runs(tmp), 2, "--no-cache renders");
         assert_eq!(content(&uncached), content(&cold));
+        // A source left out of the scan takes no finding: the kustomization's check, which
+        // reports elsewhere then, runs again rather than answer from an entry of a scan
+        // that had it.
+        let exclude = ["--exclude", "deploy/overlays/prod/privileged.yaml"];
+        let excluded = scan_k8s(tmp, &bin, &exclude);
+        assert_eq!(runs(tmp), 2);
+        assert_eq!(k8s(&excluded, "hits"), Some(2), "{:#}", excluded["stats"]);
+        let fresh = scan_k8s(tmp, &bin, &[&exclude[..], &["--no-cache"]].concat());
+        assert_eq!(runs(tmp), 3);
+        assert_eq!(content(&excluded), content(&fresh));
+        assert_ne!(privileged(&excluded), privileged(&cold));
 
         // The patch changes: rendered again, and the finding goes.
         fs::write(
@@ -676,7 +693,7 @@ mod kustomize {
         )
         .unwrap();
         let patched = scan_k8s(tmp, &bin, &[]);
-        assert_eq!(runs(tmp), 3);
+        assert_eq!(runs(tmp), 4);
         assert_eq!(privileged(&patched), Vec::<String>::new());
         // A file only a generator reads (no object of its own) changes: rendered again.
         fs::write(
@@ -685,11 +702,11 @@ mod kustomize {
         )
         .unwrap();
         scan_k8s(tmp, &bin, &[]);
-        assert_eq!(runs(tmp), 4);
+        assert_eq!(runs(tmp), 5);
         // A file no rendering reads changes: nothing is rendered.
         fs::write(tmp.join("shop/deploy/README.md"), "how we deploy\n").unwrap();
         let again = scan_k8s(tmp, &bin, &[]);
-        assert_eq!(runs(tmp), 4);
+        assert_eq!(runs(tmp), 5);
         assert_eq!(privileged(&again), Vec::<String>::new());
     }
 }

@@ -88,15 +88,17 @@ pub trait Analyzer: Send + Sync + 'static {
     }
     /// For an analyzer that opts in to the cache: what its check of `file` reads besides
     /// the file's path, role, text and the rule set (whether a folder holds a marker file,
-    /// where the scan root is on disk, the scan's other files), added to the file's cache
-    /// key; or `None` when the check of this file must run in this scan (it is then told
-    /// the scan's files, `scanned`, as an uncached check is). The default: nothing more.
-    /// Called before the cache is looked up, for every file the analyzer takes: keep it
-    /// cheap (per-scan work belongs in the scan state, computed once).
+    /// where the scan root is on disk, what of the scan's other files it uses), added to the
+    /// file's cache key; or `None` when the check of this file must run in this scan (it is
+    /// then told the scan's files, as an uncached check is). The default: nothing more.
+    /// `cx` is a context for keying only, told the scan's files and given the stash (what
+    /// is reported through it is dropped). Called before the cache is looked up, for every
+    /// file the analyzer takes: keep it cheap (per-scan work belongs in the scan state,
+    /// computed once).
     fn cache_key(
         &self,
         _file: &SourceFile,
-        _scanned: &ScannedPaths<'_>,
+        _cx: &FileContext<'_>,
         _state: &Self::ScanState,
     ) -> Option<String> {
         Some(String::new())
@@ -153,7 +155,7 @@ pub trait DynAnalyzer: Send + Sync {
     fn cache_key_erased(
         &self,
         file: &SourceFile,
-        scanned: &ScannedPaths<'_>,
+        cx: &FileContext<'_>,
         state: &(dyn Any + Send + Sync),
     ) -> Option<String>;
     /// Facts as the cache stores them; `None` when they cannot be stored.
@@ -245,11 +247,11 @@ impl<A: Analyzer> DynAnalyzer for A {
     fn cache_key_erased(
         &self,
         file: &SourceFile,
-        scanned: &ScannedPaths<'_>,
+        cx: &FileContext<'_>,
         state: &(dyn Any + Send + Sync),
     ) -> Option<String> {
         // Another state type would be an engine bug: the file is then not cached.
-        self.cache_key(file, scanned, state.downcast_ref::<A::ScanState>()?)
+        self.cache_key(file, cx, state.downcast_ref::<A::ScanState>()?)
     }
 
     fn encode_facts(&self, facts: &ErasedFacts) -> Option<serde_json::Value> {

@@ -1104,8 +1104,12 @@ impl Run<'_> {
                 .zip(self.salts.get(index).and_then(Option::as_deref))
                 .filter(|_| rereadable)
                 .and_then(|(cache, salt)| {
+                    let keying = FileContext::new(&source, self.rules)
+                        .with_network(self.network)
+                        .with_scanned(self.scanned)
+                        .with_stash(crate::cache::Stash::new(cache, analyzer.name()));
                     let extra = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        analyzer.cache_key_erased(&source, self.scanned, state)
+                        analyzer.cache_key_erased(&source, &keying, state)
                     }))
                     .ok()
                     .flatten()?;

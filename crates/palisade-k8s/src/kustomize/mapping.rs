@@ -262,6 +262,33 @@ pub fn report_path(anchor_path: &str, anchor_abs: &Path, target: &Path) -> Optio
     Some(shown.join("/"))
 }
 
+/// Where the findings of a rendering's `source` may be reported: its report path, when it is
+/// a manifest of the scan, seen from the kustomization `file` (canonical `file_abs`).
+fn source_report_path(
+    file: &SourceFile,
+    file_abs: &Path,
+    source: &Path,
+    cx: &FileContext<'_>,
+) -> Option<String> {
+    report_path(&file.path, file_abs, source).filter(|p| {
+        crate::KubernetesAnalyzer::FILES.selects(&source.to_string_lossy()) && cx.is_scanned(p)
+    })
+}
+
+/// Whether every source of `rendered` that could take a finding is a file of the scan (`cx`
+/// is told its files): then [`check_rendered`] reports the same whether it is told them or
+/// not, and its result may be cached.
+pub fn every_source_scanned(file: &SourceFile, rendered: &Rendered, cx: &FileContext<'_>) -> bool {
+    let Ok(file_abs) = file.abs_path.canonicalize() else {
+        return false;
+    };
+    let anywhere = FileContext::new(file, cx.rules());
+    rendered.sources.iter().all(|source| {
+        source_report_path(file, &file_abs, &source.path, &anywhere)
+            == source_report_path(file, &file_abs, &source.path, cx)
+    })
+}
+
 /// Checks a kustomization file whose folder rendered: runs `active` over the rendered objects
 /// and reports their findings in the source files, and returns the facts of the rendered
 /// objects (with their locations mapped the same way) when `project_rules` want them.
@@ -289,10 +316,7 @@ pub fn check_rendered(
                 Some(inline) => inline.text.clone(),
                 None => std::fs::read_to_string(&source.path).ok()?,
             };
-            let report_path = report_path(&file.path, &file_abs, &source.path).filter(|p| {
-                crate::KubernetesAnalyzer::FILES.selects(&source.path.to_string_lossy())
-                    && cx.is_scanned(p)
-            });
+            let report_path = source_report_path(file, &file_abs, &source.path, cx);
             Some(Loaded {
                 source: source.clone(),
                 report_path,

@@ -30,11 +30,11 @@ mod mapping;
 mod render;
 mod tree;
 
-pub use mapping::{check_rendered, report_path};
+pub use mapping::{check_rendered, every_source_scanned, report_path};
 pub use render::TIMEOUT;
 pub use tree::{FILE_NAMES, Inline, Role, Source, file_in, is_kustomization};
 
-use palisade_core::{DiagnosticKind, Stash};
+use palisade_core::{DiagnosticKind, Stash, StashKey};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,6 +51,8 @@ pub struct Rendered {
     pub sources: Vec<Source>,
     /// Their canonical paths.
     pub covered: HashSet<PathBuf>,
+    /// The digest of everything the rendering read (see `inputs`), when it could be told.
+    pub inputs: Option<String>,
 }
 
 /// What became of a kustomization folder that was to be rendered.
@@ -268,7 +270,10 @@ fn render(dir: &Path, root: &Path, timeout: Duration, stash: Option<Stash<'_>>) 
     let rendered = match stashed.and_then(|(stash, key)| stash.get(key)) {
         Some(text) => Ok(text),
         None => render::run(&tool, dir, timeout).inspect(|text| {
-            if let Some((stash, key)) = stashed {
+            // Not when an input changed while the tool ran: the text may be of either.
+            if let Some((stash, key)) = stashed
+                && inputs::key(dir, root, &tool).is_some_and(|now| now.hex() == key.hex())
+            {
                 stash.put(key, text);
             }
         }),
@@ -280,6 +285,7 @@ fn render(dir: &Path, root: &Path, timeout: Duration, stash: Option<Stash<'_>>) 
                 text,
                 sources: tree.sources,
                 covered,
+                inputs: key.as_ref().map(StashKey::hex),
             })
         }
         Err(error) => not_rendered(
