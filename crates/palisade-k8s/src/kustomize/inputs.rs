@@ -33,6 +33,10 @@ const RECIPE: &str = "palisade-kustomize-rendering/1";
 /// Longest string taken for a path (longer ones are text: inline patches, literals).
 const MAX_PATH: usize = 4096;
 
+/// A rendering with an input larger than this is not stashed (its key would mean reading it
+/// whole on every scan).
+const MAX_INPUT: u64 = 64 << 20;
+
 /// The key of the rendering of the kustomization in `dir` (canonical) by `tool`, under the
 /// scan root `root` (canonical); `None` when its inputs cannot all be told.
 pub(super) fn key(dir: &Path, root: &Path, tool: &Tool) -> Option<StashKey> {
@@ -160,8 +164,15 @@ impl Inputs<'_> {
                 } else if self.seen.insert(path.clone()) {
                     self.record("folder", &path);
                 }
+            } else if !path.is_file() {
+                // A FIFO or a device: never opened (reading one could block the scan).
+                self.record("special", &path);
             } else if self.seen.insert(path.clone()) {
                 self.record("file", &path);
+                let size = std::fs::metadata(&path).ok()?.len();
+                if size > MAX_INPUT {
+                    return None;
+                }
                 let content = std::fs::read(&path).ok()?;
                 self.key.field(&content);
             }
@@ -305,7 +316,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn nothing_outside_the_root_is_read_and_unreadable_kustomizations_give_no_key() {
+    fn nothing_outside_the_root_nor_any_fifo_is_read_and_unreadable_kustomizations_give_no_key() {
         let repo = overlay();
         let outside = repo.root.parent().unwrap().join("outside.ini");
         std::fs::write(&outside, "secret\n").unwrap();
@@ -317,6 +328,20 @@ mod tests {
         let before = repo.key();
         std::fs::write(&outside, "another secret\n").unwrap();
         assert_eq!(repo.key(), before, "the file outside is not read");
+        // A FIFO named by a generator is never opened (the key would wait for a writer).
+        let fifo = repo.root.join("overlays/prod/pipe.env");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        repo.write(
+            "overlays/prod/kustomization.yaml",
+            "secretGenerator:\n  - name: api\n    envs:\n      - pipe.env\n",
+        );
+        assert!(key(&repo.root.join("overlays/prod"), &repo.root, &repo.tool).is_some());
         repo.write("overlays/prod/kustomization.yaml", "resources: [unclosed\n");
         assert!(key(&repo.root.join("overlays/prod"), &repo.root, &repo.tool).is_none());
     }
