@@ -36,14 +36,18 @@
 //! ## The size cap
 //!
 //! Age alone lets a busy cache (a CI runner scanning a monorepo on every push) grow without
-//! bound between two daily prunes, so this build's entries are also kept under
-//! `scan.cache-max-size-mb` (1024 MiB by default; `0`: no cap): when they exceed it, the
-//! least recently used (oldest time first; reading refreshes the time at most once a day,
-//! so recency is told to the day) are removed until they take at most 80% of the cap (the
-//! low-water mark), so that the next scans do not each remove a few entries again. The size
-//! is the entries' length in bytes (the disk gives each file whole blocks, a little more).
-//! Temporary files are neither counted nor removed by the cap: only those older than an
-//! hour, as above.
+//! bound between two daily prunes, so the whole cache is also kept under
+//! `scan.cache-max-size-mb` (1024 MiB by default; `0`: no cap). Other builds' folders count
+//! first: when the cache exceeds the cap, those not used within the hour are removed, the
+//! least recently used first, until the cache takes at most 80% of the cap (a folder used
+//! within the hour may be another palisade scanning now; it counts, and waits for the
+//! age rule). Then this build's entries are kept under what the other folders leave of the
+//! cap: when they exceed it, the least recently used (oldest time first; reading refreshes
+//! the time at most once a day, so recency is told to the day) are removed until they take
+//! at most 80% of it (the low-water mark), so that the next scans do not each remove a few
+//! entries again. The size is the entries' length in bytes (the disk gives each file whole
+//! blocks, a little more); another build's is what its ledger says. Temporary files are
+//! neither counted nor removed by the cap: only those older than an hour, as above.
 //!
 //! Measuring the size means walking every entry, which a scan of an unchanged tree should
 //! not pay for. So the walk is not done on every scan: the build's folder holds a ledger,
@@ -249,9 +253,11 @@ impl ResultCache {
     /// - at most once a day, this build's entries not used for the maximum age (their time
     ///   is refreshed when a scan reads them), and temporary files older than an hour (a
     ///   scan that died while writing; a scan writing now has younger ones);
-    /// - when the size ledger says this build's entries may be over the size cap (and in the
-    ///   daily walk), the least recently used entries until they take 80% of the cap, never
-    ///   a temporary file (see the module's "The size cap").
+    /// - when the cache is over the size cap, other builds' folders not used within the
+    ///   hour, the least recently used first, until the cache takes 80% of the cap;
+    /// - when the size ledger says this build's entries may be over what the cap leaves
+    ///   them (and in the daily walk), the least recently used entries until they take 80%
+    ///   of it, never a temporary file (see the module's "The size cap").
     ///
     /// Two scans pruning at once only find less to do. An entry removed as another scan
     /// rewrites it is a miss for the next scan, never a wrong answer. Errors are ignored.
@@ -261,6 +267,8 @@ impl ResultCache {
             return;
         };
         let own = self.build_dir();
+        // Other builds' folders kept for now: (last used, size, path).
+        let mut others: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
         for folder in folders.flatten() {
             let path = folder.path();
             if path == own {
@@ -279,16 +287,14 @@ impl ResultCache {
             }
             let used = modified(&path.join("in-use")).or_else(|| modified(&path));
             if used.is_some_and(|t| age(t) > OTHER_BUILD_GRACE) {
-                let trash = results.join(format!(
-                    ".trash-{}-{}",
-                    std::process::id(),
-                    self.temp.fetch_add(1, Ordering::Relaxed)
-                ));
-                if std::fs::rename(&path, &trash).is_ok() {
-                    let removed = count_entries(&trash);
-                    let _ = std::fs::remove_dir_all(&trash);
-                    self.pruned.fetch_add(removed, Ordering::Relaxed);
-                }
+                self.remove_folder(&results, &path);
+            } else if self.max_size.is_some() {
+                // Its own ledger says its size (a folder of a palisade without one is
+                // measured).
+                let size = ledger_sum(&path.join(LEDGER))
+                    .filter(|&size| size > 0)
+                    .unwrap_or_else(|| folder_bytes(&path));
+                others.push((used.unwrap_or(SystemTime::UNIX_EPOCH), size, path));
             }
         }
         if !own.is_dir() {
@@ -299,11 +305,32 @@ impl ResultCache {
         if written > 0 {
             append_line(&ledger, written);
         }
+        // The cap is the whole cache's: over it, other builds' folders go first, the least
+        // recently used first, down to the low-water mark of what is left.
+        let mut others_size: u64 = others.iter().map(|o| o.1).fold(0, u64::saturating_add);
+        // A folder used within the hour may be another palisade's scanning now: it counts,
+        // but is left to the age rule (removing it would only have the two builds evict
+        // each other's entries on every scan).
+        let own_size = ledger_sum(&ledger).unwrap_or(0);
+        if let Some(cap) = self.max_size
+            && own_size.saturating_add(others_size) > cap
+        {
+            others.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
+            for (used, size, path) in &others {
+                if own_size.saturating_add(others_size) <= low_water(cap) {
+                    break;
+                }
+                if age(*used) > STALE_TEMP {
+                    self.remove_folder(&results, path);
+                    others_size = others_size.saturating_sub(*size);
+                }
+            }
+        }
+        // What is left of the cap for this build's entries.
+        let own_cap = self.max_size.map(|cap| cap.saturating_sub(others_size));
         let stamp = own.join("pruned");
         let daily = modified(&stamp).is_none_or(|t| age(t) >= PRUNE_EVERY);
-        let full = self
-            .max_size
-            .is_some_and(|cap| ledger_sum(&ledger).is_none_or(|size| size > cap));
+        let full = own_cap.is_some_and(|cap| ledger_sum(&ledger).is_none_or(|size| size > cap));
         if !daily && !full {
             return;
         }
@@ -311,13 +338,29 @@ impl ResultCache {
             // Stamped first: a scan finishing meanwhile skips the walk.
             touch(&stamp);
         }
-        self.walk(&own, &ledger);
+        self.walk(&own, &ledger, own_cap);
+    }
+
+    /// Removes another build's folder `path` (in `results`): moved aside with one rename,
+    /// then deleted, so that a scan never sees half a folder.
+    fn remove_folder(&self, results: &Path, path: &Path) {
+        let trash = results.join(format!(
+            ".trash-{}-{}",
+            std::process::id(),
+            self.temp.fetch_add(1, Ordering::Relaxed)
+        ));
+        if std::fs::rename(path, &trash).is_ok() {
+            let removed = count_entries(&trash);
+            let _ = std::fs::remove_dir_all(&trash);
+            self.pruned.fetch_add(removed, Ordering::Relaxed);
+        }
     }
 
     /// Walks this build's entries (in `own`): removes those past the maximum age and the
-    /// temporary files of dead scans, then, over the size cap, the least recently used
-    /// entries down to the low-water mark, and writes the size left to the `ledger`.
-    fn walk(&self, own: &Path, ledger: &Path) {
+    /// temporary files of dead scans, then, over `cap` (what the size cap leaves this
+    /// build), the least recently used entries down to the low-water mark, and writes the
+    /// size left to the `ledger`.
+    fn walk(&self, own: &Path, ledger: &Path, cap: Option<u64>) {
         let Ok(children) = std::fs::read_dir(own) else {
             return;
         };
@@ -368,11 +411,10 @@ impl ResultCache {
             .iter()
             .map(|(_, len, _)| *len)
             .fold(0, u64::saturating_add);
-        if let Some(cap) = self.max_size
+        if let Some(cap) = cap
             && size > cap
         {
-            let low =
-                u64::try_from(u128::from(cap) * u128::from(LOW_WATER_PERCENT) / 100).unwrap_or(cap);
+            let low = low_water(cap);
             kept.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
             for (_, len, path) in &kept {
                 if size <= low {
@@ -718,6 +760,25 @@ fn append_line(ledger: &Path, bytes: u64) {
     }
 }
 
+/// The low-water mark of a size cap (see the module's "The size cap").
+fn low_water(cap: u64) -> u64 {
+    u64::try_from(u128::from(cap) * u128::from(LOW_WATER_PERCENT) / 100).unwrap_or(cap)
+}
+
+/// The bytes of the files under `dir`, at any depth.
+fn folder_bytes(dir: &Path) -> u64 {
+    let Ok(children) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    children
+        .flatten()
+        .map(|c| match c.file_type() {
+            Ok(t) if t.is_dir() => folder_bytes(&c.path()),
+            _ => c.metadata().map_or(0, |m| m.len()),
+        })
+        .fold(0, u64::saturating_add)
+}
+
 /// The size the ledger tells: its lines summed, `0` when there is none yet, `None` when it
 /// cannot be read or holds something other than numbers (a walk then measures afresh).
 fn ledger_sum(ledger: &Path) -> Option<u64> {
@@ -950,6 +1011,52 @@ mod tests {
         // The 50,000 bytes being written did not count: only the four oldest entries went.
         assert_eq!(kept(&entries), (0..8).collect());
         assert_eq!(cache.pruned(), 4);
+    }
+
+    /// The cap is the whole cache's: another build's folder not used within the hour goes
+    /// first, whole; one in use now counts, and this build's entries make room instead.
+    #[test]
+    fn over_the_cap_other_builds_go_first_unless_in_use_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = capped(dir.path(), Some(10_000));
+        let own = (0..6).map(|i| entry(&cache, i, 1000)).collect::<Vec<_>>();
+        walked_today(&cache);
+        std::fs::write(cache.build_dir().join(LEDGER), "6000\n").unwrap();
+        let older = capped(dir.path(), Some(10_000));
+        let older = ResultCache {
+            build: "older-build".to_string(),
+            ..older
+        };
+        let theirs = (0..6).map(|i| entry(&older, i, 1000)).collect::<Vec<_>>();
+        std::fs::write(older.build_dir().join(LEDGER), "6000\n").unwrap();
+        let in_use = older.build_dir().join("in-use");
+        touch(&in_use);
+
+        // 12,000 bytes, but the other build scanned a minute ago: this build's entries
+        // are kept under the 4,000 bytes left to them (down to 3,200).
+        set_time(&in_use, SystemTime::now() - Duration::from_secs(60));
+        cache.prune();
+        assert_eq!(kept(&theirs).len(), 6);
+        assert_eq!(kept(&own), (0..3).collect());
+
+        // Two hours later it is not in use: it goes, whole, and this build's entries stay.
+        let own = (0..6).map(|i| entry(&cache, i, 1000)).collect::<Vec<_>>();
+        std::fs::write(cache.build_dir().join(LEDGER), "6000\n").unwrap();
+        set_time(&in_use, SystemTime::now() - Duration::from_secs(2 * 3600));
+        cache.prune();
+        assert!(!older.build_dir().exists());
+        assert_eq!(kept(&own).len(), 6);
+
+        // Under the cap, another build's recent folder is left alone.
+        let theirs = (0..2).map(|i| entry(&older, i, 1000)).collect::<Vec<_>>();
+        touch(&older.build_dir().join("in-use"));
+        set_time(
+            &older.build_dir().join("in-use"),
+            SystemTime::now() - Duration::from_secs(2 * 3600),
+        );
+        cache.prune();
+        assert_eq!(kept(&theirs).len(), 2);
+        assert_eq!(kept(&own).len(), 6);
     }
 
     #[test]

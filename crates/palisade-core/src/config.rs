@@ -177,10 +177,11 @@ pub struct ScanSettings {
     /// palisade versions and builds are removed a day after their last use whatever this
     /// says.
     pub cache_max_age_days: Option<u32>,
-    /// The result cache entries of this palisade build are kept under this many MiB: at the
-    /// end of a scan that finds them over it, the least recently used are removed until they
-    /// take 80% of it (default 1024, 0 for no cap). The size is measured only when what
-    /// scans wrote since the last measure may have reached it, and at least once a day.
+    /// The result cache is kept under this many MiB: at the end of a scan that finds it over
+    /// it, the folders of other palisade builds not used within the hour go first, then the
+    /// least recently used entries of this build, each down to 80% (default 1024, 0 for no
+    /// cap). The size is measured only when what scans wrote since the last measure may
+    /// have reached it, and at least once a day.
     pub cache_max_size_mb: Option<u64>,
 }
 
