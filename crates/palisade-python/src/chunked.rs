@@ -17,10 +17,12 @@
 //!    *context*: the statements of the rest of the file the chunk may need. That is every
 //!    import, every top-level statement that is neither a `def`, a `class` nor a simple
 //!    assignment (`if TYPE_CHECKING:`, `try: import …`, calls), the simple assignments of the
-//!    names the chunk (or its context) mentions, and the small top-level functions
-//!    (≤ [`MAX_HELPER_BYTES`], what `python/sql-injection` follows as a wrapper) it mentions.
-//!    So each chunk's parse is the file with some of its top-level statements left out, in
-//!    the file's order.
+//!    names the chunk (or its context) mentions, the small top-level functions
+//!    (≤ [`MAX_HELPER_BYTES`], what `python/sql-injection` follows as a wrapper) it mentions,
+//!    and the small top-level functions and classes that call the chunk's own functions, and
+//!    their callers in turn (two levels, as far as a rule grades a parameter by what its
+//!    callers pass; a quarter of a chunk's bytes at most). So each chunk's parse is the file
+//!    with some of its top-level statements left out, in the file's order.
 //! 4. The rules and the endpoint extractor look only at the chunk's own nodes (a context
 //!    statement is checked in its own chunk, once); the chunk's tree is dropped before the
 //!    next is parsed, and the facts of the chunks are merged.
@@ -29,10 +31,11 @@
 //!    (config classes), and look only at the module node there.
 //!
 //! What a chunk cannot see (also in the README, "What a scan reads"):
-//! - the top-level `def`s and `class`es of other chunks except the small functions it names:
-//!   a function's call sites in other chunks are not counted when a rule asks how the file
-//!   calls it (`callers::arguments_for`), a large helper of another chunk is not followed,
-//!   and the methods of another chunk's class are not looked up;
+//! - the top-level `def`s and `class`es of other chunks except the small functions it names
+//!   and the small callers of its functions: a function's call sites in a large function or
+//!   class of another chunk (a method calling `self.helper(…)` there) are not counted when a
+//!   rule asks how the file calls it (`callers::arguments_for`), a large helper of another
+//!   chunk is not followed, and the methods of another chunk's class are not looked up;
 //! - imports written inside another chunk's functions or classes (the model reads imports at
 //!   any depth as the file's), and class-level assignments of another chunk (the model counts
 //!   them as module-level ones);
@@ -45,7 +48,11 @@
 //! above the process's own 19 MB) instead of 181 MB; three real-code files of 3 MB (all of
 //! saleor's, Django's and Django's tests' modules concatenated) get the same findings at the
 //! same places, except that 5 of Django's 36 have another confidence (a `sql-injection` or
-//! `code-injection` graded by callers that sit in other chunks: 4 lower, 1 higher). The
+//! `code-injection` graded by callers that sit in other chunks: 4 lower, 1 higher). Taking
+//! small callers into the context changed none of them (their callers are methods of large
+//! classes; 3 MB of Django's modules concatenated still differ in 2 of 28 findings whole, 4
+//! of 30 chunked), but a module of plain functions now grades as a whole file does (the
+//! test `a_parameter_is_graded_by_callers_in_other_chunks`). The
 //! tests below hold the equivalence on a generated module and on this crate's fixtures
 //! concatenated. A file with no boundary to split at is parsed whole, as before, and a
 //! chunked file gets no notice of its own: nothing is skipped.
@@ -106,6 +113,10 @@ fn limits() -> Limits {
 
 /// How many rounds the context grows by the names its own statements mention.
 const CONTEXT_ROUNDS: usize = 16;
+
+/// How many levels of callers the context takes: as many as the rules follow when they
+/// grade a parameter by the arguments its callers pass (`reach::CALLER_LEVELS`).
+const CALLER_LEVELS: usize = crate::reach::CALLER_LEVELS as usize;
 
 /// What a top-level statement is, as far as the context is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -330,6 +341,30 @@ pub struct Plan<'s> {
     chunks: Vec<Range<usize>>,
     /// Per import statement (by statement index): what it binds.
     imports: std::collections::HashMap<usize, Imported>,
+    /// Per small `def` or `class` (by statement index): the names it calls.
+    calls: std::collections::HashMap<usize, HashSet<&'s str>>,
+    /// How many bytes of callers a chunk's context may take.
+    caller_bytes: usize,
+}
+
+/// The names a text calls: identifiers followed by `(` (a function's or a method's name).
+fn called_names(text: &str) -> HashSet<&str> {
+    let mut names = HashSet::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let before = rest[..open].trim_end();
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let name = &before[start..];
+        if name.starts_with(|c: char| !c.is_ascii_digit()) {
+            names.insert(name);
+        }
+        rest = &rest[open + 1..];
+    }
+    names
 }
 
 /// What one top-level import statement binds, read from its text.
@@ -424,10 +459,19 @@ impl<'s> Plan<'s> {
             statements,
             chunks,
             imports: std::collections::HashMap::new(),
+            calls: std::collections::HashMap::new(),
+            caller_bytes: chunk_bytes / 4,
         };
         for (i, statement) in plan.statements.iter().enumerate() {
-            if statement.kind == Kind::Import {
-                plan.imports.insert(i, imported(&text[plan.bytes(i)]));
+            let bytes = plan.bytes(i);
+            match statement.kind {
+                Kind::Import => {
+                    plan.imports.insert(i, imported(&text[bytes]));
+                }
+                Kind::Def | Kind::Class if bytes.len() <= MAX_HELPER_BYTES => {
+                    plan.calls.insert(i, called_names(&text[bytes]));
+                }
+                _ => {}
             }
         }
         Some(plan)
@@ -458,12 +502,19 @@ impl<'s> Plan<'s> {
     pub fn parsed_statements(&self, k: Option<usize>) -> Vec<usize> {
         let mut included = vec![false; self.statements.len()];
         let mut mentioned: HashSet<&str> = HashSet::new();
+        // The functions whose callers the context takes: the chunk's own, then (one level
+        // up, as far as the rules grade a parameter by its callers) those callers'.
+        let mut callees: HashSet<&str> = HashSet::new();
         if let Some(k) = k {
             for i in self.chunks[k].clone() {
                 included[i] = true;
+                if self.statements[i].kind == Kind::Def {
+                    callees.insert(self.statements[i].name);
+                }
             }
             mentioned.extend(words(&self.text[self.own(k)]));
         }
+        let mut caller_bytes = 0;
         let module = k.is_none();
         // The packages imported so far: the first import of each is always parsed, so that
         // whether the file imports a package is answered as for the whole file.
@@ -511,10 +562,25 @@ impl<'s> Plan<'s> {
                             && !words(&self.text[self.bytes(i)]).any(|w| w == "def")
                     }
                 };
-                if wanted {
-                    if statement.kind == Kind::Class {
-                        config_classes += self.bytes(i).len();
+                if wanted && statement.kind == Kind::Class {
+                    config_classes += self.bytes(i).len();
+                }
+                // A small function or class of another chunk that calls one of the callees:
+                // the call sites a rule reads to grade a parameter (within a budget).
+                let caller = !wanted
+                    && round < CALLER_LEVELS
+                    && caller_bytes + self.bytes(i).len() <= self.caller_bytes
+                    && self
+                        .calls
+                        .get(&i)
+                        .is_some_and(|names| names.iter().any(|n| callees.contains(n)));
+                if caller {
+                    caller_bytes += self.bytes(i).len();
+                    if statement.kind == Kind::Def {
+                        callees.insert(statement.name);
                     }
+                }
+                if wanted || caller {
                     included[i] = true;
                     if round < CONTEXT_ROUNDS {
                         mentioned.extend(words(&self.text[self.bytes(i)]));
@@ -1179,6 +1245,40 @@ mod tests {
             "line {line}: {:#?}",
             chunked.0
         );
+    }
+
+    /// A query helper at the top of a large module and the handlers that call it far below,
+    /// in other chunks: the helper's chunk is parsed with its callers (and theirs), so the
+    /// finding is graded by what they pass, as in a whole-file analysis.
+    #[test]
+    fn a_parameter_is_graded_by_callers_in_other_chunks() {
+        let mut text = String::from(
+            "import sqlite3\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\ndef find_orders(customer):\n    db = sqlite3.connect(\"shop.db\")\n    return db.execute(f\"SELECT * FROM orders WHERE customer = '{customer}'\").fetchall()\n\n\n",
+        );
+        for i in 0..400 {
+            text.push_str(&format!(
+                "def report_{i}(rows):\n    total = sum(row[{i} % 3] for row in rows)\n    return {{\"report\": {i}, \"total\": total}}\n\n\n"
+            ));
+        }
+        text.push_str(
+            "def orders_of(name):\n    return find_orders(name.strip())\n\n\n@app.get(\"/orders\")\ndef orders():\n    return {\"orders\": orders_of(request.args[\"customer\"])}\n",
+        );
+        let small = Limits {
+            above: 0,
+            chunk: 8 << 10,
+        };
+        let plan = Plan::new(&text, small.chunk).unwrap();
+        assert!(plan.chunks() > 3, "{}", plan.chunks());
+        let whole = scan("app/orders.py", &text, WHOLE);
+        let chunked = scan("app/orders.py", &text, small);
+        let sql: Vec<&String> = whole
+            .0
+            .iter()
+            .filter(|f| f.contains("sql-injection"))
+            .collect();
+        assert_eq!(sql.len(), 1, "{:#?}", whole.0);
+        assert!(sql[0].contains("High"), "{sql:#?}");
+        assert_eq!(whole.0, chunked.0);
     }
 
     /// Every Python fixture of this crate in one file (what a huge module mixing everything

@@ -86,7 +86,7 @@ fn is_schema_identifier(model: &Model<'_>, hole: &Hole<'_>) -> bool {
 
 /// Callers followed above the function that holds the sink (a caller's own parameter is
 /// graded by its callers, once more).
-const CALLER_LEVELS: u32 = 2;
+pub(crate) const CALLER_LEVELS: u32 = 2;
 
 /// The grade of a hole from what this function shows alone, without walking the file for
 /// callers (a caller's own parameter is medium): what a call site records for the project
