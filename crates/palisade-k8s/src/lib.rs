@@ -115,13 +115,12 @@ impl Analyzer for KubernetesAnalyzer {
     /// scan with kustomizations, whether a rendering covers it (it is then not checked raw).
     /// A kustomization's check depends on its rendering: its key is the digest of every file
     /// the rendering read (`kustomize::inputs`), or says that it is not rendered on its own
-    /// (a base or component, checked through the kustomizations that include it); one that
-    /// did not render, or whose inputs
-    /// could not all be told, or one of whose sources is not a file of the scan (a finding
-    /// there is reported elsewhere) is checked again. The project rules (RBAC, network
-    /// policies, backups, …) run again over the cached facts.
+    /// (a base or component, checked through the kustomizations that include it). One that
+    /// did not render, whose inputs could not all be told, or one of whose sources is not a
+    /// file of the scan (a finding there is reported elsewhere) is checked again. The
+    /// project rules (RBAC, network policies, backups, …) run again over the cached facts.
     fn cache(&self) -> Option<FactsCodec<facts::FileFacts>> {
-        Some(FactsCodec::json(2))
+        Some(FactsCodec::json(1))
     }
 
     fn cache_key(
