@@ -293,7 +293,7 @@ impl ResultCache {
                 // measured).
                 let size = ledger_sum(&path.join(LEDGER))
                     .filter(|&size| size > 0)
-                    .unwrap_or_else(|| folder_bytes(&path));
+                    .unwrap_or_else(|| tally(&path).1);
                 others.push((used.unwrap_or(SystemTime::UNIX_EPOCH), size, path));
             }
         }
@@ -350,7 +350,7 @@ impl ResultCache {
             self.temp.fetch_add(1, Ordering::Relaxed)
         ));
         if std::fs::rename(path, &trash).is_ok() {
-            let removed = count_entries(&trash);
+            let (removed, _) = tally(&trash);
             let _ = std::fs::remove_dir_all(&trash);
             self.pruned.fetch_add(removed, Ordering::Relaxed);
         }
@@ -765,20 +765,6 @@ fn low_water(cap: u64) -> u64 {
     u64::try_from(u128::from(cap) * u128::from(LOW_WATER_PERCENT) / 100).unwrap_or(cap)
 }
 
-/// The bytes of the files under `dir`, at any depth.
-fn folder_bytes(dir: &Path) -> u64 {
-    let Ok(children) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    children
-        .flatten()
-        .map(|c| match c.file_type() {
-            Ok(t) if t.is_dir() => folder_bytes(&c.path()),
-            _ => c.metadata().map_or(0, |m| m.len()),
-        })
-        .fold(0, u64::saturating_add)
-}
-
 /// The size the ledger tells: its lines summed, `0` when there is none yet, `None` when it
 /// cannot be read or holds something other than numbers (a walk then measures afresh).
 fn ledger_sum(ledger: &Path) -> Option<u64> {
@@ -794,18 +780,21 @@ fn ledger_sum(ledger: &Path) -> Option<u64> {
         })
 }
 
-/// The entries (`*.json` files) under `dir`, at any depth.
-fn count_entries(dir: &Path) -> usize {
+/// The entries (`*.json` files) under `dir`, at any depth, and the bytes of all its files.
+fn tally(dir: &Path) -> (usize, u64) {
     let Ok(children) = std::fs::read_dir(dir) else {
-        return 0;
+        return (0, 0);
     };
     children
         .flatten()
         .map(|c| match c.file_type() {
-            Ok(t) if t.is_dir() => count_entries(&c.path()),
-            _ => usize::from(c.file_name().to_string_lossy().ends_with(".json")),
+            Ok(t) if t.is_dir() => tally(&c.path()),
+            _ => (
+                usize::from(c.file_name().to_string_lossy().ends_with(".json")),
+                c.metadata().map_or(0, |m| m.len()),
+            ),
         })
-        .sum()
+        .fold((0, 0), |(n, b), (m, c)| (n + m, b.saturating_add(c)))
 }
 
 /// One analyzer's output for one file, as read from the cache.
