@@ -1035,6 +1035,16 @@ mod tests {
     }
 
     #[test]
+    fn called_names_are_the_identifiers_before_an_open_bracket() {
+        let names = called_names(
+            "def f(x):\n    total = compute (x) + self.lookup(x)\n    return ünïcode(x) + 3(x) + (x) + «é(»\n",
+        );
+        let mut names: Vec<&str> = names.into_iter().collect();
+        names.sort();
+        assert_eq!(names, ["compute", "f", "lookup", "é", "ünïcode"]);
+    }
+
+    #[test]
     fn import_statements_are_read_for_the_names_they_bind() {
         let names = |text: &str| {
             let i = imported(text);
