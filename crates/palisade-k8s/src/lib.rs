@@ -398,7 +398,7 @@ fn check_kustomization(
             );
             (!facts.is_empty()).then_some(facts)
         }
-        kustomize::Outcome::NotRendered { kind, message } => {
+        kustomize::Outcome::NotRendered { kind, message, .. } => {
             cx.notice(*kind, None, message);
             None
         }

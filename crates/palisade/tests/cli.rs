@@ -1188,6 +1188,67 @@ fn kustomize_overlay_findings_land_once_in_the_files_that_define_them() {
     );
 }
 
+/// A chain of kustomizations deeper than anyone writes (each the base of the one before)
+/// is not read to its end: one notice on the entry point, the manifests scanned raw, and no
+/// stack exhausted (2,000 levels crashed the scan before). Two that include each other end
+/// the same way as any other tree.
+#[test]
+fn kustomizations_nested_thousands_deep_or_in_a_cycle_give_a_notice_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let levels = 2000;
+    for i in 0..levels {
+        let next = if i + 1 < levels {
+            format!("../k{}", i + 1)
+        } else {
+            "api.yaml".to_string()
+        };
+        write(
+            root,
+            &format!("chain/k{i}/kustomization.yaml"),
+            &format!("resources:\n  - {next}\n"),
+        );
+    }
+    write(
+        root,
+        &format!("chain/k{}/api.yaml", levels - 1),
+        PRIVILEGED_DEPLOYMENT,
+    );
+    write(
+        root,
+        "cycle/a/kustomization.yaml",
+        "resources:\n  - ../b\n  - api.yaml\n",
+    );
+    write(root, "cycle/a/api.yaml", PRIVILEGED_DEPLOYMENT);
+    write(root, "cycle/b/kustomization.yaml", "resources:\n  - ../a\n");
+    let out = palisade()
+        .arg("scan")
+        .arg(root)
+        .args(["--domain", "k8s", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json_of(&out.stdout);
+    let deep: Vec<_> = notices_of(&report)
+        .into_iter()
+        .filter(|n| n.2.contains("more than 64 levels deep"))
+        .collect();
+    assert_eq!(deep.len(), 1, "{deep:?}");
+    assert_eq!(deep[0].0, "chain/k0/kustomization.yaml");
+    assert_eq!(deep[0].1, "skipped");
+    let privileged = findings_of(&report, "k8s/privileged-container");
+    assert!(
+        privileged.contains(&(format!("chain/k{}/api.yaml", levels - 1), 12)),
+        "{privileged:?}"
+    );
+    assert!(
+        privileged
+            .iter()
+            .any(|(path, _)| path == "cycle/a/api.yaml"),
+        "{privileged:?}"
+    );
+}
+
 #[test]
 fn a_kustomization_that_does_not_render_gives_one_notice_and_its_files_are_scanned_raw() {
     let dir = tempfile::tempdir().unwrap();

@@ -17,10 +17,11 @@
 //! nothing outside the scanned root is ever rendered (see `tree`): a string that resolves
 //! outside the scanned root is recorded by name, never read. No key is made (the rendering
 //! is then not stashed) when a kustomization file cannot be read or parsed as YAML here,
-//! for what it names would be unknown.
+//! for what it names would be unknown, nor for kustomizations that include one another
+//! deeper than `tree::MAX_DEPTH` (never rendered).
 
 use super::render::Tool;
-use super::tree::{FILE_NAMES, file_in};
+use super::tree::{FILE_NAMES, MAX_DEPTH, file_in};
 use crate::yaml::{self, get, items};
 use palisade_core::StashKey;
 use saphyr::{MarkedYaml, YamlData};
@@ -56,7 +57,7 @@ pub(super) fn key(dir: &Path, root: &Path, tool: &Tool) -> Option<StashKey> {
         seen: HashSet::new(),
     };
     inputs.record("rendered", dir);
-    inputs.kustomization(dir)?;
+    inputs.kustomization(dir, 0)?;
     Some(inputs.key)
 }
 
@@ -76,8 +77,12 @@ impl Inputs<'_> {
             .field(relative.as_os_str().as_encoded_bytes());
     }
 
-    /// Adds the kustomization of `dir` (canonical, under the root) and what it names.
-    fn kustomization(&mut self, dir: &Path) -> Option<()> {
+    /// Adds the kustomization of `dir` (canonical, under the root), `depth` levels below the
+    /// rendered one, and what it names.
+    fn kustomization(&mut self, dir: &Path, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         if !self.seen.insert(dir.to_path_buf()) {
             return Some(());
         }
@@ -97,12 +102,12 @@ impl Inputs<'_> {
             .filter(|f| f.starts_with(self.root))?;
         let text = std::fs::read_to_string(&file).ok()?;
         self.key.field(text.as_bytes());
-        self.names_in(&text, dir, true)
+        self.names_in(&text, dir, depth, true)
     }
 
     /// Adds every input the strings of the YAML `text` name, relative to `dir`.
     /// `plugins`: whether its plugin configurations are followed (in a kustomization).
-    fn names_in(&mut self, text: &str, dir: &Path, plugins: bool) -> Option<()> {
+    fn names_in(&mut self, text: &str, dir: &Path, depth: usize, plugins: bool) -> Option<()> {
         let (documents, errors) = yaml::load(text);
         if !errors.is_empty() {
             return None;
@@ -112,7 +117,7 @@ impl Inputs<'_> {
             strings_of(&document.root, &mut strings);
         }
         for string in strings {
-            self.name(string, dir)?;
+            self.name(string, dir, depth)?;
         }
         if plugins {
             for document in &documents {
@@ -124,7 +129,7 @@ impl Inputs<'_> {
                         };
                         if config.is_file() {
                             let text = std::fs::read_to_string(&config).ok()?;
-                            self.names_in(&text, dir, false)?;
+                            self.names_in(&text, dir, depth, false)?;
                         }
                     }
                 }
@@ -142,7 +147,7 @@ impl Inputs<'_> {
     }
 
     /// Adds what one string names (itself, or after a `key=` prefix), if anything.
-    fn name(&mut self, string: &str, dir: &Path) -> Option<()> {
+    fn name(&mut self, string: &str, dir: &Path, depth: usize) -> Option<()> {
         let whole = string.trim();
         let after_key = whole.split_once('=').map(|(_, path)| path.trim());
         for candidate in std::iter::once(whole).chain(after_key) {
@@ -160,7 +165,7 @@ impl Inputs<'_> {
             }
             if path.is_dir() {
                 if file_in(&path).is_some() {
-                    self.kustomization(&path)?;
+                    self.kustomization(&path, depth + 1)?;
                 } else if self.seen.insert(path.clone()) {
                     self.record("folder", &path);
                 }

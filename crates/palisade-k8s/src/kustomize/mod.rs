@@ -63,6 +63,9 @@ pub enum Outcome {
     NotRendered {
         kind: DiagnosticKind,
         message: String,
+        /// Whether the kustomizations it includes are rendered in its place (not when the
+        /// tree is too deep: each of them would be too, nearly).
+        cascades: bool,
     },
 }
 
@@ -163,7 +166,11 @@ fn make_plan(root: &Path, timeout: Duration, stash: Option<Stash<'_>>, dirs: Vec
     while !wave.is_empty() {
         let mut next = Vec::new();
         for (dir, mut outcome) in render_all(&wave, root, timeout, stash) {
-            if let Outcome::NotRendered { message, .. } = &mut outcome
+            if let Outcome::NotRendered {
+                message,
+                cascades: true,
+                ..
+            } = &mut outcome
                 && cascade
             {
                 let children: Vec<PathBuf> = refs[&dir]
@@ -241,7 +248,11 @@ fn render_all(
 /// (only successful renderings are stashed: a failure may be the machine's, a timeout).
 fn render(dir: &Path, root: &Path, timeout: Duration, stash: Option<Stash<'_>>) -> Outcome {
     let tree = tree::Tree::read(dir, root);
-    let not_rendered = |kind, message: String| Outcome::NotRendered { kind, message };
+    let not_rendered = |kind, message: String| Outcome::NotRendered {
+        kind,
+        message,
+        cascades: true,
+    };
     if let Some(remote) = tree.remote {
         return not_rendered(
             DiagnosticKind::Skipped,
@@ -249,6 +260,16 @@ fn render(dir: &Path, root: &Path, timeout: Duration, stash: Option<Stash<'_>>) 
                 "kustomization not rendered: it names the remote resource `{remote}`, and remote resources are not fetched; raw files scanned"
             ),
         );
+    }
+    if tree.too_deep {
+        return Outcome::NotRendered {
+            kind: DiagnosticKind::Skipped,
+            message: format!(
+                "kustomization not rendered: its kustomizations include one another more than {} levels deep; raw files scanned",
+                tree::MAX_DEPTH
+            ),
+            cascades: false,
+        };
     }
     if let Some(outside) = tree.outside {
         return not_rendered(

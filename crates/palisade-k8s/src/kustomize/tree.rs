@@ -91,6 +91,11 @@ impl Inline {
     }
 }
 
+/// How deep kustomizations may include one another (a chain of bases, overlays of
+/// overlays). Real trees are a few levels deep; a deeper one is not rendered, so that reading
+/// it (recursively) never exhausts a thread's stack.
+pub const MAX_DEPTH: usize = 64;
+
 /// The kustomization tree, as far as mapping and safety need it.
 #[derive(Default)]
 pub(super) struct Tree {
@@ -99,6 +104,8 @@ pub(super) struct Tree {
     pub(super) remote: Option<String>,
     /// The first reference that resolves outside the scanned root.
     pub(super) outside: Option<String>,
+    /// Whether kustomizations include one another deeper than [`MAX_DEPTH`].
+    pub(super) too_deep: bool,
 }
 impl Tree {
     /// Reads the kustomization tree rooted at `dir` (canonical) scanned under `root`.
@@ -213,7 +220,9 @@ fn walk(
             return;
         }
         if path.is_dir() {
-            if visited.insert(path.clone()) {
+            if depth >= MAX_DEPTH {
+                tree.too_deep = true;
+            } else if visited.insert(path.clone()) {
                 walk(&path, root, depth + 1, &prefix, &suffix, visited, tree);
             }
         } else {
