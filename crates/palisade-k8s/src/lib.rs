@@ -18,8 +18,12 @@
 //! (kustomizations no other one includes). A manifest that a successful rendering includes
 //! is not analysed raw as well; the engine folds the same finding reached through several
 //! overlays into one. A kustomization
-//! that cannot be rendered gets one notice (`skipped`: no tool, remote or outside resource;
-//! `parse`: the tool failed, with its first error line) and its files are analysed raw.
+//! that cannot be rendered gets one notice (`skipped`: no tool, remote or outside resource,
+//! kustomizations nested more than 64 levels deep; `parse`: the tool failed, with its first
+//! error line) and its files are analysed raw. With the result cache, a rendering is kept
+//! under the digest of every file it read (`kustomize::inputs`) and not made again while
+//! they are unchanged; the checks of manifests and kustomizations are cached as well (see
+//! [`KubernetesAnalyzer::cache`]).
 //!
 //! ## Test data
 //!
