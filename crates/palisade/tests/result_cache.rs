@@ -84,6 +84,13 @@ fn scan(tmp: &Path, args: &[&str]) -> Value {
     scan_with(tmp, &all)
 }
 
+/// Writes `text` to `path` under `root`, making its folders.
+fn write_under(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
 fn cache_dir(tmp: &Path) -> PathBuf {
     tmp.join("cache")
 }
@@ -437,7 +444,7 @@ fn a_cache_over_its_size_cap_loses_its_least_recently_used_entries() {
 /// analysed again and the RBAC finding follows it; another build's entries are removed at the
 /// end of a scan.
 mod other_analyzers {
-    use super::{content, scan};
+    use super::{content, scan, write_under};
     use serde_json::Value;
     use std::fs;
 
@@ -448,11 +455,7 @@ mod other_analyzers {
     fn project() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("shop");
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        };
+        let write = |path: &str, text: &str| write_under(&root, path, text);
         write("deploy/role.yaml", ROLE);
         write(
             "deploy/binding.yaml",
@@ -575,11 +578,7 @@ mod kustomize {
     fn project() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("shop/deploy");
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        };
+        let write = |path: &str, text: &str| write_under(&root, path, text);
         write("base/kustomization.yaml", "resources:\n  - api.yaml\n");
         write("base/api.yaml", DEPLOYMENT);
         write(
